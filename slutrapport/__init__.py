@@ -1,0 +1,7 @@
+"""slutrapport: personalenkäter, jämförelser och slutrapporter för samverkansprojekt."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

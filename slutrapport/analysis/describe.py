@@ -1,0 +1,250 @@
+"""Descriptive statistics per question and index, group and wave (the comparison table).
+
+:func:`compare_waves` returns the table behind ``jamforelse.csv``: one row per
+cell with the columns
+
+- ``niva``: ``fraga`` or ``index``
+- ``id``: question or index id; ``text``: question text or index name
+- ``grupp``: ``Alla``, an organisation as written in the data, ``Ej angiven``
+  (blank organisation) or ``Övriga`` (small organisations merged)
+- ``enkat``: the wave label
+- ``n``: answers on the scale ("saknas" answers and blanks excluded); for an
+  index, respondents with a score
+- ``medel``, ``sd`` (sample, ddof=1), ``median``
+- ``andel_positiva``: share (0–1) of the ``n`` answers in the scale's
+  ``positiva``; for an index, share of scores at or above the lowest positive value
+- ``undertryckt``: the cell is hidden by the anonymity rules (numbers empty)
+- ``orsak``: why it is hidden (empty when shown); not part of ``jamforelse.csv``
+
+Question statistics use the answers as given (a reverse-scored question is
+reported as it was asked). Index scores reverse ``omvand`` items as
+``min + max − value`` and need at least half of the index's items answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import numpy as np
+import pandas as pd
+
+from ..surveys.answers import ANSWERED
+from ..surveys.ingest import FREETEXT_STATUS, SurveyData
+from ..surveys.instrument import Instrument
+from .suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, suppress
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "CONTRACT_COLUMNS",
+    "compare_waves",
+    "index_scores",
+    "respondent_groups",
+    "free_text",
+    "response_summary",
+]
+
+CONTRACT_COLUMNS = ["niva", "id", "text", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"]
+COMPARISON_COLUMNS = CONTRACT_COLUMNS + ["orsak"]
+QUESTION = "fraga"
+INDEX = "index"
+
+
+def index_scores(tidy: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Each respondent's score per index.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``respondent``, ``enkat``, ``index``, ``score`` (mean of the
+        answered items after reversing ``omvand`` items), ``answered`` (items
+        answered) and ``items`` (items in the index). Only respondents who
+        answered at least half of the index's items are included.
+    """
+    scale = instrument.scale
+    item_index = {q.id: q.index for q in instrument.scale_questions if q.index}
+    reverse = {q.id for q in instrument.scale_questions if q.reverse}
+    items = pd.Series({i: len(instrument.index_items(i)) for i in instrument.indices}, dtype=int)
+    answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin(item_index.keys())]
+    values = answered["varde"].where(~answered["fraga"].isin(reverse), scale.min + scale.max - answered["varde"])
+    frame = pd.DataFrame(
+        {
+            "respondent": answered["respondent"],
+            "enkat": answered["enkat"],
+            "index": answered["fraga"].map(item_index),
+            "varde": values,
+        }
+    )
+    scores = (
+        frame.groupby(["respondent", "enkat", "index"], observed=True)["varde"]
+        .agg(score="mean", answered="count")
+        .reset_index()
+    )
+    scores["items"] = scores["index"].map(items).astype(int)
+    return scores[scores["answered"] * 2 >= scores["items"]].reset_index(drop=True)
+
+
+def respondent_groups(tidy: pd.DataFrame, min_n: int) -> pd.Series:
+    """Reporting group per respondent id (see :func:`~.suppression.assign_groups`).
+
+    Only respondents with at least one answer on the scale count towards the
+    group sizes used for merging.
+    """
+    answered = tidy[tidy["status"] == ANSWERED]
+    people = answered.drop_duplicates("respondent")[["respondent", "enkat", "organisation"]]
+    return pd.Series(assign_groups(people, min_n).to_numpy(), index=people["respondent"].to_numpy())
+
+
+def _stats(obs: pd.DataFrame, positive: pd.Series) -> pd.DataFrame:
+    frame = obs.assign(positiv=positive.astype(float))
+    grouped = frame.groupby(["niva", "id", "grupp", "enkat"], observed=True, sort=False)
+    return grouped.agg(
+        n=("varde", "count"),
+        medel=("varde", "mean"),
+        sd=("varde", "std"),
+        median=("varde", "median"),
+        andel_positiva=("positiv", "mean"),
+    ).reset_index()
+
+
+def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
+    """The comparison table for every question and index, group and wave.
+
+    Parameters
+    ----------
+    survey : SurveyData
+        Validated waves from :func:`slutrapport.surveys.read_waves`.
+    min_n : int, default 5
+        Anonymity threshold: cells with fewer answers are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COMPARISON_COLUMNS` (documented in the module docstring),
+        sorted by level (index first), instrument order, group and wave.
+    """
+    instrument = survey.instrument
+    tidy = survey.tidy
+    by_organisation = "organisation" in instrument.background
+    groups = respondent_groups(tidy, min_n)
+    if not by_organisation:
+        groups = pd.Series(ALL, index=groups.index)
+    scale = instrument.scale
+
+    answered = tidy[(tidy["status"] == ANSWERED)]
+    q_obs = pd.DataFrame(
+        {
+            "niva": QUESTION,
+            "id": answered["fraga"],
+            "grupp": answered["respondent"].map(groups),
+            "enkat": answered["enkat"].astype(str),
+            "varde": answered["varde"],
+        }
+    )
+    q_positive = answered["varde"].isin(list(scale.positive))
+    scores = index_scores(tidy, instrument)
+    i_obs = pd.DataFrame(
+        {
+            "niva": INDEX,
+            "id": scores["index"],
+            "grupp": scores["respondent"].map(groups),
+            "enkat": scores["enkat"].astype(str),
+            "varde": scores["score"],
+        }
+    )
+    i_positive = scores["score"] >= scale.positive_threshold
+    obs = pd.concat([q_obs, i_obs], ignore_index=True)
+    positive = pd.concat([q_positive, i_positive], ignore_index=True)
+    if by_organisation:
+        obs, positive = (
+            pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True),
+            pd.concat([positive, positive], ignore_index=True),
+        )
+    stats = _stats(obs, positive)
+
+    grid = _grid(instrument, survey.waves, groups, tidy)
+    table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
+    table["n"] = table["n"].fillna(0).astype(int)
+    table = suppress(table, min_n)
+    return table[COMPARISON_COLUMNS].reset_index(drop=True)
+
+
+def _group_order(name: str) -> tuple[int, str]:
+    if name == ALL:
+        return (0, "")
+    if name in (UNKNOWN_ORGANISATION, OTHERS):
+        return (2, name)
+    return (1, name.casefold())
+
+
+def _grid(instrument: Instrument, waves: list[str], groups: pd.Series, tidy: pd.DataFrame) -> pd.DataFrame:
+    """Every (level, id) × group present in the wave × wave, in report order."""
+    items = [(INDEX, i, name) for i, name in instrument.indices.items()]
+    items += [(QUESTION, q.id, q.text) for q in instrument.scale_questions]
+    wave_of = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
+    present = pd.DataFrame({"grupp": groups, "enkat": wave_of.reindex(groups.index).to_numpy()})
+    all_groups = sorted(set(groups) - {ALL}, key=_group_order)
+    rows = []
+    for niva, item_id, text in items:
+        for group in [ALL, *all_groups]:
+            for wave in waves:
+                in_wave = present[present["enkat"] == wave]
+                if group == ALL or (in_wave["grupp"] == group).any():
+                    rows.append((niva, item_id, text, group, wave))
+    return pd.DataFrame(rows, columns=["niva", "id", "text", "grupp", "enkat"])
+
+
+def free_text(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
+    """Free-text answers per wave and question, for the whole group only.
+
+    Answers are returned in a shuffled order (so their order cannot be matched
+    to rows in the file or to background data) and only for waves where at
+    least ``min_n`` people answered the survey.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``enkat``, ``fraga``, ``text``.
+    """
+    tidy = survey.tidy
+    respondents = tidy[tidy["status"] == ANSWERED].groupby("enkat", observed=True)["respondent"].nunique()
+    texts = tidy[tidy["status"] == FREETEXT_STATUS]
+    rows = []
+    for wave in survey.waves:
+        if respondents.get(wave, 0) < min_n:
+            continue
+        for question in survey.instrument.freetext_questions:
+            answers = texts[(texts["enkat"] == wave) & (texts["fraga"] == question.id)]["svar"].tolist()
+            seed = hashlib.sha256("\x1f".join(sorted(answers)).encode("utf-8")).hexdigest()
+            random.Random(seed).shuffle(answers)
+            rows += [(wave, question.id, text) for text in answers]
+    return pd.DataFrame(rows, columns=["enkat", "fraga", "text"])
+
+
+def response_summary(survey: SurveyData) -> pd.DataFrame:
+    """What was counted and excluded per wave (totals only, no groups).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``enkat``, ``fil``, ``svarande`` (respondents with at least one
+        answer on the scale), ``svar`` (answers on the scale), ``saknas``
+        (answers such as "Vet ej"), ``tomma`` (blank answers).
+    """
+    tidy = survey.tidy
+    scale_rows = tidy[tidy["status"] != FREETEXT_STATUS]
+    rows = []
+    for wave in survey.waves:
+        wave_rows = scale_rows[scale_rows["enkat"] == wave]
+        status = wave_rows["status"].value_counts()
+        rows.append(
+            {
+                "enkat": wave,
+                "fil": survey.files.get(wave, ""),
+                "svarande": int(wave_rows.loc[wave_rows["status"] == ANSWERED, "respondent"].nunique()),
+                "svar": int(status.get(ANSWERED, 0)),
+                "saknas": int(status.get("saknas", 0)),
+                "tomma": int(status.get("tomt", 0)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["enkat", "fil", "svarande", "svar", "saknas", "tomma"])

@@ -1,0 +1,195 @@
+"""Command line: thin wrappers that call one library function each.
+
+User errors (:class:`~slutrapport.errors.SlutrapportError`) become a Swedish
+message on stderr and exit code 1 without a traceback; ``--debug`` shows it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SlutrapportError
+
+__all__ = ["main", "cli"]
+
+_DEBUG_ENV = "SLUTRAPPORT_DEBUG"
+
+
+class UserError(click.ClickException):
+    """A user error shown in Swedish ("Fel: …") with exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fel: {self.format_message()}", err=True, file=file)
+
+
+class _Group(click.Group):
+    """Runs a command and turns errors into messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except SlutrapportError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            raise UserError(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if ctx.meta.get("debug"):
+                raise
+            raise UserError(
+                f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
+                "Kör kommandot igen med --debug för detaljer, och rapportera felet."
+            ) from exc
+
+
+def _print_paths(paths: list[Path]) -> None:
+    for path in paths:
+        click.echo(str(path))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, envvar=_DEBUG_ENV, help="Visa hela felspårningen vid fel (för felsökning).")
+@click.version_option(__version__, prog_name="slutrapport")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Slutrapporter och personalenkäter för samverkansprojekt.
+
+    Kom igång: slutrapport demo bygger en exempelrapport; slutrapport init MAPP
+    skapar ett eget projekt som sedan byggs med slutrapport build MAPP.
+    """
+    ctx.meta["debug"] = debug
+
+
+_force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-rapport"),
+    show_default=True,
+    help="Mapp där rapporten skrivs.",
+)
+@_force
+def demo(out: Path, force: bool) -> None:
+    """Bygg exempelrapporten från det medföljande exempelprojektet.
+
+    Skriver rapport.html, rapport.xlsx och jamforelse.csv.
+
+    Exempel:
+
+        slutrapport demo --out demo-rapport
+    """
+    from .pipeline import build_demo
+
+    _print_paths(build_demo(out, force=force))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--template", "template_id", default="rar-slutrapport", show_default=True, help="Finansiärens mall.")
+@click.option("--force", is_flag=True, help="Skriv över filer som redan finns i mappen.")
+def init(directory: Path, template_id: str, force: bool) -> None:
+    """Skapa en ny projektmapp med kommenterade filer att fylla i.
+
+    Exempel:
+
+        slutrapport init mitt-projekt
+    """
+    from .project import init_project
+
+    paths = init_project(directory, template_id=template_id, force=force)
+    _print_paths(paths)
+    click.echo(f"Fyll i {directory / 'projekt.yaml'} och texterna i {directory / 'texter'}, "
+               f"och bygg sedan rapporten med: slutrapport build {directory}")
+
+
+@cli.command()
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).",
+)
+@_force
+def build(project_dir: Path, out: Path | None, force: bool) -> None:
+    """Bygg rapporten för en projektmapp.
+
+    Skriver rapport.html, rapport.xlsx och jamforelse.csv.
+
+    Exempel:
+
+        slutrapport build mitt-projekt --out mitt-projekt/rapport
+    """
+    from .pipeline import build_project
+
+    _print_paths(build_project(project_dir, out=out, force=force))
+
+
+def _labels(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    labels = [part.strip() for part in value.split(",")]
+    if any(not label for label in labels):
+        raise click.BadParameter("etiketterna ska separeras med kommatecken och får inte vara tomma.")
+    return labels
+
+
+@cli.command()
+@click.option("--instrument", required=True, help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
+@click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--labels", default=None, help='Etiketter för enkäterna i filernas ordning, t.ex. "Enkät 1,Enkät 2".')
+@click.option("--min-n", type=click.IntRange(min=1), default=5, show_default=True, help="Anonymitetsgräns.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Mapp där resultaten skrivs.",
+)
+@_force
+def compare(
+    instrument: str, wave_files: tuple[Path, ...], labels: str | None, min_n: int, out: Path, force: bool
+) -> None:
+    """Jämför personalenkäter: en fil per enkättillfälle, i tidsordning.
+
+    Skriver jamforelse.csv, jamforelse.xlsx och jamforelse.html.
+
+    Exempel:
+
+        slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv
+        --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
+    """
+    from .pipeline import compare_files
+
+    _print_paths(compare_files(instrument, list(wave_files), _labels(labels), min_n=min_n, out=out, force=force))
+
+
+@cli.command()
+@click.argument("instrument_id", default="samverkan")
+def instrument(instrument_id: str) -> None:
+    """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.
+
+    Exempel:
+
+        slutrapport instrument samverkan > mitt-instrument.yaml
+    """
+    from .surveys.instrument import builtin_instrument_text
+
+    click.echo(builtin_instrument_text(instrument_id), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="slutrapport")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

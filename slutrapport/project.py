@@ -1,0 +1,252 @@
+"""A project folder: ``projekt.yaml``, the survey files and the narrative texts.
+
+Layout::
+
+    projekt.yaml          project facts, template, anonymity threshold, survey waves
+    enkater/              the survey exports, one file per wave
+    texter/<rubrik>.md    the project's own text under each heading (Markdown)
+
+:func:`load_project` reads and checks ``projekt.yaml``; :func:`init_project`
+writes a new, commented folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ProjectError
+from .outputs import write_text_atomic
+from .templates import ReportTemplate, load_template
+
+__all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
+
+PROJECT_FILE = "projekt.yaml"
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    file: Path
+    label: str
+    date: str | None = None
+
+
+@dataclass
+class Project:
+    root: Path
+    name: str
+    facts: dict[str, str]
+    template: ReportTemplate
+    min_n: int = 5
+    instrument: str | None = None
+    waves: list[WaveSpec] = field(default_factory=list)
+    column_map: dict[str, str] = field(default_factory=dict)
+
+    def narrative(self, heading_id: str) -> str | None:
+        return read_narrative(self.root / "texter" / f"{heading_id}.md")
+
+
+def read_narrative(path: Path) -> str | None:
+    """The Markdown text of a narrative file without its help comments; None when empty or absent."""
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
+    text = _COMMENT.sub("", text).strip()
+    return text or None
+
+
+_FACT_KEYS = {
+    "namn": "Projektets namn",
+    "projektagare": "Projektägare",
+    "projektledare": "Projektledare",
+    "finansiar": "Finansiär",
+    "period": "Projektperiod",
+    "malgrupp": "Målgrupp",
+    "organisationer": "Samverkansparter",
+}
+
+
+def load_project(root: Path) -> Project:
+    """Read ``root/projekt.yaml``; raise :class:`ProjectError` naming every problem."""
+    root = Path(root)
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        raise ProjectError(
+            f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
+        raise ProjectError(f"{path}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', exc)}).") from exc
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"{path}: filen ska innehålla nycklar som projekt:, mall: och personalenkat:.")
+
+    problems: list[str] = []
+    info = data.get("projekt") or {}
+    if not isinstance(info, dict):
+        problems.append("'projekt' ska vara nycklar som namn: och projektagare:")
+        info = {}
+    facts: dict[str, str] = {}
+    for key, label in _FACT_KEYS.items():
+        value = info.get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, dict) and key == "period":
+            value = f"{value.get('start', '')} – {value.get('slut', '')}"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        facts[label] = str(value)
+
+    min_n = data.get("anonymitetsgrans", 5)
+    if not isinstance(min_n, int) or isinstance(min_n, bool) or min_n < 1:
+        problems.append(f"'anonymitetsgrans' ska vara ett heltal ≥ 1, fick {min_n!r}")
+        min_n = 5
+
+    survey = data.get("personalenkat") or {}
+    if not isinstance(survey, dict):
+        problems.append("'personalenkat' ska vara nycklar som instrument: och enkater:")
+        survey = {}
+    waves = _waves(root, survey.get("enkater") or [], problems)
+    column_map = survey.get("kolumner") or {}
+    if not isinstance(column_map, dict):
+        problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
+        column_map = {}
+
+    if problems:
+        raise ProjectError(f"{path} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
+    template = load_template(str(data.get("mall") or "rar-slutrapport"))
+    return Project(
+        root=root,
+        name=str(info.get("namn") or root.resolve().name),
+        facts=facts,
+        template=template,
+        min_n=min_n,
+        instrument=str(survey.get("instrument") or "samverkan") if waves else None,
+        waves=waves,
+        column_map={str(k): str(v) for k, v in column_map.items()},
+    )
+
+
+def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
+    if not isinstance(raw, list):
+        problems.append("'enkater' ska vara en lista med - fil: … och etikett: …")
+        return []
+    waves = []
+    for number, item in enumerate(raw, start=1):
+        if isinstance(item, str):
+            item = {"fil": item}
+        if not isinstance(item, dict) or not item.get("fil"):
+            problems.append(f"enkät nr {number} under 'enkater' saknar 'fil'")
+            continue
+        file = root / str(item["fil"])
+        if not file.is_file():
+            problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
+        when = item.get("datum")
+        waves.append(
+            WaveSpec(
+                file=file,
+                label=str(item.get("etikett") or f"Enkät {number}"),
+                date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
+            )
+        )
+    return waves
+
+
+def init_project(root: Path, template_id: str = "rar-slutrapport", force: bool = False) -> list[Path]:
+    """Create a new project folder with commented files; returns the files written.
+
+    Refuses to overwrite existing files unless ``force`` is true.
+    """
+    root = Path(root)
+    template = load_template(template_id)
+    files: dict[Path, str] = {
+        root / PROJECT_FILE: _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year),
+        root / "enkater" / "LÄS MIG.txt": _WAVES_README,
+    }
+    for heading in template.headings:
+        help_text = heading.help.strip().replace("--", "–")
+        required = "Rubriken krävs av finansiären." if heading.required else "Rubriken är frivillig."
+        files[root / "texter" / f"{heading.id}.md"] = (
+            f"<!--\n{heading.title}\n\n{help_text}\n\n{required}\n"
+            "Skriv din text under den här kommentaren, i vanlig text eller Markdown\n"
+            "(tom rad mellan stycken, - för punktlistor, **fetstil**). Kommentaren syns inte i rapporten.\n-->\n\n"
+        )
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        raise ProjectError(
+            f"Mappen {root} innehåller redan {len(existing)} av filerna som skulle skapas "
+            f"(t.ex. {existing[0].relative_to(root)}). Välj en ny mapp, eller lägg till --force för att skriva över dem."
+        )
+    for path, text in files.items():
+        write_text_atomic(path, text)
+    return list(files)
+
+
+_PROJECT_TEMPLATE = """\
+# Projektfil för slutrapport. Fyll i uppgifterna nedan.
+# Rader som börjar med # är kommentarer och påverkar inte rapporten.
+# Text efter ett kolon är värdet. Sätt citattecken runt text som innehåller kolon.
+
+projekt:
+  namn: "Projektets namn"              # visas överst i rapporten
+  projektagare: ""                     # t.ex. Storsjö kommun, socialförvaltningen
+  projektledare: ""                    # namn på projektledaren
+  finansiar: ""                        # t.ex. Samordningsförbundet …
+  period:
+    start: {today}-01-01               # ÅÅÅÅ-MM-DD
+    slut: {today}-12-31
+  malgrupp: ""                         # vilka deltagarna är
+  organisationer:                      # samverkansparterna
+    - Arbetsförmedlingen
+    - Socialtjänsten
+
+# Vilken finansiärs mall rapporten följer (lista mallar: slutrapport templates).
+mall: {mall}
+
+# Anonymitetsgräns: grupper med färre svar än så här visas inte någonstans
+# i rapporten, inte heller så att de kan räknas fram ur totalen.
+anonymitetsgrans: 5
+
+# Personalenkäten (enkät 1, 2, 3 …). Lägg exportfilerna i mappen enkater/
+# (CSV eller Excel från Google Forms, Microsoft Forms eller en vanlig tabell)
+# och ta bort # framför raderna nedan, en rad per enkättillfälle i tidsordning.
+personalenkat:
+  instrument: samverkan                # inbyggt instrument, eller sökväg till en egen YAML-fil
+  enkater:
+  #  - fil: enkater/enkat1.csv
+  #    etikett: Enkät 1
+  #    datum: {today}-03-15
+  #  - fil: enkater/enkat2.xlsx
+  #    etikett: Enkät 2
+  #    datum: {today}-09-15
+  # Om en kolumnrubrik i filen inte är exakt frågans text i instrumentet,
+  # ange vilken fråga (id) den hör till:
+  kolumner:
+  #  "Jag känner de andras uppdrag": q07
+"""
+
+_WAVES_README = """\
+Lägg personalenkätens exportfiler här, en fil per enkättillfälle.
+
+Fungerar: CSV eller .xlsx från Google Forms och Microsoft Forms, och vanliga
+Excel-/CSV-filer med en rubrikrad (även semikolonavgränsad CSV från svenska Excel).
+Kolumnrubrikerna ska vara frågornas text i instrumentet (stor/liten bokstav och
+mellanslag spelar ingen roll). Svaren kan vara skalans etiketter ("Instämmer helt"),
+siffror (5) eller båda ("5 - Instämmer helt"). "Vet ej" räknas inte som ett värde.
+
+Ange sedan filerna i projekt.yaml under personalenkat: enkater:.
+Filerna ändras aldrig av programmet.
+"""

@@ -1,0 +1,177 @@
+"""Render the report model as an Excel workbook: one sheet per section plus the tidy comparison.
+
+Numbers are stored as numbers with number formats (Excel shows the decimal
+comma in a Swedish locale); every text is stored as a string, so an answer
+starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .charts import chart_alt_text, chart_png
+from .model import COUNT, MEAN, SHARE, Chart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+
+__all__ = ["render_excel", "COMPARISON_SHEET"]
+
+COMPARISON_SHEET = "Jämförelse"
+_FORMATS = {MEAN: "0.0", SHARE: "0%", COUNT: "0"}
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_FIXED_TIME = datetime(2000, 1, 1)
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _put(ws, row: int, column: int, value: object, kind: str | None = None):
+    """Write one cell; strings are always stored as text."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, Hidden):
+        value = "–"
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return cell
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    elif hasattr(value, "item"):  # numpy scalar
+        cell.value = value.item()
+    else:
+        cell.value = value
+    if kind in _FORMATS and not isinstance(cell.value, str):
+        cell.number_format = _FORMATS[kind]
+    return cell
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "", title).strip().strip("'")[:31] or "Blad"
+    base, number = name, 2
+    while name.casefold() in used:
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)] + suffix
+        number += 1
+    used.add(name.casefold())
+    return name
+
+
+class _SheetWriter:
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 1
+        ws.column_dimensions["A"].width = 60
+        for column in range(2, 20):
+            ws.column_dimensions[get_column_letter(column)].width = 13
+
+    def text(self, value: str, font: Font | None = None) -> None:
+        cell = _put(self.ws, self.row, 1, value)
+        cell.alignment = _WRAP
+        if font:
+            cell.font = font
+        self.row += 1
+
+    def blocks(self, blocks: list) -> None:
+        for block in blocks:
+            if isinstance(block, Subsection):
+                self.row += 1
+                self.text(block.title, _BOLD)
+                self.blocks(block.blocks)
+            elif isinstance(block, Paragraphs):
+                for text in block.texts:
+                    self.text(text)
+            elif isinstance(block, TextList):
+                self.text(block.title, _BOLD)
+                for item in block.items or [block.empty_text]:
+                    self.text(item)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Chart):
+                self.chart(block)
+            self.row += 1
+
+    def table(self, table: Table) -> None:
+        ws = self.ws
+        self.text(table.caption, _BOLD)
+        if table.has_groups:
+            start = 1
+            groups = [c.group for c in table.columns]
+            for number, group in enumerate(groups, start=1):
+                previous = groups[number - 2] if number > 1 else None
+                following = groups[number] if number < len(groups) else None
+                if group and group != previous:
+                    cell = _put(ws, self.row, number, group)
+                    cell.font, cell.fill = _BOLD, _HEADER_FILL
+                    start = number
+                if group and group != following and number > start:
+                    ws.merge_cells(start_row=self.row, start_column=start, end_row=self.row, end_column=number)
+            self.row += 1
+        for number, col in enumerate(table.columns, start=1):
+            cell = _put(ws, self.row, number, col.label)
+            cell.font, cell.fill = _BOLD, _HEADER_FILL
+            cell.alignment = _WRAP
+        self.row += 1
+        for values in table.rows:
+            for number, (value, col) in enumerate(zip(values, table.columns), start=1):
+                cell = _put(ws, self.row, number, value, col.kind)
+                if number == 1:
+                    cell.alignment = _WRAP
+            self.row += 1
+        for note in table.notes:
+            self.text(note)
+
+    def chart(self, chart: Chart) -> None:
+        image = Image(io.BytesIO(chart_png(chart)))
+        image.width, image.height = image.width * 0.8, image.height * 0.8
+        self.ws.add_image(image, f"A{self.row}")
+        self.row += int(image.height / 20) + 1
+        self.text(chart_alt_text(chart))
+
+
+def _comparison_sheet(wb: Workbook, table: pd.DataFrame) -> None:
+    ws = wb.create_sheet(COMPARISON_SHEET)
+    for number, name in enumerate(table.columns, start=1):
+        _put(ws, 1, number, name).font = _BOLD
+    kinds = {"medel": MEAN, "sd": MEAN, "median": MEAN, "andel_positiva": SHARE, "n": COUNT}
+    for r, record in enumerate(table.itertuples(index=False), start=2):
+        for c, (name, value) in enumerate(zip(table.columns, record), start=1):
+            if isinstance(value, bool) or hasattr(value, "dtype") and value.dtype == bool:
+                value = bool(value)
+            _put(ws, r, c, value, kinds.get(name))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.column_dimensions["C"].width = 50
+
+
+def render_excel(report: Report) -> bytes:
+    """The workbook as bytes (deterministic: fixed document timestamps)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for section in report.sections:
+        title = f"{section.number} {section.title}" if section.number else section.title
+        writer = _SheetWriter(wb.create_sheet(_sheet_name(title, used)))
+        writer.text(title, _TITLE)
+        if section.narrative:
+            for paragraph in re.split(r"\n\s*\n", section.narrative):
+                writer.text(paragraph.strip())
+        elif section.expects_text:
+            writer.text("Text saknas under den här rubriken.")
+        writer.row += 1
+        writer.blocks(section.blocks)
+    if report.comparison is not None:
+        _comparison_sheet(wb, report.comparison)
+    wb.properties.creator = "slutrapport"
+    wb.properties.title = report.title
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

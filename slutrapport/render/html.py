@@ -1,0 +1,83 @@
+"""Render the report model as one self-contained HTML file.
+
+Templates and CSS are package data in ``report_templates/_html`` loaded with
+jinja2's ``PackageLoader`` (autoescape on: every user text is escaped).
+Charts are embedded as base64 PNG with Swedish alt text; nothing is fetched
+from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .charts import chart_alt_text, chart_png
+from .formatting import format_value
+from .model import Chart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+
+__all__ = ["render_html", "markdown_to_html"]
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # html=False: raw HTML in a narrative is shown as text. Links and images are
+    # switched off so the report never points at or fetches anything outside itself.
+    return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Markdown → HTML with raw HTML escaped (safe to insert)."""
+    return Markup(_markdown().render(text))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("slutrapport", "report_templates/_html"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = markdown_to_html
+    env.filters["cell"] = _cell
+    env.globals.update(
+        is_table=lambda b: isinstance(b, Table),
+        is_chart=lambda b: isinstance(b, Chart),
+        is_paragraphs=lambda b: isinstance(b, Paragraphs),
+        is_list=lambda b: isinstance(b, TextList),
+        is_subsection=lambda b: isinstance(b, Subsection),
+        chart_src=_chart_src,
+        chart_alt=chart_alt_text,
+        column_groups=_column_groups,
+    )
+    return env
+
+
+def _cell(value: object, kind: str) -> str:
+    if isinstance(value, Hidden):
+        return "–"
+    return format_value(value, kind)
+
+
+def _chart_src(chart: Chart) -> str:
+    return "data:image/png;base64," + base64.b64encode(chart_png(chart)).decode("ascii")
+
+
+def _column_groups(table: Table) -> list[tuple[str | None, int]]:
+    spans: list[tuple[str | None, int]] = []
+    for column in table.columns:
+        if spans and spans[-1][0] == column.group and column.group is not None:
+            spans[-1] = (column.group, spans[-1][1] + 1)
+        else:
+            spans.append((column.group, 1))
+    return spans
+
+
+def render_html(report: Report) -> str:
+    css = (files("slutrapport") / "report_templates" / "_html" / "style.css").read_text(encoding="utf-8")
+    return _environment().get_template("rapport.html.j2").render(report=report, css=Markup(css))

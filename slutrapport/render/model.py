@@ -1,0 +1,116 @@
+"""The report as data: sections under the template's headings, each holding blocks.
+
+The model holds values, not formatted text: renderers decide how a mean or a
+share is written (decimal comma in HTML, number formats in Excel). Nothing
+here computes a statistic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "Hidden",
+    "Column",
+    "Table",
+    "Chart",
+    "Paragraphs",
+    "TextList",
+    "Subsection",
+    "Section",
+    "Report",
+    "TEXT",
+    "COUNT",
+    "MEAN",
+    "SHARE",
+]
+
+TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A value suppressed by the anonymity rules; ``reason`` is Swedish."""
+
+    reason: str
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = TEXT
+    group: str | None = None  # a spanning header over several columns (e.g. the wave)
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    notes: list[str] = field(default_factory=list)
+    sheet_title: str | None = None  # optional shorter title for spreadsheets
+
+    @property
+    def has_groups(self) -> bool:
+        return any(c.group for c in self.columns)
+
+
+@dataclass
+class Chart:
+    """A line chart of ``value`` per wave, one line per group; hidden cells are left out."""
+
+    title: str
+    data: pd.DataFrame  # columns: grupp, enkat, value
+    waves: list[str]
+    y_label: str
+    y_min: float
+    y_max: float
+    value_kind: str = MEAN
+
+
+@dataclass
+class Paragraphs:
+    texts: list[str]
+
+
+@dataclass
+class TextList:
+    title: str
+    items: list[str]
+    empty_text: str = "Inga svar."
+
+
+@dataclass
+class Subsection:
+    title: str
+    blocks: list[Any]
+
+
+@dataclass
+class Section:
+    id: str
+    number: int | None
+    title: str
+    required: bool = False
+    help: str = ""
+    narrative: str | None = None  # Markdown written by the project
+    blocks: list[Any] = field(default_factory=list)
+    expects_text: bool = True
+
+    @property
+    def is_empty(self) -> bool:
+        return self.narrative is None and not self.blocks
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    facts: dict[str, str]
+    sections: list[Section]
+    generated: str
+    template_name: str = ""
+    comparison: pd.DataFrame | None = None  # the tidy comparison table, for spreadsheets

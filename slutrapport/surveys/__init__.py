@@ -1,0 +1,21 @@
+"""Ingest and validation of survey files and instrument definitions."""
+
+from __future__ import annotations
+
+from .ingest import TIDY_COLUMNS, SurveyData, default_labels, read_waves
+from .instrument import Instrument, Question, Scale, builtin_instruments, load_instrument
+from .validation import Problem, ValidationReport
+
+__all__ = [
+    "TIDY_COLUMNS",
+    "SurveyData",
+    "read_waves",
+    "default_labels",
+    "Instrument",
+    "Question",
+    "Scale",
+    "load_instrument",
+    "builtin_instruments",
+    "Problem",
+    "ValidationReport",
+]
