@@ -11,8 +11,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, _click_sv
 from .errors import SlutrapportError
+
+_click_sv.install()
 
 __all__ = ["main", "cli"]
 
@@ -52,7 +54,12 @@ def _print_paths(paths: list[Path]) -> None:
         click.echo(str(path))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[FLAGGOR]",
+    subcommand_metavar="KOMMANDO [ARGUMENT]...",
+)
 @click.option("--debug", is_flag=True, envvar=_DEBUG_ENV, help="Visa hela felspårningen vid fel (för felsökning).")
 @click.version_option(__version__, prog_name="slutrapport")
 @click.pass_context
@@ -68,10 +75,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 _force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
 
 
-@cli.command()
+@cli.command(options_metavar="[FLAGGOR]")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
     default=Path("demo-rapport"),
     show_default=True,
     help="Mapp där rapporten skrivs.",
@@ -91,9 +99,11 @@ def demo(out: Path, force: bool) -> None:
     _print_paths(build_demo(out, force=force))
 
 
-@cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--template", "template_id", default="rar-slutrapport", show_default=True, help="Finansiärens mall.")
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP")
+@click.option(
+    "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
+)
 @click.option("--force", is_flag=True, help="Skriv över filer som redan finns i mappen.")
 def init(directory: Path, template_id: str, force: bool) -> None:
     """Skapa en ny projektmapp med kommenterade filer att fylla i.
@@ -110,11 +120,12 @@ def init(directory: Path, template_id: str, force: bool) -> None:
                f"och bygg sedan rapporten med: slutrapport build {directory}")
 
 
-@cli.command()
-@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
     default=None,
     help="Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).",
 )
@@ -142,14 +153,22 @@ def _labels(value: str | None) -> list[str] | None:
     return labels
 
 
-@cli.command()
-@click.option("--instrument", required=True, help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
-@click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--labels", default=None, help='Etiketter för enkäterna i filernas ordning, t.ex. "Enkät 1,Enkät 2".')
-@click.option("--min-n", type=click.IntRange(min=1), default=5, show_default=True, help="Anonymitetsgräns.")
+@cli.command(options_metavar="[FLAGGOR]")
+@click.option("--instrument", required=True, metavar="FIL|ID", help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
+@click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENKÄTFIL...")
+@click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i filernas ordning, t.ex. "Enkät 1,Enkät 2".')
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    metavar="N",
+    help="Anonymitetsgräns: grupper med färre svar visas inte.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
     default=Path("."),
     show_default=True,
     help="Mapp där resultaten skrivs.",
@@ -164,16 +183,17 @@ def compare(
 
     Exempel:
 
-        slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv
-        --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
+    \b
+        slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv \\
+            --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
     """
     from .pipeline import compare_files
 
     _print_paths(compare_files(instrument, list(wave_files), _labels(labels), min_n=min_n, out=out, force=force))
 
 
-@cli.command()
-@click.argument("instrument_id", default="samverkan")
+@cli.command(options_metavar="[FLAGGOR]")
+@click.argument("instrument_id", default="samverkan", metavar="[ID]")
 def instrument(instrument_id: str) -> None:
     """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.
 

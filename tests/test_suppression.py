@@ -82,6 +82,9 @@ def test_small_organisations_merge_into_ovriga_when_together_large_enough():
     assert groups[5:16].tolist() == ["Z"] * 11
     # In E2 only X is small: a single organisation is not renamed
     assert groups[16:18].tolist() == ["X", "X"]
+    # When every organisation is small, merging them all would only repeat Alla
+    everyone_small = pd.DataFrame({"enkat": ["E1"] * 6, "organisation": ["X"] * 3 + ["Y"] * 3})
+    assert assign_groups(everyone_small, 5).tolist() == ["X"] * 3 + ["Y"] * 3
 
 
 def test_blank_organisation_is_its_own_protected_group(mini_instrument, write_wave):

@@ -4,7 +4,8 @@ Two steps protect small groups:
 
 1. :func:`assign_groups`: in each wave, organisations that each have fewer
    than ``min_n`` respondents are merged into ``Övriga`` when there are at
-   least two of them and together they reach ``min_n``.
+   least two of them, together they reach ``min_n``, and at least one
+   organisation is large enough to be shown on its own.
 2. :func:`suppress`: every cell (question or index × group × wave) with
    ``0 < n < min_n`` is suppressed. When ``Alla`` is shown, the suppressed
    cells of a question and wave must together hold at least ``min_n``
@@ -61,7 +62,8 @@ def assign_groups(respondents: pd.DataFrame, min_n: int) -> pd.Series:
     for _, wave_groups in group.groupby(respondents["enkat"], observed=True):
         counts = wave_groups.value_counts()
         small = counts[counts < min_n]
-        if len(small) >= 2 and small.sum() >= min_n:
+        # Merge only when some organisation stays on its own: otherwise Övriga would just repeat Alla.
+        if len(small) >= 2 and small.sum() >= min_n and len(small) < len(counts):
             merge = wave_groups.isin(small.index)
             result.loc[merge[merge].index] = OTHERS
     return result

@@ -10,8 +10,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .formatting import format_value  # noqa: E402
+from .formatting import format_number, format_value  # noqa: E402
 from .model import Chart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
@@ -21,6 +22,12 @@ _ALL = "Alla"
 
 def chart_png(chart: Chart) -> bytes:
     """A line chart: waves on the x axis, one line per group, ``Alla`` drawn thicker."""
+    if chart.png is None:
+        chart.png = _draw(chart)
+    return chart.png
+
+
+def _draw(chart: Chart) -> bytes:
     sns.set_theme(style="whitegrid", context="notebook")
     fig, ax = plt.subplots(figsize=(7.0, 3.6), dpi=110)
     try:
@@ -42,6 +49,7 @@ def chart_png(chart: Chart) -> bytes:
         ax.set_xticks(range(len(chart.waves)), chart.waves)
         ax.set_xlim(-0.3, len(chart.waves) - 0.7)
         ax.set_ylim(chart.y_min - 0.1, chart.y_max + 0.1)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 1)))
         ax.set_ylabel(chart.y_label)
         ax.set_title(chart.title, fontsize=11, loc="left")
         if not chart.data.empty:

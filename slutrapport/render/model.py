@@ -69,6 +69,8 @@ class Chart:
     y_min: float
     y_max: float
     value_kind: str = MEAN
+    # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
+    png: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -1,0 +1,182 @@
+"""The CLI contract through CliRunner: commands, outputs, exit codes and Swedish messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from slutrapport.cli import cli
+
+from .conftest import SAMPLES, write_csv
+
+CONTRACT = "niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_demo_builds_the_report_and_prints_paths(tmp_path):
+    out = tmp_path / "demo"
+    result = run("demo", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    printed = result.output.split()
+    for name in ("rapport.html", "rapport.xlsx", "jamforelse.csv"):
+        assert (out / name).is_file()
+        assert str(out / name) in printed
+    assert (out / "jamforelse.csv").read_text(encoding="utf-8").splitlines()[0] == CONTRACT
+
+
+def test_compare_three_files_with_default_instrument(tmp_path):
+    files = sorted(str(p) for p in (SAMPLES / "enkater").iterdir())
+    result = run("compare", "--instrument", "samverkan", *files, "--labels", "Start,Mitt,Slut", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    for name in ("jamforelse.csv", "jamforelse.xlsx", "jamforelse.html"):
+        assert (tmp_path / name).is_file()
+    table = pd.read_csv(tmp_path / "jamforelse.csv", keep_default_na=False, dtype=str)
+    assert ",".join(table.columns) == CONTRACT
+    assert list(dict.fromkeys(table["enkat"])) == ["Start", "Mitt", "Slut"]
+    assert set(table["undertryckt"].astype(str)) == {"true", "false"}
+    assert set(table["niva"]) == {"index", "fraga"}
+    # suppressed rows have every number empty
+    hidden = table[table["undertryckt"].astype(str) == "true"]
+    assert (hidden[["n", "medel", "sd", "median", "andel_positiva"]] == "").all().all()
+    shown = table[table["undertryckt"].astype(str) == "false"]
+    assert pd.to_numeric(shown["andel_positiva"]).between(0, 1).all()
+
+
+def test_compare_default_labels_and_min_n(tmp_path, mini_instrument):
+    rows = [["AF", "", 4, 4, 2, ""]] * 3 + [["Soc", "", 2, 2, 4, ""]] * 3
+    w1 = write_csv(tmp_path / "w1.csv", rows)
+    w2 = write_csv(tmp_path / "w2.csv", rows)
+    out = tmp_path / "out"
+    assert run("compare", "--instrument", str(mini_instrument), str(w1), str(w2), "--out", str(out)).exit_code == 0
+    table = pd.read_csv(out / "jamforelse.csv", keep_default_na=False, dtype=str)
+    assert sorted(set(table["enkat"])) == ["Enkät 1", "Enkät 2"]
+    assert (table.loc[table["grupp"] != "Alla", "undertryckt"].astype(str) == "true").all()
+    result = run("compare", "--instrument", str(mini_instrument), str(w1), "--min-n", "3", "--out", str(out), "--force")
+    assert result.exit_code == 0
+    table = pd.read_csv(out / "jamforelse.csv", keep_default_na=False, dtype=str)
+    assert (table["undertryckt"].astype(str) == "false").all()
+
+
+def test_unknown_label_gives_swedish_error_without_traceback(tmp_path, mini_instrument):
+    bad = write_csv(tmp_path / "bad.csv", [["AF", "", "Instämmer nästan", 4, 2, ""]])
+    result = run("compare", "--instrument", str(mini_instrument), str(bad), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert "Fel:" in result.output
+    assert "fil bad.csv, rad 2, kolumn 'Fråga ett', värde 'Instämmer nästan'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_question_column_error(tmp_path, mini_instrument):
+    path = write_csv(tmp_path / "short.csv", [["AF", "", 4, 4, ""]], header=["Organisation", "Kod", "Fråga ett", "Fråga två", "Övriga synpunkter"])
+    result = run("compare", "--instrument", str(mini_instrument), str(path))
+    assert result.exit_code == 1
+    assert "fil short.csv" in result.output and "frågan q3 ('Fråga tre är negativ') finns inte i filen" in result.output
+
+
+def test_debug_shows_the_traceback(tmp_path, mini_instrument):
+    bad = write_csv(tmp_path / "bad.csv", [["AF", "", "x", 4, 2, ""]])
+    result = run("--debug", "compare", "--instrument", str(mini_instrument), str(bad))
+    assert result.exit_code == 1
+    assert type(result.exception).__name__ == "ValidationError"
+
+
+def test_missing_file_and_unknown_instrument(tmp_path):
+    result = run("compare", "--instrument", "samverkan", str(tmp_path / "finns-inte.csv"))
+    assert result.exit_code == 1 and "finns-inte.csv finns inte" in result.output
+    result = run("compare", "--instrument", "okänt", str(tmp_path / "x.csv"))
+    assert result.exit_code == 1 and "Instrumentet 'okänt' finns inte" in result.output
+
+
+def test_init_then_build_a_project(tmp_path):
+    project = tmp_path / "projekt"
+    result = run("init", str(project))
+    assert result.exit_code == 0, result.output
+    text = (project / "projekt.yaml").read_text(encoding="utf-8")
+    assert text.startswith("#") and "anonymitetsgrans: 5" in text and "Personalenkäten" in text
+    assert (project / "texter" / "sammanfattning.md").read_text(encoding="utf-8").startswith("<!--")
+    assert (project / "enkater" / "LÄS MIG.txt").is_file()
+    result = run("build", str(project))
+    assert result.exit_code == 0, result.output
+    html = (project / "rapport" / "rapport.html").read_text(encoding="utf-8")
+    assert html.count("Text saknas under den här rubriken.") == 12
+    assert (project / "rapport" / "jamforelse.csv").read_text(encoding="utf-8").strip() == CONTRACT
+    # init never overwrites a project silently
+    again = run("init", str(project))
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_build_with_waves_and_a_narrative(tmp_path):
+    project = tmp_path / "p"
+    assert run("init", str(project)).exit_code == 0
+    import shutil
+
+    shutil.copy(SAMPLES / "enkater" / "enkat3.csv", project / "enkater" / "e3.csv")
+    config = (project / "projekt.yaml").read_text(encoding="utf-8")
+    config = config.replace("  enkater:\n", "  enkater:\n    - fil: enkater/e3.csv\n      etikett: Slutmätning\n")
+    (project / "projekt.yaml").write_text(config, encoding="utf-8")
+    (project / "texter" / "sammanfattning.md").write_text("<!-- hjälp -->\nProjektet **lyckades**.\n", encoding="utf-8")
+    result = run("build", str(project), "--out", str(tmp_path / "ut"))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "ut" / "rapport.html").read_text(encoding="utf-8")
+    assert "Projektet <strong>lyckades</strong>." in html
+    assert "Slutmätning" in html
+
+
+def test_build_reports_project_file_problems(tmp_path):
+    (tmp_path / "projekt.yaml").write_text(
+        "personalenkat:\n  enkater:\n    - fil: enkater/saknas.csv\nanonymitetsgrans: noll\n", encoding="utf-8"
+    )
+    result = run("build", str(tmp_path))
+    assert result.exit_code == 1
+    assert "enkater/saknas.csv finns inte" in result.output and "'anonymitetsgrans' ska vara ett heltal" in result.output
+    (tmp_path / "projekt.yaml").write_text("projekt: [oavslutad\n", encoding="utf-8")
+    result = run("build", str(tmp_path))
+    assert result.exit_code == 1 and "projekt.yaml rad 2, kolumn 1" in result.output and "inte giltig YAML" in result.output
+
+
+def test_refuses_to_overwrite_an_edited_output(tmp_path):
+    out = tmp_path / "demo"
+    assert run("demo", "--out", str(out)).exit_code == 0
+    assert run("demo", "--out", str(out)).exit_code == 0  # unchanged outputs are replaced
+    edited = out / "rapport.html"
+    edited.write_text("min egen version", encoding="utf-8")
+    result = run("demo", "--out", str(out))
+    assert result.exit_code == 1
+    assert "rapport.html" in result.output and "--force" in result.output
+    assert edited.read_text(encoding="utf-8") == "min egen version"
+    assert run("demo", "--out", str(out), "--force").exit_code == 0
+    assert edited.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_refuses_to_overwrite_a_file_it_did_not_write(tmp_path):
+    (tmp_path / "jamforelse.csv").write_text("användarens fil", encoding="utf-8")
+    files = sorted(str(p) for p in (SAMPLES / "enkater").iterdir())
+    result = run("compare", "--instrument", "samverkan", *files, "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert (tmp_path / "jamforelse.csv").read_text(encoding="utf-8") == "användarens fil"
+    assert not (tmp_path / "jamforelse.html").exists()  # nothing written when refusing
+
+
+def test_help_shows_examples():
+    for command in ("demo", "init", "build", "compare"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Exempel:" in result.output and "slutrapport " + command in result.output
+
+
+def test_python_dash_m_works(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "slutrapport", "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0 and "compare" in result.stdout
+
+
+def test_instrument_command_prints_the_builtin_yaml():
+    result = run("instrument", "samverkan")
+    assert result.exit_code == 0 and "id: samverkan" in result.output

@@ -1,0 +1,165 @@
+"""The rendered report: headings, self-containment, escaping, Excel safety, and a pinned snapshot."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from slutrapport.pipeline import analyse_survey, build_demo, comparison_report
+from slutrapport.render import render_excel, render_html
+from slutrapport.render.excel import COMPARISON_SHEET
+from slutrapport.surveys import load_instrument, read_waves
+
+from .conftest import SAMPLES, write_csv
+
+RAR_HEADINGS = [
+    "Sammanfattning",
+    "Uppdraget",
+    "Arbetsprocess och metod",
+    "Extern utvärdering",
+    "Ekonomisk redovisning",
+    "Resultat personalenkät",
+    "Individperspektiv",
+    "Sekundära effekter",
+    "Implementering",
+    "Projektledarens analys och förslag",
+    "LSG:s analys och förslag",
+    "Förbundschefens analys och förslag",
+]
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "=HYPERLINK(\"http://evil.example\",\"klicka\")",
+    "+46 70 123 45 67",
+    "-2+3",
+    "@SUM(A1)",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    build_demo(out)
+    return out
+
+
+def test_every_rar_heading_in_order(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    found = re.findall(r"<h2>\d+\. ([^<]+)</h2>", html)
+    assert [h.replace("&#39;", "'") for h in found] == RAR_HEADINGS
+
+
+def test_sections_without_text_say_so_and_sections_with_text_show_it(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<section class="avsnitt" id="([^"]+)">(.*?)</section>\n(?=<section class="avsnitt"|</main>)', html, re.S))
+    assert "Text saknas" not in sections["sammanfattning"]
+    assert "Text saknas" in sections["extern-utvardering"]
+    assert "Text saknas" in sections["ekonomisk-redovisning"]
+
+
+def test_html_is_self_contained(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
+    assert "@import" not in html and "url(" not in html
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', html)
+    assert len(images) == 12  # one chart per index
+    assert all(src.startswith("data:image/png;base64,") for src, _ in images)
+    assert all(alt.startswith("Linjediagram:") and "Enkät 1" in alt for _, alt in images)
+
+
+def test_survey_section_shows_tables_with_n_and_hidden_cells(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    assert "Inställning till samverkan: indexvärde per grupp och enkät" in html
+    assert '<th scope="col" class="count">n</th>' in html
+    assert "– = dolt" in html
+    # Swedish number style: decimal comma, percent with a (non-breaking) space
+    assert re.search(r'<td class="mean">\d,\d</td>', html)
+    assert re.search(r'<td class="share">\d+\u00a0%</td>', html)
+
+
+def test_no_identifiers_in_any_output(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    csv = (demo / "jamforelse.csv").read_text(encoding="utf-8")
+    wb = load_workbook(demo / "rapport.xlsx")
+    cells = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None)
+    survey = read_waves(sorted((SAMPLES / "enkater").iterdir()), load_instrument("samverkan"))
+    codes = {c for c in survey.tidy["kod"].dropna().unique() if len(c) >= 3 and not c.isdigit()}
+    assert codes
+    for text in (html, csv, cells):
+        assert "anonymous" not in text
+        assert "@" not in text.replace("@media", "").replace("@page", "")
+        found = [c for c in codes if re.search(rf"\b{re.escape(c)}\b", text, re.I)]
+        assert not found
+
+
+def _hostile_survey(tmp_path: Path, mini_instrument: Path):
+    rows = [["AF", f"k{i}", 4, 4, 2, HOSTILE[i % len(HOSTILE)]] for i in range(10)]
+    return read_waves([write_csv(tmp_path / "w.csv", rows)], load_instrument(mini_instrument))
+
+
+def test_hostile_free_text_is_escaped_in_html(tmp_path, mini_instrument):
+    report = comparison_report(analyse_survey(_hostile_survey(tmp_path, mini_instrument), 5))
+    html = render_html(report)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_hostile_free_text_stays_text_in_excel(tmp_path, mini_instrument):
+    report = comparison_report(analyse_survey(_hostile_survey(tmp_path, mini_instrument), 5))
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(render_excel(report))
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for text in HOSTILE:
+        matching = [c for c in cells if c.value == text]
+        assert matching, text
+        assert all(c.data_type == "s" for c in matching)
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_narrative_raw_html_is_shown_as_text(tmp_path):
+    from slutrapport.render.html import markdown_to_html
+
+    html = markdown_to_html("Hej <img src=x onerror=alert(1)> och [länk](https://example.com) **fet**")
+    assert "<img" not in html and "&lt;img" in html
+    assert "<a " not in html and "<strong>fet</strong>" in html
+
+
+def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
+    wb = load_workbook(demo / "rapport.xlsx")
+    names = wb.sheetnames
+    assert len(names) == len(RAR_HEADINGS) + 1
+    assert names[-1] == COMPARISON_SHEET
+    assert names[10] == "11 LSGs analys och förslag"  # ':' is not allowed in sheet names
+    header = [c.value for c in wb[COMPARISON_SHEET][1]]
+    assert header == "niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt,orsak".split(",")
+    survey_sheet = wb[names[5]]
+    values = [c.value for row in survey_sheet.iter_rows() for c in row]
+    assert "Inställning till samverkan: indexvärde per grupp och enkät" in values
+    means = [c for row in survey_sheet.iter_rows() for c in row if c.number_format == "0.0" and isinstance(c.value, float)]
+    assert means and all(1 <= c.value <= 5 for c in means)
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "jamforelse_mini.html"
+
+
+def _stable(html: str) -> str:
+    html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,…", html)
+    return re.sub(r"Skapad \d{4}-\d{2}-\d{2}", "Skapad ÅÅÅÅ-MM-DD", html)
+
+
+def test_comparison_html_snapshot(tmp_path, mini_instrument, write_wave):
+    rows = [["AF", f"a{i}", 1 + i % 5, 1 + (i * 2) % 5, 1 + (i * 3) % 5, ""] for i in range(7)]
+    rows += [["Soc", f"s{i}", 1 + (i + 1) % 5, 2, "Vet ej" if i == 0 else 4, "Tydliga rutiner" if i == 1 else ""] for i in range(6)]
+    rows += [["AME", "m1", 5, 5, 1, ""], ["AME", "m2", 4, 4, 2, ""]]
+    survey = read_waves([write_wave("w1.csv", rows), write_wave("w2.csv", rows[2:])], load_instrument(mini_instrument))
+    html = _stable(render_html(comparison_report(analyse_survey(survey, 5))))
+    if os.environ.get("SLUTRAPPORT_UPDATE_SNAPSHOTS"):  # after a deliberate change to the templates
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(html, encoding="utf-8")
+    assert html == SNAPSHOT.read_text(encoding="utf-8")
