@@ -69,13 +69,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
     Kom igång: slutrapport demo bygger en exempelrapport; slutrapport init MAPP
     skapar ett eget projekt som sedan byggs med slutrapport build MAPP.
     """
-    ctx.meta["debug"] = debug
+    ctx.meta["debug"] = ctx.meta.get("debug", False) or debug
 
 
 _force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
 
 
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["debug"] = True
+
+
+def _debug(command):
+    """``--debug`` accepted after the command name too (``slutrapport build X --debug``)."""
+    return click.option(
+        "--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Visa hela felspårningen vid fel."
+    )(command)
+
+
 @cli.command(options_metavar="[FLAGGOR]")
+@_debug
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -100,6 +113,7 @@ def demo(out: Path, force: bool) -> None:
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@_debug
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP")
 @click.option(
     "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
@@ -121,6 +135,7 @@ def init(directory: Path, template_id: str, force: bool) -> None:
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@_debug
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
 @click.option(
     "--out",
@@ -154,6 +169,7 @@ def _labels(value: str | None) -> list[str] | None:
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@_debug
 @click.option("--instrument", required=True, metavar="FIL|ID", help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
 @click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENKÄTFIL...")
 @click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i filernas ordning, t.ex. "Enkät 1,Enkät 2".')
@@ -193,6 +209,7 @@ def compare(
 
 
 @cli.command(options_metavar="[FLAGGOR]")
+@_debug
 @click.argument("instrument_id", default="samverkan", metavar="[ID]")
 def instrument(instrument_id: str) -> None:
     """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.

@@ -180,3 +180,28 @@ def test_python_dash_m_works(tmp_path):
 def test_instrument_command_prints_the_builtin_yaml():
     result = run("instrument", "samverkan")
     assert result.exit_code == 0 and "id: samverkan" in result.output
+
+
+def test_debug_after_the_command_name(tmp_path, mini_instrument):
+    bad = write_csv(tmp_path / "bad.csv", [["AF", "", "x", 4, 2, ""]])
+    result = run("compare", "--instrument", str(mini_instrument), str(bad), "--debug")
+    assert result.exit_code == 1 and type(result.exception).__name__ == "ValidationError"
+
+
+def test_unexpected_errors_become_a_message_not_a_traceback(monkeypatch, tmp_path):
+    import slutrapport.pipeline as pipeline
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("trasig")
+
+    monkeypatch.setattr(pipeline, "build_demo", boom)
+    result = run("demo", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "Ett oväntat fel inträffade (RuntimeError: trasig)" in result.output and "--debug" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_swedish_usage_errors():
+    result = run("compare")
+    assert result.exit_code == 2
+    assert "Användning:" in result.output and "Fel:" in result.output and "Usage" not in result.output

@@ -157,3 +157,25 @@ def test_sample_waves_match_a_direct_pandas_computation():
             row = _cell(table, "fraga", qid, "Alla", wave)
             assert row["n"] == len(values) and row["medel"] == pytest.approx(values["v"].mean())
     assert checked > 200
+
+
+def test_instrument_without_organisation_or_index(tmp_path):
+    from slutrapport.pipeline import analyse_survey, comparison_report
+    from slutrapport.render import render_html
+
+    path = tmp_path / "enkel.yaml"
+    path.write_text(
+        "id: enkel\nnamn: Enkel\nskala:\n  varden: {1: Nej, 2: Delvis, 3: Ja}\n  positiva: [3]\n"
+        "fragor:\n  - {id: a, text: Trivs du}\n  - {id: b, text: Vet du vart du ska vända dig}\n",
+        encoding="utf-8",
+    )
+    from .conftest import write_csv
+
+    wave = write_csv(tmp_path / "w.csv", [[3, 2], [3, 3], ["Ja", "Nej"], [1, 3], [2, 2]], header=["Trivs du?", "Vet du vart du ska vända dig"])
+    survey = read_waves([wave], load_instrument(path))
+    table = compare_waves(survey, 5)
+    assert set(table["grupp"]) == {"Alla"} and set(table["niva"]) == {"fraga"}
+    a = _cell(table, "fraga", "a", "Alla")
+    assert a["n"] == 5 and a["medel"] == pytest.approx(12 / 5) and a["andel_positiva"] == pytest.approx(3 / 5)
+    html = render_html(comparison_report(analyse_survey(survey, 5)))
+    assert "Frågor som inte ingår i något index" in html and "Trivs du: per grupp och enkät" in html

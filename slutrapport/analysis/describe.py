@@ -84,15 +84,23 @@ def index_scores(tidy: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return scores[scores["answered"] * 2 >= scores["items"]].reset_index(drop=True)
 
 
-def respondent_groups(tidy: pd.DataFrame, min_n: int) -> pd.Series:
-    """Reporting group per respondent id (see :func:`~.suppression.assign_groups`).
+def respondent_groups(tidy: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Reporting group per respondent (see :func:`~.suppression.assign_groups`).
 
-    Only respondents with at least one answer on the scale count towards the
-    group sizes used for merging.
+    Only respondents with at least one answer on the scale are included and
+    count towards the group sizes used for merging.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``respondent``, columns ``enkat`` (str) and ``grupp``.
     """
     answered = tidy[tidy["status"] == ANSWERED]
     people = answered.drop_duplicates("respondent")[["respondent", "enkat", "organisation"]]
-    return pd.Series(assign_groups(people, min_n).to_numpy(), index=people["respondent"].to_numpy())
+    return pd.DataFrame(
+        {"enkat": people["enkat"].astype(str).to_numpy(), "grupp": assign_groups(people, min_n).to_numpy()},
+        index=people["respondent"].to_numpy(),
+    )
 
 
 def _stats(obs: pd.DataFrame, positive: pd.Series) -> pd.DataFrame:
@@ -126,9 +134,10 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     instrument = survey.instrument
     tidy = survey.tidy
     by_organisation = "organisation" in instrument.background
-    groups = respondent_groups(tidy, min_n)
+    people = respondent_groups(tidy, min_n)
     if not by_organisation:
-        groups = pd.Series(ALL, index=groups.index)
+        people["grupp"] = ALL
+    groups = people["grupp"]
     scale = instrument.scale
 
     answered = tidy[(tidy["status"] == ANSWERED)]
@@ -162,7 +171,7 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
         )
     stats = _stats(obs, positive)
 
-    grid = _grid(instrument, survey.waves, groups, tidy)
+    grid = _grid(instrument, survey.waves, people)
     table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
     table["n"] = table["n"].fillna(0).astype(int)
     table = suppress(table, min_n)
@@ -177,20 +186,19 @@ def _group_order(name: str) -> tuple[int, str]:
     return (1, name.casefold())
 
 
-def _grid(instrument: Instrument, waves: list[str], groups: pd.Series, tidy: pd.DataFrame) -> pd.DataFrame:
+def _grid(instrument: Instrument, waves: list[str], people: pd.DataFrame) -> pd.DataFrame:
     """Every (level, id) × group present in the wave × wave, in report order."""
     items = [(INDEX, i, name) for i, name in instrument.indices.items()]
     items += [(QUESTION, q.id, q.text) for q in instrument.scale_questions]
-    wave_of = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
-    present = pd.DataFrame({"grupp": groups, "enkat": wave_of.reindex(groups.index).to_numpy()})
-    all_groups = sorted(set(groups) - {ALL}, key=_group_order)
-    rows = []
-    for niva, item_id, text in items:
-        for group in [ALL, *all_groups]:
-            for wave in waves:
-                in_wave = present[present["enkat"] == wave]
-                if group == ALL or (in_wave["grupp"] == group).any():
-                    rows.append((niva, item_id, text, group, wave))
+    present = set(zip(people["grupp"], people["enkat"]))
+    all_groups = sorted({g for g, _ in present} - {ALL}, key=_group_order)
+    rows = [
+        (niva, item_id, text, group, wave)
+        for niva, item_id, text in items
+        for group in [ALL, *all_groups]
+        for wave in waves
+        if group == ALL or (group, wave) in present
+    ]
     return pd.DataFrame(rows, columns=["niva", "id", "text", "grupp", "enkat"])
 
 

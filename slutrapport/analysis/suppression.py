@@ -57,7 +57,12 @@ def assign_groups(respondents: pd.DataFrame, min_n: int) -> pd.Series:
         Aligned with ``respondents``: the organisation, ``Ej angiven`` for a
         blank one, or ``Övriga`` for merged small organisations.
     """
-    group = respondents["organisation"].fillna(UNKNOWN_ORGANISATION).astype(str)
+    organisation = respondents["organisation"]
+    group = pd.Series(
+        np.where(organisation.isna(), UNKNOWN_ORGANISATION, organisation.astype(str)),
+        index=respondents.index,
+        dtype=object,
+    )
     result = group.copy()
     for _, wave_groups in group.groupby(respondents["enkat"], observed=True):
         counts = wave_groups.value_counts()

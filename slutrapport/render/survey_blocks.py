@@ -143,6 +143,14 @@ def survey_blocks(results: SurveyResults) -> list:
         ]
         blocks.append(Subsection(name, sub))
 
+    loose = [q for q in instrument.scale_questions if q.index is None]
+    if loose:
+        sub = []
+        for question in loose:
+            cells = table[(table["niva"] == "fraga") & (table["id"] == question.id)]
+            sub.append(_wave_table(cells, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
+        blocks.append(Subsection("Frågor som inte ingår i något index", sub))
+
     free = results.free_text
     if instrument.freetext_questions:
         sub = [
