@@ -72,6 +72,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = ctx.meta.get("debug", False) or debug
 
 
+def _out(default: Path | None, help_text: str):
+    """The ``--out MAPP`` option of the commands that write outputs."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="MAPP",
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
 _force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
 
 
@@ -89,14 +101,7 @@ def _debug(command):
 
 @cli.command(options_metavar="[FLAGGOR]")
 @_debug
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPP",
-    default=Path("demo-rapport"),
-    show_default=True,
-    help="Mapp där rapporten skrivs.",
-)
+@_out(Path("demo-rapport"), "Mapp där rapporten skrivs.")
 @_force
 def demo(out: Path, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
@@ -137,13 +142,7 @@ def init(directory: Path, template_id: str, force: bool) -> None:
 @cli.command(options_metavar="[FLAGGOR]")
 @_debug
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPP",
-    default=None,
-    help="Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).",
-)
+@_out(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
 @_force
 def build(project_dir: Path, out: Path | None, force: bool) -> None:
     """Bygg rapporten för en projektmapp.
@@ -181,14 +180,7 @@ def _labels(value: str | None) -> list[str] | None:
     metavar="N",
     help="Anonymitetsgräns: grupper med färre svar visas inte.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPP",
-    default=Path("."),
-    show_default=True,
-    help="Mapp där resultaten skrivs.",
-)
+@_out(Path("."), "Mapp där resultaten skrivs.")
 @_force
 def compare(
     instrument: str, wave_files: tuple[Path, ...], labels: str | None, min_n: int, out: Path, force: bool

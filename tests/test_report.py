@@ -150,6 +150,7 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "jamforelse_mini.html"
 
 def _stable(html: str) -> str:
     html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,…", html)
+    html = re.sub(r"<style>.*?</style>", "<style>…</style>", html, flags=re.S)
     return re.sub(r"Skapad \d{4}-\d{2}-\d{2}", "Skapad ÅÅÅÅ-MM-DD", html)
 
 

@@ -54,7 +54,9 @@ def _put(ws, row: int, column: int, value: object, kind: str | None = None):
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "", title).strip().strip("'")[:31] or "Blad"
+    name = re.sub(r"[\[\]:*?/\\]", "", title).strip().strip("'") or "Blad"
+    if len(name) > 31:
+        name = name[:30].rsplit(" ", 1)[0] + "…"
     base, number = name, 2
     while name.casefold() in used:
         suffix = f" ({number})"
