@@ -171,3 +171,23 @@ def test_sample_waves_read_without_errors():
     assert survey.report.valid
     statuses = set(survey.tidy["status"])
     assert {"svar", "saknas", "tomt", "fritext"} <= statuses
+
+
+def test_nul_byte_deep_in_a_csv_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(("Organisation,Fråga ett\n" + "AF,4\n" * 3000).encode() + b"AF,4\x00\n")
+    with pytest.raises(InputFileError, match="NUL\\) på rad 3002"):
+        read_raw(path)
+
+
+def test_xlsx_data_on_a_later_sheet(tmp_path, mini_instrument, plain):
+    wb = Workbook()
+    wb.active.title = "Tomt"
+    data = wb.create_sheet("Svar")
+    data.append(HEADER)
+    for row in ROWS:
+        data.append(row)
+    path = tmp_path / "later.xlsx"
+    wb.save(path)
+    inst = load_instrument(mini_instrument)
+    assert _tidy_values(read_waves([path], inst)) == _tidy_values(read_waves([plain], inst))

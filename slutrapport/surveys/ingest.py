@@ -29,10 +29,10 @@ import pandas as pd
 
 from ..errors import InputFileError, ValidationError
 from .answers import ANSWERED, AnswerParser
-from .instrument import Instrument
+from .instrument import FREETEXT, Instrument
 from .readers import RawTable, read_raw
 from .text import normalise
-from .validation import WARNING, ValidationReport
+from .validation import ERROR, WARNING, ValidationReport
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -49,7 +49,7 @@ TIDY_COLUMNS = [
     "fil",
     "rad",
 ]
-FREETEXT_STATUS = "fritext"
+FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
 
 
 @dataclass
@@ -193,7 +193,7 @@ def _match_columns(
             f"frågan {question.id} ('{question.text}') finns inte i filen"
             + (f"; närmast liknande kolumn: '{hint}' (rätta rubriken eller ange den under kolumner:)" if hint else ""),
             rad=raw.header_row,
-            allvar=WARNING if question.kind == FREETEXT_STATUS else "fel",
+            allvar=WARNING if question.kind == FREETEXT else ERROR,
         )
     for role, text in instrument.background.items():
         if f"bg:{role}" not in found:
@@ -202,7 +202,7 @@ def _match_columns(
                 "saknad kolumn",
                 f"bakgrundsfrågan {role} ('{text}') finns inte i filen",
                 rad=raw.header_row,
-                allvar="fel" if role == "organisation" else WARNING,
+                allvar=ERROR if role == "organisation" else WARNING,
             )
     return found
 
@@ -238,8 +238,7 @@ def _read_wave(
     if not any(target.startswith("q:") for target in found):
         return None
     data = raw.data
-    used = [pos for pos in found.values()]
-    nonblank = (data[used].apply(lambda col: col.str.strip()) != "").any(axis=1) if used else data.index < 0
+    nonblank = (data[list(found.values())].apply(lambda col: col.str.strip()) != "").any(axis=1)
     data = data[nonblank]
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
@@ -267,12 +266,13 @@ def _read_wave(
         if pos is None:
             continue
         column = data[pos]
-        if question.kind == FREETEXT_STATUS:
+        if question.kind == FREETEXT:
             text = _clean(column)
             keep = text.notna().to_numpy()
             part = pd.DataFrame(
                 {"respondent": respondents[keep], "fraga": question.id, "varde": np.nan, "svar": text[keep], "status": FREETEXT_STATUS}
             )
+            part["rad"] = rows[keep]
         else:
             parsed = {value: parser.parse(value) for value in column.unique()}
             for value, result in parsed.items():
@@ -284,8 +284,8 @@ def _read_wave(
             part = pd.DataFrame(
                 {"respondent": respondents, "fraga": question.id, "varde": values, "svar": column, "status": status}
             )
+            part["rad"] = rows
             answered_any |= (status == ANSWERED).to_numpy()
-        part["rad"] = rows[keep] if question.kind == FREETEXT_STATUS else rows
         parts.append(part)
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar på skalfrågorna")

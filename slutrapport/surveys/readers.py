@@ -143,6 +143,12 @@ def _read_csv(path: Path) -> RawTable:
         raise InputFileError(
             f"Filen {path.name} är en webbsida (HTML), inte en CSV-fil. Ladda ner exporten igen som CSV eller .xlsx."
         )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputFileError(
+            f"Filen {path.name} innehåller ett ogiltigt tecken (NUL) på rad {line}; filen kan vara skadad. "
+            "Exportera den igen."
+        )
     sep = _sniff_separator(text)
     try:
         frame = pd.read_csv(
@@ -191,8 +197,11 @@ def _read_xlsx(path: Path) -> RawTable:
             "Öppna den i Excel och spara den igen som .xlsx."
         ) from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows: list[list[str]] = []
+        for sheet in workbook.worksheets:  # the first sheet that holds anything
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if any(cell.strip() for row in rows for cell in row):
+                break
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise InputFileError(f"Kalkylbladet i {path.name} kunde inte läsas: {exc}") from exc
     finally:
