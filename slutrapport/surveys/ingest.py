@@ -141,11 +141,15 @@ def _match_columns(
     for pos, heading in enumerate(raw.columns):
         if pos in raw.meta_columns:
             continue
-        key = normalise(heading)
-        target = targets.get(key)
-        if target is None and key.endswith("]") and "[" in key:
-            # Google Forms writes grid questions as "Question [Row]".
-            target = targets.get(normalise(key[key.rindex("[") + 1 : -1]))
+        target = None
+        for name in [heading, *raw.alternatives.get(pos, [])]:
+            key = normalise(name)
+            target = targets.get(key)
+            if target is None and key.endswith("]") and "[" in key:
+                # Google Forms (and SurveyMonkey matrices) write "Question [Row]".
+                target = targets.get(normalise(key[key.rindex("[") + 1 : -1]))
+            if target is not None:
+                break
         if target is None:
             unmatched.append(pos)
             continue
@@ -243,7 +247,7 @@ def _read_wave(
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
-    rows = data.index.to_numpy() + raw.header_row + 1
+    rows = np.array([raw.row_number(i) for i in data.index])
     respondents = pd.Series([f"{number}:{r}" for r in rows], index=data.index)
     org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else pd.Series(None, index=data.index, dtype=object)
     kod = _clean(data[found["bg:kod"]]).str.casefold() if "bg:kod" in found else pd.Series(None, index=data.index, dtype=object)

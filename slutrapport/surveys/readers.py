@@ -53,9 +53,11 @@ _MS_META = {
 class RawTable:
     """A file's header and data rows as strings.
 
-    ``row_numbers[i]`` is the row number a user sees for ``rows[i]`` in Excel
-    (the header is row ``header_row``). ``meta_columns`` are positions of the
-    survey tool's own columns (timestamps, e-mail, name) that are never used.
+    ``data`` has one row per data row and integer column positions; the row a
+    user sees in Excel for position ``i`` is :meth:`row_number`. ``header_row``
+    is the last header row. ``meta_columns`` are positions of the survey tool's
+    own columns (timestamps, e-mail, name) that are never used;
+    ``alternatives`` lists other names a column may be matched by.
     """
 
     path: Path
@@ -64,6 +66,8 @@ class RawTable:
     header_row: int = 1
     format: str = "plain"
     meta_columns: set[int] = field(default_factory=set)
+    #: Other names a column may be matched by (e.g. an export tag, or the row label of a matrix question).
+    alternatives: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
