@@ -179,3 +179,19 @@ def test_instrument_without_organisation_or_index(tmp_path):
     assert a["n"] == 5 and a["medel"] == pytest.approx(12 / 5) and a["andel_positiva"] == pytest.approx(3 / 5)
     html = render_html(comparison_report(analyse_survey(survey, 5)))
     assert "Frågor som inte ingår i något index" in html and "Trivs du: per grupp och enkät" in html
+
+
+def test_answer_distribution_for_shown_cells(wave1_table, mini_instrument, write_wave):
+    from slutrapport.analysis.describe import answer_distribution
+
+    survey = read_waves([write_wave("w1.csv", WAVE1)], load_instrument(mini_instrument))
+    table = compare_waves(survey, min_n=5)
+    dist = answer_distribution(survey, table, min_n=5)
+    alla = dist[(dist["id"] == "q1") & (dist["grupp"] == "Alla")]
+    assert alla["varde"].tolist() == [1, 2, 3, 4, 5] and alla["antal"].tolist() == [1, 2, 3, 4, 3]
+    assert alla["andel"].sum() == pytest.approx(1.0)
+    soc = dist[(dist["id"] == "q1") & (dist["grupp"] == "Soc")]
+    assert soc["antal"].tolist() == [0, 1, 1, 2, 2]
+    # AME (2 answers) is suppressed and AF with it (complement): neither distribution is produced
+    assert not {"AME", "AF"} & set(dist["grupp"])
+    assert set(dist["grupp"]) == set(table.loc[~table["undertryckt"] & (table["niva"] == "fraga"), "grupp"])

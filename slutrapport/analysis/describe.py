@@ -42,6 +42,9 @@ __all__ = [
     "respondent_groups",
     "free_text",
     "response_summary",
+    "answer_distribution",
+    "observations",
+    "reporting_groups",
 ]
 
 CONTRACT_COLUMNS = ["niva", "id", "text", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"]
@@ -103,8 +106,8 @@ def respondent_groups(tidy: pd.DataFrame, min_n: int) -> pd.DataFrame:
     )
 
 
-def _stats(obs: pd.DataFrame, positive: pd.Series) -> pd.DataFrame:
-    frame = obs.assign(positiv=positive.astype(float))
+def _stats(obs: pd.DataFrame) -> pd.DataFrame:
+    frame = obs.assign(positiv=obs["positiv"].astype(float))
     grouped = frame.groupby(["niva", "id", "grupp", "enkat"], observed=True, sort=False)
     return grouped.agg(
         n=("varde", "count"),
@@ -113,6 +116,63 @@ def _stats(obs: pd.DataFrame, positive: pd.Series) -> pd.DataFrame:
         median=("varde", "median"),
         andel_positiva=("positiv", "mean"),
     ).reset_index()
+
+
+def reporting_groups(survey: SurveyData, min_n: int) -> pd.DataFrame:
+    """:func:`respondent_groups`, or everyone in ``Alla`` when the instrument has no organisation question."""
+    people = respondent_groups(survey.tidy, min_n)
+    if "organisation" not in survey.instrument.background:
+        people["grupp"] = ALL
+    return people
+
+
+def observations(survey: SurveyData, min_n: int, people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every value that enters the comparison, one row per respondent × question or index.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``niva``, ``id``, ``respondent``, ``grupp`` (reporting group,
+        not ``Alla``), ``enkat`` (str), ``varde`` (answer or index score) and
+        ``positiv`` (bool).
+    """
+    instrument = survey.instrument
+    tidy = survey.tidy
+    scale = instrument.scale
+    groups = (people if people is not None else reporting_groups(survey, min_n))["grupp"]
+    answered = tidy[tidy["status"] == ANSWERED]
+    scores = index_scores(tidy, instrument)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "niva": QUESTION,
+                    "id": answered["fraga"].to_numpy(),
+                    "respondent": answered["respondent"].to_numpy(),
+                    "enkat": answered["enkat"].astype(str).to_numpy(),
+                    "varde": answered["varde"].to_numpy(),
+                    "positiv": answered["varde"].isin(list(scale.positive)).to_numpy(),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "niva": INDEX,
+                    "id": scores["index"].to_numpy(),
+                    "respondent": scores["respondent"].to_numpy(),
+                    "enkat": scores["enkat"].astype(str).to_numpy(),
+                    "varde": scores["score"].to_numpy(),
+                    "positiv": (scores["score"] >= scale.positive_threshold).to_numpy(),
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).assign(grupp=lambda frame: frame["respondent"].map(groups))
+
+
+def _with_everyone(obs: pd.DataFrame, survey: SurveyData) -> pd.DataFrame:
+    if "organisation" not in survey.instrument.background:
+        return obs
+    return pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True)
 
 
 def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
@@ -132,45 +192,8 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
         sorted by level (index first), instrument order, group and wave.
     """
     instrument = survey.instrument
-    tidy = survey.tidy
-    by_organisation = "organisation" in instrument.background
-    people = respondent_groups(tidy, min_n)
-    if not by_organisation:
-        people["grupp"] = ALL
-    groups = people["grupp"]
-    scale = instrument.scale
-
-    answered = tidy[(tidy["status"] == ANSWERED)]
-    q_obs = pd.DataFrame(
-        {
-            "niva": QUESTION,
-            "id": answered["fraga"],
-            "grupp": answered["respondent"].map(groups),
-            "enkat": answered["enkat"].astype(str),
-            "varde": answered["varde"],
-        }
-    )
-    q_positive = answered["varde"].isin(list(scale.positive))
-    scores = index_scores(tidy, instrument)
-    i_obs = pd.DataFrame(
-        {
-            "niva": INDEX,
-            "id": scores["index"],
-            "grupp": scores["respondent"].map(groups),
-            "enkat": scores["enkat"].astype(str),
-            "varde": scores["score"],
-        }
-    )
-    i_positive = scores["score"] >= scale.positive_threshold
-    obs = pd.concat([q_obs, i_obs], ignore_index=True)
-    positive = pd.concat([q_positive, i_positive], ignore_index=True)
-    if by_organisation:
-        obs, positive = (
-            pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True),
-            pd.concat([positive, positive], ignore_index=True),
-        )
-    stats = _stats(obs, positive)
-
+    people = reporting_groups(survey, min_n)
+    stats = _stats(_with_everyone(observations(survey, min_n, people), survey))
     grid = _grid(instrument, survey.waves, people)
     table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
     table["n"] = table["n"].fillna(0).astype(int)
@@ -256,3 +279,37 @@ def response_summary(survey: SurveyData) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["enkat", "fil", "svarande", "svar", "saknas", "tomma"])
+
+
+def answer_distribution(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+    """How the answers to each question spread over the scale, for shown cells only.
+
+    Parameters
+    ----------
+    survey : SurveyData
+    comparison : DataFrame
+        From :func:`compare_waves` with the same ``min_n``; suppressed and
+        empty cells are left out.
+    min_n : int, default 5
+
+    Returns
+    -------
+    DataFrame
+        One row per question × group × wave × scale value, columns
+
+        - ``id``: question id; ``grupp``; ``enkat``
+        - ``varde``: the scale value (every value of the scale, also those nobody chose)
+        - ``antal``: answers with that value; ``andel``: ``antal / n`` (0–1)
+    """
+    shown = comparison[
+        (comparison["niva"] == QUESTION) & ~comparison["undertryckt"].astype(bool) & (comparison["n"].fillna(0) > 0)
+    ]
+    obs = _with_everyone(observations(survey, min_n), survey)
+    obs = obs[obs["niva"] == QUESTION]
+    counts = obs.groupby(["id", "grupp", "enkat", "varde"]).size()
+    rows = []
+    for cell in shown.itertuples(index=False):
+        for value in sorted(survey.instrument.scale.values):
+            count = int(counts.get((cell.id, cell.grupp, cell.enkat, float(value)), 0))
+            rows.append((cell.id, cell.grupp, cell.enkat, value, count, count / int(cell.n)))
+    return pd.DataFrame(rows, columns=["id", "grupp", "enkat", "varde", "antal", "andel"])
