@@ -54,6 +54,16 @@ def _print_paths(paths: list[Path]) -> None:
         click.echo(str(path))
 
 
+def _report_outcome(outcome) -> None:
+    """Print the written paths, and the reading warnings on stderr."""
+    _print_paths(outcome.paths)
+    if outcome.warnings:
+        from .surveys.validation import ValidationReport
+
+        click.echo(f"\n{len(outcome.warnings)} varning(ar) vid inläsningen (finns också i rapportens metodavsnitt):", err=True)
+        click.echo(ValidationReport(list(outcome.warnings)).to_text(), err=True)
+
+
 @click.group(
     cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -114,7 +124,7 @@ def demo(out: Path, force: bool) -> None:
     """
     from .pipeline import build_demo
 
-    _print_paths(build_demo(out, force=force))
+    _report_outcome(build_demo(out, force=force))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -155,7 +165,7 @@ def build(project_dir: Path, out: Path | None, force: bool) -> None:
     """
     from .pipeline import build_project
 
-    _print_paths(build_project(project_dir, out=out, force=force))
+    _report_outcome(build_project(project_dir, out=out, force=force))
 
 
 def _labels(value: str | None) -> list[str] | None:
@@ -167,11 +177,32 @@ def _labels(value: str | None) -> list[str] | None:
     return labels
 
 
+def _format_help() -> str:
+    from .surveys.readers import FORMATS
+
+    return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
+
+
+
+def _reading_options(command):
+    """Options shared by compare and validate: how to read the survey files."""
+    for option in reversed(
+        [
+            click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i ordning, t.ex. "Enkät 1,Enkät 2".'),
+            click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL", help="Kolumnmappning (YAML eller CSV): rubrik i filen → frågans id."),
+            click.option("--format", "file_format", default=None, metavar="FORMAT", help=_format_help()),
+            click.option("--wave-column", default=None, metavar="KOLUMN", help="Kolumn som anger enkättillfälle när en fil innehåller flera."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command(options_metavar="[FLAGGOR]")
 @_debug
 @click.option("--instrument", required=True, metavar="FIL|ID", help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
 @click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENKÄTFIL...")
-@click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i filernas ordning, t.ex. "Enkät 1,Enkät 2".')
+@_reading_options
 @click.option(
     "--min-n",
     type=click.IntRange(min=1),
@@ -183,11 +214,20 @@ def _labels(value: str | None) -> list[str] | None:
 @_out(Path("."), "Mapp där resultaten skrivs.")
 @_force
 def compare(
-    instrument: str, wave_files: tuple[Path, ...], labels: str | None, min_n: int, out: Path, force: bool
+    instrument: str,
+    wave_files: tuple[Path, ...],
+    labels: str | None,
+    map_file: Path | None,
+    file_format: str | None,
+    wave_column: str | None,
+    min_n: int,
+    out: Path,
+    force: bool,
 ) -> None:
     """Jämför personalenkäter: en fil per enkättillfälle, i tidsordning.
 
-    Skriver jamforelse.csv, jamforelse.xlsx och jamforelse.html.
+    Skriver jamforelse.csv, jamforelse.xlsx, jamforelse.html, forandringar.csv
+    och reliabilitet.csv.
 
     Exempel:
 
@@ -195,9 +235,67 @@ def compare(
         slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv \\
             --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
     """
-    from .pipeline import compare_files
+    from .pipeline import compare_files, load_column_map
 
-    _print_paths(compare_files(instrument, list(wave_files), _labels(labels), min_n=min_n, out=out, force=force))
+    _report_outcome(
+        compare_files(
+            instrument,
+            list(wave_files),
+            _labels(labels),
+            min_n=min_n,
+            out=out,
+            force=force,
+            column_map=load_column_map(map_file),
+            format=file_format,
+            wave_column=wave_column,
+        )
+    )
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@_debug
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FIL...|PROJEKTMAPP")
+@click.option("--instrument", default=None, metavar="FIL|ID", help="Instrument för enkätfilerna (krävs för filer, inte för en projektmapp).")
+@_reading_options
+@click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
+def validate(
+    paths: tuple[Path, ...],
+    instrument: str | None,
+    labels: str | None,
+    map_file: Path | None,
+    file_format: str | None,
+    wave_column: str | None,
+    as_json: bool,
+) -> None:
+    """Kontrollera enkätfiler och lista alla problem (fel och varningar).
+
+    Avslutas med kod 1 om det finns fel.
+
+    Exempel:
+
+    \b
+        slutrapport validate enkat1.csv enkat2.xlsx --instrument samverkan
+        slutrapport validate mitt-projekt --json
+    """
+    from .pipeline import load_column_map, validate_files, validate_project
+
+    if len(paths) == 1 and paths[0].is_dir():
+        report = validate_project(paths[0])
+    elif instrument is None:
+        raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
+    else:
+        report = validate_files(
+            instrument, list(paths), _labels(labels), load_column_map(map_file), file_format, wave_column
+        )
+    if as_json:
+        click.echo(report.to_json())
+    elif report.problems:
+        click.echo(report.to_table())
+    else:
+        click.echo("Inga problem hittades.")
+    if not report.valid:
+        click.echo(f"\n{len(report.errors())} fel måste rättas.", err=True)
+    click.get_current_context().exit(int(not report.valid))
 
 
 @cli.command(options_metavar="[FLAGGOR]")

@@ -6,25 +6,34 @@ page) can do the same thing without the command line.
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from .analysis.describe import COMPARISON_COLUMNS, compare_waves, free_text, response_summary
-from .errors import ProjectError
+from .analysis.survey import SurveyResults, analyse_survey
+from .errors import InputFileError, ProjectError, ValidationError
 from .outputs import OutputFolder
 from .project import Project, load_project
-from .render import comparison_csv, render_excel, render_html
+from .render import changes_csv, comparison_csv, reliability_csv, render_excel, render_html
 from .render.model import Report, Section
-from .render.survey_blocks import SurveyResults, survey_blocks
-from .surveys.ingest import SurveyData, read_waves
+from .render.survey_blocks import summary_blocks, survey_blocks
+from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
+from .surveys.text import normalise
+from .surveys.validation import Problem, ValidationReport
 
 __all__ = [
-    "analyse_survey",
+    "Outcome",
     "compare_files",
+    "validate_files",
+    "validate_project",
+    "load_column_map",
     "build_project",
     "build_demo",
     "sample_project_dir",
@@ -32,19 +41,7 @@ __all__ = [
     "comparison_report",
 ]
 
-SURVEY_BLOCK = "personalenkat"
-
-
-def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
-    """Compute everything the survey section shows."""
-    return SurveyResults(
-        survey=survey,
-        comparison=compare_waves(survey, min_n),
-        summary=response_summary(survey),
-        free_text=free_text(survey, min_n),
-        min_n=min_n,
-        wave_dates=wave_dates or {},
-    )
+SURVEY_BLOCKS = {"personalenkat": survey_blocks, "personalenkat_sammanfattning": summary_blocks}
 
 
 def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
@@ -71,9 +68,9 @@ def project_report(project: Project, results: SurveyResults | None) -> Report:
     sections = []
     for number, heading in enumerate(project.template.headings, start=1):
         blocks: list = []
-        if SURVEY_BLOCK in heading.blocks:
-            if results is not None:
-                blocks = survey_blocks(results)
+        for block in heading.blocks:
+            if block in SURVEY_BLOCKS and results is not None:
+                blocks += SURVEY_BLOCKS[block](results)
         sections.append(
             Section(
                 id=heading.id,
@@ -96,10 +93,55 @@ def project_report(project: Project, results: SurveyResults | None) -> Report:
     )
 
 
+@dataclass
+class Outcome:
+    """What a command wrote, and the warnings found while reading (shown to the user)."""
+
+    paths: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
+
+
 def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
     folder = OutputFolder(out, force=force)
     folder.check(list(outputs))
     return [folder.write(name, data) for name, data in outputs.items()]
+
+
+def _survey_outputs(results: SurveyResults | None) -> dict[str, bytes]:
+    empty = pd.DataFrame()
+    return {
+        "jamforelse.csv": comparison_csv(results.comparison if results else empty),
+        "forandringar.csv": changes_csv(results.changes if results else empty),
+        "reliabilitet.csv": reliability_csv(results.reliability if results else empty),
+    }
+
+
+def load_column_map(path: Path | None) -> dict[str, str]:
+    """A column mapping file: YAML (``"Rubrik i filen": q07``) or CSV with two columns (rubrik, fråga)."""
+    if path is None:
+        return {}
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {exc}") from exc
+    if path.suffix.lower() == ".csv":
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",") if r]
+        if rows and normalise(rows[0][0]) in {"kolumn", "rubrik", "column", "heading"}:
+            rows = rows[1:]
+        bad = [i for i, r in enumerate(rows, start=2) if len(r) < 2 or not r[1].strip()]
+        if bad:
+            raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.")
+        return {r[0].strip(): r[1].strip() for r in rows}
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise InputFileError(f"Kolumnmappningen {path.name} är inte giltig YAML: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("kolumner"), dict):
+        data = data["kolumner"]
+    if not isinstance(data, dict):
+        raise InputFileError(f"Kolumnmappningen {path.name} ska ha rader som \"Rubrik i filen\": q07.")
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def compare_files(
@@ -109,53 +151,77 @@ def compare_files(
     min_n: int = 5,
     out: Path = Path("."),
     force: bool = False,
-) -> list[Path]:
-    """Compare survey waves (one file each, in order); write ``jamforelse.csv``, ``.xlsx`` and ``.html``."""
-    survey = read_waves(wave_files, load_instrument(instrument), labels)
+    column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    wave_column: str | None = None,
+) -> Outcome:
+    """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``."""
+    survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column)
     results = analyse_survey(survey, min_n)
     report = comparison_report(results)
-    return _write(
-        Path(out),
-        {
-            "jamforelse.csv": comparison_csv(results.comparison),
-            "jamforelse.xlsx": render_excel(report),
-            "jamforelse.html": render_html(report).encode("utf-8"),
-        },
-        force,
-    )
+    outputs = _survey_outputs(results) | {
+        "jamforelse.xlsx": render_excel(report),
+        "jamforelse.html": render_html(report).encode("utf-8"),
+    }
+    return Outcome(_write(Path(out), outputs, force), survey.report.warnings())
 
 
-def _project_results(project: Project) -> SurveyResults | None:
-    if not project.waves:
-        return None
+def validate_files(
+    instrument: str | Path,
+    files: list[Path],
+    labels: list[str] | None = None,
+    column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    wave_column: str | None = None,
+) -> ValidationReport:
+    """Every problem in the survey files, without computing anything."""
+    try:
+        return read_waves(files, load_instrument(instrument), labels, column_map, format, wave_column).report
+    except ValidationError as exc:
+        return exc.report
+
+
+def _read_project_survey(project: Project):
     instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)
-    survey = read_waves(
+    return read_waves(
         [w.file for w in project.waves],
         instrument,
-        [w.label for w in project.waves],
+        None if project.wave_column else [w.label for w in project.waves],
         column_map=project.column_map,
+        format=project.format,
+        wave_column=project.wave_column,
     )
-    return analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
 
 
-def build_project(project_dir: Path, out: Path | None = None, force: bool = False) -> list[Path]:
-    """Build ``rapport.html``, ``rapport.xlsx`` and ``jamforelse.csv`` for a project folder.
+def validate_project(project_dir: Path) -> ValidationReport:
+    """Every problem in a project's survey files."""
+    project = load_project(Path(project_dir))
+    if not project.waves:
+        return ValidationReport()
+    try:
+        return _read_project_survey(project).report
+    except ValidationError as exc:
+        return exc.report
+
+
+def build_project(project_dir: Path, out: Path | None = None, force: bool = False) -> Outcome:
+    """Build ``rapport.html``, ``rapport.xlsx`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``.
     """
     project = load_project(Path(project_dir))
-    results = _project_results(project)
+    results = None
+    warnings: list[Problem] = []
+    if project.waves:
+        survey = _read_project_survey(project)
+        warnings = survey.report.warnings()
+        results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
     report = project_report(project, results)
-    comparison = results.comparison if results is not None else pd.DataFrame(columns=COMPARISON_COLUMNS)
-    return _write(
-        Path(out) if out else project.root / "rapport",
-        {
-            "rapport.html": render_html(report).encode("utf-8"),
-            "rapport.xlsx": render_excel(report),
-            "jamforelse.csv": comparison_csv(comparison),
-        },
-        force,
-    )
+    outputs = {
+        "rapport.html": render_html(report).encode("utf-8"),
+        "rapport.xlsx": render_excel(report),
+    } | _survey_outputs(results)
+    return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), warnings)
 
 
 def sample_project_dir() -> Path:
@@ -169,6 +235,6 @@ def sample_project_dir() -> Path:
     raise ProjectError("Exempelprojektet (data_samples) saknas i installationen.")
 
 
-def build_demo(out: Path = Path("demo-rapport"), force: bool = False) -> list[Path]:
+def build_demo(out: Path = Path("demo-rapport"), force: bool = False) -> Outcome:
     """Build the full report from the bundled sample project into ``out``."""
     return build_project(sample_project_dir(), out=out, force=force)

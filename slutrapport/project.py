@@ -47,6 +47,8 @@ class Project:
     instrument: str | None = None
     waves: list[WaveSpec] = field(default_factory=list)
     column_map: dict[str, str] = field(default_factory=dict)
+    format: str | None = None  # force an export format for every survey file
+    wave_column: str | None = None  # the files name the wave of each row in this column
 
     def narrative(self, heading_id: str) -> str | None:
         return read_narrative(self.root / "texter" / f"{heading_id}.md")
@@ -137,6 +139,8 @@ def load_project(root: Path) -> Project:
         instrument=str(survey.get("instrument") or "samverkan") if waves else None,
         waves=waves,
         column_map={str(k): str(v) for k, v in column_map.items()},
+        format=str(survey["format"]) if survey.get("format") else None,
+        wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
     )
 
 
@@ -232,6 +236,12 @@ personalenkat:
   #  - fil: enkater/enkat2.xlsx
   #    etikett: Enkät 2
   #    datum: {today}-09-15
+  # Om en fil innehåller flera enkättillfällen, ange kolumnen som säger vilket
+  # (etiketterna tas då från kolumnens värden):
+  # enkatkolumn: Enkät
+  # Exportformatet känns igen automatiskt; ange det bara om det blir fel
+  # (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain, spss):
+  # format: surveymonkey
   # Om en kolumnrubrik i filen inte är exakt frågans text i instrumentet,
   # ange vilken fråga (id) den hör till:
   kolumner:

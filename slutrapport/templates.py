@@ -26,7 +26,10 @@ from .errors import ProjectError
 __all__ = ["Heading", "ReportTemplate", "load_template", "available_templates", "BLOCKS"]
 
 #: Generated blocks a heading can ask for.
-BLOCKS = {"personalenkat": "Personalenkätens resultat: tabeller, diagram och fritextsvar per index"}
+BLOCKS = {
+    "personalenkat": "Personalenkätens resultat: tabeller, diagram, test och fritextsvar per index",
+    "personalenkat_sammanfattning": "Personalenkäten i korthet: säkerställda förändringar mellan första och sista enkäten",
+}
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,12 @@ def test_html_is_self_contained(demo):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
     assert "@import" not in html and "url(" not in html
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', html)
-    assert len(images) == 12  # one chart per index
+    assert len(images) == 24  # per index: a trend chart and a diverging answer chart
     assert all(src.startswith("data:image/png;base64,") for src, _ in images)
-    assert all(alt.startswith("Linjediagram:") and "Enkät 1" in alt for _, alt in images)
+    lines = [alt for _, alt in images if alt.startswith("Linjediagram:")]
+    bars = [alt for _, alt in images if alt.startswith("Stapeldiagram:")]
+    assert len(lines) == len(bars) == 12
+    assert all("Enkät 1" in alt and "(n = " in alt for alt in lines + bars)
 
 
 def test_survey_section_shows_tables_with_n_and_hidden_cells(demo):

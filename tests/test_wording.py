@@ -75,23 +75,23 @@ def test_certain_change_names_direction_size_and_p():
     text = paragraph(comp, chg)
     assert ("Medelvärdet ökade från enkät 1 till enkät 2, från 3,3 till 3,9; förändringen är statistiskt "
             "säkerställd och effekten måttlig (p = 0,004 efter Holm-korrigering).") in text
-    assert "Andelen positiva ökade från 35\u00a0% till 59\u00a0%." in text
-    assert "Mellan enkät 2 och enkät 3 går ingen säker förändring att se." in text
+    assert "Andelen positiva ökade med 24 procentenheter, från 35\u00a0% till 59\u00a0%." in text
+    assert "Förändringen från enkät 2 till enkät 3 är inte statistiskt säkerställd." in text
 
 
 def test_certain_decrease_and_paired_note():
     comp = comparison({"Alla": [4.0, 3.0, 3.0]})
     chg = changes(change("Enkät 1", "Enkät 2", 0.01, diff=-1.0, effect=-0.7, paired=True, n_par=18))
     text = paragraph(comp, chg)
-    assert "Medelvärdet minskade från enkät 1 till enkät 2" in text and "effekten stor" in text
-    assert "Jämförelsen gäller de 18 personer som svarade båda gångerna." in text
+    assert ("Medelvärdet minskade från enkät 1 till enkät 2, för de 18 personer som svarade båda gångerna "
+            "med 1,0 (alla svarande: 4,0 och 3,0)") in text and "effekten stor" in text
 
 
 def test_share_change_alone():
     comp = comparison({"Alla": [3.5, 3.6, 3.6]}, shares={"Alla": [0.3, 0.7, 0.7]})
     chg = changes(change("Enkät 1", "Enkät 2", 0.2), change("Enkät 1", "Enkät 2", 0.001, test="fisher", share_diff=0.4))
     text = paragraph(comp, chg)
-    assert "Andelen positiva ökade från enkät 1 till enkät 2, från 30\u00a0% till 70\u00a0%" in text
+    assert "Andelen positiva ökade från enkät 1 till enkät 2 med 40 procentenheter, från 30\u00a0% till 70\u00a0%" in text
     assert "medan medelvärdet inte förändrades säkert" in text
 
 
@@ -150,3 +150,48 @@ def test_summary_lists_only_certain_changes():
     assert "För övriga index (samsyn) går ingen säker förändring att se." in text
     nothing = changes(change("Enkät 1", "Enkät 3", 0.3))
     assert "Inget index förändrades statistiskt säkerställt" in " ".join(survey_summary({"a": "Nätverk"}, WAVES, nothing))
+
+
+def _synthetic_waves(tmp_path, shift: float, seed: int):
+    import numpy as np
+
+    from .conftest import write_csv
+
+    rng = np.random.default_rng(seed)
+    files = []
+    for wave in range(3):
+        rows = []
+        for person in range(40):
+            org = "AF" if person < 20 else "Soc"
+            base = 2.5 + shift * wave
+            values = np.clip(np.rint(rng.normal(base, 0.9, size=3)), 1, 5).astype(int)
+            rows.append([org, f"p{person}", values[0], values[1], 6 - values[2], ""])
+        files.append(write_csv(tmp_path / f"w{wave}.csv", rows))
+    return files
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_no_true_change_is_never_described_as_a_change(tmp_path, mini_instrument, seed):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.surveys import load_instrument, read_waves
+
+    survey = read_waves(_synthetic_waves(tmp_path, 0.0, seed), load_instrument(mini_instrument))
+    results = analyse_survey(survey, 5)
+    text = " ".join(index_paragraph("a", survey.waves, results.comparison, results.changes, results.group_tests, results.reliability))
+    text += " ".join(survey_summary(survey.instrument.indices, survey.waves, results.changes))
+    assert "ökade" not in text and "minskade" not in text
+    assert "Inget index förändrades statistiskt säkerställt" in text
+
+
+def test_large_true_change_is_described_as_an_increase(tmp_path, mini_instrument):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.surveys import load_instrument, read_waves
+
+    survey = read_waves(_synthetic_waves(tmp_path, 1.0, 7), load_instrument(mini_instrument))
+    results = analyse_survey(survey, 5)
+    text = " ".join(index_paragraph("a", survey.waves, results.comparison, results.changes, results.group_tests, results.reliability))
+    assert "Medelvärdet ökade från enkät 1 till enkät 2" in text
+    assert "för de 40 personer som svarade båda gångerna" in text  # codes link everyone: paired tests
+    assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: index A." in " ".join(
+        survey_summary(survey.instrument.indices, survey.waves, results.changes)
+    )

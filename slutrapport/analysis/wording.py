@@ -89,39 +89,45 @@ def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
     return text
 
 
+def _size(value: float, decimals: int = 1) -> str:
+    """The size of a change whose direction the verb already says."""
+    return format_number(abs(value), decimals)
+
+
 def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFrame) -> str:
+    """One certain change. Direction and size come from the test's own data (linked people
+    when paired); the levels quoted are those of all respondents, so both are named."""
     fran, till = ordinal["fran"], ordinal["till"]
     level = {row["enkat"]: row for _, row in cells.iterrows()}
     mean_a, mean_b = _mean(level[fran]["medel"]), _mean(level[till]["medel"])
     share_a, share_b = format_percent(level[fran]["andel_positiva"]), format_percent(level[till]["andel_positiva"])
     span = f"från {wave_name(fran)} till {wave_name(till)}"
-    paired = (
-        f" Jämförelsen gäller de {int(ordinal['n_par'])} personer som svarade båda gångerna."
-        if bool(ordinal["parad"])
-        else ""
-    )
-    share_certain = share is not None and _certain(share["p_corr"])
+    paired = bool(ordinal["parad"])
+    people = f"de {int(ordinal['n_par'])} personer som svarade båda gångerna"
     if _certain(ordinal["p_corr"]):
         verb = "ökade" if ordinal["diff_medel"] > 0 else "minskade"
+        where = (
+            f"för {people} med {_size(ordinal['diff_medel'])} (alla svarande: {mean_a} och {mean_b})"
+            if paired
+            else f"från {mean_a} till {mean_b}"
+        )
         text = (
-            f"Medelvärdet {verb} {span}, från {mean_a} till {mean_b}; förändringen är statistiskt säkerställd "
+            f"Medelvärdet {verb} {span}, {where}; förändringen är statistiskt säkerställd "
             f"och effekten {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
         )
-        if share_certain:
+        if share is not None and _certain(share["p_corr"]):
             share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
-            text += f" Andelen positiva {share_verb} från {share_a} till {share_b}."
-        return text + paired
-    if share_certain:
-        share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
-        return (
-            f"Andelen positiva {share_verb} {span}, från {share_a} till {share_b} "
-            f"({format_p(share['p_corr'])} efter Holm-korrigering), medan medelvärdet inte förändrades säkert "
-            f"({mean_a} och {mean_b})." + paired
-        )
+            text += (
+                f" Andelen positiva {share_verb} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
+                + (f" för {people}." if paired else f", från {share_a} till {share_b}.")
+            )
+        return text
+    share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
     return (
-        f"{span[0].upper()}{span[1:]} går ingen säker förändring att se "
-        f"(medelvärde {mean_a} och {mean_b}, andel positiva {share_a} och {share_b}; "
-        f"{format_p(ordinal['p_corr'])} efter Holm-korrigering)." + paired
+        f"Andelen positiva {share_verb} {span} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
+        + (f" för {people}" if paired else f", från {share_a} till {share_b}")
+        + f" ({format_p(share['p_corr'])} efter Holm-korrigering), medan medelvärdet inte förändrades säkert "
+        f"({mean_a} och {mean_b})."
     )
 
 
@@ -144,8 +150,10 @@ def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, ite
         return ["Ingen av förändringarna mellan enkäterna är statistiskt säkerställd (Holm-korrigerat p ≥ 0,05), så "
                 "skillnaderna i siffrorna ovan kan bero på slumpen."]
     if uncertain:
-        spans = join_words([f"{wave_name(r['fran'])} och {wave_name(r['till'])}" for r in uncertain])
-        sentences.append(f"Mellan {spans} går ingen säker förändring att se.")
+        spans = join_words([f"från {wave_name(r['fran'])} till {wave_name(r['till'])}" for r in uncertain])
+        plural = "Förändringarna" if len(uncertain) > 1 else "Förändringen"
+        verb = "är inte statistiskt säkerställda" if len(uncertain) > 1 else "är inte statistiskt säkerställd"
+        sentences.append(f"{plural} {spans} {verb}.")
     return sentences
 
 

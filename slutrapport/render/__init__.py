@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .csvfile import comparison_csv
+from .csvfile import changes_csv, comparison_csv, reliability_csv
 from .excel import render_excel
 from .html import render_html
 
-__all__ = ["comparison_csv", "render_excel", "render_html"]
+__all__ = ["comparison_csv", "changes_csv", "reliability_csv", "render_excel", "render_html"]

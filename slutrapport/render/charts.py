@@ -1,10 +1,17 @@
-"""Charts as PNG bytes (matplotlib/seaborn, no display needed)."""
+"""Charts as PNG bytes (matplotlib/seaborn, no display needed), with Swedish text alternatives.
+
+Both chart kinds use colour-blind-safe palettes (seaborn ``colorblind`` for
+groups, ``PuOr`` for the diverging answer scale), Swedish labels with decimal
+comma, and show n.
+"""
 
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 
@@ -12,61 +19,131 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .formatting import format_number, format_value  # noqa: E402
-from .model import Chart  # noqa: E402
+from .formatting import format_number, format_value, largest_remainder  # noqa: E402
+from .model import Chart, DivergingChart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
 
 _ALL = "Alla"
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
-def chart_png(chart: Chart) -> bytes:
-    """A line chart: waves on the x axis, one line per group, ``Alla`` drawn thicker."""
+def chart_png(chart: Chart | DivergingChart) -> bytes:
+    """The chart as PNG; drawn once and kept on the chart for the next renderer."""
     if chart.png is None:
-        chart.png = _draw(chart)
+        chart.png = _draw_diverging(chart) if isinstance(chart, DivergingChart) else _draw_lines(chart)
     return chart.png
 
 
-def _draw(chart: Chart) -> bytes:
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _legend_label(group: str, rows) -> str:
+    counts = ", ".join(str(int(n)) for n in rows["n"])
+    return f"{group} (n {counts})"
+
+
+def _draw_lines(chart: Chart) -> bytes:
     sns.set_theme(style="whitegrid", context="notebook")
-    fig, ax = plt.subplots(figsize=(7.0, 3.6), dpi=110)
+    fig, ax = plt.subplots(figsize=(7.4, 3.6), dpi=110)
     try:
         positions = {wave: i for i, wave in enumerate(chart.waves)}
         palette = sns.color_palette("colorblind", n_colors=max(3, chart.data["grupp"].nunique()))
-        markers = ["o", "s", "^", "D", "v", "P", "X"]
-        for number, (group, rows) in enumerate(chart.data.groupby("grupp", sort=False)):
-            rows = rows.assign(x=rows["enkat"].map(positions)).sort_values("x")
+        groups = list(dict.fromkeys(chart.data["grupp"]))
+        offset = 0.06
+        for number, group in enumerate(groups):
+            rows = chart.data[chart.data["grupp"] == group]
+            x = rows["enkat"].map(positions) + (number - (len(groups) - 1) / 2) * offset
             is_all = group == _ALL
-            ax.plot(
-                rows["x"],
+            colour = "black" if is_all else palette[number % len(palette)]
+            has_ci = {"low", "high"} <= set(rows.columns) and rows["low"].notna().any()
+            yerr = [rows["value"] - rows["low"], rows["high"] - rows["value"]] if has_ci else None
+            ax.errorbar(
+                x,
                 rows["value"],
-                label=group,
-                color="black" if is_all else palette[number % len(palette)],
-                linewidth=2.8 if is_all else 1.6,
-                marker=markers[number % len(markers)],
+                yerr=yerr,
+                label=_legend_label(group, rows),
+                color=colour,
+                linewidth=2.6 if is_all else 1.5,
+                marker=_MARKERS[number % len(_MARKERS)],
                 markersize=6,
+                capsize=3,
+                elinewidth=1,
             )
         ax.set_xticks(range(len(chart.waves)), chart.waves)
-        ax.set_xlim(-0.3, len(chart.waves) - 0.7)
+        ax.set_xlim(-0.4, len(chart.waves) - 0.6)
         ax.set_ylim(chart.y_min - 0.1, chart.y_max + 0.1)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 1)))
         ax.set_ylabel(chart.y_label)
         ax.set_title(chart.title, fontsize=11, loc="left")
         if not chart.data.empty:
-            ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
+            ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8.5)
+        fig.text(0.01, 0.01, "Felstaplar: 95 % konfidensintervall för medelvärdet.", fontsize=7.5, color="#555555")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        return _png(fig)
     finally:
         plt.close(fig)
 
 
-def chart_alt_text(chart: Chart) -> str:
-    """A Swedish text alternative that lists every plotted value."""
+def _diverging_lefts(chart: DivergingChart) -> np.ndarray:
+    """Left edge of every segment (rows × categories) so that the centre sits at 0."""
+    shares = np.array([row[1] for row in chart.rows], dtype=float)
+    cumulative = np.cumsum(shares, axis=1) - shares
+    if chart.neutral is not None:
+        centre = shares[:, : chart.neutral].sum(axis=1) + shares[:, chart.neutral] / 2
+    else:
+        centre = shares[:, : shares.shape[1] // 2].sum(axis=1)
+    return cumulative - centre[:, None]
+
+
+def _draw_diverging(chart: DivergingChart) -> bytes:
+    sns.set_theme(style="white", context="notebook")
+    fig, ax = plt.subplots(figsize=(8.0, max(2.6, 1.3 + 0.42 * len(chart.rows))), dpi=110)
+    try:
+        colours = sns.color_palette("PuOr", n_colors=len(chart.categories))[::-1]
+        shares = np.array([row[1] for row in chart.rows], dtype=float)
+        lefts = _diverging_lefts(chart)
+        y = np.arange(len(chart.rows))
+        for number, label in enumerate(chart.categories):
+            ax.barh(y, shares[:, number], left=lefts[:, number], color=colours[number], edgecolor="white", height=0.75, label=label)
+        for row, (_, row_shares, _) in enumerate(chart.rows):
+            for number, percent in enumerate(largest_remainder(row_shares)):
+                if row_shares[number] >= 0.06:
+                    dark = number in (0, len(row_shares) - 1)
+                    ax.text(lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center",
+                            fontsize=7.5, color="white" if dark else "black")
+        ax.set_yticks(y, [f"{label} (n = {n})" for label, _, n in chart.rows], fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlim(-1, 1)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value) * 100:.0f} %"))
+        ax.set_title(textwrap.fill(chart.title, 55), fontsize=10, loc="left")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / max(len(chart.rows), 1)),
+                  ncol=min(3, len(chart.categories)), frameon=False, fontsize=7.5)
+        sns.despine(left=True)
+        fig.tight_layout()
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def chart_alt_text(chart: Chart | DivergingChart) -> str:
+    """A Swedish text alternative that lists every value the chart shows."""
+    if isinstance(chart, DivergingChart):
+        parts = []
+        for label, shares, n in chart.rows:
+            percents = largest_remainder(shares)
+            spread = ", ".join(f"{c} {p} %" for c, p in zip(chart.categories, percents))
+            parts.append(f"{label} (n = {n}): {spread}")
+        return f"Stapeldiagram: {chart.title}. " + "; ".join(parts) + "."
     parts = []
     for group, rows in chart.data.groupby("grupp", sort=False):
-        values = ", ".join(f"{w} {format_value(v, chart.value_kind)}" for w, v in zip(rows["enkat"], rows["value"]))
+        values = ", ".join(
+            f"{w} {format_value(v, chart.value_kind)} (n = {int(n)})" for w, v, n in zip(rows["enkat"], rows["value"], rows["n"])
+        )
         parts.append(f"{group}: {values}")
     if not parts:
         return f"Diagram: {chart.title}. Inga värden kan visas."

@@ -1,20 +1,46 @@
-"""The machine-readable comparison file ``jamforelse.csv`` (a contract: do not change columns)."""
+"""Machine-readable result files (contracts: do not change their columns).
+
+- ``jamforelse.csv``: :data:`~slutrapport.analysis.describe.CONTRACT_COLUMNS`
+- ``forandringar.csv``: :data:`~slutrapport.analysis.changes.CHANGE_COLUMNS`
+- ``reliabilitet.csv``: :data:`~slutrapport.analysis.reliability.RELIABILITY_COLUMNS`
+
+All are UTF-8, comma-separated, decimal point, booleans as ``true``/``false``.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis.changes import CHANGE_COLUMNS
 from ..analysis.describe import CONTRACT_COLUMNS
+from ..analysis.reliability import RELIABILITY_COLUMNS
 
-__all__ = ["comparison_csv"]
+__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv"]
+
+_COUNTS = {"n", "n_fran", "n_till", "n_par", "antal_fragor"}
+
+
+def contract_csv(table: pd.DataFrame, columns: list[str]) -> bytes:
+    """``table[columns]`` as CSV; bool columns as ``true``/``false``, count columns as integers."""
+    out = table.reindex(columns=columns).copy()
+    for name in columns:
+        if name in _COUNTS:
+            out[name] = pd.to_numeric(out[name]).astype("Int64")
+        elif out[name].dtype == bool or set(out[name].dropna().unique()) <= {True, False} and len(out[name].dropna()):
+            out[name] = out[name].map({True: "true", False: "false"})
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def comparison_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8, comma-separated, decimal point, one row per cell, ``undertryckt`` as ``true``/``false``.
+    """``jamforelse.csv``: ``niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt``."""
+    return contract_csv(table, CONTRACT_COLUMNS)
 
-    Columns exactly: ``niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt``.
-    """
-    out = table[CONTRACT_COLUMNS].copy()
-    out["undertryckt"] = out["undertryckt"].map({True: "true", False: "false"})
-    out["n"] = out["n"].astype("Int64")
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+def changes_csv(table: pd.DataFrame) -> bytes:
+    """``forandringar.csv``: one row per test (see :func:`~slutrapport.analysis.changes.wave_changes`)."""
+    return contract_csv(table, CHANGE_COLUMNS)
+
+
+def reliability_csv(table: pd.DataFrame) -> bytes:
+    """``reliabilitet.csv``: ``index,enkat,grupp,n,alfa,antal_fragor``."""
+    return contract_csv(table, RELIABILITY_COLUMNS)

@@ -18,12 +18,40 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .charts import chart_alt_text, chart_png
-from .model import COUNT, MEAN, SHARE, Chart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+from .formatting import format_value
+from .model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    EFFECT,
+    INTERVAL,
+    MEAN,
+    PERCENT,
+    PVALUE,
+    SHARE,
+    Chart,
+    DivergingChart,
+    Hidden,
+    Paragraphs,
+    Report,
+    Subsection,
+    Table,
+    TextList,
+)
 
 __all__ = ["render_excel", "COMPARISON_SHEET"]
 
 COMPARISON_SHEET = "Jämförelse"
-_FORMATS = {MEAN: "0.0", SHARE: "0%", COUNT: "0"}
+_FORMATS = {
+    MEAN: "0.0",
+    SHARE: "0%",
+    COUNT: "0",
+    PERCENT: '0" %"',
+    DIFF_MEAN: "+0.0;-0.0;0.0",
+    DIFF_SHARE: "+0%;-0%;0%",
+    EFFECT: "+0.00;-0.00;0.00",
+    PVALUE: "0.000",
+}
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
@@ -37,6 +65,8 @@ def _put(ws, row: int, column: int, value: object, kind: str | None = None):
     cell = ws.cell(row=row, column=column)
     if isinstance(value, Hidden):
         value = "–"
+    elif kind == INTERVAL:
+        value = format_value(value, kind) or None
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return cell
     if isinstance(value, str):
@@ -96,7 +126,7 @@ class _SheetWriter:
                     self.text(item)
             elif isinstance(block, Table):
                 self.table(block)
-            elif isinstance(block, Chart):
+            elif isinstance(block, (Chart, DivergingChart)):
                 self.chart(block)
             self.row += 1
 
@@ -130,7 +160,7 @@ class _SheetWriter:
         for note in table.notes:
             self.text(note)
 
-    def chart(self, chart: Chart) -> None:
+    def chart(self, chart: Chart | DivergingChart) -> None:
         image = Image(io.BytesIO(chart_png(chart)))
         image.width, image.height = image.width * 0.8, image.height * 0.8
         self.ws.add_image(image, f"A{self.row}")

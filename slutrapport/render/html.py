@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .charts import chart_alt_text, chart_png
 from .formatting import format_value
-from .model import Chart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+from .model import Chart, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
 
 __all__ = ["render_html", "markdown_to_html"]
 
@@ -47,7 +47,7 @@ def _environment() -> Environment:
     env.filters["cell"] = _cell
     env.globals.update(
         is_table=lambda b: isinstance(b, Table),
-        is_chart=lambda b: isinstance(b, Chart),
+        is_chart=lambda b: isinstance(b, (Chart, DivergingChart)),
         is_paragraphs=lambda b: isinstance(b, Paragraphs),
         is_list=lambda b: isinstance(b, TextList),
         is_subsection=lambda b: isinstance(b, Subsection),
@@ -64,7 +64,7 @@ def _cell(value: object, kind: str) -> str:
     return format_value(value, kind)
 
 
-def _chart_src(chart: Chart) -> str:
+def _chart_src(chart: Chart | DivergingChart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart_png(chart)).decode("ascii")
 
 

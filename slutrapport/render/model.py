@@ -17,6 +17,7 @@ __all__ = [
     "Column",
     "Table",
     "Chart",
+    "DivergingChart",
     "Paragraphs",
     "TextList",
     "Subsection",
@@ -26,9 +27,18 @@ __all__ = [
     "COUNT",
     "MEAN",
     "SHARE",
+    "PERCENT",
+    "DIFF_MEAN",
+    "DIFF_SHARE",
+    "EFFECT",
+    "PVALUE",
+    "INTERVAL",
 ]
 
 TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
+#: whole percent already rounded (largest remainder); signed differences; effect sizes; p-values;
+#: an interval of shares given as a (low, high) tuple and written in percentage points.
+PERCENT, DIFF_MEAN, DIFF_SHARE, EFFECT, PVALUE, INTERVAL = "percent", "diff_mean", "diff_share", "effect", "pvalue", "interval"
 
 
 @dataclass(frozen=True)
@@ -60,16 +70,36 @@ class Table:
 
 @dataclass
 class Chart:
-    """A line chart of ``value`` per wave, one line per group; hidden cells are left out."""
+    """A line chart of ``value`` per wave, one line per group; hidden cells are left out.
+
+    ``data`` has columns ``grupp, enkat, value, n`` and optionally ``low, high``
+    (a confidence interval drawn as error bars).
+    """
 
     title: str
-    data: pd.DataFrame  # columns: grupp, enkat, value
+    data: pd.DataFrame
     waves: list[str]
     y_label: str
     y_min: float
     y_max: float
     value_kind: str = MEAN
     # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
+    png: bytes | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class DivergingChart:
+    """Stacked horizontal bars of each answer's share, centred on the scale's midpoint.
+
+    ``rows`` are ``(label, shares, n)`` with one share (0–1) per scale value in
+    ``categories`` order; values below ``neutral`` go left, above go right, and
+    the neutral value (odd scales) is split across the centre.
+    """
+
+    title: str
+    categories: list[str]
+    rows: list[tuple[str, list[float], int]]
+    neutral: int | None  # position of the neutral category, None for even scales
     png: bytes | None = field(default=None, compare=False, repr=False)
 
 

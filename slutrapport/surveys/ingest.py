@@ -20,7 +20,6 @@ Every problem is collected into a :class:`ValidationReport`;
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ..errors import InputFileError, ValidationError
 from .answers import ANSWERED, AnswerParser
 from .instrument import FREETEXT, Instrument
 from .readers import RawTable, read_raw
+from .reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
 from .text import normalise
 from .validation import ERROR, WARNING, ValidationReport
 
@@ -72,40 +72,99 @@ def read_waves(
     instrument: Instrument,
     labels: list[str] | None = None,
     column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    wave_column: str | None = None,
 ) -> SurveyData:
-    """Read one file per wave, in order, and validate every answer.
+    """Read survey files and validate every answer.
+
+    Each file is one wave, in order, unless the waves are named inside the
+    files: by a ``wave_column`` (wide files) or a wave column of a long file
+    (one row per respondent × question). ``labels`` then give the waves' order
+    and must match the values found.
 
     ``column_map`` maps a column heading as written in a file to a question id
-    (or ``organisation`` / ``kod``) when the heading differs from the instrument.
+    (or ``organisation`` / ``kod``) when the heading differs from the instrument;
+    ``format`` forces an export format instead of detecting it.
     Raises :class:`ValidationError` with the full report if any error is found.
     """
-    labels = list(labels) if labels else default_labels(len(paths))
-    if len(labels) != len(paths):
-        raise InputFileError(
-            f"Antalet etiketter ({len(labels)}: {', '.join(labels)}) stämmer inte med antalet filer ({len(paths)})."
-        )
-    if len(set(labels)) != len(labels):
-        raise InputFileError(f"Etiketterna måste vara olika, fick: {', '.join(labels)}.")
     report = ValidationReport()
+    sources = _load(paths, format, wave_column, report)
+    labels = _wave_labels(sources, labels, len(paths), report)
     parser = AnswerParser(instrument.scale)
     targets = _targets(instrument, column_map or {})
     frames = []
-    for number, (path, label) in enumerate(zip(paths, labels), start=1):
-        frame = _read_wave(Path(path), label, number, instrument, parser, targets, report)
-        if frame is not None:
-            frames.append(frame)
+    files: dict[str, str] = {}
+    for number, label in enumerate(labels, start=1):
+        for table in sources:
+            if table is None or (table.wave or label) != label:
+                continue
+            files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
+            frame = _read_wave(table, label, number, instrument, parser, targets, report)
+            if frame is not None:
+                frames.append(frame)
+        if label not in files and not any(t is None for t in sources):
+            report.add(", ".join(Path(p).name for p in paths), "inga svar", f"det finns inga svar för {label}")
     tidy = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
     if not report.valid:
         raise ValidationError(report)
-    tidy["organisation"] = _unify_spelling(tidy["organisation"])
-    tidy["enkat"] = pd.Categorical(tidy["enkat"], categories=labels, ordered=True)
-    return SurveyData(
-        tidy=tidy[TIDY_COLUMNS],
-        instrument=instrument,
-        waves=labels,
-        files={label: Path(p).name for p, label in zip(paths, labels)},
-        report=report,
-    )
+    tidy["organisation"] = _unify_spelling(_apply_aliases(tidy["organisation"], instrument.organisation_aliases))
+    tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
+    return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
+
+
+def _load(paths: list[Path], format: str | None, wave_column: str | None, report: ValidationReport) -> list[WaveTable | None]:
+    """Every file as one or more wave tables; ``None`` for a file that could not be read."""
+    sources: list[WaveTable | None] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            raw = read_raw(path, format) if format else read_raw(path)
+        except InputFileError as exc:
+            report.add(path.name, "läsbar fil", str(exc))
+            sources.append(None)
+            continue
+        if is_long(raw):
+            sources += from_long(raw, wave_column, report)
+        elif wave_column:
+            column = find_wave_column(raw, wave_column)
+            if column is None:
+                report.add(raw.name, "saknad kolumn", f"enkätkolumnen '{wave_column}' finns inte i filen", rad=raw.header_row or None)
+                sources.append(None)
+            else:
+                sources += split_waves(raw, column)
+        else:
+            sources.append(WaveTable(raw))
+    return sources
+
+
+def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file_count: int, report: ValidationReport) -> list[str]:
+    named = [t.wave for t in sources if t is not None and t.wave]
+    if not named:
+        labels = list(labels) if labels else default_labels(file_count)
+        if len(labels) != file_count:
+            raise InputFileError(
+                f"Antalet etiketter ({len(labels)}: {', '.join(labels)}) stämmer inte med antalet filer ({file_count})."
+            )
+        for table, label in zip(sources, labels):
+            if table is not None:
+                table.wave = label
+    else:
+        found = list(dict.fromkeys(sorted(named, key=natural_key)))
+        if labels:
+            unknown = [w for w in found if w not in labels]
+            if unknown:
+                raise InputFileError(
+                    f"Filerna innehåller enkäterna {', '.join(found)}, men --labels anger {', '.join(labels)}; "
+                    f"{', '.join(unknown)} saknas bland etiketterna."
+                )
+            labels = list(labels)
+        else:
+            labels = found
+        if any(t is not None and not t.wave for t in sources):
+            raise InputFileError("Antingen ska alla filer ange enkät i en kolumn, eller ingen.")
+    if len(set(labels)) != len(labels):
+        raise InputFileError(f"Etiketterna måste vara olika, fick: {', '.join(labels)}.")
+    return labels
 
 
 def _targets(instrument: Instrument, column_map: dict[str, str]) -> dict[str, str]:
@@ -158,7 +217,7 @@ def _match_columns(
                 raw.name,
                 "dubblerad kolumn",
                 f"kolumnen matchar samma fråga som kolumn {found[target] + 1} ('{raw.columns[found[target]]}')",
-                rad=raw.header_row,
+                rad=raw.header_row or None,
                 kolumn=heading,
             )
             continue
@@ -170,7 +229,7 @@ def _match_columns(
             "saknad kolumn",
             f"ingen kolumn i filen matchar frågorna i instrumentet '{instrument.name}'. Är det rätt instrument "
             f"och rätt fil? Filens första rubriker: {'; '.join(repr(h) for h in headings) or '(inga)'}",
-            rad=raw.header_row,
+            rad=raw.header_row or None,
         )
         return found
     for pos in unmatched:
@@ -182,7 +241,7 @@ def _match_columns(
             raw.name,
             "okänd kolumn",
             "kolumnen matchar ingen fråga i instrumentet och används inte",
-            rad=raw.header_row,
+            rad=raw.header_row or None,
             kolumn=heading or f"(kolumn {pos + 1} utan rubrik)",
             allvar=WARNING,
         )
@@ -196,7 +255,7 @@ def _match_columns(
             "saknad kolumn",
             f"frågan {question.id} ('{question.text}') finns inte i filen"
             + (f"; närmast liknande kolumn: '{hint}' (rätta rubriken eller ange den under kolumner:)" if hint else ""),
-            rad=raw.header_row,
+            rad=raw.header_row or None,
             allvar=WARNING if question.kind == FREETEXT else ERROR,
         )
     for role, text in instrument.background.items():
@@ -205,7 +264,7 @@ def _match_columns(
                 raw.name,
                 "saknad kolumn",
                 f"bakgrundsfrågan {role} ('{text}') finns inte i filen",
-                rad=raw.header_row,
+                rad=raw.header_row or None,
                 allvar=ERROR if role == "organisation" else WARNING,
             )
     return found
@@ -225,7 +284,7 @@ def _clean(values: pd.Series) -> pd.Series:
 
 
 def _read_wave(
-    path: Path,
+    table: WaveTable,
     label: str,
     number: int,
     instrument: Instrument,
@@ -233,24 +292,23 @@ def _read_wave(
     targets: dict[str, str],
     report: ValidationReport,
 ) -> pd.DataFrame | None:
-    try:
-        raw = read_raw(path)
-    except InputFileError as exc:
-        report.add(path.name, "läsbar fil", str(exc))
-        return None
+    raw = table.raw
     found = _match_columns(raw, instrument, targets, report)
     if not any(target.startswith("q:") for target in found):
         return None
     data = raw.data
-    nonblank = (data[list(found.values())].apply(lambda col: col.str.strip()) != "").any(axis=1)
+    nonblank = np.zeros(len(data), dtype=bool)
+    factorized = {pos: pd.factorize(data[pos]) for pos in found.values()}
+    for codes, uniques in factorized.values():
+        nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
     data = data[nonblank]
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
-    rows = np.array([raw.row_number(i) for i in data.index])
-    respondents = pd.Series([f"{number}:{r}" for r in rows], index=data.index)
-    org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else pd.Series(None, index=data.index, dtype=object)
-    kod = _clean(data[found["bg:kod"]]).str.casefold() if "bg:kod" in found else pd.Series(None, index=data.index, dtype=object)
+    rows = np.array([table.row_of(i) for i in data.index])
+    respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
+    org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
+    kod = _clean(data[found["bg:kod"]]).str.casefold() if "bg:kod" in found else _nothing(data.index)
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna().to_numpy()]
         report.add(
@@ -262,7 +320,19 @@ def _read_wave(
             allvar=WARNING,
         )
     _warn_duplicate_codes(raw, kod, rows, report)
+    if raw.meta_columns:
+        # Identical rows, timestamp included: the same submission exported twice.
+        twins = data.duplicated(keep=False).to_numpy()
+        if twins.any():
+            report.add(
+                raw.name,
+                "dubblerad rad",
+                f"{int(twins.sum())} rader är identiska, tidsstämpel inräknad (rad {_rows_text(rows[twins])}); "
+                "kontrollera om samma svar har exporterats två gånger. Raderna räknas var för sig",
+                allvar=WARNING,
+            )
 
+    org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
     parts = []
     answered_any = np.zeros(len(data), dtype=bool)
     for question in instrument.questions:
@@ -273,24 +343,37 @@ def _read_wave(
         if question.kind == FREETEXT:
             text = _clean(column)
             keep = text.notna().to_numpy()
-            part = pd.DataFrame(
-                {"respondent": respondents[keep], "fraga": question.id, "varde": np.nan, "svar": text[keep], "status": FREETEXT_STATUS}
-            )
-            part["rad"] = rows[keep]
+            answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
         else:
-            parsed = {value: parser.parse(value) for value in column.unique()}
-            for value, result in parsed.items():
+            # Parse each distinct answer once, then look the results up by code.
+            all_codes, uniques = factorized[pos]
+            codes = all_codes[nonblank]
+            results = [parser.parse(u) for u in uniques]
+            for k, result in enumerate(results):
                 if result.error:
-                    for r in rows[(column == value).to_numpy()]:
-                        report.add(raw.name, "svarsalternativ", result.error, rad=int(r), kolumn=raw.columns[pos], varde=value)
-            values = column.map(lambda v: parsed[v].value).astype(float)
-            status = column.map(lambda v: parsed[v].status)
-            part = pd.DataFrame(
-                {"respondent": respondents, "fraga": question.id, "varde": values, "svar": column, "status": status}
+                    for i in data.index[codes == k]:
+                        report.add(
+                            raw.name, "svarsalternativ", result.error, rad=table.row_of(i, pos), kolumn=raw.columns[pos], varde=uniques[k]
+                        )
+            keep = slice(None)
+            answers = column.to_numpy(dtype=object)
+            values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
+            status = np.array([r.status for r in results], dtype=object)[codes]
+            answered_any |= status == ANSWERED
+        parts.append(
+            pd.DataFrame(
+                {
+                    "respondent": respondents[keep],
+                    "organisation": org_values[keep],
+                    "kod": kod_values[keep],
+                    "fraga": question.id,
+                    "varde": values,
+                    "svar": answers,
+                    "status": status,
+                    "rad": rows[keep],
+                }
             )
-            part["rad"] = rows
-            answered_any |= (status == ANSWERED).to_numpy()
-        parts.append(part)
+        )
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar på skalfrågorna")
         return None
@@ -303,12 +386,13 @@ def _read_wave(
             allvar=WARNING,
         )
     tidy = pd.concat(parts, ignore_index=True)
-    tidy["organisation"] = tidy["respondent"].map(dict(zip(respondents, org)))
-    tidy["kod"] = tidy["respondent"].map(dict(zip(respondents, kod)))
-    tidy["enkat"] = label
     tidy["enkat_nr"] = number
     tidy["fil"] = raw.name
     return tidy
+
+
+def _nothing(index: pd.Index) -> pd.Series:
+    return pd.Series(None, index=index, dtype=object)
 
 
 def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, report: ValidationReport) -> None:
@@ -331,11 +415,22 @@ def _rows_text(rows: np.ndarray, limit: int = 10) -> str:
 
 def _unify_spelling(org: pd.Series) -> pd.Series:
     """Organisation names that differ only in case/spacing get their most common spelling."""
-    present = org.dropna()
-    if present.empty:
+    codes, uniques = pd.factorize(org)
+    if not len(uniques):
         return org
-    counts = Counter(present)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     best: dict[str, str] = {}
-    for name, count in counts.most_common():
-        best.setdefault(name.casefold(), name)
-    return org.map(lambda v: best[v.casefold()] if isinstance(v, str) else v)
+    for k in np.argsort(-counts, kind="stable"):
+        best.setdefault(str(uniques[k]).casefold(), str(uniques[k]))
+    lookup = np.array([best[str(u).casefold()] for u in uniques] + [None], dtype=object)
+    return pd.Series(lookup[codes], index=org.index, dtype=object)
+
+
+def _apply_aliases(org: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Map alias spellings (instrument ``organisationer:``) to the organisation's name."""
+    if not aliases:
+        return org
+    wanted = {normalise(alias): name for alias, name in aliases.items()}
+    codes, uniques = pd.factorize(org)
+    lookup = np.array([wanted.get(normalise(u), u) for u in uniques] + [None], dtype=object)
+    return pd.Series(lookup[codes], index=org.index, dtype=object)

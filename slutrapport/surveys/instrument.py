@@ -12,6 +12,8 @@ The format (Swedish keys, written by users)::
     bakgrund:
       organisation: Vilken organisation arbetar du i?
       kod: Din personliga kod          # optional; links a person across waves
+    organisationer:                    # optional: other spellings of an organisation
+      Arbetsförmedlingen: [AF, Af Storsjö]
     index:
       installning: Inställning till samverkan
     fragor:
@@ -88,6 +90,8 @@ class Instrument:
     indices: dict[str, str]
     background: dict[str, str]
     source: str = ""
+    #: alias spelling → organisation name, from ``organisationer: {Name: [alias, …]}``
+    organisation_aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def scale_questions(self) -> list[Question]:
@@ -186,6 +190,16 @@ def _parse(data: Any, name: str) -> Instrument:
         indices_raw = {}
     indices = {str(k): str(v) for k, v in indices_raw.items()}
 
+    aliases: dict[str, str] = {}
+    organisations = data.get("organisationer") or {}
+    if not isinstance(organisations, dict):
+        problems.append("'organisationer' ska vara namn: [alias, …], t.ex. Arbetsförmedlingen: [AF]")
+    else:
+        for name, spellings in organisations.items():
+            for alias in spellings if isinstance(spellings, list) else [spellings]:
+                if alias is not None:
+                    aliases[str(alias)] = str(name)
+
     questions = _parse_questions(data.get("fragor"), indices, problems)
     for index_id in indices:
         if not any(q.index == index_id for q in questions):
@@ -203,6 +217,7 @@ def _parse(data: Any, name: str) -> Instrument:
         indices=indices,
         background=background,
         source=name,
+        organisation_aliases=aliases,
     )
 
 

@@ -9,6 +9,7 @@ data can be used; something was excluded or looks odd).
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -72,6 +73,34 @@ class ValidationReport:
         frame = pd.DataFrame([asdict(p) for p in self.problems], columns=COLUMNS)
         frame["rad"] = frame["rad"].astype("Int64")
         return frame
+
+    def to_json(self) -> str:
+        """``{"valid": …, "fel": n, "varningar": n, "problem": [{fil, rad, kolumn, kontroll, varde, meddelande, allvar}]}``."""
+        return json.dumps(
+            {
+                "valid": self.valid,
+                "fel": len(self.errors()),
+                "varningar": len(self.warnings()),
+                "problem": [asdict(p) for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_table(self) -> str:
+        """Every problem as an aligned Swedish table (errors first)."""
+        ordered = self.errors() + self.warnings()
+        header = ["Allvar", "Fil", "Rad", "Kolumn", "Kontroll", "Värde", "Meddelande"]
+        rows = [
+            [p.allvar, p.fil, "" if p.rad is None else str(p.rad), _short(p.kolumn or "", 40), p.kontroll, _short(p.varde or "", 25), p.meddelande]
+            for p in ordered
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+        lines = []
+        for row in [header, *rows]:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        lines.insert(1, "-" * min(120, sum(widths) + 2 * len(widths) + 10))
+        return "\n".join(lines)
 
     def to_text(self, limit: int = 50) -> str:
         """A readable Swedish listing, errors first, at most ``limit`` lines."""

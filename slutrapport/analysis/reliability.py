@@ -1,0 +1,148 @@
+"""Internal consistency of the indices: Cronbach's alpha per index, wave and group.
+
+:func:`reliability` returns the table behind ``reliabilitet.csv`` and a table
+of alpha if an item is deleted. Alpha is computed on the index's items after
+reversing ``omvand`` items (``min + max − value``, as in the index score),
+on the respondents who answered every item on the scale (listwise complete
+cases), with
+
+    alpha = k / (k − 1) · (1 − Σ var(item) / var(sum of items))
+
+(sample variances; Cronbach 1951). It equals Hoyt's (1941) ANOVA reliability
+and the consistency intra-class correlation ICC(3, k) of Shrout & Fleiss (1979).
+
+Only cells that the comparison table shows for the index (``Alla`` and the
+reporting groups, not suppressed) and that have at least ``min_n`` complete
+cases are reported, so a small group is never described. Indices with fewer
+than two items have no alpha.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..surveys.answers import ANSWERED
+from ..surveys.ingest import SurveyData
+from .describe import INDEX, respondent_groups
+from .suppression import ALL
+
+__all__ = ["LOW_ALPHA", "RELIABILITY_COLUMNS", "ITEM_DELETED_COLUMNS", "cronbach_alpha", "reliability"]
+
+LOW_ALPHA = 0.7  # alpha below this is commonly flagged as low internal consistency
+RELIABILITY_COLUMNS = ["index", "enkat", "grupp", "n", "alfa", "antal_fragor"]
+ITEM_DELETED_COLUMNS = ["index", "enkat", "grupp", "fraga", "alfa_utan_fragan"]
+
+
+def cronbach_alpha(items: np.ndarray) -> float:
+    """Cronbach's alpha of an n × k matrix of complete item scores.
+
+    Parameters
+    ----------
+    items : ndarray
+        One row per respondent, one column per item, no missing values.
+
+    Returns
+    -------
+    float
+        Alpha; NaN with fewer than 2 items or 2 respondents, or when the sum
+        score does not vary.
+    """
+    x = np.asarray(items, dtype=float)
+    if x.ndim != 2:
+        raise ValueError("items must be a two-dimensional array")
+    n, k = x.shape
+    if k < 2 or n < 2:
+        return math.nan
+    total_variance = x.sum(axis=1).var(ddof=1)
+    if total_variance == 0:
+        return math.nan
+    return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_variance))
+
+
+def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
+    """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``."""
+    instrument = survey.instrument
+    scale = instrument.scale
+    items = instrument.index_items(index_id)
+    ids = [q.id for q in items]
+    reverse = {q.id for q in items if q.reverse}
+    tidy = survey.tidy
+    answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin(ids)]
+    if answered.empty:
+        return pd.DataFrame(columns=["enkat", *ids])
+    values = answered["varde"].where(~answered["fraga"].isin(reverse), scale.min + scale.max - answered["varde"])
+    wide = (
+        pd.DataFrame({"respondent": answered["respondent"], "fraga": answered["fraga"], "varde": values})
+        .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first")
+        .reindex(columns=ids)
+        .dropna()
+    )
+    waves = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
+    wide.insert(0, "enkat", wide.index.map(waves))
+    return wide
+
+
+def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cronbach's alpha per index, wave and group, and alpha if an item is deleted.
+
+    Parameters
+    ----------
+    survey : SurveyData
+        The validated waves.
+    comparison : DataFrame
+        The table from :func:`~.describe.compare_waves` (same ``min_n``); only
+        its shown index cells are reported, in its order.
+    min_n : int, default 5
+        Anonymity threshold: a cell needs at least this many complete cases.
+
+    Returns
+    -------
+    alpha : DataFrame
+        Columns :data:`RELIABILITY_COLUMNS` (``reliabilitet.csv``):
+
+        - ``index``: index id; ``enkat``: wave; ``grupp``: ``Alla`` or group
+        - ``n`` (int): respondents who answered every item of the index
+        - ``alfa``: Cronbach's alpha (NaN when the sum score does not vary);
+          compare with :data:`LOW_ALPHA`
+        - ``antal_fragor`` (int): items in the index
+    item_deleted : DataFrame
+        Columns :data:`ITEM_DELETED_COLUMNS`, for indices with at least three
+        items (with two, the remaining single item has no alpha):
+
+        - ``index``, ``enkat``, ``grupp``: as above
+        - ``fraga``: the item left out
+        - ``alfa_utan_fragan``: alpha of the other items on the same
+          respondents
+    """
+    instrument = survey.instrument
+    groups = respondent_groups(survey.tidy, min_n)["grupp"]
+    n_values = pd.to_numeric(comparison["n"], errors="coerce").fillna(0)
+    cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
+    alpha_rows: list[tuple] = []
+    deleted_rows: list[tuple] = []
+    matrices: dict[str, pd.DataFrame] = {}
+    for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str)):
+        items = [q.id for q in instrument.index_items(index_id)]
+        if len(items) < 2:
+            continue
+        if index_id not in matrices:
+            matrices[index_id] = _item_matrix(survey, index_id)
+        wide = matrices[index_id]
+        rows = wide[wide["enkat"] == wave]
+        if group != ALL:
+            rows = rows[rows.index.map(groups) == group]
+        x = rows[items].to_numpy(dtype=float)
+        n = x.shape[0]
+        if n < max(min_n, 2):
+            continue
+        alpha_rows.append((index_id, wave, group, n, cronbach_alpha(x), len(items)))
+        if len(items) >= 3:
+            for position, item in enumerate(items):
+                deleted_rows.append((index_id, wave, group, item, cronbach_alpha(np.delete(x, position, axis=1))))
+    alpha = pd.DataFrame(alpha_rows, columns=RELIABILITY_COLUMNS)
+    alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
+    deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
+    return alpha, deleted
