@@ -50,6 +50,7 @@ TIDY_COLUMNS = [
     "rad",
 ]
 FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
+_PART_COLUMNS = ["respondent", "organisation", "kod", "fraga", "varde", "svar", "status", "rad"]
 
 
 @dataclass
@@ -279,8 +280,10 @@ def _closest(text: str, candidates: list[str]) -> str | None:
 
 
 def _clean(values: pd.Series) -> pd.Series:
-    cleaned = values.str.split().str.join(" ")
-    return cleaned.where(cleaned != "", None)
+    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value)."""
+    codes, uniques = pd.factorize(values)
+    cleaned = [" ".join(str(u).split()) or None for u in uniques] + [None]
+    return pd.Series(np.array(cleaned, dtype=object)[codes], index=values.index, dtype=object)
 
 
 def _read_wave(
@@ -308,7 +311,7 @@ def _read_wave(
     rows = np.array([table.row_of(i) for i in data.index])
     respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
     org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
-    kod = _clean(data[found["bg:kod"]]).str.casefold() if "bg:kod" in found else _nothing(data.index)
+    kod = _clean(data[found["bg:kod"]]).map(lambda v: v.casefold() if isinstance(v, str) else None) if "bg:kod" in found else _nothing(data.index)
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna().to_numpy()]
         report.add(
@@ -333,7 +336,7 @@ def _read_wave(
             )
 
     org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
-    parts = []
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in _PART_COLUMNS}
     answered_any = np.zeros(len(data), dtype=bool)
     for question in instrument.questions:
         pos = found.get(f"q:{question.id}")
@@ -360,20 +363,18 @@ def _read_wave(
             values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
             status = np.array([r.status for r in results], dtype=object)[codes]
             answered_any |= status == ANSWERED
-        parts.append(
-            pd.DataFrame(
-                {
-                    "respondent": respondents[keep],
-                    "organisation": org_values[keep],
-                    "kod": kod_values[keep],
-                    "fraga": question.id,
-                    "varde": values,
-                    "svar": answers,
-                    "status": status,
-                    "rad": rows[keep],
-                }
-            )
-        )
+        count = len(answers)
+        for name, array in (
+            ("respondent", respondents[keep]),
+            ("organisation", org_values[keep]),
+            ("kod", kod_values[keep]),
+            ("fraga", np.full(count, question.id, dtype=object)),
+            ("varde", np.broadcast_to(np.asarray(values, dtype=float), (count,))),
+            ("svar", answers),
+            ("status", np.broadcast_to(np.asarray(status, dtype=object), (count,))),
+            ("rad", rows[keep]),
+        ):
+            parts[name].append(array)
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar på skalfrågorna")
         return None
@@ -385,7 +386,13 @@ def _read_wave(
             f"{len(silent)} svarande har inte besvarat någon skalfråga (rad {_rows_text(silent)}); de ingår inte i resultaten",
             allvar=WARNING,
         )
-    tidy = pd.concat(parts, ignore_index=True)
+    # One frame per wave from whole columns (object dtype: no per-cell string inference).
+    tidy = pd.DataFrame(
+        {
+            name: pd.Series(np.concatenate(arrays), dtype=float if name == "varde" else int if name == "rad" else object)
+            for name, arrays in parts.items()
+        }
+    )
     tidy["enkat_nr"] = number
     tidy["fil"] = raw.name
     return tidy
