@@ -116,7 +116,8 @@ def _debug(command):
 def demo(out: Path, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
-    Skriver rapport.html, rapport.xlsx och jamforelse.csv.
+    Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
+    reliabilitet.csv.
 
     Exempel:
 
@@ -157,7 +158,8 @@ def init(directory: Path, template_id: str, force: bool) -> None:
 def build(project_dir: Path, out: Path | None, force: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
-    Skriver rapport.html, rapport.xlsx och jamforelse.csv.
+    Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
+    reliabilitet.csv. Stoppar med en lista över alla fel om enkätfilerna har fel.
 
     Exempel:
 

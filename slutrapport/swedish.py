@@ -11,9 +11,11 @@ NBSP = "\u00a0"
 
 
 def format_number(value: float, decimals: int) -> str:
-    """``1234.5`` → ``'1 234,5'`` (decimal comma, non-breaking thousands space)."""
+    """``1234.5`` → ``'1 234,5'`` (decimal comma, non-breaking thousands space, real minus sign)."""
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")  # no "−0,0"
+    return text.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
 
 
 def format_percent(share: float, decimals: int = 0) -> str:

@@ -167,3 +167,51 @@ def test_comparison_html_snapshot(tmp_path, mini_instrument, write_wave):
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(html, encoding="utf-8")
     assert html == SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_low_alpha_index_gets_an_alpha_if_deleted_table(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    # In the sample, Inställning till samverkan has alpha under 0.7 at enkät 2 and 3
+    assert "Inställning till samverkan: Cronbachs alfa om frågan tas bort, alla svarande" in html
+    assert "Struktur: Cronbachs alfa om frågan tas bort" not in html
+
+
+@pytest.mark.parametrize(
+    "shares, expected",
+    [
+        ([1 / 3, 1 / 3, 1 / 3], [34, 33, 33]),
+        ([0.125, 0.125, 0.25, 0.5], [13, 12, 25, 50]),  # 12.5 and 12.5: one gets the point (tie → first)
+        ([0.014, 0.333, 0.653], [2, 33, 65]),  # remainders .4 > .3 = .3
+        ([0.0, 0.0, 1.0], [0, 0, 100]),
+        ([0.1666, 0.1667, 0.1667, 0.1667, 0.1667, 0.1666], [16, 17, 17, 17, 17, 16]),
+    ],
+)
+def test_largest_remainder_rows_add_up_to_100(shares, expected):
+    from slutrapport.render.formatting import largest_remainder
+
+    result = largest_remainder(shares)
+    assert sum(result) == 100
+    assert result == expected
+
+
+@pytest.mark.parametrize(
+    "value, kind, text",
+    [
+        (3.456, "mean", "3,5"),
+        (0.725, "share", "72\u00a0%"),
+        (1234, "count", "1\u00a0234"),
+        (0.4, "diff_mean", "+0,4"),
+        (-0.43, "diff_mean", "−0,4"),
+        (0.0, "diff_mean", "0,0"),
+        (-0.1, "diff_share", "−10\u00a0p.e."),
+        (0.0004, "pvalue", "<\u00a00,001"),
+        (0.0312, "pvalue", "0,031"),
+        ((-0.05, 0.3), "interval", "−5 till 30\u00a0p.e."),
+        (None, "mean", ""),
+        (float("nan"), "share", ""),
+    ],
+)
+def test_swedish_number_formats(value, kind, text):
+    from slutrapport.render.formatting import format_value
+
+    assert format_value(value, kind) == text

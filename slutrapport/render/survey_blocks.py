@@ -263,6 +263,33 @@ def _reliability_table(results: SurveyResults) -> Table | None:
     )
 
 
+def _alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> Table | None:
+    """For an index flagged for low alpha: what alpha would be without each question."""
+    alpha = results.reliability
+    low = alpha[(alpha["index"] == index_id) & (alpha["grupp"] == ALL) & (alpha["alfa"] < LOW_ALPHA)]
+    if low.empty:
+        return None
+    waves = [w for w in results.survey.waves if w in set(low["enkat"])]
+    deleted = results.alpha_if_deleted
+    deleted = deleted[(deleted["index"] == index_id) & (deleted["grupp"] == ALL)]
+    if deleted.empty:
+        return None
+    rows = []
+    for question in results.survey.instrument.index_items(index_id):
+        row: list = [question.text]
+        for wave in waves:
+            cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
+            row.append(format_number(float(cell["alfa_utan_fragan"].iloc[0]), 2) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
+        rows.append(row)
+    return Table(
+        caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",
+        columns=[Column("Fråga"), *[Column(wave) for wave in waves]],
+        rows=rows,
+        notes=["Visas för enkäter där indexets alfa är under 0,7. Ett högre värde än indexets alfa betyder att "
+               "frågan drar ned samstämmigheten."],
+    )
+
+
 def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
@@ -297,6 +324,9 @@ def survey_blocks(results: SurveyResults) -> list:
         changes = _changes_table(results, "index", index_id, name)
         if changes is not None:
             sub.append(changes)
+        deleted = _alpha_if_deleted_table(results, index_id, name)
+        if deleted is not None:
+            sub.append(deleted)
         blocks.append(Subsection(name, sub))
 
     loose = [q for q in instrument.scale_questions if q.index is None]
