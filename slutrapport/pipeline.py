@@ -74,7 +74,7 @@ def project_report(project: Project, results: SurveyResults | None) -> Report:
         sections.append(
             Section(
                 id=heading.id,
-                number=number,
+                number=str(number),
                 title=heading.title,
                 required=heading.required,
                 help=heading.help,

@@ -22,6 +22,7 @@ __all__ = [
     "TextList",
     "Subsection",
     "Section",
+    "Completeness",
     "Report",
     "TEXT",
     "COUNT",
@@ -123,18 +124,34 @@ class Subsection:
 
 @dataclass
 class Section:
+    """One heading of the report. Sections are a flat list in document order;
+    ``level`` 1 is a main heading ("3"), 2 a subheading ("3.1")."""
+
     id: str
-    number: int | None
+    number: str | None
     title: str
     required: bool = False
     help: str = ""
     narrative: str | None = None  # Markdown written by the project
     blocks: list[Any] = field(default_factory=list)
     expects_text: bool = True
+    level: int = 1
 
     @property
     def is_empty(self) -> bool:
         return self.narrative is None and not self.blocks
+
+
+@dataclass
+class Completeness:
+    """Whether a heading has content: ``status`` is ``ifylld`` or ``saknas``; ``missing`` says what is missing."""
+
+    id: str
+    number: str | None
+    title: str
+    required: bool
+    status: str
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -146,3 +163,7 @@ class Report:
     generated: str
     template_name: str = ""
     comparison: pd.DataFrame | None = None  # the tidy comparison table, for spreadsheets
+    template_id: str = ""
+    completeness: list[Completeness] = field(default_factory=list)
+    draft: bool = False  # show the completeness table at the top (--utkast)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # tidy result tables by name (Data sheet, bundle)
