@@ -95,6 +95,15 @@ def _out(default: Path | None, help_text: str):
 
 
 _force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
+_templates = click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
+    help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
+)
+_draft = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -112,8 +121,9 @@ def _debug(command):
 @cli.command(options_metavar="[FLAGGOR]")
 @_debug
 @_out(Path("demo-rapport"), "Mapp där rapporten skrivs.")
+@_draft
 @_force
-def demo(out: Path, force: bool) -> None:
+def demo(out: Path, draft: bool, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
     Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
@@ -125,7 +135,7 @@ def demo(out: Path, force: bool) -> None:
     """
     from .pipeline import build_demo
 
-    _report_outcome(build_demo(out, force=force))
+    _report_outcome(build_demo(out, force=force, draft=draft))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -134,8 +144,9 @@ def demo(out: Path, force: bool) -> None:
 @click.option(
     "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
 )
+@_templates
 @click.option("--force", is_flag=True, help="Skriv över filer som redan finns i mappen.")
-def init(directory: Path, template_id: str, force: bool) -> None:
+def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Skapa en ny projektmapp med kommenterade filer att fylla i.
 
     Exempel:
@@ -144,7 +155,7 @@ def init(directory: Path, template_id: str, force: bool) -> None:
     """
     from .project import init_project
 
-    paths = init_project(directory, template_id=template_id, force=force)
+    paths = init_project(directory, template_id=template_id, force=force, template_dirs=list(template_dirs))
     _print_paths(paths)
     click.echo(f"Fyll i {directory / 'projekt.yaml'} och texterna i {directory / 'texter'}, "
                f"och bygg sedan rapporten med: slutrapport build {directory}")
@@ -154,8 +165,10 @@ def init(directory: Path, template_id: str, force: bool) -> None:
 @_debug
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
 @_out(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
+@_draft
+@_templates
 @_force
-def build(project_dir: Path, out: Path | None, force: bool) -> None:
+def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
     Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
@@ -167,7 +180,66 @@ def build(project_dir: Path, out: Path | None, force: bool) -> None:
     """
     from .pipeline import build_project
 
-    _report_outcome(build_project(project_dir, out=out, force=force))
+    _report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@_debug
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
+@_templates
+def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
+    """Kontrollera att varje rubrik som finansiären kräver har innehåll.
+
+    Listar per obligatorisk rubrik om den har text eller beräknat innehåll och
+    vad som saknas. Avslutas med kod 1 om någon obligatorisk rubrik är tom.
+
+    Exempel:
+
+        slutrapport check mitt-projekt
+    """
+    from .pipeline import check_project
+
+    result = check_project(project_dir, list(template_dirs))
+    template = result.project.template
+    click.echo(f"{result.project.name} – mall: {template.name}")
+    required = [h for h in result.headings if h.required]
+    for heading in required:
+        mark = "✓" if heading.status == "ifylld" else "✗"
+        title = f"{heading.number} {heading.title}" if heading.number else heading.title
+        detail = _completeness_detail(heading)
+        click.echo(f"  {mark} {title}: {detail}")
+    filled = sum(h.status == "ifylld" for h in required)
+    click.echo(f"{filled} av {len(required)} obligatoriska rubriker har innehåll.")
+    click.get_current_context().exit(int(not result.complete))
+
+
+def _completeness_detail(heading) -> str:
+    from .report import FILLED, TEXT_MISSING
+
+    if heading.status == FILLED and not heading.missing:
+        return "har text"
+    if heading.status == FILLED:
+        others = [m for m in heading.missing if m != TEXT_MISSING]
+        return "har beräknat innehåll men text saknas" + (f"; {'; '.join(others)}" if others else "")
+    return "; ".join(heading.missing)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@_debug
+@_templates
+def templates(template_dirs: tuple[Path, ...]) -> None:
+    """Lista finansiärernas mallar (inbyggda och egna).
+
+    Exempel:
+
+        slutrapport templates --templates finansiarens-mallar
+    """
+    from .templates import DEFAULT_TEMPLATE, template_summaries
+
+    for item in template_summaries(list(template_dirs)):
+        default = " (standard)" if item["id"] == DEFAULT_TEMPLATE else ""
+        click.echo(f"{item['id']}{default}: {item['namn']}")
+        click.echo(f"    finansiär: {item['finansiar'] or '–'}; rubriker: {item['rubriker']}; mapp: {item['kalla']}")
 
 
 def _labels(value: str | None) -> list[str] | None:

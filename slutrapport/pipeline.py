@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from .errors import InputFileError, ProjectError, ValidationError
 from .outputs import OutputFolder
 from .project import Project, load_project
 from .render import changes_csv, comparison_csv, reliability_csv, render_excel, render_html
-from .render.model import Report, Section
-from .render.survey_blocks import summary_blocks, survey_blocks
+from .render.model import Completeness
+from .report import FILLED, comparison_report, project_report
 from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
 from .surveys.text import normalise
@@ -30,6 +29,8 @@ from .surveys.validation import Problem, ValidationReport
 
 __all__ = [
     "Outcome",
+    "CheckResult",
+    "check_project",
     "compare_files",
     "validate_files",
     "validate_project",
@@ -37,60 +38,8 @@ __all__ = [
     "build_project",
     "build_demo",
     "sample_project_dir",
-    "project_report",
-    "comparison_report",
 ]
 
-SURVEY_BLOCKS = {"personalenkat": survey_blocks, "personalenkat_sammanfattning": summary_blocks}
-
-
-def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
-    """A report with only the staff-survey comparison (for ``compare``)."""
-    section = Section(
-        id="personalenkat",
-        number=None,
-        title="Resultat personalenkät",
-        blocks=survey_blocks(results),
-        expects_text=False,
-    )
-    return Report(
-        title=title,
-        subtitle=results.survey.instrument.name,
-        facts={},
-        sections=[section],
-        generated=date.today().isoformat(),
-        comparison=results.comparison,
-    )
-
-
-def project_report(project: Project, results: SurveyResults | None) -> Report:
-    """The full report under the project's template headings, in the template's order."""
-    sections = []
-    for number, heading in enumerate(project.template.headings, start=1):
-        blocks: list = []
-        for block in heading.blocks:
-            if block in SURVEY_BLOCKS and results is not None:
-                blocks += SURVEY_BLOCKS[block](results)
-        sections.append(
-            Section(
-                id=heading.id,
-                number=str(number),
-                title=heading.title,
-                required=heading.required,
-                help=heading.help,
-                narrative=project.narrative(heading.id),
-                blocks=blocks,
-            )
-        )
-    return Report(
-        title=project.name,
-        subtitle=f"Slutrapport · {project.template.funder}" if project.template.funder else "Slutrapport",
-        facts=project.facts,
-        sections=sections,
-        generated=date.today().isoformat(),
-        template_name=project.template.name,
-        comparison=results.comparison if results is not None else None,
-    )
 
 
 @dataclass
@@ -204,24 +153,70 @@ def validate_project(project_dir: Path) -> ValidationReport:
         return exc.report
 
 
-def build_project(project_dir: Path, out: Path | None = None, force: bool = False) -> Outcome:
+def _project_results(project: Project) -> tuple[SurveyResults | None, list[Problem]]:
+    if not project.waves:
+        return None, []
+    survey = _read_project_survey(project)
+    results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
+    return results, survey.report.warnings()
+
+
+def build_project(
+    project_dir: Path,
+    out: Path | None = None,
+    force: bool = False,
+    draft: bool = False,
+    template_dirs: list[Path] | None = None,
+) -> Outcome:
     """Build ``rapport.html``, ``rapport.xlsx`` and the survey CSV files for a project folder.
 
-    The default output folder is ``<project>/rapport``.
+    The default output folder is ``<project>/rapport``. ``draft`` puts the
+    completeness table at the top of the report (``--utkast``).
     """
-    project = load_project(Path(project_dir))
-    results = None
-    warnings: list[Problem] = []
-    if project.waves:
-        survey = _read_project_survey(project)
-        warnings = survey.report.warnings()
-        results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
-    report = project_report(project, results)
+    project = load_project(Path(project_dir), template_dirs)
+    results, warnings = _project_results(project)
+    report = project_report(project, results, draft=draft)
     outputs = {
         "rapport.html": render_html(report).encode("utf-8"),
         "rapport.xlsx": render_excel(report),
     } | _survey_outputs(results)
     return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), warnings)
+
+
+@dataclass
+class CheckResult:
+    """The completeness of a project's report, heading by heading."""
+
+    project: Project
+    headings: list[Completeness]
+
+    @property
+    def complete(self) -> bool:
+        """True when every required heading has text or generated content."""
+        return all(h.status == FILLED for h in self.headings if h.required)
+
+
+def check_project(project_dir: Path, template_dirs: list[Path] | None = None) -> CheckResult:
+    """Which required headings have content, and what is missing (``slutrapport check``).
+
+    Survey files with errors do not stop the check: the survey headings are
+    reported as missing with the number of errors.
+    """
+    project = load_project(Path(project_dir), template_dirs)
+    try:
+        results, _ = _project_results(project)
+        problem = None
+    except ValidationError as exc:
+        results = None
+        problem = f"personalenkätens filer har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+    report = project_report(project, results)
+    headings = report.completeness
+    if problem:
+        survey_ids = {h.id for h in project.template.all_headings() if set(h.blocks) & {"personalenkat", "personalenkat_sammanfattning"}}
+        for heading in headings:
+            if heading.id in survey_ids:
+                heading.missing = [m for m in heading.missing if not m.startswith("personalenkät saknas")] + [problem]
+    return CheckResult(project, headings)
 
 
 def sample_project_dir() -> Path:
@@ -235,6 +230,6 @@ def sample_project_dir() -> Path:
     raise ProjectError("Exempelprojektet (data_samples) saknas i installationen.")
 
 
-def build_demo(out: Path = Path("demo-rapport"), force: bool = False) -> Outcome:
+def build_demo(out: Path = Path("demo-rapport"), force: bool = False, draft: bool = False) -> Outcome:
     """Build the full report from the bundled sample project into ``out``."""
-    return build_project(sample_project_dir(), out=out, force=force)
+    return build_project(sample_project_dir(), out=out, force=force, draft=draft)

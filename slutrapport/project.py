@@ -22,7 +22,7 @@ import yaml
 
 from .errors import ProjectError
 from .outputs import write_text_atomic
-from .templates import ReportTemplate, load_template
+from .templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
 
@@ -49,6 +49,8 @@ class Project:
     column_map: dict[str, str] = field(default_factory=dict)
     format: str | None = None  # force an export format for every survey file
     wave_column: str | None = None  # the files name the wave of each row in this column
+    competence: dict[str, Any] = field(default_factory=dict)  # kompetenssatsning: (Socialstyrelsen)
+    template_dirs: list[Path] = field(default_factory=list)  # mallar: the funder's own template folders
 
     def narrative(self, heading_id: str) -> str | None:
         return read_narrative(self.root / "texter" / f"{heading_id}.md")
@@ -77,8 +79,12 @@ _FACT_KEYS = {
 }
 
 
-def load_project(root: Path) -> Project:
-    """Read ``root/projekt.yaml``; raise :class:`ProjectError` naming every problem."""
+def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
+    """Read ``root/projekt.yaml``; raise :class:`ProjectError` naming every problem.
+
+    ``template_dirs`` (``--templates``) are searched for the template before
+    the project's own ``mallar:`` folders and the shipped templates.
+    """
     root = Path(root)
     path = root / PROJECT_FILE
     if not path.is_file():
@@ -127,9 +133,16 @@ def load_project(root: Path) -> Project:
         problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
         column_map = {}
 
+    folders = data.get("mallar") or []
+    folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
+    competence = data.get("kompetenssatsning") or {}
+    if not isinstance(competence, dict):
+        problems.append("'kompetenssatsning' ska ha nycklarna kategorisering: och omfattning:")
+        competence = {}
     if problems:
         raise ProjectError(f"{path} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
-    template = load_template(str(data.get("mall") or "rar-slutrapport"))
+    template_dirs = [*(template_dirs or []), *folders]
+    template = load_template(str(data.get("mall") or DEFAULT_TEMPLATE), template_dirs)
     return Project(
         root=root,
         name=str(info.get("namn") or root.resolve().name),
@@ -141,6 +154,8 @@ def load_project(root: Path) -> Project:
         column_map={str(k): str(v) for k, v in column_map.items()},
         format=str(survey["format"]) if survey.get("format") else None,
         wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
+        competence=competence,
+        template_dirs=template_dirs,
     )
 
 
@@ -169,22 +184,25 @@ def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
     return waves
 
 
-def init_project(root: Path, template_id: str = "rar-slutrapport", force: bool = False) -> list[Path]:
+def init_project(
+    root: Path, template_id: str = DEFAULT_TEMPLATE, force: bool = False, template_dirs: list[Path] | None = None
+) -> list[Path]:
     """Create a new project folder with commented files; returns the files written.
 
     Refuses to overwrite existing files unless ``force`` is true.
     """
     root = Path(root)
-    template = load_template(template_id)
+    template = load_template(template_id, template_dirs)
     files: dict[Path, str] = {
-        root / PROJECT_FILE: _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year),
+        root / PROJECT_FILE: _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year)
+        + _competence_template(template),
         root / "enkater" / "LÄS MIG.txt": _WAVES_README,
     }
-    for heading in template.headings:
+    for heading in template.all_headings():
         help_text = heading.help.strip().replace("--", "–")
         required = "Rubriken krävs av finansiären." if heading.required else "Rubriken är frivillig."
         files[root / "texter" / f"{heading.id}.md"] = (
-            f"<!--\n{heading.title}\n\n{help_text}\n\n{required}\n"
+            f"<!--\n{(heading.number + ' ') if heading.number else ''}{heading.title}\n\n{help_text}\n\n{required}\n"
             "Skriv din text under den här kommentaren, i vanlig text eller Markdown\n"
             "(tom rad mellan stycken, - för punktlistor, **fetstil**). Kommentaren syns inte i rapporten.\n-->\n\n"
         )
@@ -219,6 +237,8 @@ projekt:
 
 # Vilken finansiärs mall rapporten följer (lista mallar: slutrapport templates).
 mall: {mall}
+# Finansiärens egna mallar, om ni har fått en mallmapp (sökväg från projektmappen):
+# mallar: [finansiarens-mallar]
 
 # Anonymitetsgräns: grupper med färre svar än så här visas inte någonstans
 # i rapporten, inte heller så att de kan räknas fram ur totalen.
@@ -247,6 +267,34 @@ personalenkat:
   kolumner:
   #  "Jag känner de andras uppdrag": q07
 """
+
+def _competence_template(template: ReportTemplate) -> str:
+    """The commented ``kompetenssatsning:`` part for templates that use its blocks."""
+    blocks = {b for h in template.all_headings() for b in h.blocks}
+    if not blocks & {"kategorisering", "utbildningarnas_omfattning"}:
+        return ""
+    lines = [
+        "",
+        "# Kompetenssatsningen (Socialstyrelsens avsnitt 3.4 och 4). Tabellerna i rapporten fylls i härifrån.",
+        "kompetenssatsning:",
+    ]
+    options = template.settings.get("kategorisering") or {}
+    if options:
+        lines.append("  # 3.4: ta bort # framför de alternativ som stämmer för satsningen.")
+        lines.append("  kategorisering:")
+        for group, items in options.items():
+            lines.append(f"    {group}:")
+            lines += [f"    #  - {item}" for item in items]
+    bands = (template.settings.get("utbildningarnas_omfattning") or {}).get("kurslangder") or []
+    if bands:
+        lines.append("  # 4: en rad per kurslängd. deltagare = landsting + kommun + annan.")
+        lines.append("  omfattning:")
+        for band in bands:
+            lines.append(
+                f"  #  - {{kurslangd: \"{band}\", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}}"
+            )
+    return "\n".join(lines) + "\n"
+
 
 _WAVES_README = """\
 Lägg personalenkätens exportfiler här, en fil per enkättillfälle.

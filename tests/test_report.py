@@ -136,8 +136,12 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 1
-    assert names[-1] == COMPARISON_SHEET
+    assert len(names) == len(RAR_HEADINGS) + 4
+    assert names[12:] == [COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet"]
+    assert all(len(name) <= 31 for name in names)
+    assert wb[COMPARISON_SHEET].freeze_panes == "A2" and wb[COMPARISON_SHEET]["A1"].font.bold
+    # index trends are native Excel line charts on the survey sheet
+    assert len(wb[names[5]]._charts) == 12
     assert names[10] == "11 LSGs analys och förslag"  # ':' is not allowed in sheet names
     header = [c.value for c in wb[COMPARISON_SHEET][1]]
     assert header == "niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt,orsak".split(",")

@@ -12,7 +12,9 @@ import re
 from datetime import datetime
 
 import pandas as pd
+import numpy as np
 from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -39,9 +41,16 @@ from .model import (
     TextList,
 )
 
-__all__ = ["render_excel", "COMPARISON_SHEET"]
+__all__ = ["render_excel", "COMPARISON_SHEET", "DATA_SHEETS"]
 
-COMPARISON_SHEET = "Jämförelse"
+COMPARISON_SHEET = "Data"
+#: Sheet name of each tidy table in ``Report.tables`` (the comparison first, on the sheet "Data").
+DATA_SHEETS = {
+    "jamforelse": COMPARISON_SHEET,
+    "forandringar": "Data förändringar",
+    "gruppskillnader": "Data gruppskillnader",
+    "reliabilitet": "Data reliabilitet",
+}
 _FORMATS = {
     MEAN: "0.0",
     SHARE: "0%",
@@ -161,26 +170,62 @@ class _SheetWriter:
             self.text(note)
 
     def chart(self, chart: Chart | DivergingChart) -> None:
+        if isinstance(chart, Chart) and not chart.data.empty:
+            self.native_line_chart(chart)
+            return
         image = Image(io.BytesIO(chart_png(chart)))
         image.width, image.height = image.width * 0.8, image.height * 0.8
         self.ws.add_image(image, f"A{self.row}")
         self.row += int(image.height / 20) + 1
         self.text(chart_alt_text(chart))
 
+    def native_line_chart(self, chart: Chart) -> None:
+        """An Excel line chart over a small table of the plotted values (waves × groups)."""
+        ws = self.ws
+        groups = list(dict.fromkeys(chart.data["grupp"]))
+        values = {(r.grupp, r.enkat): r.value for r in chart.data.itertuples()}
+        top = self.row
+        _put(ws, top, 1, "Enkät").font = _BOLD
+        for column, group in enumerate(groups, start=2):
+            _put(ws, top, column, group).font = _BOLD
+        for offset, wave in enumerate(chart.waves, start=1):
+            _put(ws, top + offset, 1, wave)
+            for column, group in enumerate(groups, start=2):
+                _put(ws, top + offset, column, values.get((group, wave)), MEAN)
+        line = LineChart()
+        line.title = chart.title
+        line.y_axis.title = chart.y_label
+        line.y_axis.scaling.min, line.y_axis.scaling.max = chart.y_min, chart.y_max
+        line.x_axis.title = "Enkät"
+        line.height, line.width = 8, 16
+        data = Reference(ws, min_col=2, max_col=1 + len(groups), min_row=top, max_row=top + len(chart.waves))
+        line.add_data(data, titles_from_data=True)
+        line.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(chart.waves)))
+        ws.add_chart(line, f"{get_column_letter(len(groups) + 3)}{top}")
+        self.row = top + max(len(chart.waves) + 2, 17)
+        self.text(chart_alt_text(chart))
 
-def _comparison_sheet(wb: Workbook, table: pd.DataFrame) -> None:
-    ws = wb.create_sheet(COMPARISON_SHEET)
-    for number, name in enumerate(table.columns, start=1):
-        _put(ws, 1, number, name).font = _BOLD
-    kinds = {"medel": MEAN, "sd": MEAN, "median": MEAN, "andel_positiva": SHARE, "n": COUNT}
+
+def _data_sheet(wb: Workbook, name: str, table: pd.DataFrame) -> None:
+    """A tidy table with a bold, frozen, filterable header row."""
+    ws = wb.create_sheet(name)
+    for number, column in enumerate(table.columns, start=1):
+        _put(ws, 1, number, str(column)).font = _BOLD
+        ws.column_dimensions[get_column_letter(number)].width = max(10, min(45, len(str(column)) + 4))
+    kinds = {
+        "medel": MEAN, "sd": MEAN, "median": MEAN, "andel_positiva": SHARE, "n": COUNT, "n_fran": COUNT,
+        "n_till": COUNT, "n_par": COUNT, "diff_medel": DIFF_MEAN, "diff_andel_positiva": DIFF_SHARE,
+        "ci_lag": DIFF_SHARE, "ci_hog": DIFF_SHARE, "p_unc": PVALUE, "p_corr": PVALUE, "effekt": EFFECT,
+    }  # fmt: skip
     for r, record in enumerate(table.itertuples(index=False), start=2):
-        for c, (name, value) in enumerate(zip(table.columns, record), start=1):
-            if isinstance(value, bool) or hasattr(value, "dtype") and value.dtype == bool:
+        for c, (column, value) in enumerate(zip(table.columns, record), start=1):
+            if isinstance(value, (bool, np.bool_)):
                 value = bool(value)
-            _put(ws, r, c, value, kinds.get(name))
+            elif value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                value = None
+            _put(ws, r, c, value, kinds.get(column))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    ws.column_dimensions["C"].width = 50
 
 
 def render_excel(report: Report) -> bytes:
@@ -199,8 +244,10 @@ def render_excel(report: Report) -> bytes:
             writer.text("Text saknas under den här rubriken.")
         writer.row += 1
         writer.blocks(section.blocks)
-    if report.comparison is not None:
-        _comparison_sheet(wb, report.comparison)
+    tables = report.tables or ({"jamforelse": report.comparison} if report.comparison is not None else {})
+    for key, sheet in DATA_SHEETS.items():
+        if key in tables and tables[key] is not None:
+            _data_sheet(wb, sheet, tables[key])
     wb.properties.creator = "slutrapport"
     wb.properties.title = report.title
     wb.properties.created = wb.properties.modified = _FIXED_TIME

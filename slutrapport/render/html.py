@@ -20,7 +20,7 @@ from .charts import chart_alt_text, chart_png
 from .formatting import format_value
 from .model import Chart, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
 
-__all__ = ["render_html", "markdown_to_html"]
+__all__ = ["render_html", "markdown_to_html", "heading_prefix"]
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +45,7 @@ def _environment() -> Environment:
     )
     env.filters["markdown"] = markdown_to_html
     env.filters["cell"] = _cell
+    env.filters["numbered"] = heading_prefix
     env.globals.update(
         is_table=lambda b: isinstance(b, Table),
         is_chart=lambda b: isinstance(b, (Chart, DivergingChart)),
@@ -56,6 +57,13 @@ def _environment() -> Environment:
         column_groups=_column_groups,
     )
     return env
+
+
+def heading_prefix(number: str | None) -> str:
+    """'3' → '3. ', '3.1' → '3.1 ', None → ''."""
+    if not number:
+        return ""
+    return f"{number} " if "." in number else f"{number}. "
 
 
 def _cell(value: object, kind: str) -> str:

@@ -1,0 +1,327 @@
+"""Render the report model as a Word document (.docx) with python-docx.
+
+Sections become real Word headings ("Heading 1", "Heading 2", ...) so Word's
+table of contents and navigation pane work; tables are real Word tables with
+repeating header rows; charts are PNG pictures with their Swedish text
+alternative as the picture description. Every user text is inserted as run
+text (never as a field or formula), and the file is reproducible: fixed
+document dates and fixed zip timestamps.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+
+from .charts import chart_alt_text, chart_png
+from .formatting import format_value
+from .model import TEXT, Chart, Column, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+
+__all__ = ["render_docx"]
+
+_FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
+_TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
+_CHART_WIDTH = Cm(16)
+_MAX_HEADING = 4
+_NO_TEXT = "Text saknas under den här rubriken."
+_COMPUTED = " Tabellerna och diagrammen nedan är beräknade från inlästa data."
+_TOC_HINT = "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen."
+# Characters XML 1.0 cannot hold (control characters, lone surrogates); lxml refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TABLE_TEXT, _TABLE_NOTE = "Tabelltext", "Tabellnot"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # Same rules as the HTML report: raw HTML is text, links and images are off.
+    return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
+
+
+def _clean(text: object) -> str:
+    """User text as a string Word can hold (characters XML forbids are dropped)."""
+    return _NOT_XML.sub("", str(text))
+
+
+def _cell_text(value: object, kind: str) -> str:
+    return "–" if isinstance(value, Hidden) else format_value(value, kind)
+
+
+def _column_spans(columns: list[Column]) -> list[tuple[str | None, int]]:
+    """Runs of neighbouring columns under the same group header."""
+    spans: list[tuple[str | None, int]] = []
+    for column in columns:
+        if spans and column.group is not None and spans[-1][0] == column.group:
+            spans[-1] = (column.group, spans[-1][1] + 1)
+        else:
+            spans.append((column.group, 1))
+    return spans
+
+
+def _column_widths(columns: list[Column]) -> list[int]:
+    """A wider first column (the row labels are long questions) when there are many columns."""
+    count = len(columns)
+    if count <= 2:
+        return [_TEXT_WIDTH // count] * count
+    first = int(_TEXT_WIDTH * 0.32)
+    return [first] + [(_TEXT_WIDTH - first) // (count - 1)] * (count - 1)
+
+
+def _repeat_header(row) -> None:
+    """Mark a table row as a header row Word repeats at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for name in ("w:cantSplit", "w:tblHeader"):
+        tr_pr.append(OxmlElement(name))
+
+
+def _normalised_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed zip timestamps so equal reports give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), source.read(info), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+class _Writer:
+    """Appends the report's parts to one python-docx document."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = _MARGIN
+        styles = self.doc.styles
+        lang = styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+        if lang is not None:
+            lang.set(qn("w:val"), "sv-SE")  # Swedish spelling and hyphenation in Word
+        for name, size in ((_TABLE_TEXT, 9), (_TABLE_NOTE, 8)):
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = styles["Normal"]
+            style.font.size = Pt(size)
+            style.paragraph_format.space_after = Pt(0 if name == _TABLE_TEXT else 3)
+            style.paragraph_format.line_spacing = 1.0
+        self.table_text, self.table_note = styles[_TABLE_TEXT], styles[_TABLE_NOTE]
+
+    def text(self, text: str, style=None, bold: bool = False, italic: bool = False) -> Paragraph:
+        paragraph = self.doc.add_paragraph(style=style)
+        run = paragraph.add_run(_clean(text))
+        run.bold, run.italic = bold or None, italic or None
+        return paragraph
+
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(_clean(text), min(max(level, 1), _MAX_HEADING))
+
+    def title_page(self, report: Report) -> None:
+        self.doc.add_heading(_clean(report.title), 0)
+        if report.subtitle:
+            self.text(report.subtitle, style="Subtitle")
+        if report.facts:
+            facts = self.doc.add_table(rows=len(report.facts), cols=2)
+            facts.style = "Table Grid"
+            for row, (label, value) in zip(facts.rows, report.facts.items()):
+                self.cell(row.cells[0], label, bold=True)
+                self.cell(row.cells[1], value)
+        created = f"Skapad {report.generated}" + (f" · {report.template_name}" if report.template_name else "")
+        self.text(created, italic=True).paragraph_format.space_before = Pt(12)
+        if report.draft and report.completeness:
+            self.table(_completeness_table(report))
+        if len(report.sections) > 1:
+            self.table_of_contents()
+        self.doc.add_page_break()
+
+    def table_of_contents(self) -> None:
+        """A TOC field over Heading 1–2; Word fills it in when the fields are updated."""
+        self.text("Innehåll", style="TOC Heading")
+        paragraph = self.doc.add_paragraph()
+        for kind, text in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None),
+                           (None, _TOC_HINT), ("end", None)):
+            run = paragraph.add_run()
+            if kind:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+                run._r.append(element)
+            elif text == _TOC_HINT:
+                run.text, run.italic = text, True
+            else:
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = text
+                run._r.append(element)
+
+    def section(self, section) -> None:
+        level = min(max(section.level, 1), _MAX_HEADING)
+        self.heading(f"{section.number} {section.title}" if section.number else section.title, level)
+        if section.narrative:
+            self.markdown(section.narrative)
+        elif section.expects_text:
+            self.text(_NO_TEXT + (_COMPUTED if section.blocks else ""), italic=True)
+        self.blocks(section.blocks, level)
+
+    def blocks(self, blocks: list, level: int) -> None:
+        for block in blocks:
+            if isinstance(block, Subsection):
+                self.heading(block.title, level + 1)
+                self.blocks(block.blocks, min(level + 1, _MAX_HEADING))
+            elif isinstance(block, Paragraphs):
+                for text in block.texts:
+                    self.text(text)
+            elif isinstance(block, TextList):
+                self.text(block.title, bold=True).paragraph_format.keep_with_next = True
+                for item in block.items:
+                    self.text(item, style="List Bullet")
+                if not block.items:
+                    self.text(block.empty_text, italic=True)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, (Chart, DivergingChart)):
+                self.chart(block)
+
+    def markdown(self, source: str) -> None:
+        """CommonMark → paragraphs, bullet and numbered lists, bold/italic; headings become bold paragraphs."""
+        lists: list[tuple[str, int, str | None]] = []  # (style suffix, numbering id or 0, list kind)
+        first_in_item = heading = False
+        quotes = 0
+        for token in _markdown().parse(source):
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                depth = min(len(lists) + 1, 3)
+                suffix = "" if depth == 1 else f" {depth}"
+                ordered = token.type == "ordered_list_open"
+                start = int(token.attrGet("start") or 1)
+                lists.append((suffix, self.restart_numbering(f"List Number{suffix}", start) if ordered else 0,
+                              "List Number" if ordered else "List Bullet"))
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif token.type == "list_item_open":
+                first_in_item = True
+            elif token.type in ("blockquote_open", "blockquote_close"):
+                quotes += 1 if token.type == "blockquote_open" else -1
+            elif token.type in ("heading_open", "heading_close"):
+                heading = token.type == "heading_open"
+            elif token.type in ("fence", "code_block"):
+                self.text(token.content.rstrip("\n"))
+            elif token.type == "inline":
+                style = "Quote" if quotes else None
+                if lists:
+                    suffix, num_id, kind = lists[-1]
+                    style = f"{kind}{suffix}" if first_in_item else f"List Continue{suffix}"
+                paragraph = self.doc.add_paragraph(style=style)
+                if lists and first_in_item and num_id:
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = num_id
+                first_in_item = False
+                if heading:
+                    paragraph.paragraph_format.keep_with_next = True
+                _inline(paragraph, token.children or [], heading)
+
+    def restart_numbering(self, style_name: str, start: int) -> int:
+        """A new numbering instance for one numbered list, so each list starts at its own number."""
+        numbering = self.doc.part.numbering_part.element
+        style_num = self.doc.styles[style_name].element.pPr.numPr.numId.val
+        num = numbering.add_num(numbering.num_having_numId(style_num).abstractNumId.val)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return num.numId
+
+    def cell(self, cell, text: str, bold: bool = False, align=None) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph._p.style = self.table_text.style_id  # by id: python-docx's style lookup is slow per cell
+        if align is not None:
+            paragraph.alignment = align
+        if text:
+            run = paragraph.add_run(_clean(text))
+            run.bold = bold or None
+
+    def table(self, table: Table) -> None:
+        caption = self.text(table.caption, style="Caption", bold=True)
+        caption.paragraph_format.keep_with_next = True
+        header_rows = 2 if table.has_groups else 1
+        grid = self.doc.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
+        grid.style = "Table Grid"
+        rows, widths = list(grid.rows), _column_widths(table.columns)
+        for column, width in zip(grid.columns, widths):
+            column.width = width
+        if table.has_groups:
+            cells, start = rows[0].cells, 0
+            for group, span in _column_spans(table.columns):
+                cell = cells[start].merge(cells[start + span - 1]) if span > 1 else cells[start]
+                cell.width = sum(widths[start : start + span])
+                self.cell(cell, group or "", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+                start += span
+        for row in rows[:header_rows]:
+            _repeat_header(row)
+        for values, row in zip([[c.label for c in table.columns], *table.rows], rows[header_rows - 1:]):
+            is_header = row is rows[header_rows - 1]
+            for cell, value, column, width in zip(row.cells, values, table.columns, widths):
+                cell.width = width
+                right = WD_ALIGN_PARAGRAPH.RIGHT if column.kind != TEXT else None
+                self.cell(cell, value if is_header else _cell_text(value, column.kind), is_header, right)
+        for note in table.notes:
+            self.text(note, style=self.table_note)
+
+    def chart(self, chart: Chart | DivergingChart) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True
+        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=_CHART_WIDTH)
+        shape._inline.docPr.set("descr", _clean(chart_alt_text(chart)))
+        self.text(chart.title, style="Caption")
+
+    def save(self, report: Report) -> bytes:
+        props = self.doc.core_properties
+        props.title, props.author, props.last_modified_by = _clean(report.title), "slutrapport", "slutrapport"
+        props.comments, props.keywords, props.subject, props.category = "", "", "", ""
+        props.created = props.modified = _FIXED_TIME
+        props.revision = 1
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return _normalised_zip(buffer.getvalue())
+
+
+def _inline(paragraph: Paragraph, children: list, bold: bool) -> None:
+    """Inline Markdown tokens as runs: text stays text, **bold** and *italic* become run formatting."""
+    strong = emphasis = 0
+    for child in children:
+        if child.type in ("strong_open", "strong_close"):
+            strong += 1 if child.type == "strong_open" else -1
+        elif child.type in ("em_open", "em_close"):
+            emphasis += 1 if child.type == "em_open" else -1
+        elif child.type == "hardbreak":
+            paragraph.add_run().add_break()
+        elif child.type == "softbreak" or child.content:
+            run = paragraph.add_run(" " if child.type == "softbreak" else _clean(child.content))
+            run.bold, run.italic = (bold or strong > 0) or None, emphasis > 0 or None
+            if child.type == "code_inline":
+                run.font.name = "Consolas"
+
+
+def _completeness_table(report: Report) -> Table:
+    rows = [
+        [f"{c.number} {c.title}" if c.number else c.title, "ja" if c.required else "nej", c.status, "; ".join(c.missing)]
+        for c in report.completeness
+    ]
+    return Table("Fullständighet", [Column("Rubrik"), Column("Krävs"), Column("Status"), Column("Vad saknas")], rows)
+
+
+def render_docx(report: Report) -> bytes:
+    """The report as a .docx file (A4 portrait, Swedish text); equal reports give equal bytes."""
+    writer = _Writer()
+    writer.title_page(report)
+    for section in report.sections:
+        writer.section(section)
+    return writer.save(report)
