@@ -126,8 +126,8 @@ def _debug(command):
 def demo(out: Path, draft: bool, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
-    Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
-    reliabilitet.csv.
+    Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
+    jamforelse.csv, forandringar.csv och reliabilitet.csv.
 
     Exempel:
 
@@ -171,8 +171,9 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
-    Skriver rapport.html, rapport.xlsx, jamforelse.csv, forandringar.csv och
-    reliabilitet.csv. Stoppar med en lista över alla fel om enkätfilerna har fel.
+    Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
+    jamforelse.csv, forandringar.csv och reliabilitet.csv. Stoppar med en lista
+    över alla fel om enkätfilerna har fel.
 
     Exempel:
 

@@ -19,7 +19,8 @@ from .analysis.survey import SurveyResults, analyse_survey
 from .errors import InputFileError, ProjectError, ValidationError
 from .outputs import OutputFolder
 from .project import Project, load_project
-from .render import changes_csv, comparison_csv, reliability_csv, render_excel, render_html
+from .render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
+from .render.bundle import render_bundle
 from .render.model import Completeness
 from .report import FILLED, comparison_report, project_report
 from .surveys.ingest import read_waves
@@ -168,7 +169,7 @@ def build_project(
     draft: bool = False,
     template_dirs: list[Path] | None = None,
 ) -> Outcome:
-    """Build ``rapport.html``, ``rapport.xlsx`` and the survey CSV files for a project folder.
+    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``).
@@ -179,6 +180,8 @@ def build_project(
     outputs = {
         "rapport.html": render_html(report).encode("utf-8"),
         "rapport.xlsx": render_excel(report),
+        "rapport.docx": render_docx(report),
+        "rapport.json": render_bundle(report),
     } | _survey_outputs(results)
     return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), warnings)
 

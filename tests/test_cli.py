@@ -26,7 +26,7 @@ def test_demo_builds_the_report_and_prints_paths(tmp_path):
     result = run("demo", "--out", str(out))
     assert result.exit_code == 0, result.output
     printed = result.output.split()
-    for name in ("rapport.html", "rapport.xlsx", "jamforelse.csv"):
+    for name in ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", "jamforelse.csv", "forandringar.csv", "reliabilitet.csv"):
         assert (out / name).is_file()
         assert str(out / name) in printed
     assert (out / "jamforelse.csv").read_text(encoding="utf-8").splitlines()[0] == CONTRACT

@@ -196,6 +196,20 @@ def test_narrative_markdown_becomes_word_paragraphs_and_lists(document):
     assert inner.style.name == "Normal" and all(r.bold for r in inner.runs)
 
 
+def test_nested_lists_quotes_and_code_keep_their_text():
+    report = _report(draft=False)
+    report.sections[0].narrative = "1. punkt\n   - under **a**\n\n   mer i punkten\n\n> citat\n\n```\nkod = <b>1</b>\n```\n"
+    paragraphs = Document(io.BytesIO(render_docx(report))).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "punkt")
+    assert [(p.style.name, p.text) for p in paragraphs[start : start + 5]] == [
+        ("List Number", "punkt"),
+        ("List Bullet 2", "under a"),
+        ("List Continue", "mer i punkten"),
+        ("Quote", "citat"),
+        ("Normal", "kod = <b>1</b>"),
+    ]
+
+
 def test_hostile_text_is_verbatim_text_never_a_field(rendered, document):
     texts = [p.text for p in document.paragraphs]
     assert texts.count("<script>alert(1)</script>") == 2  # narrative and free-text list
@@ -237,7 +251,7 @@ def test_chart_is_a_picture_with_its_text_alternative(document):
     shapes = document.inline_shapes
     assert len(shapes) == 1
     assert shapes[0]._inline.docPr.get("descr") == chart_alt_text(_chart())
-    assert abs(shapes[0].width - Cm(16)) < Cm(0.01)
+    assert _close(shapes[0].width, 16)
     picture = next(i for i, p in enumerate(document.paragraphs) if p._p.xpath(".//wp:docPr"))
     assert document.paragraphs[picture + 1].text == "Index A: medelvärde per enkät"
 
@@ -263,11 +277,14 @@ def test_title_page_facts_and_draft_completeness(document):
     assert all(t.rows[0].cells[0].text != "Rubrik" for t in final.tables)
 
 
+def _close(length: int, cm: float) -> bool:
+    return abs(length - Cm(cm)) < Cm(0.01)  # Word stores twips, not EMU
+
+
 def test_a4_portrait_fixed_properties_and_reproducible_bytes(rendered, document):
     section = document.sections[0]
-    close = lambda length, cm: abs(length - Cm(cm)) < Cm(0.01)  # noqa: E731 (Word stores twips)
-    assert close(section.page_width, 21) and close(section.page_height, 29.7)
-    assert all(close(m, 2) for m in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin))
+    assert _close(section.page_width, 21) and _close(section.page_height, 29.7)
+    assert all(_close(m, 2) for m in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin))
     assert section.orientation == WD_ORIENT.PORTRAIT
     props = document.core_properties
     assert (props.title, props.author) == ("Vägen framåt", "slutrapport")

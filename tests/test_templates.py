@@ -194,3 +194,26 @@ def test_rendered_heading_structure_snapshot(tmp_path, template_id):
     if __import__("os").environ.get("SLUTRAPPORT_UPDATE_SNAPSHOTS"):
         snapshot.write_text(json.dumps(structure, ensure_ascii=False, indent=1), encoding="utf-8")
     assert structure == json.loads(snapshot.read_text(encoding="utf-8"))
+
+
+def test_hostile_narratives_stay_text_in_every_format(tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    project = tmp_path / "p"
+    run("init", project)
+    hostile = ["=SUMMA(A1:A9)", "+46 70 123 45 67", "-1 är lägsta värdet", "@kollegor", "<script>alert(1)</script>"]
+    (project / "texter" / "sammanfattning.md").write_text("\n\n".join(hostile) + "\n", encoding="utf-8")
+    assert run("build", project).exit_code == 0
+    out = project / "rapport"
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    sheet = load_workbook(out / "rapport.xlsx")["1 Sammanfattning"]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in hostile:
+        assert text in cells and cells[text].data_type == "s", text
+    paragraphs = [p.text for p in Document(str(out / "rapport.docx")).paragraphs]
+    for text in hostile:
+        assert text in paragraphs, text
+    headings = [p.text for p in Document(str(out / "rapport.docx")).paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["1 Sammanfattning", "2 Uppdraget"] and len(headings) == 12

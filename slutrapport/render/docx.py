@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from itertools import groupby
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -28,7 +29,7 @@ from markdown_it import MarkdownIt
 
 from .charts import chart_alt_text, chart_png
 from .formatting import format_value
-from .model import TEXT, Chart, Column, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+from .model import TEXT, Chart, Column, DivergingChart, Hidden, Paragraphs, Report, Section, Subsection, Table, TextList
 
 __all__ = ["render_docx"]
 
@@ -37,6 +38,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 _TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
 _CHART_WIDTH = Cm(16)
+_CHARACTER, _CELL_PADDING = Cm(0.18), 3  # a 9 pt character (with room to spare), and a cell's side padding in characters
 _MAX_HEADING = 4
 _NO_TEXT = "Text saknas under den här rubriken."
 _COMPUTED = " Tabellerna och diagrammen nedan är beräknade från inlästa data."
@@ -61,24 +63,25 @@ def _cell_text(value: object, kind: str) -> str:
     return "–" if isinstance(value, Hidden) else format_value(value, kind)
 
 
-def _column_spans(columns: list[Column]) -> list[tuple[str | None, int]]:
-    """Runs of neighbouring columns under the same group header."""
-    spans: list[tuple[str | None, int]] = []
-    for column in columns:
-        if spans and column.group is not None and spans[-1][0] == column.group:
-            spans[-1] = (column.group, spans[-1][1] + 1)
-        else:
-            spans.append((column.group, 1))
-    return spans
+def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
+    """Column widths from their text, so numbers get narrow columns and questions wide ones.
 
-
-def _column_widths(columns: list[Column]) -> list[int]:
-    """A wider first column (the row labels are long questions) when there are many columns."""
-    count = len(columns)
-    if count <= 2:
-        return [_TEXT_WIDTH // count] * count
-    first = int(_TEXT_WIDTH * 0.32)
-    return [first] + [(_TEXT_WIDTH - first) // (count - 1)] * (count - 1)
+    Each column needs its longest word (Word should not break a word) and wants its longest
+    cell up to 30 characters; when the page is too narrow for every want, the room left after
+    the needs is shared in proportion to what each column still wants.
+    """
+    needs, wants = [], []
+    for label, *cells in zip(header, *body) if body else ([label] for label in header):
+        word = max((len(w) for text in (label, *cells) for w in text.split()), default=1)
+        needs.append(word + _CELL_PADDING)
+        wants.append(max(word, min(max((len(text) for text in cells), default=0), 30)) + _CELL_PADDING)
+    room = _TEXT_WIDTH / _CHARACTER - sum(needs)
+    if sum(wants) > _TEXT_WIDTH / _CHARACTER and room > 0:
+        extra = sum(wants) - sum(needs)
+        wants = [need + (want - need) * room / extra for need, want in zip(needs, wants)]
+    elif room <= 0:
+        wants = needs
+    return [int(_TEXT_WIDTH * want / sum(wants)) for want in wants]
 
 
 def _repeat_header(row) -> None:
@@ -108,8 +111,7 @@ class _Writer:
         section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = _MARGIN
         styles = self.doc.styles
-        lang = styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
-        if lang is not None:
+        for lang in styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
             lang.set(qn("w:val"), "sv-SE")  # Swedish spelling and hyphenation in Word
         for name, size in ((_TABLE_TEXT, 9), (_TABLE_NOTE, 8)):
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -135,9 +137,11 @@ class _Writer:
         if report.facts:
             facts = self.doc.add_table(rows=len(report.facts), cols=2)
             facts.style = "Table Grid"
+            widths = _column_widths(["", ""], [[str(k), str(v)] for k, v in report.facts.items()])
             for row, (label, value) in zip(facts.rows, report.facts.items()):
-                self.cell(row.cells[0], label, bold=True)
-                self.cell(row.cells[1], value)
+                for cell, text, width, bold in zip(row.cells, (label, value), widths, (True, False)):
+                    cell.width = width
+                    self.cell(cell, str(text), bold=bold)
         created = f"Skapad {report.generated}" + (f" · {report.template_name}" if report.template_name else "")
         self.text(created, italic=True).paragraph_format.space_before = Pt(12)
         if report.draft and report.completeness:
@@ -147,25 +151,22 @@ class _Writer:
         self.doc.add_page_break()
 
     def table_of_contents(self) -> None:
-        """A TOC field over Heading 1–2; Word fills it in when the fields are updated."""
+        """A TOC field over Heading 1–2 with a hint; Word fills it in when the fields are updated."""
         self.text("Innehåll", style="TOC Heading")
         paragraph = self.doc.add_paragraph()
-        for kind, text in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None),
-                           (None, _TOC_HINT), ("end", None)):
+        for tag, value in (("w:fldChar", "begin"), ("w:instrText", 'TOC \\o "1-2" \\h \\z \\u'),
+                           ("w:fldChar", "separate"), (None, _TOC_HINT), ("w:fldChar", "end")):
             run = paragraph.add_run()
-            if kind:
-                element = OxmlElement("w:fldChar")
-                element.set(qn("w:fldCharType"), kind)
-                run._r.append(element)
-            elif text == _TOC_HINT:
-                run.text, run.italic = text, True
+            if tag is None:
+                run.text, run.italic = value, True
+            elif tag == "w:fldChar":
+                run._r.append(OxmlElement(tag, {qn("w:fldCharType"): value}))
             else:
-                element = OxmlElement("w:instrText")
-                element.set(qn("xml:space"), "preserve")
-                element.text = text
+                element = OxmlElement(tag, {qn("xml:space"): "preserve"})
+                element.text = value
                 run._r.append(element)
 
-    def section(self, section) -> None:
+    def section(self, section: Section) -> None:
         level = min(max(section.level, 1), _MAX_HEADING)
         self.heading(f"{section.number} {section.title}" if section.number else section.title, level)
         if section.narrative:
@@ -195,17 +196,15 @@ class _Writer:
 
     def markdown(self, source: str) -> None:
         """CommonMark → paragraphs, bullet and numbered lists, bold/italic; headings become bold paragraphs."""
-        lists: list[tuple[str, int, str | None]] = []  # (style suffix, numbering id or 0, list kind)
+        lists: list[tuple[str, str, int]] = []  # (item style, continuation style, numbering id or 0)
         first_in_item = heading = False
         quotes = 0
         for token in _markdown().parse(source):
             if token.type in ("bullet_list_open", "ordered_list_open"):
-                depth = min(len(lists) + 1, 3)
-                suffix = "" if depth == 1 else f" {depth}"
-                ordered = token.type == "ordered_list_open"
-                start = int(token.attrGet("start") or 1)
-                lists.append((suffix, self.restart_numbering(f"List Number{suffix}", start) if ordered else 0,
-                              "List Number" if ordered else "List Bullet"))
+                suffix = f" {min(len(lists) + 1, 3)}" if lists else ""
+                style = ("List Number" if token.type == "ordered_list_open" else "List Bullet") + suffix
+                num_id = self.restart_numbering(style, int(token.attrGet("start") or 1)) if "Number" in style else 0
+                lists.append((style, "List Continue" + suffix, num_id))
             elif token.type in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
             elif token.type == "list_item_open":
@@ -217,18 +216,16 @@ class _Writer:
             elif token.type in ("fence", "code_block"):
                 self.text(token.content.rstrip("\n"))
             elif token.type == "inline":
-                style = "Quote" if quotes else None
+                style, num_id = ("Quote" if quotes else None), 0
                 if lists:
-                    suffix, num_id, kind = lists[-1]
-                    style = f"{kind}{suffix}" if first_in_item else f"List Continue{suffix}"
+                    style, continued, num_id = lists[-1]
+                    style, num_id = (style, num_id) if first_in_item else (continued, 0)
                 paragraph = self.doc.add_paragraph(style=style)
-                if lists and first_in_item and num_id:
+                if num_id:
                     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-                    num_pr.get_or_add_ilvl().val = 0
-                    num_pr.get_or_add_numId().val = num_id
+                    num_pr.get_or_add_ilvl().val, num_pr.get_or_add_numId().val = 0, num_id
                 first_in_item = False
-                if heading:
-                    paragraph.paragraph_format.keep_with_next = True
+                paragraph.paragraph_format.keep_with_next = heading or None
                 _inline(paragraph, token.children or [], heading)
 
     def restart_numbering(self, style_name: str, start: int) -> int:
@@ -249,29 +246,34 @@ class _Writer:
             run.bold = bold or None
 
     def table(self, table: Table) -> None:
+        if not table.columns:
+            return
         caption = self.text(table.caption, style="Caption", bold=True)
         caption.paragraph_format.keep_with_next = True
+        header = [column.label for column in table.columns]
+        body = [[_cell_text(value, column.kind) for value, column in zip(values, table.columns)] for values in table.rows]
+        widths = _column_widths(header, body)
         header_rows = 2 if table.has_groups else 1
-        grid = self.doc.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
+        grid = self.doc.add_table(rows=header_rows + len(body), cols=len(header))
         grid.style = "Table Grid"
-        rows, widths = list(grid.rows), _column_widths(table.columns)
+        rows = list(grid.rows)
         for column, width in zip(grid.columns, widths):
             column.width = width
         if table.has_groups:
             cells, start = rows[0].cells, 0
-            for group, span in _column_spans(table.columns):
+            for group, members in groupby(table.columns, key=lambda column: column.group):
+                span = len(list(members))
                 cell = cells[start].merge(cells[start + span - 1]) if span > 1 else cells[start]
                 cell.width = sum(widths[start : start + span])
                 self.cell(cell, group or "", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
                 start += span
         for row in rows[:header_rows]:
             _repeat_header(row)
-        for values, row in zip([[c.label for c in table.columns], *table.rows], rows[header_rows - 1:]):
-            is_header = row is rows[header_rows - 1]
-            for cell, value, column, width in zip(row.cells, values, table.columns, widths):
+        for number, (texts, row) in enumerate(zip([header, *body], rows[header_rows - 1 :])):
+            for cell, text, column, width in zip(row.cells, texts, table.columns, widths):
                 cell.width = width
                 right = WD_ALIGN_PARAGRAPH.RIGHT if column.kind != TEXT else None
-                self.cell(cell, value if is_header else _cell_text(value, column.kind), is_header, right)
+                self.cell(cell, text, bold=number == 0, align=right)
         for note in table.notes:
             self.text(note, style=self.table_note)
 
