@@ -13,7 +13,6 @@ from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .analysis.survey import SurveyResults, analyse_survey
 from .errors import InputFileError, ProjectError, ValidationError
@@ -27,6 +26,7 @@ from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
 from .surveys.text import normalise
 from .surveys.validation import Problem, ValidationReport
+from .yamlfile import parse_yaml
 
 __all__ = [
     "Outcome",
@@ -83,10 +83,7 @@ def load_column_map(path: Path | None) -> dict[str, str]:
         if bad:
             raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.")
         return {r[0].strip(): r[1].strip() for r in rows}
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputFileError(f"Kolumnmappningen {path.name} är inte giltig YAML: {exc}") from exc
+    data = parse_yaml(text, f"Kolumnmappningen {path.name}", InputFileError) or {}
     if isinstance(data, dict) and isinstance(data.get("kolumner"), dict):
         data = data["kolumner"]
     if not isinstance(data, dict):

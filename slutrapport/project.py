@@ -18,11 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import ProjectError
 from .outputs import write_text_atomic
 from .templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
+from .yamlfile import parse_yaml
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
 
@@ -92,11 +92,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
             f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        raise ProjectError(f"{path}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', exc)}).") from exc
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path), ProjectError) or {}
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
     if not isinstance(data, dict):

@@ -28,9 +28,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ProjectError
+from .yamlfile import parse_yaml
 
 __all__ = [
     "Heading",
@@ -140,11 +139,7 @@ def load_template(template_id: str, extra: list[Path] | None = None) -> ReportTe
 
 def _parse(path: Path, template_id: str) -> ReportTemplate:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        raise ProjectError(f"Mallfilen {path}{where} är inte giltig YAML ({getattr(exc, 'problem', exc)}).") from exc
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"), f"Mallfilen {path}", ProjectError)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"Mallfilen {path} kunde inte läsas: {exc}") from exc
     if not isinstance(data, dict):

@@ -32,9 +32,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InstrumentError
+from ..yamlfile import parse_yaml
 
 __all__ = [
     "Scale",
@@ -154,13 +153,7 @@ def load_instrument(spec: str | Path, base_dir: Path | None = None) -> Instrumen
             f"{f' i {base_dir}' if base_dir else ''} och inget inbyggt instrument med det namnet "
             f"(inbyggda: {', '.join(builtin_instruments())})."
         )
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (rad {mark.line + 1}, kolumn {mark.column + 1})" if mark else ""
-        raise InstrumentError(f"Instrumentfilen {name} är inte giltig YAML{where}: {exc}") from exc
-    return _parse(data, name)
+    return _parse(parse_yaml(text, f"Instrumentfilen {name}", InstrumentError), name)
 
 
 def _parse(data: Any, name: str) -> Instrument:
