@@ -6,7 +6,6 @@ import json
 import math
 import re
 from importlib.resources import files
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from slutrapport.cli import cli

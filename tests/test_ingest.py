@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zipfile
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import random
 
-import numpy as np
 import pandas as pd
 
 from ..surveys.answers import ANSWERED
