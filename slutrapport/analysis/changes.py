@@ -303,7 +303,8 @@ class _Cells:
 
     @staticmethod
     def _make(frame: pd.DataFrame) -> _Cell:
-        keys = np.array([k if isinstance(k, str) else None for k in frame["kod"]], dtype=object)
+        codes = frame["kod"].to_numpy(dtype=object)
+        keys = np.where(pd.isna(codes), None, codes).astype(object)
         return _Cell(frame["varde"].to_numpy(dtype=float), frame["positiv"].to_numpy(dtype=bool), keys)
 
     def get(self, niva: str, item: str, group: str, wave: str) -> _Cell | None:
