@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .surveys.validation import ValidationReport
 
 __all__ = [
+    "problem_list",
     "SlutrapportError",
     "InstrumentError",
     "ProjectError",
@@ -20,6 +21,11 @@ __all__ = [
     "ValidationError",
     "OutputError",
 ]
+
+
+def problem_list(source: str, problems: list[str]) -> str:
+    """``"<source> har 2 problem:\n- a\n- b"``: every problem of one file in one message."""
+    return f"{source} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems)
 
 
 class SlutrapportError(Exception):

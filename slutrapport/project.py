@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 
-from .errors import ProjectError
+from .errors import ProjectError, problem_list
 from .outputs import write_text_atomic
 from .templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 from .yamlfile import parse_yaml
@@ -136,7 +136,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         problems.append("'kompetenssatsning' ska ha nycklarna kategorisering: och omfattning:")
         competence = {}
     if problems:
-        raise ProjectError(f"{path} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
+        raise ProjectError(problem_list(str(path), problems))
     template_dirs = [*(template_dirs or []), *folders]
     template = load_template(str(data.get("mall") or DEFAULT_TEMPLATE), template_dirs)
     return Project(

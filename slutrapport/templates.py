@@ -28,7 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .errors import ProjectError
+from .errors import ProjectError, problem_list
 from .yamlfile import parse_yaml
 
 __all__ = [
@@ -160,7 +160,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         problems.append("'block_installningar' ska vara nycklar per block")
         settings = {}
     if problems:
-        raise ProjectError(f"Mallfilen {path} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
+        raise ProjectError(problem_list(f"Mallfilen {path}", problems))
     return ReportTemplate(
         id=str(data.get("id") or template_id),
         name=str(data.get("namn") or template_id),

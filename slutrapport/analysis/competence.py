@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ProjectError
+from ..errors import ProjectError, problem_list
 from ..surveys.text import normalise
 
 __all__ = ["categorisation", "training_volume", "VOLUME_COLUMNS", "TOTAL"]
@@ -64,7 +64,7 @@ def categorisation(options: dict[str, list[str]], ticked: Any, source: str) -> p
             else:
                 chosen.setdefault(name, set()).add(match)
     if problems:
-        raise ProjectError(f"{source} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
+        raise ProjectError(problem_list(source, problems))
     if not chosen:
         return None
     rows = [(group, option, option in chosen.get(group, set())) for group, items in options.items() for option in items]
@@ -115,7 +115,7 @@ def training_volume(bands: list[str], raw: Any, source: str) -> pd.DataFrame | N
         if row["utan_hogskoleexamen"] > row["deltagare"]:
             problems.append(f"rad {number} ({band}): fler utan högskoleexamen än deltagare")
     if problems:
-        raise ProjectError(f"{source} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems))
+        raise ProjectError(problem_list(source, problems))
     table = pd.DataFrame([{"kurslangd": band, **counts} for band, counts in values.items()], columns=VOLUME_COLUMNS)
     total = {"kurslangd": TOTAL, **{key: int(table[key].sum()) for key in _COUNTS}}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)

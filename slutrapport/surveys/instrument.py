@@ -32,7 +32,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..errors import InstrumentError
+from ..errors import InstrumentError, problem_list
 from ..yamlfile import parse_yaml
 
 __all__ = [
@@ -199,9 +199,7 @@ def _parse(data: Any, name: str) -> Instrument:
             problems.append(f"indexet '{index_id}' har inga frågor")
 
     if problems:
-        raise InstrumentError(
-            f"Instrumentfilen {name} har {len(problems)} problem:\n" + "\n".join(f"- {p}" for p in problems)
-        )
+        raise InstrumentError(problem_list(f"Instrumentfilen {name}", problems))
     return Instrument(
         id=instrument_id,
         name=str(data.get("namn") or instrument_id),
