@@ -13,7 +13,7 @@ Values are those behind :func:`~.describe.compare_waves`: for a question the
 answer as given (``varde`` of answers with status ``svar``), for an index the
 score from :func:`~.describe.index_scores`. "Positive" means a value in the
 scale's ``positiva`` (questions) or a score at or above its lowest value
-(indices). Groups come from :func:`~.describe.respondent_groups`, so merged
+(indices). Groups come from :func:`~.describe.reporting_groups`, so merged
 ``Övriga`` groups are the same as in the comparison table. A cell that the
 comparison table suppresses (``undertryckt``) or that has no answers is never
 tested: a comparison involving such a cell gets no row.
@@ -284,11 +284,13 @@ def _link_keys(tidy: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(unique, people["kod"], None), index=people["respondent"].to_numpy(), dtype=object)
 
 
-def _observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
-    """:func:`~.describe.observations` plus ``kod``, the linking code (missing when unlinkable)."""
-    obs = observations(survey, min_n)
-    obs["kod"] = obs["respondent"].map(_link_keys(survey.tidy))
-    return obs
+def _cells(survey: SurveyData, min_n: int) -> "_Cells":
+    """The test cells of :func:`~.describe.observations` with linking codes, built once per survey."""
+    key = ("test_cells", min_n)
+    if key not in survey.derived:
+        obs = observations(survey, min_n)
+        survey.derived[key] = _Cells(obs.assign(kod=obs["respondent"].map(_link_keys(survey.tidy))))
+    return survey.derived[key]
 
 
 class _Cells:
@@ -457,7 +459,7 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
-    cells = _Cells(_observations(survey, min_n))
+    cells = _cells(survey, min_n)
     rows: list[dict[str, Any]] = []
 
     def emit(niva: str, item: str, group: str, fran: str, till: str, common: dict, results: list[_Result]) -> None:
@@ -521,7 +523,7 @@ def group_differences(survey: SurveyData, comparison: pd.DataFrame, min_n: int =
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
-    cells = _Cells(_observations(survey, min_n))
+    cells = _cells(survey, min_n)
     order = _items_and_groups(comparison)
     rows: list[dict[str, Any]] = []
     items = list(dict.fromkeys((niva, item) for niva, item, _ in order))

@@ -118,14 +118,20 @@ def _stats(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def reporting_groups(survey: SurveyData, min_n: int) -> pd.DataFrame:
-    """:func:`respondent_groups`, or everyone in ``Alla`` when the instrument has no organisation question."""
-    people = respondent_groups(survey.tidy, min_n)
-    if "organisation" not in survey.instrument.background:
-        people["grupp"] = ALL
-    return people
+    """:func:`respondent_groups`, or everyone in ``Alla`` when the instrument has no organisation question.
+
+    Computed once per survey and threshold; treat the result as read-only.
+    """
+    key = ("reporting_groups", min_n)
+    if key not in survey.derived:
+        people = respondent_groups(survey.tidy, min_n)
+        if "organisation" not in survey.instrument.background:
+            people["grupp"] = ALL
+        survey.derived[key] = people
+    return survey.derived[key]
 
 
-def observations(survey: SurveyData, min_n: int, people: pd.DataFrame | None = None) -> pd.DataFrame:
+def observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
     """Every value that enters the comparison, one row per respondent × question or index.
 
     Returns
@@ -133,12 +139,19 @@ def observations(survey: SurveyData, min_n: int, people: pd.DataFrame | None = N
     DataFrame
         Columns ``niva``, ``id``, ``respondent``, ``grupp`` (reporting group,
         not ``Alla``), ``enkat`` (str), ``varde`` (answer or index score) and
-        ``positiv`` (bool).
+        ``positiv`` (bool). Computed once per survey and threshold; treat it as read-only.
     """
+    key = ("observations", min_n)
+    if key not in survey.derived:
+        survey.derived[key] = _observations(survey, min_n)
+    return survey.derived[key]
+
+
+def _observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
     instrument = survey.instrument
     tidy = survey.tidy
     scale = instrument.scale
-    groups = (people if people is not None else reporting_groups(survey, min_n))["grupp"]
+    groups = reporting_groups(survey, min_n)["grupp"]
     answered = tidy[tidy["status"] == ANSWERED]
     scores = index_scores(tidy, instrument)
     return pd.concat(
@@ -192,7 +205,7 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     """
     instrument = survey.instrument
     people = reporting_groups(survey, min_n)
-    stats = _stats(_with_everyone(observations(survey, min_n, people), survey))
+    stats = _stats(_with_everyone(observations(survey, min_n), survey))
     grid = _grid(instrument, survey.waves, people)
     table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
     table["n"] = table["n"].fillna(0).astype(int)

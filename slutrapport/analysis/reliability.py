@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..surveys.answers import ANSWERED
 from ..surveys.ingest import SurveyData
-from .describe import INDEX, respondent_groups
+from .describe import INDEX, reporting_groups
 from .suppression import ALL
 
 __all__ = ["LOW_ALPHA", "RELIABILITY_COLUMNS", "ITEM_DELETED_COLUMNS", "cronbach_alpha", "reliability"]
@@ -118,7 +118,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
           respondents
     """
     instrument = survey.instrument
-    groups = respondent_groups(survey.tidy, min_n)["grupp"]
+    groups = reporting_groups(survey, min_n)["grupp"]
     n_values = pd.to_numeric(comparison["n"], errors="coerce").fillna(0)
     cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
     alpha_rows: list[tuple] = []

@@ -62,6 +62,8 @@ class SurveyData:
     waves: list[str]
     files: dict[str, str]
     report: ValidationReport = field(default_factory=ValidationReport)
+    #: Tables derived from ``tidy`` (which is never modified), computed once and shared by the analyses.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def default_labels(count: int) -> list[str]:
