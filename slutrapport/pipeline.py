@@ -22,6 +22,7 @@ from .render import changes_csv, comparison_csv, reliability_csv, render_docx, r
 from .render.bundle import render_bundle
 from .render.model import Completeness
 from .report import FILLED, comparison_report, project_report
+from .results import ProjectResults
 from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
 from .surveys.text import normalise
@@ -151,12 +152,26 @@ def validate_project(project_dir: Path) -> ValidationReport:
         return exc.report
 
 
-def _project_results(project: Project) -> tuple[SurveyResults | None, list[Problem]]:
-    if not project.waves:
-        return None, []
-    survey = _read_project_survey(project)
-    results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
-    return results, survey.report.warnings()
+def _project_results(project: Project, tolerant: bool = False) -> ProjectResults:
+    """Read and analyse every data source of the project.
+
+    With ``tolerant`` (``check``), a source whose files have errors is left
+    out and named in ``ProjectResults.problems`` instead of stopping.
+    """
+    results = ProjectResults()
+    if project.waves:
+        try:
+            survey = _read_project_survey(project)
+        except ValidationError as exc:
+            if not tolerant:
+                raise
+            results.problems["personalenkat"] = (
+                f"personalenkätens filer har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+            )
+        else:
+            results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
+            results.warnings += survey.report.warnings()
+    return results
 
 
 def build_project(
@@ -172,15 +187,15 @@ def build_project(
     completeness table at the top of the report (``--utkast``).
     """
     project = load_project(Path(project_dir), template_dirs)
-    results, warnings = _project_results(project)
+    results = _project_results(project)
     report = project_report(project, results, draft=draft)
     outputs = {
         "rapport.html": render_html(report).encode("utf-8"),
         "rapport.xlsx": render_excel(report),
         "rapport.docx": render_docx(report),
         "rapport.json": render_bundle(report),
-    } | _survey_outputs(results)
-    return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), warnings)
+    } | _survey_outputs(results.survey)
+    return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), results.warnings)
 
 
 @dataclass
@@ -203,20 +218,8 @@ def check_project(project_dir: Path, template_dirs: list[Path] | None = None) ->
     reported as missing with the number of errors.
     """
     project = load_project(Path(project_dir), template_dirs)
-    try:
-        results, _ = _project_results(project)
-        problem = None
-    except ValidationError as exc:
-        results = None
-        problem = f"personalenkätens filer har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
-    report = project_report(project, results)
-    headings = report.completeness
-    if problem:
-        survey_ids = {h.id for h in project.template.all_headings() if set(h.blocks) & {"personalenkat", "personalenkat_sammanfattning"}}
-        for heading in headings:
-            if heading.id in survey_ids:
-                heading.missing = [m for m in heading.missing if not m.startswith("personalenkät saknas")] + [problem]
-    return CheckResult(project, headings)
+    report = project_report(project, _project_results(project, tolerant=True))
+    return CheckResult(project, report.completeness)
 
 
 def sample_project_dir() -> Path:

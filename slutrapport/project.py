@@ -51,6 +51,12 @@ class Project:
     wave_column: str | None = None  # the files name the wave of each row in this column
     competence: dict[str, Any] = field(default_factory=dict)  # kompetenssatsning: (Socialstyrelsen)
     template_dirs: list[Path] = field(default_factory=list)  # mallar: the funder's own template folders
+    #: the whole parsed projekt.yaml; each data source (deltagare:, ekonomi: …) reads and checks its own key
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.root / PROJECT_FILE
 
     def narrative(self, heading_id: str) -> str | None:
         return read_narrative(self.root / "texter" / f"{heading_id}.md")
@@ -152,6 +158,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
         competence=competence,
         template_dirs=template_dirs,
+        data=data,
     )
 
 

@@ -17,6 +17,7 @@ from .analysis.survey import SurveyResults
 from .project import PROJECT_FILE, Project
 from .render.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
 from .render.survey_blocks import summary_blocks, survey_blocks
+from .results import ProjectResults
 from .templates import Heading
 
 __all__ = ["project_report", "comparison_report", "FILLED", "MISSING", "TEXT_MISSING"]
@@ -46,6 +47,19 @@ def _tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
     }
 
 
+def _instrument(results: SurveyResults | None) -> dict | None:
+    """The instrument and waves of the staff survey, for the bundle (which projects can be compared)."""
+    if results is None:
+        return None
+    instrument = results.survey.instrument
+    return {
+        "id": instrument.id,
+        "namn": instrument.name,
+        "skala": {"min": instrument.scale.min, "max": instrument.scale.max, "positiva": sorted(instrument.scale.positive)},
+        "enkater": [{"etikett": w, "datum": results.wave_dates.get(w)} for w in results.survey.waves],
+    }
+
+
 def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
     """A report with only the staff-survey comparison (for ``compare``)."""
     section = Section(id="personalenkat", number=None, title="Resultat personalenkät", blocks=survey_blocks(results), expects_text=False)
@@ -57,35 +71,61 @@ def comparison_report(results: SurveyResults, title: str = "Jämförelse av pers
         generated=date.today().isoformat(),
         comparison=results.comparison,
         tables=_tables(results),
+        instrument=_instrument(results),
     )
 
 
 class _Blocks:
-    """Builds each generated block once and says what is missing when it cannot."""
+    """Builds each generated block and says what is missing when it cannot.
 
-    def __init__(self, project: Project, results: SurveyResults | None) -> None:
+    Each block of :data:`~slutrapport.templates.BLOCKS` has one builder
+    method in :attr:`BUILDERS` returning ``(blocks, missing)``; ``missing`` is
+    a Swedish phrase for the completeness table, or None. A block whose data
+    source could not be read (``ProjectResults.problems``) says so instead.
+    """
+
+    #: block → its builder method and the data source (key of ``ProjectResults.problems``) it uses
+    BUILDERS = {
+        "personalenkat": ("_survey", "personalenkat"),
+        "personalenkat_sammanfattning": ("_survey_summary", "personalenkat"),
+        "kategorisering": ("_categorisation", None),
+        "utbildningarnas_omfattning": ("_training_volume", None),
+    }
+
+    def __init__(self, project: Project, results: ProjectResults) -> None:
         self.project, self.results = project, results
         self.source = str(project.root / PROJECT_FILE)
 
     def build(self, block: str) -> tuple[list, str | None]:
-        if block in ("personalenkat", "personalenkat_sammanfattning"):
-            if self.results is None:
-                return [], "personalenkät saknas: inga enkätfiler under personalenkat: enkater: i projekt.yaml"
-            return (survey_blocks if block == "personalenkat" else summary_blocks)(self.results), None
-        settings = self.project.template.settings.get(block) or {}
-        competence = self.project.competence
-        if block == "kategorisering":
-            table = categorisation(settings, competence.get("kategorisering"), self.source)
-            if table is None:
-                return [], "kategorisering saknas i projekt.yaml (kompetenssatsning: kategorisering:)"
-            return [self._categorisation_table(table, group) for group in dict.fromkeys(table["grupp"])], None
-        if block == "utbildningarnas_omfattning":
-            table = training_volume(list(settings.get("kurslangder") or []), competence.get("omfattning"), self.source)
-            if table is None:
-                return [], "omfattning saknas i projekt.yaml (kompetenssatsning: omfattning:)"
-            columns = [Column(*_VOLUME_LABELS[c]) for c in table.columns]
-            return [Table("Utbildningarnas omfattning per kurslängd", columns, table.values.tolist())], None
-        raise AssertionError(f"unknown block {block}")  # templates.py rejects unknown blocks
+        method, source = self.BUILDERS[block]  # templates.py rejects unknown blocks
+        if source is not None and source in self.results.problems:
+            return [], self.results.problems[source]
+        return getattr(self, method)(self.project.template.settings.get(block) or {})
+
+    _NO_SURVEY = "personalenkät saknas: inga enkätfiler under personalenkat: enkater: i projekt.yaml"
+
+    def _survey(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.survey is None:
+            return [], self._NO_SURVEY
+        return survey_blocks(self.results.survey), None
+
+    def _survey_summary(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.survey is None:
+            return [], self._NO_SURVEY
+        return summary_blocks(self.results.survey), None
+
+    def _categorisation(self, settings: dict) -> tuple[list, str | None]:
+        table = categorisation(settings, self.project.competence.get("kategorisering"), self.source)
+        if table is None:
+            return [], "kategorisering saknas i projekt.yaml (kompetenssatsning: kategorisering:)"
+        return [self._categorisation_table(table, group) for group in dict.fromkeys(table["grupp"])], None
+
+    def _training_volume(self, settings: dict) -> tuple[list, str | None]:
+        table = training_volume(list(settings.get("kurslangder") or []), self.project.competence.get("omfattning"), self.source)
+        if table is None:
+            return [], "omfattning saknas i projekt.yaml (kompetenssatsning: omfattning:)"
+        columns = [Column(*_VOLUME_LABELS[c]) for c in table.columns]
+        return [Table("Utbildningarnas omfattning per kurslängd", columns, table.values.tolist())], None
 
     @staticmethod
     def _categorisation_table(table: pd.DataFrame, group: str) -> Table:
@@ -120,8 +160,9 @@ def _section(heading: Heading, project: Project, blocks: _Blocks) -> tuple[Secti
     return section, Completeness(heading.id, heading.number, heading.title, heading.required, status, missing)
 
 
-def project_report(project: Project, results: SurveyResults | None, draft: bool = False) -> Report:
+def project_report(project: Project, results: ProjectResults | None = None, draft: bool = False) -> Report:
     """The full report under the project's template headings, in the template's order."""
+    results = results or ProjectResults()
     blocks = _Blocks(project, results)
     sections, completeness = [], []
     for heading in project.template.all_headings():
@@ -137,8 +178,9 @@ def project_report(project: Project, results: SurveyResults | None, draft: bool 
         generated=date.today().isoformat(),
         template_name=project.template.name,
         template_id=project.template.id,
-        comparison=results.comparison if results is not None else None,
+        comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results),
+        tables=_tables(results.survey),
+        instrument=_instrument(results.survey),
     )

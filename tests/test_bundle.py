@@ -28,7 +28,7 @@ from slutrapport.render.bundle import (  # noqa: E402
 )
 from slutrapport.render.model import Completeness, Paragraphs, Report, Section  # noqa: E402
 
-TOP_LEVEL = ["schema_version", "verktyg", "skapad", "projekt", "mall", "rubriker", "fullstandighet", "tabeller"]
+TOP_LEVEL = ["schema_version", "verktyg", "skapad", "projekt", "mall", "rubriker", "fullstandighet", "personalenkat", "tabeller"]
 HEADING_KEYS = ["id", "nummer", "rubrik", "niva", "kravs", "har_text", "har_genererat_innehall", "status", "saknas", "text"]
 SECRET_CODES = ["hemlig-kod-4711", "xq93zz"]
 
@@ -147,7 +147,8 @@ def test_schema_is_valid_draft_2020_12_package_data():
     assert (files("slutrapport") / "report_templates" / "rapport.schema.json").is_file()
     spec["title"] = "ändrad"
     assert schema()["title"] != "ändrad"  # a fresh dict every call
-    assert spec["required"] == TOP_LEVEL
+    assert spec["required"] == [key for key in TOP_LEVEL if key != "personalenkat"]  # added in 1.1, optional
+    assert list(spec["properties"]) == TOP_LEVEL
     assert re.fullmatch(spec["properties"]["schema_version"]["pattern"], SCHEMA_VERSION)
 
 
@@ -178,7 +179,7 @@ def test_output_is_utf8_indented_and_deterministic_apart_from_date():
     raw = render_bundle(_report())
     text = raw.decode("utf-8")
     assert "Vägen framåt" in text and "\\u00e4" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "schema_version": "1.0",\n') and text.endswith("}\n")
+    assert text.startswith('{\n  "schema_version": "1.1",\n') and text.endswith("}\n")
     assert raw == render_bundle(_report())
     reordered = _report()
     reordered.tables = dict(reversed(list(reordered.tables.items())))
@@ -335,18 +336,18 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.0", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.1", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
         (lambda raw: b"\xff\xfe{}", "UTF-8"),
         (lambda raw: b"[1, 2]", "schema_version"),
         (lambda raw: b'{"projekt": {}}', "schema_version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.0"', b'"schema_version": "2.0"'), "nyare version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.0"', b'"schema_version": "0.9"'), "inte kan läsa"),
-        (lambda raw: raw.replace(b'"schema_version": "1.0"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
-        (lambda raw: raw.replace(b'"schema_version": "1.0"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.0", "mall": {}}', "ofullständig"),
+        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "2.0"'), "nyare version"),
+        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "0.9"'), "inte kan läsa"),
+        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
+        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": 1'), "ogiltig schemaversion"),
+        (lambda raw: b'{"schema_version": "1.1", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],
@@ -374,13 +375,13 @@ def test_missing_file_names_the_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo():
-    from slutrapport.pipeline import _read_project_survey, analyse_survey, project_report, sample_project_dir
+    from slutrapport.pipeline import ProjectResults, _read_project_survey, analyse_survey, project_report, sample_project_dir
     from slutrapport.project import load_project
 
     project = load_project(sample_project_dir())
     survey = _read_project_survey(project)
     results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
-    report = project_report(project, results)
+    report = project_report(project, ProjectResults(survey=results))
     report.tables = {
         "jamforelse": results.comparison,
         "forandringar": results.changes,
@@ -480,3 +481,29 @@ def _numbers(value):
             yield from _numbers(v)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         yield value
+
+
+def test_demo_bundle_names_the_instrument_and_waves(demo):
+    """Schema 1.1: the portfolio compares projects only when instrument id and scale agree."""
+    survey, results, raw = demo
+    data = json.loads(raw)
+    _validate(data)
+    assert data["personalenkat"] == {
+        "id": "samverkan",
+        "namn": survey.instrument.name,
+        "skala": {"min": 1, "max": 5, "positiva": [4, 5]},
+        "enkater": [
+            {"etikett": "Enkät 1", "datum": "2025-03-21"},
+            {"etikett": "Enkät 2", "datum": "2025-09-19"},
+            {"etikett": "Enkät 3", "datum": "2026-03-20"},
+        ],
+    }
+
+
+def test_a_version_1_0_bundle_without_the_instrument_still_loads(demo, tmp_path):
+    data = json.loads(demo[2])
+    del data["personalenkat"]
+    data["schema_version"] = "1.0"
+    path = tmp_path / "rapport.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_bundle(path)["schema_version"] == "1.0"

@@ -293,12 +293,12 @@ def _tiny_png(_chart) -> bytes:
 
 
 def test_demo_report_has_every_rar_heading_as_heading_1_in_order(monkeypatch):
-    from slutrapport.pipeline import _read_project_survey, analyse_survey, load_project, project_report, sample_project_dir
+    from slutrapport.pipeline import ProjectResults, _read_project_survey, analyse_survey, load_project, project_report, sample_project_dir
 
     project = load_project(sample_project_dir())
     survey = _read_project_survey(project)
     results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
-    report = project_report(project, results)
+    report = project_report(project, ProjectResults(survey=results))
     monkeypatch.setattr(docx_renderer, "chart_png", _tiny_png)  # the headings are under test, not the drawing
     document = Document(io.BytesIO(render_docx(report)))
     found = [re.sub(r"^\d+ ", "", text) for style, text in _headings(document) if style == "Heading 1"]

@@ -17,6 +17,9 @@ Layout (keys always in this order; only ``skapad`` differs between two runs)::
     rubriker         per heading in document order: id, nummer, rubrik, niva,
                      kravs, har_text, har_genererat_innehall, status, saknas, text
     fullstandighet   {"kravda": n, "ifyllda": n, "saknas": [id], "ej_bedomda": [id]}
+    personalenkat    (1.1) the instrument, or null without a staff survey:
+                     {"id", "namn", "skala": {"min", "max", "positiva"}, "enkater": [{"etikett", "datum"}]};
+                     only projects with the same instrument id and scale are compared
     tabeller         {name: {"kolumner": [...], "rader": [[...], ...]}}
 
 Privacy: the bundle holds the project's own texts and aggregated figures
@@ -53,7 +56,7 @@ from .model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -124,7 +127,20 @@ def _bundle(report: Report) -> dict[str, Any]:
         "mall": {"id": _text(report.template_id), "namn": _text(report.template_name)},
         "rubriker": _headings(report),
         "fullstandighet": _completeness(report),
+        "personalenkat": _instrument(report.instrument),
         "tabeller": _tables(report.tables),
+    }
+
+
+def _instrument(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    scale = info["skala"]
+    return {
+        "id": _text(info["id"]),
+        "namn": _text(info["namn"]),
+        "skala": {"min": int(scale["min"]), "max": int(scale["max"]), "positiva": [int(v) for v in scale["positiva"]]},
+        "enkater": [{"etikett": _text(w["etikett"]), "datum": None if w.get("datum") is None else _text(w["datum"])} for w in info["enkater"]],
     }
 
 

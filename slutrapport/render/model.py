@@ -167,3 +167,5 @@ class Report:
     completeness: list[Completeness] = field(default_factory=list)
     draft: bool = False  # show the completeness table at the top (--utkast)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # tidy result tables by name (Data sheet, bundle)
+    #: the staff survey's instrument (id, namn, skala, enkater) for the bundle; None without a survey
+    instrument: dict[str, Any] | None = None
