@@ -190,3 +190,18 @@ def test_xlsx_data_on_a_later_sheet(tmp_path, mini_instrument, plain):
     wb.save(path)
     inst = load_instrument(mini_instrument)
     assert _tidy_values(read_waves([path], inst)) == _tidy_values(read_waves([plain], inst))
+
+
+def test_an_organisation_called_alla_is_renamed_with_a_warning(tmp_path, mini_instrument):
+    """An organisation literally named "Alla" must not merge with (or hide behind) the whole group."""
+    from slutrapport.analysis.describe import compare_waves
+
+    rows = [["alla", f"k{i}", 4, 4, 2, ""] for i in range(5)] + [["AF", f"a{i}", 2, 2, 4, ""] for i in range(5)]
+    path = write_csv(tmp_path / "w1.csv", rows)
+    survey = read_waves([path], load_instrument(mini_instrument))
+    assert sorted(survey.tidy["organisation"].unique()) == ["AF", "alla (organisation)"]
+    warning = [p for p in survey.report.warnings() if p.kontroll == "reserverat gruppnamn"]
+    assert len(warning) == 1 and warning[0].varde == "alla" and warning[0].fil == "w1.csv"
+    comparison = compare_waves(survey, 5)
+    q1 = comparison[(comparison["id"] == "q1")].set_index("grupp")
+    assert q1.loc["Alla", "n"] == 10 and q1.loc["alla (organisation)", "medel"] == 4

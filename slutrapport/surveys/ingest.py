@@ -111,6 +111,7 @@ def read_waves(
     if not report.valid:
         raise ValidationError(report)
     tidy["organisation"] = _unify_spelling(_apply_aliases(tidy["organisation"], instrument.organisation_aliases))
+    tidy["organisation"] = _rename_reserved(tidy, report)
     tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
     return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
 
@@ -433,6 +434,34 @@ def _unify_spelling(org: pd.Series) -> pd.Series:
         best.setdefault(str(uniques[k]).casefold(), str(uniques[k]))
     lookup = np.array([best[str(u).casefold()] for u in uniques] + [None], dtype=object)
     return pd.Series(lookup[codes], index=org.index, dtype=object)
+
+
+#: Group names the report gives to merged or total groups; an organisation may not be called so.
+_RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
+_RESERVED_SUFFIX = " (organisation)"
+
+
+def _rename_reserved(tidy: pd.DataFrame, report: ValidationReport) -> pd.Series:
+    """An organisation named like a report group ("Alla", "Övriga", "Ej angiven") gets " (organisation)" added.
+
+    Otherwise its answers would be shown, and suppressed, as if they were the
+    whole group; the renaming is reported as a warning.
+    """
+    org = tidy["organisation"]
+    found = sorted({v for v in org.dropna().unique() if normalise(v) in _RESERVED_GROUPS})
+    for value in found:
+        rows = tidy[org == value]
+        report.add(
+            ", ".join(dict.fromkeys(rows["fil"].astype(str))),
+            "reserverat gruppnamn",
+            f"organisationen '{value}' heter som en grupp i rapporten och visas som '{value}{_RESERVED_SUFFIX}'",
+            kolumn="organisation",
+            varde=value,
+            allvar=WARNING,
+        )
+    if not found:
+        return org
+    return org.where(~org.isin(found), org + _RESERVED_SUFFIX)
 
 
 def _apply_aliases(org: pd.Series, aliases: dict[str, str]) -> pd.Series:
