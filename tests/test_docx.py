@@ -305,3 +305,36 @@ def test_demo_report_has_every_rar_heading_as_heading_1_in_order(monkeypatch):
     assert found == [h.title for h in project.template.all_headings()]
     assert len(found) == 12
     assert document.inline_shapes and all(s._inline.docPr.get("descr") for s in document.inline_shapes)
+
+
+def test_a_table_too_wide_for_a_portrait_page_gets_a_landscape_page_of_its_own():
+    from slutrapport.render.model import COUNT, MEAN
+
+    report = _report(draft=False)
+    narrow = Table("Smal tabell", [Column("Fråga"), Column("n", COUNT)], [["En fråga", 5]])
+    columns = [Column("Index")] + [Column(f"Förändringsmått {i}", MEAN) for i in range(12)]
+    wide = Table("Bred tabell", columns, [["Inställning till samverkan", *[1.25] * 12]])
+    report.sections[0].blocks = [narrow, wide, Paragraphs(["Efter tabellen."])]
+    document = Document(io.BytesIO(render_docx(report)))
+    orientations = [s.orientation for s in document.sections]
+    # portrait (title … narrow table), landscape (the wide table), portrait again (the rest)
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = document.sections[1]
+    assert _close(landscape.page_width, 29.7) and _close(landscape.page_height, 21)
+    table = _table_with_header(document, "Förändringsmått 11")
+    assert sum(c.width for c in table.columns) <= Cm(29.7 - 4) and sum(c.width for c in table.columns) > Cm(21 - 4)
+
+
+def test_a_table_that_fits_in_7_pt_stays_on_the_portrait_page_in_the_small_table_style():
+    from slutrapport.render.model import MEAN
+
+    report = _report(draft=False)
+    # 10 columns whose longest words need 9 + 3 characters each: 120 characters of 0.18 cm (21.6 cm) do
+    # not fit 17 cm at 9 pt; 10 × (9 + 2) characters of 0.14 cm (15.4 cm) do at 7 pt.
+    columns = [Column(f"Kolumn{i:03d}", MEAN) for i in range(10)]
+    report.sections[0].blocks = [Table("Ganska bred tabell", columns, [[1.5] * 10])]
+    document = Document(io.BytesIO(render_docx(report)))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT]
+    table = _table_with_header(document, "Kolumn009")
+    assert {p.style.name for row in table.rows for cell in row.cells for p in cell.paragraphs} == {"Tabelltext liten"}
+    assert table.style.name == "Table Grid"

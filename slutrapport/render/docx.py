@@ -14,11 +14,12 @@ import io
 import re
 import zipfile
 from itertools import groupby
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -37,6 +38,7 @@ _FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 _TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
+_LANDSCAPE_TEXT_WIDTH = _PAGE_HEIGHT - 2 * _MARGIN
 _CHART_WIDTH = Cm(16)
 _CHARACTER, _CELL_PADDING = Cm(0.18), 3  # a 9 pt character (with room to spare), and a cell's side padding in characters
 _MAX_HEADING = 4
@@ -45,7 +47,7 @@ _COMPUTED = " Tabellerna och diagrammen nedan är beräknade från inlästa data
 _TOC_HINT = "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen."
 # Characters XML 1.0 cannot hold (control characters, lone surrogates); lxml refuses them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_TABLE_TEXT, _TABLE_NOTE = "Tabelltext", "Tabellnot"
+_TABLE_TEXT, _TABLE_NOTE, _TABLE_COMPACT = "Tabelltext", "Tabellnot", "Tabelltext liten"
 
 
 @lru_cache(maxsize=1)
@@ -63,25 +65,55 @@ def _cell_text(value: object, kind: str) -> str:
     return "–" if isinstance(value, Hidden) else format_value(value, kind)
 
 
-def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
-    """Column widths from their text, so numbers get narrow columns and questions wide ones.
+@dataclass(frozen=True)
+class _Layout:
+    """How a table is set: character width and cell padding of its font, its style, the page width."""
 
-    Each column needs its longest word (Word should not break a word) and wants its longest
-    cell up to 30 characters; when the page is too narrow for every want, the room left after
-    the needs is shared in proportion to what each column still wants.
-    """
+    character: int
+    padding: int
+    style: str
+    text_width: int
+
+
+_NORMAL = _Layout(_CHARACTER, _CELL_PADDING, _TABLE_TEXT, _TEXT_WIDTH)
+_COMPACT = _Layout(Cm(0.14), 2, _TABLE_COMPACT, _TEXT_WIDTH)  # 7 pt
+_LANDSCAPE = _Layout(_CHARACTER, _CELL_PADDING, _TABLE_TEXT, _LANDSCAPE_TEXT_WIDTH)
+
+
+def _column_needs(header: list[str], body: list[list[str]], padding: int) -> tuple[list[int], list[int]]:
+    """What each column needs (its longest word: Word should not break a word) and wants
+    (its longest cell, up to 30 characters), in characters including padding."""
     needs, wants = [], []
     for label, *cells in zip(header, *body) if body else ([label] for label in header):
         word = max((len(w) for text in (label, *cells) for w in text.split()), default=1)
-        needs.append(word + _CELL_PADDING)
-        wants.append(max(word, min(max((len(text) for text in cells), default=0), 30)) + _CELL_PADDING)
-    room = _TEXT_WIDTH / _CHARACTER - sum(needs)
-    if sum(wants) > _TEXT_WIDTH / _CHARACTER and room > 0:
+        needs.append(word + padding)
+        wants.append(max(word, min(max((len(text) for text in cells), default=0), 30)) + padding)
+    return needs, wants
+
+
+def _layout(header: list[str], body: list[list[str]]) -> _Layout:
+    """Normal 9 pt text when the columns' longest words fit across a portrait page, else
+    7 pt text when that fits, else a landscape page of the table's own."""
+    for layout in (_NORMAL, _COMPACT):
+        if sum(_column_needs(header, body, layout.padding)[0]) * layout.character <= layout.text_width:
+            return layout
+    return _LANDSCAPE
+
+
+def _column_widths(header: list[str], body: list[list[str]], layout: _Layout = _NORMAL) -> list[int]:
+    """Column widths from their text, so numbers get narrow columns and questions wide ones.
+
+    When the page is too narrow for every want, the room left after the needs
+    is shared in proportion to what each column still wants.
+    """
+    needs, wants = _column_needs(header, body, layout.padding)
+    room = layout.text_width / layout.character - sum(needs)
+    if sum(wants) > layout.text_width / layout.character and room > 0:
         extra = sum(wants) - sum(needs)
         wants = [need + (want - need) * room / extra for need, want in zip(needs, wants)]
     elif room <= 0:
         wants = needs
-    return [int(_TEXT_WIDTH * want / sum(wants)) for want in wants]
+    return [int(layout.text_width * want / sum(wants)) for want in wants]
 
 
 def _repeat_header(row) -> None:
@@ -113,13 +145,14 @@ class _Writer:
         styles = self.doc.styles
         for lang in styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
             lang.set(qn("w:val"), "sv-SE")  # Swedish spelling and hyphenation in Word
-        for name, size in ((_TABLE_TEXT, 9), (_TABLE_NOTE, 8)):
+        for name, size in ((_TABLE_TEXT, 9), (_TABLE_NOTE, 8), (_TABLE_COMPACT, 7)):
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = styles["Normal"]
             style.font.size = Pt(size)
-            style.paragraph_format.space_after = Pt(0 if name == _TABLE_TEXT else 3)
+            style.paragraph_format.space_after = Pt(3 if name == _TABLE_NOTE else 0)
             style.paragraph_format.line_spacing = 1.0
-        self.table_text, self.table_note = styles[_TABLE_TEXT], styles[_TABLE_NOTE]
+        self.table_note = styles[_TABLE_NOTE]
+        self.table_styles = {name: styles[name].style_id for name in (_TABLE_TEXT, _TABLE_COMPACT)}
 
     def text(self, text: str, style=None, bold: bool = False, italic: bool = False) -> Paragraph:
         paragraph = self.doc.add_paragraph(style=style)
@@ -236,23 +269,39 @@ class _Writer:
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return num.numId
 
-    def cell(self, cell, text: str, bold: bool = False, align=None) -> None:
+    def cell(self, cell, text: str, bold: bool = False, align=None, style: str = _TABLE_TEXT) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph._p.style = self.table_text.style_id  # by id: python-docx's style lookup is slow per cell
+        paragraph._p.style = self.table_styles[style]  # by id: python-docx's style lookup is slow per cell
         if align is not None:
             paragraph.alignment = align
         if text:
             run = paragraph.add_run(_clean(text))
             run.bold = bold or None
 
+    def page_orientation(self, landscape: bool) -> None:
+        """Start a new Word section on a new page, landscape or portrait A4."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        width, height = (_PAGE_HEIGHT, _PAGE_WIDTH) if landscape else (_PAGE_WIDTH, _PAGE_HEIGHT)
+        section.page_width, section.page_height = width, height
+
     def table(self, table: Table) -> None:
+        """A Word table; one too wide for a portrait page even in 7 pt gets a landscape page of its own."""
         if not table.columns:
             return
-        caption = self.text(table.caption, style="Caption", bold=True)
-        caption.paragraph_format.keep_with_next = True
         header = [column.label for column in table.columns]
         body = [[_cell_text(value, column.kind) for value, column in zip(values, table.columns)] for values in table.rows]
-        widths = _column_widths(header, body)
+        layout = _layout(header, body)
+        if layout is _LANDSCAPE:
+            self.page_orientation(landscape=True)
+        self._table(table, header, body, layout)
+        if layout is _LANDSCAPE:
+            self.page_orientation(landscape=False)
+
+    def _table(self, table: Table, header: list[str], body: list[list[str]], layout: _Layout) -> None:
+        caption = self.text(table.caption, style="Caption", bold=True)
+        caption.paragraph_format.keep_with_next = True
+        widths = _column_widths(header, body, layout)
         header_rows = 2 if table.has_groups else 1
         grid = self.doc.add_table(rows=header_rows + len(body), cols=len(header))
         grid.style = "Table Grid"
@@ -265,7 +314,7 @@ class _Writer:
                 span = len(list(members))
                 cell = cells[start].merge(cells[start + span - 1]) if span > 1 else cells[start]
                 cell.width = sum(widths[start : start + span])
-                self.cell(cell, group or "", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+                self.cell(cell, group or "", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style=layout.style)
                 start += span
         for row in rows[:header_rows]:
             _repeat_header(row)
@@ -273,7 +322,7 @@ class _Writer:
             for cell, text, column, width in zip(row.cells, texts, table.columns, widths):
                 cell.width = width
                 right = WD_ALIGN_PARAGRAPH.RIGHT if column.kind != TEXT else None
-                self.cell(cell, text, bold=number == 0, align=right)
+                self.cell(cell, text, bold=number == 0, align=right, style=layout.style)
         for note in table.notes:
             self.text(note, style=self.table_note)
 
