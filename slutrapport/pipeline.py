@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.economy import analyse_economy
+from .analysis.socioeconomic import analyse_socioeconomic
 from .analysis.survey import SurveyResults, analyse_survey
 from .errors import InputFileError, ProjectError, ValidationError
 from .outputs import OutputFolder
@@ -23,8 +25,10 @@ from .render.bundle import render_bundle
 from .render.model import Completeness
 from .report import FILLED, comparison_report, project_report
 from .results import ProjectResults
+from .surveys.economy import read_project_budget
 from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
+from .surveys.socioeconomic import parameter_file, read_parameters, resolve_basis
 from .surveys.text import normalise
 from .surveys.validation import Problem, ValidationReport
 from .yamlfile import parse_yaml
@@ -142,14 +146,33 @@ def _read_project_survey(project: Project):
 
 
 def validate_project(project_dir: Path) -> ValidationReport:
-    """Every problem in a project's survey files."""
+    """Every problem in a project's survey files, budget file and socio-economic parameter file."""
     project = load_project(Path(project_dir))
-    if not project.waves:
-        return ValidationReport()
+    report = ValidationReport()
+    if project.waves:
+        try:
+            report = _read_project_survey(project).report
+        except ValidationError as exc:
+            report = exc.report
+    report.extend(_economy_problems(project))
+    return report
+
+
+def _economy_problems(project: Project) -> ValidationReport:
+    """Every problem in the project's budget and socio-economic parameter files (for ``validate``)."""
+    report = ValidationReport()
     try:
-        return _read_project_survey(project).report
+        budget = read_project_budget(project)
+        report.extend(budget.report if budget is not None else ValidationReport())
     except ValidationError as exc:
-        return exc.report
+        report.extend(exc.report)
+    path = parameter_file(project)
+    if path is not None:
+        try:
+            report.extend(read_parameters(path).report)
+        except ValidationError as exc:
+            report.extend(exc.report)
+    return report
 
 
 def _project_results(project: Project, tolerant: bool = False) -> ProjectResults:
@@ -171,7 +194,48 @@ def _project_results(project: Project, tolerant: bool = False) -> ProjectResults
         else:
             results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
             results.warnings += survey.report.warnings()
+    _economy_results(project, results, tolerant)
     return results
+
+
+def _economy_results(
+    project: Project, results: ProjectResults, tolerant: bool, participants: int | None = None, finished: int | None = None
+) -> None:
+    """Budget against outcome and the socio-economic calculation, into ``results``.
+
+    ``participants`` and ``finished`` are the whole project's counts from the
+    participant register (None: unknown or suppressed).
+    """
+    try:
+        budget = read_project_budget(project)
+    except (ValidationError, InputFileError) as exc:
+        if not tolerant:
+            raise
+        results.problems["ekonomi"] = _problem("ekonomifilen", exc, project)
+        budget = None
+    if budget is not None:
+        results.economy = analyse_economy(budget, participants, finished, project.min_n)
+        results.warnings += budget.report.warnings()
+    path = parameter_file(project)
+    if path is None:
+        return
+    try:
+        params = read_parameters(path)
+        cost = float(results.economy.value("utfall_totalt")) if results.economy is not None else None
+        basis = resolve_basis(params, finished, cost)
+    except (ValidationError, InputFileError) as exc:
+        if not tolerant:
+            raise
+        results.problems["socioekonomi"] = _problem("parameterfilen för den samhällsekonomiska beräkningen", exc, project)
+        return
+    results.socioeconomic = analyse_socioeconomic(params, basis)
+    results.warnings += params.report.warnings()
+
+
+def _problem(what: str, exc: Exception, project: Project) -> str:
+    if isinstance(exc, ValidationError):
+        return f"{what} har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+    return f"{what} kunde inte läsas: {exc}"
 
 
 def build_project(

@@ -269,6 +269,31 @@ personalenkat:
   # ange vilken fråga (id) den hör till:
   kolumner:
   #  "Jag känner de andras uppdrag": q07
+
+# Ekonomisk redovisning: budget enligt ansökan och utfall per kategori och period.
+# Lägg filen i projektmappen och ta bort # framför raderna. Filen kan vara .xlsx,
+# CSV eller YAML, med en rad per kategori och två kolumner per period
+# (Kategori | Budget 2025 | Utfall 2025 | Budget 2026 | Utfall 2026) eller en rad
+# per kategori och period (Kategori | Period | Budget | Utfall). Belopp i kronor,
+# t.ex. 1 234 567 eller 1 234 567 kr (tkr i rubriken räknas om till kronor).
+# ekonomi:
+#   fil: ekonomi.xlsx
+#   blad: Ekonomi                        # bara om tabellen inte ligger på första bladet
+#   kategorier: [Personal, Lokal, Övrigt] # tillåtna kategorier (annars mallens)
+
+# Samhällsekonomisk beräkning enligt typfallsmetoden (t.ex. från en extern
+# utvärdering): en YAML-fil med typfall, kostnad per aktör och år FÖRE och
+# EFTER insatsen, andelar per scenario och projektets kostnad. Exempel på filen:
+#   avslutade: 34                        # antal avslutade deltagare
+#   projektkostnad: 4 000 000            # utelämnas: utfallet i ekonomi: används
+#   typfall:
+#     - namn: Långtidsarbetslös med försörjningsstöd
+#       fore: {{kommun: 130 000, region: 12 000, individen: 110 000}}   # individen: inkomst
+#       efter:
+#         - {{namn: Arbete, andel: 0.3, kommun: {{kostnad: 4 000, intakt: 36 000}}, individen: 200 000}}
+#         - {{namn: Oförändrat, andel: 0.7, som_fore: true}}
+# socioekonomi:
+#   fil: socioekonomi.yaml
 """
 
 def _competence_template(template: ReportTemplate) -> str:

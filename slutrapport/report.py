@@ -15,6 +15,7 @@ import pandas as pd
 from .analysis.competence import categorisation, training_volume
 from .analysis.survey import SurveyResults
 from .project import PROJECT_FILE, Project
+from .render.economy_blocks import economy_section, socioeconomic_section
 from .render.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
 from .render.survey_blocks import summary_blocks, survey_blocks
 from .results import ProjectResults
@@ -45,6 +46,22 @@ def _tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
         "reliabilitet": results.reliability,
         "gruppskillnader": results.group_tests,
     }
+
+
+def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
+    """The economy and socio-economic contract tables of rapport.json and the Data sheets."""
+    tables: dict[str, pd.DataFrame] = {}
+    if results.economy is not None:
+        tables |= {"ekonomi": results.economy.table, "ekonomi_nyckeltal": results.economy.key_figures}
+    if results.socioeconomic is not None:
+        socio = results.socioeconomic
+        tables |= {
+            "socioekonomi_aktorer": socio.actors,
+            "socioekonomi_lonsamhet": socio.profitability,
+            "socioekonomi_nyckeltal": socio.key_figures,
+            "socioekonomi_kanslighet": socio.sensitivity,
+        }
+    return tables
 
 
 def _instrument(results: SurveyResults | None) -> dict | None:
@@ -90,6 +107,11 @@ class _Blocks:
         "personalenkat_sammanfattning": ("_survey_summary", "personalenkat"),
         "kategorisering": ("_categorisation", None),
         "utbildningarnas_omfattning": ("_training_volume", None),
+        "ekonomi": ("_economy", "ekonomi"),
+        "socioekonomi": ("_socioeconomic", "socioekonomi"),
+        "socioekonomi_underlag": ("_socioeconomic_basis", "socioekonomi"),
+        "socioekonomi_fore": ("_socioeconomic_before", "socioekonomi"),
+        "socioekonomi_efter": ("_socioeconomic_after", "socioekonomi"),
     }
 
     def __init__(self, project: Project, results: ProjectResults) -> None:
@@ -126,6 +148,21 @@ class _Blocks:
             return [], "omfattning saknas i projekt.yaml (kompetenssatsning: omfattning:)"
         columns = [Column(*_VOLUME_LABELS[c]) for c in table.columns]
         return [Table("Utbildningarnas omfattning per kurslängd", columns, table.values.tolist())], None
+
+    def _economy(self, settings: dict) -> tuple[list, str | None]:
+        return economy_section(self.results.economy, settings)
+
+    def _socioeconomic(self, settings: dict) -> tuple[list, str | None]:
+        return socioeconomic_section("socioekonomi", self.results.socioeconomic, settings)
+
+    def _socioeconomic_basis(self, settings: dict) -> tuple[list, str | None]:
+        return socioeconomic_section("socioekonomi_underlag", self.results.socioeconomic, settings)
+
+    def _socioeconomic_before(self, settings: dict) -> tuple[list, str | None]:
+        return socioeconomic_section("socioekonomi_fore", self.results.socioeconomic, settings)
+
+    def _socioeconomic_after(self, settings: dict) -> tuple[list, str | None]:
+        return socioeconomic_section("socioekonomi_efter", self.results.socioeconomic, settings)
 
     @staticmethod
     def _categorisation_table(table: pd.DataFrame, group: str) -> Table:
@@ -181,6 +218,6 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results.survey),
+        tables=_tables(results.survey) | _economy_tables(results),
         instrument=_instrument(results.survey),
     )

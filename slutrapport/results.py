@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .analysis.economy import EconomyResults
+from .analysis.socioeconomic import SocioeconomicResults
 from .analysis.survey import SurveyResults
 from .surveys.validation import Problem
 
@@ -20,6 +22,8 @@ class ProjectResults:
     """The analysed data of one project (all tables already anonymity-safe)."""
 
     survey: SurveyResults | None = None
+    economy: EconomyResults | None = None  # ekonomi: budget against outcome
+    socioeconomic: SocioeconomicResults | None = None  # socioekonomi: the socio-economic calculation
     warnings: list[Problem] = field(default_factory=list)  # shown to the user, not in the report
     #: source name → a Swedish message why it could not be read (``check`` names it under its headings)
     problems: dict[str, str] = field(default_factory=dict)

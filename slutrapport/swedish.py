@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["format_number", "format_percent", "format_p", "join_words", "wave_list", "wave_name"]
+__all__ = ["format_number", "format_percent", "format_p", "join_words", "wave_list", "wave_name", "format_money"]
 
 NBSP = "\u00a0"
 
@@ -54,3 +54,13 @@ def wave_list(labels: list[str]) -> str:
 def wave_name(label: str) -> str:
     """A wave label inside a sentence: ``'Enkät 2'`` → ``'enkät 2'``; other labels unchanged."""
     return label[0].lower() + label[1:] if _WAVE.match(label.strip()) else label
+
+
+def format_money(value: float, decimals: int = 0) -> str:
+    """Kronor as Swedish reports write them: ``1234567`` → ``'1 234 567 kr'``.
+
+    The same non-breaking thousands space as :func:`format_number` (also before
+    ``kr``), a real minus sign for negative amounts and whole kronor unless
+    ``decimals`` asks for öre.
+    """
+    return f"{format_number(value, decimals)}{NBSP}kr"

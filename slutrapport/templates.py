@@ -49,6 +49,12 @@ BLOCKS = {
     "personalenkat_sammanfattning": "Personalenkäten i korthet: säkerställda förändringar mellan första och sista enkäten",
     "kategorisering": "Kryssrutor för satsningens innehåll och inriktning, ifyllda från projekt.yaml",
     "utbildningarnas_omfattning": "Tabell över utbildningarnas omfattning per kurslängd, från projekt.yaml",
+    "ekonomi": "Budget enligt ansökan och utfall per kategori och period, avvikelser och kostnad per deltagare (ekonomi: i projekt.yaml)",
+    "socioekonomi": "Samhällsekonomiskt resultat: årlig vinst per aktör, lönsamhet efter 1, 3 och 5 år, återbetalningstid, "
+    "utnyttjad potential och känslighetsanalys (socioekonomi: i projekt.yaml)",
+    "socioekonomi_underlag": "Underlaget för den samhällsekonomiska beräkningen: aktörer, avslutade deltagare, projektkostnad och antaganden",
+    "socioekonomi_fore": "Typfallen och varje aktörs kostnad per person och år FÖRE insatsen",
+    "socioekonomi_efter": "Scenarierna EFTER insatsen per typfall: kostnad per aktör, andel och vinst per person",
 }
 
 

@@ -227,6 +227,12 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+        "ekonomi": ("kategori", "period", "budget", "utfall", "avvikelse_kr", "avvikelse_procent"),
+        "ekonomi_nyckeltal": ("matt", "varde"),
+        "socioekonomi_aktorer": ("aktor", "kostnad_fore", "kostnad_efter", "arlig_vinst"),
+        "socioekonomi_lonsamhet": ("ar", "ackumulerad_vinst", "projektkostnad", "netto"),
+        "socioekonomi_nyckeltal": ("matt", "varde"),
+        "socioekonomi_kanslighet": ("scenario", "effektfaktor", "arlig_vinst", "aterbetalningstid_manader", "netto_3_ar"),
     }
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())

@@ -91,8 +91,8 @@ def test_check_on_the_demo_project_reports_exactly_what_is_missing():
         "  ✓ 1 Sammanfattning: har text",
         "  ✓ 2 Uppdraget: har text",
         "  ✓ 3 Arbetsprocess och metod: har text",
-        "  ✗ 4 Extern utvärdering: text saknas",
-        "  ✗ 5 Ekonomisk redovisning: text saknas",
+        "  ✓ 4 Extern utvärdering: har beräknat innehåll men text saknas",
+        "  ✓ 5 Ekonomisk redovisning: har beräknat innehåll men text saknas",
         "  ✓ 6 Resultat personalenkät: har beräknat innehåll men text saknas",
         "  ✗ 7 Individperspektiv: text saknas",
         "  ✗ 8 Sekundära effekter: text saknas",
@@ -100,7 +100,7 @@ def test_check_on_the_demo_project_reports_exactly_what_is_missing():
         "  ✓ 10 Projektledarens analys och förslag: har text",
         "  ✗ 11 LSG:s analys och förslag: text saknas",
         "  ✗ 12 Förbundschefens analys och förslag: text saknas",
-        "6 av 12 obligatoriska rubriker har innehåll.",
+        "8 av 12 obligatoriska rubriker har innehåll.",
     ]
 
 
@@ -129,7 +129,7 @@ def test_utkast_shows_the_completeness_table(tmp_path):
     result = run("demo", "--out", tmp_path, "--utkast")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "rapport.html").read_text(encoding="utf-8")
-    assert "Utkast: vad saknas?" in html and '<tr class="saknas"><th scope="row">4 Extern utvärdering</th>' in html
+    assert "Utkast: vad saknas?" in html and '<tr class="saknas"><th scope="row">8 Sekundära effekter</th>' in html
     plain = tmp_path / "plain"
     run("demo", "--out", plain)
     assert "Utkast: vad saknas?" not in (plain / "rapport.html").read_text(encoding="utf-8")

@@ -49,7 +49,11 @@ import pandas as pd
 from .. import __version__
 from ..analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
 from ..analysis.describe import CONTRACT_COLUMNS
+from ..analysis.economy import ECONOMY_COLUMNS
+from ..analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from ..analysis.reliability import RELIABILITY_COLUMNS
+from ..analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
+from ..analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
 from ..errors import InputFileError
 from .model import Completeness, Report
 
@@ -65,10 +69,19 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+    "ekonomi": tuple(ECONOMY_COLUMNS),
+    "ekonomi_nyckeltal": tuple(ECONOMY_KEY_FIGURE_COLUMNS),
+    "socioekonomi_aktorer": tuple(ACTOR_COLUMNS),
+    "socioekonomi_lonsamhet": tuple(PROFITABILITY_COLUMNS),
+    "socioekonomi_nyckeltal": tuple(SOCIO_KEY_FIGURE_COLUMNS),
+    "socioekonomi_kanslighet": tuple(SENSITIVITY_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.
 FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organisation", "varde", "status"})
+#: Project-level key-figure tables whose contract names ``varde`` (one number per fixed measure, no respondent
+#: values): the only exception to :data:`FORBIDDEN_COLUMNS`.
+_KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
 _COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor"})
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
@@ -201,7 +214,7 @@ def _tables(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         table = tables.get(name)
         if table is None:
             continue
-        columns = [c for c in allowed if c not in FORBIDDEN_COLUMNS]
+        columns = [c for c in allowed if c not in FORBIDDEN_COLUMNS or (name in _KEY_FIGURE_TABLES and c == "varde")]
         out[name] = {"kolumner": columns, "rader": _rows(name, table.reindex(columns=columns))}
     return out
 

@@ -28,6 +28,7 @@ from .model import (
     EFFECT,
     INTERVAL,
     MEAN,
+    MONEY,
     PERCENT,
     PVALUE,
     SHARE,
@@ -50,6 +51,12 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "ekonomi": "Data ekonomi",
+    "ekonomi_nyckeltal": "Data ekonomi nyckeltal",
+    "socioekonomi_aktorer": "Data socioekonomi",
+    "socioekonomi_lonsamhet": "Data socioekonomi lönsamhet",
+    "socioekonomi_nyckeltal": "Data socioekonomi nyckeltal",
+    "socioekonomi_kanslighet": "Data socioekonomi känslighet",
 }
 _FORMATS = {
     MEAN: "0.0",
@@ -60,6 +67,8 @@ _FORMATS = {
     DIFF_SHARE: "+0%;-0%;0%",
     EFFECT: "+0.00;-0.00;0.00",
     PVALUE: "0.000",
+    # Excel stores format codes in en-US syntax; a Swedish Excel shows this as # ##0" kr" (space as thousands separator)
+    MONEY: '#,##0" kr";"−"#,##0" kr"',
 }
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -67,6 +76,11 @@ _HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _FIXED_TIME = datetime(2000, 1, 1)
 _FORMULA_START = ("=", "+", "-", "@")
+#: columns of the economy tables holding kronor (Data sheets show them with the money format)
+_MONEY_COLUMNS = (
+    "budget", "utfall", "avvikelse_kr", "kostnad_fore", "kostnad_efter", "arlig_vinst",
+    "ackumulerad_vinst", "projektkostnad", "netto", "netto_3_ar",
+)  # fmt: skip
 
 
 def _put(ws, row: int, column: int, value: object, kind: str | None = None):
@@ -217,6 +231,8 @@ def _data_sheet(wb: Workbook, name: str, table: pd.DataFrame) -> None:
         "n_till": COUNT, "n_par": COUNT, "diff_medel": DIFF_MEAN, "diff_andel_positiva": DIFF_SHARE,
         "ci_lag": DIFF_SHARE, "ci_hog": DIFF_SHARE, "p_unc": PVALUE, "p_corr": PVALUE, "effekt": EFFECT,
     }  # fmt: skip
+    kinds.update(dict.fromkeys(_MONEY_COLUMNS, MONEY))
+    kinds["avvikelse_procent"] = DIFF_SHARE
     for r, record in enumerate(table.itertuples(index=False), start=2):
         for c, (column, value) in enumerate(zip(table.columns, record), start=1):
             if isinstance(value, (bool, np.bool_)):

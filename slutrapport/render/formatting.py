@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..swedish import format_number, format_percent
-from .model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, PERCENT, PVALUE, SHARE
+from ..swedish import format_money, format_number, format_percent
+from .model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE
 
 __all__ = ["format_value", "format_number", "largest_remainder"]
 
@@ -36,6 +36,8 @@ def format_value(value: object, kind: str) -> str:
             return ""
         low_text, high_text = (format_number(100 * v, 0).replace("-", "−") for v in (low, high))
         return f"{low_text} till {high_text}\u00a0p.e."
+    if kind == MONEY:
+        return format_money(float(value))
     return str(value)
 
 

@@ -34,12 +34,15 @@ __all__ = [
     "EFFECT",
     "PVALUE",
     "INTERVAL",
+    "MONEY",
 ]
 
 TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
 #: whole percent already rounded (largest remainder); signed differences; effect sizes; p-values;
 #: an interval of shares given as a (low, high) tuple and written in percentage points.
 PERCENT, DIFF_MEAN, DIFF_SHARE, EFFECT, PVALUE, INTERVAL = "percent", "diff_mean", "diff_share", "effect", "pvalue", "interval"
+#: an amount in kronor (written "1 234 567 kr"; Excel number format with " kr")
+MONEY = "money"
 
 
 @dataclass(frozen=True)
