@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .analysis.selfeval import SelfEvalResults
 from .analysis.survey import SurveyResults
 from .surveys.validation import Problem
 
@@ -20,6 +21,7 @@ class ProjectResults:
     """The analysed data of one project (all tables already anonymity-safe)."""
 
     survey: SurveyResults | None = None
+    self_evaluation: SelfEvalResults | None = None  # självvärderingen (forms under sjalvvardering:)
     warnings: list[Problem] = field(default_factory=list)  # shown to the user, not in the report
     #: source name → a Swedish message why it could not be read (``check`` names it under its headings)
     problems: dict[str, str] = field(default_factory=dict)

@@ -49,6 +49,7 @@ BLOCKS = {
     "personalenkat_sammanfattning": "Personalenkäten i korthet: säkerställda förändringar mellan första och sista enkäten",
     "kategorisering": "Kryssrutor för satsningens innehåll och inriktning, ifyllda från projekt.yaml",
     "utbildningarnas_omfattning": "Tabell över utbildningarnas omfattning per kurslängd, från projekt.yaml",
+    "sjalvvardering": "Självvärderingen: betyg per avsnitt, tillfälle och roll, diagram och fritextsvar per avsnitt",
 }
 
 

@@ -227,6 +227,7 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+        "sjalvvardering": ("niva", "id", "text", "roll", "tillfalle", "n", "medel", "median", "undertryckt"),
     }
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())

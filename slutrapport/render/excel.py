@@ -50,6 +50,7 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "sjalvvardering": "Data självvärdering",
 }
 _FORMATS = {
     MEAN: "0.0",
