@@ -346,6 +346,7 @@ def validate(
 ) -> None:
     """Kontrollera enkätfiler och lista alla problem (fel och varningar).
 
+    För en projektmapp kontrolleras också självvärderingens ifyllda formulär.
     Avslutas med kod 1 om det finns fel.
 
     Exempel:
