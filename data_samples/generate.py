@@ -601,6 +601,7 @@ def main() -> None:
     for wave, responses in waves.items():
         counts = {org: sum(r.person.org == org for r in responses) for org in ORGANISATIONS}
         print(f"enkät {wave}: " + ", ".join(f"{org} {n}" for org, n in counts.items()))
+    __import__("generate_sjalvvardering").main()  # the filled self-evaluation forms in sjalvvardering/
 
 
 if __name__ == "__main__":

@@ -221,6 +221,8 @@ def _completeness_detail(heading) -> str:
         return "har text"
     if heading.status == FILLED:
         others = [m for m in heading.missing if m != TEXT_MISSING]
+        if TEXT_MISSING not in heading.missing:  # text, but a data source of the heading is missing
+            return "har text; " + "; ".join(others)
         return "har beräknat innehåll men text saknas" + (f"; {'; '.join(others)}" if others else "")
     return "; ".join(heading.missing)
 
@@ -344,6 +346,7 @@ def validate(
 ) -> None:
     """Kontrollera enkätfiler och lista alla problem (fel och varningar).
 
+    För en projektmapp kontrolleras också självvärderingens ifyllda formulär.
     Avslutas med kod 1 om det finns fel.
 
     Exempel:
@@ -386,6 +389,50 @@ def instrument(instrument_id: str) -> None:
     from .surveys.instrument import builtin_instrument_text
 
     click.echo(builtin_instrument_text(instrument_id), nl=False)
+
+
+@cli.group(cls=_Group, options_metavar="[FLAGGOR]", subcommand_metavar="FORMULÄR [ARGUMENT]...")
+def form() -> None:
+    """Skapa ifyllbara formulär (Excel), t.ex. självvärderingen.
+
+    Exempel:
+
+        slutrapport form sjalvvardering --out sjalvvardering.xlsx
+    """
+
+
+@form.command("sjalvvardering", options_metavar="[FLAGGOR]")
+@_debug
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.xlsx", help="Formulärfilen som skapas.")
+@click.option("--definition", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.yaml", help="Egen formulärdefinition (standard: den inbyggda självvärderingen).")
+@click.option("--yaml", "show_yaml", is_flag=True, help="Skriv ut den inbyggda formulärdefinitionen (YAML) som utgångspunkt för en egen.")
+@_force
+def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bool, force: bool) -> None:
+    """Skapa självvärderingens formulär att fylla i i Excel.
+
+    Formuläret har ett instruktionsblad, listor för roll och tillfälle, betyg
+    som listval och celler för fritext; resten av bladet är låst (utan
+    lösenord). Varje person fyller i ett eget exemplar vid varje tillfälle.
+    Lägg de ifyllda filerna i projektmappens sjalvvardering/ och ange
+    sjalvvardering: i projekt.yaml; build och validate läser dem.
+
+    Exempel:
+
+    \b
+        slutrapport form sjalvvardering --out sjalvvardering.xlsx
+        slutrapport form sjalvvardering --yaml > min-sjalvvardering.yaml
+        slutrapport form sjalvvardering --definition min-sjalvvardering.yaml --out formular.xlsx
+    """
+    if show_yaml:
+        from .forms.definition import builtin_definition_text
+
+        click.echo(builtin_definition_text(), nl=False)
+        return
+    if out is None:
+        raise click.UsageError("Ange vart formuläret ska sparas med --out FIL.xlsx.")
+    from .pipeline import write_form
+
+    _print_paths([write_form(out, definition, force=force)])
 
 
 def main() -> None:

@@ -16,8 +16,13 @@ import pandas as pd
 
 from .analysis.economy import analyse_economy
 from .analysis.socioeconomic import analyse_socioeconomic
+from .analysis.selfeval import analyse_self_evaluation
 from .analysis.survey import SurveyResults, analyse_survey
-from .errors import InputFileError, ProjectError, ValidationError
+from .errors import InputFileError, OutputError, ProjectError, ValidationError
+from .forms.definition import load_definition
+from .forms.excel_form import form_workbook, workbook_bytes
+from .forms.read import FormData, check_forms, read_forms
+from .forms.source import project_form_source
 from .outputs import OutputFolder
 from .project import Project, load_project
 from .render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
@@ -44,6 +49,7 @@ __all__ = [
     "build_project",
     "build_demo",
     "sample_project_dir",
+    "write_form",
 ]
 
 
@@ -146,7 +152,7 @@ def _read_project_survey(project: Project):
 
 
 def validate_project(project_dir: Path) -> ValidationReport:
-    """Every problem in a project's survey files, budget file and socio-economic parameter file."""
+    """Every problem in a project's survey files, self-evaluation forms, budget file and socio-economic parameter file."""
     project = load_project(Path(project_dir))
     report = ValidationReport()
     if project.waves:
@@ -154,6 +160,9 @@ def validate_project(project_dir: Path) -> ValidationReport:
             report = _read_project_survey(project).report
         except ValidationError as exc:
             report = exc.report
+    source = project_form_source(project.root, project.data, project.path)
+    if source is not None:
+        report.extend(check_forms(source.folder, source.definition))
     report.extend(_economy_problems(project))
     return report
 
@@ -175,6 +184,12 @@ def _economy_problems(project: Project) -> ValidationReport:
     return report
 
 
+def _read_project_forms(project: Project) -> FormData | None:
+    """The project's filled self-evaluation forms, or None without ``sjalvvardering:`` in projekt.yaml."""
+    source = project_form_source(project.root, project.data, project.path)
+    return None if source is None else read_forms(source.folder, source.definition)
+
+
 def _project_results(project: Project, tolerant: bool = False) -> ProjectResults:
     """Read and analyse every data source of the project.
 
@@ -194,8 +209,25 @@ def _project_results(project: Project, tolerant: bool = False) -> ProjectResults
         else:
             results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
             results.warnings += survey.report.warnings()
+    _self_evaluation_results(project, results, tolerant)
     _economy_results(project, results, tolerant)
     return results
+
+
+def _self_evaluation_results(project: Project, results: ProjectResults, tolerant: bool) -> None:
+    """The filled self-evaluation forms compared per section, occasion and role, into ``results``."""
+    try:
+        forms = _read_project_forms(project)
+    except ValidationError as exc:
+        if not tolerant:
+            raise
+        results.problems["sjalvvardering"] = (
+            f"självvärderingens formulär har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+        )
+        return
+    if forms is not None:
+        results.self_evaluation = analyse_self_evaluation(forms, project.min_n)
+        results.warnings += forms.report.warnings()
 
 
 def _economy_results(
@@ -300,3 +332,15 @@ def sample_project_dir() -> Path:
 def build_demo(out: Path = Path("demo-rapport"), force: bool = False, draft: bool = False) -> Outcome:
     """Build the full report from the bundled sample project into ``out``."""
     return build_project(sample_project_dir(), out=out, force=force, draft=draft)
+
+
+def write_form(out: Path, definition: str | Path | None = None, force: bool = False) -> Path:
+    """Write the fillable self-evaluation form (``slutrapport form sjalvvardering``) to ``out`` (.xlsx).
+
+    ``definition`` is a form definition file; None uses the built-in one.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"Formuläret sparas som Excel-arbetsbok: ange ett filnamn som slutar på .xlsx, inte {out.name}.")
+    data = workbook_bytes(form_workbook(load_definition(definition)))
+    return _write(out.parent, {out.name: data}, force)[0]

@@ -4,6 +4,7 @@ Layout::
 
     projekt.yaml          project facts, template, anonymity threshold, survey waves
     enkater/              the survey exports, one file per wave
+    sjalvvardering/       filled self-evaluation forms (optional, key sjalvvardering:)
     texter/<rubrik>.md    the project's own text under each heading (Markdown)
 
 :func:`load_project` reads and checks ``projekt.yaml``; :func:`init_project`
@@ -294,6 +295,13 @@ personalenkat:
 #         - {{namn: Oförändrat, andel: 0.7, som_fore: true}}
 # socioekonomi:
 #   fil: socioekonomi.yaml
+# Självvärderingen. Skapa formuläret med: slutrapport form sjalvvardering --out sjalvvardering.xlsx
+# Projektledaren, styrgruppen och handläggarna fyller i var sitt exemplar vid varje
+# tillfälle (till exempel start, halvtid och slut). Lägg de ifyllda filerna i mappen
+# sjalvvardering/ (filnamnen spelar ingen roll) och ta bort # framför raderna nedan.
+# sjalvvardering:
+#   mapp: sjalvvardering
+#   definition: min-sjalvvardering.yaml   # bara om formuläret skapades med en egen definition
 """
 
 def _competence_template(template: ReportTemplate) -> str:

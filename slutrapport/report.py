@@ -13,10 +13,12 @@ from datetime import date
 import pandas as pd
 
 from .analysis.competence import categorisation, training_volume
+from .analysis.selfeval import SELFEVAL_COLUMNS, SelfEvalResults
 from .analysis.survey import SurveyResults
 from .project import PROJECT_FILE, Project
 from .render.economy_blocks import economy_section, socioeconomic_section
 from .render.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
+from .render.selfeval_blocks import selfeval_blocks
 from .render.survey_blocks import summary_blocks, survey_blocks
 from .results import ProjectResults
 from .templates import Heading
@@ -62,6 +64,8 @@ def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
             "socioekonomi_kanslighet": socio.sensitivity,
         }
     return tables
+def _selfeval_tables(results: SelfEvalResults | None) -> dict[str, pd.DataFrame]:
+    return {} if results is None else {"sjalvvardering": results.ratings[SELFEVAL_COLUMNS]}
 
 
 def _instrument(results: SurveyResults | None) -> dict | None:
@@ -112,6 +116,7 @@ class _Blocks:
         "socioekonomi_underlag": ("_socioeconomic_basis", "socioekonomi"),
         "socioekonomi_fore": ("_socioeconomic_before", "socioekonomi"),
         "socioekonomi_efter": ("_socioeconomic_after", "socioekonomi"),
+        "sjalvvardering": ("_self_evaluation", "sjalvvardering"),
     }
 
     def __init__(self, project: Project, results: ProjectResults) -> None:
@@ -135,6 +140,11 @@ class _Blocks:
         if self.results.survey is None:
             return [], self._NO_SURVEY
         return summary_blocks(self.results.survey), None
+
+    def _self_evaluation(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.self_evaluation is None:
+            return [], "självvärdering saknas: inga formulär under sjalvvardering: i projekt.yaml"
+        return selfeval_blocks(self.results.self_evaluation), None
 
     def _categorisation(self, settings: dict) -> tuple[list, str | None]:
         table = categorisation(settings, self.project.competence.get("kategorisering"), self.source)
@@ -218,6 +228,6 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results.survey) | _economy_tables(results),
+        tables=_tables(results.survey) | _selfeval_tables(results.self_evaluation) | _economy_tables(results),
         instrument=_instrument(results.survey),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .analysis.economy import EconomyResults
 from .analysis.socioeconomic import SocioeconomicResults
+from .analysis.selfeval import SelfEvalResults
 from .analysis.survey import SurveyResults
 from .surveys.validation import Problem
 
@@ -24,6 +25,7 @@ class ProjectResults:
     survey: SurveyResults | None = None
     economy: EconomyResults | None = None  # ekonomi: budget against outcome
     socioeconomic: SocioeconomicResults | None = None  # socioekonomi: the socio-economic calculation
+    self_evaluation: SelfEvalResults | None = None  # självvärderingen (forms under sjalvvardering:)
     warnings: list[Problem] = field(default_factory=list)  # shown to the user, not in the report
     #: source name → a Swedish message why it could not be read (``check`` names it under its headings)
     problems: dict[str, str] = field(default_factory=dict)

@@ -55,6 +55,7 @@ BLOCKS = {
     "socioekonomi_underlag": "Underlaget för den samhällsekonomiska beräkningen: aktörer, avslutade deltagare, projektkostnad och antaganden",
     "socioekonomi_fore": "Typfallen och varje aktörs kostnad per person och år FÖRE insatsen",
     "socioekonomi_efter": "Scenarierna EFTER insatsen per typfall: kostnad per aktör, andel och vinst per person",
+    "sjalvvardering": "Självvärderingen: betyg per avsnitt, tillfälle och roll, diagram och fritextsvar per avsnitt",
 }
 
 

@@ -233,6 +233,7 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "socioekonomi_lonsamhet": ("ar", "ackumulerad_vinst", "projektkostnad", "netto"),
         "socioekonomi_nyckeltal": ("matt", "varde"),
         "socioekonomi_kanslighet": ("scenario", "effektfaktor", "arlig_vinst", "aterbetalningstid_manader", "netto_3_ar"),
+        "sjalvvardering": ("niva", "id", "text", "roll", "tillfalle", "n", "medel", "median", "undertryckt"),
     }
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())

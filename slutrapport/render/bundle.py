@@ -26,10 +26,10 @@ Privacy: the bundle holds the project's own texts and aggregated figures
 only. ``tabeller`` takes the result tables from ``Report.tables`` that are
 named in :data:`TABLE_COLUMNS` and, of those, only the allow-listed columns
 (the published CSV contracts); any other table or column (``respondent``,
-``kod``, ``svar``, free text ...) is never written. A comparison cell marked
-``undertryckt`` (or with the mark missing) always has empty numbers, even if
-the table handed in carried some. The tables are already anonymity-safe; this
-is defence in depth.
+``kod``, ``svar``, free text ...) is never written. A comparison or
+self-evaluation cell marked ``undertryckt`` (or with the mark missing) always
+has empty numbers, even if the table handed in carried some. The tables are
+already anonymity-safe; this is defence in depth.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from ..analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from ..analysis.reliability import RELIABILITY_COLUMNS
 from ..analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
 from ..analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
+from ..analysis.selfeval import SELFEVAL_COLUMNS
 from ..errors import InputFileError
 from .model import Completeness, Report
 
@@ -69,6 +70,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+    "sjalvvardering": tuple(SELFEVAL_COLUMNS),
     "ekonomi": tuple(ECONOMY_COLUMNS),
     "ekonomi_nyckeltal": tuple(ECONOMY_KEY_FIGURE_COLUMNS),
     "socioekonomi_aktorer": tuple(ACTOR_COLUMNS),
@@ -85,6 +87,8 @@ _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
 _COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor"})
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
+#: tables whose hidden cells (``undertryckt``) always have these numbers empty
+_HIDDEN_NUMBERS = {"jamforelse": _SUPPRESSED_NUMBERS, "sjalvvardering": ("n", "medel", "median")}
 _STATUSES = ("ifylld", "saknas")
 _SCHEMA_PATH = ("report_templates", "rapport.schema.json")
 _VERSION = re.compile(r"(\d+)\.(\d+)")
@@ -221,10 +225,10 @@ def _tables(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
 
 def _rows(name: str, table: pd.DataFrame) -> list[list[Any]]:
     values = {column: _column_values(column, table[column]) for column in table.columns}
-    if name == "jamforelse":
+    if name in _HIDDEN_NUMBERS:
         hidden = [value is not False for value in values["undertryckt"]]  # missing mark → treat as hidden
         values["undertryckt"] = hidden
-        for column in _SUPPRESSED_NUMBERS:
+        for column in _HIDDEN_NUMBERS[name]:
             values[column] = [None if h else v for h, v in zip(hidden, values[column])]
     return [list(row) for row in zip(*values.values())] if len(table) else []
 

@@ -51,6 +51,7 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "sjalvvardering": "Data självvärdering",
     "ekonomi": "Data ekonomi",
     "ekonomi_nyckeltal": "Data ekonomi nyckeltal",
     "socioekonomi_aktorer": "Data socioekonomi",
