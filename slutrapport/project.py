@@ -53,6 +53,8 @@ class Project:
     template_dirs: list[Path] = field(default_factory=list)  # mallar: the funder's own template folders
     #: the whole parsed projekt.yaml; each data source (deltagare:, ekonomi: …) reads and checks its own key
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
+    answer_aliases: dict[str, int] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -82,6 +84,7 @@ _FACT_KEYS = {
     "period": "Projektperiod",
     "malgrupp": "Målgrupp",
     "organisationer": "Samverkansparter",
+    "mal": "Mål",
 }
 
 
@@ -135,6 +138,8 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
         column_map = {}
 
+    answer_aliases = _answer_aliases(survey.get("alias"), problems)
+
     folders = data.get("mallar") or []
     folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
     competence = data.get("kompetenssatsning") or {}
@@ -159,7 +164,24 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         competence=competence,
         template_dirs=template_dirs,
         data=data,
+        answer_aliases=answer_aliases,
     )
+
+
+def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
+    """``personalenkat: alias:``: answer labels as written in the files → scale values."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("'alias' under personalenkat ska vara rader som \"Svar i filen\": skalvärde")
+        return {}
+    aliases = {}
+    for label, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
+        else:
+            aliases[str(label)] = value
+    return aliases
 
 
 def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
@@ -269,6 +291,10 @@ personalenkat:
   # ange vilken fråga (id) den hör till:
   kolumner:
   #  "Jag känner de andras uppdrag": q07
+  # Om ett svar i filen inte är skalans text (t.ex. "Stämmer helt" i stället
+  # för "Instämmer helt"), ange vilket skalvärde det betyder:
+  alias:
+  #  "Stämmer helt": 5
 """
 
 def _competence_template(template: ReportTemplate) -> str:
