@@ -40,6 +40,7 @@ _KEY = re.compile(r"""^(?P<key>[^\s#'"{}\[\],&*!|>%@`-][^:#]*?|"(?:[^"\\]|\\.)*"
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][\w-]*$")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 _INDENT = 2
+_YAML_BREAKS = (0x85, 0x2028, 0x2029)  # line breaks to YAML but not to JSON
 _EMPTY_INLINE = ("", "null", "~", "{}", "[]")
 
 
@@ -74,6 +75,28 @@ class _Unsupported(Exception):
 # ---------------------------------------------------------------- rendering
 
 
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON string syntax, with YAML's line breaks and unprintables escaped too."""
+    out = []
+    for char in json.dumps(text, ensure_ascii=False):
+        code = ord(char)
+        if code in _YAML_BREAKS or not _printable(code):
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _printable(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    ) and code != 0xFEFF
+
+
 def render_scalar(value: Any) -> str:
     """A scalar as YAML text: strings in double quotes, dates as ISO dates, None as empty."""
     if value is None:
@@ -84,7 +107,7 @@ def render_scalar(value: Any) -> str:
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()
-    return json.dumps(str(value), ensure_ascii=False)
+    return _quoted(str(value))
 
 
 def _render_key(key: Any) -> str:
@@ -93,7 +116,7 @@ def _render_key(key: Any) -> str:
         return text
     if isinstance(key, int) and not isinstance(key, bool):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _quoted(text)
 
 
 def _is_block(value: Any) -> bool:

@@ -58,10 +58,12 @@ def index():
         fixes, problem = SurveyFixes(ValidationReport()), str(exc)
     survey = data.get("personalenkat") if isinstance(data.get("personalenkat"), dict) else {}
     report = fixes.report
+    names = upload_names(root)
     return render_template(
         "enkater.html.j2",
         waves=_waves(data),
-        names=upload_names(root),
+        names=names,
+        file_names={name.rsplit("/", 1)[-1]: shown for name, shown in names.items()},  # the report names files without folder
         instrument=str(survey.get("instrument") or "samverkan"),
         choices=instrument_choices(root),
         fixes=fixes,
