@@ -35,7 +35,7 @@ from .surveys.instrument import builtin_instruments, load_instrument
 from .surveys.readers import read_raw
 from .surveys.readers.detect import CSV, SPSS, XLSX, container
 from .surveys.text import normalise
-from .yamledit import Append, Remove, Set, apply_edits
+from .yamledit import Append, Move, Remove, Set, apply_edits
 from .yamlfile import parse_yaml
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "add_waves",
     "update_wave",
     "remove_wave",
+    "move_wave",
     "instrument_choices",
     "set_instrument",
     "store_instrument",
@@ -321,6 +322,14 @@ def remove_wave(root: Path, version: str, index: int) -> bool:
     if not 0 <= index < len(_waves(read_project_data(root))):
         raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
     return edit_project(root, version, [Remove(("personalenkat", "enkater", index))])
+
+
+def move_wave(root: Path, version: str, index: int, to: int) -> bool:
+    """Move a wave to another position (the waves' order is the order of the comparison)."""
+    count = len(_waves(read_project_data(root)))
+    if not (0 <= index < count and 0 <= to < count):
+        raise ProjectError(f"Enkät nr {index + 1} kan inte flyttas dit.")
+    return edit_project(root, version, [Move(("personalenkat", "enkater", index), to)])
 
 
 def upload_names(root: Path) -> dict[str, str]:

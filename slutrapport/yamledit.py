@@ -10,7 +10,9 @@ line by line instead:
   end of their parent block;
 - :class:`Append` adds an item to a block sequence, optionally with a comment
   on its first line;
-- :class:`Remove` deletes one item of a block sequence.
+- :class:`Remove` deletes one item of a block sequence;
+- :class:`Move` moves one item of a block sequence to another position
+  (with the comments on its lines).
 
 Every line outside the changed value is kept as it was. After each edit the
 new text is parsed again and compared with the expected data (the old data
@@ -32,7 +34,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Set", "Append", "Remove", "apply_edits", "render_scalar", "REWRITTEN_NOTE"]
+__all__ = ["Set", "Append", "Remove", "Move", "apply_edits", "render_scalar", "REWRITTEN_NOTE"]
 
 REWRITTEN_NOTE = "# Filen skrevs om av slutrapport; kommentarerna kunde inte behållas.\n"
 
@@ -66,6 +68,14 @@ class Remove:
     """Remove the sequence item at ``path`` (whose last element is the position)."""
 
     path: tuple
+
+
+@dataclass(frozen=True)
+class Move:
+    """Move the sequence item at ``path`` (last element: its position) to position ``to``."""
+
+    path: tuple
+    to: int
 
 
 class _Unsupported(Exception):
@@ -421,6 +431,22 @@ def _remove(lines: list[str], path: tuple) -> list[str]:
     return lines[: item.start] + lines[last + 1 :]
 
 
+def _move(lines: list[str], path: tuple, to: int) -> list[str]:
+    if not path or not isinstance(path[-1], int):
+        raise _Unsupported("move needs a sequence position")
+    _region, found = _locate(lines, path[:-1])
+    if len(found) != len(path) - 1 or not isinstance(found[-1], _Node):
+        raise _Unsupported("no such sequence")
+    items = _items_in(lines, found[-1])
+    index = path[-1]
+    if not (0 <= index < len(items) and 0 <= to < len(items)):
+        raise _Unsupported("no such item")
+    blocks = [lines[item.start : item.end] for item in items]  # each item's lines, its own comments included
+    gaps = [line for a, b in zip(items, items[1:]) for line in lines[a.end : b.start]]  # comments between items
+    blocks.insert(to, blocks.pop(index))
+    return lines[: items[0].start] + [line for block in blocks for line in block] + gaps + lines[items[-1].end :]
+
+
 # ---------------------------------------------------------------- expected data
 
 
@@ -430,7 +456,7 @@ def _get(data: Any, path: tuple) -> Any:
     return data
 
 
-def _expected(data: Any, edit: Set | Append | Remove) -> Any:
+def _expected(data: Any, edit: Set | Append | Remove | Move) -> Any:
     data = copy.deepcopy(data) if data is not None else {}
     if not isinstance(data, dict):
         raise _Unsupported("top level is not a mapping")
@@ -444,7 +470,9 @@ def _expected(data: Any, edit: Set | Append | Remove) -> Any:
                 target[key] = {}
             target = target[key]
     last = edit.path[-1]
-    if isinstance(edit, Set):
+    if isinstance(edit, Move):
+        target.insert(edit.to, target.pop(last))
+    elif isinstance(edit, Set):
         target[last] = copy.deepcopy(edit.value)
     elif isinstance(edit, Append):
         current = target.get(last)
@@ -460,7 +488,7 @@ def _set_plain(data: Any, path: tuple, value: Any) -> None:
     _get(data, path[:-1])[path[-1]] = value
 
 
-def apply_edits(text: str, edits: list[Set | Append | Remove]) -> tuple[str, bool]:
+def apply_edits(text: str, edits: list[Set | Append | Remove | Move]) -> tuple[str, bool]:
     """The text with every edit applied, and whether the comments and layout were kept.
 
     Raises ``yaml.YAMLError`` when ``text`` itself is not valid YAML.
@@ -479,6 +507,8 @@ def apply_edits(text: str, edits: list[Set | Append | Remove]) -> tuple[str, boo
                     candidate = _set(lines, tuple(edit.path), edit.value)
                 elif isinstance(edit, Append):
                     candidate = _append(lines, tuple(edit.path), edit.value, edit.comment)
+                elif isinstance(edit, Move):
+                    candidate = _move(lines, tuple(edit.path), edit.to)
                 else:
                     candidate = _remove(lines, tuple(edit.path))
                 if yaml.safe_load("\n".join(candidate) + "\n") != expected:

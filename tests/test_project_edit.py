@@ -25,7 +25,7 @@ from slutrapport.project_edit import (
     update_facts,
     upload_names,
 )
-from slutrapport.yamledit import REWRITTEN_NOTE, Append, Remove, Set, apply_edits
+from slutrapport.yamledit import REWRITTEN_NOTE, Append, Move, Remove, Set, apply_edits
 
 from .conftest import HEADER, MINI_INSTRUMENT, write_csv
 
@@ -286,3 +286,14 @@ def test_group_paragraph_without_answers_or_changes():
     paired = _changes().assign(parad=True, n_par=11)
     text = group_paragraph("a", "AF", ["Enkät 1", "Enkät 2"], _comparison(), paired)[2]
     assert "ökade från enkät 1 till enkät 2 för de 11 personer som svarade båda gångerna med 0,5" in text
+
+
+def test_move_a_sequence_item_with_its_comment():
+    items = [{"fil": f"enkater/{n}.csv"} for n in "abc"]
+    edits = [Append(("personalenkat", "enkater"), item, f"uppladdad som: {item['fil'][8:]}") for item in items]
+    text, kept = apply_edits(SAMPLE, edits)
+    text, kept = apply_edits(text, [Move(("personalenkat", "enkater", 2), 0)])
+    assert kept
+    assert [w["fil"] for w in yaml.safe_load(text)["personalenkat"]["enkater"]] == ["enkater/c.csv", "enkater/a.csv", "enkater/b.csv"]
+    assert '    - fil: "enkater/c.csv"  # uppladdad som: c.csv\n    - fil: "enkater/a.csv"  # uppladdad som: a.csv\n' in text
+    assert "  #  - fil: enkater/exempel.csv\n" in text

@@ -432,6 +432,11 @@ def test_change_and_remove_a_wave(browser, project):
     assert waves[1].date == "2025-09-20"
     page = html.unescape(browser.post("/enkater/1/andra", {"etikett": "Enkät 1", "datum": ""}).get_data(as_text=True))
     assert "det finns redan en enkät med etiketten 'Enkät 1'" in page
+    page = browser.post("/enkater/2/flytta", {"riktning": "upp"}).get_data(as_text=True)
+    assert "Enkäten är flyttad." in page
+    assert [w.label for w in load_project(project).waves] == ["Enkät 1", "Enkät 3", "Mitten"]
+    assert "kan inte flyttas dit" in browser.post("/enkater/2/flytta", {"riktning": "ned"}).get_data(as_text=True)
+    browser.post("/enkater/1/flytta", {"riktning": "ned"})
     page = browser.post("/enkater/0/ta-bort").get_data(as_text=True)
     assert "Filen ligger kvar" in page
     assert [w.label for w in load_project(project).waves] == ["Mitten", "Enkät 3"]

@@ -11,6 +11,7 @@ from ...project_edit import (
     add_column_mappings,
     add_waves,
     instrument_choices,
+    move_wave,
     project_version,
     read_project_data,
     remove_wave,
@@ -115,6 +116,14 @@ def remove(index: int):
         lambda: remove_wave(project_root(), form_version(), index),
         "Enkäten är borttagen ur projektet. Filen ligger kvar i mappen enkater/.",
     )
+    return back("enkater.index")
+
+
+@blueprint.post("/<int:index>/flytta")
+@needs_project
+def move(index: int):
+    to = index - 1 if request.form.get("riktning") == "upp" else index + 1
+    _run(lambda: move_wave(project_root(), form_version(), index, to), "Enkäten är flyttad.")
     return back("enkater.index")
 
 
