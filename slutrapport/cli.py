@@ -433,6 +433,27 @@ def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bo
     from .pipeline import write_form
 
     _print_paths([write_form(out, definition, force=force)])
+@cli.command(options_metavar="[FLAGGOR]")
+@_debug
+@click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[PROJEKTMAPP]")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, metavar="N",
+              help="Port att börja på; är den upptagen väljs nästa lediga.")
+@click.option("--no-browser", is_flag=True, help="Öppna inte webbläsaren (adressen skrivs ut).")
+@click.option("--max-upload", type=click.IntRange(min=1), default=50, show_default=True, metavar="MB",
+              help="Största tillåtna uppladdning i megabyte.")
+def serve(project_dir: Path | None, port: int, no_browser: bool, max_upload: int) -> None:
+    """Starta webbsidan på den här datorn och öppna den i webbläsaren.
+
+    Sidan nås bara från den här datorn (127.0.0.1) och kräver nyckeln i
+    adressen som skrivs ut. Inget skickas någonstans. Stäng med Ctrl+C.
+
+    Exempel:
+
+        slutrapport serve mitt-projekt
+    """
+    from .web.server import serve as run
+
+    run(project_dir, port=port, open_browser=not no_browser, max_upload=max_upload * 1024 * 1024, echo=click.echo)
 
 
 def main() -> None:

@@ -54,6 +54,8 @@ class Project:
     template_dirs: list[Path] = field(default_factory=list)  # mallar: the funder's own template folders
     #: the whole parsed projekt.yaml; each data source (deltagare:, ekonomi: …) reads and checks its own key
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
+    answer_aliases: dict[str, int] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -83,6 +85,7 @@ _FACT_KEYS = {
     "period": "Projektperiod",
     "malgrupp": "Målgrupp",
     "organisationer": "Samverkansparter",
+    "mal": "Mål",
 }
 
 
@@ -136,6 +139,8 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
         column_map = {}
 
+    answer_aliases = _answer_aliases(survey.get("alias"), problems)
+
     folders = data.get("mallar") or []
     folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
     competence = data.get("kompetenssatsning") or {}
@@ -160,7 +165,24 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         competence=competence,
         template_dirs=template_dirs,
         data=data,
+        answer_aliases=answer_aliases,
     )
+
+
+def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
+    """``personalenkat: alias:``: answer labels as written in the files → scale values."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("'alias' under personalenkat ska vara rader som \"Svar i filen\": skalvärde")
+        return {}
+    aliases = {}
+    for label, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
+        else:
+            aliases[str(label)] = value
+    return aliases
 
 
 def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
@@ -270,6 +292,10 @@ personalenkat:
   # ange vilken fråga (id) den hör till:
   kolumner:
   #  "Jag känner de andras uppdrag": q07
+  # Om ett svar i filen inte är skalans text (t.ex. "Stämmer helt" i stället
+  # för "Instämmer helt"), ange vilket skalvärde det betyder:
+  alias:
+  #  "Stämmer helt": 5
 
 # Ekonomisk redovisning: budget enligt ansökan och utfall per kategori och period.
 # Lägg filen i projektmappen och ta bort # framför raderna. Filen kan vara .xlsx,
@@ -295,6 +321,7 @@ personalenkat:
 #         - {{namn: Oförändrat, andel: 0.7, som_fore: true}}
 # socioekonomi:
 #   fil: socioekonomi.yaml
+
 # Självvärderingen. Skapa formuläret med: slutrapport form sjalvvardering --out sjalvvardering.xlsx
 # Projektledaren, styrgruppen och handläggarna fyller i var sitt exemplar vid varje
 # tillfälle (till exempel start, halvtid och slut). Lägg de ifyllda filerna i mappen

@@ -1,0 +1,89 @@
+"""What the web server remembers between requests: the open project and cached analyses.
+
+One person uses the server at a time (it is a local tool), so the state is a
+plain object on the app. Reading and analysing the data takes a second or
+two, so :meth:`WebState.results` keeps the last analyses keyed by a
+fingerprint of the project's input files (name, size and modification time of
+every file except the texts and the report folder): any change to a data
+file or to ``projekt.yaml`` gives a new fingerprint and a fresh analysis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..pipeline import project_results
+from ..project import PROJECT_FILE
+from ..results import ProjectResults
+
+__all__ = ["WebState", "fingerprint"]
+
+_SKIPPED = {"texter", "rapport"}
+_MAX_FILES = 5000
+_CACHE_SIZE = 6
+
+
+def fingerprint(root: Path) -> str:
+    """A digest of the names, sizes and modification times of the project's input files."""
+    digest = hashlib.sha256()
+    count = 0
+    for folder, dirs, files in os.walk(root):
+        relative = Path(folder).relative_to(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (relative == Path(".") and d in _SKIPPED))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{(relative / name).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            count += 1
+            if count >= _MAX_FILES:
+                return digest.hexdigest()
+    return digest.hexdigest()
+
+
+@dataclass
+class WebState:
+    """The open project folder (None before one is chosen) and a small cache of analyses."""
+
+    project: Path | None
+    start_dir: Path
+    suggested_new: Path | None = None  # a folder named at start that has no projekt.yaml yet
+    _cache: "OrderedDict[tuple, Any]" = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open(self, root: Path) -> None:
+        self.project = Path(root).resolve()
+        self._cache.clear()
+
+    @property
+    def has_project(self) -> bool:
+        return self.project is not None and (self.project / PROJECT_FILE).is_file()
+
+    def cached(self, kind: str, compute: Callable[[], Any], *extra: object) -> Any:
+        """``compute()`` once per input fingerprint (and ``extra`` key parts)."""
+        assert self.project is not None
+        key = (kind, str(self.project), fingerprint(self.project), *extra)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def results(self) -> ProjectResults:
+        """Every data source read and analysed, tolerant of errors (see :func:`slutrapport.pipeline.project_results`)."""
+        return self.cached("results", lambda: project_results(self.project))

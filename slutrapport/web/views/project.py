@@ -1,0 +1,119 @@
+"""Projekt: open or create a project folder and edit the project facts in ``projekt.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, flash, render_template, request
+
+from ...errors import ProjectError, SlutrapportError
+from ...project import PROJECT_FILE, init_project, load_project
+from ...project_edit import FACT_FIELDS, LIST_FACTS, project_version, read_project_data, update_facts
+from ...templates import DEFAULT_TEMPLATE, template_summaries
+from .common import back, form_version, show_error, state
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("projekt", __name__)
+_MAX_LISTED = 30
+
+
+def _nearby_projects() -> list[Path]:
+    """Project folders directly under the folder the server was started in (and that folder itself)."""
+    start = state().start_dir
+    found = [start] if (start / PROJECT_FILE).is_file() else []
+    try:
+        found += sorted(p for p in start.iterdir() if p.is_dir() and (p / PROJECT_FILE).is_file())
+    except OSError:
+        pass
+    return found[:_MAX_LISTED]
+
+
+def _facts_form(data: dict) -> dict[str, str]:
+    info = data.get("projekt") if isinstance(data.get("projekt"), dict) else {}
+    form = {key: "" if info.get(key) is None else str(info.get(key)) for key in FACT_FIELDS}
+    for key in LIST_FACTS:
+        value = info.get(key)
+        form[key] = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+    period = info.get("period") if isinstance(info.get("period"), dict) else {}
+    form["start"] = str(period.get("start") or "")
+    form["slut"] = str(period.get("slut") or "")
+    return form
+
+
+@blueprint.get("/")
+@blueprint.get("/projekt")
+def index():
+    web = state()
+    context: dict = {
+        "templates": template_summaries(),
+        "default_template": DEFAULT_TEMPLATE,
+        "nearby": _nearby_projects(),
+        "fact_fields": FACT_FIELDS,
+        "list_facts": LIST_FACTS,
+        "project": None,
+        "problem": None,
+        "form": None,
+        "new_folder": str(web.suggested_new or ""),
+    }
+    if web.has_project:
+        root = web.project
+        try:
+            context["project"] = load_project(root)
+        except SlutrapportError as exc:
+            context["problem"] = str(exc)
+        try:
+            context["form"] = _facts_form(read_project_data(root))
+            context["version"] = project_version(root)
+        except ProjectError as exc:
+            context["problem"] = context["problem"] or str(exc)
+    return render_template("projekt.html.j2", **context)
+
+
+def _folder(text: str) -> Path:
+    text = text.strip()
+    if not text:
+        raise ProjectError("Ange en mapp.")
+    path = Path(text).expanduser()
+    return (path if path.is_absolute() else state().start_dir / path).resolve()
+
+
+@blueprint.post("/projekt/oppna")
+def open_project():
+    try:
+        folder = _folder(request.form.get("mapp", ""))
+        if not (folder / PROJECT_FILE).is_file():
+            raise ProjectError(f"Hittar ingen {PROJECT_FILE} i {folder}. Skapa ett nytt projekt där i stället.")
+        state().open(folder)
+        flash(f"Projektet i {folder} är öppnat.", "ok")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("projekt.index")
+
+
+@blueprint.post("/projekt/skapa")
+def create_project():
+    try:
+        folder = _folder(request.form.get("mapp", ""))
+        init_project(folder, request.form.get("mall") or DEFAULT_TEMPLATE)
+        state().open(folder)
+        state().suggested_new = None
+        flash(f"Projektet är skapat i {folder}. Fyll i uppgifterna nedan.", "ok")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("projekt.index")
+
+
+@blueprint.post("/projekt/uppgifter")
+def save_facts():
+    if not state().has_project:
+        return back("projekt.index")
+    fields = [*FACT_FIELDS, *LIST_FACTS, "start", "slut"]
+    try:
+        kept = update_facts(state().project, form_version(), {k: request.form.get(k, "") for k in fields})
+        flash("Projektuppgifterna är sparade i projekt.yaml.", "ok")
+        if not kept:
+            flash("projekt.yaml hade en uppställning som inte kunde ändras rad för rad; filen skrevs om och kommentarerna försvann.", "info")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("projekt.index")

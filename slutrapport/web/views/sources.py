@@ -1,0 +1,85 @@
+"""The data-source pages (Självvärdering, Deltagare, Ekonomi …): one page pattern for every source.
+
+See :mod:`slutrapport.web.sources` for how a source is described and switched on.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, render_template, request
+
+from ...errors import SlutrapportError
+from ...pipeline import source_blocks
+from ...project_edit import project_version, read_project_data, store_source_file
+from ...surveys.validation import ValidationReport
+from ..sources import DataSource
+from .common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("kallor", __name__, url_prefix="/data")
+
+
+def _source(source_id: str) -> DataSource:
+    for source in current_app.extensions["slutrapport_sources"]:
+        if source.id == source_id:
+            return source
+    abort(404)
+
+
+def _named_path(data: dict, key: tuple[str, ...]) -> str | None:
+    value = data
+    for part in key:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@blueprint.get("/<source_id>")
+@needs_project
+def index(source_id: str):
+    source = _source(source_id)
+    root = project_root()
+    data = read_project_data(root)
+    slots = []
+    for number, slot in enumerate(source.files):
+        named = _named_path(data, slot.key)
+        path = named or slot.default
+        slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": (root / path).is_file()})
+    report, problem = ValidationReport(), None
+    try:
+        if source.validate is not None:
+            report = source.validate(root)
+        web = state()
+        built = web.cached("kalla", lambda: source_blocks(root, source.id, results=web.results()), source.id)
+    except SlutrapportError as exc:
+        built, problem = [], str(exc)
+    return render_template(
+        "kalla.html.j2",
+        source=source,
+        slots=slots,
+        problems=report.errors() + report.warnings(),
+        errors=len(report.errors()),
+        warnings=len(report.warnings()),
+        built=built,
+        problem=problem,
+        version=project_version(root),
+    )
+
+
+@blueprint.post("/<source_id>/ladda-upp")
+@needs_project
+def upload(source_id: str):
+    source = _source(source_id)
+    number = parse_index(request.form.get("fil"))
+    files = uploads("filen")
+    if number is None or not 0 <= number < len(source.files) or len(files) != 1:
+        flash("Välj en fil att ladda upp.", "fel")
+        return back("kallor.index", source_id=source.id)
+    slot = source.files[number]
+    try:
+        path = store_source_file(
+            project_root(), form_version(), slot.key, slot.default, files[0][1], slot.kinds, request.form.get("ersatt") == "ja"
+        )
+        flash(f"{slot.label} är sparad som {path}.", "ok")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("kallor.index", source_id=source.id)

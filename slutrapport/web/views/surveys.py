@@ -1,0 +1,190 @@
+"""Enkäter: the survey waves, the instrument, the validation report and the fixes made on the page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request
+
+from ...errors import SlutrapportError
+from ...pipeline import SurveyFixes, survey_fixes
+from ...project_edit import (
+    add_answer_aliases,
+    add_column_mappings,
+    add_waves,
+    instrument_choices,
+    move_wave,
+    project_version,
+    read_project_data,
+    remove_wave,
+    set_instrument,
+    store_instrument,
+    update_wave,
+    upload_names,
+)
+from ...surveys.validation import ValidationReport
+from .common import back, form_version, needs_project, parse_index, project_root, show_error, uploads
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("enkater", __name__, url_prefix="/enkater")
+
+#: what the file picker suggests; the type is checked from the content whatever the name
+ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm,.sav"
+
+
+def _waves(data: dict) -> list[dict]:
+    survey = data.get("personalenkat") if isinstance(data.get("personalenkat"), dict) else {}
+    raw = survey.get("enkater") if isinstance(survey.get("enkater"), list) else []
+    waves = []
+    for number, item in enumerate(raw, start=1):
+        item = item if isinstance(item, dict) else {"fil": item}
+        waves.append(
+            {
+                "fil": str(item.get("fil") or ""),
+                "etikett": str(item.get("etikett") or f"Enkät {number}"),
+                "datum": str(item.get("datum") or ""),
+            }
+        )
+    return waves
+
+
+@blueprint.get("")
+@needs_project
+def index():
+    root = project_root()
+    data = read_project_data(root)
+    try:
+        fixes = survey_fixes(root)
+        problem = None
+    except SlutrapportError as exc:
+        fixes, problem = SurveyFixes(ValidationReport()), str(exc)
+    survey = data.get("personalenkat") if isinstance(data.get("personalenkat"), dict) else {}
+    report = fixes.report
+    names = upload_names(root)
+    return render_template(
+        "enkater.html.j2",
+        waves=_waves(data),
+        names=names,
+        file_names={name.rsplit("/", 1)[-1]: shown for name, shown in names.items()},  # the report names files without folder
+        instrument=str(survey.get("instrument") or "samverkan"),
+        choices=instrument_choices(root),
+        fixes=fixes,
+        problems=report.errors() + report.warnings(),
+        errors=len(report.errors()),
+        warnings=len(report.warnings()),
+        problem=problem,
+        version=project_version(root),
+        accept=ACCEPT,
+    )
+
+
+def _run(action, success: str) -> None:
+    try:
+        kept = action()
+        flash(success, "ok")
+        if kept is False:
+            flash("projekt.yaml skrevs om och kommentarerna kunde inte behållas.", "info")
+    except SlutrapportError as exc:
+        show_error(exc)
+
+
+@blueprint.post("/ladda-upp")
+@needs_project
+def upload():
+    files = uploads("filer")
+    try:
+        stored = add_waves(project_root(), form_version(), files, request.form.get("etikett", ""), request.form.get("datum", ""))
+        flash(f"{len(stored)} enkätfil(er) har lagts till. Kontrollen nedan visar om något behöver rättas.", "ok")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("enkater.index")
+
+
+@blueprint.post("/<int:index>/andra")
+@needs_project
+def change(index: int):
+    _run(
+        lambda: update_wave(project_root(), form_version(), index, request.form.get("etikett", ""), request.form.get("datum", "")),
+        "Enkäten är ändrad.",
+    )
+    return back("enkater.index")
+
+
+@blueprint.post("/<int:index>/ta-bort")
+@needs_project
+def remove(index: int):
+    _run(
+        lambda: remove_wave(project_root(), form_version(), index),
+        "Enkäten är borttagen ur projektet. Filen ligger kvar i mappen enkater/.",
+    )
+    return back("enkater.index")
+
+
+@blueprint.post("/<int:index>/flytta")
+@needs_project
+def move(index: int):
+    to = index - 1 if request.form.get("riktning") == "upp" else index + 1
+    _run(lambda: move_wave(project_root(), form_version(), index, to), "Enkäten är flyttad.")
+    return back("enkater.index")
+
+
+@blueprint.post("/instrument")
+@needs_project
+def choose_instrument():
+    _run(lambda: set_instrument(project_root(), form_version(), request.form.get("instrument", "")), "Instrumentet är valt.")
+    return back("enkater.index")
+
+
+@blueprint.post("/instrument/ladda-upp")
+@needs_project
+def upload_instrument():
+    files = uploads("instrumentfil")
+    if len(files) != 1:
+        flash("Välj en instrumentfil (YAML) att ladda upp.", "fel")
+        return back("enkater.index")
+    _run(lambda: store_instrument(project_root(), form_version(), *files[0]) and None, "Instrumentet är uppladdat och valt.")
+    return back("enkater.index")
+
+
+def _pairs(prefix: str, value_prefix: str) -> list[tuple[str, str]]:
+    """The rows of a fix form: ``prefix-N`` (what the file says) with ``value_prefix-N`` (the user's choice)."""
+    rows = []
+    for name, shown in request.form.items():
+        if not name.startswith(prefix + "-"):
+            continue
+        number = parse_index(name.rsplit("-", 1)[1])
+        choice = request.form.get(f"{value_prefix}-{number}", "").strip()
+        if number is not None and choice:
+            rows.append((shown, choice))
+    return rows
+
+
+@blueprint.post("/kolumner")
+@needs_project
+def map_columns():
+    mapping = dict(_pairs("rubrik", "fraga"))
+    if not mapping:
+        flash("Välj en fråga för minst en kolumn.", "fel")
+        return back("enkater.index")
+    _run(
+        lambda: add_column_mappings(project_root(), form_version(), mapping),
+        f"{len(mapping)} kolumnkoppling(ar) sparade under personalenkat: kolumner: i projekt.yaml.",
+    )
+    return back("enkater.index")
+
+
+@blueprint.post("/svar")
+@needs_project
+def map_answers():
+    aliases = {}
+    for label, value in _pairs("svar", "varde"):
+        number = parse_index(value)
+        if number is not None:
+            aliases[label] = number
+    if not aliases:
+        flash("Välj ett skalvärde för minst ett svar.", "fel")
+        return back("enkater.index")
+    _run(
+        lambda: add_answer_aliases(project_root(), form_version(), aliases),
+        f"{len(aliases)} svarsalternativ sparade under personalenkat: alias: i projekt.yaml.",
+    )
+    return back("enkater.index")

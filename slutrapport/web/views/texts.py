@@ -1,0 +1,96 @@
+"""Texter: one editor per template heading, with help text, Markdown preview and completeness badge."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, render_template, request
+
+from ...pipeline import HeadingStatus, heading_overview
+from ...project import read_narrative
+from ...project_edit import EditConflict, read_text, save_text
+from ...render.html import markdown_to_html
+from .common import back, needs_project, project_root, state
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("texter", __name__, url_prefix="/texter")
+
+
+def _overview() -> list[HeadingStatus]:
+    return heading_overview(project_root(), results=state().results())
+
+
+def _heading(heading_id: str) -> HeadingStatus:
+    for heading in _overview():
+        if heading.id == heading_id:
+            return heading
+    abort(404)
+
+
+def _preview(text: str):
+    """The text as the report will show it: help comments removed, Markdown with raw HTML escaped."""
+    return markdown_to_html(_strip_comments(text))
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip()
+
+
+@blueprint.get("")
+@needs_project
+def index():
+    headings = _overview()
+    required = [h for h in headings if h.required]
+    return render_template(
+        "texter.html.j2",
+        headings=headings,
+        filled=sum(h.status == "ifylld" for h in required),
+        required=len(required),
+    )
+
+
+def _editor(heading: HeadingStatus, text: str, version: str, conflict: EditConflict | None = None, preview=None, status: int = 200):
+    return (
+        render_template(
+            "text.html.j2",
+            heading=heading,
+            text=text,
+            version=version,
+            conflict=conflict,
+            preview=preview if preview is not None else _preview(text),
+        ),
+        status,
+    )
+
+
+@blueprint.get("/<heading_id>")
+@needs_project
+def edit(heading_id: str):
+    heading = _heading(heading_id)
+    current = read_text(project_root(), heading.id)
+    return _editor(heading, current.text, current.version)
+
+
+@blueprint.post("/<heading_id>")
+@needs_project
+def save(heading_id: str):
+    heading = _heading(heading_id)
+    text = request.form.get("text", "")
+    version = request.form.get("version", "")
+    if request.form.get("action") == "forhandsgranska":
+        return _editor(heading, text, version)
+    try:
+        save_text(project_root(), heading.id, text, version)
+    except EditConflict as conflict:
+        return _editor(heading, text, conflict.version, conflict=conflict, status=409)
+    saved = read_narrative(project_root() / "texter" / f"{heading.id}.md")
+    flash(f"Texten under ”{heading.title}” är sparad." + ("" if saved else " Den är tom, så rubriken saknar fortfarande text."), "ok")
+    return back("texter.edit", heading_id=heading.id)
+
+
+@blueprint.post("/forhandsvisning")
+@needs_project
+def preview():
+    """The Markdown preview as an HTML fragment (fetched by the editor's script)."""
+    return str(_preview(request.form.get("text", ""))), 200, {"Content-Type": "text/html; charset=utf-8"}
