@@ -597,6 +597,7 @@ def main() -> None:
     write_google_forms(waves[1], OUT_DIR / "enkat1_google_forms.csv")
     write_microsoft_forms(rng, waves[2], OUT_DIR / "enkat2_microsoft_forms.xlsx")
     write_excel_csv(rng, waves[3], OUT_DIR / "enkat3.csv")
+    __import__("generate_deltagare").main()  # the participant register, data_samples/deltagare.csv
     for wave, responses in waves.items():
         counts = {org: sum(r.person.org == org for r in responses) for org in ORGANISATIONS}
         print(f"enkät {wave}: " + ", ".join(f"{org} {n}" for org, n in counts.items()))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.goals import parse_goals
+from .analysis.participants import analyse_participants
 from .analysis.survey import SurveyResults, analyse_survey
 from .errors import InputFileError, ProjectError, ValidationError
 from .outputs import OutputFolder
@@ -25,6 +27,7 @@ from .report import FILLED, comparison_report, project_report
 from .results import ProjectResults
 from .surveys.ingest import read_waves
 from .surveys.instrument import load_instrument
+from .surveys.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
 from .surveys.text import normalise
 from .surveys.validation import Problem, ValidationReport
 from .yamlfile import parse_yaml
@@ -142,14 +145,35 @@ def _read_project_survey(project: Project):
 
 
 def validate_project(project_dir: Path) -> ValidationReport:
-    """Every problem in a project's survey files."""
+    """Every problem in a project's survey files, participant register and goals."""
     project = load_project(Path(project_dir))
-    if not project.waves:
-        return ValidationReport()
+    report = ValidationReport()
+    if project.waves:
+        try:
+            report.extend(_read_project_survey(project).report)
+        except ValidationError as exc:
+            report.extend(exc.report)
+    if project.data.get("deltagare") is not None:
+        try:
+            report.extend(_read_project_register(project)[0].report)
+        except ValidationError as exc:
+            report.extend(exc.report)
+    return report
+
+
+def _read_project_register(project: Project) -> tuple[Register, list]:
+    """The participant register under ``deltagare:`` and the goals under ``mal:``, checked together."""
+    spec = project.data["deltagare"]
+    goals, problems = parse_goals(project.data.get("mal"), *register_categories(spec))
     try:
-        return _read_project_survey(project).report
-    except ValidationError as exc:
-        return exc.report
+        register = read_register(spec, project.root, project_dates(project.data))
+    except RegisterValidationError as exc:
+        exc.report.extend(problems)
+        raise RegisterValidationError(exc.report) from exc
+    register.report.extend(problems)
+    if not register.report.valid:
+        raise RegisterValidationError(register.report)
+    return register, goals
 
 
 def _project_results(project: Project, tolerant: bool = False) -> ProjectResults:
@@ -171,6 +195,18 @@ def _project_results(project: Project, tolerant: bool = False) -> ProjectResults
         else:
             results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
             results.warnings += survey.report.warnings()
+    if project.data.get("deltagare") is not None:
+        try:
+            register, goals = _read_project_register(project)
+        except ValidationError as exc:
+            if not tolerant:
+                raise
+            results.problems["deltagare"] = (
+                f"deltagarregistret eller målen har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+            )
+        else:
+            results.participants, results.goals = analyse_participants(register, project.min_n, goals)
+            results.warnings += register.report.warnings()
     return results
 
 

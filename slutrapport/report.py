@@ -16,6 +16,7 @@ from .analysis.competence import categorisation, training_volume
 from .analysis.survey import SurveyResults
 from .project import PROJECT_FILE, Project
 from .render.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
+from .render.participant_blocks import goal_blocks, participant_blocks
 from .render.survey_blocks import summary_blocks, survey_blocks
 from .results import ProjectResults
 from .templates import Heading
@@ -60,6 +61,21 @@ def _instrument(results: SurveyResults | None) -> dict | None:
     }
 
 
+def _participant_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
+    """The participant and goal tables by their ``rapport.json`` names."""
+    tables: dict[str, pd.DataFrame] = {}
+    if results.participants is not None:
+        tables |= {
+            "deltagare_flode": results.participants.flow,
+            "deltagare_utfall": results.participants.outcome,
+            "deltagare_forsorjning": results.participants.income,
+            "deltagare_tid": results.participants.time,
+        }
+    if results.goals is not None:
+        tables["maluppfyllelse"] = results.goals.table
+    return tables
+
+
 def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
     """A report with only the staff-survey comparison (for ``compare``)."""
     section = Section(id="personalenkat", number=None, title="Resultat personalenkät", blocks=survey_blocks(results), expects_text=False)
@@ -90,6 +106,8 @@ class _Blocks:
         "personalenkat_sammanfattning": ("_survey_summary", "personalenkat"),
         "kategorisering": ("_categorisation", None),
         "utbildningarnas_omfattning": ("_training_volume", None),
+        "deltagare": ("_participants", "deltagare"),
+        "maluppfyllelse": ("_goals", "deltagare"),
     }
 
     def __init__(self, project: Project, results: ProjectResults) -> None:
@@ -127,6 +145,20 @@ class _Blocks:
         columns = [Column(*_VOLUME_LABELS[c]) for c in table.columns]
         return [Table("Utbildningarnas omfattning per kurslängd", columns, table.values.tolist())], None
 
+    _NO_REGISTER = "deltagarregister saknas: ange deltagare: fil: i projekt.yaml"
+
+    def _participants(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.participants is None:
+            return [], self._NO_REGISTER
+        return participant_blocks(self.results.participants), None
+
+    def _goals(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.goals is None:
+            if self.results.participants is None and self.project.data.get("mal"):
+                return [], "måluppfyllelsen kan inte räknas: " + self._NO_REGISTER
+            return [], "mål saknas: ange projektets mätbara mål under mal: i projekt.yaml"
+        return goal_blocks(self.results.goals), None
+
     @staticmethod
     def _categorisation_table(table: pd.DataFrame, group: str) -> Table:
         rows = table[table["grupp"] == group]
@@ -144,7 +176,7 @@ def _section(heading: Heading, project: Project, blocks: _Blocks) -> tuple[Secti
     for block in heading.blocks:
         built, problem = blocks.build(block)
         content += built
-        if problem:
+        if problem and problem not in missing:  # two blocks of one source name its problem once
             missing.append(problem)
     section = Section(
         id=heading.id,
@@ -181,6 +213,6 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results.survey),
+        tables=_tables(results.survey) | _participant_tables(results),
         instrument=_instrument(results.survey),
     )

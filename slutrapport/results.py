@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .analysis.goals import GoalResults
+from .analysis.participants import ParticipantResults
 from .analysis.survey import SurveyResults
 from .surveys.validation import Problem
 
@@ -20,6 +22,8 @@ class ProjectResults:
     """The analysed data of one project (all tables already anonymity-safe)."""
 
     survey: SurveyResults | None = None
+    participants: ParticipantResults | None = None  # the participant register (deltagare:)
+    goals: GoalResults | None = None  # the goals (mal:), computed from the register
     warnings: list[Problem] = field(default_factory=list)  # shown to the user, not in the report
     #: source name → a Swedish message why it could not be read (``check`` names it under its headings)
     problems: dict[str, str] = field(default_factory=dict)

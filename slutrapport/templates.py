@@ -49,6 +49,8 @@ BLOCKS = {
     "personalenkat_sammanfattning": "Personalenkäten i korthet: säkerställda förändringar mellan första och sista enkäten",
     "kategorisering": "Kryssrutor för satsningens innehåll och inriktning, ifyllda från projekt.yaml",
     "utbildningarnas_omfattning": "Tabell över utbildningarnas omfattning per kurslängd, från projekt.yaml",
+    "deltagare": "Deltagarna: inskrivna, aktiva och avslutade per period, status vid avslut, försörjning före och efter, tid i projektet (deltagarregistret)",
+    "maluppfyllelse": "Måluppfyllelse: projektets mätbara mål (mal: i projekt.yaml) mot utfallet i deltagarregistret",
 }
 
 

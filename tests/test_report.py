@@ -136,8 +136,9 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 4
-    assert names[12:] == [COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet"]
+    assert len(names) == len(RAR_HEADINGS) + 9
+    assert names[12:16] == [COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet"]
+    assert names[16:] == ["Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse"]
     assert all(len(name) <= 31 for name in names)
     assert wb[COMPARISON_SHEET].freeze_panes == "A2" and wb[COMPARISON_SHEET]["A1"].font.bold
     # index trends are native Excel line charts on the survey sheet

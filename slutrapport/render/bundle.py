@@ -49,6 +49,8 @@ import pandas as pd
 from .. import __version__
 from ..analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
 from ..analysis.describe import CONTRACT_COLUMNS
+from ..analysis.goals import GOAL_COLUMNS
+from ..analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from ..analysis.reliability import RELIABILITY_COLUMNS
 from ..errors import InputFileError
 from .model import Completeness, Report
@@ -65,13 +67,26 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+    "deltagare_flode": tuple(FLOW_COLUMNS),
+    "deltagare_utfall": tuple(OUTCOME_COLUMNS),
+    "deltagare_forsorjning": tuple(INCOME_COLUMNS),
+    "deltagare_tid": tuple(TIME_COLUMNS),
+    "maluppfyllelse": tuple(GOAL_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.
 FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organisation", "varde", "status"})
 
-_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor"})
+_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"})
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
+#: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
+_HIDDEN_NUMBERS = {
+    "jamforelse": _SUPPRESSED_NUMBERS,
+    "deltagare_flode": ("inskrivna", "aktiva", "avslutade"),
+    "deltagare_utfall": ("n", "andel"),
+    "deltagare_forsorjning": ("n",),
+    "deltagare_tid": ("n", "medel_dagar", "median_dagar", "moten_medel"),
+}
 _STATUSES = ("ifylld", "saknas")
 _SCHEMA_PATH = ("report_templates", "rapport.schema.json")
 _VERSION = re.compile(r"(\d+)\.(\d+)")
@@ -208,10 +223,10 @@ def _tables(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
 
 def _rows(name: str, table: pd.DataFrame) -> list[list[Any]]:
     values = {column: _column_values(column, table[column]) for column in table.columns}
-    if name == "jamforelse":
+    if name in _HIDDEN_NUMBERS:
         hidden = [value is not False for value in values["undertryckt"]]  # missing mark → treat as hidden
         values["undertryckt"] = hidden
-        for column in _SUPPRESSED_NUMBERS:
+        for column in _HIDDEN_NUMBERS[name]:
             values[column] = [None if h else v for h, v in zip(hidden, values[column])]
     return [list(row) for row in zip(*values.values())] if len(table) else []
 

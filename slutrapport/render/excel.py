@@ -50,6 +50,11 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "deltagare_flode": "Data deltagare",
+    "deltagare_utfall": "Data utfall",
+    "deltagare_forsorjning": "Data försörjning",
+    "deltagare_tid": "Data tid i projektet",
+    "maluppfyllelse": "Data måluppfyllelse",
 }
 _FORMATS = {
     MEAN: "0.0",
