@@ -598,10 +598,11 @@ def main() -> None:
     write_microsoft_forms(rng, waves[2], OUT_DIR / "enkat2_microsoft_forms.xlsx")
     write_excel_csv(rng, waves[3], OUT_DIR / "enkat3.csv")
     __import__("runpy").run_path(str(HERE / "generate_ekonomi.py"), run_name="__main__")  # ekonomi.xlsx
+    __import__("generate_deltagare").main()  # the participant register, data_samples/deltagare.csv
+    __import__("generate_sjalvvardering").main()  # the filled self-evaluation forms in sjalvvardering/
     for wave, responses in waves.items():
         counts = {org: sum(r.person.org == org for r in responses) for org in ORGANISATIONS}
         print(f"enkät {wave}: " + ", ".join(f"{org} {n}" for org, n in counts.items()))
-    __import__("generate_sjalvvardering").main()  # the filled self-evaluation forms in sjalvvardering/
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import pandas as pd
 from .analysis.economy import analyse_economy
 from .analysis.socioeconomic import analyse_socioeconomic
 from .analysis.selfeval import analyse_self_evaluation
+from .analysis.goals import parse_goals
+from .analysis.participants import analyse_participants
 from .analysis.survey import SurveyResults, analyse_survey
 from .errors import InputFileError, OutputError, ProjectError, ValidationError, problem_list
 from .forms.definition import load_definition
@@ -35,6 +37,8 @@ from .surveys.economy import read_project_budget
 from .surveys.ingest import read_waves
 from .surveys.socioeconomic import parameter_file, read_parameters, resolve_basis
 from .surveys.instrument import Instrument, load_instrument
+from .surveys.instrument import load_instrument
+from .surveys.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
 from .surveys.text import normalise
 from .surveys.validation import Problem, ValidationReport
 from .yamlfile import parse_yaml
@@ -178,17 +182,23 @@ def _read_project_survey(project: Project):
 
 
 def validate_project(project_dir: Path) -> ValidationReport:
-    """Every problem in a project's survey files, self-evaluation forms, budget file and socio-economic parameter file."""
+    """Every problem in a project's survey files, self-evaluation forms, participant register and goals,
+    budget file and socio-economic parameter file."""
     project = load_project(Path(project_dir))
     report = ValidationReport()
     if project.waves:
         try:
-            report = _read_project_survey(project).report
+            report.extend(_read_project_survey(project).report)
         except ValidationError as exc:
-            report = exc.report
+            report.extend(exc.report)
     source = project_form_source(project.root, project.data, project.path)
     if source is not None:
         report.extend(check_forms(source.folder, source.definition))
+    if project.data.get("deltagare") is not None:
+        try:
+            report.extend(_read_project_register(project)[0].report)
+        except ValidationError as exc:
+            report.extend(exc.report)
     report.extend(_economy_problems(project))
     return report
 
@@ -216,6 +226,21 @@ def _read_project_forms(project: Project) -> FormData | None:
     return None if source is None else read_forms(source.folder, source.definition)
 
 
+def _read_project_register(project: Project) -> tuple[Register, list]:
+    """The participant register under ``deltagare:`` and the goals under ``mal:``, checked together."""
+    spec = project.data["deltagare"]
+    goals, problems = parse_goals(project.data.get("mal"), *register_categories(spec))
+    try:
+        register = read_register(spec, project.root, project_dates(project.data))
+    except RegisterValidationError as exc:
+        exc.report.extend(problems)
+        raise RegisterValidationError(exc.report) from exc
+    register.report.extend(problems)
+    if not register.report.valid:
+        raise RegisterValidationError(register.report)
+    return register, goals
+
+
 def _project_results(project: Project, tolerant: bool = False) -> ProjectResults:
     """Read and analyse every data source of the project.
 
@@ -236,8 +261,33 @@ def _project_results(project: Project, tolerant: bool = False) -> ProjectResults
             results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
             results.warnings += survey.report.warnings()
     _self_evaluation_results(project, results, tolerant)
-    _economy_results(project, results, tolerant)
+    _participant_results(project, results, tolerant)
+    participants = results.participants
+    _economy_results(
+        project,
+        results,
+        tolerant,
+        participants=participants.enrolled if participants is not None else None,
+        finished=participants.finished if participants is not None else None,
+    )
     return results
+
+
+def _participant_results(project: Project, results: ProjectResults, tolerant: bool) -> None:
+    """The participant register's tables and the goals' attainment, into ``results``."""
+    if project.data.get("deltagare") is None:
+        return
+    try:
+        register, goals = _read_project_register(project)
+    except ValidationError as exc:
+        if not tolerant:
+            raise
+        results.problems["deltagare"] = (
+            f"deltagarregistret eller målen har {len(exc.report.errors())} fel (kör slutrapport validate {project.root})"
+        )
+        return
+    results.participants, results.goals = analyse_participants(register, project.min_n, goals)
+    results.warnings += register.report.warnings()
 
 
 def _self_evaluation_results(project: Project, results: ProjectResults, tolerant: bool) -> None:

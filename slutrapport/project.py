@@ -329,6 +329,32 @@ personalenkat:
 # sjalvvardering:
 #   mapp: sjalvvardering
 #   definition: min-sjalvvardering.yaml   # bara om formuläret skapades med en egen definition
+
+# Deltagarregistret: en rad per deltagare med ett pseudonymt id (aldrig namn
+# eller personnummer) och kolumnerna kön, ålder, inskrivningsdatum, avslutsdatum,
+# försörjning vid inskrivning, status vid avslut och antal möten. En deltagare
+# som fortfarande är aktiv har varken avslutsdatum eller status. Datum skrivs
+# ÅÅÅÅ-MM-DD. Ta bort # framför raderna för att använda registret.
+# deltagare:
+#   fil: deltagare.csv                 # CSV eller Excel (.xlsx) i projektmappen
+#   period: halvar                     # tabellerna per halvar, kvartal, ar eller manad
+#   kolumner:                          # om en rubrik i filen heter något annat:
+#     "Huvudsaklig försörjning före": forsorjning
+#   kategorier:                        # egna statusar med nationell grupp ersätter standardlistan
+#     alias:                           # fler stavningar av en kategori
+#       jobb: arbete
+
+# Projektets mätbara mål; måluppfyllelsen räknas från deltagarregistret.
+# mal:
+#   - mal: "Minst 40 % av de avslutade deltagarna går till arbete eller studier"
+#     matt: andel                      # andel eller antal
+#     population: avslutade            # avslutade eller inskrivna
+#     kategorier: [arbete, studier]    # statusar vid avslut, eller nationella grupper som förvärvsarbete
+#     malvarde: 40 %
+#   - mal: "Minst 25 deltagare skrivs in"
+#     matt: antal
+#     population: inskrivna
+#     malvarde: 25
 """
 
 def _competence_template(template: ReportTemplate) -> str:

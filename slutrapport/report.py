@@ -19,6 +19,7 @@ from .project import PROJECT_FILE, Project
 from .render.economy_blocks import economy_section, socioeconomic_section
 from .render.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
 from .render.selfeval_blocks import selfeval_blocks
+from .render.participant_blocks import goal_blocks, participant_blocks
 from .render.survey_blocks import summary_blocks, survey_blocks
 from .results import ProjectResults
 from .templates import Heading
@@ -81,6 +82,21 @@ def _instrument(results: SurveyResults | None) -> dict | None:
     }
 
 
+def _participant_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
+    """The participant and goal tables by their ``rapport.json`` names."""
+    tables: dict[str, pd.DataFrame] = {}
+    if results.participants is not None:
+        tables |= {
+            "deltagare_flode": results.participants.flow,
+            "deltagare_utfall": results.participants.outcome,
+            "deltagare_forsorjning": results.participants.income,
+            "deltagare_tid": results.participants.time,
+        }
+    if results.goals is not None:
+        tables["maluppfyllelse"] = results.goals.table
+    return tables
+
+
 def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
     """A report with only the staff-survey comparison (for ``compare``)."""
     section = Section(id="personalenkat", number=None, title="Resultat personalenkät", blocks=survey_blocks(results), expects_text=False)
@@ -117,6 +133,8 @@ class _Blocks:
         "socioekonomi_fore": ("_socioeconomic_before", "socioekonomi"),
         "socioekonomi_efter": ("_socioeconomic_after", "socioekonomi"),
         "sjalvvardering": ("_self_evaluation", "sjalvvardering"),
+        "deltagare": ("_participants", "deltagare"),
+        "maluppfyllelse": ("_goals", "deltagare"),
     }
 
     def __init__(self, project: Project, results: ProjectResults) -> None:
@@ -173,6 +191,19 @@ class _Blocks:
 
     def _socioeconomic_after(self, settings: dict) -> tuple[list, str | None]:
         return socioeconomic_section("socioekonomi_efter", self.results.socioeconomic, settings)
+    _NO_REGISTER = "deltagarregister saknas: ange deltagare: fil: i projekt.yaml"
+
+    def _participants(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.participants is None:
+            return [], self._NO_REGISTER
+        return participant_blocks(self.results.participants), None
+
+    def _goals(self, settings: dict) -> tuple[list, str | None]:
+        if self.results.goals is None:
+            if self.results.participants is None and self.project.data.get("mal"):
+                return [], "måluppfyllelsen kan inte räknas: " + self._NO_REGISTER
+            return [], "mål saknas: ange projektets mätbara mål under mal: i projekt.yaml"
+        return goal_blocks(self.results.goals), None
 
     @staticmethod
     def _categorisation_table(table: pd.DataFrame, group: str) -> Table:
@@ -191,7 +222,7 @@ def _section(heading: Heading, project: Project, blocks: _Blocks) -> tuple[Secti
     for block in heading.blocks:
         built, problem = blocks.build(block)
         content += built
-        if problem:
+        if problem and problem not in missing:  # two blocks of one source name its problem once
             missing.append(problem)
     section = Section(
         id=heading.id,
@@ -228,6 +259,9 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results.survey) | _selfeval_tables(results.self_evaluation) | _economy_tables(results),
+        tables=_tables(results.survey)
+        | _selfeval_tables(results.self_evaluation)
+        | _economy_tables(results)
+        | _participant_tables(results),
         instrument=_instrument(results.survey),
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from .analysis.economy import EconomyResults
 from .analysis.socioeconomic import SocioeconomicResults
 from .analysis.selfeval import SelfEvalResults
+from .analysis.goals import GoalResults
+from .analysis.participants import ParticipantResults
 from .analysis.survey import SurveyResults
 from .surveys.validation import Problem
 
@@ -26,6 +28,8 @@ class ProjectResults:
     economy: EconomyResults | None = None  # ekonomi: budget against outcome
     socioeconomic: SocioeconomicResults | None = None  # socioekonomi: the socio-economic calculation
     self_evaluation: SelfEvalResults | None = None  # självvärderingen (forms under sjalvvardering:)
+    participants: ParticipantResults | None = None  # the participant register (deltagare:)
+    goals: GoalResults | None = None  # the goals (mal:), computed from the register
     warnings: list[Problem] = field(default_factory=list)  # shown to the user, not in the report
     #: source name → a Swedish message why it could not be read (``check`` names it under its headings)
     problems: dict[str, str] = field(default_factory=dict)

@@ -234,6 +234,12 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "socioekonomi_nyckeltal": ("matt", "varde"),
         "socioekonomi_kanslighet": ("scenario", "effektfaktor", "arlig_vinst", "aterbetalningstid_manader", "netto_3_ar"),
         "sjalvvardering": ("niva", "id", "text", "roll", "tillfalle", "n", "medel", "median", "undertryckt"),
+        # the participant and goal contracts, written out (other tools depend on them)
+        "deltagare_flode": ("period", "kon", "inskrivna", "aktiva", "avslutade", "undertryckt"),
+        "deltagare_utfall": ("indelning", "kategori", "kon", "n", "andel", "undertryckt"),
+        "deltagare_forsorjning": ("fore", "efter", "kon", "n", "undertryckt"),
+        "deltagare_tid": ("kon", "n", "medel_dagar", "median_dagar", "moten_medel", "undertryckt"),
+        "maluppfyllelse": ("id", "mal", "matt", "malvarde", "taljare", "namnare", "utfall", "ci_lag", "ci_hog", "uppnatt"),
     }
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())

@@ -136,11 +136,12 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 11
+    assert len(names) == len(RAR_HEADINGS) + 16
     assert names[12:17] == [COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet", "Data självvärdering"]
     assert names[17:] == [
         "Data ekonomi", "Data ekonomi nyckeltal", "Data socioekonomi", "Data socioekonomi lönsamhet",
         "Data socioekonomi nyckeltal", "Data socioekonomi känslighet",
+        "Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse",
     ]  # fmt: skip
     assert all(len(name) <= 31 for name in names)
     assert wb[COMPARISON_SHEET].freeze_panes == "A2" and wb[COMPARISON_SHEET]["A1"].font.bold

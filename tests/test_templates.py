@@ -94,13 +94,13 @@ def test_check_on_the_demo_project_reports_exactly_what_is_missing():
         "  ✓ 4 Extern utvärdering: har beräknat innehåll men text saknas",
         "  ✓ 5 Ekonomisk redovisning: har beräknat innehåll men text saknas",
         "  ✓ 6 Resultat personalenkät: har beräknat innehåll men text saknas",
-        "  ✗ 7 Individperspektiv: text saknas",
+        "  ✓ 7 Individperspektiv: har beräknat innehåll men text saknas",
         "  ✗ 8 Sekundära effekter: text saknas",
         "  ✓ 9 Implementering: har text",
         "  ✓ 10 Projektledarens analys och förslag: har text",
         "  ✗ 11 LSG:s analys och förslag: text saknas",
         "  ✗ 12 Förbundschefens analys och förslag: text saknas",
-        "8 av 12 obligatoriska rubriker har innehåll.",
+        "9 av 12 obligatoriska rubriker har innehåll.",
     ]
 
 

@@ -51,6 +51,8 @@ from ..analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
 from ..analysis.describe import CONTRACT_COLUMNS
 from ..analysis.economy import ECONOMY_COLUMNS
 from ..analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
+from ..analysis.goals import GOAL_COLUMNS
+from ..analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from ..analysis.reliability import RELIABILITY_COLUMNS
 from ..analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
 from ..analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
@@ -77,6 +79,11 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "socioekonomi_lonsamhet": tuple(PROFITABILITY_COLUMNS),
     "socioekonomi_nyckeltal": tuple(SOCIO_KEY_FIGURE_COLUMNS),
     "socioekonomi_kanslighet": tuple(SENSITIVITY_COLUMNS),
+    "deltagare_flode": tuple(FLOW_COLUMNS),
+    "deltagare_utfall": tuple(OUTCOME_COLUMNS),
+    "deltagare_forsorjning": tuple(INCOME_COLUMNS),
+    "deltagare_tid": tuple(TIME_COLUMNS),
+    "maluppfyllelse": tuple(GOAL_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.
@@ -85,10 +92,17 @@ FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organ
 #: values): the only exception to :data:`FORBIDDEN_COLUMNS`.
 _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
-_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor"})
+_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"})
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
-#: tables whose hidden cells (``undertryckt``) always have these numbers empty
-_HIDDEN_NUMBERS = {"jamforelse": _SUPPRESSED_NUMBERS, "sjalvvardering": ("n", "medel", "median")}
+#: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
+_HIDDEN_NUMBERS = {
+    "jamforelse": _SUPPRESSED_NUMBERS,
+    "sjalvvardering": ("n", "medel", "median"),
+    "deltagare_flode": ("inskrivna", "aktiva", "avslutade"),
+    "deltagare_utfall": ("n", "andel"),
+    "deltagare_forsorjning": ("n",),
+    "deltagare_tid": ("n", "medel_dagar", "median_dagar", "moten_medel"),
+}
 _STATUSES = ("ifylld", "saknas")
 _SCHEMA_PATH = ("report_templates", "rapport.schema.json")
 _VERSION = re.compile(r"(\d+)\.(\d+)")

@@ -58,6 +58,11 @@ DATA_SHEETS = {
     "socioekonomi_lonsamhet": "Data socioekonomi lönsamhet",
     "socioekonomi_nyckeltal": "Data socioekonomi nyckeltal",
     "socioekonomi_kanslighet": "Data socioekonomi känslighet",
+    "deltagare_flode": "Data deltagare",
+    "deltagare_utfall": "Data utfall",
+    "deltagare_forsorjning": "Data försörjning",
+    "deltagare_tid": "Data tid i projektet",
+    "maluppfyllelse": "Data måluppfyllelse",
 }
 _FORMATS = {
     MEAN: "0.0",
