@@ -127,7 +127,8 @@ def demo(out: Path, draft: bool, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv.
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, och en
+    exempelportfölj (exempelprojektet och två varianter) i MAPP/portfolj.
 
     Exempel:
 
@@ -386,6 +387,43 @@ def instrument(instrument_id: str) -> None:
     from .surveys.instrument import builtin_instrument_text
 
     click.echo(builtin_instrument_text(instrument_id), nl=False)
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@_debug
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="SÖKVÄG...")
+@_out(Path("portfolj"), "Mapp där portföljen skrivs.")
+@click.option(
+    "--template", "template_id", default=None, metavar="MALL",
+    help="Ta bara med projekt vars rapport följer den här mallen (mallens id, t.ex. rar-slutrapport).",
+)  # fmt: skip
+@click.option("--strict", is_flag=True, help="Bygg ingenting om någon rapportfil har fel (annars byggs portföljen av de övriga).")
+@_force
+def portfolio(paths: tuple[Path, ...], out: Path, template_id: str | None, strict: bool, force: bool) -> None:
+    """Jämför många projekts slutrapporter (rapport.json) i en portfölj.
+
+    Varje SÖKVÄG är en rapport.json, en mapp som build har skrivit, eller en
+    mapp där rapport.json söks i alla undermappar. Skriver portfolio.html,
+    portfolio.xlsx och portfolio_*.csv. Filer som inte kan läsas listas och
+    resten av portföljen byggs ändå (utom med --strict).
+
+    Exempel:
+
+    \b
+        slutrapport portfolio projekt/ --out portfolj
+        slutrapport portfolio a/rapport/rapport.json b/rapport --template rar-slutrapport
+    """
+    from .pipeline import build_portfolio
+
+    outcome = build_portfolio(list(paths), out=out, template=template_id, strict=strict, force=force)
+    _print_paths(outcome.paths)
+    if outcome.warnings:
+        from .surveys.validation import ValidationReport
+
+        report = ValidationReport(list(outcome.warnings))
+        click.echo(f"\n{len(report.errors())} fel och {len(report.warnings())} varning(ar) i rapportfilerna "
+                   "(finns också i portfolio.html):", err=True)  # fmt: skip
+        click.echo(report.to_text(), err=True)
 
 
 def main() -> None:
