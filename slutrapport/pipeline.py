@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import tempfile
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -26,7 +27,7 @@ from .forms.definition import load_definition
 from .forms.excel_form import form_workbook, workbook_bytes
 from .forms.read import FormData, check_forms, read_forms
 from .forms.source import project_form_source
-from .outputs import OutputFolder
+from .outputs import OutputFolder, write_bytes_atomic
 from .project import Project, load_project
 from .render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from .render.bundle import render_bundle
@@ -65,6 +66,7 @@ __all__ = [
     "heading_overview",
     "SourceBlock",
     "source_blocks",
+    "build_portfolio",
 ]
 
 
@@ -409,8 +411,44 @@ def sample_project_dir() -> Path:
 
 
 def build_demo(out: Path = Path("demo-rapport"), force: bool = False, draft: bool = False) -> Outcome:
-    """Build the full report from the bundled sample project into ``out``."""
-    return build_project(sample_project_dir(), out=out, force=force, draft=draft)
+    """Build the full report from the bundled sample project into ``out``, and a demo portfolio into ``out/portfolj``."""
+    outcome = build_project(sample_project_dir(), out=out, force=force, draft=draft)
+    portfolio = _demo_portfolio(Path(out), force)
+    return Outcome(outcome.paths + portfolio.paths, outcome.warnings)
+
+
+def _demo_portfolio(out: Path, force: bool) -> Outcome:
+    """The sample project's bundle and two variants' (built in a temporary folder) as a portfolio."""
+    from .portfolio.demo import write_demo_variants
+
+    with tempfile.TemporaryDirectory(prefix="slutrapport-demo-") as tmp:
+        bundles = [out / "rapport.json"]
+        for folder in write_demo_variants(Path(tmp), sample_project_dir()):
+            project = load_project(folder)
+            path = folder / "rapport" / "rapport.json"
+            write_bytes_atomic(path, render_bundle(project_report(project, _project_results(project))))
+            bundles.append(path)
+        return build_portfolio(bundles, out=out / "portfolj", force=force)
+
+
+def build_portfolio(
+    paths: list[Path],
+    out: Path = Path("portfolj"),
+    template: str | None = None,
+    strict: bool = False,
+    force: bool = False,
+) -> Outcome:
+    """Compare many projects' bundles: ``portfolio.html``, ``portfolio.xlsx`` and the ``portfolio_*.csv`` files.
+
+    Each path is a ``rapport.json``, a build output folder or a folder searched
+    recursively. ``template`` keeps only the projects on that template. A
+    bundle that cannot be read is left out and reported in
+    ``Outcome.warnings`` (errors and warnings); with ``strict`` any error stops.
+    """
+    from .portfolio import portfolio_outputs
+
+    outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict)
+    return Outcome(_write(Path(out), outputs, force), problems.errors() + problems.warnings())
 
 
 def write_form(out: Path, definition: str | Path | None = None, force: bool = False) -> Path:
@@ -423,6 +461,8 @@ def write_form(out: Path, definition: str | Path | None = None, force: bool = Fa
         raise OutputError(f"Formuläret sparas som Excel-arbetsbok: ange ett filnamn som slutar på .xlsx, inte {out.name}.")
     data = workbook_bytes(form_workbook(load_definition(definition)))
     return _write(out.parent, {out.name: data}, force)[0]
+
+
 # ---------------------------------------------------------------- for the web page (slutrapport serve)
 
 
