@@ -51,6 +51,7 @@ __all__ = [
     "compare_files",
     "validate_files",
     "validate_project",
+    "validate_source",
     "load_column_map",
     "build_project",
     "build_demo",
@@ -183,25 +184,43 @@ def _read_project_survey(project: Project):
     )
 
 
+#: The data sources of a project, in the order ``validate`` lists their problems.
+SOURCES = ("personalenkat", "sjalvvardering", "deltagare", "ekonomi")
+
+
 def validate_project(project_dir: Path) -> ValidationReport:
     """Every problem in a project's survey files, self-evaluation forms, participant register and goals,
     budget file and socio-economic parameter file."""
     project = load_project(Path(project_dir))
     report = ValidationReport()
-    if project.waves:
-        try:
+    for source in SOURCES:
+        report.extend(_source_problems(project, source))
+    return report
+
+
+def validate_source(project_dir: Path, source: str) -> ValidationReport:
+    """Every problem in one data source of a project (one of :data:`SOURCES`; ``ekonomi`` includes
+    the socio-economic parameter file). Used by the web page's data-source pages."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown data source {source!r}")
+    return _source_problems(load_project(Path(project_dir)), source)
+
+
+def _source_problems(project: Project, source: str) -> ValidationReport:
+    report = ValidationReport()
+    if source == "ekonomi":
+        return _economy_problems(project)
+    try:
+        if source == "personalenkat" and project.waves:
             report.extend(_read_project_survey(project).report)
-        except ValidationError as exc:
-            report.extend(exc.report)
-    source = project_form_source(project.root, project.data, project.path)
-    if source is not None:
-        report.extend(check_forms(source.folder, source.definition))
-    if project.data.get("deltagare") is not None:
-        try:
+        elif source == "sjalvvardering":
+            forms = project_form_source(project.root, project.data, project.path)
+            if forms is not None:
+                report.extend(check_forms(forms.folder, forms.definition))
+        elif source == "deltagare" and project.data.get("deltagare") is not None:
             report.extend(_read_project_register(project)[0].report)
-        except ValidationError as exc:
-            report.extend(exc.report)
-    report.extend(_economy_problems(project))
+    except ValidationError as exc:
+        report.extend(exc.report)
     return report
 
 

@@ -60,6 +60,8 @@ __all__ = [
     "read_text",
     "save_text",
     "store_source_file",
+    "store_source_files",
+    "YAML",
     "upload_names",
     "display_name",
 ]
@@ -76,7 +78,8 @@ FACT_FIELDS = {
 LIST_FACTS = {"organisationer": "Samverkansparter (en per rad)", "mal": "Projektets mål (ett per rad)"}
 
 UPLOAD_COMMENT = "uppladdad som: "
-_EXTENSIONS = {CSV: ".csv", XLSX: ".xlsx", SPSS: ".sav"}
+YAML = "yaml"
+_EXTENSIONS = {CSV: ".csv", XLSX: ".xlsx", SPSS: ".sav", YAML: ".yaml"}
 _LOCK = threading.Lock()  # one edit at a time within this process (the web server is threaded)
 _UPLOAD_LINE = re.compile(r"""fil:\s*(?P<path>"(?:[^"\\]|\\.)*"|'[^']*'|[^#]+?)\s+#\s*""" + UPLOAD_COMMENT + r"(?P<name>.*)$")
 _COMMENT_HEAD = re.compile(r"^\s*<!--.*?-->[ \t]*\n?", re.DOTALL)
@@ -507,6 +510,59 @@ def _inside(root: Path, relative: str) -> Path:
     return target
 
 
+def _content_kind(root: Path, data: bytes, kinds: tuple[str, ...]) -> str:
+    """csv, xlsx or sav from the content (never the name); text that is a YAML mapping is yaml when allowed."""
+    with_content = root / f".uppladdning-{secrets.token_hex(4)}.tmp"
+    write_bytes_atomic(with_content, data)
+    try:
+        kind = container(with_content, data[:4096])
+    except InputFileError as exc:
+        raise InputFileError(str(exc).replace(with_content.name, "Den uppladdade filen")) from exc
+    finally:
+        with_content.unlink(missing_ok=True)
+    if kind == CSV and YAML in kinds:
+        try:
+            parsed = yaml.safe_load(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            parsed = None
+        if isinstance(parsed, dict):
+            return YAML
+    return kind
+
+
+def store_source_files(
+    root: Path, version: str, key: tuple[str, ...], default: str, files: list[bytes], kinds: tuple[str, ...] = (XLSX,)
+) -> str:
+    """Store uploaded files in the folder ``projekt.yaml`` names under ``key`` (e.g. filled self-evaluation forms).
+
+    Each file gets a new generated name in the folder (the uploaded names are
+    never used as paths); the key is added with ``default`` when absent.
+    Every file is type-checked before any is written. Returns the folder.
+    """
+    root = Path(root)
+    data_dict: Any = read_project_data(root)
+    for part in key:
+        data_dict = data_dict.get(part) if isinstance(data_dict, dict) else None
+    named = isinstance(data_dict, str) and data_dict.strip()
+    relative = str(data_dict).strip() if named else default
+    folder = _inside(root, relative)
+    checked = []
+    for number, data in enumerate(files, start=1):
+        kind = _content_kind(root, data, kinds)
+        if kind not in kinds:
+            allowed = ", ".join(_EXTENSIONS[k].lstrip(".") for k in kinds)
+            raise InputFileError(f"Fil nr {number} är av typen {_EXTENSIONS[kind].lstrip('.')}, men här går bara {allowed} att ladda upp.")
+        checked.append((kind, data))
+    if project_version(root) != version:
+        edit_project(root, version, [])
+    stamp = date.today().strftime("%Y%m%d")
+    for kind, data in checked:
+        write_bytes_atomic(folder / f"formular-{stamp}-{secrets.token_hex(3)}{_EXTENSIONS[kind]}", data)
+    if not named:
+        edit_project(root, version, [Set(key, relative)])
+    return relative
+
+
 def store_source_file(
     root: Path,
     version: str,
@@ -528,14 +584,7 @@ def store_source_file(
     for part in key:
         data_dict = data_dict.get(part) if isinstance(data_dict, dict) else None
     named = isinstance(data_dict, str) and data_dict.strip()
-    with_content = root / f".uppladdning-{secrets.token_hex(4)}.tmp"
-    write_bytes_atomic(with_content, data)
-    try:
-        kind = container(with_content, data[:4096])
-    except InputFileError as exc:
-        raise InputFileError(str(exc).replace(with_content.name, "Den uppladdade filen")) from exc
-    finally:
-        with_content.unlink(missing_ok=True)
+    kind = _content_kind(root, data, kinds)
     if kind not in kinds:
         allowed = ", ".join(_EXTENSIONS[k].lstrip(".") for k in kinds)
         raise InputFileError(f"Filen är av typen {_EXTENSIONS[kind].lstrip('.')}, men här går bara {allowed} att ladda upp.")

@@ -769,7 +769,44 @@ def test_data_source_path_in_projekt_yaml_must_stay_in_the_folder(mini, tmp_path
 
 
 def test_unknown_data_source_is_404(shared):
-    assert shared.get("/data/ekonomi").status_code == 404
+    assert shared.get("/data/finns-inte").status_code == 404
+
+
+def test_the_sample_projects_data_source_pages_show_their_tables(shared):
+    page = shared.page("/projekt")
+    for source, title in (("sjalvvardering", "Självvärdering"), ("deltagare", "Deltagare"), ("ekonomi", "Ekonomi")):
+        assert f'href="/data/{source}">{title}</a>' in page
+    page = shared.page("/data/sjalvvardering")
+    assert "22 filer" in page and "Ifyllda formulär per roll och tillfälle" in page
+    page = shared.page("/data/deltagare")
+    assert "deltagare.csv" in page and "Måluppfyllelse" in page
+    page = shared.page("/data/ekonomi").replace("\u00a0", " ")
+    assert "Budget enligt ansökan och utfall per kategori och period" in page and "3 966 250 kr" in page
+    assert "Samhällsekonomisk" in page
+
+
+def test_forms_upload_into_the_folder_under_new_names_and_yaml_parameters_are_checked(empty, tmp_path):
+    browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
+    assert "inga filer" in browser.page("/data/sjalvvardering")
+    forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))[:2]
+    upload = {"fil": "0", "filen": [(io.BytesIO(f.read_bytes()), f"../{f.name}") for f in forms]}
+    page = browser.post("/data/sjalvvardering/ladda-upp", upload, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
+    assert "2 fil(er) sparade i mappen sjalvvardering." in page
+    stored = sorted((empty / "sjalvvardering").iterdir())
+    assert len(stored) == 2 and all(re.fullmatch(r"formular-\d{8}-[0-9a-f]{6}\.xlsx", p.name) for p in stored)
+    assert {p.read_bytes() for p in stored} == {f.read_bytes() for f in forms}
+    assert yaml.safe_load((empty / "projekt.yaml").read_text(encoding="utf-8"))["sjalvvardering"] == {"mapp": "sjalvvardering"}
+    assert "2 filer" in browser.page("/data/sjalvvardering")
+    wrong = {"fil": "0", "filen": [(io.BytesIO(b"a;b\n1;2\n"), "x.xlsx")]}
+    page = browser.post("/data/sjalvvardering/ladda-upp", wrong, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
+    assert "är av typen csv" in page and len(list((empty / "sjalvvardering").iterdir())) == 2
+    params = {"fil": "1", "filen": (io.BytesIO((SAMPLES / "socioekonomi.yaml").read_bytes()), "params.txt")}
+    page = browser.post("/data/ekonomi/ladda-upp", params, page="/data/ekonomi", content_type="multipart/form-data").get_data(as_text=True)
+    assert "är sparad som socioekonomi.yaml" in page
+    assert (empty / "socioekonomi.yaml").read_bytes() == (SAMPLES / "socioekonomi.yaml").read_bytes()
+    csv_instead = {"fil": "1", "ersatt": "ja", "filen": (io.BytesIO(b"a;b\n1;2\n"), "x.yaml")}
+    page = browser.post("/data/ekonomi/ladda-upp", csv_instead, page="/data/ekonomi", content_type="multipart/form-data").get_data(as_text=True)
+    assert "är av typen csv, men här går bara yaml" in page
 
 
 # ---------------------------------------------------------------- the server

@@ -30,9 +30,12 @@ Switching a source on after its branch is merged is a few lines in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from ..pipeline import validate_source
+from ..project_edit import YAML
 from ..surveys.readers.detect import CSV, XLSX
 from ..surveys.validation import ValidationReport
 
@@ -47,6 +50,8 @@ class FileSlot:
     label: str
     default: str  # relative path used (and written under ``key``) when projekt.yaml names none
     kinds: tuple[str, ...] = (CSV, XLSX)  # accepted content types
+    #: a folder of many files (``key`` names the folder): each upload adds files under generated names
+    folder: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,40 @@ class DataSource:
     validate: Callable[[Path], ValidationReport] | None = None
 
 
-#: The data sources shown in the menu, in order. Empty until the self-evaluation, participant
-#: and economy sources are merged; each is then switched on with one entry (see the module docs).
-SOURCES: tuple[DataSource, ...] = ()
+#: The data sources shown in the menu, in order.
+SOURCES: tuple[DataSource, ...] = (
+    DataSource(
+        id="sjalvvardering",
+        title="Självvärdering",
+        intro=(
+            "De ifyllda självvärderingsformulären (skapa formuläret med slutrapport form sjalvvardering). "
+            "Ladda upp ett eller flera ifyllda formulär; varje fil sparas under ett nytt namn i mappen."
+        ),
+        files=(FileSlot(("sjalvvardering", "mapp"), "Ifyllda formulär", "sjalvvardering", kinds=(XLSX,), folder=True),),
+        validate=partial(validate_source, source="sjalvvardering"),
+    ),
+    DataSource(
+        id="deltagare",
+        title="Deltagare",
+        intro=(
+            "Deltagarregistret: en rad per deltagare med ett pseudonymt id (aldrig namn eller personnummer), "
+            "kön, ålder, inskrivnings- och avslutsdatum, försörjning före, status vid avslut och antal möten. "
+            "Målen (mal: i projekt.yaml) räknas från registret."
+        ),
+        files=(FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv"),),
+        validate=partial(validate_source, source="deltagare"),
+    ),
+    DataSource(
+        id="ekonomi",
+        title="Ekonomi",
+        intro=(
+            "Budget enligt ansökan och utfall per kategori och period, och parameterfilen för en "
+            "samhällsekonomisk beräkning (frivillig)."
+        ),
+        files=(
+            FileSlot(("ekonomi", "fil"), "Budget och utfall", "ekonomi.xlsx"),
+            FileSlot(("socioekonomi", "fil"), "Samhällsekonomisk beräkning (YAML)", "socioekonomi.yaml", kinds=(YAML,)),
+        ),
+        validate=partial(validate_source, source="ekonomi"),
+    ),
+)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 
 from ...errors import SlutrapportError
 from ...pipeline import source_blocks
-from ...project_edit import project_version, read_project_data, store_source_file
+from ...project_edit import project_version, read_project_data, store_source_file, store_source_files
 from ...surveys.validation import ValidationReport
 from ..sources import DataSource
 from .common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
@@ -43,7 +43,11 @@ def index(source_id: str):
     for number, slot in enumerate(source.files):
         named = _named_path(data, slot.key)
         path = named or slot.default
-        slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": (root / path).is_file()})
+        if slot.folder:
+            count = len([f for f in (root / path).glob("*") if f.is_file() and not f.name.startswith((".", "~$"))]) if (root / path).is_dir() else 0
+            slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": count > 0, "count": count})
+        else:
+            slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": (root / path).is_file()})
     report, problem = ValidationReport(), None
     try:
         if source.validate is not None:
@@ -71,11 +75,15 @@ def upload(source_id: str):
     source = _source(source_id)
     number = parse_index(request.form.get("fil"))
     files = uploads("filen")
-    if number is None or not 0 <= number < len(source.files) or len(files) != 1:
+    slot = source.files[number] if number is not None and 0 <= number < len(source.files) else None
+    if slot is None or not files or (len(files) != 1 and not slot.folder):
         flash("Välj en fil att ladda upp.", "fel")
         return back("kallor.index", source_id=source.id)
-    slot = source.files[number]
     try:
+        if slot.folder:
+            folder = store_source_files(project_root(), form_version(), slot.key, slot.default, [data for _, data in files], slot.kinds)
+            flash(f"{len(files)} fil(er) sparade i mappen {folder}.", "ok")
+            return back("kallor.index", source_id=source.id)
         path = store_source_file(
             project_root(), form_version(), slot.key, slot.default, files[0][1], slot.kinds, request.form.get("ersatt") == "ja"
         )
