@@ -347,7 +347,9 @@ def validate(
 ) -> None:
     """Kontrollera enkätfiler och lista alla problem (fel och varningar).
 
-    För en projektmapp kontrolleras också självvärderingens ifyllda formulär.
+    För en projektmapp kontrolleras också självvärderingens ifyllda formulär,
+    deltagarregistret och målen, ekonomifilen och parameterfilen för den
+    samhällsekonomiska beräkningen.
     Avslutas med kod 1 om det finns fel.
 
     Exempel:
@@ -455,67 +457,6 @@ def serve(project_dir: Path | None, port: int, no_browser: bool, max_upload: int
     from .web.server import serve as run
 
     run(project_dir, port=port, open_browser=not no_browser, max_upload=max_upload * 1024 * 1024, echo=click.echo)
-
-
-@cli.command(options_metavar="[FLAGGOR]")
-@_debug
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FIL...|PROJEKTMAPP")
-@click.option("--instrument", default=None, metavar="FIL|ID", help="Instrument för enkätfilerna (krävs för filer, inte för en projektmapp).")
-@_reading_options
-@click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
-def validate(
-    paths: tuple[Path, ...],
-    instrument: str | None,
-    labels: str | None,
-    map_file: Path | None,
-    file_format: str | None,
-    wave_column: str | None,
-    as_json: bool,
-) -> None:
-    """Kontrollera enkätfiler och lista alla problem (fel och varningar).
-
-    Avslutas med kod 1 om det finns fel.
-
-    Exempel:
-
-    \b
-        slutrapport validate enkat1.csv enkat2.xlsx --instrument samverkan
-        slutrapport validate mitt-projekt --json
-    """
-    from .pipeline import load_column_map, validate_files, validate_project
-
-    if len(paths) == 1 and paths[0].is_dir():
-        report = validate_project(paths[0])
-    elif instrument is None:
-        raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
-    else:
-        report = validate_files(
-            instrument, list(paths), _labels(labels), load_column_map(map_file), file_format, wave_column
-        )
-    if as_json:
-        click.echo(report.to_json())
-    elif report.problems:
-        click.echo(report.to_table())
-    else:
-        click.echo("Inga problem hittades.")
-    if not report.valid:
-        click.echo(f"\n{len(report.errors())} fel måste rättas.", err=True)
-    click.get_current_context().exit(int(not report.valid))
-
-
-@cli.command(options_metavar="[FLAGGOR]")
-@_debug
-@click.argument("instrument_id", default="samverkan", metavar="[ID]")
-def instrument(instrument_id: str) -> None:
-    """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.
-
-    Exempel:
-
-        slutrapport instrument samverkan > mitt-instrument.yaml
-    """
-    from .surveys.instrument import builtin_instrument_text
-
-    click.echo(builtin_instrument_text(instrument_id), nl=False)
 
 
 @cli.command(options_metavar="[FLAGGOR]")

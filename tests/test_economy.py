@@ -462,4 +462,7 @@ def test_demo_shows_the_budget_and_bundles_validate(tmp_path):
     assert rows[("Övrigt", "2026")][3] == 88900.0
     html = plain((project / "rapport" / "rapport.html").read_text(encoding="utf-8"))
     assert "Utfallet blev 3 % lägre än budgeten (−113 750 kr)." in html
-    assert "antalet deltagare saknas (uppgift saknas)" in html
+    # the participant register: 52 enrolled, 38 finished; 3 966 250 / 52 = 76 274,04; 3 966 250 / 38 = 104 375
+    assert "Kostnaden per deltagare blev 76 274 kr (52 deltagare)." in html
+    key = dict(data["tabeller"]["ekonomi_nyckeltal"]["rader"])
+    assert (key["deltagare"], key["avslutade"], key["kostnad_per_avslutad"]) == (52, 38, 104375.0)

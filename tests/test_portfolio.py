@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -566,12 +567,12 @@ def _mini_project(root: Path, name: str, template: str, texts: dict[str, str], w
 
 def _two_wave_sample(root: Path) -> Path:
     """The sample project with its first two waves only, under another name: the same instrument as the demo."""
-    root.mkdir(parents=True)
-    text = (SAMPLES / "projekt.yaml").read_text(encoding="utf-8")
+    shutil.copytree(SAMPLES, root)
+    text = (root / "projekt.yaml").read_text(encoding="utf-8")
     text = text.replace('namn: "Vägen framåt"', 'namn: "Vägen vidare"')
     text = re.sub(r"    - fil: enkater/enkat3\.csv\n.*\n.*\n", "", text)
-    text = text.replace("fil: enkater/", f"fil: {SAMPLES / 'enkater'}/")
     (root / "projekt.yaml").write_text(text, encoding="utf-8")
+    shutil.rmtree(root / "texter")
     return root
 
 
@@ -673,9 +674,67 @@ def test_bundle_holds_no_respondent_level_values_or_identifiers(built):
     assert not [r for r in respondents if f'"{r}"' in text]
     assert "anonymous" not in text and not re.search(r"\d{2}:\d{2}:\d{2}", text)  # e-mail column and answer timestamps
     for name, table in data["tabeller"].items():
-        assert name in BUNDLE_TABLES and table["kolumner"] == [c for c in BUNDLE_TABLES[name] if c not in FORBIDDEN_COLUMNS]
+        # the key-figure tables' contract names one number per fixed measure "varde" (not a respondent's answer)
+        allowed = [c for c in BUNDLE_TABLES[name] if c not in FORBIDDEN_COLUMNS or (name.endswith("_nyckeltal") and c == "varde")]
+        assert name in BUNDLE_TABLES and table["kolumner"] == allowed
     comparison = _bundle_table(data, "jamforelse")
     shown = comparison[~comparison["undertryckt"]]
     assert (shown["n"] >= 5).all()  # anonymitetsgrans 5 in the sample project
     hidden = comparison[comparison["undertryckt"]]
     assert hidden[["n", "medel", "sd", "median", "andel_positiva"]].isna().all().all()
+
+
+def _number(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def _value(cell) -> float | None:
+    return None if cell is None or pd.isna(cell) else float(cell)
+
+
+def test_participants_goals_and_economy_of_the_built_demo_are_its_bundles_numbers(built, tmp_path):
+    """The register, goal and budget figures that build wrote into rapport.json reach the portfolio unchanged."""
+    result = build_portfolio([built["demo"] / "rapport.json"], out=tmp_path / "portfolj")
+    outputs = {p.name: p.read_bytes() for p in result.paths}
+    data = json.loads((built["demo"] / "rapport.json").read_text(encoding="utf-8"))
+    flow = _bundle_table(data, "deltagare_flode")
+    participants = _csv(outputs, "deltagare")
+    totals = flow[flow["period"] == "Totalt"]
+    assert list(participants["kon"]) == list(totals["kon"]) and len(totals) >= 3
+    for (_, row), (_, total) in zip(participants.iterrows(), totals.iterrows()):
+        for column in ("inskrivna", "aktiva", "avslutade"):
+            assert _number(row[column]) == _value(total[column])
+        assert row["undertryckt"] == ("true" if total["undertryckt"] else "false")
+    goals, bundle_goals = _csv(outputs, "mal"), _bundle_table(data, "maluppfyllelse")
+    assert list(goals["id"]) == list(bundle_goals["id"]) and list(goals["uppnatt"]) == list(bundle_goals["uppnatt"])
+    for (_, row), (_, goal) in zip(goals.iterrows(), bundle_goals.iterrows()):
+        assert _number(row["utfall"]) == _value(goal["utfall"]) and _number(row["namnare"]) == _value(goal["namnare"])
+    outcome, national = _csv(outputs, "utfall"), _bundle_table(data, "deltagare_utfall")
+    national = national[national["indelning"] == "nationell"]
+    assert len(outcome) == len(national)
+    for (_, row), (_, cell) in zip(outcome.iterrows(), national.iterrows()):
+        assert (row["kategori"], row["kon"]) == (cell["kategori"], cell["kon"])
+        assert _number(row["n"]) == _value(cell["n"])
+    economy, budget = _csv(outputs, "ekonomi"), _bundle_table(data, "ekonomi")
+    whole = budget[budget["period"] == "Totalt"]
+    assert list(economy["kategori"]) == list(whole["kategori"])
+    assert [_number(v) for v in economy["utfall"]] == [float(v) for v in whole["utfall"]]
+    key = dict(_bundle_table(data, "ekonomi_nyckeltal").itertuples(index=False))
+    project = _csv(outputs, "projekt").iloc[0]
+    assert _number(project["kostnad_per_deltagare"]) == key["kostnad_per_deltagare"]
+    assert _number(project["kostnad_per_avslutad"]) == key["kostnad_per_avslutad"]
+    # hand check of the demo: 3 966 250 kr / 52 enrolled = 76 274,04 kr; / 38 finished = 104 375 kr
+    assert math.isclose(key["kostnad_per_deltagare"], 3_966_250 / 52) and key["kostnad_per_avslutad"] == 104_375
+
+
+def test_bundle_holds_no_participant_ids_or_self_evaluation_texts(built):
+    text = (built["demo"] / "rapport.json").read_text(encoding="utf-8")
+    register = pd.read_csv(SAMPLES / "deltagare.csv", sep=";", encoding="cp1252", dtype=str)
+    ids = set(register.iloc[:, 0].dropna())
+    assert ids and not [i for i in ids if i in text]
+    from slutrapport.forms.definition import load_definition
+    from slutrapport.forms.read import read_forms
+
+    forms = read_forms(SAMPLES / "sjalvvardering", load_definition(None))
+    texts = {t for t in forms.answers["text"].dropna().astype(str) if len(t) >= 25}
+    assert texts and not [t for t in texts if t in text]
