@@ -61,6 +61,10 @@ __all__ = [
     "save_text",
     "store_source_file",
     "store_source_files",
+    "GOAL_MEASURES",
+    "GOAL_POPULATIONS",
+    "add_goal",
+    "remove_goal",
     "YAML",
     "upload_names",
     "display_name",
@@ -75,7 +79,10 @@ FACT_FIELDS = {
     "malgrupp": "Målgrupp",
 }
 #: List facts under ``projekt:``, one item per line on the page.
-LIST_FACTS = {"organisationer": "Samverkansparter (en per rad)", "mal": "Projektets mål (ett per rad)"}
+LIST_FACTS = {"organisationer": "Samverkansparter (en per rad)", "mal": "Projektets mål i ord, som i ansökan (ett per rad)"}
+#: Choices of a measurable goal (``mal:``): what is measured and among whom.
+GOAL_MEASURES = {"andel": "Andel (procent)", "antal": "Antal"}
+GOAL_POPULATIONS = {"avslutade": "avslutade deltagare", "inskrivna": "inskrivna deltagare"}
 
 UPLOAD_COMMENT = "uppladdad som: "
 YAML = "yaml"
@@ -198,6 +205,53 @@ def update_facts(root: Path, version: str, values: dict[str, str]) -> bool:
     if (start, end) != (old_start, old_end):
         edits.append(Set(("projekt", "period"), {"start": start, "slut": end}))
     return edit_project(root, version, edits) if edits else True
+
+
+# ---------------------------------------------------------------- measurable goals (mal:)
+
+
+def add_goal(root: Path, version: str, values: dict[str, str]) -> None:
+    """Append a measurable goal to ``mal:`` (checked like ``build`` checks it, against the register's categories).
+
+    ``values``: ``mal`` (the goal in words), ``matt`` (andel/antal),
+    ``population`` (avslutade/inskrivna), ``kategorier`` (comma-separated statuses
+    or national groups; required for andel) and ``malvarde`` ("40 %" or "25").
+    """
+    from .analysis.goals import parse_goals
+    from .surveys.participants import register_categories
+
+    goal: dict[str, Any] = {
+        "mal": " ".join(str(values.get("mal") or "").split()),
+        "matt": str(values.get("matt") or "").strip(),
+        "population": str(values.get("population") or "").strip(),
+    }
+    categories = [c.strip() for c in str(values.get("kategorier") or "").split(",") if c.strip()]
+    if categories:
+        goal["kategorier"] = categories
+    goal["malvarde"] = " ".join(str(values.get("malvarde") or "").split())
+    data = read_project_data(root)
+    existing = data.get("mal") if isinstance(data.get("mal"), list) else []
+    spec = data.get("deltagare") if isinstance(data.get("deltagare"), dict) else {}
+    try:
+        groups = register_categories(spec)
+    except Exception:  # a broken deltagare: section is reported by validate; check against the standard lists
+        groups = register_categories({})
+    _, report = parse_goals([*existing, goal], *groups)
+    own = f"mal nr {len(existing) + 1}"
+    problems = [p.meddelande for p in report.errors() if str(p.kolumn or "").startswith(own) or "används av flera mål" in p.meddelande]
+    if not goal["mal"]:
+        problems.insert(0, "skriv målet i ord")
+    if problems:
+        raise ProjectError(problem_list("Det nya målet", problems))
+    edit_project(root, version, [Append(("mal",), goal)])
+
+
+def remove_goal(root: Path, version: str, position: int) -> None:
+    """Remove the goal at ``position`` (0-based) from ``mal:``."""
+    goals = read_project_data(root).get("mal")
+    if not isinstance(goals, list) or not 0 <= position < len(goals):
+        raise ProjectError("Målet finns inte längre i projekt.yaml; ladda om sidan.")
+    edit_project(root, version, [Remove(("mal", position))])
 
 
 # ---------------------------------------------------------------- uploaded files

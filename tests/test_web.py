@@ -899,3 +899,29 @@ def test_templates_and_static_files_ship_in_the_package():
         assert (web / "templates" / name).is_file(), name
     for name in ("style.css", "app.js"):
         assert (web / "static" / name).is_file(), name
+
+
+def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(project, tmp_path):
+    browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
+    page = browser.page("/projekt")
+    assert "Minst 40 % av de avslutade deltagarna går till arbete eller studier" in page and "Mätbara mål" in page
+    bad = {"mal": "Fler i <b>jobb</b>", "matt": "andel", "population": "avslutade", "kategorier": "jobbb", "malvarde": "140 %"}
+    page = browser.post("/projekt/mal", bad, page="/projekt").get_data(as_text=True)
+    assert "okänd status &#39;jobbb&#39;" in page and "en andel ska vara mellan 0 och 100 %" in page
+    assert len(yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]) == 2
+    good = {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": "studier", "malvarde": "20 %"}
+    page = browser.post("/projekt/mal", good, page="/projekt").get_data(as_text=True)
+    assert "Målet är sparat i projekt.yaml" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
+    text = (project / "projekt.yaml").read_text(encoding="utf-8")
+    goals = yaml.safe_load(text)["mal"]
+    assert goals[-1] == {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": ["studier"], "malvarde": "20 %"}
+    assert "# Projektets mätbara mål" in text  # the user's comments stay
+    from slutrapport.pipeline import project_results
+
+    goal_table = project_results(project, tolerant=False).goals.table
+    assert list(goal_table["mal"])[-1] == "Minst 20 % <b>studerar</b>"
+    page = browser.post("/projekt/mal", {"action": "ta-bort", "mal_nr": "0"}, page="/projekt").get_data(as_text=True)
+    assert "Målet är borttaget" in page
+    assert [g["mal"] for g in yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]] == [
+        "Minst 45 deltagare skrivs in i projektet", "Minst 20 % <b>studerar</b>",
+    ]  # fmt: skip

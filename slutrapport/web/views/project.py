@@ -8,9 +8,19 @@ from flask import Blueprint, flash, render_template, request
 
 from ...errors import ProjectError, SlutrapportError
 from ...project import PROJECT_FILE, init_project, load_project
-from ...project_edit import FACT_FIELDS, LIST_FACTS, project_version, read_project_data, update_facts
+from ...project_edit import (
+    FACT_FIELDS,
+    GOAL_MEASURES,
+    GOAL_POPULATIONS,
+    LIST_FACTS,
+    add_goal,
+    project_version,
+    read_project_data,
+    remove_goal,
+    update_facts,
+)
 from ...templates import DEFAULT_TEMPLATE, template_summaries
-from .common import back, form_version, show_error, state
+from .common import back, form_version, parse_index, show_error, state
 
 __all__ = ["blueprint"]
 
@@ -63,7 +73,10 @@ def index():
         except SlutrapportError as exc:
             context["problem"] = str(exc)
         try:
-            context["form"] = _facts_form(read_project_data(root))
+            data = read_project_data(root)
+            context["form"] = _facts_form(data)
+            context["goals"] = [g for g in data.get("mal") or [] if isinstance(g, dict)] if isinstance(data.get("mal"), list) else []
+            context["goal_measures"], context["goal_populations"] = GOAL_MEASURES, GOAL_POPULATIONS
             context["version"] = project_version(root)
         except ProjectError as exc:
             context["problem"] = context["problem"] or str(exc)
@@ -114,6 +127,25 @@ def save_facts():
         flash("Projektuppgifterna är sparade i projekt.yaml.", "ok")
         if not kept:
             flash("projekt.yaml hade en uppställning som inte kunde ändras rad för rad; filen skrevs om och kommentarerna försvann.", "info")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("projekt.index")
+
+
+@blueprint.post("/projekt/mal")
+def save_goal():
+    if not state().has_project:
+        return back("projekt.index")
+    try:
+        if request.form.get("action") == "ta-bort":
+            position = parse_index(request.form.get("mal_nr"))
+            if position is None:
+                raise ProjectError("Välj ett mål att ta bort.")
+            remove_goal(state().project, form_version(), position)
+            flash("Målet är borttaget ur projekt.yaml.", "ok")
+        else:
+            add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", "kategorier", "malvarde")})
+            flash("Målet är sparat i projekt.yaml; måluppfyllelsen räknas från deltagarregistret.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
     return back("projekt.index")
