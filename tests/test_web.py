@@ -382,8 +382,10 @@ def test_uploaded_file_names_are_never_paths(empty, tmp_path):
     assert not any("utanfor" in p.name or "rad" in p.name for p in new)
     text = (empty / "projekt.yaml").read_text(encoding="utf-8")
     assert "# uppladdad som: utanfor.csv" in text
-    assert "# uppladdad som: rad & <i>.csv" in text  # no folders in the display name
-    assert "uppladdad som ”rad &amp; &lt;i&gt;.csv”" in browser.page("/enkater")
+    # no folders in the display name (display_name itself is tested with Windows paths in test_project_edit;
+    # Werkzeug ≥ 3.1.9's test client drops the backslashes of a multipart file name before the server sees it)
+    assert re.search(r"# uppladdad som: [^/\\\n]*rad & <i>\.csv\n", text)
+    assert re.search(r"uppladdad som ”[^/\\”]*rad &amp; &lt;i&gt;\.csv”", browser.page("/enkater"))
     assert len(load_project(empty).waves) == 2
 
 
