@@ -12,7 +12,7 @@ economy (Ekonomi) pages share one pattern. A source is described by a
 3. shows the source's validation report (its own ``validate`` function,
    returning a :class:`~slutrapport.surveys.validation.ValidationReport`);
 4. shows the source's blocks exactly as the report builds them
-   (:func:`slutrapport.pipeline.source_blocks`: every block whose builder in
+   (:func:`slutrapport.workspace.source_blocks`: every block whose builder in
    ``report._Blocks.BUILDERS`` names the source).
 
 Switching a source on after its branch is merged is a few lines in

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request, send_file
 
 from ...errors import SlutrapportError
-from ...pipeline import build_project, heading_overview
+from ...pipeline import build_project
+from ...workspace import heading_overview
 from ...surveys.validation import ValidationReport
 from .common import back, needs_project, project_root, show_error, state
 

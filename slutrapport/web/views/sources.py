@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, render_template, request
 
 from ...errors import SlutrapportError
-from ...pipeline import source_blocks
+from ...workspace import source_blocks
 from ...project_edit import project_version, read_project_data, store_source_file, store_source_files
 from ...surveys.validation import ValidationReport
 from ..sources import DataSource

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, render_template, request
 
 from ...errors import SlutrapportError
-from ...pipeline import SurveyFixes, survey_fixes
+from ...workspace import SurveyFixes, survey_fixes
 from ...project_edit import (
     add_answer_aliases,
     add_column_mappings,

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, abort, flash, render_template, request
 
-from ...pipeline import HeadingStatus, heading_overview
+from ...workspace import HeadingStatus, heading_overview
 from ...project import read_narrative
 from ...project_edit import EditConflict, read_text, save_text
 from ...render.html import markdown_to_html
