@@ -170,12 +170,43 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
             expect(page.locator("h1 .bricka")).to_have_text("ifylld")
             assert SUMMARY in (project / "texter" / "sammanfattning.md").read_text(encoding="utf-8")
 
-            # 5. Rapport: completeness first, then build and download
+            # 5. Självvärdering, Ekonomi, Deltagare: upload the files, see the check and the tables
+            go("Självvärdering")
+            forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))
+            page.set_input_files("#filen-0", [str(p) for p in forms])
+            page.click("form.kallfil button[type=submit]")
+            expect(page.locator("div.meddelande.ok")).to_contain_text(f"{len(forms)} fil(er) sparade i mappen sjalvvardering")
+            expect(page.locator("main")).to_contain_text("Ifyllda formulär per roll och tillfälle")
+            shot("07-sjalvvardering")
+            go("Ekonomi")
+            page.set_input_files("#filen-0", str(SAMPLES / "ekonomi.xlsx"))
+            page.locator("form.kallfil").first.locator("button[type=submit]").click()
+            expect(page.locator("div.meddelande.ok")).to_contain_text("Budget och utfall är sparad som ekonomi.xlsx")
+            expect(page.locator("main")).to_contain_text("Budget enligt ansökan och utfall per kategori och period")
+            shot("08-ekonomi")
+            go("Deltagare")
+            page.set_input_files("#filen-0", str(SAMPLES / "deltagare.csv"))
+            page.click("form.kallfil button[type=submit]")
+            expect(page.locator("div.meddelande.ok")).to_contain_text("Deltagarregister är sparad som deltagare.csv")
+            # the sample register names its income column differently: the check says which column is missing …
+            expect(page.locator("main")).to_contain_text("kolumnen för försörjning saknas")
+            # … so the projektledare renames it in Excel and uploads the file again, replacing the first
+            register = tmp_path / "deltagare-rattad.csv"
+            text = (SAMPLES / "deltagare.csv").read_bytes().decode("cp1252")
+            register.write_bytes(text.replace("Huvudsaklig försörjning före", "Försörjning före").encode("cp1252"))
+            page.set_input_files("#filen-0", str(register))
+            page.check("input[name=ersatt]")
+            page.click("form.kallfil button[type=submit]")
+            expect(page.locator("div.meddelande.ok")).to_contain_text("Deltagarregister är sparad som deltagare.csv")
+            expect(page.locator("main")).to_contain_text("Inskrivna, aktiva och avslutade deltagare per halvår och kön")
+            shot("09-deltagare")
+
+            # 6. Rapport: completeness first, then build and download
             go("Rapport")
             expect(page.locator("table.rubriker")).to_contain_text("Extern utvärdering")
             page.click("button:has-text('Bygg rapporten')")
             expect(page.locator(".meddelande.ok")).to_contain_text("Rapporten är byggd", timeout=180_000)
-            shot("07-rapport")
+            shot("10-rapport")
             with page.expect_download() as info:
                 page.click("a[href$='/rapport/fil/rapport.html']")
             download = info.value
@@ -196,5 +227,7 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
     assert "Utkast: vad saknas?" in html  # the draft box was ticked because required texts are missing
     assert "Inställning till samverkan: indexvärde per grupp och enkät" in html
     assert html.count("data:image/png;base64,") >= 12
-    for name in [f"0{i}" for i in range(1, 8)]:
+    assert "Självvärdering" in html and "Budget enligt ansökan och utfall per kategori och period" in html
+    assert "Inskrivna, aktiva och avslutade deltagare per halvår och kön" in html
+    for name in [f"{i:02d}" for i in range(1, 11)]:
         assert any(p.name.startswith(name) for p in ARTIFACTS.iterdir())
