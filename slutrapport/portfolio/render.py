@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..render.formatting import format_value
-from ..render.html import heading_prefix
+from ..render.html import column_groups, heading_prefix
 from ..render.model import Hidden, Paragraphs, Subsection, Table, TextList
 from ..swedish import format_number
 from .charts import forest_alt_text, forest_png
@@ -92,7 +92,7 @@ def _environment() -> Environment:
         table_rows=_table_rows,
         chart_src=lambda chart: "data:image/png;base64," + base64.b64encode(forest_png(chart)).decode("ascii"),
         chart_alt=forest_alt_text,
-        column_groups=_column_groups,
+        column_groups=column_groups,
     )
     return env
 
@@ -119,16 +119,6 @@ def _table_rows(table: Table) -> Markup:
                 cells.append(f'<td class="{kind}">{text}</td>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
     return Markup("\n".join(lines))
-
-
-def _column_groups(table: Table) -> list[tuple[str | None, int]]:
-    spans: list[tuple[str | None, int]] = []
-    for column in table.columns:
-        if spans and spans[-1][0] == column.group and column.group is not None:
-            spans[-1] = (column.group, spans[-1][1] + 1)
-        else:
-            spans.append((column.group, 1))
-    return spans
 
 
 def _css() -> Markup:

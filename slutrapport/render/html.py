@@ -20,7 +20,7 @@ from .charts import chart_alt_text, chart_png
 from .formatting import format_value
 from .model import Chart, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
 
-__all__ = ["render_html", "markdown_to_html", "heading_prefix"]
+__all__ = ["render_html", "markdown_to_html", "heading_prefix", "add_block_helpers", "column_groups"]
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +43,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["markdown"] = markdown_to_html
-    env.filters["cell"] = _cell
-    env.filters["numbered"] = heading_prefix
+    add_block_helpers(env)
+    return env
+
+
+def add_block_helpers(env: Environment) -> None:
+    """The filters and tests a template needs to render report-model blocks (also used by the web page)."""
+    env.filters.update(markdown=markdown_to_html, cell=_cell, numbered=heading_prefix)
     env.globals.update(
         is_table=lambda b: isinstance(b, Table),
         is_chart=lambda b: isinstance(b, (Chart, DivergingChart)),
@@ -54,9 +58,8 @@ def _environment() -> Environment:
         is_subsection=lambda b: isinstance(b, Subsection),
         chart_src=_chart_src,
         chart_alt=chart_alt_text,
-        column_groups=_column_groups,
+        column_groups=column_groups,
     )
-    return env
 
 
 def heading_prefix(number: str | None) -> str:
@@ -76,7 +79,8 @@ def _chart_src(chart: Chart | DivergingChart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart_png(chart)).decode("ascii")
 
 
-def _column_groups(table: Table) -> list[tuple[str | None, int]]:
+def column_groups(table: Table) -> list[tuple[str | None, int]]:
+    """The spanning header row of a table: (group or None, number of columns) from left to right."""
     spans: list[tuple[str | None, int]] = []
     for column in table.columns:
         if spans and spans[-1][0] == column.group and column.group is not None:

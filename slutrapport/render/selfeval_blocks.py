@@ -13,21 +13,13 @@ from ..analysis.selfeval import NO_ROLE, OTHER_ROLES, QUESTION, SECTION, SelfEva
 from ..analysis.selfeval_wording import selfeval_paragraphs
 from ..analysis.suppression import ALL
 from ..swedish import join_words
-from .model import COUNT, MEAN, Chart, Column, Hidden, Paragraphs, Subsection, Table, TextList
+from .model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList
+from .survey_blocks import suppressed_cell
 
 __all__ = ["selfeval_blocks", "ROLE_HIDDEN"]
 
 #: Shown instead of the role of a free text whose role is hidden.
 ROLE_HIDDEN = "roll visas inte"
-
-
-def _cell(row: pd.Series | None, column: str):
-    if row is None:
-        return None
-    if bool(row["undertryckt"]):
-        return Hidden(str(row["orsak"]))
-    value = row[column]
-    return None if pd.isna(value) else value
 
 
 def _hidden_note(min_n: int) -> str:
@@ -72,7 +64,7 @@ def _method(results: SelfEvalResults) -> list:
 def _count_table(results: SelfEvalResults) -> Table:
     counts = results.counts
     lookup = {(r["roll"], r["tillfalle"]): r for _, r in counts.iterrows()}
-    rows = [[role, *[_cell(lookup.get((role, o)), "n") for o in results.occasions]] for role in _roles(counts, results)]
+    rows = [[role, *[suppressed_cell(lookup.get((role, o)), "n") for o in results.occasions]] for role in _roles(counts, results)]
     notes = ["Tom cell: rollen har inga formulär vid tillfället eller ingår där i Övriga roller."]
     if counts["undertryckt"].any():
         notes.insert(0, _hidden_note(results.min_n))
@@ -94,7 +86,7 @@ def _wave_table(cells: pd.DataFrame, results: SelfEvalResults, items: list[tuple
         row: list = [label]
         for occasion in results.occasions:
             found = lookup.get((item_id, occasion))
-            row += [_cell(found, "medel"), _cell(found, "median"), _cell(found, "n")]
+            row += [suppressed_cell(found, "medel"), suppressed_cell(found, "median"), suppressed_cell(found, "n")]
         rows.append(row)
     notes = [_hidden_note(results.min_n)] if cells["undertryckt"].any() else []
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
@@ -107,7 +99,7 @@ def _role_table(sections: pd.DataFrame, results: SelfEvalResults, items: list[tu
         for role in _roles(sections[sections["tillfalle"] == occasion], results):
             columns.append(Column(role, MEAN, occasion))
             keys.append((role, occasion))
-    rows = [[label, *[_cell(lookup.get((item_id, role, occasion)), "medel") for role, occasion in keys]] for item_id, label in items]
+    rows = [[label, *[suppressed_cell(lookup.get((item_id, role, occasion)), "medel") for role, occasion in keys]] for item_id, label in items]
     notes = [
         "Medelbetyg. Antalet formulär per roll framgår av tabellen över ifyllda formulär (färre om några inte "
         "har betygsatt avsnittets frågor)."

@@ -38,7 +38,7 @@ from .model import (
     TextList,
 )
 
-__all__ = ["survey_blocks", "summary_blocks", "TEST_NAMES", "EFFECT_NAMES"]
+__all__ = ["survey_blocks", "summary_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
 TEST_NAMES = {
     "wilcoxon": "Wilcoxons teckenrangtest",
@@ -60,7 +60,9 @@ EFFECT_NAMES = {
 _ALL_WAVES = "alla"
 
 
-def _cell(row: pd.Series | None, column: str):
+def suppressed_cell(row: pd.Series | None, column: str):
+    """A table cell from a row of a suppressed result table (``undertryckt``, ``orsak``):
+    :class:`Hidden` with the reason, None for a missing row or value, else the value."""
     if row is None:
         return None
     if bool(row["undertryckt"]):
@@ -86,7 +88,7 @@ def _wave_table(cells: pd.DataFrame, waves: list[str], row_key: str, row_labels:
         row: list = [label]
         for wave in waves:
             found = lookup.get((key, wave))
-            row += [_cell(found, "medel"), _cell(found, "andel_positiva"), _cell(found, "n")]
+            row += [suppressed_cell(found, "medel"), suppressed_cell(found, "andel_positiva"), suppressed_cell(found, "n")]
         rows.append(row)
     notes = [_hidden_note(min_n)] if cells["undertryckt"].any() else []
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from pathlib import Path
 
@@ -11,10 +10,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..errors import SlutrapportError
-from ..render.charts import chart_alt_text, chart_png
-from ..render.formatting import format_value
-from ..render.html import heading_prefix, markdown_to_html
-from ..render.model import Chart, DivergingChart, Hidden, Paragraphs, Subsection, Table, TextList
+from ..render.html import add_block_helpers
 from . import security
 from .sources import SOURCES, DataSource
 from .state import WebState
@@ -38,24 +34,6 @@ class _Flask(Flask):
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         return True
-
-
-def _cell(value: object, kind: str) -> str:
-    return "–" if isinstance(value, Hidden) else format_value(value, kind)
-
-
-def _chart_src(chart: Chart | DivergingChart) -> str:
-    return "data:image/png;base64," + base64.b64encode(chart_png(chart)).decode("ascii")
-
-
-def _column_groups(table: Table) -> list[tuple[str | None, int]]:
-    spans: list[tuple[str | None, int]] = []
-    for column in table.columns:
-        if spans and column.group is not None and spans[-1][0] == column.group:
-            spans[-1] = (column.group, spans[-1][1] + 1)
-        else:
-            spans.append((column.group, 1))
-    return spans
 
 
 def _megabytes(size: int) -> str:
@@ -92,17 +70,8 @@ def create_app(
 
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
-    env.filters.update(cell=_cell, markdown=markdown_to_html, numbered=heading_prefix, size=_megabytes)
-    env.globals.update(
-        is_table=lambda b: isinstance(b, Table),
-        is_chart=lambda b: isinstance(b, (Chart, DivergingChart)),
-        is_paragraphs=lambda b: isinstance(b, Paragraphs),
-        is_list=lambda b: isinstance(b, TextList),
-        is_subsection=lambda b: isinstance(b, Subsection),
-        chart_src=_chart_src,
-        chart_alt=chart_alt_text,
-        column_groups=_column_groups,
-    )
+    add_block_helpers(env)
+    env.filters["size"] = _megabytes
 
     from .views import register
 
