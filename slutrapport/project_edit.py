@@ -232,11 +232,7 @@ def add_goal(root: Path, version: str, values: dict[str, str]) -> None:
     data = read_project_data(root)
     existing = data.get("mal") if isinstance(data.get("mal"), list) else []
     spec = data.get("deltagare") if isinstance(data.get("deltagare"), dict) else {}
-    try:
-        groups = register_categories(spec)
-    except Exception:  # a broken deltagare: section is reported by validate; check against the standard lists
-        groups = register_categories({})
-    _, report = parse_goals([*existing, goal], *groups)
+    _, report = parse_goals([*existing, goal], *register_categories(spec))  # register_categories never raises
     own = f"mal nr {len(existing) + 1}"
     problems = [p.meddelande for p in report.errors() if str(p.kolumn or "").startswith(own) or "används av flera mål" in p.meddelande]
     if not goal["mal"]:
