@@ -20,7 +20,7 @@ import numpy as np
 
 from slutrapport.analysis.describe import compare_waves
 from slutrapport.pipeline import compare_files
-from slutrapport.surveys import load_instrument, read_waves
+from slutrapport.sources.survey import load_instrument, read_waves
 
 ORGANISATIONS = ["Arbetsförmedlingen", "Socialtjänsten", "Arbetsmarknadsenheten", "Försäkringskassan", "Regionen"]
 

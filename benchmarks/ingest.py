@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from slutrapport.surveys import load_instrument, read_waves
-from slutrapport.surveys.readers import read_raw
+from slutrapport.sources.readers import read_raw
+from slutrapport.sources.survey import load_instrument, read_waves
 
 ORGANISATIONS = ["Arbetsförmedlingen", "Socialtjänsten", "Arbetsmarknadsenheten", "Försäkringskassan", "Regionen"]
 FREE_TEXT = ["Bra samarbete", "Tydligare ansvar, tack", "Fler gemensamma möten"]
@@ -119,9 +119,9 @@ def main() -> None:
         for fmt in formats:
             files = paths[fmt]
             repeat = args.repeat if fmt == "csv" else max(1, args.repeat - 2)
-            plain = best_of(repeat, lambda: [readers[fmt](p) for p in files])
-            raw = best_of(repeat, lambda: [read_raw(p) for p in files])
-            full = best_of(repeat, lambda: read_waves(files, inst))
+            plain = best_of(repeat, lambda fmt=fmt, files=files: [readers[fmt](p) for p in files])
+            raw = best_of(repeat, lambda files=files: [read_raw(p) for p in files])
+            full = best_of(repeat, lambda files=files: read_waves(files, inst))
             print(f"{fmt:<6} {plain:>8.2f}s {raw:>8.2f}s {raw / plain:>5.1f}× {full:>10.2f}s {full / plain:>5.1f}×")
         if args.profile:
             for fmt in formats:

@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from slutrapport.pipeline import _project_results, sample_project_dir
-from slutrapport.project import load_project
+from slutrapport.project.folder import load_project
+from slutrapport.project.templates import load_template
 from slutrapport.render.bundle import render_bundle
-from slutrapport.report import project_report
-from slutrapport.templates import load_template
+from slutrapport.report.build import project_report
 
 TEMPLATES = ["rar-slutrapport", "socialstyrelsen-kompetens", "extern-utvardering"]
 KONS = [("Alla", 1.0), ("Kvinnor", 0.55), ("Män", 0.45)]
@@ -68,7 +68,7 @@ def contract_tables(rng: np.random.Generator, min_n: int = 5) -> dict[str, dict]
         hidden = n_in < min_n
         flow.append(["Totalt", kon, None if hidden else n_in, None if hidden else n_in - n_out, None if hidden else n_out, hidden])
         shares = rng.dirichlet(np.ones(len(NATIONAL)))
-        for category, share in zip(NATIONAL, shares):
+        for category, share in zip(NATIONAL, shares, strict=True):
             n = round(n_out * share)
             small = n_out < min_n
             outcome.append(["nationell", category, kon, None if small else n, None if small else n / max(n_out, 1), small])
@@ -114,7 +114,7 @@ def variant(base: dict, number: int, rng: np.random.Generator) -> dict:
     changes = bundle["tabeller"]["forandringar"]
     position = {c: i for i, c in enumerate(changes["kolumner"])}
     shift = rng.normal(0, 0.3, size=len(changes["rader"]))
-    for row, delta in zip(changes["rader"], shift):
+    for row, delta in zip(changes["rader"], shift, strict=True):
         if row[position["diff_medel"]] is not None:
             row[position["diff_medel"]] += float(delta)
         if row[position["p_corr"]] is not None:

@@ -51,6 +51,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -441,7 +442,7 @@ def make_wave(rng: np.random.Generator, people: list[Person], wave: int) -> list
     ]
     responses.sort(key=lambda r: r.when)
     # Make timestamps strictly increasing (two submissions never share a second).
-    for previous, current in zip(responses, responses[1:]):
+    for previous, current in itertools.pairwise(responses):
         if current.when <= previous.when:
             current.when = previous.when + dt.timedelta(seconds=37)
     for response in responses:

@@ -88,7 +88,7 @@ def make_rows(rng: np.random.Generator) -> list[list[str]]:
     # The earliest 42 enrolled are the candidates to have finished; 4 of them are still active.
     still_active = set(rng.choice(42, size=42 - FINISHED, replace=False).tolist())
     finishing = [i for i in range(42) if i not in still_active]
-    statuses = dict(zip(finishing, rng.permutation(STATUSES).tolist()))
+    statuses = dict(zip(finishing, rng.permutation(STATUSES).tolist(), strict=True))
     income = rng.permutation(INCOME).tolist()
     rows = []
     for i, day in enumerate(enrolled):

@@ -42,8 +42,15 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
-from slutrapport.forms.definition import RATING, load_definition  # noqa: E402
-from slutrapport.forms.excel_form import DATE, FORM_SHEET, OCCASION, ROLE, form_workbook, workbook_bytes  # noqa: E402
+from slutrapport.sources.forms.definition import RATING, load_definition  # noqa: E402
+from slutrapport.sources.forms.excel_form import (  # noqa: E402
+    DATE,
+    FORM_SHEET,
+    OCCASION,
+    ROLE,
+    form_workbook,
+    workbook_bytes,
+)
 
 SEED = 20250203
 OUT_DIR = HERE / "sjalvvardering"

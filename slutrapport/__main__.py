@@ -1,3 +1,3 @@
-from .cli import main
+from slutrapport.cli import main
 
 main()

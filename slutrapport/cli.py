@@ -1,6 +1,6 @@
 """Command line: thin wrappers that call one library function each.
 
-User errors (:class:`~slutrapport.errors.SlutrapportError`) become a Swedish
+User errors (:class:`~slutrapport.core.errors.SlutrapportError`) become a Swedish
 message on stderr and exit code 1 without a traceback; ``--debug`` shows it.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, _click_sv
-from .errors import SlutrapportError
+from slutrapport import __version__, _click_sv
+from slutrapport.core.errors import SlutrapportError
 
 _click_sv.install()
 
@@ -58,7 +58,7 @@ def _report_outcome(outcome) -> None:
     """Print the written paths, and the reading warnings on stderr."""
     _print_paths(outcome.paths)
     if outcome.warnings:
-        from .surveys.validation import ValidationReport
+        from slutrapport.core.problems import ValidationReport
 
         click.echo(f"\n{len(outcome.warnings)} varning(ar) vid inläsningen (finns också i rapportens metodavsnitt):", err=True)
         click.echo(ValidationReport(list(outcome.warnings)).to_text(), err=True)
@@ -134,7 +134,7 @@ def demo(out: Path, draft: bool, force: bool) -> None:
 
         slutrapport demo --out demo-rapport
     """
-    from .pipeline import build_demo
+    from slutrapport.pipeline import build_demo
 
     _report_outcome(build_demo(out, force=force, draft=draft))
 
@@ -154,7 +154,7 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 
         slutrapport init mitt-projekt
     """
-    from .project import init_project
+    from slutrapport.project.folder import init_project
 
     paths = init_project(directory, template_id=template_id, force=force, template_dirs=list(template_dirs))
     _print_paths(paths)
@@ -180,7 +180,7 @@ def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple
 
         slutrapport build mitt-projekt --out mitt-projekt/rapport
     """
-    from .pipeline import build_project
+    from slutrapport.pipeline import build_project
 
     _report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
 
@@ -199,7 +199,7 @@ def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
 
         slutrapport check mitt-projekt
     """
-    from .pipeline import check_project
+    from slutrapport.pipeline import check_project
 
     result = check_project(project_dir, list(template_dirs))
     template = result.project.template
@@ -216,7 +216,7 @@ def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
 
 
 def _completeness_detail(heading) -> str:
-    from .report import FILLED, TEXT_MISSING
+    from slutrapport.report.build import FILLED, TEXT_MISSING
 
     if heading.status == FILLED and not heading.missing:
         return "har text"
@@ -238,7 +238,7 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
 
         slutrapport templates --templates finansiarens-mallar
     """
-    from .templates import DEFAULT_TEMPLATE, template_summaries
+    from slutrapport.project.templates import DEFAULT_TEMPLATE, template_summaries
 
     for item in template_summaries(list(template_dirs)):
         default = " (standard)" if item["id"] == DEFAULT_TEMPLATE else ""
@@ -256,7 +256,7 @@ def _labels(value: str | None) -> list[str] | None:
 
 
 def _format_help() -> str:
-    from .surveys.readers import FORMATS
+    from slutrapport.sources.readers import FORMATS
 
     return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
 
@@ -267,7 +267,13 @@ def _reading_options(command):
     for option in reversed(
         [
             click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i ordning, t.ex. "Enkät 1,Enkät 2".'),
-            click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL", help="Kolumnmappning (YAML eller CSV): rubrik i filen → frågans id."),
+            click.option(
+                "--map",
+                "map_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FIL",
+                help="Kolumnmappning (YAML eller CSV): rubrik i filen → frågans id.",
+            ),
             click.option("--format", "file_format", default=None, metavar="FORMAT", help=_format_help()),
             click.option("--wave-column", default=None, metavar="KOLUMN", help="Kolumn som anger enkättillfälle när en fil innehåller flera."),
         ]
@@ -313,7 +319,7 @@ def compare(
         slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv \\
             --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
     """
-    from .pipeline import compare_files, load_column_map
+    from slutrapport.pipeline import compare_files, load_column_map
 
     _report_outcome(
         compare_files(
@@ -358,16 +364,14 @@ def validate(
         slutrapport validate enkat1.csv enkat2.xlsx --instrument samverkan
         slutrapport validate mitt-projekt --json
     """
-    from .pipeline import load_column_map, validate_files, validate_project
+    from slutrapport.pipeline import load_column_map, validate_files, validate_project
 
     if len(paths) == 1 and paths[0].is_dir():
         report = validate_project(paths[0])
     elif instrument is None:
         raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
     else:
-        report = validate_files(
-            instrument, list(paths), _labels(labels), load_column_map(map_file), file_format, wave_column
-        )
+        report = validate_files(instrument, list(paths), _labels(labels), load_column_map(map_file), file_format, wave_column)
     if as_json:
         click.echo(report.to_json())
     elif report.problems:
@@ -389,7 +393,7 @@ def instrument(instrument_id: str) -> None:
 
         slutrapport instrument samverkan > mitt-instrument.yaml
     """
-    from .surveys.instrument import builtin_instrument_text
+    from slutrapport.sources.survey.instrument import builtin_instrument_text
 
     click.echo(builtin_instrument_text(instrument_id), nl=False)
 
@@ -407,7 +411,12 @@ def form() -> None:
 @form.command("sjalvvardering", options_metavar="[FLAGGOR]")
 @_debug
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.xlsx", help="Formulärfilen som skapas.")
-@click.option("--definition", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.yaml", help="Egen formulärdefinition (standard: den inbyggda självvärderingen).")
+@click.option(
+    "--definition",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL.yaml",
+    help="Egen formulärdefinition (standard: den inbyggda självvärderingen).",
+)
 @click.option("--yaml", "show_yaml", is_flag=True, help="Skriv ut den inbyggda formulärdefinitionen (YAML) som utgångspunkt för en egen.")
 @_force
 def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bool, force: bool) -> None:
@@ -427,23 +436,25 @@ def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bo
         slutrapport form sjalvvardering --definition min-sjalvvardering.yaml --out formular.xlsx
     """
     if show_yaml:
-        from .forms.definition import builtin_definition_text
+        from slutrapport.sources.forms.definition import builtin_definition_text
 
         click.echo(builtin_definition_text(), nl=False)
         return
     if out is None:
         raise click.UsageError("Ange vart formuläret ska sparas med --out FIL.xlsx.")
-    from .pipeline import write_form
+    from slutrapport.pipeline import write_form
 
     _print_paths([write_form(out, definition, force=force)])
+
+
 @cli.command(options_metavar="[FLAGGOR]")
 @_debug
 @click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[PROJEKTMAPP]")
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, metavar="N",
-              help="Port att börja på; är den upptagen väljs nästa lediga.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, metavar="N", help="Port att börja på; är den upptagen väljs nästa lediga."
+)
 @click.option("--no-browser", is_flag=True, help="Öppna inte webbläsaren (adressen skrivs ut).")
-@click.option("--max-upload", type=click.IntRange(min=1), default=50, show_default=True, metavar="MB",
-              help="Största tillåtna uppladdning i megabyte.")
+@click.option("--max-upload", type=click.IntRange(min=1), default=50, show_default=True, metavar="MB", help="Största tillåtna uppladdning i megabyte.")
 def serve(project_dir: Path | None, port: int, no_browser: bool, max_upload: int) -> None:
     """Starta webbsidan på den här datorn och öppna den i webbläsaren.
 
@@ -454,7 +465,7 @@ def serve(project_dir: Path | None, port: int, no_browser: bool, max_upload: int
 
         slutrapport serve mitt-projekt
     """
-    from .web.server import serve as run
+    from slutrapport.web.server import serve as run
 
     run(project_dir, port=port, open_browser=not no_browser, max_upload=max_upload * 1024 * 1024, echo=click.echo)
 
@@ -483,12 +494,12 @@ def portfolio(paths: tuple[Path, ...], out: Path, template_id: str | None, stric
         slutrapport portfolio projekt/ --out portfolj
         slutrapport portfolio a/rapport/rapport.json b/rapport --template rar-slutrapport
     """
-    from .pipeline import build_portfolio
+    from slutrapport.pipeline import build_portfolio
 
     outcome = build_portfolio(list(paths), out=out, template=template_id, strict=strict, force=force)
     _print_paths(outcome.paths)
     if outcome.warnings:
-        from .surveys.validation import ValidationReport
+        from slutrapport.core.problems import ValidationReport
 
         report = ValidationReport(list(outcome.warnings))
         click.echo(f"\n{len(report.errors())} fel och {len(report.warnings())} varning(ar) i rapportfilerna "

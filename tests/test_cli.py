@@ -9,8 +9,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from slutrapport.cli import cli
-
-from .conftest import SAMPLES, write_csv
+from tests.conftest import SAMPLES, write_csv
 
 CONTRACT = "niva,id,text,grupp,enkat,n,medel,sd,median,andel_positiva,undertryckt"
 

@@ -68,6 +68,7 @@ Holm-adjusted over all rows of the returned table.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -79,10 +80,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..surveys.ingest import SurveyData
-from .describe import observations
-from .intervals import holm, newcombe_difference, newcombe_paired_difference, t_interval_summary, wilson_interval
-from .suppression import ALL
+from slutrapport.analysis.describe import observations
+from slutrapport.analysis.intervals import (
+    holm,
+    newcombe_difference,
+    newcombe_paired_difference,
+    t_interval_summary,
+    wilson_interval,
+)
+from slutrapport.analysis.suppression import ALL
+from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -284,7 +291,7 @@ def _link_keys(tidy: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(unique, people["kod"], None), index=people["respondent"].to_numpy(), dtype=object)
 
 
-def _cells(survey: SurveyData, min_n: int) -> "_Cells":
+def _cells(survey: SurveyData, min_n: int) -> _Cells:
     """The test cells of :func:`~.describe.observations` with linking codes, built once per survey."""
     key = ("test_cells", min_n)
     if key not in survey.derived:
@@ -317,7 +324,7 @@ def _shown(comparison: pd.DataFrame) -> set[tuple[str, str, str, str]]:
     """(niva, id, grupp, enkat) of the cells the comparison table shows with at least one answer."""
     n = pd.to_numeric(comparison["n"], errors="coerce").fillna(0)
     shown = comparison[~comparison["undertryckt"].astype(bool) & (n > 0)]
-    return set(zip(shown["niva"], shown["id"], shown["grupp"], shown["enkat"].astype(str)))
+    return set(zip(shown["niva"], shown["id"], shown["grupp"], shown["enkat"].astype(str), strict=True))
 
 
 def _linked(cells: list[_Cell]) -> list[np.ndarray]:
@@ -369,8 +376,8 @@ def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[
     n_linked = len(positions[0])
     paired = _is_paired(n_linked, [len(cell) for cell in cells], min_n)
     if paired:
-        values = np.column_stack([cell.values[pos] for cell, pos in zip(cells, positions)])
-        positive = np.column_stack([cell.positive[pos] for cell, pos in zip(cells, positions)])
+        values = np.column_stack([cell.values[pos] for cell, pos in zip(cells, positions, strict=True)])
+        positive = np.column_stack([cell.positive[pos] for cell, pos in zip(cells, positions, strict=True)])
         results = [_friedman(values), _cochrans_q(positive)]
         n_first = n_last = n_linked
     else:
@@ -390,7 +397,7 @@ def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[
 
 
 def _wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
-    pairs = list(zip(waves, waves[1:]))
+    pairs = list(itertools.pairwise(waves))
     if len(waves) >= 3:
         pairs.append((waves[0], waves[-1]))
     return pairs
@@ -591,7 +598,7 @@ def mean_intervals(comparison: pd.DataFrame, survey: SurveyData | None = None) -
     n = pd.to_numeric(comparison["n"], errors="coerce").fillna(0).astype(int).to_numpy()
     hidden = comparison["undertryckt"].astype(bool).to_numpy()
     rows = []
-    for i, (mean, sd, share) in enumerate(zip(comparison["medel"], comparison["sd"], comparison["andel_positiva"])):
+    for i, (mean, sd, share) in enumerate(zip(comparison["medel"], comparison["sd"], comparison["andel_positiva"], strict=True)):
         limits = (math.nan,) * 4
         if not hidden[i] and n[i] >= 2:
             positives = int(round(float(share) * n[i]))

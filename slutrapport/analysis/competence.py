@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ProjectError, problem_list
-from ..surveys.text import normalise
+from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.text import normalise
 
 __all__ = ["categorisation", "training_volume", "VOLUME_COLUMNS", "TOTAL"]
 

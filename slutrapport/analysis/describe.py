@@ -28,10 +28,16 @@ import random
 
 import pandas as pd
 
-from ..surveys.answers import ANSWERED
-from ..surveys.ingest import FREETEXT_STATUS, SurveyData
-from ..surveys.instrument import Instrument
-from .suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, suppress
+from slutrapport.analysis.suppression import (
+    ALL,
+    OTHERS,
+    UNKNOWN_ORGANISATION,
+    assign_groups,
+    suppress,
+)
+from slutrapport.sources.survey.answers import ANSWERED
+from slutrapport.sources.survey.ingest import FREETEXT_STATUS, SurveyData
+from slutrapport.sources.survey.instrument import Instrument
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -193,7 +199,7 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     Parameters
     ----------
     survey : SurveyData
-        Validated waves from :func:`slutrapport.surveys.read_waves`.
+        Validated waves from :func:`slutrapport.sources.survey.read_waves`.
     min_n : int, default 5
         Anonymity threshold: cells with fewer answers are suppressed.
 
@@ -225,7 +231,7 @@ def _grid(instrument: Instrument, waves: list[str], people: pd.DataFrame) -> pd.
     """Every (level, id) × group present in the wave × wave, in report order."""
     items = [(INDEX, i, name) for i, name in instrument.indices.items()]
     items += [(QUESTION, q.id, q.text) for q in instrument.scale_questions]
-    present = set(zip(people["grupp"], people["enkat"]))
+    present = set(zip(people["grupp"], people["enkat"], strict=True))
     all_groups = sorted({g for g, _ in present} - {ALL}, key=_group_order)
     rows = [
         (niva, item_id, text, group, wave)

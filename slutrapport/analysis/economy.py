@@ -1,6 +1,6 @@
 """Budget against outcome: the ``ekonomi`` and ``ekonomi_nyckeltal`` tables.
 
-Pure functions on the validated budget (:class:`~slutrapport.surveys.economy.Budget`);
+Pure functions on the validated budget (:class:`~slutrapport.sources.economy.budget.Budget`);
 no file reading, no formatting.
 
 ``ekonomi`` (:data:`ECONOMY_COLUMNS`): one row per kategori × period, for
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..surveys.economy import TOTAL, Budget
+from slutrapport.sources.economy.budget import TOTAL, Budget
 
 __all__ = [
     "ECONOMY_COLUMNS",

@@ -50,13 +50,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..surveys.participants import NATIONAL_STATUS
-from ..surveys.register_values import CategoryMatcher, category_key
-from ..surveys.validation import ValidationReport
-from .intervals import wilson_interval
-from .wording import goal_description
+from slutrapport.analysis.intervals import wilson_interval
+from slutrapport.core.problems import ValidationReport
+from slutrapport.core.swedish import format_number, format_percent
+from slutrapport.sources.register.participants import NATIONAL_STATUS
+from slutrapport.sources.register.values import CategoryMatcher, category_key
 
 __all__ = [
+    "goal_description",
+    "either_words",
+    "target_text",
     "Goal",
     "GoalResults",
     "GOAL_COLUMNS",
@@ -277,3 +280,30 @@ def goal_table(goals: list[Goal], counts: list[tuple[int, int, bool, bool]]) -> 
     for column in ("taljare", "namnare"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+# -- a goal's name when the project gave no text (the måluppfyllelse table's ``mal``) --
+
+_DIRECTION_WORDS = {"minst": "minst", "högst": "högst"}
+
+
+def either_words(words: list[str] | tuple[str, ...]) -> str:
+    """``['arbete', 'studier']`` → ``'arbete eller studier'``."""
+    words = [w for w in words if w]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " eller " + words[-1] if words else ""
+
+
+def target_text(measure: str, target: float, direction: str) -> str:
+    value = format_percent(target) if measure == "andel" else format_number(target, 0)
+    return f"{_DIRECTION_WORDS.get(direction, direction)} {value}"
+
+
+def goal_description(measure: str, population: str, words: tuple[str, ...], target: float, direction: str) -> str:
+    """A goal in words when the project gave no text: "Minst 40 % av de avslutade deltagarna: arbete eller studier"."""
+    head = target_text(measure, target, direction)
+    head = head[0].upper() + head[1:]
+    if measure == "andel":
+        return f"{head} av de {population} deltagarna har status {either_words(words)} vid avslut"
+    if words:
+        return f"{head} {population} deltagare har status {either_words(words)} vid avslut"
+    return f"{head} deltagare {'skrivs in' if population == 'inskrivna' else 'avslutas'}"

@@ -36,11 +36,15 @@ from itertools import pairwise
 
 import pandas as pd
 
-from ..surveys.participants import NATIONAL_INCOME, NATIONAL_STATUS, Register
-from ..surveys.register_values import ALL, GENDERS
-from ..surveys.validation import Problem
-from .goals import FINISHED, Goal, GoalResults, goal_table
-from .table_suppression import CellSystem
+from slutrapport.analysis.goals import FINISHED, Goal, GoalResults, goal_table
+from slutrapport.analysis.table_suppression import CellSystem
+from slutrapport.core.problems import Problem
+from slutrapport.sources.register.participants import (
+    NATIONAL_INCOME,
+    NATIONAL_STATUS,
+    Register,
+)
+from slutrapport.sources.register.values import ALL, GENDERS
 
 __all__ = [
     "ParticipantResults",
@@ -212,10 +216,10 @@ class _Cells:
                 moment = pd.Timestamp(min(end, register.report_date))
                 active = ((enrolled <= moment) & (ended.isna() | (ended > moment))).sum()
                 counts = (_between(enrolled, start, end).sum(), active, _between(ended, start, end).sum())
-                for column, value in zip(_FLOW, counts):
+                for column, value in zip(_FLOW, counts, strict=True):
                     system.add(("flode", label, gender, column), int(value), _tier("flode_aktiva" if column == "aktiva" else "flode", gender))
             totals = (len(data), int(ended.isna().sum()), int(ended.notna().sum()))
-            for column, value in zip(_FLOW, totals):
+            for column, value in zip(_FLOW, totals, strict=True):
                 system.add(("flode", TOTAL, gender, column), value, _tier("flode_avslutade" if column == "avslutade" else "flode_totalt", gender))
         for row in rows:
             for column in _FLOW:

@@ -24,10 +24,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..surveys.answers import ANSWERED
-from ..surveys.ingest import SurveyData
-from .describe import INDEX, reporting_groups
-from .suppression import ALL
+from slutrapport.analysis.describe import INDEX, reporting_groups
+from slutrapport.analysis.suppression import ALL
+from slutrapport.sources.survey.answers import ANSWERED
+from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["LOW_ALPHA", "RELIABILITY_COLUMNS", "ITEM_DELETED_COLUMNS", "cronbach_alpha", "reliability"]
 
@@ -124,7 +124,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
     matrices: dict[str, pd.DataFrame] = {}
-    for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str)):
+    for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str), strict=True):
         items = [q.id for q in instrument.index_items(index_id)]
         if len(items) < 2:
             continue

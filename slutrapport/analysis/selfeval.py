@@ -1,6 +1,6 @@
 """Self-evaluation (självvärdering): ratings per section and question, occasion and role; compiled free texts.
 
-Pure functions on :class:`~slutrapport.forms.read.FormData`; nothing is
+Pure functions on :class:`~slutrapport.sources.forms.read.FormData`; nothing is
 formatted or read from files here. :func:`analyse_self_evaluation` returns
 :class:`SelfEvalResults` with three tables.
 
@@ -52,11 +52,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..forms.definition import RATING, TEXT, FormDefinition
-from ..forms.read import FormData
-from ..surveys.answers import ANSWERED
-from .intervals import t_interval_summary
-from .suppression import ALL, OTHERS, REASON_DERIVABLE, REASON_SMALL, UNKNOWN_ORGANISATION, assign_groups, suppress
+from slutrapport.analysis.intervals import t_interval_summary
+from slutrapport.analysis.suppression import (
+    ALL,
+    OTHERS,
+    REASON_DERIVABLE,
+    REASON_SMALL,
+    UNKNOWN_ORGANISATION,
+    assign_groups,
+    suppress,
+)
+from slutrapport.sources.forms.definition import RATING, TEXT, FormDefinition
+from slutrapport.sources.forms.read import FormData
+from slutrapport.sources.survey.answers import ANSWERED
 
 __all__ = [
     "SELFEVAL_COLUMNS",
@@ -203,10 +211,10 @@ def _suppress_ratings(cells: pd.DataFrame, counts: pd.DataFrame, min_n: int) -> 
     """
     out = cells.reset_index(drop=True).copy()
     role_hidden = {(r.roll, r.tillfalle): r.orsak for r in counts.itertuples() if bool(r.undertryckt)}
-    forced = [role_hidden.get((role, occasion)) for role, occasion in zip(out["roll"], out["tillfalle"])]
+    forced = [role_hidden.get((role, occasion)) for role, occasion in zip(out["roll"], out["tillfalle"], strict=True)]
     small = (out["n"] > 0) & (out["n"] < min_n)
-    out["undertryckt"] = [f is not None or bool(s) for f, s in zip(forced, small)]
-    out["orsak"] = [f if f is not None else (REASON_SMALL if s else "") for f, s in zip(forced, small)]
+    out["undertryckt"] = [f is not None or bool(s) for f, s in zip(forced, small, strict=True)]
+    out["orsak"] = [f if f is not None else (REASON_SMALL if s else "") for f, s in zip(forced, small, strict=True)]
     for _, cell in out.groupby(["niva", "id", "tillfalle"], sort=False):
         everyone = cell[cell["roll"] == ALL]
         if everyone.empty or bool(out.loc[everyone.index[0], "undertryckt"]) or int(everyone["n"].iloc[0]) == 0:
@@ -246,7 +254,7 @@ def rating_table(data: FormData, groups: pd.Series, counts: pd.DataFrame, min_n:
     out = _suppress_ratings(cells, counts, min_n)
     limits = [
         t_interval_summary(float(m), float(s), int(n)) if not hidden and pd.notna(n) and int(n) >= 2 else (np.nan, np.nan)
-        for m, s, n, hidden in zip(out["medel"], out["sd"], out["n"], out["undertryckt"])
+        for m, s, n, hidden in zip(out["medel"], out["sd"], out["n"], out["undertryckt"], strict=True)
     ]
     out["ci_lag"] = [low for low, _ in limits]
     out["ci_hog"] = [high for _, high in limits]

@@ -5,7 +5,7 @@ The model
 Notation: ``N`` finished participants (avslutade); typfall ``t`` covering the
 share ``w_t`` of them (Σ w_t = 1); EFTER scenario ``s`` of ``t`` reached by
 the share ``p_ts`` of the typfall (Σ_s p_ts = 1); actor ``a`` in
-:data:`~slutrapport.surveys.socioeconomic.ACTORS`; the net yearly amount per
+:data:`~slutrapport.sources.economy.socioeconomic.ACTORS`; the net yearly amount per
 person FÖRE ``B_ta`` and EFTER ``A_tsa``. A public actor's amount is its cost
 of support and benefits minus its revenue (e.g. tax); the individual's amount
 is own costs minus income, so income counts as a negative cost and the
@@ -48,7 +48,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..surveys.socioeconomic import ACTORS, BEFORE, CalculationBasis, SocioeconomicParameters, TypicalCase
+from slutrapport.sources.economy.socioeconomic import (
+    ACTORS,
+    BEFORE,
+    CalculationBasis,
+    SocioeconomicParameters,
+    TypicalCase,
+)
 
 __all__ = [
     "ACTOR_COLUMNS",

@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..surveys.ingest import SurveyData
-from .changes import group_differences, mean_intervals, wave_changes
-from .describe import answer_distribution, compare_waves, free_text, response_summary
-from .reliability import reliability
+from slutrapport.analysis.changes import group_differences, mean_intervals, wave_changes
+from slutrapport.analysis.describe import (
+    answer_distribution,
+    compare_waves,
+    free_text,
+    response_summary,
+)
+from slutrapport.analysis.reliability import reliability
+from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["SurveyResults", "analyse_survey"]
 

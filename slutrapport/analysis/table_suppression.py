@@ -158,7 +158,7 @@ class CellSystem:
         if basis.shape[1] == 0:
             return unknowns
         norms = np.linalg.norm(basis, axis=1)
-        return [k for k, norm in zip(unknowns, norms) if norm < _TOLERANCE]
+        return [k for k, norm in zip(unknowns, norms, strict=True) if norm < _TOLERANCE]
 
     def _complements(self, cell: Hashable, hidden: dict[Hashable, str]) -> list[Hashable]:
         """Step 4: the cheapest shown cells whose hiding makes ``cell`` underivable.
@@ -206,4 +206,4 @@ class CellSystem:
         )
         if result.x is None:
             return None
-        return [k for k, y in zip(keys, result.x[n:]) if y > 0.5 and k not in hidden]
+        return [k for k, y in zip(keys, result.x[n:], strict=True) if y > 0.5 and k not in hidden]

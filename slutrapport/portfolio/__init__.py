@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..surveys.validation import ValidationReport
-from .blocks import portfolio_model
-from .collect import Collection, PortfolioBundle, PortfolioError, collect_bundles
-from .excel import render_portfolio_excel
-from .render import CSV_FILES, portfolio_csv, render_portfolio_html
-from .tables import TABLE_COLUMNS, portfolio_tables
+from slutrapport.core.problems import ValidationReport
+from slutrapport.portfolio.blocks import portfolio_model
+from slutrapport.portfolio.collect import (
+    Collection,
+    PortfolioBundle,
+    PortfolioError,
+    collect_bundles,
+)
+from slutrapport.portfolio.excel import render_portfolio_excel
+from slutrapport.portfolio.render import CSV_FILES, portfolio_csv, render_portfolio_html
+from slutrapport.portfolio.tables import TABLE_COLUMNS, portfolio_tables
 
 __all__ = [
     "CSV_FILES",

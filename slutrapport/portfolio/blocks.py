@@ -4,8 +4,8 @@
 completeness, staff surveys, participants and goals, economy, problems) and
 one page per project with the same blocks in the same order for every
 project. Every number comes from :mod:`.tables` as it is; sentences come from
-:mod:`slutrapport.analysis.portfolio_wording`. A cell hidden in a bundle is a
-:class:`~slutrapport.render.model.Hidden` (shown as "–"), a value the bundle
+:mod:`slutrapport.wording.portfolio`. A cell hidden in a bundle is a
+:class:`~slutrapport.report.model.Hidden` (shown as "–"), a value the bundle
 does not have is ``None`` (an empty cell).
 """
 
@@ -18,11 +18,36 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import portfolio_wording as wording
-from ..render.model import COUNT, DIFF_MEAN, DIFF_SHARE, INTERVAL, MEAN, PVALUE, SHARE, TEXT, Column, Hidden, Paragraphs, Section, Subsection, Table
-from ..surveys.validation import ValidationReport
-from .collect import ALL, Collection
-from .model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, ForestRow, Portfolio, Typed
+from slutrapport.core.problems import ValidationReport
+from slutrapport.portfolio.collect import ALL, Collection
+from slutrapport.portfolio.model import (
+    DIFF_MONEY,
+    DIFF_PERCENT,
+    MONEY,
+    SHARE_RANGE,
+    STATUS,
+    ForestChart,
+    ForestRow,
+    Portfolio,
+    Typed,
+)
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    INTERVAL,
+    MEAN,
+    PVALUE,
+    SHARE,
+    TEXT,
+    Column,
+    Hidden,
+    Paragraphs,
+    Section,
+    Subsection,
+    Table,
+)
+from slutrapport.wording import portfolio as wording
 
 __all__ = ["portfolio_model", "HIDDEN_NOTE"]
 
@@ -145,7 +170,7 @@ class _Builder:
             [self.labels[key], sum(1 for v in status.values() if v == "saknas")] + [status.get(h["ordning"]) for h in headings]
             for key, status in projects.items()
         ]
-        legend = "; ".join(f"{label} = {h['rubrik']}" for label, h in zip(labels, headings) if label != h["rubrik"])
+        legend = "; ".join(f"{label} = {h['rubrik']}" for label, h in zip(labels, headings, strict=True) if label != h["rubrik"])
         notes = [f"Rubriker: {legend}."] if legend else []
         return Table(f"Obligatoriska rubriker, {template_id}", columns, body, notes=notes)
 

@@ -23,10 +23,10 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from ..render.formatting import format_value  # noqa: E402
-from ..render.model import DIFF_SHARE  # noqa: E402
-from ..swedish import format_number  # noqa: E402
-from .model import ForestChart  # noqa: E402
+from slutrapport.core.swedish import format_number  # noqa: E402
+from slutrapport.portfolio.model import ForestChart  # noqa: E402
+from slutrapport.render.formatting import format_value  # noqa: E402
+from slutrapport.report.model import DIFF_SHARE  # noqa: E402
 
 __all__ = ["forest_png", "forest_alt_text", "MAX_LABELLED"]
 

@@ -4,7 +4,7 @@ Each path given is a bundle file, a build output folder or any folder that is
 searched recursively for files named ``rapport.json`` (hidden folders such as
 ``.git`` are skipped, symbolic links to folders are not followed).
 
-Every problem is collected in a :class:`~slutrapport.surveys.validation.ValidationReport`
+Every problem is collected in a :class:`~slutrapport.core.problems.ValidationReport`
 (``fil`` = the bundle, ``kolumn`` = ``table.column`` where it applies):
 
 - a file that cannot be read at all (:func:`~slutrapport.render.bundle.load_bundle`:
@@ -37,9 +37,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputFileError, SlutrapportError, ValidationError
-from ..render.bundle import load_bundle
-from ..surveys.validation import ERROR, WARNING, Problem, ValidationReport
+from slutrapport.core.errors import InputFileError, SlutrapportError, ValidationError
+from slutrapport.core.problems import ERROR, WARNING, Problem, ValidationReport
+from slutrapport.render.bundle import load_bundle
 
 __all__ = [
     "BUNDLE_NAME",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..outputs import write_text_atomic
+from slutrapport.core.outputs import write_text_atomic
 
 __all__ = ["write_demo_variants", "CLIMATE_INSTRUMENT"]
 

@@ -29,12 +29,34 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
-from ..render.excel import _FIXED_TIME, _FORMATS, _sheet_name
-from ..render.model import COUNT, DIFF_MEAN, DIFF_SHARE, INTERVAL, MEAN, PVALUE, SHARE, Hidden, Paragraphs, Subsection, Table, TextList
-from .charts import forest_png
-from .model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, Portfolio, Typed
-from .render import format_cell
-from .tables import INTEGER_COLUMNS
+from slutrapport.portfolio.charts import forest_png
+from slutrapport.portfolio.model import (
+    DIFF_MONEY,
+    DIFF_PERCENT,
+    MONEY,
+    SHARE_RANGE,
+    STATUS,
+    ForestChart,
+    Portfolio,
+    Typed,
+)
+from slutrapport.portfolio.render import format_cell
+from slutrapport.portfolio.tables import INTEGER_COLUMNS
+from slutrapport.render.excel import _FIXED_TIME, _FORMATS, _sheet_name
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    INTERVAL,
+    MEAN,
+    PVALUE,
+    SHARE,
+    Hidden,
+    Paragraphs,
+    Subsection,
+    Table,
+    TextList,
+)
 
 __all__ = ["render_portfolio_excel", "DATA_SHEETS"]
 
@@ -176,7 +198,7 @@ class _Sheet:
             header.append(cell)
         self.append(header)
         for values in table.rows:
-            self.append([self._table_value(value, column.kind) for value, column in zip(values, table.columns)])
+            self.append([self._table_value(value, column.kind) for value, column in zip(values, table.columns, strict=True)])
         for note in table.notes:
             self.text(note)
 
@@ -215,7 +237,7 @@ def _data_sheet(wb: Workbook, name: str, sheet: str, table: pd.DataFrame) -> Non
     ws.append([_cell(ws, str(c), font=_BOLD) for c in columns])
     for record in table.itertuples(index=False, name=None):
         cells = []
-        for column, value, kind in zip(columns, record, column_kinds):
+        for column, value, kind in zip(columns, record, column_kinds, strict=True):
             if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 value = None
             elif column in INTEGER_COLUMNS and isinstance(value, float) and value.is_integer():

@@ -1,6 +1,6 @@
 """The portfolio as data: overview sections, one page per project, forest charts.
 
-Built from the blocks of :mod:`slutrapport.render.model` (``Section``,
+Built from the blocks of :mod:`slutrapport.report.model` (``Section``,
 ``Table``, ``Column``, ``Paragraphs``, ``Subsection``, ``Hidden``) plus what a
 portfolio adds: column kinds for money, signed percentages and completeness
 status, a :class:`Typed` cell whose kind differs from its column's (a goal as
@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..render.model import Section
-from ..surveys.validation import ValidationReport
+from slutrapport.core.problems import ValidationReport
+from slutrapport.report.model import Section
 
 __all__ = ["MONEY", "DIFF_MONEY", "DIFF_PERCENT", "STATUS", "SHARE_RANGE", "Typed", "ForestRow", "ForestChart", "Portfolio"]
 

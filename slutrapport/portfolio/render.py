@@ -21,13 +21,22 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..render.formatting import format_value
-from ..render.html import column_groups, heading_prefix
-from ..render.model import Hidden, Paragraphs, Subsection, Table, TextList
-from ..swedish import format_number
-from .charts import forest_alt_text, forest_png
-from .model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, Portfolio, Typed
-from .tables import INTEGER_COLUMNS, TABLE_COLUMNS
+from slutrapport.core.swedish import format_number
+from slutrapport.portfolio.charts import forest_alt_text, forest_png
+from slutrapport.portfolio.model import (
+    DIFF_MONEY,
+    DIFF_PERCENT,
+    MONEY,
+    SHARE_RANGE,
+    STATUS,
+    ForestChart,
+    Portfolio,
+    Typed,
+)
+from slutrapport.portfolio.tables import INTEGER_COLUMNS, TABLE_COLUMNS
+from slutrapport.render.formatting import format_value
+from slutrapport.render.html import column_groups, heading_prefix
+from slutrapport.report.model import Hidden, Paragraphs, Subsection, Table, TextList
 
 __all__ = ["render_portfolio_html", "portfolio_csv", "format_cell", "CSV_FILES"]
 
@@ -108,7 +117,7 @@ def _table_rows(table: Table) -> Markup:
     lines = []
     for row in table.rows:
         cells = []
-        for number, (value, kind) in enumerate(zip(row, kinds)):
+        for number, (value, kind) in enumerate(zip(row, kinds, strict=True)):
             text = escape(format_cell(value, kind))
             if number == 0:
                 cells.append(f'<th scope="row">{text}</th>')

@@ -45,8 +45,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.wording import ORDINAL_TESTS, SHARE_TESTS, SIGNIFICANCE
-from .collect import ALL, TOTAL, PortfolioBundle
+from slutrapport.portfolio.collect import ALL, TOTAL, PortfolioBundle
+from slutrapport.wording.survey import ORDINAL_TESTS, SHARE_TESTS, SIGNIFICANCE
 
 __all__ = [
     "PROJECT_COLUMNS",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .bundle import load_bundle, render_bundle
-from .csvfile import changes_csv, comparison_csv, reliability_csv
-from .docx import render_docx
-from .excel import render_excel
-from .html import render_html
+from slutrapport.render.bundle import load_bundle, render_bundle
+from slutrapport.render.csvfile import changes_csv, comparison_csv, reliability_csv
+from slutrapport.render.docx import render_docx
+from slutrapport.render.excel import render_excel
+from slutrapport.render.html import render_html
 
 __all__ = [
     "comparison_csv",

@@ -46,19 +46,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
-from ..analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
-from ..analysis.describe import CONTRACT_COLUMNS
-from ..analysis.economy import ECONOMY_COLUMNS
-from ..analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
-from ..analysis.goals import GOAL_COLUMNS
-from ..analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
-from ..analysis.reliability import RELIABILITY_COLUMNS
-from ..analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
-from ..analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
-from ..analysis.selfeval import SELFEVAL_COLUMNS
-from ..errors import InputFileError
-from .model import Completeness, Report
+from slutrapport import __version__
+from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
+from slutrapport.analysis.describe import CONTRACT_COLUMNS
+from slutrapport.analysis.economy import ECONOMY_COLUMNS
+from slutrapport.analysis.economy import (
+    KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS,
+)
+from slutrapport.analysis.goals import GOAL_COLUMNS
+from slutrapport.analysis.participants import (
+    FLOW_COLUMNS,
+    INCOME_COLUMNS,
+    OUTCOME_COLUMNS,
+    TIME_COLUMNS,
+)
+from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
+from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
+from slutrapport.analysis.socioeconomic import (
+    ACTOR_COLUMNS,
+    PROFITABILITY_COLUMNS,
+    SENSITIVITY_COLUMNS,
+)
+from slutrapport.analysis.socioeconomic import (
+    KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS,
+)
+from slutrapport.core.errors import InputFileError
+from slutrapport.report.model import Completeness, Report
 
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "render_bundle", "load_bundle", "schema"]
 
@@ -243,8 +256,8 @@ def _rows(name: str, table: pd.DataFrame) -> list[list[Any]]:
         hidden = [value is not False for value in values["undertryckt"]]  # missing mark → treat as hidden
         values["undertryckt"] = hidden
         for column in _HIDDEN_NUMBERS[name]:
-            values[column] = [None if h else v for h, v in zip(hidden, values[column])]
-    return [list(row) for row in zip(*values.values())] if len(table) else []
+            values[column] = [None if h else v for h, v in zip(hidden, values[column], strict=True)]
+    return [list(row) for row in zip(*values.values(), strict=True)] if len(table) else []
 
 
 def _column_values(column: str, series: pd.Series) -> list[Any]:

@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .formatting import format_number, format_value, largest_remainder  # noqa: E402
-from .model import Chart, DivergingChart  # noqa: E402
+from slutrapport.render.formatting import format_number, format_value, largest_remainder  # noqa: E402
+from slutrapport.report.model import Chart, DivergingChart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
 
@@ -92,10 +92,8 @@ def _diverging_lefts(chart: DivergingChart) -> np.ndarray:
     """Left edge of every segment (rows × categories) so that the centre sits at 0."""
     shares = np.array([row[1] for row in chart.rows], dtype=float)
     cumulative = np.cumsum(shares, axis=1) - shares
-    if chart.neutral is not None:
-        centre = shares[:, : chart.neutral].sum(axis=1) + shares[:, chart.neutral] / 2
-    else:
-        centre = shares[:, : shares.shape[1] // 2].sum(axis=1)
+    half = shares[:, chart.neutral] / 2 if chart.neutral is not None else 0.0
+    centre = shares[:, : chart.neutral if chart.neutral is not None else shares.shape[1] // 2].sum(axis=1) + half
     return cumulative - centre[:, None]
 
 
@@ -136,13 +134,13 @@ def chart_alt_text(chart: Chart | DivergingChart) -> str:
         parts = []
         for label, shares, n in chart.rows:
             percents = largest_remainder(shares)
-            spread = ", ".join(f"{c} {p} %" for c, p in zip(chart.categories, percents))
+            spread = ", ".join(f"{c} {p} %" for c, p in zip(chart.categories, percents, strict=True))
             parts.append(f"{label} (n = {n}): {spread}")
         return f"Stapeldiagram: {chart.title}. " + "; ".join(parts) + "."
     parts = []
     for group, rows in chart.data.groupby("grupp", sort=False):
         values = ", ".join(
-            f"{w} {format_value(v, chart.value_kind)} (n = {int(n)})" for w, v, n in zip(rows["enkat"], rows["value"], rows["n"])
+            f"{w} {format_value(v, chart.value_kind)} (n = {int(n)})" for w, v, n in zip(rows["enkat"], rows["value"], rows["n"], strict=True)
         )
         parts.append(f"{group}: {values}")
     if not parts:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..analysis.changes import CHANGE_COLUMNS
-from ..analysis.describe import CONTRACT_COLUMNS
-from ..analysis.reliability import RELIABILITY_COLUMNS
+from slutrapport.analysis.changes import CHANGE_COLUMNS
+from slutrapport.analysis.describe import CONTRACT_COLUMNS
+from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 
 __all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from itertools import groupby
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import groupby
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -28,13 +28,25 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 
-from .charts import chart_alt_text, chart_png
-from .formatting import format_value
-from .model import TEXT, Chart, Column, DivergingChart, Hidden, Paragraphs, Report, Section, Subsection, Table, TextList
+from slutrapport.render.charts import chart_alt_text, chart_png
+from slutrapport.render.formatting import format_value
+from slutrapport.report.model import (
+    TEXT,
+    Chart,
+    Column,
+    DivergingChart,
+    Hidden,
+    Paragraphs,
+    Report,
+    Section,
+    Subsection,
+    Table,
+    TextList,
+)
 
 __all__ = ["render_docx"]
 
-_FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 _TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
@@ -84,7 +96,7 @@ def _column_needs(header: list[str], body: list[list[str]], padding: int) -> tup
     """What each column needs (its longest word: Word should not break a word) and wants
     (its longest cell, up to 30 characters), in characters including padding."""
     needs, wants = [], []
-    for label, *cells in zip(header, *body) if body else ([label] for label in header):
+    for label, *cells in zip(header, *body, strict=True) if body else ([label] for label in header):
         word = max((len(w) for text in (label, *cells) for w in text.split()), default=1)
         needs.append(word + padding)
         wants.append(max(word, min(max((len(text) for text in cells), default=0), 30)) + padding)
@@ -110,7 +122,7 @@ def _column_widths(header: list[str], body: list[list[str]], layout: _Layout = _
     room = layout.text_width / layout.character - sum(needs)
     if sum(wants) > layout.text_width / layout.character and room > 0:
         extra = sum(wants) - sum(needs)
-        wants = [need + (want - need) * room / extra for need, want in zip(needs, wants)]
+        wants = [need + (want - need) * room / extra for need, want in zip(needs, wants, strict=True)]
     elif room <= 0:
         wants = needs
     return [int(layout.text_width * want / sum(wants)) for want in wants]
@@ -171,8 +183,8 @@ class _Writer:
             facts = self.doc.add_table(rows=len(report.facts), cols=2)
             facts.style = "Table Grid"
             widths = _column_widths(["", ""], [[str(k), str(v)] for k, v in report.facts.items()])
-            for row, (label, value) in zip(facts.rows, report.facts.items()):
-                for cell, text, width, bold in zip(row.cells, (label, value), widths, (True, False)):
+            for row, (label, value) in zip(facts.rows, report.facts.items(), strict=True):
+                for cell, text, width, bold in zip(row.cells, (label, value), widths, (True, False), strict=True):
                     cell.width = width
                     self.cell(cell, str(text), bold=bold)
         created = f"Skapad {report.generated}" + (f" · {report.template_name}" if report.template_name else "")
@@ -290,7 +302,7 @@ class _Writer:
         if not table.columns:
             return
         header = [column.label for column in table.columns]
-        body = [[_cell_text(value, column.kind) for value, column in zip(values, table.columns)] for values in table.rows]
+        body = [[_cell_text(value, column.kind) for value, column in zip(values, table.columns, strict=True)] for values in table.rows]
         layout = _layout(header, body)
         if layout is _LANDSCAPE:
             self.page_orientation(landscape=True)
@@ -306,7 +318,7 @@ class _Writer:
         grid = self.doc.add_table(rows=header_rows + len(body), cols=len(header))
         grid.style = "Table Grid"
         rows = list(grid.rows)
-        for column, width in zip(grid.columns, widths):
+        for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
         if table.has_groups:
             cells, start = rows[0].cells, 0
@@ -318,8 +330,8 @@ class _Writer:
                 start += span
         for row in rows[:header_rows]:
             _repeat_header(row)
-        for number, (texts, row) in enumerate(zip([header, *body], rows[header_rows - 1 :])):
-            for cell, text, column, width in zip(row.cells, texts, table.columns, widths):
+        for number, (texts, row) in enumerate(zip([header, *body], rows[header_rows - 1 :], strict=True)):
+            for cell, text, column, width in zip(row.cells, texts, table.columns, widths, strict=True):
                 cell.width = width
                 right = WD_ALIGN_PARAGRAPH.RIGHT if column.kind != TEXT else None
                 self.cell(cell, text, bold=number == 0, align=right, style=layout.style)

@@ -11,17 +11,17 @@ import io
 import re
 from datetime import datetime
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .charts import chart_alt_text, chart_png
-from .formatting import format_value
-from .model import (
+from slutrapport.render.charts import chart_alt_text, chart_png
+from slutrapport.render.formatting import format_value
+from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
     DIFF_SHARE,
@@ -181,7 +181,7 @@ class _SheetWriter:
             cell.alignment = _WRAP
         self.row += 1
         for values in table.rows:
-            for number, (value, col) in enumerate(zip(values, table.columns), start=1):
+            for number, (value, col) in enumerate(zip(values, table.columns, strict=True), start=1):
                 cell = _put(ws, self.row, number, value, col.kind)
                 if number == 1:
                     cell.alignment = _WRAP
@@ -240,7 +240,7 @@ def _data_sheet(wb: Workbook, name: str, table: pd.DataFrame) -> None:
     kinds.update(dict.fromkeys(_MONEY_COLUMNS, MONEY))
     kinds["avvikelse_procent"] = DIFF_SHARE
     for r, record in enumerate(table.itertuples(index=False), start=2):
-        for c, (column, value) in enumerate(zip(table.columns, record), start=1):
+        for c, (column, value) in enumerate(zip(table.columns, record, strict=True), start=1):
             if isinstance(value, (bool, np.bool_)):
                 value = bool(value)
             elif value is pd.NA or (isinstance(value, float) and np.isnan(value)):

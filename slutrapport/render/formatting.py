@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import math
 
-from ..swedish import format_money, format_number, format_percent
-from .model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE
+from slutrapport.core.rounding import largest_remainder
+from slutrapport.core.swedish import format_money, format_number, format_percent
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    EFFECT,
+    INTERVAL,
+    MEAN,
+    MONEY,
+    PERCENT,
+    PVALUE,
+    SHARE,
+)
 
 __all__ = ["format_value", "format_number", "largest_remainder"]
 
@@ -46,21 +58,3 @@ def _signed(text: str, value: float) -> str:
     if text.strip("−-+0,\u00a0") == "":
         return text.lstrip("-")
     return ("+" + text) if value > 0 else text.replace("-", "−")
-
-
-def largest_remainder(shares: list[float], total: int = 100) -> list[int]:
-    """Round shares (summing to 1) to whole percents that add up to ``total``.
-
-    Hamilton's largest-remainder method: floor every part, then give the
-    remaining points to the parts with the largest fractional remainders
-    (ties to the earlier part). ``[1/3, 1/3, 1/3]`` → ``[34, 33, 33]``.
-    """
-    if not shares:
-        return []
-    exact = [s * total for s in shares]
-    floors = [math.floor(x + 1e-9) for x in exact]
-    missing = round(sum(exact)) - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[: max(missing, 0)]:
-        floors[i] += 1
-    return floors

@@ -16,9 +16,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .charts import chart_alt_text, chart_png
-from .formatting import format_value
-from .model import Chart, DivergingChart, Hidden, Paragraphs, Report, Subsection, Table, TextList
+from slutrapport.render.charts import chart_alt_text, chart_png
+from slutrapport.render.formatting import format_value
+from slutrapport.report.model import (
+    Chart,
+    DivergingChart,
+    Hidden,
+    Paragraphs,
+    Report,
+    Subsection,
+    Table,
+    TextList,
+)
 
 __all__ = ["render_html", "markdown_to_html", "heading_prefix", "add_block_helpers", "column_groups"]
 

@@ -2,10 +2,10 @@
 
 Server-rendered Flask pages in Swedish, bound to 127.0.0.1 and locked with a
 token (:mod:`.security`). Every page calls the same library functions as the
-command line (:mod:`slutrapport.pipeline`, :mod:`slutrapport.project_edit`);
+command line (:mod:`slutrapport.pipeline`, :mod:`slutrapport.project.edit`);
 nothing is computed in a route and nothing leaves the computer.
 """
 
-from .app import DEFAULT_MAX_UPLOAD, create_app
+from slutrapport.web.app import DEFAULT_MAX_UPLOAD, create_app
 
 __all__ = ["create_app", "DEFAULT_MAX_UPLOAD"]

@@ -9,11 +9,11 @@ from flask import Flask, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from ..errors import SlutrapportError
-from ..render.html import add_block_helpers
-from . import security
-from .sources import SOURCES, DataSource
-from .state import WebState
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.render.html import add_block_helpers
+from slutrapport.web import security
+from slutrapport.web.sources import SOURCES, DataSource
+from slutrapport.web.state import WebState
 
 __all__ = ["create_app", "DEFAULT_MAX_UPLOAD", "STATE", "SOURCES_KEY"]
 
@@ -73,7 +73,7 @@ def create_app(
     add_block_helpers(env)
     env.filters["size"] = _megabytes
 
-    from .views import register
+    from slutrapport.web.views import register
 
     register(app)
 

@@ -11,14 +11,14 @@ import secrets
 import socket
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from ..errors import SlutrapportError
-from .app import DEFAULT_MAX_UPLOAD, create_app
-from .security import TOKEN_PARAMETER
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.web.app import DEFAULT_MAX_UPLOAD, create_app
+from slutrapport.web.security import TOKEN_PARAMETER
 
 __all__ = ["serve", "bind_free_port", "HOST", "DEFAULT_PORT", "PORT_ATTEMPTS"]
 

@@ -10,9 +10,9 @@ economy (Ekonomi) pages share one pattern. A source is described by a
    from the content; an existing file is replaced only when the user ticks
    so; the key is added to ``projekt.yaml`` when it was absent);
 3. shows the source's validation report (its own ``validate`` function,
-   returning a :class:`~slutrapport.surveys.validation.ValidationReport`);
+   returning a :class:`~slutrapport.core.problems.ValidationReport`);
 4. shows the source's blocks exactly as the report builds them
-   (:func:`slutrapport.workspace.source_blocks`: every block whose builder in
+   (:func:`slutrapport.web.workspace.source_blocks`: every block whose builder in
    ``report._Blocks.BUILDERS`` names the source).
 
 Switching a source on after its branch is merged is a few lines in
@@ -29,15 +29,15 @@ Switching a source on after its branch is merged is a few lines in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
-from ..pipeline import validate_source
-from ..project_edit import YAML
-from ..surveys.readers.detect import CSV, XLSX
-from ..surveys.validation import ValidationReport
+from slutrapport.core.problems import ValidationReport
+from slutrapport.pipeline import validate_source
+from slutrapport.project.edit import YAML
+from slutrapport.sources.readers.detect import CSV, XLSX
 
 __all__ = ["FileSlot", "DataSource", "SOURCES"]
 

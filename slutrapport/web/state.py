@@ -14,13 +14,14 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ..pipeline import project_results
-from ..project import PROJECT_FILE
-from ..results import ProjectResults
+from slutrapport.pipeline import project_results
+from slutrapport.project.folder import PROJECT_FILE
+from slutrapport.report.results import ProjectResults
 
 __all__ = ["WebState", "fingerprint"]
 
@@ -58,7 +59,7 @@ class WebState:
     project: Path | None
     start_dir: Path
     suggested_new: Path | None = None  # a folder named at start that has no projekt.yaml yet
-    _cache: "OrderedDict[tuple, Any]" = field(default_factory=OrderedDict)
+    _cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self, root: Path) -> None:

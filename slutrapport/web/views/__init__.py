@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import comparison, project, report, sources, surveys, texts
+from slutrapport.web.views import comparison, project, report, sources, surveys, texts
 
 __all__ = ["register", "NAVIGATION"]
 

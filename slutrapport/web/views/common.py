@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import current_app, flash, redirect, request, url_for
 
-from ...errors import SlutrapportError
-from ..state import WebState
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.web.state import WebState
 
 __all__ = ["state", "project_root", "needs_project", "uploads", "form_version", "show_error", "back", "parse_index"]
 

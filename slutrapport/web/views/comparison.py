@@ -3,8 +3,8 @@
 The tables and charts are the report's own (``render.survey_blocks``) built
 from the same analysis tables, so the page shows exactly what the report will
 say; the filter keeps "Alla" and the chosen organisation. The sentences are
-the report's (:func:`~slutrapport.analysis.wording.index_paragraph`) plus,
-for a chosen organisation, :func:`~slutrapport.analysis.group_wording.group_paragraph`.
+the report's (:func:`~slutrapport.wording.survey.index_paragraph`) plus,
+for a chosen organisation, :func:`~slutrapport.wording.groups.group_paragraph`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
-from ...analysis.group_wording import group_paragraph
-from ...analysis.suppression import ALL
-from ...analysis.survey import SurveyResults
-from ...analysis.wording import index_paragraph
-from ...render.survey_blocks import _trend_chart, _wave_table
-from .common import needs_project, state
+from slutrapport.analysis.suppression import ALL
+from slutrapport.analysis.survey import SurveyResults
+from slutrapport.report.blocks.survey import _trend_chart, _wave_table
+from slutrapport.web.views.common import needs_project, state
+from slutrapport.wording.groups import group_paragraph
+from slutrapport.wording.survey import index_paragraph
 
 __all__ = ["blueprint", "IndexView", "index_views"]
 

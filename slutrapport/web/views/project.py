@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from flask import Blueprint, flash, render_template, request
 
-from ...errors import ProjectError, SlutrapportError
-from ...project import PROJECT_FILE, init_project, load_project
-from ...project_edit import (
+from slutrapport.core.errors import ProjectError, SlutrapportError
+from slutrapport.project.edit import (
     FACT_FIELDS,
     GOAL_MEASURES,
     GOAL_POPULATIONS,
@@ -19,8 +19,15 @@ from ...project_edit import (
     remove_goal,
     update_facts,
 )
-from ...templates import DEFAULT_TEMPLATE, template_summaries
-from .common import back, form_version, parse_index, show_error, state
+from slutrapport.project.folder import PROJECT_FILE, init_project, load_project
+from slutrapport.project.templates import DEFAULT_TEMPLATE, template_summaries
+from slutrapport.web.views.common import (
+    back,
+    form_version,
+    parse_index,
+    show_error,
+    state,
+)
 
 __all__ = ["blueprint"]
 
@@ -32,10 +39,8 @@ def _nearby_projects() -> list[Path]:
     """Project folders directly under the folder the server was started in (and that folder itself)."""
     start = state().start_dir
     found = [start] if (start / PROJECT_FILE).is_file() else []
-    try:
+    with contextlib.suppress(OSError):
         found += sorted(p for p in start.iterdir() if p.is_dir() and (p / PROJECT_FILE).is_file())
-    except OSError:
-        pass
     return found[:_MAX_LISTED]
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, send_file
 
-from ...errors import SlutrapportError
-from ...pipeline import build_project
-from ...workspace import heading_overview
-from ...surveys.validation import ValidationReport
-from .common import back, needs_project, project_root, show_error, state
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.problems import ValidationReport
+from slutrapport.pipeline import build_project
+from slutrapport.web.views.common import (
+    back,
+    needs_project,
+    project_root,
+    show_error,
+    state,
+)
+from slutrapport.web.workspace import heading_overview
 
 __all__ = ["blueprint", "OUTPUTS"]
 

@@ -7,12 +7,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, render_template, request
 
-from ...errors import SlutrapportError
-from ...workspace import source_blocks
-from ...project_edit import project_version, read_project_data, store_source_file, store_source_files
-from ...surveys.validation import ValidationReport
-from ..sources import DataSource
-from .common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.problems import ValidationReport
+from slutrapport.project.edit import (
+    project_version,
+    read_project_data,
+    store_source_file,
+    store_source_files,
+)
+from slutrapport.web.sources import DataSource
+from slutrapport.web.views.common import (
+    back,
+    form_version,
+    needs_project,
+    parse_index,
+    project_root,
+    show_error,
+    state,
+    uploads,
+)
+from slutrapport.web.workspace import source_blocks
 
 __all__ = ["blueprint"]
 

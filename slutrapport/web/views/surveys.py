@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
 
-from ...errors import SlutrapportError
-from ...workspace import SurveyFixes, survey_fixes
-from ...project_edit import (
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.problems import ValidationReport
+from slutrapport.project.edit import (
     add_answer_aliases,
     add_column_mappings,
     add_waves,
@@ -20,8 +20,16 @@ from ...project_edit import (
     update_wave,
     upload_names,
 )
-from ...surveys.validation import ValidationReport
-from .common import back, form_version, needs_project, parse_index, project_root, show_error, uploads
+from slutrapport.web.views.common import (
+    back,
+    form_version,
+    needs_project,
+    parse_index,
+    project_root,
+    show_error,
+    uploads,
+)
+from slutrapport.web.workspace import SurveyFixes, survey_fixes
 
 __all__ = ["blueprint"]
 

@@ -6,11 +6,11 @@ import re
 
 from flask import Blueprint, abort, flash, render_template, request
 
-from ...workspace import HeadingStatus, heading_overview
-from ...project import read_narrative
-from ...project_edit import EditConflict, read_text, save_text
-from ...render.html import markdown_to_html
-from .common import back, needs_project, project_root, state
+from slutrapport.project.edit import EditConflict, read_text, save_text
+from slutrapport.project.folder import read_narrative
+from slutrapport.render.html import markdown_to_html
+from slutrapport.web.views.common import back, needs_project, project_root, state
+from slutrapport.web.workspace import HeadingStatus, heading_overview
 
 __all__ = ["blueprint"]
 

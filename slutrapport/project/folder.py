@@ -1,0 +1,402 @@
+"""A project folder: ``projekt.yaml``, the survey files and the narrative texts.
+
+Layout::
+
+    projekt.yaml          project facts, template, anonymity threshold, survey waves
+    enkater/              the survey exports, one file per wave
+    sjalvvardering/       filled self-evaluation forms (optional, key sjalvvardering:)
+    texter/<rubrik>.md    the project's own text under each heading (Markdown)
+
+:func:`load_project` reads and checks ``projekt.yaml``; :func:`init_project`
+writes a new, commented folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.outputs import write_text_atomic
+from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.project.templates import (
+    DEFAULT_TEMPLATE,
+    ReportTemplate,
+    load_template,
+)
+
+__all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
+
+PROJECT_FILE = "projekt.yaml"
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    file: Path
+    label: str
+    date: str | None = None
+
+
+@dataclass
+class Project:
+    root: Path
+    name: str
+    facts: dict[str, str]
+    template: ReportTemplate
+    min_n: int = 5
+    instrument: str | None = None
+    waves: list[WaveSpec] = field(default_factory=list)
+    column_map: dict[str, str] = field(default_factory=dict)
+    format: str | None = None  # force an export format for every survey file
+    wave_column: str | None = None  # the files name the wave of each row in this column
+    competence: dict[str, Any] = field(default_factory=dict)  # kompetenssatsning: (Socialstyrelsen)
+    template_dirs: list[Path] = field(default_factory=list)  # mallar: the funder's own template folders
+    #: the whole parsed projekt.yaml; each data source (deltagare:, ekonomi: …) reads and checks its own key
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
+    answer_aliases: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.root / PROJECT_FILE
+
+    def narrative(self, heading_id: str) -> str | None:
+        return read_narrative(self.root / "texter" / f"{heading_id}.md")
+
+
+def read_narrative(path: Path) -> str | None:
+    """The Markdown text of a narrative file without its help comments; None when empty or absent."""
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
+    text = _COMMENT.sub("", text).strip()
+    return text or None
+
+
+_FACT_KEYS = {
+    "namn": "Projektets namn",
+    "projektagare": "Projektägare",
+    "projektledare": "Projektledare",
+    "finansiar": "Finansiär",
+    "period": "Projektperiod",
+    "malgrupp": "Målgrupp",
+    "organisationer": "Samverkansparter",
+    "mal": "Mål",
+}
+
+
+def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
+    """Read ``root/projekt.yaml``; raise :class:`ProjectError` naming every problem.
+
+    ``template_dirs`` (``--templates``) are searched for the template before
+    the project's own ``mallar:`` folders and the shipped templates.
+    """
+    root = Path(root)
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        raise ProjectError(
+            f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
+        )
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path), ProjectError) or {}
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"{path}: filen ska innehålla nycklar som projekt:, mall: och personalenkat:.")
+
+    problems: list[str] = []
+    info = data.get("projekt") or {}
+    if not isinstance(info, dict):
+        problems.append("'projekt' ska vara nycklar som namn: och projektagare:")
+        info = {}
+    facts: dict[str, str] = {}
+    for key, label in _FACT_KEYS.items():
+        value = info.get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, dict) and key == "period":
+            value = f"{value.get('start', '')} – {value.get('slut', '')}"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        facts[label] = str(value)
+
+    min_n = data.get("anonymitetsgrans", 5)
+    if not isinstance(min_n, int) or isinstance(min_n, bool) or min_n < 1:
+        problems.append(f"'anonymitetsgrans' ska vara ett heltal ≥ 1, fick {min_n!r}")
+        min_n = 5
+
+    survey = data.get("personalenkat") or {}
+    if not isinstance(survey, dict):
+        problems.append("'personalenkat' ska vara nycklar som instrument: och enkater:")
+        survey = {}
+    waves = _waves(root, survey.get("enkater") or [], problems)
+    column_map = survey.get("kolumner") or {}
+    if not isinstance(column_map, dict):
+        problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
+        column_map = {}
+
+    answer_aliases = _answer_aliases(survey.get("alias"), problems)
+
+    folders = data.get("mallar") or []
+    folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
+    competence = data.get("kompetenssatsning") or {}
+    if not isinstance(competence, dict):
+        problems.append("'kompetenssatsning' ska ha nycklarna kategorisering: och omfattning:")
+        competence = {}
+    if problems:
+        raise ProjectError(problem_list(str(path), problems))
+    template_dirs = [*(template_dirs or []), *folders]
+    template = load_template(str(data.get("mall") or DEFAULT_TEMPLATE), template_dirs)
+    return Project(
+        root=root,
+        name=str(info.get("namn") or root.resolve().name),
+        facts=facts,
+        template=template,
+        min_n=min_n,
+        instrument=str(survey.get("instrument") or "samverkan") if waves else None,
+        waves=waves,
+        column_map={str(k): str(v) for k, v in column_map.items()},
+        format=str(survey["format"]) if survey.get("format") else None,
+        wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
+        competence=competence,
+        template_dirs=template_dirs,
+        data=data,
+        answer_aliases=answer_aliases,
+    )
+
+
+def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
+    """``personalenkat: alias:``: answer labels as written in the files → scale values."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("'alias' under personalenkat ska vara rader som \"Svar i filen\": skalvärde")
+        return {}
+    aliases = {}
+    for label, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
+        else:
+            aliases[str(label)] = value
+    return aliases
+
+
+def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
+    if not isinstance(raw, list):
+        problems.append("'enkater' ska vara en lista med - fil: … och etikett: …")
+        return []
+    waves = []
+    for number, item in enumerate(raw, start=1):
+        if isinstance(item, str):
+            item = {"fil": item}
+        if not isinstance(item, dict) or not item.get("fil"):
+            problems.append(f"enkät nr {number} under 'enkater' saknar 'fil'")
+            continue
+        file = root / str(item["fil"])
+        if not file.is_file():
+            problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
+        when = item.get("datum")
+        waves.append(
+            WaveSpec(
+                file=file,
+                label=str(item.get("etikett") or f"Enkät {number}"),
+                date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
+            )
+        )
+    return waves
+
+
+def init_project(
+    root: Path, template_id: str = DEFAULT_TEMPLATE, force: bool = False, template_dirs: list[Path] | None = None
+) -> list[Path]:
+    """Create a new project folder with commented files; returns the files written.
+
+    Refuses to overwrite existing files unless ``force`` is true.
+    """
+    root = Path(root)
+    template = load_template(template_id, template_dirs)
+    files: dict[Path, str] = {
+        root / PROJECT_FILE: _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year)
+        + _competence_template(template),
+        root / "enkater" / "LÄS MIG.txt": _WAVES_README,
+    }
+    for heading in template.all_headings():
+        help_text = heading.help.strip().replace("--", "–")
+        required = "Rubriken krävs av finansiären." if heading.required else "Rubriken är frivillig."
+        files[root / "texter" / f"{heading.id}.md"] = (
+            f"<!--\n{(heading.number + ' ') if heading.number else ''}{heading.title}\n\n{help_text}\n\n{required}\n"
+            "Skriv din text under den här kommentaren, i vanlig text eller Markdown\n"
+            "(tom rad mellan stycken, - för punktlistor, **fetstil**). Kommentaren syns inte i rapporten.\n-->\n\n"
+        )
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        raise ProjectError(
+            f"Mappen {root} innehåller redan {len(existing)} av filerna som skulle skapas "
+            f"(t.ex. {existing[0].relative_to(root)}). Välj en ny mapp, eller lägg till --force för att skriva över dem."
+        )
+    for path, text in files.items():
+        write_text_atomic(path, text)
+    return list(files)
+
+
+_PROJECT_TEMPLATE = """\
+# Projektfil för slutrapport. Fyll i uppgifterna nedan.
+# Rader som börjar med # är kommentarer och påverkar inte rapporten.
+# Text efter ett kolon är värdet. Sätt citattecken runt text som innehåller kolon.
+
+projekt:
+  namn: "Projektets namn"              # visas överst i rapporten
+  projektagare: ""                     # t.ex. Storsjö kommun, socialförvaltningen
+  projektledare: ""                    # namn på projektledaren
+  finansiar: ""                        # t.ex. Samordningsförbundet …
+  period:
+    start: {today}-01-01               # ÅÅÅÅ-MM-DD
+    slut: {today}-12-31
+  malgrupp: ""                         # vilka deltagarna är
+  organisationer:                      # samverkansparterna
+    - Arbetsförmedlingen
+    - Socialtjänsten
+
+# Vilken finansiärs mall rapporten följer (lista mallar: slutrapport templates).
+mall: {mall}
+# Finansiärens egna mallar, om ni har fått en mallmapp (sökväg från projektmappen):
+# mallar: [finansiarens-mallar]
+
+# Anonymitetsgräns: grupper med färre svar än så här visas inte någonstans
+# i rapporten, inte heller så att de kan räknas fram ur totalen.
+anonymitetsgrans: 5
+
+# Personalenkäten (enkät 1, 2, 3 …). Lägg exportfilerna i mappen enkater/
+# (CSV eller Excel från Google Forms, Microsoft Forms eller en vanlig tabell)
+# och ta bort # framför raderna nedan, en rad per enkättillfälle i tidsordning.
+personalenkat:
+  instrument: samverkan                # inbyggt instrument, eller sökväg till en egen YAML-fil
+  enkater:
+  #  - fil: enkater/enkat1.csv
+  #    etikett: Enkät 1
+  #    datum: {today}-03-15
+  #  - fil: enkater/enkat2.xlsx
+  #    etikett: Enkät 2
+  #    datum: {today}-09-15
+  # Om en fil innehåller flera enkättillfällen, ange kolumnen som säger vilket
+  # (etiketterna tas då från kolumnens värden):
+  # enkatkolumn: Enkät
+  # Exportformatet känns igen automatiskt; ange det bara om det blir fel
+  # (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain, spss):
+  # format: surveymonkey
+  # Om en kolumnrubrik i filen inte är exakt frågans text i instrumentet,
+  # ange vilken fråga (id) den hör till:
+  kolumner:
+  #  "Jag känner de andras uppdrag": q07
+  # Om ett svar i filen inte är skalans text (t.ex. "Stämmer helt" i stället
+  # för "Instämmer helt"), ange vilket skalvärde det betyder:
+  alias:
+  #  "Stämmer helt": 5
+
+# Ekonomisk redovisning: budget enligt ansökan och utfall per kategori och period.
+# Lägg filen i projektmappen och ta bort # framför raderna. Filen kan vara .xlsx,
+# CSV eller YAML, med en rad per kategori och två kolumner per period
+# (Kategori | Budget 2025 | Utfall 2025 | Budget 2026 | Utfall 2026) eller en rad
+# per kategori och period (Kategori | Period | Budget | Utfall). Belopp i kronor,
+# t.ex. 1 234 567 eller 1 234 567 kr (tkr i rubriken räknas om till kronor).
+# ekonomi:
+#   fil: ekonomi.xlsx
+#   blad: Ekonomi                        # bara om tabellen inte ligger på första bladet
+#   kategorier: [Personal, Lokal, Övrigt] # tillåtna kategorier (annars mallens)
+
+# Samhällsekonomisk beräkning enligt typfallsmetoden (t.ex. från en extern
+# utvärdering): en YAML-fil med typfall, kostnad per aktör och år FÖRE och
+# EFTER insatsen, andelar per scenario och projektets kostnad. Exempel på filen:
+#   avslutade: 34                        # antal avslutade deltagare
+#   projektkostnad: 4 000 000            # utelämnas: utfallet i ekonomi: används
+#   typfall:
+#     - namn: Långtidsarbetslös med försörjningsstöd
+#       fore: {{kommun: 130 000, region: 12 000, individen: 110 000}}   # individen: inkomst
+#       efter:
+#         - {{namn: Arbete, andel: 0.3, kommun: {{kostnad: 4 000, intakt: 36 000}}, individen: 200 000}}
+#         - {{namn: Oförändrat, andel: 0.7, som_fore: true}}
+# socioekonomi:
+#   fil: socioekonomi.yaml
+
+# Självvärderingen. Skapa formuläret med: slutrapport form sjalvvardering --out sjalvvardering.xlsx
+# Projektledaren, styrgruppen och handläggarna fyller i var sitt exemplar vid varje
+# tillfälle (till exempel start, halvtid och slut). Lägg de ifyllda filerna i mappen
+# sjalvvardering/ (filnamnen spelar ingen roll) och ta bort # framför raderna nedan.
+# sjalvvardering:
+#   mapp: sjalvvardering
+#   definition: min-sjalvvardering.yaml   # bara om formuläret skapades med en egen definition
+
+# Deltagarregistret: en rad per deltagare med ett pseudonymt id (aldrig namn
+# eller personnummer) och kolumnerna kön, ålder, inskrivningsdatum, avslutsdatum,
+# försörjning vid inskrivning, status vid avslut och antal möten. En deltagare
+# som fortfarande är aktiv har varken avslutsdatum eller status. Datum skrivs
+# ÅÅÅÅ-MM-DD. Ta bort # framför raderna för att använda registret.
+# deltagare:
+#   fil: deltagare.csv                 # CSV eller Excel (.xlsx) i projektmappen
+#   period: halvar                     # tabellerna per halvar, kvartal, ar eller manad
+#   kolumner:                          # om en rubrik i filen heter något annat:
+#     "Huvudsaklig försörjning före": forsorjning
+#   kategorier:                        # egna statusar med nationell grupp ersätter standardlistan
+#     alias:                           # fler stavningar av en kategori
+#       jobb: arbete
+
+# Projektets mätbara mål; måluppfyllelsen räknas från deltagarregistret.
+# mal:
+#   - mal: "Minst 40 % av de avslutade deltagarna går till arbete eller studier"
+#     matt: andel                      # andel eller antal
+#     population: avslutade            # avslutade eller inskrivna
+#     kategorier: [arbete, studier]    # statusar vid avslut, eller nationella grupper som förvärvsarbete
+#     malvarde: 40 %
+#   - mal: "Minst 25 deltagare skrivs in"
+#     matt: antal
+#     population: inskrivna
+#     malvarde: 25
+"""
+
+def _competence_template(template: ReportTemplate) -> str:
+    """The commented ``kompetenssatsning:`` part for templates that use its blocks."""
+    blocks = {b for h in template.all_headings() for b in h.blocks}
+    if not blocks & {"kategorisering", "utbildningarnas_omfattning"}:
+        return ""
+    lines = [
+        "",
+        "# Kompetenssatsningen (Socialstyrelsens avsnitt 3.4 och 4). Tabellerna i rapporten fylls i härifrån.",
+        "kompetenssatsning:",
+    ]
+    options = template.settings.get("kategorisering") or {}
+    if options:
+        lines.append("  # 3.4: ta bort # framför de alternativ som stämmer för satsningen.")
+        lines.append("  kategorisering:")
+        for group, items in options.items():
+            lines.append(f"    {group}:")
+            lines += [f"    #  - {item}" for item in items]
+    bands = (template.settings.get("utbildningarnas_omfattning") or {}).get("kurslangder") or []
+    if bands:
+        lines.append("  # 4: en rad per kurslängd. deltagare = landsting + kommun + annan.")
+        lines.append("  omfattning:")
+        for band in bands:
+            lines.append(
+                f"  #  - {{kurslangd: \"{band}\", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+_WAVES_README = """\
+Lägg personalenkätens exportfiler här, en fil per enkättillfälle.
+
+Fungerar: CSV eller .xlsx från Google Forms och Microsoft Forms, och vanliga
+Excel-/CSV-filer med en rubrikrad (även semikolonavgränsad CSV från svenska Excel).
+Kolumnrubrikerna ska vara frågornas text i instrumentet (stor/liten bokstav och
+mellanslag spelar ingen roll). Svaren kan vara skalans etiketter ("Instämmer helt"),
+siffror (5) eller båda ("5 - Instämmer helt"). "Vet ej" räknas inte som ett värde.
+
+Ange sedan filerna i projekt.yaml under personalenkat: enkater:.
+Filerna ändras aldrig av programmet.
+"""

@@ -1,0 +1,227 @@
+"""Funder templates: the required headings of a report, as data.
+
+Each template is a folder ``<id>/`` holding ``mall.yaml``. Three ship in the
+package (``report_templates/``); a funder's own folder of templates is added
+with ``--templates DIR`` or ``mallar:`` in ``projekt.yaml``, without code::
+
+    id: rar-slutrapport
+    namn: Slutrapport enligt RAR Sörmlands mall
+    finansiar: Samordningsförbundet RAR i Sörmland
+    numrering: auto               # auto: 1, 2, 3 … and 3.1, 3.2; egen: only the headings' own 'nummer'
+    rubriker:
+      - id: sammanfattning        # also the name of texter/<id>.md
+        rubrik: Sammanfattning    # verbatim heading
+        kravs: true               # required by the funder
+        hjalp: What the funder expects under the heading.
+        block: [personalenkat]    # generated content placed here (optional)
+        nummer: "1"               # optional explicit number
+        underrubriker: [...]      # optional subheadings, same fields
+
+Blocks may take settings from the template (``block_installningar:``), e.g.
+the tick-box lists of Socialstyrelsen's section 3.4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.yamlfile import parse_yaml
+
+__all__ = [
+    "Heading",
+    "ReportTemplate",
+    "load_template",
+    "available_templates",
+    "BLOCKS",
+    "DEFAULT_TEMPLATE",
+    "template_summaries",
+]
+
+DEFAULT_TEMPLATE = "rar-slutrapport"
+
+#: Generated blocks a heading can ask for, with a Swedish description.
+BLOCKS = {
+    "personalenkat": "Personalenkätens resultat: tabeller, diagram, test och fritextsvar per index",
+    "personalenkat_sammanfattning": "Personalenkäten i korthet: säkerställda förändringar mellan första och sista enkäten",
+    "kategorisering": "Kryssrutor för satsningens innehåll och inriktning, ifyllda från projekt.yaml",
+    "utbildningarnas_omfattning": "Tabell över utbildningarnas omfattning per kurslängd, från projekt.yaml",
+    "ekonomi": "Budget enligt ansökan och utfall per kategori och period, avvikelser och kostnad per deltagare (ekonomi: i projekt.yaml)",
+    "socioekonomi": "Samhällsekonomiskt resultat: årlig vinst per aktör, lönsamhet efter 1, 3 och 5 år, återbetalningstid, "
+    "utnyttjad potential och känslighetsanalys (socioekonomi: i projekt.yaml)",
+    "socioekonomi_underlag": "Underlaget för den samhällsekonomiska beräkningen: aktörer, avslutade deltagare, projektkostnad och antaganden",
+    "socioekonomi_fore": "Typfallen och varje aktörs kostnad per person och år FÖRE insatsen",
+    "socioekonomi_efter": "Scenarierna EFTER insatsen per typfall: kostnad per aktör, andel och vinst per person",
+    "sjalvvardering": "Självvärderingen: betyg per avsnitt, tillfälle och roll, diagram och fritextsvar per avsnitt",
+    "deltagare": "Deltagarna: inskrivna, aktiva och avslutade per period, status vid avslut, försörjning före och efter, tid i projektet (deltagarregistret)",
+    "maluppfyllelse": "Måluppfyllelse: projektets mätbara mål (mal: i projekt.yaml) mot utfallet i deltagarregistret",
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    title: str
+    required: bool
+    help: str
+    blocks: tuple[str, ...] = ()
+    number: str | None = None
+    level: int = 1
+    children: tuple[Heading, ...] = ()
+
+    def walk(self):
+        """This heading and all its subheadings, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    id: str
+    name: str
+    funder: str
+    headings: tuple[Heading, ...]
+    source: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)  # block_installningar
+
+    def all_headings(self) -> list[Heading]:
+        """Every heading and subheading in document order."""
+        return [h for top in self.headings for h in top.walk()]
+
+
+def _shipped() -> Path:
+    return Path(str(files("slutrapport") / "report_templates"))
+
+
+def _folders(extra: list[Path] | None) -> list[Path]:
+    return [Path(p) for p in (extra or [])] + [_shipped()]
+
+
+def available_templates(extra: list[Path] | None = None) -> list[str]:
+    """Ids of every template found (a user's folders first, then the shipped ones)."""
+    found: list[str] = []
+    for folder in _folders(extra):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if (path / "mall.yaml").is_file() and path.name not in found:
+                found.append(path.name)
+    return found
+
+
+def template_summaries(extra: list[Path] | None = None) -> list[dict[str, str]]:
+    """id, name, funder, headings and source of every template (for ``slutrapport templates``)."""
+    out = []
+    for template_id in available_templates(extra):
+        template = load_template(template_id, extra)
+        headings = template.all_headings()
+        out.append(
+            {
+                "id": template.id,
+                "namn": template.name,
+                "finansiar": template.funder,
+                "rubriker": f"{len(headings)} ({sum(h.required for h in headings)} krävs)",
+                "kalla": template.source,
+            }
+        )
+    return out
+
+
+def load_template(template_id: str, extra: list[Path] | None = None) -> ReportTemplate:
+    """Load a template by id from the user's folders or the package; every problem in one error."""
+    for folder in _folders(extra):
+        path = folder / template_id / "mall.yaml"
+        if path.is_file():
+            return _parse(path, template_id)
+    if extra:
+        for folder in extra:
+            if not Path(folder).is_dir():
+                raise ProjectError(f"Mallmappen {folder} finns inte.")
+    raise ProjectError(
+        f"Mallen '{template_id}' finns inte. Tillgängliga mallar: {', '.join(available_templates(extra))}."
+    )
+
+
+def _parse(path: Path, template_id: str) -> ReportTemplate:
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"), f"Mallfilen {path}", ProjectError)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"Mallfilen {path} kunde inte läsas: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"Mallfilen {path} ska innehålla nycklarna id, namn och rubriker.")
+    problems: list[str] = []
+    numbering = str(data.get("numrering") or "auto")
+    if numbering not in ("auto", "egen"):
+        problems.append(f"'numrering' ska vara auto eller egen, inte '{numbering}'")
+    headings = _headings(data.get("rubriker"), problems, numbering == "auto", parent_number=None, level=1)
+    if not headings:
+        problems.append("mallen har inga rubriker")
+    ids = [h.id for top in headings for h in top.walk()]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"rubrik-id används flera gånger: {', '.join(duplicates)}")
+    settings = data.get("block_installningar") or {}
+    if not isinstance(settings, dict):
+        problems.append("'block_installningar' ska vara nycklar per block")
+        settings = {}
+    if problems:
+        raise ProjectError(problem_list(f"Mallfilen {path}", problems))
+    return ReportTemplate(
+        id=str(data.get("id") or template_id),
+        name=str(data.get("namn") or template_id),
+        funder=str(data.get("finansiar") or ""),
+        headings=tuple(headings),
+        source=str(path.parent),
+        settings=settings,
+    )
+
+
+def _headings(raw: Any, problems: list[str], auto: bool, parent_number: str | None, level: int) -> list[Heading]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append("'rubriker' och 'underrubriker' ska vara listor")
+        return []
+    headings = []
+    counter = 0
+    for position, item in enumerate(raw, start=1):
+        where = f"rubrik nr {position}" + (f" under {parent_number}" if parent_number else "")
+        if not isinstance(item, dict):
+            problems.append(f"{where} ska ha nycklarna id och rubrik")
+            continue
+        missing = [key for key in ("id", "rubrik") if not item.get(key)]
+        if missing:
+            problems.append(f"{where} saknar {', '.join(missing)}")
+            continue
+        unknown_keys = set(item) - {"id", "rubrik", "kravs", "hjalp", "block", "nummer", "underrubriker", "numrerad"}
+        if unknown_keys:
+            problems.append(f"rubriken '{item['rubrik']}' har okända nycklar: {', '.join(sorted(map(str, unknown_keys)))}")
+        blocks = item.get("block") or []
+        blocks = blocks if isinstance(blocks, list) else [blocks]
+        unknown = [str(b) for b in blocks if b not in BLOCKS]
+        if unknown:
+            problems.append(
+                f"rubriken '{item['rubrik']}' har okänt block {', '.join(unknown)} (kända block: {', '.join(BLOCKS)})"
+            )
+        number = str(item["nummer"]) if item.get("nummer") is not None else None
+        if number is None and auto and item.get("numrerad", True):
+            counter += 1
+            number = f"{parent_number}.{counter}" if parent_number else str(counter)
+        heading_id = str(item["id"])
+        headings.append(
+            Heading(
+                id=heading_id,
+                title=str(item["rubrik"]),
+                required=bool(item.get("kravs", False)),
+                help=" ".join(str(item.get("hjalp") or "").split()),
+                blocks=tuple(str(b) for b in blocks if b in BLOCKS),
+                number=number,
+                level=level,
+                children=tuple(_headings(item.get("underrubriker"), problems, auto, number, level + 1)),
+            )
+        )
+    return headings

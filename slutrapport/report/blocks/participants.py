@@ -1,0 +1,271 @@
+"""Blocks for the participant section (Individperspektiv, 6.4 Brukare …) and the goal table.
+
+Only reshaping happens here: every number comes from
+:class:`~slutrapport.analysis.participants.ParticipantResults` or
+:class:`~slutrapport.analysis.goals.GoalResults` as it is, every sentence from
+:mod:`slutrapport.wording.survey`. A hidden count becomes
+:class:`~.model.Hidden`, shown as "–".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from slutrapport.analysis.goals import COUNT as COUNT_GOAL
+from slutrapport.analysis.goals import GoalResults
+from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
+from slutrapport.core.swedish import format_number, format_percent
+from slutrapport.report.model import (
+    COUNT,
+    MEAN,
+    SHARE,
+    TEXT,
+    Column,
+    Hidden,
+    Paragraphs,
+    Subsection,
+    Table,
+    TextList,
+)
+from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
+from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
+
+__all__ = ["participant_blocks", "goal_blocks"]
+
+_HIDDEN = Hidden("dolt av anonymitetsskäl")
+_PERIOD_WORDS = {"halvar": "halvår", "kvartal": "kvartal", "ar": "år", "manad": "månad"}
+_GENDER_CAPTIONS = {"Alla": "alla", "Kvinnor": "kvinnor", "Män": "män", "Annat/ej angivet": "annat eller ej angivet kön"}
+_VERDICTS = {"ja": "Ja", "nej": "Nej", "osäkert": "Osäkert"}
+
+
+def _value(row: pd.Series, column: str):
+    if bool(row["undertryckt"]):
+        return _HIDDEN
+    value = row[column]
+    return None if pd.isna(value) else value
+
+
+def _hidden_note(min_n: int) -> str:
+    return (
+        f"– = dolt: färre än {min_n} deltagare, eller dolt för att ett litet antal annars skulle kunna räknas fram "
+        "ur totalerna eller ur andra tabeller."
+    )
+
+
+def _notes(frames: list[pd.DataFrame], min_n: int, extra: list[str] | None = None) -> list[str]:
+    notes = list(extra or [])
+    if any(bool(frame["undertryckt"].any()) for frame in frames):
+        notes.append(_hidden_note(min_n))
+    return notes
+
+
+def _flow_table(results: ParticipantResults) -> Table:
+    flow = results.flow
+    columns = [Column("Period")]
+    for gender in results.genders:
+        columns += [Column("Inskrivna", COUNT, gender), Column("Aktiva", COUNT, gender), Column("Avslutade", COUNT, gender)]
+    rows = []
+    for period in dict.fromkeys(flow["period"]):
+        cells: list = [period]
+        for gender in results.genders:
+            row = flow[(flow["period"] == period) & (flow["kon"] == gender)].iloc[0]
+            cells += [_value(row, c) for c in ("inskrivna", "aktiva", "avslutade")]
+        rows.append(cells)
+    word = _PERIOD_WORDS[results.period]
+    definition = (
+        f"Inskrivna och avslutade = under {word}et; aktiva = inskrivna och inte avslutade vid {word}ets slut "
+        f"(för det sista {word}et och Totalt: vid rapportdatumet {results.report_date.isoformat()})."
+    )
+    return Table(
+        caption=f"Inskrivna, aktiva och avslutade deltagare per {word} och kön",
+        columns=columns,
+        rows=rows,
+        notes=_notes([flow], results.min_n, [definition]),
+        sheet_title="Deltagare per period",
+    )
+
+
+def _outcome_table(results: ParticipantResults, division: str, caption: str) -> Table:
+    outcome = results.outcome[results.outcome["indelning"] == division]
+    finished = results.time.set_index("kon")  # n = the finished participants of each kön
+    columns = [Column("Status vid avslut" if division == STATUS else "Sysselsättning vid avslut")]
+    for gender in results.genders:
+        columns += [Column("Antal", COUNT, gender), Column("Andel", SHARE, gender)]
+    rows = []
+    for category in dict.fromkeys(outcome["kategori"]):
+        cells: list = [category]
+        for gender in results.genders:
+            row = outcome[(outcome["kategori"] == category) & (outcome["kon"] == gender)].iloc[0]
+            cells += [_value(row, "n"), _value(row, "andel")]
+        rows.append(cells)
+    total: list = ["Avslutade totalt"]
+    for gender in results.genders:
+        row = finished.loc[gender]
+        total += [_value(row, "n"), None]
+    rows.append(total)
+    extra = ["Andel = andel av de avslutade deltagarna av samma kön; visas inte när antalet avslutade är dolt."]
+    return Table(caption=caption, columns=columns, rows=rows, notes=_notes([outcome], results.min_n, extra))
+
+
+def _grouping_list(groups: dict[str, str], national: tuple[str, ...], title: str) -> TextList:
+    items = []
+    for group in national:
+        members = [name for name, g in groups.items() if g == group]
+        items.append(f"{group}: {', '.join(members) if members else '(inga kategorier)'}")
+    return TextList(title, items)
+
+
+def _income_tables(results: ParticipantResults) -> list:
+    income = results.income
+    blocks: list = []
+    for gender in results.genders:
+        rows = []
+        for before in NATIONAL_INCOME:
+            cells: list = [before]
+            for after in NATIONAL_STATUS:
+                row = income[(income["fore"] == before) & (income["efter"] == after) & (income["kon"] == gender)].iloc[0]
+                cells.append(_value(row, "n"))
+            rows.append(cells)
+        part = income[income["kon"] == gender]
+        blocks.append(
+            Table(
+                caption=f"Försörjning vid inskrivning och sysselsättning vid avslut, avslutade deltagare: {_GENDER_CAPTIONS[gender]}",
+                columns=[Column("Försörjning vid inskrivning"), *[Column(after, COUNT, "Sysselsättning vid avslut") for after in NATIONAL_STATUS]],
+                rows=rows,
+                notes=_notes([part], results.min_n),
+            )
+        )
+    blocks.append(_grouping_list(results.income_groups, NATIONAL_INCOME, "Så räknas försörjningen in i grupperna"))
+    return blocks
+
+
+def _time_table(results: ParticipantResults) -> Table:
+    time = results.time
+    columns = [Column("Kön"), Column("Avslutade", COUNT), Column("Dagar i projektet, medel", MEAN), Column("Dagar i projektet, median", MEAN)]
+    if results.has_meetings:
+        columns.append(Column("Möten per deltagare, medel", MEAN))
+    rows = []
+    for gender in results.genders:
+        row = time[time["kon"] == gender].iloc[0]
+        cells = [gender, _value(row, "n"), _value(row, "medel_dagar"), _value(row, "median_dagar")]
+        if results.has_meetings:
+            cells.append(_value(row, "moten_medel"))
+        rows.append(cells)
+    extra = ["Dagar = kalenderdagar från inskrivningsdatum till avslutsdatum."]
+    if results.has_meetings:
+        extra.append("Möten räknas för de avslutade deltagare som har ett antal möten i registret.")
+    return Table(caption="Tid i projektet och antal möten, avslutade deltagare", columns=columns, rows=rows,
+                 notes=_notes([time], results.min_n, extra))  # fmt: skip
+
+
+def _age_table(results: ParticipantResults) -> Table | None:
+    ages = results.ages
+    if ages is None or ages.empty:
+        return None
+    rows = []
+    for group in dict.fromkeys(ages["aldersgrupp"]):
+        cells: list = [group]
+        for gender in results.genders:
+            cells.append(_value(ages[(ages["aldersgrupp"] == group) & (ages["kon"] == gender)].iloc[0], "n"))
+        rows.append(cells)
+    return Table(
+        caption="Inskrivna deltagare per åldersgrupp och kön",
+        columns=[Column("Åldersgrupp"), *[Column(gender, COUNT, "Antal inskrivna") for gender in results.genders]],
+        rows=rows,
+        notes=_notes([ages], results.min_n),
+    )
+
+
+def _method(results: ParticipantResults) -> list:
+    texts = [
+        (
+            f"Tabellerna bygger på deltagarregistret {results.file}, en rad per deltagare, med uppgifterna fram till "
+            f"rapportdatumet {results.report_date.isoformat()}. Registret innehåller inga namn eller personnummer."
+        ),
+        (
+            "Statusen vid avslut redovisas både med projektets egna kategorier och med den nationella uppföljningens "
+            "indelning (förvärvsarbete, studier, aktivt arbetssökande och övriga). Försörjningen vid inskrivning "
+            "grupperas som ohälsa, arbetsmarknadsstöd, ekonomiskt bistånd och ingen offentlig försörjning."
+        ),
+        (
+            f"Antal med färre än {results.min_n} deltagare visas inte. Eftersom tabellerna hänger ihop (kvinnor och män "
+            "blir alla, perioderna blir totalen, statusarna blir de nationella grupperna och de avslutade) döljs också så "
+            "många andra tal att inget dolt antal går att räkna fram ur de tal som visas, i någon av tabellerna."
+        ),
+    ]
+    if results.anonymous:
+        texts.append("I tabellerna ingår också deltagare som inte har samtyckt till registrering och som därför räknas anonymt.")
+    blocks: list = [Paragraphs(texts), _grouping_list(results.status_groups, NATIONAL_STATUS, "Så räknas statusarna in i de nationella grupperna")]
+    if results.warnings:
+        items = [(f"rad {p.rad}, " if p.rad is not None else "") + (f"kolumn ”{p.kolumn}”: " if p.kolumn else "") + p.meddelande for p in results.warnings]
+        blocks.append(TextList(f"Anmärkningar vid inläsningen av {results.file}", items))
+    return blocks
+
+
+def participant_blocks(results: ParticipantResults) -> list:
+    """The participant section: summary, flow, outcome, försörjning → status, time, age, method."""
+    outcome_blocks: list = [
+        _outcome_table(results, STATUS, "Status vid avslut per kön, avslutade deltagare"),
+        _outcome_table(results, NATIONAL, "Sysselsättning vid avslut enligt den nationella uppföljningen, avslutade deltagare"),
+    ]
+    blocks: list = [
+        Subsection("Deltagarna i korthet", [Paragraphs(participant_summary(results))]),
+        Subsection("Inskrivna, aktiva och avslutade deltagare", [_flow_table(results)]),
+        Subsection("Status vid avslut", outcome_blocks),
+        Subsection("Försörjning före och sysselsättning efter", _income_tables(results)),
+        Subsection("Tid i projektet", [_time_table(results)]),
+    ]
+    ages = _age_table(results)
+    if ages is not None:
+        blocks.append(Subsection("Ålder", [ages]))
+    blocks.append(Subsection("Om deltagarregistret", _method(results)))
+    return blocks
+
+
+def _target_text(goal) -> str:
+    value = format_percent(goal.target) if goal.measure != COUNT_GOAL else format_number(goal.target, 0)
+    return f"{goal.direction} {value}"
+
+
+def goal_blocks(results: GoalResults) -> list:
+    """The måluppfyllelse table, one sentence per goal and how attainment is judged."""
+    table = results.table
+    rows, sentences = [], []
+    for goal, (_, row) in zip(results.goals, table.iterrows(), strict=True):
+        sentences.append(goal_sentence(goal, row, results.min_n))
+        hidden = row["utfall"] is None or (isinstance(row["utfall"], float) and pd.isna(row["utfall"]))
+        if goal.measure == COUNT_GOAL:
+            outcome = _HIDDEN if hidden else format_number(int(row["utfall"]), 0)
+            interval, basis = None, None
+        else:
+            outcome = _HIDDEN if hidden else format_percent(float(row["utfall"]))
+            interval = _HIDDEN if hidden else format_share_interval(float(row["ci_lag"]), float(row["ci_hog"]))
+            shown = not pd.isna(row["taljare"]) and not pd.isna(row["namnare"])
+            basis = f"{format_number(int(row['taljare']), 0)} av {format_number(int(row['namnare']), 0)}" if shown else _HIDDEN
+        rows.append([row["mal"], "Andel" if goal.measure != COUNT_GOAL else "Antal", _target_text(goal), outcome, basis, interval, _VERDICTS[row["uppnatt"]]])
+    notes = [
+        (
+            "Andelsmål: 95 % konfidensintervall enligt Wilsons metod. Målet räknas som uppnått när hela intervallet "
+            "ligger på rätt sida om målvärdet, som inte uppnått när hela intervallet ligger på fel sida, och som osäkert "
+            "när intervallet omfattar målvärdet. Antalsmål jämförs direkt med målvärdet."
+        ),
+        (
+            f"– = dolt: utfallet bygger på färre än {results.min_n} deltagare eller skulle avslöja ett dolt antal; "
+            "sådana mål redovisas som osäkra."
+        ),
+    ]
+    goal_table = Table(
+        caption="Projektets mål och utfall",
+        columns=[
+            Column("Mål"),
+            Column("Mått"),
+            Column("Målvärde"),
+            Column("Utfall", TEXT),
+            Column("Underlag"),
+            Column("95 % konfidensintervall"),
+            Column("Uppnått"),
+        ],
+        rows=rows,
+        notes=notes,
+    )
+    return [Subsection("Måluppfyllelse", [Paragraphs(sentences), goal_table])]

@@ -1,0 +1,201 @@
+"""Blocks for the self-evaluation (självvärdering), reshaped from :class:`~slutrapport.analysis.selfeval.SelfEvalResults`.
+
+Only reshaping happens here: every number comes from the analysis tables as
+it is, and the summary sentences from :mod:`slutrapport.wording.selfeval`.
+File names and anything else that could point at a person are never shown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from slutrapport.analysis.selfeval import (
+    NO_ROLE,
+    OTHER_ROLES,
+    QUESTION,
+    SECTION,
+    SelfEvalResults,
+)
+from slutrapport.analysis.suppression import ALL
+from slutrapport.core.swedish import join_words
+from slutrapport.report.blocks.survey import suppressed_cell
+from slutrapport.report.model import (
+    COUNT,
+    MEAN,
+    Chart,
+    Column,
+    Paragraphs,
+    Subsection,
+    Table,
+    TextList,
+)
+from slutrapport.wording.selfeval import selfeval_paragraphs
+
+__all__ = ["selfeval_blocks", "ROLE_HIDDEN"]
+
+#: Shown instead of the role of a free text whose role is hidden.
+ROLE_HIDDEN = "roll visas inte"
+
+
+def _hidden_note(min_n: int) -> str:
+    return (
+        f"– = dolt: färre än {min_n} formulär, eller dolt för att en mindre rolls resultat annars skulle kunna "
+        "räknas fram ur Alla."
+    )
+
+
+def _roles(table: pd.DataFrame, results: SelfEvalResults) -> list[str]:
+    order = [ALL, *results.definition.roles, OTHER_ROLES, NO_ROLE]
+    present = set(table["roll"])
+    return [r for r in order if r in present]
+
+
+def _method(results: SelfEvalResults) -> list:
+    definition = results.definition
+    scale = definition.scale
+    missing = join_words([f"”{m}”" for m in scale.missing])
+    texts = [
+        f"Självvärderingen bygger på formuläret ”{definition.name}” (version {definition.version}), som "
+        f"{join_words([r.lower() for r in definition.roles])} fyller i var för sig. Betygen ges på en skala från "
+        f"{scale.min} ({scale.values[scale.min]}) till {scale.max} ({scale.values[scale.max]})"
+        + (f"; {missing} och obesvarade frågor räknas inte." if missing else "; obesvarade frågor räknas inte."),
+        "Ett avsnitts betyg är för varje formulär medelvärdet av betygen på avsnittets frågor och räknas när minst "
+        "hälften av frågorna har fått ett betyg. Tabellerna visar medelvärdet och medianen av dessa; n är antalet "
+        "formulär (för en enskild fråga: antalet betyg).",
+        f"Roller med färre än {results.min_n} formulär vid ett tillfälle redovisas inte för sig. Två eller fler "
+        f"sådana roller slås ihop till ”{OTHER_ROLES}” när de tillsammans når gränsen, och en roll döljs också när "
+        "dess resultat annars skulle kunna räknas fram ur Alla. Fritextsvar från en roll som inte visas redovisas "
+        f"utan roll (”{ROLE_HIDDEN}”).",
+    ]
+    warnings = results.data.report.warnings()
+    if warnings:
+        texts.append(
+            f"Vid inläsningen av formulären gjordes {len(warnings)} anmärkningar (till exempel obesvarade frågor); "
+            "kommandot slutrapport validate listar dem."
+        )
+    return [Paragraphs(texts), _count_table(results)]
+
+
+def _count_table(results: SelfEvalResults) -> Table:
+    counts = results.counts
+    lookup = {(r["roll"], r["tillfalle"]): r for _, r in counts.iterrows()}
+    rows = [[role, *[suppressed_cell(lookup.get((role, o)), "n") for o in results.occasions]] for role in _roles(counts, results)]
+    notes = ["Tom cell: rollen har inga formulär vid tillfället eller ingår där i Övriga roller."]
+    if counts["undertryckt"].any():
+        notes.insert(0, _hidden_note(results.min_n))
+    return Table(
+        caption="Ifyllda formulär per roll och tillfälle",
+        columns=[Column("Roll"), *[Column(o, COUNT) for o in results.occasions]],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _wave_table(cells: pd.DataFrame, results: SelfEvalResults, items: list[tuple[str, str]], caption: str, first: str) -> Table:
+    lookup = {(r["id"], r["tillfalle"]): r for _, r in cells.iterrows()}
+    columns = [Column(first)]
+    for occasion in results.occasions:
+        columns += [Column("Medel", MEAN, occasion), Column("Median", MEAN, occasion), Column("n", COUNT, occasion)]
+    rows = []
+    for item_id, label in items:
+        row: list = [label]
+        for occasion in results.occasions:
+            found = lookup.get((item_id, occasion))
+            row += [suppressed_cell(found, "medel"), suppressed_cell(found, "median"), suppressed_cell(found, "n")]
+        rows.append(row)
+    notes = [_hidden_note(results.min_n)] if cells["undertryckt"].any() else []
+    return Table(caption=caption, columns=columns, rows=rows, notes=notes)
+
+
+def _role_table(sections: pd.DataFrame, results: SelfEvalResults, items: list[tuple[str, str]]) -> Table:
+    lookup = {(r["id"], r["roll"], r["tillfalle"]): r for _, r in sections.iterrows()}
+    columns, keys = [Column("Avsnitt")], []
+    for occasion in results.occasions:
+        for role in _roles(sections[sections["tillfalle"] == occasion], results):
+            columns.append(Column(role, MEAN, occasion))
+            keys.append((role, occasion))
+    rows = [[label, *[suppressed_cell(lookup.get((item_id, role, occasion)), "medel") for role, occasion in keys]] for item_id, label in items]
+    notes = [
+        "Medelbetyg. Antalet formulär per roll framgår av tabellen över ifyllda formulär (färre om några inte "
+        "har betygsatt avsnittets frågor)."
+    ]
+    if sections["undertryckt"].any():
+        notes.insert(0, _hidden_note(results.min_n))
+    return Table(caption="Medelbetyg per avsnitt, roll och tillfälle", columns=columns, rows=rows, notes=notes)
+
+
+def _chart(sections: pd.DataFrame, results: SelfEvalResults) -> Chart:
+    scale = results.definition.scale
+    shown = sections[(sections["roll"] == ALL) & ~sections["undertryckt"].astype(bool) & sections["medel"].notna()]
+    data = shown[["text", "tillfalle", "medel", "n", "ci_lag", "ci_hog"]].rename(
+        columns={"text": "grupp", "tillfalle": "enkat", "medel": "value", "ci_lag": "low", "ci_hog": "high"}
+    )
+    return Chart(
+        title="Självvärdering: medelbetyg per avsnitt och tillfälle, alla roller",
+        data=data.reset_index(drop=True),
+        waves=list(results.occasions),
+        y_label="Medelbetyg",
+        y_min=scale.min,
+        y_max=scale.max,
+    )
+
+
+def _text_item(row) -> str:
+    who = ROLE_HIDDEN if row.roll is None or pd.isna(row.roll) else row.roll
+    same = f" ({row.antal} formulär med samma svar)" if row.antal > 1 else ""
+    return f"{row.tillfalle}, {who}: {row.text}{same}"
+
+
+def _texts(results: SelfEvalResults) -> list:
+    blocks: list = [
+        Paragraphs(
+            [
+                "Fritextsvaren redovisas per avsnitt och fråga, i tidsordning efter tillfälle och med den roll som "
+                f"svaret kommer från. Svar från roller som inte redovisas för sig står utan roll (”{ROLE_HIDDEN}”), "
+                "och inom en roll följer svaren inte formulärens ordning."
+            ]
+        )
+    ]
+    texts = results.texts
+    for section in results.definition.sections:
+        if not section.text_questions:
+            continue
+        lists = []
+        for question in section.text_questions:
+            rows = texts[texts["fraga"] == question.id]
+            lists.append(TextList(question.text, [_text_item(r) for r in rows.itertuples()]))
+        blocks.append(Subsection(section.title, lists))
+    return blocks
+
+
+def selfeval_blocks(results: SelfEvalResults) -> list:
+    """The self-evaluation: summary, method and counts, section ratings (table, chart, roles), questions, free texts."""
+    definition = results.definition
+    scale = definition.scale
+    ratings = results.ratings
+    sections = ratings[ratings["niva"] == SECTION]
+    questions = ratings[(ratings["niva"] == QUESTION) & (ratings["roll"] == ALL)]
+    section_items = [(s.id, s.title) for s in definition.sections if s.rating_questions]
+    question_items = [(q.id, q.text) for q in definition.rating_questions]
+    summary = selfeval_paragraphs(ratings, results.counts, results.occasions, (scale.min, scale.max), results.min_n)
+    content: list = [Paragraphs(summary), Subsection("Om självvärderingen", _method(results))]
+    if section_items:
+        content.append(
+            Subsection(
+                "Betyg per avsnitt",
+                [
+                    _wave_table(sections[sections["roll"] == ALL], results, section_items, "Medelbetyg per avsnitt och tillfälle, alla roller", "Avsnitt"),
+                    _chart(sections, results),
+                    _role_table(sections, results, section_items),
+                ],
+            )
+        )
+        content.append(
+            Subsection(
+                "Betyg per fråga",
+                [_wave_table(questions, results, question_items, "Betyg per fråga och tillfälle, alla roller", "Fråga")],
+            )
+        )
+    if definition.text_questions:
+        content.append(Subsection("Fritextsvar per avsnitt", _texts(results)))
+    return [Subsection("Självvärdering", content)]

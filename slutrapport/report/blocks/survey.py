@@ -1,0 +1,361 @@
+"""Blocks for the staff-survey section, reshaped from the analysis tables.
+
+Only reshaping happens here: every number comes from
+:class:`~slutrapport.analysis.survey.SurveyResults` as it is, and every
+sentence from :mod:`slutrapport.wording.survey`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
+from slutrapport.analysis.survey import SurveyResults
+from slutrapport.core.problems import WARNING
+from slutrapport.core.rounding import largest_remainder
+from slutrapport.core.swedish import format_number
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    EFFECT,
+    INTERVAL,
+    MEAN,
+    PERCENT,
+    PVALUE,
+    SHARE,
+    TEXT,
+    Chart,
+    Column,
+    DivergingChart,
+    Hidden,
+    Paragraphs,
+    Subsection,
+    Table,
+    TextList,
+)
+from slutrapport.wording.survey import LOW_ALPHA, index_paragraph, survey_summary
+
+__all__ = ["survey_blocks", "summary_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
+
+TEST_NAMES = {
+    "wilcoxon": "Wilcoxons teckenrangtest",
+    "mann_whitney": "Mann–Whitneys U-test",
+    "mcnemar": "McNemars test",
+    "chi2": "Chi-två-test",
+    "fisher": "Fishers exakta test",
+    "friedman": "Friedmans test",
+    "kruskal_wallis": "Kruskal–Wallis test",
+    "cochrans_q": "Cochrans Q",
+}
+EFFECT_NAMES = {
+    "rangbiserial": "rangbiserial r",
+    "andelsskillnad": "andelsskillnad",
+    "kendalls_w": "Kendalls W",
+    "epsilon2": "ε²",
+    "cramers_v": "Cramérs V",
+}
+_ALL_WAVES = "alla"
+
+
+def suppressed_cell(row: pd.Series | None, column: str):
+    """A table cell from a row of a suppressed result table (``undertryckt``, ``orsak``):
+    :class:`Hidden` with the reason, None for a missing row or value, else the value."""
+    if row is None:
+        return None
+    if bool(row["undertryckt"]):
+        return Hidden(str(row["orsak"]))
+    value = row[column]
+    return None if pd.isna(value) else value
+
+
+def _hidden_note(min_n: int) -> str:
+    return (
+        f"– = dolt: färre än {min_n} svar, eller dolt för att en mindre grupps resultat "
+        "annars skulle kunna räknas fram ur Alla."
+    )
+
+
+def _wave_table(cells: pd.DataFrame, waves: list[str], row_key: str, row_labels: list[tuple[str, str]], caption: str, min_n: int, first: str) -> Table:
+    columns = [Column(first, TEXT)]
+    for wave in waves:
+        columns += [Column("Medel", MEAN, wave), Column("Andel positiva", SHARE, wave), Column("n", COUNT, wave)]
+    lookup = {(r[row_key], r["enkat"]): r for _, r in cells.iterrows()}
+    rows = []
+    for key, label in row_labels:
+        row: list = [label]
+        for wave in waves:
+            found = lookup.get((key, wave))
+            row += [suppressed_cell(found, "medel"), suppressed_cell(found, "andel_positiva"), suppressed_cell(found, "n")]
+        rows.append(row)
+    notes = [_hidden_note(min_n)] if cells["undertryckt"].any() else []
+    return Table(caption=caption, columns=columns, rows=rows, notes=notes)
+
+
+def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float) -> Chart:
+    shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
+    data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
+    data = data.merge(
+        intervals[["grupp", "enkat", "medel_ci_lag", "medel_ci_hog"]].rename(columns={"medel_ci_lag": "low", "medel_ci_hog": "high"}),
+        on=["grupp", "enkat"],
+        how="left",
+    )
+    return Chart(
+        title=f"{name}: medelvärde per enkät och grupp",
+        data=data.reset_index(drop=True),
+        waves=waves,
+        y_label="Medelvärde",
+        y_min=y_min,
+        y_max=y_max,
+    )
+
+
+def _distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:
+    scale = results.survey.instrument.scale
+    values = sorted(scale.values)
+    labels = [scale.values[v] for v in values]
+    dist = results.distribution[results.distribution["grupp"] == ALL]
+    rows_chart, rows_table = [], []
+    for question in questions:
+        for wave in results.survey.waves:
+            cell = dist[(dist["id"] == question.id) & (dist["enkat"] == wave)].sort_values("varde")
+            if cell.empty:
+                continue
+            shares = cell["andel"].tolist()
+            n = int(cell["antal"].sum())
+            short = textwrap.shorten(question.text, 45, placeholder="…")
+            rows_chart.append((f"{short} – {wave}", shares, n))
+            rows_table.append([question.text, wave, *largest_remainder(shares), n])
+    if not rows_chart:
+        return []
+    neutral = len(values) // 2 if len(values) % 2 == 1 else None
+    chart = DivergingChart(title=f"{name}: svarsfördelning per fråga och enkät, alla svarande", categories=labels, rows=rows_chart, neutral=neutral)
+    table = Table(
+        caption=f"{name}: svarsfördelning per fråga och enkät (procent), alla svarande",
+        columns=[Column("Fråga"), Column("Enkät"), *[Column(label, PERCENT) for label in labels], Column("n", COUNT)],
+        rows=rows_table,
+        notes=["Procenten är avrundade så att varje rad summerar till 100 (största-rest-metoden)."],
+    )
+    return [chart, table]
+
+
+def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> Table | None:
+    rows = results.changes[(results.changes["niva"] == niva) & (results.changes["id"] == item) & (results.changes["grupp"] == ALL)]
+    if rows.empty:
+        return None
+    body = []
+    for _, row in rows.iterrows():
+        span = "Alla enkäter" if row["fran"] == _ALL_WAVES else f"{row['fran']} → {row['till']}"
+        paired = f"ja ({int(row['n_par'])})" if bool(row["parad"]) else "nej"
+        body.append(
+            [
+                span,
+                TEST_NAMES.get(row["test"], row["test"]),
+                paired,
+                row["diff_medel"],
+                row["diff_andel_positiva"],
+                (row["ci_lag"], row["ci_hog"]),
+                row["p_unc"],
+                row["p_corr"],
+                row["effekt"],
+                EFFECT_NAMES.get(row["effektmatt"], row["effektmatt"]),
+            ]
+        )
+    return Table(
+        caption=f"{name}: förändringar mellan enkäterna, alla svarande",
+        columns=[
+            Column("Jämförelse"),
+            Column("Test"),
+            Column("Samma personer (n)"),
+            Column("Skillnad medel", DIFF_MEAN),
+            Column("Skillnad andel positiva", DIFF_SHARE),
+            Column("95 % KI för andelsskillnaden", INTERVAL),
+            Column("p", PVALUE),
+            Column("p (Holm)", PVALUE),
+            Column("Effekt", EFFECT),
+            Column("Effektmått"),
+        ],
+        rows=[[None if isinstance(v, float) and pd.isna(v) else v for v in r] for r in body],
+        notes=[
+            "En förändring räknas som statistiskt säkerställd när p (Holm) är under 0,05. p (Holm) är justerat "
+            "för att rapporten innehåller många test. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter."
+        ],
+    )
+
+
+def _method(results: SurveyResults) -> list:
+    survey = results.survey
+    instrument = survey.instrument
+    scale = instrument.scale
+    positive = ", ".join(f"{v} ({scale.values[v]})" for v in sorted(scale.positive))
+    dates = [f"{w} ({results.wave_dates[w]})" if results.wave_dates.get(w) else w for w in survey.waves]
+    texts = [
+        f"Enkäten ”{instrument.name}” har besvarats vid {len(survey.waves)} tillfällen: {', '.join(dates)}. "
+        f"Svaren ges på en skala från {scale.min} ({scale.values[scale.min]}) till {scale.max} "
+        f"({scale.values[scale.max]}). Andel positiva är andelen svar {positive}.",
+        "Ett index är medelvärdet av en persons svar på indexets frågor (negativt formulerade frågor vänds först) "
+        "och räknas bara för den som har besvarat minst hälften av frågorna. "
+        f"Andel positiva för ett index är andelen personer vars indexvärde är minst {scale.positive_threshold}.",
+        f"Svar som {', '.join(f'”{m}”' for m in scale.missing) or 'saknas'} och obesvarade frågor räknas inte som värden. "
+        f"Grupper med färre än {results.min_n} svar visas inte, och inte heller grupper vars resultat "
+        "annars skulle kunna räknas fram ur totalen. Dolda grupper testas aldrig.",
+        "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
+        "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
+        "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
+        "exakta test). Över alla enkäter används Friedmans test eller Kruskal–Wallis test. p-värdena justeras med "
+        "Holms metod över alla test i rapporten, och bara förändringar med justerat p under 0,05 beskrivs som "
+        "ökningar eller minskningar.",
+    ]
+    if (results.comparison["grupp"] == OTHERS).any():
+        texts.append(f"Organisationer med färre än {results.min_n} svarande har slagits ihop till ”{OTHERS}”.")
+    if (results.comparison["grupp"] == UNKNOWN_ORGANISATION).any():
+        texts.append(f"Svarande som inte angett organisation redovisas som ”{UNKNOWN_ORGANISATION}”.")
+    summary = Table(
+        caption="Svar per enkättillfälle",
+        columns=[
+            Column("Enkät"),
+            Column("Fil"),
+            Column("Svarande", COUNT),
+            Column("Svar på skalan", COUNT),
+            Column("Utanför skalan (t.ex. Vet ej)", COUNT),
+            Column("Obesvarade", COUNT),
+        ],
+        rows=results.summary[["enkat", "fil", "svarande", "svar", "saknas", "tomma"]].values.tolist(),
+    )
+    blocks: list = [Paragraphs(texts), summary]
+    reliability = _reliability_table(results)
+    if reliability is not None:
+        blocks.append(reliability)
+    warnings = [p for p in survey.report.problems if p.allvar == WARNING]
+    if warnings:
+        items = [f"{p.fil}" + (f", kolumn ”{p.kolumn}”" if p.kolumn else "") + f": {p.meddelande}" for p in warnings]
+        blocks.append(TextList("Anmärkningar vid inläsningen", items))
+    return blocks
+
+
+def _reliability_table(results: SurveyResults) -> Table | None:
+    alpha = results.reliability[results.reliability["grupp"] == ALL]
+    if alpha.empty:
+        return None
+    waves = results.survey.waves
+    columns = [Column("Index")]
+    for wave in waves:
+        columns += [Column("Alfa", TEXT, wave), Column("n", COUNT, wave)]
+    rows = []
+    for item, name in results.survey.instrument.indices.items():
+        row: list = [name]
+        for wave in waves:
+            cell = alpha[(alpha["index"] == item) & (alpha["enkat"] == wave)]
+            if cell.empty or pd.isna(cell["alfa"].iloc[0]):
+                row += [None, None]
+                continue
+            value = float(cell["alfa"].iloc[0])
+            row += [format_number(value, 2) + (" *" if value < LOW_ALPHA else ""), int(cell["n"].iloc[0])]
+        rows.append(row)
+    return Table(
+        caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
+        columns=columns,
+        rows=rows,
+        notes=[
+            f"* = alfa under {format_number(LOW_ALPHA, 1)}: indexets frågor mäter inte tillräckligt samstämmigt och "
+            "indexet bör tolkas med försiktighet. n = svarande som besvarat alla indexets frågor."
+        ],
+    )
+
+
+def _alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> Table | None:
+    """For an index flagged for low alpha: what alpha would be without each question."""
+    alpha = results.reliability
+    low = alpha[(alpha["index"] == index_id) & (alpha["grupp"] == ALL) & (alpha["alfa"] < LOW_ALPHA)]
+    if low.empty:
+        return None
+    waves = [w for w in results.survey.waves if w in set(low["enkat"])]
+    deleted = results.alpha_if_deleted
+    deleted = deleted[(deleted["index"] == index_id) & (deleted["grupp"] == ALL)]
+    if deleted.empty:
+        return None
+    rows = []
+    for question in results.survey.instrument.index_items(index_id):
+        row: list = [question.text]
+        for wave in waves:
+            cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
+            row.append(format_number(float(cell["alfa_utan_fragan"].iloc[0]), 2) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
+        rows.append(row)
+    return Table(
+        caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",
+        columns=[Column("Fråga"), *[Column(wave) for wave in waves]],
+        rows=rows,
+        notes=["Visas för enkäter där indexets alfa är under 0,7. Ett högre värde än indexets alfa betyder att "
+               "frågan drar ned samstämmigheten."],
+    )
+
+
+def summary_blocks(results: SurveyResults) -> list:
+    """The survey in brief, for the report's summary heading."""
+    survey = results.survey
+    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes))]
+
+
+def survey_blocks(results: SurveyResults) -> list:
+    """The staff-survey section: summary, method, one subsection per index, free-text answers."""
+    survey = results.survey
+    instrument = survey.instrument
+    table = results.comparison
+    waves = survey.waves
+    scale = instrument.scale
+    blocks: list = [
+        Subsection("Personalenkäten i korthet", summary_blocks(results)),
+        Subsection("Om enkäten och svaren", _method(results)),
+    ]
+    group_rows = [(g, g) for g in dict.fromkeys(table["grupp"])]
+    for index_id, name in instrument.indices.items():
+        cells = table[(table["niva"] == "index") & (table["id"] == index_id)]
+        intervals = results.intervals[(results.intervals["niva"] == "index") & (results.intervals["id"] == index_id)]
+        questions = instrument.index_items(index_id)
+        q_cells = table[(table["niva"] == "fraga") & table["id"].isin([q.id for q in questions]) & (table["grupp"] == ALL)]
+        q_rows = [(q.id, q.text + (" (negativt formulerad)" if q.reverse else "")) for q in questions]
+        sub: list = [
+            Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
+            _wave_table(cells, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
+            _trend_chart(cells, intervals, name, waves, scale.min, scale.max),
+            _wave_table(q_cells, waves, "id", q_rows, f"{name}: frågorna i indexet, alla svarande", results.min_n, "Fråga"),
+            *_distribution_blocks(results, name, questions),
+        ]
+        changes = _changes_table(results, "index", index_id, name)
+        if changes is not None:
+            sub.append(changes)
+        deleted = _alpha_if_deleted_table(results, index_id, name)
+        if deleted is not None:
+            sub.append(deleted)
+        blocks.append(Subsection(name, sub))
+
+    loose = [q for q in instrument.scale_questions if q.index is None]
+    if loose:
+        sub = []
+        for question in loose:
+            cells = table[(table["niva"] == "fraga") & (table["id"] == question.id)]
+            sub.append(_wave_table(cells, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
+            sub += _distribution_blocks(results, question.text, [question])
+            changes = _changes_table(results, "fraga", question.id, question.text)
+            if changes is not None:
+                sub.append(changes)
+        blocks.append(Subsection("Frågor som inte ingår i något index", sub))
+
+    if instrument.freetext_questions:
+        free = results.free_text
+        sub = [
+            Paragraphs(
+                [
+                    "Fritextsvaren redovisas för alla svarande tillsammans, i slumpvis ordning och utan "
+                    f"bakgrundsuppgifter. Svar från enkättillfällen med färre än {results.min_n} svarande visas inte."
+                ]
+            )
+        ]
+        for question in instrument.freetext_questions:
+            for wave in waves:
+                texts = free[(free["fraga"] == question.id) & (free["enkat"] == wave)]["text"].tolist()
+                sub.append(TextList(f"{question.text} ({wave})", texts))
+        blocks.append(Subsection("Fritextsvar", sub))
+    return blocks

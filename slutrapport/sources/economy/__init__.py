@@ -1,0 +1,1 @@
+"""The budget file (ekonomi) and the socio-economic parameter file (socioekonomi)."""

@@ -1,0 +1,97 @@
+"""Read a survey export into a raw table of strings, and recognise which tool wrote it.
+
+Everything is read as text: numbers, dates and labels are interpreted later by
+:mod:`slutrapport.sources.survey.answers`, so nothing is coerced on the way in.
+Input files are never modified.
+
+- :mod:`.tabular` loads CSV (encoding and separator sniffed) and XLSX
+  (openpyxl, read-only) into a grid of strings;
+- :mod:`.detect` decides the container from the first bytes and the export
+  tool from the header rows;
+- one module per tool (:mod:`.google_forms`, :mod:`.microsoft_forms`,
+  :mod:`.surveymonkey`, :mod:`.qualtrics`, :mod:`.limesurvey`, :mod:`.plain`,
+  :mod:`.spss`) turns its header rows into question headings, metadata
+  columns and alternative names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slutrapport.core.errors import InputFileError
+from slutrapport.sources.readers import detect as _detect
+from slutrapport.sources.readers import (
+    google_forms,
+    limesurvey,
+    microsoft_forms,
+    plain,
+    qualtrics,
+    spss,
+    surveymonkey,
+)
+from slutrapport.sources.readers.raw import RawTable
+from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
+
+__all__ = ["RawTable", "read_raw", "detect_format", "FORMATS"]
+
+_BUILDERS = {m.NAME: m.build for m in (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain)}
+#: Every export format :func:`read_raw` accepts as ``format=``.
+FORMATS = (
+    google_forms.NAME,
+    microsoft_forms.NAME,
+    surveymonkey.NAME,
+    qualtrics.NAME,
+    limesurvey.NAME,
+    plain.NAME,
+    spss.NAME,
+)
+
+
+def read_raw(path: Path, format: str | None = None) -> RawTable:
+    """Read ``path`` as text; ``format`` (one of :data:`FORMATS`) overrides detection.
+
+    Raises :class:`InputFileError` with a Swedish message if the file cannot be read.
+    """
+    path = Path(path)
+    if format is not None and format not in FORMATS:
+        raise InputFileError(
+            f"Okänt format '{format}' för filen {path.name}. Giltiga format: {', '.join(FORMATS)}."
+        )
+    kind, sheet = _load(path)
+    if kind == _detect.SPSS:
+        if format not in (None, spss.NAME):
+            raise InputFileError(
+                f"Filen {path.name} är en SPSS-fil och kan inte läsas som formatet '{format}'. "
+                f"Ange formatet {spss.NAME} eller låt formatet upptäckas automatiskt."
+            )
+        return spss.read(path)
+    if format == spss.NAME:
+        raise InputFileError(f"Filen {path.name} är ingen SPSS-fil (.sav), så formatet '{spss.NAME}' kan inte användas.")
+    assert sheet is not None
+    return _BUILDERS[format or _detect.detect(sheet)](sheet)
+
+
+def detect_format(path: Path) -> str:
+    """The name of the export format of the file at ``path`` (one of :data:`FORMATS`)."""
+    path = Path(path)
+    kind, sheet = _load(path)
+    return spss.NAME if kind == _detect.SPSS else _detect.detect(sheet)  # type: ignore[arg-type]
+
+
+def _load(path: Path) -> tuple[str, Sheet | None]:
+    if not path.is_file():
+        raise InputFileError(f"Filen {path} finns inte.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            kind = _detect.container(path, head)
+            if kind == _detect.CSV:
+                handle.seek(0)
+                raw = handle.read()
+        if kind == _detect.SPSS:
+            return kind, None
+        if kind == _detect.XLSX:
+            return kind, load_xlsx(path)
+        return kind, load_csv(path, raw)
+    except OSError as exc:
+        raise InputFileError(f"Filen {path} kunde inte öppnas: {exc.strerror or exc}") from exc

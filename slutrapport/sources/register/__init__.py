@@ -1,0 +1,1 @@
+"""The participant register (deltagare): columns, categories and the tidy participant table."""

@@ -1,0 +1,481 @@
+"""Read survey waves into one validated tidy long table.
+
+The tidy table has one row per respondent × question × wave, columns
+:data:`TIDY_COLUMNS`:
+
+- ``enkat``: the wave label ("Enkät 1"); ``enkat_nr``: its position, 1-based
+- ``respondent``: an internal id ("<wave>:<row>"), never an identifier from the file
+- ``organisation``: the respondent's organisation, spacing and case unified
+  across waves (missing when blank)
+- ``kod``: the personal linking code, case-folded (missing when blank); never output
+- ``fraga``: question id; ``varde``: the scale value (float, NaN when missing)
+- ``svar``: the answer as written; ``status``: ``svar``, ``saknas`` (e.g. "Vet ej"),
+  ``tomt`` (blank) or ``fritext``
+- ``fil``, ``rad``: where the answer came from (row number as Excel shows it)
+
+Every problem is collected into a :class:`ValidationReport`;
+:func:`read_waves` raises :class:`ValidationError` when any is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.problems import ERROR, WARNING, ValidationReport
+from slutrapport.core.text import normalise
+from slutrapport.sources.readers import RawTable, read_raw
+from slutrapport.sources.survey.answers import ANSWERED, AnswerParser
+from slutrapport.sources.survey.instrument import FREETEXT, Instrument
+from slutrapport.sources.survey.reshape import (
+    WaveTable,
+    find_wave_column,
+    from_long,
+    is_long,
+    natural_key,
+    split_waves,
+)
+
+__all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
+
+TIDY_COLUMNS = [
+    "enkat",
+    "enkat_nr",
+    "respondent",
+    "organisation",
+    "kod",
+    "fraga",
+    "varde",
+    "svar",
+    "status",
+    "fil",
+    "rad",
+]
+FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
+_PART_COLUMNS = ["respondent", "organisation", "kod", "fraga", "varde", "svar", "status", "rad"]
+
+
+@dataclass
+class SurveyData:
+    """Validated survey waves: the tidy table, the instrument and what was found on the way."""
+
+    tidy: pd.DataFrame
+    instrument: Instrument
+    waves: list[str]
+    files: dict[str, str]
+    report: ValidationReport = field(default_factory=ValidationReport)
+    #: Tables derived from ``tidy`` (which is never modified), computed once and shared by the analyses.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def default_labels(count: int) -> list[str]:
+    return [f"Enkät {i}" for i in range(1, count + 1)]
+
+
+def read_waves(
+    paths: list[Path],
+    instrument: Instrument,
+    labels: list[str] | None = None,
+    column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    wave_column: str | None = None,
+) -> SurveyData:
+    """Read survey files and validate every answer.
+
+    Each file is one wave, in order, unless the waves are named inside the
+    files: by a ``wave_column`` (wide files) or a wave column of a long file
+    (one row per respondent × question). ``labels`` then give the waves' order
+    and must match the values found.
+
+    ``column_map`` maps a column heading as written in a file to a question id
+    (or ``organisation`` / ``kod``) when the heading differs from the instrument;
+    ``format`` forces an export format instead of detecting it.
+    Raises :class:`ValidationError` with the full report if any error is found.
+    """
+    report = ValidationReport()
+    sources = _load(paths, format, wave_column, report)
+    labels = _wave_labels(sources, labels, len(paths), report)
+    parser = AnswerParser(instrument.scale)
+    targets = _targets(instrument, column_map or {})
+    frames = []
+    files: dict[str, str] = {}
+    for number, label in enumerate(labels, start=1):
+        for table in sources:
+            if table is None or (table.wave or label) != label:
+                continue
+            files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
+            frame = _read_wave(table, label, number, instrument, parser, targets, report)
+            if frame is not None:
+                frames.append(frame)
+        if label not in files and not any(t is None for t in sources):
+            report.add(", ".join(Path(p).name for p in paths), "inga svar", f"det finns inga svar för {label}")
+    tidy = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
+    if not report.valid:
+        raise ValidationError(report)
+    tidy["organisation"] = _unify_spelling(_apply_aliases(tidy["organisation"], instrument.organisation_aliases))
+    tidy["organisation"] = _rename_reserved(tidy, report)
+    tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
+    return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
+
+
+def _load(paths: list[Path], format: str | None, wave_column: str | None, report: ValidationReport) -> list[WaveTable | None]:
+    """Every file as one or more wave tables; ``None`` for a file that could not be read."""
+    sources: list[WaveTable | None] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            raw = read_raw(path, format) if format else read_raw(path)
+        except InputFileError as exc:
+            report.add(path.name, "läsbar fil", str(exc))
+            sources.append(None)
+            continue
+        if is_long(raw):
+            sources += from_long(raw, wave_column, report)
+        elif wave_column:
+            column = find_wave_column(raw, wave_column)
+            if column is None:
+                report.add(raw.name, "saknad kolumn", f"enkätkolumnen '{wave_column}' finns inte i filen", rad=raw.header_row or None)
+                sources.append(None)
+            else:
+                sources += split_waves(raw, column)
+        else:
+            sources.append(WaveTable(raw))
+    return sources
+
+
+def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file_count: int, report: ValidationReport) -> list[str]:
+    named = [t.wave for t in sources if t is not None and t.wave]
+    if not named:
+        labels = list(labels) if labels else default_labels(file_count)
+        if len(labels) != file_count:
+            raise InputFileError(
+                f"Antalet etiketter ({len(labels)}: {', '.join(labels)}) stämmer inte med antalet filer ({file_count})."
+            )
+        for table, label in zip(sources, labels, strict=True):
+            if table is not None:
+                table.wave = label
+    else:
+        found = list(dict.fromkeys(sorted(named, key=natural_key)))
+        if labels:
+            unknown = [w for w in found if w not in labels]
+            if unknown:
+                raise InputFileError(
+                    f"Filerna innehåller enkäterna {', '.join(found)}, men --labels anger {', '.join(labels)}; "
+                    f"{', '.join(unknown)} saknas bland etiketterna."
+                )
+            labels = list(labels)
+        else:
+            labels = found
+        if any(t is not None and not t.wave for t in sources):
+            raise InputFileError("Antingen ska alla filer ange enkät i en kolumn, eller ingen.")
+    if len(set(labels)) != len(labels):
+        raise InputFileError(f"Etiketterna måste vara olika, fick: {', '.join(labels)}.")
+    return labels
+
+
+def _targets(instrument: Instrument, column_map: dict[str, str]) -> dict[str, str]:
+    """Normalised heading → target ('q:<id>' for a question, 'bg:<role>' for background)."""
+    targets: dict[str, str] = {}
+    for question in instrument.questions:
+        targets[normalise(question.id)] = f"q:{question.id}"
+        targets[normalise(question.text)] = f"q:{question.id}"
+    for role, text in instrument.background.items():
+        targets[normalise(role)] = f"bg:{role}"
+        targets[normalise(text)] = f"bg:{role}"
+    known = {q.id for q in instrument.questions}
+    for heading, target in column_map.items():
+        target = str(target).strip()
+        if target in known:
+            targets[normalise(heading)] = f"q:{target}"
+        elif target in ("organisation", "kod"):
+            targets[normalise(heading)] = f"bg:{target}"
+        else:
+            raise InputFileError(
+                f"Kolumnmappningen pekar kolumnen '{heading}' på '{target}', som varken är en fråga "
+                "i instrumentet eller organisation/kod."
+            )
+    return targets
+
+
+def _match_columns(
+    raw: RawTable, instrument: Instrument, targets: dict[str, str], report: ValidationReport
+) -> dict[str, int]:
+    """Target → column position; reports missing, duplicated and unmatched columns."""
+    found: dict[str, int] = {}
+    unmatched: list[int] = []
+    for pos, heading in enumerate(raw.columns):
+        if pos in raw.meta_columns:
+            continue
+        target = None
+        for name in [heading, *raw.alternatives.get(pos, [])]:
+            key = normalise(name)
+            target = targets.get(key)
+            if target is None and key.endswith("]") and "[" in key:
+                # Google Forms (and SurveyMonkey matrices) write "Question [Row]".
+                target = targets.get(normalise(key[key.rindex("[") + 1 : -1]))
+            if target is not None:
+                break
+        if target is None:
+            unmatched.append(pos)
+            continue
+        if target in found:
+            report.add(
+                raw.name,
+                "dubblerad kolumn",
+                f"kolumnen matchar samma fråga som kolumn {found[target] + 1} ('{raw.columns[found[target]]}')",
+                rad=raw.header_row or None,
+                kolumn=heading,
+            )
+            continue
+        found[target] = pos
+    if not any(target.startswith("q:") for target in found):
+        headings = [h for h in raw.columns if h][:3]
+        report.add(
+            raw.name,
+            "saknad kolumn",
+            f"ingen kolumn i filen matchar frågorna i instrumentet '{instrument.name}'. Är det rätt instrument "
+            f"och rätt fil? Filens första rubriker: {'; '.join(repr(h) for h in headings) or '(inga)'}",
+            rad=raw.header_row or None,
+        )
+        return found
+    for pos in unmatched:
+        heading = raw.columns[pos]
+        has_data = (raw.data[pos].str.strip() != "").any()
+        if not heading and not has_data:
+            continue
+        report.add(
+            raw.name,
+            "okänd kolumn",
+            "kolumnen matchar ingen fråga i instrumentet och används inte",
+            rad=raw.header_row or None,
+            kolumn=heading or f"(kolumn {pos + 1} utan rubrik)",
+            allvar=WARNING,
+        )
+    unmatched_headings = [raw.columns[p] for p in unmatched if raw.columns[p]]
+    for question in instrument.questions:
+        if f"q:{question.id}" in found:
+            continue
+        hint = _closest(question.text, unmatched_headings)
+        report.add(
+            raw.name,
+            "saknad kolumn",
+            f"frågan {question.id} ('{question.text}') finns inte i filen"
+            + (f"; närmast liknande kolumn: '{hint}' (rätta rubriken eller ange den under kolumner:)" if hint else ""),
+            rad=raw.header_row or None,
+            allvar=WARNING if question.kind == FREETEXT else ERROR,
+        )
+    for role, text in instrument.background.items():
+        if f"bg:{role}" not in found:
+            report.add(
+                raw.name,
+                "saknad kolumn",
+                f"bakgrundsfrågan {role} ('{text}') finns inte i filen",
+                rad=raw.header_row or None,
+                allvar=ERROR if role == "organisation" else WARNING,
+            )
+    return found
+
+
+def _closest(text: str, candidates: list[str]) -> str | None:
+    if not candidates:
+        return None
+    by_norm = {normalise(c): c for c in candidates}
+    match = difflib.get_close_matches(normalise(text), list(by_norm), n=1, cutoff=0.6)
+    return by_norm[match[0]] if match else None
+
+
+def _clean(values: pd.Series) -> pd.Series:
+    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value)."""
+    codes, uniques = pd.factorize(values)
+    cleaned = [" ".join(str(u).split()) or None for u in uniques] + [None]
+    return pd.Series(np.array(cleaned, dtype=object)[codes], index=values.index, dtype=object)
+
+
+def _read_wave(
+    table: WaveTable,
+    label: str,
+    number: int,
+    instrument: Instrument,
+    parser: AnswerParser,
+    targets: dict[str, str],
+    report: ValidationReport,
+) -> pd.DataFrame | None:
+    raw = table.raw
+    found = _match_columns(raw, instrument, targets, report)
+    if not any(target.startswith("q:") for target in found):
+        return None
+    data = raw.data
+    nonblank = np.zeros(len(data), dtype=bool)
+    factorized = {pos: pd.factorize(data[pos]) for pos in found.values()}
+    for codes, uniques in factorized.values():
+        nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
+    data = data[nonblank]
+    if data.empty:
+        report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
+        return None
+    rows = np.array([table.row_of(i) for i in data.index])
+    respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
+    org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
+    kod = _clean(data[found["bg:kod"]]).map(lambda v: v.casefold() if isinstance(v, str) else None) if "bg:kod" in found else _nothing(data.index)
+    if "bg:organisation" in found and org.isna().any():
+        blank_rows = rows[org.isna().to_numpy()]
+        report.add(
+            raw.name,
+            "tom organisation",
+            f"{len(blank_rows)} svarande har inte angett organisation (rad {_rows_text(blank_rows)}); "
+            "de räknas i Alla och i gruppen 'Ej angiven'",
+            kolumn=raw.columns[found["bg:organisation"]],
+            allvar=WARNING,
+        )
+    _warn_duplicate_codes(raw, kod, rows, report)
+    if raw.meta_columns:
+        # Identical rows, timestamp included: the same submission exported twice.
+        twins = data.duplicated(keep=False).to_numpy()
+        if twins.any():
+            report.add(
+                raw.name,
+                "dubblerad rad",
+                f"{int(twins.sum())} rader är identiska, tidsstämpel inräknad (rad {_rows_text(rows[twins])}); "
+                "kontrollera om samma svar har exporterats två gånger. Raderna räknas var för sig",
+                allvar=WARNING,
+            )
+
+    org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in _PART_COLUMNS}
+    answered_any = np.zeros(len(data), dtype=bool)
+    for question in instrument.questions:
+        pos = found.get(f"q:{question.id}")
+        if pos is None:
+            continue
+        column = data[pos]
+        if question.kind == FREETEXT:
+            text = _clean(column)
+            keep = text.notna().to_numpy()
+            answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
+        else:
+            # Parse each distinct answer once, then look the results up by code.
+            all_codes, uniques = factorized[pos]
+            codes = all_codes[nonblank]
+            results = [parser.parse(u) for u in uniques]
+            for k, result in enumerate(results):
+                if result.error:
+                    for i in data.index[codes == k]:
+                        report.add(
+                            raw.name, "svarsalternativ", result.error, rad=table.row_of(i, pos), kolumn=raw.columns[pos], varde=uniques[k]
+                        )
+            keep = slice(None)
+            answers = column.to_numpy(dtype=object)
+            values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
+            status = np.array([r.status for r in results], dtype=object)[codes]
+            answered_any |= status == ANSWERED
+        count = len(answers)
+        for name, array in (
+            ("respondent", respondents[keep]),
+            ("organisation", org_values[keep]),
+            ("kod", kod_values[keep]),
+            ("fraga", np.full(count, question.id, dtype=object)),
+            ("varde", np.broadcast_to(np.asarray(values, dtype=float), (count,))),
+            ("svar", answers),
+            ("status", np.broadcast_to(np.asarray(status, dtype=object), (count,))),
+            ("rad", rows[keep]),
+        ):
+            parts[name].append(array)
+    if not answered_any.any():
+        report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar på skalfrågorna")
+        return None
+    silent = rows[~answered_any]
+    if len(silent):
+        report.add(
+            raw.name,
+            "svarande utan svar",
+            f"{len(silent)} svarande har inte besvarat någon skalfråga (rad {_rows_text(silent)}); de ingår inte i resultaten",
+            allvar=WARNING,
+        )
+    # One frame per wave from whole columns (object dtype: no per-cell string inference).
+    tidy = pd.DataFrame(
+        {
+            name: pd.Series(np.concatenate(arrays), dtype=float if name == "varde" else int if name == "rad" else object)
+            for name, arrays in parts.items()
+        }
+    )
+    tidy["enkat_nr"] = number
+    tidy["fil"] = raw.name
+    return tidy
+
+
+def _nothing(index: pd.Index) -> pd.Series:
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, report: ValidationReport) -> None:
+    counts = kod.dropna().value_counts()
+    for code in counts[counts > 1].index:
+        dup_rows = rows[(kod == code).to_numpy()]
+        report.add(
+            raw.name,
+            "dubblerad kod",
+            f"samma personliga kod förekommer på {len(dup_rows)} rader (rad {_rows_text(dup_rows)}); "
+            "svaren räknas som olika personers",
+            allvar=WARNING,
+        )
+
+
+def _rows_text(rows: np.ndarray, limit: int = 10) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return shown + (f" … (totalt {len(rows)})" if len(rows) > limit else "")
+
+
+def _unify_spelling(org: pd.Series) -> pd.Series:
+    """Organisation names that differ only in case/spacing get their most common spelling."""
+    codes, uniques = pd.factorize(org)
+    if not len(uniques):
+        return org
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    best: dict[str, str] = {}
+    for k in np.argsort(-counts, kind="stable"):
+        best.setdefault(str(uniques[k]).casefold(), str(uniques[k]))
+    lookup = np.array([best[str(u).casefold()] for u in uniques] + [None], dtype=object)
+    return pd.Series(lookup[codes], index=org.index, dtype=object)
+
+
+#: Group names the report gives to merged or total groups; an organisation may not be called so.
+_RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
+_RESERVED_SUFFIX = " (organisation)"
+
+
+def _rename_reserved(tidy: pd.DataFrame, report: ValidationReport) -> pd.Series:
+    """An organisation named like a report group ("Alla", "Övriga", "Ej angiven") gets " (organisation)" added.
+
+    Otherwise its answers would be shown, and suppressed, as if they were the
+    whole group; the renaming is reported as a warning.
+    """
+    org = tidy["organisation"]
+    found = sorted({v for v in org.dropna().unique() if normalise(v) in _RESERVED_GROUPS})
+    for value in found:
+        rows = tidy[org == value]
+        report.add(
+            ", ".join(dict.fromkeys(rows["fil"].astype(str))),
+            "reserverat gruppnamn",
+            f"organisationen '{value}' heter som en grupp i rapporten och visas som '{value}{_RESERVED_SUFFIX}'",
+            kolumn="organisation",
+            varde=value,
+            allvar=WARNING,
+        )
+    if not found:
+        return org
+    return org.where(~org.isin(found), org + _RESERVED_SUFFIX)
+
+
+def _apply_aliases(org: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Map alias spellings (instrument ``organisationer:``) to the organisation's name."""
+    if not aliases:
+        return org
+    wanted = {normalise(alias): name for alias, name in aliases.items()}
+    codes, uniques = pd.factorize(org)
+    lookup = np.array([wanted.get(normalise(u), u) for u in uniques] + [None], dtype=object)
+    return pd.Series(lookup[codes], index=org.index, dtype=object)

@@ -1,0 +1,170 @@
+"""What the web page (``slutrapport serve``) needs on top of :mod:`slutrapport.pipeline`.
+
+The survey problems a user can fix by choosing from a list, every heading
+with its help text and completeness, and the blocks of one data source as the
+report builds them. Everything is computed by the library; the page only shows it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slutrapport.core.problems import ValidationReport
+from slutrapport.core.text import normalise
+from slutrapport.pipeline import _project_results, check_project, validate_project
+from slutrapport.project.folder import load_project
+from slutrapport.report.results import ProjectResults
+from slutrapport.sources.survey.instrument import load_instrument
+
+__all__ = [
+    "ColumnFix",
+    "AnswerFix",
+    "SurveyFixes",
+    "survey_fixes",
+    "HeadingStatus",
+    "heading_overview",
+    "SourceBlock",
+    "source_blocks",
+]
+
+
+@dataclass(frozen=True)
+class ColumnFix:
+    """A column no question matched: the file, its heading and the closest question (id) if any."""
+
+    fil: str
+    kolumn: str
+    forslag: str | None
+
+
+@dataclass(frozen=True)
+class AnswerFix:
+    """An answer label not on the scale: as written, the columns it occurs in, how often, the closest scale value."""
+
+    varde: str
+    kolumner: tuple[str, ...]
+    antal: int
+    forslag: int | None
+
+
+@dataclass
+class SurveyFixes:
+    """The survey's validation report and the problems a user can fix by choosing from a list."""
+
+    report: ValidationReport
+    columns: list[ColumnFix] = field(default_factory=list)
+    answers: list[AnswerFix] = field(default_factory=list)
+    #: choices for a column: (id, text), questions first, then the background roles organisation and kod
+    targets: list[tuple[str, str]] = field(default_factory=list)
+    scale: dict[int, str] = field(default_factory=dict)
+
+
+_UNKNOWN_COLUMN, _ANSWER_CHECK, _UNKNOWN_ANSWER = "okänd kolumn", "svarsalternativ", "okänt svar"
+
+
+def _closest_key(text: str, candidates: dict[str, object], cutoff: float) -> object | None:
+    key = normalise(text)
+    if key.endswith("]") and "[" in key:
+        key = key[key.rindex("[") + 1 : -1]  # Google Forms: "Fråga [Rad]"
+    match = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff)
+    return candidates[match[0]] if match else None
+
+
+def survey_fixes(project_dir: Path) -> SurveyFixes:
+    """Every problem in the project's survey files, with the column and answer fixes offered on the page.
+
+    An unmatched column can be mapped to a question (``personalenkat: kolumner:``);
+    an unknown answer label to a scale value (``personalenkat: alias:``).
+    """
+    project = load_project(Path(project_dir))
+    report = validate_project(project.root)
+    if not project.waves:
+        return SurveyFixes(report)
+    instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)
+    targets = [(q.id, q.text) for q in instrument.questions]
+    targets += [(role, f"Bakgrund: {text}") for role, text in instrument.background.items()]
+    by_text = {normalise(text): qid for qid, text in targets}
+    columns = []
+    for problem in report.problems:
+        if problem.kontroll == _UNKNOWN_COLUMN and problem.kolumn and not problem.kolumn.startswith("(kolumn "):
+            fix = ColumnFix(problem.fil, problem.kolumn, _closest_key(problem.kolumn, by_text, 0.6))  # type: ignore[arg-type]
+            if fix not in columns:
+                columns.append(fix)
+    labels = {normalise(label): value for value, label in instrument.scale.values.items()}
+    found: dict[str, dict] = {}
+    for problem in report.problems:
+        if problem.kontroll != _ANSWER_CHECK or not problem.meddelande.startswith(_UNKNOWN_ANSWER) or not problem.varde:
+            continue
+        entry = found.setdefault(normalise(problem.varde), {"varde": problem.varde, "kolumner": [], "antal": 0})
+        entry["antal"] += 1
+        if problem.kolumn and problem.kolumn not in entry["kolumner"]:
+            entry["kolumner"].append(problem.kolumn)
+    answers = [
+        AnswerFix(e["varde"], tuple(e["kolumner"]), e["antal"], _closest_key(e["varde"], labels, 0.5))  # type: ignore[arg-type]
+        for e in found.values()
+    ]
+    return SurveyFixes(report, columns, answers, targets, dict(instrument.scale.values))
+
+
+@dataclass(frozen=True)
+class HeadingStatus:
+    """One template heading with its help text and completeness (the page's heading list)."""
+
+    id: str
+    number: str | None
+    title: str
+    level: int
+    required: bool
+    help: str
+    blocks: tuple[str, ...]
+    status: str  # "ifylld" or "saknas"
+    missing: tuple[str, ...]
+    has_text: bool
+
+
+def heading_overview(project_dir: Path, results: ProjectResults | None = None) -> list[HeadingStatus]:
+    """Every heading of the project's template, in order, with help text and completeness."""
+    check = check_project(Path(project_dir), results=results)
+    status = {c.id: c for c in check.headings}
+    return [
+        HeadingStatus(
+            id=h.id,
+            number=h.number,
+            title=h.title,
+            level=h.level,
+            required=h.required,
+            help=h.help,
+            blocks=h.blocks,
+            status=status[h.id].status,
+            missing=tuple(status[h.id].missing),
+            has_text=check.project.narrative(h.id) is not None,
+        )
+        for h in check.project.template.all_headings()
+    ]
+
+
+@dataclass(frozen=True)
+class SourceBlock:
+    """One generated block of a data source as the report would show it, or what is missing."""
+
+    block: str
+    description: str
+    blocks: list
+    missing: str | None
+
+
+def source_blocks(project_dir: Path, source: str, results: ProjectResults | None = None) -> list[SourceBlock]:
+    """The report-model blocks built from one data source (``ProjectResults.problems`` key), whatever the template."""
+    from slutrapport.project.templates import BLOCKS
+    from slutrapport.report.build import _Blocks
+
+    project = load_project(Path(project_dir))
+    builder = _Blocks(project, results if results is not None else _project_results(project, tolerant=True))
+    out = []
+    for block, (_method, block_source) in _Blocks.BUILDERS.items():
+        if block_source == source:
+            built, missing = builder.build(block)
+            out.append(SourceBlock(block, BLOCKS.get(block, block), built, missing))
+    return out

@@ -1,0 +1,109 @@
+"""Swedish sentences about one organisation's results, for the comparison page filtered by organisation.
+
+The report's own sentences (:func:`.wording.index_paragraph`) speak about all
+respondents and name organisations only when they differ. When a user looks
+at one organisation, :func:`group_paragraph` says the same things for that
+group, under the same rules as :mod:`.wording`:
+
+- a change is called an increase or decrease only when its Holm-corrected
+  p-value is below :data:`~.wording.SIGNIFICANCE`; otherwise the text says it
+  is not statistically certain;
+- a shown result with fewer than :data:`~.wording.SMALL_GROUP` answers is
+  named as uncertain; a hidden result is named as hidden, never with numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from slutrapport.core.swedish import (
+    format_number,
+    format_p,
+    format_percent,
+    join_words,
+    wave_list,
+    wave_name,
+)
+from slutrapport.wording.survey import (
+    ORDINAL_TESTS,
+    SIGNIFICANCE,
+    SMALL_GROUP,
+    effect_word,
+)
+
+__all__ = ["group_paragraph"]
+
+_OMNIBUS = "alla"
+
+
+def _certain(p: float) -> bool:
+    return not (p is None or math.isnan(p)) and p < SIGNIFICANCE
+
+
+def _level(cells: pd.DataFrame, group: str, waves: list[str]) -> list[str]:
+    shown = cells[~cells["undertryckt"].astype(bool) & (cells["n"].fillna(0) > 0)]
+    by_wave = {row["enkat"]: row for _, row in shown.iterrows()}
+    present = [w for w in waves if w in by_wave]
+    hidden = [w for w in waves if w not in by_wave and w in set(cells["enkat"])]
+    sentences = []
+    if present:
+        shares = [format_percent(by_wave[w]["andel_positiva"]) for w in present]
+        means = [format_number(by_wave[w]["medel"], 1) for w in present]
+        if len(set(shares)) == 1:
+            text = f"För {group} var andelen positiva {shares[0]} vid {wave_list(present)}"
+        else:
+            text = f"För {group} var andelen positiva " + join_words(
+                [f"{s} vid {wave_name(w)}" for s, w in zip(shares, present, strict=True)]
+            )
+        sentences.append(text + f" (medelvärde {join_words(means)}).")
+        small = [w for w in present if by_wave[w]["n"] < SMALL_GROUP]
+        if small:
+            counts = join_words([f"{wave_name(w)} (n = {int(by_wave[w]['n'])})" for w in small])
+            sentences.append(f"{group} hade få svar vid {counts}, så resultatet är osäkert.")
+    if hidden:
+        sentences.append(
+            f"Vid {wave_list(hidden)} visas inte resultatet för {group}, för att skydda svarande i små grupper."
+        )
+    if not present and not hidden:
+        sentences.append(f"{group} har inga svar på den här frågan.")
+    return sentences
+
+
+def _changes(changes: pd.DataFrame, niva: str, item: str, group: str) -> list[str]:
+    rows = changes[
+        (changes["niva"] == niva)
+        & (changes["id"] == item)
+        & (changes["grupp"] == group)
+        & (changes["fran"] != _OMNIBUS)
+        & changes["test"].isin(ORDINAL_TESTS)
+    ]
+    sentences, uncertain = [], []
+    for _, row in rows.iterrows():
+        span = f"från {wave_name(row['fran'])} till {wave_name(row['till'])}"
+        if not _certain(row["p_corr"]):
+            uncertain.append(span)
+            continue
+        verb = "ökade" if row["diff_medel"] > 0 else "minskade"
+        size = format_number(abs(row["diff_medel"]), 1)
+        who = f"för de {int(row['n_par'])} personer som svarade båda gångerna " if bool(row["parad"]) else ""
+        sentences.append(
+            f"Medelvärdet för {group} {verb} {span} {who}med {size}; förändringen är statistiskt säkerställd och "
+            f"effekten {effect_word(row['effekt'])} ({format_p(row['p_corr'])} efter Holm-korrigering)."
+        )
+    if uncertain:
+        plural = len(uncertain) > 1
+        sentences.append(
+            f"{'Förändringarna' if plural else 'Förändringen'} för {group} {join_words(uncertain)} "
+            f"{'är inte statistiskt säkerställda' if plural else 'är inte statistiskt säkerställd'}."
+        )
+    return sentences
+
+
+def group_paragraph(
+    item: str, group: str, waves: list[str], comparison: pd.DataFrame, changes: pd.DataFrame, niva: str = "index"
+) -> list[str]:
+    """Sentences about ``group``'s result for one index (or question): level per wave, then changes."""
+    cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)]
+    return _level(cells, group, waves) + _changes(changes, niva, item, group)

@@ -1,0 +1,274 @@
+"""Swedish sentences from the result tables. Every wording rule lives here.
+
+The rules, so that the text never says more than the data supports:
+
+- **Change**: a change is called an increase (``ökade``) or decrease
+  (``minskade``) only when its Holm-corrected p-value ``p_corr`` is below
+  :data:`SIGNIFICANCE`. Otherwise the text says there is no certain change and
+  gives the observed numbers.
+- **Size**: the size of a certain change is named from the rank-biserial
+  correlation with :data:`EFFECT_WORDS` (Cohen-style limits 0,1 / 0,3 / 0,5).
+- **Organisations**: organisations are said to differ only when the
+  Kruskal–Wallis test across them has ``p_corr`` below :data:`SIGNIFICANCE`.
+- **Small groups**: a shown group with fewer than :data:`SMALL_GROUP` answers
+  is named as small and its result as uncertain; a hidden group is named as
+  hidden for anonymity, never with its numbers.
+- **Reliability**: an index whose Cronbach's alpha is below
+  :data:`LOW_ALPHA` at a wave is flagged to be read with caution.
+
+Inputs are the tables of :mod:`.describe`, :mod:`.changes`,
+:mod:`.reliability`; the output is plain text (the renderer escapes it).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from slutrapport.analysis.suppression import ALL
+from slutrapport.core.swedish import (
+    format_number,
+    format_p,
+    format_percent,
+    join_words,
+    wave_list,
+    wave_name,
+)
+
+__all__ = [
+    "SIGNIFICANCE",
+    "SMALL_GROUP",
+    "LOW_ALPHA",
+    "EFFECT_WORDS",
+    "effect_word",
+    "index_paragraph",
+    "survey_summary",
+]
+
+SIGNIFICANCE = 0.05
+SMALL_GROUP = 10
+LOW_ALPHA = 0.7
+#: (upper limit of |rank-biserial r|, word); the last word applies above the last limit.
+EFFECT_WORDS = ((0.1, "mycket liten"), (0.3, "liten"), (0.5, "måttlig"), (math.inf, "stor"))
+ORDINAL_TESTS = ("wilcoxon", "mann_whitney")
+SHARE_TESTS = ("mcnemar", "chi2", "fisher")
+OMNIBUS = "alla"
+
+
+def effect_word(effect: float) -> str:
+    """The Swedish word for the size of a rank-biserial correlation."""
+    size = abs(effect)
+    for limit, word in EFFECT_WORDS:
+        if size < limit:
+            return word
+    return EFFECT_WORDS[-1][1]  # pragma: no cover - math.inf catches everything
+
+
+def _certain(p_corr: float) -> bool:
+    return not math.isnan(p_corr) and p_corr < SIGNIFICANCE
+
+
+def _mean(value: float) -> str:
+    return format_number(value, 1)
+
+
+def _cells(comparison: pd.DataFrame, niva: str, item: str, group: str = ALL) -> pd.DataFrame:
+    return comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)]
+
+
+def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
+    shown = cells[~cells["undertryckt"].astype(bool) & (cells["n"].fillna(0) > 0)]
+    by_wave = {row["enkat"]: row for _, row in shown.iterrows()}
+    present = [w for w in waves if w in by_wave]
+    if not present:
+        return "Resultatet för alla svarande kan inte visas vid någon enkät (för få svar)."
+    shares = [format_percent(by_wave[w]["andel_positiva"]) for w in present]
+    if len(set(shares)) == 1:
+        text = f"Andelen positiva var {shares[0]} vid {wave_list(present)}"
+    else:
+        text = "Andelen positiva var " + join_words([f"{s} vid {wave_name(w)}" for s, w in zip(shares, present, strict=True)])
+    means = [_mean(by_wave[w]["medel"]) for w in present]
+    text += f" (medelvärde {join_words(means)})." if len(present) > 1 else f" (medelvärde {means[0]})."
+    missing = [w for w in waves if w not in by_wave]
+    if missing:
+        text += f" Vid {wave_list(missing)} visas inte resultatet för alla svarande (för få svar)."
+    return text
+
+
+def _size(value: float, decimals: int = 1) -> str:
+    """The size of a change whose direction the verb already says."""
+    return format_number(abs(value), decimals)
+
+
+def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFrame) -> str:
+    """One certain change. Direction and size come from the test's own data (linked people
+    when paired); the levels quoted are those of all respondents, so both are named."""
+    fran, till = ordinal["fran"], ordinal["till"]
+    level = {row["enkat"]: row for _, row in cells.iterrows()}
+    mean_a, mean_b = _mean(level[fran]["medel"]), _mean(level[till]["medel"])
+    share_a, share_b = format_percent(level[fran]["andel_positiva"]), format_percent(level[till]["andel_positiva"])
+    span = f"från {wave_name(fran)} till {wave_name(till)}"
+    paired = bool(ordinal["parad"])
+    people = f"de {int(ordinal['n_par'])} personer som svarade båda gångerna"
+    if _certain(ordinal["p_corr"]):
+        verb = "ökade" if ordinal["diff_medel"] > 0 else "minskade"
+        where = (
+            f"för {people} med {_size(ordinal['diff_medel'])} (alla svarande: {mean_a} och {mean_b})"
+            if paired
+            else f"från {mean_a} till {mean_b}"
+        )
+        text = (
+            f"Medelvärdet {verb} {span}, {where}; förändringen är statistiskt säkerställd "
+            f"och effekten {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
+        )
+        if share is not None and _certain(share["p_corr"]):
+            share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
+            text += (
+                f" Andelen positiva {share_verb} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
+                + (f" för {people}." if paired else f", från {share_a} till {share_b}.")
+            )
+        return text
+    share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
+    return (
+        f"Andelen positiva {share_verb} {span} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
+        + (f" för {people}" if paired else f", från {share_a} till {share_b}")
+        + f" ({format_p(share['p_corr'])} efter Holm-korrigering), medan medelvärdet inte förändrades säkert "
+        f"({mean_a} och {mean_b})."
+    )
+
+
+def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, item: str) -> list[str]:
+    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
+    rows = rows[rows["fran"] != OMNIBUS]
+    ordinal = rows[rows["test"].isin(ORDINAL_TESTS)]
+    if ordinal.empty:
+        return []
+    sentences = []
+    uncertain = []
+    for _, row in ordinal.iterrows():
+        share = rows[rows["test"].isin(SHARE_TESTS) & (rows["fran"] == row["fran"]) & (rows["till"] == row["till"])]
+        share_row = share.iloc[0] if len(share) else None
+        if _certain(row["p_corr"]) or (share_row is not None and _certain(share_row["p_corr"])):
+            sentences.append(_pair_sentence(row, share_row, cells))
+        else:
+            uncertain.append(row)
+    if uncertain and not sentences:
+        return ["Ingen av förändringarna mellan enkäterna är statistiskt säkerställd (Holm-korrigerat p ≥ 0,05), så "
+                "skillnaderna i siffrorna ovan kan bero på slumpen."]
+    if uncertain:
+        spans = join_words([f"från {wave_name(r['fran'])} till {wave_name(r['till'])}" for r in uncertain])
+        plural = "Förändringarna" if len(uncertain) > 1 else "Förändringen"
+        verb = "är inte statistiskt säkerställda" if len(uncertain) > 1 else "är inte statistiskt säkerställd"
+        sentences.append(f"{plural} {spans} {verb}.")
+    return sentences
+
+
+def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
+    cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] != ALL)]
+    sentences = []
+    omnibus = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item) & (group_tests["grupp_a"] == OMNIBUS)]
+    tested = [w for w in waves if w in set(omnibus["enkat"])]
+    differing = []
+    for wave in tested:
+        row = omnibus[omnibus["enkat"] == wave].iloc[0]
+        if not _certain(row["p_corr"]):
+            continue
+        shown = cells[(cells["enkat"] == wave) & ~cells["undertryckt"].astype(bool)].dropna(subset=["medel"])
+        high = shown.loc[shown["medel"].idxmax()]
+        low = shown.loc[shown["medel"].idxmin()]
+        differing.append(
+            f"Vid {wave_name(wave)} skilde sig organisationerna åt ({format_p(row['p_corr'])} efter Holm-korrigering): "
+            f"högst låg {high['grupp']} ({_mean(high['medel'])}) och lägst {low['grupp']} ({_mean(low['medel'])})."
+        )
+    sentences += differing
+    if tested and not differing:
+        sentences.append(
+            f"Skillnaderna mellan organisationerna är inte statistiskt säkerställda vid {wave_list(tested)}."
+        )
+    for wave in waves:
+        at_wave = cells[cells["enkat"] == wave]
+        small = at_wave[~at_wave["undertryckt"].astype(bool) & (at_wave["n"].fillna(0) > 0) & (at_wave["n"].fillna(0) < SMALL_GROUP)]
+        if len(small):
+            names = join_words([f"{r['grupp']} (n = {int(r['n'])})" for _, r in small.iterrows()])
+            sentences.append(f"Vid {wave_name(wave)} hade {names} få svar, så {'dess' if len(small) == 1 else 'deras'} resultat är osäkra.")
+        hidden = at_wave[at_wave["undertryckt"].astype(bool)]
+        if len(hidden):
+            sentences.append(
+                f"{join_words(list(hidden['grupp']))} visas inte vid {wave_name(wave)}, för att skydda svarande i små grupper."
+            )
+    return sentences
+
+
+def _reliability_sentence(reliability: pd.DataFrame, item: str, waves: list[str]) -> str | None:
+    rows = reliability[(reliability["index"] == item) & (reliability["grupp"] == ALL)].dropna(subset=["alfa"])
+    if rows.empty:
+        return None
+    order = {w: i for i, w in enumerate(waves)}
+    rows = rows.sort_values("enkat", key=lambda s: s.map(order))
+    low = rows[rows["alfa"] < LOW_ALPHA]
+    if len(low):
+        parts = join_words([f"{wave_name(r['enkat'])} ({format_number(r['alfa'], 2)})" for _, r in low.iterrows()])
+        return (
+            f"Cronbachs alfa var under {format_number(LOW_ALPHA, 1)} vid {parts}: frågorna i indexet mäter inte "
+            "tillräckligt samstämmigt, så indexet bör tolkas med försiktighet."
+        )
+    lo, hi = rows["alfa"].min(), rows["alfa"].max()
+    span = format_number(lo, 2) if round(lo, 2) == round(hi, 2) else f"{format_number(lo, 2)}–{format_number(hi, 2)}"
+    return f"Frågorna i indexet hänger väl ihop (Cronbachs alfa {span})."
+
+
+def index_paragraph(
+    item: str,
+    waves: list[str],
+    comparison: pd.DataFrame,
+    changes: pd.DataFrame,
+    group_tests: pd.DataFrame,
+    reliability: pd.DataFrame,
+) -> list[str]:
+    """Sentences about one index: level per wave, changes, organisations, small groups, reliability."""
+    cells = _cells(comparison, "index", item)
+    sentences = [_level_sentence(cells, waves)]
+    sentences += _change_sentences(changes, cells, "index", item)
+    sentences += _group_sentences(comparison, group_tests, "index", item, waves)
+    reliability_text = _reliability_sentence(reliability, item, waves)
+    if reliability_text:
+        sentences.append(reliability_text)
+    return sentences
+
+
+def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFrame) -> list[str]:
+    """A short summary: which indices changed with certainty between the first and last wave."""
+    if len(waves) < 2:
+        return [f"Personalenkäten har genomförts vid ett tillfälle ({wave_name(waves[0])}), så ingen förändring kan mätas."] if waves else []
+    first, last = waves[0], waves[-1]
+    rows = changes[
+        (changes["niva"] == "index") & (changes["grupp"] == ALL) & (changes["fran"] == first)
+        & (changes["till"] == last) & changes["test"].isin(ORDINAL_TESTS)
+    ]
+    up, down, unsure = [], [], []
+    for item, name in indices.items():
+        row = rows[rows["id"] == item]
+        if row.empty:
+            continue
+        row = row.iloc[0]
+        target = unsure if not _certain(row["p_corr"]) else up if row["diff_medel"] > 0 else down
+        target.append(_lower_first(name))
+    span = f"mellan {wave_name(first)} och {wave_name(last)}"
+    sentences = []
+    if up:
+        sentences.append(f"Statistiskt säkerställda ökningar {span}: {join_words(up)}.")
+    if down:
+        sentences.append(f"Statistiskt säkerställda minskningar {span}: {join_words(down)}.")
+    if unsure and (up or down):
+        sentences.append(f"För övriga index ({join_words(unsure)}) går ingen säker förändring att se.")
+    elif unsure:
+        sentences.append(
+            f"Inget index förändrades statistiskt säkerställt {span}; skillnaderna i siffrorna kan bero på slumpen."
+        )
+    return sentences
+
+
+def _lower_first(name: str) -> str:
+    """'Aktivt samverkansarbete' → 'aktivt samverkansarbete'; acronyms ('LSG') stay."""
+    return name[0].lower() + name[1:] if name[:2].istitle() else name

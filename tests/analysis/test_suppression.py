@@ -1,0 +1,114 @@
+"""Anonymity: small cells hidden, and no hidden value derivable from Alla minus the rest."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from slutrapport.analysis.describe import compare_waves
+from slutrapport.analysis.suppression import (
+    OTHERS,
+    REASON_DERIVABLE,
+    REASON_SMALL,
+    UNKNOWN_ORGANISATION,
+    assign_groups,
+    suppress,
+)
+from slutrapport.sources.survey import load_instrument, read_waves
+
+
+def _table(sizes: dict[str, int]) -> pd.DataFrame:
+    rows = [("fraga", "q1", group, "Enkät 1", n, 3.0, 1.0, 3.0, 0.5) for group, n in sizes.items()]
+    rows.append(("fraga", "q1", "Alla", "Enkät 1", sum(sizes.values()), 3.0, 1.0, 3.0, 0.5))
+    return pd.DataFrame(rows, columns=["niva", "id", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva"])
+
+
+def _hidden(table: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(table.loc[table["undertryckt"], "grupp"], table.loc[table["undertryckt"], "orsak"], strict=True))
+
+
+def test_nothing_hidden_when_all_groups_are_large():
+    out = suppress(_table({"A": 10, "B": 8, "C": 5}), 5)
+    assert not out["undertryckt"].any()
+    assert out["n"].tolist() == [10, 8, 5, 23]
+
+
+def test_one_small_group_hides_the_next_smallest_too():
+    out = suppress(_table({"A": 10, "B": 8, "C": 3}), 5)
+    assert _hidden(out) == {"C": REASON_SMALL, "B": REASON_DERIVABLE}
+    hidden = out[out["undertryckt"]]
+    # every number of a hidden cell is empty, including n
+    assert hidden[["n", "medel", "sd", "median", "andel_positiva"]].isna().all().all()
+    # Alla and the largest group stay visible
+    assert not out.loc[out["grupp"].isin(["Alla", "A"]), "undertryckt"].any()
+
+
+def test_two_small_groups_that_together_stay_small_hide_a_third():
+    # C and D together hold 4 answers: Alla − A − B would reveal them as a group of 4
+    out = suppress(_table({"A": 10, "B": 8, "C": 2, "D": 2}), 5)
+    assert _hidden(out) == {"C": REASON_SMALL, "D": REASON_SMALL, "B": REASON_DERIVABLE}
+
+
+def test_two_small_groups_that_together_reach_the_threshold_protect_each_other():
+    out = suppress(_table({"A": 10, "B": 3, "C": 3}), 5)
+    assert _hidden(out) == {"B": REASON_SMALL, "C": REASON_SMALL}
+
+
+def test_small_alla_hides_everything():
+    out = suppress(_table({"A": 2, "B": 2}), 5)
+    assert out["undertryckt"].all()
+
+
+def test_empty_cells_are_not_suppressed_and_need_no_protection():
+    out = suppress(_table({"A": 10, "B": 8, "C": 0}), 5)
+    assert not out["undertryckt"].any()
+
+
+@pytest.mark.parametrize("min_n", [3, 5, 10])
+def test_threshold_is_configurable(min_n):
+    out = suppress(_table({"A": 12, "B": 9, "C": 4}), min_n)
+    assert bool(out.loc[out["grupp"] == "C", "undertryckt"].iloc[0]) == (min_n > 4)
+
+
+def test_small_organisations_merge_into_ovriga_when_together_large_enough():
+    people = pd.DataFrame(
+        {
+            "enkat": ["E1"] * 16 + ["E2"] * 13,
+            "organisation": ["X"] * 2 + ["Y"] * 3 + ["Z"] * 11 + ["X"] * 2 + ["Z"] * 11,
+        }
+    )
+    groups = assign_groups(people, 5)
+    assert groups[:5].tolist() == [OTHERS] * 5
+    assert groups[5:16].tolist() == ["Z"] * 11
+    # In E2 only X is small: a single organisation is not renamed
+    assert groups[16:18].tolist() == ["X", "X"]
+    # When every organisation is small, merging them all would only repeat Alla
+    everyone_small = pd.DataFrame({"enkat": ["E1"] * 6, "organisation": ["X"] * 3 + ["Y"] * 3})
+    assert assign_groups(everyone_small, 5).tolist() == ["X"] * 3 + ["Y"] * 3
+
+
+def test_blank_organisation_is_its_own_protected_group(mini_instrument, write_wave):
+    rows = [["AF", f"a{i}", 4, 4, 2, ""] for i in range(8)] + [["Soc", f"s{i}", 3, 3, 3, ""] for i in range(6)]
+    rows += [["", "x1", 1, 1, 5, ""], [" ", "x2", 1, 1, 5, ""]]
+    survey = read_waves([write_wave("w.csv", rows)], load_instrument(mini_instrument))
+    assert any("inte angett organisation" in p.meddelande for p in survey.report.warnings())
+    table = compare_waves(survey, 5)
+    q1 = table[(table["id"] == "q1")]
+    hidden = dict(zip(q1.loc[q1["undertryckt"], "grupp"], q1.loc[q1["undertryckt"], "orsak"], strict=True))
+    assert hidden == {UNKNOWN_ORGANISATION: REASON_SMALL, "Soc": REASON_DERIVABLE}
+    alla = q1[q1["grupp"] == "Alla"].iloc[0]
+    assert alla["n"] == 16
+
+
+def test_sample_project_suppresses_the_small_organisation_and_its_complement():
+    from tests.conftest import SAMPLES
+
+    files = sorted((SAMPLES / "enkater").iterdir())
+    table = compare_waves(read_waves(files, load_instrument("samverkan")), 5)
+    wave3 = table[(table["enkat"] == "Enkät 3") & (table["niva"] == "index")]
+    assert wave3.loc[wave3["grupp"] == "Arbetsmarknadsenheten", "undertryckt"].all()
+    # With one small group hidden, "Alla minus the others" must not reveal it
+    for _, cell in wave3.groupby("id"):
+        shown = cell[~cell["undertryckt"] & (cell["grupp"] != "Alla")]
+        assert len(shown) <= len(cell) - 3
+    assert not table.loc[table["enkat"] != "Enkät 3", "undertryckt"].any()

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from slutrapport.core.errors import InstrumentError
+from slutrapport.sources.survey.instrument import builtin_instruments, load_instrument
+
+
+def test_default_instrument_covers_the_domain_dimensions():
+    inst = load_instrument("samverkan")
+    assert "samverkan" in builtin_instruments()
+    expected = {
+        "installning", "aktivitet", "kunskap", "effektivitet", "natverk", "nytta",
+        "samarbetsformaga", "forandring", "forbattring", "styrning", "struktur", "samsyn",
+    }
+    assert set(inst.indices) == expected
+    for index_id in inst.indices:
+        assert 3 <= len(inst.index_items(index_id)) <= 4, index_id
+    assert inst.background == {"organisation": "Vilken organisation arbetar du i?", "kod": "Din personliga kod"}
+    assert inst.scale.positive == {4, 5} and inst.scale.positive_threshold == 4
+    assert any(q.reverse for q in inst.scale_questions)
+    assert len(inst.freetext_questions) >= 1
+
+
+def test_custom_instrument_file(mini_instrument: Path):
+    inst = load_instrument(mini_instrument)
+    assert inst.id == "mini"
+    assert [q.id for q in inst.index_items("a")] == ["q1", "q2", "q3"]
+    assert inst.question("q3").reverse
+
+
+def test_bad_instrument_lists_every_problem(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        """
+id: bad
+skala:
+  varden: {1: Nej, 2: Ja}
+  positiva: [3]
+index:
+  a: A
+fragor:
+  - {id: q1, text: Ett, index: b}
+  - {id: q1, text: Två}
+  - {id: q3}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert "'positiva' innehåller värden som inte finns i skalan: [3]" in message
+    assert "indexet 'b'" in message
+    assert "id 'q1' används av flera frågor" in message
+    assert "saknar 'text'" in message
+    assert "indexet 'a' har inga frågor" in message
+
+
+def test_unknown_instrument_and_bad_yaml(tmp_path: Path):
+    with pytest.raises(InstrumentError, match="finns inte"):
+        load_instrument("finns-inte")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nskala: [1, 2\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="inte giltig YAML"):
+        load_instrument(broken)

@@ -1,0 +1,287 @@
+"""Each wording rule: the text claims a change only when the corrected test supports it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from slutrapport.wording.survey import effect_word, index_paragraph, survey_summary
+
+WAVES = ["Enkät 1", "Enkät 2", "Enkät 3"]
+CHANGE_COLUMNS = [
+    "niva",
+    "id",
+    "grupp",
+    "fran",
+    "till",
+    "parad",
+    "n_fran",
+    "n_till",
+    "n_par",
+    "diff_medel",
+    "diff_andel_positiva",
+    "ci_lag",
+    "ci_hog",
+    "test",
+    "statistika",
+    "p_unc",
+    "p_corr",
+    "effekt",
+    "effektmatt",
+]
+GROUP_COLUMNS = ["niva", "id", "enkat", "grupp_a", "grupp_b", "n_a", "n_b", "test", "statistika", "p_unc", "p_corr", "effekt", "effektmatt"]
+
+
+def comparison(levels: dict[str, list], shares: dict[str, list] | None = None, n: dict[str, list] | None = None) -> pd.DataFrame:
+    rows = []
+    for group, means in levels.items():
+        for i, wave in enumerate(WAVES):
+            mean = means[i]
+            hidden = mean is None
+            count = None if hidden else (n or {}).get(group, [20, 20, 20])[i]
+            share = None if hidden else (shares or {}).get(group, [0.5, 0.5, 0.5])[i]
+            rows.append(("index", "a", "Index A", group, wave, count, mean, 1.0, mean, share, hidden))
+    return pd.DataFrame(rows, columns=["niva", "id", "text", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"])
+
+
+def change(fran, till, p_corr, diff=0.5, test="wilcoxon", effect=0.4, paired=False, n_par=0, share_diff=0.1):
+    return dict(
+        niva="index",
+        id="a",
+        grupp="Alla",
+        fran=fran,
+        till=till,
+        parad=paired,
+        n_fran=20,
+        n_till=20,
+        n_par=n_par,
+        diff_medel=diff,
+        diff_andel_positiva=share_diff,
+        ci_lag=-0.1,
+        ci_hog=0.3,
+        test=test,
+        statistika=1.0,
+        p_unc=p_corr / 3,
+        p_corr=p_corr,
+        effekt=effect,
+        effektmatt="rangbiserial",
+    )
+
+
+def changes(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=CHANGE_COLUMNS)
+
+
+NO_GROUP_TESTS = pd.DataFrame(columns=GROUP_COLUMNS)
+NO_RELIABILITY = pd.DataFrame(columns=["index", "enkat", "grupp", "n", "alfa", "antal_fragor"])
+
+
+def paragraph(comp, chg, groups=NO_GROUP_TESTS, rel=NO_RELIABILITY) -> str:
+    return " ".join(index_paragraph("a", WAVES, comp, chg, groups, rel))
+
+
+def test_equal_levels_are_said_once():
+    comp = comparison({"Alla": [4.5, 4.6, 4.5]}, shares={"Alla": [1.0, 1.0, 1.0]})
+    text = paragraph(comp, changes())
+    assert text.startswith("Andelen positiva var 100\u00a0% vid enkät 1, 2 och 3 (medelvärde 4,5, 4,6 och 4,5).")
+
+
+def test_different_levels_are_listed_per_wave():
+    comp = comparison({"Alla": [3.3, 3.9, 3.8]}, shares={"Alla": [0.35, 0.59, 0.47]})
+    text = paragraph(comp, changes())
+    assert "Andelen positiva var 35\u00a0% vid enkät 1, 59\u00a0% vid enkät 2 och 47\u00a0% vid enkät 3" in text
+
+
+def test_uncertain_changes_are_never_called_increases():
+    comp = comparison({"Alla": [3.3, 3.9, 3.8]})
+    chg = changes(change("Enkät 1", "Enkät 2", 0.06), change("Enkät 2", "Enkät 3", 0.5, diff=-0.1), change("Enkät 1", "Enkät 3", 0.2))
+    text = paragraph(comp, chg)
+    assert "ökade" not in text and "minskade" not in text
+    assert "Ingen av förändringarna mellan enkäterna är statistiskt säkerställd" in text
+
+
+def test_certain_change_names_direction_size_and_p():
+    comp = comparison({"Alla": [3.3, 3.9, 3.8]}, shares={"Alla": [0.35, 0.59, 0.47]})
+    chg = changes(
+        change("Enkät 1", "Enkät 2", 0.004, diff=0.6, effect=0.45),
+        change("Enkät 1", "Enkät 2", 0.01, test="chi2", share_diff=0.24),
+        change("Enkät 2", "Enkät 3", 0.6, diff=-0.1),
+        change("Enkät 2", "Enkät 3", 0.7, test="chi2"),
+    )
+    text = paragraph(comp, chg)
+    assert (
+        "Medelvärdet ökade från enkät 1 till enkät 2, från 3,3 till 3,9; förändringen är statistiskt "
+        "säkerställd och effekten måttlig (p = 0,004 efter Holm-korrigering)."
+    ) in text
+    assert "Andelen positiva ökade med 24 procentenheter, från 35\u00a0% till 59\u00a0%." in text
+    assert "Förändringen från enkät 2 till enkät 3 är inte statistiskt säkerställd." in text
+
+
+def test_certain_decrease_and_paired_note():
+    comp = comparison({"Alla": [4.0, 3.0, 3.0]})
+    chg = changes(change("Enkät 1", "Enkät 2", 0.01, diff=-1.0, effect=-0.7, paired=True, n_par=18))
+    text = paragraph(comp, chg)
+    assert (
+        "Medelvärdet minskade från enkät 1 till enkät 2, för de 18 personer som svarade båda gångerna med 1,0 (alla svarande: 4,0 och 3,0)"
+    ) in text and "effekten stor" in text
+
+
+def test_share_change_alone():
+    comp = comparison({"Alla": [3.5, 3.6, 3.6]}, shares={"Alla": [0.3, 0.7, 0.7]})
+    chg = changes(change("Enkät 1", "Enkät 2", 0.2), change("Enkät 1", "Enkät 2", 0.001, test="fisher", share_diff=0.4))
+    text = paragraph(comp, chg)
+    assert "Andelen positiva ökade från enkät 1 till enkät 2 med 40 procentenheter, från 30\u00a0% till 70\u00a0%" in text
+    assert "medan medelvärdet inte förändrades säkert" in text
+
+
+@pytest.mark.parametrize("effect, word", [(0.05, "mycket liten"), (-0.2, "liten"), (0.3, "måttlig"), (0.49, "måttlig"), (-0.5, "stor"), (1.0, "stor")])
+def test_effect_words(effect, word):
+    assert effect_word(effect) == word
+
+
+def test_organisations_differ_only_when_the_test_says_so():
+    comp = comparison({"Alla": [3.5, 3.5, 3.5], "AF": [3.0, 3.1, 3.2], "Soc": [4.0, 4.1, 4.2]})
+    groups = pd.DataFrame(
+        [
+            dict(
+                niva="index",
+                id="a",
+                enkat="Enkät 1",
+                grupp_a="alla",
+                grupp_b="",
+                n_a=40,
+                n_b=0,
+                test="kruskal_wallis",
+                statistika=5.0,
+                p_unc=0.01,
+                p_corr=0.03,
+                effekt=0.1,
+                effektmatt="epsilon2",
+            ),
+            dict(
+                niva="index",
+                id="a",
+                enkat="Enkät 2",
+                grupp_a="alla",
+                grupp_b="",
+                n_a=40,
+                n_b=0,
+                test="kruskal_wallis",
+                statistika=1.0,
+                p_unc=0.3,
+                p_corr=0.6,
+                effekt=0.01,
+                effektmatt="epsilon2",
+            ),
+        ],
+        columns=GROUP_COLUMNS,
+    )
+    text = paragraph(comp, changes(), groups)
+    assert "Vid enkät 1 skilde sig organisationerna åt (p = 0,03 efter Holm-korrigering): högst låg Soc (4,0) och lägst AF (3,0)." in text
+    assert "skilde sig organisationerna åt" not in text.split("Vid enkät 1 skilde")[1]
+
+
+def test_no_certain_group_differences():
+    comp = comparison({"Alla": [3.5, 3.5, 3.5], "AF": [3.0, 3.1, 3.2], "Soc": [4.0, 4.1, 4.2]})
+    groups = pd.DataFrame(
+        [
+            dict(
+                niva="index",
+                id="a",
+                enkat=w,
+                grupp_a="alla",
+                grupp_b="",
+                n_a=40,
+                n_b=0,
+                test="kruskal_wallis",
+                statistika=1.0,
+                p_unc=0.2,
+                p_corr=0.2,
+                effekt=0.01,
+                effektmatt="epsilon2",
+            )
+            for w in WAVES
+        ],
+        columns=GROUP_COLUMNS,
+    )
+    assert "Skillnaderna mellan organisationerna är inte statistiskt säkerställda vid enkät 1, 2 och 3." in paragraph(comp, changes(), groups)
+
+
+def test_small_and_hidden_groups_are_named_without_numbers_for_hidden():
+    comp = comparison(
+        {"Alla": [3.5, 3.5, 3.5], "AME": [3.0, 3.2, None], "Soc": [4.0, 4.1, 4.2]}, n={"AME": [6, 7, None], "Soc": [20, 20, 20], "Alla": [26, 27, 24]}
+    )
+    text = paragraph(comp, changes())
+    assert "Vid enkät 1 hade AME (n = 6) få svar, så dess resultat är osäkra." in text
+    assert "AME visas inte vid enkät 3, för att skydda svarande i små grupper." in text
+
+
+def test_reliability_flags_low_alpha():
+    comp = comparison({"Alla": [3.5, 3.5, 3.5]})
+    rel = pd.DataFrame(
+        [("a", "Enkät 1", "Alla", 40, 0.83, 3), ("a", "Enkät 2", "Alla", 40, 0.66, 3), ("a", "Enkät 3", "Alla", 30, 0.49, 3)],
+        columns=["index", "enkat", "grupp", "n", "alfa", "antal_fragor"],
+    )
+    text = paragraph(comp, changes(), rel=rel)
+    assert "Cronbachs alfa var under 0,7 vid enkät 2 (0,66) och enkät 3 (0,49)" in text and "försiktighet" in text
+    good = rel.assign(alfa=[0.78, 0.8, 0.85])
+    assert "Frågorna i indexet hänger väl ihop (Cronbachs alfa 0,78–0,85)." in paragraph(comp, changes(), rel=good)
+
+
+def test_summary_lists_only_certain_changes():
+    chg = changes(
+        change("Enkät 1", "Enkät 3", 0.01, diff=0.8),
+        change("Enkät 1", "Enkät 3", 0.3, diff=0.2) | {"id": "b"},
+        change("Enkät 1", "Enkät 3", 0.02, diff=-0.5) | {"id": "c"},
+    )
+    text = " ".join(survey_summary({"a": "Nätverk", "b": "Samsyn", "c": "Styrning"}, WAVES, chg))
+    assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: nätverk." in text
+    assert "Statistiskt säkerställda minskningar mellan enkät 1 och enkät 3: styrning." in text
+    assert "För övriga index (samsyn) går ingen säker förändring att se." in text
+    nothing = changes(change("Enkät 1", "Enkät 3", 0.3))
+    assert "Inget index förändrades statistiskt säkerställt" in " ".join(survey_summary({"a": "Nätverk"}, WAVES, nothing))
+
+
+def _synthetic_waves(tmp_path, shift: float, seed: int):
+    import numpy as np
+
+    from tests.conftest import write_csv
+
+    rng = np.random.default_rng(seed)
+    files = []
+    for wave in range(3):
+        rows = []
+        for person in range(40):
+            org = "AF" if person < 20 else "Soc"
+            base = 2.5 + shift * wave
+            values = np.clip(np.rint(rng.normal(base, 0.9, size=3)), 1, 5).astype(int)
+            rows.append([org, f"p{person}", values[0], values[1], 6 - values[2], ""])
+        files.append(write_csv(tmp_path / f"w{wave}.csv", rows))
+    return files
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_no_true_change_is_never_described_as_a_change(tmp_path, mini_instrument, seed):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.sources.survey import load_instrument, read_waves
+
+    survey = read_waves(_synthetic_waves(tmp_path, 0.0, seed), load_instrument(mini_instrument))
+    results = analyse_survey(survey, 5)
+    text = " ".join(index_paragraph("a", survey.waves, results.comparison, results.changes, results.group_tests, results.reliability))
+    text += " ".join(survey_summary(survey.instrument.indices, survey.waves, results.changes))
+    assert "ökade" not in text and "minskade" not in text
+    assert "Inget index förändrades statistiskt säkerställt" in text
+
+
+def test_large_true_change_is_described_as_an_increase(tmp_path, mini_instrument):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.sources.survey import load_instrument, read_waves
+
+    survey = read_waves(_synthetic_waves(tmp_path, 1.0, 7), load_instrument(mini_instrument))
+    results = analyse_survey(survey, 5)
+    text = " ".join(index_paragraph("a", survey.waves, results.comparison, results.changes, results.group_tests, results.reliability))
+    assert "Medelvärdet ökade från enkät 1 till enkät 2" in text
+    assert "för de 40 personer som svarade båda gångerna" in text  # codes link everyone: paired tests
+    assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: index A." in " ".join(
+        survey_summary(survey.instrument.indices, survey.waves, results.changes)
+    )
