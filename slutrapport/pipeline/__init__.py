@@ -43,7 +43,8 @@ from slutrapport.render import (
     render_html,
 )
 from slutrapport.render.bundle import render_bundle
-from slutrapport.report.build import FILLED, comparison_report, project_report
+from slutrapport.report.build import FILLED, project_report
+from slutrapport.report.comparison import comparison_report
 from slutrapport.report.model import Completeness
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.budget import read_project_budget

@@ -2,7 +2,9 @@
 
 :func:`project_report` places every generated block under the heading the
 template names and computes the completeness of each heading;
-:func:`comparison_report` is the staff-survey comparison alone (``compare``).
+:class:`BlockBuilder` builds one generated block, or says what it is missing
+(the web page shows a data source's blocks with it). The staff-survey
+comparison alone (``compare``) is :mod:`slutrapport.report.comparison`.
 Renderers turn the model into HTML, Excel, Word and JSON.
 """
 
@@ -14,13 +16,13 @@ import pandas as pd
 
 from slutrapport.analysis.competence import categorisation, training_volume
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS, SelfEvalResults
-from slutrapport.analysis.survey import SurveyResults
 from slutrapport.project.folder import PROJECT_FILE, Project
 from slutrapport.project.templates import Heading
 from slutrapport.report.blocks.economy import economy_section, socioeconomic_section
 from slutrapport.report.blocks.participants import goal_blocks, participant_blocks
 from slutrapport.report.blocks.selfeval import selfeval_blocks
 from slutrapport.report.blocks.survey import summary_blocks, survey_blocks
+from slutrapport.report.comparison import survey_instrument, survey_tables
 from slutrapport.report.model import (
     COUNT,
     TEXT,
@@ -32,7 +34,7 @@ from slutrapport.report.model import (
 )
 from slutrapport.report.results import ProjectResults
 
-__all__ = ["project_report", "comparison_report", "FILLED", "MISSING", "TEXT_MISSING"]
+__all__ = ["project_report", "BlockBuilder", "FILLED", "MISSING", "TEXT_MISSING"]
 
 FILLED, MISSING = "ifylld", "saknas"
 TEXT_MISSING = "text saknas"
@@ -46,17 +48,6 @@ _VOLUME_LABELS = {
     "annan": ("varav anställda hos annan huvudman", COUNT),
     "utan_hogskoleexamen": ("varav utan högskoleexamen", COUNT),
 }
-
-
-def _tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
-    if results is None:
-        return {}
-    return {
-        "jamforelse": results.comparison,
-        "forandringar": results.changes,
-        "reliabilitet": results.reliability,
-        "gruppskillnader": results.group_tests,
-    }
 
 
 def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
@@ -77,19 +68,6 @@ def _selfeval_tables(results: SelfEvalResults | None) -> dict[str, pd.DataFrame]
     return {} if results is None else {"sjalvvardering": results.ratings[SELFEVAL_COLUMNS]}
 
 
-def _instrument(results: SurveyResults | None) -> dict | None:
-    """The instrument and waves of the staff survey, for the bundle (which projects can be compared)."""
-    if results is None:
-        return None
-    instrument = results.survey.instrument
-    return {
-        "id": instrument.id,
-        "namn": instrument.name,
-        "skala": {"min": instrument.scale.min, "max": instrument.scale.max, "positiva": sorted(instrument.scale.positive)},
-        "enkater": [{"etikett": w, "datum": results.wave_dates.get(w)} for w in results.survey.waves],
-    }
-
-
 def _participant_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
     """The participant and goal tables by their ``rapport.json`` names."""
     tables: dict[str, pd.DataFrame] = {}
@@ -105,28 +83,14 @@ def _participant_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
-    """A report with only the staff-survey comparison (for ``compare``)."""
-    section = Section(id="personalenkat", number=None, title="Resultat personalenkät", blocks=survey_blocks(results), expects_text=False)
-    return Report(
-        title=title,
-        subtitle=results.survey.instrument.name,
-        facts={},
-        sections=[section],
-        generated=date.today().isoformat(),
-        comparison=results.comparison,
-        tables=_tables(results),
-        instrument=_instrument(results),
-    )
-
-
-class _Blocks:
+class BlockBuilder:
     """Builds each generated block and says what is missing when it cannot.
 
     Each block of :data:`~slutrapport.project.templates.BLOCKS` has one builder
     method in :attr:`BUILDERS` returning ``(blocks, missing)``; ``missing`` is
     a Swedish phrase for the completeness table, or None. A block whose data
-    source could not be read (``ProjectResults.problems``) says so instead.
+    source could not be read (``ProjectResults.problems``) says so instead;
+    :meth:`for_source` builds every block of one data source, whatever the template.
     """
 
     #: block → its builder method and the data source (key of ``ProjectResults.problems``) it uses
@@ -154,6 +118,10 @@ class _Blocks:
         if source is not None and source in self.results.problems:
             return [], self.results.problems[source]
         return getattr(self, method)(self.project.template.settings.get(block) or {})
+
+    def for_source(self, source: str) -> list[tuple[str, list, str | None]]:
+        """``(block, blocks, missing)`` for every block built from ``source`` (a ``ProjectResults.problems`` key), in :attr:`BUILDERS` order."""
+        return [(block, *self.build(block)) for block, (_method, uses) in self.BUILDERS.items() if uses == source]
 
     _NO_SURVEY = "personalenkät saknas: inga enkätfiler under personalenkat: enkater: i projekt.yaml"
 
@@ -223,7 +191,7 @@ class _Blocks:
         )
 
 
-def _section(heading: Heading, project: Project, blocks: _Blocks) -> tuple[Section, Completeness]:
+def _section(heading: Heading, project: Project, blocks: BlockBuilder) -> tuple[Section, Completeness]:
     narrative = project.narrative(heading.id)
     content: list = []
     missing: list[str] = [] if narrative else [TEXT_MISSING]
@@ -249,7 +217,7 @@ def _section(heading: Heading, project: Project, blocks: _Blocks) -> tuple[Secti
 def project_report(project: Project, results: ProjectResults | None = None, draft: bool = False) -> Report:
     """The full report under the project's template headings, in the template's order."""
     results = results or ProjectResults()
-    blocks = _Blocks(project, results)
+    blocks = BlockBuilder(project, results)
     sections, completeness = [], []
     for heading in project.template.all_headings():
         section, status = _section(heading, project, blocks)
@@ -267,9 +235,9 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         comparison=results.survey.comparison if results.survey is not None else None,
         completeness=completeness,
         draft=draft,
-        tables=_tables(results.survey)
+        tables=survey_tables(results.survey)
         | _selfeval_tables(results.self_evaluation)
         | _economy_tables(results)
         | _participant_tables(results),
-        instrument=_instrument(results.survey),
+        instrument=survey_instrument(results.survey),
     )

@@ -158,13 +158,8 @@ class SourceBlock:
 def source_blocks(project_dir: Path, source: str, results: ProjectResults | None = None) -> list[SourceBlock]:
     """The report-model blocks built from one data source (``ProjectResults.problems`` key), whatever the template."""
     from slutrapport.project.templates import BLOCKS
-    from slutrapport.report.build import _Blocks
+    from slutrapport.report.build import BlockBuilder
 
     project = load_project(Path(project_dir))
-    builder = _Blocks(project, results if results is not None else _project_results(project, tolerant=True))
-    out = []
-    for block, (_method, block_source) in _Blocks.BUILDERS.items():
-        if block_source == source:
-            built, missing = builder.build(block)
-            out.append(SourceBlock(block, BLOCKS.get(block, block), built, missing))
-    return out
+    builder = BlockBuilder(project, results if results is not None else _project_results(project, tolerant=True))
+    return [SourceBlock(block, BLOCKS.get(block, block), built, missing) for block, built, missing in builder.for_source(source)]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from slutrapport.pipeline import analyse_survey, build_demo, comparison_report
+from slutrapport.pipeline import analyse_survey, build_demo
 from slutrapport.render import render_excel, render_html
 from slutrapport.render.excel import COMPARISON_SHEET
+from slutrapport.report.comparison import comparison_report
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
 

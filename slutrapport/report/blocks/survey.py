@@ -38,7 +38,7 @@ from slutrapport.report.model import (
 )
 from slutrapport.wording.survey import LOW_ALPHA, index_paragraph, survey_summary
 
-__all__ = ["survey_blocks", "summary_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
+__all__ = ["survey_blocks", "summary_blocks", "index_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
 TEST_NAMES = {
     "wilcoxon": "Wilcoxons teckenrangtest",
@@ -292,6 +292,37 @@ def _alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) ->
     )
 
 
+def index_blocks(results: SurveyResults, index_id: str, organisation: str | None = None) -> list:
+    """An index's value per group and wave (a table and the trend chart) and its questions per wave.
+
+    The report's subsection for the index and the web page's Jämförelse view
+    are both built here. ``organisation`` None shows every group and the
+    questions for all respondents; an organisation shows "Alla" and that
+    organisation only, and the questions for that organisation. Suppressed
+    cells stay :class:`Hidden` either way.
+    """
+    survey = results.survey
+    instrument, table, waves = survey.instrument, results.comparison, survey.waves
+    name = instrument.indices[index_id]
+    groups = [ALL, organisation] if organisation else list(dict.fromkeys(table["grupp"]))
+    cells = table[(table["niva"] == "index") & (table["id"] == index_id) & table["grupp"].isin(groups)]
+    intervals = results.intervals[
+        (results.intervals["niva"] == "index") & (results.intervals["id"] == index_id) & results.intervals["grupp"].isin(groups)
+    ]
+    questions = instrument.index_items(index_id)
+    shown = organisation or ALL
+    q_cells = table[(table["niva"] == "fraga") & table["id"].isin([q.id for q in questions]) & (table["grupp"] == shown)]
+    q_rows = [(q.id, q.text + (" (negativt formulerad)" if q.reverse else "")) for q in questions]
+    who = "alla svarande" if shown == ALL else shown
+    present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
+    group_rows = [(g, g) for g in groups if g in present]
+    return [
+        _wave_table(cells, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
+        _trend_chart(cells, intervals, name, waves, instrument.scale.min, instrument.scale.max),
+        _wave_table(q_cells, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
+    ]
+
+
 def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
@@ -304,24 +335,16 @@ def survey_blocks(results: SurveyResults) -> list:
     instrument = survey.instrument
     table = results.comparison
     waves = survey.waves
-    scale = instrument.scale
     blocks: list = [
         Subsection("Personalenkäten i korthet", summary_blocks(results)),
         Subsection("Om enkäten och svaren", _method(results)),
     ]
     group_rows = [(g, g) for g in dict.fromkeys(table["grupp"])]
     for index_id, name in instrument.indices.items():
-        cells = table[(table["niva"] == "index") & (table["id"] == index_id)]
-        intervals = results.intervals[(results.intervals["niva"] == "index") & (results.intervals["id"] == index_id)]
-        questions = instrument.index_items(index_id)
-        q_cells = table[(table["niva"] == "fraga") & table["id"].isin([q.id for q in questions]) & (table["grupp"] == ALL)]
-        q_rows = [(q.id, q.text + (" (negativt formulerad)" if q.reverse else "")) for q in questions]
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
-            _wave_table(cells, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
-            _trend_chart(cells, intervals, name, waves, scale.min, scale.max),
-            _wave_table(q_cells, waves, "id", q_rows, f"{name}: frågorna i indexet, alla svarande", results.min_n, "Fråga"),
-            *_distribution_blocks(results, name, questions),
+            *index_blocks(results, index_id),
+            *_distribution_blocks(results, name, instrument.index_items(index_id)),
         ]
         changes = _changes_table(results, "index", index_id, name)
         if changes is not None:

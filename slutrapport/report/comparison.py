@@ -1,0 +1,101 @@
+"""The staff-survey comparison as report-model content, for ``slutrapport compare`` and the web page.
+
+:func:`comparison_report` is the report of ``compare``: the staff-survey
+section alone. :func:`index_views` is the same content per index for the web
+page's Jämförelse view, filterable by organisation. Both take their tables and
+charts from :func:`~slutrapport.report.blocks.survey.index_blocks` and their
+sentences from :func:`~slutrapport.wording.survey.index_paragraph`, so the page
+shows exactly what the report says; for a chosen organisation the page adds
+:func:`~slutrapport.wording.groups.group_paragraph`.
+
+:func:`survey_tables` and :func:`survey_instrument` are the survey's part of
+the bundle (``rapport.json``), shared with the project report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from slutrapport.analysis.suppression import ALL
+from slutrapport.analysis.survey import SurveyResults
+from slutrapport.report.blocks.survey import index_blocks, survey_blocks
+from slutrapport.report.model import Report, Section
+from slutrapport.wording.groups import group_paragraph
+from slutrapport.wording.survey import index_paragraph
+
+__all__ = ["comparison_report", "IndexView", "index_views", "organisations", "survey_tables", "survey_instrument"]
+
+
+def survey_tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
+    """The survey's analysis tables by their ``rapport.json`` names (none without a survey)."""
+    if results is None:
+        return {}
+    return {
+        "jamforelse": results.comparison,
+        "forandringar": results.changes,
+        "reliabilitet": results.reliability,
+        "gruppskillnader": results.group_tests,
+    }
+
+
+def survey_instrument(results: SurveyResults | None) -> dict | None:
+    """The instrument and waves of the staff survey, for the bundle (which projects can be compared)."""
+    if results is None:
+        return None
+    instrument = results.survey.instrument
+    return {
+        "id": instrument.id,
+        "namn": instrument.name,
+        "skala": {"min": instrument.scale.min, "max": instrument.scale.max, "positiva": sorted(instrument.scale.positive)},
+        "enkater": [{"etikett": w, "datum": results.wave_dates.get(w)} for w in results.survey.waves],
+    }
+
+
+def comparison_report(results: SurveyResults, title: str = "Jämförelse av personalenkäter") -> Report:
+    """A report with only the staff-survey comparison (for ``compare``)."""
+    section = Section(id="personalenkat", number=None, title="Resultat personalenkät", blocks=survey_blocks(results), expects_text=False)
+    return Report(
+        title=title,
+        subtitle=results.survey.instrument.name,
+        facts={},
+        sections=[section],
+        generated=date.today().isoformat(),
+        comparison=results.comparison,
+        tables=survey_tables(results),
+        instrument=survey_instrument(results),
+    )
+
+
+@dataclass
+class IndexView:
+    """One index on the page: its name, the report's sentences, the organisation's sentences and the blocks."""
+
+    id: str
+    name: str
+    sentences: list[str]
+    group_sentences: list[str]
+    blocks: list
+
+
+def organisations(results: SurveyResults) -> list[str]:
+    """The groups an index view can be filtered by: every group of the comparison but "Alla", in report order."""
+    return [g for g in dict.fromkeys(results.comparison["grupp"]) if g != ALL]
+
+
+def index_views(results: SurveyResults, organisation: str | None) -> list[IndexView]:
+    """The page's content for every index; ``organisation`` None shows every group.
+
+    An organisation keeps "Alla" and that organisation only (see
+    :func:`~slutrapport.report.blocks.survey.index_blocks`) and adds its own sentences.
+    """
+    survey = results.survey
+    table, waves = results.comparison, survey.waves
+    views = []
+    for index_id, name in survey.instrument.indices.items():
+        sentences = index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)
+        mine = group_paragraph(index_id, organisation, waves, table, results.changes) if organisation else []
+        views.append(IndexView(index_id, name, sentences, mine, index_blocks(results, index_id, organisation)))
+    return views
