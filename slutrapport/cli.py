@@ -1,7 +1,9 @@
 """Command line: thin wrappers that call one library function each.
 
 User errors (:class:`~slutrapport.core.errors.SlutrapportError`) become a Swedish
-message on stderr and exit code 1 without a traceback; ``--debug`` shows it.
+message on stderr and exit code 1 without a traceback; ``--debug`` shows it
+(:mod:`slutrapport._cli_support` holds that error handling, the output helpers
+and the options several commands share).
 """
 
 from __future__ import annotations
@@ -12,65 +14,33 @@ from pathlib import Path
 import click
 
 from slutrapport import __version__, _click_sv
-from slutrapport.core.errors import SlutrapportError
+from slutrapport._cli_support import (
+    DEBUG_ENV,
+    ErrorGroup,
+    completeness_detail,
+    debug_option,
+    draft_option,
+    force_option,
+    out_option,
+    parse_labels,
+    print_paths,
+    reading_options,
+    report_outcome,
+    templates_option,
+)
 
 _click_sv.install()
 
 __all__ = ["main", "cli"]
 
-_DEBUG_ENV = "SLUTRAPPORT_DEBUG"
-
-
-class UserError(click.ClickException):
-    """A user error shown in Swedish ("Fel: …") with exit code 1."""
-
-    def show(self, file=None) -> None:
-        click.echo(f"Fel: {self.format_message()}", err=True, file=file)
-
-
-class _Group(click.Group):
-    """Runs a command and turns errors into messages instead of tracebacks."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except SlutrapportError as exc:
-            if ctx.meta.get("debug"):
-                raise
-            raise UserError(str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - last line of defence for users
-            if ctx.meta.get("debug"):
-                raise
-            raise UserError(
-                f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
-                "Kör kommandot igen med --debug för detaljer, och rapportera felet."
-            ) from exc
-
-
-def _print_paths(paths: list[Path]) -> None:
-    for path in paths:
-        click.echo(str(path))
-
-
-def _report_outcome(outcome) -> None:
-    """Print the written paths, and the reading warnings on stderr."""
-    _print_paths(outcome.paths)
-    if outcome.warnings:
-        from slutrapport.core.problems import ValidationReport
-
-        click.echo(f"\n{len(outcome.warnings)} varning(ar) vid inläsningen (finns också i rapportens metodavsnitt):", err=True)
-        click.echo(ValidationReport(list(outcome.warnings)).to_text(), err=True)
-
 
 @click.group(
-    cls=_Group,
+    cls=ErrorGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[FLAGGOR]",
     subcommand_metavar="KOMMANDO [ARGUMENT]...",
 )
-@click.option("--debug", is_flag=True, envvar=_DEBUG_ENV, help="Visa hela felspårningen vid fel (för felsökning).")
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV, help="Visa hela felspårningen vid fel (för felsökning).")
 @click.version_option(__version__, prog_name="slutrapport")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -82,47 +52,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = ctx.meta.get("debug", False) or debug
 
 
-def _out(default: Path | None, help_text: str):
-    """The ``--out MAPP`` option of the commands that write outputs."""
-    return click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        metavar="MAPP",
-        default=default,
-        show_default=default is not None,
-        help=help_text,
-    )
-
-
-_force = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
-_templates = click.option(
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="MAPP",
-    help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
-)
-_draft = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
-
-
-def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value:
-        ctx.meta["debug"] = True
-
-
-def _debug(command):
-    """``--debug`` accepted after the command name too (``slutrapport build X --debug``)."""
-    return click.option(
-        "--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Visa hela felspårningen vid fel."
-    )(command)
-
-
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
-@_out(Path("demo-rapport"), "Mapp där rapporten skrivs.")
-@_draft
-@_force
+@debug_option
+@out_option(Path("demo-rapport"), "Mapp där rapporten skrivs.")
+@draft_option
+@force_option
 def demo(out: Path, draft: bool, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
@@ -136,16 +70,16 @@ def demo(out: Path, draft: bool, force: bool) -> None:
     """
     from slutrapport.pipeline import build_demo
 
-    _report_outcome(build_demo(out, force=force, draft=draft))
+    report_outcome(build_demo(out, force=force, draft=draft))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP")
 @click.option(
     "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
 )
-@_templates
+@templates_option
 @click.option("--force", is_flag=True, help="Skriv över filer som redan finns i mappen.")
 def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Skapa en ny projektmapp med kommenterade filer att fylla i.
@@ -157,18 +91,18 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
     from slutrapport.project.folder import init_project
 
     paths = init_project(directory, template_id=template_id, force=force, template_dirs=list(template_dirs))
-    _print_paths(paths)
+    print_paths(paths)
     click.echo(f"Fyll i {directory / 'projekt.yaml'} och texterna i {directory / 'texter'}, "
                f"och bygg sedan rapporten med: slutrapport build {directory}")
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
-@_out(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
-@_draft
-@_templates
-@_force
+@out_option(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
+@draft_option
+@templates_option
+@force_option
 def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
@@ -182,13 +116,13 @@ def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple
     """
     from slutrapport.pipeline import build_project
 
-    _report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
+    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
-@_templates
+@templates_option
 def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
     """Kontrollera att varje rubrik som finansiären kräver har innehåll.
 
@@ -208,29 +142,16 @@ def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
     for heading in required:
         mark = "✓" if heading.status == "ifylld" else "✗"
         title = f"{heading.number} {heading.title}" if heading.number else heading.title
-        detail = _completeness_detail(heading)
+        detail = completeness_detail(heading)
         click.echo(f"  {mark} {title}: {detail}")
     filled = sum(h.status == "ifylld" for h in required)
     click.echo(f"{filled} av {len(required)} obligatoriska rubriker har innehåll.")
     click.get_current_context().exit(int(not result.complete))
 
 
-def _completeness_detail(heading) -> str:
-    from slutrapport.report.build import FILLED, TEXT_MISSING
-
-    if heading.status == FILLED and not heading.missing:
-        return "har text"
-    if heading.status == FILLED:
-        others = [m for m in heading.missing if m != TEXT_MISSING]
-        if TEXT_MISSING not in heading.missing:  # text, but a data source of the heading is missing
-            return "har text; " + "; ".join(others)
-        return "har beräknat innehåll men text saknas" + (f"; {'; '.join(others)}" if others else "")
-    return "; ".join(heading.missing)
-
-
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
-@_templates
+@debug_option
+@templates_option
 def templates(template_dirs: tuple[Path, ...]) -> None:
     """Lista finansiärernas mallar (inbyggda och egna).
 
@@ -246,47 +167,11 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
         click.echo(f"    finansiär: {item['finansiar'] or '–'}; rubriker: {item['rubriker']}; mapp: {item['kalla']}")
 
 
-def _labels(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    labels = [part.strip() for part in value.split(",")]
-    if any(not label for label in labels):
-        raise click.BadParameter("etiketterna ska separeras med kommatecken och får inte vara tomma.")
-    return labels
-
-
-def _format_help() -> str:
-    from slutrapport.sources.readers import FORMATS
-
-    return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
-
-
-
-def _reading_options(command):
-    """Options shared by compare and validate: how to read the survey files."""
-    for option in reversed(
-        [
-            click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i ordning, t.ex. "Enkät 1,Enkät 2".'),
-            click.option(
-                "--map",
-                "map_file",
-                type=click.Path(dir_okay=False, path_type=Path),
-                metavar="FIL",
-                help="Kolumnmappning (YAML eller CSV): rubrik i filen → frågans id.",
-            ),
-            click.option("--format", "file_format", default=None, metavar="FORMAT", help=_format_help()),
-            click.option("--wave-column", default=None, metavar="KOLUMN", help="Kolumn som anger enkättillfälle när en fil innehåller flera."),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.option("--instrument", required=True, metavar="FIL|ID", help="Instrumentfil (YAML) eller inbyggt instrument, t.ex. samverkan.")
 @click.argument("wave_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENKÄTFIL...")
-@_reading_options
+@reading_options
 @click.option(
     "--min-n",
     type=click.IntRange(min=1),
@@ -295,8 +180,8 @@ def _reading_options(command):
     metavar="N",
     help="Anonymitetsgräns: grupper med färre svar visas inte.",
 )
-@_out(Path("."), "Mapp där resultaten skrivs.")
-@_force
+@out_option(Path("."), "Mapp där resultaten skrivs.")
+@force_option
 def compare(
     instrument: str,
     wave_files: tuple[Path, ...],
@@ -321,11 +206,11 @@ def compare(
     """
     from slutrapport.pipeline import compare_files, load_column_map
 
-    _report_outcome(
+    report_outcome(
         compare_files(
             instrument,
             list(wave_files),
-            _labels(labels),
+            parse_labels(labels),
             min_n=min_n,
             out=out,
             force=force,
@@ -337,10 +222,10 @@ def compare(
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FIL...|PROJEKTMAPP")
 @click.option("--instrument", default=None, metavar="FIL|ID", help="Instrument för enkätfilerna (krävs för filer, inte för en projektmapp).")
-@_reading_options
+@reading_options
 @click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
 def validate(
     paths: tuple[Path, ...],
@@ -371,7 +256,7 @@ def validate(
     elif instrument is None:
         raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
     else:
-        report = validate_files(instrument, list(paths), _labels(labels), load_column_map(map_file), file_format, wave_column)
+        report = validate_files(instrument, list(paths), parse_labels(labels), load_column_map(map_file), file_format, wave_column)
     if as_json:
         click.echo(report.to_json())
     elif report.problems:
@@ -384,7 +269,7 @@ def validate(
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("instrument_id", default="samverkan", metavar="[ID]")
 def instrument(instrument_id: str) -> None:
     """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.
@@ -398,7 +283,7 @@ def instrument(instrument_id: str) -> None:
     click.echo(builtin_instrument_text(instrument_id), nl=False)
 
 
-@cli.group(cls=_Group, options_metavar="[FLAGGOR]", subcommand_metavar="FORMULÄR [ARGUMENT]...")
+@cli.group(cls=ErrorGroup, options_metavar="[FLAGGOR]", subcommand_metavar="FORMULÄR [ARGUMENT]...")
 def form() -> None:
     """Skapa ifyllbara formulär (Excel), t.ex. självvärderingen.
 
@@ -409,7 +294,7 @@ def form() -> None:
 
 
 @form.command("sjalvvardering", options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.xlsx", help="Formulärfilen som skapas.")
 @click.option(
     "--definition",
@@ -418,7 +303,7 @@ def form() -> None:
     help="Egen formulärdefinition (standard: den inbyggda självvärderingen).",
 )
 @click.option("--yaml", "show_yaml", is_flag=True, help="Skriv ut den inbyggda formulärdefinitionen (YAML) som utgångspunkt för en egen.")
-@_force
+@force_option
 def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bool, force: bool) -> None:
     """Skapa självvärderingens formulär att fylla i i Excel.
 
@@ -444,11 +329,11 @@ def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bo
         raise click.UsageError("Ange vart formuläret ska sparas med --out FIL.xlsx.")
     from slutrapport.pipeline import write_form
 
-    _print_paths([write_form(out, definition, force=force)])
+    print_paths([write_form(out, definition, force=force)])
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[PROJEKTMAPP]")
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, metavar="N", help="Port att börja på; är den upptagen väljs nästa lediga."
@@ -471,15 +356,15 @@ def serve(project_dir: Path | None, port: int, no_browser: bool, max_upload: int
 
 
 @cli.command(options_metavar="[FLAGGOR]")
-@_debug
+@debug_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="SÖKVÄG...")
-@_out(Path("portfolj"), "Mapp där portföljen skrivs.")
+@out_option(Path("portfolj"), "Mapp där portföljen skrivs.")
 @click.option(
     "--template", "template_id", default=None, metavar="MALL",
     help="Ta bara med projekt vars rapport följer den här mallen (mallens id, t.ex. rar-slutrapport).",
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Bygg ingenting om någon rapportfil har fel (annars byggs portföljen av de övriga).")
-@_force
+@force_option
 def portfolio(paths: tuple[Path, ...], out: Path, template_id: str | None, strict: bool, force: bool) -> None:
     """Jämför många projekts slutrapporter (rapport.json) i en portfölj.
 
@@ -497,7 +382,7 @@ def portfolio(paths: tuple[Path, ...], out: Path, template_id: str | None, stric
     from slutrapport.pipeline import build_portfolio
 
     outcome = build_portfolio(list(paths), out=out, template=template_id, strict=strict, force=force)
-    _print_paths(outcome.paths)
+    print_paths(outcome.paths)
     if outcome.warnings:
         from slutrapport.core.problems import ValidationReport
 

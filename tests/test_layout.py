@@ -27,7 +27,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "slutrapport"
 
 #: Layers from the bottom up; the command line (``cli``, ``_click_sv``, ``__main__``) is on top.
 LAYERS = ["core", "sources", "analysis", "wording", "project", "report", "render", "portfolio", "pipeline", "web", "cli"]
-TOP_MODULES = {"cli", "_click_sv", "__main__"}
+TOP_MODULES = {"cli", "_cli_support", "_click_sv", "__main__"}
 #: What a layer may import besides itself, where it is stricter than "any layer below".
 ONLY = {
     "core": set(),
@@ -143,12 +143,9 @@ def layout_problems(root: Path, package: str = "slutrapport") -> list[str]:
 
 #: Breaches still being mended in this change; each entry is removed with its fix, and the list ends empty.
 PENDING = (
-    "slutrapport/analysis/changes.py: ",
-    "slutrapport/cli.py: ",
     "slutrapport/core/yamledit.py: ",
     "slutrapport/pipeline/__init__.py: ",
     "slutrapport/portfolio/excel.py:",
-    "slutrapport/project/edit.py: ",
     "slutrapport/sources/economy/budget.py",
     "slutrapport/sources/economy/socioeconomic.py:",
     "slutrapport/web/workspace.py:16: ",

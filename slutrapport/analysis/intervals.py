@@ -13,6 +13,10 @@ Pure functions without any knowledge of surveys, used by :mod:`.changes`
   a mean, from the values or from mean, sd and n.
 - :func:`holm`: Holm's step-down adjustment of p-values, NaN-aware.
 
+:func:`mean_intervals` applies the interval of a mean and of a share to every
+cell of the comparison table (``medel``, ``sd``, ``andel_positiva`` and ``n``
+of :func:`~.describe.compare_waves`), for the charts' error bars.
+
 Every difference is *later minus earlier* (``p2 - p1``, after − before), so a
 positive value means an increase. Nothing here formats text.
 
@@ -32,9 +36,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+if TYPE_CHECKING:
+    from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = [
     "wilson_interval",
@@ -43,7 +52,11 @@ __all__ = [
     "t_interval_mean",
     "t_interval_summary",
     "holm",
+    "INTERVAL_COLUMNS",
+    "mean_intervals",
 ]
+
+INTERVAL_COLUMNS = ["niva", "id", "grupp", "enkat", "medel_ci_lag", "medel_ci_hog", "andel_ci_lag", "andel_ci_hog"]
 
 _NAN2 = (math.nan, math.nan)
 
@@ -282,3 +295,48 @@ def holm(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
     result[order] = adjusted
     out[finite] = result
     return out
+
+
+def mean_intervals(comparison: pd.DataFrame, survey: SurveyData | None = None) -> pd.DataFrame:
+    """95 % intervals of the mean and of the share positive for each cell (error bars).
+
+    Both intervals are computed from the comparison table's own ``n``,
+    ``medel``, ``sd`` and ``andel_positiva`` (the share times ``n`` is the
+    whole number of positive answers), which determine them exactly; the
+    bars therefore always belong to the numbers shown and no anonymity
+    threshold or grouping has to be repeated.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        The table from :func:`~.describe.compare_waves`.
+    survey : SurveyData, optional
+        Not needed; accepted so that it can be called like
+        :func:`~.changes.wave_changes` and :func:`~.groups.group_differences`.
+
+    Returns
+    -------
+    DataFrame
+        One row per row of ``comparison``, in its order:
+
+        - ``niva``, ``id``, ``grupp``, ``enkat``: the cell
+        - ``medel_ci_lag``, ``medel_ci_hog``: Student-t interval of the mean
+          (:func:`t_interval_summary`)
+        - ``andel_ci_lag``, ``andel_ci_hog``: Wilson interval of the share
+          positive (:func:`wilson_interval`)
+
+        All four are NaN for a suppressed cell or one with fewer than 2 values.
+    """
+    del survey  # the comparison holds everything needed
+    n = pd.to_numeric(comparison["n"], errors="coerce").fillna(0).astype(int).to_numpy()
+    hidden = comparison["undertryckt"].astype(bool).to_numpy()
+    rows = []
+    for i, (mean, sd, share) in enumerate(zip(comparison["medel"], comparison["sd"], comparison["andel_positiva"], strict=True)):
+        limits = (math.nan,) * 4
+        if not hidden[i] and n[i] >= 2:
+            positives = int(round(float(share) * n[i]))
+            limits = (*t_interval_summary(float(mean), float(sd), int(n[i])), *wilson_interval(positives, int(n[i])))
+        rows.append(limits)
+    table = pd.DataFrame(rows, columns=INTERVAL_COLUMNS[4:], dtype=float)
+    keys = comparison[["niva", "id", "grupp", "enkat"]].reset_index(drop=True).astype({"enkat": str})
+    return pd.concat([keys, table], axis=1)[INTERVAL_COLUMNS]

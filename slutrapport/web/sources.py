@@ -36,7 +36,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline import validate_source
-from slutrapport.project.edit import YAML
+from slutrapport.project.uploads import YAML
 from slutrapport.sources.readers.detect import CSV, XLSX
 
 __all__ = ["FileSlot", "DataSource", "SOURCES"]

@@ -23,15 +23,13 @@ from slutrapport.core.yamledit import (
 from slutrapport.pipeline import validate_project
 from slutrapport.project.edit import (
     EditConflict,
-    display_name,
     edit_project,
     project_version,
-    read_text,
-    save_text,
     update_facts,
-    upload_names,
 )
 from slutrapport.project.folder import init_project, load_project
+from slutrapport.project.texts import read_text, save_text
+from slutrapport.project.uploads import display_name, upload_names
 from slutrapport.wording.groups import group_paragraph
 from tests.conftest import HEADER, MINI_INSTRUMENT, write_csv
 

@@ -9,12 +9,8 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
-from slutrapport.project.edit import (
-    project_version,
-    read_project_data,
-    store_source_file,
-    store_source_files,
-)
+from slutrapport.project.edit import project_version, read_project_data
+from slutrapport.project.uploads import store_source_file, store_source_files
 from slutrapport.web.sources import DataSource
 from slutrapport.web.views.common import (
     back,

@@ -6,20 +6,19 @@ from flask import Blueprint, flash, render_template, request
 
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
-from slutrapport.project.edit import (
+from slutrapport.project.edit import project_version, read_project_data
+from slutrapport.project.survey import (
     add_answer_aliases,
     add_column_mappings,
     add_waves,
     instrument_choices,
     move_wave,
-    project_version,
-    read_project_data,
     remove_wave,
     set_instrument,
     store_instrument,
     update_wave,
-    upload_names,
 )
+from slutrapport.project.uploads import upload_names
 from slutrapport.web.views.common import (
     back,
     form_version,

@@ -6,8 +6,9 @@ import re
 
 from flask import Blueprint, abort, flash, render_template, request
 
-from slutrapport.project.edit import EditConflict, read_text, save_text
+from slutrapport.project.edit import EditConflict
 from slutrapport.project.folder import read_narrative
+from slutrapport.project.texts import read_text, save_text
 from slutrapport.render.html import markdown_to_html
 from slutrapport.web.views.common import back, needs_project, project_root, state
 from slutrapport.web.workspace import HeadingStatus, heading_overview

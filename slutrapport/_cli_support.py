@@ -1,0 +1,170 @@
+"""Parts of the command line shared by its commands: error handling, output and repeated options.
+
+:class:`ErrorGroup` turns user errors (:class:`~slutrapport.core.errors.SlutrapportError`)
+into a Swedish message on stderr and exit code 1 without a traceback;
+``--debug`` (before or after the command name) shows it. The option
+decorators here are the ones several commands of :mod:`slutrapport.cli` share,
+so their flags and help texts are declared once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from slutrapport.core.errors import SlutrapportError
+
+__all__ = [
+    "DEBUG_ENV",
+    "UserError",
+    "ErrorGroup",
+    "print_paths",
+    "report_outcome",
+    "completeness_detail",
+    "out_option",
+    "force_option",
+    "templates_option",
+    "draft_option",
+    "debug_option",
+    "reading_options",
+    "parse_labels",
+]
+
+DEBUG_ENV = "SLUTRAPPORT_DEBUG"
+
+
+class UserError(click.ClickException):
+    """A user error shown in Swedish ("Fel: …") with exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fel: {self.format_message()}", err=True, file=file)
+
+
+class ErrorGroup(click.Group):
+    """Runs a command and turns errors into messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except SlutrapportError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            raise UserError(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if ctx.meta.get("debug"):
+                raise
+            raise UserError(
+                f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
+                "Kör kommandot igen med --debug för detaljer, och rapportera felet."
+            ) from exc
+
+
+# ---------------------------------------------------------------- output
+
+
+def print_paths(paths: list[Path]) -> None:
+    """One written path per line on stdout."""
+    for path in paths:
+        click.echo(str(path))
+
+
+def report_outcome(outcome) -> None:
+    """Print the written paths, and the reading warnings on stderr."""
+    print_paths(outcome.paths)
+    if outcome.warnings:
+        from slutrapport.core.problems import ValidationReport
+
+        click.echo(f"\n{len(outcome.warnings)} varning(ar) vid inläsningen (finns också i rapportens metodavsnitt):", err=True)
+        click.echo(ValidationReport(list(outcome.warnings)).to_text(), err=True)
+
+
+def completeness_detail(heading) -> str:
+    """What ``check`` says about a required heading: has text, has computed content, or what is missing."""
+    from slutrapport.report.build import FILLED, TEXT_MISSING
+
+    if heading.status == FILLED and not heading.missing:
+        return "har text"
+    if heading.status == FILLED:
+        others = [m for m in heading.missing if m != TEXT_MISSING]
+        if TEXT_MISSING not in heading.missing:  # text, but a data source of the heading is missing
+            return "har text; " + "; ".join(others)
+        return "har beräknat innehåll men text saknas" + (f"; {'; '.join(others)}" if others else "")
+    return "; ".join(heading.missing)
+
+
+# ---------------------------------------------------------------- options shared by several commands
+
+
+def out_option(default: Path | None, help_text: str):
+    """The ``--out MAPP`` option of the commands that write outputs."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="MAPP",
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+force_option = click.option("--force", is_flag=True, help="Skriv över filer i utmappen även om de har ändrats.")
+templates_option = click.option(
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
+    help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
+)
+draft_option = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["debug"] = True
+
+
+def debug_option(command):
+    """``--debug`` accepted after the command name too (``slutrapport build X --debug``)."""
+    return click.option(
+        "--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Visa hela felspårningen vid fel."
+    )(command)
+
+
+def _format_help() -> str:
+    from slutrapport.sources.readers import FORMATS
+
+    return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
+
+
+def reading_options(command):
+    """Options shared by compare and validate: how to read the survey files."""
+    for option in reversed(
+        [
+            click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i ordning, t.ex. "Enkät 1,Enkät 2".'),
+            click.option(
+                "--map",
+                "map_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FIL",
+                help="Kolumnmappning (YAML eller CSV): rubrik i filen → frågans id.",
+            ),
+            click.option("--format", "file_format", default=None, metavar="FORMAT", help=_format_help()),
+            click.option("--wave-column", default=None, metavar="KOLUMN", help="Kolumn som anger enkättillfälle när en fil innehåller flera."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def parse_labels(value: str | None) -> list[str] | None:
+    """The ``--labels`` value split at commas; a usage error when a label is empty."""
+    if value is None:
+        return None
+    labels = [part.strip() for part in value.split(",")]
+    if any(not label for label in labels):
+        raise click.BadParameter("etiketterna ska separeras med kommatecken och får inte vara tomma.")
+    return labels

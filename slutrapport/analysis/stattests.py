@@ -1,0 +1,208 @@
+"""The statistical tests behind :func:`~.changes.wave_changes` and :func:`~.groups.group_differences`.
+
+Each wrapper takes plain arrays or counts and returns a :class:`_Result`
+(test name, statistic, two-sided p-value, effect size and its name). The
+functions are internal to the analysis folder; the tables they fill are
+documented in :mod:`.changes` and :mod:`.groups`.
+
+Tests and their settings
+------------------------
+- ``wilcoxon``: Wilcoxon signed-rank on the differences later − earlier, zero
+  differences dropped (``zero_method="wilcox"``, as R's ``wilcox.test``); exact
+  p-value when there are fewer than 50 non-zero differences, no ties and no
+  zeros, otherwise the normal approximation with tie-corrected variance and
+  continuity correction (R's ``wilcox.test(paired=TRUE, correct=TRUE)``).
+  Statistic: the smaller of the signed-rank sums.
+- ``mann_whitney``: two-sided Mann–Whitney U; exact when both samples are
+  smaller than 50 and there are no ties, otherwise normal approximation with
+  tie correction and continuity correction (as R). Statistic: U of the later
+  wave (of ``grupp_b`` in :func:`~.groups.group_differences`).
+- ``mcnemar``: exact two-sided binomial test on the discordant pairs when
+  there are fewer than 25 of them (statistic: the smaller discordant count, as
+  statsmodels), otherwise chi-square with Edwards' continuity correction.
+- ``chi2`` / ``fisher``: Pearson chi-square without continuity correction on
+  the 2×2 table of wave × positive; Fisher's exact test (two-sided) when an
+  expected count is below 5, with the sample odds ratio (odds later / odds
+  earlier; NaN when infinite or undefined) as statistic. With more than two
+  waves, chi-square on the k×2 table whatever the expected counts.
+- ``friedman`` / ``kruskal_wallis``: scipy's tie-corrected statistics.
+- ``cochrans_q``: Cochran's Q, chi-square with k − 1 degrees of freedom.
+
+Effect sizes (``effektmatt``): ``rangbiserial`` (matched-pairs rank-biserial
+correlation, Kerby 2014, for Wilcoxon; ``2U/(n1 n2) − 1`` for Mann–Whitney;
+positive when the later wave or ``grupp_b`` is higher), ``andelsskillnad``
+(share positive later − earlier), ``kendalls_w`` (Friedman Q / (n(k − 1))),
+``epsilon2`` (Kruskal–Wallis H / (N − 1), Tomczak & Tomczak 2014),
+``cramers_v`` (sqrt(χ² / N) for k×2). Cochran's Q has no effect size here
+(NaN, ``effektmatt`` empty).
+
+A test that cannot be computed (no variation, no discordant pairs) gets NaN
+statistic, p and effect.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+__all__: list[str] = []  # helpers of .changes and .groups only
+
+_EXACT_LIMIT = 50  # exact rank tests below this size (without ties), as R
+_MCNEMAR_EXACT_LIMIT = 25  # exact McNemar below this many discordant pairs
+_RANK_BISERIAL = "rangbiserial"
+_SHARE_DIFFERENCE = "andelsskillnad"
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One test's outcome: name, statistic, two-sided p, effect size and the effect's name (``effektmatt``)."""
+
+    test: str
+    statistic: float = math.nan
+    p: float = math.nan
+    effect: float = math.nan
+    measure: str = ""
+
+
+def _quiet(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a scipy function silently; None when it refuses the input."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return func(*args, **kwargs)
+        except (ValueError, ZeroDivisionError, FloatingPointError):
+            return None
+
+
+def _finite(value: Any) -> float:
+    value = float(value)
+    return value if math.isfinite(value) else math.nan
+
+
+def _constant(*arrays: np.ndarray) -> bool:
+    joined = np.concatenate(arrays)
+    return joined.size == 0 or bool((joined == joined[0]).all())
+
+
+# --- two samples ---------------------------------------------------------------------------
+
+
+def _wilcoxon(before: np.ndarray, after: np.ndarray) -> _Result:
+    # Index scores are means (e.g. 13/3 - 4 vs 10/3 - 3): round away float noise so equal
+    # differences tie and zero differences are zero.
+    diff = np.round(after - before, 9)
+    nonzero = diff[diff != 0]
+    if nonzero.size == 0:
+        return _Result("wilcoxon", measure=_RANK_BISERIAL)
+    ranks = stats.rankdata(np.abs(nonzero))
+    r_plus, r_minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+    effect = (r_plus - r_minus) / (r_plus + r_minus)
+    exact = nonzero.size < _EXACT_LIMIT and nonzero.size == diff.size and np.unique(ranks).size == ranks.size
+    res = _quiet(
+        stats.wilcoxon, diff, zero_method="wilcox", correction=True, method="exact" if exact else "asymptotic"
+    )
+    if res is None:
+        return _Result("wilcoxon", measure=_RANK_BISERIAL)
+    return _Result("wilcoxon", _finite(res.statistic), _finite(res.pvalue), float(effect), _RANK_BISERIAL)
+
+
+def _mann_whitney(first: np.ndarray, second: np.ndarray) -> _Result:
+    """Mann–Whitney U of ``second`` against ``first``; the effect is positive when ``second`` is higher."""
+    if len(first) == 0 or len(second) == 0 or _constant(first, second):
+        return _Result("mann_whitney", measure=_RANK_BISERIAL)
+    joined = np.concatenate([first, second])
+    exact = len(first) < _EXACT_LIMIT and len(second) < _EXACT_LIMIT and np.unique(joined).size == joined.size
+    res = _quiet(
+        stats.mannwhitneyu, second, first, use_continuity=True, alternative="two-sided",
+        method="exact" if exact else "asymptotic",
+    )  # fmt: skip
+    if res is None:
+        return _Result("mann_whitney", measure=_RANK_BISERIAL)
+    u = float(res.statistic)
+    return _Result("mann_whitney", u, _finite(res.pvalue), 2 * u / (len(first) * len(second)) - 1, _RANK_BISERIAL)
+
+
+def _mcnemar(b: int, c: int, effect: float) -> _Result:
+    """McNemar on the discordant counts b (positive → not) and c (not → positive)."""
+    discordant = b + c
+    if discordant == 0:
+        return _Result("mcnemar", measure=_SHARE_DIFFERENCE)
+    if discordant < _MCNEMAR_EXACT_LIMIT:
+        p = stats.binomtest(min(b, c), discordant, 0.5).pvalue
+        return _Result("mcnemar", float(min(b, c)), float(p), effect, _SHARE_DIFFERENCE)
+    statistic = (abs(b - c) - 1) ** 2 / discordant
+    return _Result("mcnemar", float(statistic), float(stats.chi2.sf(statistic, 1)), effect, _SHARE_DIFFERENCE)
+
+
+def _share_independent(k1: int, n1: int, k2: int, n2: int, effect: float) -> _Result:
+    """Chi-square (or Fisher's exact test for small expected counts) on the 2×2 table."""
+    table = np.array([[k2, n2 - k2], [k1, n1 - k1]], dtype=float)
+    positives, total = k1 + k2, n1 + n2
+    if positives == 0 or positives == total:
+        return _Result("chi2", measure=_SHARE_DIFFERENCE)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+    if (expected < 5).any():
+        res = _quiet(stats.fisher_exact, table.astype(int), alternative="two-sided")
+        if res is None:
+            return _Result("fisher", measure=_SHARE_DIFFERENCE)
+        return _Result("fisher", _finite(res.statistic), _finite(res.pvalue), effect, _SHARE_DIFFERENCE)
+    res = _quiet(stats.chi2_contingency, table, correction=False)
+    if res is None:
+        return _Result("chi2", measure=_SHARE_DIFFERENCE)
+    return _Result("chi2", _finite(res.statistic), _finite(res.pvalue), effect, _SHARE_DIFFERENCE)
+
+
+# --- several samples -----------------------------------------------------------------------
+
+
+def _friedman(matrix: np.ndarray) -> _Result:
+    n, k = matrix.shape
+    if n < 2 or (matrix == matrix[:, :1]).all():
+        return _Result("friedman", measure="kendalls_w")
+    res = _quiet(stats.friedmanchisquare, *matrix.T)
+    if res is None or not math.isfinite(res.statistic):
+        return _Result("friedman", measure="kendalls_w")
+    q = float(res.statistic)
+    return _Result("friedman", q, _finite(res.pvalue), q / (n * (k - 1)), "kendalls_w")
+
+
+def _kruskal(samples: list[np.ndarray]) -> _Result:
+    total = sum(len(s) for s in samples)
+    if len(samples) < 2 or any(len(s) == 0 for s in samples) or _constant(*samples):
+        return _Result("kruskal_wallis", measure="epsilon2")
+    res = _quiet(stats.kruskal, *samples)
+    if res is None or not math.isfinite(res.statistic):
+        return _Result("kruskal_wallis", measure="epsilon2")
+    h = float(res.statistic)
+    return _Result("kruskal_wallis", h, _finite(res.pvalue), h / (total - 1), "epsilon2")
+
+
+def _cochrans_q(matrix: np.ndarray) -> _Result:
+    """Cochran's Q for an n × k 0/1 matrix (people × waves)."""
+    x = matrix.astype(float)
+    k = x.shape[1]
+    rows, cols = x.sum(axis=1), x.sum(axis=0)
+    total = x.sum()
+    denominator = k * total - (rows**2).sum()
+    if k < 2 or denominator == 0:
+        return _Result("cochrans_q")
+    q = (k - 1) * (k * (cols**2).sum() - total**2) / denominator
+    return _Result("cochrans_q", float(q), float(stats.chi2.sf(q, k - 1)))
+
+
+def _chi2_waves(positive: list[np.ndarray]) -> _Result:
+    counts = np.array([[p.sum(), len(p) - p.sum()] for p in positive], dtype=float)
+    total = counts.sum()
+    if total == 0 or counts[:, 0].sum() in (0, total) or (counts.sum(axis=1) == 0).any():
+        return _Result("chi2", measure="cramers_v")
+    res = _quiet(stats.chi2_contingency, counts, correction=False)
+    if res is None:
+        return _Result("chi2", measure="cramers_v")
+    chi2 = float(res.statistic)
+    return _Result("chi2", chi2, _finite(res.pvalue), math.sqrt(chi2 / total), "cramers_v")

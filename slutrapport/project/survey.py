@@ -1,0 +1,224 @@
+"""The staff survey of a project (``personalenkat:`` in ``projekt.yaml``) as the web page edits it.
+
+Waves are uploaded survey exports, stored under ``enkater/`` (:mod:`.uploads`)
+and listed in order under ``enkater:``; the page also changes a wave's label
+and date, removes and moves waves, chooses or uploads the instrument and adds
+column mappings (``kolumner:``) and answer aliases (``alias:``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.text import normalise
+from slutrapport.core.yamledit import Append, Move, Remove, Set
+from slutrapport.project.edit import _parse_date, _section, edit_project, project_version, read_project_data
+from slutrapport.project.folder import PROJECT_FILE
+from slutrapport.project.uploads import _EXTENSIONS, UPLOAD_COMMENT, _store, display_name
+from slutrapport.sources.readers import read_raw
+from slutrapport.sources.readers.detect import container
+from slutrapport.sources.survey.instrument import builtin_instruments, load_instrument
+
+__all__ = [
+    "add_waves",
+    "update_wave",
+    "remove_wave",
+    "move_wave",
+    "instrument_choices",
+    "set_instrument",
+    "store_instrument",
+    "add_column_mappings",
+    "add_answer_aliases",
+]
+
+
+# ---------------------------------------------------------------- waves (enkater:)
+
+
+def _survey_file_kind(path: Path) -> str:
+    """The extension for a survey export judged by content; raises InputFileError if no reader can read it."""
+    with path.open("rb") as handle:
+        kind = container(path, handle.read(4096))
+    try:
+        table = read_raw(path)
+    except InputFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged file can make a reader library fail in many ways
+        raise InputFileError(f"Filen {path.name} kunde inte läsas som en enkätexport ({type(exc).__name__}).") from exc
+    if not table.columns:
+        raise InputFileError(f"Filen {path.name} har inga kolumner.")
+    return _EXTENSIONS[kind]
+
+
+def _waves(data: dict) -> list:
+    waves = _section(data, "personalenkat").get("enkater")
+    return waves if isinstance(waves, list) else []
+
+
+def _wave_labels(waves: list) -> list[str]:
+    labels = []
+    for number, item in enumerate(waves, start=1):
+        label = item.get("etikett") if isinstance(item, dict) else None
+        labels.append(str(label or f"Enkät {number}"))
+    return labels
+
+
+def add_waves(root: Path, version: str, uploads: list[tuple[str, bytes]], label: str = "", when: str = "") -> list[str]:
+    """Store uploaded survey exports under ``enkater/`` and add them as waves, in order.
+
+    ``uploads`` are ``(name on the user's computer, bytes)``. ``label`` and
+    ``when`` (ÅÅÅÅ-MM-DD) apply when exactly one file is uploaded; otherwise
+    the waves are labelled "Enkät N". Returns the stored paths (relative).
+    """
+    root = Path(root)
+    if not uploads:
+        raise InputFileError("Välj minst en fil att ladda upp.")
+    if project_version(root) != version:
+        edit_project(root, version, [])  # raises the conflict
+    problems: list[str] = []
+    day = _parse_date(when, "Datum", problems) if len(uploads) == 1 else None
+    if problems:
+        raise ProjectError(problems[0])
+    labels = _wave_labels(_waves(read_project_data(root)))
+    stored: list[Path] = []
+    edits = []
+    try:
+        for name, data in uploads:
+            shown = display_name(name)
+            path = _store(root / "enkater", "enkat", data, shown, _survey_file_kind)
+            stored.append(path)
+            wanted = " ".join(label.split()) if label and len(uploads) == 1 else ""
+            if wanted and wanted in labels:
+                raise ProjectError(f"Det finns redan en enkät med etiketten '{wanted}'. Välj en annan etikett.")
+            number = len(labels) + 1
+            while not wanted and f"Enkät {number}" in labels:
+                number += 1
+            item = {"fil": path.relative_to(root).as_posix(), "etikett": wanted or f"Enkät {number}"}
+            if day:
+                item["datum"] = day
+            labels.append(item["etikett"])
+            edits.append(Append(("personalenkat", "enkater"), item, UPLOAD_COMMENT + shown))
+        edit_project(root, version, edits)
+    except BaseException:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        raise
+    return [p.relative_to(root).as_posix() for p in stored]
+
+
+def update_wave(root: Path, version: str, index: int, label: str, when: str) -> bool:
+    """Change a wave's label and date (``when`` empty removes the date)."""
+    waves = _waves(read_project_data(root))
+    if not 0 <= index < len(waves):
+        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    label = " ".join(str(label or "").split())
+    problems: list[str] = []
+    if not label:
+        problems.append("etiketten får inte vara tom")
+    elif label in [other for i, other in enumerate(_wave_labels(waves)) if i != index]:
+        problems.append(f"det finns redan en enkät med etiketten '{label}'")
+    day = _parse_date(when, "Datum", problems)
+    if problems:
+        raise ProjectError(problem_list(f"Enkät nr {index + 1}", problems))
+    item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
+    edits = [Set(("personalenkat", "enkater", index, "etikett"), label)]
+    if day or item.get("datum"):
+        edits.append(Set(("personalenkat", "enkater", index, "datum"), day))
+    return edit_project(root, version, edits)
+
+
+def remove_wave(root: Path, version: str, index: int) -> bool:
+    """Take a wave out of ``projekt.yaml`` (its file stays in the folder; input files are never deleted)."""
+    if not 0 <= index < len(_waves(read_project_data(root))):
+        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    return edit_project(root, version, [Remove(("personalenkat", "enkater", index))])
+
+
+def move_wave(root: Path, version: str, index: int, to: int) -> bool:
+    """Move a wave to another position (the waves' order is the order of the comparison)."""
+    count = len(_waves(read_project_data(root)))
+    if not (0 <= index < count and 0 <= to < count):
+        raise ProjectError(f"Enkät nr {index + 1} kan inte flyttas dit.")
+    return edit_project(root, version, [Move(("personalenkat", "enkater", index), to)])
+
+
+# ---------------------------------------------------------------- instrument, mappings, aliases
+
+
+def _instrument_spec(data: dict) -> str:
+    return str(_section(data, "personalenkat").get("instrument") or "samverkan")
+
+
+def instrument_choices(root: Path) -> list[tuple[str, str]]:
+    """``(value for projekt.yaml, Swedish label)`` of the built-in instruments and the project's own files."""
+    root = Path(root)
+    choices = [(i, f"Inbyggt: {i}") for i in builtin_instruments()]
+    own = sorted((root / "instrument").glob("*.yaml")) if (root / "instrument").is_dir() else []
+    choices += [(p.relative_to(root).as_posix(), f"Eget: {p.name}") for p in own]
+    current = _instrument_spec(read_project_data(root))
+    if current not in [value for value, _ in choices]:
+        choices.append((current, f"Eget: {current}"))
+    return choices
+
+
+def set_instrument(root: Path, version: str, spec: str) -> bool:
+    """Use a built-in instrument or one of the project's instrument files."""
+    if spec not in [value for value, _ in instrument_choices(root)]:
+        raise ProjectError(f"Instrumentet '{spec}' finns inte bland valen.")
+    load_instrument(spec, base_dir=Path(root))
+    return edit_project(root, version, [Set(("personalenkat", "instrument"), spec)])
+
+
+def store_instrument(root: Path, version: str, name: str, data: bytes) -> str:
+    """Store an uploaded instrument (YAML) under ``instrument/`` after checking it; use it for the survey."""
+    root = Path(root)
+    if project_version(root) != version:
+        edit_project(root, version, [])
+
+    def check(path: Path) -> str:
+        load_instrument(path)
+        return ".yaml"
+
+    path = _store(root / "instrument", "instrument", data, display_name(name), check)
+    relative = path.relative_to(root).as_posix()
+    try:
+        edit_project(root, version, [Set(("personalenkat", "instrument"), relative)])
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return relative
+
+
+def _project_instrument(root: Path):
+    return load_instrument(_instrument_spec(read_project_data(root)), base_dir=Path(root))
+
+
+def add_column_mappings(root: Path, version: str, mapping: dict[str, str]) -> bool:
+    """Add ``"Rubrik i filen": frågans id`` rows under ``personalenkat: kolumner:``."""
+    instrument = _project_instrument(root)
+    known = {q.id for q in instrument.questions} | {"organisation", "kod"}
+    unknown = sorted({v for v in mapping.values() if v not in known})
+    if unknown:
+        raise ProjectError(f"Frågan {', '.join(unknown)} finns inte i instrumentet '{instrument.name}'.")
+    current = _section(read_project_data(root), "personalenkat").get("kolumner")
+    merged = {str(k): str(v) for k, v in (current.items() if isinstance(current, dict) else [])}
+    merged.update(mapping)
+    return edit_project(root, version, [Set(("personalenkat", "kolumner"), merged)])
+
+
+def add_answer_aliases(root: Path, version: str, aliases: dict[str, int]) -> bool:
+    """Add ``"Svar i filen": skalvärde`` rows under ``personalenkat: alias:`` (read by the survey ingest)."""
+    scale = _project_instrument(root).scale
+    bad = [f"{label} → {value}" for label, value in aliases.items() if value not in scale.values]
+    if bad:
+        raise ProjectError(f"Värdena finns inte på skalan {scale.min}–{scale.max}: {', '.join(bad)}.")
+    taken = {normalise(label) for label in [*scale.values.values(), *scale.missing]}
+    clashing = [label for label in aliases if normalise(label) in taken]
+    if clashing:
+        raise ProjectError(f"{', '.join(clashing)} är redan ett svarsalternativ i instrumentet.")
+    current = _section(read_project_data(root), "personalenkat").get("alias")
+    merged: dict[str, Any] = dict(current) if isinstance(current, dict) else {}
+    merged.update(aliases)
+    return edit_project(root, version, [Set(("personalenkat", "alias"), merged)])
