@@ -13,7 +13,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.pipeline import _project_results, check_project, validate_project
+from slutrapport.pipeline import analyse_project, check_project, validate_project
 from slutrapport.project.folder import load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.survey.instrument import load_instrument
@@ -161,7 +161,7 @@ def source_blocks(project_dir: Path, source: str, results: ProjectResults | None
     from slutrapport.report.build import _Blocks
 
     project = load_project(Path(project_dir))
-    builder = _Blocks(project, results if results is not None else _project_results(project, tolerant=True))
+    builder = _Blocks(project, results if results is not None else analyse_project(project, tolerant=True))
     out = []
     for block, (_method, block_source) in _Blocks.BUILDERS.items():
         if block_source == source:

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from slutrapport.pipeline import analyse_survey, build_demo, comparison_report
+from slutrapport.analysis.survey import analyse_survey
+from slutrapport.pipeline import build_demo
 from slutrapport.render import render_excel, render_html
 from slutrapport.render.excel import COMPARISON_SHEET
+from slutrapport.report.build import comparison_report
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
 
