@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from slutrapport.pipeline import _project_results, sample_project_dir
+from slutrapport.pipeline import analyse_project, sample_project_dir
 from slutrapport.project.folder import load_project
 from slutrapport.project.templates import load_template
 from slutrapport.render.bundle import render_bundle
@@ -46,7 +46,7 @@ NATIONAL = ["förvärvsarbete", "studier", "aktivt arbetssökande", "övriga"]
 def base_bundles() -> dict[str, dict]:
     """The sample project's bundle on each template (the survey analysed once)."""
     project = load_project(sample_project_dir())
-    results = _project_results(project)
+    results = analyse_project(project)
     bundles = {}
     for template_id in TEMPLATES:
         project.template = load_template(template_id)

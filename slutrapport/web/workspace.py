@@ -13,7 +13,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.pipeline import _project_results, check_project, validate_project
+from slutrapport.pipeline import analyse_project, check_project, validate_project
 from slutrapport.project.folder import load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.survey.instrument import load_instrument
@@ -161,5 +161,5 @@ def source_blocks(project_dir: Path, source: str, results: ProjectResults | None
     from slutrapport.report.build import BlockBuilder
 
     project = load_project(Path(project_dir))
-    builder = BlockBuilder(project, results if results is not None else _project_results(project, tolerant=True))
+    builder = BlockBuilder(project, results if results is not None else analyse_project(project, tolerant=True))
     return [SourceBlock(block, BLOCKS.get(block, block), built, missing) for block, built, missing in builder.for_source(source)]

@@ -164,7 +164,7 @@ def test_sample_waves_match_a_direct_pandas_computation():
 
 
 def test_instrument_without_organisation_or_index(tmp_path):
-    from slutrapport.pipeline import analyse_survey
+    from slutrapport.analysis.survey import analyse_survey
     from slutrapport.render import render_html
     from slutrapport.report.comparison import comparison_report
 

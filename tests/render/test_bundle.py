@@ -388,17 +388,14 @@ def test_missing_file_names_the_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo():
-    from slutrapport.pipeline import (
-        ProjectResults,
-        _read_project_survey,
-        analyse_survey,
-        project_report,
-        sample_project_dir,
-    )
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.pipeline import read_project_survey, sample_project_dir
     from slutrapport.project.folder import load_project
+    from slutrapport.report.build import project_report
+    from slutrapport.report.results import ProjectResults
 
     project = load_project(sample_project_dir())
-    survey = _read_project_survey(project)
+    survey = read_project_survey(project)
     results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
     report = project_report(project, ProjectResults(survey=results))
     report.tables = {

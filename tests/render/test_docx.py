@@ -293,17 +293,14 @@ def _tiny_png(_chart) -> bytes:
 
 
 def test_demo_report_has_every_rar_heading_as_heading_1_in_order(monkeypatch):
-    from slutrapport.pipeline import (
-        ProjectResults,
-        _read_project_survey,
-        analyse_survey,
-        load_project,
-        project_report,
-        sample_project_dir,
-    )
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.pipeline import read_project_survey, sample_project_dir
+    from slutrapport.project.folder import load_project
+    from slutrapport.report.build import project_report
+    from slutrapport.report.results import ProjectResults
 
     project = load_project(sample_project_dir())
-    survey = _read_project_survey(project)
+    survey = read_project_survey(project)
     results = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
     report = project_report(project, ProjectResults(survey=results))
     monkeypatch.setattr(docx_renderer, "chart_png", _tiny_png)  # the headings are under test, not the drawing

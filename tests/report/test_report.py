@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from slutrapport.pipeline import analyse_survey, build_demo
+from slutrapport.analysis.survey import analyse_survey
+from slutrapport.pipeline import build_demo
 from slutrapport.render import render_excel, render_html
 from slutrapport.render.excel import COMPARISON_SHEET
 from slutrapport.report.comparison import comparison_report

@@ -1,7 +1,7 @@
 """Read and validate the parameter file of the socio-economic calculation (``socioekonomi:`` in ``projekt.yaml``).
 
 The file is YAML; amounts are kronor per person and year (read with
-:func:`~slutrapport.sources.economy.budget.parse_money`, so ``125 000``, ``"125 000 kr"``
+:func:`~slutrapport.sources.economy.money.parse_money`, so ``125 000``, ``"125 000 kr"``
 and ``125 tkr`` all work)::
 
     exempel: true                 # the values are examples (the report says so)
@@ -33,6 +33,9 @@ actors, amounts that are not money, negative amounts (revenue and income are
 given as positive numbers under ``intakt:``/``inkomst:``), shares outside
 0–1 or not summing to 1 (tolerance :data:`SHARE_TOLERANCE`), missing or
 duplicate names, an effect duration ≤ 0 and a discount rate outside 0–1.
+
+The project's file (``socioekonomi:``) is found by
+:func:`slutrapport.pipeline.read.parameter_file`.
 """
 
 from __future__ import annotations
@@ -41,22 +44,15 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.errors import InputFileError
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
-from slutrapport.sources.economy.budget import (
-    EconomyValidationError,
-    MoneyError,
-    parse_money,
-    yaml_lines,
-)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from slutrapport.project.folder import Project
+from slutrapport.sources.economy.money import MoneyError, parse_money
+from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
 
 __all__ = [
     "ACTORS",
@@ -68,7 +64,6 @@ __all__ = [
     "SocioeconomicParameters",
     "CalculationBasis",
     "read_parameters",
-    "parameter_file",
     "resolve_basis",
 ]
 
@@ -429,20 +424,6 @@ def read_parameters(path: Path | str) -> SocioeconomicParameters:
         reference=" ".join(str(reference).split()) if reference else None,
         report=reader.report,
     )
-
-
-def parameter_file(project: Project) -> Path | None:
-    """The parameter file named by ``socioekonomi:`` in ``projekt.yaml`` (``{fil: …}`` or the file name); None without one."""
-    raw = project.data.get("socioekonomi")
-    if raw in (None, "", {}):
-        return None
-    raw = {"fil": raw} if isinstance(raw, str) else raw
-    if not isinstance(raw, dict) or not raw.get("fil") or set(raw) - {"fil"}:
-        raise ProjectError(problem_list(str(project.path), ["'socioekonomi' ska ha nyckeln fil: med parameterfilen, t.ex. fil: socioekonomi.yaml"]))
-    path = project.root / str(raw["fil"])
-    if not path.is_file():
-        raise ProjectError(problem_list(str(project.path), [f"socioekonomi: filen {raw['fil']} finns inte i {project.root}"]))
-    return path
 
 
 def resolve_basis(params: SocioeconomicParameters, finished: int | None = None, project_cost: float | None = None) -> CalculationBasis:

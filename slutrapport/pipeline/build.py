@@ -1,0 +1,177 @@
+"""The documents a command writes: the survey comparison, a project's report, a portfolio and the blank form.
+
+Each function reads, analyses, renders and writes its outputs through
+:class:`~slutrapport.core.outputs.OutputFolder` (which refuses to overwrite a
+file the user edited unless ``force``), and returns what it wrote as an
+:class:`Outcome`. :func:`check_project` writes nothing: it tells which
+headings of the report have content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from slutrapport.analysis.survey import SurveyResults, analyse_survey
+from slutrapport.core.errors import OutputError
+from slutrapport.core.outputs import OutputFolder
+from slutrapport.core.problems import Problem
+from slutrapport.pipeline.results import analyse_project
+from slutrapport.project.folder import Project, load_project
+from slutrapport.render import (
+    changes_csv,
+    comparison_csv,
+    reliability_csv,
+    render_docx,
+    render_excel,
+    render_html,
+)
+from slutrapport.render.bundle import render_bundle
+from slutrapport.report.build import FILLED, project_report
+from slutrapport.report.comparison import comparison_report
+from slutrapport.report.model import Completeness
+from slutrapport.report.results import ProjectResults
+from slutrapport.sources.forms.definition import load_definition
+from slutrapport.sources.forms.excel_form import form_workbook, workbook_bytes
+from slutrapport.sources.survey.ingest import read_waves
+from slutrapport.sources.survey.instrument import load_instrument
+
+__all__ = [
+    "Outcome",
+    "CheckResult",
+    "compare_files",
+    "build_project",
+    "check_project",
+    "build_portfolio",
+    "write_form",
+]
+
+
+@dataclass
+class Outcome:
+    """What a command wrote, and the warnings found while reading (shown to the user)."""
+
+    paths: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
+    folder = OutputFolder(out, force=force)
+    folder.check(list(outputs))
+    return [folder.write(name, data) for name, data in outputs.items()]
+
+
+def _survey_outputs(results: SurveyResults | None) -> dict[str, bytes]:
+    empty = pd.DataFrame()
+    return {
+        "jamforelse.csv": comparison_csv(results.comparison if results else empty),
+        "forandringar.csv": changes_csv(results.changes if results else empty),
+        "reliabilitet.csv": reliability_csv(results.reliability if results else empty),
+    }
+
+
+def compare_files(
+    instrument: str | Path,
+    wave_files: list[Path],
+    labels: list[str] | None = None,
+    min_n: int = 5,
+    out: Path = Path("."),
+    force: bool = False,
+    column_map: dict[str, str] | None = None,
+    format: str | None = None,
+    wave_column: str | None = None,
+) -> Outcome:
+    """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``."""
+    survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column)
+    results = analyse_survey(survey, min_n)
+    report = comparison_report(results)
+    outputs = _survey_outputs(results) | {
+        "jamforelse.xlsx": render_excel(report),
+        "jamforelse.html": render_html(report).encode("utf-8"),
+    }
+    return Outcome(_write(Path(out), outputs, force), survey.report.warnings())
+
+
+def build_project(
+    project_dir: Path,
+    out: Path | None = None,
+    force: bool = False,
+    draft: bool = False,
+    template_dirs: list[Path] | None = None,
+) -> Outcome:
+    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
+
+    The default output folder is ``<project>/rapport``. ``draft`` puts the
+    completeness table at the top of the report (``--utkast``).
+    """
+    project = load_project(Path(project_dir), template_dirs)
+    results = analyse_project(project)
+    report = project_report(project, results, draft=draft)
+    outputs = {
+        "rapport.html": render_html(report).encode("utf-8"),
+        "rapport.xlsx": render_excel(report),
+        "rapport.docx": render_docx(report),
+        "rapport.json": render_bundle(report),
+    } | _survey_outputs(results.survey)
+    return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), results.warnings)
+
+
+@dataclass
+class CheckResult:
+    """The completeness of a project's report, heading by heading."""
+
+    project: Project
+    headings: list[Completeness]
+
+    @property
+    def complete(self) -> bool:
+        """True when every required heading has text or generated content."""
+        return all(h.status == FILLED for h in self.headings if h.required)
+
+
+def check_project(
+    project_dir: Path, template_dirs: list[Path] | None = None, results: ProjectResults | None = None
+) -> CheckResult:
+    """Which required headings have content, and what is missing (``slutrapport check``).
+
+    Survey files with errors do not stop the check: the survey headings are
+    reported as missing with the number of errors. ``results`` (from
+    :func:`~slutrapport.pipeline.results.project_results`) saves reading the data again.
+    """
+    project = load_project(Path(project_dir), template_dirs)
+    report = project_report(project, results if results is not None else analyse_project(project, tolerant=True))
+    return CheckResult(project, report.completeness)
+
+
+def build_portfolio(
+    paths: list[Path],
+    out: Path = Path("portfolj"),
+    template: str | None = None,
+    strict: bool = False,
+    force: bool = False,
+) -> Outcome:
+    """Compare many projects' bundles: ``portfolio.html``, ``portfolio.xlsx`` and the ``portfolio_*.csv`` files.
+
+    Each path is a ``rapport.json``, a build output folder or a folder searched
+    recursively. ``template`` keeps only the projects on that template. A
+    bundle that cannot be read is left out and reported in
+    ``Outcome.warnings`` (errors and warnings); with ``strict`` any error stops.
+    """
+    from slutrapport.portfolio import portfolio_outputs
+
+    outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict)
+    return Outcome(_write(Path(out), outputs, force), problems.errors() + problems.warnings())
+
+
+def write_form(out: Path, definition: str | Path | None = None, force: bool = False) -> Path:
+    """Write the fillable self-evaluation form (``slutrapport form sjalvvardering``) to ``out`` (.xlsx).
+
+    ``definition`` is a form definition file; None uses the built-in one.
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"Formuläret sparas som Excel-arbetsbok: ange ett filnamn som slutar på .xlsx, inte {out.name}.")
+    data = workbook_bytes(form_workbook(load_definition(definition)))
+    return _write(out.parent, {out.name: data}, force)[0]

@@ -1,0 +1,195 @@
+"""A project's data sources read from its folder, as ``projekt.yaml`` points at them.
+
+Each function reads one source of a loaded :class:`~slutrapport.project.folder.Project`
+with the readers of :mod:`slutrapport.sources`, which know files but not the
+project folder: the staff survey with the project's own answer labels, the
+self-evaluation forms, the participant register with the goals, the budget
+(``ekonomi:``) and the socio-economic parameter file (``socioekonomi:``).
+Errors in the files raise :class:`~slutrapport.core.errors.ValidationError`
+(every problem in its report); errors in ``projekt.yaml`` raise
+:class:`~slutrapport.core.errors.ProjectError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from slutrapport.analysis.goals import parse_goals
+from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.text import normalise
+from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.project.folder import Project
+from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, BudgetSpec, read_budget_spec
+from slutrapport.sources.economy.headings import ROLES
+from slutrapport.sources.forms.read import FormData, read_forms
+from slutrapport.sources.forms.source import project_form_source
+from slutrapport.sources.register.participants import (
+    Register,
+    RegisterValidationError,
+    project_dates,
+    read_register,
+    register_categories,
+)
+from slutrapport.sources.survey.ingest import SurveyData, read_waves
+from slutrapport.sources.survey.instrument import Instrument, load_instrument
+
+__all__ = [
+    "load_column_map",
+    "read_project_survey",
+    "read_project_forms",
+    "read_project_register",
+    "budget_spec",
+    "read_project_budget",
+    "parameter_file",
+]
+
+
+def load_column_map(path: Path | None) -> dict[str, str]:
+    """A column mapping file: YAML (``"Rubrik i filen": q07``) or CSV with two columns (rubrik, fråga)."""
+    if path is None:
+        return {}
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {exc}") from exc
+    if path.suffix.lower() == ".csv":
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",") if r]
+        if rows and normalise(rows[0][0]) in {"kolumn", "rubrik", "column", "heading"}:
+            rows = rows[1:]
+        bad = [i for i, r in enumerate(rows, start=2) if len(r) < 2 or not r[1].strip()]
+        if bad:
+            raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.")
+        return {r[0].strip(): r[1].strip() for r in rows}
+    data = parse_yaml(text, f"Kolumnmappningen {path.name}", InputFileError) or {}
+    if isinstance(data, dict) and isinstance(data.get("kolumner"), dict):
+        data = data["kolumner"]
+    if not isinstance(data, dict):
+        raise InputFileError(f"Kolumnmappningen {path.name} ska ha rader som \"Rubrik i filen\": q07.")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+# ---------------------------------------------------------------- survey, forms, register
+
+
+def _with_project_aliases(instrument: Instrument, project: Project) -> Instrument:
+    """The instrument with the project's own answer labels (``personalenkat: alias:``) added to its scale."""
+    if not project.answer_aliases:
+        return instrument
+    scale = instrument.scale
+    bad = [
+        f"aliaset '{label}' under personalenkat: alias: pekar på {value}, som inte finns på skalan {scale.min}–{scale.max}"
+        for label, value in project.answer_aliases.items()
+        if value not in scale.values
+    ]
+    if bad:
+        raise ProjectError(problem_list(str(project.path), bad))
+    return replace(instrument, scale=replace(scale, aliases={**scale.aliases, **project.answer_aliases}))
+
+
+def read_project_survey(project: Project) -> SurveyData:
+    """The project's survey waves read and validated with its instrument and its own answer labels."""
+    instrument = _with_project_aliases(load_instrument(project.instrument or "samverkan", base_dir=project.root), project)
+    return read_waves(
+        [w.file for w in project.waves],
+        instrument,
+        None if project.wave_column else [w.label for w in project.waves],
+        column_map=project.column_map,
+        format=project.format,
+        wave_column=project.wave_column,
+    )
+
+
+def read_project_forms(project: Project) -> FormData | None:
+    """The project's filled self-evaluation forms, or None without ``sjalvvardering:`` in projekt.yaml."""
+    source = project_form_source(project.root, project.data, project.path)
+    return None if source is None else read_forms(source.folder, source.definition)
+
+
+def read_project_register(project: Project) -> tuple[Register, list]:
+    """The participant register under ``deltagare:`` and the goals under ``mal:``, checked together."""
+    spec = project.data["deltagare"]
+    goals, problems = parse_goals(project.data.get("mal"), *register_categories(spec))
+    try:
+        register = read_register(spec, project.root, project_dates(project.data))
+    except RegisterValidationError as exc:
+        exc.report.extend(problems)
+        raise RegisterValidationError(exc.report) from exc
+    register.report.extend(problems)
+    if not register.report.valid:
+        raise RegisterValidationError(register.report)
+    return register, goals
+
+
+# ---------------------------------------------------------------- economy
+
+
+_SPEC_KEYS = ("fil", "blad", "kategorier", "kolumner", "rader")
+
+
+def budget_spec(project: Project) -> BudgetSpec | None:
+    """The ``ekonomi:`` key of ``projekt.yaml`` checked; None when the project has none.
+
+    ``ekonomi: ekonomi.xlsx`` is short for ``ekonomi: {fil: ekonomi.xlsx}``.
+    The kategorier default to the template's (``block_installningar: ekonomi:
+    kategorier:``). Raises :class:`ProjectError` naming every problem.
+    """
+    raw = project.data.get("ekonomi")
+    if raw in (None, "", {}):
+        return None
+    raw = {"fil": raw} if isinstance(raw, str) else raw
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ProjectError(problem_list(str(project.path), ["'ekonomi' ska ha nyckeln fil: (t.ex. fil: ekonomi.xlsx) eller rader:"]))
+    unknown = [str(k) for k in raw if k not in _SPEC_KEYS]
+    if unknown:
+        problems.append(f"okända nycklar under 'ekonomi': {', '.join(unknown)} (giltiga: {', '.join(_SPEC_KEYS)})")
+    if bool(raw.get("fil")) == bool(raw.get("rader")):
+        problems.append("'ekonomi' ska ha antingen fil: (en budgetfil) eller rader: (raderna direkt i projekt.yaml)")
+    file = project.root / str(raw["fil"]) if raw.get("fil") else None
+    if file is not None and not file.is_file():
+        problems.append(f"ekonomi: filen {raw['fil']} finns inte i {project.root}")
+    settings = project.template.settings.get("ekonomi") or {}
+    categories = raw.get("kategorier") or (settings.get("kategorier") if isinstance(settings, dict) else None) or DEFAULT_CATEGORIES
+    if not isinstance(categories, (list, tuple)) or not all(isinstance(c, str) and c.strip() for c in categories):
+        problems.append("'ekonomi: kategorier' ska vara en lista med namn, t.ex. [Personal, Lokal, Övrigt]")
+        categories = DEFAULT_CATEGORIES
+    elif len({normalise(c) for c in categories}) < len(categories):
+        problems.append("'ekonomi: kategorier' har samma kategori flera gånger")
+    columns = raw.get("kolumner") or {}
+    if not isinstance(columns, dict) or not all(k in ROLES and isinstance(v, str) for k, v in columns.items()):
+        problems.append(f"'ekonomi: kolumner' ska ange rubriken i filen för {', '.join(ROLES)}, t.ex. budget: \"Beviljat\"")
+        columns = {}
+    if problems:
+        raise ProjectError(problem_list(str(project.path), problems))
+    return BudgetSpec(
+        file=file,
+        rows=raw.get("rader"),
+        categories=tuple(str(c).strip() for c in categories),
+        columns={str(k): str(v) for k, v in columns.items()},
+        sheet=str(raw["blad"]) if raw.get("blad") else None,
+        project_file=project.path,
+    )
+
+
+def read_project_budget(project: Project) -> Budget | None:
+    """The project's validated budget, or None when ``projekt.yaml`` has no ``ekonomi:``."""
+    spec = budget_spec(project)
+    return None if spec is None else read_budget_spec(spec)
+
+
+def parameter_file(project: Project) -> Path | None:
+    """The parameter file named by ``socioekonomi:`` in ``projekt.yaml`` (``{fil: …}`` or the file name); None without one."""
+    raw = project.data.get("socioekonomi")
+    if raw in (None, "", {}):
+        return None
+    raw = {"fil": raw} if isinstance(raw, str) else raw
+    if not isinstance(raw, dict) or not raw.get("fil") or set(raw) - {"fil"}:
+        raise ProjectError(problem_list(str(project.path), ["'socioekonomi' ska ha nyckeln fil: med parameterfilen, t.ex. fil: socioekonomi.yaml"]))
+    path = project.root / str(raw["fil"])
+    if not path.is_file():
+        raise ProjectError(problem_list(str(project.path), [f"socioekonomi: filen {raw['fil']} finns inte i {project.root}"]))
+    return path

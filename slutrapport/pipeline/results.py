@@ -1,0 +1,155 @@
+"""Every data source of a project read and analysed into :class:`~slutrapport.report.results.ProjectResults`.
+
+Strict (``build``): the first source with errors stops with its
+:class:`~slutrapport.core.errors.ValidationError`. Tolerant (``check`` and the
+web page): a source whose files have errors is left out and named in
+``ProjectResults.problems`` with a Swedish message, so the rest of the report
+can still be shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from slutrapport.analysis.economy import analyse_economy
+from slutrapport.analysis.participants import analyse_participants
+from slutrapport.analysis.selfeval import analyse_self_evaluation
+from slutrapport.analysis.socioeconomic import analyse_socioeconomic
+from slutrapport.analysis.survey import SurveyResults, analyse_survey
+from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.pipeline.read import (
+    parameter_file,
+    read_project_budget,
+    read_project_forms,
+    read_project_register,
+    read_project_survey,
+)
+from slutrapport.project.folder import Project, load_project
+from slutrapport.report.results import ProjectResults
+from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
+
+__all__ = ["analyse_project", "project_results", "survey_results"]
+
+T = TypeVar("T")
+
+#: What stops a source: errors in its files; the economy files also when they cannot be read at all.
+_INVALID = (ValidationError,)
+_INVALID_OR_UNREADABLE = (ValidationError, InputFileError)
+
+
+def analyse_project(project: Project, *, tolerant: bool = False) -> ProjectResults:
+    """Read and analyse every data source of a loaded project.
+
+    With ``tolerant`` (``check``), a source whose files have errors is left
+    out and named in ``ProjectResults.problems`` instead of stopping.
+    """
+    reading = _Reading(project, ProjectResults(), tolerant)
+    _survey_results(reading)
+    _self_evaluation_results(reading)
+    _participant_results(reading)
+    _economy_results(reading)
+    return reading.results
+
+
+def project_results(project_dir: Path, tolerant: bool = True) -> ProjectResults:
+    """Read and analyse every data source of a project; with ``tolerant`` a source with errors becomes a problem."""
+    return analyse_project(load_project(Path(project_dir)), tolerant=tolerant)
+
+
+def survey_results(project_dir: Path) -> SurveyResults | None:
+    """The staff-survey comparison of a project (None without waves); raises on errors in the files."""
+    return project_results(project_dir, tolerant=False).survey
+
+
+@dataclass
+class _Reading:
+    """The sources of one project being read into ``results``."""
+
+    project: Project
+    results: ProjectResults
+    tolerant: bool
+
+    def attempt(self, source: str, what: str, read: Callable[[], T], errors: tuple[type[Exception], ...] = _INVALID) -> T | None:
+        """``read()``; when it raises one of ``errors`` and the reading is tolerant, None and a problem under ``source``.
+
+        ``what`` names the files in the Swedish message: ``"<what> har 3 fel
+        (kör slutrapport validate <projekt>)"``, or ``"<what> kunde inte
+        läsas: …"`` for a file that could not be read at all.
+        """
+        try:
+            return read()
+        except errors as exc:
+            if not self.tolerant:
+                raise
+            if isinstance(exc, ValidationError):
+                message = f"{what} har {len(exc.report.errors())} fel (kör slutrapport validate {self.project.root})"
+            else:
+                message = f"{what} kunde inte läsas: {exc}"
+            self.results.problems[source] = message
+            return None
+
+
+def _survey_results(reading: _Reading) -> None:
+    """The staff survey's waves compared, into ``results``."""
+    project, results = reading.project, reading.results
+    if not project.waves:
+        return
+    survey = reading.attempt("personalenkat", "personalenkätens filer", lambda: read_project_survey(project))
+    if survey is not None:
+        results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
+        results.warnings += survey.report.warnings()
+
+
+def _self_evaluation_results(reading: _Reading) -> None:
+    """The filled self-evaluation forms compared per section, occasion and role, into ``results``."""
+    project, results = reading.project, reading.results
+    forms = reading.attempt("sjalvvardering", "självvärderingens formulär", lambda: read_project_forms(project))
+    if forms is not None:
+        results.self_evaluation = analyse_self_evaluation(forms, project.min_n)
+        results.warnings += forms.report.warnings()
+
+
+def _participant_results(reading: _Reading) -> None:
+    """The participant register's tables and the goals' attainment, into ``results``."""
+    project, results = reading.project, reading.results
+    if project.data.get("deltagare") is None:
+        return
+    found = reading.attempt("deltagare", "deltagarregistret eller målen", lambda: read_project_register(project))
+    if found is not None:
+        register, goals = found
+        results.participants, results.goals = analyse_participants(register, project.min_n, goals)
+        results.warnings += register.report.warnings()
+
+
+def _economy_results(reading: _Reading) -> None:
+    """Budget against outcome and the socio-economic calculation, into ``results``.
+
+    Both use the whole project's counts from the participant register, when
+    it was read (None: unknown or suppressed).
+    """
+    project, results = reading.project, reading.results
+    participants = results.participants.enrolled if results.participants is not None else None
+    finished = results.participants.finished if results.participants is not None else None
+    budget = reading.attempt("ekonomi", "ekonomifilen", lambda: read_project_budget(project), _INVALID_OR_UNREADABLE)
+    if budget is not None:
+        results.economy = analyse_economy(budget, participants, finished, project.min_n)
+        results.warnings += budget.report.warnings()
+    path = parameter_file(project)
+    if path is None:
+        return
+
+    def parameters():
+        params = read_parameters(path)
+        cost = float(results.economy.value("utfall_totalt")) if results.economy is not None else None
+        return params, resolve_basis(params, finished, cost)
+
+    found = reading.attempt(
+        "socioekonomi", "parameterfilen för den samhällsekonomiska beräkningen", parameters, _INVALID_OR_UNREADABLE
+    )
+    if found is not None:
+        params, basis = found
+        results.socioeconomic = analyse_socioeconomic(params, basis)
+        results.warnings += params.report.warnings()
