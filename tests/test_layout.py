@@ -147,7 +147,6 @@ PENDING = (
     "slutrapport/cli.py: ",
     "slutrapport/core/yamledit.py: ",
     "slutrapport/pipeline/__init__.py: ",
-    "slutrapport/portfolio/excel.py:",
     "slutrapport/project/edit.py: ",
     "slutrapport/sources/economy/budget.py",
     "slutrapport/sources/economy/socioeconomic.py:",
