@@ -10,15 +10,12 @@ of hundreds of projects fast. CSV: UTF-8, comma, decimal point,
 
 from __future__ import annotations
 
-import base64
 import math
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from slutrapport.core.swedish import format_number
@@ -26,7 +23,6 @@ from slutrapport.portfolio.charts import forest_alt_text, forest_png
 from slutrapport.portfolio.model import (
     DIFF_MONEY,
     DIFF_PERCENT,
-    MONEY,
     SHARE_RANGE,
     STATUS,
     ForestChart,
@@ -34,76 +30,52 @@ from slutrapport.portfolio.model import (
     Typed,
 )
 from slutrapport.portfolio.tables import INTEGER_COLUMNS, TABLE_COLUMNS
-from slutrapport.render.formatting import format_value
-from slutrapport.render.html import column_groups, heading_prefix
-from slutrapport.report.model import Hidden, Paragraphs, Subsection, Table, TextList
+from slutrapport.render.formatting import cell_text, signed_number
+from slutrapport.render.jinja import environment, inline_css, png_data_uri
+from slutrapport.report.model import Hidden, Table
 
 __all__ = ["render_portfolio_html", "portfolio_csv", "format_cell", "CSV_FILES"]
 
 #: file name of each tidy table (see :mod:`.tables` for the columns) and of the problem list
 CSV_FILES = {name: f"portfolio_{name}.csv" for name in TABLE_COLUMNS} | {"problem": "portfolio_problem.csv"}
 _STATUS_TEXT = {"ifylld": "✓", "saknas": "✗", "ej bedömd": "?"}
-_MINUS = "\u2212"
 _NBSP = "\u00a0"
 
 
 # -- values --------------------------------------------------------------------
 
 
-def _signed(value: float, decimals: int) -> str:
-    text = format_number(abs(value), decimals)
-    if text.strip("0,") == "":
-        return text
-    return ("+" if value > 0 else _MINUS) + text
-
-
 def format_cell(value: Any, kind: str) -> str:
     """A model cell as Swedish text: ``Hidden`` → "–", ``Typed`` by its own kind, None/NaN → ""."""
-    if isinstance(value, Hidden):
-        return "–"
     if isinstance(value, Typed):
         return format_cell(value.value, value.kind)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if kind == MONEY:
-        return f"{format_number(float(value), 0)}{_NBSP}kr"
+    if kind not in _OWN_KINDS or value is None or isinstance(value, Hidden) or (isinstance(value, float) and math.isnan(value)):
+        return cell_text(value, kind)
     if kind == DIFF_MONEY:
-        return f"{_signed(float(value), 0)}{_NBSP}kr"
+        return f"{signed_number(float(value), 0)}{_NBSP}kr"
     if kind == DIFF_PERCENT:
-        return f"{_signed(100 * float(value), 1)}{_NBSP}%"
+        return f"{signed_number(100 * float(value), 1)}{_NBSP}%"
     if kind == STATUS:
         return _STATUS_TEXT.get(str(value), "")
-    if kind == SHARE_RANGE:
-        low, high = value
-        return f"{format_number(100 * low, 0)}–{format_number(100 * high, 0)}{_NBSP}%"
-    return format_value(value, kind)
+    low, high = value  # SHARE_RANGE
+    return f"{format_number(100 * low, 0)}–{format_number(100 * high, 0)}{_NBSP}%"
+
+
+_OWN_KINDS = {DIFF_MONEY, DIFF_PERCENT, STATUS, SHARE_RANGE}
 
 
 # -- HTML ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("slutrapport", "report_templates/_portfolio"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _portfolio_helpers(env: Environment) -> None:
+    """What the portfolio template adds to the block helpers: its cells, forest charts and fast table rows."""
     env.filters["cell"] = format_cell
-    env.filters["numbered"] = heading_prefix
     env.globals.update(
-        is_table=lambda b: isinstance(b, Table),
         is_forest=lambda b: isinstance(b, ForestChart),
-        is_paragraphs=lambda b: isinstance(b, Paragraphs),
-        is_list=lambda b: isinstance(b, TextList),
-        is_subsection=lambda b: isinstance(b, Subsection),
         table_rows=_table_rows,
-        chart_src=lambda chart: "data:image/png;base64," + base64.b64encode(forest_png(chart)).decode("ascii"),
+        chart_src=lambda chart: png_data_uri(forest_png(chart)),
         chart_alt=forest_alt_text,
-        column_groups=column_groups,
     )
-    return env
 
 
 def _status_of(value: Any) -> str:
@@ -130,15 +102,10 @@ def _table_rows(table: Table) -> Markup:
     return Markup("\n".join(lines))
 
 
-def _css() -> Markup:
-    base = files("slutrapport") / "report_templates"
-    text = (base / "_html" / "style.css").read_text(encoding="utf-8") + "\n" + (base / "_portfolio" / "portfolio.css").read_text(encoding="utf-8")
-    return Markup(text)
-
-
 def render_portfolio_html(portfolio: Portfolio) -> str:
     """``portfolio.html``: one self-contained file (CSS and charts inline)."""
-    return _environment().get_template("portfolio.html.j2").render(portfolio=portfolio, css=_css())
+    template = environment("_portfolio", extras=_portfolio_helpers).get_template("portfolio.html.j2")
+    return template.render(portfolio=portfolio, css=inline_css("_html/style.css", "_portfolio/portfolio.css"))
 
 
 # -- CSV -------------------------------------------------------------------------

@@ -11,11 +11,8 @@ document dates and fixed zip timestamps.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from itertools import groupby
 
 from docx import Document
@@ -26,16 +23,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
 
 from slutrapport.render.charts import chart_alt_text, chart_png
-from slutrapport.render.formatting import format_value
+from slutrapport.render.formatting import cell_text, markdown_parser, xml_text
+from slutrapport.render.xlsx import reproducible_zip
 from slutrapport.report.model import (
     TEXT,
     Chart,
     Column,
     DivergingChart,
-    Hidden,
     Paragraphs,
     Report,
     Section,
@@ -47,7 +43,6 @@ from slutrapport.report.model import (
 __all__ = ["render_docx"]
 
 _FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 _TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
 _LANDSCAPE_TEXT_WIDTH = _PAGE_HEIGHT - 2 * _MARGIN
@@ -57,24 +52,7 @@ _MAX_HEADING = 4
 _NO_TEXT = "Text saknas under den här rubriken."
 _COMPUTED = " Tabellerna och diagrammen nedan är beräknade från inlästa data."
 _TOC_HINT = "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen."
-# Characters XML 1.0 cannot hold (control characters, lone surrogates); lxml refuses them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TABLE_TEXT, _TABLE_NOTE, _TABLE_COMPACT = "Tabelltext", "Tabellnot", "Tabelltext liten"
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # Same rules as the HTML report: raw HTML is text, links and images are off.
-    return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
-
-
-def _clean(text: object) -> str:
-    """User text as a string Word can hold (characters XML forbids are dropped)."""
-    return _NOT_XML.sub("", str(text))
-
-
-def _cell_text(value: object, kind: str) -> str:
-    return "–" if isinstance(value, Hidden) else format_value(value, kind)
 
 
 @dataclass(frozen=True)
@@ -135,16 +113,6 @@ def _repeat_header(row) -> None:
         tr_pr.append(OxmlElement(name))
 
 
-def _normalised_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed zip timestamps so equal reports give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), source.read(info), zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
 class _Writer:
     """Appends the report's parts to one python-docx document."""
 
@@ -168,15 +136,15 @@ class _Writer:
 
     def text(self, text: str, style=None, bold: bool = False, italic: bool = False) -> Paragraph:
         paragraph = self.doc.add_paragraph(style=style)
-        run = paragraph.add_run(_clean(text))
+        run = paragraph.add_run(xml_text(text))
         run.bold, run.italic = bold or None, italic or None
         return paragraph
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_clean(text), min(max(level, 1), _MAX_HEADING))
+        self.doc.add_heading(xml_text(text), min(max(level, 1), _MAX_HEADING))
 
     def title_page(self, report: Report) -> None:
-        self.doc.add_heading(_clean(report.title), 0)
+        self.doc.add_heading(xml_text(report.title), 0)
         if report.subtitle:
             self.text(report.subtitle, style="Subtitle")
         if report.facts:
@@ -244,7 +212,7 @@ class _Writer:
         lists: list[tuple[str, str, int]] = []  # (item style, continuation style, numbering id or 0)
         first_in_item = heading = False
         quotes = 0
-        for token in _markdown().parse(source):
+        for token in markdown_parser().parse(source):  # the HTML report's rules
             if token.type in ("bullet_list_open", "ordered_list_open"):
                 suffix = f" {min(len(lists) + 1, 3)}" if lists else ""
                 style = ("List Number" if token.type == "ordered_list_open" else "List Bullet") + suffix
@@ -287,7 +255,7 @@ class _Writer:
         if align is not None:
             paragraph.alignment = align
         if text:
-            run = paragraph.add_run(_clean(text))
+            run = paragraph.add_run(xml_text(text))
             run.bold = bold or None
 
     def page_orientation(self, landscape: bool) -> None:
@@ -302,7 +270,7 @@ class _Writer:
         if not table.columns:
             return
         header = [column.label for column in table.columns]
-        body = [[_cell_text(value, column.kind) for value, column in zip(values, table.columns, strict=True)] for values in table.rows]
+        body = [[cell_text(value, column.kind) for value, column in zip(values, table.columns, strict=True)] for values in table.rows]
         layout = _layout(header, body)
         if layout is _LANDSCAPE:
             self.page_orientation(landscape=True)
@@ -342,18 +310,18 @@ class _Writer:
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=_CHART_WIDTH)
-        shape._inline.docPr.set("descr", _clean(chart_alt_text(chart)))
+        shape._inline.docPr.set("descr", xml_text(chart_alt_text(chart)))
         self.text(chart.title, style="Caption")
 
     def save(self, report: Report) -> bytes:
         props = self.doc.core_properties
-        props.title, props.author, props.last_modified_by = _clean(report.title), "slutrapport", "slutrapport"
+        props.title, props.author, props.last_modified_by = xml_text(report.title), "slutrapport", "slutrapport"
         props.comments, props.keywords, props.subject, props.category = "", "", "", ""
         props.created = props.modified = _FIXED_TIME
         props.revision = 1
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return _normalised_zip(buffer.getvalue())
+        return reproducible_zip(buffer.getvalue())
 
 
 def _inline(paragraph: Paragraph, children: list, bold: bool) -> None:
@@ -367,7 +335,7 @@ def _inline(paragraph: Paragraph, children: list, bold: bool) -> None:
         elif child.type == "hardbreak":
             paragraph.add_run().add_break()
         elif child.type == "softbreak" or child.content:
-            run = paragraph.add_run(" " if child.type == "softbreak" else _clean(child.content))
+            run = paragraph.add_run(" " if child.type == "softbreak" else xml_text(child.content))
             run.bold, run.italic = (bold or strong > 0) or None, emphasis > 0 or None
             if child.type == "code_inline":
                 run.font.name = "Consolas"

@@ -1,8 +1,13 @@
-"""Swedish number formatting for reports: decimal comma, percent with a space."""
+"""Text the renderers share: Swedish numbers (decimal comma, percent with a space),
+cell texts, the Markdown rules and text an XML file can hold."""
 
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
 
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_money, format_number, format_percent
@@ -17,9 +22,13 @@ from slutrapport.report.model import (
     PERCENT,
     PVALUE,
     SHARE,
+    Hidden,
 )
 
-__all__ = ["format_value", "format_number", "largest_remainder"]
+__all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text"]
+
+# Characters XML 1.0 cannot hold (control characters, lone surrogates); lxml refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def format_value(value: object, kind: str) -> str:
@@ -35,26 +44,44 @@ def format_value(value: object, kind: str) -> str:
     if kind == PERCENT:
         return f"{int(value)}\u00a0%"
     if kind == DIFF_MEAN:
-        return _signed(format_number(float(value), 1), float(value))
+        return signed_number(float(value), 1)
     if kind == DIFF_SHARE:
-        return _signed(format_number(100 * float(value), 0), float(value)) + "\u00a0p.e."
+        return signed_number(100 * float(value), 0) + "\u00a0p.e."
     if kind == EFFECT:
-        return _signed(format_number(float(value), 2), float(value))
+        return signed_number(float(value), 2)
     if kind == PVALUE:
         return "<\u00a00,001" if float(value) < 0.001 else format_number(float(value), 3)
     if kind == INTERVAL:
         low, high = value
         if any(v is None or math.isnan(v) for v in (low, high)):
             return ""
-        low_text, high_text = (format_number(100 * v, 0).replace("-", "−") for v in (low, high))
+        low_text, high_text = (format_number(100 * v, 0) for v in (low, high))
         return f"{low_text} till {high_text}\u00a0p.e."
     if kind == MONEY:
         return format_money(float(value))
     return str(value)
 
 
-def _signed(text: str, value: float) -> str:
-    """Explicit sign with a real minus sign: +0,4 / −0,4 / 0,0."""
-    if text.strip("−-+0,\u00a0") == "":
-        return text.lstrip("-")
-    return ("+" + text) if value > 0 else text.replace("-", "−")
+def signed_number(value: float, decimals: int) -> str:
+    """A number with an explicit sign and a real minus sign: +0,4 / −0,4 / 0,0 (no sign when it rounds to zero)."""
+    text = format_number(abs(value), decimals)
+    if text.strip("0,") == "":
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def cell_text(value: object, kind: str) -> str:
+    """A table cell as text: a hidden value is "–", anything else :func:`format_value`."""
+    return "–" if isinstance(value, Hidden) else format_value(value, kind)
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark for narratives: raw HTML is shown as text (``html=False``), and links and
+    images are switched off so a report never points at or fetches anything outside itself."""
+    return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
+
+
+def xml_text(text: object) -> str:
+    """User text as a string an XML file (docx, xlsx) can hold: characters XML forbids are dropped."""
+    return _NOT_XML.sub("", str(text))

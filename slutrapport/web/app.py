@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from slutrapport.core.errors import SlutrapportError
-from slutrapport.render.html import add_block_helpers
+from slutrapport.render.jinja import add_block_helpers
 from slutrapport.web import security
 from slutrapport.web.sources import SOURCES, DataSource
 from slutrapport.web.state import WebState

@@ -1,0 +1,293 @@
+"""Writing xlsx sheets: the one sheet writer of the report's and the portfolio's workbooks.
+
+Rows are appended (``ws.append``), so a :class:`SheetWriter` fills an ordinary
+worksheet and a streamed, write-only one alike. Numbers stay numbers, with an
+Excel number format by value kind (Excel shows the decimal comma in a Swedish
+locale); every text is stored as text, so a value starting with ``=``, ``+``,
+``-`` or ``@`` never becomes a formula. Sheet names are unique and at most 31
+characters; :func:`workbook_bytes` fixes the document and zip timestamps
+(with :func:`reproducible_zip`, which the Word renderer uses too), so equal
+input gives equal bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Mapping
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.table import Table as ExcelTable
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
+from openpyxl.xml.functions import tostring
+
+from slutrapport.render.formatting import format_value, xml_text
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    EFFECT,
+    INTERVAL,
+    MEAN,
+    MONEY,
+    PERCENT,
+    PVALUE,
+    SHARE,
+    Hidden,
+    Paragraphs,
+    Subsection,
+    Table,
+    TextList,
+)
+
+__all__ = ["NUMBER_FORMATS", "sheet_name", "cell_value", "SheetWriter", "data_sheet", "workbook_bytes", "reproducible_zip"]
+
+#: Excel number format of each value kind (a count that is a whole number needs none)
+NUMBER_FORMATS = {
+    MEAN: "0.0",
+    SHARE: "0%",
+    COUNT: "0",
+    PERCENT: '0" %"',
+    DIFF_MEAN: "+0.0;-0.0;0.0",
+    DIFF_SHARE: "+0%;-0%;0%",
+    EFFECT: "+0.00;-0.00;0.00",
+    PVALUE: "0.000",
+    # Excel stores format codes in en-US syntax; a Swedish Excel shows this as # ##0" kr" (space as thousands separator)
+    MONEY: '#,##0" kr";"−"#,##0" kr"',
+}
+_FIXED_TIME = datetime(2000, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FORMULA_START = ("=", "+", "-", "@")
+_MAX_TEXT = 32767  # Excel's limit for one cell
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A sheet name for ``title``: no characters Excel forbids, at most 31 characters, unlike every
+    name in ``used`` (compared as Excel does, ignoring case); the name is added to ``used``."""
+    name = re.sub(r"[\[\]:*?/\\]", "", title).strip().strip("'") or "Blad"
+    if len(name) > 31:
+        name = name[:30].rsplit(" ", 1)[0] + "…"
+    base, number = name, 2
+    while name.casefold() in used:
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)] + suffix
+        number += 1
+    used.add(name.casefold())
+    return name
+
+
+def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, str] = NUMBER_FORMATS) -> Any:
+    """What to append for one value: a plain value where that is safe (fast), else a cell.
+
+    ``Hidden`` is "–"; missing and non-finite numbers are an empty cell; a text that Excel
+    would read as a formula or an error is a text cell; a number gets the format of its kind.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, Hidden):
+        value = "–"
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        value = xml_text(value)
+        if len(value) > _MAX_TEXT:
+            value = value[: _MAX_TEXT - 1] + "…"
+        if not value.startswith(_FORMULA_START) and value not in ERROR_CODES:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+        return cell
+    if isinstance(value, (bool, date)):
+        return value
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return None
+        if kind == COUNT and float(value).is_integer():
+            return int(value)  # a whole number needs no number format (fewer styled cells: faster)
+        if kind not in formats:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = formats[kind]
+        return cell
+    return cell_value(ws, str(value), kind, formats)
+
+
+def _styled(ws, value: Any, bold: bool = False, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False) -> Cell:
+    """A value from :func:`cell_value` as a cell with a style."""
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+    if font is not None or bold:
+        cell.font = font or _BOLD
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = _WRAP
+    return cell
+
+
+class SheetWriter:
+    """Writes report-model blocks into a sheet, row after row.
+
+    ``formats`` gives the number format of each value kind, ``widths`` the width of
+    column A and of the next columns. Subclasses draw their own figures (:meth:`figure`)
+    and may write their own kinds of table values (:meth:`table_value`).
+    """
+
+    def __init__(self, ws, formats: Mapping[str, str] = NUMBER_FORMATS, widths: tuple[float, float] = (60, 13)) -> None:
+        self.ws = ws
+        self.formats = formats
+        self.row = 0  # rows written so far
+        ws.column_dimensions["A"].width = widths[0]
+        for column in range(2, 30):
+            ws.column_dimensions[get_column_letter(column)].width = widths[1]
+
+    def value(self, value: Any, kind: str | None = None) -> Any:
+        """A value to append (see :func:`cell_value`)."""
+        return cell_value(self.ws, value, kind, self.formats)
+
+    def cell(self, value: Any, kind: str | None = None, *, bold: bool = False, fill: PatternFill | None = None, wrap: bool = False) -> Cell:
+        """A styled cell to append; texts stay text."""
+        return _styled(self.ws, self.value(value, kind), bold=bold, fill=fill, wrap=wrap)
+
+    def append(self, cells: list) -> None:
+        self.ws.append(cells)
+        self.row += 1
+
+    def blank(self, rows: int = 1) -> None:
+        for _ in range(rows):
+            self.append([])
+
+    def text(self, value: str, bold: bool = False) -> None:
+        """A line of text in column A, wrapped."""
+        self.append([self.cell(value, bold=bold, wrap=True)])
+
+    def title(self, value: str) -> None:
+        """The sheet's title (large bold text)."""
+        self.append([_styled(self.ws, self.value(value), font=_TITLE, wrap=True)])
+
+    def blocks(self, blocks: list) -> None:
+        for block in blocks:
+            if isinstance(block, Subsection):
+                self.blank()
+                self.text(block.title, bold=True)
+                self.blocks(block.blocks)
+            elif isinstance(block, Paragraphs):
+                for text in block.texts:
+                    self.text(text)
+            elif isinstance(block, TextList):
+                self.text(block.title, bold=True)
+                for item in block.items or [block.empty_text]:
+                    self.text(item)
+            elif isinstance(block, Table):
+                self.table(block)
+            else:
+                self.figure(block)
+            self.blank()
+
+    def figure(self, block: Any) -> None:
+        """A chart block; the report's and the portfolio's writers draw their own (nothing here)."""
+
+    def table(self, table: Table) -> None:
+        """Caption, a merged group row (when the columns have groups), the header row, the rows and the notes."""
+        self.text(table.caption, bold=True)
+        if table.has_groups:
+            cells: list = []
+            for group, members in groupby(table.columns, key=lambda column: column.group or None):
+                span = len(list(members))
+                if group is not None and span > 1:
+                    self.ws.merged_cells.add(CellRange(min_col=len(cells) + 1, max_col=len(cells) + span, min_row=self.row + 1, max_row=self.row + 1))
+                cells += [None if group is None else self.cell(group, bold=True, fill=_HEADER_FILL)] + [None] * (span - 1)
+            self.append(cells)
+        self.append([self.cell(column.label, bold=True, fill=_HEADER_FILL, wrap=True) for column in table.columns])
+        for values in table.rows:
+            cells = [self.table_value(value, column.kind) for value, column in zip(values, table.columns, strict=True)]
+            if cells:
+                cells[0] = _styled(self.ws, cells[0], wrap=True)
+            self.append(cells)
+        for note in table.notes:
+            self.text(note)
+
+    def table_value(self, value: Any, kind: str) -> Any:
+        """One value of a table row: an interval is written as its Swedish text."""
+        if kind == INTERVAL and not isinstance(value, Hidden):
+            return self.value(format_value(value, kind) or None)
+        return self.value(value, kind)
+
+    def image(self, png: bytes, caption: str) -> None:
+        """A picture at 80 % size in column A, rows left free below it, then its caption."""
+        image = Image(io.BytesIO(png))
+        image.width, image.height = image.width * 0.8, image.height * 0.8
+        self.ws.add_image(image, f"A{self.row + 1}")
+        self.blank(int(image.height / 20) + 1)
+        self.text(caption)
+
+
+def _table_name(sheet: str) -> str:
+    ascii_name = sheet.translate(str.maketrans("åäöÅÄÖ", "aaoAAO"))
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_name.title()) or "Tabell"
+
+
+def data_sheet(
+    wb, name: str, table: pd.DataFrame, kinds: Mapping[str, str], formats: Mapping[str, str] = NUMBER_FORMATS, excel_table: bool = False
+) -> None:
+    """A tidy table on a sheet of its own: a bold header row, frozen, and filter buttons on it
+    (an autofilter, or with ``excel_table`` an Excel table); ``kinds`` gives a column's value kind."""
+    ws = wb.create_sheet(name)
+    for number, column in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(number)].width = max(10, min(45, len(str(column)) + 4))
+    ws.freeze_panes = "A2"
+    ws.append([_styled(ws, cell_value(ws, str(column)), bold=True) for column in table.columns])
+    column_kinds = [kinds.get(column) for column in table.columns]
+    for record in table.itertuples(index=False, name=None):
+        ws.append([cell_value(ws, value, kind, formats) for value, kind in zip(record, column_kinds, strict=True)])
+    ref = f"A1:{get_column_letter(max(len(table.columns), 1))}{len(table) + 1}"
+    if not excel_table:
+        ws.auto_filter.ref = ref
+    elif len(table):
+        excel = ExcelTable(displayName=_table_name(name), ref=ref)
+        excel.tableColumns = [TableColumn(id=number, name=str(c)) for number, c in enumerate(table.columns, start=1)]
+        excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        with warnings.catch_warnings():  # openpyxl warns in write-only mode; the columns are set above
+            warnings.simplefilter("ignore", UserWarning)
+            ws.add_table(excel)
+
+
+def workbook_bytes(wb, title: str) -> bytes:
+    """The workbook as bytes, with fixed document and zip timestamps (equal workbooks give equal bytes)."""
+    wb.properties.creator = "slutrapport"
+    wb.properties.title = title
+    wb.properties.created = _FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)  # openpyxl stamps 'modified' with the current time; pinned again below
+    wb.properties.modified = _FIXED_TIME
+    return reproducible_zip(buffer.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())})
+
+
+def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """An Office file (xlsx, docx) rewritten with fixed zip timestamps, and the parts in ``replace``
+    (name → bytes) swapped, so that equal documents give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = (replace or {}).get(info.filename) or source.read(info)
+            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), part, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
