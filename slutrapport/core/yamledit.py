@@ -1,50 +1,59 @@
 """Targeted edits of a user's YAML file that keep its comments and layout.
 
 ``projekt.yaml`` is written by people, with Swedish comments explaining every
-key (see :func:`slutrapport.project.init_project`). Loading it with PyYAML and
-dumping it again would throw those comments away, so the web page changes it
-line by line instead:
+key (see :func:`slutrapport.project.init_project`). PyYAML would throw those
+away, so the web page edits the file with ruamel.yaml's round-trip mode, which
+reads it into mappings and sequences that carry their comments, key order and
+quoting, and writes them back with the file's own indentation (it spells a few
+values its own way: ``~`` and ``null`` as an empty value, ``True`` as ``true``):
 
 - :class:`Set` replaces the value at a key path (``("projekt", "namn")``,
   ``("personalenkat", "enkater", 0, "etikett")``), creating missing keys at the
-  end of their parent block;
-- :class:`Append` adds an item to a block sequence, optionally with a comment
-  on its first line;
-- :class:`Remove` deletes one item of a block sequence;
-- :class:`Move` moves one item of a block sequence to another position
-  (with the comments on its lines).
+  end of their parent block; mappings are merged key by key, and a value the
+  file already holds is left as it is written;
+- :class:`Append` adds an item to a block sequence, optionally with a comment;
+- :class:`Remove` deletes a sequence item (or a key); :class:`Move` moves one.
 
-Every line outside the changed value is kept as it was. After each edit the
-new text is parsed again and compared with the expected data (the old data
-with the change applied); when the layout is one this editor does not handle
-(flow style ``{…}`` around the key, anchors …) the whole file is written from
-the data instead and :func:`apply_edits` says that the comments were lost.
-Values are written in block style with strings in double quotes (JSON string
-syntax, which YAML reads), so user text can never become YAML syntax.
+A comment at the end of a changed line keeps its column (at least two spaces
+after the value); comment lines stay after the entry they follow, and those
+after a sequence's last item stay at its end. New strings are written in double
+quotes and new keys quoted unless plain names, so user text never becomes YAML
+syntax and YAML 1.1 readers (PyYAML, :mod:`slutrapport.core.yamlfile`) read the
+same values. The result is parsed again with PyYAML and compared with the
+expected data (the old data with the changes applied); when it differs, the
+change is inside a flow collection (``{…}``, ``[…]``) or ruamel.yaml cannot read
+the file, the whole file is written from the data and :func:`apply_edits` says
+that the comments were lost.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
-import json
+import io
 import re
+import sys
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import YAMLError as RuamelError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 __all__ = ["Set", "Append", "Remove", "Move", "apply_edits", "render_scalar", "REWRITTEN_NOTE"]
 
 REWRITTEN_NOTE = "# Filen skrevs om av slutrapport; kommentarerna kunde inte behållas.\n"
 
-_KEY = re.compile(r"""^(?P<key>[^\s#'"{}\[\],&*!|>%@`-][^:#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:(?:\s+(?P<rest>.*))?$""")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][\w-]*$")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-_INDENT = 2
-_YAML_BREAKS = (0x85, 0x2028, 0x2029)  # line breaks to YAML but not to JSON
-_EMPTY_INLINE = ("", "null", "~", "{}", "[]")
+_DOCUMENT_START = re.compile(r"^---[ \t]*(#.*)?$")
+_MISSING = object()
+_BLOCKS = (CommentedMap, CommentedSeq)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Append:
 
 @dataclass(frozen=True)
 class Remove:
-    """Remove the sequence item at ``path`` (whose last element is the position)."""
+    """Remove the sequence item at ``path`` (whose last element is the position), or the mapping key."""
 
     path: tuple
 
@@ -80,381 +89,279 @@ class Move:
 
 
 class _Unsupported(Exception):
-    """The file's layout around the edited key is not one this editor changes line by line."""
+    """The file's layout around the edited key is not one this editor changes in place."""
 
 
-# ---------------------------------------------------------------- rendering
+# ---------------------------------------------------------------- ruamel.yaml set-up
 
 
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar: JSON string syntax, with YAML's line breaks and unprintables escaped too."""
-    out = []
-    for char in json.dumps(text, ensure_ascii=False):
-        code = ord(char)
-        if code in _YAML_BREAKS or not _printable(code):
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-        else:
-            out.append(char)
-    return "".join(out)
+class _Edited(CommentToken):
+    """The comment at the end of a line whose value this editor wrote: kept at least two spaces away."""
+
+    __slots__ = ()
 
 
-def _printable(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    ) and code != 0xFEFF
+class _Emitter(RoundTripEmitter):
+    MAX_SIMPLE_KEY_LENGTH = 500  # long column headings stay ``"…": q07`` rather than ``? "…"`` (YAML allows 1024)
+
+    def write_comment(self, comment: Any, pre: bool = False) -> None:
+        if isinstance(comment, _Edited) and self.column and comment.start_mark.column < self.column + 2:
+            comment = CommentToken(comment.value, CommentMark(self.column + 2))
+        super().write_comment(comment, pre)
 
 
-def render_scalar(value: Any) -> str:
-    """A scalar as YAML text: strings in double quotes, dates as ISO dates, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return _quoted(str(value))
+class _Representer(RoundTripRepresenter):
+    """Floats as PyYAML writes them: ``1.0e+20``, as YAML 1.1 reads ``1e+20`` as text."""
 
 
-def _render_key(key: Any) -> str:
-    text = str(key)
-    if isinstance(key, str) and _PLAIN_KEY.match(text) and text.lower() not in _RESERVED:
-        return text
-    if isinstance(key, int) and not isinstance(key, bool):
-        return text
-    return _quoted(text)
+_Representer.add_representer(float, lambda rep, value: rep.represent_scalar("tag:yaml.org,2002:float", yaml.safe_dump(value).split("\n")[0]))
 
 
-def _is_block(value: Any) -> bool:
-    return isinstance(value, (dict, list)) and bool(value)
+def _yaml(text: str) -> YAML:
+    rt = YAML(typ="rt")
+    rt.Emitter, rt.Representer = _Emitter, _Representer
+    rt.preserve_quotes = rt.allow_duplicate_keys = rt.allow_unicode = True
+    rt.width = sys.maxsize  # never fold a long line
+    rt.indent(**_indents(text))
+    return rt
 
 
-def _inline(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{}"
-    if isinstance(value, list):
-        return "[]"
-    return render_scalar(value)
-
-
-def _render_entry(key_text: str, value: Any, indent: int, comment: str | None = None) -> list[str]:
-    """``key: value`` (or ``- value`` when ``key_text`` is ``-``) and its block lines."""
-    pad = " " * indent
-    suffix = f"  # {comment}" if comment else ""
-    if key_text == "-":
-        if isinstance(value, dict) and value:
-            items = list(value.items())
-            first = _render_entry(_render_key(items[0][0]), items[0][1], indent + _INDENT, comment)
-            rest = [line for k, v in items[1:] for line in _render_entry(_render_key(k), v, indent + _INDENT)]
-            return [pad + "- " + first[0].lstrip(" "), *first[1:], *rest]
-        if isinstance(value, list) and value:
-            raise _Unsupported("nested sequence")
-        return [f"{pad}- {_inline(value)}".rstrip() + suffix]
-    if not _is_block(value):
-        return [f"{pad}{key_text}: {_inline(value)}".rstrip() + suffix]
-    return [f"{pad}{key_text}:{suffix}", *_render_block(value, indent + _INDENT)]
-
-
-def _render_block(value: Any, indent: int) -> list[str]:
-    if isinstance(value, dict):
-        return [line for k, v in value.items() for line in _render_entry(_render_key(k), v, indent)]
-    return [line for item in value for line in _render_entry("-", item, indent)]
-
-
-# ---------------------------------------------------------------- parsing lines
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _is_filler(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
-def _split_comment(text: str) -> tuple[str, str]:
-    """``'"a # b"  # note'`` → ``('"a # b"', '# note')``: the value and its trailing comment."""
-    quote = None
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote == '"':
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quote = None
-        elif quote == "'":
-            if char == "'":
-                quote = None
-        elif char in "\"'" and (i == 0 or text[i - 1] in " \t[{,:"):
-            quote = char
-        elif char == "#" and (i == 0 or text[i - 1] in " \t"):
-            return text[:i].rstrip(), text[i:]
-        i += 1
-    return text.rstrip(), ""
-
-
-def _key_name(token: str) -> str:
-    if token.startswith('"'):
-        return json.loads(token)
-    if token.startswith("'"):
-        return token[1:-1].replace("''", "'")
-    return token.strip()
-
-
-@dataclass
-class _Node:
-    """Where a key's entry sits: its line, the column its key starts at, and its block's end (exclusive)."""
-
-    line: int
-    column: int
-    end: int
-    inline: str  # the value written on the key line ("" when the value is a block or empty)
-    comment: str
-    key_text: str  # the key as written
-    comment_column: int = 0  # where the comment started, to keep comments aligned
-
-    def head(self, lines: list[str]) -> str:
-        """The key line without its value: ``'  namn:'`` (plus the comment, if any)."""
-        return self.with_comment(f"{lines[self.line][: self.column]}{self.key_text}:")
-
-    def with_comment(self, text: str) -> str:
-        """``text`` followed by the entry's comment, at its old column when there is room."""
-        if not self.comment:
-            return text.rstrip()
-        text = text.rstrip()
-        return text + " " * max(2, self.comment_column - len(text)) + self.comment
-
-
-@dataclass
-class _Region:
-    """The lines of a mapping: ``start``..``end`` with keys at ``column``; ``first`` starts after a ``- ``."""
-
-    start: int
-    end: int
-    column: int | None
-
-
-def _block_end(lines: list[str], line: int, column: int) -> int:
-    """One past the last content line of the entry whose key is at ``column`` on ``line``."""
-    last = line
-    for j in range(line + 1, len(lines)):
-        text = lines[j]
-        if _is_filler(text):
+def _indents(text: str) -> dict[str, int]:
+    """The file's indentation of nested mappings, and of block sequence items (dash and content) under their key."""
+    mapping = offset = sequence = parent = None  # parent: the column of the last key with a block under it
+    for line in text.splitlines():
+        content = line.lstrip(" ")
+        column = len(line) - len(content)
+        if not content or content.startswith("#"):
             continue
-        ind = _indent(text)
-        if ind > column or (ind == column and text.lstrip().startswith("-") and _entry_is_key(lines[line], column)):
-            last = j
-            continue
-        break
-    return last + 1
+        if parent is not None and content.startswith("- ") and column >= parent and offset is None:
+            offset, sequence = column - parent, column - parent + len(content) - len(content[1:].lstrip(" "))
+        elif parent is not None and column > parent and not content.startswith("-") and mapping is None:
+            mapping = column - parent
+        parent = column if content.split(" #", 1)[0].rstrip().endswith(":") else None
+    mapping = mapping if mapping and mapping <= 8 else 2
+    if offset is None or sequence > 12:
+        offset, sequence = mapping, mapping + 2
+    return {"mapping": mapping, "sequence": sequence, "offset": offset}
 
 
-def _entry_is_key(line: str, column: int) -> bool:
-    """True when ``line`` holds a mapping key at ``column`` (a sibling ``- `` line is then its sequence)."""
-    return not line[column:].lstrip().startswith("-")
+# ---------------------------------------------------------------- comments
 
 
-def _keys_in(lines: list[str], region: _Region) -> dict[str, _Node]:
-    nodes: dict[str, _Node] = {}
-    column = region.column
-    for i in range(region.start, region.end):
-        text = lines[i]
-        if _is_filler(text):
-            continue
-        if i == region.start and column is not None and _indent(text) < column:
-            pass  # the "- " line of a sequence item: its key starts at region.column
-        elif column is None:
-            column = _indent(text)
-        elif _indent(text) != column:
-            continue
-        match = _KEY.match(lines[i][column:].rstrip())
-        if not match:
-            if _indent(text) == column:
-                raise _Unsupported(f"line {i + 1} is not a key")
-            continue
-        value, comment = _split_comment(match.group("rest") or "")
-        name = _key_name(match.group("key"))
-        node = _Node(i, column, _block_end(lines, i, column), value, comment, match.group("key"))
-        if comment:
-            node.comment_column = len(lines[i].rstrip()) - len(comment)
-        nodes[name] = node
-    region.column = column
-    return nodes
+def _entry(container: Any, key: Any) -> list:
+    return container.ca.items.setdefault(key, [None, None, None, None])
 
 
-def _items_in(lines: list[str], node: _Node) -> list[_Region]:
-    """The items of the block sequence under ``node``, each as a mapping region."""
-    if node.inline not in _EMPTY_INLINE:
-        raise _Unsupported("flow sequence")
-    items: list[_Region] = []
-    dash = None
-    for i in range(node.line + 1, node.end):
-        text = lines[i]
-        if _is_filler(text):
-            continue
-        stripped = text.lstrip()
-        if dash is None:
-            if not stripped.startswith("-"):
-                raise _Unsupported("mapping where a sequence was expected")
-            dash = _indent(text)
-        if _indent(text) == dash and (stripped == "-" or stripped.startswith("- ")):
-            after = stripped[1:]
-            items.append(_Region(i, i + 1, dash + 1 + len(after) - len(after.lstrip(" "))))
-        elif _indent(text) < dash:
-            raise _Unsupported("odd sequence indentation")
-        if items:
-            items[-1].end = i + 1
-    return items
-
-
-def _root_region(lines: list[str]) -> _Region:
-    return _Region(0, len(lines), 0)
-
-
-def _child_region(lines: list[str], node: _Node) -> _Region:
-    if node.inline not in _EMPTY_INLINE:
-        raise _Unsupported("inline value where a mapping was expected")
-    return _Region(node.line + 1, node.end, None)
-
-
-def _locate(lines: list[str], path: tuple) -> tuple[_Region, list[_Region | _Node]]:
-    """Walk ``path`` as far as it exists; returns the deepest region and the nodes found."""
-    region = _root_region(lines)
-    found: list = []
-    for step, key in enumerate(path):
-        if isinstance(key, int):
-            node = found[-1]
-            items = _items_in(lines, node)
-            if key >= len(items):
-                raise _Unsupported("no such item")
-            region = items[key]
-            found.append(region)
-            continue
-        nodes = _keys_in(lines, region)
-        if key not in nodes:
+def _end(container: Any, key: Any) -> tuple[list, int, list]:
+    """Where the comment lines after ``container[key]`` are kept: the line end of its last scalar, and
+    the end comments of the blocks it closes (where ruamel.yaml puts them after an empty last value)."""
+    node, blocks = container[key], []
+    while isinstance(node, _BLOCKS) and not node.fa.flow_style():
+        blocks.append(node)
+        if not node:
             break
-        node = nodes[key]
-        found.append(node)
-        if step < len(path) - 1 and not isinstance(path[step + 1], int):
-            region = _child_region(lines, node)
-    return region, found
+        key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        container, node = node, node[key]
+    return _entry(container, key), 2 if isinstance(container, CommentedMap) else 0, blocks
 
 
-# ---------------------------------------------------------------- edits
-
-
-def _set(lines: list[str], path: tuple, value: Any) -> list[str]:
-    region, found = _locate(lines, path)
-    if len(found) == len(path):
-        node = found[-1]
-        if not isinstance(node, _Node):
-            raise _Unsupported("setting a whole sequence item")
-        if _is_block(value):
-            new = [node.head(lines), *_render_block(value, _child_indent(lines, node))]
+def _take_tail(container: Any, key: Any) -> str:
+    """Remove and return the comment lines after ``container[key]`` (the comment at its line end stays)."""
+    entry, slot, blocks = _end(container, key)
+    token, rest = entry[slot], ""
+    if token is not None:
+        line_end, _, rest = token.value.partition("\n")
+        if line_end:
+            token.value = line_end + "\n"
         else:
-            new = [node.with_comment(f"{lines[node.line][: node.column]}{node.key_text}: {_inline(value)}")]
-        return lines[: node.line] + new + lines[node.end :]
-    # Create the missing part: nest the remaining keys and insert after the region's last entry.
-    rest = path[len(found) :]
-    if any(isinstance(k, int) for k in rest):
-        raise _Unsupported("creating a sequence item through set")
-    nested: Any = value
-    for key in reversed(rest[1:]):
-        nested = {key: nested}
-    if found and isinstance(found[-1], _Node) and region.start == found[-1].line + 1 and region.column is None:
-        column = found[-1].column + _INDENT
-    elif region.column is not None:
-        column = region.column
+            entry[slot] = None
+    for block in reversed(blocks):
+        rest, block.ca.end = rest + _text(block.ca.end), []
+    return rest
+
+
+def _add_tail(container: Any, key: Any, lines: str) -> None:
+    """Put comment lines after ``container[key]``, after those already there."""
+    if lines:
+        entry, slot, _blocks = _end(container, key)
+        token = entry[slot]
+        if token is None:
+            entry[slot] = CommentToken("\n" + lines, CommentMark(0))
+        else:
+            token.value = token.value + lines if token.value.endswith("\n") else f"{token.value}\n{lines}"
+
+
+def _text(tokens: list | None) -> str:
+    """Comment lines ruamel.yaml keeps as tokens with a column (before an entry, at the end of a block), as text."""
+    return "".join(t.value if t.value.startswith("\n") else " " * t.start_mark.column + t.value for t in tokens or [])
+
+
+def _tokens(text: str) -> list:
+    lines = [(line.lstrip(" "), len(line) - len(line.lstrip(" "))) for line in text.splitlines(keepends=True)]
+    return [CommentToken(content if content.strip() else "\n", CommentMark(column if content.strip() else 0)) for content, column in lines]
+
+
+# ---------------------------------------------------------------- changing the tree
+
+
+def _node(value: Any) -> Any:
+    """A new value for ruamel.yaml: block collections, strings in double quotes, keys bare only when plain names."""
+    if isinstance(value, dict):
+        return CommentedMap((_key(k), _node(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(_node(v) for v in value)
+    return DoubleQuotedScalarString(value) if isinstance(value, str) else value
+
+
+def _key(key: Any) -> Any:
+    plain = not isinstance(key, str) or (_PLAIN_KEY.match(key) and key.lower() not in _RESERVED)
+    return key if plain else DoubleQuotedScalarString(key)
+
+
+def _has(container: Any, key: Any) -> bool:
+    if not isinstance(container, _BLOCKS) or container.fa.flow_style():
+        raise _Unsupported("not a block mapping or sequence")
+    return key in container if isinstance(container, CommentedMap) else -len(container) <= key < len(container)
+
+
+def _replace(container: Any, key: Any, node: Any, top: bool = False) -> None:
+    """``container[key] = node``, keeping the comment at the entry's line end and the comment lines after it.
+
+    A new key goes at the end of its block, before the comment lines that end the block (at the top level: after them).
+    """
+    if _has(container, key):
+        rest = _take_tail(container, key)
+        container[key] = node
+        entry, slot = container.ca.items.get(key), 2 if isinstance(container, CommentedMap) else 0
+        if entry and entry[slot] is not None:
+            entry[slot] = _Edited(entry[slot].value, CommentMark(entry[slot].start_mark.column))
     else:
-        column = 0
-    # the parent's entry may hold an empty inline value ("kolumner:" is fine, "x: null" too)
-    insert_at = _last_content(lines, region) + 1
-    new = _render_entry(_render_key(rest[0]), nested, column)
-    if found and isinstance(found[-1], _Node) and found[-1].inline:
-        parent = found[-1]  # "x: null" or "x: {}" becomes "x:" with the new block under it
-        lines = lines[: parent.line] + [parent.head(lines)] + lines[parent.line + 1 :]
-    return lines[:insert_at] + new + lines[insert_at:]
+        last, rest = (list(container)[-1] if container else None), ""
+        if last is not None and top:
+            _add_tail(container, last, _text(container.ca.end))
+            container.ca.end = []
+        elif last is not None:
+            rest = _take_tail(container, last)
+        container[_key(key)] = node
+    _add_tail(container, key, rest)
 
 
-def _child_indent(lines: list[str], node: _Node) -> int:
-    for i in range(node.line + 1, node.end):
-        if not _is_filler(lines[i]):
-            return max(_indent(lines[i]), node.column + 1)
-    return node.column + _INDENT
-
-
-def _last_content(lines: list[str], region: _Region) -> int:
-    last = region.start - 1
-    for i in range(region.start, region.end):
-        if not _is_filler(lines[i]):
-            last = i
-    if region.start == 0 and region.end == len(lines):
-        return len(lines) - 1  # top level: append at the very end of the file
-    return last
-
-
-def _append(lines: list[str], path: tuple, value: Any, comment: str | None) -> list[str]:
-    region, found = _locate(lines, path)
-    if len(found) != len(path):
-        lines = _set(lines, path, [])
-        region, found = _locate(lines, path)
-    node = found[-1]
-    if not isinstance(node, _Node):
-        raise _Unsupported("appending to a sequence item")
-    items = _items_in(lines, node)
-    if items:
-        dash = _indent(lines[items[0].start])
-        insert_at = max(i for i in range(items[-1].start, items[-1].end) if not _is_filler(lines[i])) + 1
+def _delete(container: Any, key: Any) -> str:
+    """Delete ``container[key]``; the comment lines around it stay (returned when ``container`` is now empty)."""
+    _has(container, key)
+    keys = list(container) if isinstance(container, CommentedMap) else list(range(len(container)))
+    key = key if isinstance(container, CommentedMap) else keys[key]
+    position = keys.index(key)
+    loose = _text((container.ca.items.get(key) or [None, None])[1]) + _take_tail(container, key)
+    del container[key]
+    if isinstance(container, CommentedMap):
+        container.ca.items.pop(key, None)
+    if loose and position < len(container):  # before the next entry
+        following = _entry(container, keys[position + 1] if isinstance(container, CommentedMap) else position)
+        following[1] = _tokens(loose) + (following[1] or [])
+    elif loose and position:
+        _add_tail(container, keys[position - 1], loose)
     else:
-        dash = node.column + _INDENT
-        insert_at = node.line + 1
-        if node.inline:
-            lines = lines[: node.line] + [node.head(lines)] + lines[node.line + 1 :]
-    new = _render_entry("-", value, dash, comment)
-    return lines[:insert_at] + new + lines[insert_at:]
+        return loose
+    return ""
 
 
-def _remove(lines: list[str], path: tuple) -> list[str]:
-    if not path or not isinstance(path[-1], int):
-        raise _Unsupported("remove needs a sequence position")
-    _region, found = _locate(lines, path)
-    if len(found) != len(path):
-        raise _Unsupported("no such item")
-    item = found[-1]
-    last = max(i for i in range(item.start, item.end) if not _is_filler(lines[i]))
-    return lines[: item.start] + lines[last + 1 :]
+def _same(old: Any, new: Any) -> bool:
+    """Whether PyYAML's reading of the file (``old``) already is ``new``, types included."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, dict):
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    if isinstance(old, list):
+        return len(old) == len(new) and all(map(_same, old, new))
+    return old == new
 
 
-def _move(lines: list[str], path: tuple, to: int) -> list[str]:
-    if not path or not isinstance(path[-1], int):
-        raise _Unsupported("move needs a sequence position")
-    _region, found = _locate(lines, path[:-1])
-    if len(found) != len(path) - 1 or not isinstance(found[-1], _Node):
-        raise _Unsupported("no such sequence")
-    items = _items_in(lines, found[-1])
-    index = path[-1]
-    if not (0 <= index < len(items) and 0 <= to < len(items)):
-        raise _Unsupported("no such item")
-    blocks = [lines[item.start : item.end] for item in items]  # each item's lines, its own comments included
-    gaps = [line for a, b in itertools.pairwise(items) for line in lines[a.end : b.start]]  # comments between items
-    blocks.insert(to, blocks.pop(index))
-    return lines[: items[0].start] + [line for block in blocks for line in block] + gaps + lines[items[-1].end :]
+def _child(data: Any, key: Any) -> Any:
+    if isinstance(data, dict):
+        return data.get(key, _MISSING)
+    return data[key] if isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data) else _MISSING
+
+
+def _put(container: Any, key: Any, value: Any, old: Any, top: bool = False) -> None:
+    """``container[key] = value`` where PyYAML read ``old`` (``_MISSING``: absent); mappings are merged key by key."""
+    current = container[key] if _has(container, key) else _MISSING
+    if current is not _MISSING and _same(old, value):
+        return  # the file already says so: its text stays
+    if value and isinstance(value, dict) and isinstance(old, dict) and current and isinstance(current, CommentedMap) and not current.fa.flow_style():
+        for k, v in value.items():
+            _put(current, k, v, old.get(k, _MISSING))
+        for k in [k for k in current if k not in value]:
+            _delete(current, k)
+    else:
+        _replace(container, key, _node(value), top)
+
+
+def _walk(root: CommentedMap, path: tuple, old: Any = _MISSING) -> tuple[Any, Any, Any, tuple]:
+    """The block holding ``path``'s last key, that key, PyYAML's old value there, and the keys below a missing block."""
+    container = root
+    for depth, key in enumerate(path[:-1]):
+        child = container[key] if _has(container, key) else None
+        if not isinstance(child, _BLOCKS):
+            return container, key, _child(old, key), path[depth + 1 :]
+        container, old = child, _child(old, key)
+    return container, path[-1], _child(old, path[-1]), ()
+
+
+def _set(doc: CommentedMap, path: tuple, value: Any, old: Any) -> None:
+    container, key, old, below = _walk(doc, path, old)
+    for missing in reversed(below):
+        value = {missing: value}
+    _put(container, key, value, old, top=container is doc)
+
+
+def _append(doc: CommentedMap, path: tuple, value: Any, comment: str | None) -> None:
+    container, key, _old, below = _walk(doc, path)
+    if below:
+        _set(doc, path, [], _MISSING)
+        container, key, _old, below = _walk(doc, path)
+    seq = container[key] if _has(container, key) else None
+    if seq and not (isinstance(seq, CommentedSeq) and _has(seq, 0)):
+        raise _Unsupported("not a block sequence")
+    items, rest = (seq, _take_tail(seq, len(seq) - 1)) if seq else (CommentedSeq(), "")
+    items.append(_node(value))
+    if comment:
+        item = items[-1]
+        owner, slot = (item, next(iter(item))) if isinstance(item, CommentedMap) and item else (items, len(items) - 1)
+        text = "".join(char if char.isprintable() else " " for char in comment)  # one line, nothing YAML refuses
+        _entry(owner, slot)[2 if owner is item else 0] = _Edited(f"# {text}\n", CommentMark(0))
+    if seq:
+        _add_tail(seq, len(seq) - 1, rest)
+    else:
+        _replace(container, key, items, top=container is doc)
+
+
+def _remove(doc: CommentedMap, path: tuple) -> None:
+    container, key, _old, below = _walk(doc, path)
+    if below:
+        raise _Unsupported("no such block")
+    loose = _delete(container, key)
+    if not container and len(path) >= 2:  # an emptied block becomes an empty value (``enkater:``)
+        parent, parent_key, _old, _below = _walk(doc, path[:-1])
+        _replace(parent, parent_key, None)
+        _add_tail(parent, parent_key, loose)
+
+
+def _move(doc: CommentedMap, path: tuple, to: int) -> None:
+    seq, index, _old, below = _walk(doc, path)
+    if below or not isinstance(seq, CommentedSeq) or not _has(seq, index) or not 0 <= to < len(seq):
+        raise _Unsupported("no such sequence item")
+    rest = _take_tail(seq, len(seq) - 1)  # the comment lines after the last item stay at the end
+    index = range(len(seq))[index]
+    item, entry = seq[index], seq.ca.items.get(index)  # the item's comments travel with it
+    del seq[index]
+    seq.insert(to, item)
+    if entry:
+        seq.ca.items[to] = entry
+    _add_tail(seq, len(seq) - 1, rest)
 
 
 # ---------------------------------------------------------------- expected data
-
-
-def _get(data: Any, path: tuple) -> Any:
-    for key in path:
-        data = data[key]
-    return data
 
 
 def _expected(data: Any, edit: Set | Append | Remove | Move) -> Any:
@@ -462,8 +369,7 @@ def _expected(data: Any, edit: Set | Append | Remove | Move) -> Any:
     if not isinstance(data, dict):
         raise _Unsupported("top level is not a mapping")
     target = data
-    parents = edit.path[:-1]
-    for key in parents:
+    for key in edit.path[:-1]:
         if isinstance(key, int):
             target = target[key]
         else:
@@ -476,17 +382,65 @@ def _expected(data: Any, edit: Set | Append | Remove | Move) -> Any:
     elif isinstance(edit, Set):
         target[last] = copy.deepcopy(edit.value)
     elif isinstance(edit, Append):
-        current = target.get(last)
-        target[last] = [*(current or []), copy.deepcopy(edit.value)]
+        target[last] = [*(target.get(last) or []), copy.deepcopy(edit.value)]
     else:
         del target[last]
         if not target and len(edit.path) >= 2:
-            _set_plain(data, edit.path[:-1], None)
+            parent = data
+            for key in edit.path[:-2]:
+                parent = parent[key]
+            parent[edit.path[-2]] = None
     return data
 
 
-def _set_plain(data: Any, path: tuple, value: Any) -> None:
-    _get(data, path[:-1])[path[-1]] = value
+# ---------------------------------------------------------------- the file
+
+
+def _is_filler(line: str) -> bool:
+    return not line.strip() or line.strip().startswith("#")
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    """Comment lines up to a ``---`` line, kept as they are (ruamel.yaml would drop them), and the rest."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if _DOCUMENT_START.match(line.rstrip()):
+            return "".join(lines[: i + 1]), "".join(lines[i + 1 :])
+        if not (_is_filler(line) or line.startswith("%")):
+            break
+    return "", text
+
+
+def _edited_text(text: str, edits: list, olds: list) -> str:
+    header, body = _split_header(text)
+    rt = _yaml(body)
+    doc = rt.load(body)
+    if doc is None:
+        if all(_is_filler(line) for line in body.splitlines()):
+            header += body  # only comments: they stay, with the new keys after them
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise _Unsupported("top level is not a mapping")
+    for edit, old in zip(edits, olds, strict=True):
+        path = tuple(edit.path)
+        if isinstance(edit, Set):
+            _set(doc, path, edit.value, old)
+        elif isinstance(edit, Append):
+            _append(doc, path, edit.value, edit.comment)
+        elif isinstance(edit, Move):
+            _move(doc, path, edit.to)
+        else:
+            _remove(doc, path)
+    out = io.StringIO()
+    rt.dump(doc, out)
+    return header + out.getvalue()
+
+
+def render_scalar(value: Any) -> str:
+    """A scalar as YAML text: strings in double quotes, dates as ISO dates, None as empty."""
+    out = io.StringIO()
+    _yaml("").dump(CommentedMap(v=_node(value)), out)
+    return out.getvalue()[len("v:") :].strip(" \n")
 
 
 def apply_edits(text: str, edits: list[Set | Append | Remove | Move]) -> tuple[str, bool]:
@@ -495,30 +449,19 @@ def apply_edits(text: str, edits: list[Set | Append | Remove | Move]) -> tuple[s
     Raises ``yaml.YAMLError`` when ``text`` itself is not valid YAML.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
+    text = text.replace("\r\n", "\n")
     data = yaml.safe_load(text)
-    lines = text.replace("\r\n", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    kept = True
+    olds = []  # PyYAML's reading of the file before each edit
     for edit in edits:
-        expected = _expected(data, edit)
-        if kept:
-            try:
-                if isinstance(edit, Set):
-                    candidate = _set(lines, tuple(edit.path), edit.value)
-                elif isinstance(edit, Append):
-                    candidate = _append(lines, tuple(edit.path), edit.value, edit.comment)
-                elif isinstance(edit, Move):
-                    candidate = _move(lines, tuple(edit.path), edit.to)
-                else:
-                    candidate = _remove(lines, tuple(edit.path))
-                if yaml.safe_load("\n".join(candidate) + "\n") != expected:
-                    raise _Unsupported("the edited text does not read back as expected")
-                lines = candidate
-            except (_Unsupported, yaml.YAMLError, KeyError, IndexError, ValueError):
-                kept = False
-        data = expected
-    if not kept:
+        olds.append(data)
+        data = _expected(data, edit)
+    if not edits:
+        return (text if text.endswith("\n") else text + "\n").replace("\n", newline), True
+    try:
+        new_text = _edited_text(text, edits, olds)
+        if yaml.safe_load(new_text) != data:
+            raise _Unsupported("the edited text does not read back as expected")
+    except (_Unsupported, RuamelError, yaml.YAMLError, AssertionError, AttributeError, KeyError, IndexError, TypeError, ValueError):
         dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
         return (REWRITTEN_NOTE + dumped).replace("\n", newline), False
-    return newline.join(lines) + newline, True
+    return new_text.replace("\n", newline), True
