@@ -43,14 +43,7 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 from slutrapport.sources.forms.definition import RATING, load_definition  # noqa: E402
-from slutrapport.sources.forms.excel_form import (  # noqa: E402
-    DATE,
-    FORM_SHEET,
-    OCCASION,
-    ROLE,
-    form_workbook,
-    workbook_bytes,
-)
+from slutrapport.sources.forms.excel_form import DATE, FORM_SHEET, OCCASION, ROLE, form_workbook, workbook_bytes  # noqa: E402
 
 SEED = 20250203
 OUT_DIR = HERE / "sjalvvardering"

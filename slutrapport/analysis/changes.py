@@ -26,23 +26,8 @@ import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linked, _shown
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
-from slutrapport.analysis.intervals import (
-    INTERVAL_COLUMNS,
-    mean_intervals,
-    newcombe_difference,
-    newcombe_paired_difference,
-)
-from slutrapport.analysis.stattests import (
-    _chi2_waves,
-    _cochrans_q,
-    _friedman,
-    _kruskal,
-    _mann_whitney,
-    _mcnemar,
-    _Result,
-    _share_independent,
-    _wilcoxon,
-)
+from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference
+from slutrapport.analysis.stattests import _chi2_waves, _cochrans_q, _friedman, _kruskal, _mann_whitney, _mcnemar, _Result, _share_independent, _wilcoxon
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = [

@@ -28,13 +28,7 @@ import random
 
 import pandas as pd
 
-from slutrapport.analysis.suppression import (
-    ALL,
-    OTHERS,
-    UNKNOWN_ORGANISATION,
-    assign_groups,
-    suppress,
-)
+from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, suppress
 from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import FREETEXT_STATUS, SurveyData
 from slutrapport.sources.survey.instrument import Instrument

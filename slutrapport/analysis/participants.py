@@ -39,11 +39,7 @@ import pandas as pd
 from slutrapport.analysis.goals import FINISHED, Goal, GoalResults, goal_table
 from slutrapport.analysis.table_suppression import CellSystem
 from slutrapport.core.problems import Problem
-from slutrapport.sources.register.participants import (
-    NATIONAL_INCOME,
-    NATIONAL_STATUS,
-    Register,
-)
+from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS, Register
 from slutrapport.sources.register.values import ALL, GENDERS
 
 __all__ = [

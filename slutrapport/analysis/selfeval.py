@@ -53,15 +53,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.intervals import t_interval_summary
-from slutrapport.analysis.suppression import (
-    ALL,
-    OTHERS,
-    REASON_DERIVABLE,
-    REASON_SMALL,
-    UNKNOWN_ORGANISATION,
-    assign_groups,
-    suppress,
-)
+from slutrapport.analysis.suppression import ALL, OTHERS, REASON_DERIVABLE, REASON_SMALL, UNKNOWN_ORGANISATION, assign_groups, suppress
 from slutrapport.sources.forms.definition import RATING, TEXT, FormDefinition
 from slutrapport.sources.forms.read import FormData
 from slutrapport.sources.survey.answers import ANSWERED

@@ -48,13 +48,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from slutrapport.sources.economy.socioeconomic import (
-    ACTORS,
-    BEFORE,
-    CalculationBasis,
-    SocioeconomicParameters,
-    TypicalCase,
-)
+from slutrapport.sources.economy.socioeconomic import ACTORS, BEFORE, CalculationBasis, SocioeconomicParameters, TypicalCase
 
 __all__ = [
     "ACTOR_COLUMNS",

@@ -7,12 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from slutrapport.analysis.changes import group_differences, mean_intervals, wave_changes
-from slutrapport.analysis.describe import (
-    answer_distribution,
-    compare_waves,
-    free_text,
-    response_summary,
-)
+from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, response_summary
 from slutrapport.analysis.reliability import reliability
 from slutrapport.sources.survey.ingest import SurveyData
 

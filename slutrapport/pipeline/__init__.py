@@ -14,15 +14,7 @@ without the command line. The modules follow what they do:
 
 from __future__ import annotations
 
-from slutrapport.pipeline.build import (
-    CheckResult,
-    Outcome,
-    build_portfolio,
-    build_project,
-    check_project,
-    compare_files,
-    write_form,
-)
+from slutrapport.pipeline.build import CheckResult, Outcome, build_portfolio, build_project, check_project, compare_files, write_form
 from slutrapport.pipeline.demo import build_demo, sample_project_dir
 from slutrapport.pipeline.read import (
     budget_spec,

@@ -20,14 +20,7 @@ from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
-from slutrapport.render import (
-    changes_csv,
-    comparison_csv,
-    reliability_csv,
-    render_docx,
-    render_excel,
-    render_html,
-)
+from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
 from slutrapport.report.build import FILLED, project_report
 from slutrapport.report.comparison import comparison_report

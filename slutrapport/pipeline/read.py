@@ -26,13 +26,7 @@ from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, Budge
 from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
 from slutrapport.sources.forms.source import project_form_source
-from slutrapport.sources.register.participants import (
-    Register,
-    RegisterValidationError,
-    project_dates,
-    read_register,
-    register_categories,
-)
+from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
 from slutrapport.sources.survey.ingest import SurveyData, read_waves
 from slutrapport.sources.survey.instrument import Instrument, load_instrument
 

@@ -20,13 +20,7 @@ from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, ValidationError
-from slutrapport.pipeline.read import (
-    parameter_file,
-    read_project_budget,
-    read_project_forms,
-    read_project_register,
-    read_project_survey,
-)
+from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis

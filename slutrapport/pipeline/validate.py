@@ -7,12 +7,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import ValidationReport
-from slutrapport.pipeline.read import (
-    parameter_file,
-    read_project_budget,
-    read_project_register,
-    read_project_survey,
-)
+from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.sources.economy.socioeconomic import read_parameters
 from slutrapport.sources.forms.read import check_forms

@@ -13,12 +13,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.portfolio.blocks import portfolio_model
-from slutrapport.portfolio.collect import (
-    Collection,
-    PortfolioBundle,
-    PortfolioError,
-    collect_bundles,
-)
+from slutrapport.portfolio.collect import Collection, PortfolioBundle, PortfolioError, collect_bundles
 from slutrapport.portfolio.excel import render_portfolio_excel
 from slutrapport.portfolio.render import CSV_FILES, portfolio_csv, render_portfolio_html
 from slutrapport.portfolio.tables import TABLE_COLUMNS, portfolio_tables

@@ -20,33 +20,8 @@ import pandas as pd
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.portfolio.collect import ALL, Collection
-from slutrapport.portfolio.model import (
-    DIFF_MONEY,
-    DIFF_PERCENT,
-    MONEY,
-    SHARE_RANGE,
-    STATUS,
-    ForestChart,
-    ForestRow,
-    Portfolio,
-    Typed,
-)
-from slutrapport.report.model import (
-    COUNT,
-    DIFF_MEAN,
-    DIFF_SHARE,
-    INTERVAL,
-    MEAN,
-    PVALUE,
-    SHARE,
-    TEXT,
-    Column,
-    Hidden,
-    Paragraphs,
-    Section,
-    Subsection,
-    Table,
-)
+from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, ForestRow, Portfolio, Typed
+from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, INTERVAL, MEAN, PVALUE, SHARE, TEXT, Column, Hidden, Paragraphs, Section, Subsection, Table
 from slutrapport.wording import portfolio as wording
 
 __all__ = ["portfolio_model", "HIDDEN_NOTE"]

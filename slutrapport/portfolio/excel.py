@@ -18,28 +18,11 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from slutrapport.portfolio.charts import forest_png
-from slutrapport.portfolio.model import (
-    DIFF_MONEY,
-    DIFF_PERCENT,
-    MONEY,
-    SHARE_RANGE,
-    STATUS,
-    ForestChart,
-    Portfolio,
-    Typed,
-)
+from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, Portfolio, Typed
 from slutrapport.portfolio.render import format_cell
 from slutrapport.portfolio.tables import INTEGER_COLUMNS
 from slutrapport.render.xlsx import NUMBER_FORMATS, SheetWriter, data_sheet, sheet_name, workbook_bytes
-from slutrapport.report.model import (
-    COUNT,
-    DIFF_MEAN,
-    DIFF_SHARE,
-    MEAN,
-    PVALUE,
-    SHARE,
-    Hidden,
-)
+from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, MEAN, PVALUE, SHARE, Hidden
 
 __all__ = ["render_portfolio_excel", "DATA_SHEETS"]
 

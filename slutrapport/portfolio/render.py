@@ -20,15 +20,7 @@ from markupsafe import Markup, escape
 
 from slutrapport.core.swedish import format_number
 from slutrapport.portfolio.charts import forest_alt_text, forest_png
-from slutrapport.portfolio.model import (
-    DIFF_MONEY,
-    DIFF_PERCENT,
-    SHARE_RANGE,
-    STATUS,
-    ForestChart,
-    Portfolio,
-    Typed,
-)
+from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, SHARE_RANGE, STATUS, ForestChart, Portfolio, Typed
 from slutrapport.portfolio.tables import INTEGER_COLUMNS, TABLE_COLUMNS
 from slutrapport.render.formatting import cell_text, signed_number
 from slutrapport.render.jinja import environment, inline_css, png_data_uri

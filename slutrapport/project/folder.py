@@ -22,11 +22,7 @@ from typing import Any
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
-from slutrapport.project.templates import (
-    DEFAULT_TEMPLATE,
-    ReportTemplate,
-    load_template,
-)
+from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
 

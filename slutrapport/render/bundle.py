@@ -50,26 +50,13 @@ from slutrapport import __version__
 from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.economy import ECONOMY_COLUMNS
-from slutrapport.analysis.economy import (
-    KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS,
-)
+from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from slutrapport.analysis.goals import GOAL_COLUMNS
-from slutrapport.analysis.participants import (
-    FLOW_COLUMNS,
-    INCOME_COLUMNS,
-    OUTCOME_COLUMNS,
-    TIME_COLUMNS,
-)
+from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
-from slutrapport.analysis.socioeconomic import (
-    ACTOR_COLUMNS,
-    PROFITABILITY_COLUMNS,
-    SENSITIVITY_COLUMNS,
-)
-from slutrapport.analysis.socioeconomic import (
-    KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS,
-)
+from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
+from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
 from slutrapport.core.errors import InputFileError
 from slutrapport.report.model import Completeness, Report
 

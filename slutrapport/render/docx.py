@@ -27,18 +27,7 @@ from docx.text.paragraph import Paragraph
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import cell_text, markdown_parser, xml_text
 from slutrapport.render.xlsx import reproducible_zip
-from slutrapport.report.model import (
-    TEXT,
-    Chart,
-    Column,
-    DivergingChart,
-    Paragraphs,
-    Report,
-    Section,
-    Subsection,
-    Table,
-    TextList,
-)
+from slutrapport.report.model import TEXT, Chart, Column, DivergingChart, Paragraphs, Report, Section, Subsection, Table, TextList
 
 __all__ = ["render_docx"]
 

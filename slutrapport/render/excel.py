@@ -15,19 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.xlsx import SheetWriter, data_sheet, sheet_name, workbook_bytes
-from slutrapport.report.model import (
-    COUNT,
-    DIFF_MEAN,
-    DIFF_SHARE,
-    EFFECT,
-    MEAN,
-    MONEY,
-    PVALUE,
-    SHARE,
-    Chart,
-    DivergingChart,
-    Report,
-)
+from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, DivergingChart, Report
 
 __all__ = ["render_excel", "COMPARISON_SHEET", "DATA_SHEETS"]
 

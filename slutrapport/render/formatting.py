@@ -11,19 +11,7 @@ from markdown_it import MarkdownIt
 
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_money, format_number, format_percent
-from slutrapport.report.model import (
-    COUNT,
-    DIFF_MEAN,
-    DIFF_SHARE,
-    EFFECT,
-    INTERVAL,
-    MEAN,
-    MONEY,
-    PERCENT,
-    PVALUE,
-    SHARE,
-    Hidden,
-)
+from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE, Hidden
 
 __all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text"]
 

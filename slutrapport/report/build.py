@@ -23,15 +23,7 @@ from slutrapport.report.blocks.participants import goal_blocks, participant_bloc
 from slutrapport.report.blocks.selfeval import selfeval_blocks
 from slutrapport.report.blocks.survey import summary_blocks, survey_blocks
 from slutrapport.report.comparison import survey_instrument, survey_tables
-from slutrapport.report.model import (
-    COUNT,
-    TEXT,
-    Column,
-    Completeness,
-    Report,
-    Section,
-    Table,
-)
+from slutrapport.report.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
 from slutrapport.report.results import ProjectResults
 
 __all__ = ["project_report", "BlockBuilder", "FILLED", "MISSING", "TEXT_MISSING"]

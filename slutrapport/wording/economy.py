@@ -21,20 +21,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from slutrapport.analysis.economy import (
-    REASON_HIDDEN,
-    REASON_UNKNOWN,
-    REASON_ZERO,
-    TOTAL,
-    EconomyResults,
-)
+from slutrapport.analysis.economy import REASON_HIDDEN, REASON_UNKNOWN, REASON_ZERO, TOTAL, EconomyResults
 from slutrapport.analysis.socioeconomic import HORIZONS, SocioeconomicResults
-from slutrapport.core.swedish import (
-    format_money,
-    format_number,
-    format_percent,
-    join_words,
-)
+from slutrapport.core.swedish import format_money, format_number, format_percent, join_words
 
 __all__ = [
     "NOTABLE_DEVIATION",

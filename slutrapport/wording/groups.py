@@ -18,20 +18,8 @@ import math
 
 import pandas as pd
 
-from slutrapport.core.swedish import (
-    format_number,
-    format_p,
-    format_percent,
-    join_words,
-    wave_list,
-    wave_name,
-)
-from slutrapport.wording.survey import (
-    ORDINAL_TESTS,
-    SIGNIFICANCE,
-    SMALL_GROUP,
-    effect_word,
-)
+from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
+from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, effect_word
 
 __all__ = ["group_paragraph"]
 

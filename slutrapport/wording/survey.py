@@ -27,14 +27,7 @@ import math
 import pandas as pd
 
 from slutrapport.analysis.suppression import ALL
-from slutrapport.core.swedish import (
-    format_number,
-    format_p,
-    format_percent,
-    join_words,
-    wave_list,
-    wave_name,
-)
+from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
 
 __all__ = [
     "SIGNIFICANCE",

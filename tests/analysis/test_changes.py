@@ -16,19 +16,8 @@ from statsmodels.stats.proportion import proportion_confint
 from slutrapport.analysis.changes import CHANGE_COLUMNS, wave_changes
 from slutrapport.analysis.describe import compare_waves
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
-from slutrapport.analysis.intervals import (
-    INTERVAL_COLUMNS,
-    mean_intervals,
-    newcombe_difference,
-    newcombe_paired_difference,
-)
-from slutrapport.analysis.stattests import (
-    _cochrans_q,
-    _mann_whitney,
-    _mcnemar,
-    _share_independent,
-    _wilcoxon,
-)
+from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference
+from slutrapport.analysis.stattests import _cochrans_q, _mann_whitney, _mcnemar, _share_independent, _wilcoxon
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
 

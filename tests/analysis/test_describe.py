@@ -8,12 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slutrapport.analysis.describe import (
-    CONTRACT_COLUMNS,
-    compare_waves,
-    free_text,
-    index_scores,
-)
+from slutrapport.analysis.describe import CONTRACT_COLUMNS, compare_waves, free_text, index_scores
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import LABELS, SAMPLES
 

@@ -5,15 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from slutrapport.analysis.goals import (
-    AT_MOST,
-    GOAL_COLUMNS,
-    Goal,
-    attainment,
-    goal_description,
-    goal_table,
-    parse_goals,
-)
+from slutrapport.analysis.goals import AT_MOST, GOAL_COLUMNS, Goal, attainment, goal_description, goal_table, parse_goals
 from slutrapport.analysis.intervals import wilson_interval
 from slutrapport.analysis.participants import analyse_participants
 from slutrapport.sources.register.participants import DEFAULT_STATUS

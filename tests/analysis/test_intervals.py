@@ -10,14 +10,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from slutrapport.analysis.intervals import (
-    holm,
-    newcombe_difference,
-    newcombe_paired_difference,
-    t_interval_mean,
-    t_interval_summary,
-    wilson_interval,
-)
+from slutrapport.analysis.intervals import holm, newcombe_difference, newcombe_paired_difference, t_interval_mean, t_interval_summary, wilson_interval
 
 
 @pytest.mark.parametrize("confidence", [0.90, 0.95, 0.99])

@@ -25,20 +25,10 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 from scipy.optimize import linprog
 
-from slutrapport.analysis.participants import (
-    TOTAL,
-    age_group,
-    analyse_participants,
-    periods,
-)
+from slutrapport.analysis.participants import TOTAL, age_group, analyse_participants, periods
 from slutrapport.analysis.table_suppression import CellSystem
 from slutrapport.cli import cli
-from slutrapport.sources.register.participants import (
-    NATIONAL_INCOME,
-    NATIONAL_STATUS,
-    RegisterValidationError,
-    read_register,
-)
+from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS, RegisterValidationError, read_register
 from slutrapport.sources.register.values import ValueProblem, parse_date, parse_gender
 from tests.conftest import SAMPLES
 

@@ -12,13 +12,7 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.anova import anova_lm
 
 from slutrapport.analysis.describe import compare_waves
-from slutrapport.analysis.reliability import (
-    ITEM_DELETED_COLUMNS,
-    LOW_ALPHA,
-    RELIABILITY_COLUMNS,
-    cronbach_alpha,
-    reliability,
-)
+from slutrapport.analysis.reliability import ITEM_DELETED_COLUMNS, LOW_ALPHA, RELIABILITY_COLUMNS, cronbach_alpha, reliability
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
 

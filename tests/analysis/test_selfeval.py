@@ -14,26 +14,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from scipy import stats
 
-from slutrapport.analysis.selfeval import (
-    SELFEVAL_COLUMNS,
-    TEXT_COLUMNS,
-    analyse_self_evaluation,
-    form_counts,
-    reporting_roles,
-)
+from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS, TEXT_COLUMNS, analyse_self_evaluation, form_counts, reporting_roles
 from slutrapport.cli import cli
 from slutrapport.project.templates import load_template
 from slutrapport.render import render_bundle, render_excel, render_html
 from slutrapport.report.blocks.selfeval import selfeval_blocks
-from slutrapport.report.model import (
-    Chart,
-    Hidden,
-    Report,
-    Section,
-    Subsection,
-    Table,
-    TextList,
-)
+from slutrapport.report.model import Chart, Hidden, Report, Section, Subsection, Table, TextList
 from slutrapport.sources.forms.definition import load_definition
 from slutrapport.sources.forms.read import ANSWER_COLUMNS, FORM_COLUMNS, FormData
 from slutrapport.wording.selfeval import selfeval_paragraphs

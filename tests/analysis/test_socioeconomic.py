@@ -22,11 +22,7 @@ from slutrapport.analysis.socioeconomic import (
 from slutrapport.cli import cli
 from slutrapport.core.errors import ValidationError
 from slutrapport.pipeline import build_project, check_project
-from slutrapport.sources.economy.socioeconomic import (
-    ACTORS,
-    read_parameters,
-    resolve_basis,
-)
+from slutrapport.sources.economy.socioeconomic import ACTORS, read_parameters, resolve_basis
 from slutrapport.wording.economy import payback_sentence, profitability_sentences
 from tests.conftest import SAMPLES
 

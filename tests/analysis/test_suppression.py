@@ -6,14 +6,7 @@ import pandas as pd
 import pytest
 
 from slutrapport.analysis.describe import compare_waves
-from slutrapport.analysis.suppression import (
-    OTHERS,
-    REASON_DERIVABLE,
-    REASON_SMALL,
-    UNKNOWN_ORGANISATION,
-    assign_groups,
-    suppress,
-)
+from slutrapport.analysis.suppression import OTHERS, REASON_DERIVABLE, REASON_SMALL, UNKNOWN_ORGANISATION, assign_groups, suppress
 from slutrapport.sources.survey import load_instrument, read_waves
 
 

@@ -10,15 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slutrapport.core.errors import ProjectError
-from slutrapport.core.yamledit import (
-    REWRITTEN_NOTE,
-    Append,
-    Move,
-    Remove,
-    Set,
-    apply_edits,
-    render_scalar,
-)
+from slutrapport.core.yamledit import REWRITTEN_NOTE, Append, Move, Remove, Set, apply_edits, render_scalar
 from slutrapport.core.yamlfile import parse_yaml
 
 SAMPLE = """\

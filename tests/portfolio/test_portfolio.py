@@ -18,13 +18,7 @@ from openpyxl import load_workbook
 
 from slutrapport.cli import cli
 from slutrapport.pipeline import build_demo, build_portfolio, build_project
-from slutrapport.portfolio import (
-    CSV_FILES,
-    PortfolioError,
-    collect_bundles,
-    portfolio_outputs,
-    portfolio_tables,
-)
+from slutrapport.portfolio import CSV_FILES, PortfolioError, collect_bundles, portfolio_outputs, portfolio_tables
 from slutrapport.portfolio import collect as collect_module
 from slutrapport.portfolio.excel import DATA_SHEETS
 from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, MONEY, STATUS, Typed
@@ -35,15 +29,7 @@ from slutrapport.render.bundle import TABLE_COLUMNS as BUNDLE_TABLES
 from slutrapport.report.model import Hidden
 from slutrapport.wording import portfolio as wording
 from tests.conftest import HEADER, MINI_INSTRUMENT, SAMPLES, write_csv
-from tests.portfolio.helpers import (
-    RAR,
-    SAMVERKAN,
-    SOS,
-    bundle,
-    contract_tables,
-    survey_tables,
-    write_bundle,
-)
+from tests.portfolio.helpers import RAR, SAMVERKAN, SOS, bundle, contract_tables, survey_tables, write_bundle
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example","klicka") <script>alert(1)</script>'
 

@@ -11,12 +11,7 @@ import pytest
 from slutrapport.core.errors import ProjectError
 from slutrapport.core.yamledit import Append, Set
 from slutrapport.pipeline import validate_project
-from slutrapport.project.edit import (
-    EditConflict,
-    edit_project,
-    project_version,
-    update_facts,
-)
+from slutrapport.project.edit import EditConflict, edit_project, project_version, update_facts
 from slutrapport.project.folder import init_project, load_project
 from slutrapport.project.texts import read_text, save_text
 from slutrapport.project.uploads import display_name, upload_names

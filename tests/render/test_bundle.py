@@ -18,14 +18,7 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMN
 from slutrapport.analysis.describe import CONTRACT_COLUMNS  # noqa: E402
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS  # noqa: E402
 from slutrapport.core.errors import InputFileError, SlutrapportError  # noqa: E402
-from slutrapport.render.bundle import (  # noqa: E402
-    FORBIDDEN_COLUMNS,
-    SCHEMA_VERSION,
-    TABLE_COLUMNS,
-    load_bundle,
-    render_bundle,
-    schema,
-)
+from slutrapport.render.bundle import FORBIDDEN_COLUMNS, SCHEMA_VERSION, TABLE_COLUMNS, load_bundle, render_bundle, schema  # noqa: E402
 from slutrapport.report.model import Completeness, Paragraphs, Report, Section  # noqa: E402
 
 TOP_LEVEL = ["schema_version", "verktyg", "skapad", "projekt", "mall", "rubriker", "fullstandighet", "personalenkat", "tabeller"]

@@ -18,21 +18,7 @@ from PIL import Image
 from slutrapport.render import docx as docx_renderer
 from slutrapport.render.charts import chart_alt_text
 from slutrapport.render.docx import render_docx
-from slutrapport.report.model import (
-    COUNT,
-    MEAN,
-    PERCENT,
-    Chart,
-    Column,
-    Completeness,
-    Hidden,
-    Paragraphs,
-    Report,
-    Section,
-    Subsection,
-    Table,
-    TextList,
-)
+from slutrapport.report.model import COUNT, MEAN, PERCENT, Chart, Column, Completeness, Hidden, Paragraphs, Report, Section, Subsection, Table, TextList
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -12,13 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from slutrapport.analysis.economy import (
-    ECONOMY_COLUMNS,
-    KEY_FIGURES,
-    analyse_economy,
-    budget_outcome,
-    key_figures,
-)
+from slutrapport.analysis.economy import ECONOMY_COLUMNS, KEY_FIGURES, analyse_economy, budget_outcome, key_figures
 from slutrapport.cli import cli
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import ValidationReport
@@ -26,19 +20,8 @@ from slutrapport.core.swedish import format_money
 from slutrapport.pipeline import build_project, check_project, validate_project
 from slutrapport.render.formatting import format_value
 from slutrapport.report.model import MONEY
-from slutrapport.sources.economy.budget import (
-    TOTAL,
-    Budget,
-    EconomyValidationError,
-    MoneyError,
-    parse_money,
-    read_budget,
-)
-from slutrapport.wording.economy import (
-    budget_sentences,
-    cost_per_person_sentences,
-    deviation_phrase,
-)
+from slutrapport.sources.economy.budget import TOTAL, Budget, EconomyValidationError, MoneyError, parse_money, read_budget
+from slutrapport.wording.economy import budget_sentences, cost_per_person_sentences, deviation_phrase
 from tests.conftest import SAMPLES
 
 NBSP = "\u00a0"

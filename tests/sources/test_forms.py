@@ -13,17 +13,8 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from slutrapport.cli import cli
-from slutrapport.sources.forms.definition import (
-    FormDefinitionError,
-    builtin_definition_text,
-    load_definition,
-)
-from slutrapport.sources.forms.excel_form import (
-    FORM_SHEET,
-    META_SHEET,
-    form_workbook,
-    workbook_bytes,
-)
+from slutrapport.sources.forms.definition import FormDefinitionError, builtin_definition_text, load_definition
+from slutrapport.sources.forms.excel_form import FORM_SHEET, META_SHEET, form_workbook, workbook_bytes
 from slutrapport.sources.forms.read import FormValidationError, check_forms, read_forms
 from tests.conftest import SAMPLES
 

@@ -25,16 +25,7 @@ import pandas as pd
 from slutrapport.analysis.economy import TOTAL, EconomyResults
 from slutrapport.analysis.socioeconomic import SocioeconomicResults
 from slutrapport.core.swedish import format_money, join_words
-from slutrapport.report.model import (
-    COUNT,
-    MONEY,
-    SHARE,
-    Column,
-    Hidden,
-    Paragraphs,
-    Subsection,
-    Table,
-)
+from slutrapport.report.model import COUNT, MONEY, SHARE, Column, Hidden, Paragraphs, Subsection, Table
 from slutrapport.sources.economy.socioeconomic import ACTORS, BEFORE
 from slutrapport.wording.economy import (
     ACTOR_NAMES,

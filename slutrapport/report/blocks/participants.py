@@ -15,18 +15,7 @@ from slutrapport.analysis.goals import COUNT as COUNT_GOAL
 from slutrapport.analysis.goals import GoalResults
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
 from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import (
-    COUNT,
-    MEAN,
-    SHARE,
-    TEXT,
-    Column,
-    Hidden,
-    Paragraphs,
-    Subsection,
-    Table,
-    TextList,
-)
+from slutrapport.report.model import COUNT, MEAN, SHARE, TEXT, Column, Hidden, Paragraphs, Subsection, Table, TextList
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
 from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
 

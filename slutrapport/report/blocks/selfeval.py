@@ -9,26 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from slutrapport.analysis.selfeval import (
-    NO_ROLE,
-    OTHER_ROLES,
-    QUESTION,
-    SECTION,
-    SelfEvalResults,
-)
+from slutrapport.analysis.selfeval import NO_ROLE, OTHER_ROLES, QUESTION, SECTION, SelfEvalResults
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import join_words
 from slutrapport.report.blocks.survey import suppressed_cell
-from slutrapport.report.model import (
-    COUNT,
-    MEAN,
-    Chart,
-    Column,
-    Paragraphs,
-    Subsection,
-    Table,
-    TextList,
-)
+from slutrapport.report.model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList
 from slutrapport.wording.selfeval import selfeval_paragraphs
 
 __all__ = ["selfeval_blocks", "ROLE_HIDDEN"]

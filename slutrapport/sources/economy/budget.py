@@ -76,15 +76,7 @@ from slutrapport.core.errors import InputFileError
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.sources.economy.money import MoneyError, parse_money
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
-from slutrapport.sources.economy.records import (
-    BUDGET_COLUMNS,
-    DEFAULT_CATEGORIES,
-    TOLERANCE,
-    TOTAL,
-    Budget,
-    Collector,
-    assemble,
-)
+from slutrapport.sources.economy.records import BUDGET_COLUMNS, DEFAULT_CATEGORIES, TOLERANCE, TOTAL, Budget, Collector, assemble
 from slutrapport.sources.economy.table import csv_rows, grid_records, xlsx_rows
 from slutrapport.sources.economy.yaml_rows import yaml_records
 from slutrapport.sources.readers.detect import XLSX, container

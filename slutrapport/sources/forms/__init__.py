@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from slutrapport.sources.forms.definition import (
-    FormDefinition,
-    FormDefinitionError,
-    load_definition,
-)
+from slutrapport.sources.forms.definition import FormDefinition, FormDefinitionError, load_definition
 
 __all__ = ["FormDefinition", "FormDefinitionError", "load_definition"]

@@ -46,16 +46,7 @@ from openpyxl import load_workbook
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.sources.forms.definition import RATING, FormDefinition
-from slutrapport.sources.forms.excel_form import (
-    ANSWER_COLUMN,
-    DATE,
-    MARKER,
-    META_SHEET,
-    OCCASION,
-    ROLE,
-    SECTION_PREFIX,
-    TEXT_COLUMN,
-)
+from slutrapport.sources.forms.excel_form import ANSWER_COLUMN, DATE, MARKER, META_SHEET, OCCASION, ROLE, SECTION_PREFIX, TEXT_COLUMN
 from slutrapport.sources.survey.answers import ANSWERED, BLANK, AnswerParser
 
 __all__ = [

@@ -20,15 +20,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers import detect as _detect
-from slutrapport.sources.readers import (
-    google_forms,
-    limesurvey,
-    microsoft_forms,
-    plain,
-    qualtrics,
-    spss,
-    surveymonkey,
-)
+from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, spss, surveymonkey
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
 

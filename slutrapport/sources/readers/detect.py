@@ -21,14 +21,7 @@ import zipfile
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
-from slutrapport.sources.readers import (
-    google_forms,
-    limesurvey,
-    microsoft_forms,
-    plain,
-    qualtrics,
-    surveymonkey,
-)
+from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, surveymonkey
 from slutrapport.sources.readers.tabular import Sheet
 
 __all__ = ["CSV", "XLSX", "SPSS", "container", "detect", "DETECTORS"]

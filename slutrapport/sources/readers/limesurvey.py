@@ -19,12 +19,7 @@ from __future__ import annotations
 import re
 
 from slutrapport.core.text import normalise
-from slutrapport.sources.readers.raw import (
-    RawTable,
-    add_alternative,
-    bracket_label,
-    table_from_sheet,
-)
+from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
 __all__ = ["NAME", "matches", "build", "META"]

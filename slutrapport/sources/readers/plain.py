@@ -7,12 +7,7 @@ export has been tidied and saved again (including Swedish Excel's
 
 from __future__ import annotations
 
-from slutrapport.sources.readers.raw import (
-    RawTable,
-    add_alternative,
-    bracket_label,
-    table_from_sheet,
-)
+from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
 __all__ = ["NAME", "matches", "build"]

@@ -67,15 +67,7 @@ from slutrapport.sources.register.settings import (
     project_dates,
     register_categories,
 )
-from slutrapport.sources.register.values import (
-    CategoryMatcher,
-    ValueProblem,
-    category_key,
-    looks_like_personal_number,
-    parse_count,
-    parse_date,
-    parse_gender,
-)
+from slutrapport.sources.register.values import CategoryMatcher, ValueProblem, category_key, looks_like_personal_number, parse_count, parse_date, parse_gender
 
 __all__ = [
     "Register",

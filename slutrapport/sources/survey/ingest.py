@@ -32,14 +32,7 @@ from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable, read_raw
 from slutrapport.sources.survey.answers import ANSWERED, AnswerParser
 from slutrapport.sources.survey.instrument import FREETEXT, Instrument
-from slutrapport.sources.survey.reshape import (
-    WaveTable,
-    find_wave_column,
-    from_long,
-    is_long,
-    natural_key,
-    split_waves,
-)
+from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 

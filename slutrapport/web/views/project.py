@@ -21,13 +21,7 @@ from slutrapport.project.edit import (
 )
 from slutrapport.project.folder import PROJECT_FILE, init_project, load_project
 from slutrapport.project.templates import DEFAULT_TEMPLATE, template_summaries
-from slutrapport.web.views.common import (
-    back,
-    form_version,
-    parse_index,
-    show_error,
-    state,
-)
+from slutrapport.web.views.common import back, form_version, parse_index, show_error, state
 
 __all__ = ["blueprint"]
 

@@ -7,13 +7,7 @@ from flask import Blueprint, abort, flash, render_template, request, send_file
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline import build_project
-from slutrapport.web.views.common import (
-    back,
-    needs_project,
-    project_root,
-    show_error,
-    state,
-)
+from slutrapport.web.views.common import back, needs_project, project_root, show_error, state
 from slutrapport.web.workspace import heading_overview
 
 __all__ = ["blueprint", "OUTPUTS"]

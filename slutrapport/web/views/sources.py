@@ -12,16 +12,7 @@ from slutrapport.core.problems import ValidationReport
 from slutrapport.project.edit import project_version, read_project_data
 from slutrapport.project.uploads import store_source_file, store_source_files
 from slutrapport.web.sources import DataSource
-from slutrapport.web.views.common import (
-    back,
-    form_version,
-    needs_project,
-    parse_index,
-    project_root,
-    show_error,
-    state,
-    uploads,
-)
+from slutrapport.web.views.common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
 from slutrapport.web.workspace import source_blocks
 
 __all__ = ["blueprint"]

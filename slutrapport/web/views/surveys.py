@@ -19,15 +19,7 @@ from slutrapport.project.survey import (
     update_wave,
 )
 from slutrapport.project.uploads import upload_names
-from slutrapport.web.views.common import (
-    back,
-    form_version,
-    needs_project,
-    parse_index,
-    project_root,
-    show_error,
-    uploads,
-)
+from slutrapport.web.views.common import back, form_version, needs_project, parse_index, project_root, show_error, uploads
 from slutrapport.web.workspace import SurveyFixes, survey_fixes
 
 __all__ = ["blueprint"]
