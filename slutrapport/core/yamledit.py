@@ -1,7 +1,7 @@
 """Targeted edits of a user's YAML file that keep its comments and layout.
 
 ``projekt.yaml`` is written by people, with Swedish comments explaining every
-key (see :func:`slutrapport.project.init_project`). PyYAML would throw those
+key (see :func:`slutrapport.project.folder.init_project`). PyYAML would throw those
 away, so the web page edits the file with ruamel.yaml's round-trip mode, which
 reads it into mappings and sequences that carry their comments, key order and
 quoting, and writes them back with the file's own indentation (it spells a few

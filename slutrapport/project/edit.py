@@ -4,7 +4,7 @@ Every change is written atomically (:func:`slutrapport.core.outputs.write_bytes_
 and is refused when the file has changed on disk since the page that asks for
 the change read it: the page sends the file's *version* (SHA-256 of its bytes,
 :func:`file_version`) and :class:`EditConflict` is raised when it no longer
-matches. ``projekt.yaml`` is edited line by line (:mod:`slutrapport.core.yamledit`)
+matches. ``projekt.yaml`` is edited in place (:mod:`slutrapport.core.yamledit`, ruamel.yaml round trip)
 so the user's comments stay.
 
 The other edits of the page build on :func:`edit_project`: uploaded files and

@@ -13,7 +13,7 @@ economy (Ekonomi) pages share one pattern. A source is described by a
    returning a :class:`~slutrapport.core.problems.ValidationReport`);
 4. shows the source's blocks exactly as the report builds them
    (:func:`slutrapport.web.workspace.source_blocks`: every block whose builder in
-   ``report._Blocks.BUILDERS`` names the source).
+   ``report.build.BlockBuilder.BUILDERS`` names the source).
 
 Switching a source on after its branch is merged is a few lines in
 :data:`SOURCES`, e.g.::

@@ -3,7 +3,7 @@
 The report's own sentences (:func:`.wording.index_paragraph`) speak about all
 respondents and name organisations only when they differ. When a user looks
 at one organisation, :func:`group_paragraph` says the same things for that
-group, under the same rules as :mod:`.wording`:
+group, under the same rules as :mod:`.survey`:
 
 - a change is called an increase or decrease only when its Holm-corrected
   p-value is below :data:`~.wording.SIGNIFICANCE`; otherwise the text says it

@@ -1,6 +1,6 @@
 """Swedish sentences for the funder's portfolio, from the portfolio tables' numbers.
 
-The same rules as :mod:`.wording`: a decline is called a decline only when it
+The same rules as :mod:`.survey`: a decline is called a decline only when it
 is statistically certain (Holm-corrected ``p_corr`` below
 :data:`~.wording.SIGNIFICANCE`), hidden values are never quoted, and the text
 is plain (the renderer escapes it).

@@ -16,8 +16,8 @@ The rules, so that the text never says more than the data supports:
 - **Reliability**: an index whose Cronbach's alpha is below
   :data:`LOW_ALPHA` at a wave is flagged to be read with caution.
 
-Inputs are the tables of :mod:`.describe`, :mod:`.changes`,
-:mod:`.reliability`; the output is plain text (the renderer escapes it).
+Inputs are the tables of :mod:`slutrapport.analysis.describe`, :mod:`slutrapport.analysis.changes`,
+:mod:`slutrapport.analysis.reliability`; the output is plain text (the renderer escapes it).
 """
 
 from __future__ import annotations
