@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from slutrapport.pipeline import analyse_survey, build_demo, comparison_report
+from slutrapport.pipeline import analyse_survey, comparison_report
 from slutrapport.render import render_excel, render_html
 from slutrapport.render.excel import COMPARISON_SHEET
 from slutrapport.sources.survey import load_instrument, read_waves
@@ -40,10 +40,8 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    build_demo(out)
-    return out
+def demo(demo_dir):
+    return demo_dir
 
 
 def test_every_rar_heading_in_order(demo):
