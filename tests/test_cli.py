@@ -18,24 +18,23 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_demo_builds_the_report_and_prints_paths(tmp_path):
-    out = tmp_path / "demo"
-    result = run("demo", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    printed = result.output.split()
+def test_demo_builds_the_report_and_prints_paths(demo_run):
+    out = demo_run.folder  # `slutrapport demo --out <folder>`, run once for the session
+    assert demo_run.exit_code == 0, demo_run.output
+    printed = demo_run.output.split()
     for name in ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", "jamforelse.csv", "forandringar.csv", "reliabilitet.csv"):
         assert (out / name).is_file()
         assert str(out / name) in printed
     assert (out / "jamforelse.csv").read_text(encoding="utf-8").splitlines()[0] == CONTRACT
 
 
-def test_compare_three_files_with_default_instrument(tmp_path):
-    files = sorted(str(p) for p in (SAMPLES / "enkater").iterdir())
-    result = run("compare", "--instrument", "samverkan", *files, "--labels", "Start,Mitt,Slut", "--out", str(tmp_path))
-    assert result.exit_code == 0, result.output
+def test_compare_three_files_with_default_instrument(sample_compare):
+    # `slutrapport compare --instrument samverkan <the three sample waves> --labels Start,Mitt,Slut`, run once for the session
+    out = sample_compare.folder
+    assert sample_compare.exit_code == 0, sample_compare.output
     for name in ("jamforelse.csv", "jamforelse.xlsx", "jamforelse.html"):
-        assert (tmp_path / name).is_file()
-    table = pd.read_csv(tmp_path / "jamforelse.csv", keep_default_na=False, dtype=str)
+        assert (out / name).is_file()
+    table = pd.read_csv(out / "jamforelse.csv", keep_default_na=False, dtype=str)
     assert ",".join(table.columns) == CONTRACT
     assert list(dict.fromkeys(table["enkat"])) == ["Start", "Mitt", "Slut"]
     assert set(table["undertryckt"].astype(str)) == {"true", "false"}
@@ -140,10 +139,14 @@ def test_build_reports_project_file_problems(tmp_path):
     assert result.exit_code == 1 and "projekt.yaml rad 2, kolumn 1" in result.output and "inte giltig YAML" in result.output
 
 
-def test_refuses_to_overwrite_an_edited_output(tmp_path):
+def test_refuses_to_overwrite_an_edited_output(demo_run, demo_draft_run, tmp_path):
+    import shutil
+
+    assert demo_run.exit_code == 0
+    # demo_draft_run is `slutrapport demo --utkast` over a copy of the session's demo build, without --force
+    assert demo_draft_run.exit_code == 0  # unchanged outputs are replaced
     out = tmp_path / "demo"
-    assert run("demo", "--out", str(out)).exit_code == 0
-    assert run("demo", "--out", str(out)).exit_code == 0  # unchanged outputs are replaced
+    shutil.copytree(demo_run.folder, out)  # the outputs and the manifest of what the program wrote
     edited = out / "rapport.html"
     edited.write_text("min egen version", encoding="utf-8")
     result = run("demo", "--out", str(out))
@@ -154,10 +157,11 @@ def test_refuses_to_overwrite_an_edited_output(tmp_path):
     assert edited.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_refuses_to_overwrite_a_file_it_did_not_write(tmp_path):
+def test_refuses_to_overwrite_a_file_it_did_not_write(tmp_path, mini_instrument):
     (tmp_path / "jamforelse.csv").write_text("användarens fil", encoding="utf-8")
-    files = sorted(str(p) for p in (SAMPLES / "enkater").iterdir())
-    result = run("compare", "--instrument", "samverkan", *files, "--out", str(tmp_path))
+    rows = [["AF", "", 4, 4, 2, ""]] * 3 + [["Soc", "", 2, 2, 4, ""]] * 3  # a quick comparison: the refusal is under test
+    files = [str(write_csv(tmp_path / f"w{i}.csv", rows)) for i in (1, 2)]
+    result = run("compare", "--instrument", str(mini_instrument), *files, "--out", str(tmp_path))
     assert result.exit_code == 1
     assert (tmp_path / "jamforelse.csv").read_text(encoding="utf-8") == "användarens fil"
     assert not (tmp_path / "jamforelse.html").exists()  # nothing written when refusing

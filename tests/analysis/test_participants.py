@@ -558,10 +558,8 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    assert run("demo", "--out", out).exit_code == 0
-    return out
+def demo(demo_dir):
+    return demo_dir  # `slutrapport demo` built once for the session (the fixture checks its exit code)
 
 
 def test_demo_fills_individperspektiv_in_every_format(demo):

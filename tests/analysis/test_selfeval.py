@@ -340,11 +340,8 @@ def test_templates_place_the_block_where_the_process_is_described():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+def demo(demo_dir):
+    return demo_dir  # `slutrapport demo` built once for the session (the fixture checks its exit code)
 
 
 def test_demo_shows_the_self_evaluation_under_the_process_heading(demo):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from slutrapport.core.errors import ValidationError
 from slutrapport.pipeline import build_project, check_project
 from slutrapport.sources.economy.socioeconomic import ACTORS, read_parameters, resolve_basis
 from slutrapport.wording.economy import payback_sentence, profitability_sentences
-from tests.conftest import SAMPLES
 
 NBSP = "\u00a0"
 
@@ -294,11 +292,9 @@ def test_broken_parameter_file_stops_build_and_is_named_by_check(tmp_path):
     assert any("parameterfilen för den samhällsekonomiska beräkningen har 1 fel" in m for m in missing["resultat"])
 
 
-def test_demo_shows_the_example_calculation_under_extern_utvardering(tmp_path):
-    project = tmp_path / "demo"
-    shutil.copytree(SAMPLES, project)
-    build_project(project)
-    html = (project / "rapport" / "rapport.html").read_text(encoding="utf-8").replace(NBSP, " ")
+def test_demo_shows_the_example_calculation_under_extern_utvardering(demo_dir):
+    # the sample project built once for the session (`slutrapport demo`)
+    html = (demo_dir / "rapport.html").read_text(encoding="utf-8").replace(NBSP, " ")
     section = html.split('id="extern-utvardering"')[1].split('<section class="avsnitt"')[0]
     assert "<h3>Samhällsekonomisk beräkning</h3>" in section
     assert "exempelvärden för demonstration, inte på officiella standardkostnader" in section

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from slutrapport.cli import cli
-from slutrapport.pipeline import build_demo, build_portfolio, build_project
+from slutrapport.pipeline import build_portfolio, build_project
 from slutrapport.portfolio import CSV_FILES, PortfolioError, collect_bundles, portfolio_outputs, portfolio_tables
 from slutrapport.portfolio import collect as collect_module
 from slutrapport.portfolio.excel import DATA_SHEETS
@@ -576,17 +576,16 @@ def _two_wave_sample(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """The demo (with its demo portfolio) and three more projects built with build: other templates,
-    another instrument, missing sections, no survey."""
+def built(tmp_path_factory, demo_dir) -> dict[str, Path]:
+    """The demo (with its demo portfolio; the session's build) and three more projects built with build:
+    other templates, another instrument, missing sections, no survey."""
     root = tmp_path_factory.mktemp("byggda")
-    build_demo(root / "demo")
     mini = _mini_project(root / "mini", "Mini", RAR, {"sammanfattning": "Kort."}, waves=2)
     competence = _mini_project(root / "kompetens", "Kompetens", SOS, {"sammanfattning": "Kort.", "hinder": "Inga."}, waves=0)
     further = _two_wave_sample(root / "vidare")
     for project in (mini, competence, further):
         build_project(project)
-    return {"demo": root / "demo", "mini": mini / "rapport", "kompetens": competence / "rapport", "vidare": further / "rapport"}
+    return {"demo": demo_dir, "mini": mini / "rapport", "kompetens": competence / "rapport", "vidare": further / "rapport"}
 
 
 def _bundle_table(data: dict, name: str) -> pd.DataFrame:

@@ -126,13 +126,12 @@ def test_check_names_survey_errors_instead_of_stopping(tmp_path):
     assert "personalenkätens filer har" in result.output and "slutrapport validate" in result.output
 
 
-def test_utkast_shows_the_completeness_table(tmp_path):
-    result = run("demo", "--out", tmp_path, "--utkast")
+def test_utkast_shows_the_completeness_table(demo_draft_run, demo_dir):
+    result = demo_draft_run  # `slutrapport demo --utkast`, run once for the session
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "rapport.html").read_text(encoding="utf-8")
+    html = (result.folder / "rapport.html").read_text(encoding="utf-8")
     assert "Utkast: vad saknas?" in html and '<tr class="saknas"><th scope="row">8 Sekundära effekter</th>' in html
-    plain = tmp_path / "plain"
-    run("demo", "--out", plain)
+    plain = demo_dir  # `slutrapport demo` without --utkast
     assert "Utkast: vad saknas?" not in (plain / "rapport.html").read_text(encoding="utf-8")
 
 

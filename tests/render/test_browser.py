@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from slutrapport.pipeline import build_demo
 from slutrapport.project.templates import load_template
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,10 +28,8 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser")
-    build_demo(out, draft=True)
-    return out / "rapport.html"
+def report(demo_draft_dir) -> Path:
+    return demo_draft_dir / "rapport.html"  # the demo built with --utkast, once for the session
 
 
 def test_report_in_headless_chromium(report, tmp_path):

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from slutrapport.analysis.survey import analyse_survey
-from slutrapport.pipeline import build_demo
 from slutrapport.render import render_excel, render_html
 from slutrapport.render.excel import COMPARISON_SHEET
 from slutrapport.report.comparison import comparison_report
@@ -42,10 +41,8 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    build_demo(out)
-    return out
+def demo(demo_dir):
+    return demo_dir
 
 
 def test_every_rar_heading_in_order(demo):

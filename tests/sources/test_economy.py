@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,6 @@ from slutrapport.render.formatting import format_value
 from slutrapport.report.model import MONEY
 from slutrapport.sources.economy.budget import TOTAL, Budget, EconomyValidationError, MoneyError, parse_money, read_budget
 from slutrapport.wording.economy import budget_sentences, cost_per_person_sentences, deviation_phrase
-from tests.conftest import SAMPLES
 
 NBSP = "\u00a0"
 
@@ -445,21 +443,19 @@ def test_project_file_problems_are_named(tmp_path):
     assert "okända nycklar under 'ekonomi': okand" in result.output and "filen saknas.xlsx finns inte" in result.output
 
 
-def test_demo_shows_the_budget_and_bundles_validate(tmp_path):
+def test_demo_shows_the_budget_and_bundles_validate(demo_dir):
     jsonschema = pytest.importorskip("jsonschema")
     from slutrapport.render.bundle import schema
 
-    project = tmp_path / "demo"
-    shutil.copytree(SAMPLES, project)
-    build_project(project)
-    data = json.loads((project / "rapport" / "rapport.json").read_text(encoding="utf-8"))
+    # the sample project built once for the session (`slutrapport demo`)
+    data = json.loads((demo_dir / "rapport.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema()).validate(data)
     rows = {(r[0], r[1]): r for r in data["tabeller"]["ekonomi"]["rader"]}
     # ekonomi.xlsx: budget 2 300 000 + 180 000 + 240 000 + 1 150 000 + 90 000 + 120 000 = 4 080 000;
     # utfall 2 212 400 + 180 000 + 196 350 + 1 198 600 + 90 000 + 88 900 ("88 900 kr" as text) = 3 966 250
     assert rows[("Totalt", "Totalt")][2:5] == [4080000.0, 3966250.0, -113750.0]
     assert rows[("Övrigt", "2026")][3] == 88900.0
-    html = plain((project / "rapport" / "rapport.html").read_text(encoding="utf-8"))
+    html = plain((demo_dir / "rapport.html").read_text(encoding="utf-8"))
     assert "Utfallet blev 3 % lägre än budgeten (−113 750 kr)." in html
     # the participant register: 52 enrolled, 38 finished; 3 966 250 / 52 = 76 274,04; 3 966 250 / 38 = 104 375
     assert "Kostnaden per deltagare blev 76 274 kr (52 deltagare)." in html
