@@ -160,20 +160,38 @@ def demo_dir(demo_run: CliRun) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_draft_run(demo_run: CliRun, tmp_path_factory) -> Iterator[CliRun]:
-    """``slutrapport demo --utkast`` run over a copy of the session's demo build, without ``--force``.
+    """``slutrapport demo --utkast --force`` over a copy of the session's demo build in which the user edited ``rapport.html``.
 
-    The copied outputs are the ones the program wrote (the manifest travels
-    with them), so the rebuild may replace them: ``test_cli`` relies on this
-    run for "unchanged outputs are replaced".
+    Before it, the same command without ``--force`` was refused; what that
+    refused run printed and left behind is in :func:`demo_refusal` (``test_cli``
+    checks the overwrite protection on these two runs instead of two more builds).
     """
 
     def build(folder: Path) -> CliRun:
-        shutil.copytree(demo_run.folder, folder / "demo")
-        return _invoke("demo", "--out", str(folder / "demo"), "--utkast")
+        out = folder / "demo"
+        shutil.copytree(demo_run.folder, out)  # the outputs and the manifest of what the program wrote
+        edited = out / "rapport.html"
+        edited.write_text(EDITED_TEXT, encoding="utf-8")
+        refused = _invoke("demo", "--out", str(out), "--utkast")
+        kept = edited.read_text(encoding="utf-8")
+        (folder / "refused.json").write_text(
+            json.dumps({"exit_code": refused.exit_code, "output": refused.output, "kept": kept}), encoding="utf-8"
+        )
+        return _invoke("demo", "--out", str(out), "--utkast", "--force")
 
     run = _build_once(tmp_path_factory, "demo-utkast", build)
-    assert run.exit_code == 0, run.output  # unchanged outputs are replaced without --force
+    assert run.exit_code == 0, run.output
     yield from _read_only(run)
+
+
+#: What the user wrote into ``rapport.html`` in the copy :func:`demo_draft_run` rebuilds.
+EDITED_TEXT = "min egen version"
+
+
+@pytest.fixture(scope="session")
+def demo_refusal(demo_draft_run: CliRun) -> dict:
+    """The refused ``slutrapport demo --utkast`` (without ``--force``) over the edited copy: exit code, output, and the edited file's text after it."""
+    return json.loads((demo_draft_run.folder.parent / "refused.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -139,22 +139,29 @@ def test_build_reports_project_file_problems(tmp_path):
     assert result.exit_code == 1 and "projekt.yaml rad 2, kolumn 1" in result.output and "inte giltig YAML" in result.output
 
 
-def test_refuses_to_overwrite_an_edited_output(demo_run, demo_draft_run, tmp_path):
-    import shutil
+def test_refuses_to_overwrite_an_edited_output(demo_run, demo_draft_run, demo_refusal):
+    from slutrapport.pipeline.build import REPORT_FILES
+    from tests.conftest import EDITED_TEXT
 
     assert demo_run.exit_code == 0
-    # demo_draft_run is `slutrapport demo --utkast` over a copy of the session's demo build, without --force
-    assert demo_draft_run.exit_code == 0  # unchanged outputs are replaced
-    out = tmp_path / "demo"
-    shutil.copytree(demo_run.folder, out)  # the outputs and the manifest of what the program wrote
-    edited = out / "rapport.html"
-    edited.write_text("min egen version", encoding="utf-8")
-    result = run("demo", "--out", str(out))
-    assert result.exit_code == 1
-    assert "rapport.html" in result.output and "--force" in result.output
-    assert edited.read_text(encoding="utf-8") == "min egen version"
-    assert run("demo", "--out", str(out), "--force").exit_code == 0
-    assert edited.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # demo_refusal: `slutrapport demo --utkast` over a copy of the demo build whose rapport.html the user edited
+    assert demo_refusal["exit_code"] == 1
+    assert "rapport.html" in demo_refusal["output"] and "--force" in demo_refusal["output"]
+    assert not [name for name in REPORT_FILES if name != "rapport.html" and name in demo_refusal["output"]]  # unchanged outputs are no obstacle
+    assert demo_refusal["kept"] == EDITED_TEXT
+    # demo_draft_run: the same command with --force
+    assert demo_draft_run.exit_code == 0
+    assert (demo_draft_run.folder / "rapport.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_unchanged_outputs_are_replaced_without_force(tmp_path, mini_instrument):
+    rows = [["AF", "", 4, 4, 2, ""]] * 5 + [["Soc", "", 2, 2, 4, ""]] * 5
+    files = [str(write_csv(tmp_path / f"w{i}.csv", rows)) for i in (1, 2)]
+    out = tmp_path / "ut"
+    assert run("compare", "--instrument", str(mini_instrument), *files, "--out", str(out)).exit_code == 0
+    (out / "jamforelse.html").write_bytes((out / "jamforelse.html").read_bytes())  # touched, not changed
+    again = run("compare", "--instrument", str(mini_instrument), *files, "--out", str(out))
+    assert again.exit_code == 0, again.output
 
 
 def test_refuses_to_overwrite_a_file_it_did_not_write(tmp_path, mini_instrument):

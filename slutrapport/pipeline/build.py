@@ -39,6 +39,8 @@ __all__ = [
     "check_project",
     "build_portfolio",
     "write_form",
+    "REPORT_FILES",
+    "COMPARE_FILES",
 ]
 
 
@@ -54,6 +56,17 @@ def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
     folder = OutputFolder(out, force=force)
     folder.check(list(outputs))
     return [folder.write(name, data) for name, data in outputs.items()]
+
+
+#: Every file ``build`` and ``compare`` write (the survey CSV files are written even without a survey).
+SURVEY_FILES = ("jamforelse.csv", "forandringar.csv", "reliabilitet.csv")
+REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES)
+COMPARE_FILES = (*SURVEY_FILES, "jamforelse.xlsx", "jamforelse.html")
+
+
+def _refuse_early(out: Path, names: tuple[str, ...], force: bool) -> None:
+    """Refuse before the work, not after it, when a file the build would write has been edited."""
+    OutputFolder(out, force=force).check(list(names))
 
 
 def _survey_outputs(results: SurveyResults | None) -> dict[str, bytes]:
@@ -77,6 +90,7 @@ def compare_files(
     wave_column: str | None = None,
 ) -> Outcome:
     """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``."""
+    _refuse_early(Path(out), COMPARE_FILES, force)
     survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column)
     results = analyse_survey(survey, min_n)
     report = comparison_report(results)
@@ -100,6 +114,8 @@ def build_project(
     completeness table at the top of the report (``--utkast``).
     """
     project = load_project(Path(project_dir), template_dirs)
+    out = Path(out) if out else project.root / "rapport"
+    _refuse_early(out, REPORT_FILES, force)
     results = analyse_project(project)
     report = project_report(project, results, draft=draft)
     outputs = {
@@ -108,7 +124,7 @@ def build_project(
         "rapport.docx": render_docx(report),
         "rapport.json": render_bundle(report),
     } | _survey_outputs(results.survey)
-    return Outcome(_write(Path(out) if out else project.root / "rapport", outputs, force), results.warnings)
+    return Outcome(_write(out, outputs, force), results.warnings)
 
 
 @dataclass
