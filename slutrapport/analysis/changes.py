@@ -26,7 +26,8 @@ import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linked, _shown
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
-from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference
+from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference, t_interval_mean, welch_interval
+from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
 from slutrapport.analysis.stattests import _chi2_waves, _cochrans_q, _friedman, _kruskal, _mann_whitney, _mcnemar, _Result, _share_independent, _wilcoxon
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -44,10 +45,14 @@ CHANGE_COLUMNS = [
     "niva", "id", "grupp", "fran", "till", "parad", "n_fran", "n_till", "n_par",
     "diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "test", "statistika",
     "p_unc", "p_corr", "effekt", "effektmatt",
+    "diff_medel_lag", "diff_medel_hog", "hl_skift", "hl_lag", "hl_hog",
 ]  # fmt: skip
+_ORDINAL_TESTS = ("wilcoxon", "mann_whitney")
+_SHIFT_COLUMNS = ("hl_skift", "hl_lag", "hl_hog")  # on the ordinal test's row only
+_APPENDED_FLOATS = {"diff_medel_lag": "float64", "diff_medel_hog": "float64"} | dict.fromkeys(_SHIFT_COLUMNS, "float64")
 
 
-def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any], list[_Result]]:
+def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
     index1, index2 = _linked([first, second])
     n_par = len(index1)
     paired = _is_paired(n_par, [len(first), len(second)], min_n)
@@ -58,11 +63,15 @@ def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any],
         c, d = int((~px & py).sum()), int((~px & ~py).sum())
         share, low, high = newcombe_paired_difference(a, b, c, d)
         results = [_wilcoxon(x, y), _mcnemar(b, c, share)]
+        _, mean_low, mean_high = t_interval_mean(y - x)
+        shift = hodges_lehmann_paired(x, y)
     else:
         x, y, px, py = first.values, second.values, first.positive, second.positive
         k1, k2 = int(px.sum()), int(py.sum())
         share, low, high = newcombe_difference(k1, len(x), k2, len(y))
         results = [_mann_whitney(x, y), _share_independent(k1, len(x), k2, len(y), share)]
+        mean_low, mean_high = welch_interval(x, y)
+        shift = hodges_lehmann_independent(x, y)
     common = {
         "parad": paired,
         "n_fran": len(x),
@@ -72,11 +81,13 @@ def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any],
         "diff_andel_positiva": share,
         "ci_lag": low,
         "ci_hog": high,
+        "diff_medel_lag": mean_low,
+        "diff_medel_hog": mean_high,
     }
-    return common, results
+    return common, results, dict(zip(_SHIFT_COLUMNS, shift, strict=True))
 
 
-def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[_Result]]:
+def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
     positions = _linked(cells)
     n_linked = len(positions[0])
     paired = _is_paired(n_linked, [len(cell) for cell in cells], min_n)
@@ -97,8 +108,10 @@ def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[
         "diff_andel_positiva": math.nan,
         "ci_lag": math.nan,
         "ci_hog": math.nan,
+        "diff_medel_lag": math.nan,
+        "diff_medel_hog": math.nan,
     }
-    return common, results
+    return common, results, {}
 
 
 def _wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
@@ -152,18 +165,34 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
         - ``effekt``: the effect size, positive for an increase where signed
         - ``effektmatt``: ``rangbiserial``, ``andelsskillnad``,
           ``kendalls_w``, ``epsilon2``, ``cramers_v`` or ``""``
+
+        Appended after the original contract columns (:mod:`.intervals`, :mod:`.shift`):
+
+        - ``diff_medel_lag``, ``diff_medel_hog``: 95 % t interval of
+          ``diff_medel`` (paired t on the linked people's differences when
+          ``parad``, else Welch); the same on both rows of a pair, NaN on
+          omnibus rows and with fewer than two values
+        - ``hl_skift``: Hodges–Lehmann shift later − earlier on the ordinal
+          test's row (``wilcoxon``: median of the Walsh averages of the
+          non-zero differences; ``mann_whitney``: median of all pairwise
+          differences); its sign agrees with the rank test's data, unlike
+          ``diff_medel`` when answers spread out. NaN on share and omnibus rows
+        - ``hl_lag``, ``hl_hog``: its 95 % interval as R's
+          ``wilcox.test(..., conf.int = TRUE)`` (exact or normal approximation
+          by the test's own rule); NaN where R cannot reach 95 %
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
     cells = _cells(survey, min_n)
     rows: list[dict[str, Any]] = []
 
-    def emit(niva: str, item: str, group: str, fran: str, till: str, common: dict, results: list[_Result]) -> None:
+    def emit(niva: str, item: str, group: str, fran: str, till: str, common: dict, results: list[_Result], shift: dict) -> None:
         for res in results:
             rows.append(
                 {"niva": niva, "id": item, "grupp": group, "fran": fran, "till": till, **common,
                  "test": res.test, "statistika": res.statistic, "p_unc": res.p, "p_corr": math.nan,
-                 "effekt": res.effect, "effektmatt": res.measure}
+                 "effekt": res.effect, "effektmatt": res.measure,
+                 **(shift if res.test in _ORDINAL_TESTS else {})}
             )  # fmt: skip
 
     for niva, item, group in _items_and_groups(comparison):
@@ -177,4 +206,5 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
                 emit(niva, item, group, fran, till, *_pair_rows(wave_cells[fran], wave_cells[till], min_n))
         if len(waves) >= 3 and len(wave_cells) == len(waves):
             emit(niva, item, group, ACROSS_ALL, "", *_omnibus_rows([wave_cells[w] for w in waves], min_n))
-    return _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
+    table = _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
+    return table.astype(_APPENDED_FLOATS)

@@ -10,7 +10,10 @@ Pure functions without any knowledge of surveys, used by :mod:`.changes`
 - :func:`newcombe_paired_difference`: square-and-add interval for the
   difference between two paired proportions (Newcombe 1998b, method 10).
 - :func:`t_interval_mean`, :func:`t_interval_summary`: Student-t interval for
-  a mean, from the values or from mean, sd and n.
+  a mean, from the values or from mean, sd and n (also the paired-t interval
+  of a mean difference, from the differences).
+- :func:`welch_interval`: Welch's t interval for the difference between the
+  means of two independent samples (R's ``t.test(later, earlier)``).
 - :func:`holm`: Holm's step-down adjustment of p-values, NaN-aware.
 
 :func:`mean_intervals` applies the interval of a mean and of a share to every
@@ -51,6 +54,7 @@ __all__ = [
     "newcombe_paired_difference",
     "t_interval_mean",
     "t_interval_summary",
+    "welch_interval",
     "holm",
     "INTERVAL_COLUMNS",
     "mean_intervals",
@@ -262,6 +266,34 @@ def t_interval_summary(mean: float, sd: float, n: int, confidence: float = 0.95)
         return mean, mean
     t = float(stats.t.ppf(1 - (1 - confidence) / 2, df=n - 1))
     return mean - t * se, mean + t * se
+
+
+def welch_interval(
+    earlier: Sequence[float] | np.ndarray, later: Sequence[float] | np.ndarray, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Welch's t interval for ``mean(later) − mean(earlier)`` (independent samples).
+
+    ``diff ± t(ν) · se`` with ``se² = s₁²/n₁ + s₂²/n₂`` and the
+    Welch–Satterthwaite ``ν`` (R: ``t.test(later, earlier)$conf.int``).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; NaN when a sample has fewer than two values,
+        ``(diff, diff)`` when both samples are constant (as :func:`t_interval_summary`).
+    """
+    _z(confidence)  # validates the level
+    x, y = np.asarray(earlier, dtype=float), np.asarray(later, dtype=float)
+    if x.size < 2 or y.size < 2:
+        return _NAN2
+    diff = float(y.mean() - x.mean())
+    v1, v2 = float(x.var(ddof=1)) / x.size, float(y.var(ddof=1)) / y.size
+    se = math.sqrt(v1 + v2)
+    if se == 0:
+        return diff, diff
+    df = (v1 + v2) ** 2 / (v1**2 / (x.size - 1) + v2**2 / (y.size - 1))
+    t = float(stats.t.ppf(1 - (1 - confidence) / 2, df=df))
+    return diff - t * se, diff + t * se
 
 
 def holm(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS, wave_changes
 from slutrapport.analysis.describe import compare_waves
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
 from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference
+from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
 from slutrapport.analysis.stattests import _cochrans_q, _mann_whitney, _mcnemar, _share_independent, _wilcoxon
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
@@ -100,6 +101,17 @@ def test_paired_rows_match_references(linked):
     assert m["effekt"] == pytest.approx(p2.mean() - p1.mean()) == pytest.approx(m["diff_andel_positiva"])
     expected_ci = newcombe_paired_difference(int(a), int(b), int(c), int(dd))[1:]
     assert (w["ci_lag"], w["ci_hog"]) == pytest.approx(expected_ci) == (m["ci_lag"], m["ci_hog"])
+    # Appended columns. R: t.test(after, before, paired = TRUE)$conf.int, on both rows of the pair.
+    ci = stats.ttest_rel(after, before).confidence_interval()
+    assert (w["diff_medel_lag"], w["diff_medel_hog"]) == pytest.approx((ci.low, ci.high)) == (m["diff_medel_lag"], m["diff_medel_hog"])
+    # R: wilcox.test(after, before, paired = TRUE, conf.int = TRUE); the estimate is the median of the
+    # Walsh averages of the non-zero differences (brute force), the interval as tests/analysis/test_shift.py.
+    nonzero = d[d != 0]
+    walsh = [(nonzero[i] + nonzero[j]) / 2 for i in range(nonzero.size) for j in range(i, nonzero.size)]
+    assert w["hl_skift"] == pytest.approx(np.median(walsh)) and w["hl_skift"] > 0
+    assert (w["hl_skift"], w["hl_lag"], w["hl_hog"]) == pytest.approx(hodges_lehmann_paired(before, after))
+    assert w["hl_lag"] <= w["hl_skift"] <= w["hl_hog"]
+    assert all(math.isnan(m[c]) for c in ("hl_skift", "hl_lag", "hl_hog"))  # not on the share test's row
     # The groups are paired too (8 and 6 linked, both >= min_n and a majority).
     af = _rows(table, group="AF")["wilcoxon"]
     ref = stats.wilcoxon(AF2, AF1, zero_method="wilcox", correction=True, method="asymptotic")
@@ -110,6 +122,17 @@ def test_paired_rows_match_references(linked):
     valid = table["p_unc"].notna()
     assert valid.sum() >= 6 and (table.loc[valid, "p_corr"] >= table.loc[valid, "p_unc"]).all()
     assert table.loc[~valid, "p_corr"].isna().all()  # q2 and q3 never vary: not computable, not in Holm's m
+
+
+def test_contract_columns_keep_their_order():
+    """forandringar.csv: the original 19 columns first, in order; new ones only appended."""
+    original = [
+        "niva", "id", "grupp", "fran", "till", "parad", "n_fran", "n_till", "n_par", "diff_medel",
+        "diff_andel_positiva", "ci_lag", "ci_hog", "test", "statistika", "p_unc", "p_corr", "effekt", "effektmatt",
+    ]  # fmt: skip
+    assert CHANGE_COLUMNS[: len(original)] == original
+    for name in ("diff_medel_lag", "diff_medel_hog", "hl_skift", "hl_lag", "hl_hog"):
+        assert CHANGE_COLUMNS.index(name) >= len(original)
 
 
 def test_linking_rules(tmp_path, mini_instrument):
@@ -172,6 +195,13 @@ def test_independent_rows_match_references(tmp_path, mini_instrument):
     c = rows["chi2"]
     assert c["statistika"] == pytest.approx(ref.statistic) and c["p_unc"] == pytest.approx(ref.pvalue)
     assert (c["ci_lag"], c["ci_hog"]) == pytest.approx(newcombe_difference(k1, 12, k2, 14)[1:])
+    # Appended columns. R: t.test(after, before)$conf.int (Welch) on both rows; the Hodges-Lehmann
+    # shift (median of the 168 differences after - before) with wilcox.test(after, before, conf.int = TRUE).
+    ci = stats.ttest_ind(after, before, equal_var=False).confidence_interval()
+    assert (u["diff_medel_lag"], u["diff_medel_hog"]) == pytest.approx((ci.low, ci.high)) == (c["diff_medel_lag"], c["diff_medel_hog"])
+    assert u["hl_skift"] == np.median([a - b for a in after for b in before]) == 1
+    assert (u["hl_lag"], u["hl_hog"]) == pytest.approx(hodges_lehmann_independent(np.array(before, float), np.array(after, float))[1:])
+    assert math.isnan(c["hl_skift"])
     # AF alone (6 vs 7) has expected counts below 5: Fisher's exact test.
     # scipy: stats.fisher_exact([[k2, n2 - k2], [k1, n1 - k1]])
     f = _rows(table, group="AF")["fisher"]
