@@ -49,6 +49,7 @@ _DATA_KINDS = {
     "medel": MEAN, "sd": MEAN, "median": MEAN, "andel_positiva": SHARE, "n": COUNT, "n_fran": COUNT,
     "n_till": COUNT, "n_par": COUNT, "diff_medel": DIFF_MEAN, "diff_andel_positiva": DIFF_SHARE,
     "ci_lag": DIFF_SHARE, "ci_hog": DIFF_SHARE, "p_unc": PVALUE, "p_corr": PVALUE, "effekt": EFFECT,
+    "diff_medel_lag": DIFF_MEAN, "diff_medel_hog": DIFF_MEAN, "hl_skift": DIFF_MEAN, "hl_lag": DIFF_MEAN, "hl_hog": DIFF_MEAN,
 } | dict.fromkeys(_MONEY_COLUMNS, MONEY) | {"avvikelse_procent": DIFF_SHARE}  # fmt: skip
 
 
