@@ -7,7 +7,9 @@ group, under the same rules as :mod:`.survey`:
 
 - a change is called an increase or decrease only when its Holm-corrected
   p-value is below :data:`~.wording.SIGNIFICANCE`; otherwise the text says it
-  is not statistically certain;
+  is not statistically certain; its direction is the rank test's
+  (:func:`~.survey.change_direction`), and when the mean moved the other way
+  (:func:`~.survey.spread_out`) the text says that the answers spread out;
 - a shown result with fewer than :data:`~.wording.SMALL_GROUP` answers is
   named as uncertain; a hidden result is named as hidden, never with numbers.
 """
@@ -19,7 +21,7 @@ import math
 import pandas as pd
 
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
-from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, effect_word
+from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, change_direction, effect_word, spread_out
 
 __all__ = ["group_paragraph"]
 
@@ -73,9 +75,18 @@ def _changes(changes: pd.DataFrame, niva: str, item: str, group: str) -> list[st
         if not _certain(row["p_corr"]):
             uncertain.append(span)
             continue
-        verb = "ökade" if row["diff_medel"] > 0 else "minskade"
-        size = format_number(abs(row["diff_medel"]), 1)
         who = f"för de {int(row['n_par'])} personer som svarade båda gångerna " if bool(row["parad"]) else ""
+        if spread_out(row):
+            up = change_direction(row) > 0
+            mean_verb = "sjönk" if row["diff_medel"] < 0 else "steg" if row["diff_medel"] > 0 else "var oförändrat"
+            sentences.append(
+                f"För {group} spreds svaren ut {span}{' ' + who.strip() if who else ''}: rangtestet visar en statistiskt säkerställd förskjutning "
+                f"{'uppåt' if up else 'nedåt'} (effekten {effect_word(row['effekt'])}, {format_p(row['p_corr'])} efter "
+                f"Holm-korrigering), medan medelvärdet {mean_verb} (skillnad {format_number(row['diff_medel'], 2)})."
+            )
+            continue
+        verb = "ökade" if change_direction(row) > 0 else "minskade"
+        size = format_number(abs(row["diff_medel"]), 1)
         sentences.append(
             f"Medelvärdet för {group} {verb} {span} {who}med {size}; förändringen är statistiskt säkerställd och "
             f"effekten {effect_word(row['effekt'])} ({format_p(row['p_corr'])} efter Holm-korrigering)."

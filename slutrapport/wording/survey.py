@@ -6,6 +6,14 @@ The rules, so that the text never says more than the data supports:
   (``minskade``) only when its Holm-corrected p-value ``p_corr`` is below
   :data:`SIGNIFICANCE`. Otherwise the text says there is no certain change and
   gives the observed numbers.
+- **Direction**: the direction of a certain change is that of the test that
+  decided (:func:`change_direction`): the sign of the rank-biserial
+  ``effekt`` for the rank tests, of the share difference for the share tests;
+  never the sign of the mean difference. When the mean moved the other way
+  than the rank test's effect (:func:`spread_out`: more answered higher but a
+  few so much lower that the mean fell, or the reverse), the text says that
+  the answers spread out, gives the mean's movement as such and the rank
+  test's shift (Hodges–Lehmann ``hl_skift``) as the certain result.
 - **Size**: the size of a certain change is named from the rank-biserial
   correlation with :data:`EFFECT_WORDS` (Cohen-style limits 0,1 / 0,3 / 0,5).
 - **Organisations**: organisations are said to differ only when the
@@ -13,8 +21,9 @@ The rules, so that the text never says more than the data supports:
 - **Small groups**: a shown group with fewer than :data:`SMALL_GROUP` answers
   is named as small and its result as uncertain; a hidden group is named as
   hidden for anonymity, never with its numbers.
-- **Reliability**: an index whose Cronbach's alpha is below
-  :data:`LOW_ALPHA` at a wave is flagged to be read with caution.
+- **Reliability**: an index whose Cronbach's alpha, as printed (two
+  decimals), is below :data:`LOW_ALPHA` at a wave is flagged to be read with
+  caution (:func:`low_alpha`), so "under 0,7 (0,70)" cannot be written.
 
 Inputs are the tables of :mod:`slutrapport.analysis.describe`, :mod:`slutrapport.analysis.changes`,
 :mod:`slutrapport.analysis.reliability`; the output is plain text (the renderer escapes it).
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.suppression import ALL
@@ -35,6 +45,10 @@ __all__ = [
     "LOW_ALPHA",
     "EFFECT_WORDS",
     "effect_word",
+    "change_direction",
+    "spread_out",
+    "low_alpha",
+    "alpha_text",
     "index_paragraph",
     "survey_summary",
 ]
@@ -56,6 +70,36 @@ def effect_word(effect: float) -> str:
         if size < limit:
             return word
     return EFFECT_WORDS[-1][1]  # pragma: no cover - math.inf catches everything
+
+
+def change_direction(row: pd.Series) -> int:
+    """+1 or −1: the direction of a change according to the test of ``row`` (0 when it has none).
+
+    Rank tests (``wilcoxon``, ``mann_whitney``): the sign of the rank-biserial
+    ``effekt``; share tests: the sign of ``diff_andel_positiva``.
+    """
+    value = row["effekt"] if row["test"] in ORDINAL_TESTS else row["diff_andel_positiva"]
+    if value is None or pd.isna(value) or value == 0:
+        return 0
+    return 1 if value > 0 else -1
+
+
+def spread_out(row: pd.Series) -> bool:
+    """A rank test's row whose mean difference does not move in the test's direction."""
+    direction = change_direction(row)
+    if row["test"] not in ORDINAL_TESTS or direction == 0 or pd.isna(row["diff_medel"]):
+        return False
+    return int(np.sign(row["diff_medel"])) != direction
+
+
+def alpha_text(alpha: float) -> str:
+    """Cronbach's alpha as the report prints it: two decimals."""
+    return format_number(alpha, 2)
+
+
+def low_alpha(alpha: float) -> bool:
+    """Alpha below :data:`LOW_ALPHA` as printed by :func:`alpha_text` (0,695 prints and counts as 0,70)."""
+    return not pd.isna(alpha) and float(f"{alpha:.2f}") < LOW_ALPHA
 
 
 def _certain(p_corr: float) -> bool:
@@ -104,8 +148,11 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
     span = f"från {wave_name(fran)} till {wave_name(till)}"
     paired = bool(ordinal["parad"])
     people = f"de {int(ordinal['n_par'])} personer som svarade båda gångerna"
+    if _certain(ordinal["p_corr"]) and spread_out(ordinal):
+        text = _spread_sentence(ordinal, span, people, (level[fran]["medel"], level[till]["medel"]))
+        return text + _share_addition(share, paired, people, share_a, share_b)
     if _certain(ordinal["p_corr"]):
-        verb = "ökade" if ordinal["diff_medel"] > 0 else "minskade"
+        verb = "ökade" if change_direction(ordinal) > 0 else "minskade"
         where = (
             f"för {people} med {_size(ordinal['diff_medel'])} (alla svarande: {mean_a} och {mean_b})"
             if paired
@@ -115,19 +162,58 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
             f"Medelvärdet {verb} {span}, {where}; förändringen är statistiskt säkerställd "
             f"och effekten {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
         )
-        if share is not None and _certain(share["p_corr"]):
-            share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
-            text += (
-                f" Andelen positiva {share_verb} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
-                + (f" för {people}." if paired else f", från {share_a} till {share_b}.")
-            )
-        return text
-    share_verb = "ökade" if share["diff_andel_positiva"] > 0 else "minskade"
+        return text + _share_addition(share, paired, people, share_a, share_b)
+    share_verb = "ökade" if change_direction(share) > 0 else "minskade"
     return (
         f"Andelen positiva {share_verb} {span} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
         + (f" för {people}" if paired else f", från {share_a} till {share_b}")
         + f" ({format_p(share['p_corr'])} efter Holm-korrigering), medan medelvärdet inte förändrades säkert "
         f"({mean_a} och {mean_b})."
+    )
+
+
+def _share_addition(share: pd.Series | None, paired: bool, people: str, share_a: str, share_b: str) -> str:
+    """The certain change of the share positive, appended to a certain change of the ranks."""
+    if share is None or not _certain(share["p_corr"]):
+        return ""
+    share_verb = "ökade" if change_direction(share) > 0 else "minskade"
+    return (
+        f" Andelen positiva {share_verb} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
+        + (f" för {people}." if paired else f", från {share_a} till {share_b}.")
+    )
+
+
+def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[float, float]) -> str:
+    """A certain rank shift while the mean moved the other way (or not at all): the answers spread out.
+
+    Means are given with two decimals here, so that a small movement against the shift is visible."""
+    up = change_direction(ordinal) > 0
+    higher, lower = ("högre", "lägre") if up else ("lägre", "högre")
+    diff = float(ordinal["diff_medel"])
+    mean_verb = "sjönk" if diff < 0 else "steg" if diff > 0 else "var oförändrat"
+    mean_a, mean_b = format_number(means[0], 2), format_number(means[1], 2)
+    if bool(ordinal["parad"]):
+        size = _size(diff, 2)
+        mean_text = f"medelvärdet för {people} {mean_verb}" + (f" med {size}" if size != "0,00" else " marginellt" if diff else "")
+        mean_text += f" (alla svarande: {mean_a} och {mean_b})"
+    else:
+        mean_text = f"medelvärdet {mean_verb}" + (f" från {mean_a} till {mean_b}" if diff else f" ({mean_a})")
+    text = (
+        f"Svaren spreds ut {span}: fler svarade {higher}, men några svarade så mycket {lower} att {mean_text}."
+        if diff
+        else f"Svaren förskjöts {span} fast {mean_text}."
+    )
+    shift = ordinal.get("hl_skift", math.nan)
+    estimate = ""
+    if shift is not None and not pd.isna(shift) and (shift > 0) == up and shift != 0:
+        estimate = f" med {_size(shift, 1)} skalsteg (Hodges–Lehmann-skattning"
+        low, high = ordinal.get("hl_lag", math.nan), ordinal.get("hl_hog", math.nan)
+        if not (pd.isna(low) or pd.isna(high)):
+            estimate += f", 95 % konfidensintervall {format_number(low, 1)} till {format_number(high, 1)}"
+        estimate += ")"
+    return (
+        f"{text} Rangtestet visar ändå en statistiskt säkerställd förskjutning {'uppåt' if up else 'nedåt'}{estimate}, "
+        f"och effekten är {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
     )
 
 
@@ -199,15 +285,15 @@ def _reliability_sentence(reliability: pd.DataFrame, item: str, waves: list[str]
         return None
     order = {w: i for i, w in enumerate(waves)}
     rows = rows.sort_values("enkat", key=lambda s: s.map(order))
-    low = rows[rows["alfa"] < LOW_ALPHA]
+    low = rows[rows["alfa"].map(low_alpha)]
     if len(low):
-        parts = join_words([f"{wave_name(r['enkat'])} ({format_number(r['alfa'], 2)})" for _, r in low.iterrows()])
+        parts = join_words([f"{wave_name(r['enkat'])} ({alpha_text(r['alfa'])})" for _, r in low.iterrows()])
         return (
             f"Cronbachs alfa var under {format_number(LOW_ALPHA, 1)} vid {parts}: frågorna i indexet mäter inte "
             "tillräckligt samstämmigt, så indexet bör tolkas med försiktighet."
         )
     lo, hi = rows["alfa"].min(), rows["alfa"].max()
-    span = format_number(lo, 2) if round(lo, 2) == round(hi, 2) else f"{format_number(lo, 2)}–{format_number(hi, 2)}"
+    span = alpha_text(lo) if alpha_text(lo) == alpha_text(hi) else f"{alpha_text(lo)}–{alpha_text(hi)}"
     return f"Frågorna i indexet hänger väl ihop (Cronbachs alfa {span})."
 
 
@@ -239,13 +325,18 @@ def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFr
         (changes["niva"] == "index") & (changes["grupp"] == ALL) & (changes["fran"] == first)
         & (changes["till"] == last) & changes["test"].isin(ORDINAL_TESTS)
     ]
-    up, down, unsure = [], [], []
+    up, down, spread, unsure = [], [], [], []
     for item, name in indices.items():
         row = rows[rows["id"] == item]
         if row.empty:
             continue
         row = row.iloc[0]
-        target = unsure if not _certain(row["p_corr"]) else up if row["diff_medel"] > 0 else down
+        if not _certain(row["p_corr"]):
+            target = unsure
+        elif spread_out(row):
+            target = spread
+        else:
+            target = up if change_direction(row) > 0 else down
         target.append(_lower_first(name))
     span = f"mellan {wave_name(first)} och {wave_name(last)}"
     sentences = []
@@ -253,7 +344,12 @@ def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFr
         sentences.append(f"Statistiskt säkerställda ökningar {span}: {join_words(up)}.")
     if down:
         sentences.append(f"Statistiskt säkerställda minskningar {span}: {join_words(down)}.")
-    if unsure and (up or down):
+    if spread:
+        sentences.append(
+            f"Statistiskt säkerställda förskjutningar {span} där svaren spreds ut och medelvärdet inte följde med: "
+            f"{join_words(spread)} (se avsnittet om respektive index)."
+        )
+    if unsure and (up or down or spread):
         sentences.append(f"För övriga index ({join_words(unsure)}) går ingen säker förändring att se.")
     elif unsure:
         sentences.append(

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from slutrapport.wording.survey import effect_word, index_paragraph, survey_summary
+from tests.conftest import write_csv
 
 WAVES = ["Enkät 1", "Enkät 2", "Enkät 3"]
 CHANGE_COLUMNS = [
@@ -232,7 +233,7 @@ def test_summary_lists_only_certain_changes():
     chg = changes(
         change("Enkät 1", "Enkät 3", 0.01, diff=0.8),
         change("Enkät 1", "Enkät 3", 0.3, diff=0.2) | {"id": "b"},
-        change("Enkät 1", "Enkät 3", 0.02, diff=-0.5) | {"id": "c"},
+        change("Enkät 1", "Enkät 3", 0.02, diff=-0.5, effect=-0.3) | {"id": "c"},
     )
     text = " ".join(survey_summary({"a": "Nätverk", "b": "Samsyn", "c": "Styrning"}, WAVES, chg))
     assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: nätverk." in text
@@ -285,3 +286,96 @@ def test_large_true_change_is_described_as_an_increase(tmp_path, mini_instrument
     assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: index A." in " ".join(
         survey_summary(survey.instrument.indices, survey.waves, results.changes)
     )
+
+
+# --- direction from the test that decided (issue 17) -------------------------------------------
+
+
+def test_direction_comes_from_the_rank_test_not_the_mean():
+    # Ranks up (r = +0,3, Hodges-Lehmann +1), mean slightly down: the answers spread out.
+    spread = change("Enkät 1", "Enkät 2", 0.01, diff=-0.04, effect=0.3, share_diff=0.2) | {
+        "hl_skift": 1.0, "hl_lag": 0.0, "hl_hog": 1.0,
+    }  # fmt: skip
+    comp = comparison({"Alla": [3.0, 2.96, 3.0]})
+    text = paragraph(comp, pd.DataFrame([spread]))
+    assert "minskade" not in text and "Medelvärdet ökade" not in text
+    assert "Svaren spreds ut från enkät 1 till enkät 2: fler svarade högre, men några svarade så mycket lägre att " in text
+    assert "medelvärdet sjönk från 3,00 till 2,96." in text
+    assert "förskjutning uppåt med 1,0 skalsteg (Hodges–Lehmann-skattning, 95 % konfidensintervall 0,0 till 1,0)" in text
+    # The mirror case: mean up, ranks down.
+    mirror = spread | {"diff_medel": 0.04, "effekt": -0.3, "hl_skift": -1.0, "hl_lag": -1.0, "hl_hog": 0.0}
+    text = paragraph(comparison({"Alla": [2.96, 3.0, 3.0]}), pd.DataFrame([mirror]))
+    assert "ökade" not in text and "fler svarade lägre" in text and "förskjutning nedåt med 1,0 skalsteg" in text
+    # The summary lists it apart from increases and decreases.
+    summary = " ".join(survey_summary({"a": "Nätverk"}, WAVES, pd.DataFrame([spread | {"till": "Enkät 3"}])))
+    assert "ökningar" not in summary and "minskningar" not in summary
+    assert "där svaren spreds ut och medelvärdet inte följde med: nätverk" in summary
+
+
+def test_share_direction_comes_from_the_share_difference():
+    rows = changes(
+        change("Enkät 1", "Enkät 2", 0.5, diff=0.3),
+        change("Enkät 1", "Enkät 2", 0.01, diff=0.3, test="mcnemar", effect=-0.2, share_diff=-0.2),
+    )
+    text = paragraph(comparison({"Alla": [3.0, 3.3, 3.3]}), rows)
+    assert "Andelen positiva minskade från enkät 1 till enkät 2 med 20 procentenheter" in text
+
+
+def _spread_files(tmp_path, codes: bool):
+    """Index score = the answer (q1 = q2 = v, q3 reversed); the mean falls a little while the ranks rise."""
+    if codes:  # paired: 199 people move 3 -> 4, 50 move 5 -> 1 (signed ranks up, mean down by 1/249)
+        earlier, later = [3] * 199 + [5] * 50, [4] * 199 + [1] * 50
+    else:  # independent: many 3s become 4s, some become 1s
+        earlier, later = [3] * 120 + [4] * 15 + [2] * 15, [4] * 99 + [1] * 51
+    files = []
+    for wave, values in enumerate([earlier, later]):
+        rows = [["AF" if i % 2 else "Soc", f"p{i}" if codes else "", v, v, 6 - v, ""] for i, v in enumerate(values)]
+        files.append(write_csv(tmp_path / f"spread{wave}.csv", rows))
+    return files
+
+
+@pytest.mark.parametrize("codes", [False, True])
+def test_spread_out_answers_never_say_decreased_and_certain(tmp_path, mini_instrument, codes):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.sources.survey import load_instrument, read_waves
+
+    survey = read_waves(_spread_files(tmp_path, codes), load_instrument(mini_instrument))
+    results = analyse_survey(survey, 5)
+    row = results.changes[
+        (results.changes["niva"] == "index") & (results.changes["grupp"] == "Alla") & results.changes["test"].isin(["mann_whitney", "wilcoxon"])
+    ].iloc[0]
+    # The situation of the issue: mean down, ranks up, certain.
+    assert row["diff_medel"] < 0 and row["effekt"] > 0 and row["hl_skift"] > 0 and row["p_corr"] < 0.05
+    assert bool(row["parad"]) == codes
+    text = " ".join(index_paragraph("a", survey.waves, results.comparison, results.changes, results.group_tests, results.reliability))
+    text += " " + " ".join(survey_summary(survey.instrument.indices, survey.waves, results.changes))
+    assert "minskade" not in text and "minskningar" not in text
+    assert "Svaren spreds ut från enkät 1 till enkät 2" in text and "förskjutning uppåt" in text
+
+
+def test_alpha_is_compared_as_printed():
+    from slutrapport.wording.survey import alpha_text, low_alpha
+
+    assert not low_alpha(0.6996) and alpha_text(0.6996) == "0,70"
+    assert not low_alpha(0.695001) and low_alpha(0.6949) and alpha_text(0.6949) == "0,69"
+    assert not low_alpha(float("nan"))
+    comp = comparison({"Alla": [3.0, 3.1, 3.2]})
+    rel = pd.DataFrame(
+        [("a", "Enkät 1", "Alla", 20, 0.6996, 3), ("a", "Enkät 2", "Alla", 20, 0.71, 3), ("a", "Enkät 3", "Alla", 20, 0.6949, 3)],
+        columns=["index", "enkat", "grupp", "n", "alfa", "antal_fragor"],
+    )
+    text = paragraph(comp, changes(), rel=rel)
+    assert "under 0,7 vid enkät 3 (0,69)" in text and "(0,70)" not in text
+    text = paragraph(comp, changes(), rel=rel.iloc[:2])
+    assert "under 0,7" not in text and "Cronbachs alfa 0,70–0,71" in text
+
+
+def test_group_paragraph_uses_the_same_direction_rule():
+    from slutrapport.wording.groups import group_paragraph
+
+    comp = comparison({"Alla": [3.0, 3.0, 3.0], "AF": [3.0, 2.95, 3.0]})
+    spread = change("Enkät 1", "Enkät 2", 0.01, diff=-0.05, effect=0.35) | {"grupp": "AF"}
+    text = " ".join(group_paragraph("a", "AF", WAVES, comp, pd.DataFrame([spread])))
+    assert "minskade" not in text and "För AF spreds svaren ut från enkät 1 till enkät 2: rangtestet visar" in text
+    normal = change("Enkät 1", "Enkät 2", 0.01, diff=-0.5, effect=-0.35) | {"grupp": "AF"}
+    assert "Medelvärdet för AF minskade från enkät 1 till enkät 2" in " ".join(group_paragraph("a", "AF", WAVES, comp, pd.DataFrame([normal])))
