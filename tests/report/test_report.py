@@ -222,3 +222,22 @@ def test_swedish_number_formats(value, kind, text):
     from slutrapport.render.formatting import format_value
 
     assert format_value(value, kind) == text
+
+
+def test_change_table_shows_the_shift_beside_the_mean_and_flags_alpha_as_printed(tmp_path, mini_instrument, write_wave):
+    # Many 3s become 4s, some 1s: the mean falls a little, the ranks rise (issue 17).
+    earlier, later = [3] * 120 + [4] * 15 + [2] * 15, [4] * 99 + [1] * 51
+    waves = [
+        write_wave(f"s{w}.csv", [["AF" if i % 2 else "Soc", "", v, v, 6 - v, ""] for i, v in enumerate(values)])
+        for w, values in enumerate([earlier, later])
+    ]
+    results = analyse_survey(read_waves(waves, load_instrument(mini_instrument)), 5)
+    html = render_html(comparison_report(results))
+    assert "Förskjutning (95 % KI)" in html and "+1,0 (1,0 till 1,0)" in html
+    assert "minskade" not in html and "Svaren spreds ut" in html
+    # Alpha 0,6996 prints as 0,70 and is not marked as below 0,7; 0,6949 prints as 0,69 and is.
+    results.reliability.loc[:, "alfa"] = 0.6996
+    html = render_html(comparison_report(results))
+    assert "0,70 *" not in html and "0,70" in html and "under 0,7" not in html.split("* = alfa")[0]
+    results.reliability.loc[:, "alfa"] = 0.6949
+    assert "0,69 *" in render_html(comparison_report(results))

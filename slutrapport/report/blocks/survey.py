@@ -36,7 +36,7 @@ from slutrapport.report.model import (
     Table,
     TextList,
 )
-from slutrapport.wording.survey import LOW_ALPHA, index_paragraph, survey_summary
+from slutrapport.wording.survey import LOW_ALPHA, alpha_text, index_paragraph, low_alpha, survey_summary
 
 __all__ = ["survey_blocks", "summary_blocks", "index_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
@@ -155,6 +155,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
                 TEST_NAMES.get(row["test"], row["test"]),
                 paired,
                 row["diff_medel"],
+                _shift_text(row),
                 row["diff_andel_positiva"],
                 (row["ci_lag"], row["ci_hog"]),
                 row["p_unc"],
@@ -170,6 +171,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             Column("Test"),
             Column("Samma personer (n)"),
             Column("Skillnad medel", DIFF_MEAN),
+            Column("Förskjutning (95 % KI)"),
             Column("Skillnad andel positiva", DIFF_SHARE),
             Column("95 % KI för andelsskillnaden", INTERVAL),
             Column("p", PVALUE),
@@ -180,9 +182,24 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
         rows=[[None if isinstance(v, float) and pd.isna(v) else v for v in r] for r in body],
         notes=[
             "En förändring räknas som statistiskt säkerställd när p (Holm) är under 0,05. p (Holm) är justerat "
-            "för att rapporten innehåller många test. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter."
+            "för att rapporten innehåller många test. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
+            "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
+            "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
         ],
     )
+
+
+def _shift_text(row: pd.Series) -> str | None:
+    """``'+1,0 (0,0 till 1,0)'``: the Hodges–Lehmann shift and its interval, on the rank test's row."""
+    shift = row.get("hl_skift")
+    if shift is None or pd.isna(shift):
+        return None
+    text = ("+" if shift > 0 else "\u2212" if shift < 0 else "") + format_number(abs(shift), 1)
+    low, high = row.get("hl_lag"), row.get("hl_hog")
+    if low is not None and high is not None and not (pd.isna(low) or pd.isna(high)):
+        text += f" ({format_number(low, 1)} till {format_number(high, 1)})"
+    return text
 
 
 def _method(results: SurveyResults) -> list:
@@ -252,7 +269,7 @@ def _reliability_table(results: SurveyResults) -> Table | None:
                 row += [None, None]
                 continue
             value = float(cell["alfa"].iloc[0])
-            row += [format_number(value, 2) + (" *" if value < LOW_ALPHA else ""), int(cell["n"].iloc[0])]
+            row += [alpha_text(value) + (" *" if low_alpha(value) else ""), int(cell["n"].iloc[0])]
         rows.append(row)
     return Table(
         caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
@@ -268,7 +285,7 @@ def _reliability_table(results: SurveyResults) -> Table | None:
 def _alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> Table | None:
     """For an index flagged for low alpha: what alpha would be without each question."""
     alpha = results.reliability
-    low = alpha[(alpha["index"] == index_id) & (alpha["grupp"] == ALL) & (alpha["alfa"] < LOW_ALPHA)]
+    low = alpha[(alpha["index"] == index_id) & (alpha["grupp"] == ALL) & alpha["alfa"].map(low_alpha).astype(bool)]
     if low.empty:
         return None
     waves = [w for w in results.survey.waves if w in set(low["enkat"])]
