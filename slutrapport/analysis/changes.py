@@ -13,6 +13,13 @@ is paired is described in :mod:`.cells`; the tests' settings and effect sizes
 in :mod:`.stattests`. A test that cannot be computed gets NaN statistic, p and
 effect and is left out of the Holm adjustment. ``p_corr`` is Holm-adjusted
 over all rows of the returned table.
+
+Besides the tests, each pair of waves gets intervals (columns appended after
+the original contract, documented one by one in :func:`wave_changes`): a t
+interval of the mean difference (paired t or Welch, :mod:`.intervals`) and,
+on the rank test's row, the Hodges–Lehmann shift with the interval of R's
+``wilcox.test(conf.int = TRUE)`` (:mod:`.shift`). The shift follows the rank
+test's direction; the mean difference need not (answers that spread out).
 """
 
 from __future__ import annotations
