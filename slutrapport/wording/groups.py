@@ -5,9 +5,11 @@ respondents and name organisations only when they differ. When a user looks
 at one organisation, :func:`group_paragraph` says the same things for that
 group, under the same rules as :mod:`.survey`:
 
-- a change is called an increase or decrease only when its Holm-corrected
-  p-value is below :data:`~.wording.SIGNIFICANCE`; otherwise the text says it
-  is not statistically certain;
+- a change is called statistically certain only in the primary family, which
+  holds ``Alla`` only: an organisation's change with adjusted p-value below
+  :data:`~.wording.SIGNIFICANCE` is told as ``utforskande`` with its method
+  (:func:`~.wording.survey.p_label`); otherwise the text says it is not
+  statistically certain;
 - a shown result with fewer than :data:`~.wording.SMALL_GROUP` answers is
   named as uncertain; a hidden result is named as hidden, never with numbers.
 """
@@ -18,8 +20,9 @@ import math
 
 import pandas as pd
 
-from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
-from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, effect_word
+from slutrapport.analysis.families import PRIMARY
+from slutrapport.core.swedish import format_number, format_percent, join_words, wave_list, wave_name
+from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, effect_word, p_label
 
 __all__ = ["group_paragraph"]
 
@@ -76,9 +79,10 @@ def _changes(changes: pd.DataFrame, niva: str, item: str, group: str) -> list[st
         verb = "ökade" if row["diff_medel"] > 0 else "minskade"
         size = format_number(abs(row["diff_medel"]), 1)
         who = f"för de {int(row['n_par'])} personer som svarade båda gångerna " if bool(row["parad"]) else ""
+        certain = "förändringen är statistiskt säkerställd och " if row.get("familj") == PRIMARY else ""
         sentences.append(
-            f"Medelvärdet för {group} {verb} {span} {who}med {size}; förändringen är statistiskt säkerställd och "
-            f"effekten {effect_word(row['effekt'])} ({format_p(row['p_corr'])} efter Holm-korrigering)."
+            f"Medelvärdet för {group} {verb} {span} {who}med {size}; {certain}"
+            f"effekten {effect_word(row['effekt'])} ({p_label(row)})."
         )
     if uncertain:
         plural = len(uncertain) > 1
