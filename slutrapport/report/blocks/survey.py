@@ -253,7 +253,7 @@ def _multiplicity_texts(results: SurveyResults) -> list[str]:
     level = primary_level(plan, bool(survey.instrument.indices))
     waves = survey.waves
     primary = results.changes[results.changes["familj"] == PRIMARY] if "familj" in results.changes else results.changes.iloc[:0]
-    size = int(primary["p_unc"].notna().sum())
+    size = f" ({len(primary)} test)" if len(primary) else ""
     what = "varje index" if level == "index" else "varje fråga"
     groups = (
         "Skillnader mellan organisationerna inom en enkät (Kruskal–Wallis test och parvisa Mann–Whitney-test) är en "
@@ -265,7 +265,7 @@ def _multiplicity_texts(results: SurveyResults) -> list[str]:
     secondary = "Benjamini–Hochbergs metod (falsk upptäcktsandel, FDR)" if plan.secondary == "bh" else "Holms metod"
     return [
         "Rapportens slutsatser bygger bara på den primära familjen av test: för alla svarande jämförs medelvärdet "
-        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer) eller Mann–Whitneys U-test ({size} test). "
+        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer) eller Mann–Whitneys U-test{size}. "
         "p-värdena Holm-justeras inom den familjen, och bara där kallas en förändring statistiskt säkerställd "
         "(justerat p under 0,05); det är också de förändringarna som står i sammanfattningen.",
         "Alla andra test av förändringar (andelen positiva, parvisa jämförelser mellan enkäterna, testen över alla "
