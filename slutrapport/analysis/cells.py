@@ -3,7 +3,8 @@
 A cell is the values of one (level, id, group, wave) of the comparison table,
 with each person's linking code; :func:`~.changes.wave_changes` and
 :func:`~.groups.group_differences` build their rows from these cells and
-finish their tables with :func:`_finish` (Holm-adjusted ``p_corr``).
+finish their tables with :func:`_finish` (fixed dtypes; ``p_corr`` is set by
+:mod:`.families`).
 
 Data and anonymity
 ------------------
@@ -38,7 +39,6 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.describe import observations
-from slutrapport.analysis.intervals import holm
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -124,9 +124,8 @@ def _items_and_groups(comparison: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 
 def _finish(rows: list[dict[str, Any]], columns: list[str], int_columns: dict[str, str]) -> pd.DataFrame:
-    """The table of ``rows`` with Holm-adjusted ``p_corr`` over all its rows and fixed dtypes."""
+    """The table of ``rows`` with fixed dtypes; ``p_corr`` and the family columns are left for :mod:`.families`."""
     table = pd.DataFrame(rows, columns=columns)
-    table["p_corr"] = holm(table["p_unc"].to_numpy(dtype=float))
     for name, dtype in int_columns.items():
         table[name] = table[name].astype(dtype)
     for name in _FLOAT_COLUMNS.intersection(columns):

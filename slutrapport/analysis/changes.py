@@ -11,8 +11,9 @@ column lists, are importable from here too.
 Which cells are tested, how people are linked between waves and when a test
 is paired is described in :mod:`.cells`; the tests' settings and effect sizes
 in :mod:`.stattests`. A test that cannot be computed gets NaN statistic, p and
-effect and is left out of the Holm adjustment. ``p_corr`` is Holm-adjusted
-over all rows of the returned table.
+effect and is left out of its family's adjustment. ``p_corr`` is adjusted
+within the row's family (``familj``): the primary family (Holm) or the
+exploratory one (Benjamini–Hochberg or Holm), see :mod:`.families`.
 
 Besides the tests, each pair of waves gets intervals (columns appended after
 the original contract, documented one by one in :func:`wave_changes`): a t
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linked, _shown
+from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
 from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference, t_interval_mean, welch_interval
 from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
@@ -53,6 +55,7 @@ CHANGE_COLUMNS = [
     "diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "test", "statistika",
     "p_unc", "p_corr", "effekt", "effektmatt",
     "diff_medel_lag", "diff_medel_hog", "hl_skift", "hl_lag", "hl_hog",
+    *FAMILY_COLUMNS,
 ]  # fmt: skip
 _ORDINAL_TESTS = ("wilcoxon", "mann_whitney")
 _SHIFT_COLUMNS = ("hl_skift", "hl_lag", "hl_hog")  # on the ordinal test's row only
@@ -168,7 +171,7 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
           ``fisher``, ``friedman``, ``kruskal_wallis`` or ``cochrans_q``
         - ``statistika``: the test statistic (see the module docstring)
         - ``p_unc``: two-sided p-value; NaN when the test cannot be computed
-        - ``p_corr``: Holm-adjusted over all rows with a p-value
+        - ``p_corr``: adjusted within the row's family (NaN rows not counted)
         - ``effekt``: the effect size, positive for an increase where signed
         - ``effektmatt``: ``rangbiserial``, ``andelsskillnad``,
           ``kendalls_w``, ``epsilon2``, ``cramers_v`` or ``""``
@@ -187,6 +190,11 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
         - ``hl_lag``, ``hl_hog``: its 95 % interval as R's
           ``wilcox.test(..., conf.int = TRUE)`` (exact or normal approximation
           by the test's own rule); NaN where R cannot reach 95 %
+        - ``familj``: ``primär`` (for ``Alla``, the ordinal test first → last
+          of each index, or question with ``primar: fragor`` or without
+          indices) or ``utforskande`` (every other row), see :mod:`.families`
+        - ``justering``: ``holm`` or ``bh``, the method that adjusted ``p_corr``
+          (the plan is ``survey.instrument.statistics``)
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
@@ -214,4 +222,6 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
         if len(waves) >= 3 and len(wave_cells) == len(waves):
             emit(niva, item, group, ACROSS_ALL, "", *_omnibus_rows([wave_cells[w] for w in waves], min_n))
     table = _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
+    instrument = survey.instrument
+    table = change_families(table, waves, instrument.statistics, bool(instrument.indices))
     return table.astype(_APPENDED_FLOATS)

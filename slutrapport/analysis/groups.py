@@ -3,8 +3,9 @@
 :func:`group_differences` compares, per question or index and wave, the
 groups that the comparison table shows: a Kruskal–Wallis test across them and
 a Mann–Whitney U test for every pair (see :mod:`.stattests` for the tests'
-settings and effect sizes, :mod:`.cells` for which cells are tested). ``p_corr``
-is Holm-adjusted over all rows of the returned table.
+settings and effect sizes, :mod:`.cells` for which cells are tested). Each
+wave's rows are one family (``familj`` ``gruppskillnader``): ``p_corr`` is
+Holm-adjusted within the wave, see :mod:`.families`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, _cells, _finish, _items_and_groups, _shown
+from slutrapport.analysis.families import FAMILY_COLUMNS, group_families
 from slutrapport.analysis.stattests import _kruskal, _mann_whitney
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
@@ -25,6 +27,7 @@ __all__ = ["GROUP_DIFFERENCE_COLUMNS", "group_differences"]
 GROUP_DIFFERENCE_COLUMNS = [
     "niva", "id", "enkat", "grupp_a", "grupp_b", "n_a", "n_b", "test", "statistika",
     "p_unc", "p_corr", "effekt", "effektmatt",
+    *FAMILY_COLUMNS,
 ]  # fmt: skip
 
 
@@ -57,10 +60,11 @@ def group_differences(survey: SurveyData, comparison: pd.DataFrame, min_n: int =
         - ``test``: ``kruskal_wallis`` or ``mann_whitney``
         - ``statistika``: H, or U of ``grupp_b``
         - ``p_unc``: two-sided p-value (NaN when not computable)
-        - ``p_corr``: Holm-adjusted over all rows of the table
+        - ``p_corr``: Holm-adjusted over the rows of the same wave (one family per wave)
         - ``effekt``: epsilon² (Kruskal–Wallis) or rank-biserial correlation,
           positive when ``grupp_b`` is higher
         - ``effektmatt``: ``epsilon2`` or ``rangbiserial``
+        - ``familj``: ``gruppskillnader``; ``justering``: ``holm``
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
@@ -92,4 +96,4 @@ def group_differences(survey: SurveyData, comparison: pd.DataFrame, min_n: int =
                      "test": res.test, "statistika": res.statistic, "p_unc": res.p, "p_corr": math.nan,
                      "effekt": res.effect, "effektmatt": res.measure}
                 )  # fmt: skip
-    return _finish(rows, GROUP_DIFFERENCE_COLUMNS, {"n_a": "Int64", "n_b": "Int64"})
+    return group_families(_finish(rows, GROUP_DIFFERENCE_COLUMNS, {"n_a": "Int64", "n_b": "Int64"}))

@@ -84,9 +84,17 @@ def _with_project_aliases(instrument: Instrument, project: Project) -> Instrumen
     return replace(instrument, scale=replace(scale, aliases={**scale.aliases, **project.answer_aliases}))
 
 
+def _with_project_statistics(instrument: Instrument, project: Project) -> Instrument:
+    """The instrument with the project's ``personalenkat: statistik:`` settings over its own ``statistik:``."""
+    if not project.statistics:
+        return instrument
+    return replace(instrument, statistics=replace(instrument.statistics, **project.statistics))
+
+
 def read_project_survey(project: Project) -> SurveyData:
-    """The project's survey waves read and validated with its instrument and its own answer labels."""
-    instrument = _with_project_aliases(load_instrument(project.instrument or "samverkan", base_dir=project.root), project)
+    """The project's survey waves read and validated with its instrument, its own answer labels and statistics plan."""
+    instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)
+    instrument = _with_project_statistics(_with_project_aliases(instrument, project), project)
     return read_waves(
         [w.file for w in project.waves],
         instrument,

@@ -110,7 +110,7 @@ class _Builder:
         ]  # fmt: skip
         notes = [
             "Minskningar: antal index i personalenkäten med en statistiskt säkerställd minskning från den första "
-            "till den sista enkäten (Holm-korrigerat p < 0,05).",
+            "till den sista enkäten (projektets primära test, Holm-justerat p < 0,05).",
             HIDDEN_NOTE,
         ]
         table = Table("Nyckeltal per projekt", columns, rows, notes=notes, sheet_title="Översikt")
@@ -160,9 +160,10 @@ class _Builder:
         Column("Säkerställd minskning", TEXT, "Förändring första → sista enkäten"),
     )  # fmt: skip
     _SURVEY_NOTES = (
-        "Förändring: skillnaden i medelvärde (p: Wilcoxons eller Mann–Whitneys test, Holm-korrigerat inom projektets "
+        "Förändring: skillnaden i medelvärde (p: Wilcoxons eller Mann–Whitneys test, justerat inom sin familj i projektets "
         "rapport) och i andel positiva med 95 % konfidensintervall (Newcombe), för alla svarande.",
-        "Säkerställd minskning: medelvärdet minskade och Holm-korrigerat p < 0,05.",
+        "Säkerställd minskning: medelvärdet minskade och p < 0,05 i projektets primära familj av test (Holm-justerat); "
+        "ett index som inte är primärt i projektets rapport (statistik: primar: fragor) markeras aldrig.",
         HIDDEN_NOTE,
     )
 
@@ -226,7 +227,7 @@ class _Builder:
             title=f"{name}: förändring i andel positiva, första till sista enkäten",
             rows=rows,
             x_label="Förändring i andel positiva (procentenheter)",
-            flag_label="säkerställd minskning av medelvärdet (Holm-korrigerat p < 0,05)",
+            flag_label="säkerställd minskning av medelvärdet (primärt test, Holm-justerat p < 0,05)",
             hidden=hidden,
         )
 

@@ -76,6 +76,7 @@ class _Spec:
     flags: tuple[str, ...] = ()  # true/false
     hidden: tuple[str, ...] = ()  # emptied when undertryckt is not false
     keep: tuple[tuple[str, str], ...] = ()  # (column, value): only matching rows are kept
+    optional: tuple[str, ...] = ()  # read when the bundle has them (newer minor versions), else None
 
 
 #: The tables the portfolio uses, with the columns it needs (extra columns are ignored).
@@ -92,6 +93,7 @@ TABLES: dict[str, _Spec] = {
         numbers=("n_fran", "n_till", "n_par", "diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "p_corr"),
         flags=("parad",),
         keep=(("niva", "index"), ("grupp", ALL)),
+        optional=("familj",),  # from 1.2: only the primary family's tests carry conclusions
     ),
     "deltagare_flode": _Spec(
         ("period", "kon", "inskrivna", "aktiva", "avslutade", "undertryckt"),
@@ -338,6 +340,7 @@ def _table(name: str, raw: Any, spec: _Spec, shown: str, report: ValidationRepor
     out = []
     for number, row in kept:
         record = {c: row[i] for c, i in position.items()}
+        record.update({c: row[columns.index(c)] if c in columns else None for c in spec.optional})
         for column in spec.numbers:
             if not _is_number(record[column]):
                 fail(f"har ett värde som inte är ett tal (rad {number}, kolumn {column})", number, column, record[column])

@@ -32,7 +32,9 @@ stays hidden with empty numbers. Shares are fractions 0–1, money kronor.
     p_corr_andel`` (the share test; the interval is for the share), and
     ``forandring_undertryckt`` (the first or last cell is hidden: the change is
     hidden too); ``signifikant_minskning`` = ``p_corr_medel < 0.05`` and
-    ``diff_medel < 0``.
+    ``diff_medel < 0``, for a test of the project's primary family only
+    (``familj`` ``primär``; a bundle before 1.2 has no ``familj`` and its
+    ``p_corr`` is Holm over every test of the report, which is stricter).
 ``deltagare`` (:data:`PARTICIPANT_COLUMNS`): ``deltagare_flode`` rows of period Totalt.
 ``utfall`` (:data:`OUTCOME_COLUMNS`): ``deltagare_utfall`` rows of indelning nationell.
 ``mal`` (:data:`GOAL_COLUMNS`): ``maluppfyllelse`` as it is.
@@ -45,6 +47,7 @@ from typing import Any
 
 import pandas as pd
 
+from slutrapport.analysis.families import PRIMARY
 from slutrapport.portfolio.collect import ALL, TOTAL, PortfolioBundle
 from slutrapport.wording.survey import ORDINAL_TESTS, SHARE_TESTS, SIGNIFICANCE
 
@@ -203,6 +206,7 @@ def _survey_rows(bundle: PortfolioBundle, group: str) -> list[dict[str, Any]]:
         interval = share or ordinal or {}
         decline = (
             ordinal is not None
+            and ordinal.get("familj") in (None, PRIMARY)
             and ordinal["p_corr"] is not None
             and ordinal["diff_medel"] is not None
             and ordinal["p_corr"] < SIGNIFICANCE

@@ -23,6 +23,7 @@ from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
+from slutrapport.sources.survey.statistics import parse_statistics
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
 
@@ -55,6 +56,8 @@ class Project:
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
     answer_aliases: dict[str, int] = field(default_factory=dict)
+    #: personalenkat: statistik: the multiplicity settings given ({"primary": …, "secondary": …}), over the instrument's
+    statistics: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -139,6 +142,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         column_map = {}
 
     answer_aliases = _answer_aliases(survey.get("alias"), problems)
+    statistics = parse_statistics(survey.get("statistik"), problems, "personalenkat: statistik")
 
     folders = data.get("mallar") or []
     folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
@@ -165,6 +169,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         template_dirs=template_dirs,
         data=data,
         answer_aliases=answer_aliases,
+        statistics=statistics,
     )
 
 
@@ -295,6 +300,12 @@ personalenkat:
   # för "Instämmer helt"), ange vilket skalvärde det betyder:
   alias:
   #  "Stämmer helt": 5
+  # Vilka test som bär rapportens slutsatser (se README, Förändringar, test och
+  # formuleringar): primar: index (standard) eller fragor; sekundar: bh
+  # (standard, Benjamini–Hochberg) eller holm för de utforskande testen.
+  # statistik:
+  #   primar: index
+  #   sekundar: bh
 
 # Ekonomisk redovisning: budget enligt ansökan och utfall per kategori och period.
 # Lägg filen i projektmappen och ta bort # framför raderna. Filen kan vara .xlsx,

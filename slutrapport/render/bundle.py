@@ -9,7 +9,7 @@ minor version of the major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.0"
+    schema_version   "1.2" (1.2: ``familj`` and ``justering`` appended to forandringar and gruppskillnader)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -63,7 +63,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.

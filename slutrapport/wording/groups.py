@@ -5,9 +5,11 @@ respondents and name organisations only when they differ. When a user looks
 at one organisation, :func:`group_paragraph` says the same things for that
 group, under the same rules as :mod:`.survey`:
 
-- a change is called an increase or decrease only when its Holm-corrected
-  p-value is below :data:`~.wording.SIGNIFICANCE`; otherwise the text says it
-  is not statistically certain; its direction is the rank test's
+- a change is called statistically certain only in the primary family, which
+  holds ``Alla`` only: an organisation's change with adjusted p-value below
+  :data:`~.wording.SIGNIFICANCE` is told as ``utforskande`` with its method
+  (:func:`~.wording.survey.p_label`); otherwise the text says it is not
+  statistically certain; its direction is the rank test's
   (:func:`~.survey.change_direction`), and when the mean moved the other way
   (:func:`~.survey.spread_out`) the text says that the answers spread out;
 - a shown result with fewer than :data:`~.wording.SMALL_GROUP` answers is
@@ -20,8 +22,9 @@ import math
 
 import pandas as pd
 
-from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
-from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, change_direction, effect_word, spread_out
+from slutrapport.analysis.families import PRIMARY
+from slutrapport.core.swedish import format_number, format_percent, join_words, wave_list, wave_name
+from slutrapport.wording.survey import ORDINAL_TESTS, SIGNIFICANCE, SMALL_GROUP, change_direction, effect_word, p_label, spread_out
 
 __all__ = ["group_paragraph"]
 
@@ -76,20 +79,21 @@ def _changes(changes: pd.DataFrame, niva: str, item: str, group: str) -> list[st
             uncertain.append(span)
             continue
         who = f"för de {int(row['n_par'])} personer som svarade båda gångerna " if bool(row["parad"]) else ""
+        certain = "statistiskt säkerställd " if row.get("familj") == PRIMARY else ""
         if spread_out(row):
             up = change_direction(row) > 0
             mean_verb = "sjönk" if row["diff_medel"] < 0 else "steg" if row["diff_medel"] > 0 else "var oförändrat"
             sentences.append(
-                f"För {group} spreds svaren ut {span}{' ' + who.strip() if who else ''}: rangtestet visar en statistiskt säkerställd förskjutning "
-                f"{'uppåt' if up else 'nedåt'} (effekten {effect_word(row['effekt'])}, {format_p(row['p_corr'])} efter "
-                f"Holm-korrigering), medan medelvärdet {mean_verb} (skillnad {format_number(row['diff_medel'], 2)})."
+                f"För {group} spreds svaren ut {span}{' ' + who.strip() if who else ''}: rangtestet visar en {certain}förskjutning "
+                f"{'uppåt' if up else 'nedåt'} (effekten {effect_word(row['effekt'])}, {p_label(row)}), "
+                f"medan medelvärdet {mean_verb} (skillnad {format_number(row['diff_medel'], 2)})."
             )
             continue
         verb = "ökade" if change_direction(row) > 0 else "minskade"
         size = format_number(abs(row["diff_medel"]), 1)
         sentences.append(
-            f"Medelvärdet för {group} {verb} {span} {who}med {size}; förändringen är statistiskt säkerställd och "
-            f"effekten {effect_word(row['effekt'])} ({format_p(row['p_corr'])} efter Holm-korrigering)."
+            f"Medelvärdet för {group} {verb} {span} {who}med {size}; {'förändringen är ' + certain + 'och ' if certain else ''}"
+            f"effekten {effect_word(row['effekt'])} ({p_label(row)})."
         )
     if uncertain:
         plural = len(uncertain) > 1

@@ -1,8 +1,9 @@
 """Swedish sentences for the funder's portfolio, from the portfolio tables' numbers.
 
 The same rules as :mod:`.survey`: a decline is called a decline only when it
-is statistically certain (Holm-corrected ``p_corr`` below
-:data:`~.wording.SIGNIFICANCE`), hidden values are never quoted, and the text
+is statistically certain (a test of the project's primary family with
+Holm-adjusted ``p_corr`` below :data:`~.wording.SIGNIFICANCE`; the caller
+passes only those, see :func:`~slutrapport.portfolio.tables.survey_table`), hidden values are never quoted, and the text
 is plain (the renderer escapes it).
 """
 
@@ -77,13 +78,14 @@ def decline_sentences(declines: list[tuple[str, str, float, float]]) -> list[str
     if not certain:
         return [
             "Inget projekt har en statistiskt säkerställd minskning av något index från den första till den sista "
-            "enkäten (Holm-korrigerat p < 0,05)."
+            "enkäten (projektets primära test, Holm-justerat p < 0,05)."
         ]
     parts = [
         f"{project}: {index} (medelvärdet {format_number(diff, 1)}, {format_p(p)})" for project, index, diff, p in certain
     ]
     return [
-        "Statistiskt säkerställda minskningar från den första till den sista enkäten (Holm-korrigerat p < 0,05): "
+        "Statistiskt säkerställda minskningar från den första till den sista enkäten (projektets primära test, "
+        "Holm-justerat p < 0,05): "
         + "; ".join(parts)
         + "."
     ]

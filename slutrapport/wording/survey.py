@@ -2,22 +2,27 @@
 
 The rules, so that the text never says more than the data supports:
 
-- **Change**: a change is called an increase (``ökade``) or decrease
-  (``minskade``) only when its Holm-corrected p-value ``p_corr`` is below
-  :data:`SIGNIFICANCE`. Otherwise the text says there is no certain change and
-  gives the observed numbers.
-- **Direction**: the direction of a certain change is that of the test that
+- **Change**: a change is called statistically certain (``statistiskt
+  säkerställd``) only when its row is in the primary family (``familj``
+  ``primär``, see :mod:`slutrapport.analysis.families`) and its Holm-adjusted
+  ``p_corr`` is below :data:`SIGNIFICANCE`; only those enter the summary. A
+  change of the exploratory family with ``p_corr`` below :data:`SIGNIFICANCE`
+  is told as ``utforskande`` with its method (``BH-justerat p = 0,03``), never
+  as certain. Otherwise the text says there is no certain change and gives the
+  observed numbers.
+- **Direction**: the direction of a change is that of the test that
   decided (:func:`change_direction`): the sign of the rank-biserial
   ``effekt`` for the rank tests, of the share difference for the share tests;
   never the sign of the mean difference. When the mean moved the other way
   than the rank test's effect (:func:`spread_out`: more answered higher but a
   few so much lower that the mean fell, or the reverse), the text says that
   the answers spread out, gives the mean's movement as such and the rank
-  test's shift (Hodges–Lehmann ``hl_skift``) as the certain result.
+  test's shift (Hodges–Lehmann ``hl_skift``) as the result.
 - **Size**: the size of a certain change is named from the rank-biserial
   correlation with :data:`EFFECT_WORDS` (Cohen-style limits 0,1 / 0,3 / 0,5).
 - **Organisations**: organisations are said to differ only when the
-  Kruskal–Wallis test across them has ``p_corr`` below :data:`SIGNIFICANCE`.
+  Kruskal–Wallis test across them has ``p_corr`` below :data:`SIGNIFICANCE`
+  (Holm within the wave's group differences, family ``gruppskillnader``).
 - **Small groups**: a shown group with fewer than :data:`SMALL_GROUP` answers
   is named as small and its result as uncertain; a hidden group is named as
   hidden for anonymity, never with its numbers.
@@ -36,6 +41,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from slutrapport.analysis.families import PRIMARY
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
 
@@ -49,6 +55,7 @@ __all__ = [
     "spread_out",
     "low_alpha",
     "alpha_text",
+    "p_label",
     "index_paragraph",
     "survey_summary",
 ]
@@ -106,6 +113,23 @@ def _certain(p_corr: float) -> bool:
     return not math.isnan(p_corr) and p_corr < SIGNIFICANCE
 
 
+#: ``justering`` → how the text names the adjusted p-value
+_ADJUSTED = {"holm": "Holm-justerat", "bh": "BH-justerat"}
+
+
+def _primary(row: pd.Series) -> bool:
+    """The row is in the primary family (a row without ``familj`` never is)."""
+    return row.get("familj") == PRIMARY
+
+
+def p_label(row: pd.Series) -> str:
+    """The adjusted p-value of a test row with its family: ``primärt test, Holm-justerat p = 0,004`` or
+    ``utforskande, BH-justerat p = 0,03``."""
+    adjusted = _ADJUSTED.get(row.get("justering"), "justerat")
+    family = "primärt test" if _primary(row) else "utforskande"
+    return f"{family}, {adjusted} {format_p(row['p_corr'])}"
+
+
 def _mean(value: float) -> str:
     return format_number(value, 1)
 
@@ -158,16 +182,20 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
             if paired
             else f"från {mean_a} till {mean_b}"
         )
-        text = (
-            f"Medelvärdet {verb} {span}, {where}; förändringen är statistiskt säkerställd "
-            f"och effekten {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
-        )
+        effect = effect_word(ordinal["effekt"])
+        if _primary(ordinal):
+            text = (
+                f"Medelvärdet {verb} {span}, {where}; förändringen är statistiskt säkerställd "
+                f"och effekten {effect} ({p_label(ordinal)})."
+            )
+        else:
+            text = f"Medelvärdet {verb} {span}, {where}; effekten {effect} ({p_label(ordinal)})."
         return text + _share_addition(share, paired, people, share_a, share_b)
     share_verb = "ökade" if change_direction(share) > 0 else "minskade"
     return (
         f"Andelen positiva {share_verb} {span} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
         + (f" för {people}" if paired else f", från {share_a} till {share_b}")
-        + f" ({format_p(share['p_corr'])} efter Holm-korrigering), medan medelvärdet inte förändrades säkert "
+        + f" ({p_label(share)}), medan medelvärdet inte förändrades säkert "
         f"({mean_a} och {mean_b})."
     )
 
@@ -179,7 +207,8 @@ def _share_addition(share: pd.Series | None, paired: bool, people: str, share_a:
     share_verb = "ökade" if change_direction(share) > 0 else "minskade"
     return (
         f" Andelen positiva {share_verb} med {_size(100 * share['diff_andel_positiva'], 0)} procentenheter"
-        + (f" för {people}." if paired else f", från {share_a} till {share_b}.")
+        + (f" för {people}" if paired else f", från {share_a} till {share_b}")
+        + f" ({p_label(share)})."
     )
 
 
@@ -212,8 +241,8 @@ def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[fl
             estimate += f", 95 % konfidensintervall {format_number(low, 1)} till {format_number(high, 1)}"
         estimate += ")"
     return (
-        f"{text} Rangtestet visar ändå en statistiskt säkerställd förskjutning {'uppåt' if up else 'nedåt'}{estimate}, "
-        f"och effekten är {effect_word(ordinal['effekt'])} ({format_p(ordinal['p_corr'])} efter Holm-korrigering)."
+        f"{text} Rangtestet visar ändå en {'statistiskt säkerställd ' if _primary(ordinal) else ''}förskjutning "
+        f"{'uppåt' if up else 'nedåt'}{estimate}, och effekten är {effect_word(ordinal['effekt'])} ({p_label(ordinal)})."
     )
 
 
@@ -233,7 +262,7 @@ def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, ite
         else:
             uncertain.append(row)
     if uncertain and not sentences:
-        return ["Ingen av förändringarna mellan enkäterna är statistiskt säkerställd (Holm-korrigerat p ≥ 0,05), så "
+        return ["Ingen av förändringarna mellan enkäterna är statistiskt säkerställd (justerat p ≥ 0,05), så "
                 "skillnaderna i siffrorna ovan kan bero på slumpen."]
     if uncertain:
         spans = join_words([f"från {wave_name(r['fran'])} till {wave_name(r['till'])}" for r in uncertain])
@@ -257,7 +286,8 @@ def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: 
         high = shown.loc[shown["medel"].idxmax()]
         low = shown.loc[shown["medel"].idxmin()]
         differing.append(
-            f"Vid {wave_name(wave)} skilde sig organisationerna åt ({format_p(row['p_corr'])} efter Holm-korrigering): "
+            f"Vid {wave_name(wave)} skilde sig organisationerna åt (Holm-justerat {format_p(row['p_corr'])} inom "
+            "enkätens jämförelser mellan organisationer): "
             f"högst låg {high['grupp']} ({_mean(high['medel'])}) och lägst {low['grupp']} ({_mean(low['medel'])})."
         )
     sentences += differing
@@ -316,17 +346,32 @@ def index_paragraph(
     return sentences
 
 
-def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFrame) -> list[str]:
-    """A short summary: which indices changed with certainty between the first and last wave."""
+def _primary_rows(changes: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    """The primary family's rows; a table without ``familj`` has the default plan's (indices, Alla, first → last)."""
+    if "familj" in changes.columns:
+        return changes[changes["familj"] == PRIMARY]
+    return changes[
+        (changes["niva"] == "index") & (changes["grupp"] == ALL) & (changes["fran"] == first)
+        & (changes["till"] == last) & changes["test"].isin(ORDINAL_TESTS)
+    ]  # fmt: skip
+
+
+def survey_summary(
+    indices: dict[str, str], waves: list[str], changes: pd.DataFrame, questions: dict[str, str] | None = None
+) -> list[str]:
+    """A short summary from the primary family only: which indices (or, when the primary family is the
+    questions, which questions of ``questions``: id → text) changed with certainty between the first and last wave."""
     if len(waves) < 2:
         return [f"Personalenkäten har genomförts vid ett tillfälle ({wave_name(waves[0])}), så ingen förändring kan mätas."] if waves else []
     first, last = waves[0], waves[-1]
-    rows = changes[
-        (changes["niva"] == "index") & (changes["grupp"] == ALL) & (changes["fran"] == first)
-        & (changes["till"] == last) & changes["test"].isin(ORDINAL_TESTS)
-    ]
+    rows = _primary_rows(changes, first, last)
+    level = str(rows["niva"].iloc[0]) if len(rows) else ("index" if indices else "fraga")
+    if level == "index":
+        names = {item: _lower_first(name) for item, name in indices.items()}
+    else:
+        names = {item: f"”{text}”" for item, text in (questions or {}).items()}
     up, down, spread, unsure = [], [], [], []
-    for item, name in indices.items():
+    for item, name in names.items():
         row = rows[rows["id"] == item]
         if row.empty:
             continue
@@ -337,7 +382,7 @@ def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFr
             target = spread
         else:
             target = up if change_direction(row) > 0 else down
-        target.append(_lower_first(name))
+        target.append(name)
     span = f"mellan {wave_name(first)} och {wave_name(last)}"
     sentences = []
     if up:
@@ -345,15 +390,25 @@ def survey_summary(indices: dict[str, str], waves: list[str], changes: pd.DataFr
     if down:
         sentences.append(f"Statistiskt säkerställda minskningar {span}: {join_words(down)}.")
     if spread:
+        where = "index" if level == "index" else "fråga"
         sentences.append(
             f"Statistiskt säkerställda förskjutningar {span} där svaren spreds ut och medelvärdet inte följde med: "
-            f"{join_words(spread)} (se avsnittet om respektive index)."
+            f"{join_words(spread)} (se avsnittet om respektive {where})."
         )
+    others = "övriga index" if level == "index" else "övriga frågor"
     if unsure and (up or down or spread):
-        sentences.append(f"För övriga index ({join_words(unsure)}) går ingen säker förändring att se.")
+        sentences.append(f"För {others} ({join_words(unsure)}) går ingen säker förändring att se.")
     elif unsure:
+        none = "Inget index" if level == "index" else "Ingen fråga"
         sentences.append(
-            f"Inget index förändrades statistiskt säkerställt {span}; skillnaderna i siffrorna kan bero på slumpen."
+            f"{none} förändrades statistiskt säkerställt {span}; skillnaderna i siffrorna kan bero på slumpen."
+        )
+    family = int(rows["p_unc"].notna().sum())
+    if family:
+        what = "varje index" if level == "index" else "varje fråga"
+        sentences.append(
+            f"Slutsatserna bygger bara på rapportens primära test: medelvärdet för alla svarande i {what} {span} "
+            f"(Wilcoxons eller Mann–Whitneys test), Holm-justerat över {family} test."
         )
     return sentences
 

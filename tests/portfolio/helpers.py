@@ -108,9 +108,10 @@ def survey_tables(
         base = {"niva": "index", "id": index, "grupp": "Alla", "fran": first, "till": last, "parad": True, "n_fran": 20,
                 "n_till": 18, "n_par": 15, "diff_medel": diff, "diff_andel_positiva": share, "ci_lag": low, "ci_hog": high,
                 "statistika": 10.0, "p_unc": p / 2}  # fmt: skip
-        change_rows.append(base | {"test": "wilcoxon", "p_corr": p, "effekt": 0.3, "effektmatt": "rangbiserial"})
-        change_rows.append(base | {"test": "mcnemar", "p_corr": p_share, "effekt": share, "effektmatt": "andelsskillnad"})
-        change_rows.append(base | {"grupp": "AF", "test": "wilcoxon", "p_corr": 0.001, "diff_medel": -9.0})
+        primary, exploratory = {"familj": "primär", "justering": "holm"}, {"familj": "utforskande", "justering": "bh"}
+        change_rows.append(base | primary | {"test": "wilcoxon", "p_corr": p, "effekt": 0.3, "effektmatt": "rangbiserial"})
+        change_rows.append(base | exploratory | {"test": "mcnemar", "p_corr": p_share, "effekt": share, "effektmatt": "andelsskillnad"})
+        change_rows.append(base | exploratory | {"grupp": "AF", "test": "wilcoxon", "p_corr": 0.001, "diff_medel": -9.0})
     return comparison, pd.DataFrame(change_rows).reindex(columns=CHANGE_COLUMNS)
 
 

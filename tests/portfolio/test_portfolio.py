@@ -502,8 +502,8 @@ def test_portfolio_cell_formats(value, kind, text):
 def test_portfolio_sentences():
     # Beta's p 0.2 is not certain; −0.25 is written −0,2 (Python rounds the exact binary half to even)
     assert wording.decline_sentences([("Alfa", "Index A", -0.25, 0.04), ("Beta", "Index B", -0.3, 0.2)]) == [
-        "Statistiskt säkerställda minskningar från den första till den sista enkäten (Holm-korrigerat p < 0,05): "
-        "Alfa: Index A (medelvärdet −0,2, p = 0,04)."
+        "Statistiskt säkerställda minskningar från den första till den sista enkäten (projektets primära test, "
+        "Holm-justerat p < 0,05): Alfa: Index A (medelvärdet −0,2, p = 0,04)."
     ]
     assert wording.decline_sentences([("Beta", "Index B", -0.3, 0.2)])[0].startswith("Inget projekt har en statistiskt säkerställd minskning")
     assert wording.goals_sentence(3, 1, 1, 1) == "Av 3 mål är 1 uppnått, 1 inte uppnått och 1 osäkert."

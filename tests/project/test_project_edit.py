@@ -130,7 +130,7 @@ def _comparison() -> pd.DataFrame:
 
 
 def _changes() -> pd.DataFrame:
-    base = {"niva": "index", "id": "a", "grupp": "AF", "parad": False, "n_par": 0, "effekt": 0.35}
+    base = {"niva": "index", "id": "a", "grupp": "AF", "parad": False, "n_par": 0, "effekt": 0.35, "familj": "utforskande", "justering": "bh"}
     return pd.DataFrame(
         [
             {**base, "fran": "Enkät 1", "till": "Enkät 2", "test": "mann_whitney", "p_corr": 0.01, "diff_medel": 0.5},
@@ -148,10 +148,10 @@ def test_group_paragraph_for_one_organisation():
         f"För AF var andelen positiva 50{NBSP}% vid enkät 1 och 75{NBSP}% vid enkät 2 (medelvärde 3,5 och 4,0).",
         "AF hade få svar vid enkät 2 (n = 8), så resultatet är osäkert.",  # 8 < SMALL_GROUP (10)
         "Vid enkät 3 visas inte resultatet för AF, för att skydda svarande i små grupper.",
-        # Holm p 0.01 < 0.05 → certain; |r| = 0.35 lies in [0.3, 0.5) → "måttlig"; 4.0 − 3.5 = 0.5
-        "Medelvärdet för AF ökade från enkät 1 till enkät 2 med 0,5; förändringen är statistiskt säkerställd och "
-        "effekten måttlig (p = 0,01 efter Holm-korrigering).",
-        "Förändringen för AF från enkät 2 till enkät 3 är inte statistiskt säkerställd.",  # Holm p 0.2 ≥ 0.05
+        # an organisation's change is exploratory: BH p 0.01 < 0.05 → "utforskande", never "säkerställd";
+        # |r| = 0.35 lies in [0.3, 0.5) → "måttlig"; 4.0 − 3.5 = 0.5
+        "Medelvärdet för AF ökade från enkät 1 till enkät 2 med 0,5; effekten måttlig (utforskande, BH-justerat p = 0,01).",
+        "Förändringen för AF från enkät 2 till enkät 3 är inte statistiskt säkerställd.",  # BH p 0.2 ≥ 0.05
     ]
 
 

@@ -55,7 +55,7 @@ def _changes() -> pd.DataFrame:
     row = {"niva": "index", "id": "a", "grupp": "Alla", "fran": "Enkät 1", "till": "Enkät 2", "parad": np.bool_(True),
            "n_fran": np.int64(12), "n_till": np.int64(9), "n_par": np.int64(8), "diff_medel": np.float64(-0.25),
            "diff_andel_positiva": 0.1, "ci_lag": -0.5, "ci_hog": 0.1, "test": "wilcoxon", "statistika": 4.0,
-           "p_unc": 0.2, "p_corr": 0.4, "effekt": np.nan, "effektmatt": ""}  # fmt: skip
+           "p_unc": 0.2, "p_corr": 0.4, "effekt": np.nan, "effektmatt": "", "familj": "primär", "justering": "holm"}  # fmt: skip
     return _table([row], CHANGE_COLUMNS)
 
 
@@ -68,7 +68,8 @@ def _reliability() -> pd.DataFrame:
 def _group_differences() -> pd.DataFrame:
     rows = [
         {"niva": "index", "id": "a", "enkat": "Enkät 1", "grupp_a": "alla", "grupp_b": "", "n_a": 12, "n_b": None,
-         "test": "kruskal_wallis", "statistika": 1.5, "p_unc": 0.47, "p_corr": 1.0, "effekt": 0.05, "effektmatt": "epsilon2"},
+         "test": "kruskal_wallis", "statistika": 1.5, "p_unc": 0.47, "p_corr": 1.0, "effekt": 0.05, "effektmatt": "epsilon2",
+         "familj": "gruppskillnader", "justering": "holm"},
     ]  # fmt: skip
     table = _table(rows, GROUP_DIFFERENCE_COLUMNS)
     table[["n_a", "n_b"]] = table[["n_a", "n_b"]].astype("Int64")
@@ -172,7 +173,7 @@ def test_output_is_utf8_indented_and_deterministic_apart_from_date():
     raw = render_bundle(_report())
     text = raw.decode("utf-8")
     assert "Vägen framåt" in text and "\\u00e4" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "schema_version": "1.1",\n') and text.endswith("}\n")
+    assert text.startswith('{\n  "schema_version": "1.2",\n') and text.endswith("}\n")
     assert raw == render_bundle(_report())
     reordered = _report()
     reordered.tables = dict(reversed(list(reordered.tables.items())))
@@ -342,18 +343,18 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.1", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.2", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
         (lambda raw: b"\xff\xfe{}", "UTF-8"),
         (lambda raw: b"[1, 2]", "schema_version"),
         (lambda raw: b'{"projekt": {}}', "schema_version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "2.0"'), "nyare version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "0.9"'), "inte kan läsa"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.1", "mall": {}}', "ofullständig"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "2.0"'), "nyare version"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "0.9"'), "inte kan läsa"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": 1'), "ogiltig schemaversion"),
+        (lambda raw: b'{"schema_version": "1.2", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],

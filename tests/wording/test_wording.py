@@ -1,4 +1,4 @@
-"""Each wording rule: the text claims a change only when the corrected test supports it."""
+"""Each wording rule: the text claims a change only when the corrected test of the primary family supports it."""
 
 from __future__ import annotations
 
@@ -29,8 +29,13 @@ CHANGE_COLUMNS = [
     "p_corr",
     "effekt",
     "effektmatt",
+    "familj",
+    "justering",
 ]
-GROUP_COLUMNS = ["niva", "id", "enkat", "grupp_a", "grupp_b", "n_a", "n_b", "test", "statistika", "p_unc", "p_corr", "effekt", "effektmatt"]
+GROUP_COLUMNS = [
+    "niva", "id", "enkat", "grupp_a", "grupp_b", "n_a", "n_b", "test", "statistika", "p_unc", "p_corr", "effekt",
+    "effektmatt", "familj", "justering",
+]  # fmt: skip
 
 
 def comparison(levels: dict[str, list], shares: dict[str, list] | None = None, n: dict[str, list] | None = None) -> pd.DataFrame:
@@ -45,7 +50,10 @@ def comparison(levels: dict[str, list], shares: dict[str, list] | None = None, n
     return pd.DataFrame(rows, columns=["niva", "id", "text", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"])
 
 
-def change(fran, till, p_corr, diff=0.5, test="wilcoxon", effect=0.4, paired=False, n_par=0, share_diff=0.1):
+def change(fran, till, p_corr, diff=0.5, test="wilcoxon", effect=0.4, paired=False, n_par=0, share_diff=0.1, family=None):
+    """A test row; by default in the primary family when it is the ordinal test first → last (the default plan)."""
+    if family is None:
+        family = "primär" if (fran, till) == (WAVES[0], WAVES[-1]) and test in ("wilcoxon", "mann_whitney") else "utforskande"
     return dict(
         niva="index",
         id="a",
@@ -66,6 +74,8 @@ def change(fran, till, p_corr, diff=0.5, test="wilcoxon", effect=0.4, paired=Fal
         p_corr=p_corr,
         effekt=effect,
         effektmatt="rangbiserial",
+        familj=family,
+        justering="holm" if family == "primär" else "bh",
     )
 
 
@@ -104,18 +114,36 @@ def test_uncertain_changes_are_never_called_increases():
 def test_certain_change_names_direction_size_and_p():
     comp = comparison({"Alla": [3.3, 3.9, 3.8]}, shares={"Alla": [0.35, 0.59, 0.47]})
     chg = changes(
-        change("Enkät 1", "Enkät 2", 0.004, diff=0.6, effect=0.45),
-        change("Enkät 1", "Enkät 2", 0.01, test="chi2", share_diff=0.24),
+        change("Enkät 1", "Enkät 3", 0.004, diff=0.5, effect=0.45),
+        change("Enkät 1", "Enkät 3", 0.01, test="chi2", share_diff=0.12),
         change("Enkät 2", "Enkät 3", 0.6, diff=-0.1),
         change("Enkät 2", "Enkät 3", 0.7, test="chi2"),
     )
     text = paragraph(comp, chg)
     assert (
-        "Medelvärdet ökade från enkät 1 till enkät 2, från 3,3 till 3,9; förändringen är statistiskt "
-        "säkerställd och effekten måttlig (p = 0,004 efter Holm-korrigering)."
+        "Medelvärdet ökade från enkät 1 till enkät 3, från 3,3 till 3,8; förändringen är statistiskt "
+        "säkerställd och effekten måttlig (primärt test, Holm-justerat p = 0,004)."
     ) in text
-    assert "Andelen positiva ökade med 24 procentenheter, från 35\u00a0% till 59\u00a0%." in text
+    # the share test of the same comparison is secondary: exploratory, never "säkerställd"
+    assert "Andelen positiva ökade med 12 procentenheter, från 35\u00a0% till 47\u00a0% (utforskande, BH-justerat p = 0,01)." in text
     assert "Förändringen från enkät 2 till enkät 3 är inte statistiskt säkerställd." in text
+
+
+def test_significant_exploratory_change_is_never_called_certain():
+    comp = comparison({"Alla": [3.3, 3.9, 3.8]}, shares={"Alla": [0.35, 0.59, 0.47]})
+    chg = changes(
+        change("Enkät 1", "Enkät 2", 0.01, diff=0.6, effect=0.45),  # exploratory (a pair of consecutive waves)
+        change("Enkät 1", "Enkät 3", 0.2, diff=0.5),  # primary, not significant
+    )
+    text = paragraph(comp, chg)
+    assert (
+        "Medelvärdet ökade från enkät 1 till enkät 2, från 3,3 till 3,9; effekten måttlig "
+        "(utforskande, BH-justerat p = 0,01)."
+    ) in text
+    assert "säkerställd och" not in text
+    assert "Förändringen från enkät 1 till enkät 3 är inte statistiskt säkerställd." in text
+    summary = " ".join(survey_summary({"a": "Nätverk"}, WAVES, chg))
+    assert "Inget index förändrades statistiskt säkerställt" in summary and "ökningar" not in summary
 
 
 def test_certain_decrease_and_paired_note():
@@ -131,7 +159,7 @@ def test_share_change_alone():
     comp = comparison({"Alla": [3.5, 3.6, 3.6]}, shares={"Alla": [0.3, 0.7, 0.7]})
     chg = changes(change("Enkät 1", "Enkät 2", 0.2), change("Enkät 1", "Enkät 2", 0.001, test="fisher", share_diff=0.4))
     text = paragraph(comp, chg)
-    assert "Andelen positiva ökade från enkät 1 till enkät 2 med 40 procentenheter, från 30\u00a0% till 70\u00a0%" in text
+    assert "Andelen positiva ökade från enkät 1 till enkät 2 med 40 procentenheter, från 30\u00a0% till 70\u00a0% (utforskande, BH-justerat p = 0,001)" in text
     assert "medan medelvärdet inte förändrades säkert" in text
 
 
@@ -178,7 +206,10 @@ def test_organisations_differ_only_when_the_test_says_so():
         columns=GROUP_COLUMNS,
     )
     text = paragraph(comp, changes(), groups)
-    assert "Vid enkät 1 skilde sig organisationerna åt (p = 0,03 efter Holm-korrigering): högst låg Soc (4,0) och lägst AF (3,0)." in text
+    assert (
+        "Vid enkät 1 skilde sig organisationerna åt (Holm-justerat p = 0,03 inom enkätens jämförelser mellan "
+        "organisationer): högst låg Soc (4,0) och lägst AF (3,0)."
+    ) in text
     assert "skilde sig organisationerna åt" not in text.split("Vid enkät 1 skilde")[1]
 
 
@@ -239,8 +270,22 @@ def test_summary_lists_only_certain_changes():
     assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: nätverk." in text
     assert "Statistiskt säkerställda minskningar mellan enkät 1 och enkät 3: styrning." in text
     assert "För övriga index (samsyn) går ingen säker förändring att se." in text
+    assert "Slutsatserna bygger bara på rapportens primära test" in text and "Holm-justerat över 3 test" in text
     nothing = changes(change("Enkät 1", "Enkät 3", 0.3))
     assert "Inget index förändrades statistiskt säkerställt" in " ".join(survey_summary({"a": "Nätverk"}, WAVES, nothing))
+
+
+def test_summary_of_a_question_primary_family():
+    chg = changes(
+        change("Enkät 1", "Enkät 3", 0.01, diff=0.8) | {"niva": "fraga", "id": "q1"},
+        change("Enkät 1", "Enkät 3", 0.3, diff=0.2) | {"niva": "fraga", "id": "q2"},
+        change("Enkät 1", "Enkät 3", 0.001, diff=0.9, family="utforskande"),  # the index: exploratory here
+    )
+    questions = {"q1": "Jag känner de andras uppdrag", "q2": "Vi har gemensamma rutiner"}
+    text = " ".join(survey_summary({"a": "Nätverk"}, WAVES, chg, questions))
+    assert "Statistiskt säkerställda ökningar mellan enkät 1 och enkät 3: ”Jag känner de andras uppdrag”." in text
+    assert "För övriga frågor (”Vi har gemensamma rutiner”) går ingen säker förändring att se." in text
+    assert "nätverk" not in text.casefold()
 
 
 def _synthetic_waves(tmp_path, shift: float, seed: int):
@@ -307,7 +352,8 @@ def test_direction_comes_from_the_rank_test_not_the_mean():
     text = paragraph(comparison({"Alla": [2.96, 3.0, 3.0]}), pd.DataFrame([mirror]))
     assert "ökade" not in text and "fler svarade lägre" in text and "förskjutning nedåt med 1,0 skalsteg" in text
     # The summary lists it apart from increases and decreases.
-    summary = " ".join(survey_summary({"a": "Nätverk"}, WAVES, pd.DataFrame([spread | {"till": "Enkät 3"}])))
+    first_last = spread | {"till": "Enkät 3", "familj": "primär", "justering": "holm"}  # the primary family
+    summary = " ".join(survey_summary({"a": "Nätverk"}, WAVES, pd.DataFrame([first_last])))
     assert "ökningar" not in summary and "minskningar" not in summary
     assert "där svaren spreds ut och medelvärdet inte följde med: nätverk" in summary
 

@@ -11,11 +11,12 @@ import textwrap
 
 import pandas as pd
 
+from slutrapport.analysis.families import PRIMARY, primary_level
 from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.problems import WARNING
 from slutrapport.core.rounding import largest_remainder
-from slutrapport.core.swedish import format_number
+from slutrapport.core.swedish import format_number, wave_name
 from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
@@ -58,6 +59,14 @@ EFFECT_NAMES = {
     "cramers_v": "Cramérs V",
 }
 _ALL_WAVES = "alla"
+#: How the tables name a row's family (``familj``, ``justering``).
+_METHODS = {"holm": "Holm", "bh": "BH"}
+
+
+def _family_name(row: pd.Series) -> str:
+    family = str(row.get("familj") or "")
+    method = _METHODS.get(row.get("justering"), "")
+    return f"{family} ({method})" if family and method else family
 
 
 def suppressed_cell(row: pd.Series | None, column: str):
@@ -160,6 +169,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
                 (row["ci_lag"], row["ci_hog"]),
                 row["p_unc"],
                 row["p_corr"],
+                _family_name(row),
                 row["effekt"],
                 EFFECT_NAMES.get(row["effektmatt"], row["effektmatt"]),
             ]
@@ -175,14 +185,16 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             Column("Skillnad andel positiva", DIFF_SHARE),
             Column("95 % KI för andelsskillnaden", INTERVAL),
             Column("p", PVALUE),
-            Column("p (Holm)", PVALUE),
+            Column("p (justerat)", PVALUE),
+            Column("Familj"),
             Column("Effekt", EFFECT),
             Column("Effektmått"),
         ],
         rows=[[None if isinstance(v, float) and pd.isna(v) else v for v in r] for r in body],
         notes=[
-            "En förändring räknas som statistiskt säkerställd när p (Holm) är under 0,05. p (Holm) är justerat "
-            "för att rapporten innehåller många test. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
+            "En förändring räknas som statistiskt säkerställd bara i familjen primär (Holm-justerat p under 0,05). "
+            "Familjen utforskande är justerad för sig (BH = Benjamini–Hochberg); ett lågt p där är en ledtråd att "
+            "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
             "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
@@ -221,9 +233,8 @@ def _method(results: SurveyResults) -> list:
         "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
         "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
         "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
-        "exakta test). Över alla enkäter används Friedmans test eller Kruskal–Wallis test. p-värdena justeras med "
-        "Holms metod över alla test i rapporten, och bara förändringar med justerat p under 0,05 beskrivs som "
-        "ökningar eller minskningar.",
+        "exakta test). Över alla enkäter används Friedmans test eller Kruskal–Wallis test.",
+        *_multiplicity_texts(results),
     ]
     if (results.comparison["grupp"] == OTHERS).any():
         texts.append(f"Organisationer med färre än {results.min_n} svarande har slagits ihop till ”{OTHERS}”.")
@@ -250,6 +261,37 @@ def _method(results: SurveyResults) -> list:
         items = [f"{p.fil}" + (f", kolumn ”{p.kolumn}”" if p.kolumn else "") + f": {p.meddelande}" for p in warnings]
         blocks.append(TextList("Anmärkningar vid inläsningen", items))
     return blocks
+
+
+def _multiplicity_texts(results: SurveyResults) -> list[str]:
+    """Which family each conclusion comes from, and how each family's p-values are adjusted."""
+    survey = results.survey
+    plan = survey.instrument.statistics
+    level = primary_level(plan, bool(survey.instrument.indices))
+    waves = survey.waves
+    primary = results.changes[results.changes["familj"] == PRIMARY] if "familj" in results.changes else results.changes.iloc[:0]
+    size = f" ({len(primary)} test)" if len(primary) else ""
+    what = "varje index" if level == "index" else "varje fråga"
+    groups = (
+        "Skillnader mellan organisationerna inom en enkät (Kruskal–Wallis test och parvisa Mann–Whitney-test) är en "
+        "egen familj per enkät, Holm-justerad inom enkäten."
+    )
+    if len(waves) < 2:
+        return [groups]
+    span = f"från {wave_name(waves[0])} till {wave_name(waves[-1])}"
+    secondary = "Benjamini–Hochbergs metod (falsk upptäcktsandel, FDR)" if plan.secondary == "bh" else "Holms metod"
+    return [
+        "Rapportens slutsatser bygger bara på den primära familjen av test: för alla svarande jämförs medelvärdet "
+        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer) eller Mann–Whitneys U-test{size}. "
+        "p-värdena Holm-justeras inom den familjen, och bara där kallas en förändring statistiskt säkerställd "
+        "(justerat p under 0,05); det är också de förändringarna som står i sammanfattningen.",
+        "Alla andra test av förändringar (andelen positiva, parvisa jämförelser mellan enkäterna, testen över alla "
+        f"enkäter, {'frågorna' if level == 'index' else 'indexen'} och varje organisation) är utforskande: de justeras "
+        f"tillsammans, som en egen familj, med {secondary}. Ett utforskande resultat med justerat p under 0,05 "
+        "skrivs ut som ”utforskande” och är en ledtråd, inte en slutsats.",
+        groups + " Varje tests familj och justering står i kolumnerna familj och justering i forandringar.csv "
+        "och i Excel-filens datablad.",
+    ]
 
 
 def _reliability_table(results: SurveyResults) -> Table | None:
@@ -343,7 +385,8 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
 def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
-    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes))]
+    questions = {q.id: q.text for q in survey.instrument.scale_questions}
+    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions))]
 
 
 def survey_blocks(results: SurveyResults) -> list:

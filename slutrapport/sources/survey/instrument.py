@@ -16,6 +16,9 @@ The format (Swedish keys, written by users)::
       Arbetsförmedlingen: [AF, Af Storsjö]
     index:
       installning: Inställning till samverkan
+    statistik:                         # optional, see .statistics
+      primar: index                    # index or fragor: the tests that carry the conclusions
+      sekundar: bh                     # bh or holm: adjustment of the exploratory tests
     fragor:
       - {id: q01, text: "…", index: installning}
       - {id: q02, text: "…", index: installning, omvand: true}
@@ -49,6 +52,7 @@ from slutrapport.sources.definitions import (
     repeated,
     required_key,
 )
+from slutrapport.sources.survey.statistics import StatisticsPlan, parse_statistics
 
 __all__ = ["Scale", "Question", "Instrument", "load_instrument", "builtin_instruments", "builtin_instrument_text"]
 
@@ -89,6 +93,8 @@ class Instrument(QuestionList[Question]):
     source: str = ""
     #: alias spelling → organisation name, from ``organisationer: {Name: [alias, …]}``
     organisation_aliases: dict[str, str] = field(default_factory=dict)
+    #: the multiplicity plan (``statistik:``); a project's ``personalenkat: statistik:`` overrides it
+    statistics: StatisticsPlan = field(default_factory=StatisticsPlan)
 
     @property
     def scale_questions(self) -> list[Question]:
@@ -149,6 +155,7 @@ def _parse(data: dict, name: str, problems: list[str]) -> Instrument:
         if alias is not None
     }
 
+    statistics = StatisticsPlan(**parse_statistics(data.get("statistik"), problems))
     questions = _parse_questions(data.get("fragor"), indices, problems)
     for index_id in indices:
         if not any(q.index == index_id for q in questions):
@@ -162,6 +169,7 @@ def _parse(data: dict, name: str, problems: list[str]) -> Instrument:
         background=background,
         source=name,
         organisation_aliases=aliases,
+        statistics=statistics,
     )
 
 

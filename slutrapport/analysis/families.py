@@ -1,0 +1,143 @@
+"""The multiplicity plan: which family each test belongs to, and how its ``p_corr`` is adjusted.
+
+Every adjusted p-value (``p_corr``) of the survey tests belongs to exactly one
+named family, written on its row in ``familj`` with the method in
+``justering``:
+
+``primär`` (Holm)
+    The tests that carry the report's conclusions: for ``Alla``, the ordinal
+    test (Wilcoxon when paired, else Mann–Whitney) of each index from the
+    first to the last wave; with ``primar: fragor`` (or an instrument without
+    indices) of each question instead. The share test of the same comparison
+    is secondary. One family per report, Holm-adjusted within it, so the
+    familywise error rate of the conclusions is at most 5 %.
+``utforskande`` (Benjamini–Hochberg, or Holm with ``sekundar: holm``)
+    Every other test of change of :func:`~.changes.wave_changes`: the share
+    tests, the pairs of consecutive waves, the other level (questions or
+    indices), each organisation and the tests across all waves. One family
+    per report; BH controls the false discovery rate. A small ``p_corr`` here
+    is a lead to explore, never a conclusion.
+``gruppskillnader`` (Holm)
+    The differences between organisations of :func:`~.groups.group_differences`:
+    one family per wave (the rows with the same ``enkat``), Kruskal–Wallis and
+    pairwise Mann–Whitney tests of every question and index together, Holm
+    within it.
+
+A test that cannot be computed (NaN p) belongs to its family but is not
+counted in the family's size. The plan is read from the instrument
+(:class:`~slutrapport.sources.survey.statistics.StatisticsPlan`, ``statistik:``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from slutrapport.analysis.intervals import holm
+from slutrapport.analysis.suppression import ALL
+from slutrapport.sources.survey.statistics import StatisticsPlan
+
+__all__ = [
+    "PRIMARY",
+    "EXPLORATORY",
+    "GROUPS",
+    "HOLM",
+    "BH",
+    "FAMILY_COLUMNS",
+    "PRIMARY_TESTS",
+    "benjamini_hochberg",
+    "adjust",
+    "primary_level",
+    "change_families",
+    "group_families",
+]
+
+PRIMARY = "primär"
+EXPLORATORY = "utforskande"
+GROUPS = "gruppskillnader"
+HOLM = "holm"
+BH = "bh"
+#: Appended to the test tables: the family of the row's ``p_corr`` and the method that adjusted it.
+FAMILY_COLUMNS = ["familj", "justering"]
+#: The ordinal tests: the primary test of a first → last comparison is one of these.
+PRIMARY_TESTS = ("wilcoxon", "mann_whitney")
+
+
+def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg (false discovery rate) adjusted p-values.
+
+    ``min over j ≥ i of p_(j) · m / j``, capped at 1, in the input order,
+    where ``m`` counts only the non-NaN values; NaN stays NaN.
+    """
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    finite = ~np.isnan(p)
+    m = int(finite.sum())
+    if m == 0:
+        return out
+    values = p[finite]
+    if ((values < 0) | (values > 1)).any():
+        raise ValueError("p-values must be between 0 and 1")
+    order = np.argsort(values, kind="stable")
+    scaled = values[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    result = np.empty(m)
+    result[order] = adjusted
+    out[finite] = result
+    return out
+
+
+def adjust(pvalues: Sequence[float] | np.ndarray, method: str) -> np.ndarray:
+    """``pvalues`` adjusted as one family with ``method`` (:data:`HOLM` or :data:`BH`)."""
+    if method == HOLM:
+        return holm(pvalues)
+    if method == BH:
+        return benjamini_hochberg(pvalues)
+    raise ValueError(f"unknown adjustment method {method!r}")
+
+
+def primary_level(plan: StatisticsPlan, has_indices: bool) -> str:
+    """The ``niva`` of the primary family: the plan's, or ``fraga`` for an instrument without indices."""
+    return plan.primary if has_indices else "fraga"
+
+
+def change_families(table: pd.DataFrame, waves: list[str], plan: StatisticsPlan, has_indices: bool) -> pd.DataFrame:
+    """``table`` (:data:`~.changes.CHANGE_COLUMNS`) with ``p_corr``, ``familj`` and ``justering`` set.
+
+    The primary family is the rows of ``Alla``, first → last wave, of the
+    primary level (:func:`primary_level`) with an ordinal test; needs two
+    waves or more. Every other row is exploratory.
+    """
+    table = table.copy()
+    primary = pd.Series(False, index=table.index)
+    if len(waves) >= 2:
+        primary = (
+            (table["niva"] == primary_level(plan, has_indices)) & (table["grupp"] == ALL)
+            & (table["fran"] == waves[0]) & (table["till"] == waves[-1]) & table["test"].isin(PRIMARY_TESTS)
+        )  # fmt: skip
+    p = table["p_unc"].to_numpy(dtype=float)
+    adjusted = np.full(len(table), np.nan)
+    mask = primary.to_numpy(dtype=bool)
+    adjusted[mask] = holm(p[mask])
+    adjusted[~mask] = adjust(p[~mask], plan.secondary)
+    table["p_corr"] = adjusted
+    table["familj"] = np.where(mask, PRIMARY, EXPLORATORY).astype(object)
+    table["justering"] = np.where(mask, HOLM, plan.secondary).astype(object)
+    return table
+
+
+def group_families(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (:data:`~.groups.GROUP_DIFFERENCE_COLUMNS`) with ``p_corr`` Holm-adjusted within each wave."""
+    table = table.copy()
+    adjusted = np.full(len(table), np.nan)
+    waves = table["enkat"].astype(str).to_numpy()
+    p = table["p_unc"].to_numpy(dtype=float)
+    for wave in dict.fromkeys(waves):
+        mask = waves == wave
+        adjusted[mask] = holm(p[mask])
+    table["p_corr"] = adjusted
+    table["familj"] = pd.Series([GROUPS] * len(table), index=table.index, dtype=object)
+    table["justering"] = pd.Series([HOLM] * len(table), index=table.index, dtype=object)
+    return table
