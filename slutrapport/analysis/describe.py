@@ -18,8 +18,9 @@ cell with the columns
   and the table never says why (see :mod:`.suppression`)
 
 In a wave where some group is hidden, ``medel``, ``sd`` and ``median`` are
-rounded to 2 decimals and ``andel_positiva`` to 3 (the report's precision);
-other waves keep full precision.
+rounded to 1 decimal and ``andel_positiva`` to 2 (whole percents), the
+precision the report shows; other waves keep full precision
+(:func:`~.suppression.published_precision`).
 
 Question statistics use the answers as given (a reverse-scored question is
 reported as it was asked). Index scores reverse ``omvand`` items as
@@ -192,7 +193,7 @@ def _with_everyone(obs: pd.DataFrame, survey: SurveyData) -> pd.DataFrame:
     return pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True)
 
 
-def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
+def compare_waves(survey: SurveyData, min_n: int = 5, exact: bool = False) -> pd.DataFrame:
     """The comparison table for every question and index, group and wave.
 
     Parameters
@@ -202,6 +203,9 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     min_n : int, default 5
         Anonymity threshold: cells with fewer answers are suppressed, and
         their group in every cell of that wave.
+    exact : bool, default False
+        Keep full precision also in waves with a hidden group (for
+        computations such as intervals; never for publishing).
 
     Returns
     -------
@@ -215,7 +219,9 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     grid = _grid(instrument, survey.waves, people)
     table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
     table["n"] = table["n"].fillna(0).astype(int)
-    table = published_precision(suppress(table, min_n))
+    table = suppress(table, min_n)
+    if not exact:
+        table = published_precision(table)
     return table[COMPARISON_COLUMNS].reset_index(drop=True)
 
 

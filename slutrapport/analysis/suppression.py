@@ -22,10 +22,13 @@ Three steps protect small groups:
    gives the combined result of the same set of at least ``min_n`` answers.
    ``Alla`` itself is hidden only in a cell where it has ``0 < n < min_n``.
 3. :func:`published_precision`: in a wave where some group is hidden, the
-   means are rounded to the two decimals the report shows and the shares to
-   three (a tenth of a percent), so that exact figures cannot be combined
-   into more than the report shows; waves without a hidden group keep full
-   precision.
+   numbers are rounded to the precision the report shows (means, sd and
+   medians to one decimal, shares to whole percents), so that exact figures
+   cannot be combined into more than the report shows; waves without a
+   hidden group keep full precision. The precision is the report's own on
+   purpose: a value rounded to two decimals and then shown with one can show
+   the wrong digit (3.1538 → 3.15 → "3,1"), rounding once to the shown
+   precision cannot.
 
 A suppressed cell keeps ``undertryckt = True`` and has every number empty,
 including ``n``. The table never says why a cell is hidden: a reason
@@ -53,8 +56,8 @@ __all__ = [
 ALL = "Alla"
 OTHERS = "Övriga"
 UNKNOWN_ORGANISATION = "Ej angiven"
-MEAN_DECIMALS = 2  # means, sd and medians as the report shows them
-SHARE_DECIMALS = 3  # shares 0–1: a tenth of a percent
+MEAN_DECIMALS = 1  # means, sd and medians as the report shows them (render.formatting: MEAN)
+SHARE_DECIMALS = 2  # shares 0–1 as whole percents, as the report shows them (SHARE, DIFF_SHARE)
 
 _NUMBERS = ["n", "medel", "sd", "median", "andel_positiva"]
 

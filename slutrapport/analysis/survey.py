@@ -24,7 +24,7 @@ class SurveyResults:
       differences rounded to the report's precision where a wave compared has
       a hidden group (:func:`~.suppression.published_precision`)
     - ``group_tests``: :func:`~.changes.group_differences`
-    - ``intervals``: :func:`~.changes.mean_intervals`
+    - ``intervals``: :func:`~.changes.mean_intervals`, from the comparison at full precision
     - ``reliability`` / ``alpha_if_deleted``: :func:`~.reliability.reliability` (``reliabilitet.csv``)
     - ``distribution``: :func:`~.describe.answer_distribution`
     - ``summary``: :func:`~.describe.response_summary`; ``free_text``: :func:`~.describe.free_text`
@@ -46,7 +46,8 @@ class SurveyResults:
 
 def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
     """Compute every table of the staff-survey section."""
-    comparison = compare_waves(survey, min_n)
+    exact = compare_waves(survey, min_n, exact=True)
+    comparison = published_precision(exact)
     alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
     return SurveyResults(
         survey=survey,
@@ -54,7 +55,7 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         comparison=comparison,
         changes=_published_changes(wave_changes(survey, comparison, min_n), comparison),
         group_tests=group_differences(survey, comparison, min_n),
-        intervals=mean_intervals(comparison, survey),
+        intervals=mean_intervals(exact, survey),  # error bars from the exact values (charts only)
         reliability=alpha,
         alpha_if_deleted=alpha_if_deleted,
         distribution=answer_distribution(survey, comparison, min_n),

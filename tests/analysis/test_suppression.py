@@ -163,6 +163,23 @@ def test_published_precision_rounds_only_waves_with_a_hidden_group():
     table["andel_positiva"] = 2 / 3
     out = published_precision(suppress(table.reset_index(drop=True), 5))
     first = out[(out["enkat"] == "Enkät 1") & ~out["undertryckt"]]
-    assert (first["medel"] == 3.67).all() and (first["andel_positiva"] == 0.667).all() and (first["sd"] == 1.0).all()
+    # the report's precision: one decimal (3,7) and whole percents (67 %)
+    assert (first["medel"] == 3.7).all() and (first["andel_positiva"] == 0.67).all() and (first["sd"] == 1.0).all()
     second = out[out["enkat"] == "Enkät 2"]
     assert (second["medel"] == 11 / 3).all() and (second["andel_positiva"] == 2 / 3).all()
+
+
+def test_publishing_at_the_report_precision_never_changes_a_shown_digit():
+    from slutrapport.core.swedish import format_number, format_percent
+    from tests.conftest import SAMPLES
+
+    survey = read_waves(sorted((SAMPLES / "enkater").iterdir()), load_instrument("samverkan"))
+    exact, published = compare_waves(survey, 5, exact=True), compare_waves(survey, 5)
+    rounded = published["enkat"] == "Enkät 3"  # the wave with a hidden group
+    assert rounded.any() and not (published.loc[rounded, "medel"].dropna() * 10 % 1).round(9).between(1e-9, 1 - 1e-9).any()
+    assert published.loc[~rounded, ["medel", "andel_positiva"]].equals(exact.loc[~rounded, ["medel", "andel_positiva"]])
+    shown = ~published["undertryckt"] & published["medel"].notna()
+    ties = ((exact["medel"] * 10 % 1 - 0.5).abs() < 1e-9) | ((exact["andel_positiva"] * 100 % 1 - 0.5).abs() < 1e-9)
+    for i in published.index[shown & ~ties]:
+        assert format_number(published.at[i, "medel"], 1) == format_number(exact.at[i, "medel"], 1)
+        assert format_percent(published.at[i, "andel_positiva"]) == format_percent(exact.at[i, "andel_positiva"])

@@ -172,7 +172,7 @@ def test_output_is_utf8_indented_and_deterministic_apart_from_date():
     raw = render_bundle(_report())
     text = raw.decode("utf-8")
     assert "Vägen framåt" in text and "\\u00e4" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "schema_version": "1.1",\n') and text.endswith("}\n")
+    assert text.startswith('{\n  "schema_version": "1.2",\n') and text.endswith("}\n")
     assert raw == render_bundle(_report())
     reordered = _report()
     reordered.tables = dict(reversed(list(reordered.tables.items())))
@@ -216,7 +216,7 @@ def test_unknown_completeness_status_is_a_programming_error():
 
 def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
     assert {
-        "jamforelse": tuple(CONTRACT_COLUMNS) + ("orsak",),
+        "jamforelse": tuple(CONTRACT_COLUMNS),  # 1.2: no orsak (it told which hidden group was the small one)
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
@@ -270,8 +270,9 @@ def test_suppressed_cells_have_null_numbers(bundle):
     assert len(hidden) == 2
     for row in hidden:
         assert [row[c] for c in ("n", "medel", "sd", "median", "andel_positiva")] == [None] * 5
-        assert row["orsak"]
-    assert "skyddar en mindre grupp" in {r["orsak"] for r in hidden}  # the row that carried numbers
+        assert "orsak" not in row  # a table handed in with the reason never writes it
+    text = json.dumps(bundle, ensure_ascii=False)
+    assert "för få svar" not in text and "skyddar en mindre grupp" not in text
 
 
 def test_missing_suppression_mark_counts_as_suppressed():
@@ -342,18 +343,18 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.1", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.2", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
         (lambda raw: b"\xff\xfe{}", "UTF-8"),
         (lambda raw: b"[1, 2]", "schema_version"),
         (lambda raw: b'{"projekt": {}}', "schema_version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "2.0"'), "nyare version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "0.9"'), "inte kan läsa"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
-        (lambda raw: raw.replace(b'"schema_version": "1.1"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.1", "mall": {}}', "ofullständig"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "2.0"'), "nyare version"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "0.9"'), "inte kan läsa"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
+        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": 1'), "ogiltig schemaversion"),
+        (lambda raw: b'{"schema_version": "1.2", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],

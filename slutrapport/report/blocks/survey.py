@@ -203,8 +203,8 @@ def _method(results: SurveyResults) -> list:
         f"En grupp som har färre än {results.min_n} svar på någon fråga eller något index vid en enkät visas inte "
         "alls vid den enkäten, och inte heller de minsta grupper som behövs för att den inte ska kunna räknas fram "
         "ur totalen; samma grupper döljs i alla frågor, index, diagram och test vid den enkäten. Dolda grupper "
-        "testas aldrig. Vid en enkät med dolda grupper redovisas medelvärden med två decimaler och andelar med "
-        "en decimal i procent också i datafilerna.",
+        "testas aldrig. Vid en enkät med dolda grupper anges medelvärden med en decimal och andelar i hela procent "
+        "också i datafilerna.",
         "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
         "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
         "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
