@@ -13,8 +13,14 @@ cell with the columns
 - ``medel``, ``sd`` (sample, ddof=1), ``median``
 - ``andel_positiva``: share (0–1) of the ``n`` answers in the scale's
   ``positiva``; for an index, share of scores at or above the lowest positive value
-- ``undertryckt``: the cell is hidden by the anonymity rules (numbers empty)
-- ``orsak``: why it is hidden (empty when shown); not part of ``jamforelse.csv``
+- ``undertryckt``: the cell is hidden by the anonymity rules (numbers empty);
+  a group hidden in one cell of a wave is hidden in every cell of that wave,
+  and the table never says why (see :mod:`.suppression`)
+
+In a wave where some group is hidden, ``medel``, ``sd`` and ``median`` are
+rounded to 1 decimal and ``andel_positiva`` to 2 (whole percents), the
+precision the report shows; other waves keep full precision
+(:func:`~.suppression.published_precision`).
 
 Question statistics use the answers as given (a reverse-scored question is
 reported as it was asked). Index scores reverse ``omvand`` items as
@@ -28,7 +34,7 @@ import random
 
 import pandas as pd
 
-from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, suppress
+from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, published_precision, suppress
 from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import FREETEXT_STATUS, SurveyData
 from slutrapport.sources.survey.instrument import Instrument
@@ -47,7 +53,7 @@ __all__ = [
 ]
 
 CONTRACT_COLUMNS = ["niva", "id", "text", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"]
-COMPARISON_COLUMNS = CONTRACT_COLUMNS + ["orsak"]
+COMPARISON_COLUMNS = list(CONTRACT_COLUMNS)  # the reason a cell is hidden is never kept
 QUESTION = "fraga"
 INDEX = "index"
 
@@ -187,7 +193,7 @@ def _with_everyone(obs: pd.DataFrame, survey: SurveyData) -> pd.DataFrame:
     return pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True)
 
 
-def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
+def compare_waves(survey: SurveyData, min_n: int = 5, exact: bool = False) -> pd.DataFrame:
     """The comparison table for every question and index, group and wave.
 
     Parameters
@@ -195,7 +201,11 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     survey : SurveyData
         Validated waves from :func:`slutrapport.sources.survey.read_waves`.
     min_n : int, default 5
-        Anonymity threshold: cells with fewer answers are suppressed.
+        Anonymity threshold: cells with fewer answers are suppressed, and
+        their group in every cell of that wave.
+    exact : bool, default False
+        Keep full precision also in waves with a hidden group (for
+        computations such as intervals; never for publishing).
 
     Returns
     -------
@@ -210,6 +220,8 @@ def compare_waves(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
     table["n"] = table["n"].fillna(0).astype(int)
     table = suppress(table, min_n)
+    if not exact:
+        table = published_precision(table)
     return table[COMPARISON_COLUMNS].reset_index(drop=True)
 
 

@@ -4,7 +4,7 @@ Pure functions on :class:`~slutrapport.sources.forms.read.FormData`; nothing is
 formatted or read from files here. :func:`analyse_self_evaluation` returns
 :class:`SelfEvalResults` with three tables.
 
-``counts`` (forms per role and occasion): ``roll, tillfalle, n, undertryckt, orsak``.
+``counts`` (forms per role and occasion): ``roll, tillfalle, n, undertryckt``.
 
 ``ratings``: one row per cell, columns :data:`RATING_COLUMNS`:
 
@@ -18,7 +18,7 @@ formatted or read from files here. :func:`analyse_self_evaluation` returns
 - ``medel``, ``median``: of the ratings, or of the forms' section scores;
   ``sd`` (sample, ddof=1) and ``ci_lag``/``ci_hog`` (95 % Student-t interval
   of the mean, for n ≥ 2) are extra columns outside the bundle contract
-- ``undertryckt``, ``orsak``: hidden by the anonymity rules, and why
+- ``undertryckt``: hidden by the anonymity rules (never why)
 
 A form's section score is the mean of its ratings in the section, counted
 only when at least half of the section's rating questions are rated (as an
@@ -37,11 +37,15 @@ are merged into ``Övriga roller`` when at least two of them together reach
 ``min_n`` and some role stays on its own; in ``counts`` a role with fewer
 than ``min_n`` forms is hidden, and so are the smallest shown roles until the
 hidden ones hold at least ``min_n`` forms, so that no hidden role can be
-derived as Alla minus the others. A role hidden in ``counts`` is hidden in
-every rating cell of that occasion; beyond that, a rating cell with
-``0 < n < min_n`` is hidden, with the same protection of the cell's Alla.
-The role of a free text is shown only when that role is shown in ``counts``
-at that occasion; otherwise the text is shown without its role.
+derived as Alla minus the others. The rating cells then follow the staff
+survey's rule (:func:`.suppression.suppress`), decided once per occasion: a
+role hidden in ``counts``, or with ``0 < n < min_n`` ratings in any rating
+cell of the occasion, is hidden in every cell of that occasion, and the
+smallest shown roles as well until the hidden ones hold at least ``min_n``
+ratings in every cell where Alla is shown. A role hidden in the ratings is
+hidden in ``counts`` too. The role of a free text is shown only when that
+role is shown in ``counts`` at that occasion; otherwise the text is shown
+without its role.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.intervals import t_interval_summary
-from slutrapport.analysis.suppression import ALL, OTHERS, REASON_DERIVABLE, REASON_SMALL, UNKNOWN_ORGANISATION, assign_groups, suppress
+from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION, assign_groups, suppress
 from slutrapport.sources.forms.definition import RATING, TEXT, FormDefinition
 from slutrapport.sources.forms.read import FormData
 from slutrapport.sources.survey.answers import ANSWERED
@@ -77,8 +81,8 @@ __all__ = [
 ]
 
 SELFEVAL_COLUMNS = ["niva", "id", "text", "roll", "tillfalle", "n", "medel", "median", "undertryckt"]
-RATING_COLUMNS = SELFEVAL_COLUMNS + ["orsak", "sd", "ci_lag", "ci_hog"]
-COUNT_COLUMNS = ["roll", "tillfalle", "n", "undertryckt", "orsak"]
+RATING_COLUMNS = SELFEVAL_COLUMNS + ["sd", "ci_lag", "ci_hog"]
+COUNT_COLUMNS = ["roll", "tillfalle", "n", "undertryckt"]
 TEXT_COLUMNS = ["avsnitt", "fraga", "tillfalle", "roll", "text", "antal"]
 SECTION, QUESTION = "avsnitt", "fraga"
 OTHER_ROLES = "Övriga roller"
@@ -106,14 +110,30 @@ def analyse_self_evaluation(data: FormData, min_n: int = 5) -> SelfEvalResults:
     groups = reporting_roles(data.forms, min_n)
     occasions = [o for o in data.definition.occasions if (data.forms["tillfalle"] == o).any()]
     counts = form_counts(data.forms, groups, data.definition, min_n)
+    ratings = rating_table(data, groups, counts, min_n)
+    counts = _hide_roles(counts, ratings)
     return SelfEvalResults(
         data=data,
         min_n=min_n,
         occasions=occasions,
         counts=counts,
-        ratings=rating_table(data, groups, counts, min_n),
+        ratings=ratings,
         texts=compiled_texts(data, groups, counts),
     )
+
+
+def _hide_roles(counts: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with every role that the ratings hide at an occasion hidden there too.
+
+    Hiding more roles only adds to the hidden forms, so Alla stays protected.
+    """
+    rows = ratings[ratings["undertryckt"].astype(bool) & (ratings["roll"] != ALL)]
+    hidden = set(zip(rows["roll"], rows["tillfalle"], strict=True))
+    out = counts.copy()
+    more = [(role, occasion) in hidden for role, occasion in zip(out["roll"], out["tillfalle"], strict=True)]
+    out.loc[more, "undertryckt"] = True
+    out.loc[more, "n"] = pd.NA
+    return out
 
 
 def reporting_roles(forms: pd.DataFrame, min_n: int) -> pd.Series:
@@ -127,13 +147,13 @@ def _group_order(definition: FormDefinition) -> dict[str, int]:
     return {name: i for i, name in enumerate([ALL, *definition.roles, OTHER_ROLES, NO_ROLE])}
 
 
-def _suppressed(cells: pd.DataFrame, min_n: int) -> pd.DataFrame:
+def _suppressed(cells: pd.DataFrame, min_n: int, forced: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """:func:`.suppression.suppress` on a table with ``roll``/``tillfalle`` instead of ``grupp``/``enkat``."""
     table = cells.rename(columns={"roll": "grupp", "tillfalle": "enkat"})
     for column in ("medel", "sd", "median", "andel_positiva"):
         if column not in table:
             table[column] = np.nan
-    out = suppress(table, min_n).rename(columns={"grupp": "roll", "enkat": "tillfalle"})
+    out = suppress(table, min_n, forced).rename(columns={"grupp": "roll", "enkat": "tillfalle"})
     return out.drop(columns=["andel_positiva"])
 
 
@@ -147,7 +167,7 @@ def form_counts(forms: pd.DataFrame, groups: pd.Series, definition: FormDefiniti
     cells = cells.assign(niva="antal", id="formular")
     cells = cells.sort_values(["tillfalle", "roll"], key=lambda s: s.map(occasion_order if s.name == "tillfalle" else order), kind="stable")
     out = _suppressed(cells.reset_index(drop=True), min_n)
-    return out[["roll", "tillfalle", "n", "undertryckt", "orsak"]].reset_index(drop=True)
+    return out[COUNT_COLUMNS].reset_index(drop=True)
 
 
 def section_scores(data: FormData) -> pd.DataFrame:
@@ -193,39 +213,16 @@ def _grid(definition: FormDefinition, forms: pd.DataFrame, groups: pd.Series) ->
 
 
 def _suppress_ratings(cells: pd.DataFrame, counts: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """The anonymity rules on the rating cells, with every role hidden in ``counts`` hidden in every cell.
+    """The anonymity rules on the rating cells, decided once per occasion (see the module docstring).
 
     Hiding a role for a whole occasion (not cell by cell) keeps one cell from
     revealing what another hides, e.g. a role's question mean from its
-    section mean. Then, as :func:`.suppression.suppress` does: cells with
-    ``0 < n < min_n`` are hidden, and the smallest shown roles of a cell
-    until the hidden ones hold at least ``min_n``.
+    section mean and the other question means.
     """
-    out = cells.reset_index(drop=True).copy()
-    role_hidden = {(r.roll, r.tillfalle): r.orsak for r in counts.itertuples() if bool(r.undertryckt)}
-    forced = [role_hidden.get((role, occasion)) for role, occasion in zip(out["roll"], out["tillfalle"], strict=True)]
-    small = (out["n"] > 0) & (out["n"] < min_n)
-    out["undertryckt"] = [f is not None or bool(s) for f, s in zip(forced, small, strict=True)]
-    out["orsak"] = [f if f is not None else (REASON_SMALL if s else "") for f, s in zip(forced, small, strict=True)]
-    for _, cell in out.groupby(["niva", "id", "tillfalle"], sort=False):
-        everyone = cell[cell["roll"] == ALL]
-        if everyone.empty or bool(out.loc[everyone.index[0], "undertryckt"]) or int(everyone["n"].iloc[0]) == 0:
-            continue
-        roles = cell[(cell["roll"] != ALL) & (cell["n"] > 0)]
-        hidden = out.loc[roles.index, "undertryckt"]
-        if not hidden.any():
-            continue
-        total = int(roles.loc[hidden, "n"].sum())
-        for idx in roles[~hidden].sort_values("n", kind="stable").index:
-            if total >= min_n:
-                break
-            out.loc[idx, ["undertryckt", "orsak"]] = [True, REASON_DERIVABLE]
-            total += int(out.loc[idx, "n"])
-    hide = out["undertryckt"].to_numpy(dtype=bool)
-    out["n"] = out["n"].astype("Int64")
-    out.loc[hide, "n"] = pd.NA
-    out.loc[hide, ["medel", "median", "sd"]] = np.nan
-    return out
+    forced: dict[str, set[str]] = {}
+    for row in counts[counts["undertryckt"].astype(bool)].itertuples():
+        forced.setdefault(row.tillfalle, set()).add(row.roll)
+    return _suppressed(cells.reset_index(drop=True), min_n, forced)
 
 
 def rating_table(data: FormData, groups: pd.Series, counts: pd.DataFrame, min_n: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 from slutrapport.analysis.changes import group_differences, mean_intervals, wave_changes
 from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, response_summary
 from slutrapport.analysis.reliability import reliability
+from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["SurveyResults", "analyse_survey"]
@@ -19,9 +20,11 @@ class SurveyResults:
     """The result tables of one survey comparison (all already anonymity-safe).
 
     - ``comparison``: :func:`~.describe.compare_waves` (``jamforelse.csv``)
-    - ``changes``: :func:`~.changes.wave_changes` (``forandringar.csv``)
+    - ``changes``: :func:`~.changes.wave_changes` (``forandringar.csv``), its
+      differences rounded to the report's precision where a wave compared has
+      a hidden group (:func:`~.suppression.published_precision`)
     - ``group_tests``: :func:`~.changes.group_differences`
-    - ``intervals``: :func:`~.changes.mean_intervals`
+    - ``intervals``: :func:`~.changes.mean_intervals`, from the comparison at full precision
     - ``reliability`` / ``alpha_if_deleted``: :func:`~.reliability.reliability` (``reliabilitet.csv``)
     - ``distribution``: :func:`~.describe.answer_distribution`
     - ``summary``: :func:`~.describe.response_summary`; ``free_text``: :func:`~.describe.free_text`
@@ -43,15 +46,16 @@ class SurveyResults:
 
 def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
     """Compute every table of the staff-survey section."""
-    comparison = compare_waves(survey, min_n)
+    exact = compare_waves(survey, min_n, exact=True)
+    comparison = published_precision(exact)
     alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
     return SurveyResults(
         survey=survey,
         min_n=min_n,
         comparison=comparison,
-        changes=wave_changes(survey, comparison, min_n),
+        changes=_published_changes(wave_changes(survey, comparison, min_n), comparison),
         group_tests=group_differences(survey, comparison, min_n),
-        intervals=mean_intervals(comparison, survey),
+        intervals=mean_intervals(exact, survey),  # error bars from the exact values (charts only)
         reliability=alpha,
         alpha_if_deleted=alpha_if_deleted,
         distribution=answer_distribution(survey, comparison, min_n),
@@ -59,3 +63,16 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         free_text=free_text(survey, min_n),
         wave_dates=wave_dates or {},
     )
+
+
+def _published_changes(changes: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
+    """Differences of a change touching a wave with a hidden group, at the precision of the comparison table."""
+    hidden = set(comparison.loc[comparison["undertryckt"].astype(bool), "enkat"].astype(str))
+    out = published_precision(
+        changes, ("fran", "till"), hidden,
+        means=("diff_medel", "diff_medel_lag", "diff_medel_hog", "hl_skift", "hl_lag", "hl_hog"),
+        shares=("diff_andel_positiva", "ci_lag", "ci_hog"),
+    )
+    touched = (out["fran"].astype(str).isin(hidden) | out["till"].astype(str).isin(hidden)) & (out["effektmatt"] == "andelsskillnad")
+    out.loc[touched, "effekt"] = out.loc[touched, "effekt"].astype(float).round(SHARE_DECIMALS)
+    return out

@@ -21,7 +21,22 @@ import pandas as pd
 from slutrapport.core.problems import ValidationReport
 from slutrapport.portfolio.collect import ALL, Collection
 from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, MONEY, SHARE_RANGE, STATUS, ForestChart, ForestRow, Portfolio, Typed
-from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, INTERVAL, MEAN, PVALUE, SHARE, TEXT, Column, Hidden, Paragraphs, Section, Subsection, Table
+from slutrapport.report.model import (
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    INTERVAL,
+    MEAN,
+    PROTECTED,
+    PVALUE,
+    SHARE,
+    TEXT,
+    Column,
+    Paragraphs,
+    Section,
+    Subsection,
+    Table,
+)
 from slutrapport.wording import portfolio as wording
 
 __all__ = ["portfolio_model", "HIDDEN_NOTE"]
@@ -30,7 +45,7 @@ HIDDEN_NOTE = (
     "– = dolt i projektets rapport av anonymitetsskäl (för få för att visas). "
     "Tom ruta = uppgiften finns inte i rapportfilen."
 )
-_HIDDEN = Hidden("dolt i projektets rapport")
+_HIDDEN = PROTECTED
 _KON_ORDER = {ALL: 0, "Kvinnor": 1, "Män": 2}
 
 

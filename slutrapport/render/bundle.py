@@ -5,11 +5,15 @@ compares them, so the layout is a contract described by the JSON Schema
 ``report_templates/rapport.schema.json`` (draft 2020-12, see :func:`schema`)
 and versioned by :data:`SCHEMA_VERSION`: a new minor version only adds keys,
 a new major version changes or removes them. :func:`load_bundle` reads every
-minor version of the major versions it knows.
+minor version of the major versions it knows. One exception, for privacy:
+1.2 dropped the column ``orsak`` (why a cell is hidden) from ``jamforelse``,
+since it told which hidden group was the small one; readers take columns by
+name, so bundles with and without it load alike.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.2" (1.2: ``familj`` and ``justering`` appended to forandringar and gruppskillnader)
+    schema_version   "1.2" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
+                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -28,8 +32,9 @@ named in :data:`TABLE_COLUMNS` and, of those, only the allow-listed columns
 (the published CSV contracts); any other table or column (``respondent``,
 ``kod``, ``svar``, free text ...) is never written. A comparison or
 self-evaluation cell marked ``undertryckt`` (or with the mark missing) always
-has empty numbers, even if the table handed in carried some. The tables are
-already anonymity-safe; this is defence in depth.
+has empty numbers, even if the table handed in carried some, and no table
+says why a cell is hidden. The tables are already anonymity-safe; this is
+defence in depth.
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "jamforelse": tuple(CONTRACT_COLUMNS) + ("orsak",),
+    "jamforelse": tuple(CONTRACT_COLUMNS),
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),

@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = [
     "Hidden",
+    "PROTECTED",
     "Column",
     "Table",
     "Chart",
@@ -47,9 +48,18 @@ MONEY = "money"
 
 @dataclass(frozen=True)
 class Hidden:
-    """A value suppressed by the anonymity rules; ``reason`` is Swedish."""
+    """A value not shown; ``reason`` is Swedish.
+
+    A cell hidden by the anonymity rules is always :data:`PROTECTED`: it says
+    only that it is hidden, never why (a reason would tell which hidden group
+    is the small one).
+    """
 
     reason: str
+
+
+#: Every cell hidden by the anonymity rules (staff survey, self-evaluation, participants, portfolio).
+PROTECTED = Hidden("skyddad")
 
 
 @dataclass

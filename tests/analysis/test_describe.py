@@ -142,19 +142,22 @@ def test_sample_waves_match_a_direct_pandas_computation():
     checked = 0
     for wave, path in zip(survey.waves, files, strict=True):
         direct = _direct(path, readers[path.suffix])
+        # a wave with a hidden group is published at the report's precision: means 1 decimal, whole percents
+        rounded = bool(table.loc[table["enkat"] == wave, "undertryckt"].any())
+        mean, share = (np.round, lambda x: np.round(x, 2)) if rounded else (lambda x, _=None: x, lambda x: x)
         for (org, qid), values in direct.groupby(["org", "fraga"]):
             row = _cell(table, "fraga", qid, org, wave)
             if row["undertryckt"]:
                 continue
             assert row["n"] == len(values)
-            assert row["medel"] == pytest.approx(values["v"].mean())
-            assert row["sd"] == pytest.approx(values["v"].std(ddof=1))
-            assert row["median"] == pytest.approx(values["v"].median())
-            assert row["andel_positiva"] == pytest.approx(values["v"].isin([4, 5]).mean())
+            assert row["medel"] == pytest.approx(mean(values["v"].mean(), 1))
+            assert row["sd"] == pytest.approx(mean(values["v"].std(ddof=1), 1))
+            assert row["median"] == pytest.approx(mean(values["v"].median(), 1))
+            assert row["andel_positiva"] == pytest.approx(share(values["v"].isin([4, 5]).mean()))
             checked += 1
         for qid, values in direct.groupby("fraga"):
             row = _cell(table, "fraga", qid, "Alla", wave)
-            assert row["n"] == len(values) and row["medel"] == pytest.approx(values["v"].mean())
+            assert row["n"] == len(values) and row["medel"] == pytest.approx(mean(values["v"].mean(), 1))
     assert checked > 200
 
 

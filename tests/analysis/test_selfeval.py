@@ -19,7 +19,7 @@ from slutrapport.cli import cli
 from slutrapport.project.templates import load_template
 from slutrapport.render import render_bundle, render_excel, render_html
 from slutrapport.report.blocks.selfeval import selfeval_blocks
-from slutrapport.report.model import Chart, Hidden, Report, Section, Subsection, Table, TextList
+from slutrapport.report.model import PROTECTED, Chart, Hidden, Report, Section, Subsection, Table, TextList
 from slutrapport.sources.forms.definition import load_definition
 from slutrapport.sources.forms.read import ANSWER_COLUMNS, FORM_COLUMNS, FormData
 from slutrapport.wording.selfeval import selfeval_paragraphs
@@ -113,20 +113,21 @@ def cell(table: pd.DataFrame, **where) -> pd.Series:
 
 def test_small_roles_are_hidden_or_merged_and_alla_is_protected(results):
     counts = results.counts
-    shown = {(r.roll, r.tillfalle): (None if r.undertryckt else int(r.n), r.orsak) for r in counts.itertuples()}
+    shown = {(r.roll, r.tillfalle): None if r.undertryckt else int(r.n) for r in counts.itertuples()}
     assert shown == {
-        # Start: 4 HL, 3 SG, 1 PL. PL (1 < 3) is hidden; SG is hidden too, since Alla 8 − HL 4 − SG 3 = PL 1
-        ("Alla", "Start"): (8, ""),
-        (PL, "Start"): (None, "för få svar"),
-        (SG, "Start"): (None, "skyddar en mindre grupp"),
-        (HL, "Start"): (4, ""),
+        # Start: 4 HL, 3 SG, 1 PL. PL (1 < 3) is hidden; SG is hidden too, since Alla 8 − HL 4 − SG 3 = PL 1.
+        # HL has only 2 ratings of s2 at Start, so the ratings hide HL in the whole occasion, and counts follow.
+        ("Alla", "Start"): 8,
+        (PL, "Start"): None,
+        (SG, "Start"): None,
+        (HL, "Start"): None,
         # Slut: 3 HL, 2 SG, 1 PL. SG and PL are both small and together 2 + 1 = 3 ≥ 3: merged
-        ("Alla", "Slut"): (6, ""),
-        (HL, "Slut"): (3, ""),
-        ("Övriga roller", "Slut"): (3, ""),
+        ("Alla", "Slut"): 6,
+        (HL, "Slut"): 3,
+        ("Övriga roller", "Slut"): 3,
     }
     assert results.occasions == ["Start", "Slut"]
-    assert list(counts.columns) == ["roll", "tillfalle", "n", "undertryckt", "orsak"]
+    assert list(counts.columns) == ["roll", "tillfalle", "n", "undertryckt"]  # never why a cell is hidden
     assert counts.loc[counts["undertryckt"], "n"].isna().all()
 
 
@@ -151,13 +152,16 @@ def test_question_cells_against_hand_computed_values(results):
     # scipy reference: stats.t.interval(0.95, df=7, loc=3.5, scale=stats.sem([4, 4, 5, 3, 2, 3, 2, 5]))
     low, high = stats.t.interval(0.95, df=7, loc=3.5, scale=stats.sem([4, 4, 5, 3, 2, 3, 2, 5]))
     assert (s1["ci_lag"], s1["ci_hog"]) == pytest.approx((low, high))
-    hl = cell(ratings, niva="fraga", id="s1", roll=HL, tillfalle="Start")
-    assert (hl["n"], hl["medel"], hl["median"]) == (4, 4.0, 4.0)  # 4, 4, 5, 3: 16 / 4; sorted 3 4 4 5
-    # s2 at Start: HL 3, (Vet ej), 4, (blank) → only 2 ratings, hidden although the role is shown
+    hl = cell(ratings, niva="fraga", id="s1", roll=HL, tillfalle="Slut")
+    assert (hl["n"], hl["medel"], hl["median"]) == (3, pytest.approx(13 / 3), 4.0)  # 4, 5, 4: 13 / 3; sorted 4 4 5
+    # s2 at Start: HL 3, (Vet ej), 4, (blank) → only 2 ratings: HL is hidden in every cell of Start, also s1
+    # (4 ratings), since its s1 and section means would otherwise give away its hidden s2 ratings
     s2 = cell(ratings, niva="fraga", id="s2", roll="Alla", tillfalle="Start")
     assert (s2["n"], s2["medel"], s2["median"]) == (6, 3.0, 3.0)  # 3 4 2 2 3 4: 18 / 6; sorted 2 2 3 | 3 4 4
-    hidden = cell(ratings, niva="fraga", id="s2", roll=HL, tillfalle="Start")
-    assert hidden["undertryckt"] and hidden["orsak"] == "för få svar" and pd.isna(hidden["n"]) and pd.isna(hidden["medel"])
+    for item in ("s1", "s2", "f1"):
+        hidden = cell(ratings, niva="fraga", id=item, roll=HL, tillfalle="Start")
+        assert hidden["undertryckt"] and pd.isna(hidden["n"]) and pd.isna(hidden["medel"]) and pd.isna(hidden["sd"])
+    assert "orsak" not in ratings.columns
     f1 = cell(ratings, niva="fraga", id="f1", roll="Alla", tillfalle="Start")
     assert (f1["n"], f1["medel"], f1["median"]) == (8, 3.25, 3.0)  # 4 3 5 2 3 3 4 2: 26 / 8; sorted 2 2 3 3 | 3 4 4 5
     merged = cell(ratings, niva="fraga", id="s2", roll="Övriga roller", tillfalle="Slut")
@@ -171,8 +175,9 @@ def test_section_scores_against_hand_computed_values(results):
     # Alla: 26.5 / 8 = 3.3125; sorted 2 2.5 2.5 3 | 3.5 4 4.5 4.5 → median 3.25
     start = cell(ratings, niva="avsnitt", id="styrning", roll="Alla", tillfalle="Start")
     assert (start["n"], start["medel"], start["median"], start["text"]) == (8, 3.3125, 3.25, "Styrning")
-    hl = cell(ratings, niva="avsnitt", id="styrning", roll=HL, tillfalle="Start")
-    assert (hl["n"], hl["medel"], hl["median"]) == (4, 3.75, 3.75)  # 3.5 + 4 + 4.5 + 3 = 15 / 4; sorted 3 3.5 | 4 4.5
+    assert cell(ratings, niva="avsnitt", id="styrning", roll=HL, tillfalle="Start")["undertryckt"]  # see above
+    hl = cell(ratings, niva="avsnitt", id="styrning", roll=HL, tillfalle="Slut")
+    assert (hl["n"], hl["medel"], hl["median"]) == (3, pytest.approx(12.5 / 3), 4.0)  # 4 + 5 + 3.5; sorted 3.5 4 | 5
     # Slut: HL 4, 5, 3.5; SG 3.5, 4; PL 4.5 → Alla 24.5 / 6; sorted 3.5 3.5 4 | 4 4.5 5 → median 4
     end = cell(ratings, niva="avsnitt", id="styrning", roll="Alla", tillfalle="Slut")
     assert (end["n"], end["medel"], end["median"]) == (6, pytest.approx(24.5 / 6), 4.0)
@@ -194,12 +199,13 @@ def test_section_score_needs_half_of_the_questions(mini):
 
 def test_a_role_hidden_at_an_occasion_is_hidden_in_every_cell(results):
     ratings = results.ratings
-    for role in (SG, PL):
+    for role in (SG, PL, HL):
         rows = ratings[(ratings["roll"] == role) & (ratings["tillfalle"] == "Start")]
         assert len(rows) == 5 and rows["undertryckt"].all() and rows[["n", "medel", "median"]].isna().all().all()
     # SG has 3 ratings of s2 (enough on its own) but stays hidden: its section and question means together
     # would otherwise give away what is hidden elsewhere
-    assert cell(ratings, niva="fraga", id="s2", roll=SG, tillfalle="Start")["orsak"] == "skyddar en mindre grupp"
+    assert cell(ratings, niva="fraga", id="s2", roll=SG, tillfalle="Start")["undertryckt"]
+    assert not ratings.loc[ratings["tillfalle"] == "Slut", "undertryckt"].any()
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -237,10 +243,11 @@ def test_free_texts_in_order_with_role_and_without_hidden_roles(results):
     texts = results.texts
     assert list(texts.columns) == TEXT_COLUMNS
     rows = [(r.fraga, r.tillfalle, r.roll if isinstance(r.roll, str) else None, r.text, r.antal) for r in texts.itertuples()]
-    start_hl = sorted(rows[:2], key=lambda r: r[3])
-    assert start_hl == [("s_text", "Start", HL, "Bra styrning", 1), ("s_text", "Start", HL, "Tydliga beslut", 1)]
-    # the steering group and the project manager are hidden at Start: their texts carry no role
-    assert sorted(rows[2:4], key=lambda r: r[3]) == [("s_text", "Start", None, "Jag styr själv", 1), ("s_text", "Start", None, "Vi styr för lite", 1)]
+    # every role is hidden at Start: the texts carry no role
+    assert sorted(rows[:4], key=lambda r: r[3]) == [
+        ("s_text", "Start", None, "Bra styrning", 1), ("s_text", "Start", None, "Jag styr själv", 1),
+        ("s_text", "Start", None, "Tydliga beslut", 1), ("s_text", "Start", None, "Vi styr för lite", 1),
+    ]  # fmt: skip
     assert rows[4] == ("s_text", "Slut", HL, "Bättre nu.", 2)  # the same text from two forms
     assert sorted(rows[5:7], key=lambda r: r[3]) == [
         ("s_text", "Slut", "Övriga roller", "Mer stöd från styrgruppen.", 1),
@@ -297,15 +304,17 @@ def test_blocks_show_tables_chart_and_texts_without_file_names(results):
     tables = {b.caption: b for b in _walk(blocks) if isinstance(b, Table)}
     counts = tables["Ifyllda formulär per roll och tillfälle"]
     assert [c.label for c in counts.columns] == ["Roll", "Start", "Slut"]
-    assert counts.rows[0] == ["Alla", 8, 6] and counts.rows[3] == [HL, 4, 3]
-    assert isinstance(counts.rows[1][1], Hidden) and counts.rows[1][2] is None  # PL: hidden, then merged
+    assert counts.rows[0] == ["Alla", 8, 6] and counts.rows[3] == [HL, PROTECTED, 3]
+    assert counts.rows[1][1] == PROTECTED and counts.rows[1][2] is None  # PL: hidden, then merged
     section = tables["Medelbetyg per avsnitt och tillfälle, alla roller"]
     assert section.rows[0][:4] == ["Styrning", 3.3125, 3.25, 8]
     roles = tables["Medelbetyg per avsnitt, roll och tillfälle"]
     assert [(c.group, c.label) for c in roles.columns[1:]] == [
         ("Start", "Alla"), ("Start", PL), ("Start", SG), ("Start", HL), ("Slut", "Alla"), ("Slut", HL), ("Slut", "Övriga roller"),
     ]  # fmt: skip
-    assert isinstance(roles.rows[0][2], Hidden) and roles.rows[0][4] == 3.75
+    assert roles.rows[0][2] == roles.rows[0][4] == PROTECTED and roles.rows[0][6] == pytest.approx(12.5 / 3)
+    hidden = [v for b in _walk(blocks) if isinstance(b, Table) for r in b.rows for v in r if isinstance(v, Hidden)]
+    assert hidden and set(hidden) == {PROTECTED}  # one neutral word, never a reason
     [chart] = [b for b in _walk(blocks) if isinstance(b, Chart)]
     assert set(chart.data["grupp"]) == {"Styrning", "Förankring"} and chart.waves == ["Start", "Slut"]
     lists = {b.title: b.items for b in _walk(blocks) if isinstance(b, TextList)}

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from slutrapport.analysis.describe import compare_waves
-from slutrapport.analysis.suppression import OTHERS, REASON_DERIVABLE, REASON_SMALL, UNKNOWN_ORGANISATION, assign_groups, suppress
+from slutrapport.analysis.suppression import OTHERS, UNKNOWN_ORGANISATION, assign_groups, published_precision, suppress
 from slutrapport.sources.survey import load_instrument, read_waves
 
 
@@ -16,8 +16,18 @@ def _table(sizes: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["niva", "id", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva"])
 
 
-def _hidden(table: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(table.loc[table["undertryckt"], "grupp"], table.loc[table["undertryckt"], "orsak"], strict=True))
+def _hidden(table: pd.DataFrame) -> set[str]:
+    return set(table.loc[table["undertryckt"], "grupp"])
+
+
+def _wave(cells: dict[str, dict[str, int]], wave: str = "Enkät 1") -> pd.DataFrame:
+    """Cells of one wave: question or index id → group → n (Alla is the sum)."""
+    rows = []
+    for item, sizes in cells.items():
+        niva = "index" if item.startswith("i") else "fraga"
+        rows += [(niva, item, group, wave, n, 3.0, 1.0, 3.0, 0.5) for group, n in sizes.items()]
+        rows.append((niva, item, "Alla", wave, sum(sizes.values()), 3.0, 1.0, 3.0, 0.5))
+    return pd.DataFrame(rows, columns=["niva", "id", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva"])
 
 
 def test_nothing_hidden_when_all_groups_are_large():
@@ -28,7 +38,8 @@ def test_nothing_hidden_when_all_groups_are_large():
 
 def test_one_small_group_hides_the_next_smallest_too():
     out = suppress(_table({"A": 10, "B": 8, "C": 3}), 5)
-    assert _hidden(out) == {"C": REASON_SMALL, "B": REASON_DERIVABLE}
+    assert _hidden(out) == {"C", "B"}
+    assert list(out.columns) == ["niva", "id", "grupp", "enkat", "n", "medel", "sd", "median", "andel_positiva", "undertryckt"]
     hidden = out[out["undertryckt"]]
     # every number of a hidden cell is empty, including n
     assert hidden[["n", "medel", "sd", "median", "andel_positiva"]].isna().all().all()
@@ -39,12 +50,12 @@ def test_one_small_group_hides_the_next_smallest_too():
 def test_two_small_groups_that_together_stay_small_hide_a_third():
     # C and D together hold 4 answers: Alla − A − B would reveal them as a group of 4
     out = suppress(_table({"A": 10, "B": 8, "C": 2, "D": 2}), 5)
-    assert _hidden(out) == {"C": REASON_SMALL, "D": REASON_SMALL, "B": REASON_DERIVABLE}
+    assert _hidden(out) == {"C", "D", "B"}
 
 
 def test_two_small_groups_that_together_reach_the_threshold_protect_each_other():
     out = suppress(_table({"A": 10, "B": 3, "C": 3}), 5)
-    assert _hidden(out) == {"B": REASON_SMALL, "C": REASON_SMALL}
+    assert _hidden(out) == {"B", "C"}
 
 
 def test_small_alla_hides_everything():
@@ -87,8 +98,8 @@ def test_blank_organisation_is_its_own_protected_group(mini_instrument, write_wa
     assert any("inte angett organisation" in p.meddelande for p in survey.report.warnings())
     table = compare_waves(survey, 5)
     q1 = table[(table["id"] == "q1")]
-    hidden = dict(zip(q1.loc[q1["undertryckt"], "grupp"], q1.loc[q1["undertryckt"], "orsak"], strict=True))
-    assert hidden == {UNKNOWN_ORGANISATION: REASON_SMALL, "Soc": REASON_DERIVABLE}
+    assert set(q1.loc[q1["undertryckt"], "grupp"]) == {UNKNOWN_ORGANISATION, "Soc"}
+    assert "orsak" not in table.columns
     alla = q1[q1["grupp"] == "Alla"].iloc[0]
     assert alla["n"] == 16
 
@@ -105,3 +116,70 @@ def test_sample_project_suppresses_the_small_organisation_and_its_complement():
         shown = cell[~cell["undertryckt"] & (cell["grupp"] != "Alla")]
         assert len(shown) <= len(cell) - 3
     assert not table.loc[table["enkat"] != "Enkät 3", "undertryckt"].any()
+
+
+# -- one decision per wave over every cell (issue 17) ------------------------------------------------------
+
+
+def test_the_complement_is_the_same_group_in_every_cell_of_the_wave():
+    # Per cell, the smallest shown group differs (B on q1, C on q2 and the index); per wave it is one group
+    out = suppress(_wave({"q1": {"A": 3, "B": 6, "C": 7, "D": 20}, "q2": {"A": 3, "B": 8, "C": 7, "D": 20},
+                          "i1": {"A": 3, "B": 8, "C": 7, "D": 20}}), 5)  # fmt: skip
+    hidden = out[out["undertryckt"]]
+    assert set(zip(hidden["id"], hidden["grupp"], strict=True)) == {(i, g) for i in ("q1", "q2", "i1") for g in ("A", "C")}
+
+
+def test_a_group_small_on_one_question_is_hidden_in_the_whole_wave():
+    # C has 5 answers on q1 and the index but 4 on q2 (one person skipped it): hidden everywhere in the wave
+    out = suppress(_wave({"q1": {"A": 9, "B": 8, "C": 5}, "q2": {"A": 9, "B": 8, "C": 4}, "i1": {"A": 9, "B": 8, "C": 5}}), 5)
+    assert set(out.loc[out["undertryckt"], "grupp"]) == {"C", "B"}
+    assert out.groupby("grupp")["undertryckt"].all()[["B", "C"]].all()
+    assert not out.loc[out["grupp"].isin(["A", "Alla"]), "undertryckt"].any()
+
+
+def test_the_complement_must_protect_every_cell_of_the_wave():
+    # Hiding B (the smallest at 6) is enough on q1, but on q2 B skipped so much that A + B hold only 4:
+    # the next smallest group is hidden too
+    out = suppress(_wave({"q1": {"A": 3, "B": 6, "C": 7, "D": 20}, "q2": {"A": 3, "B": 1, "C": 7, "D": 20}}), 5)
+    assert _hidden(out) == {"A", "B", "C"}
+
+
+def test_other_waves_are_decided_on_their_own():
+    table = pd.concat([_wave({"q1": {"A": 3, "B": 6, "C": 9}}, "Enkät 1"), _wave({"q1": {"A": 6, "B": 6, "C": 9}}, "Enkät 2")])
+    out = suppress(table.reset_index(drop=True), 5)
+    assert set(out.loc[out["undertryckt"], "enkat"]) == {"Enkät 1"}
+
+
+def test_forced_groups_are_hidden_and_protected():
+    out = suppress(_wave({"q1": {"A": 9, "B": 6, "C": 12}}), 5, forced={"Enkät 1": {"A"}})
+    assert _hidden(out) == {"A"}  # 9 ≥ 5: no complement needed
+    out = suppress(_wave({"q1": {"A": 9, "B": 6, "C": 12}}), 10, forced={"Enkät 1": {"B"}})
+    assert _hidden(out) == {"A", "B"}  # A (9) is small at 10; B forced; together 15
+
+
+def test_published_precision_rounds_only_waves_with_a_hidden_group():
+    table = pd.concat([_wave({"q1": {"A": 3, "B": 6, "C": 9}}, "Enkät 1"), _wave({"q1": {"A": 6, "B": 6, "C": 9}}, "Enkät 2")])
+    table["medel"] = 11 / 3
+    table["andel_positiva"] = 2 / 3
+    out = published_precision(suppress(table.reset_index(drop=True), 5))
+    first = out[(out["enkat"] == "Enkät 1") & ~out["undertryckt"]]
+    # the report's precision: one decimal (3,7) and whole percents (67 %)
+    assert (first["medel"] == 3.7).all() and (first["andel_positiva"] == 0.67).all() and (first["sd"] == 1.0).all()
+    second = out[out["enkat"] == "Enkät 2"]
+    assert (second["medel"] == 11 / 3).all() and (second["andel_positiva"] == 2 / 3).all()
+
+
+def test_publishing_at_the_report_precision_never_changes_a_shown_digit():
+    from slutrapport.core.swedish import format_number, format_percent
+    from tests.conftest import SAMPLES
+
+    survey = read_waves(sorted((SAMPLES / "enkater").iterdir()), load_instrument("samverkan"))
+    exact, published = compare_waves(survey, 5, exact=True), compare_waves(survey, 5)
+    rounded = published["enkat"] == "Enkät 3"  # the wave with a hidden group
+    assert rounded.any() and not (published.loc[rounded, "medel"].dropna() * 10 % 1).round(9).between(1e-9, 1 - 1e-9).any()
+    assert published.loc[~rounded, ["medel", "andel_positiva"]].equals(exact.loc[~rounded, ["medel", "andel_positiva"]])
+    shown = ~published["undertryckt"] & published["medel"].notna()
+    ties = ((exact["medel"] * 10 % 1 - 0.5).abs() < 1e-9) | ((exact["andel_positiva"] * 100 % 1 - 0.5).abs() < 1e-9)
+    for i in published.index[shown & ~ties]:
+        assert format_number(published.at[i, "medel"], 1) == format_number(exact.at[i, "medel"], 1)
+        assert format_percent(published.at[i, "andel_positiva"]) == format_percent(exact.at[i, "andel_positiva"])

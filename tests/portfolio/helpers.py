@@ -96,12 +96,12 @@ def survey_tables(
             n, mean, share = (None, None, None) if hidden else cell
             rows.append({"niva": "index", "id": index, "text": name, "grupp": "Alla", "enkat": wave, "n": n, "medel": mean,
                          "sd": None if hidden else 0.7, "median": None if hidden else mean, "andel_positiva": share,
-                         "undertryckt": hidden, "orsak": "för få svar" if hidden else ""})  # fmt: skip
+                         "undertryckt": hidden})  # fmt: skip
             rows.append({"niva": "index", "id": index, "text": name, "grupp": "AF", "enkat": wave, "n": None, "medel": None,
-                         "sd": None, "median": None, "andel_positiva": None, "undertryckt": True, "orsak": "för få svar"})  # fmt: skip
+                         "sd": None, "median": None, "andel_positiva": None, "undertryckt": True})  # fmt: skip
             rows.append({"niva": "fraga", "id": "q1", "text": "Fråga ett", "grupp": "Alla", "enkat": wave, "n": 20, "medel": 9.9,
-                         "sd": 0.1, "median": 9.9, "andel_positiva": 0.99, "undertryckt": False, "orsak": ""})  # fmt: skip
-    comparison = pd.DataFrame(rows).reindex(columns=list(CONTRACT_COLUMNS) + ["orsak"])
+                         "sd": 0.1, "median": 9.9, "andel_positiva": 0.99, "undertryckt": False})  # fmt: skip
+    comparison = pd.DataFrame(rows).reindex(columns=list(CONTRACT_COLUMNS))
     change_rows = []
     first, last = waves[0], waves[-1]
     for index, (diff, p, share, low, high, p_share) in changes.items():
@@ -127,7 +127,7 @@ def bundle(
     waves: tuple[str, ...] = ("Enkät 1", "Enkät 2"),
     contract: dict[str, dict[str, Any]] | None = None,
     created: str = "2026-06-30",
-    version: str = "1.1",
+    version: str = "1.2",
     facts: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One bundle as ``build`` writes it; ``missing`` are the heading ids without content."""
@@ -164,6 +164,12 @@ def bundle(
     data["schema_version"] = version
     if version == "1.0":
         del data["personalenkat"]
+    if version in ("1.0", "1.1") and "jamforelse" in data["tabeller"]:  # before 1.2: why a cell was hidden
+        table = data["tabeller"]["jamforelse"]
+        hidden = table["kolumner"].index("undertryckt")
+        table["kolumner"].append("orsak")
+        for row in table["rader"]:
+            row.append("för få svar" if row[hidden] else "")
     return data
 
 

@@ -159,6 +159,22 @@ def test_other_schema_versions_are_migrated_or_refused(tmp_path):
     assert _rows(survey, projekt="Alfa")["jamforbar"].all() and _rows(survey, projekt="Senare")["jamforbar"].all()
 
 
+def test_a_1_1_bundle_with_the_reason_column_loads_and_the_reason_goes_nowhere(tmp_path):
+    old = bundle("Gammal", version="1.1")
+    assert old["tabeller"]["jamforelse"]["kolumner"][-1] == "orsak"
+    write_bundle(tmp_path / "gammal", old)
+    write_bundle(tmp_path / "ny", bundle("Ny"))
+    assert "orsak" not in bundle("Ny")["tabeller"]["jamforelse"]["kolumner"]
+    collection = collect_bundles([tmp_path])
+    assert [b.name for b in collection.bundles] == ["Gammal", "Ny"] and not collection.report.errors()
+    survey = portfolio_tables(collection.bundles)["personalenkat"]
+    assert _rows(survey, projekt="Gammal")["medel_sista"].tolist() == _rows(survey, projekt="Ny")["medel_sista"].tolist()
+    outputs, _ = _outputs([tmp_path])
+    for name, data in outputs.items():
+        text = "".join(str(c.value) for c in _excel_cells(data)) if name.endswith(".xlsx") else data.decode("utf-8")
+        assert "för få svar" not in text, name
+
+
 def test_two_bundles_for_the_same_project_and_period_newer_wins(tmp_path):
     old = write_bundle(tmp_path / "v1", bundle("Alfa", created="2026-01-15", contract=contract_tables(enrolled=(977, 500, 477))))
     new = write_bundle(tmp_path / "v2", bundle("  alfa ", created="2026-06-30", contract=contract_tables()))

@@ -217,7 +217,7 @@ def test_unknown_completeness_status_is_a_programming_error():
 
 def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
     assert {
-        "jamforelse": tuple(CONTRACT_COLUMNS) + ("orsak",),
+        "jamforelse": tuple(CONTRACT_COLUMNS),  # 1.2: no orsak (it told which hidden group was the small one)
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
@@ -271,8 +271,9 @@ def test_suppressed_cells_have_null_numbers(bundle):
     assert len(hidden) == 2
     for row in hidden:
         assert [row[c] for c in ("n", "medel", "sd", "median", "andel_positiva")] == [None] * 5
-        assert row["orsak"]
-    assert "skyddar en mindre grupp" in {r["orsak"] for r in hidden}  # the row that carried numbers
+        assert "orsak" not in row  # a table handed in with the reason never writes it
+    text = json.dumps(bundle, ensure_ascii=False)
+    assert "för få svar" not in text and "skyddar en mindre grupp" not in text
 
 
 def test_missing_suppression_mark_counts_as_suppressed():

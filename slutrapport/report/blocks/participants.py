@@ -15,13 +15,13 @@ from slutrapport.analysis.goals import COUNT as COUNT_GOAL
 from slutrapport.analysis.goals import GoalResults
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
 from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import COUNT, MEAN, SHARE, TEXT, Column, Hidden, Paragraphs, Subsection, Table, TextList
+from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
 from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
 
 __all__ = ["participant_blocks", "goal_blocks"]
 
-_HIDDEN = Hidden("dolt av anonymitetsskäl")
+_HIDDEN = PROTECTED
 _PERIOD_WORDS = {"halvar": "halvår", "kvartal": "kvartal", "ar": "år", "manad": "månad"}
 _GENDER_CAPTIONS = {"Alla": "alla", "Kvinnor": "kvinnor", "Män": "män", "Annat/ej angivet": "annat eller ej angivet kön"}
 _VERDICTS = {"ja": "Ja", "nej": "Nej", "osäkert": "Osäkert"}

@@ -25,13 +25,13 @@ from slutrapport.report.model import (
     INTERVAL,
     MEAN,
     PERCENT,
+    PROTECTED,
     PVALUE,
     SHARE,
     TEXT,
     Chart,
     Column,
     DivergingChart,
-    Hidden,
     Paragraphs,
     Subsection,
     Table,
@@ -70,20 +70,21 @@ def _family_name(row: pd.Series) -> str:
 
 
 def suppressed_cell(row: pd.Series | None, column: str):
-    """A table cell from a row of a suppressed result table (``undertryckt``, ``orsak``):
-    :class:`Hidden` with the reason, None for a missing row or value, else the value."""
+    """A table cell from a row of a suppressed result table (``undertryckt``):
+    :data:`~slutrapport.report.model.PROTECTED` (never a reason), None for a
+    missing row or value, else the value."""
     if row is None:
         return None
     if bool(row["undertryckt"]):
-        return Hidden(str(row["orsak"]))
+        return PROTECTED
     value = row[column]
     return None if pd.isna(value) else value
 
 
 def _hidden_note(min_n: int) -> str:
     return (
-        f"– = dolt: färre än {min_n} svar, eller dolt för att en mindre grupps resultat "
-        "annars skulle kunna räknas fram ur Alla."
+        f"– = skyddat av anonymitetsskäl. En grupp som har färre än {min_n} svar på någon fråga vid en enkät "
+        "döljs i hela den enkäten, liksom de grupper som behövs för att den inte ska kunna räknas fram ur Alla."
     )
 
 
@@ -228,8 +229,11 @@ def _method(results: SurveyResults) -> list:
         "och räknas bara för den som har besvarat minst hälften av frågorna. "
         f"Andel positiva för ett index är andelen personer vars indexvärde är minst {scale.positive_threshold}.",
         f"Svar som {', '.join(f'”{m}”' for m in scale.missing) or 'saknas'} och obesvarade frågor räknas inte som värden. "
-        f"Grupper med färre än {results.min_n} svar visas inte, och inte heller grupper vars resultat "
-        "annars skulle kunna räknas fram ur totalen. Dolda grupper testas aldrig.",
+        f"En grupp som har färre än {results.min_n} svar på någon fråga eller något index vid en enkät visas inte "
+        "alls vid den enkäten, och inte heller de minsta grupper som behövs för att den inte ska kunna räknas fram "
+        "ur totalen; samma grupper döljs i alla frågor, index, diagram och test vid den enkäten. Dolda grupper "
+        "testas aldrig. Vid en enkät med dolda grupper anges medelvärden med en decimal och andelar i hela procent "
+        "också i datafilerna.",
         "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
         "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
         "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
