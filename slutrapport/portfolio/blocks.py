@@ -42,7 +42,7 @@ from slutrapport.wording import portfolio as wording
 __all__ = ["portfolio_model", "HIDDEN_NOTE"]
 
 HIDDEN_NOTE = (
-    "– = dolt i projektets rapport av anonymitetsskäl (för få för att visas). "
+    "– = skyddat i projektets rapport av anonymitetsskäl. "
     "Tom ruta = uppgiften finns inte i rapportfilen."
 )
 _HIDDEN = PROTECTED
@@ -177,7 +177,7 @@ class _Builder:
     _SURVEY_NOTES = (
         "Förändring: skillnaden i medelvärde (p: Wilcoxons eller Mann–Whitneys test, justerat inom sin familj i projektets "
         "rapport) och i andel positiva med 95 % konfidensintervall (Newcombe), för alla svarande.",
-        "Säkerställd minskning: medelvärdet minskade och p < 0,05 i projektets primära familj av test (Holm-justerat); "
+        "Säkerställd minskning: rangtestet visar en förskjutning nedåt och p < 0,05 i projektets primära familj av test (Holm-justerat); "
         "ett index som inte är primärt i projektets rapport (statistik: primar: fragor) markeras aldrig.",
         HIDDEN_NOTE,
     )

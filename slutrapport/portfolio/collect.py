@@ -93,7 +93,7 @@ TABLES: dict[str, _Spec] = {
         numbers=("n_fran", "n_till", "n_par", "diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "p_corr"),
         flags=("parad",),
         keep=(("niva", "index"), ("grupp", ALL)),
-        optional=("familj",),  # from 1.2: only the primary family's tests carry conclusions
+        optional=("familj", "effekt"),  # familj from 1.2: only the primary family's tests carry conclusions
     ),
     "deltagare_flode": _Spec(
         ("period", "kon", "inskrivna", "aktiva", "avslutade", "undertryckt"),

@@ -32,7 +32,8 @@ stays hidden with empty numbers. Shares are fractions 0–1, money kronor.
     p_corr_andel`` (the share test; the interval is for the share), and
     ``forandring_undertryckt`` (the first or last cell is hidden: the change is
     hidden too); ``signifikant_minskning`` = ``p_corr_medel < 0.05`` and
-    ``diff_medel < 0``, for a test of the project's primary family only
+    the rank test's own direction downwards (the sign of its ``effekt``, the
+    rank-biserial r; ``diff_medel`` only when a bundle has no ``effekt``), for a test of the project's primary family only
     (``familj`` ``primär``; a bundle before 1.2 has no ``familj`` and its
     ``p_corr`` is Holm over every test of the report, which is stricter).
 ``deltagare`` (:data:`PARTICIPANT_COLUMNS`): ``deltagare_flode`` rows of period Totalt.
@@ -43,6 +44,7 @@ stays hidden with empty numbers. Shares are fractions 0–1, money kronor.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -111,6 +113,16 @@ INTEGER_COLUMNS = frozenset({
 })  # fmt: skip
 NOT_ASSESSED = "ej bedömd"
 _ORDER = ("ifylld", "saknas")
+
+
+
+def _direction(row: dict[str, Any]) -> float:
+    """The sign a rank test decided (its rank-biserial ``effekt``), not the mean's: answers can spread out."""
+    for column in ("effekt", "diff_medel"):
+        value = row.get(column)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return 0.0
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -208,9 +220,8 @@ def _survey_rows(bundle: PortfolioBundle, group: str) -> list[dict[str, Any]]:
             ordinal is not None
             and ordinal.get("familj") in (None, PRIMARY)
             and ordinal["p_corr"] is not None
-            and ordinal["diff_medel"] is not None
             and ordinal["p_corr"] < SIGNIFICANCE
-            and ordinal["diff_medel"] < 0
+            and _direction(ordinal) < 0
         )
         out.append(
             {

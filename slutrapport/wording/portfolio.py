@@ -72,17 +72,29 @@ def survey_group_sentence(projects: int, name: str, instrument_id: str, scale_mi
     )
 
 
+def _decline_part(project: str, index: str, diff: float | None, p: float) -> str:
+    if not _known(diff):
+        return f"{project}: {index} ({format_p(p)})"
+    if diff < 0:
+        return f"{project}: {index} (medelvärdet {format_number(diff, 1)}, {format_p(p)})"
+    return (
+        f"{project}: {index} (svaren spreds ut: rangtestet visar en förskjutning nedåt medan medelvärdet "
+        f"ändrades med {format_number(diff, 1)}, {format_p(p)})"
+    )
+
+
 def decline_sentences(declines: list[tuple[str, str, float, float]]) -> list[str]:
-    """Certain declines ``(project, index, diff_medel, p_corr)``, or that there are none."""
-    certain = [d for d in declines if _known(d[3]) and d[3] < SIGNIFICANCE and d[2] < 0]
+    """Certain declines ``(project, index, diff_medel, p_corr)``, or that there are none.
+
+    The direction is the rank test's (the portfolio table's ``signifikant_minskning``);
+    when the mean did not fall with it, the answers spread out and the sentence says so."""
+    certain = [d for d in declines if _known(d[3]) and d[3] < SIGNIFICANCE]
     if not certain:
         return [
             "Inget projekt har en statistiskt säkerställd minskning av något index från den första till den sista "
             "enkäten (projektets primära test, Holm-justerat p < 0,05)."
         ]
-    parts = [
-        f"{project}: {index} (medelvärdet {format_number(diff, 1)}, {format_p(p)})" for project, index, diff, p in certain
-    ]
+    parts = [_decline_part(project, index, diff, p) for project, index, diff, p in certain]
     return [
         "Statistiskt säkerställda minskningar från den första till den sista enkäten (projektets primära test, "
         "Holm-justerat p < 0,05): "
@@ -120,7 +132,7 @@ def economy_sentence(budget: float | None, outcome: float | None, deviation: flo
 def participants_sentence(enrolled: int | None, finished: int | None, hidden: bool) -> str:
     """Enrolled and finished participants of the whole project, or that they are hidden."""
     if hidden:
-        return "Antalet deltagare visas inte i rapporten (för få för att visas)."
+        return "Antalet deltagare är skyddat i rapporten och visas inte."
     if not (_known(enrolled) and _known(finished)):
         return "Antalet deltagare saknas i rapporten."
     return f"{int(enrolled)} deltagare har skrivits in och {int(finished)} har avslutats."

@@ -143,7 +143,7 @@ def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
     by_wave = {row["enkat"]: row for _, row in shown.iterrows()}
     present = [w for w in waves if w in by_wave]
     if not present:
-        return "Resultatet för alla svarande kan inte visas vid någon enkät (för få svar)."
+        return "Resultatet för alla svarande är skyddat vid varje enkät och visas inte."
     shares = [format_percent(by_wave[w]["andel_positiva"]) for w in present]
     if len(set(shares)) == 1:
         text = f"Andelen positiva var {shares[0]} vid {wave_list(present)}"
@@ -153,7 +153,7 @@ def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
     text += f" (medelvärde {join_words(means)})." if len(present) > 1 else f" (medelvärde {means[0]})."
     missing = [w for w in waves if w not in by_wave]
     if missing:
-        text += f" Vid {wave_list(missing)} visas inte resultatet för alla svarande (för få svar)."
+        text += f" Vid {wave_list(missing)} är resultatet för alla svarande skyddat och visas inte."
     return text
 
 

@@ -83,10 +83,11 @@ def contract_tables(
 def survey_tables(
     waves: tuple[str, ...] = ("Enkät 1", "Enkät 2"),
     levels: dict[str, tuple[str, list[tuple[int, float, float] | None]]] | None = None,
-    changes: dict[str, tuple[float, float, float, float, float, float]] | None = None,
+    changes: dict[str, tuple[float, ...]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``jamforelse`` and ``forandringar``. ``levels``: index → (name, per wave (n, medel, andel) or None = hidden);
-    ``changes``: index → (diff_medel, p_corr wilcoxon, diff_andel, ci_lag, ci_hog, p_corr mcnemar), first → last."""
+    ``changes``: index → (diff_medel, p_corr wilcoxon, diff_andel, ci_lag, ci_hog, p_corr mcnemar[, effekt wilcoxon]),
+    first → last; the rank test's effect defaults to ±0.3 in the direction of ``diff_medel``."""
     levels = levels or {"a": ("Index A", [(20, 3.5, 0.5), (18, 3.8, 0.61)]), "b": ("Index B", [(20, 4.0, 0.7), (18, 3.6, 0.4)])}
     changes = changes if changes is not None else {"a": (0.3, 0.2, 0.11, -0.05, 0.27, 0.4), "b": (-0.4, 0.01, -0.3, -0.5, -0.1, 0.02)}
     rows = []
@@ -104,12 +105,13 @@ def survey_tables(
     comparison = pd.DataFrame(rows).reindex(columns=list(CONTRACT_COLUMNS))
     change_rows = []
     first, last = waves[0], waves[-1]
-    for index, (diff, p, share, low, high, p_share) in changes.items():
+    for index, (diff, p, share, low, high, p_share, *effect) in changes.items():
+        rank_effect = effect[0] if effect else (0.3 if diff >= 0 else -0.3)
         base = {"niva": "index", "id": index, "grupp": "Alla", "fran": first, "till": last, "parad": True, "n_fran": 20,
                 "n_till": 18, "n_par": 15, "diff_medel": diff, "diff_andel_positiva": share, "ci_lag": low, "ci_hog": high,
                 "statistika": 10.0, "p_unc": p / 2}  # fmt: skip
         primary, exploratory = {"familj": "primär", "justering": "holm"}, {"familj": "utforskande", "justering": "bh"}
-        change_rows.append(base | primary | {"test": "wilcoxon", "p_corr": p, "effekt": 0.3, "effektmatt": "rangbiserial"})
+        change_rows.append(base | primary | {"test": "wilcoxon", "p_corr": p, "effekt": rank_effect, "effektmatt": "rangbiserial"})
         change_rows.append(base | exploratory | {"test": "mcnemar", "p_corr": p_share, "effekt": share, "effektmatt": "andelsskillnad"})
         change_rows.append(base | exploratory | {"grupp": "AF", "test": "wilcoxon", "p_corr": 0.001, "diff_medel": -9.0})
     return comparison, pd.DataFrame(change_rows).reindex(columns=CHANGE_COLUMNS)

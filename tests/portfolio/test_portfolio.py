@@ -285,6 +285,7 @@ def test_survey_table_takes_level_and_change_from_the_bundle(tmp_path):
     assert declines[("Beta", "a")] is True  # −0.25, p 0.04
     assert declines[("Beta", "b")] is False  # +0.5, p 0.001: certain, but an increase
     assert declines[("Gamma", "a")] is False  # −0.6, p 0.3: not certain
+
     # the same instrument id on another scale is its own group, never compared
     groups = table.drop_duplicates("projekt").set_index("projekt")
     assert groups.loc["Alfa", "jamforelsegrupp"] == "samverkan|1-5|4,5" and groups.loc["Alfa", "jamforbar"]
@@ -383,7 +384,7 @@ def test_hidden_cells_stay_hidden_in_every_output(tmp_path):
     row = re.search(r"<tr><th scope=\"row\">Index A</th>(.*?)</tr>", page).group(1)
     cells_a = re.findall(r"<td class=\"[a-z_]+\">([^<]*)</td>", row)
     assert cells_a[1:8] == ["–"] * 7  # n, mean, share, change in mean, p, change in share, interval
-    assert "– = dolt i projektets rapport" in page
+    assert "– = skyddat i projektets rapport" in page
 
 
 # -- rendered outputs ------------------------------------------------------------------
@@ -529,7 +530,7 @@ def test_portfolio_sentences():
     )
     assert wording.economy_sentence(None, 5.0, None, None) == "Budget och utfall saknas i rapporten."
     assert wording.participants_sentence(40, 30, False) == "40 deltagare har skrivits in och 30 har avslutats."
-    assert wording.participants_sentence(None, None, True).startswith("Antalet deltagare visas inte")
+    assert wording.participants_sentence(None, None, True).startswith("Antalet deltagare är skyddat")
     assert wording.completeness_sentence(4, 2, ["2 Uppdraget", "3 Ekonomisk redovisning"]) == (
         "2 av 4 obligatoriska rubriker har innehåll. Saknas: 2 Uppdraget och 3 Ekonomisk redovisning."
     )
@@ -752,3 +753,14 @@ def test_bundle_holds_no_participant_ids_or_self_evaluation_texts(built):
     forms = read_forms(SAMPLES / "sjalvvardering", load_definition(None))
     texts = {t for t in forms.answers["text"].dropna().astype(str) if len(t) >= 25}
     assert texts and not [t for t in texts if t in text]
+
+
+def test_a_decline_is_the_rank_tests_direction_not_the_means(tmp_path):
+    # answers spread out: the mean rose by 0.05 while the rank test (r = −0.3, p 0.01) found a shift downwards, and the reverse
+    spread = {"a": (0.05, 0.01, -0.1, -0.3, 0.1, 0.3, -0.3), "b": (-0.05, 0.01, 0.1, -0.1, 0.3, 0.3, 0.3)}
+    write_bundle(tmp_path / "a", bundle("Delta", survey=survey_tables(changes=spread)))
+    table = portfolio_tables(collect_bundles([tmp_path]).bundles)["personalenkat"]
+    declines = {r.index_id: r.signifikant_minskning for r in table.itertuples()}
+    assert declines == {"a": True, "b": False}
+    text = wording.decline_sentences([("Delta", "Index A", 0.05, 0.01)])[0]
+    assert "Delta: Index A (svaren spreds ut: rangtestet visar en förskjutning nedåt medan medelvärdet ändrades med 0,1" in text
