@@ -24,7 +24,8 @@ class SurveyResults:
       differences rounded to the report's precision where a wave compared has
       a hidden group (:func:`~.suppression.published_precision`)
     - ``group_tests``: :func:`~.changes.group_differences`
-    - ``intervals``: :func:`~.changes.mean_intervals`, from the comparison at full precision
+    - ``intervals``: :func:`~.changes.mean_intervals`, from the comparison at full precision (chart
+      error bars; the share's Wilson interval in the report's tables, shown cells only)
     - ``reliability`` / ``alpha_if_deleted``: :func:`~.reliability.reliability` (``reliabilitet.csv``)
     - ``distribution``: :func:`~.describe.answer_distribution`
     - ``summary``: :func:`~.describe.response_summary`; ``free_text``: :func:`~.describe.free_text`
@@ -55,7 +56,7 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         comparison=comparison,
         changes=_published_changes(wave_changes(survey, comparison, min_n), comparison),
         group_tests=group_differences(survey, comparison, min_n),
-        intervals=mean_intervals(exact, survey),  # error bars from the exact values (charts only)
+        intervals=mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
         reliability=alpha,
         alpha_if_deleted=alpha_if_deleted,
         distribution=answer_distribution(survey, comparison, min_n),

@@ -11,7 +11,8 @@ from markdown_it import MarkdownIt
 
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_money, format_number, format_percent
-from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE, Hidden
+from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE, SHARE_INTERVAL, Hidden
+from slutrapport.wording.participants import format_share_interval
 
 __all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text"]
 
@@ -45,6 +46,11 @@ def format_value(value: object, kind: str) -> str:
             return ""
         low_text, high_text = (format_number(100 * v, 0) for v in (low, high))
         return f"{low_text} till {high_text}\u00a0p.e."
+    if kind == SHARE_INTERVAL:
+        low, high = value
+        if any(v is None or math.isnan(v) for v in (low, high)):
+            return ""
+        return format_share_interval(float(low), float(high))  # "48–79 %", as the participants' goals
     if kind == MONEY:
         return format_money(float(value))
     return str(value)

@@ -46,6 +46,7 @@ from slutrapport.report.model import (
     PERCENT,
     PVALUE,
     SHARE,
+    SHARE_INTERVAL,
     Hidden,
     Paragraphs,
     Subsection,
@@ -227,7 +228,7 @@ class SheetWriter:
 
     def table_value(self, value: Any, kind: str) -> Any:
         """One value of a table row: an interval is written as its Swedish text."""
-        if kind == INTERVAL and not isinstance(value, Hidden):
+        if kind in (INTERVAL, SHARE_INTERVAL) and not isinstance(value, Hidden):
             return self.value(format_value(value, kind) or None)
         return self.value(value, kind)
 

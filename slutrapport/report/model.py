@@ -35,6 +35,7 @@ __all__ = [
     "EFFECT",
     "PVALUE",
     "INTERVAL",
+    "SHARE_INTERVAL",
     "MONEY",
 ]
 
@@ -42,6 +43,9 @@ TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
 #: whole percent already rounded (largest remainder); signed differences; effect sizes; p-values;
 #: an interval of shares given as a (low, high) tuple and written in percentage points.
 PERCENT, DIFF_MEAN, DIFF_SHARE, EFFECT, PVALUE, INTERVAL = "percent", "diff_mean", "diff_share", "effect", "pvalue", "interval"
+#: a confidence interval of one share given as a (low, high) tuple of proportions, written in whole
+#: percent ("48–79 %")
+SHARE_INTERVAL = "share_interval"
 #: an amount in kronor (written "1 234 567 kr"; Excel number format with " kr")
 MONEY = "money"
 

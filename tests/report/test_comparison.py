@@ -88,7 +88,7 @@ def test_the_filtered_question_table_shows_the_organisations_cells(results):
         questions = view.blocks[2]
         for row, question in zip(questions.rows, results.survey.instrument.index_items(view.id), strict=True):
             cells = table[(table["niva"] == "fraga") & (table["id"] == question.id) & (table["grupp"] == "Socialtjänsten")]
-            assert row[3::3] == cells["n"].tolist()  # n of each wave
+            assert row[4::4] == cells["n"].tolist()  # n of each wave
 
 
 def test_hidden_cells_stay_hidden_on_the_page_and_in_the_report(results, report_indices):
@@ -101,11 +101,11 @@ def test_hidden_cells_stay_hidden_on_the_page_and_in_the_report(results, report_
         hidden = _hidden(report_table)[SMALL]
         assert _hidden(view.blocks[0])[SMALL] == hidden == _hidden(unfiltered[name].blocks[0])[SMALL]
         cells = table[(table["niva"] == "index") & (table["id"] == view.id) & (table["grupp"] == SMALL)]
-        assert len(hidden) == 3 * int(cells["undertryckt"].sum())  # mean, share positive and n of each hidden wave
+        assert len(hidden) == 4 * int(cells["undertryckt"].sum())  # mean, share positive, its interval and n of each hidden wave
         if hidden:
             assert view.blocks[0].notes == report_table.notes != []
             shown = view.blocks[1].data
             assert set(shown[shown["grupp"] == SMALL]["enkat"]) == set(cells[~cells["undertryckt"].astype(bool)]["enkat"])
         q_hidden = table[(table["niva"] == "fraga") & table["id"].isin([q.id for q in results.survey.instrument.index_items(view.id)])
                          & (table["grupp"] == SMALL)]["undertryckt"].sum()
-        assert sum(len(cells) for cells in _hidden(view.blocks[2]).values()) == 3 * int(q_hidden)
+        assert sum(len(cells) for cells in _hidden(view.blocks[2]).values()) == 4 * int(q_hidden)

@@ -28,6 +28,7 @@ from slutrapport.report.model import (
     PROTECTED,
     PVALUE,
     SHARE,
+    SHARE_INTERVAL,
     TEXT,
     Chart,
     Column,
@@ -88,19 +89,61 @@ def _hidden_note(min_n: int) -> str:
     )
 
 
-def _wave_table(cells: pd.DataFrame, waves: list[str], row_key: str, row_labels: list[tuple[str, str]], caption: str, min_n: int, first: str) -> Table:
+#: The note under a table with the interval of the share positive.
+_SHARE_INTERVAL_NOTE = "95 % KI = Wilsonintervall för andelen positiva."
+
+
+def _share_interval(found: pd.Series | None, intervals: dict[tuple, tuple[float, float]]):
+    """The Wilson interval of a cell's share positive from the analysis' interval table:
+    :data:`PROTECTED` for a hidden cell (never looked up), None when missing or not computed."""
+    if found is None:
+        return None
+    if bool(found["undertryckt"]):
+        return PROTECTED
+    limits = intervals.get((found["niva"], found["id"], found["grupp"], str(found["enkat"])))
+    return None if limits is None or any(pd.isna(v) for v in limits) else limits
+
+
+def _wave_table(
+    cells: pd.DataFrame,
+    intervals: pd.DataFrame,
+    waves: list[str],
+    row_key: str,
+    row_labels: list[tuple[str, str]],
+    caption: str,
+    min_n: int,
+    first: str,
+) -> Table:
+    """Rows × waves with mean, share positive, its 95 % Wilson interval (``intervals``, the
+    analysis' :func:`~slutrapport.analysis.intervals.mean_intervals` joined on niva, id, grupp
+    and enkat) and n per wave."""
     columns = [Column(first, TEXT)]
     for wave in waves:
-        columns += [Column("Medel", MEAN, wave), Column("Andel positiva", SHARE, wave), Column("n", COUNT, wave)]
+        columns += [
+            Column("Medel", MEAN, wave),
+            Column("Andel positiva", SHARE, wave),
+            Column("95 % KI", SHARE_INTERVAL, wave),
+            Column("n", COUNT, wave),
+        ]
     lookup = {(r[row_key], r["enkat"]): r for _, r in cells.iterrows()}
+    limits = {
+        (niva, item, group, str(wave)): (low, high)
+        for niva, item, group, wave, low, high in intervals[["niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog"]].itertuples(index=False)
+    }
     rows = []
     for key, label in row_labels:
         row: list = [label]
         for wave in waves:
             found = lookup.get((key, wave))
-            row += [suppressed_cell(found, "medel"), suppressed_cell(found, "andel_positiva"), suppressed_cell(found, "n")]
+            row += [
+                suppressed_cell(found, "medel"),
+                suppressed_cell(found, "andel_positiva"),
+                _share_interval(found, limits),
+                suppressed_cell(found, "n"),
+            ]
         rows.append(row)
     notes = [_hidden_note(min_n)] if cells["undertryckt"].any() else []
+    notes.append(_SHARE_INTERVAL_NOTE)
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
 
 
@@ -380,9 +423,9 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
     group_rows = [(g, g) for g in groups if g in present]
     return [
-        _wave_table(cells, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
+        _wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
         _trend_chart(cells, intervals, name, waves, instrument.scale.min, instrument.scale.max),
-        _wave_table(q_cells, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
+        _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
     ]
 
 
@@ -423,7 +466,7 @@ def survey_blocks(results: SurveyResults) -> list:
         sub = []
         for question in loose:
             cells = table[(table["niva"] == "fraga") & (table["id"] == question.id)]
-            sub.append(_wave_table(cells, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
+            sub.append(_wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
             sub += _distribution_blocks(results, question.text, [question])
             changes = _changes_table(results, "fraga", question.id, question.text)
             if changes is not None:
