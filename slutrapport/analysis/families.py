@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.intervals import holm
+from slutrapport.analysis.intervals import adjust_sorted, holm
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.statistics import StatisticsPlan
 
@@ -71,22 +71,9 @@ def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
     ``min over j ≥ i of p_(j) · m / j``, capped at 1, in the input order,
     where ``m`` counts only the non-NaN values; NaN stays NaN.
     """
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(p.shape, np.nan)
-    finite = ~np.isnan(p)
-    m = int(finite.sum())
-    if m == 0:
-        return out
-    values = p[finite]
-    if ((values < 0) | (values > 1)).any():
-        raise ValueError("p-values must be between 0 and 1")
-    order = np.argsort(values, kind="stable")
-    scaled = values[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    result = np.empty(m)
-    result[order] = adjusted
-    out[finite] = result
-    return out
+    return adjust_sorted(
+        pvalues, lambda ordered, m: np.minimum(np.minimum.accumulate((ordered * m / np.arange(1, m + 1))[::-1])[::-1], 1.0)
+    )
 
 
 def adjust(pvalues: Sequence[float] | np.ndarray, method: str) -> np.ndarray:

@@ -38,7 +38,7 @@ Scand J Stat 6:65–70.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,6 +56,7 @@ __all__ = [
     "t_interval_summary",
     "welch_interval",
     "holm",
+    "adjust_sorted",
     "INTERVAL_COLUMNS",
     "mean_intervals",
 ]
@@ -311,6 +312,17 @@ def holm(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
         monotone and capped at 1, where ``m`` counts only the non-NaN values.
         NaN stays NaN.
     """
+    return adjust_sorted(pvalues, lambda ordered, m: np.minimum(np.maximum.accumulate(ordered * (m - np.arange(m))), 1.0))
+
+
+def adjust_sorted(pvalues: Sequence[float] | np.ndarray, step: Callable[[np.ndarray, int], np.ndarray]) -> np.ndarray:
+    """Adjusted p-values by a step-up or step-down rule.
+
+    ``step(ordered, m)`` gets the non-NaN p-values sorted ascending and their
+    count ``m`` and returns their adjusted values in that order; the result
+    is in the input order, NaN stays NaN (a test that could not be computed
+    is not counted in ``m``).
+    """
     p = np.asarray(pvalues, dtype=float)
     out = np.full(p.shape, np.nan)
     finite = ~np.isnan(p)
@@ -321,10 +333,8 @@ def holm(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
     if ((values < 0) | (values > 1)).any():
         raise ValueError("p-values must be between 0 and 1")
     order = np.argsort(values, kind="stable")
-    scaled = values[order] * (m - np.arange(m))
-    adjusted = np.minimum(np.maximum.accumulate(scaled), 1.0)
     result = np.empty(m)
-    result[order] = adjusted
+    result[order] = step(values[order], m)
     out[finite] = result
     return out
 
