@@ -9,6 +9,7 @@ All are UTF-8, comma-separated, decimal point, booleans as ``true``/``false``.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.changes import CHANGE_COLUMNS
@@ -20,13 +21,22 @@ __all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv"]
 _COUNTS = {"n", "n_fran", "n_till", "n_par", "antal_fragor"}
 
 
+def _is_boolean(column: pd.Series) -> bool:
+    """A column of truth values: bool dtype, or only real ``bool`` values — never numbers that happen to be 0 and 1
+    (``{0.0, 1.0} <= {True, False}`` holds in Python, which once blanked medians, shares and p-values)."""
+    if column.dtype == bool:
+        return True
+    values = column.dropna()
+    return len(values) > 0 and column.dtype == object and all(isinstance(v, bool | np.bool_) for v in values)
+
+
 def contract_csv(table: pd.DataFrame, columns: list[str]) -> bytes:
     """``table[columns]`` as CSV; bool columns as ``true``/``false``, count columns as integers."""
     out = table.reindex(columns=columns).copy()
     for name in columns:
         if name in _COUNTS:
             out[name] = pd.to_numeric(out[name]).astype("Int64")
-        elif out[name].dtype == bool or set(out[name].dropna().unique()) <= {True, False} and len(out[name].dropna()):
+        elif _is_boolean(out[name]):
             out[name] = out[name].map({True: "true", False: "false"})
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
