@@ -23,13 +23,14 @@ the tick-box lists of Socialstyrelsen's section 3.4.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
-from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.core.yamlfile import parse_yaml, yaml_flag
 
 __all__ = [
     "Heading",
@@ -42,6 +43,8 @@ __all__ = [
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
+#: A heading id names the file ``texter/<id>.md``: no path separators, dots or upper case.
+_HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 #: Generated blocks a heading can ask for, with a Swedish description.
 BLOCKS = {
@@ -212,11 +215,17 @@ def _headings(raw: Any, problems: list[str], auto: bool, parent_number: str | No
             counter += 1
             number = f"{parent_number}.{counter}" if parent_number else str(counter)
         heading_id = str(item["id"])
+        if not _HEADING_ID.match(heading_id):
+            problems.append(
+                f"rubriken '{item['rubrik']}' har id '{heading_id}', som inte kan bli ett filnamn i texter/: "
+                "använd små bokstäver a–z, siffror, - och _ (t.ex. lsg-analys)"
+            )
+            continue
         headings.append(
             Heading(
                 id=heading_id,
                 title=str(item["rubrik"]),
-                required=bool(item.get("kravs", False)),
+                required=yaml_flag(item.get("kravs"), False, f"rubriken '{item['rubrik']}': 'kravs'", problems),
                 help=" ".join(str(item.get("hjalp") or "").split()),
                 blocks=tuple(str(b) for b in blocks if b in BLOCKS),
                 number=number,

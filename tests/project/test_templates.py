@@ -229,3 +229,32 @@ def test_hostile_narratives_stay_text_in_every_format(tmp_path):
         assert text in paragraphs, text
     headings = [p.text for p in Document(str(out / "rapport.docx")).paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["1 Sammanfattning", "2 Uppdraget"] and len(headings) == 12
+
+
+@pytest.mark.parametrize("heading_id", ["../../victim", "a/b", "Sammanfattning", "..", "x.md", "temp/../x"])
+def test_a_heading_id_that_is_not_a_file_name_is_refused_and_nothing_is_written(tmp_path, heading_id):
+    folder = tmp_path / "mallar" / "egen"
+    folder.mkdir(parents=True)
+    body = f'id: egen\nnamn: Egen mall\nrubriker:\n  - {{id: "{heading_id}", rubrik: Sammanfattning, kravs: true}}\n'
+    (folder / "mall.yaml").write_text(body, encoding="utf-8")
+    project = tmp_path / "a" / "b" / "p"
+    result = run("init", project, "--template", "egen", "--templates", tmp_path / "mallar")
+    assert result.exit_code == 1
+    assert f"har id '{heading_id}', som inte kan bli ett filnamn" in result.output
+    assert "Traceback" not in result.output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == ["mallar/egen/mall.yaml"]
+
+
+def test_kravs_is_read_as_a_yes_or_no(tmp_path):
+    folder = tmp_path / "mallar" / "egen"
+    folder.mkdir(parents=True)
+    body = (
+        'id: egen\nnamn: Egen mall\nrubriker:\n'
+        '  - {id: a, rubrik: A, kravs: "nej"}\n  - {id: b, rubrik: B, kravs: ja}\n  - {id: c, rubrik: C, kravs: "kanske"}\n'
+    )
+    (folder / "mall.yaml").write_text(body, encoding="utf-8")
+    with pytest.raises(ProjectError, match="rubriken 'C': 'kravs' ska vara true eller false"):
+        load_template("egen", [tmp_path / "mallar"])
+    (folder / "mall.yaml").write_text(body.replace('  - {id: c, rubrik: C, kravs: "kanske"}\n', ""), encoding="utf-8")
+    assert [h.required for h in load_template("egen", [tmp_path / "mallar"]).all_headings()] == [False, True]

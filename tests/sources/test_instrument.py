@@ -64,3 +64,23 @@ def test_unknown_instrument_and_bad_yaml(tmp_path: Path):
     broken.write_text("id: x\nskala: [1, 2\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="inte giltig YAML"):
         load_instrument(broken)
+
+
+@pytest.mark.parametrize(
+    ("written", "reverse"),
+    [("true", True), ("false", False), ("ja", True), ("nej", False), ('"false"', False), ('"Ja"', True), ("", False)],
+)
+def test_omvand_is_read_as_a_yes_or_no_never_by_truthiness(tmp_path: Path, mini_instrument: Path, written, reverse):
+    # bool("false") is True: a string flag once reversed the item (index mean 4,55 → 3,47, no warning)
+    text = mini_instrument.read_text(encoding="utf-8").replace("omvand: true", f"omvand: {written}" if written else "omvand:")
+    path = tmp_path / "flagga.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_instrument(path).question("q3").reverse is reverse
+
+
+@pytest.mark.parametrize("written", ['"0"', "1", "kanske", "[true]"])
+def test_an_unclear_omvand_is_an_error_naming_the_question(tmp_path: Path, mini_instrument: Path, written):
+    path = tmp_path / "flagga.yaml"
+    path.write_text(mini_instrument.read_text(encoding="utf-8").replace("omvand: true", f"omvand: {written}"), encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"q3.*'omvand' ska vara true eller false \(ja eller nej\)"):
+        load_instrument(path)

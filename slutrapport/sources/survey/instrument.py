@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InstrumentError
+from slutrapport.core.yamlfile import yaml_flag
 from slutrapport.sources.definitions import (
     RATING,
     TEXT,
@@ -191,7 +192,7 @@ def _parse_questions(raw: Any, indices: dict[str, str], problems: list[str]) -> 
                 id=entry.id,
                 text=text,
                 index=None if index is None else str(index),
-                reverse=bool(entry.data.get("omvand", False)),
+                reverse=yaml_flag(entry.data.get("omvand"), False, f"{entry.label}: 'omvand'", problems),
                 kind=kind,
             )
         )
