@@ -11,10 +11,49 @@ from slutrapport.core.errors import SlutrapportError
 __all__ = ["parse_yaml", "yaml_flag", "FLAG_WORDS"]
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses what silently changes a user's settings.
+
+    - a key given twice in one mapping (PyYAML keeps the last one, so
+      ``anonymitetsgrans: 5`` … ``anonymitetsgrans: 1`` would build with 1);
+    - aliases (``*namn``): nobody writes them in these files by hand, and a
+      nest of aliases expands to billions of values (a "billion laughs" file).
+    """
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem=f"aliaset *{event.anchor} används; skriv ut värdet i stället (alias och ankare tillåts inte)",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # PyYAML reports the unhashable key itself
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nyckeln '{key}' anges två gånger (första gången på rad {seen[key]}); ta bort den ena",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
-    """``yaml.safe_load(text)``; invalid YAML raises ``error`` naming ``what`` and the row and column."""
+    """The YAML in ``text``, read safely and strictly (:class:`_StrictLoader`).
+
+    Invalid YAML, a key given twice in one mapping, or an alias raises
+    ``error`` naming ``what`` and the row and column.
+    """
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
