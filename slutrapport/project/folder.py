@@ -13,6 +13,7 @@ writes a new, commented folder.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,6 +91,27 @@ _FACT_KEYS = {
     "mal": "Mål",
 }
 
+#: The keys projekt.yaml may hold at the top and under ``personalenkat:``; a misspelt one
+#: (``enkatr:``, ``personalenkaet:``) would otherwise silently leave its data out of the report.
+TOP_KEYS = (
+    "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
+    "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
+)  # fmt: skip
+SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn")
+
+
+def _unknown_keys(raw: dict, known: tuple[str, ...], where: str, problems: list[str], misspelt_only: bool = False) -> None:
+    """A problem for every key not in ``known``; with ``misspelt_only`` only for keys close to a known one
+    (the top level, where a data source of the web page may add its own key)."""
+    for key in raw:
+        if str(key) in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75 if misspelt_only else 0.6)
+        if misspelt_only and not close:
+            continue
+        hint = f"; menade du '{close[0]}'?" if close else f" (kända nycklar: {', '.join(known)})"
+        problems.append(f"okänd nyckel '{key}'{where}{hint}")
+
 
 def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
     """Read ``root/projekt.yaml``; raise :class:`ProjectError` naming every problem.
@@ -111,6 +133,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         raise ProjectError(f"{path}: filen ska innehålla nycklar som projekt:, mall: och personalenkat:.")
 
     problems: list[str] = []
+    _unknown_keys(data, TOP_KEYS, "", problems, misspelt_only=True)
     info = data.get("projekt") or {}
     if not isinstance(info, dict):
         problems.append("'projekt' ska vara nycklar som namn: och projektagare:")
@@ -135,6 +158,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     if not isinstance(survey, dict):
         problems.append("'personalenkat' ska vara nycklar som instrument: och enkater:")
         survey = {}
+    _unknown_keys(survey, SURVEY_KEYS, " under 'personalenkat'", problems)
     waves = _waves(root, survey.get("enkater") or [], problems)
     column_map = survey.get("kolumner") or {}
     if not isinstance(column_map, dict):

@@ -63,3 +63,26 @@ def test_build_refuses_a_project_whose_threshold_is_given_twice(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "anonymitetsgrans' anges två gånger" in result.output and "projekt.yaml" in result.output
     assert not (tmp_path / "ut").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("personalenkat:", "personalenkaet:", "okänd nyckel 'personalenkaet'; menade du 'personalenkat'?"),
+        ("  enkater:", "  enkatr:", "okänd nyckel 'enkatr' under 'personalenkat'; menade du 'enkater'?"),
+        ("anonymitetsgrans: 5", "anonymitetsgräns: 5", "okänd nyckel 'anonymitetsgräns'; menade du 'anonymitetsgrans'?"),
+        ("  enkater:", "  enkater:\n  kolumn: {}\n  enkatr:", "okänd nyckel 'kolumn' under 'personalenkat'; menade du 'kolumner'?"),
+    ],
+)
+def test_a_misspelt_key_in_projekt_yaml_is_named_instead_of_leaving_data_out(tmp_path, old, new, message):
+    from slutrapport.project.folder import load_project
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLES, project)
+    config = project / "projekt.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        load_project(project)
+    assert message in str(info.value)
