@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from slutrapport.core.errors import SlutrapportError, problem_list
+from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
 
 __all__ = [
@@ -187,7 +188,21 @@ def parse_scale(raw: Any, problems: list[str], *, example: str, complete: bool =
             problems.append(f"aliaset '{label}' pekar på {value}, som inte finns i skalan")
         else:
             aliases[str(label)] = number
+    _label_conflicts(values, missing, aliases, problems)
     return Scale(values, positive, tuple(missing), aliases)
+
+
+def _label_conflicts(values: dict[int, str], missing: list[str], aliases: dict[str, int], problems: list[str]) -> None:
+    """An alias or a ``saknas`` word that is already a scale label or value would silently change every mean."""
+    labels = {normalise(label): number for number, label in values.items() if label}
+    labels |= {str(number): number for number in values}
+    for word in missing:
+        if normalise(word) in labels:
+            problems.append(f"'saknas' innehåller '{word}', som är skalans värde {labels[normalise(word)]}; ta bort det ur 'saknas'")
+    for label, number in aliases.items():
+        taken = labels.get(normalise(label))
+        if taken is not None and taken != number:
+            problems.append(f"aliaset '{label}' pekar på {number}, men '{label}' är redan skalans värde {taken}")
 
 
 class QuestionList(Generic[Q]):

@@ -84,3 +84,33 @@ def test_an_unclear_omvand_is_an_error_naming_the_question(tmp_path: Path, mini_
     path.write_text(mini_instrument.read_text(encoding="utf-8").replace("omvand: true", f"omvand: {written}"), encoding="utf-8")
     with pytest.raises(InstrumentError, match=r"q3.*'omvand' ska vara true eller false \(ja eller nej\)"):
         load_instrument(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("saknas: [Vet ej]", "saknas: [Vet ej, Instämmer delvis]", "'saknas' innehåller 'Instämmer delvis', som är skalans värde 3"),
+        ("saknas: [Vet ej]", "saknas: [Vet ej, '3']", "'saknas' innehåller '3', som är skalans värde 3"),
+        (
+            "saknas: [Vet ej]",
+            "saknas: [Vet ej]\n  alias: {instämmer helt: 1}",
+            "aliaset 'instämmer helt' pekar på 1, men 'instämmer helt' är redan skalans värde 5",
+        ),
+    ],
+)
+def test_an_alias_or_missing_word_that_is_a_scale_label_is_an_error(tmp_path: Path, mini_instrument: Path, old, new, message):
+    # both would change every mean without a word: answers read as missing, or as another value
+    text = mini_instrument.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "krock.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(path)
+    assert message in str(info.value)
+
+
+def test_an_alias_to_the_same_value_as_its_label_is_harmless(tmp_path: Path, mini_instrument: Path):
+    path = tmp_path / "samma.yaml"
+    text = mini_instrument.read_text(encoding="utf-8").replace("saknas: [Vet ej]", "saknas: [Vet ej]\n  alias: {INSTÄMMER HELT: 5}")
+    path.write_text(text, encoding="utf-8")
+    assert load_instrument(path).scale.aliases == {"INSTÄMMER HELT": 5}
