@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InstrumentError
+from slutrapport.core.yamlfile import yaml_flag
 from slutrapport.sources.definitions import (
     ID_HINT,
     RATING,
@@ -216,7 +217,7 @@ def _sections(raw: Any, phases: list[tuple[str, str]], problems: list[str]) -> l
             problems.append(f"avsnittets id '{entry.id}' används flera gånger")
         title = entry.text("rubrik", problems)
         entry.unknown_keys(_SECTION_KEYS, problems)
-        repeat = bool(entry.data.get("upprepa_per_fas", False))
+        repeat = yaml_flag(entry.data.get("upprepa_per_fas"), False, f"{entry.label}: 'upprepa_per_fas'", problems)
         if repeat and not phases:
             problems.append(f"{entry.label} har upprepa_per_fas: true men definitionen har inga 'faser'")
         questions = _questions(entry.data.get("fragor"), entry.id, entry.label, phases if repeat else [], seen_questions, problems)
