@@ -3,8 +3,9 @@
 Readers never stop at the first problem: they add a :class:`Problem` for each
 one and go on, so the user can fix a file in one round. The report is a table
 with the columns ``fil, rad, kolumn, kontroll, varde, meddelande, allvar``
-where ``allvar`` is ``"fel"`` (the data cannot be used) or ``"varning"`` (the
-data can be used; something was excluded or looks odd).
+where ``allvar`` is ``"fel"`` (the data cannot be used), ``"varning"`` (the
+data can be used; something was excluded or looks odd) or ``"info"`` (what the
+reader decided on its own, e.g. which sheet of a workbook it used).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-__all__ = ["Problem", "ValidationReport", "COLUMNS", "ERROR", "WARNING"]
+__all__ = ["Problem", "ValidationReport", "COLUMNS", "ERROR", "WARNING", "INFO"]
 
 ERROR = "fel"
 WARNING = "varning"
+INFO = "info"
 COLUMNS = ["fil", "rad", "kolumn", "kontroll", "varde", "meddelande", "allvar"]
 
 
@@ -68,6 +70,9 @@ class ValidationReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.allvar == WARNING]
 
+    def infos(self) -> list[Problem]:
+        return [p for p in self.problems if p.allvar == INFO]
+
     def to_frame(self) -> pd.DataFrame:
         """The report as a table with the columns in :data:`COLUMNS`."""
         frame = pd.DataFrame([asdict(p) for p in self.problems], columns=COLUMNS)
@@ -89,7 +94,7 @@ class ValidationReport:
 
     def to_table(self) -> str:
         """Every problem as an aligned Swedish table (errors first)."""
-        ordered = self.errors() + self.warnings()
+        ordered = self.errors() + self.warnings() + self.infos()
         header = ["Allvar", "Fil", "Rad", "Kolumn", "Kontroll", "Värde", "Meddelande"]
         rows = [
             [p.allvar, p.fil, "" if p.rad is None else str(p.rad), _short(p.kolumn or "", 40), p.kontroll, _short(p.varde or "", 25), p.meddelande]
@@ -104,7 +109,7 @@ class ValidationReport:
 
     def to_text(self, limit: int = 50) -> str:
         """A readable Swedish listing, errors first, at most ``limit`` lines."""
-        ordered = self.errors() + self.warnings()
+        ordered = self.errors() + self.warnings() + self.infos()
         lines = []
         for p in ordered[:limit]:
             where = [f"fil {p.fil}"]
@@ -114,7 +119,7 @@ class ValidationReport:
                 where.append(f"kolumn '{_short(p.kolumn)}'")
             if p.varde is not None:
                 where.append(f"värde '{_short(p.varde)}'")
-            label = "FEL" if p.allvar == ERROR else "Varning"
+            label = {ERROR: "FEL", WARNING: "Varning"}.get(p.allvar, "Info")
             lines.append(f"{label}: {', '.join(where)}: {p.meddelande}")
         if len(ordered) > limit:
             lines.append(f"… och {len(ordered) - limit} problem till.")

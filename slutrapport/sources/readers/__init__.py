@@ -16,15 +16,17 @@ Input files are never modified.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers import detect as _detect
 from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, spss, surveymonkey
+from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits, ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
 
-__all__ = ["RawTable", "read_raw", "detect_format", "FORMATS"]
+__all__ = ["RawTable", "ReadOptions", "Limits", "DEFAULT_LIMITS", "read_raw", "detect_format", "FORMATS"]
 
 _BUILDERS = {m.NAME: m.build for m in (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain)}
 #: Every export format :func:`read_raw` accepts as ``format=``.
@@ -39,12 +41,24 @@ FORMATS = (
 )
 
 
-def read_raw(path: Path, format: str | None = None) -> RawTable:
+def read_raw(
+    path: Path,
+    format: str | None = None,
+    *,
+    options: ReadOptions | None = None,
+    prefer: Callable[[RawTable], float] | None = None,
+) -> RawTable:
     """Read ``path`` as text; ``format`` (one of :data:`FORMATS`) overrides detection.
 
-    Raises :class:`InputFileError` with a Swedish message if the file cannot be read.
+    ``options`` carries the user's other choices (sheet, header row, label file,
+    encoding); ``prefer`` scores a candidate table (higher is better) so that a
+    workbook's best-matching sheet can be chosen without the readers knowing
+    the instrument. Raises :class:`InputFileError` with a Swedish message if
+    the file cannot be read.
     """
     path = Path(path)
+    options = options or ReadOptions()
+    format = format or options.format
     if format is not None and format not in FORMATS:
         raise InputFileError(
             f"Okänt format '{format}' för filen {path.name}. Giltiga format: {', '.join(FORMATS)}."

@@ -43,6 +43,18 @@ class RawTable:
     meta_columns: set[int] = field(default_factory=set)
     #: Other names a column may be matched by (e.g. an export tag, or the row label of a matrix question).
     alternatives: dict[int, list[str]] = field(default_factory=dict)
+    #: Position of the survey tool's respondent-ID column (checked for duplicates within and across waves).
+    id_column: int | None = None
+    #: The worksheet read, for a workbook.
+    sheet: str | None = None
+    #: SHA-256 of the file's bytes (the same file given for two waves is an error).
+    digest: str | None = None
+    #: What the reader decided on its own, for the validation report as information
+    #: (which sheet was used, which rows above the header were skipped, the encoding guessed).
+    notes: list[str] = field(default_factory=list)
+    #: Problems the reader found in single rows (e.g. two options ticked in a single-choice question),
+    #: as :class:`~slutrapport.core.problems.Problem` objects; ingest adds them to the report.
+    problems: list = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -20,7 +20,7 @@ Every problem is collected into a :class:`ValidationReport`;
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ import pandas as pd
 from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.core.problems import ERROR, WARNING, ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.sources.readers import RawTable, read_raw
+from slutrapport.sources.readers import RawTable, ReadOptions, read_raw
 from slutrapport.sources.survey.answers import ANSWERED, AnswerParser
 from slutrapport.sources.survey.instrument import FREETEXT, Instrument
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
@@ -77,6 +77,8 @@ def read_waves(
     column_map: dict[str, str] | None = None,
     format: str | None = None,
     wave_column: str | None = None,
+    *,
+    options: ReadOptions | list[ReadOptions] | None = None,
 ) -> SurveyData:
     """Read survey files and validate every answer.
 
@@ -87,11 +89,14 @@ def read_waves(
 
     ``column_map`` maps a column heading as written in a file to a question id
     (or ``organisation`` / ``kod``) when the heading differs from the instrument;
-    ``format`` forces an export format instead of detecting it.
+    ``format`` forces an export format instead of detecting it; ``options``
+    (one for every file, or a list with one per path) carries the user's other
+    reading choices (sheet, header row, label file, encoding, duplicates).
     Raises :class:`ValidationError` with the full report if any error is found.
     """
     report = ValidationReport()
-    sources = _load(paths, format, wave_column, report)
+    per_file = _per_file_options(options, len(paths), format)
+    sources = _load(paths, per_file, wave_column, report)
     labels = _wave_labels(sources, labels, len(paths), report)
     parser = AnswerParser(instrument.scale)
     targets = _targets(instrument, column_map or {})
@@ -116,13 +121,24 @@ def read_waves(
     return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
 
 
-def _load(paths: list[Path], format: str | None, wave_column: str | None, report: ValidationReport) -> list[WaveTable | None]:
+def _per_file_options(options: ReadOptions | list[ReadOptions] | None, count: int, format: str | None) -> list[ReadOptions]:
+    """One :class:`ReadOptions` per file; ``format`` (the older argument) fills in where none is set."""
+    if isinstance(options, list):
+        if len(options) != count:
+            raise InputFileError(f"Inläsningsvalen ({len(options)}) stämmer inte med antalet filer ({count}).")
+        chosen = options
+    else:
+        chosen = [options or ReadOptions()] * count
+    return [replace(o, format=o.format or format) for o in chosen]
+
+
+def _load(paths: list[Path], options: list[ReadOptions], wave_column: str | None, report: ValidationReport) -> list[WaveTable | None]:
     """Every file as one or more wave tables; ``None`` for a file that could not be read."""
     sources: list[WaveTable | None] = []
-    for path in paths:
+    for path, chosen in zip(paths, options, strict=True):
         path = Path(path)
         try:
-            raw = read_raw(path, format) if format else read_raw(path)
+            raw = read_raw(path, options=chosen)
         except InputFileError as exc:
             report.add(path.name, "läsbar fil", str(exc))
             sources.append(None)
