@@ -22,6 +22,7 @@ from pathlib import Path
 from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers import detect as _detect
 from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, spss, surveymonkey
+from slutrapport.sources.readers import header as _header
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits, ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
@@ -63,7 +64,7 @@ def read_raw(
         raise InputFileError(
             f"Okänt format '{format}' för filen {path.name}. Giltiga format: {', '.join(FORMATS)}."
         )
-    kind, sheet = _load(path)
+    kind, sheets = _load(path, options)
     if kind == _detect.SPSS:
         if format not in (None, spss.NAME):
             raise InputFileError(
@@ -73,18 +74,30 @@ def read_raw(
         return spss.read(path)
     if format == spss.NAME:
         raise InputFileError(f"Filen {path.name} är ingen SPSS-fil (.sav), så formatet '{spss.NAME}' kan inte användas.")
-    assert sheet is not None
-    return _BUILDERS[format or _detect.detect(sheet)](sheet)
+    candidates = [_build(sheet, format, options) for sheet in sheets]
+    chosen = candidates[0]
+    if prefer is not None and len(candidates) > 1:
+        chosen = max(candidates, key=prefer)  # the first of equals wins
+    return chosen
+
+
+def _build(sheet: Sheet, format: str | None, options: ReadOptions) -> RawTable:
+    """One sheet as a raw table: the header located, the format detected (unless given), built."""
+    sheet, notes = _header.locate(sheet, options.header_row)
+    table = _BUILDERS[format or _detect.detect(sheet)](sheet, options)
+    table.notes[:0] = notes
+    return table
 
 
 def detect_format(path: Path) -> str:
     """The name of the export format of the file at ``path`` (one of :data:`FORMATS`)."""
     path = Path(path)
-    kind, sheet = _load(path)
-    return spss.NAME if kind == _detect.SPSS else _detect.detect(sheet)  # type: ignore[arg-type]
+    kind, sheets = _load(path, ReadOptions())
+    return spss.NAME if kind == _detect.SPSS else _detect.detect(_header.locate(sheets[0])[0])
 
 
-def _load(path: Path) -> tuple[str, Sheet | None]:
+def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet]]:
+    """The container kind and the sheets worth reading (one for CSV; none for SPSS)."""
     if not path.is_file():
         raise InputFileError(f"Filen {path} finns inte.")
     try:
@@ -95,9 +108,9 @@ def _load(path: Path) -> tuple[str, Sheet | None]:
                 handle.seek(0)
                 raw = handle.read()
         if kind == _detect.SPSS:
-            return kind, None
+            return kind, []
         if kind == _detect.XLSX:
-            return kind, load_xlsx(path)
-        return kind, load_csv(path, raw)
+            return kind, [load_xlsx(path)]
+        return kind, [load_csv(path, raw)]
     except OSError as exc:
         raise InputFileError(f"Filen {path} kunde inte öppnas: {exc.strerror or exc}") from exc

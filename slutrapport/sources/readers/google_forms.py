@@ -9,6 +9,7 @@ questions become one column per row, headed ``Fråga [Rad]``.
 from __future__ import annotations
 
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -27,7 +28,7 @@ def matches(sheet: Sheet) -> bool:
     return bool(first) and normalise(first[0]) in _FIRST
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     columns = sheet.cells(0)
     meta = {pos for pos, heading in enumerate(columns) if normalise(heading) in META}
     alternatives: dict[int, list[str]] = {}

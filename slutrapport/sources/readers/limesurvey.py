@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -66,7 +67,7 @@ def _code_and_text(heading: str) -> tuple[str | None, str]:
     return None, heading
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     raw_headings = sheet.cells(0)
     columns: list[str] = []
     meta: set[int] = set()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -53,7 +54,7 @@ def matches(sheet: Sheet) -> bool:
     return "id" in headings and bool(_MARKERS & headings)
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     columns = sheet.cells(0)
     meta = {
         pos

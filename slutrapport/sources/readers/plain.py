@@ -7,6 +7,7 @@ export has been tidied and saved again (including Swedish Excel's
 
 from __future__ import annotations
 
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -20,7 +21,7 @@ def matches(sheet: Sheet) -> bool:
     return True
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     columns = sheet.cells(0)
     alternatives: dict[int, list[str]] = {}
     for pos, heading in enumerate(columns):

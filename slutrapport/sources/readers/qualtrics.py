@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -84,7 +85,7 @@ def header_rows(sheet: Sheet) -> int:
     return 1
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     rows = header_rows(sheet)
     tags = sheet.cells(0)
     texts = sheet.cells(1) if rows >= 2 else tags

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
 
@@ -51,7 +52,7 @@ def _is_meta(heading: str) -> bool:
     return key in META or bool(_CUSTOM.match(key))
 
 
-def build(sheet: Sheet) -> RawTable:
+def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     top, sub = sheet.cells(0), sheet.cells(1)
     columns: list[str] = []
     meta: set[int] = set()
