@@ -321,7 +321,8 @@ def test_spss_without_pyreadstat_tells_how_to_install(sav_file, monkeypatch):
 
 
 def test_format_names(tmp_path, sav_file):
-    assert FORMATS == ("google_forms", "microsoft_forms", "surveymonkey", "qualtrics", "limesurvey", "plain", "spss")
+    tools = ("google_forms", "microsoft_forms", "surveymonkey", "qualtrics", "limesurvey", "netigate", "webropol", "esmaker", "artologik")
+    assert (*tools, "plain", "spss") == FORMATS
     with pytest.raises(InputFileError, match="Okänt format 'excel' för filen plain.csv. Giltiga format: google_forms, .*spss"):
         read_raw(EXPORTS / "plain.csv", format="excel")
     with pytest.raises(InputFileError, match="ingen SPSS-fil"):

@@ -8,10 +8,14 @@ Input files are never modified.
   (openpyxl, read-only) into a grid of strings;
 - :mod:`.detect` decides the container from the first bytes and the export
   tool from the header rows;
+- :mod:`.header` finds the header row (skipping title rows above it) and
+  :mod:`.two_row` reads a second header row (codes above texts, matrix
+  headings above statements);
 - one module per tool (:mod:`.google_forms`, :mod:`.microsoft_forms`,
-  :mod:`.surveymonkey`, :mod:`.qualtrics`, :mod:`.limesurvey`, :mod:`.plain`,
-  :mod:`.spss`) turns its header rows into question headings, metadata
-  columns and alternative names.
+  :mod:`.surveymonkey`, :mod:`.qualtrics`, :mod:`.limesurvey`,
+  :mod:`.netigate`, :mod:`.webropol`, :mod:`.esmaker`, :mod:`.artologik`,
+  :mod:`.plain`, :mod:`.spss`) turns its header rows into question headings,
+  metadata columns and alternative names.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, spss, surveymonkey, webropol
 from slutrapport.sources.readers import detect as _detect
-from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, spss, surveymonkey
 from slutrapport.sources.readers import header as _header
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits, ReadOptions
 from slutrapport.sources.readers.raw import RawTable
@@ -29,7 +33,10 @@ from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
 
 __all__ = ["RawTable", "ReadOptions", "Limits", "DEFAULT_LIMITS", "read_raw", "detect_format", "FORMATS"]
 
-_BUILDERS = {m.NAME: m.build for m in (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain)}
+_BUILDERS = {
+    m.NAME: m.build
+    for m in (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, netigate, webropol, esmaker, artologik, plain)
+}
 #: Every export format :func:`read_raw` accepts as ``format=``.
 FORMATS = (
     google_forms.NAME,
@@ -37,6 +44,10 @@ FORMATS = (
     surveymonkey.NAME,
     qualtrics.NAME,
     limesurvey.NAME,
+    netigate.NAME,
+    webropol.NAME,
+    esmaker.NAME,
+    artologik.NAME,
     plain.NAME,
     spss.NAME,
 )

@@ -8,7 +8,12 @@ workbook, an OpenDocument or other zip file gets a clear Swedish message.
 The tool is recognised from the header rows, most specific first:
 Qualtrics (export tags with ``ResponseId`` or an ``{"ImportId": …}`` row),
 SurveyMonkey (``Respondent ID`` and ``Collector ID``), LimeSurvey (``id`` with
-``submitdate``/``lastpage``/``startlanguage``), Microsoft Forms (``ID`` with
+``submitdate``/``lastpage``/``startlanguage``), Esmaker (question codes above
+question texts, with a respondent-ID column), Netigate (``RespondentID`` with
+two of ``Status``, start date, end date, language), Webropol (``Respondent``
+with an answer time or matrix headings above statements), Artologik
+Survey&Report (``Respondent``/``Inskickad``/``Datum`` with numbered question
+headings), Microsoft Forms (``ID`` with
 ``Start time``/``Starttid``), Google Forms (first column
 ``Tidstämpel``/``Timestamp``); anything else is plain.
 """
@@ -21,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
-from slutrapport.sources.readers import google_forms, limesurvey, microsoft_forms, plain, qualtrics, surveymonkey
+from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, surveymonkey, webropol
 from slutrapport.sources.readers.tabular import Sheet
 
 __all__ = ["CSV", "XLSX", "SPSS", "container", "detect", "DETECTORS"]
@@ -29,7 +34,7 @@ __all__ = ["CSV", "XLSX", "SPSS", "container", "detect", "DETECTORS"]
 CSV, XLSX, SPSS = "csv", "xlsx", "sav"
 
 #: Format modules in the order they are tried; ``plain`` matches anything.
-DETECTORS = (qualtrics, surveymonkey, limesurvey, microsoft_forms, google_forms, plain)
+DETECTORS = (qualtrics, surveymonkey, limesurvey, esmaker, netigate, webropol, artologik, microsoft_forms, google_forms, plain)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAV = (b"$FL2", b"$FL3")
