@@ -244,3 +244,12 @@ def test_a_label_file_that_cannot_be_read_gets_a_swedish_message_naming_it(tmp_p
     with pytest.raises(InputFileError, match=fragment) as info:
         read_raw(DATA, options=labels(path))
     assert name in str(info.value)
+
+
+def test_other_and_comment_columns_are_free_text_and_keep_their_content(tmp_path):
+    header = ["id", "submitdate", "lastpage", "startlanguage", tools.LS_ORG, f"{tools.LS_ORG}[other]", f"{tools.LS_ORG}[comment]"]
+    path = tmp_path / "annat.csv"
+    path.write_bytes(("\r\n".join(",".join(r) for r in [header, ["1", "2025-03-12", "2", "sv", "A1", "A1", "A2"]])).encode())
+    raw = read_raw(path, options=labels(EXPORTS / "limesurvey_koder.lss"))
+    assert raw.columns[4:] == [gen.ORG_Q, f"{gen.ORG_Q} [Annat]", f"{gen.ORG_Q} [Kommentar]"]
+    assert raw.data.iloc[0, 4:].tolist() == [tools.ORG_OPTIONS[0], "A1", "A2"]
