@@ -7,18 +7,28 @@ missing; also ``ipaddr``, ``refurl``, ``token``), written as codes or, with
 Start language, Seed, Date started, Date last action, IP address, Referrer URL``.
 Question headings are codes (``G01Q01``, ``G01Q02[SQ001]``), full texts
 (``Frågetext [Delfråga]``) or both (``G01Q02[SQ001]. Frågetext [Delfråga]``).
-Answers are codes (``A1``…) or texts as chosen at export; codes are mapped by
-the instrument's ``skala: alias:``, not here.
+Answers are codes (``A1``…) or texts as chosen at export. Without a label
+file, codes are mapped by the instrument's ``skala: alias:``, not here.
 
 For a code ``X[Y]`` the alternatives are ``Y`` and ``X_Y`` (LimeSurvey's
 SPSS/R variable name); for a text ``Fråga [Delfråga]`` the sub-question text.
+
+With a label file (``ReadOptions.labels_file``, ``--etiketter``; see
+:mod:`.labels`) every coded column gets its question text as heading
+(``Fråga [Delfråga]``, the code kept as an alternative) and its answer codes
+are replaced by the answer texts, so ``A1``…``A5`` become scale labels and an
+organisation question's codes become the organisations' names. A code the
+label file lacks stays as written (ingest reports it). A label file that
+names none of the file's question codes is an error.
 """
 
 from __future__ import annotations
 
 import re
 
+from slutrapport.core.errors import InputFileError
 from slutrapport.core.text import normalise
+from slutrapport.sources.readers.labels import Codebook, QuestionLabels, read_labels
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_label, table_from_sheet
 from slutrapport.sources.readers.tabular import Sheet
@@ -69,9 +79,12 @@ def _code_and_text(heading: str) -> tuple[str | None, str]:
 
 def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
     raw_headings = sheet.cells(0)
+    codebook = read_labels(options.labels_file, options.limits) if options and options.labels_file else None
     columns: list[str] = []
     meta: set[int] = set()
     alternatives: dict[int, list[str]] = {}
+    coded: dict[int, tuple[QuestionLabels, bool]] = {}  # position → (question, free text beside it)
+    unknown: list[str] = []
     for pos, heading in enumerate(raw_headings):
         code, text = _code_and_text(heading)
         columns.append(text)
@@ -85,7 +98,79 @@ def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
             parts = re.findall(r"\[([^\[\]]+)\]", code)
             base = code.split("[", 1)[0]
             names += [parts[0] if len(parts) == 1 else None, "_".join([base, *parts]) if parts else None]
+            question = codebook.question(base) if codebook else None
+            if question is not None:
+                coded[pos] = (question, bool(parts) and parts[0].lower() in _SPECIAL)
+                labelled = _labelled_heading(question, parts)
+                if labelled:
+                    names.insert(0, code if code == text else None)
+                    names.append(text if text != code else None)
+                    columns[pos], text = labelled, labelled
+            elif codebook:
+                unknown.append(code)
         if code != text:
             names.append(bracket_label(text))
         add_alternative(alternatives, pos, text, *names)
-    return table_from_sheet(sheet, 1, columns, NAME, meta, alternatives)
+    table = table_from_sheet(sheet, 1, columns, NAME, meta, alternatives)
+    table.id_column = next((p for p in sorted(meta) if normalise(_code_and_text(raw_headings[p])[0] or raw_headings[p]) in _IDS), None)
+    if codebook is not None:
+        _apply_labels(table, codebook, coded, unknown)
+    return table
+
+
+_IDS = {"id", "response id"}
+#: Fixed answer codes of LimeSurvey's built-in question types (the label file has no answers for them).
+_FIXED = {
+    "Y": {"Y": "Ja", "N": "Nej"},
+    "G": {"F": "Kvinna", "M": "Man"},
+    "C": {"Y": "Ja", "N": "Nej", "U": "Osäker"},
+    "E": {"I": "Öka", "S": "Samma", "D": "Minska"},
+}
+#: Subquestion codes LimeSurvey adds itself: free text beside a list question.
+_SPECIAL = {"other": "Annat", "comment": "Kommentar"}
+
+
+def _labelled_heading(question: QuestionLabels, parts: list[str]) -> str | None:
+    """``Fråga`` or ``Fråga [Delfråga]`` from the label file (``None`` when it has no text)."""
+    if not question.text:
+        return None
+    if not parts:
+        return question.text
+    sub = parts[0]
+    label = question.subquestions.get(sub) or _SPECIAL.get(sub.lower()) or sub
+    return f"{question.text} [{label}]"
+
+
+def _apply_labels(table: RawTable, codebook: Codebook, coded: dict[int, tuple[QuestionLabels, bool]], unknown: list[str]) -> None:
+    """Answer codes replaced by answer texts in every coded column; a note says what was done."""
+    if not coded:
+        headings = [h for pos, h in enumerate(table.columns) if pos not in table.meta_columns]
+        codes = [c for c in (_code_and_text(h)[0] for h in headings) if c][:5]
+        raise InputFileError(
+            f"Etikettfilen {codebook.name} passar inte till {table.name}: "
+            + (
+                f"ingen av svarsfilens frågekoder ({', '.join(codes)}) finns i etikettfilen. Är det rätt enkät?"
+                if codes
+                else "svarsfilen har inga frågekoder. Exportera svaren med rubriken 'Frågekod' i LimeSurvey."
+            )
+        )
+    replaced = 0
+    for pos, (question, free_text) in coded.items():
+        if free_text:
+            continue
+        mapping = question.answers or _FIXED.get(question.type, {})
+        if not mapping:
+            continue
+        column = table.data[pos]
+        stripped = column.str.strip()
+        hits = stripped.isin(mapping.keys())
+        replaced += int(hits.sum())
+        table.data[pos] = column.where(~hits, stripped.map(mapping))
+    language = f" (språk: {codebook.language})" if codebook.language else ""
+    note = (
+        f"etikettfilen {codebook.name} användes{language}: {len(coded)} kolumner fick frågetext och "
+        f"{replaced} svarskoder ersattes med svarstexter"
+    )
+    if unknown:
+        note += f"; frågekoderna {', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''} finns inte i etikettfilen och lämnades som de är"
+    table.notes.append(note)
