@@ -47,7 +47,9 @@ _REASONS = {
 }
 
 
-def _reason(exc: OSError) -> str:
+def _reason(exc: OSError | ValueError) -> str:
+    if isinstance(exc, ValueError):  # a NUL character in the path
+        return "namnet innehåller ett otillåtet tecken"
     return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
@@ -70,8 +72,10 @@ def safe_path(root: str | Path, name: str | Path) -> Path:
     try:
         base = root.resolve()
         inside = target.resolve()
+    except ValueError as exc:
+        raise OutputError(f"Utdatafilen '{text}' kan inte skrivas: {_reason(exc)}.") from exc
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
-        raise OutputError(f"Utdatafilen {target} kan inte skrivas: sökvägen går inte att följa ({exc}).") from exc
+        raise OutputError(f"Utdatafilen {target} kan inte skrivas: sökvägen går inte att följa (en symbolisk länk i en slinga?).") from exc
     if inside != base and not inside.is_relative_to(base):
         raise OutputError(
             f"Utdatafilen {target} hamnar utanför mappen {root} (genom en symbolisk länk till {inside}); filen skrivs inte."
@@ -84,7 +88,7 @@ def _refuse_non_file(path: Path) -> None:
     """An existing ``path`` that is not a regular file cannot be replaced by one."""
     try:
         mode = os.lstat(path).st_mode
-    except OSError:
+    except (OSError, ValueError):
         return
     if stat.S_ISLNK(mode):
         try:
@@ -127,7 +131,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, inside: Path | None = None) -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise OutputError(f"Kunde inte skriva {path}: {_reason(exc)}.") from exc
     return path
 

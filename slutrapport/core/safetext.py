@@ -12,7 +12,7 @@ newline and carriage return are kept unless a single line is asked for.
 Reporting: a writer has no warning list of its own, so every repair is noted
 in the collector of the current context, if there is one. A caller that wants
 to tell the user wraps the rendering in :func:`collect_repairs` and adds
-:meth:`TextRepairs.warning` (one :class:`~slutrapport.core.problems.Problem`
+:meth:`TextRepairs.warnings` (one :class:`~slutrapport.core.problems.Problem`
 for all repaired texts, however many files they were written to) to its
 warnings. Without a collector the repairs are silent (the output is still
 safe). The collector is a :class:`contextvars.ContextVar`, so two requests of
@@ -184,6 +184,11 @@ class TextRepairs:
             return None
         example = shorten(_visible(self.examples[0]), 80)
         return Problem(fil, None, None, "otillåtna tecken", example, self.message(), WARNING)
+
+    def warnings(self, fil: str) -> list[Problem]:
+        """:meth:`warning` as a list (empty when nothing was repaired), to add to an ``Outcome``'s warnings."""
+        warning = self.warning(fil)
+        return [] if warning is None else [warning]
 
 
 _CURRENT: ContextVar[TextRepairs | None] = ContextVar("slutrapport_text_repairs", default=None)

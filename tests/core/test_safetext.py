@@ -116,7 +116,7 @@ def test_repairs_are_collected_once_per_text_and_reported_as_one_warning():
     warning = repairs.warning("rapport")
     assert warning is not None and warning.allvar == WARNING and warning.fil == "rapport"
     assert "2 texter" in warning.meddelande and "vertikal tabb U+000B" in warning.meddelande and "U+0001" in warning.meddelande
-    assert warning.varde == "Org[U+000B]A"
+    assert warning.varde == "Org[U+000B]A" and repairs.warnings("rapport") == [warning]
     assert not FORBIDDEN_CHARACTERS.search(warning.meddelande + warning.varde)
 
 
@@ -125,7 +125,7 @@ def test_no_repairs_no_warning_and_nothing_collected_outside_a_collector():
     with collect_repairs() as repairs:
         clean_text("Vanlig text")
         encode_utf8("Vanlig text")
-    assert not repairs and repairs.warning("x") is None and repairs.message() == ""
+    assert not repairs and repairs.warning("x") is None and repairs.warnings("x") == [] and repairs.message() == ""
 
 
 def test_an_encoded_surrogate_is_noted():

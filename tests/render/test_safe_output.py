@@ -27,7 +27,8 @@ posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes e
 
 # -- output paths -----------------------------------------------------------------------------------
 
-ESCAPING_NAMES = ["../utanfor.txt", "sub/../../utanfor.txt", "..\\utanfor.txt", "..", "", ".", "/tmp/absolut-slutrapport.txt"]
+ABSOLUTE = "<absolut>"  # stands for the absolute path of tmp_path / "utanfor.txt"
+ESCAPING_NAMES = ["../utanfor.txt", "sub/../../utanfor.txt", "..\\utanfor.txt", "..", "", ".", ABSOLUTE]
 
 
 def _writers(root: Path):
@@ -43,14 +44,28 @@ def _writers(root: Path):
 @pytest.mark.parametrize("name", ESCAPING_NAMES)
 def test_every_writer_refuses_a_name_that_leaves_the_folder(tmp_path, name):
     root = tmp_path / "ut"
+    name = str(tmp_path / "utanfor.txt") if name == ABSOLUTE else name
     for writer, call in _writers(root):
         with pytest.raises(OutputError) as caught:
             call(name)
         message = str(caught.value)
         assert ("pekar ut ur mappen" in message or "inte en hel sökväg" in message), (writer, message)
         assert "Utdatafilen" in message and str(root) in message
-    assert not (tmp_path / "utanfor.txt").exists() and not Path("/tmp/absolut-slutrapport.txt").exists()
+    assert not (tmp_path / "utanfor.txt").exists()
     assert not root.exists() or not any(root.iterdir())
+
+
+def test_odd_names_are_clear_errors(tmp_path):
+    root = tmp_path / "ut"
+    for _writer, call in _writers(root):
+        with pytest.raises(OutputError, match="otillåtet tecken"):
+            call("a\x00b.html")
+    with pytest.raises(OutputError, match="otillåtet tecken"):
+        write_bytes_atomic(root / "a\x00b.html", b"x")
+    (root / "slinga").parent.mkdir(parents=True, exist_ok=True)
+    (root / "slinga").symlink_to(root / "slinga")
+    with pytest.raises(OutputError, match="Utdatafilen"):
+        OutputFolder(root).check(["slinga/a.html"])
 
 
 def test_a_name_inside_the_folder_is_written(tmp_path):
@@ -160,6 +175,29 @@ def test_excel_holds_the_hostile_texts_with_short_sheet_names_and_whole_titles()
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(FORBIDDEN_CHARACTERS.search(t) for t in texts)
     assert "Org $A$ och $B$ X" in texts and "fri text" in texts
+
+
+def test_sheet_names_from_hostile_titles_are_allowed_by_excel():
+    from openpyxl import Workbook
+
+    from slutrapport.render.xlsx import sheet_name
+
+    used: set[str] = set()
+    titles = [LONG + "\x0b[]:*?/\\", "Org\x0bA\nB", "History", "'\x01'", "x" * 300, "x" * 300]
+    names = [sheet_name(title, used) for title in titles]
+    assert names[1] == "Org A B" and names[2] == "History (2)" and names[3] == "Blad"  # Excel keeps "History" for itself
+    assert names[4] == "x" * 30 + "…" and names[5] == "x" * 27 + " (2)"
+    assert all(0 < len(name) <= 31 and not FORBIDDEN_CHARACTERS.search(name) and not set(name) & set("[]:*?/\\") for name in names)
+    book = Workbook()
+    for name in names:
+        book.create_sheet(name)
+    assert load_workbook(io.BytesIO(_saved(book))).sheetnames[1:] == names
+
+
+def _saved(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def test_word_holds_the_hostile_texts_and_a_long_title_fits_its_property():
