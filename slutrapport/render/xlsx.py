@@ -58,15 +58,7 @@ from slutrapport.report.model import (
     TextList,
 )
 
-__all__ = [
-    "NUMBER_FORMATS",
-    "sheet_name",
-    "cell_value",
-    "SheetWriter",
-    "data_sheet",
-    "workbook_bytes",
-    "reproducible_zip",
-]
+__all__ = ["NUMBER_FORMATS", "sheet_name", "cell_value", "SheetWriter", "data_sheet", "workbook_bytes", "reproducible_zip"]
 
 #: Excel number format of each value kind (a count that is a whole number needs none)
 NUMBER_FORMATS = {
