@@ -114,7 +114,13 @@ def write_bytes_atomic(path: Path, data: bytes, *, inside: Path | None = None) -
     """
     path = Path(path)
     if inside is not None:
-        relative = path.relative_to(inside) if path.is_absolute() and path.is_relative_to(inside) else path
+        inside = Path(inside)
+        relative = path
+        if path.is_absolute():  # given as the folder plus a name, the folder written as given or resolved
+            for base in (inside, inside.absolute(), inside.resolve()):
+                if path.is_relative_to(base):
+                    relative = path.relative_to(base)
+                    break
         path = safe_path(inside, relative)
     else:
         _refuse_non_file(path)

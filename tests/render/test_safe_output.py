@@ -75,6 +75,9 @@ def test_a_name_inside_the_folder_is_written(tmp_path):
     assert folder.write("figurer/a.png", b"png") == root / "figurer" / "a.png"
     assert write_text_atomic(root / "c.txt", "å", inside=root).read_text(encoding="utf-8") == "å"
     assert write_bytes_atomic(Path("d.txt"), b"d", inside=root) == root / "d.txt"  # relative to the folder
+    (tmp_path / "lank").symlink_to(root, target_is_directory=True)
+    resolved = (tmp_path / "lank").resolve() / "e.txt"  # the folder given through a link, the file resolved
+    assert write_bytes_atomic(resolved, b"e", inside=tmp_path / "lank") == tmp_path / "lank" / "e.txt"
     assert json.loads((root / MANIFEST).read_text(encoding="utf-8")).keys() == {"figurer/a.png"}
 
 
