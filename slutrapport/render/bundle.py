@@ -63,9 +63,11 @@ from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
 from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
 from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
+from slutrapport.core.safetext import encode_utf8
 from slutrapport.report.model import Completeness, Report
 
-__all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "render_bundle", "load_bundle", "schema"]
+__all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
 SCHEMA_VERSION = "1.2"
@@ -113,6 +115,8 @@ _SCHEMA_PATH = ("report_templates", "rapport.schema.json")
 _VERSION = re.compile(r"(\d+)\.(\d+)")
 _JSON_TYPES = {"object": dict, "array": list, "string": str}
 _ROW_INDENT = " " * 8  # tabeller → name → rader → row
+#: The largest ``rapport.json`` :func:`load_bundle` reads (the demo's is well under 1 MB).
+BUNDLE_LIMIT = 256 * MEGABYTE
 
 
 # -- writing -----------------------------------------------------------------
@@ -137,7 +141,7 @@ def render_bundle(report: Report) -> bytes:
         if not found:  # pragma: no cover - the tokens are written above
             raise RuntimeError(f"bundle placeholder {token} not found")
         text = head + block + tail
-    return (text + "\n").encode("utf-8")
+    return encode_utf8(text + "\n")  # JSON escapes control characters; a lone surrogate becomes U+FFFD
 
 
 def _one_line(value: Any) -> str:
@@ -316,15 +320,13 @@ def load_bundle(path: str | Path) -> dict[str, Any]:
     Raises
     ------
     InputFileError
-        With a Swedish message naming the file, when it cannot be read, is not
+        With a Swedish message naming the file, when it is missing, is no regular
+        file (a folder, a pipe, a device), is larger than :data:`BUNDLE_LIMIT`, cannot be read, is not
         valid JSON (malformed or truncated), comes from an unknown major
         version or is not a report bundle.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"Rapportfilen {path} kunde inte läsas: {exc.strerror or exc}") from exc
+    raw = read_bytes_limited(path, BUNDLE_LIMIT, "Rapportfilen")  # a pipe, a device or a folder is refused unopened
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,7 +2,11 @@
 
 Both chart kinds use colour-blind-safe palettes (seaborn ``colorblind`` for
 groups, ``PuOr`` for the diverging answer scale), Swedish labels with decimal
-comma, and show n.
+comma, and show n. Every text a chart draws (title, axis label, tick labels,
+legend entries) goes through :func:`~slutrapport.core.safetext.chart_text`:
+control characters are removed and ``$`` is escaped, so a name such as
+"Org $A$ och $B$" is drawn as written, never as mathtext; a very long name
+is cut with an ellipsis on the chart (the text alternative keeps it whole).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from slutrapport.core.safetext import chart_text, clean_text, shorten  # noqa: E402
 from slutrapport.render.formatting import format_number, format_value, largest_remainder  # noqa: E402
 from slutrapport.report.model import Chart, DivergingChart  # noqa: E402
 
@@ -26,6 +31,9 @@ __all__ = ["chart_png", "chart_alt_text"]
 
 _ALL = "Alla"
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+_LABEL = 60  # characters of a legend entry or a wave; longer ones are cut with an ellipsis
+_AXIS = 80  # characters of an axis label
+_ROW_LABEL = 160  # characters of a question beside a bar
 
 
 def chart_png(chart: Chart | DivergingChart) -> bytes:
@@ -41,9 +49,15 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
+def _wrapped(text: str, width: int, lines: int) -> str:
+    """``text`` for the chart (:func:`chart_text`) in lines of at most ``width`` characters, at most
+    ``lines`` of them (the last ends with an ellipsis when text is left out)."""
+    return chart_text("\n".join(textwrap.wrap(clean_text(text), width, max_lines=lines, placeholder=" …")))
+
+
 def _legend_label(group: str, rows) -> str:
     counts = ", ".join(str(int(n)) for n in rows["n"])
-    return f"{group} (n {counts})"
+    return _wrapped(f"{shorten(clean_text(group, single_line=True), _LABEL)} (n {counts})", 32, 3)
 
 
 def _draw_lines(chart: Chart) -> bytes:
@@ -73,12 +87,12 @@ def _draw_lines(chart: Chart) -> bytes:
                 capsize=3,
                 elinewidth=1,
             )
-        ax.set_xticks(range(len(chart.waves)), chart.waves)
+        ax.set_xticks(range(len(chart.waves)), [chart_text(wave, _LABEL) for wave in chart.waves])
         ax.set_xlim(-0.4, len(chart.waves) - 0.6)
         ax.set_ylim(chart.y_min - 0.1, chart.y_max + 0.1)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 1)))
-        ax.set_ylabel(chart.y_label)
-        ax.set_title(chart.title, fontsize=11, loc="left")
+        ax.set_ylabel(chart_text(chart.y_label, _AXIS))
+        ax.set_title(_wrapped(chart.title, 70, 2), fontsize=11, loc="left")
         if not chart.data.empty:
             ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8.5)
         fig.text(0.01, 0.01, "Felstaplar: 95 % konfidensintervall för medelvärdet.", fontsize=7.5, color="#555555")
@@ -106,19 +120,20 @@ def _draw_diverging(chart: DivergingChart) -> bytes:
         lefts = _diverging_lefts(chart)
         y = np.arange(len(chart.rows))
         for number, label in enumerate(chart.categories):
-            ax.barh(y, shares[:, number], left=lefts[:, number], color=colours[number], edgecolor="white", height=0.75, label=label)
+            ax.barh(y, shares[:, number], left=lefts[:, number], color=colours[number], edgecolor="white", height=0.75,
+                    label=chart_text(label, _LABEL))
         for row, (_, row_shares, _) in enumerate(chart.rows):
             for number, percent in enumerate(largest_remainder(row_shares)):
                 if row_shares[number] >= 0.06:
                     dark = number in (0, len(row_shares) - 1)
                     ax.text(lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center",
                             fontsize=7.5, color="white" if dark else "black")
-        ax.set_yticks(y, [f"{label} (n = {n})" for label, _, n in chart.rows], fontsize=8)
+        ax.set_yticks(y, [f"{chart_text(label, _ROW_LABEL)} (n = {n})" for label, _, n in chart.rows], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlim(-1, 1)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value) * 100:.0f} %"))
-        ax.set_title(textwrap.fill(chart.title, 55), fontsize=10, loc="left")
+        ax.set_title(_wrapped(chart.title, 55, 3), fontsize=10, loc="left")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / max(len(chart.rows), 1)),
                   ncol=min(3, len(chart.categories)), frameon=False, fontsize=7.5)
         sns.despine(left=True)

@@ -5,6 +5,10 @@
 - ``reliabilitet.csv``: :data:`~slutrapport.analysis.reliability.RELIABILITY_COLUMNS`
 
 All are UTF-8, comma-separated, decimal point, booleans as ``true``/``false``.
+Texts are cleaned of control characters and lone surrogates
+(:func:`~slutrapport.core.safetext.clean_text`; a NUL stops many CSV readers,
+a lone surrogate cannot be written as UTF-8); line breaks in a text are kept
+(the value is quoted).
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import pandas as pd
 from slutrapport.analysis.changes import CHANGE_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
+from slutrapport.core.safetext import clean_text, encode_utf8
 
-__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv"]
+__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns"]
 
 _COUNTS = {"n", "n_fran", "n_till", "n_par", "antal_fragor"}
 
@@ -30,15 +35,24 @@ def _is_boolean(column: pd.Series) -> bool:
     return len(values) > 0 and column.dtype == object and all(isinstance(v, bool | np.bool_) for v in values)
 
 
+def clean_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text value of its text columns cleaned (:func:`~slutrapport.core.safetext.clean_text`)."""
+    out = table.copy()
+    for name in out.columns:
+        if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):
+            out[name] = out[name].map(lambda v: clean_text(v) if isinstance(v, str) else v)
+    return out
+
+
 def contract_csv(table: pd.DataFrame, columns: list[str]) -> bytes:
-    """``table[columns]`` as CSV; bool columns as ``true``/``false``, count columns as integers."""
-    out = table.reindex(columns=columns).copy()
+    """``table[columns]`` as CSV; bool columns as ``true``/``false``, count columns as integers, texts cleaned."""
+    out = clean_columns(table.reindex(columns=columns))
     for name in columns:
         if name in _COUNTS:
             out[name] = pd.to_numeric(out[name]).astype("Int64")
         elif _is_boolean(out[name]):
             out[name] = out[name].map({True: "true", False: "false"})
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return encode_utf8(out.to_csv(index=False, lineterminator="\n"))
 
 
 def comparison_csv(table: pd.DataFrame) -> bytes:

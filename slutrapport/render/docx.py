@@ -4,7 +4,9 @@ Sections become real Word headings ("Heading 1", "Heading 2", ...) so Word's
 table of contents and navigation pane work; tables are real Word tables with
 repeating header rows; charts are PNG pictures with their Swedish text
 alternative as the picture description. Every user text is inserted as run
-text (never as a field or formula), and the file is reproducible: fixed
+text (never as a field or formula), cleaned of the characters XML forbids
+(:func:`~.formatting.xml_text`, e.g. a vertical tab in a free-text answer),
+and the file is reproducible: fixed
 document dates and fixed zip timestamps.
 """
 
@@ -25,7 +27,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from slutrapport.render.charts import chart_alt_text, chart_png
-from slutrapport.render.formatting import cell_text, markdown_parser, xml_text
+from slutrapport.render.formatting import cell_text, markdown_parser, property_text, xml_text
 from slutrapport.render.xlsx import reproducible_zip
 from slutrapport.report.model import TEXT, Chart, Column, DivergingChart, Paragraphs, Report, Section, Subsection, Table, TextList
 
@@ -304,7 +306,9 @@ class _Writer:
 
     def save(self, report: Report) -> bytes:
         props = self.doc.core_properties
-        props.title, props.author, props.last_modified_by = xml_text(report.title), "slutrapport", "slutrapport"
+        # Word allows at most 255 characters in a property (python-docx raises on more): a long
+        # project name is cut with an ellipsis here and stays whole on the title page.
+        props.title, props.author, props.last_modified_by = property_text(report.title), "slutrapport", "slutrapport"
         props.comments, props.keywords, props.subject, props.category = "", "", "", ""
         props.created = props.modified = _FIXED_TIME
         props.revision = 1

@@ -2,7 +2,9 @@
 
 Numbers are stored as numbers with number formats (Excel shows the decimal
 comma in a Swedish locale); every text is stored as a string, so an answer
-starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula.
+starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Texts are
+cleaned of what Excel cannot hold (see :mod:`.xlsx`); a long section title is
+shortened in the sheet name and written whole in the sheet's first cell.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 
 from slutrapport.render.charts import chart_alt_text, chart_png
+from slutrapport.render.formatting import property_text
 from slutrapport.render.xlsx import SheetWriter, data_sheet, sheet_name, workbook_bytes
 from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, DivergingChart, Report
 
@@ -71,8 +74,8 @@ class _ReportSheet(SheetWriter):
         for wave in chart.waves:
             self.append([self.value(wave), *(self.value(values.get((group, wave)), MEAN) for group in groups)])
         line = LineChart()
-        line.title = chart.title
-        line.y_axis.title = chart.y_label
+        line.title = property_text(chart.title)  # chart texts are XML too: cleaned, one line, at most 255 characters
+        line.y_axis.title = property_text(chart.y_label)
         line.y_axis.scaling.min, line.y_axis.scaling.max = chart.y_min, chart.y_max
         line.x_axis.title = "Enkät"
         line.height, line.width = 8, 16

@@ -1,23 +1,25 @@
 """Text the renderers share: Swedish numbers (decimal comma, percent with a space),
-cell texts, the Markdown rules and text an XML file can hold."""
+cell texts, the Markdown rules and text an XML file can hold (:func:`xml_text`, on
+:func:`slutrapport.core.safetext.clean_text`, the one sanitiser of every writer)."""
 
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 from slutrapport.core.rounding import largest_remainder
+from slutrapport.core.safetext import clean_text, shorten
 from slutrapport.core.swedish import format_money, format_number, format_percent
 from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE, SHARE_INTERVAL, Hidden
 from slutrapport.wording.participants import format_share_interval
 
-__all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text"]
+__all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text", "property_text", "MAX_PROPERTY"]
 
-# Characters XML 1.0 cannot hold (control characters, lone surrogates); lxml refuses them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The longest document property (title, subject) Word accepts (python-docx refuses a longer one); also used for
+#: Excel's document and chart titles.
+MAX_PROPERTY = 255
 
 
 def format_value(value: object, kind: str) -> str:
@@ -76,6 +78,14 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
 
 
-def xml_text(text: object) -> str:
-    """User text as a string an XML file (docx, xlsx) can hold: characters XML forbids are dropped."""
-    return _NOT_XML.sub("", str(text))
+def xml_text(text: object, single_line: bool = False) -> str:
+    """User text as a string an XML file (docx, xlsx) can hold: control characters, lone surrogates and
+    U+FFFE/U+FFFF removed, word separators such as the vertical tab made a space, and the repair noted
+    (:func:`~slutrapport.core.safetext.clean_text`); ``single_line`` also makes line breaks spaces."""
+    return clean_text(text, single_line=single_line)
+
+
+def property_text(text: object, limit: int = MAX_PROPERTY) -> str:
+    """A text for a document property or a chart title: one clean line (:func:`xml_text`) of at most
+    ``limit`` characters, a longer one cut with an ellipsis."""
+    return shorten(clean_text(text, single_line=True), limit)

@@ -2,7 +2,8 @@
 
 Templates are package data under ``report_templates/`` loaded with jinja2's
 ``PackageLoader``; autoescape is on for every template and string, so every
-user text is escaped. :func:`add_block_helpers` installs the filters and
+user text is escaped, and :func:`html_finalize` cleans every value a template
+prints of control characters and lone surrogates (which no UTF-8 file can hold). :func:`add_block_helpers` installs the filters and
 globals that render report-model blocks (the web page installs them in
 Flask's environment too); a caller adds its own with ``extras``.
 """
@@ -17,11 +18,12 @@ from importlib.resources import files
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from slutrapport.core.safetext import clean_text
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import cell_text, format_value, markdown_parser
 from slutrapport.report.model import Chart, DivergingChart, Paragraphs, Subsection, Table, TextList
 
-__all__ = ["environment", "add_block_helpers", "markdown_to_html", "heading_prefix", "column_groups", "png_data_uri", "inline_css"]
+__all__ = ["environment", "html_finalize", "add_block_helpers", "markdown_to_html", "heading_prefix", "column_groups", "png_data_uri", "inline_css"]
 
 _PACKAGE, _TEMPLATES = "slutrapport", "report_templates"
 
@@ -36,11 +38,22 @@ def environment(*template_folders: str, extras: Callable[[Environment], None] | 
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=html_finalize,
     )
     add_block_helpers(env)
     if extras is not None:
         extras(env)
     return env
+
+
+def html_finalize(value: object) -> object:
+    """What a template prints, cleaned (:func:`~slutrapport.core.safetext.clean_text`): a text keeps
+    its kind (escaped or :class:`~markupsafe.Markup`), anything else is printed as it is."""
+    if isinstance(value, Markup):
+        return Markup(clean_text(value))
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
 
 
 def add_block_helpers(env: Environment) -> None:

@@ -5,7 +5,10 @@ worksheet and a streamed, write-only one alike. Numbers stay numbers, with an
 Excel number format by value kind (Excel shows the decimal comma in a Swedish
 locale); every text is stored as text, so a value starting with ``=``, ``+``,
 ``-`` or ``@`` never becomes a formula. Sheet names are unique and at most 31
-characters; :func:`workbook_bytes` fixes the document and zip timestamps
+characters; every text goes through :func:`~slutrapport.core.safetext.clean_text`
+(control characters removed: openpyxl would refuse the cell), a long title is
+shortened with an ellipsis in the sheet name and the document property and kept
+whole in the cells; :func:`workbook_bytes` fixes the document and zip timestamps
 (with :func:`reproducible_zip`, which the Word renderer uses too), so equal
 input gives equal bytes.
 """
@@ -34,7 +37,8 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
-from slutrapport.render.formatting import format_value, xml_text
+from slutrapport.core.safetext import clean_text, shorten
+from slutrapport.render.formatting import format_value, property_text
 from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
@@ -73,6 +77,8 @@ _FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@")
 _MAX_TEXT = 32767  # Excel's limit for one cell
+_MAX_SHEET_NAME = 31
+_RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for change tracking
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
@@ -82,13 +88,12 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 def sheet_name(title: str, used: set[str]) -> str:
     """A sheet name for ``title``: no characters Excel forbids, at most 31 characters, unlike every
     name in ``used`` (compared as Excel does, ignoring case); the name is added to ``used``."""
-    name = re.sub(r"[\[\]:*?/\\]", "", title).strip().strip("'") or "Blad"
-    if len(name) > 31:
-        name = name[:30].rsplit(" ", 1)[0] + "…"
+    name = re.sub(r"[\[\]:*?/\\]", "", clean_text(title, single_line=True)).strip().strip("'").strip() or "Blad"
+    name = shorten(name, _MAX_SHEET_NAME)
     base, number = name, 2
-    while name.casefold() in used:
+    while name.casefold() in used or name.casefold() in _RESERVED_SHEET_NAMES:
         suffix = f" ({number})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = base[: _MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
         number += 1
     used.add(name.casefold())
     return name
@@ -107,7 +112,7 @@ def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, st
     elif isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, str):
-        value = xml_text(value)
+        value = clean_text(value)
         if len(value) > _MAX_TEXT:
             value = value[: _MAX_TEXT - 1] + "…"
         if not value.startswith(_FORMULA_START) and value not in ERROR_CODES:
@@ -264,7 +269,7 @@ def data_sheet(
         ws.auto_filter.ref = ref
     elif len(table):
         excel = ExcelTable(displayName=_table_name(name), ref=ref)
-        excel.tableColumns = [TableColumn(id=number, name=str(c)) for number, c in enumerate(table.columns, start=1)]
+        excel.tableColumns = [TableColumn(id=number, name=clean_text(c)) for number, c in enumerate(table.columns, start=1)]
         excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
         with warnings.catch_warnings():  # openpyxl warns in write-only mode; the columns are set above
             warnings.simplefilter("ignore", UserWarning)
@@ -272,9 +277,10 @@ def data_sheet(
 
 
 def workbook_bytes(wb, title: str) -> bytes:
-    """The workbook as bytes, with fixed document and zip timestamps (equal workbooks give equal bytes)."""
+    """The workbook as bytes, with fixed document and zip timestamps (equal workbooks give equal bytes);
+    ``title`` is the document's title property (cleaned, at most 255 characters)."""
     wb.properties.creator = "slutrapport"
-    wb.properties.title = title
+    wb.properties.title = property_text(title)
     wb.properties.created = _FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)  # openpyxl stamps 'modified' with the current time; pinned again below

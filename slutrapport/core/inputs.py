@@ -1,0 +1,105 @@
+"""Opening an input file safely: only regular files, and never more bytes than a limit.
+
+A path the user gives can name something that is not a file: a directory, a
+named pipe (reading it waits for a writer forever), a device such as
+``/dev/zero`` (endless) or ``/dev/tty``, or a socket. :func:`check_input_file`
+refuses all of these *before* anything opens the path, with a Swedish message
+naming the path and what it is. :func:`read_bytes_limited` does that check,
+opens the file without blocking, checks the opened file again (the path may
+have changed in between) and reads at most ``limit`` bytes, refusing a larger
+file with a Swedish message instead of filling the memory.
+
+Both raise :class:`~slutrapport.core.errors.InputFileError` by default; a
+caller passes ``error=`` to raise its own kind (e.g. ``ProjectError``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from slutrapport.core.errors import InputFileError, SlutrapportError
+
+__all__ = ["check_input_file", "read_bytes_limited", "file_kind", "MEGABYTE"]
+
+MEGABYTE = 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a pipe that appeared since the check must not wait
+_BINARY = getattr(os, "O_BINARY", 0)
+_KINDS = (
+    (stat.S_ISDIR, "en mapp"),
+    (stat.S_ISFIFO, "en namngiven pipe"),
+    (stat.S_ISCHR, "en teckenenhet (t.ex. /dev/zero eller en terminal)"),
+    (stat.S_ISBLK, "en blockenhet (en disk)"),
+    (stat.S_ISSOCK, "en socket"),
+)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a ``st_mode`` that is not a regular file is, in Swedish ("en namngiven pipe"); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "ingen känd filtyp"
+
+
+def _describe(what: str, path: Path) -> str:
+    return f"{what} {path}".strip() if what else str(path)
+
+
+def check_input_file(path: str | Path, what: str = "Filen", *, error: type[SlutrapportError] = InputFileError) -> os.stat_result:
+    """Refuse ``path`` unless it is an existing regular file (a symbolic link to one is fine).
+
+    ``what`` starts the message ("Enkätfilen", "Budgetfilen"). Returns the file's ``os.stat``.
+    """
+    path = Path(path)
+    name = _describe(what, path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{name} finns inte.") from None
+    except NotADirectoryError:
+        raise error(f"{name} finns inte (en del av sökvägen är ingen mapp).") from None
+    except PermissionError:
+        raise error(f"{name} kunde inte läsas: behörighet saknas.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        raise error(f"{name} kunde inte läsas: {getattr(exc, 'strerror', None) or exc}") from None
+    kind = file_kind(info.st_mode)
+    if kind is not None:
+        hint = "ange en fil i mappen" if kind == "en mapp" else "ange en vanlig fil"
+        raise error(f"{name} är ingen vanlig fil ({kind}); {hint}.")
+    return info
+
+
+def _size_text(size: int) -> str:
+    if size >= MEGABYTE:
+        return f"{size / MEGABYTE:.0f} MB".replace(".", ",")
+    return f"{max(size // 1024, 1)} kB"
+
+
+def read_bytes_limited(path: str | Path, limit: int, what: str = "Filen", *, error: type[SlutrapportError] = InputFileError) -> bytes:
+    """The bytes of the regular file ``path``, refusing it (``error``, Swedish message naming the
+    path) when it is not a regular file (:func:`check_input_file`) or larger than ``limit`` bytes."""
+    path = Path(path)
+    name = _describe(what, path)
+    info = check_input_file(path, what, error=error)
+    too_large = f"{name} är för stor ({{size}}); största tillåtna storlek är {_size_text(limit)}."
+    if info.st_size > limit:
+        raise error(too_large.format(size=_size_text(info.st_size)))
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    except OSError as exc:
+        raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = file_kind(os.fstat(handle.fileno()).st_mode)
+        if kind is not None:  # replaced by something else since the check
+            raise error(f"{name} är ingen vanlig fil ({kind}); ange en vanlig fil.")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
+    if len(data) > limit:  # grew since the check
+        raise error(too_large.format(size=f"mer än {_size_text(limit)}"))
+    return data
