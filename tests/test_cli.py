@@ -46,10 +46,15 @@ def test_compare_three_files_with_default_instrument(sample_compare):
     assert pd.to_numeric(shown["andel_positiva"]).between(0, 1).all()
 
 
+def _later(rows: list[list[object]]) -> list[list[object]]:
+    """A later wave's rows: q2 answered 3 (the same answers for two waves would be an error)."""
+    return [[*row[:3], 3, *row[4:]] for row in rows]
+
+
 def test_compare_default_labels_and_min_n(tmp_path, mini_instrument):
     rows = [["AF", "", 4, 4, 2, ""]] * 3 + [["Soc", "", 2, 2, 4, ""]] * 3
     w1 = write_csv(tmp_path / "w1.csv", rows)
-    w2 = write_csv(tmp_path / "w2.csv", rows)
+    w2 = write_csv(tmp_path / "w2.csv", _later(rows))
     out = tmp_path / "out"
     assert run("compare", "--instrument", str(mini_instrument), str(w1), str(w2), "--out", str(out)).exit_code == 0
     table = pd.read_csv(out / "jamforelse.csv", keep_default_na=False, dtype=str)
@@ -156,7 +161,7 @@ def test_refuses_to_overwrite_an_edited_output(demo_run, demo_draft_run, demo_re
 
 def test_unchanged_outputs_are_replaced_without_force(tmp_path, mini_instrument):
     rows = [["AF", "", 4, 4, 2, ""]] * 5 + [["Soc", "", 2, 2, 4, ""]] * 5
-    files = [str(write_csv(tmp_path / f"w{i}.csv", rows)) for i in (1, 2)]
+    files = [str(write_csv(tmp_path / "w1.csv", rows)), str(write_csv(tmp_path / "w2.csv", _later(rows)))]
     out = tmp_path / "ut"
     assert run("compare", "--instrument", str(mini_instrument), *files, "--out", str(out)).exit_code == 0
     (out / "jamforelse.html").write_bytes((out / "jamforelse.html").read_bytes())  # touched, not changed
@@ -167,9 +172,10 @@ def test_unchanged_outputs_are_replaced_without_force(tmp_path, mini_instrument)
 def test_refuses_to_overwrite_a_file_it_did_not_write(tmp_path, mini_instrument):
     (tmp_path / "jamforelse.csv").write_text("användarens fil", encoding="utf-8")
     rows = [["AF", "", 4, 4, 2, ""]] * 3 + [["Soc", "", 2, 2, 4, ""]] * 3  # a quick comparison: the refusal is under test
-    files = [str(write_csv(tmp_path / f"w{i}.csv", rows)) for i in (1, 2)]
+    files = [str(write_csv(tmp_path / "w1.csv", rows)), str(write_csv(tmp_path / "w2.csv", _later(rows)))]
     result = run("compare", "--instrument", str(mini_instrument), *files, "--out", str(tmp_path))
     assert result.exit_code == 1
+    assert "jamforelse.csv" in result.output and "samma" not in result.output  # refused, not stopped by the files
     assert (tmp_path / "jamforelse.csv").read_text(encoding="utf-8") == "användarens fil"
     assert not (tmp_path / "jamforelse.html").exists()  # nothing written when refusing
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
-__all__ = ["normalise"]
+__all__ = ["normalise", "strip_html"]
 
 _SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)[^<>]*>")
+#: Tags that break a line or a block: replaced by a space; other (inline) tags by nothing.
+_BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"}
+#: Characters a web tool leaves in a text that are invisible: zero-width space, soft hyphen, BOM.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad\ufeff"))
 _TRAILING = " \t.:;,!?…*\"'”“»«"
 
 
@@ -20,3 +26,17 @@ def normalise(text: object) -> str:
     value = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
     value = _SPACE.sub(" ", value).strip().strip(_TRAILING).strip()
     return value.casefold()
+
+
+def strip_html(text: object) -> str:
+    """``text`` without HTML tags, with entities decoded and invisible characters removed.
+
+    Web survey tools put markup into exported question texts (``<b>``, ``<br/>``,
+    ``&nbsp;``); a line or block tag (``<br>``, ``<p>``, ``<div>``) becomes a space, so
+    words on either side stay apart, and an inline tag (``<b>``, ``<span>``) is removed.
+
+    >>> normalise(strip_html("<p>Jag&nbsp;vet <b>vem</b><br/>jag ska kontakta &amp; fr<i>å</i>ga</p>"))
+    'jag vet vem jag ska kontakta & fråga'
+    """
+    value = _TAG.sub(lambda m: " " if m.group(2).casefold() in _BLOCK_TAGS else "", str(text))
+    return html.unescape(value).translate(_INVISIBLE)

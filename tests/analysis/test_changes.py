@@ -252,13 +252,15 @@ def test_three_waves_independent_omnibus(tmp_path, mini_instrument):
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_degenerate_input_gives_nan_not_warnings(tmp_path, mini_instrument):
-    survey = _survey(tmp_path, mini_instrument, [_wave("AF", "p", [4] * 6) for _ in range(3)])
+    # Every wave has its own free-text comment: the same rows of answers for three waves would be an error.
+    waves = [[[*row[:5], f"Enkät {w}"] for row in _wave("AF", "p", [4] * 6)] for w in range(3)]
+    survey = _survey(tmp_path, mini_instrument, waves)
     _, table = _analyse(survey)
     q1 = table[(table["niva"] == "fraga") & (table["id"] == "q1")]
     assert len(q1) == 16  # Alla and AF: 3 pairs + omnibus, two tests each
     assert q1["p_unc"].isna().all() and q1["p_corr"].isna().all() and q1["statistika"].isna().all()
     assert (q1["diff_medel"].dropna() == 0).all()
-    independent = _survey(tmp_path, mini_instrument, [_wave("AF", "p", [4] * 6, codes=False) for _ in range(3)])
+    independent = _survey(tmp_path, mini_instrument, [[[*row[:5], f"Enkät {w}"] for row in _wave("AF", "p", [4] * 6, codes=False)] for w in range(3)])
     _, table = _analyse(independent)
     assert table["p_unc"].isna().all()
 

@@ -164,8 +164,8 @@ def test_unknown_statistics_settings_give_a_swedish_error(tmp_path, statistics, 
 
 def _project(tmp_path: Path, statistics: str) -> Path:
     (tmp_path / "mini.yaml").write_text(MINI_INSTRUMENT.replace("index:\n", "statistik: {sekundar: holm}\nindex:\n"), encoding="utf-8")
-    rows = [[org, "", 1 + (i * k) % 5, 2 + i % 3, 3, ""] for k, org in enumerate(("AF", "Soc"), start=1) for i in range(8)]
-    for wave in (1, 2):
+    for wave in (1, 2):  # q3 differs between the waves: the same answers for two waves would be an error
+        rows = [[org, "", 1 + (i * k) % 5, 2 + i % 3, 2 + wave, ""] for k, org in enumerate(("AF", "Soc"), start=1) for i in range(8)]
         write_csv(tmp_path / f"w{wave}.csv", rows)
     (tmp_path / "projekt.yaml").write_text(
         "projekt: {namn: Test}\npersonalenkat:\n  instrument: mini.yaml\n  enkater: [w1.csv, w2.csv]\n" + statistics,

@@ -13,13 +13,17 @@ The tidy table has one row per respondent × question × wave, columns
   ``tomt`` (blank) or ``fritext``
 - ``fil``, ``rad``: where the answer came from (row number as Excel shows it)
 
-Every problem is collected into a :class:`ValidationReport`;
+Columns are matched to the instrument by :mod:`.matching` (which also scores a
+workbook's sheets, so the answer sheet is read); the files given for the waves
+are checked by :mod:`.checks` (the same file or the same respondents for two
+waves, a respondent ID on several rows). Every problem is collected into a
+:class:`ValidationReport`, with the readers' notes as information;
 :func:`read_waves` raises :class:`ValidationError` when any is an error.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,11 +31,24 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError, ValidationError
-from slutrapport.core.problems import ERROR, WARNING, ValidationReport
+from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable, ReadOptions, read_raw
 from slutrapport.sources.survey.answers import ANSWERED, AnswerParser
+from slutrapport.sources.survey.checks import (
+    add_reader_findings,
+    answer_keys,
+    check_same_files,
+    check_same_ids,
+    check_same_rows,
+    distinctive_ids,
+    duplicate_ids,
+    file_digest,
+    rows_text,
+    scale_key,
+)
 from slutrapport.sources.survey.instrument import FREETEXT, Instrument
+from slutrapport.sources.survey.matching import build_targets, match_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
@@ -96,23 +113,34 @@ def read_waves(
     """
     report = ValidationReport()
     per_file = _per_file_options(options, len(paths), format)
-    sources = _load(paths, per_file, wave_column, report)
+    targets = build_targets(instrument, column_map or {})
+    loaded = _load(paths, per_file, wave_column, sheet_score(targets), report)
+    sources = [table for item in loaded for table in item.tables]
     labels = _wave_labels(sources, labels, len(paths), report)
+    files_of = {label: list(dict.fromkeys(t.raw.name for t in sources if t is not None and t.wave == label)) for label in labels}
+    flagged = check_same_files([(i.name, i.digest, i.waves(labels)) for i in loaded if i.digest], report)
+    ids = {label: set().union(*(distinctive_ids(t.raw) for t in sources if t is not None and t.wave == label)) for label in labels}
+    check_same_ids(ids, files_of, report, flagged)
+    keep = {id(t): item.options.keep_duplicates for item in loaded for t in item.tables if t is not None}
     parser = AnswerParser(instrument.scale)
-    targets = _targets(instrument, column_map or {})
-    frames = []
+    frames: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
+    answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     files: dict[str, str] = {}
     for number, label in enumerate(labels, start=1):
         for table in sources:
             if table is None or (table.wave or label) != label:
                 continue
             files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
-            frame = _read_wave(table, label, number, instrument, parser, targets, report)
-            if frame is not None:
-                frames.append(frame)
+            read = _read_wave(table, label, number, instrument, parser, targets, keep[id(table)], report)
+            if read is not None:
+                frames[label].append(read[0])
+                answers[label].append(read[1])
         if label not in files and not any(t is None for t in sources):
             report.add(", ".join(Path(p).name for p in paths), "inga svar", f"det finns inga svar för {label}")
-    tidy = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
+    check_same_rows(answers, files_of, report, flagged)
+    report.problems = list(dict.fromkeys(report.problems))  # a file split by wave reports its columns once
+    parts = [frame for wave in frames.values() for frame in wave]
+    tidy = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
     if not report.valid:
         raise ValidationError(report)
     tidy["organisation"] = _unify_spelling(_apply_aliases(tidy["organisation"], instrument.organisation_aliases))
@@ -132,29 +160,61 @@ def _per_file_options(options: ReadOptions | list[ReadOptions] | None, count: in
     return [replace(o, format=o.format or format) for o in chosen]
 
 
-def _load(paths: list[Path], options: list[ReadOptions], wave_column: str | None, report: ValidationReport) -> list[WaveTable | None]:
-    """Every file as one or more wave tables; ``None`` for a file that could not be read."""
-    sources: list[WaveTable | None] = []
+@dataclass
+class _Loaded:
+    """One file as read: its wave tables (``[None]`` when it could not be used) and its digest."""
+
+    path: Path
+    options: ReadOptions
+    tables: list[WaveTable | None]
+    digest: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def waves(self, labels: list[str]) -> list[str]:
+        found = {t.wave for t in self.tables if t is not None}
+        return [label for label in labels if label in found]
+
+
+def _load(
+    paths: list[Path],
+    options: list[ReadOptions],
+    wave_column: str | None,
+    prefer: Callable[[RawTable], float],
+    report: ValidationReport,
+) -> list[_Loaded]:
+    """Every file as one or more wave tables, the reader's notes and problems added to the report."""
+    loaded: list[_Loaded] = []
     for path, chosen in zip(paths, options, strict=True):
         path = Path(path)
         try:
-            raw = read_raw(path, options=chosen)
+            raw = read_raw(path, options=chosen, prefer=prefer)
+            digest = file_digest(path, raw)
         except InputFileError as exc:
             report.add(path.name, "läsbar fil", str(exc))
-            sources.append(None)
+            loaded.append(_Loaded(path, chosen, [None]))
             continue
+        except OSError as exc:
+            report.add(path.name, "läsbar fil", f"filen kunde inte läsas: {exc.strerror or exc}")
+            loaded.append(_Loaded(path, chosen, [None]))
+            continue
+        add_reader_findings(raw, report)
+        tables: list[WaveTable | None]
         if is_long(raw):
-            sources += from_long(raw, wave_column, report)
+            tables = list(from_long(raw, wave_column, report))
         elif wave_column:
             column = find_wave_column(raw, wave_column)
             if column is None:
                 report.add(raw.name, "saknad kolumn", f"enkätkolumnen '{wave_column}' finns inte i filen", rad=raw.header_row or None)
-                sources.append(None)
+                tables = [None]
             else:
-                sources += split_waves(raw, column)
+                tables = list(split_waves(raw, column))
         else:
-            sources.append(WaveTable(raw))
-    return sources
+            tables = [WaveTable(raw)]
+        loaded.append(_Loaded(path, chosen, tables, digest))
+    return loaded
 
 
 def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file_count: int, report: ValidationReport) -> list[str]:
@@ -187,117 +247,6 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-def _targets(instrument: Instrument, column_map: dict[str, str]) -> dict[str, str]:
-    """Normalised heading → target ('q:<id>' for a question, 'bg:<role>' for background)."""
-    targets: dict[str, str] = {}
-    for question in instrument.questions:
-        targets[normalise(question.id)] = f"q:{question.id}"
-        targets[normalise(question.text)] = f"q:{question.id}"
-    for role, text in instrument.background.items():
-        targets[normalise(role)] = f"bg:{role}"
-        targets[normalise(text)] = f"bg:{role}"
-    known = {q.id for q in instrument.questions}
-    for heading, target in column_map.items():
-        target = str(target).strip()
-        if target in known:
-            targets[normalise(heading)] = f"q:{target}"
-        elif target in ("organisation", "kod"):
-            targets[normalise(heading)] = f"bg:{target}"
-        else:
-            raise InputFileError(
-                f"Kolumnmappningen pekar kolumnen '{heading}' på '{target}', som varken är en fråga "
-                "i instrumentet eller organisation/kod."
-            )
-    return targets
-
-
-def _match_columns(
-    raw: RawTable, instrument: Instrument, targets: dict[str, str], report: ValidationReport
-) -> dict[str, int]:
-    """Target → column position; reports missing, duplicated and unmatched columns."""
-    found: dict[str, int] = {}
-    unmatched: list[int] = []
-    for pos, heading in enumerate(raw.columns):
-        if pos in raw.meta_columns:
-            continue
-        target = None
-        for name in [heading, *raw.alternatives.get(pos, [])]:
-            key = normalise(name)
-            target = targets.get(key)
-            if target is None and key.endswith("]") and "[" in key:
-                # Google Forms (and SurveyMonkey matrices) write "Question [Row]".
-                target = targets.get(normalise(key[key.rindex("[") + 1 : -1]))
-            if target is not None:
-                break
-        if target is None:
-            unmatched.append(pos)
-            continue
-        if target in found:
-            report.add(
-                raw.name,
-                "dubblerad kolumn",
-                f"kolumnen matchar samma fråga som kolumn {found[target] + 1} ('{raw.columns[found[target]]}')",
-                rad=raw.header_row or None,
-                kolumn=heading,
-            )
-            continue
-        found[target] = pos
-    if not any(target.startswith("q:") for target in found):
-        headings = [h for h in raw.columns if h][:3]
-        report.add(
-            raw.name,
-            "saknad kolumn",
-            f"ingen kolumn i filen matchar frågorna i instrumentet '{instrument.name}'. Är det rätt instrument "
-            f"och rätt fil? Filens första rubriker: {'; '.join(repr(h) for h in headings) or '(inga)'}",
-            rad=raw.header_row or None,
-        )
-        return found
-    for pos in unmatched:
-        heading = raw.columns[pos]
-        has_data = (raw.data[pos].str.strip() != "").any()
-        if not heading and not has_data:
-            continue
-        report.add(
-            raw.name,
-            "okänd kolumn",
-            "kolumnen matchar ingen fråga i instrumentet och används inte",
-            rad=raw.header_row or None,
-            kolumn=heading or f"(kolumn {pos + 1} utan rubrik)",
-            allvar=WARNING,
-        )
-    unmatched_headings = [raw.columns[p] for p in unmatched if raw.columns[p]]
-    for question in instrument.questions:
-        if f"q:{question.id}" in found:
-            continue
-        hint = _closest(question.text, unmatched_headings)
-        report.add(
-            raw.name,
-            "saknad kolumn",
-            f"frågan {question.id} ('{question.text}') finns inte i filen"
-            + (f"; närmast liknande kolumn: '{hint}' (rätta rubriken eller ange den under kolumner:)" if hint else ""),
-            rad=raw.header_row or None,
-            allvar=WARNING if question.kind == FREETEXT else ERROR,
-        )
-    for role, text in instrument.background.items():
-        if f"bg:{role}" not in found:
-            report.add(
-                raw.name,
-                "saknad kolumn",
-                f"bakgrundsfrågan {role} ('{text}') finns inte i filen",
-                rad=raw.header_row or None,
-                allvar=ERROR if role == "organisation" else WARNING,
-            )
-    return found
-
-
-def _closest(text: str, candidates: list[str]) -> str | None:
-    if not candidates:
-        return None
-    by_norm = {normalise(c): c for c in candidates}
-    match = difflib.get_close_matches(normalise(text), list(by_norm), n=1, cutoff=0.6)
-    return by_norm[match[0]] if match else None
-
-
 def _clean(values: pd.Series) -> pd.Series:
     """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value)."""
     codes, uniques = pd.factorize(values)
@@ -312,10 +261,12 @@ def _read_wave(
     instrument: Instrument,
     parser: AnswerParser,
     targets: dict[str, str],
+    keep_duplicates: bool,
     report: ValidationReport,
-) -> pd.DataFrame | None:
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers."""
     raw = table.raw
-    found = _match_columns(raw, instrument, targets, report)
+    found = match_columns(raw, instrument, targets, report)
     if not any(target.startswith("q:") for target in found):
         return None
     data = raw.data
@@ -328,6 +279,10 @@ def _read_wave(
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
     rows = np.array([table.row_of(i) for i in data.index])
+    excluded = duplicate_ids(raw, data, rows, keep_duplicates, report)
+    if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
+        nonblank[np.flatnonzero(nonblank)[excluded]] = False
+        data, rows = data[~excluded], rows[~excluded]
     respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
     org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
     kod = _clean(data[found["bg:kod"]]).map(lambda v: v.casefold() if isinstance(v, str) else None) if "bg:kod" in found else _nothing(data.index)
@@ -336,7 +291,7 @@ def _read_wave(
         report.add(
             raw.name,
             "tom organisation",
-            f"{len(blank_rows)} svarande har inte angett organisation (rad {_rows_text(blank_rows)}); "
+            f"{len(blank_rows)} svarande har inte angett organisation (rad {rows_text(blank_rows)}); "
             "de räknas i Alla och i gruppen 'Ej angiven'",
             kolumn=raw.columns[found["bg:organisation"]],
             allvar=WARNING,
@@ -349,13 +304,15 @@ def _read_wave(
             report.add(
                 raw.name,
                 "dubblerad rad",
-                f"{int(twins.sum())} rader är identiska, tidsstämpel inräknad (rad {_rows_text(rows[twins])}); "
+                f"{int(twins.sum())} rader är identiska, tidsstämpel inräknad (rad {rows_text(rows[twins])}); "
                 "kontrollera om samma svar har exporterats två gånger. Raderna räknas var för sig",
                 allvar=WARNING,
             )
 
     org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
     parts: dict[str, list[np.ndarray]] = {name: [] for name in _PART_COLUMNS}
+    # Every row's answers as comparable keys, for the check of the same answers given for two waves.
+    keys: dict[str, np.ndarray] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
     for question in instrument.questions:
         pos = found.get(f"q:{question.id}")
@@ -366,6 +323,7 @@ def _read_wave(
             text = _clean(column)
             keep = text.notna().to_numpy()
             answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
+            keys[question.id] = answer_keys(text)
         else:
             # Parse each distinct answer once, then look the results up by code.
             all_codes, uniques = factorized[pos]
@@ -382,6 +340,7 @@ def _read_wave(
             values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
             status = np.array([r.status for r in results], dtype=object)[codes]
             answered_any |= status == ANSWERED
+            keys[question.id] = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)[codes]
         count = len(answers)
         for name, array in (
             ("respondent", respondents[keep]),
@@ -402,7 +361,7 @@ def _read_wave(
         report.add(
             raw.name,
             "svarande utan svar",
-            f"{len(silent)} svarande har inte besvarat någon skalfråga (rad {_rows_text(silent)}); de ingår inte i resultaten",
+            f"{len(silent)} svarande har inte besvarat någon skalfråga (rad {rows_text(silent)}); de ingår inte i resultaten",
             allvar=WARNING,
         )
     # One frame per wave from whole columns (object dtype: no per-cell string inference).
@@ -414,7 +373,7 @@ def _read_wave(
     )
     tidy["enkat_nr"] = number
     tidy["fil"] = raw.name
-    return tidy
+    return tidy, pd.DataFrame(keys)
 
 
 def _nothing(index: pd.Index) -> pd.Series:
@@ -428,15 +387,10 @@ def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, repor
         report.add(
             raw.name,
             "dubblerad kod",
-            f"samma personliga kod förekommer på {len(dup_rows)} rader (rad {_rows_text(dup_rows)}); "
+            f"samma personliga kod förekommer på {len(dup_rows)} rader (rad {rows_text(dup_rows)}); "
             "svaren räknas som olika personers",
             allvar=WARNING,
         )
-
-
-def _rows_text(rows: np.ndarray, limit: int = 10) -> str:
-    shown = ", ".join(str(int(r)) for r in rows[:limit])
-    return shown + (f" … (totalt {len(rows)})" if len(rows) > limit else "")
 
 
 def _unify_spelling(org: pd.Series) -> pd.Series:

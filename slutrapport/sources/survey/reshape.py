@@ -100,6 +100,9 @@ def split_waves(raw: RawTable, column: int) -> list[WaveTable]:
             format=raw.format,
             meta_columns=raw.meta_columns | {column},
             alternatives=raw.alternatives,
+            id_column=raw.id_column,
+            sheet=raw.sheet,
+            digest=raw.digest,
         )
         tables.append(WaveTable(part, wave_label(value)))
     return tables
