@@ -125,7 +125,7 @@ def test_fixture_gives_the_same_tidy_table_as_the_plain_twin(name, sav_file, ins
     assert raw.header_row == header_rows
     survey = read_waves([path], instrument)
     assert tidy_key(survey) == twin
-    assert not survey.report.problems, survey.report.to_text()
+    assert not survey.report.errors() + survey.report.warnings(), survey.report.to_text()
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -265,7 +265,7 @@ def test_qualtrics_legacy_layout(tmp_path, instrument, twin):
     assert (raw.format, raw.header_row) == ("qualtrics", 2)
     assert raw.meta_columns == set(range(10))
     survey = read_waves([path], instrument)
-    assert tidy_key(survey) == twin and not survey.report.problems
+    assert tidy_key(survey) == twin and not survey.report.errors() + survey.report.warnings()
 
 
 def test_microsoft_forms_likert_statement_is_an_alternative(tmp_path):
