@@ -9,6 +9,7 @@ so their flags and help texts are declared once.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -28,6 +29,7 @@ __all__ = [
     "draft_option",
     "debug_option",
     "reading_options",
+    "project_reading_conflict",
     "parse_labels",
 ]
 
@@ -140,11 +142,50 @@ def _format_help() -> str:
     return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
 
 
+def _check_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--encoding``: a text encoding Python knows, or a Swedish usage error."""
+    if value is None:
+        return None
+    from slutrapport.project.reading import encoding_problem
+
+    problem = encoding_problem(value)
+    if problem:
+        raise click.BadParameter(problem + ".")
+    return value.strip()
+
+
 def reading_options(command):
-    """Options shared by compare and validate: how to read the survey files."""
+    """Options shared by compare and validate: how to read the survey files.
+
+    The command gets ``labels``, ``map_file`` and ``wave_column`` as they are,
+    and the reading choices ``--format``, ``--blad``, ``--rubrikrad``,
+    ``--etiketter``, ``--encoding`` and ``--behall-dubbletter`` gathered in one
+    ``read_options`` (:class:`~slutrapport.sources.readers.options.ReadOptions`,
+    the same for every file).
+    """
+
+    @functools.wraps(command)
+    def with_read_options(*args, file_format, sheet, header_row, labels_file, encoding, keep_duplicates, **kwargs):
+        from slutrapport.sources.readers.options import ReadOptions
+
+        kwargs["read_options"] = ReadOptions(
+            format=file_format,
+            sheet=sheet,
+            header_row=header_row,
+            labels_file=labels_file,
+            encoding=encoding,
+            keep_duplicates=keep_duplicates,
+        )
+        return command(*args, **kwargs)
+
     for option in reversed(
         [
-            click.option("--labels", default=None, metavar="ETIKETTER", help='Etiketter för enkäterna i ordning, t.ex. "Enkät 1,Enkät 2".'),
+            click.option(
+                "--labels",
+                default=None,
+                metavar="ETIKETTER",
+                help='Namn på enkättillfällena i ordning, t.ex. "Enkät 1,Enkät 2" (inte samma sak som --etiketter).',
+            ),
             click.option(
                 "--map",
                 "map_file",
@@ -154,10 +195,64 @@ def reading_options(command):
             ),
             click.option("--format", "file_format", default=None, metavar="FORMAT", help=_format_help()),
             click.option("--wave-column", default=None, metavar="KOLUMN", help="Kolumn som anger enkättillfälle när en fil innehåller flera."),
+            click.option(
+                "--blad",
+                "sheet",
+                default=None,
+                metavar="NAMN",
+                help="Kalkylbladet som ska läsas i Excel-filerna (standard: bladet som passar instrumentet bäst).",
+            ),
+            click.option(
+                "--rubrikrad",
+                "header_row",
+                type=click.IntRange(min=1),
+                default=None,
+                metavar="N",
+                help="Raden med frågornas rubriker, räknat från 1 som i Excel; raderna ovanför hoppas över "
+                "(standard: hittas automatiskt).",
+            ),
+            click.option(
+                "--etiketter",
+                "labels_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                default=None,
+                metavar="FIL",
+                help="Fil med frågornas och svarens etiketter som hör till exporten (LimeSurvey .lss eller en kodlista).",
+            ),
+            click.option(
+                "--encoding",
+                default=None,
+                metavar="KODNING",
+                callback=_check_encoding,
+                help="Teckenkodning för CSV-filerna, t.ex. utf-8, cp1252, mac_roman eller utf-16 (standard: känns igen automatiskt).",
+            ),
+            click.option(
+                "--behall-dubbletter",
+                "keep_duplicates",
+                is_flag=True,
+                help="Behåll alla rader för ett svars-id som förekommer flera gånger i samma fil "
+                "(standard: den första raden räknas och de andra listas i en varning).",
+            ),
         ]
     ):
-        command = option(command)
-    return command
+        with_read_options = option(with_read_options)
+    return with_read_options
+
+
+def project_reading_conflict(read_options) -> str | None:
+    """The Swedish usage message when ``--blad``, ``--rubrikrad`` … are given with a project folder (whose
+    projekt.yaml decides how its files are read); None when none is."""
+    from dataclasses import replace
+
+    from slutrapport.sources.readers.options import ReadOptions
+
+    if replace(read_options, format=None) == ReadOptions():
+        return None
+    return (
+        "--blad, --rubrikrad, --etiketter, --encoding och --behall-dubbletter gäller enskilda filer. "
+        "För en projektmapp anges de i projekt.yaml under personalenkat: (blad:, rubrikrad:, etiketter:, "
+        "teckenkodning:, dubbletter:), för alla filer eller per enkät under enkater:."
+    )
 
 
 def parse_labels(value: str | None) -> list[str] | None:

@@ -40,6 +40,7 @@ _SV = {
     "directory": "Mappen",
     "path": "Sökvägen",
     "integer": "heltal",
+    "integer range": "heltal",
     "Option {name!r} requires an argument.": "Flaggan {name!r} behöver ett värde.",
     "Got unexpected extra argument ({args})": "Oväntat extra argument ({args})",
     "Got unexpected extra arguments ({args})": "Oväntade extra argument ({args})",
@@ -66,3 +67,7 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    # "'x' is not a valid {number_type}" names the type by its ``name``, which gettext never sees
+    types = importlib.import_module("click.types")
+    if hasattr(types, "IntRange"):
+        types.IntRange.name = _gettext("integer range")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,10 +25,14 @@ from slutrapport._cli_support import (
     out_option,
     parse_labels,
     print_paths,
+    project_reading_conflict,
     reading_options,
     report_outcome,
     templates_option,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from slutrapport.sources.readers.options import ReadOptions
 
 _click_sv.install()
 
@@ -187,8 +192,8 @@ def compare(
     wave_files: tuple[Path, ...],
     labels: str | None,
     map_file: Path | None,
-    file_format: str | None,
     wave_column: str | None,
+    read_options: ReadOptions,
     min_n: int,
     out: Path,
     force: bool,
@@ -196,13 +201,15 @@ def compare(
     """Jämför personalenkäter: en fil per enkättillfälle, i tidsordning.
 
     Skriver jamforelse.csv, jamforelse.xlsx, jamforelse.html, forandringar.csv
-    och reliabilitet.csv.
+    och reliabilitet.csv. Inläsningsvalen (--blad, --rubrikrad, --etiketter,
+    --encoding, --behall-dubbletter) gäller alla filerna.
 
     Exempel:
 
     \b
         slutrapport compare --instrument samverkan enkat1.csv enkat2.xlsx enkat3.csv \\
             --labels "Enkät 1,Enkät 2,Enkät 3" --out resultat
+        slutrapport compare --instrument samverkan enkat1.xlsx enkat2.xlsx --blad Svar --rubrikrad 3
     """
     from slutrapport.pipeline import compare_files, load_column_map
 
@@ -215,8 +222,8 @@ def compare(
             out=out,
             force=force,
             column_map=load_column_map(map_file),
-            format=file_format,
             wave_column=wave_column,
+            options=read_options,
         )
     )
 
@@ -232,8 +239,8 @@ def validate(
     instrument: str | None,
     labels: str | None,
     map_file: Path | None,
-    file_format: str | None,
     wave_column: str | None,
+    read_options: ReadOptions,
     as_json: bool,
 ) -> None:
     """Kontrollera enkätfiler och lista alla problem (fel och varningar).
@@ -247,16 +254,22 @@ def validate(
 
     \b
         slutrapport validate enkat1.csv enkat2.xlsx --instrument samverkan
+        slutrapport validate export.csv --instrument samverkan --encoding cp1252 --behall-dubbletter
         slutrapport validate mitt-projekt --json
     """
     from slutrapport.pipeline import load_column_map, validate_files, validate_project
 
     if len(paths) == 1 and paths[0].is_dir():
+        conflict = project_reading_conflict(read_options)
+        if conflict:
+            raise click.UsageError(conflict)
         report = validate_project(paths[0])
     elif instrument is None:
         raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
     else:
-        report = validate_files(instrument, list(paths), parse_labels(labels), load_column_map(map_file), file_format, wave_column)
+        report = validate_files(
+            instrument, list(paths), parse_labels(labels), load_column_map(map_file), wave_column=wave_column, options=read_options
+        )
     if as_json:
         click.echo(report.to_json())
     elif report.problems:

@@ -5,6 +5,7 @@ Each CLI command calls exactly one function here, so scripts and the web page
 without the command line. The modules follow what they do:
 
 - :mod:`~slutrapport.pipeline.read`: a project's sources read from its folder;
+- :mod:`~slutrapport.pipeline.cache`: the survey's reading kept between calls (the web page);
 - :mod:`~slutrapport.pipeline.results`: every source read and analysed into ``ProjectResults``;
 - :mod:`~slutrapport.pipeline.validate`: every problem in the files (``validate``);
 - :mod:`~slutrapport.pipeline.build`: the documents the commands write (``compare``, ``build``,
@@ -15,6 +16,7 @@ without the command line. The modules follow what they do:
 from __future__ import annotations
 
 from slutrapport.pipeline.build import CheckResult, Outcome, build_portfolio, build_project, check_project, compare_files, write_form
+from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.demo import build_demo, sample_project_dir
 from slutrapport.pipeline.read import (
     budget_spec,
@@ -30,6 +32,7 @@ from slutrapport.pipeline.validate import SOURCES, validate_files, validate_proj
 
 __all__ = [
     "Outcome",
+    "SurveyCache",
     "CheckResult",
     "check_project",
     "compare_files",

@@ -18,6 +18,7 @@ from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import OutputError
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
+from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
@@ -28,6 +29,7 @@ from slutrapport.report.model import Completeness
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.forms.definition import load_definition
 from slutrapport.sources.forms.excel_form import form_workbook, workbook_bytes
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
 from slutrapport.sources.survey.instrument import load_instrument
 
@@ -88,10 +90,16 @@ def compare_files(
     column_map: dict[str, str] | None = None,
     format: str | None = None,
     wave_column: str | None = None,
+    *,
+    options: ReadOptions | list[ReadOptions] | None = None,
 ) -> Outcome:
-    """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``."""
+    """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``.
+
+    ``options`` are the reading choices (``--blad``, ``--rubrikrad``, ``--etiketter``,
+    ``--encoding``, ``--behall-dubbletter``), one for every file or a list with one per file.
+    """
     _refuse_early(Path(out), COMPARE_FILES, force)
-    survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column)
+    survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
     results = analyse_survey(survey, min_n)
     report = comparison_report(results)
     outputs = _survey_outputs(results) | {
@@ -107,16 +115,18 @@ def build_project(
     force: bool = False,
     draft: bool = False,
     template_dirs: list[Path] | None = None,
+    surveys: SurveyCache | None = None,
 ) -> Outcome:
     """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
-    completeness table at the top of the report (``--utkast``).
+    completeness table at the top of the report (``--utkast``). ``surveys``
+    (the web page's) saves reading survey files that have not changed.
     """
     project = load_project(Path(project_dir), template_dirs)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
-    results = analyse_project(project)
+    results = analyse_project(project, surveys=surveys)
     report = project_report(project, results, draft=draft)
     outputs = {
         "rapport.html": render_html(report).encode("utf-8"),

@@ -21,6 +21,7 @@ from slutrapport.analysis.goals import parse_goals
 from slutrapport.core.errors import InputFileError, ProjectError, problem_list
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.pipeline.cache import SurveyCache, survey_key
 from slutrapport.project.folder import Project
 from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, BudgetSpec, read_budget_spec
 from slutrapport.sources.economy.headings import ROLES
@@ -91,18 +92,29 @@ def _with_project_statistics(instrument: Instrument, project: Project) -> Instru
     return replace(instrument, statistics=replace(instrument.statistics, **project.statistics))
 
 
-def read_project_survey(project: Project) -> SurveyData:
-    """The project's survey waves read and validated with its instrument, its own answer labels and statistics plan."""
-    instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)
-    instrument = _with_project_statistics(_with_project_aliases(instrument, project), project)
-    return read_waves(
-        [w.file for w in project.waves],
-        instrument,
-        None if project.wave_column else [w.label for w in project.waves],
-        column_map=project.column_map,
-        format=project.format,
-        wave_column=project.wave_column,
-    )
+def read_project_survey(project: Project, cache: SurveyCache | None = None) -> SurveyData:
+    """The project's survey waves read and validated with its instrument, its own answer labels and statistics plan.
+
+    Each file is read with its wave's reading options (``blad:``, ``rubrikrad:``,
+    ``etiketter:``, ``teckenkodning:``, ``dubbletter:`` and ``format:`` of the wave
+    over those under ``personalenkat:``). With a ``cache`` (the web page's) a
+    reading whose files and settings have not changed is not done again.
+    """
+
+    def read() -> SurveyData:
+        instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)
+        instrument = _with_project_statistics(_with_project_aliases(instrument, project), project)
+        return read_waves(
+            [w.file for w in project.waves],
+            instrument,
+            None if project.wave_column else [w.label for w in project.waves],
+            column_map=project.column_map,
+            format=project.format,
+            wave_column=project.wave_column,
+            options=[w.options for w in project.waves],
+        )
+
+    return read() if cache is None else cache.get(survey_key(project), read)
 
 
 def read_project_forms(project: Project) -> FormData | None:

@@ -20,6 +20,7 @@ from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
@@ -34,13 +35,14 @@ _INVALID = (ValidationError,)
 _INVALID_OR_UNREADABLE = (ValidationError, InputFileError)
 
 
-def analyse_project(project: Project, *, tolerant: bool = False) -> ProjectResults:
+def analyse_project(project: Project, *, tolerant: bool = False, surveys: SurveyCache | None = None) -> ProjectResults:
     """Read and analyse every data source of a loaded project.
 
     With ``tolerant`` (``check``), a source whose files have errors is left
     out and named in ``ProjectResults.problems`` instead of stopping.
+    ``surveys`` keeps the survey's reading between calls (the web page).
     """
-    reading = _Reading(project, ProjectResults(), tolerant)
+    reading = _Reading(project, ProjectResults(), tolerant, surveys)
     _survey_results(reading)
     _self_evaluation_results(reading)
     _participant_results(reading)
@@ -48,9 +50,9 @@ def analyse_project(project: Project, *, tolerant: bool = False) -> ProjectResul
     return reading.results
 
 
-def project_results(project_dir: Path, tolerant: bool = True) -> ProjectResults:
+def project_results(project_dir: Path, tolerant: bool = True, surveys: SurveyCache | None = None) -> ProjectResults:
     """Read and analyse every data source of a project; with ``tolerant`` a source with errors becomes a problem."""
-    return analyse_project(load_project(Path(project_dir)), tolerant=tolerant)
+    return analyse_project(load_project(Path(project_dir)), tolerant=tolerant, surveys=surveys)
 
 
 def survey_results(project_dir: Path) -> SurveyResults | None:
@@ -65,6 +67,7 @@ class _Reading:
     project: Project
     results: ProjectResults
     tolerant: bool
+    surveys: SurveyCache | None = None
 
     def attempt(self, source: str, what: str, read: Callable[[], T], errors: tuple[type[Exception], ...] = _INVALID) -> T | None:
         """``read()``; when it raises one of ``errors`` and the reading is tolerant, None and a problem under ``source``.
@@ -91,7 +94,7 @@ def _survey_results(reading: _Reading) -> None:
     project, results = reading.project, reading.results
     if not project.waves:
         return
-    survey = reading.attempt("personalenkat", "personalenkätens filer", lambda: read_project_survey(project))
+    survey = reading.attempt("personalenkat", "personalenkätens filer", lambda: read_project_survey(project, reading.surveys))
     if survey is not None:
         results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
         results.warnings += survey.report.warnings()

@@ -23,10 +23,12 @@ from typing import Any
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.statistics import parse_statistics
 
-__all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative"]
+__all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative", "SURVEY_KEYS", "WAVE_KEYS"]
 
 PROJECT_FILE = "projekt.yaml"
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -37,6 +39,8 @@ class WaveSpec:
     file: Path
     label: str
     date: str | None = None
+    #: how the file is read: the survey-level keys (blad:, rubrikrad: …) with the wave's own over them
+    options: ReadOptions = field(default_factory=ReadOptions)
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Project:
     answer_aliases: dict[str, int] = field(default_factory=dict)
     #: personalenkat: statistik: the multiplicity settings given ({"primary": …, "secondary": …}), over the instrument's
     statistics: dict[str, str] = field(default_factory=dict)
+    #: personalenkat: format:, blad:, rubrikrad:, etiketter:, teckenkodning:, dubbletter: (each wave's own are in WaveSpec)
+    read_options: ReadOptions = field(default_factory=ReadOptions)
 
     @property
     def path(self) -> Path:
@@ -97,7 +103,7 @@ TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
-SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn")
+SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", *READ_KEYS)
 
 
 def _unknown_keys(raw: dict, known: tuple[str, ...], where: str, problems: list[str], misspelt_only: bool = False) -> None:
@@ -159,7 +165,8 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         problems.append("'personalenkat' ska vara nycklar som instrument: och enkater:")
         survey = {}
     _unknown_keys(survey, SURVEY_KEYS, " under 'personalenkat'", problems)
-    waves = _waves(root, survey.get("enkater") or [], problems)
+    read_options = parse_read_options(survey, root, " under 'personalenkat'", problems)
+    waves = _waves(root, survey.get("enkater") or [], problems, read_options)
     column_map = survey.get("kolumner") or {}
     if not isinstance(column_map, dict):
         problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
@@ -194,6 +201,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         data=data,
         answer_aliases=answer_aliases,
         statistics=statistics,
+        read_options=read_options,
     )
 
 
@@ -213,7 +221,7 @@ def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
     return aliases
 
 
-def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
+def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> list[WaveSpec]:
     if not isinstance(raw, list):
         problems.append("'enkater' ska vara en lista med - fil: … och etikett: …")
         return []
@@ -227,12 +235,15 @@ def _waves(root: Path, raw: Any, problems: list[str]) -> list[WaveSpec]:
         file = root / str(item["fil"])
         if not file.is_file():
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
+        where = f" i enkät nr {number} under 'enkater'"
+        _unknown_keys(item, WAVE_KEYS, where, problems)
         when = item.get("datum")
         waves.append(
             WaveSpec(
                 file=file,
                 label=str(item.get("etikett") or f"Enkät {number}"),
                 date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
+                options=parse_read_options(item, root, where, problems, options),
             )
         )
     return waves
@@ -316,6 +327,13 @@ personalenkat:
   # Exportformatet känns igen automatiskt; ange det bara om det blir fel
   # (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain, spss):
   # format: surveymonkey
+  # Om en fil inte läses rätt kan du ange hur den ska läsas: här för alla filer,
+  # eller på en enkäts rader under enkater: för bara den filen (t.ex. blad: Svar).
+  # blad: Svar                         # kalkylbladet i en Excel-fil (annars det som passar instrumentet bäst)
+  # rubrikrad: 3                       # raden med frågornas rubriker, som i Excel; raderna ovanför hoppas över
+  # etiketter: enkater/enkat1.lss      # frågornas och svarens etiketter (LimeSurvey .lss eller en kodlista)
+  # teckenkodning: cp1252              # CSV-filens teckenkodning (annars känns den igen automatiskt)
+  # dubbletter: raknas_en_gang         # samma svars-id två gånger i en fil: raknas_en_gang (standard) eller behalls
   # Om en kolumnrubrik i filen inte är exakt frågans text i instrumentet,
   # ange vilken fråga (id) den hör till:
   kolumner:

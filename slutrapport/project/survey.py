@@ -4,10 +4,16 @@ Waves are uploaded survey exports, stored under ``enkater/`` (:mod:`.uploads`)
 and listed in order under ``enkater:``; the page also changes a wave's label
 and date, removes and moves waves, chooses or uploads the instrument and adds
 column mappings (``kolumner:``) and answer aliases (``alias:``).
+
+How a wave's file is read (:mod:`.reading`) is stored in its own entry: the
+worksheet (``blad:``), the header row (``rubrikrad:``) and an uploaded label
+file (``etiketter:``, stored under ``enkater/`` like the exports).
 """
 
 from __future__ import annotations
 
+import codecs
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +24,16 @@ from slutrapport.project.edit import _parse_date, _section, edit_project, projec
 from slutrapport.project.folder import PROJECT_FILE
 from slutrapport.project.uploads import _EXTENSIONS, UPLOAD_COMMENT, _store, display_name
 from slutrapport.sources.readers import read_raw
-from slutrapport.sources.readers.detect import container
+from slutrapport.sources.readers.detect import SPSS, container
+from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.instrument import builtin_instruments, load_instrument
 
 __all__ = [
+    "WaveReading",
+    "parse_wave_reading",
     "add_waves",
     "update_wave",
+    "store_wave_labels",
     "remove_wave",
     "move_wave",
     "instrument_choices",
@@ -37,12 +47,59 @@ __all__ = [
 # ---------------------------------------------------------------- waves (enkater:)
 
 
-def _survey_file_kind(path: Path) -> str:
+@dataclass(frozen=True)
+class WaveReading:
+    """How an uploaded wave's file is to be read: worksheet and header row (None: detect)."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+def parse_wave_reading(sheet: str | None, header_row: str | None) -> WaveReading:
+    """The page's fields (text) as a :class:`WaveReading`; raises ProjectError for a header row that is no integer ≥ 1."""
+    sheet = " ".join(str(sheet or "").split()) or None
+    text = str(header_row or "").strip()
+    row = None
+    if text:
+        try:
+            row = int(text)
+        except ValueError:
+            row = 0
+        if row < 1:
+            raise ProjectError(f"Rubrikraden ska vara ett heltal från 1 och uppåt (raden som i Excel), fick '{text}'.")
+    return WaveReading(sheet, row)
+
+
+def _reading_keys(reading: WaveReading) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if reading.sheet:
+        keys["blad"] = reading.sheet
+    if reading.header_row:
+        keys["rubrikrad"] = reading.header_row
+    return keys
+
+
+def _label_file_kind(path: Path) -> str:
+    """The extension for an uploaded label file judged by content: .lss (LimeSurvey XML), .csv or .xlsx (a code list)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    text = head.removeprefix(codecs.BOM_UTF8)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head[2:].replace(b"\x00", b"")
+    if text.lstrip().startswith((b"<?xml", b"<document")):
+        return ".lss"
+    kind = container(path, head)
+    if kind == SPSS:
+        raise InputFileError("En SPSS-fil har sina etiketter i sig själv; ladda upp den som enkätfil i stället.")
+    return _EXTENSIONS[kind]
+
+
+def _survey_file_kind(path: Path, options: ReadOptions | None = None) -> str:
     """The extension for a survey export judged by content; raises InputFileError if no reader can read it."""
     with path.open("rb") as handle:
         kind = container(path, handle.read(4096))
     try:
-        table = read_raw(path)
+        table = read_raw(path, options=options)
     except InputFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged file can make a reader library fail in many ways
@@ -65,12 +122,24 @@ def _wave_labels(waves: list) -> list[str]:
     return labels
 
 
-def add_waves(root: Path, version: str, uploads: list[tuple[str, bytes]], label: str = "", when: str = "") -> list[str]:
+def add_waves(
+    root: Path,
+    version: str,
+    uploads: list[tuple[str, bytes]],
+    label: str = "",
+    when: str = "",
+    reading: WaveReading | None = None,
+    label_file: tuple[str, bytes] | None = None,
+) -> list[str]:
     """Store uploaded survey exports under ``enkater/`` and add them as waves, in order.
 
     ``uploads`` are ``(name on the user's computer, bytes)``. ``label`` and
     ``when`` (ÅÅÅÅ-MM-DD) apply when exactly one file is uploaded; otherwise
-    the waves are labelled "Enkät N". Returns the stored paths (relative).
+    the waves are labelled "Enkät N". ``reading`` (worksheet, header row) and
+    ``label_file`` (an uploaded label file, stored under ``enkater/``) apply to
+    every file uploaded now and are written in each new wave's entry (``blad:``,
+    ``rubrikrad:``, ``etiketter:``); each file is checked with them. Returns
+    the stored paths of the exports (relative).
     """
     root = Path(root)
     if not uploads:
@@ -82,13 +151,23 @@ def add_waves(root: Path, version: str, uploads: list[tuple[str, bytes]], label:
     if problems:
         raise ProjectError(problems[0])
     labels = _wave_labels(_waves(read_project_data(root)))
-    stored: list[Path] = []
+    reading = reading or WaveReading()
+    stored: list[Path] = []  # every file written now, deleted again if anything fails
+    exports: list[Path] = []
     edits = []
     try:
+        keys = _reading_keys(reading)
+        labels_path = None
+        if label_file is not None:
+            labels_path = _store(root / "enkater", "etiketter", label_file[1], display_name(label_file[0]), _label_file_kind)
+            stored.append(labels_path)
+            keys["etiketter"] = labels_path.relative_to(root).as_posix()
+        options = ReadOptions(sheet=reading.sheet, header_row=reading.header_row, labels_file=labels_path)
         for name, data in uploads:
             shown = display_name(name)
-            path = _store(root / "enkater", "enkat", data, shown, _survey_file_kind)
+            path = _store(root / "enkater", "enkat", data, shown, lambda p: _survey_file_kind(p, options))
             stored.append(path)
+            exports.append(path)
             wanted = " ".join(label.split()) if label and len(uploads) == 1 else ""
             if wanted and wanted in labels:
                 raise ProjectError(f"Det finns redan en enkät med etiketten '{wanted}'. Välj en annan etikett.")
@@ -98,6 +177,7 @@ def add_waves(root: Path, version: str, uploads: list[tuple[str, bytes]], label:
             item = {"fil": path.relative_to(root).as_posix(), "etikett": wanted or f"Enkät {number}"}
             if day:
                 item["datum"] = day
+            item.update(keys)
             labels.append(item["etikett"])
             edits.append(Append(("personalenkat", "enkater"), item, UPLOAD_COMMENT + shown))
         edit_project(root, version, edits)
@@ -105,11 +185,12 @@ def add_waves(root: Path, version: str, uploads: list[tuple[str, bytes]], label:
         for path in stored:
             path.unlink(missing_ok=True)
         raise
-    return [p.relative_to(root).as_posix() for p in stored]
+    return [p.relative_to(root).as_posix() for p in exports]
 
 
-def update_wave(root: Path, version: str, index: int, label: str, when: str) -> bool:
-    """Change a wave's label and date (``when`` empty removes the date)."""
+def update_wave(root: Path, version: str, index: int, label: str, when: str, reading: WaveReading | None = None) -> bool:
+    """Change a wave's label and date (``when`` empty removes the date), and with ``reading`` its worksheet
+    and header row (None in it removes the key: detect)."""
     waves = _waves(read_project_data(root))
     if not 0 <= index < len(waves):
         raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
@@ -123,10 +204,37 @@ def update_wave(root: Path, version: str, index: int, label: str, when: str) -> 
     if problems:
         raise ProjectError(problem_list(f"Enkät nr {index + 1}", problems))
     item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
-    edits = [Set(("personalenkat", "enkater", index, "etikett"), label)]
+    edits: list = [Set(("personalenkat", "enkater", index, "etikett"), label)]
     if day or item.get("datum"):
         edits.append(Set(("personalenkat", "enkater", index, "datum"), day))
+    if reading is not None:
+        wanted = _reading_keys(reading)
+        for key in ("blad", "rubrikrad"):
+            if key in wanted:
+                edits.append(Set(("personalenkat", "enkater", index, key), wanted[key]))
+            elif item.get(key) not in (None, ""):
+                edits.append(Remove(("personalenkat", "enkater", index, key)))
     return edit_project(root, version, edits)
+
+
+def store_wave_labels(root: Path, version: str, index: int, name: str, data: bytes) -> str:
+    """Store an uploaded label file (LimeSurvey .lss or a code list) under ``enkater/`` as the wave's ``etiketter:``.
+
+    The check on the page then reads the wave's file with it. Returns the stored path (relative).
+    """
+    root = Path(root)
+    waves = _waves(read_project_data(root))
+    if not 0 <= index < len(waves):
+        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    if project_version(root) != version:
+        edit_project(root, version, [])
+    path = _store(root / "enkater", "etiketter", data, display_name(name), _label_file_kind)
+    try:
+        edit_project(root, version, [Set(("personalenkat", "enkater", index, "etiketter"), path.relative_to(root).as_posix())])
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path.relative_to(root).as_posix()
 
 
 def remove_wave(root: Path, version: str, index: int) -> bool:

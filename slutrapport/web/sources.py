@@ -13,7 +13,11 @@ economy (Ekonomi) pages share one pattern. A source is described by a
    returning a :class:`~slutrapport.core.problems.ValidationReport`);
 4. shows the source's blocks exactly as the report builds them
    (:func:`slutrapport.web.workspace.source_blocks`: every block whose builder in
-   ``report.build.BlockBuilder.BUILDERS`` names the source).
+   ``report.build.BlockBuilder.BUILDERS`` names the source);
+5. when the source has a :class:`ColumnMapping`, lists the file's columns with
+   the field each is read as, and saves the user's choices in ``projekt.yaml``
+   (the participant register's ``deltagare: kolumner:``), so a column is pointed
+   at a field without renaming its heading in the file.
 
 Switching a source on after its branch is merged is a few lines in
 :data:`SOURCES`, e.g.::
@@ -36,10 +40,11 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline import validate_source
+from slutrapport.project.register import RegisterColumn, map_register_columns, register_columns, register_field_choices
 from slutrapport.project.uploads import YAML
 from slutrapport.sources.readers.detect import CSV, XLSX
 
-__all__ = ["FileSlot", "DataSource", "SOURCES"]
+__all__ = ["FileSlot", "ColumnMapping", "DataSource", "SOURCES"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,19 @@ class FileSlot:
 
 
 @dataclass(frozen=True)
+class ColumnMapping:
+    """The columns of a source's file pointed at the source's fields, saved under ``key`` in ``projekt.yaml``."""
+
+    key: str  # shown on the page, e.g. "deltagare: kolumner:"
+    #: project folder → the file's columns with the field each is read as now
+    columns: Callable[[Path], list[RegisterColumn]]
+    #: the fields a column can be read as: (field, Swedish label)
+    choices: Callable[[], list[tuple[str, str]]]
+    #: (project folder, projekt.yaml version, {heading: field or "" for recognise}) → comments kept
+    save: Callable[[Path, str, dict[str, str]], bool]
+
+
+@dataclass(frozen=True)
 class DataSource:
     """A data source page: URL id (also its ``ProjectResults.problems`` key), title, files and validator."""
 
@@ -63,6 +81,7 @@ class DataSource:
     intro: str
     files: tuple[FileSlot, ...]
     validate: Callable[[Path], ValidationReport] | None = None
+    mapping: ColumnMapping | None = None
 
 
 #: The data sources shown in the menu, in order.
@@ -87,6 +106,7 @@ SOURCES: tuple[DataSource, ...] = (
         ),
         files=(FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv"),),
         validate=partial(validate_source, source="deltagare"),
+        mapping=ColumnMapping("deltagare: kolumner:", register_columns, register_field_choices, map_register_columns),
     ),
     DataSource(
         id="ekonomi",

@@ -6,6 +6,10 @@ two, so :meth:`WebState.results` keeps the last analyses keyed by a
 fingerprint of the project's input files (name, size and modification time of
 every file except the texts and the report folder): any change to a data
 file or to ``projekt.yaml`` gives a new fingerprint and a fresh analysis.
+The survey's reading is kept apart in :attr:`WebState.surveys`
+(:class:`~slutrapport.pipeline.cache.SurveyCache`, keyed by the survey files
+and their reading options only), so a change elsewhere in the project, e.g.
+an uploaded register, does not parse the survey files again.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slutrapport.pipeline import project_results
+from slutrapport.pipeline import SurveyCache, project_results
 from slutrapport.project.folder import PROJECT_FILE
 from slutrapport.report.results import ProjectResults
 
@@ -59,12 +63,15 @@ class WebState:
     project: Path | None
     start_dir: Path
     suggested_new: Path | None = None  # a folder named at start that has no projekt.yaml yet
+    #: the survey's readings, shared by every page that shows the survey
+    surveys: SurveyCache = field(default_factory=SurveyCache)
     _cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self, root: Path) -> None:
         self.project = Path(root).resolve()
         self._cache.clear()
+        self.surveys.clear()
 
     @property
     def has_project(self) -> bool:
@@ -87,4 +94,4 @@ class WebState:
 
     def results(self) -> ProjectResults:
         """Every data source read and analysed, tolerant of errors (see :func:`slutrapport.pipeline.project_results`)."""
-        return self.cached("results", lambda: project_results(self.project))
+        return self.cached("results", lambda: project_results(self.project, surveys=self.surveys))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.pipeline import analyse_project, check_project, validate_project
+from slutrapport.pipeline import SurveyCache, analyse_project, check_project, validate_project
 from slutrapport.project.folder import load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.survey.instrument import load_instrument
@@ -72,14 +72,15 @@ def _closest_key(text: str, candidates: dict[str, object], cutoff: float) -> obj
     return candidates[match[0]] if match else None
 
 
-def survey_fixes(project_dir: Path) -> SurveyFixes:
+def survey_fixes(project_dir: Path, surveys: SurveyCache | None = None) -> SurveyFixes:
     """Every problem in the project's survey files, with the column and answer fixes offered on the page.
 
     An unmatched column can be mapped to a question (``personalenkat: kolumner:``);
     an unknown answer label to a scale value (``personalenkat: alias:``).
+    ``surveys`` keeps the survey's reading between page views.
     """
     project = load_project(Path(project_dir))
-    report = validate_project(project.root)
+    report = validate_project(project.root, surveys)
     if not project.waves:
         return SurveyFixes(report)
     instrument = load_instrument(project.instrument or "samverkan", base_dir=project.root)

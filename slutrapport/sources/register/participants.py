@@ -76,6 +76,7 @@ __all__ = [
     "register_categories",
     "project_dates",
     "FIELDS",
+    "REQUIRED_FIELDS",
     "REGISTER_COLUMNS",
     "NATIONAL_STATUS",
     "NATIONAL_INCOME",
@@ -84,7 +85,9 @@ __all__ = [
     "PERIODS",
 ]
 
-_REQUIRED = ("id", "kon", "inskrivningsdatum", "avslutsdatum", "status", "forsorjning")
+#: The fields every register must have a column for.
+REQUIRED_FIELDS = ("id", "kon", "inskrivningsdatum", "avslutsdatum", "status", "forsorjning")
+_REQUIRED = REQUIRED_FIELDS
 #: Columns of :attr:`Register.table` (``id`` never leaves the reader's checks and the analysis).
 REGISTER_COLUMNS = ["rad", "id", "kon", "alder", "aldersgrupp", "inskrivning", "avslut", "forsorjning", "status", "moten", "anonym"]
 _YES = {"ja", "j", "yes", "1", "x", "sant", "true"}

@@ -63,6 +63,7 @@ def build():
             out=_folder(),
             force=request.form.get("skriv_over") == "ja",
             draft=request.form.get("utkast") == "ja",
+            surveys=state().surveys,
         )
         flash(f"Rapporten är byggd: {len(outcome.paths)} filer i {_folder()}.", "ok")
         if outcome.warnings:

@@ -49,11 +49,13 @@ def index(source_id: str):
             slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": count > 0, "count": count})
         else:
             slots.append({"number": number, "slot": slot, "path": path, "named": named is not None, "exists": (root / path).is_file()})
-    report, problem = ValidationReport(), None
+    report, problem, columns = ValidationReport(), None, []
+    web = state()
     try:
         if source.validate is not None:
-            report = source.validate(root)
-        web = state()
+            report = web.cached("kontroll", lambda: source.validate(root), source.id)
+        if source.mapping is not None:
+            columns = web.cached("kolumner", lambda: source.mapping.columns(root), source.id)
         built = web.cached("kalla", lambda: source_blocks(root, source.id, results=web.results()), source.id)
     except SlutrapportError as exc:
         built, problem = [], str(exc)
@@ -66,8 +68,34 @@ def index(source_id: str):
         warnings=len(report.warnings()),
         built=built,
         problem=problem,
+        columns=columns,
+        choices=source.mapping.choices() if source.mapping is not None else [],
         version=project_version(root),
     )
+
+
+@blueprint.post("/<source_id>/kolumner")
+@needs_project
+def map_columns(source_id: str):
+    source = _source(source_id)
+    if source.mapping is None:
+        abort(404)
+    choices = {}
+    for name, heading in request.form.items():
+        number = parse_index(name.rsplit("-", 1)[1]) if name.startswith("rubrik-") else None
+        if number is not None:
+            choices[heading] = request.form.get(f"falt-{number}", "").strip()
+    if not choices:
+        flash("Det finns inga kolumner att koppla.", "fel")
+        return back("kallor.index", source_id=source.id)
+    try:
+        kept = source.mapping.save(project_root(), form_version(), choices)
+        flash(f"Kolumnerna är kopplade. Kopplingarna sparas i projekt.yaml under {source.mapping.key}", "ok")
+        if kept is False:
+            flash("projekt.yaml skrevs om och kommentarerna kunde inte behållas.", "info")
+    except SlutrapportError as exc:
+        show_error(exc)
+    return back("kallor.index", source_id=source.id)
 
 
 @blueprint.post("/<source_id>/ladda-upp")

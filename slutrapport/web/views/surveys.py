@@ -13,13 +13,15 @@ from slutrapport.project.survey import (
     add_waves,
     instrument_choices,
     move_wave,
+    parse_wave_reading,
     remove_wave,
     set_instrument,
     store_instrument,
+    store_wave_labels,
     update_wave,
 )
 from slutrapport.project.uploads import upload_names
-from slutrapport.web.views.common import back, form_version, needs_project, parse_index, project_root, show_error, uploads
+from slutrapport.web.views.common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
 from slutrapport.web.workspace import SurveyFixes, survey_fixes
 
 __all__ = ["blueprint"]
@@ -28,6 +30,8 @@ blueprint = Blueprint("enkater", __name__, url_prefix="/enkater")
 
 #: what the file picker suggests; the type is checked from the content whatever the name
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm,.sav"
+#: the label file's picker: LimeSurvey's survey structure (.lss) or a code list
+ACCEPT_LABELS = ".lss,.xml,.csv,.txt,.xlsx"
 
 
 def _waves(data: dict) -> list[dict]:
@@ -41,6 +45,9 @@ def _waves(data: dict) -> list[dict]:
                 "fil": str(item.get("fil") or ""),
                 "etikett": str(item.get("etikett") or f"Enkät {number}"),
                 "datum": str(item.get("datum") or ""),
+                "blad": str(item.get("blad") or ""),
+                "rubrikrad": str(item.get("rubrikrad") or ""),
+                "etiketter": str(item.get("etiketter") or ""),
             }
         )
     return waves
@@ -51,8 +58,9 @@ def _waves(data: dict) -> list[dict]:
 def index():
     root = project_root()
     data = read_project_data(root)
+    web = state()
     try:
-        fixes = survey_fixes(root)
+        fixes = web.cached("enkater", lambda: survey_fixes(root, web.surveys))
         problem = None
     except SlutrapportError as exc:
         fixes, problem = SurveyFixes(ValidationReport()), str(exc)
@@ -73,6 +81,7 @@ def index():
         problem=problem,
         version=project_version(root),
         accept=ACCEPT,
+        accept_labels=ACCEPT_LABELS,
     )
 
 
@@ -90,8 +99,18 @@ def _run(action, success: str) -> None:
 @needs_project
 def upload():
     files = uploads("filer")
+    label_files = uploads("etikettfil")
     try:
-        stored = add_waves(project_root(), form_version(), files, request.form.get("etikett", ""), request.form.get("datum", ""))
+        reading = parse_wave_reading(request.form.get("blad"), request.form.get("rubrikrad"))
+        stored = add_waves(
+            project_root(),
+            form_version(),
+            files,
+            request.form.get("etikett", ""),
+            request.form.get("datum", ""),
+            reading=reading,
+            label_file=label_files[0] if label_files else None,
+        )
         flash(f"{len(stored)} enkätfil(er) har lagts till. Kontrollen nedan visar om något behöver rättas.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
@@ -101,9 +120,27 @@ def upload():
 @blueprint.post("/<int:index>/andra")
 @needs_project
 def change(index: int):
+    form = request.form
+
+    def change_wave():
+        # the reading fields are on the page's form; a post without them leaves blad: and rubrikrad: as they are
+        reading = parse_wave_reading(form.get("blad"), form.get("rubrikrad")) if "rubrikrad" in form or "blad" in form else None
+        return update_wave(project_root(), form_version(), index, form.get("etikett", ""), form.get("datum", ""), reading)
+
+    _run(change_wave, "Enkäten är ändrad.")
+    return back("enkater.index")
+
+
+@blueprint.post("/<int:index>/etiketter")
+@needs_project
+def upload_labels(index: int):
+    files = uploads("etikettfil")
+    if len(files) != 1:
+        flash("Välj en etikettfil (LimeSurvey .lss eller en kodlista) att ladda upp.", "fel")
+        return back("enkater.index")
     _run(
-        lambda: update_wave(project_root(), form_version(), index, request.form.get("etikett", ""), request.form.get("datum", "")),
-        "Enkäten är ändrad.",
+        lambda: store_wave_labels(project_root(), form_version(), index, *files[0]) and None,
+        "Etikettfilen är uppladdad och används när enkätfilen läses.",
     )
     return back("enkater.index")
 
