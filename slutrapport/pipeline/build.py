@@ -18,6 +18,7 @@ from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import OutputError
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
+from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
@@ -102,11 +103,12 @@ def compare_files(
     survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
     results = analyse_survey(survey, min_n)
     report = comparison_report(results)
-    outputs = _survey_outputs(results) | {
-        "jamforelse.xlsx": render_excel(report),
-        "jamforelse.html": render_html(report).encode("utf-8"),
-    }
-    return Outcome(_write(Path(out), outputs, force), survey.report.warnings())
+    with collect_repairs() as repairs:
+        outputs = _survey_outputs(results) | {
+            "jamforelse.xlsx": render_excel(report),
+            "jamforelse.html": encode_utf8(render_html(report)),
+        }
+    return Outcome(_write(Path(out), outputs, force), survey.report.warnings() + repairs.warnings(str(out)))
 
 
 def build_project(
@@ -128,13 +130,14 @@ def build_project(
     _refuse_early(out, REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys)
     report = project_report(project, results, draft=draft)
-    outputs = {
-        "rapport.html": render_html(report).encode("utf-8"),
-        "rapport.xlsx": render_excel(report),
-        "rapport.docx": render_docx(report),
-        "rapport.json": render_bundle(report),
-    } | _survey_outputs(results.survey)
-    return Outcome(_write(out, outputs, force), results.warnings)
+    with collect_repairs() as repairs:
+        outputs = {
+            "rapport.html": encode_utf8(render_html(report)),
+            "rapport.xlsx": render_excel(report),
+            "rapport.docx": render_docx(report),
+            "rapport.json": render_bundle(report),
+        } | _survey_outputs(results.survey)
+    return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)))
 
 
 @dataclass
@@ -180,8 +183,9 @@ def build_portfolio(
     """
     from slutrapport.portfolio import portfolio_outputs
 
-    outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict)
-    return Outcome(_write(Path(out), outputs, force), problems.errors() + problems.warnings())
+    with collect_repairs() as repairs:
+        outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict)
+    return Outcome(_write(Path(out), outputs, force), problems.errors() + problems.warnings() + repairs.warnings(str(out)))
 
 
 def write_form(out: Path, definition: str | Path | None = None, force: bool = False) -> Path:

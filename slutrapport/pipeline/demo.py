@@ -42,6 +42,6 @@ def _demo_portfolio(out: Path, force: bool) -> Outcome:
         for folder in write_demo_variants(Path(tmp), sample_project_dir()):
             project = load_project(folder)
             path = folder / "rapport" / "rapport.json"
-            write_bytes_atomic(path, render_bundle(project_report(project, analyse_project(project))))
+            write_bytes_atomic(path, render_bundle(project_report(project, analyse_project(project))), inside=folder)
             bundles.append(path)
         return build_portfolio(bundles, out=out / "portfolj", force=force)

@@ -122,7 +122,7 @@ def edit_project(root: Path, version: str, edits: list) -> bool:
         except yaml.YAMLError:
             parse_yaml(text, str(path), ProjectError)  # raises the usual message with row and column
             raise
-        write_bytes_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        write_bytes_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"), inside=root)
         return kept
 
 

@@ -278,7 +278,7 @@ def init_project(
             f"(t.ex. {existing[0].relative_to(root)}). Välj en ny mapp, eller lägg till --force för att skriva över dem."
         )
     for path, text in files.items():
-        write_text_atomic(path, text)
+        write_text_atomic(path, text, inside=root)
     return list(files)
 
 

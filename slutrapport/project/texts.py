@@ -80,5 +80,5 @@ def save_text(root: Path, heading_id: str, text: str, version: str) -> str:
         if path.is_file():
             head = _split_head(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))[0].rstrip("\n")
         new = "\n\n".join(part for part in (head, body) if part) + "\n"
-        write_text_atomic(path, new)
+        write_text_atomic(path, new, inside=path.parent)
         return file_version(path)

@@ -56,7 +56,7 @@ def _store(folder: Path, stem: str, data: bytes, shown: str, check) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     token = f"{date.today():%Y%m%d}-{secrets.token_hex(3)}"
     temporary = folder / f".uppladdning-{token}.tmp"
-    write_bytes_atomic(temporary, data)
+    write_bytes_atomic(temporary, data, inside=folder)
     try:
         suffix = check(temporary)
         final = folder / f"{stem}-{token}{suffix}"
@@ -101,7 +101,7 @@ def _inside(root: Path, relative: str) -> Path:
 def _content_kind(root: Path, data: bytes, kinds: tuple[str, ...]) -> str:
     """csv, xlsx or sav from the content (never the name); text that is a YAML mapping is yaml when allowed."""
     with_content = root / f".uppladdning-{secrets.token_hex(4)}.tmp"
-    write_bytes_atomic(with_content, data)
+    write_bytes_atomic(with_content, data, inside=root)
     try:
         kind = container(with_content, data[:4096])
     except InputFileError as exc:
@@ -145,7 +145,7 @@ def store_source_files(
         edit_project(root, version, [])
     stamp = date.today().strftime("%Y%m%d")
     for kind, data in checked:
-        write_bytes_atomic(folder / f"formular-{stamp}-{secrets.token_hex(3)}{_EXTENSIONS[kind]}", data)
+        write_bytes_atomic(folder / f"formular-{stamp}-{secrets.token_hex(3)}{_EXTENSIONS[kind]}", data, inside=folder)
     if not named:
         edit_project(root, version, [Set(key, relative)])
     return relative
@@ -186,7 +186,7 @@ def store_source_file(
         edit_project(root, version, [])
     if target.exists() and not replace:
         raise ProjectError(f"Filen {relative} finns redan. Kryssa i att den ska ersättas och ladda upp igen.")
-    write_bytes_atomic(target, data)
+    write_bytes_atomic(target, data, inside=root)
     if not named:
         edit_project(root, version, [Set(key, relative)])
     return relative

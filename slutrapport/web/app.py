@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from slutrapport.core.errors import SlutrapportError
-from slutrapport.render.jinja import add_block_helpers
+from slutrapport.render.jinja import add_block_helpers, html_finalize
 from slutrapport.web import security
 from slutrapport.web.sources import SOURCES, DataSource
 from slutrapport.web.state import WebState
@@ -70,6 +70,7 @@ def create_app(
 
     env = app.jinja_env
     env.trim_blocks = env.lstrip_blocks = True
+    env.finalize = html_finalize
     add_block_helpers(env)
     env.filters["size"] = _megabytes
 
