@@ -15,12 +15,13 @@ from slutrapport.project.folder import PROJECT_FILE, load_project
 from tests.conftest import MINI_INSTRUMENT, write_csv
 
 ROWS = [["AF", f"k{i}", 4, 4, 2, ""] for i in range(3)]
+ROWS_2 = [["AF", f"k{i}", 5, 4, 1, ""] for i in range(3)]  # another wave's answers (the same file twice is an error)
 
 
 def _project(root: Path, survey: dict | None = None) -> Path:
     (root / "enkater").mkdir(parents=True, exist_ok=True)
     write_csv(root / "enkater" / "w1.csv", ROWS)
-    write_csv(root / "enkater" / "w2.csv", ROWS)
+    write_csv(root / "enkater" / "w2.csv", ROWS_2)
     (root / "mini.yaml").write_text(MINI_INSTRUMENT, encoding="utf-8")
     _settings(root, survey or {})
     return root

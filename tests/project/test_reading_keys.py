@@ -20,7 +20,7 @@ def _project(root: Path, survey: dict) -> Path:
     (root / "enkater").mkdir(parents=True)
     rows = [["AF", f"k{i}", 4, 4, 2, ""] for i in range(3)]
     write_csv(root / "enkater" / "w1.csv", rows)
-    write_csv(root / "enkater" / "w2.csv", rows)
+    write_csv(root / "enkater" / "w2.csv", [["AF", f"k{i}", 5, 4, 1, ""] for i in range(3)])  # the same file twice is an error
     (root / "enkater" / "w1.lss").write_text("<?xml version='1.0'?><document/>", encoding="utf-8")
     (root / "mini.yaml").write_text(MINI_INSTRUMENT, encoding="utf-8")
     data = {
