@@ -15,8 +15,6 @@ from jsonschema import Draft7Validator
 from slutrapport.cli import cli
 from slutrapport.core.errors import InstrumentError
 from slutrapport.core.yamlfile import parse_yaml
-from slutrapport.sources.definitions import builtin_text
-from slutrapport.sources.survey import instrument as instrument_module
 from slutrapport.sources.survey.instrument import builtin_instrument_text, load_instrument
 from slutrapport.sources.survey.schema import INVALID, LocatedProblems, check_schema, did_you_mean, schema, schema_line, schema_uri
 from tests.conftest import MINI_INSTRUMENT, write_csv
@@ -24,6 +22,7 @@ from tests.conftest import MINI_INSTRUMENT, write_csv
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "instrument.yaml"
 DOCS = ROOT / "docs" / "instrument.md"
+SHIPPED = (ROOT / "slutrapport" / "sources" / "survey" / "instruments" / "samverkan.yaml").read_text(encoding="utf-8")
 
 
 def problem_lines(tmp_path: Path, text: str) -> list[str]:
@@ -50,7 +49,7 @@ def test_the_schema_is_valid_draft_7_shipped_as_package_data():
     assert json.loads(Path(unquote(urlparse(schema_uri()).path)).read_text(encoding="utf-8")) == schema()
 
 
-@pytest.mark.parametrize("text", [builtin_text(instrument_module._KIND, "samverkan"), FIXTURE.read_text(encoding="utf-8"), MINI_INSTRUMENT])
+@pytest.mark.parametrize("text", [SHIPPED, FIXTURE.read_text(encoding="utf-8"), MINI_INSTRUMENT])
 def test_the_instruments_we_ship_and_test_with_satisfy_the_schema(text):
     assert schema_problems(yaml.safe_load(text)) == []
 
@@ -162,8 +161,8 @@ def test_the_written_instrument_points_editors_at_the_installed_schema():
     first, rest = text.split("\n", 1)
     assert first == f"# yaml-language-server: $schema={schema_uri()}" and schema_uri().startswith("file://")
     assert "$schema=" not in rest and rest.startswith("# Standardinstrument")
-    assert parse_yaml(text, "x", InstrumentError) == yaml.safe_load(builtin_text(instrument_module._KIND, "samverkan"))
-    shipped = builtin_text(instrument_module._KIND, "samverkan").splitlines()[0]
+    assert parse_yaml(text, "x", InstrumentError) == yaml.safe_load(SHIPPED)
+    shipped = SHIPPED.splitlines()[0]
     assert shipped == "# yaml-language-server: $schema=../instrument.schema.json"  # resolves beside the package's own file
 
 

@@ -223,10 +223,11 @@ def _parse(raw: dict, name: str, problems: list[str], lines: dict[KeyPath, int])
     used = {q.scale for q in questions if q.scale}
     if YES_NO in used and YES_NO not in scales.scales:
         scales.scales[YES_NO] = YES_NO_SCALE
-    instrument_id = data.get("id")
+    instrument_id = str(data["id"]).strip() if isinstance(data.get("id"), str | int) else ""
+    title = data.get("namn")
     return Instrument(
-        id=str(instrument_id).strip() if isinstance(instrument_id, str | int) else "",
-        name=str(data.get("namn") if isinstance(data.get("namn"), str | int | float) and data.get("namn") != "" else instrument_id),
+        id=instrument_id,
+        name=str(title) if isinstance(title, str | int | float) and title != "" else instrument_id,
         scale=scales.scales.get(scales.default or "") or YES_NO_SCALE,  # only used when there are no problems
         questions=tuple(questions),
         indices=indices,
@@ -280,7 +281,7 @@ def _questions(
         if index is not None and index not in indices and data.get("index") is not INVALID:
             found.add((*path, "index"), f"{label} hör till indexet '{index}', som inte finns under 'index'{did_you_mean(index, indices)}")
         scale, choices = _question_scale(item, kind, index_scales.get(index or ""), scales, path, label, found)
-        number_range = [item.get(k) if isinstance(item.get(k), int | float) else None for k in ("min", "max")]
+        number_range = [item.get(k) if kind == NUMBER and isinstance(item.get(k), int | float) else None for k in ("min", "max")]
         if None not in number_range and number_range[0] > number_range[1]:
             found.add((*path, "min"), f"{label}: 'min' ({number_range[0]}) är större än 'max' ({number_range[1]})")
         delimiter = item.get("avgransare") if kind == MULTIPLE and isinstance(item.get("avgransare"), str) else None
@@ -346,7 +347,7 @@ def _question_scale(
             )
         return name, None
     options = item.get("alternativ")
-    if own is not None and options is not None:
+    if own is not None and options is not None and options is not INVALID:
         found.add((*path, "alternativ"), f"{label} anger både 'alternativ' och 'skala'; ange det ena")
     if own is not None:
         scale = scales.scales.get(own)

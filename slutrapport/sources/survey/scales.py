@@ -137,10 +137,11 @@ def parse_scale_block(raw: dict, path: KeyPath, name: str, problems: LocatedProb
             problems.add((*path, "alias", label), f"aliaset '{label}' pekar på {value}, som inte finns i skalan")
         else:
             aliases[label] = int(str(value))
-    conflicts: list[str] = []
-    label_conflicts(values, missing, aliases, conflicts)
-    for conflict in conflicts:
-        problems.add(path, conflict)
+    for key, words, spellings in (("saknas", missing, {}), ("alias", [], aliases)):
+        conflicts: list[str] = []
+        label_conflicts(values, words, spellings, conflicts)
+        for conflict in conflicts:
+            problems.add((*path, key), conflict)
     comparable = frozenset(str(c) for c in as_list(raw.get("jamforbar_med") or []) if isinstance(c, str))
     return Scale(values, positive, tuple(missing), aliases, name=name, nominal=nominal, comparable=comparable)
 
