@@ -284,16 +284,23 @@ def validate(
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
 @click.argument("instrument_id", default="samverkan", metavar="[ID]")
-def instrument(instrument_id: str) -> None:
+@click.option("--schema", "as_schema", is_flag=True, help="Skriv ut instrumentfilernas JSON-schema i stället (för en editor).")
+def instrument(instrument_id: str, as_schema: bool) -> None:
     """Skriv ut ett inbyggt instrument (YAML), som utgångspunkt för ett eget.
+
+    Filens första rad pekar ut schemat, så att en editor med YAML-stöd
+    kan föreslå och kontrollera nycklarna.
 
     Exempel:
 
         slutrapport instrument samverkan > mitt-instrument.yaml
+
+        slutrapport instrument --schema > instrument.schema.json
     """
     from slutrapport.sources.survey.instrument import builtin_instrument_text
+    from slutrapport.sources.survey.schema import schema_text
 
-    click.echo(builtin_instrument_text(instrument_id), nl=False)
+    click.echo(schema_text() if as_schema else builtin_instrument_text(instrument_id), nl=False)
 
 
 @cli.group(cls=ErrorGroup, options_metavar="[FLAGGOR]", subcommand_metavar="FORMULÄR [ARGUMENT]...")

@@ -8,7 +8,7 @@ import yaml
 
 from slutrapport.core.errors import SlutrapportError
 
-__all__ = ["parse_yaml", "yaml_flag", "FLAG_WORDS"]
+__all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS"]
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -58,6 +58,41 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
         raise error(f"{what}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', None) or exc}).") from exc
+
+
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The line (1-based) where each key and list item of the YAML in ``text`` is written, by its path.
+
+    A path is the keys (as ``str()`` of the key PyYAML reads, so ``1:`` is
+    ``"1"``) and list positions (0-based) leading to the value:
+    ``("fragor", 2, "omvand")`` is the ``omvand:`` line of the third question;
+    ``()`` is the document's first line. Call it on text :func:`parse_yaml`
+    has read without error; anything it cannot read gives ``{}``.
+    """
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        lines: dict[tuple[str | int, ...], int] = {}
+        if root is not None:
+            lines[()] = root.start_mark.line + 1
+            _node_lines(loader, root, (), lines)
+        return lines
+    except yaml.YAMLError:
+        return {}
+    finally:
+        loader.dispose()
+
+
+def _node_lines(loader: _StrictLoader, node: yaml.Node, path: tuple[str | int, ...], lines: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(loader.construct_object(key_node, deep=True)) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _node_lines(loader, value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            lines[(*path, position)] = item.start_mark.line + 1
+            _node_lines(loader, item, (*path, position), lines)
 
 
 #: The words a yes/no setting may be written with besides YAML's own true/false.

@@ -11,6 +11,8 @@ parsers collect problems with :func:`required_key`, :func:`block_mapping`,
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +23,11 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from slutrapport.core.errors import SlutrapportError, problem_list
 from slutrapport.core.text import normalise
-from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.core.yamlfile import key_lines, parse_yaml
 
 __all__ = [
     "RATING", "TEXT", "ID_HINT", "Scale", "DefinitionKind", "QuestionList", "Entry",
-    "builtin_ids", "builtin_text", "load_yaml_definition", "parse_scale",
+    "builtin_ids", "builtin_text", "load_yaml_definition", "parse_scale", "label_conflicts",
     "required_key", "block_mapping", "block_list", "entries", "as_list", "words", "is_id", "repeated",
 ]  # fmt: skip
 
@@ -50,12 +52,24 @@ Q = TypeVar("Q", bound=_Question)
 
 @dataclass(frozen=True)
 class Scale:
-    """The answer scale: numeric values with labels, which are positive, which mean 'missing'."""
+    """An answer scale: numeric values with labels, which are positive, which mean 'missing'.
+
+    A value may have no label (``""``: the unlabelled middle of a scale whose
+    ends alone are named, ``varden: {min: 1, max: 10}``); :meth:`label` then
+    shows the number. A ``nominal`` scale's values are codes of unordered
+    categories (single or multiple choice): they have no positive values and
+    are never averaged. ``comparable`` names the scales an index may combine
+    this one with (``jamforbar_med``). ``name`` is how the instrument names it
+    (``""`` for a form's scale) and is left out of comparisons.
+    """
 
     values: dict[int, str]
     positive: frozenset[int]
     missing: tuple[str, ...] = ()
     aliases: dict[str, int] = field(default_factory=dict)
+    name: str = field(default="", compare=False)
+    nominal: bool = False
+    comparable: frozenset[str] = frozenset()
 
     @property
     def min(self) -> int:
@@ -67,8 +81,37 @@ class Scale:
 
     @property
     def positive_threshold(self) -> int:
-        """The lowest positive value; an index score at or above it counts as positive."""
+        """The lowest positive value; an index score at or above it counts as positive (see :meth:`is_positive`)."""
         return min(self.positive)
+
+    def label(self, value: Any) -> str:
+        """The value's label, or the value as text when it has none (``"7"``, ``"6,5"``); ``""`` for no value."""
+        if value is None or isinstance(value, bool):
+            return ""
+        if not isinstance(value, numbers.Real):
+            return str(value)
+        if math.isnan(value):
+            return ""
+        if float(value).is_integer():
+            return self.values.get(int(value)) or str(int(value))
+        return f"{float(value):g}".replace(".", ",")
+
+    def is_positive(self, score: float) -> bool:
+        """Whether an answer or a mean counts as positive.
+
+        Positive values at the top of the scale (``positiva: ">= 7"``): a
+        score at or above the lowest of them; at the bottom (``"<= 3"``): at or
+        below the highest; anywhere else: a score that rounds to one of them.
+        """
+        if score is None or math.isnan(score) or not self.positive:
+            return False
+        ordered = sorted(self.values)
+        low, high = min(self.positive), max(self.positive)
+        if self.positive == {v for v in ordered if v >= low}:
+            return score >= low
+        if self.positive == {v for v in ordered if v <= high}:
+            return score <= high
+        return math.floor(score + 0.5) in self.positive
 
 
 @dataclass(frozen=True)
@@ -104,8 +147,10 @@ def load_yaml_definition(
     kind: DefinitionKind,
     spec: str | Path | None,
     base_dir: Path | None,
-    parse: Callable[[dict, str, list[str]], T],
+    parse: Callable[..., T],
     default: str | None = None,
+    *,
+    lines: bool = False,
 ) -> T:
     """Find, read and parse a definition: ``parse(data, name, problems)`` builds it and collects problems.
 
@@ -114,6 +159,9 @@ def load_yaml_definition(
     wins over a built-in of the same name. ``name`` is the file or built-in
     as messages show it. Raises ``kind.error`` when the definition is missing,
     unreadable, not YAML, not a mapping, or ``parse`` reported problems.
+    With ``lines``, ``parse`` gets a fourth argument: where each key is
+    written (:func:`~slutrapport.core.yamlfile.key_lines`), for messages that
+    name the line.
     """
     path = None if spec is None else Path(str(spec))
     if path is not None and base_dir is not None and not path.is_absolute():
@@ -137,7 +185,7 @@ def load_yaml_definition(
     if not isinstance(data, dict):
         raise kind.error(f"{kind.title} {name} ska innehålla nycklar ({kind.keys}).")
     problems: list[str] = []
-    definition = parse(data, name, problems)
+    definition = parse(data, name, problems, key_lines(text)) if lines else parse(data, name, problems)
     if problems:
         raise kind.error(problem_list(f"{kind.title} {name}", problems))
     return definition
@@ -188,12 +236,15 @@ def parse_scale(raw: Any, problems: list[str], *, example: str, complete: bool =
             problems.append(f"aliaset '{label}' pekar på {value}, som inte finns i skalan")
         else:
             aliases[str(label)] = number
-    _label_conflicts(values, missing, aliases, problems)
+    label_conflicts(values, missing, aliases, problems)
     return Scale(values, positive, tuple(missing), aliases)
 
 
-def _label_conflicts(values: dict[int, str], missing: list[str], aliases: dict[str, int], problems: list[str]) -> None:
-    """An alias or a ``saknas`` word that is already a scale label or value would silently change every mean."""
+def label_conflicts(values: dict[int, str], missing: list[str], aliases: dict[str, int], problems: list[str]) -> None:
+    """An alias or a ``saknas`` word that is already a scale label or value would silently change every mean.
+
+    Adds one problem per conflict to ``problems``.
+    """
     labels = {normalise(label): number for number, label in values.items() if label}
     labels |= {str(number): number for number in values}
     for word in missing:

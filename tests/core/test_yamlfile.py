@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from slutrapport.cli import cli
 from slutrapport.core.errors import ProjectError
-from slutrapport.core.yamlfile import parse_yaml, yaml_flag
+from slutrapport.core.yamlfile import key_lines, parse_yaml, yaml_flag
 from tests.conftest import SAMPLES
 
 
@@ -39,6 +39,16 @@ def test_aliases_are_refused_so_an_alias_bomb_cannot_hang_or_exhaust_memory():
     )  # 9**9 values once expanded
     with pytest.raises(ProjectError, match=r"rad 2, kolumn \d+: .*aliaset \*a används"):
         parse_yaml(bomb, "projekt.yaml", ProjectError)
+
+
+def test_key_lines_give_the_line_of_every_key_and_list_item_by_its_path():
+    text = "# kommentar\nid: x\nskala:\n  varden: {1: a,\n    2: b}\nfragor:\n  - {id: q1, text: T}\n  - id: q2\n\n    omvand: ja\n"
+    lines = key_lines(text)
+    assert lines[("id",)] == 2 and lines[("skala", "varden")] == 4 and lines[("skala", "varden", "1")] == 4
+    assert lines[("skala", "varden", "2")] == 5  # keys as str() of the value read: 1: is "1"
+    assert lines[("fragor", 0)] == 7 and lines[("fragor", 0, "text")] == 7 and lines[("fragor", 1)] == 8
+    assert lines[("fragor", 1, "omvand")] == 10
+    assert key_lines("") == {} and key_lines("a: [x\n") == {}
 
 
 @pytest.mark.parametrize(("value", "expected"), [(True, True), (False, False), ("ja", True), ("NEJ", False), ("false", False), (None, False)])
