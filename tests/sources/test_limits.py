@@ -199,3 +199,54 @@ def test_xls_rows_over_the_limit_are_refused(tmp_path):
     path = write_xls(tmp_path / "rader.xls", {"Svar": rows(20)})
     with pytest.raises(InputFileError, match="Bladet 'Svar' i filen rader.xls är 20 rader × 3 kolumner stort"):
         read_raw(path, options=options(max_rows=10))
+
+
+def write_repeated_ods(path: Path, rows: int, columns: int) -> Path:
+    """An .ods whose second row is one cell of content repeated ``columns`` times, the row repeated ``rows`` times."""
+    write_ods(path, {"Svar": [HEADER]})
+    cell = f'<table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    row = f'<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>'.encode()
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(b"</table:table>", row + b"</table:table>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "rows, columns, size",
+    [(2_000_000, 1, "2 000 001 rader × 3 kolumner"), (3, 20_000, "4 rader × 20 000 kolumner"), (200_000, 900, "200 001 rader × 900 kolumner")],
+)
+def test_repeated_ods_rows_and_cells_are_counted_before_they_are_expanded(tmp_path, monkeypatch, rows, columns, size):
+    path = write_repeated_ods(tmp_path / "upprepad.ods", rows, columns)
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", None)  # never reached
+    with pytest.raises(InputFileError, match=f"Bladet 'Svar' i filen upprepad.ods är {size} stort"):
+        read_raw(path)
+
+
+def test_repeated_ods_rows_within_the_limits_are_read(tmp_path):
+    raw = read_raw(write_repeated_ods(tmp_path / "upprepad.ods", 4, 2))
+    assert raw.data.values.tolist() == [["x", "x", ""]] * 4
+
+
+def test_cells_without_a_reference_are_counted_as_the_columns_they_take(tmp_path, monkeypatch):
+    """A cell without ``r`` takes the next column: 30 of them reach column 30 whatever the dimension says."""
+    cells = "".join(f"<c><v>{i}</v></c>" for i in range(30)).encode()
+    path = write_xlsx(tmp_path / "utan_r.xlsx", rows(3), edit=lambda xml: xml.replace(b"</sheetData>", b"<row>" + cells + b"</row></sheetData>"))
+    assert len(read_raw(path).columns) == 30
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", None)  # never reached
+    with pytest.raises(InputFileError, match="Bladet 'Svar' i filen utan_r.xlsx är 4 rader × 30 kolumner stort"):
+        read_raw(path, options=options(max_columns=20))
+
+
+def test_a_far_cell_out_of_order_and_not_first_in_its_row_is_found(tmp_path):
+    cell = b'<c t="inlineStr" r="AAB999999"><is><t>x</t></is></c>'
+    path = write_xlsx(tmp_path / "gömd.xlsx", rows(3), edit=lambda xml: xml.replace(b"</row>", cell + b"</row>", 1))
+    with pytest.raises(InputFileError, match="är 999 999 rader × 704 kolumner stort"):
+        read_raw(path)

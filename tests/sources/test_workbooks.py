@@ -233,3 +233,43 @@ def test_the_digest_is_the_sha256_of_the_file_for_every_kind(tmp_path):
     for path in (csv, sav, xls):
         assert read_raw(path).digest == hashlib.sha256(path.read_bytes()).hexdigest()
     assert read_raw(csv).digest != read_raw(xls).digest
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("writer", [write_ods, write_xls], ids=["ods", "xls"])
+def test_damaged_ods_and_xls_give_a_result_or_a_swedish_error(tmp_path, writer, seed):
+    """Random bit flips (seeded, so the same files every run): never a crash, a traceback or another exception."""
+    import random
+
+    rnd = random.Random(seed)
+    path = writer(tmp_path / f"skadad.{'ods' if writer is write_ods else 'xls'}", {"Info": INFO, "Svar": [HEADER, *ROWS]})
+    data = bytearray(path.read_bytes())
+    for _ in range(rnd.randint(1, 6)):
+        data[rnd.randrange(len(data))] ^= 1 << rnd.randrange(8)
+    path.write_bytes(bytes(data))
+    try:
+        raw = read_raw(path)
+    except InputFileError as exc:
+        assert path.name in str(exc)
+    else:
+        assert all(isinstance(v, str) for v in raw.data.to_numpy().ravel())
+
+
+def test_error_cells_keep_their_text(tmp_path):
+    """calamine gives #N/A and #DIV/0! as blanks; the sheet scan puts the text back, as openpyxl read it."""
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Organisation</t></is></c><c r="B1" t="inlineStr"><is><t>Fr\xc3\xa5ga ett</t></is></c>'
+        b'<c r="C1" t="inlineStr"><is><t>Summa</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>AF</t></is></c><c r="B2" t="e"/><c r="C2"><v>3</v></c></row>'
+        b'<row r="3"><c r="A3" t="inlineStr"><is><t>Soc</t></is></c><c r="B3" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        b'<c r="C3" t="e"><v>#N/A</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    source = write_xlsx(tmp_path / "källa.xlsx", {"Svar": [["x"]]})
+    path = tmp_path / "fel.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as target:
+        for name in original.namelist():
+            target.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else original.read(name))
+    assert read_raw(path).data.values.tolist() == [["AF", "", "3"], ["Soc", "#DIV/0!", "#N/A"]]

@@ -4,11 +4,10 @@ A zip workbook (.xlsx, .ods, .xlsb) is checked from its zip directory (the
 total uncompressed size of its parts) and, for .xlsx, from the first bytes of
 each worksheet part (its ``<dimension ref="A1:C3000001"/>``), so a zip bomb or
 a sheet of a million rows costs almost nothing. The dimension may be missing
-or wrong, and python-calamine allocates every cell of the rectangle from A1
-to the last cell it finds (one far-away cell such as ``XFD1048576`` would take
-hundreds of gigabytes and abort the process), so each .xlsx worksheet part is
-then scanned, streamed, for the largest row and column any ``r="…"`` names.
-The area (rows × columns) may not exceed :func:`cell_budget`. The counts are
+or wrong, and python-calamine allocates every cell of the rectangle up to the
+last cell it finds, so each .xlsx worksheet part and an .ods ``content.xml``
+are then read through (:mod:`.xmlscan`) for how far they reach. A sheet's
+area (rows × columns) may not exceed :func:`cell_budget`. The counts are
 checked again once a sheet is read, and a text file's size before it is read.
 Every message is Swedish and names the file.
 """
@@ -19,10 +18,12 @@ import html
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers.options import Limits
+from slutrapport.sources.readers.xmlscan import column_number, ods_extents, xlsx_extent
 
 __all__ = [
     "format_size",
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 _HEAD = 4096
+#: What reading a damaged zip part raises (bad CRC or deflate data, cut off, encrypted, unknown method).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="\$?([A-Za-z]{1,3})\$?(\d{1,10})(?::\$?([A-Za-z]{1,3})\$?(\d{1,10}))?"'
 )
@@ -44,11 +47,6 @@ _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s([^>]*)>")
 _RELATION_TAG = re.compile(r"<(?:\w+:)?Relationship\s([^>]*)>")
 #: How much of workbook.xml and its relations is read to name the worksheet parts.
 _INDEX_BYTES = 4 * 1024 * 1024
-#: A cell reference (``r="AB12"``) or a row number (``r="12"``) in worksheet XML.
-_REF_ROW = re.compile(rb' r="[A-Za-z]*(\d+)"')
-_REF_COLUMN = re.compile(rb' r="([A-Za-z]+)\d')
-_CHUNK = 4 * 1024 * 1024
-_OVERLAP = 64
 
 
 def format_size(size: int) -> str:
@@ -89,9 +87,13 @@ def cell_budget(limits: Limits) -> int:
     return max(limits.max_uncompressed_bytes // 8, limits.max_columns)
 
 
-def check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits, *, scan: bool = False) -> None:
-    """Refuse a zip workbook whose parts unpack to too much, or whose .xlsx sheets are too large
-    (``scan``: every worksheet part is read through for the cells it names, not only its dimension)."""
+def check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits, *, scan: bool = False) -> dict[str, dict[tuple[int, int], str]]:
+    """Refuse a zip workbook whose parts unpack to too much, or whose .xlsx sheets or .ods tables are
+    too large (``scan``: every .xlsx worksheet part is read through for the cells it names, not only
+    its dimension).
+
+    Returns the error cells the scan saw (``#N/A``, ``#DIV/0!`` …) per sheet name, by 0-based
+    (row, column): python-calamine gives such cells as blanks, openpyxl gave their text."""
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
@@ -101,30 +103,45 @@ def check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits, *, scan: boo
             "än enkätsvaren; spara bara bladet med svaren, som .xlsx eller CSV."
         )
     names = {info.filename for info in infos}
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        try:
+            with archive.open("content.xml") as handle:
+                content = handle.read()
+        except _DAMAGED:  # a damaged part is reported by the workbook reader
+            return {}
+        for table, rows, columns in ods_extents(content):
+            check_sheet_size(path, table, rows, columns, limits)
+        return {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
     for sheet, part in _worksheet_parts(archive, names):
         try:
             with archive.open(part) as handle:
                 head = handle.read(_HEAD)
-        except Exception:  # noqa: BLE001 - a damaged part is reported by the workbook reader
+        except _DAMAGED:  # a damaged part is reported by the workbook reader
             continue
         label = sheet or posixpath.basename(part)
         match = _DIMENSION.search(head)
         if match:
             end_column, end_row = (match.group(3), match.group(4)) if match.group(3) else match.group(1, 2)
-            check_sheet_size(path, label, int(end_row), _column_number(end_column), limits, ref=match.group(0))
+            check_sheet_size(path, label, int(end_row), column_number(end_column), limits, ref=match.group(0))
         if scan:
             try:
-                rows, columns = _extent(archive, part)
-            except Exception:  # noqa: BLE001 - a damaged part is reported by the workbook reader
+                rows, columns, found = xlsx_extent(archive, part)
+                if not _within(rows, columns, limits):  # the bound is over: count exactly, to refuse in the right words
+                    rows, columns, found = xlsx_extent(archive, part, exact=True)
+            except _DAMAGED:  # a damaged part is reported by the workbook reader
                 continue
             check_sheet_size(path, label, rows, columns, limits)
+            if found:
+                errors[label] = found
+    return errors
 
 
 def check_sheet_size(path: Path, sheet: str, rows: int, columns: int, limits: Limits, ref: bytes | None = None) -> None:
     """Refuse a sheet of more rows or columns (or a larger area) than the limits allow."""
-    budget = cell_budget(limits)
-    if rows <= limits.max_rows and columns <= limits.max_columns and rows * columns <= budget:
+    if _within(rows, columns, limits):
         return
+    budget = cell_budget(limits)
     size = f"{format_count(rows)} rader × {format_count(columns)} kolumner stort"
     if ref is not None:
         area = re.search(rb'ref="([^"]*)"', ref)
@@ -139,6 +156,10 @@ def check_sheet_size(path: Path, sheet: str, rows: int, columns: int, limits: Li
     )
 
 
+def _within(rows: int, columns: int, limits: Limits) -> bool:
+    return rows <= limits.max_rows and columns <= limits.max_columns and rows * columns <= cell_budget(limits)
+
+
 def check_row_count(path: Path, rows: int, limits: Limits, sheet: str | None = None) -> None:
     """Refuse when more rows than the limit were read (``rows`` may stop at the limit + 1)."""
     if rows > limits.max_rows:
@@ -147,33 +168,6 @@ def check_row_count(path: Path, rows: int, limits: Limits, sheet: str | None = N
             f"{where} har fler än {format_count(limits.max_rows)} rader, vilket är gränsen. "
             "Dela upp filen, eller ta bort rader som inte är enkätsvar."
         )
-
-
-def _extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """The largest row and column any ``r="…"`` in the worksheet part names, read in chunks.
-
-    Chunks overlap by a few bytes so a reference cut at a boundary is seen whole in the next
-    one; seeing one twice changes no maximum."""
-    max_row = max_column = 0
-    tail = b""
-    with archive.open(part) as handle:
-        while chunk := handle.read(_CHUNK):
-            block = tail + chunk
-            rows = set(_REF_ROW.findall(block))
-            if rows:
-                max_row = max(max_row, max(map(int, rows)))
-            letters = set(_REF_COLUMN.findall(block))
-            if letters:
-                max_column = max(max_column, max(map(_column_number, letters)))
-            tail = block[-_OVERLAP:]
-    return max_row, max_column
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - ord("A") + 1
-    return number
 
 
 def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str | None, str]]:

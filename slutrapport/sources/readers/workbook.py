@@ -60,16 +60,19 @@ def load_workbook(
         if any(marker in data for marker in _ENCRYPTED) or _biff_encrypted(data):
             raise _locked(path)
         check_file_size(path, len(data), limits)
-    else:
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    if kind != XLS:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                check_zip(path, archive, limits, scan=kind == XLSX)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                errors = check_zip(path, archive, limits, scan=kind == XLSX)
+        except InputFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds of errors on damaged archives
             raise _damaged(path, kind, exc) from exc
     if kind in _ISOLATED:
         names, found = _read_isolated(path, kind, sheet, limits)
     else:
-        names, found = _read_here(path, data, kind, sheet, limits)
+        names, found = _read_here(path, data, kind, sheet, limits, errors)
     if sheet is not None:
         if not found:
             listed = ", ".join(f"'{n}'" for n in names) or "(inga)"
@@ -87,23 +90,27 @@ def load_workbook(
 
 
 def _read_here(
-    path: Path, data: bytes, kind: str, wanted: str | None, limits: Limits
+    path: Path, data: bytes, kind: str, wanted: str | None, limits: Limits, errors: dict[str, dict[tuple[int, int], str]]
 ) -> tuple[list[str], dict[str, Sheet | None]]:
-    """Worksheet names and the sheets read in this process (.xlsx and .ods, checked by :mod:`.limits`)."""
+    """Worksheet names and the sheets read in this process (.xlsx and .ods, checked by :mod:`.limits`);
+    ``errors`` are the error cells per sheet, which calamine gives as blanks."""
     workbook = _guarded(lambda: CalamineWorkbook.from_filelike(io.BytesIO(data)), lambda exc: _damaged(path, kind, exc))
     try:
         names = _guarded(
             lambda: [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet],
             lambda exc: _damaged(path, kind, exc),
         )
-        found = {name: _read_sheet(path, workbook, name, kind, limits) for name in _wanted(names, wanted)}
+        found = {name: _read_sheet(path, workbook, name, kind, limits, errors.get(name, {})) for name in _wanted(names, wanted)}
     finally:
         workbook.close()
     return names, found
 
 
-def _read_sheet(path: Path, workbook: CalamineWorkbook, name: str, kind: str, limits: Limits) -> Sheet | None:
-    """One worksheet read in this process; its size is checked before its cells become Python objects."""
+def _read_sheet(
+    path: Path, workbook: CalamineWorkbook, name: str, kind: str, limits: Limits, errors: dict[tuple[int, int], str]
+) -> Sheet | None:
+    """One worksheet read in this process; its size is checked before its cells become Python objects.
+    ``errors`` (``#N/A`` … by 0-based row and column) fill the blanks calamine leaves for error cells."""
 
     def damaged(exc: BaseException) -> InputFileError:
         return _damaged_sheet(path, name, exc)
@@ -114,6 +121,9 @@ def _read_sheet(path: Path, workbook: CalamineWorkbook, name: str, kind: str, li
         return None
     check_sheet_size(path, name, end[0] + 1, end[1] + 1, limits)
     rows = _guarded(lambda: found.to_python(skip_empty_area=False, nrows=limits.max_rows + 1), damaged)
+    for (row, column), text in errors.items():
+        if row < len(rows) and column < len(rows[row]) and rows[row][column] == "":
+            rows[row][column] = text
     return _to_sheet(path, name, rows, kind, limits)
 
 
