@@ -87,9 +87,10 @@ def read_raw(
         table = _choose(sheets, format, options, prefer)
     table.notes.extend(_unused_options(path, kind, options))
     table.digest = digest
-    problem = mojibake_problem(table, kind=kind)
-    if problem is not None:
-        table.problems.append(problem)
+    if kind != _detect.CSV or sheets[0].may_have_mojibake:
+        problem = mojibake_problem(table, kind=kind)
+        if problem is not None:
+            table.problems.append(problem)
     return table
 
 

@@ -40,6 +40,8 @@ class Sheet:
     sheet: str | None = None
     #: What the loader decided on its own (the encoding it guessed), for the validation report.
     notes: list[str] = field(default_factory=list)
+    #: False when the loader knows the text has no "Ã", so no UTF-8-read-as-Latin-1 need be looked for.
+    may_have_mojibake: bool = True
 
     @property
     def name(self) -> str:

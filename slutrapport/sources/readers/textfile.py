@@ -36,6 +36,7 @@ _SEPARATORS = (",", ";", "\t")
 _SNIFF_CHARS = 65536
 _SNIFF_RECORDS = 50
 _VISIBLE = re.compile(rb"\S")
+_UTF8_A_TILDE = "Ã".encode()  # every mojibake pattern starts with it
 
 
 def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Sheet:
@@ -82,7 +83,7 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
         except UnicodeDecodeError:
             return _not_utf8(path, raw[start:], bool(start), limits)
         frame = _csv_module(text, sep, name, limits)
-    return _finish(path, frame, limits)
+    return _finish(path, frame, limits, _UTF8_A_TILDE in body)
 
 
 def _decode_utf16(name: str, raw: bytes, codec: str) -> str:
@@ -121,13 +122,16 @@ def _from_text(path: Path, text: str, limits: Limits) -> Sheet:
         frame = _read_csv(io.StringIO(text, newline=""), sep, limits)
     except _PARSER_ERRORS:
         frame = _csv_module(text, sep, path.name, limits)
-    return _finish(path, frame, limits)
+    return _finish(path, frame, limits, "Ã" in text)
 
 
-def _finish(path: Path, frame: pd.DataFrame, limits: Limits) -> Sheet:
+def _finish(path: Path, frame: pd.DataFrame, limits: Limits, a_tilde: bool) -> Sheet:
+    """The parsed rows as a sheet; ``a_tilde`` tells whether the text has an "Ã" (mojibake is looked for)."""
     check_row_count(path, len(frame), limits)
     _refuse_width(path.name, frame.shape[1], limits)
-    return trimmed(path, frame, "csv")
+    sheet = trimmed(path, frame, "csv")
+    sheet.may_have_mojibake = a_tilde
+    return sheet
 
 
 def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:

@@ -30,7 +30,7 @@ from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers.limits import cell_budget, check_file_size, check_row_count, check_sheet_size, check_zip
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
 from slutrapport.sources.readers.sandbox import SandboxError, read_isolated
-from slutrapport.sources.readers.sheet import XLS, XLSB, XLSX, Sheet, cell_text, frame_of, trimmed
+from slutrapport.sources.readers.sheet import ODS, XLS, XLSB, XLSX, Sheet, cell_text, frame_of, trimmed
 
 __all__ = ["load_workbook", "WHAT"]
 
@@ -38,7 +38,7 @@ __all__ = ["load_workbook", "WHAT"]
 WHAT = {
     XLSX: "Excel-arbetsbok (.xlsx)",
     XLS: "Excel-arbetsbok i det gamla formatet .xls",
-    "ods": "OpenDocument-kalkylblad (.ods)",
+    ODS: "OpenDocument-kalkylblad (.ods)",
     XLSB: "binär Excel-arbetsbok (.xlsb)",
 }
 _SAVE_AGAIN = "Öppna den i Excel och spara som .xlsx eller CSV."
@@ -56,12 +56,12 @@ def load_workbook(
     path: Path, data: bytes, kind: str, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> list[Sheet]:
     """The non-empty worksheets of the workbook in ``data`` (only ``sheet`` if given)."""
+    errors: dict[str, dict[tuple[int, int], str]] = {}  # error cells per sheet, from the .xlsx scan
     if kind == XLS:
         if any(marker in data for marker in _ENCRYPTED) or _biff_encrypted(data):
             raise _locked(path)
         check_file_size(path, len(data), limits)
-    errors: dict[str, dict[tuple[int, int], str]] = {}
-    if kind != XLS:
+    else:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 errors = check_zip(path, archive, limits, scan=kind == XLSX)
