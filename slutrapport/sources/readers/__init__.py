@@ -4,8 +4,11 @@ Everything is read as text: numbers, dates and labels are interpreted later by
 :mod:`slutrapport.sources.survey.answers`, so nothing is coerced on the way in.
 Input files are never modified.
 
-- :mod:`.tabular` loads CSV (encoding and separator sniffed) and XLSX
-  (openpyxl, read-only) into a grid of strings;
+- :mod:`.tabular` gathers the loaders: :mod:`.textfile` reads CSV (encoding
+  given or guessed by :mod:`.encodings`, separator sniffed), :mod:`.workbook`
+  reads .xlsx/.xlsm, .xls, .ods and .xlsb with python-calamine, one grid of
+  strings per non-empty worksheet, and :mod:`.limits` refuses a file too large
+  to read before it is parsed;
 - :mod:`.detect` decides the container from the first bytes and the export
   tool from the header rows;
 - :mod:`.header` finds the header row (skipping title rows above it) and
@@ -20,6 +23,8 @@ Input files are never modified.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,9 +32,11 @@ from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, spss, surveymonkey, webropol
 from slutrapport.sources.readers import detect as _detect
 from slutrapport.sources.readers import header as _header
+from slutrapport.sources.readers.encodings import mojibake_problem
+from slutrapport.sources.readers.limits import check_file_size, check_text_size
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits, ReadOptions
 from slutrapport.sources.readers.raw import RawTable
-from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
+from slutrapport.sources.readers.tabular import Sheet, load_csv, load_workbook
 
 __all__ = ["RawTable", "ReadOptions", "Limits", "DEFAULT_LIMITS", "read_raw", "detect_format", "FORMATS"]
 
@@ -75,53 +82,109 @@ def read_raw(
         raise InputFileError(
             f"Okänt format '{format}' för filen {path.name}. Giltiga format: {', '.join(FORMATS)}."
         )
-    kind, sheets = _load(path, options)
+    kind, sheets, digest = _load(path, options)
     if kind == _detect.SPSS:
         if format not in (None, spss.NAME):
             raise InputFileError(
                 f"Filen {path.name} är en SPSS-fil och kan inte läsas som formatet '{format}'. "
                 f"Ange formatet {spss.NAME} eller låt formatet upptäckas automatiskt."
             )
-        return spss.read(path)
-    if format == spss.NAME:
-        raise InputFileError(f"Filen {path.name} är ingen SPSS-fil (.sav), så formatet '{spss.NAME}' kan inte användas.")
-    candidates = [_build(sheet, format, options) for sheet in sheets]
+        table = spss.read(path)
+    else:
+        if format == spss.NAME:
+            raise InputFileError(
+                f"Filen {path.name} är ingen SPSS-fil (.sav), så formatet '{spss.NAME}' kan inte användas."
+            )
+        table = _choose(sheets, format, options, prefer)
+    table.notes.extend(_unused_options(path, kind, options))
+    table.digest = digest
+    if kind != _detect.CSV or sheets[0].may_have_mojibake:
+        problem = mojibake_problem(table, kind=kind)
+        if problem is not None:
+            table.problems.append(problem)
+    return table
+
+
+def _choose(
+    sheets: list[Sheet], format: str | None, options: ReadOptions, prefer: Callable[[RawTable], float] | None
+) -> RawTable:
+    """The candidate sheet ``prefer`` scores highest (ties and no ``prefer``: the first).
+
+    A sheet that cannot be built (say, ``--rubrikrad`` past its last row) is passed over
+    while another can be; when none can, the first one's error is raised.
+    """
+    candidates: list[RawTable] = []
+    first_error: InputFileError | None = None
+    for sheet in sheets:
+        try:
+            candidates.append(_build(sheet, format, options))
+        except InputFileError as exc:
+            first_error = first_error or exc
+    if not candidates:
+        assert first_error is not None  # a workbook has at least one sheet, a text file exactly one
+        raise first_error
     chosen = candidates[0]
     if prefer is not None and len(candidates) > 1:
         chosen = max(candidates, key=prefer)  # the first of equals wins
+    if len(sheets) > 1:
+        names = ", ".join(sheet.sheet or "" for sheet in sheets)
+        chosen.notes.append(
+            f"bladet '{chosen.sheet}' användes (arbetsboken har bladen: {names}); välj ett annat med --blad"
+        )
     return chosen
+
+
+def _unused_options(path: Path, kind: str, options: ReadOptions) -> list[str]:
+    """Notes on the options that do not apply to this kind of file."""
+    notes = []
+    if options.sheet is not None and kind not in _detect.WORKBOOKS:
+        notes.append(f"--blad '{options.sheet}' användes inte: {path.name} är ingen arbetsbok")
+    if options.encoding is not None and kind != _detect.CSV:
+        notes.append(f"--encoding '{options.encoding}' användes inte: den gäller bara textfiler (CSV)")
+    return notes
 
 
 def _build(sheet: Sheet, format: str | None, options: ReadOptions) -> RawTable:
     """One sheet as a raw table: the header located, the format detected (unless given), built."""
     sheet, notes = _header.locate(sheet, options.header_row)
     table = _BUILDERS[format or _detect.detect(sheet)](sheet, options)
-    table.notes[:0] = notes
+    table.notes[:0] = [*sheet.notes, *notes]
+    table.sheet = sheet.sheet
     return table
 
 
 def detect_format(path: Path) -> str:
     """The name of the export format of the file at ``path`` (one of :data:`FORMATS`)."""
     path = Path(path)
-    kind, sheets = _load(path, ReadOptions())
+    kind, sheets, _ = _load(path, ReadOptions())
     return spss.NAME if kind == _detect.SPSS else _detect.detect(_header.locate(sheets[0])[0])
 
 
-def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet]]:
-    """The container kind and the sheets worth reading (one for CSV; none for SPSS)."""
+def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
+    """The container kind, the sheets worth reading (one for CSV, every non-empty worksheet of a
+    workbook or only ``options.sheet``, none for SPSS) and the SHA-256 of the file's bytes.
+
+    The file is read once; a text file or workbook over the size limits is refused before that.
+    """
     if not path.is_file():
         raise InputFileError(f"Filen {path} finns inte.")
+    limits = options.limits
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
             kind = _detect.container(path, head)
+            handle.seek(0)
+            if kind == _detect.SPSS:
+                return kind, [], hashlib.file_digest(handle, "sha256").hexdigest()
+            size = os.fstat(handle.fileno()).st_size
             if kind == _detect.CSV:
-                handle.seek(0)
-                raw = handle.read()
-        if kind == _detect.SPSS:
-            return kind, []
-        if kind == _detect.XLSX:
-            return kind, [load_xlsx(path)]
-        return kind, [load_csv(path, raw)]
+                check_text_size(path, size, limits)
+            else:
+                check_file_size(path, size, limits)
+            data = handle.read()
     except OSError as exc:
         raise InputFileError(f"Filen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if kind == _detect.CSV:
+        return kind, [load_csv(path, data, encoding=options.encoding, limits=limits)], digest
+    return kind, load_workbook(path, data, kind, sheet=options.sheet, limits=limits), digest

@@ -1,9 +1,13 @@
-"""Recognise what a file is: first the container (CSV text, XLSX, SPSS), then the export tool.
+"""Recognise what a file is: first the container (CSV text, a workbook, SPSS), then the export tool.
 
 The container is decided from the first bytes, not the file name, so a
 ``.csv`` that is really a workbook (or a ``.xls`` that is really tab-separated
-text) is read anyway, and a web page, an old binary ``.xls``, an encrypted
-workbook, an OpenDocument or other zip file gets a clear Swedish message.
+text) is read anyway. Workbooks are .xlsx/.xlsm (a zip with
+``xl/workbook.xml``), .xlsb (``xl/workbook.bin``), .ods (an OpenDocument
+spreadsheet ``mimetype``) and the old binary .xls (an OLE container; an
+encrypted .xlsx is an OLE container too, and :mod:`.workbook` tells them
+apart). A web page, an Excel 2003 XML file, a PDF, a Word document or any
+other zip file gets a clear Swedish message.
 
 The tool is recognised from the header rows, most specific first:
 Qualtrics (export tags with ``ResponseId`` or an ``{"ImportId": …}`` row),
@@ -27,11 +31,11 @@ from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, surveymonkey, webropol
-from slutrapport.sources.readers.tabular import Sheet
+from slutrapport.sources.readers.sheet import CSV, ODS, WORKBOOKS, XLS, XLSB, XLSX, Sheet
 
-__all__ = ["CSV", "XLSX", "SPSS", "container", "detect", "DETECTORS"]
+__all__ = ["CSV", "XLSX", "XLS", "ODS", "XLSB", "WORKBOOKS", "SPSS", "container", "detect", "DETECTORS"]
 
-CSV, XLSX, SPSS = "csv", "xlsx", "sav"
+SPSS = "sav"
 
 #: Format modules in the order they are tried; ``plain`` matches anything.
 DETECTORS = (qualtrics, surveymonkey, limesurvey, esmaker, netigate, webropol, artologik, microsoft_forms, google_forms, plain)
@@ -53,7 +57,7 @@ def detect(sheet: Sheet) -> str:
 
 
 def container(path: Path, head: bytes) -> str:
-    """``CSV``, ``XLSX`` or ``SPSS`` judged from the first bytes; raise for anything unreadable."""
+    """``CSV``, ``SPSS`` or one of :data:`WORKBOOKS` judged from the first bytes; raise for anything unreadable."""
     name, suffix = path.name, path.suffix.lower()
     if not head:
         raise InputFileError(f"Filen {name} är tom.")
@@ -66,14 +70,7 @@ def container(path: Path, head: bytes) -> str:
     if head.startswith(b"PK"):
         return _zip_kind(path)
     if head.startswith(_OLE):
-        if suffix in (".xlsx", ".xlsm"):
-            raise InputFileError(
-                f"Filen {name} är antingen lösenordsskyddad (krypterad) eller i det gamla Excel-formatet .xls, "
-                f"och kan inte läsas. Ta bort lösenordet eller spara om filen: {_SAVE_AGAIN}"
-            )
-        raise InputFileError(
-            f"Filen {name} är i det gamla Excel-formatet .xls, som inte kan läsas. {_SAVE_AGAIN}"
-        )
+        return XLS  # or an encrypted .xlsx: the workbook reader tells them apart
     _reject_markup(name, suffix, head)
     if head.startswith(b"%PDF"):
         raise InputFileError(f"Filen {name} är en PDF-fil, inte en enkätexport. Ladda ner svaren som CSV eller .xlsx.")
@@ -114,7 +111,10 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as handle:
+                    mimetype = handle.read(100)
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds of errors on damaged archives
         raise InputFileError(
             f"Filen {path.name} kunde inte läsas som Excel-arbetsbok (.xlsx): filen är skadad eller ofullständig "
@@ -123,13 +123,10 @@ def _zip_kind(path: Path) -> str:
     if "xl/workbook.xml" in names:
         return XLSX
     if "xl/workbook.bin" in names:
-        what = "en binär Excel-arbetsbok (.xlsb)"
-    elif b"opendocument.spreadsheet" in mimetype:
-        what = "ett OpenDocument-kalkylblad (.ods)"
-    elif "word/document.xml" in names:
-        what = "ett Word-dokument"
-    else:
-        what = "ett zip-arkiv utan arbetsbok"
+        return XLSB
+    if b"opendocument.spreadsheet" in mimetype:
+        return ODS
+    what = "ett Word-dokument" if "word/document.xml" in names else "ett zip-arkiv utan arbetsbok"
     raise InputFileError(
         f"Filen {path.name} kunde inte läsas som Excel-arbetsbok (.xlsx): den är {what}. {_SAVE_AGAIN}"
     )

@@ -1,0 +1,120 @@
+"""The grid every container is loaded into: a :class:`Sheet` of strings, and how cells become text.
+
+A text file gives one sheet, a workbook one per worksheet that holds
+anything. Leading blank rows and trailing blank columns are dropped, and
+:attr:`Sheet.first_row` remembers where the kept rows start, so row numbers
+stay the ones the user sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from slutrapport.core.errors import InputFileError
+
+__all__ = ["Sheet", "cell_text", "clean_heading", "frame_of", "trimmed", "CSV", "XLSX", "XLS", "ODS", "XLSB", "WORKBOOKS"]
+
+#: Container kinds (:attr:`Sheet.kind`): a text file and the workbooks python-calamine reads.
+CSV, XLSX, XLS, ODS, XLSB = "csv", "xlsx", "xls", "ods", "xlsb"
+WORKBOOKS = (XLSX, XLS, ODS, XLSB)
+
+
+@dataclass
+class Sheet:
+    """Rows of a file from its first non-blank row on, as a DataFrame of strings.
+
+    ``frame`` has integer column positions and a RangeIndex; ``first_row`` is
+    the 1-based row number (as Excel shows it) of ``frame`` row 0.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    first_row: int
+    kind: str  # the container: one of CSV, XLSX, XLS, ODS, XLSB
+    #: The worksheet's name, for a workbook.
+    sheet: str | None = None
+    #: What the loader decided on its own (the encoding it guessed), for the validation report.
+    notes: list[str] = field(default_factory=list)
+    #: False when the loader knows the text has no "Ã", so no UTF-8-read-as-Latin-1 need be looked for.
+    may_have_mojibake: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def width(self) -> int:
+        return self.frame.shape[1]
+
+    def cells(self, row: int) -> list[str]:
+        """Row ``row`` (0-based) as cleaned heading texts; blanks past the last row."""
+        if row >= len(self.frame):
+            return [""] * self.width
+        return [clean_heading(v) for v in self.frame.iloc[row].tolist()]
+
+
+def clean_heading(value: object) -> str:
+    """A heading cell with whitespace (line breaks, NBSP) collapsed and stray BOMs removed."""
+    return " ".join(str(value).replace("\ufeff", "").split())
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text a user would type: ``5.0`` → ``"5"``, dates ISO, ``True`` → ``"Sant"``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "Sant" if value else "Falskt"
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def frame_of(rows: list[list[str]]) -> pd.DataFrame:
+    """Rows of strings as a DataFrame, short rows padded with blanks."""
+    width = max(map(len, rows), default=0)
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
+    if not padded or not width:
+        return pd.DataFrame(np.empty((len(padded), width), dtype=object)).astype(str)
+    return pd.DataFrame(padded, dtype=str)
+
+
+def trimmed(path: Path, frame: pd.DataFrame, kind: str, sheet: str | None = None) -> Sheet:
+    """Drop leading blank rows and trailing blank columns; remember the first kept row."""
+    first = 0
+    values = frame.itertuples(index=False, name=None)
+    for row in values:
+        if any(str(cell).strip() for cell in row):
+            break
+        first += 1
+    if first >= len(frame):
+        if sheet is not None:
+            raise InputFileError(f"Bladet '{sheet}' i filen {path.name} är tomt (det innehåller inga ifyllda rader).")
+        raise InputFileError(f"Filen {path.name} är tom (den innehåller inga ifyllda rader).")
+    frame = frame.iloc[first:].reset_index(drop=True)
+    width = frame.shape[1]
+    while width > 1 and not any(str(v).strip() for v in frame[width - 1].to_numpy(dtype=object)):
+        width -= 1
+    if width < frame.shape[1]:
+        frame = frame.iloc[:, :width]
+    frame.columns = range(width)
+    return Sheet(path=path, frame=frame, first_row=first + 1, kind=kind, sheet=sheet)

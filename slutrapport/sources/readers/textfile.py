@@ -1,0 +1,240 @@
+"""Load a CSV (or tab-separated) file into a :class:`~.sheet.Sheet`: every row as strings, nothing coerced.
+
+The encoding is the user's ``--encoding`` if given; else UTF-8 (with or
+without BOM), UTF-16 with a BOM (Excel's "Unicode-text") or without one (a
+NUL in every other byte), or else a guess between Windows-1252, Mac Roman and
+ISO-8859-1 (:mod:`.encodings`), noted for the validation report. The
+separator (``,``, ``;`` or tab) is chosen by how consistently each candidate
+splits the first records; an Excel ``sep=;`` first line is honoured. At most
+``max_rows`` + 1 records are parsed, so an oversized file is refused without
+being read whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import re
+from collections import Counter
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+
+from slutrapport.core.errors import InputFileError
+from slutrapport.sources.readers.encodings import decode_with, guess_single_byte, guessed_note, utf16_order
+from slutrapport.sources.readers.limits import check_row_count, format_count
+from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
+from slutrapport.sources.readers.sheet import Sheet, frame_of, trimmed
+
+__all__ = ["load_csv", "sniff_separator"]
+
+_SEPARATORS = (",", ";", "\t")
+_SNIFF_CHARS = 65536
+_SNIFF_RECORDS = 50
+_VISIBLE = re.compile(rb"\S")
+_UTF8_A_TILDE = "Ã".encode()  # every mojibake pattern starts with it
+
+
+def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Sheet:
+    """Parse the bytes of a CSV (or tab-separated) file.
+
+    Valid UTF-8 goes from bytes straight to pandas' C parser (the fast path);
+    other encodings are decoded first.
+    """
+    name = path.name
+    if encoding is not None:
+        return _from_text(path, decode_with(raw, encoding, name), limits)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _from_text(path, _decode_utf16(name, raw, "utf-16"), limits)
+    order = utf16_order(raw[:4096])
+    if order is not None:
+        sheet = _from_text(path, _decode_utf16(name, raw, order), limits)
+        sheet.notes.append(guessed_note(order))
+        return sheet
+    nul = raw.find(b"\x00")
+    if 0 <= nul < 4096:
+        raise InputFileError(f"Filen {name} verkar inte vara en textfil (CSV). Spara den som CSV (UTF-8) eller .xlsx.")
+    if nul >= 0:
+        _reject_nul(name, raw.count(b"\n", 0, nul) + 1)
+    start = 0
+    while raw.startswith(codecs.BOM_UTF8, start):  # a BOM, sometimes doubled by re-saving
+        start += len(codecs.BOM_UTF8)
+    head = _utf8_prefix(raw[start : start + _SNIFF_CHARS])
+    if head is None:
+        return _not_utf8(path, raw[start:], bool(start), limits)
+    sep, skip = _separator_line(head)
+    offset = start + len(head[:skip].encode("utf-8"))
+    body = raw[offset:] if offset else raw
+    if not _VISIBLE.search(body):
+        raise InputFileError(f"Filen {name} är tom.")
+    sep = sep or sniff_separator(head[skip:], truncated=len(raw) - start > _SNIFF_CHARS)
+    _check_width(name, head[skip:], sep, limits)
+    try:
+        frame = _read_csv(io.BytesIO(body), sep, limits)
+    except UnicodeDecodeError:  # invalid UTF-8 after the sniffed part
+        return _not_utf8(path, raw[start:], bool(start), limits)
+    except _PARSER_ERRORS:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _not_utf8(path, raw[start:], bool(start), limits)
+        frame = _csv_module(text, sep, name, limits)
+    return _finish(path, frame, limits, _UTF8_A_TILDE in body)
+
+
+def _decode_utf16(name: str, raw: bytes, codec: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"Filen {name} ser ut att vara UTF-16-text men kunde inte avkodas ({exc.reason}); "
+            "spara den som CSV (UTF-8) eller .xlsx."
+        ) from exc
+
+
+def _not_utf8(path: Path, data: bytes, bom: bool, limits: Limits) -> Sheet:
+    """Bytes that are not all UTF-8. A UTF-8 BOM wins (the file keeps its readable parts);
+    else the 8-bit encoding is guessed and the guess noted."""
+    if bom:
+        return _from_text(path, data.decode("utf-8", errors="replace"), limits)
+    codec = guess_single_byte(data)
+    sheet = _from_text(path, data.decode(codec, errors="replace"), limits)
+    sheet.notes.append(guessed_note(codec))
+    return sheet
+
+
+def _from_text(path: Path, text: str, limits: Limits) -> Sheet:
+    """Parse decoded text (any encoding but the UTF-8 fast path)."""
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        _reject_nul(path.name, text.count("\n", 0, text.index("\x00")) + 1)
+    sep, skip = _separator_line(text)
+    text = text[skip:]
+    if not text.strip():
+        raise InputFileError(f"Filen {path.name} är tom.")
+    sep = sep or sniff_separator(text)
+    _check_width(path.name, text[:_SNIFF_CHARS], sep, limits)
+    try:
+        frame = _read_csv(io.StringIO(text, newline=""), sep, limits)
+    except _PARSER_ERRORS:
+        frame = _csv_module(text, sep, path.name, limits)
+    return _finish(path, frame, limits, "Ã" in text)
+
+
+def _finish(path: Path, frame: pd.DataFrame, limits: Limits, a_tilde: bool) -> Sheet:
+    """The parsed rows as a sheet; ``a_tilde`` tells whether the text has an "Ã" (mojibake is looked for)."""
+    check_row_count(path, len(frame), limits)
+    _refuse_width(path.name, frame.shape[1], limits)
+    sheet = trimmed(path, frame, "csv")
+    sheet.may_have_mojibake = a_tilde
+    return sheet
+
+
+def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:
+    """Refuse before parsing when one of the first records has more fields than the column limit."""
+    records = _first_records(head, sep)
+    _refuse_width(name, max(map(len, records), default=0), limits)
+
+
+def _refuse_width(name: str, width: int, limits: Limits) -> None:
+    if width > limits.max_columns:
+        raise InputFileError(
+            f"Filen {name} har {format_count(width)} kolumner; gränsen är {format_count(limits.max_columns)}. "
+            "Kontrollera att filen är en enkätexport, eller ta bort kolumner som inte behövs."
+        )
+
+
+def _reject_nul(name: str, line: int) -> NoReturn:
+    raise InputFileError(
+        f"Filen {name} innehåller ett ogiltigt tecken (NUL) på rad {line}; filen kan vara skadad. Exportera den igen."
+    )
+
+
+def _utf8_prefix(sample: bytes) -> str | None:
+    """``sample`` decoded as UTF-8 (a character cut off at the end is dropped), or ``None``."""
+    try:
+        return sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
+            return sample[: exc.start].decode("utf-8")
+        return None
+
+
+def _separator_line(text: str) -> tuple[str | None, int]:
+    """Excel's ``sep=;`` first line: the separator and the characters to skip. Excel does not
+    show the line, so rows are counted from the next one."""
+    end = text.find("\n")
+    line = text[: end + 1] if end >= 0 else text
+    hint = line.strip()
+    if len(hint) == 5 and hint.lower().startswith("sep="):
+        return hint[4], len(line)
+    return None, 0
+
+
+def sniff_separator(text: str, truncated: bool | None = None) -> str:
+    """The separator that splits the first records most consistently (ties: into more fields).
+
+    ``truncated`` says whether ``text`` is only the beginning of the file (then its last,
+    possibly cut-off record is ignored); by default, whether it is longer than the sample.
+    """
+    sample = text[:_SNIFF_CHARS]
+    truncated = len(text) > len(sample) if truncated is None else truncated
+    best, best_score = ",", None
+    for sep in _SEPARATORS:
+        records = _first_records(sample, sep)
+        if truncated and len(records) > 1:
+            records = records[:-1]  # the last one may be cut off
+        widths = [len(r) for r in records if len(r) > 1 or (r and r[0].strip())]
+        if not widths:
+            continue
+        modal, count = Counter(widths).most_common(1)[0]
+        score = (modal > 1, count / len(widths), widths[0] == modal, modal)
+        if best_score is None or score > best_score:
+            best, best_score = sep, score
+    return best if best_score is not None and best_score[0] else ","
+
+
+def _first_records(sample: str, sep: str) -> list[list[str]]:
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+    with contextlib.suppress(csv.Error):  # keep what was read before the problem
+        records.extend(itertools.islice(reader, _SNIFF_RECORDS))
+    return records
+
+
+_PARSER_ERRORS = (pd.errors.ParserError, ValueError, OverflowError, IndexError)
+
+
+def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
+    """pandas' C parser, everything as text, at most one record past the row limit;
+    raises on ragged rows (more fields than row 1)."""
+    return pd.read_csv(
+        source,
+        sep=sep,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+        encoding="utf-8",
+        nrows=limits.max_rows + 1,
+    )
+
+
+def _csv_module(text: str, sep: str, name: str, limits: Limits) -> pd.DataFrame:
+    """The slow path for ragged rows or odd quoting: the csv module, rows padded to one width."""
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), limits.max_rows + 1))
+    except csv.Error as exc:
+        raise InputFileError(f"Filen {name} kunde inte tolkas som CSV (avgränsare '{_sep_name(sep)}'): {exc}") from exc
+    _refuse_width(name, max(map(len, rows), default=0), limits)
+    return frame_of(rows)
+
+
+def _sep_name(sep: str) -> str:
+    return "tabb" if sep == "\t" else sep
