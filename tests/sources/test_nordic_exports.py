@@ -38,15 +38,10 @@ def twin(instrument):
 
 
 def readable(name: str) -> Path:
-    """The fixture's path; skip while the workbook loader reads only a workbook's first sheet.
-
-    Netigate's workbook starts with an information sheet. Choosing the answers
-    sheet ('Rådata') is the workbook loader's job (issue 16, sheet choice);
-    :func:`test_netigate_answers_sheet_alone` reads that sheet on its own meanwhile.
-    """
+    """The fixture's path. Netigate's workbook starts with an information sheet: the answers
+    sheet ('Rådata') must be chosen without any option."""
     path = EXPORTS / name
-    if name == "netigate.xlsx" and read_raw(path).columns[:1] == [nordic.NETIGATE_INFO]:
-        pytest.skip("the workbook loader read the information sheet; choosing the 'Rådata' sheet comes with the loader's sheet choice")
+    assert read_raw(path).columns[:1] != [nordic.NETIGATE_INFO]
     return path
 
 

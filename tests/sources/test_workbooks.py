@@ -100,10 +100,11 @@ def three_sheets(tmp_path) -> Path:
     return write_xlsx(tmp_path / "blad.xlsx", {"Tom": [], "Information": INFO, "Rådata": [HEADER, *ROWS]})
 
 
-def test_without_prefer_the_first_non_empty_sheet_is_used_and_the_sheets_are_named(three_sheets):
+def test_without_prefer_the_sheet_with_the_answers_is_used_and_the_sheets_are_named(three_sheets):
+    # An information sheet holds fewer filled cells than the answers.
     raw = read_raw(three_sheets)
-    assert raw.sheet == "Information" and raw.columns == ["Om enkäten"]
-    assert raw.notes == ["bladet 'Information' användes (arbetsboken har bladen: Information, Rådata); välj ett annat med --blad"]
+    assert raw.sheet == "Rådata" and raw.columns == HEADER
+    assert raw.notes == ["bladet 'Rådata' användes (arbetsboken har bladen: Information, Rådata); välj ett annat med --blad"]
 
 
 def test_prefer_picks_the_sheet_that_matches_best(three_sheets):
@@ -112,8 +113,22 @@ def test_prefer_picks_the_sheet_that_matches_best(three_sheets):
     assert raw.notes == ["bladet 'Rådata' användes (arbetsboken har bladen: Information, Rådata); välj ett annat med --blad"]
 
 
-def test_prefer_ties_go_to_the_first_sheet(three_sheets):
-    assert read_raw(three_sheets, prefer=lambda table: 1.0).sheet == "Information"
+def test_prefer_wins_over_the_filled_cells(three_sheets):
+    assert read_raw(three_sheets, prefer=lambda table: table.sheet == "Information").sheet == "Information"
+
+
+def test_equal_sheets_go_to_the_first(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Första"
+    book.active.append(["Fråga"])
+    book.active.append(["1"])
+    second = book.create_sheet("Andra")
+    second.append(["Fråga"])
+    second.append(["1"])
+    book.save(tmp_path / "lika.xlsx")
+    assert read_raw(tmp_path / "lika.xlsx", prefer=lambda table: 1.0).sheet == "Första"
 
 
 @pytest.mark.parametrize("asked", ["Rådata", "  RÅDATA ", "rådata"])

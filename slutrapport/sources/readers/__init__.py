@@ -108,7 +108,8 @@ def read_raw(
 def _choose(
     sheets: list[Sheet], format: str | None, options: ReadOptions, prefer: Callable[[RawTable], float] | None
 ) -> RawTable:
-    """The candidate sheet ``prefer`` scores highest (ties and no ``prefer``: the first).
+    """The candidate sheet ``prefer`` scores highest; among equals a tool's export over a plain
+    sheet, then the sheet with the most filled cells, then the first.
 
     A sheet that cannot be built (say, ``--rubrikrad`` past its last row) is passed over
     while another can be; when none can, the first one's error is raised.
@@ -124,14 +125,20 @@ def _choose(
         assert first_error is not None  # a workbook has at least one sheet, a text file exactly one
         raise first_error
     chosen = candidates[0]
-    if prefer is not None and len(candidates) > 1:
-        chosen = max(candidates, key=prefer)  # the first of equals wins
+    if len(candidates) > 1:
+        # The caller's score first (e.g. questions matched); then a sheet a survey tool wrote over a
+        # plain one, then the sheet with more answers (an information sheet has few). First of equals wins.
+        chosen = max(candidates, key=lambda t: (prefer(t) if prefer else 0, t.format != plain.NAME, _filled(t)))
     if len(sheets) > 1:
         names = ", ".join(sheet.sheet or "" for sheet in sheets)
         chosen.notes.append(
             f"bladet '{chosen.sheet}' användes (arbetsboken har bladen: {names}); välj ett annat med --blad"
         )
     return chosen
+
+
+def _filled(table: RawTable) -> int:
+    return int((table.data.to_numpy(dtype=str) != "").sum()) if table.data.size else 0
 
 
 def _unused_options(path: Path, kind: str, options: ReadOptions) -> list[str]:
@@ -155,9 +162,7 @@ def _build(sheet: Sheet, format: str | None, options: ReadOptions) -> RawTable:
 
 def detect_format(path: Path) -> str:
     """The name of the export format of the file at ``path`` (one of :data:`FORMATS`)."""
-    path = Path(path)
-    kind, sheets, _ = _load(path, ReadOptions())
-    return spss.NAME if kind == _detect.SPSS else _detect.detect(_header.locate(sheets[0])[0])
+    return read_raw(Path(path)).format
 
 
 def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:

@@ -42,7 +42,8 @@ from xml.etree import ElementTree
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
-from slutrapport.sources.readers.tabular import Sheet, load_csv, load_xlsx
+from slutrapport.sources.readers.sheet import XLSX
+from slutrapport.sources.readers.tabular import Sheet, load_csv, load_workbook
 
 __all__ = ["Codebook", "QuestionLabels", "read_labels", "clean_text", "PREFERRED_LANGUAGE"]
 
@@ -137,7 +138,7 @@ def _from_zip(path: Path, raw: bytes, limits: Limits) -> Codebook:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = archive.namelist()
             if "xl/workbook.xml" in names:
-                return _from_table(path, load_xlsx(path))
+                return _from_table(path, load_workbook(path, raw, XLSX, limits=limits)[0])
             structures = [n for n in names if n.lower().endswith(".lss")]
             if not structures:
                 raise InputFileError(
