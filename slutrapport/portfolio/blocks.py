@@ -372,7 +372,7 @@ class _Builder:
         body = [[p.fil, p.allvar, p.kolumn or "", p.meddelande] for p in ordered]
         columns = [Column("Fil"), Column("Allvar"), Column("Tabell/kolumn"), Column("Meddelande")]
         text = Paragraphs([f"{len(report.errors())} fel och {len(report.warnings())} varningar. En fil med fel ingår inte "
-                           "i portföljen (en skadad tabell: bara den tabellen ingår inte)."])  # fmt: skip
+                           "i portföljen; de andra filerna ingår."])  # fmt: skip
         return Section(id="problem", number="6", title="Problem vid inläsningen", blocks=[text, Table("Problem", columns, body)], expects_text=False)
 
     # -- one page per project --------------------------------------------------

@@ -2,17 +2,19 @@
 
 Each path given is a bundle file, a build output folder or any folder that is
 searched recursively for files named ``rapport.json`` (hidden folders such as
-``.git`` are skipped, symbolic links to folders are not followed).
+``.git`` are skipped, symbolic links to folders are not followed). A folder,
+named pipe or device named ``rapport.json`` is handed to the reader, which
+refuses it without opening it.
 
 Every problem is collected in a :class:`~slutrapport.core.problems.ValidationReport`
 (``fil`` = the bundle, ``kolumn`` = ``table.column`` where it applies):
 
-- a file that cannot be read at all (:func:`~slutrapport.render.bundle.load_bundle`:
-  malformed, truncated, unknown major schema version) or whose headings are
-  malformed is an error and left out;
-- a table that is malformed (missing columns, rows of the wrong length, a
-  value of the wrong type) is an error and only that table is left out; the
-  project stays in the portfolio without it;
+- a file that is not exactly a bundle (:func:`~.bundlefile.read_bundle_file`:
+  not a regular file, too large, malformed, truncated, too deeply nested, a
+  key twice, a number that is not finite, an unknown schema version, or
+  anything the JSON Schema of ``rapport.json`` does not allow) is an error,
+  one row per reason with the JSON path of the value, and the file is left
+  out of every table and chart; the other bundles still make the portfolio;
 - a bundle without ``personalenkat`` (schema 1.0) is migrated: its survey has
   an unknown instrument and is listed separately (warning);
 - two bundles for the same project and period (``Projektets namn`` and
@@ -37,9 +39,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from slutrapport.core.errors import InputFileError, SlutrapportError, ValidationError
-from slutrapport.core.problems import ERROR, WARNING, Problem, ValidationReport
-from slutrapport.render.bundle import load_bundle
+from slutrapport.core.errors import SlutrapportError, ValidationError
+from slutrapport.core.problems import WARNING, Problem, ValidationReport
+from slutrapport.portfolio.bundlefile import BundleFileError, read_bundle_file
 
 __all__ = [
     "BUNDLE_NAME",
@@ -72,8 +74,6 @@ class _Spec:
     """What the portfolio reads of one bundle table."""
 
     columns: tuple[str, ...]  # required columns
-    numbers: tuple[str, ...] = ()  # int/float or null
-    flags: tuple[str, ...] = ()  # true/false
     hidden: tuple[str, ...] = ()  # emptied when undertryckt is not false
     keep: tuple[tuple[str, str], ...] = ()  # (column, value): only matching rows are kept
     optional: tuple[str, ...] = ()  # read when the bundle has them (newer minor versions), else None
@@ -83,40 +83,33 @@ class _Spec:
 TABLES: dict[str, _Spec] = {
     "jamforelse": _Spec(
         ("niva", "id", "text", "grupp", "enkat", "n", "medel", "andel_positiva", "undertryckt"),
-        numbers=("n", "medel", "andel_positiva"),
         hidden=("n", "medel", "andel_positiva"),
         keep=(("niva", "index"), ("grupp", ALL)),
     ),
     "forandringar": _Spec(
         ("niva", "id", "grupp", "fran", "till", "parad", "n_fran", "n_till", "n_par", "diff_medel",
          "diff_andel_positiva", "ci_lag", "ci_hog", "test", "p_corr"),
-        numbers=("n_fran", "n_till", "n_par", "diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "p_corr"),
-        flags=("parad",),
         keep=(("niva", "index"), ("grupp", ALL)),
         optional=("familj", "effekt"),  # familj from 1.2: only the primary family's tests carry conclusions
     ),
     "deltagare_flode": _Spec(
         ("period", "kon", "inskrivna", "aktiva", "avslutade", "undertryckt"),
-        numbers=("inskrivna", "aktiva", "avslutade"),
         hidden=("inskrivna", "aktiva", "avslutade"),
         keep=(("period", TOTAL),),
     ),
     "deltagare_utfall": _Spec(
         ("indelning", "kategori", "kon", "n", "andel", "undertryckt"),
-        numbers=("n", "andel"),
         hidden=("n", "andel"),
         keep=(("indelning", "nationell"),),
     ),
     "maluppfyllelse": _Spec(
         ("id", "mal", "matt", "malvarde", "taljare", "namnare", "utfall", "ci_lag", "ci_hog", "uppnatt"),
-        numbers=("malvarde", "taljare", "namnare", "utfall", "ci_lag", "ci_hog"),
     ),
     "ekonomi": _Spec(
         ("kategori", "period", "budget", "utfall", "avvikelse_kr", "avvikelse_procent"),
-        numbers=("budget", "utfall", "avvikelse_kr", "avvikelse_procent"),
         keep=(("period", TOTAL),),
     ),
-    "ekonomi_nyckeltal": _Spec(("matt", "varde"), numbers=("varde",)),
+    "ekonomi_nyckeltal": _Spec(("matt", "varde")),
 }
 
 
@@ -183,11 +176,11 @@ def find_bundles(paths: list[Path], report: ValidationReport) -> list[tuple[Path
             found.append((path, str(path)))
 
     for path in map(Path, paths):
-        if path.is_file():
-            if path.suffix.lower() != ".json":
+        if path.is_file() or (path.exists() and not path.is_dir()) or (path.is_dir() and path.name == BUNDLE_NAME):
+            if path.suffix.lower() != ".json" and path.is_file():
                 report.add(str(path), "rapportfil", f"{path} är inte en rapport.json (JSON-filen som slutrapport build skriver).")
                 continue
-            add(path)
+            add(path)  # a pipe, a device or a folder named rapport.json: the reader says why it is not read
         elif path.is_dir():
             inside = _walk(path)
             if not inside:
@@ -202,9 +195,9 @@ def find_bundles(paths: list[Path], report: ValidationReport) -> list[tuple[Path
 def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        if BUNDLE_NAME in files:
+        if BUNDLE_NAME in files or BUNDLE_NAME in dirs:  # a folder named rapport.json is reported, not searched
             found.append(Path(root) / BUNDLE_NAME)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != BUNDLE_NAME)
     return found
 
 
@@ -212,30 +205,16 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def read_bundle(path: Path, shown: str, report: ValidationReport) -> PortfolioBundle | None:
-    """Load and check one bundle; problems go to ``report``; ``None`` when it cannot be used at all."""
+    """Read and check one bundle (strictly: it follows the schema or is left out); problems go to ``report``; ``None`` when it is left out."""
     try:
-        data = load_bundle(path)
-        mtime = path.stat().st_mtime
-    except InputFileError as exc:
-        report.add(shown, "rapportfil", f"{exc} Filen ingår inte i portföljen.")
+        data, mtime = read_bundle_file(path, shown)
+    except BundleFileError as exc:
+        for problem in exc.problems:
+            report.add(shown, problem.kontroll, f"{problem.message} Filen ingår inte i portföljen.",
+                       rad=problem.rad, kolumn=problem.kolumn, varde=problem.varde)  # fmt: skip
         return None
-    except OSError as exc:  # pragma: no cover - removed between reading and stat
-        report.add(shown, "rapportfil", f"Rapportfilen {shown} kunde inte läsas: {exc.strerror or exc}. Filen ingår inte i portföljen.")
-        return None
-    problems: list[str] = []
-    projekt = data["projekt"] if isinstance(data["projekt"], dict) else {}
-    facts = projekt.get("uppgifter") if isinstance(projekt.get("uppgifter"), dict) else None
-    if facts is None:
-        problems.append("projekt: uppgifter saknas eller har fel typ")
-        facts = {}
-    mall = data["mall"] if isinstance(data["mall"], dict) else {}
-    if not isinstance(mall.get("id"), str):
-        problems.append("mallens id (mall: id) saknas")
-    headings = _headings(data["rubriker"], problems)
-    if problems:
-        report.add(shown, "rapportfil", f"Rapportfilen {shown} är skadad: {'; '.join(problems)}. Filen ingår inte i portföljen.")
-        return None
-    title = projekt.get("titel") if isinstance(projekt.get("titel"), str) else ""
+    projekt, mall = data["projekt"], data["mall"]  # the schema guarantees every type below
+    facts, title = projekt["uppgifter"], projekt["titel"]
     name = _text(facts.get(NAME_FACT)) or title
     if not name.strip():
         name = path.parent.name or shown
@@ -252,7 +231,7 @@ def read_bundle(path: Path, shown: str, report: ValidationReport) -> PortfolioBu
         facts={str(k): (None if v is None else str(v)) for k, v in facts.items()},
         template_id=mall["id"],
         template_name=_text(mall.get("namn")) or mall["id"],
-        headings=headings,
+        headings=[{key: h[key] for key in _HEADING_KEYS} for h in data["rubriker"]],
         instrument=None,
         instrument_known=True,
         waves=[],
@@ -260,10 +239,8 @@ def read_bundle(path: Path, shown: str, report: ValidationReport) -> PortfolioBu
     tables = data["tabeller"]
     for name_, spec in TABLES.items():
         if name_ in tables:
-            rows = _table(name_, tables[name_], spec, shown, report)
-            if rows is not None:
-                bundle.tables[name_] = rows
-            if rows == [] and spec.keep and tables[name_]["rader"]:  # rows, but none the portfolio uses
+            rows = bundle.tables[name_] = _table(tables[name_], spec)
+            if not rows and spec.keep and tables[name_]["rader"]:  # rows, but none the portfolio uses
                 wanted = " och ".join(f"{c} = {v}" for c, v in spec.keep)
                 report.add(shown, "tabell", f"Rapportfilen {shown}: tabellen {name_} har inga rader med {wanted}; "
                            "den används inte i portföljen.", kolumn=name_, allvar=WARNING)  # fmt: skip
@@ -275,80 +252,22 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _headings(raw: list, problems: list[str]) -> list[dict[str, Any]]:
-    headings = []
-    for number, item in enumerate(raw, start=1):
-        where = f"rubrik nr {number}"
-        if not isinstance(item, dict):
-            problems.append(f"{where} är inte ett objekt")
-            continue
-        wrong = [key for key, kinds in _HEADING_TYPES.items() if not isinstance(item.get(key), kinds)]
-        if item.get("status") not in ("ifylld", "saknas", None):
-            wrong.append("status")
-        missing = item.get("saknas")
-        if isinstance(missing, list) and not all(isinstance(m, str) for m in missing):
-            wrong.append("saknas")
-        if wrong:
-            problems.append(f"{where} har fel eller saknar {', '.join(dict.fromkeys(wrong))}")
-            continue
-        headings.append({key: item.get(key) for key in ("id", "nummer", "rubrik", "niva", "kravs", "status", "saknas")})
-    return headings
+_HEADING_KEYS = ("id", "nummer", "rubrik", "niva", "kravs", "status", "saknas")
 
 
-_HEADING_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,),
-    "rubrik": (str,),
-    "kravs": (bool,),
-    "nummer": (str, type(None)),
-    "saknas": (list, type(None)),
-}
-
-
-def _is_number(value: Any) -> bool:
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
-
-
-def _table(name: str, raw: Any, spec: _Spec, shown: str, report: ValidationReport) -> list[dict[str, Any]] | None:
-    """The kept rows of one table as dicts, or None (with an error) when the table is malformed."""
-
-    def fail(message: str, row: int | None = None, column: str | None = None, value: Any = None) -> None:
-        report.add(shown, "tabell", f"Rapportfilen {shown}: tabellen {name} {message}; tabellen ingår inte i portföljen.",
-                   rad=row, kolumn=f"{name}.{column}" if column else name, varde=value)  # fmt: skip
-
-    columns = raw.get("kolumner") if isinstance(raw, dict) else None
-    rows = raw.get("rader") if isinstance(raw, dict) else None
-    if not isinstance(columns, list) or not isinstance(rows, list) or not all(isinstance(c, str) for c in columns):
-        fail("ska ha kolumner och rader")
-        return None
-    missing = [c for c in spec.columns if c not in columns]
-    if missing:
-        fail(f"saknar kolumnerna {', '.join(missing)}")
-        return None
-    width = len(columns)
-    bad = next((n for n, r in enumerate(rows, start=1) if not isinstance(r, list) or len(r) != width), None)
-    if bad is not None:
-        row = rows[bad - 1]
-        fail(f"har en rad med {len(row) if isinstance(row, list) else 'fel antal'} värden i stället för {width}", bad)
-        return None
+def _table(raw: dict[str, Any], spec: _Spec) -> list[dict[str, Any]]:
+    """The kept rows of one table as dicts (the schema guarantees the columns, row widths and value types)."""
+    columns, rows = raw["kolumner"], raw["rader"]
     position = {c: columns.index(c) for c in spec.columns}
-    kept = enumerate(rows, start=1)
     if spec.keep:  # compare the key columns of all rows at once (tables can have thousands of rows)
         where = itemgetter(*(position[c] for c, _ in spec.keep))
         wanted = tuple(v for _, v in spec.keep) if len(spec.keep) > 1 else spec.keep[0][1]
-        kept = ((n, r) for n, r in kept if where(r) == wanted)
-    flags = spec.flags + (("undertryckt",) if "undertryckt" in position else ())
+        rows = [r for r in rows if where(r) == wanted]
+    optional = {c: columns.index(c) for c in spec.optional if c in columns}
     out = []
-    for number, row in kept:
+    for row in rows:
         record = {c: row[i] for c, i in position.items()}
-        record.update({c: row[columns.index(c)] if c in columns else None for c in spec.optional})
-        for column in spec.numbers:
-            if not _is_number(record[column]):
-                fail(f"har ett värde som inte är ett tal (rad {number}, kolumn {column})", number, column, record[column])
-                return None
-        for column in flags:
-            if record[column] is not None and not isinstance(record[column], bool):
-                fail(f"har ett värde som inte är true/false (rad {number}, kolumn {column})", number, column, record[column])
-                return None
+        record.update({c: row[optional[c]] if c in optional else None for c in spec.optional})
         if spec.hidden and record.get("undertryckt") is not False:  # a missing mark counts as hidden
             record["undertryckt"] = True
             record.update(dict.fromkeys(spec.hidden))
@@ -361,15 +280,8 @@ def _survey(bundle: PortfolioBundle, data: dict[str, Any], shown: str, report: V
     info = data.get("personalenkat")
     comparison = bundle.tables.get("jamforelse", [])
     if info is not None:
-        instrument = _instrument(info)
-        if instrument is None:
-            report.add(shown, "personalenkat", f"Rapportfilen {shown}: uppgiften om personalenkätens instrument "
-                       "(personalenkat) är skadad; projektets personalenkät jämförs inte med andra projekts.",
-                       kolumn="personalenkat", allvar=ERROR)  # fmt: skip
-            bundle.instrument_known = False
-        else:
-            bundle.instrument = instrument
-            bundle.waves = [w["etikett"] for w in instrument["enkater"]]
+        bundle.instrument = _instrument(info)
+        bundle.waves = [w["etikett"] for w in bundle.instrument["enkater"]]
     elif comparison:
         bundle.instrument_known = False
         origin = "schemaversion 1.0" if "personalenkat" not in data else "personalenkat är null"
@@ -380,24 +292,14 @@ def _survey(bundle: PortfolioBundle, data: dict[str, Any], shown: str, report: V
         bundle.waves = list(dict.fromkeys(str(r["enkat"]) for r in comparison))
 
 
-def _instrument(info: Any) -> dict[str, Any] | None:
-    if not isinstance(info, dict) or not isinstance(info.get("id"), str) or not isinstance(info.get("skala"), dict):
-        return None
+def _instrument(info: dict[str, Any]) -> dict[str, Any]:
+    """The instrument as compared across projects; whole numbers written as 1.0 (valid JSON integers) become ints."""
     scale = info["skala"]
-    numbers = [scale.get("min"), scale.get("max")]
-    positive = scale.get("positiva")
-    waves = info.get("enkater")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in numbers) or not isinstance(positive, list):
-        return None
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in positive) or not isinstance(waves, list):
-        return None
-    if not all(isinstance(w, dict) and isinstance(w.get("etikett"), str) for w in waves):
-        return None
     return {
         "id": info["id"],
-        "namn": _text(info.get("namn")) or info["id"],
-        "skala": {"min": numbers[0], "max": numbers[1], "positiva": sorted(positive)},
-        "enkater": [{"etikett": w["etikett"], "datum": w.get("datum")} for w in waves],
+        "namn": info["namn"] or info["id"],
+        "skala": {"min": int(scale["min"]), "max": int(scale["max"]), "positiva": sorted(int(v) for v in scale["positiva"])},
+        "enkater": [{"etikett": w["etikett"], "datum": w["datum"]} for w in info["enkater"]],
     }
 
 

@@ -2,13 +2,19 @@
 
 A funder (the later portfolio feature) reads the bundles of many projects and
 compares them, so the layout is a contract described by the JSON Schema
-``report_templates/rapport.schema.json`` (draft 2020-12, see :func:`schema`)
-and versioned by :data:`SCHEMA_VERSION`: a new minor version only adds keys,
-a new major version changes or removes them. :func:`load_bundle` reads every
-minor version of the major versions it knows. One exception, for privacy:
-1.2 dropped the column ``orsak`` (why a cell is hidden) from ``jamforelse``,
-since it told which hidden group was the small one; readers take columns by
-name, so bundles with and without it load alike.
+``report_templates/rapport.schema.json`` (draft 2020-12, package data, see
+:func:`schema`; every key and table column is described there) and versioned
+by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
+version changes or removes them. One exception, for privacy: 1.2 dropped the
+column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
+which hidden group was the small one. The schema lists the versions it
+describes (1.0, 1.1 and 1.2, with the older table layouts) and allows only
+finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
+of bounded length; whatever this module writes validates against it (tested).
+The portfolio reads bundles strictly against it
+(``slutrapport.portfolio.bundlefile``); :func:`load_bundle` is the lenient
+reader, which checks only the top level and reads every minor version of the
+major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
@@ -377,7 +383,7 @@ def _check_bundle(path: Path, data: Any) -> None:
     wrong = [
         key
         for key, prop in spec["properties"].items()
-        if prop.get("type") in _JSON_TYPES and not isinstance(data.get(key), _JSON_TYPES[prop["type"]])
+        if isinstance(prop.get("type"), str) and prop["type"] in _JSON_TYPES and not isinstance(data.get(key), _JSON_TYPES[prop["type"]])
     ]
     if wrong:
         raise InputFileError(f"Rapportfilen {path} är inte en giltig rapport.json: fel typ av värde för {', '.join(wrong)}.")

@@ -54,7 +54,8 @@ def contract_tables(
     shares = [[12, 6, 8, 4], [7, 3, 4, 2], [5, 3, 4, 2]]  # Alla 30 = 12 + 6 + 8 + 4; Kvinnor 16; Män 14
     result = [["status", "Arbete", "Alla", 12, 12 / 30, False]]
     for number, kon in enumerate(("Alla", "Kvinnor", "Män")):
-        for category, n in zip(categories, shares[number], strict=True):
+        counts = [n * finished[number] // sum(shares[number]) for n in shares[number]]  # the shares above, of other totals
+        for category, n in zip(categories, counts, strict=True):
             hidden = kon in hidden_kon
             result.append(["nationell", category, kon, None if hidden else n, None if hidden else n / finished[number], hidden])
     goals = [

@@ -106,16 +106,17 @@ def test_malformed_and_truncated_bundles_are_reported_and_the_rest_builds(tmp_pa
     assert set(errors) == {str(truncated), str(garbage), str(tmp_path / "rubriker" / "rapport.json"), str(tmp_path / "tabell" / "rapport.json")}
     assert "avkortad" in errors[str(truncated)].meddelande and str(truncated) in errors[str(truncated)].meddelande
     assert "ingår inte i portföljen" in errors[str(garbage)].meddelande
-    assert "rubrik nr 1" in errors[str(tmp_path / "rubriker" / "rapport.json")].meddelande
+    assert "$.rubriker[0]: nyckeln id saknas" in errors[str(tmp_path / "rubriker" / "rapport.json")].meddelande
     unused = [p for p in report.warnings() if p.kolumn == "deltagare_flode"]
     assert len(unused) == 1 and "inga rader med period = Totalt" in unused[0].meddelande
     table_error = errors[str(tmp_path / "tabell" / "rapport.json")]
-    assert (table_error.kolumn, table_error.rad, table_error.varde) == ("ekonomi.budget", 2, "tio")
-    # the project with the broken table stays, without its economy table; its participants are there
+    assert (table_error.kolumn, table_error.rad, table_error.varde) == ("ekonomi.budget", 2, '"tio"')
+    assert "$.tabeller.ekonomi.rader[1][2] (tabellen ekonomi, rad 2, kolumn budget)" in table_error.meddelande
+    # a bundle that breaks the schema anywhere is left out as a whole, of every table; the others stay
     projects = _csv(outputs, "projekt")
-    assert list(projects["projekt"]) == ["Alfa", "Ekonomi fel", "Utan totalrad"]
+    assert list(projects["projekt"]) == ["Alfa", "Utan totalrad"]
     assert set(_csv(outputs, "ekonomi")["projekt"]) == {"Alfa", "Utan totalrad"}
-    assert set(_csv(outputs, "deltagare")["projekt"]) == {"Alfa", "Ekonomi fel"}
+    assert set(_csv(outputs, "deltagare")["projekt"]) == {"Alfa"}
     html = outputs["portfolio.html"].decode("utf-8")
     assert "Problem vid inläsningen" in html and "avkortad" in html
     problems = _csv(outputs, "problem")
@@ -148,15 +149,17 @@ def test_other_schema_versions_are_migrated_or_refused(tmp_path):
     write_bundle(tmp_path / "senare", newer_minor)
 
     collection = collect_bundles([tmp_path])
-    assert [b.name for b in collection.bundles] == ["Alfa", "Beta", "Gammal", "Senare"]
-    refused = [p for p in collection.report.errors() if p.fil.endswith(str(Path("ny") / "rapport.json"))]
-    assert len(refused) == 1 and "schemaversion 2.0" in refused[0].meddelande and "Uppdatera slutrapport" in refused[0].meddelande
+    assert [b.name for b in collection.bundles] == ["Alfa", "Beta", "Gammal"]  # only the versions the schema lists
+    for folder, version in (("ny", "2.0"), ("senare", "1.7")):  # a newer minor version may hold anything: refused too
+        refused = [p for p in collection.report.errors() if p.fil.endswith(str(Path(folder) / "rapport.json"))]
+        assert len(refused) == 1 and f"schemaversion {version}" in refused[0].meddelande, refused
+        assert "Uppdatera slutrapport" in refused[0].meddelande and "1.0, 1.1 och 1.2" in refused[0].meddelande
     migrated = [p for p in collection.report.warnings() if p.kontroll == "schemaversion"]
     assert len(migrated) == 1 and "schemaversion 1.0" in migrated[0].meddelande and "Gammal" not in migrated[0].fil.split("/")[-1]
     survey = portfolio_tables(collection.bundles)["personalenkat"]
     old = _rows(survey, projekt="Gammal")
     assert len(old) == 2 and (old["jamforelsegrupp"] == "").all() and not old["jamforbar"].any()
-    assert _rows(survey, projekt="Alfa")["jamforbar"].all() and _rows(survey, projekt="Senare")["jamforbar"].all()
+    assert _rows(survey, projekt="Alfa")["jamforbar"].all()
 
 
 def test_a_1_1_bundle_with_the_reason_column_loads_and_the_reason_goes_nowhere(tmp_path):
@@ -340,11 +343,16 @@ def test_participants_goals_and_economy_tables_are_the_bundles_numbers(tmp_path)
 # -- suppression across projects ------------------------------------------------------
 
 
-def _devious_bundle() -> dict:
-    """Hidden cells carrying numbers (as a buggy or edited bundle could): they must stay hidden."""
+def _hidden_bundle(name: str = "Dold") -> dict:
+    """Hidden cells (last wave of index a, first of b; men in the participant tables), and the changes they hide."""
     levels = {"a": ("Index A", [(20, 3.5, 0.5), None]), "b": ("Index B", [None, (18, 3.6, 0.4)])}
     changes = {"a": (0.777, 0.0123, 0.222, 0.111, 0.333, 0.0456), "b": (0.888, 0.0321, 0.1, 0.0, 0.2, 0.5)}
-    data = bundle("Dold", survey=survey_tables(levels=levels, changes=changes), contract=contract_tables(hidden_kon=("Män",)))
+    return bundle(name, survey=survey_tables(levels=levels, changes=changes), contract=contract_tables(hidden_kon=("Män",)))
+
+
+def _devious_bundle() -> dict:
+    """Hidden cells carrying numbers (as a buggy or edited bundle could): the schema refuses the whole file."""
+    data = _hidden_bundle("Fusk")
     rows = data["tabeller"]["jamforelse"]["rader"]
     hidden = next(r for r in rows if r[1] == "a" and r[3] == "Alla" and r[4] == "Enkät 2")
     hidden[5:10] = [3, 4.321, 0.5, 4.321, 0.321]  # n, medel, sd, median, andel_positiva; undertryckt stays true
@@ -358,9 +366,14 @@ def _devious_bundle() -> dict:
 
 
 def test_hidden_cells_stay_hidden_in_every_output(tmp_path):
-    write_bundle(tmp_path / "dold", _devious_bundle())
+    write_bundle(tmp_path / "dold", _hidden_bundle())
+    devious = write_bundle(tmp_path / "fusk", _devious_bundle())
     write_bundle(tmp_path / "alfa", bundle("Alfa"))
-    outputs, _ = _outputs([tmp_path])
+    outputs, report = _outputs([tmp_path])
+    refused = [p for p in report.errors() if p.fil == str(devious)]
+    assert refused and all("ingår inte i portföljen" in p.meddelande for p in refused)
+    assert "$.tabeller.jamforelse.rader[" in refused[0].meddelande and "värdet ska vara null: cellen är undertryckt" in refused[0].meddelande
+    assert list(_csv(outputs, "projekt")["projekt"]) == ["Alfa", "Dold"]
     survey = _csv(outputs, "personalenkat")
     a = _rows(survey, projekt="Dold", index_id="a").iloc[0]
     assert a["undertryckt_sista"] == "true" and a["forandring_undertryckt"] == "true"

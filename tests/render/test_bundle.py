@@ -111,12 +111,16 @@ def _report(**changes) -> Report:
     return Report(**(values | changes))
 
 
+def _validator():
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
 def _validate(data: dict) -> None:
-    jsonschema.Draft202012Validator(schema()).validate(data)
+    _validator().validate(data)
 
 
 def _errors(data: dict) -> list[str]:
-    return [e.message for e in jsonschema.Draft202012Validator(schema()).iter_errors(data)]
+    return [e.message for e in _validator().iter_errors(data)]
 
 
 def _strict_loads(raw: bytes) -> dict:
@@ -143,7 +147,8 @@ def test_schema_is_valid_draft_2020_12_package_data():
     assert schema()["title"] != "ändrad"  # a fresh dict every call
     assert spec["required"] == [key for key in TOP_LEVEL if key != "personalenkat"]  # added in 1.1, optional
     assert list(spec["properties"]) == TOP_LEVEL
-    assert re.fullmatch(spec["properties"]["schema_version"]["pattern"], SCHEMA_VERSION)
+    assert spec["properties"]["schema_version"]["enum"] == ["1.0", "1.1", SCHEMA_VERSION]  # the versions it describes, newest last
+    assert spec["properties"]["skapad"]["format"] == "date"
 
 
 def test_bundle_validates_and_has_stable_layout(bundle):
@@ -237,11 +242,13 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
     } == TABLE_COLUMNS
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())
-    tables = schema()["properties"]["tabeller"]
-    assert tables["additionalProperties"] is False
     spec = schema()
+    tables = spec["$defs"]["tabeller"]  # 1.2; the root chooses it (or $defs/tabeller_1_0) by schema_version
+    assert tables["additionalProperties"] is False and list(tables["properties"]) == list(TABLE_COLUMNS)
+    assert spec["else"]["properties"]["tabeller"]["$ref"] == "#/$defs/tabeller"
     for name, columns in TABLE_COLUMNS.items():
-        assert tables["properties"][name]["properties"]["kolumner"]["const"] == list(columns)
+        assert tables["properties"][name]["$ref"] == f"#/$defs/tabell_{name}"
+        assert spec["$defs"][f"tabell_{name}"]["properties"]["kolumner"]["const"] == list(columns)
         row = spec["$defs"][f"rad_{name}"]
         assert len(row["prefixItems"]) == row["minItems"] == row["maxItems"] == len(columns)
 
