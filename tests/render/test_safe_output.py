@@ -294,7 +294,8 @@ def test_compare_with_control_characters_and_dollars_in_names_and_free_text(tmp_
 
     rows = [[f"Org $A$ och $B$\x0b{'x' * 300}" if i % 2 else "Annan org", f"k{i}", i % 5 + 1, (i + 1) % 5 + 1, (i + 2) % 5 + 1,
              f"Fritext $x$ med\x0bvertikal tabb och \x01 {i}"] for i in range(20)]  # fmt: skip
-    waves = [write_csv(tmp_path / "start.csv", rows), write_csv(tmp_path / "slut.csv", rows[::-1])]
+    later = [[*row[:2], row[3], row[4], row[2], row[5]] for row in rows]  # another wave's answers
+    waves = [write_csv(tmp_path / "start.csv", rows), write_csv(tmp_path / "slut.csv", later)]
     out = tmp_path / "ut"
     args = ["compare", "--instrument", str(mini_instrument), *map(str, waves), "--labels", "Start $x$,Slut\x0b", "--out", str(out)]
     result = CliRunner().invoke(cli, args)

@@ -107,6 +107,15 @@ def test_same_answers_need_five_rows_and_ninety_percent(tmp_path, mini_instrumen
     assert report.valid != reported
 
 
+def test_a_small_survey_where_everyone_answers_alike_is_not_the_same_file(tmp_path, mini_instrument):
+    # Twelve people giving the same answers in both waves share rows by chance, not by file:
+    # only two distinct rows of answers, fewer than five.
+    alike = [["AF" if i % 2 else "Soc", f"k{i}", 5, 5, 4, ""] for i in range(12)]
+    again = [["AF" if i % 2 else "Soc", f"m{i}", 5, 5, 4, ""] for i in range(12)]
+    report = _report([write_csv(tmp_path / "a.csv", alike), write_csv(tmp_path / "b.csv", again)], mini_instrument)
+    assert not _of(report, "samma svar") and report.valid
+
+
 def test_waves_with_different_answers_are_not_the_same(tmp_path, mini_instrument):
     report = _report([write_csv(tmp_path / "a.csv", _answers(8)), write_csv(tmp_path / "b.csv", _answers(8, shift=1))], mini_instrument)
     assert report.valid

@@ -164,9 +164,13 @@ def check_same_rows(
             continue
         counts_a = pd.util.hash_pandas_object(a[common], index=False).value_counts()
         counts_b = pd.util.hash_pandas_object(b[common], index=False).value_counts()
-        equal = int(np.minimum(counts_a, counts_b.reindex(counts_a.index, fill_value=0)).sum())
+        shared = np.minimum(counts_a, counts_b.reindex(counts_a.index, fill_value=0))
+        equal = int(shared.sum())
         larger = max(len(a), len(b))
-        if equal >= SAME_ROWS_MIN and equal >= SAME_ROWS_SHARE * larger:
+        # Rows alike by chance (a small survey where most answer the same) are not the same file:
+        # the shared rows must also differ among themselves.
+        patterns = int((shared > 0).sum())
+        if equal >= SAME_ROWS_MIN and equal >= SAME_ROWS_SHARE * larger and patterns >= SAME_ROWS_MIN:
             report.add(
                 ", ".join(dict.fromkeys(files[first] + files[second])),
                 "samma svar",
