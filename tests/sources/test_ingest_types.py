@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from slutrapport.core.errors import ValidationError
+from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.sources.definitions import Scale
 from slutrapport.sources.readers import read_raw
 from slutrapport.sources.survey import load_instrument, read_waves
-from slutrapport.sources.survey.answers import ANSWERED, BLANK, MISSING, NumberParser
-from slutrapport.sources.survey.choices import QuestionParsers
+from slutrapport.sources.survey.answers import ANSWERED, BLANK, MISSING, AnswerParser, NumberParser
+from slutrapport.sources.survey.choices import MultipleParser, QuestionParsers
 from slutrapport.sources.survey.ingest import TIDY_COLUMNS
 from tests.conftest import SAMPLES, write_csv
 
@@ -439,3 +440,30 @@ def test_the_samverkan_sample_waves_read_exactly_as_before():
     assert hashlib.sha256(tidy.to_csv(index=False).encode()).hexdigest() == (
         "775002f3c6953d5ed596c0eb2075c4a2dbafc6d14309f89190c51efd1d5dcd49"
     )
+
+
+def test_an_option_label_beside_the_question_in_one_column_is_not_an_option(small, tmp_path):
+    # "E-post" beside "Kanaler" may be the respondent's address: only beside another option column is it an option.
+    header = ["Jag trivs", "Kanaler", "E-post", "Föredragen kanal"]
+    path = write_csv(tmp_path / "a.csv", [["Ja", "Telefon; Annat", "anna@example.se", "Brev"]], header=header)
+    survey = read_waves([path], small)
+    assert _problems(survey) == [("okänd kolumn", "E-post")]
+    assert _m_values(survey) == {(2, "m1"): 5, (2, "m2"): 2}  # Telefon + Annat = 1 + 4
+
+
+@pytest.mark.parametrize("target", ["m1 [Brev]", "q1 [Ja]", "m3 [Telefon]", "m1[]"])
+def test_a_mapping_to_an_option_that_does_not_exist_is_refused(small, tmp_path, target):
+    path = write_csv(tmp_path / "a.csv", [["Ja", "1", "Brev"]], header=["Jag trivs", "Tel", "Föredragen kanal"])
+    with pytest.raises(InputFileError, match=r"ett alternativ i en flervalsfråga \(t\.ex\. 'm01 \[Telefon\]'\)"):
+        read_waves([path], small, column_map={"Tel": target})
+
+
+def test_a_saknas_word_of_the_options_scale_is_missing_alone_and_an_error_beside_options():
+    scale = Scale({1: "Telefon", 2: "E-post"}, frozenset(), missing=("Vet ej",), nominal=True, name="kanal")
+    parser = MultipleParser(AnswerParser(scale), ";")
+    assert (parser.parse("vet ej").status, parser.parse("vet ej").value) == (MISSING, None)
+    assert parser.parse("Telefon; Vet ej").error == (
+        "'Vet ej' kan inte väljas tillsammans med andra alternativ (alternativ: Telefon, E-post; flera val skiljs åt med ';')"
+    )
+    # A long cell is matched in time linear in its options: 3000 × "Telefon" is the option Telefon once.
+    assert parser.parse("; ".join(["Telefon"] * 3000)).value == 1

@@ -104,6 +104,9 @@ class _Splitter:
         self.parser = parser
         self.pattern = re.compile("(" + "|".join(re.escape(s) for s in sorted(separators, key=len, reverse=True)) + ")")
         self.positions = {code: i for i, code in enumerate(sorted(parser.scale.values))}
+        words = [*parser.scale.values.values(), *parser.scale.aliases, *parser.scale.missing]
+        # No option is written longer than its label with its code around it ("12 - label", "label (12)").
+        self.longest = max(map(len, words), default=0) + 16
 
     def split(self, raw: str) -> tuple[list[int], list[str], list[str]]:
         """The positions of the options found, the texts that are no option, and the ``saknas`` words."""
@@ -117,13 +120,22 @@ class _Splitter:
             if not parts[i].strip():
                 i += 1
                 continue
-            for j in range(len(parts) - 1, i - 1, -1):
-                text = "".join(p + s for p, s in zip(parts[i:j], separators[i:j], strict=True)) + parts[j]
-                parsed = self.parser.parse(text)
-                if parsed.value is not None or parsed.status == MISSING:
-                    (found.append(self.positions[int(parsed.value)]) if parsed.value is not None else missing.append(text.strip()))
-                    i = j + 1
+            candidates = [parts[i]]
+            for j in range(i + 1, len(parts)):
+                if len(candidates[-1].strip()) > self.longest:
                     break
+                candidates.append(candidates[-1] + separators[j - 1] + parts[j])
+            for j in range(i + len(candidates) - 1, i - 1, -1):
+                text = candidates[j - i]
+                parsed = self.parser.parse(text)
+                if parsed.value is not None:
+                    found.append(self.positions[int(parsed.value)])
+                elif parsed.status == MISSING:
+                    missing.append(text.strip())
+                else:
+                    continue
+                i = j + 1
+                break
             else:
                 unknown.append(" ".join(parts[i].split()))
                 i += 1

@@ -30,8 +30,8 @@ column is matched to the option (target ``o:<id>:<i>``, ``i`` the option's
   question's id or text and the option's label, each whole (this is tried
   before the statement alone of a matrix heading);
 - the option's label alone, when no other ``flerval`` question has an option
-  of that name and the column stands beside another column of the same
-  question (the options under a question, left as they are);
+  of that name and the column stands beside another option column of the
+  same question (the options under a question, left as they are);
 - mapped under ``kolumner:`` to ``<id> [<alternativ>]``.
 
 Every option column is then recognised as the question (never an unknown or
@@ -165,7 +165,7 @@ def build_targets(instrument: Instrument, column_map: dict[str, str]) -> dict[st
         else:
             raise InputFileError(
                 f"Kolumnmappningen pekar kolumnen '{heading}' på '{target}', som varken är en fråga "
-                "i instrumentet eller organisation/kod."
+                "i instrumentet, ett alternativ i en flervalsfråga (t.ex. 'm01 [Telefon]') eller organisation/kod."
             )
     return targets
 
@@ -378,7 +378,8 @@ def _options_alone(
     candidates = {pos: t for pos in unmatched if raw.columns[pos] and (t := _alone_target(raw.columns[pos], targets))}
     if not candidates:
         return unmatched
-    question_of = {pos: _question_of(target) for target, pos in found.items()}
+    # Only option columns count as neighbours: a question's own column beside "E-post" may be an address column.
+    question_of = {pos: _question_of(target) for target, pos in found.items() if target.startswith("o:")}
     question_of.update({pos: _question_of(target) for pos, target in candidates.items()})
     taken = [
         pos
@@ -391,9 +392,8 @@ def _options_alone(
 
 
 def _question_of(target: str) -> str:
-    """The question id of a question or option target ('q:m01', 'o:m01:2' → 'm01'); others as they are."""
-    kind, _, rest = target.partition(":")
-    return rest.rsplit(":", 1)[0] if kind == "o" else rest if kind == "q" else target
+    """The question id of an option target ('o:m01:2' → 'm01')."""
+    return target.split(":")[1]
 
 
 def _options_and_question(raw: RawTable, instrument: Instrument, found: dict[str, int], report: ValidationReport) -> None:
