@@ -10,6 +10,15 @@ text follows it: ``7 - ganska bra``. A number off the scale is an error
 naming the value and the scale, a number and a label that disagree too. The
 instrument's ``saknas`` answers ("Vet ej") and blanks are missing and never
 become a number.
+
+:class:`NumberParser` reads the answers of a ``numerisk`` question: ``7``,
+``7,5``, ``7.5``, ``-2``, ``1 234`` and ``1 234,5`` (spaces, also
+non-breaking, between groups of three digits). Conservatively, a number
+followed by a word (``7 tim``, ``ca 7``, ``7-8``) is an error, unless the
+word is one of the ``units`` the parser is given; so is ``1,234`` (a comma
+and three digits: 1,234 in Swedish but 1234 in English). ``min`` and ``max``
+are checked (an error names the value and the range), and the ``saknas``
+words it is given (the default scale's "Vet ej") are missing.
 """
 
 from __future__ import annotations
@@ -20,11 +29,13 @@ from dataclasses import dataclass
 from slutrapport.core.text import normalise
 from slutrapport.sources.survey.instrument import DEFAULT, Scale
 
-__all__ = ["Parsed", "AnswerParser", "ANSWERED", "MISSING", "BLANK"]
+__all__ = ["Parsed", "AnswerParser", "NumberParser", "ANSWERED", "MISSING", "BLANK", "ANSWER_CHECK", "number_text"]
 
 ANSWERED = "svar"
 MISSING = "saknas"  # an answer in the instrument's 'saknas' list, e.g. "Vet ej"
 BLANK = "tomt"
+#: The ``kontroll`` of an answer that cannot be read (unless :attr:`Parsed.check` names another).
+ANSWER_CHECK = "svarsalternativ"
 
 _NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?$")
 _NUMBER_FIRST = re.compile(r"^([+-]?\d+)(?![.,]\d)\s*(?:[-–—.:)=]\s*|\s+)(.+)$")
@@ -35,11 +46,18 @@ _UNNAMED = ("", DEFAULT)  # scales messages need not name: a form's, the instrum
 
 @dataclass(frozen=True)
 class Parsed:
-    """The outcome for one distinct answer text."""
+    """The outcome for one distinct answer text.
 
-    value: int | None
+    ``answer`` is the text the tidy table shows when it is not the answer as
+    written (the chosen options of a multiple-choice cell, in option order);
+    ``check`` names the kind of error for the report (:data:`ANSWER_CHECK` when ``None``).
+    """
+
+    value: float | None
     status: str
     error: str | None = None
+    answer: str | None = None
+    check: str | None = None
 
 
 class AnswerParser:
@@ -71,11 +89,14 @@ class AnswerParser:
             return None
         whole, fraction = match.groups()
         if fraction and int(fraction) != 0:
-            return Parsed(None, ANSWERED, f"'{text}' är inte ett heltal på skalan ({self.describe_scale()})")
+            what = "en kod bland alternativen" if self.scale.nominal else "ett heltal på skalan"
+            return Parsed(None, ANSWERED, f"'{text}' är inte {what} ({self.describe_scale()})")
         value = int(whole)
         return Parsed(value, ANSWERED) if value in self.scale.values else self._off_scale(value)
 
     def _off_scale(self, value: int) -> Parsed:
+        if self.scale.nominal:
+            return Parsed(None, ANSWERED, f"koden {value} finns inte bland alternativen ({self.describe_scale()})")
         name = "" if self.scale.name in _UNNAMED else f" ('{self.scale.name}')"
         return Parsed(None, ANSWERED, f"värdet {value} ligger utanför skalan {self.scale.min}–{self.scale.max}{name}")
 
@@ -110,3 +131,90 @@ class AnswerParser:
                 return Parsed(None, ANSWERED, f"siffran {value} och etiketten '{words}' (= {label_value}) motsäger varandra")
             return Parsed(value, ANSWERED)
         return Parsed(None, ANSWERED, f"okänt svar ({self.describe_scale()})")
+
+
+_MINUS = "-\u2212"  # hyphen-minus and the minus sign
+_SIGN = r"[+\-\u2212]"
+_GROUPED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"  # 1 234 (space, no-break or narrow no-break space)
+_PLAIN_NUMBER = re.compile(rf"^({_SIGN}?)({_GROUPED}|\d+)(?:([.,])(\d+))?$")
+_NUMBER_AND_WORDS = re.compile(rf"^({_SIGN}?(?:{_GROUPED}|\d+)(?:[.,]\d+)?)\s*(\D.*)$")
+_ANY_NUMBER = re.compile(rf"{_SIGN}?\d+(?:[.,]\d+)?")
+
+
+def number_text(value: float) -> str:
+    """A number as Swedish text: ``7``, ``7,5``, ``-2``."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.12g}".replace(".", ",")
+
+
+class NumberParser:
+    """Parses the answers of a ``numerisk`` question; results are cached per distinct text (see the module)."""
+
+    def __init__(
+        self,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        missing: tuple[str, ...] = (),
+        units: tuple[str, ...] = (),
+    ) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        self.missing = tuple(missing)
+        self._missing = {normalise(m) for m in missing}
+        self._units = {normalise(u) for u in units}
+        self._cache: dict[str, Parsed] = {}
+
+    def describe_range(self) -> str:
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"ett tal från {number_text(low)} till {number_text(high)}"
+        if low is not None:
+            return f"ett tal som är minst {number_text(low)}"
+        if high is not None:
+            return f"ett tal som är högst {number_text(high)}"
+        return "ett tal"
+
+    def describe(self) -> str:
+        missing = f"; räknas som saknade: {', '.join(self.missing)}" if self.missing else ""
+        return f"tillåtna svar: {self.describe_range()}{missing}"
+
+    def parse(self, raw: str) -> Parsed:
+        cached = self._cache.get(raw)
+        if cached is None:
+            cached = self._cache[raw] = self._parse(raw)
+        return cached
+
+    def _parse(self, raw: str) -> Parsed:
+        text = " ".join(str(raw).replace("\u00a0", " ").replace("\u202f", " ").split())
+        if not text:
+            return Parsed(None, BLANK)
+        if normalise(text) in self._missing:
+            return Parsed(None, MISSING)
+        number = self._number(text)
+        if number is None:
+            with_words = _NUMBER_AND_WORDS.match(text)
+            if with_words and normalise(with_words.group(2)) in self._units:
+                number = self._number(with_words.group(1))
+        if isinstance(number, Parsed):
+            return number
+        if number is None:
+            found = _ANY_NUMBER.findall(text)
+            hint = f" (skriv bara talet: {found[0].replace('.', ',')})" if len(found) == 1 else ""
+            return Parsed(None, ANSWERED, f"'{text}' är inte ett tal{hint}; {self.describe()}", check="tal")
+        if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            message = f"talet {number_text(number)} ligger utanför det tillåtna intervallet ({self.describe_range()})"
+            return Parsed(None, ANSWERED, message, check="tal utanför intervallet")
+        return Parsed(number, ANSWERED)
+
+    def _number(self, text: str) -> float | Parsed | None:
+        """The number ``text`` is, an error when it is ambiguous, ``None`` when it is no number."""
+        match = _PLAIN_NUMBER.match(text)
+        if not match:
+            return None
+        sign, whole, separator, fraction = match.groups()
+        whole = "".join(whole.split())
+        if separator == "," and len(fraction) == 3 and len(whole) <= 3 and whole != "0":
+            decimal = number_text(float(f"{whole}.{fraction}"))
+            return Parsed(
+                None, ANSWERED, f"'{text}' kan betyda både {decimal} och {whole}{fraction}; skriv talet utan tusentalskomma", check="tal"
+            )
+        value = float(f"{whole}.{fraction}" if fraction else whole)
+        return (-value if sign and sign in _MINUS else value) + 0.0  # -0 is 0

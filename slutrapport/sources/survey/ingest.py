@@ -8,10 +8,28 @@ The tidy table has one row per respondent × question × wave, columns
 - ``organisation``: the respondent's organisation, spacing and case unified
   across waves (missing when blank)
 - ``kod``: the personal linking code, case-folded (missing when blank); never output
-- ``fraga``: question id; ``varde``: the scale value (float, NaN when missing)
+- ``fraga``: question id; ``varde``: the answer's value (float, NaN when missing)
 - ``svar``: the answer as written; ``status``: ``svar``, ``saknas`` (e.g. "Vet ej"),
   ``tomt`` (blank) or ``fritext``
 - ``fil``, ``rad``: where the answer came from (row number as Excel shows it)
+
+Each question is read with the parser of its own type and scale
+(:class:`.choices.QuestionParsers`); ``varde`` is
+
+- ``skala``: the value on the question's scale;
+- ``janej``: 1 for yes (the scale's positive value), 0 for no;
+- ``enval``: the option's code;
+- ``numerisk``: the number (``min``/``max`` checked; the default scale's
+  ``saknas`` words are ``saknas``);
+- ``flerval``: one row per respondent whether the file has one column or one
+  column per option (:mod:`.choices`): the bitmask ``sum(2**i)`` of the chosen
+  options (``i`` the option's 0-based position in the question's options), and
+  ``svar`` the chosen labels joined by ``"; "`` in option order; a respondent
+  who chose nothing has status ``tomt`` and no value.
+
+A respondent without an answer (``svar``) to any question but free text is
+left out with a warning ("svarande utan svar"); a yes/no, choice or number
+answer counts as an answer.
 
 Columns are matched to the instrument by :mod:`.matching` (which also scores a
 workbook's sheets, so the answer sheet is read); the files given for the waves
@@ -34,7 +52,7 @@ from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable, ReadOptions, read_raw
-from slutrapport.sources.survey.answers import ANSWERED, AnswerParser
+from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.checks import (
     add_reader_findings,
     answer_keys,
@@ -45,10 +63,10 @@ from slutrapport.sources.survey.checks import (
     duplicate_ids,
     file_digest,
     rows_text,
-    scale_key,
 )
-from slutrapport.sources.survey.instrument import FREETEXT, Instrument
-from slutrapport.sources.survey.matching import build_targets, match_columns, sheet_score
+from slutrapport.sources.survey.choices import ColumnReader, QuestionParsers
+from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
+from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
@@ -122,7 +140,7 @@ def read_waves(
     ids = {label: set().union(*(distinctive_ids(t.raw) for t in sources if t is not None and t.wave == label)) for label in labels}
     check_same_ids(ids, files_of, report, flagged)
     keep = {id(t): item.options.keep_duplicates for item in loaded for t in item.tables if t is not None}
-    parser = AnswerParser(instrument.scale)
+    parsers = QuestionParsers(instrument)
     frames: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     files: dict[str, str] = {}
@@ -131,7 +149,7 @@ def read_waves(
             if table is None or (table.wave or label) != label:
                 continue
             files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
-            read = _read_wave(table, label, number, instrument, parser, targets, keep[id(table)], report)
+            read = _read_wave(table, label, number, instrument, parsers, targets, keep[id(table)], report)
             if read is not None:
                 frames[label].append(read[0])
                 answers[label].append(read[1])
@@ -259,7 +277,7 @@ def _read_wave(
     label: str,
     number: int,
     instrument: Instrument,
-    parser: AnswerParser,
+    parsers: QuestionParsers,
     targets: dict[str, str],
     keep_duplicates: bool,
     report: ValidationReport,
@@ -267,7 +285,7 @@ def _read_wave(
     """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers."""
     raw = table.raw
     found = match_columns(raw, instrument, targets, report)
-    if not any(target.startswith("q:") for target in found):
+    if not any(target.startswith(("q:", "o:")) for target in found):
         return None
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
@@ -314,33 +332,24 @@ def _read_wave(
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
     keys: dict[str, np.ndarray] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
+    reader = ColumnReader(table, data.index, nonblank, factorized, report)
     for question in instrument.questions:
         pos = found.get(f"q:{question.id}")
-        if pos is None:
+        by_option = option_columns(found, question) if pos is None and question.kind == MULTIPLE else {}
+        if pos is None and not by_option:
             continue
-        column = data[pos]
+        keep = slice(None)
         if question.kind == FREETEXT:
-            text = _clean(column)
+            text = _clean(data[pos])
             keep = text.notna().to_numpy()
             answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
             keys[question.id] = answer_keys(text)
         else:
-            # Parse each distinct answer once, then look the results up by code.
-            all_codes, uniques = factorized[pos]
-            codes = all_codes[nonblank]
-            results = [parser.parse(u) for u in uniques]
-            for k, result in enumerate(results):
-                if result.error:
-                    for i in data.index[codes == k]:
-                        report.add(
-                            raw.name, "svarsalternativ", result.error, rad=table.row_of(i, pos), kolumn=raw.columns[pos], varde=uniques[k]
-                        )
-            keep = slice(None)
-            answers = column.to_numpy(dtype=object)
-            values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
-            status = np.array([r.status for r in results], dtype=object)[codes]
+            if by_option:
+                values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
+            else:
+                values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
             answered_any |= status == ANSWERED
-            keys[question.id] = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)[codes]
         count = len(answers)
         for name, array in (
             ("respondent", respondents[keep]),
@@ -354,14 +363,15 @@ def _read_wave(
         ):
             parts[name].append(array)
     if not answered_any.any():
-        report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar på skalfrågorna")
+        report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar (utom på fritextfrågor)")
         return None
     silent = rows[~answered_any]
     if len(silent):
         report.add(
             raw.name,
             "svarande utan svar",
-            f"{len(silent)} svarande har inte besvarat någon skalfråga (rad {rows_text(silent)}); de ingår inte i resultaten",
+            f"{len(silent)} svarande har inte besvarat någon fråga utom fritextfrågor (rad {rows_text(silent)}); "
+            "de ingår inte i resultaten",
             allvar=WARNING,
         )
     # One frame per wave from whole columns (object dtype: no per-cell string inference).
