@@ -82,7 +82,10 @@ def _with_project_aliases(instrument: Instrument, project: Project) -> Instrumen
     ]
     if bad:
         raise ProjectError(problem_list(str(project.path), bad))
-    return replace(instrument, scale=replace(scale, aliases={**scale.aliases, **project.answer_aliases}))
+    extended = replace(scale, aliases={**scale.aliases, **project.answer_aliases})
+    # Questions find their scale by name: the default scale's entry must carry the aliases too.
+    scales = {name: extended if named is scale else named for name, named in instrument.scales.items()}
+    return replace(instrument, scale=extended, scales=scales)
 
 
 def _with_project_statistics(instrument: Instrument, project: Project) -> Instrument:
