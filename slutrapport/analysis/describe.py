@@ -20,10 +20,10 @@ cell with the columns
   a group hidden in one cell of a wave is hidden in every cell of that wave,
   and the table never says why (see :mod:`.suppression`)
 
-In a wave where some group is hidden, ``medel``, ``sd`` and ``median`` are
-rounded to 1 decimal and ``andel_positiva`` to 2 (whole percents), the
-precision the report shows; other waves keep full precision
-(:func:`~.suppression.published_precision`).
+In a wave where some cell of any table is hidden (:func:`hidden_waves`),
+``medel``, ``sd`` and ``median`` are rounded to 1 decimal and
+``andel_positiva`` to 2 (whole percents), the precision the report shows;
+other waves keep full precision (:func:`~.suppression.published_precision`).
 
 Only questions of the type ``skala`` enter the table (and every table built
 from it); yes/no, choice and number questions are summarised by

@@ -67,7 +67,7 @@ class SurveyResults:
 def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
     """Compute every table of the staff-survey section."""
     exact = compare_waves(survey, min_n, exact=True)
-    comparison = published_precision(exact)
+    comparison = published_precision(exact, hidden_waves=hidden_waves(survey, min_n))
     alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
     changes, choice_tests, number_tests = exploratory_together(
         [wave_changes(survey, comparison, min_n), share_tests(survey, min_n), numeric_tests(survey, min_n)],

@@ -516,3 +516,21 @@ def test_alla_with_too_few_answers_is_hidden_in_that_cell_only():
     # wave 2 has a hidden cell: its means are published at the report's precision (one decimal), wave 1 exact
     assert comparison.loc[("q1", ALL, "Enkät 2"), "medel"] == pytest.approx(3.3, abs=1e-12)
     assert comparison.loc[("q1", ALL, "Enkät 1"), "medel"] == pytest.approx(30 / 9, abs=1e-12)
+
+
+def test_without_an_organisation_question_only_alla_is_reported_and_rounded_alike():
+    instrument = dataclasses.replace(_instrument(), background={})
+    q1 = [1, 2, 2, 2, 4, 5, 5, 5, 4, None]  # mean 30 / 9
+    people = [Person(w, "AF", {"q1": q1[i], "j1": "Ja" if i % 3 else "Nej", "n1": 3 * i}) for w in (1, 2) for i in range(10)]
+    for person in people[13:]:
+        person.answers["n1"] = None  # Alla has 3 answers to n1 in wave 2
+    survey = _survey(people, instrument)
+    results = analyse_survey(survey, MIN_N)
+    assert set(results.shares["grupp"]) == set(results.numeric["grupp"]) == set(results.comparison["grupp"]) == {ALL}
+    j1 = results.shares[(results.shares["fraga"] == "j1") & (results.shares["enkat"] == "Enkät 1")]
+    assert list(j1["antal"]) == [6, 4] and list(j1["alternativ"]) == ["Ja", "Nej"]
+    assert results.numeric["undertryckt"].tolist() == [False, True] and not results.comparison["undertryckt"].any()
+    # the hidden number cell makes wave 2 a wave with a hidden cell: every table rounds it the same way
+    for table in (results.comparison, compare_waves(survey, MIN_N)):
+        means = table[table["id"] == "q1"].set_index("enkat")["medel"]
+        assert means["Enkät 1"] == pytest.approx(30 / 9, abs=1e-12) and means["Enkät 2"] == pytest.approx(3.3, abs=1e-12)
