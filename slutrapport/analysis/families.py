@@ -14,9 +14,14 @@ named family, written on its row in ``familj`` with the method in
 ``utforskande`` (Benjamini–Hochberg, or Holm with ``sekundar: holm``)
     Every other test of change of :func:`~.changes.wave_changes`: the share
     tests, the pairs of consecutive waves, the other level (questions or
-    indices), each organisation and the tests across all waves. One family
-    per report; BH controls the false discovery rate. A small ``p_corr`` here
-    is a lead to explore, never a conclusion.
+    indices), each organisation and the tests across all waves; and every
+    test of change of the yes/no, choice and number questions
+    (:func:`~.categorical.share_tests`, :func:`~.numeric.numeric_tests`).
+    One family per report: :func:`~.survey.analyse_survey` adjusts the
+    exploratory rows of those tables together (:func:`exploratory_together`);
+    each function called alone adjusts its own rows. BH controls the false
+    discovery rate. A small ``p_corr`` here is a lead to explore, never a
+    conclusion.
 ``gruppskillnader`` (Holm)
     The differences between organisations of :func:`~.groups.group_differences`:
     one family per wave (the rows with the same ``enkat``), Kruskal–Wallis and
@@ -24,7 +29,8 @@ named family, written on its row in ``familj`` with the method in
     within it.
 
 A test that cannot be computed (NaN p) belongs to its family but is not
-counted in the family's size. The plan is read from the instrument
+counted in the family's size. A change is called certain (an increase or a
+decrease) when its ``p_corr`` is below :data:`DECISION_LEVEL`. The plan is read from the instrument
 (:class:`~slutrapport.sources.survey.statistics.StatisticsPlan`, ``statistik:``).
 """
 
@@ -46,12 +52,15 @@ __all__ = [
     "HOLM",
     "BH",
     "FAMILY_COLUMNS",
+    "DECISION_LEVEL",
     "PRIMARY_TESTS",
     "benjamini_hochberg",
     "adjust",
     "primary_level",
     "change_families",
     "group_families",
+    "exploratory_family",
+    "exploratory_together",
 ]
 
 PRIMARY = "primär"
@@ -61,6 +70,8 @@ HOLM = "holm"
 BH = "bh"
 #: Appended to the test tables: the family of the row's ``p_corr`` and the method that adjusted it.
 FAMILY_COLUMNS = ["familj", "justering"]
+#: A test decides (a certain change, its direction from the test's effect) when ``p_corr`` is below this.
+DECISION_LEVEL = 0.05
 #: The ordinal tests: the primary test of a first → last comparison is one of these.
 PRIMARY_TESTS = ("wilcoxon", "mann_whitney")
 
@@ -128,3 +139,33 @@ def group_families(table: pd.DataFrame) -> pd.DataFrame:
     table["familj"] = pd.Series([GROUPS] * len(table), index=table.index, dtype=object)
     table["justering"] = pd.Series([HOLM] * len(table), index=table.index, dtype=object)
     return table
+
+
+def exploratory_family(table: pd.DataFrame, method: str) -> pd.DataFrame:
+    """``table`` with every row in the exploratory family: ``p_corr`` adjusted over its rows with ``method``."""
+    table = table.copy()
+    table["p_corr"] = adjust(table["p_unc"].to_numpy(dtype=float), method)
+    table["familj"] = pd.Series([EXPLORATORY] * len(table), index=table.index, dtype=object)
+    table["justering"] = pd.Series([method] * len(table), index=table.index, dtype=object)
+    return table
+
+
+def exploratory_together(tables: Sequence[pd.DataFrame], method: str) -> list[pd.DataFrame]:
+    """The tables with the ``p_corr`` of their exploratory rows adjusted as one family (one per report).
+
+    Rows of other families are left as they are; ``justering`` of the
+    exploratory rows is ``method``. The tables come back in the same order.
+    """
+    out = [table.copy() for table in tables]
+    masks = [(table["familj"] == EXPLORATORY).to_numpy(dtype=bool) for table in out]
+    p = np.concatenate([table["p_unc"].to_numpy(dtype=float)[mask] for table, mask in zip(out, masks, strict=True)])
+    adjusted = adjust(p, method)
+    start = 0
+    for table, mask in zip(out, masks, strict=True):
+        count = int(mask.sum())
+        values = table["p_corr"].to_numpy(dtype=float, copy=True)
+        values[mask] = adjusted[start : start + count]
+        table["p_corr"] = values
+        table.loc[mask, "justering"] = method
+        start += count
+    return out

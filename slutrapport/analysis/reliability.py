@@ -2,7 +2,8 @@
 
 :func:`reliability` returns the table behind ``reliabilitet.csv`` and a table
 of alpha if an item is deleted. Alpha is computed on the index's items after
-reversing ``omvand`` items (``min + max − value``, as in the index score),
+reversing ``omvand`` items (``min + max − value`` of the item's own scale,
+as in the index score),
 on the respondents who answered every item on the scale (listwise complete
 cases), with
 
@@ -24,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.describe import INDEX, reporting_groups
+from slutrapport.analysis.describe import INDEX, _mirror_sums, reporting_groups
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import SurveyData
@@ -65,15 +66,14 @@ def cronbach_alpha(items: np.ndarray) -> float:
 def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
     """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``."""
     instrument = survey.instrument
-    scale = instrument.scale
     items = instrument.index_items(index_id)
     ids = [q.id for q in items]
-    reverse = {q.id for q in items if q.reverse}
+    mirror = _mirror_sums(instrument, items)
     tidy = survey.tidy
     answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin(ids)]
     if answered.empty:
         return pd.DataFrame(columns=["enkat", *ids])
-    values = answered["varde"].where(~answered["fraga"].isin(reverse), scale.min + scale.max - answered["varde"])
+    values = answered["varde"].where(~answered["fraga"].isin(mirror.keys()), answered["fraga"].map(mirror) - answered["varde"])
     wide = (
         pd.DataFrame({"respondent": answered["respondent"], "fraga": answered["fraga"], "varde": values})
         .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first")

@@ -1,4 +1,4 @@
-"""The statistical tests behind :func:`~.changes.wave_changes` and :func:`~.groups.group_differences`.
+"""The statistical tests behind :func:`~.changes.wave_changes`, :func:`~.groups.group_differences` and the tests of the other question types.
 
 Each wrapper takes plain arrays or counts and returns a :class:`_Result`
 (test name, statistic, two-sided p-value, effect size and its name). The
@@ -25,6 +25,17 @@ Tests and their settings
   expected count is below 5, with the sample odds ratio (odds later / odds
   earlier; NaN when infinite or undefined) as statistic. With more than two
   waves, chi-square on the k×2 table whatever the expected counts.
+- ``chi2`` / ``fisher`` / ``fisher_freeman_halton`` on an options × two waves
+  table (a single-choice question, :func:`_options_by_wave`): options nobody
+  chose in either wave are dropped; Pearson chi-square without continuity
+  correction when every expected count is at least 5; otherwise Fisher's exact
+  test, exact on a 2×2 table (statistic: the odds ratio) and the
+  Fisher–Freeman–Halton test on a larger one, its p-value by Monte Carlo over
+  :data:`MONTE_CARLO_RESAMPLES` tables with the observed margins (seed
+  :data:`MONTE_CARLO_SEED`, so the same data always give the same p; Monte
+  Carlo standard error about 0.002 at p = 0.05); statistic: the probability of
+  the observed table (scipy). The effect is Cramér's V of the Pearson
+  chi-square whichever test decided.
 - ``friedman`` / ``kruskal_wallis``: scipy's tie-corrected statistics.
 - ``cochrans_q``: Cochran's Q, chi-square with k − 1 degrees of freedom.
 
@@ -51,12 +62,16 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-__all__: list[str] = []  # helpers of .changes and .groups only
+__all__ = ["MONTE_CARLO_RESAMPLES", "MONTE_CARLO_SEED"]  # otherwise helpers of the analysis folder only
 
 _EXACT_LIMIT = 50  # exact rank tests below this size (without ties), as R
 _MCNEMAR_EXACT_LIMIT = 25  # exact McNemar below this many discordant pairs
 _RANK_BISERIAL = "rangbiserial"
 _SHARE_DIFFERENCE = "andelsskillnad"
+_EXPECTED_MINIMUM = 5  # chi-square only when every expected count reaches this
+#: Tables drawn for the Monte Carlo p-value of the Fisher–Freeman–Halton test, and the seed that makes it repeatable.
+MONTE_CARLO_RESAMPLES = 9999
+MONTE_CARLO_SEED = 21
 
 
 @dataclass(frozen=True)
@@ -206,3 +221,28 @@ def _chi2_waves(positive: list[np.ndarray]) -> _Result:
         return _Result("chi2", measure="cramers_v")
     chi2 = float(res.statistic)
     return _Result("chi2", chi2, _finite(res.pvalue), math.sqrt(chi2 / total), "cramers_v")
+
+
+def _options_by_wave(counts: np.ndarray) -> _Result:
+    """Options × waves counts (rows: options, columns: the two waves) of a single-choice question."""
+    table = np.asarray(counts, dtype=np.int64)
+    table = table[table.sum(axis=1) > 0]
+    if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
+        return _Result("chi2", measure="cramers_v")
+    pearson = _quiet(stats.chi2_contingency, table, correction=False)
+    if pearson is None:
+        return _Result("chi2", measure="cramers_v")
+    chi2 = float(pearson.statistic)
+    effect = math.sqrt(chi2 / (table.sum() * (min(table.shape) - 1)))
+    if (pearson.expected_freq >= _EXPECTED_MINIMUM).all():
+        return _Result("chi2", chi2, _finite(pearson.pvalue), effect, "cramers_v")
+    if table.shape == (2, 2):
+        res = _quiet(stats.fisher_exact, table, alternative="two-sided")
+        name = "fisher"
+    else:
+        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
+        res = _quiet(stats.fisher_exact, table, method=method)
+        name = "fisher_freeman_halton"
+    if res is None:
+        return _Result(name, effect=effect, measure="cramers_v")
+    return _Result(name, _finite(res.statistic), _finite(res.pvalue), effect, "cramers_v")

@@ -20,6 +20,10 @@ Three steps protect small groups:
    holds. So the same groups are hidden in every question, index, share,
    interval and test of a wave, and "Alla minus the shown groups" only ever
    gives the combined result of the same set of at least ``min_n`` answers.
+   The cells of a wave are those of every table published for it: the
+   questions and indices of the comparison and the yes/no, choice and number
+   questions (:func:`~.describe.hidden_by_wave`), so a group with three
+   answers to a yes/no question is hidden in the scale tables too.
    ``Alla`` itself is hidden only in a cell where it has ``0 < n < min_n``.
 3. :func:`published_precision`: in a wave where some group is hidden, the
    numbers are rounded to the precision the report shows (means, sd and
@@ -50,6 +54,8 @@ __all__ = [
     "assign_groups",
     "suppress",
     "hidden_groups",
+    "hidden_cells",
+    "wave_hidden_groups",
     "published_precision",
 ]
 
@@ -156,15 +162,34 @@ def suppress(table: pd.DataFrame, min_n: int, forced: dict[str, set[str]] | None
     """
     out = table.copy()
     n = pd.to_numeric(out["n"], errors="coerce").fillna(0).astype(int)
-    hide = ((out["grupp"] == ALL) & (n > 0) & (n < min_n)).to_numpy(dtype=bool, copy=True)
-    for wave, rows in out.groupby("enkat", observed=True, sort=False):
-        hidden = hidden_groups(rows, min_n, (forced or {}).get(wave))
-        hide[out.index.get_indexer(rows.index[rows["grupp"].isin(hidden)])] = True
+    hide = hidden_cells(out, min_n, forced)
     out["undertryckt"] = hide
     out["n"] = n.astype("Int64")
     out.loc[hide, "n"] = pd.NA
     out.loc[hide, _NUMBERS[1:]] = np.nan
     return out
+
+
+def hidden_cells(table: pd.DataFrame, min_n: int, forced: dict[str, set[str]] | None = None) -> np.ndarray:
+    """Which rows of ``table`` :func:`suppress` hides, as a bool array in row order.
+
+    ``table`` needs the columns ``niva``, ``id``, ``grupp``, ``enkat`` and
+    ``n``; a row of a group hidden in its wave is hidden, and so is ``Alla``
+    where it has ``0 < n < min_n``. Tables with other numbers (the shares and
+    numbers of the other question types) mark their rows with this and
+    ``forced`` set to the groups decided over every cell of the wave.
+    """
+    n = pd.to_numeric(table["n"], errors="coerce").fillna(0).astype(int)
+    hide = ((table["grupp"] == ALL) & (n > 0) & (n < min_n)).to_numpy(dtype=bool, copy=True)
+    for wave, rows in table.groupby("enkat", observed=True, sort=False):
+        hidden = hidden_groups(rows, min_n, (forced or {}).get(wave))
+        hide[table.index.get_indexer(rows.index[rows["grupp"].isin(hidden)])] = True
+    return hide
+
+
+def wave_hidden_groups(table: pd.DataFrame, min_n: int) -> dict[str, set[str]]:
+    """:func:`hidden_groups` of each wave of ``table`` (keyed by ``enkat`` as text): every cell of a wave decides together."""
+    return {str(wave): hidden_groups(rows, min_n) for wave, rows in table.groupby("enkat", observed=True, sort=False)}
 
 
 def published_precision(

@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from slutrapport.analysis.categorical import SHARE_COLUMNS, SHARE_TEST_COLUMNS, share_tests, shares
 from slutrapport.analysis.changes import group_differences, mean_intervals, wave_changes
-from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, response_summary
+from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, hidden_waves, response_summary
+from slutrapport.analysis.families import exploratory_together
+from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
 from slutrapport.analysis.reliability import reliability
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
+from slutrapport.analysis.typed import directions
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["SurveyResults", "analyse_survey"]
@@ -29,6 +33,17 @@ class SurveyResults:
     - ``reliability`` / ``alpha_if_deleted``: :func:`~.reliability.reliability` (``reliabilitet.csv``)
     - ``distribution``: :func:`~.describe.answer_distribution`
     - ``summary``: :func:`~.describe.response_summary`; ``free_text``: :func:`~.describe.free_text`
+    - ``shares``: :func:`~.categorical.shares` (yes/no and choice questions);
+      ``share_tests``: :func:`~.categorical.share_tests`
+    - ``numeric``: :func:`~.numeric.numeric_summary` (number questions);
+      ``numeric_tests``: :func:`~.numeric.numeric_tests`
+
+    Only ``skala`` questions enter ``comparison``, ``changes``, ``group_tests``,
+    ``intervals``, ``reliability`` and ``distribution``. Every table hides the
+    same groups in the same waves. The exploratory rows of ``changes``,
+    ``share_tests`` and ``numeric_tests`` are one family, adjusted together
+    (:func:`~.families.exploratory_together`), and ``riktning`` follows that
+    ``p_corr``.
     """
 
     survey: SurveyData
@@ -43,18 +58,28 @@ class SurveyResults:
     summary: pd.DataFrame
     free_text: pd.DataFrame
     wave_dates: dict[str, str | None] = field(default_factory=dict)
+    shares: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHARE_COLUMNS))
+    share_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHARE_TEST_COLUMNS))
+    numeric: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_COLUMNS))
+    numeric_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_TEST_COLUMNS))
 
 
 def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
     """Compute every table of the staff-survey section."""
     exact = compare_waves(survey, min_n, exact=True)
-    comparison = published_precision(exact)
+    comparison = published_precision(exact, hidden_waves=hidden_waves(survey, min_n))
     alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
+    changes, choice_tests, number_tests = exploratory_together(
+        [wave_changes(survey, comparison, min_n), share_tests(survey, min_n), numeric_tests(survey, min_n)],
+        survey.instrument.statistics.secondary,
+    )
+    choice_tests["riktning"] = directions(choice_tests)
+    number_tests["riktning"] = directions(number_tests)
     return SurveyResults(
         survey=survey,
         min_n=min_n,
         comparison=comparison,
-        changes=_published_changes(wave_changes(survey, comparison, min_n), comparison),
+        changes=_published_changes(changes, hidden_waves(survey, min_n)),
         group_tests=group_differences(survey, comparison, min_n),
         intervals=mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
         reliability=alpha,
@@ -63,12 +88,15 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         summary=response_summary(survey),
         free_text=free_text(survey, min_n),
         wave_dates=wave_dates or {},
+        shares=shares(survey, min_n),
+        share_tests=choice_tests,
+        numeric=numeric_summary(survey, min_n),
+        numeric_tests=number_tests,
     )
 
 
-def _published_changes(changes: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
-    """Differences of a change touching a wave with a hidden group, at the precision of the comparison table."""
-    hidden = set(comparison.loc[comparison["undertryckt"].astype(bool), "enkat"].astype(str))
+def _published_changes(changes: pd.DataFrame, hidden: set[str]) -> pd.DataFrame:
+    """Differences of a change touching a wave with a hidden cell, at the precision of the comparison table."""
     out = published_precision(
         changes, ("fran", "till"), hidden,
         means=("diff_medel", "diff_medel_lag", "diff_medel_hog", "hl_skift", "hl_lag", "hl_hog"),

@@ -10,7 +10,7 @@ number of positive answers:
   groups' combined n, sum and positives (n-weighted: sum = n · mean,
   positives = n · share);
 - an index score is the mean of a person's items (reversed items as
-  ``min + max − value``), so for every group, if everyone answered every item,
+  ``min + max − value`` of the item's scale), so for every group, if everyone answered every item,
   ``n(index) = n(item)`` and ``k · sum(index) = Σ sum(item)``. The attacker
   assumes this always (with item non-response it is approximately true, which
   leaks approximately); it is stronger than any real reader.
@@ -73,7 +73,6 @@ def _wave_findings(cells: pd.DataFrame, instrument, min_n: int, wave: str) -> li
                 row[unknowns[(ALL, niva, item, q)]] = -1.0
             if row:
                 equations.append(row)
-    scale = instrument.scale
     groups = set(cells["grupp"])
     for index_id in instrument.indices:
         items = instrument.index_items(index_id)
@@ -83,7 +82,8 @@ def _wave_findings(cells: pd.DataFrame, instrument, min_n: int, wave: str) -> li
             for question in items:
                 n_item, s_item = (group, "fraga", question.id, "n"), (group, "fraga", question.id, "summa")
                 equations.append({unknowns[k]: c for k, c in ((n_index, 1.0), (n_item, -1.0)) if k in unknowns})
-                if question.reverse:
+                if question.reverse:  # reversed on the item's own scale
+                    scale = instrument.scale_for(question) or instrument.scale
                     total[n_item] = total.get(n_item, 0.0) + scale.min + scale.max
                     total[s_item] = -1.0
                 else:
