@@ -1,9 +1,9 @@
 """Charts as PNG bytes (matplotlib/seaborn, no display needed), with Swedish text alternatives.
 
-Both chart kinds use colour-blind-safe palettes (seaborn ``colorblind`` for
-groups, ``PuOr`` for the diverging answer scale), Swedish labels with decimal
-comma, and show n. Every text a chart draws (title, axis label, tick labels,
-legend entries) goes through :func:`~slutrapport.core.safetext.chart_text`:
+Every chart kind uses a colour-blind-safe palette (seaborn ``colorblind`` for
+groups and for the options of an unordered question, ``PuOr`` for the
+diverging answer scale), Swedish labels with decimal comma, and shows n.
+Every text a chart draws (title, axis label, tick labels, legend entries) goes through :func:`~slutrapport.core.safetext.chart_text`:
 control characters are removed and ``$`` is escaped, so a name such as
 "Org $A$ och $B$" is drawn as written, never as mathtext; a very long name
 is cut with an ellipsis on the chart (the text alternative keeps it whole).
@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from slutrapport.core.safetext import chart_text, clean_text, shorten  # noqa: E402
 from slutrapport.render.formatting import format_number, format_value, largest_remainder  # noqa: E402
-from slutrapport.report.model import Chart, DivergingChart  # noqa: E402
+from slutrapport.report.model import Chart, DivergingChart, StackedChart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
 
@@ -36,10 +36,15 @@ _AXIS = 80  # characters of an axis label
 _ROW_LABEL = 160  # characters of a question beside a bar
 
 
-def chart_png(chart: Chart | DivergingChart) -> bytes:
+def chart_png(chart: Chart | DivergingChart | StackedChart) -> bytes:
     """The chart as PNG; drawn once and kept on the chart for the next renderer."""
     if chart.png is None:
-        chart.png = _draw_diverging(chart) if isinstance(chart, DivergingChart) else _draw_lines(chart)
+        if isinstance(chart, DivergingChart):
+            chart.png = _draw_diverging(chart)
+        elif isinstance(chart, StackedChart):
+            chart.png = _draw_stacked(chart)
+        else:
+            chart.png = _draw_lines(chart)
     return chart.png
 
 
@@ -143,9 +148,42 @@ def _draw_diverging(chart: DivergingChart) -> bytes:
         plt.close(fig)
 
 
-def chart_alt_text(chart: Chart | DivergingChart) -> str:
+def _draw_stacked(chart: StackedChart) -> bytes:
+    """Bars of 100 % side by side in category order, each segment labelled with its whole percent."""
+    sns.set_theme(style="white", context="notebook")
+    fig, ax = plt.subplots(figsize=(8.0, max(2.4, 1.5 + 0.45 * len(chart.rows))), dpi=110)
+    try:
+        colours = sns.color_palette("colorblind", n_colors=max(3, len(chart.categories)))
+        shares = np.array([row[1] for row in chart.rows], dtype=float).reshape(len(chart.rows), len(chart.categories))
+        lefts = np.cumsum(shares, axis=1) - shares
+        y = np.arange(len(chart.rows))
+        for number, label in enumerate(chart.categories):
+            ax.barh(y, shares[:, number], left=lefts[:, number], color=colours[number % len(colours)], edgecolor="white",
+                    height=0.7, label=chart_text(label, _LABEL))
+        for row, (_, row_shares, _) in enumerate(chart.rows):
+            for number, percent in enumerate(largest_remainder(row_shares)):
+                if row_shares[number] >= 0.06:
+                    red, green, blue = colours[number % len(colours)][:3]
+                    dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+                    ax.text(lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center",
+                            fontsize=7.5, color="white" if dark else "black")
+        ax.set_yticks(y, [f"{chart_text(label, _LABEL)} (n = {n})" for label, _, n in chart.rows], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value * 100:.0f} %"))
+        ax.set_title(_wrapped(chart.title, 55, 3), fontsize=10, loc="left")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.6 / max(len(chart.rows), 1)),
+                  ncol=min(3, max(len(chart.categories), 1)), frameon=False, fontsize=7.5)
+        sns.despine(left=True)
+        fig.tight_layout()
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def chart_alt_text(chart: Chart | DivergingChart | StackedChart) -> str:
     """A Swedish text alternative that lists every value the chart shows."""
-    if isinstance(chart, DivergingChart):
+    if isinstance(chart, (DivergingChart, StackedChart)):
         parts = []
         for label, shares, n in chart.rows:
             percents = largest_remainder(shares)

@@ -29,7 +29,7 @@ from docx.text.paragraph import Paragraph
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import cell_text, markdown_parser, property_text, xml_text
 from slutrapport.render.xlsx import reproducible_zip
-from slutrapport.report.model import TEXT, Chart, Column, DivergingChart, Paragraphs, Report, Section, Subsection, Table, TextList
+from slutrapport.report.model import CHARTS, TEXT, Chart, Column, DivergingChart, Paragraphs, Report, Section, StackedChart, Subsection, Table, TextList
 
 __all__ = ["render_docx"]
 
@@ -195,7 +195,7 @@ class _Writer:
                     self.text(block.empty_text, italic=True)
             elif isinstance(block, Table):
                 self.table(block)
-            elif isinstance(block, (Chart, DivergingChart)):
+            elif isinstance(block, CHARTS):
                 self.chart(block)
 
     def markdown(self, source: str) -> None:
@@ -297,7 +297,7 @@ class _Writer:
         for note in table.notes:
             self.text(note, style=self.table_note)
 
-    def chart(self, chart: Chart | DivergingChart) -> None:
+    def chart(self, chart: Chart | DivergingChart | StackedChart) -> None:
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=_CHART_WIDTH)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import property_text
 from slutrapport.render.xlsx import SheetWriter, data_sheet, sheet_name, workbook_bytes
-from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, DivergingChart, Report
+from slutrapport.report.model import CHARTS, COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, Report
 
 __all__ = ["render_excel", "COMPARISON_SHEET", "DATA_SHEETS"]
 
@@ -29,6 +29,10 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "andelar": "Data andelar",
+    "andelstest": "Data andelstest",
+    "talfragor": "Data talfrågor",
+    "talfragor_test": "Data talfrågor test",
     "sjalvvardering": "Data självvärdering",
     "ekonomi": "Data ekonomi",
     "ekonomi_nyckeltal": "Data ekonomi nyckeltal",
@@ -54,6 +58,11 @@ _DATA_KINDS = {
     "ci_lag": DIFF_SHARE, "ci_hog": DIFF_SHARE, "p_unc": PVALUE, "p_corr": PVALUE, "effekt": EFFECT,
     "diff_medel_lag": DIFF_MEAN, "diff_medel_hog": DIFF_MEAN, "hl_skift": DIFF_MEAN, "hl_lag": DIFF_MEAN, "hl_hog": DIFF_MEAN,
 } | dict.fromkeys(_MONEY_COLUMNS, MONEY) | {"avvikelse_procent": DIFF_SHARE}  # fmt: skip
+#: value kinds of a table's own columns, where a name means something else in another table
+_TABLE_KINDS = {
+    "andelar": {"andel": SHARE, "andel_lag": SHARE, "andel_hog": SHARE, "antal": COUNT},
+    "talfragor": {"q1": MEAN, "q3": MEAN},
+}
 
 
 class _ReportSheet(SheetWriter):
@@ -62,7 +71,7 @@ class _ReportSheet(SheetWriter):
     def figure(self, block: object) -> None:
         if isinstance(block, Chart) and not block.data.empty:
             self.native_line_chart(block)
-        elif isinstance(block, (Chart, DivergingChart)):
+        elif isinstance(block, CHARTS):
             self.image(chart_png(block), chart_alt_text(block))
 
     def native_line_chart(self, chart: Chart) -> None:
@@ -106,5 +115,5 @@ def render_excel(report: Report) -> bytes:
     tables = report.tables or ({"jamforelse": report.comparison} if report.comparison is not None else {})
     for key, name in DATA_SHEETS.items():
         if key in tables and tables[key] is not None:
-            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS)
+            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS | _TABLE_KINDS.get(key, {}))
     return workbook_bytes(wb, report.title)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from slutrapport.core.safetext import clean_text
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import cell_text, format_value, markdown_parser
-from slutrapport.report.model import Chart, DivergingChart, Paragraphs, Subsection, Table, TextList
+from slutrapport.report.model import CHARTS, Paragraphs, Subsection, Table, TextList
 
 __all__ = ["environment", "html_finalize", "add_block_helpers", "markdown_to_html", "heading_prefix", "column_groups", "png_data_uri", "inline_css"]
 
@@ -61,7 +61,7 @@ def add_block_helpers(env: Environment) -> None:
     env.filters.update(markdown=markdown_to_html, cell=cell_text, numbered=heading_prefix, format_value=format_value)
     env.globals.update(
         is_table=lambda b: isinstance(b, Table),
-        is_chart=lambda b: isinstance(b, (Chart, DivergingChart)),
+        is_chart=lambda b: isinstance(b, CHARTS),
         is_paragraphs=lambda b: isinstance(b, Paragraphs),
         is_list=lambda b: isinstance(b, TextList),
         is_subsection=lambda b: isinstance(b, Subsection),

@@ -21,24 +21,34 @@ import pandas as pd
 
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
+from slutrapport.report.blocks.items import item_tables
 from slutrapport.report.blocks.survey import index_blocks, survey_blocks
 from slutrapport.report.model import Report, Section
 from slutrapport.wording.groups import group_paragraph
 from slutrapport.wording.survey import index_paragraph
 
-__all__ = ["comparison_report", "IndexView", "index_views", "organisations", "survey_tables", "survey_instrument"]
+__all__ = ["comparison_report", "IndexView", "index_views", "organisations", "survey_tables", "survey_instrument", "ITEM_TABLE_NAMES"]
+
+#: The name of each table of the yes/no, choice and number questions among the report's tables (Excel's data sheets).
+ITEM_TABLE_NAMES = {"shares": "andelar", "share_tests": "andelstest", "numeric": "talfragor", "numeric_tests": "talfragor_test"}
 
 
 def survey_tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
-    """The survey's analysis tables by their ``rapport.json`` names (none without a survey)."""
+    """The survey's analysis tables by their ``rapport.json`` names (none without a survey), and the tables of
+    the other question types that have rows (:data:`ITEM_TABLE_NAMES`), which only the Excel file shows."""
     if results is None:
         return {}
-    return {
+    tables = {
         "jamforelse": results.comparison,
         "forandringar": results.changes,
         "reliabilitet": results.reliability,
         "gruppskillnader": results.group_tests,
     }
+    items = item_tables(results)
+    for attribute, name in ITEM_TABLE_NAMES.items():
+        if not items[attribute].empty:  # the Excel file's data sheets; the bundle writes only its own tables
+            tables[name] = items[attribute]
+    return tables
 
 
 def survey_instrument(results: SurveyResults | None) -> dict | None:

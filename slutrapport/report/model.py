@@ -19,6 +19,8 @@ __all__ = [
     "Table",
     "Chart",
     "DivergingChart",
+    "StackedChart",
+    "CHARTS",
     "Paragraphs",
     "TextList",
     "Subsection",
@@ -119,6 +121,25 @@ class DivergingChart:
     rows: list[tuple[str, list[float], int]]
     neutral: int | None  # position of the neutral category, None for even scales
     png: bytes | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class StackedChart:
+    """Horizontal bars of 100 %, one per row, split into each category's share (no centre, no order).
+
+    How the answers to an unordered question (single choice) spread per wave:
+    ``rows`` are ``(label, shares, n)`` with one share (0–1) per category in
+    ``categories`` order.
+    """
+
+    title: str
+    categories: list[str]
+    rows: list[tuple[str, list[float], int]]
+    png: bytes | None = field(default=None, compare=False, repr=False)
+
+
+#: Every kind of chart block; a renderer draws each as a picture (:func:`slutrapport.render.charts.chart_png`).
+CHARTS = (Chart, DivergingChart, StackedChart)
 
 
 @dataclass

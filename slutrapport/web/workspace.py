@@ -58,6 +58,7 @@ class SurveyFixes:
     answers: list[AnswerFix] = field(default_factory=list)
     #: choices for a column: (id, text), questions first, then the background roles organisation and kod
     targets: list[tuple[str, str]] = field(default_factory=list)
+    #: the default scale's values and their labels (:meth:`Scale.label`: the number where a value has none)
     scale: dict[int, str] = field(default_factory=dict)
 
 
@@ -93,7 +94,7 @@ def survey_fixes(project_dir: Path, surveys: SurveyCache | None = None) -> Surve
             fix = ColumnFix(problem.fil, problem.kolumn, _closest_key(problem.kolumn, by_text, 0.6))  # type: ignore[arg-type]
             if fix not in columns:
                 columns.append(fix)
-    labels = {normalise(label): value for value, label in instrument.scale.values.items()}
+    labels = {normalise(label): value for value, label in instrument.scale.values.items() if label}
     found: dict[str, dict] = {}
     for problem in report.problems:
         if problem.kontroll != _ANSWER_CHECK or not problem.meddelande.startswith(_UNKNOWN_ANSWER) or not problem.varde:
@@ -106,7 +107,7 @@ def survey_fixes(project_dir: Path, surveys: SurveyCache | None = None) -> Surve
         AnswerFix(e["varde"], tuple(e["kolumner"]), e["antal"], _closest_key(e["varde"], labels, 0.5))  # type: ignore[arg-type]
         for e in found.values()
     ]
-    return SurveyFixes(report, columns, answers, targets, dict(instrument.scale.values))
+    return SurveyFixes(report, columns, answers, targets, {value: instrument.scale.label(value) for value in instrument.scale.values})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import join_words
 from slutrapport.report.blocks.survey import suppressed_cell
 from slutrapport.report.model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList
+from slutrapport.wording.scales import scale_span
 from slutrapport.wording.selfeval import selfeval_paragraphs
 
 __all__ = ["selfeval_blocks", "ROLE_HIDDEN"]
@@ -42,7 +43,7 @@ def _method(results: SelfEvalResults) -> list:
     texts = [
         f"Självvärderingen bygger på formuläret ”{definition.name}” (version {definition.version}), som "
         f"{join_words([r.lower() for r in definition.roles])} fyller i var för sig. Betygen ges på en skala från "
-        f"{scale.min} ({scale.values[scale.min]}) till {scale.max} ({scale.values[scale.max]})"
+        f"{scale_span(scale)}"
         + (f"; {missing} och obesvarade frågor räknas inte." if missing else "; obesvarade frågor räknas inte."),
         "Ett avsnitts betyg är för varje formulär medelvärdet av betygen på avsnittets frågor och räknas när minst "
         "hälften av frågorna har fått ett betyg. Tabellerna visar medelvärdet och medianen av dessa; n är antalet "

@@ -11,12 +11,12 @@ import textwrap
 
 import pandas as pd
 
-from slutrapport.analysis.families import PRIMARY, primary_level
-from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
+from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
-from slutrapport.core.problems import WARNING
 from slutrapport.core.rounding import largest_remainder
-from slutrapport.core.swedish import format_number, wave_name
+from slutrapport.core.swedish import format_number
+from slutrapport.report.blocks.items import item_blocks
+from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
 from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
@@ -38,36 +38,13 @@ from slutrapport.report.model import (
     Table,
     TextList,
 )
-from slutrapport.wording.survey import LOW_ALPHA, alpha_text, index_paragraph, low_alpha, survey_summary
+from slutrapport.sources.definitions import Scale
+from slutrapport.wording.scales import category_labels, scale_span
+from slutrapport.wording.survey import index_paragraph, survey_summary
 
 __all__ = ["survey_blocks", "summary_blocks", "index_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
-TEST_NAMES = {
-    "wilcoxon": "Wilcoxons teckenrangtest",
-    "mann_whitney": "Mann–Whitneys U-test",
-    "mcnemar": "McNemars test",
-    "chi2": "Chi-två-test",
-    "fisher": "Fishers exakta test",
-    "friedman": "Friedmans test",
-    "kruskal_wallis": "Kruskal–Wallis test",
-    "cochrans_q": "Cochrans Q",
-}
-EFFECT_NAMES = {
-    "rangbiserial": "rangbiserial r",
-    "andelsskillnad": "andelsskillnad",
-    "kendalls_w": "Kendalls W",
-    "epsilon2": "ε²",
-    "cramers_v": "Cramérs V",
-}
 _ALL_WAVES = "alla"
-#: How the tables name a row's family (``familj``, ``justering``).
-_METHODS = {"holm": "Holm", "bh": "BH"}
-
-
-def _family_name(row: pd.Series) -> str:
-    family = str(row.get("familj") or "")
-    method = _METHODS.get(row.get("justering"), "")
-    return f"{family} ({method})" if family and method else family
 
 
 def suppressed_cell(row: pd.Series | None, column: str):
@@ -80,13 +57,6 @@ def suppressed_cell(row: pd.Series | None, column: str):
         return PROTECTED
     value = row[column]
     return None if pd.isna(value) else value
-
-
-def _hidden_note(min_n: int) -> str:
-    return (
-        f"– = skyddat av anonymitetsskäl. En grupp som har färre än {min_n} svar på någon fråga vid en enkät "
-        "döljs i hela den enkäten, liksom de grupper som behövs för att den inte ska kunna räknas fram ur Alla."
-    )
 
 
 #: The note under a table with the interval of the share positive.
@@ -142,7 +112,7 @@ def _wave_table(
                 suppressed_cell(found, "n"),
             ]
         rows.append(row)
-    notes = [_hidden_note(min_n)] if cells["undertryckt"].any() else []
+    notes = [hidden_note(min_n)] if cells["undertryckt"].any() else []
     notes.append(_SHARE_INTERVAL_NOTE)
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
 
@@ -166,17 +136,29 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
 
 
 def _distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:
-    scale = results.survey.instrument.scale
-    values = sorted(scale.values)
-    labels = [scale.values[v] for v in values]
-    dist = results.distribution[results.distribution["grupp"] == ALL]
+    """The spread of the answers over each question's own scale (labels from :meth:`Scale.label`);
+    one chart and table per scale when the questions use several."""
+    instrument = results.survey.instrument
+    groups = scale_groups(instrument, questions)
+    blocks: list = []
+    for scale, members in groups:
+        suffix = f", skala {scale_span(scale)}" if len(groups) > 1 else ""
+        blocks += _distribution(results, name + suffix, members, scale)
+    return blocks
+
+
+def _distribution(results: SurveyResults, name: str, questions: list, scale: Scale) -> list:
+    dist = results.distribution[(results.distribution["grupp"] == ALL) & results.distribution["id"].isin([q.id for q in questions])]
+    values = sorted(set(scale.values) | {int(v) for v in dist["varde"]})
+    labels = category_labels(scale, values)
     rows_chart, rows_table = [], []
     for question in questions:
         for wave in results.survey.waves:
-            cell = dist[(dist["id"] == question.id) & (dist["enkat"] == wave)].sort_values("varde")
+            cell = dist[(dist["id"] == question.id) & (dist["enkat"] == wave)]
             if cell.empty:
                 continue
-            shares = cell["andel"].tolist()
+            by_value = {int(v): float(s) for v, s in zip(cell["varde"], cell["andel"], strict=True)}
+            shares = [by_value.get(v, 0.0) for v in values]
             n = int(cell["antal"].sum())
             short = textwrap.shorten(question.text, 45, placeholder="…")
             rows_chart.append((f"{short} – {wave}", shares, n))
@@ -213,7 +195,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
                 (row["ci_lag"], row["ci_hog"]),
                 row["p_unc"],
                 row["p_corr"],
-                _family_name(row),
+                family_name(row),
                 row["effekt"],
                 EFFECT_NAMES.get(row["effektmatt"], row["effektmatt"]),
             ]
@@ -258,146 +240,6 @@ def _shift_text(row: pd.Series) -> str | None:
     return text
 
 
-def _method(results: SurveyResults) -> list:
-    survey = results.survey
-    instrument = survey.instrument
-    scale = instrument.scale
-    positive = ", ".join(f"{v} ({scale.values[v]})" for v in sorted(scale.positive))
-    dates = [f"{w} ({results.wave_dates[w]})" if results.wave_dates.get(w) else w for w in survey.waves]
-    texts = [
-        f"Enkäten ”{instrument.name}” har besvarats vid {len(survey.waves)} tillfällen: {', '.join(dates)}. "
-        f"Svaren ges på en skala från {scale.min} ({scale.values[scale.min]}) till {scale.max} "
-        f"({scale.values[scale.max]}). Andel positiva är andelen svar {positive}.",
-        "Ett index är medelvärdet av en persons svar på indexets frågor (negativt formulerade frågor vänds först) "
-        "och räknas bara för den som har besvarat minst hälften av frågorna. "
-        f"Andel positiva för ett index är andelen personer vars indexvärde är minst {scale.positive_threshold}.",
-        f"Svar som {', '.join(f'”{m}”' for m in scale.missing) or 'saknas'} och obesvarade frågor räknas inte som värden. "
-        f"En grupp som har färre än {results.min_n} svar på någon fråga eller något index vid en enkät visas inte "
-        "alls vid den enkäten, och inte heller de minsta grupper som behövs för att den inte ska kunna räknas fram "
-        "ur totalen; samma grupper döljs i alla frågor, index, diagram och test vid den enkäten. Dolda grupper "
-        "testas aldrig. Vid en enkät med dolda grupper anges medelvärden med en decimal och andelar i hela procent "
-        "också i datafilerna.",
-        "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
-        "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
-        "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
-        "exakta test). Över alla enkäter används Friedmans test eller Kruskal–Wallis test.",
-        *_multiplicity_texts(results),
-    ]
-    if (results.comparison["grupp"] == OTHERS).any():
-        texts.append(f"Organisationer med färre än {results.min_n} svarande har slagits ihop till ”{OTHERS}”.")
-    if (results.comparison["grupp"] == UNKNOWN_ORGANISATION).any():
-        texts.append(f"Svarande som inte angett organisation redovisas som ”{UNKNOWN_ORGANISATION}”.")
-    summary = Table(
-        caption="Svar per enkättillfälle",
-        columns=[
-            Column("Enkät"),
-            Column("Fil"),
-            Column("Svarande", COUNT),
-            Column("Svar på skalan", COUNT),
-            Column("Utanför skalan (t.ex. Vet ej)", COUNT),
-            Column("Obesvarade", COUNT),
-        ],
-        rows=results.summary[["enkat", "fil", "svarande", "svar", "saknas", "tomma"]].values.tolist(),
-    )
-    blocks: list = [Paragraphs(texts), summary]
-    reliability = _reliability_table(results)
-    if reliability is not None:
-        blocks.append(reliability)
-    warnings = [p for p in survey.report.problems if p.allvar == WARNING]
-    if warnings:
-        items = [f"{p.fil}" + (f", kolumn ”{p.kolumn}”" if p.kolumn else "") + f": {p.meddelande}" for p in warnings]
-        blocks.append(TextList("Anmärkningar vid inläsningen", items))
-    return blocks
-
-
-def _multiplicity_texts(results: SurveyResults) -> list[str]:
-    """Which family each conclusion comes from, and how each family's p-values are adjusted."""
-    survey = results.survey
-    plan = survey.instrument.statistics
-    level = primary_level(plan, bool(survey.instrument.indices))
-    waves = survey.waves
-    primary = results.changes[results.changes["familj"] == PRIMARY] if "familj" in results.changes else results.changes.iloc[:0]
-    size = f" ({len(primary)} test)" if len(primary) else ""
-    what = "varje index" if level == "index" else "varje fråga"
-    groups = (
-        "Skillnader mellan organisationerna inom en enkät (Kruskal–Wallis test och parvisa Mann–Whitney-test) är en "
-        "egen familj per enkät, Holm-justerad inom enkäten."
-    )
-    if len(waves) < 2:
-        return [groups]
-    span = f"från {wave_name(waves[0])} till {wave_name(waves[-1])}"
-    secondary = "Benjamini–Hochbergs metod (falsk upptäcktsandel, FDR)" if plan.secondary == "bh" else "Holms metod"
-    return [
-        "Rapportens slutsatser bygger bara på den primära familjen av test: för alla svarande jämförs medelvärdet "
-        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer) eller Mann–Whitneys U-test{size}. "
-        "p-värdena Holm-justeras inom den familjen, och bara där kallas en förändring statistiskt säkerställd "
-        "(justerat p under 0,05); det är också de förändringarna som står i sammanfattningen.",
-        "Alla andra test av förändringar (andelen positiva, parvisa jämförelser mellan enkäterna, testen över alla "
-        f"enkäter, {'frågorna' if level == 'index' else 'indexen'} och varje organisation) är utforskande: de justeras "
-        f"tillsammans, som en egen familj, med {secondary}. Ett utforskande resultat med justerat p under 0,05 "
-        "skrivs ut som ”utforskande” och är en ledtråd, inte en slutsats.",
-        groups + " Varje tests familj och justering står i kolumnerna familj och justering i forandringar.csv "
-        "och i Excel-filens datablad.",
-    ]
-
-
-def _reliability_table(results: SurveyResults) -> Table | None:
-    alpha = results.reliability[results.reliability["grupp"] == ALL]
-    if alpha.empty:
-        return None
-    waves = results.survey.waves
-    columns = [Column("Index")]
-    for wave in waves:
-        columns += [Column("Alfa", TEXT, wave), Column("n", COUNT, wave)]
-    rows = []
-    for item, name in results.survey.instrument.indices.items():
-        row: list = [name]
-        for wave in waves:
-            cell = alpha[(alpha["index"] == item) & (alpha["enkat"] == wave)]
-            if cell.empty or pd.isna(cell["alfa"].iloc[0]):
-                row += [None, None]
-                continue
-            value = float(cell["alfa"].iloc[0])
-            row += [alpha_text(value) + (" *" if low_alpha(value) else ""), int(cell["n"].iloc[0])]
-        rows.append(row)
-    return Table(
-        caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
-        columns=columns,
-        rows=rows,
-        notes=[
-            f"* = alfa under {format_number(LOW_ALPHA, 1)}: indexets frågor mäter inte tillräckligt samstämmigt och "
-            "indexet bör tolkas med försiktighet. n = svarande som besvarat alla indexets frågor."
-        ],
-    )
-
-
-def _alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> Table | None:
-    """For an index flagged for low alpha: what alpha would be without each question."""
-    alpha = results.reliability
-    low = alpha[(alpha["index"] == index_id) & (alpha["grupp"] == ALL) & alpha["alfa"].map(low_alpha).astype(bool)]
-    if low.empty:
-        return None
-    waves = [w for w in results.survey.waves if w in set(low["enkat"])]
-    deleted = results.alpha_if_deleted
-    deleted = deleted[(deleted["index"] == index_id) & (deleted["grupp"] == ALL)]
-    if deleted.empty:
-        return None
-    rows = []
-    for question in results.survey.instrument.index_items(index_id):
-        row: list = [question.text]
-        for wave in waves:
-            cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
-            row.append(format_number(float(cell["alfa_utan_fragan"].iloc[0]), 2) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
-        rows.append(row)
-    return Table(
-        caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",
-        columns=[Column("Fråga"), *[Column(wave) for wave in waves]],
-        rows=rows,
-        notes=["Visas för enkäter där indexets alfa är under 0,7. Ett högre värde än indexets alfa betyder att "
-               "frågan drar ned samstämmigheten."],
-    )
-
-
 def index_blocks(results: SurveyResults, index_id: str, organisation: str | None = None) -> list:
     """An index's value per group and wave (a table and the trend chart) and its questions per wave.
 
@@ -410,6 +252,7 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     survey = results.survey
     instrument, table, waves = survey.instrument, results.comparison, survey.waves
     name = instrument.indices[index_id]
+    axis = instrument.index_scale(index_id)  # the index's own scale, not the default one
     groups = [ALL, organisation] if organisation else list(dict.fromkeys(table["grupp"]))
     cells = table[(table["niva"] == "index") & (table["id"] == index_id) & table["grupp"].isin(groups)]
     intervals = results.intervals[
@@ -424,7 +267,7 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     group_rows = [(g, g) for g in groups if g in present]
     return [
         _wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
-        _trend_chart(cells, intervals, name, waves, instrument.scale.min, instrument.scale.max),
+        _trend_chart(cells, intervals, name, waves, axis.min, axis.max),
         _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
     ]
 
@@ -437,14 +280,15 @@ def summary_blocks(results: SurveyResults) -> list:
 
 
 def survey_blocks(results: SurveyResults) -> list:
-    """The staff-survey section: summary, method, one subsection per index, free-text answers."""
+    """The staff-survey section: summary, method, one subsection per index, the questions outside indices,
+    the other question types (:func:`~.items.item_blocks`) and the free-text answers."""
     survey = results.survey
     instrument = survey.instrument
     table = results.comparison
     waves = survey.waves
     blocks: list = [
         Subsection("Personalenkäten i korthet", summary_blocks(results)),
-        Subsection("Om enkäten och svaren", _method(results)),
+        Subsection("Om enkäten och svaren", method_blocks(results)),
     ]
     group_rows = [(g, g) for g in dict.fromkeys(table["grupp"])]
     for index_id, name in instrument.indices.items():
@@ -456,7 +300,7 @@ def survey_blocks(results: SurveyResults) -> list:
         changes = _changes_table(results, "index", index_id, name)
         if changes is not None:
             sub.append(changes)
-        deleted = _alpha_if_deleted_table(results, index_id, name)
+        deleted = alpha_if_deleted_table(results, index_id, name)
         if deleted is not None:
             sub.append(deleted)
         blocks.append(Subsection(name, sub))
@@ -472,6 +316,8 @@ def survey_blocks(results: SurveyResults) -> list:
             if changes is not None:
                 sub.append(changes)
         blocks.append(Subsection("Frågor som inte ingår i något index", sub))
+
+    blocks += item_blocks(results)  # yes/no, single and multiple choice, numbers
 
     if instrument.freetext_questions:
         free = results.free_text
