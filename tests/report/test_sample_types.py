@@ -11,7 +11,6 @@ pass from then on (``strict``).
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import io
 import re
@@ -21,17 +20,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from slutrapport.analysis.survey import SurveyResults, analyse_survey
+from slutrapport.analysis.survey import analyse_survey
 from slutrapport.cli import cli
 from slutrapport.report.blocks.survey import index_blocks
 from slutrapport.report.model import Chart
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES
-
-ITEMS_READY = "shares" in {f.name for f in dataclasses.fields(SurveyResults)} or hasattr(SurveyResults, "shares")
-needs_item_analysis = pytest.mark.xfail(
-    not ITEMS_READY, reason="needs the reading and analysis of yes/no, choice and number questions (issue 21)", strict=True
-)
 
 
 def _waves(name: str) -> list[Path]:
@@ -100,7 +94,6 @@ def mixed(tmp_path_factory):
     return out, _compare("blandad", out)
 
 
-@needs_item_analysis
 def test_the_mixed_survey_is_compared_with_a_section_for_every_question_type(mixed):
     out, result = mixed
     assert result.exit_code == 0, result.output
@@ -116,7 +109,6 @@ def test_the_mixed_survey_is_compared_with_a_section_for_every_question_type(mix
     assert {"Data andelar", "Data andelstest", "Data talfrågor", "Data talfrågor test"} <= set(workbook.sheetnames)
 
 
-@needs_item_analysis
 def test_the_mixed_surveys_tables_hold_every_item_question():
     instrument = load_instrument(SAMPLES / "blandad.yaml")
     results = analyse_survey(read_waves(_waves("blandad"), instrument), 5)
