@@ -36,6 +36,8 @@ __all__ = [
 
 #: The values of a test row's ``riktning``.
 INCREASE, DECREASE, NO_CHANGE = "ökning", "minskning", "ingen säker skillnad"
+#: A single-choice question's test of the whole distribution: it changed, without a direction.
+DIFFERENT = "skillnad"
 #: ``enkat_fran`` of a test across all waves (told in the tables, not in sentences).
 OMNIBUS = "alla"
 _NOT_CERTAIN = "skillnaden är inte statistiskt säker efter justering"
@@ -135,6 +137,18 @@ def choice_sentences(text: str, options: list[str], waves: list[str], shares: pd
     told: list[str] = []
     quiet: list[str] = []
     spans: set[tuple[str, str]] = set()
+    whole = tests["alternativ"].fillna("").astype(str) == "" if not tests.empty else pd.Series(dtype=bool)
+    if not multiple and whole.any():
+        # A single-choice question is tested as a whole distribution (``alternativ`` empty): it differs or not.
+        for _, row in told_rows(tests[whole], waves).iterrows():
+            between = f"mellan {wave_name(str(row['enkat_fran']))} och {wave_name(str(row['enkat_till']))}"
+            if row.get("riktning") == DIFFERENT:
+                told.append(f"Fördelningen av svaren på ”{text}” skilde sig {between} ({certainty_text(row)}).")
+            else:
+                told.append(f"Fördelningen av svaren på ”{text}” skilde sig inte statistiskt säkert {between} efter justering.")
+        tests = tests[~whole]
+        if told:
+            return told + _last_wave_sentence(text, options, waves, shares, multiple)
     for option in options:
         rows = told_rows(tests[tests["alternativ"] == option], waves) if not tests.empty else tests
         subject = f"Andelen som valde ”{option}” på ”{text}”"

@@ -113,6 +113,22 @@ def test_a_choice_question_without_certain_changes_says_so_even_when_shares_move
     assert sentence.startswith("Ingen av skillnaderna mellan enkät 1 och enkät 3")
 
 
+@pytest.mark.parametrize(
+    "direction, expected",
+    [
+        ("skillnad", "Fördelningen av svaren på ”Vilken är din roll?” skilde sig mellan enkät 1 och enkät 3 (utforskande"),
+        ("ingen säker skillnad", "Fördelningen av svaren på ”Vilken är din roll?” skilde sig inte statistiskt säkert mellan enkät 1 och enkät 3"),
+    ],
+)
+def test_a_single_choice_questions_distribution_test_is_told(direction, expected):
+    # The omnibus test of a single-choice question has no option (alternativ "") and no direction.
+    tests = _tests(_test("Enkät 1", "Enkät 3", direction, "utforskande", "bh", 0.01, option=""))
+    first, second = choice_sentences("Vilken är din roll?", OPTIONS, WAVES, _choice_shares(), tests, multiple=False)
+    assert first.startswith(expected.replace("(utforskande", "(")) or first.startswith(expected.split(" (")[0])
+    assert "ökade" not in first and "minskade" not in first
+    assert second.startswith("I enkät 3 valde")
+
+
 def test_a_choice_question_without_tests_gives_the_last_waves_shares():
     (sentence,) = choice_sentences("Hur håller du kontakten?", OPTIONS, WAVES, _choice_shares(), _tests(), multiple=True)
     assert sentence == (
