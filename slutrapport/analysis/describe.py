@@ -95,7 +95,11 @@ def index_scores(tidy: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         Columns ``respondent``, ``enkat``, ``index``, ``score`` (mean of the
         answered items after reversing ``omvand`` items), ``answered`` (items
         answered) and ``items`` (items in the index). Only respondents who
-        answered at least half of the index's items are included.
+        answered at least half of the index's items are included. The rows
+        are in the order of the tidy table (the files' order), not sorted by
+        ``respondent``: that id holds the file row ("1:10" sorts before
+        "1:2"), and floating-point sums in another order would make the same
+        answers give other last digits in a file with more header rows.
     """
     item_index = {q.id: q.index for q in instrument.scale_questions if q.index}
     mirror = _mirror_sums(instrument, [q for q in instrument.scale_questions if q.index])
@@ -111,7 +115,7 @@ def index_scores(tidy: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         }
     )
     scores = (
-        frame.groupby(["respondent", "enkat", "index"], observed=True)["varde"]
+        frame.groupby(["respondent", "enkat", "index"], observed=True, sort=False)["varde"]
         .agg(score="mean", answered="count")
         .reset_index()
     )

@@ -64,7 +64,10 @@ def cronbach_alpha(items: np.ndarray) -> float:
 
 
 def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
-    """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``."""
+    """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``.
+
+    Respondents are in the files' order, not sorted by id (see :func:`~.describe.index_scores`).
+    """
     instrument = survey.instrument
     items = instrument.index_items(index_id)
     ids = [q.id for q in items]
@@ -76,7 +79,7 @@ def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
     values = answered["varde"].where(~answered["fraga"].isin(mirror.keys()), answered["fraga"].map(mirror) - answered["varde"])
     wide = (
         pd.DataFrame({"respondent": answered["respondent"], "fraga": answered["fraga"], "varde": values})
-        .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first")
+        .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first", sort=False)
         .reindex(columns=ids)
         .dropna()
     )

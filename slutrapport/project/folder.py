@@ -325,7 +325,8 @@ personalenkat:
   # (etiketterna tas då från kolumnens värden):
   # enkatkolumn: Enkät
   # Exportformatet känns igen automatiskt; ange det bara om det blir fel
-  # (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, plain, spss):
+  # (google_forms, microsoft_forms, surveymonkey, qualtrics, limesurvey, netigate,
+  #  webropol, esmaker, artologik, plain, spss):
   # format: surveymonkey
   # Om en fil inte läses rätt kan du ange hur den ska läsas: här för alla filer,
   # eller på en enkäts rader under enkater: för bara den filen (t.ex. blad: Svar).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from slutrapport.core.errors import ProjectError
 from slutrapport.pipeline import read
 from slutrapport.project.folder import PROJECT_FILE, SURVEY_KEYS, WAVE_KEYS, init_project, load_project
 from slutrapport.project.reading import READ_KEYS, duplicates_choice, encoding_problem
+from slutrapport.sources.readers import FORMATS
 from slutrapport.sources.readers.options import ReadOptions
 from tests.conftest import MINI_INSTRUMENT, write_csv
 
@@ -132,6 +134,14 @@ def test_the_init_template_documents_the_keys_and_they_parse_when_uncommented(tm
     assert project.read_options == ReadOptions(
         sheet="Svar", header_row=3, labels_file=root / "enkater" / "enkat1.lss", encoding="cp1252", keep_duplicates=False
     )
+
+
+def test_the_init_template_names_every_format(tmp_path):
+    init_project(tmp_path / "nytt")
+    text = (tmp_path / "nytt" / PROJECT_FILE).read_text(encoding="utf-8")
+    listed = text[text.index("ange det bara om det blir fel") : text.index("# format: ")]
+    named = re.findall(r"\b[a-z_]+\b", listed.split("(", 1)[1].split(")", 1)[0])
+    assert named == list(FORMATS)
 
 
 def test_encoding_and_duplicates_helpers():
