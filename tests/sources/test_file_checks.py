@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -127,6 +128,8 @@ def test_waves_with_different_answers_are_not_the_same(tmp_path, mini_instrument
 def test_distinctive_ids():
     assert is_distinctive("114873223451") and is_distinctive("R_3kXa9") and is_distinctive("a1")
     assert not is_distinctive("12") and not is_distinctive("12345")
+    # A person (e-mail or name, as Artologik writes it) may answer every wave: not a response ID.
+    assert not is_distinctive("anna.berg@kommun.se") and not is_distinctive("Anna Berg")
 
 
 def test_the_same_tool_ids_for_two_waves_are_an_error(tmp_path, mini_instrument):
@@ -203,3 +206,10 @@ def test_validate_duplicates_within_a_file_exits_0_with_the_warning(tmp_path, mi
     result = CliRunner().invoke(cli, ["validate", str(_duplicated(tmp_path)), "--instrument", str(mini_instrument)])
     assert result.exit_code == 0, result.output
     assert "dubblerat id" in result.output and "R_x1" in result.output
+
+
+def test_qualtrics_response_ids_are_the_id_column():
+    from slutrapport.sources.readers import read_raw
+
+    raw = read_raw(Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "qualtrics.csv")
+    assert raw.id_column is not None and raw.columns[raw.id_column].replace(" ", "").lower() == "responseid"

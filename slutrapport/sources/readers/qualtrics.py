@@ -102,4 +102,9 @@ def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
             continue
         statement = heading.rsplit(" - ", 1)[1].strip() if " - " in heading else None
         add_alternative(alternatives, pos, heading, statement, tag)
-    return table_from_sheet(sheet, rows, columns, NAME, meta, alternatives)
+    table = table_from_sheet(sheet, rows, columns, NAME, meta, alternatives)
+    # Qualtrics' own response ID (R_…): checked for duplicates within a file and across waves.
+    table.id_column = next((p for p, tag in enumerate(tags) if normalise(tag) in ("responseid", "response id")), None)
+    if table.id_column is None and legacy:
+        table.id_column = next((p for p, text in enumerate(texts) if normalise(text) in ("responseid", "response id")), None)
+    return table

@@ -84,7 +84,13 @@ def add_reader_findings(raw: RawTable, report: ValidationReport) -> None:
 
 
 def is_distinctive(value: str) -> bool:
-    """A tool's respondent ID that cannot recur by chance: long, or not a number."""
+    """A tool's response ID that cannot recur by chance: long, or not a number.
+
+    An e-mail address or a name (some tools, such as Artologik, put the respondent there) names a
+    person, who may well answer every wave: it is not a response ID and is never compared across waves.
+    """
+    if "@" in value or " " in value.strip():
+        return False
     return len(value) >= DISTINCTIVE_LENGTH or not value.isdigit()
 
 
