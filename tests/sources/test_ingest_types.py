@@ -428,6 +428,23 @@ def test_surveymonkey_select_all_that_apply_columns_are_read_as_one_question(sma
     assert _problems(survey) == []
 
 
+def test_surveymonkey_multiple_choice_with_few_double_ticks_is_not_merged(small, tmp_path):
+    # Only one row of four ticks two options: the reader alone would merge the group into one answer
+    # (and call that row an error); the instrument asks m1 as multiple choice, so it stays one column per option.
+    top = ["Respondent ID", "Collector ID", "Jag trivs", "Kanaler", "", "", "Föredragen kanal"]
+    sub = ["", "", "Response", "Telefon", "E-post", "Annat", "Response"]
+    rows = [
+        ["111111111", "1", "Ja", "Telefon", "E-post", "", "Brev"],
+        ["111111112", "1", "Nej", "Telefon", "", "", ""],
+        ["111111113", "1", "Delvis", "", "E-post", "", ""],
+        ["111111114", "1", "Ja", "", "", "Annat", ""],
+    ]
+    path = write_csv(tmp_path / "monkey.csv", [sub, *rows], header=top)
+    survey = read_waves([path], small)
+    assert {k: v for k, v in _m_values(survey).items() if k[1] == "m1"} == {(3, "m1"): 3, (4, "m1"): 1, (5, "m1"): 2, (6, "m1"): 4}
+    assert _problems(survey) == []
+
+
 # -- the built-in instrument reads as before ----------------------------------------------------------------
 
 

@@ -50,3 +50,6 @@ class ReadOptions:
     #: by default the first row is counted and the rest are listed in a warning.
     keep_duplicates: bool = False
     limits: Limits = DEFAULT_LIMITS
+    #: Normalised texts (and ids) of the questions the instrument asks as multiple choice, set by
+    #: ingest (not by the user): an export's one-column-per-option groups for them are never merged.
+    multiple_choice: frozenset[str] = frozenset()

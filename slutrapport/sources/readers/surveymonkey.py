@@ -120,6 +120,8 @@ def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
             continue
         other = _other(positions, sub, data)
         options_ = _expanded(question, [p for p in positions if p != other], sub, data)
+        if options_ and options is not None and normalise(question) in options.multiple_choice:
+            options_ = []  # the instrument asks it as multiple choice: one column per option, as exported
         if other is not None and "(" not in sub[other] and not options_:
             other = None  # a bare "Övrigt" is free text only beside expanded options (else e.g. a matrix row)
         if options_:

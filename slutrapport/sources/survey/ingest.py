@@ -131,6 +131,8 @@ def read_waves(
     """
     report = ValidationReport()
     per_file = _per_file_options(options, len(paths), format)
+    multiple = frozenset(normalise(name) for q in instrument.questions_of(MULTIPLE) for name in (q.id, q.text))
+    per_file = [replace(o, multiple_choice=multiple) for o in per_file]
     targets = build_targets(instrument, column_map or {})
     loaded = _load(paths, per_file, wave_column, sheet_score(targets), report)
     sources = [table for item in loaded for table in item.tables]
