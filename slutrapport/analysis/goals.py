@@ -73,6 +73,8 @@ __all__ = [
     "NO",
     "UNCERTAIN",
     "parse_goals",
+    "goal_key",
+    "MAX_TARGET",
     "attainment",
     "goal_table",
 ]
@@ -87,6 +89,8 @@ PROJECT_FILE = "projekt.yaml"
 _KEYS = {"id", "mal", "matt", "population", "kategorier", "malvarde", "riktning"}
 _KEY_ALIASES = {"namn": "mal", "text": "mal", "matt": "matt", "varde": "malvarde", "mal varde": "malvarde"}
 _FOLD = str.maketrans("åäöé", "aaoe")
+#: The largest target a goal may have (a count of participants; a share is at most 100 %).
+MAX_TARGET = 1_000_000
 _PERCENT = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*%$")
 _NUMBER = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)$")
 
@@ -116,6 +120,12 @@ class GoalResults:
 
 def _fold(key: object) -> str:
     return category_key(key).translate(_FOLD)
+
+
+def goal_key(key: object) -> str | None:
+    """The key of a goal a key as written stands for (``Mål`` → ``mal``, ``målvärde`` → ``malvarde``, ``namn`` → ``mal``); None if unknown."""
+    name = _KEY_ALIASES.get(_fold(key), _fold(key))
+    return name if name in _KEYS else None
 
 
 class _GoalParser:
@@ -196,6 +206,9 @@ class _GoalParser:
         number_value = float((percent or plain).group(1).replace(",", ".")) if (percent or plain) else None
         if number_value is None or not math.isfinite(number_value):
             self.problem(number, "malvarde", "målvärdet ska vara ett tal, t.ex. 40 % eller 25", raw)
+            return None
+        if number_value > MAX_TARGET:
+            self.problem(number, "malvarde", f"målvärdet är orimligt stort (högst {MAX_TARGET})", raw)
             return None
         if measure == COUNT:
             if percent or number_value < 0 or not number_value.is_integer():

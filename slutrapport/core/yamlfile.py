@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.yamlschema import INVALID
 
 __all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS"]
 
@@ -18,7 +19,16 @@ class _StrictLoader(yaml.SafeLoader):
       ``anonymitetsgrans: 5`` … ``anonymitetsgrans: 1`` would build with 1);
     - aliases (``*namn``): nobody writes them in these files by hand, and a
       nest of aliases expands to billions of values (a "billion laughs" file).
+
+    A date that does not exist (``2025-02-30``, month 13) is read as the text
+    it is written as, not a crash: the file's schema names its key and line.
     """
+
+    def construct_yaml_timestamp(self, node):  # noqa: ANN001 - PyYAML's signature
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         if self.check_event(yaml.AliasEvent):
@@ -44,6 +54,9 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
@@ -106,7 +119,7 @@ def yaml_flag(value: Any, default: bool, where: str, problems: list[str]) -> boo
     value, and the default is used meanwhile: ``bool("false")`` is True, so a flag is
     never read by truthiness.
     """
-    if value is None:
+    if value is None or value is INVALID:  # INVALID: the file's schema already named it
         return default
     if isinstance(value, bool):
         return value

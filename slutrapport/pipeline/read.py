@@ -23,6 +23,7 @@ from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.pipeline.cache import SurveyCache, survey_key
 from slutrapport.project.folder import Project
+from slutrapport.sources.definitions import alias_conflicts
 from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, BudgetSpec, read_budget_spec
 from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
@@ -75,11 +76,10 @@ def _with_project_aliases(instrument: Instrument, project: Project) -> Instrumen
     if not project.answer_aliases:
         return instrument
     scale = instrument.scale
-    bad = [
-        f"aliaset '{label}' under personalenkat: alias: pekar på {value}, som inte finns på skalan {scale.min}–{scale.max}"
-        for label, value in project.answer_aliases.items()
-        if value not in scale.values
-    ]
+    bad = []
+    for label, reason in alias_conflicts(scale, project.answer_aliases).items():
+        line = project.lines.get(("personalenkat", "alias", label))
+        bad.append(f"{f'rad {line}: ' if line else ''}aliaset '{label}' under personalenkat: alias: {reason}")
     if bad:
         raise ProjectError(problem_list(str(project.path), bad))
     extended = replace(scale, aliases={**scale.aliases, **project.answer_aliases})

@@ -13,7 +13,6 @@ writes a new, commented folder.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,9 @@ from typing import Any
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.core.yamlschema import INVALID
 from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
+from slutrapport.project.schema import check_project
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.statistics import parse_statistics
@@ -65,6 +66,8 @@ class Project:
     statistics: dict[str, str] = field(default_factory=dict)
     #: personalenkat: format:, blad:, rubrikrad:, etiketter:, teckenkodning:, dubbletter: (each wave's own are in WaveSpec)
     read_options: ReadOptions = field(default_factory=ReadOptions)
+    #: the line of every key of projekt.yaml, by its path (for messages about the file's values)
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> Path:
@@ -97,26 +100,13 @@ _FACT_KEYS = {
     "mal": "Mål",
 }
 
-#: The keys projekt.yaml may hold at the top and under ``personalenkat:``; a misspelt one
-#: (``enkatr:``, ``personalenkaet:``) would otherwise silently leave its data out of the report.
+#: The keys projekt.yaml may hold at the top and under ``personalenkat:`` (the schema,
+#: ``projekt.schema.json``, lists the same; any other key is an error with a suggestion).
 TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
 SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", *READ_KEYS)
-
-
-def _unknown_keys(raw: dict, known: tuple[str, ...], where: str, problems: list[str], misspelt_only: bool = False) -> None:
-    """A problem for every key not in ``known``; with ``misspelt_only`` only for keys close to a known one
-    (the top level, where a data source of the web page may add its own key)."""
-    for key in raw:
-        if str(key) in known:
-            continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75 if misspelt_only else 0.6)
-        if misspelt_only and not close:
-            continue
-        hint = f"; menade du '{close[0]}'?" if close else f" (kända nycklar: {', '.join(known)})"
-        problems.append(f"okänd nyckel '{key}'{where}{hint}")
 
 
 def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
@@ -132,22 +122,22 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
             f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
         )
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path), ProjectError) or {}
+        text = path.read_text(encoding="utf-8-sig")
+        data = parse_yaml(text, str(path), ProjectError) or {}
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
     if not isinstance(data, dict):
         raise ProjectError(f"{path}: filen ska innehålla nycklar som projekt:, mall: och personalenkat:.")
 
-    problems: list[str] = []
-    _unknown_keys(data, TOP_KEYS, "", problems, misspelt_only=True)
-    info = data.get("projekt") or {}
-    if not isinstance(info, dict):
-        problems.append("'projekt' ska vara nycklar som namn: och projektagare:")
-        info = {}
+    # The schema checks every key, type and range; what it rejected is INVALID below (falsy, and
+    # never read: the problems are raised before a Project is made), so nothing is reported twice.
+    checked, found = check_project(data, text)
+    problems: list[str] = found.messages()
+    info = checked.get("projekt") or {}
     facts: dict[str, str] = {}
     for key, label in _FACT_KEYS.items():
         value = info.get(key)
-        if value in (None, "", []):
+        if value in (None, "", []) or value is INVALID:
             continue
         if isinstance(value, dict) and key == "period":
             value = f"{value.get('start', '')} – {value.get('slut', '')}"
@@ -155,32 +145,21 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
             value = ", ".join(str(v) for v in value)
         facts[label] = str(value)
 
-    min_n = data.get("anonymitetsgrans", 5)
-    if not isinstance(min_n, int) or isinstance(min_n, bool) or min_n < 1:
-        problems.append(f"'anonymitetsgrans' ska vara ett heltal ≥ 1, fick {min_n!r}")
-        min_n = 5
+    min_n = checked.get("anonymitetsgrans", 5)  # an integer 1–1000 (the schema)
+    min_n = 5 if min_n is INVALID else min_n
 
-    survey = data.get("personalenkat") or {}
-    if not isinstance(survey, dict):
-        problems.append("'personalenkat' ska vara nycklar som instrument: och enkater:")
-        survey = {}
-    _unknown_keys(survey, SURVEY_KEYS, " under 'personalenkat'", problems)
+    survey = checked.get("personalenkat") or {}
     read_options = parse_read_options(survey, root, " under 'personalenkat'", problems)
     waves = _waves(root, survey.get("enkater") or [], problems, read_options)
     column_map = survey.get("kolumner") or {}
-    if not isinstance(column_map, dict):
-        problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
-        column_map = {}
 
-    answer_aliases = _answer_aliases(survey.get("alias"), problems)
-    statistics = parse_statistics(survey.get("statistik"), problems, "personalenkat: statistik")
+    answer_aliases = _answer_aliases(survey.get("alias"))
+    statistik = None if found.flagged(("personalenkat", "statistik")) else survey.get("statistik")
+    statistics = parse_statistics(statistik, problems, "personalenkat: statistik")
 
     folders = data.get("mallar") or []
     folders = [root / str(f) for f in (folders if isinstance(folders, list) else [folders])]
     competence = data.get("kompetenssatsning") or {}
-    if not isinstance(competence, dict):
-        problems.append("'kompetenssatsning' ska ha nycklarna kategorisering: och omfattning:")
-        competence = {}
     if problems:
         raise ProjectError(problem_list(str(path), problems))
     template_dirs = [*(template_dirs or []), *folders]
@@ -202,41 +181,31 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         answer_aliases=answer_aliases,
         statistics=statistics,
         read_options=read_options,
+        lines=found.lines,
     )
 
 
-def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
-    """``personalenkat: alias:``: answer labels as written in the files → scale values."""
-    if raw in (None, ""):
-        return {}
+def _answer_aliases(raw: Any) -> dict[str, int]:
+    """``personalenkat: alias:``: answer labels as written in the files → scale values (integers: the schema)."""
     if not isinstance(raw, dict):
-        problems.append("'alias' under personalenkat ska vara rader som \"Svar i filen\": skalvärde")
         return {}
-    aliases = {}
-    for label, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
-        else:
-            aliases[str(label)] = value
-    return aliases
+    return {str(label): value for label, value in raw.items() if isinstance(value, int) and not isinstance(value, bool)}
 
 
 def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> list[WaveSpec]:
+    """The waves under ``enkater:`` (their keys and types checked by the schema): a problem for a file that does not exist."""
     if not isinstance(raw, list):
-        problems.append("'enkater' ska vara en lista med - fil: … och etikett: …")
         return []
     waves = []
     for number, item in enumerate(raw, start=1):
         if isinstance(item, str):
             item = {"fil": item}
-        if not isinstance(item, dict) or not item.get("fil"):
-            problems.append(f"enkät nr {number} under 'enkater' saknar 'fil'")
-            continue
+        if not isinstance(item, dict) or not isinstance(item.get("fil"), str) or not item["fil"]:
+            continue  # the schema named it
         file = root / str(item["fil"])
         if not file.is_file():
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
         where = f" i enkät nr {number} under 'enkater'"
-        _unknown_keys(item, WAVE_KEYS, where, problems)
         when = item.get("datum")
         waves.append(
             WaveSpec(

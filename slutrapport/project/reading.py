@@ -39,6 +39,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from slutrapport.core.yamlschema import INVALID
 from slutrapport.sources.readers import FORMATS
 from slutrapport.sources.readers.options import ReadOptions
 
@@ -62,6 +63,11 @@ COUNT_ONCE, KEEP_DUPLICATES = "raknas_en_gang", "behalls"
 #: ``dubbletter:`` values → whether every row of a repeated respondent ID is kept.
 DUPLICATES = {COUNT_ONCE: False, KEEP_DUPLICATES: True}
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": "_", "-": "_"})
+
+
+def _given(value: Any) -> bool:
+    """A value written and not already rejected by the project file's schema (:data:`~slutrapport.core.yamlschema.INVALID`)."""
+    return value not in (None, "") and value is not INVALID
 
 
 def encoding_problem(name: str) -> str | None:
@@ -92,25 +98,25 @@ def parse_read_options(raw: dict, root: Path, where: str, problems: list[str], b
     options = base or ReadOptions()
     changes: dict[str, Any] = {}
     value = raw.get("format")
-    if value not in (None, ""):
+    if _given(value):
         if str(value) in FORMATS:
             changes["format"] = str(value)
         else:
             problems.append(f"okänt format '{value}'{where}; giltiga format: {', '.join(FORMATS)}")
     value = raw.get("blad")
-    if value not in (None, ""):
+    if _given(value):
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             changes["sheet"] = str(value).strip()
         else:
             problems.append(f"'blad'{where} ska vara kalkylbladets namn, fick {value!r}")
     value = raw.get("rubrikrad")
-    if value not in (None, ""):
+    if _given(value):
         if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
             changes["header_row"] = value
         else:
             problems.append(f"'rubrikrad'{where} ska vara ett heltal ≥ 1 (raden med frågornas rubriker, som i Excel), fick {value!r}")
     value = raw.get("etiketter")
-    if value not in (None, ""):
+    if _given(value):
         path = Path(root) / str(value)
         if not isinstance(value, str):
             problems.append(f"'etiketter'{where} ska vara en fil i projektmappen, t.ex. enkater/enkat1.lss, fick {value!r}")
@@ -119,14 +125,14 @@ def parse_read_options(raw: dict, root: Path, where: str, problems: list[str], b
         else:
             changes["labels_file"] = path
     value = raw.get("teckenkodning")
-    if value not in (None, ""):
+    if _given(value):
         problem = encoding_problem(value) if isinstance(value, str) else f"ska vara kodningens namn, fick {value!r}"
         if problem:
             problems.append(f"'teckenkodning'{where}: {problem}")
         else:
             changes["encoding"] = value.strip()
     value = raw.get("dubbletter")
-    if value not in (None, ""):
+    if _given(value):
         keep = duplicates_choice(value)
         if keep is None:
             problems.append(f"'dubbletter'{where} ska vara {COUNT_ONCE} (standard) eller {KEEP_DUPLICATES}, fick {value!r}")

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
-from slutrapport.core.yamlfile import parse_yaml, yaml_flag
+from slutrapport.core.yamlfile import key_lines, parse_yaml, yaml_flag
+from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema
 
 __all__ = [
     "Heading",
@@ -40,6 +41,8 @@ __all__ = [
     "BLOCKS",
     "DEFAULT_TEMPLATE",
     "template_summaries",
+    "TEMPLATE_SCHEMA",
+    "FLAG_SETTINGS",
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
@@ -62,6 +65,41 @@ BLOCKS = {
     "deltagare": "Deltagarna: inskrivna, aktiva och avslutade per period, status vid avslut, försörjning före och efter, tid i projektet (deltagarregistret)",
     "maluppfyllelse": "Måluppfyllelse: projektets mätbara mål (mal: i projekt.yaml) mot utfallet i deltagarregistret",
 }
+
+
+#: Block settings (``block_installningar:``) that are yes/no, read strictly (YAML true/false or ja/nej).
+FLAG_SETTINGS = ("kravs", "underlag")
+
+
+class _TemplateNamer(Namer):
+    """Headings as the template's messages name them: ``rubriken 'Ekonomi': 'kravs'``."""
+
+    whole = "mallen"
+
+    def name(self, path: KeyPath, data: Any) -> str:
+        last = max((i for i, part in enumerate(path) if isinstance(part, int)), default=None)
+        if last is None or path[0] != "rubriker":
+            return super().name(path, data)
+        rest = [str(part) for part in path[last + 1 :]]
+        return self.item(path[: last + 1], data) + (f": '{': '.join(rest)}'" if rest else "")
+
+    def item(self, path: KeyPath, data: Any) -> str:
+        if len(path) < 2 or path[-2] not in ("rubriker", "underrubriker"):
+            return super().item(path, data)
+        value: Any = data
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else value[part] if isinstance(value, list) else None
+        title = value.get("rubrik") if isinstance(value, dict) else None
+        if isinstance(title, str | int) and not isinstance(title, bool) and str(title).strip():
+            return f"rubriken '{title}'"
+        return f"rubrik nr {path[-1] + 1}"
+
+    def where(self, path: KeyPath, data: Any) -> str:
+        return f" i {self.name(path, data)}" if path and path[0] == "rubriker" and isinstance(path[-1], int) else super().where(path, data)
+
+
+#: The schema of ``mall.yaml`` (package data) and how its messages name keys.
+TEMPLATE_SCHEMA = UserSchema(__package__, "mall.schema.json", _TemplateNamer())
 
 
 @dataclass(frozen=True)
@@ -151,26 +189,25 @@ def load_template(template_id: str, extra: list[Path] | None = None) -> ReportTe
 
 def _parse(path: Path, template_id: str) -> ReportTemplate:
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8-sig"), f"Mallfilen {path}", ProjectError)
+        text = path.read_text(encoding="utf-8-sig")
+        raw = parse_yaml(text, f"Mallfilen {path}", ProjectError)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"Mallfilen {path} kunde inte läsas: {exc}") from exc
-    if not isinstance(data, dict):
+    if not isinstance(raw, dict):
         raise ProjectError(f"Mallfilen {path} ska innehålla nycklarna id, namn och rubriker.")
-    problems: list[str] = []
+    # The schema checks keys, types and block names; the checks below skip what it rejected (INVALID).
+    found = LocatedProblems(key_lines(text))
+    data = TEMPLATE_SCHEMA.check(raw, found, required=False)
     numbering = str(data.get("numrering") or "auto")
-    if numbering not in ("auto", "egen"):
-        problems.append(f"'numrering' ska vara auto eller egen, inte '{numbering}'")
-    headings = _headings(data.get("rubriker"), problems, numbering == "auto", parent_number=None, level=1)
-    if not headings:
-        problems.append("mallen har inga rubriker")
-    ids = [h.id for top in headings for h in top.walk()]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        problems.append(f"rubrik-id används flera gånger: {', '.join(duplicates)}")
-    settings = data.get("block_installningar") or {}
-    if not isinstance(settings, dict):
-        problems.append("'block_installningar' ska vara nycklar per block")
-        settings = {}
+    ids: dict[str, list[KeyPath]] = {}
+    headings = _headings(data.get("rubriker"), ("rubriker",), found, ids, numbering == "auto", parent_number=None, level=1)
+    if not headings and not found.flagged(("rubriker",)):
+        found.add(("rubriker",), "mallen har inga rubriker")
+    for heading_id, paths in ids.items():
+        if len(paths) > 1:
+            found.add(paths[1], f"rubrik-id används flera gånger: {heading_id}")
+    settings = _settings(data.get("block_installningar") or {})
+    problems = found.messages()
     if problems:
         raise ProjectError(problem_list(f"Mallfilen {path}", problems))
     return ReportTemplate(
@@ -183,54 +220,71 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
     )
 
 
-def _headings(raw: Any, problems: list[str], auto: bool, parent_number: str | None, level: int) -> list[Heading]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        problems.append("'rubriker' och 'underrubriker' ska vara listor")
+def _settings(raw: dict) -> dict[str, Any]:
+    """``block_installningar:`` (checked by the schema) with every yes/no setting (:data:`FLAG_SETTINGS`) a real boolean.
+
+    A flag left empty is left out, so that the block's default applies.
+    """
+    settings: dict[str, Any] = {}
+    for block, values in raw.items():
+        if not isinstance(values, dict):
+            settings[block] = values
+            continue
+        settings[block] = {
+            key: yaml_flag(value, True, f"'{key}' under '{block}'", []) if key in FLAG_SETTINGS else value
+            for key, value in values.items()
+            if not (key in FLAG_SETTINGS and value is None)  # kravs: (empty) is the block's default
+        }
+    return settings
+
+
+def _headings(
+    raw: Any, at: KeyPath, found: LocatedProblems, ids: dict[str, list[KeyPath]], auto: bool, parent_number: str | None, level: int
+) -> list[Heading]:
+    """The headings of the list at ``at`` (checked by the schema); what only the code can tell is added to ``found``."""
+    if not isinstance(raw, list):  # absent, or rejected by the schema (INVALID)
         return []
     headings = []
     counter = 0
     for position, item in enumerate(raw, start=1):
+        path = (*at, position - 1)
         where = f"rubrik nr {position}" + (f" under {parent_number}" if parent_number else "")
-        if not isinstance(item, dict):
-            problems.append(f"{where} ska ha nycklarna id och rubrik")
-            continue
+        if not isinstance(item, dict) or item.get("id") is INVALID or item.get("rubrik") is INVALID:
+            continue  # the schema named it
         missing = [key for key in ("id", "rubrik") if not item.get(key)]
         if missing:
-            problems.append(f"{where} saknar {', '.join(missing)}")
+            found.add(path, f"{where} saknar {', '.join(missing)}")
             continue
-        unknown_keys = set(item) - {"id", "rubrik", "kravs", "hjalp", "block", "nummer", "underrubriker", "numrerad"}
-        if unknown_keys:
-            problems.append(f"rubriken '{item['rubrik']}' har okända nycklar: {', '.join(sorted(map(str, unknown_keys)))}")
         blocks = item.get("block") or []
         blocks = blocks if isinstance(blocks, list) else [blocks]
-        unknown = [str(b) for b in blocks if b not in BLOCKS]
-        if unknown:
-            problems.append(
-                f"rubriken '{item['rubrik']}' har okänt block {', '.join(unknown)} (kända block: {', '.join(BLOCKS)})"
-            )
-        number = str(item["nummer"]) if item.get("nummer") is not None else None
-        if number is None and auto and item.get("numrerad", True):
+        number = str(item["nummer"]) if item.get("nummer") not in (None, INVALID) else None
+        flags: list[str] = []
+        numbered = yaml_flag(item.get("numrerad"), True, f"rubriken '{item['rubrik']}': 'numrerad'", flags)
+        if number is None and auto and numbered:
             counter += 1
             number = f"{parent_number}.{counter}" if parent_number else str(counter)
         heading_id = str(item["id"])
         if not _HEADING_ID.match(heading_id):
-            problems.append(
+            found.add(
+                (*path, "id"),
                 f"rubriken '{item['rubrik']}' har id '{heading_id}', som inte kan bli ett filnamn i texter/: "
-                "använd små bokstäver a–z, siffror, - och _ (t.ex. lsg-analys)"
+                "använd små bokstäver a–z, siffror, - och _ (t.ex. lsg-analys)",
             )
             continue
+        ids.setdefault(heading_id, []).append((*path, "id"))
+        required = yaml_flag(item.get("kravs"), False, f"rubriken '{item['rubrik']}': 'kravs'", flags)
+        for message in flags:  # the schema allows only flags yaml_flag reads; kept as a safety net
+            found.add(path, message)
         headings.append(
             Heading(
                 id=heading_id,
                 title=str(item["rubrik"]),
-                required=yaml_flag(item.get("kravs"), False, f"rubriken '{item['rubrik']}': 'kravs'", problems),
+                required=required,
                 help=" ".join(str(item.get("hjalp") or "").split()),
                 blocks=tuple(str(b) for b in blocks if b in BLOCKS),
                 number=number,
                 level=level,
-                children=tuple(_headings(item.get("underrubriker"), problems, auto, number, level + 1)),
+                children=tuple(_headings(item.get("underrubriker"), (*path, "underrubriker"), found, ids, auto, number, level + 1)),
             )
         )
     return headings

@@ -27,7 +27,7 @@ from slutrapport.core.yamlfile import key_lines, parse_yaml
 
 __all__ = [
     "RATING", "TEXT", "ID_HINT", "Scale", "DefinitionKind", "QuestionList", "Entry",
-    "builtin_ids", "builtin_text", "load_yaml_definition", "parse_scale", "label_conflicts",
+    "builtin_ids", "builtin_text", "load_yaml_definition", "parse_scale", "label_conflicts", "alias_conflicts",
     "required_key", "block_mapping", "block_list", "entries", "as_list", "words", "is_id", "repeated",
 ]  # fmt: skip
 
@@ -254,6 +254,32 @@ def label_conflicts(values: dict[int, str], missing: list[str], aliases: dict[st
         taken = labels.get(normalise(label))
         if taken is not None and taken != number:
             problems.append(f"aliaset '{label}' pekar på {number}, men '{label}' är redan skalans värde {taken}")
+
+
+def alias_conflicts(scale: Scale, aliases: dict[str, int]) -> dict[str, str]:
+    """Why each of ``aliases`` (answer labels added to ``scale``, e.g. a project's) would silently change answers.
+
+    An alias conflicts when it is a value the scale does not have, an answer
+    the scale counts as missing (``saknas``), a label or value of the scale
+    meaning another value, or one of the scale's own aliases meaning another
+    value. Returns alias → the reason (Swedish, to follow the alias's name).
+    """
+    labels = {normalise(label): number for number, label in scale.values.items() if label}
+    labels |= {str(number): number for number in scale.values}
+    missing = {normalise(word): word for word in scale.missing}
+    own = {normalise(label): number for label, number in scale.aliases.items()}
+    found: dict[str, str] = {}
+    for label, number in aliases.items():
+        key = normalise(label)
+        if number not in scale.values:
+            found[label] = f"pekar på {number}, som inte finns på skalan {scale.min}–{scale.max}"
+        elif key in missing:
+            found[label] = f"är ett svar som instrumentet räknar som saknat värde (saknas: {missing[key]}); ta bort aliaset"
+        elif labels.get(key, number) != number:
+            found[label] = f"pekar på {number}, men '{label}' är redan skalans värde {labels[key]}"
+        elif own.get(key, number) != number:
+            found[label] = f"pekar på {number}, men instrumentet har redan aliaset '{label}' för {own[key]}"
+    return found
 
 
 class QuestionList(Generic[Q]):

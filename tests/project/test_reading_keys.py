@@ -81,9 +81,9 @@ def test_survey_level_keys_reach_every_wave_and_a_wave_overrides_them(tmp_path):
         ({"teckenkodning": "klingon"}, "'teckenkodning' under 'personalenkat': okänd teckenkodning 'klingon'"),
         ({"teckenkodning": "rot13"}, "okänd teckenkodning 'rot13'"),
         ({"dubbletter": "ja"}, "'dubbletter' under 'personalenkat' ska vara raknas_en_gang (standard) eller behalls, fick 'ja'"),
-        ({"dubbletter": True}, "'dubbletter' under 'personalenkat' ska vara raknas_en_gang (standard) eller behalls, fick True"),
+        ({"dubbletter": True}, "'dubbletter' under 'personalenkat' ska vara raknas_en_gang (standard) eller behalls, fick true"),
         ({"blad": ["a"]}, "'blad' under 'personalenkat' ska vara kalkylbladets namn"),
-        ({"waves": [{"format": "excel"}]}, "okänt format 'excel' i enkät nr 1 under 'enkater'; giltiga format: google_forms"),
+        ({"waves": [{"format": "excel"}]}, "'format' i enkät nr 1 under 'enkater' ska vara en av google_forms, microsoft_forms"),
     ],
 )
 def test_wrong_values_are_named_in_swedish(tmp_path, survey, expected):

@@ -440,7 +440,10 @@ def test_project_file_problems_are_named(tmp_path):
     project = _project(tmp_path, "ekonomi: {fil: saknas.xlsx, okand: 1}\n")
     result = run("build", project)
     assert result.exit_code == 1
-    assert "okända nycklar under 'ekonomi': okand" in result.output and "filen saknas.xlsx finns inte" in result.output
+    assert "okänd nyckel 'okand' under 'ekonomi' (tillåtna: fil, blad, kategorier, kolumner, rader)" in result.output  # the schema, first
+    (project / "projekt.yaml").write_text((project / "projekt.yaml").read_text(encoding="utf-8").replace(", okand: 1", ""), encoding="utf-8")
+    result = run("build", project)
+    assert result.exit_code == 1 and "filen saknas.xlsx finns inte" in result.output
 
 
 def test_demo_shows_the_budget_and_bundles_validate(demo_dir):

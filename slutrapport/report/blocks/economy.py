@@ -154,6 +154,12 @@ def economy_blocks(results: EconomyResults) -> list:
     return blocks
 
 
+def _flag(settings: dict, key: str, default: bool) -> bool:
+    """A yes/no block setting: the template loader made it a boolean (``mall.yaml``'s schema); anything else is the default."""
+    value = settings.get(key)
+    return value if isinstance(value, bool) else default
+
+
 def _titled(blocks: list, title: Any) -> list:
     return [Subsection(str(title), blocks)] if title else blocks
 
@@ -161,7 +167,7 @@ def _titled(blocks: list, title: Any) -> list:
 def economy_section(results: EconomyResults | None, settings: dict) -> tuple[list, str | None]:
     """The ``ekonomi`` block: its blocks, or what is missing (unless the template says ``kravs: false``)."""
     if results is None:
-        return [], NO_BUDGET if settings.get("kravs", True) else None
+        return [], NO_BUDGET if _flag(settings, "kravs", True) else None
     return _titled(economy_blocks(results), settings.get("rubrik")), None
 
 
@@ -311,7 +317,7 @@ def after_blocks(results: SocioeconomicResults) -> list:
 
 
 _KINDS = {
-    "socioekonomi": lambda r, s: _titled(socioeconomic_blocks(r, basis=bool(s.get("underlag", True))), s.get("rubrik", _SOCIO_TITLE)),
+    "socioekonomi": lambda r, s: _titled(socioeconomic_blocks(r, basis=_flag(s, "underlag", True)), s.get("rubrik", _SOCIO_TITLE)),
     "socioekonomi_underlag": lambda r, s: basis_blocks(r),
     "socioekonomi_fore": lambda r, s: before_blocks(r),
     "socioekonomi_efter": lambda r, s: after_blocks(r),
@@ -326,6 +332,6 @@ def socioeconomic_section(block: str, results: SocioeconomicResults | None, sett
     the template sets ``kravs: false``.
     """
     if results is None:
-        required = settings.get("kravs", block != "socioekonomi")
+        required = _flag(settings, "kravs", block != "socioekonomi")
         return [], NO_PARAMETERS if required else None
     return _KINDS[block](results, settings), None
