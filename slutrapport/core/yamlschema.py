@@ -162,6 +162,8 @@ class Namer:
     items: dict[str, str] = {}
     #: the file as a whole, as messages name it
     whole = "filen"
+    #: a key inside a list item named after the item (``avsnitt nr 2 (syfte): 'rubrik'``) instead of before it
+    item_first = False
 
     def name(self, path: KeyPath, data: Any) -> str:
         """A key path as a value's message starts: ``'datum' i enkät nr 2 under 'enkater'``."""
@@ -171,8 +173,10 @@ class Namer:
         if last is None:
             return _key(path)
         item = self.item(path[: last + 1], data)
-        rest = [str(part) for part in path[last + 1 :]]
-        return f"'{': '.join(rest)}' i {item}" if rest else item
+        rest = "': '".join(str(part) for part in path[last + 1 :])
+        if not rest:
+            return item
+        return f"{item}: '{rest}'" if self.item_first else f"'{rest}' i {item}"
 
     def where(self, path: KeyPath, data: Any) -> str:
         """Where an unknown key is, after the key: ``" under 'personalenkat'"``, ``" i enkät nr 1 under 'enkater'"``."""
@@ -195,7 +199,15 @@ class Namer:
         label = f" ({ident})" if isinstance(ident, str | int) and not isinstance(ident, bool) and str(ident).strip() else ""
         head = path[:-1]
         if word is None:
-            return f"{self.name(head, data)} nr {position + 1}"
+            own = f"'{key}' nr {position + 1}"
+            outer = head[:-1]
+            if not outer:
+                return own
+            if isinstance(outer[-1], int):
+                return f"{own} i {self.item(outer, data)}"
+            if any(isinstance(part, int) for part in outer):
+                return f"{own} under {self.name(outer, data)}"
+            return own + " under '" + ": ".join(str(part) for part in outer) + "'"
         parent = max((i for i, part in enumerate(head) if isinstance(part, int)), default=None)
         if parent is not None:
             return f"{word} nr {position + 1}{label} i {self.item(head[: parent + 1], data)}"

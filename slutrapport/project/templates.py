@@ -75,13 +75,7 @@ class _TemplateNamer(Namer):
     """Headings as the template's messages name them: ``rubriken 'Ekonomi': 'kravs'``."""
 
     whole = "mallen"
-
-    def name(self, path: KeyPath, data: Any) -> str:
-        last = max((i for i, part in enumerate(path) if isinstance(part, int)), default=None)
-        if last is None or path[0] != "rubriker":
-            return super().name(path, data)
-        rest = [str(part) for part in path[last + 1 :]]
-        return self.item(path[: last + 1], data) + (f": '{': '.join(rest)}'" if rest else "")
+    item_first = True
 
     def item(self, path: KeyPath, data: Any) -> str:
         if len(path) < 2 or path[-2] not in ("rubriker", "underrubriker"):
@@ -93,9 +87,6 @@ class _TemplateNamer(Namer):
         if isinstance(title, str | int) and not isinstance(title, bool) and str(title).strip():
             return f"rubriken '{title}'"
         return f"rubrik nr {path[-1] + 1}"
-
-    def where(self, path: KeyPath, data: Any) -> str:
-        return f" i {self.name(path, data)}" if path and path[0] == "rubriker" and isinstance(path[-1], int) else super().where(path, data)
 
 
 #: The schema of ``mall.yaml`` (package data) and how its messages name keys.

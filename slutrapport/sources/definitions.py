@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from slutrapport.core.errors import SlutrapportError, problem_list
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import key_lines, parse_yaml
+from slutrapport.core.yamlschema import INVALID
 
 __all__ = [
     "RATING", "TEXT", "ID_HINT", "Scale", "DefinitionKind", "QuestionList", "Entry",
@@ -199,11 +200,15 @@ def parse_scale(raw: Any, problems: list[str], *, example: str, complete: bool =
     values without gaps (a form lists them all in a dropdown). ``example``
     shows a ``varden`` mapping in the message when the block is missing.
     """
+    if raw is INVALID or (isinstance(raw, dict) and raw.get("varden") is INVALID):
+        return None  # the file's schema named it
     if not isinstance(raw, dict) or not isinstance(raw.get("varden"), dict) or not raw["varden"]:
         problems.append(f"'skala: varden:' saknas (t.ex. varden: {example})")
         return None
     values: dict[int, str] = {}
     for key, label in raw["varden"].items():
+        if label is INVALID:
+            continue
         try:
             number = int(str(key).strip())
         except ValueError:
@@ -215,19 +220,23 @@ def parse_scale(raw: Any, problems: list[str], *, example: str, complete: bool =
     if complete and values and sorted(values) != list(range(min(values), max(values) + 1)):
         problems.append(f"skalans värden ska vara en obruten följd av heltal, fick {sorted(values)}")
     positive_raw = raw.get("positiva")
-    if positive_raw is None:
+    if positive_raw is INVALID or (isinstance(positive_raw, list) and INVALID in positive_raw):
+        positive = frozenset()
+    elif positive_raw is None:
         positive = frozenset(sorted(values)[-2:] if len(values) >= 4 else sorted(values)[-1:])
     else:
         try:
-            positive = frozenset(int(str(v)) for v in as_list(positive_raw))
+            positive = frozenset(int(str(v).strip()) for v in as_list(positive_raw))
         except ValueError:
             problems.append(f"'positiva' ska vara skalvärden, fick {as_list(positive_raw)}")
             positive = frozenset()
         if positive - set(values):
             problems.append(f"'positiva' innehåller värden som inte finns i skalan: {sorted(positive - set(values))}")
-    missing = [str(m).strip() for m in as_list(raw.get("saknas") or []) if str(m).strip()]
+    missing = [str(m).strip() for m in as_list(raw.get("saknas") or []) if m is not INVALID and str(m).strip()]
     aliases: dict[str, int] = {}
     for label, value in block_mapping(raw.get("alias"), problems, "'alias' ska vara etikett: skalvärde").items():
+        if value is INVALID:
+            continue
         try:
             number: int | None = int(str(value))
         except ValueError:
@@ -306,23 +315,29 @@ class QuestionList(Generic[Q]):
 
 
 def required_key(data: dict, key: str, problems: list[str]) -> str:
-    """``data[key]`` as stripped text; when absent or empty (or false, like 0): ``nyckeln '<key>' saknas``."""
+    """``data[key]`` as stripped text; when absent or empty (or false, like 0): ``nyckeln '<key>' saknas``.
+
+    A value the file's schema rejected (:data:`~slutrapport.core.yamlschema.INVALID`) is ``""`` without a problem.
+    """
     text = str(data.get(key) or "").strip()
-    if not text:
+    if not text and data.get(key) is not INVALID:
         problems.append(f"nyckeln '{key}' saknas")
     return text
 
 
 def block_mapping(raw: Any, problems: list[str], message: str) -> dict:
-    """A block of ``key: value`` lines; absent is empty, anything but a mapping adds ``message``."""
+    """A block of ``key: value`` lines; absent (or rejected by the file's schema) is empty, anything but a mapping adds ``message``."""
     if raw and not isinstance(raw, dict):
         problems.append(message)
     return raw if isinstance(raw, dict) else {}
 
 
 def block_list(raw: Any, problems: list[str], message: str, *, optional: bool = False) -> list:
-    """A block of ``- …`` lines; ``message`` when it is not a list, or (unless ``optional``) absent or empty."""
-    if optional and raw is None:
+    """A block of ``- …`` lines; ``message`` when it is not a list, or (unless ``optional``) absent or empty.
+
+    A block the file's schema rejected (:data:`~slutrapport.core.yamlschema.INVALID`) is empty without a problem.
+    """
+    if (optional and raw is None) or raw is INVALID:
         return []
     if not isinstance(raw, list) or (not raw and not optional):
         problems.append(message)
@@ -342,13 +357,13 @@ class Entry:
         """``key``'s value as text (see :func:`words`; only stripped if not ``collapse``); with ``problems``, required."""
         value = self.data.get(key)
         text = words(value) if collapse else str(value or "").strip()
-        if problems is not None and not text:
+        if problems is not None and not text and value is not INVALID:
             problems.append(f"{self.label} saknar '{key}'")
         return text
 
     def kind(self, problems: list[str]) -> str:
         """The question's ``typ``: :data:`RATING` (the default) or :data:`TEXT`; anything else is a problem."""
-        kind = str(self.data.get("typ") or RATING).strip()
+        kind = str(self.data.get("typ") or RATING).strip()  # INVALID (named by the schema) is falsy
         if kind not in (RATING, TEXT):
             problems.append(f"{self.label} har okänd typ '{kind}' (tillåtna: {RATING}, {TEXT})")
         return kind
@@ -369,6 +384,8 @@ def entries(
     without ``id`` adds ``<label> saknar 'id'`` and is still yielded.
     """
     for number, item in enumerate(items, start=1):
+        if item is INVALID or (isinstance(item, dict) and any(item.get(key) is INVALID for key in ("id", *required))):
+            continue  # the file's schema named it
         if not isinstance(item, dict) or not all(item.get(key) for key in required):
             problems.append(f"{what} nr {number} ska ha nycklarna {keys}")
             continue

@@ -68,7 +68,7 @@ def test_custom_template_folder_without_code(tmp_path):
 @pytest.mark.parametrize(
     "body, fragment",
     [
-        ("id: x\nrubriker:\n  - {id: a, rubrik: A, block: [okant]}\n", "rubriken 'A': 'block' nr 1 ska vara en av personalenkat"),
+        ("id: x\nrubriker:\n  - {id: a, rubrik: A, block: [okant]}\n", "'block' nr 1 i rubriken 'A' ska vara en av personalenkat"),
         ("id: x\nrubriker:\n  - {rubrik: A}\n", "rubrik nr 1 saknar id"),
         ("id: x\nrubriker:\n  - {id: a}\n", "saknar rubrik"),
         ("id: x\nrubriker: []\n", "mallen har inga rubriker"),

@@ -147,12 +147,12 @@ def test_builtin_text_is_printed_by_the_command_and_loads_as_a_file(tmp_path):
         (("version: 1\n", ""), "nyckeln 'version' saknas"),
         (("{id: syfte_tydligt,", "{id: Syfte tydligt,"), "id 'Syfte tydligt' ska bestå av små bokstäver"),
         (("{id: realism_betyg,", "{id: syfte_tydligt,"), "frågans id 'syfte_tydligt' används flera gånger"),
-        (("typ: fritext, text: \"Vad har bidragit", "typ: essä, text: \"Vad har bidragit"), "okänd typ 'essä'"),
+        (("typ: fritext, text: \"Vad har bidragit", "typ: essä, text: \"Vad har bidragit"), "'typ' ska vara en av skala, fritext, fick 'essä'"),
         (("roller: [Projektledare, Styrgrupp, Handläggare]", "roller: [Styrgrupp, styrgrupp]"), "samma namn flera gånger: Styrgrupp"),
         (("    3: Delvis\n", ""), "obruten följd av heltal"),
         (("faser:\n", "fasr:\n"), "upprepa_per_fas: true men definitionen har inga 'faser'"),
         (("upprepa_per_fas: true", "upprepa_per_fas: \"kanske\""), "'upprepa_per_fas' ska vara true eller false (ja eller nej), fick 'kanske'"),
-        (("    rubrik: Målgrupp\n", "    rubrik: Målgrupp\n    rubrk: x\n"), "okända nycklar: rubrk"),
+        (("    rubrik: Målgrupp\n", "    rubrik: Målgrupp\n    rubrk: x\n"), "rad 59: okänd nyckel 'rubrk' i avsnitt nr 3 (malgrupp); menade du 'rubrik'?"),
     ],
 )
 def test_broken_definitions_name_every_problem(tmp_path, change, fragment):

@@ -134,7 +134,7 @@ def read_budget(
             text = path.read_text(encoding="utf-8-sig")
             data = parse_yaml(text, f"Ekonomifilen {path.name}", InputFileError)
             rows = data.get("rader") if isinstance(data, dict) else data
-            yaml_records(collector, rows, yaml_lines(text), ("rader",) if isinstance(data, dict) else ())
+            yaml_records(collector, rows, yaml_lines(text), ("rader",) if isinstance(data, dict) else (), document=data)
         else:
             raw = path.read_bytes()
             kind = container(path, raw[:4096])

@@ -18,11 +18,13 @@ import numpy as np
 
 from slutrapport.core.swedish import format_money
 
-__all__ = ["UNITS", "MoneyError", "parse_money"]
+__all__ = ["UNITS", "MAX_AMOUNT", "MoneyError", "parse_money"]
 
 #: Unit words (lower case) → kronor per unit.
 UNITS = {"kr": 1.0, "kr.": 1.0, "kronor": 1.0, "sek": 1.0, ":-": 1.0, ",-": 1.0, "tkr": 1e3, "mkr": 1e6,
          "tusen kronor": 1e3, "miljoner kronor": 1e6}  # fmt: skip
+#: An amount (in kronor) must be smaller than this in size: 10^15 kr is no budget, but a typo or an overflow.
+MAX_AMOUNT = 1e15
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " "})
 _AMOUNT = re.compile(
     r"^(?P<sign>[-−–+])?\s*(?:(?:sek|kr)\s*)?(?P<sign2>[-−–])?\s*(?P<number>\d[\d .,]*?)\s*"
@@ -53,7 +55,7 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
         number = float(value)
         if not math.isfinite(number):
             raise MoneyError("är inte ett belopp i kronor")
-        return number * unit
+        return _bounded(number * unit)
     text = " ".join(str(value).translate(_SPACES).split())
     if not text:
         raise MoneyError("värde saknas (skriv 0 om det inte fanns något belopp)")
@@ -66,7 +68,13 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
     if match["unit"]:
         unit = UNITS[match["unit"].lower()]
     number = _number(match["number"].strip())
-    return (-number if negative else number) * unit
+    return _bounded((-number if negative else number) * unit)
+
+
+def _bounded(amount: float) -> float:
+    if not abs(amount) < MAX_AMOUNT:
+        raise MoneyError("är orimligt stort för ett belopp i kronor (högst 10^15 kr); står det två tal i cellen?")
+    return amount
 
 
 def _number(text: str) -> float:

@@ -41,7 +41,6 @@ The project's file (``socioekonomi:``) is found by
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +49,21 @@ from slutrapport.core.errors import InputFileError
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
-from slutrapport.core.yamlfile import parse_yaml
+from slutrapport.core.yamlfile import parse_yaml, yaml_flag
+from slutrapport.core.yamlschema import INVALID
 from slutrapport.sources.economy.money import MoneyError, parse_money
+from slutrapport.sources.economy.parameter_schema import (
+    ACTORS,
+    CASE_KEYS,
+    INDIVIDUAL,
+    PARTS,
+    SCENARIO_KEYS,
+    TOP_KEYS,
+    actor_name,
+    check_parameter_schema,
+    fold_key,
+    named,
+)
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
 
 __all__ = [
@@ -67,33 +79,10 @@ __all__ = [
     "resolve_basis",
 ]
 
-#: The actors of the calculation, in the order of every table.
-ACTORS = ("kommun", "region", "Försäkringskassan", "Arbetsförmedlingen", "övriga staten", "individen")
-INDIVIDUAL = "individen"
 BEFORE = "FÖRE"
 SHARE_TOLERANCE = 0.001
-_ACTOR_NAMES = {
-    "kommun": "kommun", "kommunen": "kommun", "kommunerna": "kommun",
-    "region": "region", "regionen": "region", "landsting": "region", "landstinget": "region",
-    "forsakringskassan": "Försäkringskassan", "fk": "Försäkringskassan",
-    "arbetsformedlingen": "Arbetsförmedlingen", "af": "Arbetsförmedlingen",
-    "ovriga staten": "övriga staten", "ovrig stat": "övriga staten", "staten": "övriga staten", "stat": "övriga staten",
-    "individen": "individen", "individ": "individen", "individerna": "individen", "deltagaren": "individen",
-}  # fmt: skip
-_TOP_KEYS = ("exempel", "kalla", "projektkostnad", "avslutade", "varaktighet_ar", "diskonteringsranta", "typfall")
-_CASE_KEYS = ("namn", "andel", "beskrivning", "fore", "efter")
-_SCENARIO_KEYS = ("namn", "andel", "beskrivning", "som_fore")
-_PARTS = {"kostnad": "kostnad", "kostnader": "kostnad", "intakt": "intakt", "intakter": "intakt", "inkomst": "inkomst", "inkomster": "inkomst"}
-
-
-def _fold(text: Any) -> str:
-    """Normalised and without diacritics, spaces as ``_``: ``'Diskonteringsränta'`` → ``'diskonteringsranta'``."""
-    decomposed = unicodedata.normalize("NFKD", normalise(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" ", "_")
-
-
-def _actor(key: Any) -> str | None:
-    return _ACTOR_NAMES.get(_fold(key).replace("_", " "))
+#: Bounds of ``avslutade:`` and ``varaktighet_ar:`` (as in ``socioekonomi.schema.json``).
+MAX_FINISHED, MAX_YEARS = 1_000_000, 100
 
 
 @dataclass(frozen=True)
@@ -154,9 +143,13 @@ class _Reader:
     def error(self, path: tuple, where: str, message: str, value: Any = None) -> None:
         self.report.add(self.source, "parameter", message, rad=self.line(path), kolumn=where or None, varde=value)
 
+    def located(self, path: tuple, line: int | None, where: str, message: str, value: Any = None) -> None:
+        """A problem the schema found (:func:`~.parameter_schema.check_parameter_schema`), on its line."""
+        self.report.add(self.source, "parameter", message, rad=line or self.line(path), kolumn=where or None, varde=value)
+
     def mapping(self, value: Any, path: tuple, where: str, what: str) -> dict:
-        if isinstance(value, dict):
-            return value
+        if isinstance(value, dict) or value is INVALID:  # INVALID: the schema named it
+            return value if isinstance(value, dict) else {}
         self.error(path, where, f"ska vara {what}", None if value is None else value)
         return {}
 
@@ -164,8 +157,8 @@ class _Reader:
         """Folded key → (raw key, value); unknown keys are errors (actor keys allowed when ``actors``)."""
         found: dict[str, tuple[Any, Any]] = {}
         for raw, value in data.items():
-            key = _fold(raw)
-            if key not in allowed and not (actors and _actor(raw)):
+            key = fold_key(raw)
+            if key not in allowed and not (actors and actor_name(raw)):
                 known = ", ".join(allowed + (ACTORS if actors else ()))
                 hint = "okänd aktör eller nyckel" if actors else "okänd nyckel"
                 self.error(path + (str(raw),), _join(where, raw), f"{hint}; giltiga är {known}", raw)
@@ -174,6 +167,8 @@ class _Reader:
         return found
 
     def money(self, value: Any, path: tuple, where: str, allow_zero: bool = True) -> float | None:
+        if value is INVALID:
+            return None
         try:
             amount = parse_money(value)
         except MoneyError as exc:
@@ -186,6 +181,8 @@ class _Reader:
         return amount
 
     def share(self, value: Any, path: tuple, where: str) -> float | None:
+        if value is INVALID:
+            return None
         try:
             share = _fraction(value)
         except ValueError:
@@ -198,6 +195,8 @@ class _Reader:
 
     def name(self, entry: dict[str, tuple[Any, Any]], path: tuple, where: str) -> str | None:
         raw = entry.get("namn", (None, None))[1]
+        if raw is INVALID:
+            return None
         if raw is None or not str(raw).strip():
             self.error(path, where, "namn saknas")
             return None
@@ -235,7 +234,7 @@ def _amounts(reader: _Reader, data: dict[str, tuple[Any, Any]], path: tuple, whe
     seen: dict[str, Any] = {}
     ok = True
     for raw, value in data.values():
-        actor = _actor(raw)
+        actor = actor_name(raw)
         if actor is None:
             continue
         here, at = path + (str(raw),), _join(where, raw)
@@ -248,7 +247,7 @@ def _amounts(reader: _Reader, data: dict[str, tuple[Any, Any]], path: tuple, whe
             allowed = ("inkomst", "kostnad") if actor == INDIVIDUAL else ("kostnad", "intakt")
             parts: dict[str, float] = {}
             for part_raw, part_value in value.items():
-                part = _PARTS.get(_fold(part_raw))
+                part = PARTS.get(fold_key(part_raw))
                 if part not in allowed:
                     reader.error(here + (str(part_raw),), _join(at, part_raw), f"okänd nyckel; för {actor} anges {' och '.join(allowed)}", part_raw)
                     ok = False
@@ -264,26 +263,22 @@ def _amounts(reader: _Reader, data: dict[str, tuple[Any, Any]], path: tuple, whe
     return amounts if ok else None
 
 
-def _named(raw: dict) -> str | None:
-    """The ``namn:`` of an entry before its keys are checked, so that messages can name it."""
-    value = next((v for k, v in raw.items() if _fold(k) == "namn"), None)
-    return " ".join(str(value).split()) if value is not None and str(value).strip() else None
-
-
 def _scenario(reader: _Reader, raw: Any, before: dict[str, float] | None, path: tuple, where: str) -> Scenario | None:
+    if raw is INVALID:
+        return None
     mapping = reader.mapping(raw, path, where, "nycklar som namn:, andel: och aktörernas belopp")
-    where = _join(where.rsplit(" › ", 1)[0], _named(mapping)) if _named(mapping) else where
-    data = reader.keys(mapping, _SCENARIO_KEYS, path, where, actors=True)
+    where = _join(where.rsplit(" › ", 1)[0], named(mapping)) if named(mapping) else where
+    data = reader.keys(mapping, SCENARIO_KEYS, path, where, actors=True)
     name = reader.name(data, path, where)
     share = reader.share(data["andel"][1], path + (str(data["andel"][0]),), _join(where, "andel")) if "andel" in data else None
     if "andel" not in data:
         reader.error(path, where, "andel saknas (andelen av typfallets avslutade deltagare i scenariot)")
-    same = data.get("som_fore", (None, False))[1]
-    if not isinstance(same, bool):
-        reader.error(path + ("som_fore",), _join(where, "som_fore"), "som_fore ska vara true eller false", same)
-        same = False
+    flags: list[str] = []
+    same = yaml_flag(data.get("som_fore", (None, False))[1], False, "som_fore", flags)
+    for message in flags:  # the schema allows only what yaml_flag reads; a safety net
+        reader.error(path + ("som_fore",), _join(where, "som_fore"), message)
     if same:
-        if any(_actor(raw_key) for raw_key, _ in data.values()):
+        if any(actor_name(raw_key) for raw_key, _ in data.values()):
             reader.error(path, where, "ett scenario med som_fore: true kan inte ange egna belopp för aktörerna")
             return None
         amounts = dict(before) if before is not None else None
@@ -295,10 +290,12 @@ def _scenario(reader: _Reader, raw: Any, before: dict[str, float] | None, path: 
 
 
 def _case(reader: _Reader, raw: Any, number: int, single: bool) -> TypicalCase | None:
+    if raw is INVALID:
+        return None
     path, where = ("typfall", number - 1), f"typfall {number}"
     mapping = reader.mapping(raw, path, where, "nycklar som namn:, fore: och efter:")
-    where = f"typfall {number} ({_named(mapping)})" if _named(mapping) else where
-    data = reader.keys(mapping, _CASE_KEYS, path, where)
+    where = f"typfall {number} ({named(mapping)})" if named(mapping) else where
+    data = reader.keys(mapping, CASE_KEYS, path, where)
     name = reader.name(data, path, where)
     if "andel" in data:
         share = reader.share(data["andel"][1], path + (str(data["andel"][0]),), _join(where, "andel"))
@@ -322,7 +319,9 @@ def _case(reader: _Reader, raw: Any, number: int, single: bool) -> TypicalCase |
     else:
         raw_key, value = data["efter"]
         here = path + (str(raw_key),)
-        if not isinstance(value, list) or not value:
+        if value is INVALID:
+            pass
+        elif not isinstance(value, list) or not value:
             reader.error(here, _join(where, "efter"), "efter ska vara en lista med scenarier: - {namn: Arbete, andel: 0.3, …}")
         else:
             found = [_scenario(reader, item, before, here + (i,), _join(where, f"efter › scenario {i + 1}")) for i, item in enumerate(value)]
@@ -347,6 +346,8 @@ def _optional_number(reader: _Reader, data: dict, key: str, check, message: str)
     if key not in data or data[key][1] is None:
         return None
     raw_key, value = data[key]
+    if value is INVALID:
+        return None
     try:
         number = check(value)
     except (ValueError, TypeError):
@@ -360,12 +361,12 @@ def _count(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     number = float(str(value).replace(" ", "").replace("\u00a0", "")) if isinstance(value, str) else float(value)
-    return int(number) if number.is_integer() and number >= 0 else None
+    return int(number) if number.is_integer() and 0 <= number <= MAX_FINISHED else None
 
 
 def _duration(value: Any) -> float | None:
     number = _fraction(value) if not isinstance(value, str) or "%" not in value else None
-    return number if number is not None and number > 0 else None
+    return number if number is not None and 0 < number <= MAX_YEARS else None
 
 
 def _rate(value: Any) -> float | None:
@@ -386,23 +387,29 @@ def read_parameters(path: Path | str) -> SocioeconomicParameters:
         raise InputFileError(f"Parameterfilen {path.name} är inte sparad som UTF-8.") from exc
     data = parse_yaml(text, f"Parameterfilen {path.name}", InputFileError)
     reader = _Reader(path.name, yaml_lines(text))
-    top = reader.keys(reader.mapping(data, (), "", "nycklar som typfall:, projektkostnad: och avslutade:"), _TOP_KEYS, (), "")
+    if isinstance(data, dict):
+        data = check_parameter_schema(data, text, reader.located)
+    top = reader.keys(reader.mapping(data, (), "", "nycklar som typfall:, projektkostnad: och avslutade:"), TOP_KEYS, (), "")
     cost = None
     if "projektkostnad" in top and top["projektkostnad"][1] is not None:
         raw_key, value = top["projektkostnad"]
         cost = reader.money(value, (str(raw_key),), str(raw_key))
-    finished = _optional_number(reader, top, "avslutade", _count, "avslutade ska vara ett heltal ≥ 0 (antal avslutade deltagare)")
-    duration = _optional_number(reader, top, "varaktighet_ar", _duration, "varaktighet_ar ska vara ett antal år större än 0 (t.ex. 3 eller 2,5)")
+    finished = _optional_number(reader, top, "avslutade", _count, f"avslutade ska vara ett heltal från 0 till {MAX_FINISHED} (antal avslutade deltagare)")
+    duration = _optional_number(
+        reader, top, "varaktighet_ar", _duration, f"varaktighet_ar ska vara ett antal år större än 0 och högst {MAX_YEARS} (t.ex. 3 eller 2,5)"
+    )
     rate = _optional_number(
         reader, top, "diskonteringsranta", _rate, "diskonteringsranta ska vara en andel mellan 0 och 1 (t.ex. 0,035 eller 3,5 %)"
     )
-    example = top.get("exempel", (None, False))[1]
-    if not isinstance(example, bool):
-        reader.error(("exempel",), "exempel", "exempel ska vara true eller false", example)
-        example = False
+    flags: list[str] = []
+    example = yaml_flag(top.get("exempel", (None, False))[1], False, "exempel", flags)
+    for message in flags:  # the schema allows only what yaml_flag reads; a safety net
+        reader.error(("exempel",), "exempel", message)
     cases: list[TypicalCase] = []
     raw_cases = top.get("typfall", (None, None))[1]
-    if not isinstance(raw_cases, list) or not raw_cases:
+    if raw_cases is INVALID:
+        pass
+    elif not isinstance(raw_cases, list) or not raw_cases:
         reader.error(("typfall",), "typfall", "typfall saknas: ange minst ett typfall med namn:, fore: och efter:")
     else:
         found = [_case(reader, item, number, len(raw_cases) == 1) for number, item in enumerate(raw_cases, start=1)]

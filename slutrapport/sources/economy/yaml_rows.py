@@ -2,23 +2,88 @@
 
 The rows are in a budget file of their own or inline in ``projekt.yaml``
 under ``ekonomi: rader:``; problems name the line of the row
-(:func:`~slutrapport.sources.economy.problems.yaml_lines`).
+(:func:`~slutrapport.sources.economy.problems.yaml_lines`). The rows are first
+checked against ``budget.schema.json`` (package data beside this module), in
+the keys' standard spelling (a key may be written as a budget file's heading:
+``Kostnadsslag``, ``År``, ``Budget enligt ansökan``, ``Utfall (tkr)``): an
+unknown key with a suggestion, a value of the wrong type, an amount that is
+not finite or 10^15 kronor or more; a budget file's own keys besides ``rader:`` too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema, canonical_keys, prune
 from slutrapport.sources.economy.headings import classify, role_names
 from slutrapport.sources.economy.records import Collector, Record, as_period, text_of
 from slutrapport.sources.readers.tabular import clean_heading
 
-__all__ = ["yaml_records"]
+__all__ = ["ROW_SCHEMA", "yaml_records"]
 
 
-def yaml_records(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: tuple) -> None:
-    """The records of YAML rows (``{kategori, period, budget, utfall}`` each) found at ``prefix`` in the document."""
+class _Unnamed(Namer):
+    """The report names the row and the key in its own columns, so messages start with what is wrong."""
+
+    def name(self, path: KeyPath, data: Any) -> str:
+        return ""
+
+    def where(self, path: KeyPath, data: Any) -> str:
+        return ""
+
+
+#: The schema of budget rows in YAML (package data), in the standard spelling of the keys.
+ROW_SCHEMA = UserSchema(__package__, "budget.schema.json", _Unnamed())
+
+
+def _checked(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: tuple, document: Any) -> Any:
+    """``rows`` checked against :data:`ROW_SCHEMA`: every problem to ``collector``, what it rejected :data:`INVALID`."""
+    if document is None:  # rows inline in another file: checked as {rader: rows}
+        data, at = {"rader": rows}, ("rader",)
+        lines = {at + path[len(prefix) :]: line for path, line in lines.items() if path[: len(prefix)] == prefix}
+    else:
+        data, at = document, prefix
+    names = role_names(None)
+
+    def rename(path: KeyPath, key: str) -> str | None:
+        if len(path) != len(at) + 1 or path[: len(at)] != at or not isinstance(path[-1], int):
+            return None
+        column = classify(key, 0, names)
+        return column.role if column is not None and column.period is None else None
+
+    renamed = canonical_keys(data, lines, rename)
+    found = LocatedProblems(renamed.lines)
+    ROW_SCHEMA.check(renamed.data, found, required=False)
+    for line, path, message in found.located():
+        raw = renamed.raw_path(path)
+        key = next((str(part) for part in reversed(raw) if isinstance(part, str) and part != "rader"), None)
+        if path in found.removed:
+            collector.error("nyckel", message.strip(), line or None, key)
+        else:
+            collector.error("varde", message.strip(), line or None, key, _value(renamed.data, path))
+    written = LocatedProblems({})
+    written.invalid = {renamed.raw_path(p) for p in found.invalid}
+    written.removed = {renamed.raw_path(p) for p in found.removed}
+    pruned = prune(data, written)
+    return pruned.get("rader") if isinstance(pruned, dict) else pruned
+
+
+def _value(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else data[part] if isinstance(data, list) and isinstance(part, int) else None
+    return None if isinstance(data, dict | list) else data
+
+
+def yaml_records(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: tuple, document: Any = None) -> None:
+    """The records of YAML rows (``{kategori, period, budget, utfall}`` each) found at ``prefix`` in the document.
+
+    ``document`` is the whole budget file when the rows are in one (its keys
+    besides ``rader:`` are checked too); None for rows inline in ``projekt.yaml``.
+    """
     where = " › ".join(str(p) for p in prefix) or "filen"
+    rows = _checked(collector, rows, lines, prefix, document)
+    if rows is INVALID:
+        return  # the schema named it
     if not isinstance(rows, list) or not rows:
         collector.error("rader", f"{where} ska vara en lista med en rad per kategori och period: "
                         "- {kategori: Personal, period: 2025, budget: 1 200 000, utfall: 1 150 000}", lines.get(prefix))  # fmt: skip
@@ -26,6 +91,8 @@ def yaml_records(collector: Collector, rows: Any, lines: dict[tuple, int], prefi
     names = role_names(None)
     for position, item in enumerate(rows):
         row = lines.get(prefix + (position,))
+        if item is INVALID or (isinstance(item, dict) and INVALID in item.values()):
+            continue  # the schema named it
         if not isinstance(item, dict):
             collector.error("rader", "raden ska ha nycklarna kategori, period, budget och utfall", row, None, item)
             continue

@@ -40,6 +40,7 @@ from typing import Any
 
 from slutrapport.core.errors import InstrumentError
 from slutrapport.core.yamlfile import yaml_flag
+from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema
 from slutrapport.sources.definitions import (
     ID_HINT,
     RATING,
@@ -68,12 +69,19 @@ __all__ = [
     "FormDefinition",
     "load_definition",
     "builtin_definition_text",
+    "FORM_SCHEMA",
 ]
 
 BUILTIN_DEFINITION = "sjalvvardering"
 
-_SECTION_KEYS = {"id", "rubrik", "beskrivning", "upprepa_per_fas", "fragor"}
-_QUESTION_KEYS = {"id", "text", "typ"}
+class _FormNamer(Namer):
+    items = {"avsnitt": "avsnitt", "fragor": "fråga", "faser": "fas"}
+    whole = "formulärdefinitionen"
+    item_first = True
+
+
+#: The schema of a form definition (package data) and how its messages name keys.
+FORM_SCHEMA = UserSchema(__package__, "formular.schema.json", _FormNamer())
 
 
 class FormDefinitionError(InstrumentError):
@@ -154,13 +162,18 @@ def load_definition(spec: str | Path | None = None, base_dir: Path | None = None
     A relative path is resolved against ``base_dir`` when given. Raises
     :class:`FormDefinitionError` listing every problem in the definition.
     """
-    return load_yaml_definition(_KIND, spec, base_dir, _parse, default=BUILTIN_DEFINITION)
+    return load_yaml_definition(_KIND, spec, base_dir, _parse, default=BUILTIN_DEFINITION, lines=True)
 
 
-def _parse(data: dict, name: str, problems: list[str]) -> FormDefinition:
+def _parse(raw: dict, name: str, problems: list[str], lines: dict[KeyPath, int]) -> FormDefinition:
+    # The schema checks keys and types (each problem with its line); the checks below skip what it
+    # rejected (INVALID) and name what only they can tell: missing keys, ids, duplicates, the scale's gaps.
+    found = LocatedProblems(lines)
+    data = FORM_SCHEMA.check(raw, found, required=False)
+    problems.extend(found.messages())
     form_id = required_key(data, "id", problems)
-    version = "" if data.get("version") is None else str(data["version"]).strip()  # 0 is a version
-    if not version:
+    version = "" if data.get("version") in (None, INVALID) else str(data["version"]).strip()  # 0 is a version
+    if not version and data.get("version") is not INVALID:
         problems.append("nyckeln 'version' saknas (t.ex. version: 1; höj den när frågorna ändras)")
     scale = parse_scale(data.get("skala"), problems, example="{1: I mycket låg grad, …, 5: I mycket hög grad}", complete=True)
     roles = _names(data.get("roller"), "roller", problems)
@@ -182,6 +195,7 @@ def _parse(data: dict, name: str, problems: list[str]) -> FormDefinition:
 
 def _names(raw: Any, key: str, problems: list[str]) -> list[str]:
     items = block_list(raw, problems, f"'{key}' ska vara en lista med minst ett namn")
+    items = [item for item in items if item is not INVALID]  # named by the schema
     names = [" ".join(str(item).split()) for item in items if item is not None and str(item).strip()]
     folded = [n.casefold() for n in names]
     duplicates = sorted({n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1})
@@ -216,7 +230,6 @@ def _sections(raw: Any, phases: list[tuple[str, str]], problems: list[str]) -> l
         elif repeated(entry.id, seen_sections):
             problems.append(f"avsnittets id '{entry.id}' används flera gånger")
         title = entry.text("rubrik", problems)
-        entry.unknown_keys(_SECTION_KEYS, problems)
         repeat = yaml_flag(entry.data.get("upprepa_per_fas"), False, f"{entry.label}: 'upprepa_per_fas'", problems)
         if repeat and not phases:
             problems.append(f"{entry.label} har upprepa_per_fas: true men definitionen har inga 'faser'")
@@ -235,7 +248,6 @@ def _questions(
             problems.append(f"{entry.label}: id '{entry.id}' ska bestå av {ID_HINT}")
         text = entry.text("text", problems)
         kind = entry.kind(problems)
-        entry.unknown_keys(_QUESTION_KEYS, problems)
         base.append((entry.id, text, kind))
     questions = []
     for phase_id, phase_name in phases or [(None, None)]:
