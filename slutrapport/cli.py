@@ -303,6 +303,42 @@ def instrument(instrument_id: str, as_schema: bool) -> None:
     click.echo(schema_text() if as_schema else builtin_instrument_text(instrument_id), nl=False)
 
 
+#: ``slutrapport schema KIND``: the kinds of YAML file users write, each with its JSON Schema (module, name).
+_SCHEMAS = {
+    "projekt": ("slutrapport.project.schema", "PROJECT_SCHEMA"),
+    "mall": ("slutrapport.project.templates", "TEMPLATE_SCHEMA"),
+    "instrument": ("slutrapport.sources.survey.schema", "SCHEMA"),
+    "formular": ("slutrapport.sources.forms.definition", "FORM_SCHEMA"),
+    "socioekonomi": ("slutrapport.sources.economy.parameter_schema", "PARAMETER_SCHEMA"),
+    "budget": ("slutrapport.sources.economy.yaml_rows", "ROW_SCHEMA"),
+}
+
+
+@cli.command(options_metavar="[FLAGGOR]")
+@debug_option
+@click.argument("kind", type=click.Choice(list(_SCHEMAS)), metavar="FILSORT")
+@click.option("--sokvag", "as_uri", is_flag=True, help="Skriv bara var schemat finns (för raden # yaml-language-server: $schema=…).")
+def schema(kind: str, as_uri: bool) -> None:
+    """Skriv ut JSON-schemat för en sorts YAML-fil, så att en editor kan föreslå och kontrollera nycklarna.
+
+    FILSORT är projekt (projekt.yaml), mall (mall.yaml), instrument,
+    formular (formulärdefinitionen), socioekonomi (parameterfilen) eller
+    budget (budgetrader i YAML). Lägg till raden
+    # yaml-language-server: $schema=<sökväg> överst i filen.
+
+    Exempel:
+
+    \b
+        slutrapport schema projekt > projekt.schema.json
+        slutrapport schema mall --sokvag
+    """
+    import importlib
+
+    module, name = _SCHEMAS[kind]
+    found = getattr(importlib.import_module(module), name)
+    click.echo(found.uri() if as_uri else found.text(), nl=as_uri)
+
+
 @cli.group(cls=ErrorGroup, options_metavar="[FLAGGOR]", subcommand_metavar="FORMULÄR [ARGUMENT]...")
 def form() -> None:
     """Skapa ifyllbara formulär (Excel), t.ex. självvärderingen.

@@ -24,7 +24,7 @@ from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.core.yamlschema import INVALID
 from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
-from slutrapport.project.schema import check_project
+from slutrapport.project.schema import PROJECT_SCHEMA, check_project
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.statistics import parse_statistics
@@ -228,7 +228,7 @@ def init_project(
     root = Path(root)
     template = load_template(template_id, template_dirs)
     files: dict[Path, str] = {
-        root / PROJECT_FILE: _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year)
+        root / PROJECT_FILE: PROJECT_SCHEMA.modeline(_PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year))
         + _competence_template(template),
         root / "enkater" / "LÄS MIG.txt": _WAVES_README,
     }

@@ -152,7 +152,7 @@ def test_builtin_text_is_printed_by_the_command_and_loads_as_a_file(tmp_path):
         (("    3: Delvis\n", ""), "obruten följd av heltal"),
         (("faser:\n", "fasr:\n"), "upprepa_per_fas: true men definitionen har inga 'faser'"),
         (("upprepa_per_fas: true", "upprepa_per_fas: \"kanske\""), "'upprepa_per_fas' ska vara true eller false (ja eller nej), fick 'kanske'"),
-        (("    rubrik: Målgrupp\n", "    rubrik: Målgrupp\n    rubrk: x\n"), "rad 59: okänd nyckel 'rubrk' i avsnitt nr 3 (malgrupp); menade du 'rubrik'?"),
+        (("    rubrik: Målgrupp\n", "    rubrik: Målgrupp\n    rubrk: x\n"), "rad 60: okänd nyckel 'rubrk' i avsnitt nr 3 (malgrupp); menade du 'rubrik'?"),
     ],
 )
 def test_broken_definitions_name_every_problem(tmp_path, change, fragment):

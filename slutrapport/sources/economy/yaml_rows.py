@@ -36,8 +36,12 @@ class _Unnamed(Namer):
 ROW_SCHEMA = UserSchema(__package__, "budget.schema.json", _Unnamed())
 
 
-def _checked(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: tuple, document: Any) -> Any:
-    """``rows`` checked against :data:`ROW_SCHEMA`: every problem to ``collector``, what it rejected :data:`INVALID`."""
+def _checked(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: tuple, document: Any) -> tuple[Any, set[int]]:
+    """``rows`` checked against :data:`ROW_SCHEMA`: every problem to ``collector``.
+
+    Returns the rows with what the schema rejected :data:`INVALID`, and the
+    positions of the rows it found a problem in (not read further: one mistake, one message).
+    """
     if document is None:  # rows inline in another file: checked as {rader: rows}
         data, at = {"rader": rows}, ("rader",)
         lines = {at + path[len(prefix) :]: line for path, line in lines.items() if path[: len(prefix)] == prefix}
@@ -65,7 +69,8 @@ def _checked(collector: Collector, rows: Any, lines: dict[tuple, int], prefix: t
     written.invalid = {renamed.raw_path(p) for p in found.invalid}
     written.removed = {renamed.raw_path(p) for p in found.removed}
     pruned = prune(data, written)
-    return pruned.get("rader") if isinstance(pruned, dict) else pruned
+    flagged = {path[len(at)] for path in found.invalid | found.removed if len(path) > len(at) and isinstance(path[len(at)], int)}
+    return (pruned.get("rader") if isinstance(pruned, dict) else pruned), flagged
 
 
 def _value(data: Any, path: KeyPath) -> Any:
@@ -81,7 +86,7 @@ def yaml_records(collector: Collector, rows: Any, lines: dict[tuple, int], prefi
     besides ``rader:`` are checked too); None for rows inline in ``projekt.yaml``.
     """
     where = " › ".join(str(p) for p in prefix) or "filen"
-    rows = _checked(collector, rows, lines, prefix, document)
+    rows, flagged = _checked(collector, rows, lines, prefix, document)
     if rows is INVALID:
         return  # the schema named it
     if not isinstance(rows, list) or not rows:
@@ -91,8 +96,8 @@ def yaml_records(collector: Collector, rows: Any, lines: dict[tuple, int], prefi
     names = role_names(None)
     for position, item in enumerate(rows):
         row = lines.get(prefix + (position,))
-        if item is INVALID or (isinstance(item, dict) and INVALID in item.values()):
-            continue  # the schema named it
+        if position in flagged:
+            continue  # the schema named its problem
         if not isinstance(item, dict):
             collector.error("rader", "raden ska ha nycklarna kategori, period, budget och utfall", row, None, item)
             continue

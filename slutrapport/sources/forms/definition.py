@@ -152,8 +152,11 @@ _KIND = DefinitionKind(
 
 
 def builtin_definition_text() -> str:
-    """The YAML text of the built-in självvärdering definition (with its Swedish comments)."""
-    return builtin_text(_KIND, BUILTIN_DEFINITION)
+    """The YAML text of the built-in självvärdering definition (with its Swedish comments).
+
+    Its first line points editors at the installed schema (:data:`FORM_SCHEMA`).
+    """
+    return FORM_SCHEMA.modeline(builtin_text(_KIND, BUILTIN_DEFINITION))
 
 
 def load_definition(spec: str | Path | None = None, base_dir: Path | None = None) -> FormDefinition:
