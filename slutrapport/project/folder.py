@@ -101,7 +101,8 @@ _FACT_KEYS = {
 }
 
 #: The keys projekt.yaml may hold at the top and under ``personalenkat:`` (the schema,
-#: ``projekt.schema.json``, lists the same; any other key is an error with a suggestion).
+#: ``projekt.schema.json``, lists the same). Under ``personalenkat:`` any other key is an
+#: error; at the top only one close to these (a data source of the web page may add its own).
 TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",

@@ -1,10 +1,12 @@
 """``projekt.yaml`` checked against its JSON Schema (``projekt.schema.json``, package data beside this module).
 
-The schema lists every key the program reads or writes, at the top level
-too: the data sources of the web page add only keys it knows (``deltagare:``,
-``ekonomi:``, ``socioekonomi:``, ``sjalvvardering:``), so a key it does not
-know is a misspelling or a mistake, and an error with a "menade du …?"
-suggestion. A measurable goal's keys may be written as the goals allow
+The schema lists every key the program reads, and below the top level any
+other key is an error with a "menade du …?" suggestion. At the top level a
+data source of the web page may add a key of its own (``DataSource`` in
+:mod:`slutrapport.web.sources`; the shipped ones use ``deltagare:``,
+``ekonomi:``, ``socioekonomi:`` and ``sjalvvardering:``, which the schema
+knows), so there only a key close to a known one (``anonymitetsgräns:``,
+``personalenkaet:``) is an error: a misspelling. A measurable goal's keys may be written as the goals allow
 (``Mål:``, ``målvärde:``; :func:`~slutrapport.analysis.goals.goal_key`) and are
 checked in the schema's spelling. :func:`check_project` returns the checked
 data (every rejected value :data:`~slutrapport.core.yamlschema.INVALID`) and
@@ -17,7 +19,7 @@ from typing import Any
 
 from slutrapport.analysis.goals import goal_key
 from slutrapport.core.yamlfile import key_lines
-from slutrapport.core.yamlschema import KeyPath, LocatedProblems, Namer, UserSchema, canonical_keys
+from slutrapport.core.yamlschema import KeyPath, LocatedProblems, Namer, UserSchema, canonical_keys, did_you_mean
 
 __all__ = ["PROJECT_SCHEMA", "check_project"]
 
@@ -49,4 +51,12 @@ def check_project(data: dict, text: str) -> tuple[Any, LocatedProblems]:
         line = lines.get((*renamed.raw_path(path), written))
         where = PROJECT_SCHEMA.namer.name(path, renamed.data)
         found.add((*path, name), f"{where}: '{written}' och '{first}' är samma nyckel ({name}); ta bort den ena", line)
-    return PROJECT_SCHEMA.check(renamed.data, found), found
+    checked = PROJECT_SCHEMA.check(renamed.data, found)
+    known = list(PROJECT_SCHEMA.mapping["properties"])
+    for key in data:
+        hint = "" if str(key) in known else did_you_mean(str(key), known)
+        if hint:
+            found.add((str(key),), f"okänd nyckel '{key}'{hint}")
+            found.removed.add((str(key),))
+            checked.pop(str(key), None)
+    return checked, found
