@@ -355,6 +355,28 @@ def test_the_commands_name_file_line_and_key_and_exit_1_without_a_traceback(tmp_
     assert "- rad 24: okänd nyckel 'instrumnet' under 'personalenkat'; menade du 'instrument'?" in result.output
 
 
+def test_the_docs_describe_every_key_of_every_schema():
+    from slutrapport.sources.economy.parameter_schema import PARAMETER_SCHEMA
+    from slutrapport.sources.economy.yaml_rows import ROW_SCHEMA
+    from slutrapport.sources.forms.definition import FORM_SCHEMA
+
+    docs = (ROOT / "docs" / "projektfil.md").read_text(encoding="utf-8")
+    keys: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for found in (PROJECT_SCHEMA, TEMPLATE_SCHEMA, FORM_SCHEMA, PARAMETER_SCHEMA, ROW_SCHEMA):
+        walk(found.mapping)
+    assert sorted(k for k in keys if f"`{k}`" not in docs and f"`{k}:" not in docs) == []
+
+
 def test_the_schema_command_prints_each_kinds_schema():
     for kind in ("projekt", "mall", "instrument", "formular", "socioekonomi", "budget"):
         result = run("schema", kind)

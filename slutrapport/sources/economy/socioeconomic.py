@@ -32,7 +32,11 @@ Errors (Swedish, naming file, line, key path and value): unknown keys and
 actors, amounts that are not money, negative amounts (revenue and income are
 given as positive numbers under ``intakt:``/``inkomst:``), shares outside
 0–1 or not summing to 1 (tolerance :data:`SHARE_TOLERANCE`), missing or
-duplicate names, an effect duration ≤ 0 and a discount rate outside 0–1.
+duplicate names, an effect duration ≤ 0 or over 100 years, a discount rate
+outside 0–1, more than 1 000 000 finished participants and amounts of 10^15
+kronor or more. The file's shape is checked first against its JSON Schema
+(:mod:`.parameter_schema`): an unknown key with a suggestion, a value of the
+wrong type, a yes/no that is not true/false/ja/nej, a number that is not finite.
 
 The project's file (``socioekonomi:``) is found by
 :func:`slutrapport.pipeline.read.parameter_file`.
