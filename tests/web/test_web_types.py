@@ -18,10 +18,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from slutrapport.pipeline import survey_results
-from slutrapport.project.folder import init_project
+from slutrapport.core.errors import ProjectError
+from slutrapport.core.yamledit import Set
+from slutrapport.pipeline import survey_results, validate_project
+from slutrapport.project.aliases import alias_key, alias_scale, with_answer_aliases
+from slutrapport.project.edit import edit_project, project_version
+from slutrapport.project.folder import init_project, load_project
 from slutrapport.render.formatting import format_value
 from slutrapport.report.model import MEAN, SHARE, SHARE_INTERVAL
+from slutrapport.sources.survey.instrument import load_instrument
 from slutrapport.web import create_app
 from tests.conftest import SAMPLES
 from tests.web.test_web import TOKEN, Browser
@@ -227,3 +232,118 @@ def test_scale_questions_outside_the_indices_on_an_endpoint_labelled_scale(tmp_p
     filtered = browser.page("/jamforelse?organisation=Socialtj%C3%A4nsten")
     table = _table(_section(filtered, "skala"), "Vi ser deltagarnas behov på samma sätt: per grupp och enkät")
     assert "Socialtjänsten" in table and "Alla" in table and "Arbetsförmedlingen" not in table
+
+
+# ---------------------------------------------------------------- answer fixes on the question's own scale
+
+
+def _with_unknown_answers(tmp_path: Path) -> Path:
+    """The mixed project whose first wave has an unknown answer on four scales (rows 2–3 of the file)."""
+    rows = _rows(WAVES[0])
+    header = rows[0]
+    for row in rows[1:3]:
+        row[header.index(IMPORTANT)] = "Stämmer helt"  # the default scale
+        row[header.index(MEETINGS)] = "Nästan aldrig"  # the frequency scale
+        row[header.index(YES_NO)] = "Japp"  # the yes/no scale
+        row[header.index(ROLE)] = "Handläggar"  # the question's own options
+    waves = [_csv(rows), *(w.read_bytes() for w in WAVES[1:])]
+    return _project(tmp_path / "svar", waves=waves)
+
+
+def _choices(page: str, answer: str) -> tuple[str, str, list[str]]:
+    """The scale key, the scale's name and the options offered for an unknown answer."""
+    match = re.search(
+        rf'name="svar-(\d+)" value="{re.escape(answer)}"><input type="hidden" name="skala-\1" value="([^"]*)"></th>.*?'
+        r"<td>([^<]*)</td>\s*<td>.*?<select[^>]*>(.*?)</select>",
+        page,
+        re.S,
+    )
+    assert match, f"no fix for {answer}"
+    options = [html.unescape(o) for o in re.findall(r"<option value=\"\d+\"[^>]*>(.*?)</option>", match.group(4))]
+    return match.group(2), html.unescape(match.group(3)), options
+
+
+def test_unknown_answers_get_the_values_of_their_questions_scale_and_become_aliases_there(tmp_path):
+    root = _with_unknown_answers(tmp_path)
+    assert not validate_project(root).valid
+    browser = Browser(create_app(root, token=TOKEN, start_dir=tmp_path))
+    page = browser.page("/enkater")
+    assert _choices(page, "Stämmer helt") == (
+        "",
+        "standardskalan",
+        ["1 = Instämmer inte alls", "2 = Instämmer i liten grad", "3 = Instämmer delvis", "4 = Instämmer i hög grad", "5 = Instämmer helt (förslag)"],
+    )
+    assert _choices(page, "Nästan aldrig") == ("frekvens", "skalan frekvens", ["1 = Aldrig (förslag)", "2 = Sällan", "3 = Ibland", "4 = Ofta", "5 = Alltid"])
+    assert _choices(page, "Japp") == ("janej", "skalan janej", ["0 = Nej", "1 = Ja (förslag)"])
+    key, name, options = _choices(page, "Handläggar")
+    assert (key, name) == ("e01", "alternativen i e01")
+    assert options == ["1 = Handläggare (förslag)", "2 = Chef", "3 = Annan roll"]
+    assert "None" not in page
+
+    numbers = {m.group(2): m.group(1) for m in re.finditer(r'name="svar-(\d+)" value="([^"]+)"', page)}
+    form = {}
+    for answer, value in [("Stämmer helt", "5"), ("Nästan aldrig", "1"), ("Japp", "1"), ("Handläggar", "1")]:
+        n = numbers[answer]
+        form |= {f"svar-{n}": answer, f"skala-{n}": _choices(page, answer)[0], f"varde-{n}": value}
+    saved = browser.post("/enkater/svar", form).get_data(as_text=True)
+    assert "4 svarsalternativ sparade under personalenkat: alias:" in saved
+    assert "Svar som inte finns på skalan" not in saved  # the cached reading is redone with the new aliases
+    data = yaml.safe_load((root / "projekt.yaml").read_text(encoding="utf-8"))
+    assert data["personalenkat"]["alias"] == {
+        "Stämmer helt": 5,
+        "frekvens": {"Nästan aldrig": 1},
+        "janej": {"Japp": 1},
+        "e01": {"Handläggar": 1},
+    }
+    project = load_project(root)
+    assert project.answer_aliases == {"Stämmer helt": 5}
+    assert project.scale_aliases == {"frekvens": {"Nästan aldrig": 1}, "janej": {"Japp": 1}, "e01": {"Handläggar": 1}}
+    assert validate_project(root).valid
+    tidy = survey_results(root).survey.tidy
+    first = tidy[(tidy["enkat"] == "Enkät 1") & tidy["rad"].isin([2, 3])]
+    values = {q: sorted(first[first["fraga"] == q]["varde"].tolist()) for q in ("q01", "q05", "j01", "e01")}
+    assert values == {"q01": [5.0, 5.0], "q05": [1.0, 1.0], "j01": [1.0, 1.0], "e01": [1.0, 1.0]}
+
+
+def test_an_alias_off_its_scale_or_for_no_scale_is_refused(tmp_path):
+    root = _with_unknown_answers(tmp_path)
+    browser = Browser(create_app(root, token=TOKEN, start_dir=tmp_path))
+    page = browser.post("/enkater/svar", {"svar-0": "Nästan aldrig", "skala-0": "frekvens", "varde-0": "7"}).get_data(as_text=True)
+    assert "finns inte på skalan &#39;frekvens&#39; (1–5)" in page
+    page = browser.post("/enkater/svar", {"svar-0": "Handläggar", "skala-0": "e01", "varde-0": "4"}).get_data(as_text=True)
+    assert "bland koderna för alternativen i e01 (1–3)" in page
+    page = browser.post("/enkater/svar", {"svar-0": "Aldrig", "skala-0": "frekvens", "varde-0": "1"}).get_data(as_text=True)
+    assert "är redan ett svarsalternativ" in page
+    page = browser.post("/enkater/svar", {"svar-0": "X", "skala-0": "finns-inte", "varde-0": "1"}).get_data(as_text=True)
+    assert "varken en skala eller en fråga med egna alternativ" in page
+    assert load_project(root).scale_aliases == {} and load_project(root).answer_aliases == {}
+
+
+def test_per_scale_aliases_in_projekt_yaml_are_checked_when_read(tmp_path):
+    root = _with_unknown_answers(tmp_path)
+
+    def alias(value: dict) -> None:
+        edit_project(root, project_version(root), [Set(("personalenkat", "alias"), value)])
+
+    alias({"frekvens": {"Nästan aldrig": 9}})
+    with pytest.raises(ProjectError, match="pekar på 9, som inte finns på skalan 1–5"):
+        validate_project(root)
+    alias({"veckodag": {"Måndag": 1}})
+    with pytest.raises(ProjectError, match="'veckodag' under personalenkat: alias: är varken en skala"):
+        validate_project(root)
+    alias({"frekvens": {"Nästan aldrig": "ofta"}})
+    with pytest.raises(ProjectError, match="ska peka på ett värde"):
+        load_project(root)
+
+
+def test_alias_keys_follow_the_question_to_its_scale():
+    instrument = load_instrument(INSTRUMENT)
+    keys = {q.id: alias_key(instrument, q) for q in instrument.questions}
+    assert keys == {"q01": "", "q02": "", "q03": "", "q04": "", "q05": "frekvens", "q06": "frekvens", "q07": "frekvens",
+                    "j01": "janej", "e01": "e01", "m01": "m01", "n01": None, "f01": None}  # fmt: skip
+    assert alias_scale(instrument, "standard") is instrument.scale and alias_scale(instrument, "q01") is None
+    extended, problems = with_answer_aliases(instrument, {"Toppen": 5}, {"standard": {"Botten": 1}, "m01": {"Mejl": 2}})
+    assert problems == []
+    assert extended.scale.aliases == {"Toppen": 5, "Botten": 1} and extended.scales["standard"] is extended.scale
+    multiple = next(q for q in extended.questions if q.id == "m01")
+    assert multiple.choices.aliases == {"Mejl": 2} and instrument.scale.aliases == {}
