@@ -61,6 +61,8 @@ class Project:
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
     answer_aliases: dict[str, int] = field(default_factory=dict)
+    #: personalenkat: alias: <skala or question id>: {label: value}: answer labels for another scale (see project.aliases)
+    scale_aliases: dict[str, dict[str, int]] = field(default_factory=dict)
     #: personalenkat: statistik: the multiplicity settings given ({"primary": …, "secondary": …}), over the instrument's
     statistics: dict[str, str] = field(default_factory=dict)
     #: personalenkat: format:, blad:, rubrikrad:, etiketter:, teckenkodning:, dubbletter: (each wave's own are in WaveSpec)
@@ -172,7 +174,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         problems.append("'kolumner' ska vara rader som \"Rubrik i filen\": frågans id")
         column_map = {}
 
-    answer_aliases = _answer_aliases(survey.get("alias"), problems)
+    answer_aliases, scale_aliases = _answer_aliases(survey.get("alias"), problems)
     statistics = parse_statistics(survey.get("statistik"), problems, "personalenkat: statistik")
 
     folders = data.get("mallar") or []
@@ -200,22 +202,37 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         template_dirs=template_dirs,
         data=data,
         answer_aliases=answer_aliases,
+        scale_aliases=scale_aliases,
         statistics=statistics,
         read_options=read_options,
     )
 
 
-def _answer_aliases(raw: Any, problems: list[str]) -> dict[str, int]:
-    """``personalenkat: alias:``: answer labels as written in the files → scale values."""
+def _answer_aliases(raw: Any, problems: list[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """``personalenkat: alias:``: answer labels as written in the files → values of the default scale,
+    and ``<skala or question id>: {label: value}`` for another scale (see :mod:`slutrapport.project.aliases`)."""
     if raw in (None, ""):
-        return {}
+        return {}, {}
     if not isinstance(raw, dict):
         problems.append("'alias' under personalenkat ska vara rader som \"Svar i filen\": skalvärde")
-        return {}
+        return {}, {}
+    aliases: dict[str, int] = {}
+    by_scale: dict[str, dict[str, int]] = {}
+    for label, value in raw.items():
+        if isinstance(value, dict):
+            by_scale[str(label)] = _scale_aliases(str(label), value, problems)
+        elif isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
+        else:
+            aliases[str(label)] = value
+    return aliases, by_scale
+
+
+def _scale_aliases(scale: str, raw: dict, problems: list[str]) -> dict[str, int]:
     aliases = {}
     for label, value in raw.items():
         if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"aliaset '{label}' under personalenkat ska peka på ett skalvärde (heltal), fick {value!r}")
+            problems.append(f"aliaset '{label}' under personalenkat: alias: {scale}: ska peka på ett värde (heltal), fick {value!r}")
         else:
             aliases[str(label)] = value
     return aliases
