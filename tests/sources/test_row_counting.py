@@ -8,13 +8,18 @@ name what they do not read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from slutrapport.core.problems import ERROR, WARNING
+from slutrapport.core.errors import ValidationError
+from slutrapport.core.problems import ERROR, INFO, WARNING, ValidationReport
 from slutrapport.sources.readers import ReadOptions, read_raw
 from slutrapport.sources.readers.records import LISTED
+from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey.counting import RowLedger, report_rows
+from slutrapport.sources.survey.reshape import WaveTable
 
 HEAD = "Organisation,Kod,Fråga ett,Fråga två,Fråga tre är negativ,Övriga synpunkter"
 
@@ -23,6 +28,15 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def of(problems, kontroll: str) -> list:
+    return [p for p in problems if p.kontroll == kontroll]
+
+
+def count_of(report: ValidationReport, name: str) -> str:
+    (info,) = [p for p in report.infos() if p.fil == name and "datarad" in p.meddelande]
+    return info.meddelande
 
 
 # ------------------------------------------------------------------------------------------- the reader
@@ -101,3 +115,131 @@ def test_rows_skipped_above_the_users_header_row_are_warned_about_when_they_look
     assert (skipped.rad, skipped.kontroll, skipped.allvar) == (2, "överhoppad rad", WARNING)
     assert skipped.meddelande.startswith("rad 2 ovanför rubrikraden 3 hoppades över fast den har nästan lika många")
     assert raw.notes == ["raderna 1–2 ovanför rubrikraden 3 hoppades över"]
+
+
+# ---------------------------------------------------------------------------------- counting in ingest
+
+
+def _named(problems, name: str) -> set[int]:
+    """Every row a problem of file ``name`` names: its ``rad``, the rows listed in its message,
+    and for an unclosed quote every row from it on."""
+    rows: set[int] = set()
+    for p in problems:
+        if p.fil != name:
+            continue
+        if p.rad is not None:
+            rows.add(p.rad)
+        if p.kontroll == "citattecken":
+            rows.update(range(p.rad, 1000))
+        for listed in re.findall(r"\brad(?:erna)? ((?:\d+(?:–\d+)?(?:, )?)+)", p.meddelande):
+            for part in listed.split(", "):
+                first, _, last = part.partition("–")
+                rows.update(range(int(first), int(last or first) + 1))
+    return rows
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+HOSTILE = {
+    "ojämn.csv": f"{HEAD}\nAF,k1,4,4,2,Bra\nAF,k2,3,3\n\nSoc,k3,5,5,1,,\nSoc,k4,2,2,2,Ok,\n,,,,,\n",
+    "tomma.csv": f"{HEAD}\n\n\nAF,k1,4,4,2,Bra\n   \n\nSoc,k2,3,3,3,\n,,,,,\n",
+    "bara_tid.csv": f"Tidstämpel,{HEAD}\n2025-03-01 10:00,AF,k1,4,4,2,\n2025-03-01 10:05,,,,,,\n2025-03-01 10:07,AF,,,,,Bara text\n"
+    "2025-03-01 10:09,,,,,,Vet inte\n2025-03-01 11:00,Soc,k2,3,3,3,\n",
+    "extra.csv": f"{HEAD},Anteckning\nAF,k1,4,4,2,,\n,,,,,,bara en anteckning\nSoc,k2,3,3,3,,\n",
+    "citat.csv": f'{HEAD}\nAF,k1,4,4,2,Bra\nAF,k2,3,3,3,"Dåligt\nSoc,k3,5,5,1,\nSoc,k4,2,2,2,\n',
+    "förskjuten.csv": f"{HEAD}\nAF,k1,4,4,2,Bra, men långsamt\nAF,k2,3,3,3,\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_every_data_row_is_a_respondent_or_named_in_a_problem(tmp_path, mini_instrument, name):
+    path = write(tmp_path, name, HOSTILE[name])
+    try:
+        survey = read_waves([path], load_instrument(mini_instrument))
+    except ValidationError as exc:  # no tidy table: the rows no problem names must be the respondents counted
+        report, kept = exc.report, None
+    else:
+        report, kept = survey.report, set(survey.tidy["rad"])
+    count = re.match(r"(\d+) datarad(?:er)? lästes; (\d+) svarande ingår; \d+ rad(?:er)? utan svar", count_of(report, name))
+    assert count is not None
+    unnamed = [r for r in range(2, _lines(path) + 1) if r not in _named(report.problems, name)]
+    if kept is None:
+        assert len(unnamed) <= int(count.group(2))
+    else:
+        assert [r for r in unnamed if r not in kept] == []
+
+
+def test_the_count_adds_up_and_names_every_row_without_answers(tmp_path, mini_instrument):
+    survey = read_waves([write(tmp_path, "ojämn.csv", HOSTILE["ojämn.csv"])], load_instrument(mini_instrument))
+    assert sorted(survey.tidy["rad"].unique()) == [2, 3, 5, 6]
+    assert count_of(survey.report, "ojämn.csv") == "6 datarader lästes; 4 svarande ingår; 2 rader utan svar (rad 4, 7)"
+    assert [(p.rad, p.kontroll) for p in survey.report.warnings()] == [(3, "för få fält"), (5, "för många fält"), (6, "för många fält")]
+
+
+def test_rows_with_only_a_timestamp_are_warned_about(tmp_path, mini_instrument):
+    survey = read_waves([write(tmp_path, "bara_tid.csv", HOSTILE["bara_tid.csv"])], load_instrument(mini_instrument))
+    (bare,) = of(survey.report.problems, "rad utan svar")
+    assert (bare.rad, bare.allvar) == (3, WARNING)
+    assert bare.meddelande.startswith("1 rad har inga svar på instrumentets frågor, bara andra uppgifter som tidsstämpel eller id (rad 3); den ")
+    assert len(of(survey.report.problems, "svarande utan svar")) == 1  # rows 4 and 5: an organisation or a free text
+    assert count_of(survey.report, "bara_tid.csv") == "5 datarader lästes; 2 svarande ingår; 3 rader utan svar (rad 3, 4, 5)"
+
+
+def test_a_row_filled_only_in_a_column_that_is_no_question_is_warned_about(tmp_path, mini_instrument):
+    survey = read_waves([write(tmp_path, "extra.csv", HOSTILE["extra.csv"])], load_instrument(mini_instrument))
+    (bare,) = of(survey.report.problems, "rad utan svar")
+    assert bare.rad == 3
+
+
+MONKEY = ["Respondent ID", "Collector ID", "Start Date"]
+
+
+def test_rows_left_out_for_a_repeated_id_are_in_the_count(tmp_path, mini_instrument):
+    head = ",".join([*MONKEY, HEAD])
+    sub = ",".join([""] * len(MONKEY) + ["Response"] * 6)
+    rows = ["101,9,2025-03-01,AF,k1,4,4,2,", "102,9,2025-03-01,AF,k2,3,3,3,", "101,9,2025-03-02,AF,k1,5,5,1,", "103,9,2025-03-02,,,,,,"]
+    survey = read_waves([write(tmp_path, "monkey.csv", "\n".join([head, sub, *rows]) + "\n")], load_instrument(mini_instrument))
+    assert survey.tidy["rad"].unique().tolist() == [3, 4]
+    assert len(of(survey.report.problems, "dubblerat id")) == 1
+    assert count_of(survey.report, "monkey.csv") == (
+        "4 datarader lästes; 2 svarande ingår; 1 rad utan svar (rad 6); "
+        "1 rad med ett svarande-id som redan förekommit (rad 5)"
+    )
+
+
+def test_rows_whose_wave_column_is_blank_are_named(tmp_path, mini_instrument):
+    text = f"Mätning,{HEAD}\n1,AF,k1,4,4,2,\n,AF,k2,3,3,3,\n2,Soc,k3,5,5,1,\n,,,,,,\n"
+    survey = read_waves([write(tmp_path, "vågor.csv", text)], load_instrument(mini_instrument), wave_column="Mätning")
+    (missing,) = of(survey.report.problems, "enkät saknas")
+    assert (missing.rad, missing.allvar) == (3, WARNING)
+    assert missing.meddelande == "1 rad anger ingen enkät i kolumnen 'Mätning' (rad 3); den ingår inte i resultaten"
+    assert count_of(survey.report, "vågor.csv") == (
+        "4 datarader lästes; 2 svarande ingår; 1 rad utan svar (rad 5); 1 rad utan enkät i kolumnen 'Mätning' (rad 3)"
+    )
+
+
+def test_long_rows_without_a_respondent_or_question_are_named(tmp_path, mini_instrument):
+    questions = ["Fråga ett", "Fråga två", "Fråga tre är negativ"]
+    rows = [*(f"r1,AF,{q},4" for q in questions), ",AF,Fråga två,3", "r1,AF,,5", *(f"r2,Soc,{q},2" for q in questions), ",,,"]
+    text = "\n".join(["respondent,organisation,fråga,svar", *rows]) + "\n"
+    survey = read_waves([write(tmp_path, "lång.csv", text)], load_instrument(mini_instrument))
+    (unused,) = of(survey.report.problems, "rad utan svarande")
+    assert (unused.rad, unused.allvar) == (5, WARNING)
+    assert unused.meddelande == "2 rader saknar svarande eller fråga (rad 5, 6); de ingår inte i resultaten"
+    assert count_of(survey.report, "lång.csv") == (
+        "9 datarader lästes (en rad per svar); 2 svarande ingår; 1 rad utan svar (rad 10); "
+        "2 rader utan svarande eller fråga (rad 5, 6)"
+    )
+
+
+def test_a_row_no_check_accounts_for_is_still_named(tmp_path):
+    raw = read_raw(write(tmp_path, "nät.csv", f"{HEAD}\nAF,k1,4,4,2,\nSoc,k2,3,3,3,\n"))
+    ledger = RowLedger.of(raw)
+    ledger.kept_rows(WaveTable(raw), raw.data.index[:1])  # row 3 is never accounted for
+    report = ValidationReport()
+    report_rows([ledger], report)
+    lost, count = report.problems
+    assert (lost.rad, lost.kontroll, lost.allvar) == (3, "rad ingår inte", WARNING)
+    assert count.allvar == INFO and count.meddelande.endswith("1 rad som inte kunde läsas (rad 3)")
