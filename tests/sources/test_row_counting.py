@@ -12,11 +12,16 @@ import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import ERROR, INFO, WARNING, ValidationReport
+from slutrapport.sources.forms.definition import load_definition
+from slutrapport.sources.forms.excel_form import FORM_SHEET, form_workbook, workbook_bytes
+from slutrapport.sources.forms.read import read_forms
 from slutrapport.sources.readers import ReadOptions, read_raw
 from slutrapport.sources.readers.records import LISTED
+from slutrapport.sources.register.participants import RegisterValidationError, read_register
 from slutrapport.sources.survey import load_instrument, read_waves
 from slutrapport.sources.survey.counting import RowLedger, report_rows
 from slutrapport.sources.survey.reshape import WaveTable
@@ -243,3 +248,44 @@ def test_a_row_no_check_accounts_for_is_still_named(tmp_path):
     lost, count = report.problems
     assert (lost.rad, lost.kontroll, lost.allvar) == (3, "rad ingår inte", WARNING)
     assert count.allvar == INFO and count.meddelande.endswith("1 rad som inte kunde läsas (rad 3)")
+
+
+# ------------------------------------------------------------------------- the register and the forms
+
+
+REGISTER_HEAD = "id;kon;inskrivningsdatum;avslutsdatum;status;forsorjning;Kommentar"
+
+
+def test_register_rows_with_only_unused_columns_and_ragged_rows_are_named(tmp_path):
+    rows = ["1;K;2025-02-01;;;lön;", ";;;;;;ringde inte tillbaka", ";;;;;;", "2;M;2025-03-01;;;lön"]
+    (tmp_path / "deltagare.csv").write_text("\n".join([REGISTER_HEAD, *rows]) + "\n", encoding="utf-8")
+    register = read_register({"fil": "deltagare.csv"}, tmp_path)
+    assert register.table["rad"].tolist() == [2, 5]
+    problems = register.report.problems
+    assert [(p.rad, p.kontroll) for p in problems if p.rad != 1] == [(5, "för få fält"), (3, "rad utan uppgifter")]
+    assert "den räknas inte som deltagare" in of(problems, "rad utan uppgifter")[0].meddelande
+
+
+def test_register_with_an_unclosed_quote_is_an_error(tmp_path):
+    rows = ['1;K;2025-02-01;;;"lön;', "2;M;2025-03-01;;;lön;"]
+    (tmp_path / "deltagare.csv").write_text("\n".join([REGISTER_HEAD, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(RegisterValidationError) as info:
+        read_register({"fil": "deltagare.csv"}, tmp_path)
+    assert [(p.rad, p.kontroll) for p in info.value.report.errors()][:1] == [(2, "citattecken")]
+
+
+def test_a_form_answer_typed_on_a_row_that_is_no_question_is_warned_about(tmp_path):
+    definition = load_definition()
+    path = tmp_path / "svar.xlsx"
+    path.write_bytes(workbook_bytes(form_workbook(definition)))
+    wb = load_workbook(path)
+    ws = wb[FORM_SHEET]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    ws.cell(rows["_roll"], 3).value = definition.roles[0]
+    ws.cell(rows["_tillfalle"], 3).value = definition.occasions[0]
+    text = next(q for q in definition.questions if q.kind != "skala")
+    ws.cell(rows[text.id], 3).value = "Ett svar"
+    ws.cell(2, 3).value = "Också ett svar"  # beside the instruction above the form
+    wb.save(path)
+    (stray,) = of(read_forms(path, definition).report.problems, "svar utan fråga")
+    assert (stray.rad, stray.kolumn, stray.varde, stray.allvar) == (2, f"{FORM_SHEET}!C2", "Också ett svar", WARNING)
