@@ -272,10 +272,11 @@ def validate(
         )
     if as_json:
         click.echo(report.to_json())
-    elif report.problems:
-        click.echo(report.to_table())
     else:
-        click.echo("Inga problem hittades.")
+        if report.problems:
+            click.echo(report.to_table())
+        if not report.errors() and not report.warnings():
+            click.echo(("\n" if report.problems else "") + "Inga problem hittades.")
     if not report.valid:
         click.echo(f"\n{len(report.errors())} fel måste rättas.", err=True)
     click.get_current_context().exit(int(not report.valid))

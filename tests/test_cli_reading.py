@@ -110,3 +110,15 @@ def test_help_lists_the_options_in_swedish(command):
     for text in ("--blad NAMN", "--rubrikrad N", "--etiketter FIL", "--encoding KODNING", "--behall-dubbletter",
                  "Kalkylbladet", "Teckenkodning", "samma fil"):  # fmt: skip
         assert text in result.output
+
+
+def test_validate_of_a_clean_file_shows_what_was_read_and_says_no_problems(tmp_path, mini_instrument):
+    from click.testing import CliRunner
+
+    from slutrapport.cli import cli
+
+    wave = write_csv(tmp_path / "w1.csv", [["AF", f"k{i}", 4, 4, 2, ""] for i in range(6)])
+    result = CliRunner().invoke(cli, ["validate", str(wave), "--instrument", str(mini_instrument)])
+    assert result.exit_code == 0, result.output
+    assert "6 datarader lästes; 6 svarande ingår" in result.output
+    assert result.output.rstrip().endswith("Inga problem hittades.")

@@ -62,6 +62,7 @@ def survey_key(project: Project) -> Hashable:
         _instrument_stamp(project),
         tuple(sorted(project.column_map.items())),
         tuple(sorted(project.answer_aliases.items())),
+        tuple(sorted((key, tuple(sorted(labels.items()))) for key, labels in project.scale_aliases.items())),
         tuple(sorted(project.statistics.items())),
         project.format,
         project.wave_column,

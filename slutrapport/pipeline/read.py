@@ -22,8 +22,8 @@ from slutrapport.core.errors import InputFileError, ProjectError, problem_list
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.pipeline.cache import SurveyCache, survey_key
+from slutrapport.project.aliases import with_answer_aliases
 from slutrapport.project.folder import Project
-from slutrapport.sources.definitions import alias_conflicts
 from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, BudgetSpec, read_budget_spec
 from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
@@ -72,20 +72,12 @@ def load_column_map(path: Path | None) -> dict[str, str]:
 
 
 def _with_project_aliases(instrument: Instrument, project: Project) -> Instrument:
-    """The instrument with the project's own answer labels (``personalenkat: alias:``) added to its scale."""
-    if not project.answer_aliases:
-        return instrument
-    scale = instrument.scale
-    bad = []
-    for label, reason in alias_conflicts(scale, project.answer_aliases).items():
-        line = project.lines.get(("personalenkat", "alias", label))
-        bad.append(f"{f'rad {line}: ' if line else ''}aliaset '{label}' under personalenkat: alias: {reason}")
+    """The instrument with the project's own answer labels (``personalenkat: alias:``) added to their scales
+    (:func:`~slutrapport.project.aliases.with_answer_aliases`); an alias that clashes with its scale is an error on its line."""
+    extended, bad = with_answer_aliases(instrument, project.answer_aliases, project.scale_aliases, project.lines)
     if bad:
         raise ProjectError(problem_list(str(project.path), bad))
-    extended = replace(scale, aliases={**scale.aliases, **project.answer_aliases})
-    # Questions find their scale by name: the default scale's entry must carry the aliases too.
-    scales = {name: extended if named is scale else named for name, named in instrument.scales.items()}
-    return replace(instrument, scale=extended, scales=scales)
+    return extended
 
 
 def _with_project_statistics(instrument: Instrument, project: Project) -> Instrument:

@@ -62,6 +62,8 @@ class Project:
     data: dict[str, Any] = field(default_factory=dict, repr=False)
     #: personalenkat: alias: extra answer labels → scale value, added to the instrument's own (skala: alias:)
     answer_aliases: dict[str, int] = field(default_factory=dict)
+    #: personalenkat: alias: <skala or question id>: {label: value}: answer labels for another scale (see project.aliases)
+    scale_aliases: dict[str, dict[str, int]] = field(default_factory=dict)
     #: personalenkat: statistik: the multiplicity settings given ({"primary": …, "secondary": …}), over the instrument's
     statistics: dict[str, str] = field(default_factory=dict)
     #: personalenkat: format:, blad:, rubrikrad:, etiketter:, teckenkodning:, dubbletter: (each wave's own are in WaveSpec)
@@ -154,7 +156,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     waves = _waves(root, survey.get("enkater") or [], problems, read_options)
     column_map = survey.get("kolumner") or {}
 
-    answer_aliases = _answer_aliases(survey.get("alias"))
+    answer_aliases, scale_aliases = _answer_aliases(survey.get("alias"))
     statistik = None if found.flagged(("personalenkat", "statistik")) else survey.get("statistik")
     statistics = parse_statistics(statistik, problems, "personalenkat: statistik")
 
@@ -180,17 +182,27 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         template_dirs=template_dirs,
         data=data,
         answer_aliases=answer_aliases,
+        scale_aliases=scale_aliases,
         statistics=statistics,
         read_options=read_options,
         lines=found.lines,
     )
 
 
-def _answer_aliases(raw: Any) -> dict[str, int]:
-    """``personalenkat: alias:``: answer labels as written in the files → scale values (integers: the schema)."""
+def _answer_aliases(raw: Any) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """``personalenkat: alias:``: answer labels as written in the files → values of the default scale,
+    and ``<skala or question id>: {label: value}`` for another scale (see :mod:`slutrapport.project.aliases`).
+    The schema checked that every value is an integer (or, for a scale, a mapping of integers)."""
     if not isinstance(raw, dict):
-        return {}
-    return {str(label): value for label, value in raw.items() if isinstance(value, int) and not isinstance(value, bool)}
+        return {}, {}
+    aliases: dict[str, int] = {}
+    by_scale: dict[str, dict[str, int]] = {}
+    for label, value in raw.items():
+        if isinstance(value, dict):
+            by_scale[str(label)] = {str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
+        elif isinstance(value, int) and not isinstance(value, bool):
+            aliases[str(label)] = value
+    return aliases, by_scale
 
 
 def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> list[WaveSpec]:

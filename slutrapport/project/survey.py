@@ -20,6 +20,7 @@ from typing import Any
 from slutrapport.core.errors import InputFileError, ProjectError, problem_list
 from slutrapport.core.text import normalise
 from slutrapport.core.yamledit import Append, Move, Remove, Set
+from slutrapport.project.aliases import DEFAULT_KEY, alias_scale
 from slutrapport.project.edit import _parse_date, _section, edit_project, project_version, read_project_data
 from slutrapport.project.folder import PROJECT_FILE
 from slutrapport.project.uploads import _EXTENSIONS, UPLOAD_COMMENT, _store, display_name
@@ -316,17 +317,47 @@ def add_column_mappings(root: Path, version: str, mapping: dict[str, str]) -> bo
     return edit_project(root, version, [Set(("personalenkat", "kolumner"), merged)])
 
 
-def add_answer_aliases(root: Path, version: str, aliases: dict[str, int]) -> bool:
-    """Add ``"Svar i filen": skalvärde`` rows under ``personalenkat: alias:`` (read by the survey ingest)."""
-    scale = _project_instrument(root).scale
-    bad = [f"{label} → {value}" for label, value in aliases.items() if value not in scale.values]
-    if bad:
-        raise ProjectError(f"Värdena finns inte på skalan {scale.min}–{scale.max}: {', '.join(bad)}.")
-    taken = {normalise(label) for label in [*scale.values.values(), *scale.missing]}
-    clashing = [label for label in aliases if normalise(label) in taken]
-    if clashing:
-        raise ProjectError(f"{', '.join(clashing)} är redan ett svarsalternativ i instrumentet.")
+def add_answer_aliases(root: Path, version: str, aliases: dict[str, int], by_scale: dict[str, dict[str, int]] | None = None) -> bool:
+    """Add ``"Svar i filen": skalvärde`` rows under ``personalenkat: alias:`` (read by the survey ingest).
+
+    ``aliases`` are for the instrument's default scale (the original form);
+    ``by_scale`` maps a scale's name, or the id of a question with its own
+    options, to the labels for that scale (``alias: {frekvens: {…}}``, see
+    :mod:`slutrapport.project.aliases`).
+    """
+    instrument = _project_instrument(root)
+    wanted = {DEFAULT_KEY: dict(aliases)} if aliases else {}
+    for key, labels in (by_scale or {}).items():
+        if labels:
+            wanted.setdefault(key, {}).update(labels)
     current = _section(read_project_data(root), "personalenkat").get("alias")
     merged: dict[str, Any] = dict(current) if isinstance(current, dict) else {}
-    merged.update(aliases)
+    for key, labels in wanted.items():
+        scale = alias_scale(instrument, key)
+        if scale is None:
+            raise ProjectError(f"'{key}' är varken en skala eller en fråga med egna alternativ i instrumentet '{instrument.name}'.")
+        bad = [f"{label} → {value}" for label, value in labels.items() if value not in scale.values]
+        if bad:
+            raise ProjectError(f"Värdena finns inte {_scale_words(instrument, key, scale)}: {', '.join(bad)}.")
+        taken = {normalise(label) for label in [*scale.values.values(), *scale.missing] if label}
+        clashing = [label for label in labels if normalise(label) in taken]
+        if clashing:
+            raise ProjectError(f"{', '.join(clashing)} är redan ett svarsalternativ i instrumentet.")
+        if key == DEFAULT_KEY:
+            if any(isinstance(merged.get(label), dict) for label in labels):
+                raise ProjectError(f"{', '.join(labels)} står redan under personalenkat: alias: som en skala.")
+            merged.update(labels)
+        else:
+            if key in merged and not isinstance(merged[key], dict):
+                raise ProjectError(f"'{key}' står redan under personalenkat: alias: som ett svar på standardskalan.")
+            merged[key] = {**(merged.get(key) or {}), **labels}
     return edit_project(root, version, [Set(("personalenkat", "alias"), merged)])
+
+
+def _scale_words(instrument, key: str, scale) -> str:
+    """Where a value was looked for, for a message: "på skalan 1–5", "på skalan 'frekvens' (1–5)" …"""
+    if scale is instrument.scale:
+        return f"på skalan {scale.min}–{scale.max}"
+    if key in instrument.scales:
+        return f"på skalan '{key}' ({scale.min}–{scale.max})"
+    return f"bland koderna för alternativen i {key} ({scale.min}–{scale.max})"

@@ -8,6 +8,12 @@ sentences from :func:`~slutrapport.wording.survey.index_paragraph`, so the page
 shows exactly what the report says; for a chosen organisation the page adds
 :func:`~slutrapport.wording.groups.group_paragraph`.
 
+:func:`question_views` is the rest of the page: the scale questions outside
+every index and one view per other question type (yes/no, single and
+multiple choice, numbers), the report's own subsections for them
+(:func:`~slutrapport.report.blocks.survey.loose_blocks`,
+:func:`~slutrapport.report.blocks.items.item_blocks`).
+
 :func:`survey_tables` and :func:`survey_instrument` are the survey's part of
 the bundle (``rapport.json``), shared with the project report.
 """
@@ -21,13 +27,16 @@ import pandas as pd
 
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
-from slutrapport.report.blocks.items import item_tables
-from slutrapport.report.blocks.survey import index_blocks, survey_blocks
+from slutrapport.report.blocks.items import KIND_TITLES, item_blocks, item_tables
+from slutrapport.report.blocks.survey import LOOSE_TITLE, index_blocks, loose_blocks, survey_blocks
 from slutrapport.report.model import Report, Section
 from slutrapport.wording.groups import group_paragraph
 from slutrapport.wording.survey import index_paragraph
 
-__all__ = ["comparison_report", "IndexView", "index_views", "organisations", "survey_tables", "survey_instrument", "ITEM_TABLE_NAMES"]
+__all__ = [
+    "comparison_report", "IndexView", "index_views", "QuestionView", "question_views", "organisations", "survey_tables",
+    "survey_instrument", "ITEM_TABLE_NAMES",
+]  # fmt: skip
 
 #: The name of each table of the yes/no, choice and number questions among the report's tables (Excel's data sheets).
 ITEM_TABLE_NAMES = {"shares": "andelar", "share_tests": "andelstest", "numeric": "talfragor", "numeric_tests": "talfragor_test"}
@@ -109,3 +118,25 @@ def index_views(results: SurveyResults, organisation: str | None) -> list[IndexV
         mine = group_paragraph(index_id, organisation, waves, table, results.changes) if organisation else []
         views.append(IndexView(index_id, name, sentences, mine, index_blocks(results, index_id, organisation)))
     return views
+
+
+@dataclass
+class QuestionView:
+    """The questions of one type on the page: an anchor id, the report's subsection title and its blocks
+    (for the yes/no, choice and number questions one subsection per question)."""
+
+    id: str
+    name: str
+    blocks: list
+
+
+def question_views(results: SurveyResults, organisation: str | None) -> list[QuestionView]:
+    """The page's content for the questions outside the indices, one view per type the instrument has.
+
+    ``organisation`` None shows every group; an organisation keeps "Alla" and
+    that organisation in the tables per group (the choice questions, like the
+    distributions, are for all respondents either way, as in the report).
+    """
+    ids = {LOOSE_TITLE: "skala", **{title: kind for kind, title in KIND_TITLES.items()}}
+    blocks = [*loose_blocks(results, organisation), *item_blocks(results, organisation)]
+    return [QuestionView(ids.get(block.title, f"typ-{number}"), block.title, list(block.blocks)) for number, block in enumerate(blocks, start=1)]

@@ -8,15 +8,19 @@ report builds them. Everything is computed by the library; the page only shows i
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.pipeline import SurveyCache, analyse_project, check_project, validate_project
+from slutrapport.project.aliases import DEFAULT_KEY, alias_key, alias_scale, alias_scale_name
 from slutrapport.project.folder import load_project
 from slutrapport.report.results import ProjectResults
-from slutrapport.sources.survey.instrument import load_instrument
+from slutrapport.sources.survey.instrument import MULTIPLE, Instrument, load_instrument
+from slutrapport.sources.survey.matching import build_targets, heading_keys
 
 __all__ = [
     "ColumnFix",
@@ -41,12 +45,17 @@ class ColumnFix:
 
 @dataclass(frozen=True)
 class AnswerFix:
-    """An answer label not on the scale: as written, the columns it occurs in, how often, the closest scale value."""
+    """An answer label not on its question's scale: as written, the columns it occurs in, how often, the
+    closest value on that scale, and the scale: its ``personalenkat: alias:`` key (:mod:`slutrapport.project.aliases`),
+    its name on the page and its values with their labels (:meth:`Scale.label`: the number where a value has none)."""
 
     varde: str
     kolumner: tuple[str, ...]
     antal: int
     forslag: int | None
+    skala: str = DEFAULT_KEY
+    skalnamn: str = "standardskalan"
+    val: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -58,8 +67,6 @@ class SurveyFixes:
     answers: list[AnswerFix] = field(default_factory=list)
     #: choices for a column: (id, text), questions first, then the background roles organisation and kod
     targets: list[tuple[str, str]] = field(default_factory=list)
-    #: the default scale's values and their labels (:meth:`Scale.label`: the number where a value has none)
-    scale: dict[int, str] = field(default_factory=dict)
 
 
 _UNKNOWN_COLUMN, _ANSWER_CHECK, _UNKNOWN_ANSWER = "okänd kolumn", "svarsalternativ", "okänt svar"
@@ -77,8 +84,10 @@ def survey_fixes(project_dir: Path, surveys: SurveyCache | None = None) -> Surve
     """Every problem in the project's survey files, with the column and answer fixes offered on the page.
 
     An unmatched column can be mapped to a question (``personalenkat: kolumner:``);
-    an unknown answer label to a scale value (``personalenkat: alias:``).
-    ``surveys`` keeps the survey's reading between page views.
+    an unknown answer label to a value on the scale of the question whose column
+    it is in (``personalenkat: alias:``, per scale: :mod:`slutrapport.project.aliases`).
+    A label in a column no question is found for, or of a question that takes
+    no alias, gets no list. ``surveys`` keeps the survey's reading between page views.
     """
     project = load_project(Path(project_dir))
     report = validate_project(project.root, surveys)
@@ -94,20 +103,57 @@ def survey_fixes(project_dir: Path, surveys: SurveyCache | None = None) -> Surve
             fix = ColumnFix(problem.fil, problem.kolumn, _closest_key(problem.kolumn, by_text, 0.6))  # type: ignore[arg-type]
             if fix not in columns:
                 columns.append(fix)
-    labels = {normalise(label): value for value, label in instrument.scale.values.items() if label}
-    found: dict[str, dict] = {}
+    return SurveyFixes(report, columns, _answer_fixes(report, instrument, project.column_map), targets)
+
+
+def _question_keys(instrument: Instrument, column_map: dict[str, str]) -> Callable[[str], str | None]:
+    """The ``alias:`` key of the question a column heading is read as (None: no question, or one without aliases)."""
+    try:
+        found = build_targets(instrument, column_map)
+    except SlutrapportError:  # a broken mapping is reported by the reading itself
+        found = build_targets(instrument, {})
+    questions = {q.id: q for q in instrument.questions}
+
+    def key(heading: str) -> str | None:
+        target = next((found[k] for k in heading_keys(heading) if k in found), None)
+        if target is None or not target.startswith("q:") or target[2:] not in questions:
+            return None
+        question = questions[target[2:]]
+        return None if question.kind == MULTIPLE else alias_key(instrument, question)
+
+    return key
+
+
+def _answer_fixes(report: ValidationReport, instrument: Instrument, column_map: dict[str, str]) -> list[AnswerFix]:
+    key_of = _question_keys(instrument, column_map)
+    found: dict[tuple[str, str], dict] = {}
     for problem in report.problems:
         if problem.kontroll != _ANSWER_CHECK or not problem.meddelande.startswith(_UNKNOWN_ANSWER) or not problem.varde:
             continue
-        entry = found.setdefault(normalise(problem.varde), {"varde": problem.varde, "kolumner": [], "antal": 0})
+        key = key_of(problem.kolumn) if problem.kolumn else None
+        if key is None:
+            continue
+        entry = found.setdefault((key, normalise(problem.varde)), {"varde": problem.varde, "kolumner": [], "antal": 0})
         entry["antal"] += 1
         if problem.kolumn and problem.kolumn not in entry["kolumner"]:
             entry["kolumner"].append(problem.kolumn)
-    answers = [
-        AnswerFix(e["varde"], tuple(e["kolumner"]), e["antal"], _closest_key(e["varde"], labels, 0.5))  # type: ignore[arg-type]
-        for e in found.values()
-    ]
-    return SurveyFixes(report, columns, answers, targets, {value: instrument.scale.label(value) for value in instrument.scale.values})
+    answers = []
+    for (key, _), entry in found.items():
+        scale = alias_scale(instrument, key)
+        assert scale is not None  # alias_key gives keys alias_scale knows
+        labels = {normalise(label): value for value, label in scale.values.items() if label}
+        answers.append(
+            AnswerFix(
+                entry["varde"],
+                tuple(entry["kolumner"]),
+                entry["antal"],
+                _closest_key(entry["varde"], labels, 0.5),  # type: ignore[arg-type]
+                key,
+                alias_scale_name(instrument, key),
+                tuple((value, scale.label(value)) for value in sorted(scale.values)),
+            )
+        )
+    return answers
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,11 @@ def test_a_misspelt_or_unknown_key_names_its_line_and_a_suggestion(tmp_path, old
          "- rad 7: 'anonymitetsgrans' ska vara ett heltal från 1 till 1000 (grupper med färre svar visas inte), fick 'fem'"),
         ("projekt:\n  namn: Test", "projekt:\n  namn: [Test, {a: 1}]", "- rad 2: 'namn' nr 2 under 'projekt' ska vara en text, fick nycklar med värden"),
         ("  instrument: samverkan", "  instrument: samverkan\n  alias: {Stämmer helt: ja}",
-         "- rad 10: 'Stämmer helt' under 'personalenkat: alias' ska peka på ett skalvärde (ett heltal), fick 'ja'"),
+         "- rad 10: 'Stämmer helt' under 'personalenkat: alias' ska peka på ett skalvärde (ett heltal), "
+         "eller vara en skalas namn med rader som \"Svar i filen\": värde, fick 'ja'"),
         ("  instrument: samverkan", "  instrument: samverkan\n  alias: {Stämmer helt: true}",
-         "- rad 10: 'Stämmer helt' under 'personalenkat: alias' ska peka på ett skalvärde (ett heltal), fick true"),
+         "- rad 10: 'Stämmer helt' under 'personalenkat: alias' ska peka på ett skalvärde (ett heltal), "
+         "eller vara en skalas namn med rader som \"Svar i filen\": värde, fick true"),
         ("mall: rar-slutrapport", "mall: rar-slutrapport\ndeltagare: {fil: d.csv, aldersgrupper: [25, 350]}",
          "- rad 7: 'aldersgrupper' nr 2 under 'deltagare' ska vara en ålder från 1 till 119, fick '350'"),
     ],
@@ -281,6 +283,17 @@ def test_project_answer_aliases_may_not_clash_with_the_instruments_labels_or_mis
     assert f"{config} har 2 problem:" in result.output
     assert "- rad 26: aliaset 'Vet ej' under personalenkat: alias: är ett svar som instrumentet räknar som saknat värde" in result.output
     assert "- rad 27: aliaset 'Instämmer helt' under personalenkat: alias: pekar på 4, men 'Instämmer helt' är redan skalans värde 5" in result.output
+
+
+def test_per_scale_answer_aliases_are_checked_on_their_line(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLES, project)
+    config = project / "projekt.yaml"
+    text = config.read_text(encoding="utf-8").replace("  instrument: samverkan\n", "  instrument: samverkan\n  alias:\n    standard:\n      Vet ej: 2\n")
+    config.write_text(text, encoding="utf-8")
+    result = run("build", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "- rad 27: aliaset 'Vet ej' under personalenkat: alias: standard: är ett svar som instrumentet räknar som saknat värde" in result.output
 
 
 # -- mall.yaml ---------------------------------------------------------------------------------------------

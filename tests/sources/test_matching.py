@@ -207,9 +207,10 @@ def test_reader_notes_and_problems_reach_the_report(monkeypatch, tmp_path, mini_
 
     monkeypatch.setattr(ingest, "read_raw", read)
     report = _errors(tmp_path, mini_instrument, HEADER)
-    (note,) = report.infos()
+    note, count = report.infos()
     assert (note.fil, note.kontroll, note.meddelande) == ("w.csv", "inläsning", "raderna 1–2 ovanför rubrikraden hoppades över")
     assert note.allvar == INFO
+    assert count.meddelande.startswith("2 datarader lästes; 2 svarande ingår")  # every file's rows are counted
     assert report.errors() == [problem]
 
 

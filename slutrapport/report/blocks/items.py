@@ -133,7 +133,10 @@ def _hidden_groups(results: SurveyResults) -> set[tuple[str, str]]:
     return {(str(g), str(w)) for g, w in zip(hidden["grupp"], hidden["enkat"], strict=True)}
 
 
-def _groups(results: SurveyResults, rows: pd.DataFrame) -> list[str]:
+def _groups(results: SurveyResults, rows: pd.DataFrame, organisation: str | None = None) -> list[str]:
+    """The groups of a question's table, "Alla" first; with an ``organisation``, "Alla" and that one only."""
+    if organisation:
+        return list(dict.fromkeys([ALL, str(organisation)]))
     ordered = [ALL, *results.comparison.get("grupp", pd.Series(dtype=object)).astype(str), *rows["grupp"].astype(str)]
     return list(dict.fromkeys(ordered))
 
@@ -147,7 +150,8 @@ def _tests_table(rows: pd.DataFrame, caption: str, option: bool) -> Table | None
         span = "Alla enkäter" if row["enkat_fran"] == OMNIBUS else f"{row['enkat_fran']} → {row['enkat_till']}"
         line = [span]
         if option:
-            line.append("Alla alternativ" if pd.isna(row["alternativ"]) else row["alternativ"])
+            named = row["alternativ"]
+            line.append("Alla alternativ" if named is None or named == "" or (not isinstance(named, str) and pd.isna(named)) else named)
         line += [
             TEST_NAMES.get(row["test"], row["test"]),
             row["p_unc"],
@@ -168,7 +172,7 @@ def _question_tests(tests: pd.DataFrame, question_id: str) -> pd.DataFrame:
     return tests[(tests["fraga"] == question_id) & (tests["grupp"] == ALL)]
 
 
-def _yes_no(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) -> list:
+def _yes_no(results: SurveyResults, question, tables: dict[str, pd.DataFrame], organisation: str | None = None) -> list:
     waves = results.survey.waves
     scale = results.survey.instrument.scale_for(question)
     yes = yes_label(scale) if scale is not None else "Ja"
@@ -183,7 +187,7 @@ def _yes_no(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) -
     for wave in waves:
         columns += [Column(f"Andel {yes.lower()}", SHARE, wave), Column("95 % KI", SHARE_INTERVAL, wave), Column("n", COUNT, wave)]
     body = []
-    for group in _groups(results, rows):
+    for group in _groups(results, rows, organisation):
         found = [cells.get(group, wave) for wave in waves]
         if all(f is None for f in found):
             continue
@@ -206,7 +210,7 @@ def _options(question, shares: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys([*question.options, *(str(v) for v in shares["alternativ"].dropna())]))
 
 
-def _choice(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) -> list:
+def _choice(results: SurveyResults, question, tables: dict[str, pd.DataFrame], organisation: str | None = None) -> list:
     waves = results.survey.waves
     multiple = question.kind == "flerval"
     scale = results.survey.instrument.scale_for(question)
@@ -253,7 +257,7 @@ def _choice(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) -
     return blocks + _optional(_tests_table(tests, f"{question.text}: förändringar mellan enkäterna, alla svarande", True))
 
 
-def _numeric(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) -> list:
+def _numeric(results: SurveyResults, question, tables: dict[str, pd.DataFrame], organisation: str | None = None) -> list:
     waves = results.survey.waves
     rows = tables["numeric"][tables["numeric"]["fraga"] == question.id]
     tests = _question_tests(tables["numeric_tests"], question.id)
@@ -261,7 +265,7 @@ def _numeric(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) 
         return [Paragraphs(["Det finns inga svar att redovisa för frågan."])]
     cells = _Cells(rows, _hidden_groups(results), option=False)
     body = []
-    for group in _groups(results, rows):
+    for group in _groups(results, rows, organisation):
         for wave in waves:
             cell = cells.get(group, wave)
             if cell is not None:
@@ -278,13 +282,18 @@ def _numeric(results: SurveyResults, question, tables: dict[str, pd.DataFrame]) 
 _BUILDERS = {"janej": _yes_no, "enval": _choice, "flerval": _choice, "numerisk": _numeric}
 
 
-def item_blocks(results: SurveyResults) -> list:
-    """A subsection per question type the instrument has (:data:`KIND_TITLES`), with one subsection per question."""
+def item_blocks(results: SurveyResults, organisation: str | None = None) -> list:
+    """A subsection per question type the instrument has (:data:`KIND_TITLES`), with one subsection per question.
+
+    ``organisation`` (the web page's filter) keeps "Alla" and that organisation
+    in the tables per group (yes/no and number questions); the choice
+    questions are shown for all respondents either way, as in the report.
+    """
     instrument = results.survey.instrument
     tables = item_tables(results)
     blocks = []
     for kind, title in KIND_TITLES.items():
         questions = [q for q in instrument.questions if q.kind == kind]
         if questions:
-            blocks.append(Subsection(title, [Subsection(q.text, _BUILDERS[kind](results, q, tables)) for q in questions]))
+            blocks.append(Subsection(title, [Subsection(q.text, _BUILDERS[kind](results, q, tables, organisation)) for q in questions]))
     return blocks

@@ -42,7 +42,7 @@ from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import category_labels, scale_span
 from slutrapport.wording.survey import index_paragraph, survey_summary
 
-__all__ = ["survey_blocks", "summary_blocks", "index_blocks", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
+__all__ = ["survey_blocks", "summary_blocks", "index_blocks", "loose_blocks", "LOOSE_TITLE", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
 _ALL_WAVES = "alla"
 
@@ -272,6 +272,36 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     ]
 
 
+#: The title of the subsection with the scale questions outside every index.
+LOOSE_TITLE = "Frågor som inte ingår i något index"
+
+
+def loose_blocks(results: SurveyResults, organisation: str | None = None) -> list:
+    """The scale questions outside every index, as a subsection (none when there are none): each one's value
+    per group and wave, its distribution and its changes for all respondents.
+
+    ``organisation`` None shows every group; an organisation (the web page's
+    filter) shows "Alla" and that organisation only.
+    """
+    survey = results.survey
+    table, waves = results.comparison, survey.waves
+    loose = [q for q in survey.instrument.scale_questions if q.index is None]
+    if not loose:
+        return []
+    groups = [ALL, organisation] if organisation else list(dict.fromkeys(table["grupp"]))
+    present = set(table["grupp"])
+    group_rows = [(g, g) for g in groups if g in present]
+    sub: list = []
+    for question in loose:
+        cells = table[(table["niva"] == "fraga") & (table["id"] == question.id) & table["grupp"].isin(groups)]
+        sub.append(_wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
+        sub += _distribution_blocks(results, question.text, [question])
+        changes = _changes_table(results, "fraga", question.id, question.text)
+        if changes is not None:
+            sub.append(changes)
+    return [Subsection(LOOSE_TITLE, sub)]
+
+
 def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
@@ -290,7 +320,6 @@ def survey_blocks(results: SurveyResults) -> list:
         Subsection("Personalenkäten i korthet", summary_blocks(results)),
         Subsection("Om enkäten och svaren", method_blocks(results)),
     ]
-    group_rows = [(g, g) for g in dict.fromkeys(table["grupp"])]
     for index_id, name in instrument.indices.items():
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
@@ -305,18 +334,7 @@ def survey_blocks(results: SurveyResults) -> list:
             sub.append(deleted)
         blocks.append(Subsection(name, sub))
 
-    loose = [q for q in instrument.scale_questions if q.index is None]
-    if loose:
-        sub = []
-        for question in loose:
-            cells = table[(table["niva"] == "fraga") & (table["id"] == question.id)]
-            sub.append(_wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{question.text}: per grupp och enkät", results.min_n, "Grupp"))
-            sub += _distribution_blocks(results, question.text, [question])
-            changes = _changes_table(results, "fraga", question.id, question.text)
-            if changes is not None:
-                sub.append(changes)
-        blocks.append(Subsection("Frågor som inte ingår i något index", sub))
-
+    blocks += loose_blocks(results)
     blocks += item_blocks(results)  # yes/no, single and multiple choice, numbers
 
     if instrument.freetext_questions:

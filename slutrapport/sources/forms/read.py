@@ -23,7 +23,8 @@ form from another definition or version, a changed structure (deleted or
 duplicated rows, changed ids or question texts), an unknown role or occasion,
 a missing occasion, a rating outside the scale. Warnings: unanswered
 questions, a blank role (reported as "Ej angiven"), an unreadable date, an
-empty form or a duplicate form (both left out), other files in the folder.
+empty form or a duplicate form (both left out), a value in the answer column
+on a row that is no question (it is not read), other files in the folder.
 With errors, :class:`FormValidationError` is raised after every file is read.
 
 The form is found by the marker on its hidden sheet and each answer by the id
@@ -42,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import WARNING, ValidationReport
@@ -282,6 +284,7 @@ def _read_file(path: Path, name: str, definition: FormDefinition, report: Valida
     rows = _structure(ws, name, definition, report)
     if len(report.errors()) > errors_before:
         return None
+    _stray_answers(ws, column, name, report)
     cell = lambda key: ws[f"{column}{rows[key]}"]  # noqa: E731
     where = lambda key: {"rad": rows[key], "kolumn": f"{ws.title}!{column}{rows[key]}"}  # noqa: E731
     role = _choice(cell(ROLE).value, definition.roles, name, "roll", where(ROLE), report)
@@ -358,6 +361,27 @@ def _structure(ws, name: str, definition: FormDefinition, report: ValidationRepo
                     rad=row, kolumn=f"{ws.title}!A{row}", varde=key,
                 )  # fmt: skip
     return rows
+
+
+def _stray_answers(ws, column: str, name: str, report: ValidationReport) -> None:
+    """A warning for every value in the answer column on a row without a field's or question's id
+    (a heading, a section or an empty row): it belongs to no question and is not read."""
+    try:
+        index = column_index_from_string(column)
+    except ValueError:
+        return
+    if index <= 1:
+        return
+    for cells in ws.iter_rows(min_col=1, max_col=index):
+        key, answer = cells[0].value, cells[-1]
+        text = _clean(answer.value)
+        if not text or (isinstance(key, str) and key.strip() and not key.strip().startswith(SECTION_PREFIX)):
+            continue
+        report.add(
+            name, "svar utan fråga", "cellen i svarskolumnen står på en rad som inte är en fråga och läses inte; "
+            "skriv svaret i cellen för den fråga det gäller",
+            rad=answer.row, kolumn=f"{ws.title}!{column}{answer.row}", varde=_short(text), allvar=WARNING,
+        )  # fmt: skip
 
 
 def _choice(value: object, allowed: tuple[str, ...], name: str, what: str, where: dict, report: ValidationReport) -> str | None:

@@ -36,6 +36,7 @@ from slutrapport.sources.readers.encodings import mojibake_problem
 from slutrapport.sources.readers.limits import check_file_size, check_text_size
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits, ReadOptions
 from slutrapport.sources.readers.raw import RawTable
+from slutrapport.sources.readers.records import ragged_rows
 from slutrapport.sources.readers.tabular import Sheet, load_csv, load_workbook
 
 __all__ = ["RawTable", "ReadOptions", "Limits", "DEFAULT_LIMITS", "read_raw", "detect_format", "FORMATS"]
@@ -152,10 +153,12 @@ def _unused_options(path: Path, kind: str, options: ReadOptions) -> list[str]:
 
 
 def _build(sheet: Sheet, format: str | None, options: ReadOptions) -> RawTable:
-    """One sheet as a raw table: the header located, the format detected (unless given), built."""
+    """One sheet as a raw table: the header located, the format detected (unless given), built;
+    the loader's problems and the rows with more or fewer fields than the header go with it."""
     sheet, notes = _header.locate(sheet, options.header_row)
     table = _BUILDERS[format or _detect.detect(sheet)](sheet, options)
     table.notes[:0] = [*sheet.notes, *notes]
+    table.problems[:0] = [*sheet.problems, *ragged_rows(sheet, table)]
     table.sheet = sheet.sheet
     return table
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.problems import WARNING, Problem
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers.tabular import Sheet, clean_heading
 from slutrapport.sources.readers.two_row import MATRIX, looks_like_data, two_row_header
@@ -50,8 +51,31 @@ def locate(sheet: Sheet, header_row: int | None = None) -> tuple[Sheet, list[str
         )
     if skip == 0:
         return sheet, []
-    note = f"raderna {sheet.first_row}–{header_row - 1} ovanför rubrikraden {header_row} hoppades över"
-    return _cut(sheet, skip), [note]
+    rows = f"rad {sheet.first_row}" if skip == 1 else f"raderna {sheet.first_row}–{header_row - 1}"
+    note = f"{rows} ovanför rubrikraden {header_row} hoppades över"
+    cut = _cut(sheet, skip)
+    cut.problems = [*sheet.problems, *_skipped_data(sheet, skip)]
+    return cut, [note]
+
+
+def _skipped_data(sheet: Sheet, skip: int) -> list[Problem]:
+    """A warning when rows skipped above the user's header row look like answers: more filled cells than
+    a title row has, and at least half as many as the header row."""
+    wide = max(_TITLE_CELLS + 1, (len(_filled(sheet, skip)) + 1) // 2)
+    rows = [sheet.first_row + r for r in range(skip) if len(_filled(sheet, r)) >= wide]
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    header = sheet.first_row + skip
+    return [
+        Problem(
+            sheet.name, rows[0], None, "överhoppad rad", _short(" ".join(_filled(sheet, rows[0] - sheet.first_row))),
+            f"rad {shown} ovanför rubrikraden {header} hoppades över fast {'den' if len(rows) == 1 else 'de'} har nästan "
+            "lika många ifyllda celler som rubrikraden; det kan vara den riktiga rubrikraden eller svar. "
+            "Kontrollera att rubrikraden (--rubrikrad) är rätt",
+            WARNING,
+        )
+    ]
 
 
 def _cut(sheet: Sheet, skip: int) -> Sheet:

@@ -42,6 +42,12 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     #: False when the loader knows the text has no "Ã", so no UTF-8-read-as-Latin-1 need be looked for.
     may_have_mojibake: bool = True
+    #: For a text file, how many fields each record has (index: row number - 1), see :mod:`.records`;
+    #: ``None`` when the loader knows every record has the frame's width, and for a workbook.
+    field_counts: np.ndarray | None = None
+    #: Problems the loader found in single rows (a quoted field never closed), as
+    #: :class:`~slutrapport.core.problems.Problem` objects for the raw table.
+    problems: list = field(default_factory=list)
 
     @property
     def name(self) -> str:

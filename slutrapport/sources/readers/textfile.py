@@ -8,6 +8,11 @@ separator (``,``, ``;`` or tab) is chosen by how consistently each candidate
 splits the first records; an Excel ``sep=;`` first line is honoured. At most
 ``max_rows`` + 1 records are parsed, so an oversized file is refused without
 being read whole.
+
+Every record's number of fields is kept on the sheet (:mod:`.records`), so
+that rows with more or fewer fields than the header, which the parsers pad
+with blanks, are reported once the header is found; a quoted field that is
+never closed is an error.
 """
 
 from __future__ import annotations
@@ -19,15 +24,19 @@ import io
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.problems import Problem
 from slutrapport.sources.readers.encodings import decode_with, guess_single_byte, guessed_note, utf16_order
 from slutrapport.sources.readers.limits import check_row_count, format_count
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
+from slutrapport.sources.readers.records import field_counts, read_records
 from slutrapport.sources.readers.sheet import Sheet, frame_of, trimmed
 
 __all__ = ["load_csv", "sniff_separator"]
@@ -73,6 +82,7 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
         raise InputFileError(f"Filen {name} är tom.")
     sep = sep or sniff_separator(head[skip:], truncated=len(raw) - start > _SNIFF_CHARS)
     _check_width(name, head[skip:], sep, limits)
+    first_line = 2 if skip else 1
     try:
         frame = _read_csv(io.BytesIO(body), sep, limits)
     except UnicodeDecodeError:  # invalid UTF-8 after the sniffed part
@@ -82,8 +92,9 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return _not_utf8(path, raw[start:], bool(start), limits)
-        frame = _csv_module(text, sep, name, limits)
-    return _finish(path, frame, limits, _UTF8_A_TILDE in body)
+        return _finish(path, *_csv_module(text, sep, name, limits, first_line), limits, _UTF8_A_TILDE in body)
+    counts = _short_records(frame, lambda: body.decode("utf-8"), sep, limits)
+    return _finish(path, frame, counts, None, limits, _UTF8_A_TILDE in body)
 
 
 def _decode_utf16(name: str, raw: bytes, codec: str) -> str:
@@ -121,17 +132,35 @@ def _from_text(path: Path, text: str, limits: Limits) -> Sheet:
     try:
         frame = _read_csv(io.StringIO(text, newline=""), sep, limits)
     except _PARSER_ERRORS:
-        frame = _csv_module(text, sep, path.name, limits)
-    return _finish(path, frame, limits, "Ã" in text)
+        return _finish(path, *_csv_module(text, sep, path.name, limits, 2 if skip else 1), limits, "Ã" in text)
+    return _finish(path, frame, _short_records(frame, lambda: text, sep, limits), None, limits, "Ã" in text)
 
 
-def _finish(path: Path, frame: pd.DataFrame, limits: Limits, a_tilde: bool) -> Sheet:
-    """The parsed rows as a sheet; ``a_tilde`` tells whether the text has an "Ã" (mojibake is looked for)."""
+def _finish(
+    path: Path, frame: pd.DataFrame, counts: np.ndarray | None, problem: Problem | None, limits: Limits, a_tilde: bool
+) -> Sheet:
+    """The parsed rows as a sheet, with every record's number of fields (``None``: all alike) and an
+    unclosed quote's error; ``a_tilde`` tells whether the text has an "Ã" (mojibake is looked for)."""
     check_row_count(path, len(frame), limits)
     _refuse_width(path.name, frame.shape[1], limits)
     sheet = trimmed(path, frame, "csv")
     sheet.may_have_mojibake = a_tilde
+    sheet.field_counts = counts
+    sheet.problems = [problem] if problem else []
     return sheet
+
+
+def _short_records(frame: pd.DataFrame, text: Callable[[], str], sep: str, limits: Limits) -> np.ndarray | None:
+    """Every record's number of fields when pandas may have padded one, else ``None``.
+
+    pandas refuses a record with more fields than the first and fills one with fewer with blanks,
+    so only a frame with a blank last cell can hide a short record; then the records are counted
+    again with the csv module (``None`` if it splits them differently).
+    """
+    if frame.empty or not (frame[frame.columns[-1]] == "").any():
+        return None
+    counts = field_counts(text(), sep, limits.max_rows + 1)
+    return counts if counts is not None and len(counts) == len(frame) else None
 
 
 def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:
@@ -226,14 +255,17 @@ def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
     )
 
 
-def _csv_module(text: str, sep: str, name: str, limits: Limits) -> pd.DataFrame:
-    """The slow path for ragged rows or odd quoting: the csv module, rows padded to one width."""
+def _csv_module(
+    text: str, sep: str, name: str, limits: Limits, first_line: int
+) -> tuple[pd.DataFrame, np.ndarray, Problem | None]:
+    """The slow path for ragged rows or odd quoting: the csv module, rows padded to one width,
+    with every record's number of fields and the error for a quoted field never closed."""
     try:
-        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), limits.max_rows + 1))
+        rows, counts, problem = read_records(text, sep, limits.max_rows + 1, name, first_line)
     except csv.Error as exc:
         raise InputFileError(f"Filen {name} kunde inte tolkas som CSV (avgränsare '{_sep_name(sep)}'): {exc}") from exc
     _refuse_width(name, max(map(len, rows), default=0), limits)
-    return frame_of(rows)
+    return frame_of(rows), counts, problem
 
 
 def _sep_name(sep: str) -> str:

@@ -36,7 +36,10 @@ Decisions (every problem is a row in the :class:`ValidationReport`):
 - a participant who has not consented to registration (``samtycke: nej``,
   SUS "anonyma") may have a blank id and is counted like everyone else;
 - blank rows are skipped; columns that match no field are warnings and are
-  never read.
+  never read, and a row with values only in such columns is a warning (it is
+  not a participant);
+- the reader's problems (a row with more or fewer fields than the header, a
+  quote never closed) are in the report too.
 """
 
 from __future__ import annotations
@@ -310,6 +313,7 @@ def read_register(
     except InputFileError as exc:
         report.add(settings.file.name, "filen kan inte läsas", str(exc))
         raise RegisterValidationError(report) from exc
+    report.problems.extend(raw.problems)
     columns = _match_columns(raw, settings, report)
     if not report.valid:
         raise RegisterValidationError(report)
@@ -317,6 +321,9 @@ def read_register(
     records = []
     for position in range(len(raw.data)):
         record = reader.read(position)
+        if record is None and any(str(v).strip() for v in raw.data.iloc[position]):
+            report.add(raw.name, "rad utan uppgifter", "raden har inga värden i registrets kolumner, bara i kolumner som "
+                       "inte används; den räknas inte som deltagare", rad=raw.row_number(position), allvar=WARNING)  # fmt: skip
         if record is not None:
             record["status_text"] = _cell(raw, columns, "status", position)
             record["avslut_text"] = _cell(raw, columns, "avslutsdatum", position)

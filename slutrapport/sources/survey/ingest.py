@@ -34,7 +34,8 @@ answer counts as an answer.
 Columns are matched to the instrument by :mod:`.matching` (which also scores a
 workbook's sheets, so the answer sheet is read); the files given for the waves
 are checked by :mod:`.checks` (the same file or the same respondents for two
-waves, a respondent ID on several rows). Every problem is collected into a
+waves, a respondent ID on several rows), and every file's rows are counted by
+:mod:`.counting`, so that a row left out is always named. Every problem is collected into a
 :class:`ValidationReport`, with the readers' notes as information;
 :func:`read_waves` raises :class:`ValidationError` when any is an error.
 """
@@ -65,6 +66,7 @@ from slutrapport.sources.survey.checks import (
     rows_text,
 )
 from slutrapport.sources.survey.choices import ColumnReader, QuestionParsers
+from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedger, report_rows
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
@@ -142,6 +144,7 @@ def read_waves(
     ids = {label: set().union(*(distinctive_ids(t.raw) for t in sources if t is not None and t.wave == label)) for label in labels}
     check_same_ids(ids, files_of, report, flagged)
     keep = {id(t): item.options.keep_duplicates for item in loaded for t in item.tables if t is not None}
+    ledgers = {id(t): item.ledger for item in loaded for t in item.tables if t is not None}
     parsers = QuestionParsers(instrument)
     frames: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
@@ -151,13 +154,14 @@ def read_waves(
             if table is None or (table.wave or label) != label:
                 continue
             files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
-            read = _read_wave(table, label, number, instrument, parsers, targets, keep[id(table)], report)
+            read = _read_wave(table, label, number, instrument, parsers, targets, keep[id(table)], report, ledgers[id(table)])
             if read is not None:
                 frames[label].append(read[0])
                 answers[label].append(read[1])
         if label not in files and not any(t is None for t in sources):
             report.add(", ".join(Path(p).name for p in paths), "inga svar", f"det finns inga svar för {label}")
     check_same_rows(answers, files_of, report, flagged)
+    report_rows([item.ledger for item in loaded if item.ledger is not None], report)
     report.problems = list(dict.fromkeys(report.problems))  # a file split by wave reports its columns once
     parts = [frame for wave in frames.values() for frame in wave]
     tidy = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
@@ -188,6 +192,7 @@ class _Loaded:
     options: ReadOptions
     tables: list[WaveTable | None]
     digest: str | None = None
+    ledger: RowLedger | None = None
 
     @property
     def name(self) -> str:
@@ -222,8 +227,10 @@ def _load(
             continue
         add_reader_findings(raw, report)
         tables: list[WaveTable | None]
-        if is_long(raw):
+        ledger = RowLedger.of(raw, long=is_long(raw))
+        if ledger.long:
             tables = list(from_long(raw, wave_column, report))
+            ledger.long_rows(raw, tables, report)
         elif wave_column:
             column = find_wave_column(raw, wave_column)
             if column is None:
@@ -231,9 +238,10 @@ def _load(
                 tables = [None]
             else:
                 tables = list(split_waves(raw, column))
+                ledger.no_wave(raw, column, report)
         else:
             tables = [WaveTable(raw)]
-        loaded.append(_Loaded(path, chosen, tables, digest))
+        loaded.append(_Loaded(path, chosen, tables, digest, ledger))
     return loaded
 
 
@@ -283,8 +291,12 @@ def _read_wave(
     targets: dict[str, str],
     keep_duplicates: bool,
     report: ValidationReport,
+    ledger: RowLedger,
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers."""
+    """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers.
+
+    What becomes of each row is told to ``ledger``.
+    """
     raw = table.raw
     found = match_columns(raw, instrument, targets, report)
     if not any(target.startswith(("q:", "o:")) for target in found):
@@ -294,12 +306,14 @@ def _read_wave(
     factorized = {pos: pd.factorize(data[pos]) for pos in found.values()}
     for codes, uniques in factorized.values():
         nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
+    ledger.unanswered_rows(table, data.index[~nonblank])
     data = data[nonblank]
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
     rows = np.array([table.row_of(i) for i in data.index])
     excluded = duplicate_ids(raw, data, rows, keep_duplicates, report)
+    ledger.left_out_rows(table, data.index[excluded], REPEATED_ID)
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
@@ -368,6 +382,8 @@ def _read_wave(
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar (utom på fritextfrågor)")
         return None
     silent = rows[~answered_any]
+    ledger.left_out_rows(table, data.index[~answered_any], NO_ANSWER)
+    ledger.kept_rows(table, data.index[answered_any])
     if len(silent):
         report.add(
             raw.name,

@@ -211,16 +211,22 @@ def map_columns():
 @blueprint.post("/svar")
 @needs_project
 def map_answers():
-    aliases = {}
-    for label, value in _pairs("svar", "varde"):
-        number = parse_index(value)
-        if number is not None:
-            aliases[label] = number
-    if not aliases:
+    """Each chosen value under ``personalenkat: alias:``, on the scale the page named for the answer (``skala-N``)."""
+    by_scale: dict[str, dict[str, int]] = {}
+    for name, label in request.form.items():
+        if not name.startswith("svar-"):
+            continue
+        row = parse_index(name.rsplit("-", 1)[1])
+        value = parse_index(request.form.get(f"varde-{row}", "").strip())
+        if row is not None and value is not None:
+            by_scale.setdefault(request.form.get(f"skala-{row}", ""), {})[label] = value
+    count = sum(len(labels) for labels in by_scale.values())
+    if not count:
         flash("Välj ett skalvärde för minst ett svar.", "fel")
         return back("enkater.index")
+    default = by_scale.pop("", {})
     _run(
-        lambda: add_answer_aliases(project_root(), form_version(), aliases),
-        f"{len(aliases)} svarsalternativ sparade under personalenkat: alias: i projekt.yaml.",
+        lambda: add_answer_aliases(project_root(), form_version(), default, by_scale),
+        f"{count} svarsalternativ sparade under personalenkat: alias: i projekt.yaml.",
     )
     return back("enkater.index")
