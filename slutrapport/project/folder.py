@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
@@ -75,11 +76,15 @@ class Project:
 
 
 def read_narrative(path: Path) -> str | None:
-    """The Markdown text of a narrative file without its help comments; None when empty or absent."""
-    if not path.is_file():
+    """The Markdown text of a narrative file without its help comments; None when empty or absent.
+
+    Something else than a file at the path (a folder, a pipe, a device) and a file over
+    :data:`~slutrapport.core.inputs.TEXT_LIMIT` raise :class:`ProjectError`.
+    """
+    if not path.exists():
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "Textfilen", error=ProjectError)
     except UnicodeDecodeError as exc:
         raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
     text = _COMMENT.sub("", text).strip()
@@ -127,12 +132,12 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     """
     root = Path(root)
     path = root / PROJECT_FILE
-    if not path.is_file():
+    if not path.exists():
         raise ProjectError(
             f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
         )
-    try:
-        data = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path), ProjectError) or {}
+    try:  # a folder, a pipe or a device named projekt.yaml is refused unopened
+        data = parse_yaml(read_text_limited(path, "Projektfilen", error=ProjectError), str(path), ProjectError) or {}
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
     if not isinstance(data, dict):
@@ -233,7 +238,7 @@ def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> l
             problems.append(f"enkät nr {number} under 'enkater' saknar 'fil'")
             continue
         file = root / str(item["fil"])
-        if not file.is_file():
+        if not file.exists():  # a pipe, a device or a folder is refused unopened when read
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
         where = f" i enkät nr {number} under 'enkater'"
         _unknown_keys(item, WAVE_KEYS, where, problems)

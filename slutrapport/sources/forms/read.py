@@ -33,7 +33,9 @@ file re-saved by Excel or LibreOffice and re-ordered or renamed sheets read.
 
 from __future__ import annotations
 
+import io
 import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,7 +45,8 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
-from slutrapport.core.errors import ValidationError
+from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.sources.forms.definition import RATING, FormDefinition
 from slutrapport.sources.forms.excel_form import ANSWER_COLUMN, DATE, MARKER, META_SHEET, OCCASION, ROLE, SECTION_PREFIX, TEXT_COLUMN
@@ -57,10 +60,15 @@ __all__ = [
     "read_forms",
     "check_forms",
     "form_files",
+    "FORM_LIMIT",
+    "FORM_UNPACKED_LIMIT",
 ]
 
 FORM_COLUMNS = ["formular", "fil", "roll", "tillfalle", "datum"]
 ANSWER_COLUMNS = ["formular", "fil", "roll", "tillfalle", "avsnitt", "fraga", "typ", "status", "varde", "text"]
+#: Largest filled form read, and the most its parts may unpack to: a form is some tens of kilobytes.
+FORM_LIMIT = 20 * MEGABYTE
+FORM_UNPACKED_LIMIT = 100 * MEGABYTE
 _FORM_SUFFIXES = {".xlsx", ".xlsm"}
 _OTHER_WORKBOOKS = {".xls", ".xlsb", ".ods", ".numbers"}
 _FIELD_NAMES = {ROLE: "rollen", OCCASION: "tillfället", DATE: "datumet"}
@@ -139,7 +147,7 @@ def read_forms(paths: Path | Iterable[Path], definition: FormDefinition) -> Form
             files += [(p, str(p.relative_to(path))) for p in form_files(path, report)]
             if not any(path in p.parents for p, _ in files):
                 report.add(str(path), "inga formulär", f"mappen {path} innehåller inga ifyllda formulär (.xlsx)")
-        elif path.is_file():
+        elif path.exists():  # a pipe or a device is refused unopened when it is read
             files.append((path, path.name))
         else:
             report.add(str(path), "läsbar fil", f"filen eller mappen {path} finns inte")
@@ -197,10 +205,23 @@ def _free_text(value: object) -> str:
 
 
 def _open(path: Path, name: str, report: ValidationReport):
+    try:  # only a regular file (never a pipe or a device), and never more than the limits
+        data = read_bytes_limited(path, FORM_LIMIT, "Formulärfilen")
+    except InputFileError as exc:
+        report.add(name, "läsbar fil", str(exc))
+        return None
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > FORM_UNPACKED_LIMIT:
+            report.add(
+                name, "läsbar fil", f"filen packas upp till {unpacked // MEGABYTE} MB, gränsen för ett formulär är "
+                f"{FORM_UNPACKED_LIMIT // MEGABYTE} MB; skapa formuläret på nytt med: slutrapport form sjalvvardering",
+            )  # fmt: skip
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            return load_workbook(path)
+            return load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a reported problem
         report.add(name, "läsbar fil", f"filen kunde inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}: {exc}")
         return None

@@ -155,7 +155,7 @@ def parse_settings(spec: Any, root: Path, report: ValidationReport) -> Settings:
         _config_problem(report, "fil", "ange deltagarregistrets fil, t.ex. fil: deltagare.csv")
     else:
         settings.file = root / str(spec["fil"])
-        if not settings.file.is_file():
+        if not settings.file.exists():  # a pipe, a device or a folder is refused unopened when it is read
             _config_problem(report, "fil", f"filen finns inte i {root}", spec["fil"])
     columns = spec.get("kolumner") or {}
     if not isinstance(columns, dict):
