@@ -18,7 +18,7 @@ import numpy as np
 
 from slutrapport.core.swedish import format_money
 
-__all__ = ["UNITS", "MoneyError", "parse_money"]
+__all__ = ["UNITS", "MAX_AMOUNT", "MoneyError", "parse_money"]
 
 #: Unit words (lower case) → kronor per unit.
 UNITS = {"kr": 1.0, "kr.": 1.0, "kronor": 1.0, "sek": 1.0, ":-": 1.0, ",-": 1.0, "tkr": 1e3, "mkr": 1e6,
@@ -29,6 +29,12 @@ _AMOUNT = re.compile(
     r"(?P<unit>kr\.?|kronor|sek|tkr|mkr|:-|,-)?$",
     re.IGNORECASE,
 )
+
+
+#: The largest amount read (10^15 kronor, a million billion): a larger one is a typing error or
+#: hundreds of digits, and sums of such amounts would no longer be finite numbers.
+MAX_AMOUNT = 1e15
+_TOO_LARGE = "är orimligt stort för ett belopp i kronor (högst 10^15 kr); står det två tal i cellen?"
 
 
 class MoneyError(ValueError):
@@ -53,7 +59,7 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
         number = float(value)
         if not math.isfinite(number):
             raise MoneyError("är inte ett belopp i kronor")
-        return number * unit
+        return _bounded(number * unit)
     text = " ".join(str(value).translate(_SPACES).split())
     if not text:
         raise MoneyError("värde saknas (skriv 0 om det inte fanns något belopp)")
@@ -66,7 +72,13 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
     if match["unit"]:
         unit = UNITS[match["unit"].lower()]
     number = _number(match["number"].strip())
-    return (-number if negative else number) * unit
+    return _bounded((-number if negative else number) * unit)
+
+
+def _bounded(amount: float) -> float:
+    if not abs(amount) <= MAX_AMOUNT:  # also infinity: a float of hundreds of digits
+        raise MoneyError(_TOO_LARGE)
+    return amount
 
 
 def _number(text: str) -> float:

@@ -34,6 +34,7 @@ file re-saved by Excel or LibreOffice and re-ordered or renamed sheets read.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -44,6 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
@@ -69,6 +71,7 @@ ANSWER_COLUMNS = ["formular", "fil", "roll", "tillfalle", "avsnitt", "fraga", "t
 #: Largest filled form read, and the most its parts may unpack to: a form is some tens of kilobytes.
 FORM_LIMIT = 20 * MEGABYTE
 FORM_UNPACKED_LIMIT = 100 * MEGABYTE
+_LAST_COLUMN = 16384  # XFD, Excel's last column
 _FORM_SUFFIXES = {".xlsx", ".xlsm"}
 _OTHER_WORKBOOKS = {".xls", ".xlsb", ".ods", ".numbers"}
 _FIELD_NAMES = {ROLE: "rollen", OCCASION: "tillfället", DATE: "datumet"}
@@ -298,7 +301,9 @@ def _read_file(path: Path, name: str, definition: FormDefinition, report: Valida
         sheet = meta.get("blad", ("", 0))[0]
         report.add(name, "saknat blad", f"bladet med frågorna ('{sheet}') finns inte längre i filen", varde=sheet)
         return None
-    column = meta.get("svarskolumn", (ANSWER_COLUMN, 0))[0] or ANSWER_COLUMN
+    column = _answer_column(meta, name, report)
+    if column is None:
+        return None
     errors_before = len(report.errors())
     rows = _structure(ws, name, definition, report)
     if len(report.errors()) > errors_before:
@@ -335,6 +340,22 @@ def _read_file(path: Path, name: str, definition: FormDefinition, report: Valida
             report.add(name, "tomt tillfälle", f"tillfället är inte ifyllt (välj ett av: {', '.join(definition.occasions)})", **where(OCCASION))
         return None
     return _Form(name, role, occasion, when, answers)
+
+
+def _answer_column(meta: dict[str, tuple[str, int]], name: str, report: ValidationReport) -> str | None:
+    """The answer column the hidden sheet records (``C``); None, with the problem reported, when it is no
+    column letter within Excel's columns (``A:B``, ``1``, ``ZZZZ``, a formula)."""
+    value, row = meta.get("svarskolumn", (ANSWER_COLUMN, 0))
+    column = value.strip().upper() or ANSWER_COLUMN
+    if re.fullmatch(r"[A-Z]{1,3}", column) and column_index_from_string(column) <= _LAST_COLUMN:
+        return column
+    report.add(
+        name, "svarskolumn",
+        f"svarskolumnen på det dolda bladet '{meta['_blad'][0]}' ska vara en kolumnbokstav som C, inte '{value}'; "
+        "formulärets dolda blad får inte ändras (skapa ett nytt med: slutrapport form sjalvvardering)",
+        rad=row or None, kolumn=f"{meta['_blad'][0]}!B{row}" if row else None, varde=value,
+    )  # fmt: skip
+    return None
 
 
 def _structure(ws, name: str, definition: FormDefinition, report: ValidationReport) -> dict[str, int]:
