@@ -24,6 +24,8 @@ __all__ = [
     "report_outcome",
     "completeness_detail",
     "out_option",
+    "check_out_folder",
+    "check_out_file",
     "force_option",
     "templates_option",
     "draft_option",
@@ -100,11 +102,38 @@ def completeness_detail(heading) -> str:
 # ---------------------------------------------------------------- options shared by several commands
 
 
+def _not_a_folder(path: Path) -> str | None:
+    """What ``path`` is when something other than a folder is there ("en fil", "en namngiven pipe"); None otherwise."""
+    from slutrapport.core.inputs import file_kind
+
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None  # absent (it is created), or unreadable: the writer says why
+    kind = file_kind(mode)
+    return "en fil" if kind is None else (None if kind == "en mapp" else kind)
+
+
+def check_out_folder(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """``--out MAPP``: an existing file (or pipe, device) there is a user error (exit 1), before any work."""
+    if value is not None and (kind := _not_a_folder(Path(value))) is not None:
+        raise UserError(f"--out {value} är {kind}, inte en mapp; ange mappen där resultaten ska skrivas (den skapas om den inte finns).")
+    return value
+
+
+def check_out_file(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """``--out FIL``: an existing folder there is a user error (exit 1), before any work."""
+    if value is not None and Path(value).is_dir():
+        raise UserError(f"--out {value} är en mapp, inte en fil; ange filen som ska skapas, t.ex. {Path(value) / 'sjalvvardering.xlsx'}.")
+    return value
+
+
 def out_option(default: Path | None, help_text: str):
     """The ``--out MAPP`` option of the commands that write outputs."""
     return click.option(
         "--out",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
+        callback=check_out_folder,
         metavar="MAPP",
         default=default,
         show_default=default is not None,

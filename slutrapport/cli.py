@@ -18,6 +18,7 @@ from slutrapport import __version__, _click_sv
 from slutrapport._cli_support import (
     DEBUG_ENV,
     ErrorGroup,
+    check_out_file,
     completeness_detail,
     debug_option,
     draft_option,
@@ -352,7 +353,7 @@ def form() -> None:
 
 @form.command("sjalvvardering", options_metavar="[FLAGGOR]")
 @debug_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL.xlsx", help="Formulärfilen som skapas.")
+@click.option("--out", type=click.Path(path_type=Path), callback=check_out_file, metavar="FIL.xlsx", help="Formulärfilen som skapas.")
 @click.option(
     "--definition",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,6 +8,9 @@ naming the path and what it is. :func:`read_bytes_limited` does that check,
 opens the file without blocking, checks the opened file again (the path may
 have changed in between) and reads at most ``limit`` bytes, refusing a larger
 file with a Swedish message instead of filling the memory.
+:func:`open_input_file` gives the checked, opened file to a reader that
+streams (a zip archive, a hash), and :func:`read_text_limited` the text of a
+YAML or Markdown file the user writes by hand, at most :data:`TEXT_LIMIT`.
 
 Both raise :class:`~slutrapport.core.errors.InputFileError` by default; a
 caller passes ``error=`` to raise its own kind (e.g. ``ProjectError``).
@@ -18,12 +21,25 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from slutrapport.core.errors import InputFileError, SlutrapportError
 
-__all__ = ["check_input_file", "read_bytes_limited", "file_kind", "MEGABYTE"]
+__all__ = [
+    "check_input_file",
+    "open_input_file",
+    "read_bytes_limited",
+    "read_text_limited",
+    "file_kind",
+    "MEGABYTE",
+    "TEXT_LIMIT",
+]
 
 MEGABYTE = 1024 * 1024
+#: Largest YAML or text file read (projekt.yaml, an instrument, a template, a parameter file, a
+#: column map, a narrative text): 5 MB, a hundred times the largest such file a project has.
+#: Fixed, not configurable: a larger one is not a file someone wrote by hand.
+TEXT_LIMIT = 5 * MEGABYTE
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a pipe that appeared since the check must not wait
 _BINARY = getattr(os, "O_BINARY", 0)
 _KINDS = (
@@ -79,23 +95,35 @@ def _size_text(size: int) -> str:
     return f"{max(size // 1024, 1)} kB"
 
 
+def open_input_file(path: str | Path, what: str = "Filen", *, error: type[SlutrapportError] = InputFileError) -> BinaryIO:
+    """The regular file ``path`` opened for binary reading, without blocking; refused (``error``, Swedish
+    message naming the path) when it is not a regular file (:func:`check_input_file`), also when it
+    was replaced by one between the check and the opening. The caller closes it (``with``)."""
+    path = Path(path)
+    name = _describe(what, path)
+    check_input_file(path, what, error=error)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    except OSError as exc:
+        raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
+    handle = os.fdopen(fd, "rb")
+    kind = file_kind(os.fstat(handle.fileno()).st_mode)
+    if kind is not None:  # replaced by something else since the check
+        handle.close()
+        raise error(f"{name} är ingen vanlig fil ({kind}); ange en vanlig fil.")
+    return handle
+
+
 def read_bytes_limited(path: str | Path, limit: int, what: str = "Filen", *, error: type[SlutrapportError] = InputFileError) -> bytes:
     """The bytes of the regular file ``path``, refusing it (``error``, Swedish message naming the
     path) when it is not a regular file (:func:`check_input_file`) or larger than ``limit`` bytes."""
     path = Path(path)
     name = _describe(what, path)
-    info = check_input_file(path, what, error=error)
     too_large = f"{name} är för stor ({{size}}); största tillåtna storlek är {_size_text(limit)}."
-    if info.st_size > limit:
-        raise error(too_large.format(size=_size_text(info.st_size)))
-    try:
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
-    except OSError as exc:
-        raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        kind = file_kind(os.fstat(handle.fileno()).st_mode)
-        if kind is not None:  # replaced by something else since the check
-            raise error(f"{name} är ingen vanlig fil ({kind}); ange en vanlig fil.")
+    with open_input_file(path, what, error=error) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise error(too_large.format(size=_size_text(size)))
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
@@ -103,3 +131,17 @@ def read_bytes_limited(path: str | Path, limit: int, what: str = "Filen", *, err
     if len(data) > limit:  # grew since the check
         raise error(too_large.format(size=f"mer än {_size_text(limit)}"))
     return data
+
+
+def read_text_limited(
+    path: str | Path,
+    what: str = "Filen",
+    *,
+    error: type[SlutrapportError] = InputFileError,
+    limit: int = TEXT_LIMIT,
+    encoding: str = "utf-8-sig",
+) -> str:
+    """The text of the regular file ``path`` (a YAML or Markdown file), read as :func:`read_bytes_limited`
+    with at most ``limit`` bytes (:data:`TEXT_LIMIT`); a text that is not ``encoding`` raises
+    :class:`UnicodeDecodeError`, for the caller to word."""
+    return read_bytes_limited(path, limit, what, error=error).decode(encoding)

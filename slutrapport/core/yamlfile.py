@@ -39,6 +39,14 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        # A scalar PyYAML recognises but cannot build raises a bare ValueError: a date that is not
+        # in the calendar (2025-02-30), an integer of more than 4300 digits. Name it and its place.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.MarkedYAMLError(problem=_unbuildable(node), problem_mark=node.start_mark) from exc
+
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
@@ -54,6 +62,17 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
+
+
+def _unbuildable(node: yaml.Node) -> str:
+    """Why the scalar ``node`` cannot be read, in Swedish."""
+    value = str(getattr(node, "value", ""))
+    shown = value if len(value) <= 30 else f"{value[:12]}… ({len(value)} tecken)"
+    if node.tag.endswith(":timestamp"):
+        return f"datumet '{shown}' finns inte i kalendern; skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2025-03-01"
+    if node.tag.endswith((":int", ":float")):
+        return f"talet '{shown}' är för stort för att läsas"
+    return f"värdet '{shown}' kan inte läsas"
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from slutrapport.analysis.goals import parse_goals
 from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.pipeline.cache import SurveyCache, survey_key
@@ -49,7 +50,7 @@ def load_column_map(path: Path | None) -> dict[str, str]:
         return {}
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "Kolumnmappningen")  # only a regular file, at most TEXT_LIMIT
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {exc}") from exc
     if path.suffix.lower() == ".csv":
@@ -159,7 +160,7 @@ def budget_spec(project: Project) -> BudgetSpec | None:
     if bool(raw.get("fil")) == bool(raw.get("rader")):
         problems.append("'ekonomi' ska ha antingen fil: (en budgetfil) eller rader: (raderna direkt i projekt.yaml)")
     file = project.root / str(raw["fil"]) if raw.get("fil") else None
-    if file is not None and not file.is_file():
+    if file is not None and not file.exists():  # a pipe, a device or a folder is refused unopened when read
         problems.append(f"ekonomi: filen {raw['fil']} finns inte i {project.root}")
     settings = project.template.settings.get("ekonomi") or {}
     categories = raw.get("kategorier") or (settings.get("kategorier") if isinstance(settings, dict) else None) or DEFAULT_CATEGORIES
@@ -199,6 +200,6 @@ def parameter_file(project: Project) -> Path | None:
     if not isinstance(raw, dict) or not raw.get("fil") or set(raw) - {"fil"}:
         raise ProjectError(problem_list(str(project.path), ["'socioekonomi' ska ha nyckeln fil: med parameterfilen, t.ex. fil: socioekonomi.yaml"]))
     path = project.root / str(raw["fil"])
-    if not path.is_file():
+    if not path.exists():  # a pipe, a device or a folder is refused unopened when read
         raise ProjectError(problem_list(str(project.path), [f"socioekonomi: filen {raw['fil']} finns inte i {project.root}"]))
     return path

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.inputs import TEXT_LIMIT, read_bytes_limited, read_text_limited
 from slutrapport.core.outputs import write_bytes_atomic
 from slutrapport.core.yamledit import Append, Remove, Set, apply_edits
 from slutrapport.core.yamlfile import parse_yaml
@@ -70,11 +71,14 @@ class EditConflict(ProjectError):
 
 
 def file_version(path: Path) -> str:
-    """SHA-256 of the file's bytes; ``""`` when it does not exist."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
+    """SHA-256 of the file's bytes; ``""`` when it does not exist.
+
+    Something else than a file (a pipe, a device, a folder) or a file over
+    :data:`~slutrapport.core.inputs.TEXT_LIMIT` raises :class:`ProjectError`.
+    """
+    if not Path(path).exists():
         return ""
+    return hashlib.sha256(read_bytes_limited(path, TEXT_LIMIT, "Filen", error=ProjectError)).hexdigest()
 
 
 def project_version(root: Path) -> str:
@@ -86,7 +90,7 @@ def read_project_data(root: Path) -> dict[str, Any]:
     """The parsed ``projekt.yaml`` as it is (no checks beyond valid YAML)."""
     path = Path(root) / PROJECT_FILE
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8-sig"), str(path), ProjectError) or {}
+        data = parse_yaml(read_text_limited(path, "Projektfilen", error=ProjectError), str(path), ProjectError) or {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path} kunde inte läsas: {exc}") from exc
     return data if isinstance(data, dict) else {}
@@ -104,10 +108,7 @@ def edit_project(root: Path, version: str, edits: list) -> bool:
     """
     path = Path(root) / PROJECT_FILE
     with _LOCK:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ProjectError(f"{path} kunde inte läsas: {exc.strerror or exc}") from exc
+        raw = read_bytes_limited(path, TEXT_LIMIT, "Projektfilen", error=ProjectError)
         if hashlib.sha256(raw).hexdigest() != version:
             raise EditConflict(
                 f"{PROJECT_FILE} har ändrats på disken sedan sidan laddades (t.ex. i en textredigerare). "

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.core.yamlschema import INVALID
@@ -80,11 +81,15 @@ class Project:
 
 
 def read_narrative(path: Path) -> str | None:
-    """The Markdown text of a narrative file without its help comments; None when empty or absent."""
-    if not path.is_file():
+    """The Markdown text of a narrative file without its help comments; None when empty or absent.
+
+    Something else than a file at the path (a folder, a pipe, a device) and a file over
+    :data:`~slutrapport.core.inputs.TEXT_LIMIT` raise :class:`ProjectError`.
+    """
+    if not path.exists():
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "Textfilen", error=ProjectError)
     except UnicodeDecodeError as exc:
         raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
     text = _COMMENT.sub("", text).strip()
@@ -120,12 +125,12 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     """
     root = Path(root)
     path = root / PROJECT_FILE
-    if not path.is_file():
+    if not path.exists():
         raise ProjectError(
             f"Hittar ingen {PROJECT_FILE} i {root}. Skapa en ny projektmapp med: slutrapport init {root}"
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
+    try:  # a folder, a pipe or a device named projekt.yaml is refused unopened
+        text = read_text_limited(path, "Projektfilen", error=ProjectError)
         data = parse_yaml(text, str(path), ProjectError) or {}
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path} är inte sparad som UTF-8.") from exc
@@ -216,7 +221,7 @@ def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> l
         if not isinstance(item, dict) or not isinstance(item.get("fil"), str) or not item["fil"]:
             continue  # the schema named it
         file = root / str(item["fil"])
-        if not file.is_file():
+        if not file.exists():  # a pipe, a device or a folder is refused unopened when read
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
         where = f" i enkät nr {number} under 'enkater'"
         when = item.get("datum")

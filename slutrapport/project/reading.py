@@ -120,7 +120,7 @@ def parse_read_options(raw: dict, root: Path, where: str, problems: list[str], b
         path = Path(root) / str(value)
         if not isinstance(value, str):
             problems.append(f"'etiketter'{where} ska vara en fil i projektmappen, t.ex. enkater/enkat1.lss, fick {value!r}")
-        elif not path.is_file():
+        elif not path.exists():  # a pipe, a device or a folder is refused unopened when read
             problems.append(f"etikettfilen {value}{where} finns inte i {root}")
         else:
             changes["labels_file"] = path

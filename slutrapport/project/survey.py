@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.inputs import open_input_file
 from slutrapport.core.text import normalise
 from slutrapport.core.yamledit import Append, Move, Remove, Set
 from slutrapport.project.aliases import DEFAULT_KEY, alias_scale
@@ -82,7 +83,7 @@ def _reading_keys(reading: WaveReading) -> dict[str, Any]:
 
 def _label_file_kind(path: Path) -> str:
     """The extension for an uploaded label file judged by content: .lss (LimeSurvey XML), .csv or .xlsx (a code list)."""
-    with path.open("rb") as handle:
+    with open_input_file(path, "Filen") as handle:
         head = handle.read(4096)
     text = head.removeprefix(codecs.BOM_UTF8)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -97,7 +98,7 @@ def _label_file_kind(path: Path) -> str:
 
 def _survey_file_kind(path: Path, options: ReadOptions | None = None) -> str:
     """The extension for a survey export judged by content; raises InputFileError if no reader can read it."""
-    with path.open("rb") as handle:
+    with open_input_file(path, "Filen") as handle:
         kind = container(path, handle.read(4096))
     try:
         table = read_raw(path, options=options)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.yamlfile import key_lines, parse_yaml, yaml_flag
 from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema
 
@@ -165,10 +166,15 @@ def template_summaries(extra: list[Path] | None = None) -> list[dict[str, str]]:
 
 def load_template(template_id: str, extra: list[Path] | None = None) -> ReportTemplate:
     """Load a template by id from the user's folders or the package; every problem in one error."""
+    text_id = str(template_id)
+    if any(c in text_id for c in "/\\") or ".." in text_id:  # the id names a folder: never one elsewhere
+        raise ProjectError(
+            f"Mallens id '{text_id}' får inte innehålla / eller .. (ange mallmappens namn, t.ex. {DEFAULT_TEMPLATE})."
+        )
     for folder in _folders(extra):
-        path = folder / template_id / "mall.yaml"
-        if path.is_file():
-            return _parse(path, template_id)
+        path = folder / text_id / "mall.yaml"
+        if path.exists():  # a pipe, a device or a folder named mall.yaml is refused unopened
+            return _parse(path, text_id)
     if extra:
         for folder in extra:
             if not Path(folder).is_dir():
@@ -180,7 +186,7 @@ def load_template(template_id: str, extra: list[Path] | None = None) -> ReportTe
 
 def _parse(path: Path, template_id: str) -> ReportTemplate:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "Mallfilen", error=ProjectError)
         raw = parse_yaml(text, f"Mallfilen {path}", ProjectError)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"Mallfilen {path} kunde inte läsas: {exc}") from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slutrapport.core.errors import ProjectError
+from slutrapport.core.inputs import TEXT_LIMIT, read_bytes_limited, read_text_limited
 from slutrapport.core.outputs import write_text_atomic
 from slutrapport.project.edit import _LOCK, EditConflict, file_version
 
@@ -48,10 +49,9 @@ def _split_head(raw: str) -> tuple[str, str]:
 def read_text(root: Path, heading_id: str) -> EditableText:
     """The text of ``texter/<heading_id>.md`` for the editor."""
     path = _text_path(root, heading_id)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         return EditableText("", "")
+    raw = read_bytes_limited(path, TEXT_LIMIT, "Textfilen", error=ProjectError)  # never a pipe or a device
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,8 +77,8 @@ def save_text(root: Path, heading_id: str, text: str, version: str) -> str:
                 on_disk.version,
             )
         head = ""
-        if path.is_file():
-            head = _split_head(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))[0].rstrip("\n")
+        if path.exists():
+            head = _split_head(read_text_limited(path, "Textfilen", error=ProjectError).replace("\r\n", "\n"))[0].rstrip("\n")
         new = "\n\n".join(part for part in (head, body) if part) + "\n"
         write_text_atomic(path, new, inside=path.parent)
         return file_version(path)

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from slutrapport.core.errors import InputFileError, InstrumentError, ProjectError
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.outputs import write_bytes_atomic
 from slutrapport.core.yamledit import Set
 from slutrapport.project.edit import edit_project, project_version, read_project_data
@@ -71,9 +72,9 @@ def _store(folder: Path, stem: str, data: bytes, shown: str, check) -> Path:
 def upload_names(root: Path) -> dict[str, str]:
     """Stored path → the name the file had when it was uploaded (from the ``# uppladdad som:`` comments)."""
     try:
-        text = (Path(root) / PROJECT_FILE).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
+        text = read_text_limited(Path(root) / PROJECT_FILE, "Projektfilen", error=ProjectError)
+    except (ProjectError, UnicodeDecodeError):
+        return {}  # load_project says what is wrong with the file
     names = {}
     for line in text.splitlines():
         match = _UPLOAD_LINE.search(line)

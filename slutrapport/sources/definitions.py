@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from slutrapport.core.errors import SlutrapportError, problem_list
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import key_lines, parse_yaml
 from slutrapport.core.yamlschema import INVALID
@@ -140,8 +141,16 @@ def builtin_ids(kind: DefinitionKind) -> list[str]:
 
 
 def builtin_text(kind: DefinitionKind, definition_id: str) -> str:
-    """The YAML text of a built-in definition (with its Swedish comments)."""
-    return (_builtin_folder(kind) / f"{definition_id}.yaml").read_text(encoding="utf-8")
+    """The YAML text of a built-in definition (with its Swedish comments).
+
+    The id becomes a file name in the package: one with a folder separator or ``..``
+    (``../../x``), or that is no built-in, is refused with ``kind.error``.
+    """
+    text_id = str(definition_id)
+    if any(c in text_id for c in "/\\") or ".." in text_id or text_id not in builtin_ids(kind):
+        builtins = ", ".join(builtin_ids(kind))
+        raise kind.error(f"Det finns inget {kind.builtin_name.format(id=text_id)} (inbyggda: {builtins}).")
+    return (_builtin_folder(kind) / f"{text_id}.yaml").read_text(encoding="utf-8")
 
 
 def load_yaml_definition(
@@ -167,9 +176,12 @@ def load_yaml_definition(
     path = None if spec is None else Path(str(spec))
     if path is not None and base_dir is not None and not path.is_absolute():
         path = base_dir / path
-    if path is not None and path.is_file():
+    builtin = (default if spec is None else str(spec)) in builtin_ids(kind)
+    # Something else than a file at the path (a pipe, a device, a folder not named as a built-in) is
+    # refused unopened; a file of at most TEXT_LIMIT is read.
+    if path is not None and (path.is_file() or (path.exists() and not (builtin and path.is_dir()))):
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text_limited(path, kind.title, error=kind.error)
         except (OSError, UnicodeDecodeError) as exc:
             raise kind.error(f"{kind.title} {path} kunde inte läsas: {exc}") from exc
         name = str(path)

@@ -72,7 +72,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from slutrapport.core.errors import InputFileError
+from slutrapport.core.errors import InputFileError, ProjectError
+from slutrapport.core.inputs import read_bytes_limited, read_text_limited
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.sources.economy.money import MoneyError, parse_money
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
@@ -80,6 +81,7 @@ from slutrapport.sources.economy.records import BUDGET_COLUMNS, DEFAULT_CATEGORI
 from slutrapport.sources.economy.table import csv_rows, grid_records, xlsx_rows
 from slutrapport.sources.economy.yaml_rows import yaml_records
 from slutrapport.sources.readers.detect import XLSX, container
+from slutrapport.sources.readers.options import DEFAULT_LIMITS
 
 __all__ = [
     "Budget",
@@ -126,19 +128,18 @@ def read_budget(
         With every problem of the file.
     """
     path = Path(source)
-    if not path.is_file():
-        raise InputFileError(f"Ekonomifilen {path} finns inte.")
     collector = Collector(path.name, categories)
     try:
+        # only a regular file is opened (never a pipe or a device), and never more than the limit
         if path.suffix.lower() in (".yaml", ".yml"):
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text_limited(path, "Ekonomifilen")
             data = parse_yaml(text, f"Ekonomifilen {path.name}", InputFileError)
             rows = data.get("rader") if isinstance(data, dict) else data
             yaml_records(collector, rows, yaml_lines(text), ("rader",) if isinstance(data, dict) else (), document=data)
         else:
-            raw = path.read_bytes()
+            raw = read_bytes_limited(path, DEFAULT_LIMITS.max_text_bytes, "Ekonomifilen")
             kind = container(path, raw[:4096])
-            grid_records(collector, xlsx_rows(path, sheet) if kind == XLSX else csv_rows(path, raw), columns)
+            grid_records(collector, xlsx_rows(path, sheet, raw) if kind == XLSX else csv_rows(path, raw), columns)
     except OSError as exc:
         raise InputFileError(f"Ekonomifilen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -163,6 +164,6 @@ def read_budget_spec(spec: BudgetSpec) -> Budget:
     if spec.file is not None:
         return read_budget(spec.file, spec.categories, columns=spec.columns, sheet=spec.sheet)
     collector = Collector(spec.project_file.name, spec.categories)
-    text = spec.project_file.read_text(encoding="utf-8-sig")
+    text = read_text_limited(spec.project_file, "Projektfilen", error=ProjectError)
     yaml_records(collector, spec.rows, yaml_lines(text), ("ekonomi", "rader"))
     return assemble(collector)

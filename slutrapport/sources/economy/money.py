@@ -23,14 +23,18 @@ __all__ = ["UNITS", "MAX_AMOUNT", "MoneyError", "parse_money"]
 #: Unit words (lower case) → kronor per unit.
 UNITS = {"kr": 1.0, "kr.": 1.0, "kronor": 1.0, "sek": 1.0, ":-": 1.0, ",-": 1.0, "tkr": 1e3, "mkr": 1e6,
          "tusen kronor": 1e3, "miljoner kronor": 1e6}  # fmt: skip
-#: An amount (in kronor) must be smaller than this in size: 10^15 kr is no budget, but a typo or an overflow.
-MAX_AMOUNT = 1e15
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " "})
 _AMOUNT = re.compile(
     r"^(?P<sign>[-−–+])?\s*(?:(?:sek|kr)\s*)?(?P<sign2>[-−–])?\s*(?P<number>\d[\d .,]*?)\s*"
     r"(?P<unit>kr\.?|kronor|sek|tkr|mkr|:-|,-)?$",
     re.IGNORECASE,
 )
+
+
+#: The largest amount read (10^15 kronor, a million billion): a larger one is a typing error or
+#: hundreds of digits, and sums of such amounts would no longer be finite numbers.
+MAX_AMOUNT = 1e15
+_TOO_LARGE = "är orimligt stort för ett belopp i kronor (högst 10^15 kr); står det två tal i cellen?"
 
 
 class MoneyError(ValueError):
@@ -72,8 +76,8 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
 
 
 def _bounded(amount: float) -> float:
-    if not abs(amount) < MAX_AMOUNT:
-        raise MoneyError("är orimligt stort för ett belopp i kronor (högst 10^15 kr); står det två tal i cellen?")
+    if not abs(amount) <= MAX_AMOUNT:  # also infinity: a float of hundreds of digits
+        raise MoneyError(_TOO_LARGE)
     return amount
 
 

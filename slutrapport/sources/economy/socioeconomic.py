@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
@@ -381,10 +382,8 @@ def _rate(value: Any) -> float | None:
 def read_parameters(path: Path | str) -> SocioeconomicParameters:
     """Read and validate a parameter file; raises :class:`EconomyValidationError` listing every problem."""
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError(f"Parameterfilen {path} finns inte.")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "Parameterfilen")  # only a regular file, at most TEXT_LIMIT
     except OSError as exc:
         raise InputFileError(f"Parameterfilen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

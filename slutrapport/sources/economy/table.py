@@ -9,15 +9,18 @@ becomes :class:`~slutrapport.sources.economy.records.Record` through the
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import read_bytes_limited
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
 from slutrapport.sources.economy.headings import ROLES, Column, classify, heading_unit, role_names
 from slutrapport.sources.economy.records import TOTAL, Collector, Record, as_period, is_blank, text_of
+from slutrapport.sources.readers.options import DEFAULT_LIMITS
 from slutrapport.sources.readers.tabular import clean_heading, load_csv
 
 __all__ = ["grid_records", "xlsx_rows", "csv_rows"]
@@ -162,11 +165,17 @@ def _pairs(collector: Collector, cols: list[Column], wide: bool, header_row: int
     return pairs if ok else None
 
 
-def xlsx_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
-    """The rows of the first sheet with data (or ``sheet``), cell values as Excel stores them."""
+def xlsx_rows(path: Path, sheet: str | None, data: bytes | None = None) -> list[tuple[int, list[Any]]]:
+    """The rows of the first sheet with data (or ``sheet``), cell values as Excel stores them.
+
+    ``data`` is the file's bytes when the caller has read them; otherwise the file is read here,
+    refused when it is no regular file or larger than the survey readers' limit.
+    """
     from openpyxl import load_workbook
 
-    with path.open("rb") as handle, warnings.catch_warnings():
+    if data is None:
+        data = read_bytes_limited(path, DEFAULT_LIMITS.max_uncompressed_bytes, "Ekonomifilen")
+    with io.BytesIO(data) as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
             workbook = load_workbook(handle, read_only=True, data_only=True)

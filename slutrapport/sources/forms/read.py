@@ -34,7 +34,10 @@ file re-saved by Excel or LibreOffice and re-ordered or renamed sheets read.
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,7 +48,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from slutrapport.core.errors import ValidationError
+from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.sources.forms.definition import RATING, FormDefinition
 from slutrapport.sources.forms.excel_form import ANSWER_COLUMN, DATE, MARKER, META_SHEET, OCCASION, ROLE, SECTION_PREFIX, TEXT_COLUMN
@@ -59,10 +63,16 @@ __all__ = [
     "read_forms",
     "check_forms",
     "form_files",
+    "FORM_LIMIT",
+    "FORM_UNPACKED_LIMIT",
 ]
 
 FORM_COLUMNS = ["formular", "fil", "roll", "tillfalle", "datum"]
 ANSWER_COLUMNS = ["formular", "fil", "roll", "tillfalle", "avsnitt", "fraga", "typ", "status", "varde", "text"]
+#: Largest filled form read, and the most its parts may unpack to: a form is some tens of kilobytes.
+FORM_LIMIT = 20 * MEGABYTE
+FORM_UNPACKED_LIMIT = 100 * MEGABYTE
+_LAST_COLUMN = 16384  # XFD, Excel's last column
 _FORM_SUFFIXES = {".xlsx", ".xlsm"}
 _OTHER_WORKBOOKS = {".xls", ".xlsb", ".ods", ".numbers"}
 _FIELD_NAMES = {ROLE: "rollen", OCCASION: "tillfället", DATE: "datumet"}
@@ -141,7 +151,7 @@ def read_forms(paths: Path | Iterable[Path], definition: FormDefinition) -> Form
             files += [(p, str(p.relative_to(path))) for p in form_files(path, report)]
             if not any(path in p.parents for p, _ in files):
                 report.add(str(path), "inga formulär", f"mappen {path} innehåller inga ifyllda formulär (.xlsx)")
-        elif path.is_file():
+        elif path.exists():  # a pipe or a device is refused unopened when it is read
             files.append((path, path.name))
         else:
             report.add(str(path), "läsbar fil", f"filen eller mappen {path} finns inte")
@@ -199,10 +209,23 @@ def _free_text(value: object) -> str:
 
 
 def _open(path: Path, name: str, report: ValidationReport):
+    try:  # only a regular file (never a pipe or a device), and never more than the limits
+        data = read_bytes_limited(path, FORM_LIMIT, "Formulärfilen")
+    except InputFileError as exc:
+        report.add(name, "läsbar fil", str(exc))
+        return None
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > FORM_UNPACKED_LIMIT:
+            report.add(
+                name, "läsbar fil", f"filen packas upp till {unpacked // MEGABYTE} MB, gränsen för ett formulär är "
+                f"{FORM_UNPACKED_LIMIT // MEGABYTE} MB; skapa formuläret på nytt med: slutrapport form sjalvvardering",
+            )  # fmt: skip
+            return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            return load_workbook(path)
+            return load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a reported problem
         report.add(name, "läsbar fil", f"filen kunde inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}: {exc}")
         return None
@@ -279,7 +302,9 @@ def _read_file(path: Path, name: str, definition: FormDefinition, report: Valida
         sheet = meta.get("blad", ("", 0))[0]
         report.add(name, "saknat blad", f"bladet med frågorna ('{sheet}') finns inte längre i filen", varde=sheet)
         return None
-    column = meta.get("svarskolumn", (ANSWER_COLUMN, 0))[0] or ANSWER_COLUMN
+    column = _answer_column(meta, name, report)
+    if column is None:
+        return None
     errors_before = len(report.errors())
     rows = _structure(ws, name, definition, report)
     if len(report.errors()) > errors_before:
@@ -317,6 +342,22 @@ def _read_file(path: Path, name: str, definition: FormDefinition, report: Valida
             report.add(name, "tomt tillfälle", f"tillfället är inte ifyllt (välj ett av: {', '.join(definition.occasions)})", **where(OCCASION))
         return None
     return _Form(name, role, occasion, when, answers)
+
+
+def _answer_column(meta: dict[str, tuple[str, int]], name: str, report: ValidationReport) -> str | None:
+    """The answer column the hidden sheet records (``C``); None, with the problem reported, when it is no
+    column letter within Excel's columns (``A:B``, ``1``, ``ZZZZ``, a formula)."""
+    value, row = meta.get("svarskolumn", (ANSWER_COLUMN, 0))
+    column = value.strip().upper() or ANSWER_COLUMN
+    if re.fullmatch(r"[A-Z]{1,3}", column) and column_index_from_string(column) <= _LAST_COLUMN:
+        return column
+    report.add(
+        name, "svarskolumn",
+        f"svarskolumnen på det dolda bladet '{meta['_blad'][0]}' ska vara en kolumnbokstav som C, inte '{value}'; "
+        "formulärets dolda blad får inte ändras (skapa ett nytt med: slutrapport form sjalvvardering)",
+        rad=row or None, kolumn=f"{meta['_blad'][0]}!B{row}" if row else None, varde=value,
+    )  # fmt: skip
+    return None
 
 
 def _structure(ws, name: str, definition: FormDefinition, report: ValidationReport) -> dict[str, int]:

@@ -52,7 +52,9 @@ def project_form_source(root: Path, data: dict, project_file: Path) -> FormSourc
     if unknown:
         problems.append(f"okända nycklar under '{PROJECT_KEY}': {', '.join(unknown)} (tillåtna: mapp, definition)")
     folder = Path(root) / str(raw.get("mapp") or _DEFAULT_FOLDER)
-    if not folder.is_dir():
+    if folder.exists() and not folder.is_dir():
+        problems.append(f"'{PROJECT_KEY}: mapp:' pekar på {folder}, som inte är en mapp; ange mappen med de ifyllda formulären")
+    elif not folder.is_dir():
         problems.append(f"'{PROJECT_KEY}: mapp:' pekar på {folder}, som inte finns; lägg de ifyllda formulären där")
     if problems:
         raise ProjectError(problem_list(str(project_file), problems))

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import open_input_file
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, spss, surveymonkey, webropol
 from slutrapport.sources.readers import detect as _detect
 from slutrapport.sources.readers import header as _header
@@ -174,11 +175,10 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
 
     The file is read once; a text file or workbook over the size limits is refused before that.
     """
-    if not path.is_file():
-        raise InputFileError(f"Filen {path} finns inte.")
     limits = options.limits
     try:
-        with path.open("rb") as handle:
+        # a folder, a named pipe or a device (/dev/zero) is refused before it is opened
+        with open_input_file(path, "Filen") as handle:
             head = handle.read(4096)
             kind = _detect.container(path, head)
             handle.seek(0)
@@ -187,9 +187,13 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
             size = os.fstat(handle.fileno()).st_size
             if kind == _detect.CSV:
                 check_text_size(path, size, limits)
+                limit = limits.max_text_bytes
             else:
                 check_file_size(path, size, limits)
-            data = handle.read()
+                limit = limits.max_uncompressed_bytes
+            data = handle.read(limit + 1)
+        if len(data) > limit:  # the file grew after its size was checked
+            (check_text_size if kind == _detect.CSV else check_file_size)(path, len(data), limits)
     except OSError as exc:
         raise InputFileError(f"Filen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
     digest = hashlib.sha256(data).hexdigest()

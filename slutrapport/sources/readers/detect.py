@@ -28,8 +28,10 @@ import codecs
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import open_input_file
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, surveymonkey, webropol
 from slutrapport.sources.readers.sheet import CSV, ODS, WORKBOOKS, XLS, XLSB, XLSX, Sheet
 
@@ -108,13 +110,18 @@ def _reject_markup(name: str, suffix: str, head: bytes) -> None:
 
 
 def _zip_kind(path: Path) -> str:
+    with open_input_file(path, "Filen") as handle:  # only a regular file: never a pipe or a device
+        return _archive_kind(path, handle)
+
+
+def _archive_kind(path: Path, file: BinaryIO) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
             mimetype = b""
             if "mimetype" in names:
-                with archive.open("mimetype") as handle:
-                    mimetype = handle.read(100)
+                with archive.open("mimetype") as part:
+                    mimetype = part.read(100)
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds of errors on damaged archives
         raise InputFileError(
             f"Filen {path.name} kunde inte läsas som Excel-arbetsbok (.xlsx): filen är skadad eller ofullständig "

@@ -40,6 +40,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import read_bytes_limited
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
 from slutrapport.sources.readers.sheet import XLSX
@@ -94,15 +95,7 @@ class Codebook:
 def read_labels(path: Path, limits: Limits = DEFAULT_LIMITS) -> Codebook:
     """The codebook in the label file at ``path``; raises :class:`InputFileError` in Swedish."""
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError(f"Etikettfilen {path} finns inte.")
-    try:
-        size = path.stat().st_size
-        if size > limits.max_text_bytes:
-            raise InputFileError(f"Etikettfilen {path.name} är för stor ({size // (1024 * 1024)} MB) för att vara en etikettfil.")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"Etikettfilen {path.name} kunde inte öppnas: {exc.strerror or exc}") from exc
+    raw = read_bytes_limited(path, limits.max_text_bytes, "Etikettfilen")  # only a regular file, at most the limit
     if not raw.strip():
         raise InputFileError(f"Etikettfilen {path.name} är tom.")
     if raw.startswith(b"PK"):

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import check_input_file
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import limesurvey, qualtrics
 from slutrapport.sources.readers.raw import RawTable, add_alternative
@@ -63,6 +64,7 @@ def _damaged(path: Path, detail: str) -> InputFileError:
 
 
 def _read_sav(path: Path) -> tuple[pd.DataFrame, list[str], list, dict]:
+    check_input_file(path, "Filen")  # the child would wait forever on a named pipe, or read /dev/zero
     if importlib.util.find_spec("pyreadstat") is None:
         raise InputFileError(
             f"Filen {path.name} är en SPSS-fil. För att läsa SPSS-filer behövs tillägget pyreadstat: "

@@ -155,7 +155,7 @@ def parse_settings(spec: Any, root: Path, report: ValidationReport) -> Settings:
         _config_problem(report, "fil", "ange deltagarregistrets fil, t.ex. fil: deltagare.csv")
     else:
         settings.file = root / str(spec["fil"])
-        if not settings.file.is_file():
+        if not settings.file.exists():  # a pipe, a device or a folder is refused unopened when it is read
             _config_problem(report, "fil", f"filen finns inte i {root}", spec["fil"])
     columns = spec.get("kolumner") or {}
     if not isinstance(columns, dict):
@@ -205,10 +205,8 @@ def _aliases(raw: Any, settings: Settings, report: ValidationReport) -> dict[str
 
 
 def _config_date(value: Any, key: str, report: ValidationReport) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return parse_date(str(value))[0]
+    try:  # a YAML date too: its year is checked as a cell's is
+        return parse_date(value.isoformat() if isinstance(value, date) else str(value))[0]
     except ValueProblem as exc:
         _config_problem(report, key, str(exc), value)
         return None
@@ -252,7 +250,8 @@ def project_dates(data: dict[str, Any]) -> tuple[date | None, date | None]:
     for key in ("start", "slut"):
         value = period.get(key)
         try:
-            found.append(value if isinstance(value, date) else parse_date(str(value or ""))[0])
+            # a YAML date is checked too: a year such as 9999 would make the periods run past year 9999
+            found.append(parse_date(value.isoformat() if isinstance(value, date) else str(value or ""))[0])
         except ValueProblem:
             found.append(None)
     return found[0], found[1]

@@ -143,6 +143,7 @@ def parse_gender(text: str) -> str:
 
 
 _WHOLE = re.compile(r"^([+-]?\d+)(?:[.,]0+)?$")
+_MAX_DIGITS = 15  # more digits than any count in a register
 
 
 def parse_count(text: str, what: str, low: int = 0, high: int | None = None) -> int | None:
@@ -153,6 +154,10 @@ def parse_count(text: str, what: str, low: int = 0, high: int | None = None) -> 
     match = _WHOLE.match(value)
     if not match:
         raise ValueProblem(f"{what} ska vara ett heltal, inte '{str(text).strip()}'")
+    digits = match.group(1).lstrip("+-").lstrip("0")
+    if len(digits) > _MAX_DIGITS:  # never a count, and int() refuses more than 4300 digits
+        shown = f"{match.group(1)[:12]}… ({len(digits)} siffror)"
+        raise ValueProblem(f"{what} ska vara ett heltal{'' if high is None else f' mellan {low} och {high}'}, inte {shown}")
     number = int(match.group(1))
     if number < low or (high is not None and number > high):
         limit = f"mellan {low} och {high}" if high is not None else f"minst {low}"

@@ -42,6 +42,21 @@ _NUMBER_FIRST = re.compile(r"^([+-]?\d+)(?![.,]\d)\s*(?:[-–—.:)=]\s*|\s+)(.+
 _NUMBER_LAST = re.compile(r"^(.+?)\s*[(\[]([+-]?\d+)[)\]]$")
 _BRACKETED = re.compile(r"^[(\[](.*)[)\]]$")
 _UNNAMED = ("", DEFAULT)  # scales messages need not name: a form's, the instrument's default
+#: A whole number with more digits than this is on no scale; it is not converted (int() refuses
+#: more than 4300 digits, and a float of them is infinite).
+_MAX_DIGITS = 15
+_SHOWN_DIGITS = 12
+#: The largest magnitude a numeric answer may have: 15 digits before the decimal point.
+_MAX_NUMBER = 1e15
+
+
+def _too_long(digits: str) -> str | None:
+    """``digits`` shortened for a message ("123456789012… (5000 siffror)") when it has more than
+    :data:`_MAX_DIGITS` digits, else None."""
+    bare = digits.lstrip("+-\u2212").lstrip("0")
+    if len(bare) <= _MAX_DIGITS:
+        return None
+    return f"{digits[:_SHOWN_DIGITS]}… ({len(bare)} siffror)"
 
 
 @dataclass(frozen=True)
@@ -88,13 +103,16 @@ class AnswerParser:
         if not match:
             return None
         whole, fraction = match.groups()
-        if fraction and int(fraction) != 0:
+        if fraction and fraction.strip("0"):
             what = "en kod bland alternativen" if self.scale.nominal else "ett heltal på skalan"
-            return Parsed(None, ANSWERED, f"'{text}' är inte {what} ({self.describe_scale()})")
+            shown = text if len(text) <= 40 else f"{text[:40]}…"
+            return Parsed(None, ANSWERED, f"'{shown}' är inte {what} ({self.describe_scale()})")
+        if (long := _too_long(whole)) is not None:
+            return self._off_scale(long)
         value = int(whole)
         return Parsed(value, ANSWERED) if value in self.scale.values else self._off_scale(value)
 
-    def _off_scale(self, value: int) -> Parsed:
+    def _off_scale(self, value: int | str) -> Parsed:
         if self.scale.nominal:
             return Parsed(None, ANSWERED, f"koden {value} finns inte bland alternativen ({self.describe_scale()})")
         name = "" if self.scale.name in _UNNAMED else f" ('{self.scale.name}')"
@@ -116,6 +134,8 @@ class AnswerParser:
             match = pattern.match(text)
             if not match:
                 continue
+            if (long := _too_long(match.group(number_group))) is not None:
+                return self._off_scale(long)
             value = int(match.group(number_group))
             words = match.group(label_group).strip()
             bracketed = _BRACKETED.match(words)
@@ -217,4 +237,8 @@ class NumberParser:
                 None, ANSWERED, f"'{text}' kan betyda både {decimal} och {whole}{fraction}; skriv talet utan tusentalskomma", check="tal"
             )
         value = float(f"{whole}.{fraction}" if fraction else whole)
+        if not abs(value) < _MAX_NUMBER:  # squares and sums of larger ones overflow (also infinity: hundreds of digits)
+            shown = whole if len(whole) <= _SHOWN_DIGITS else f"{whole[:_SHOWN_DIGITS]}… ({len(whole)} siffror)"
+            message = f"talet {sign}{shown} är för stort för att räknas med (högst 15 siffror); {self.describe()}"
+            return Parsed(None, ANSWERED, message, check="tal")
         return (-value if sign and sign in _MINUS else value) + 0.0  # -0 is 0

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from slutrapport.core.inputs import open_input_file
 from slutrapport.core.problems import INFO, WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable
@@ -70,7 +71,7 @@ def file_digest(path: Path, raw: RawTable) -> str:
     if raw.digest:
         return raw.digest
     digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
+    with open_input_file(path, "Filen") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
