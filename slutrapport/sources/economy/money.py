@@ -76,7 +76,7 @@ def parse_money(value: Any, unit: float = 1.0) -> float:
 
 
 def _bounded(amount: float) -> float:
-    if not abs(amount) <= MAX_AMOUNT:  # also infinity: a float of hundreds of digits
+    if not abs(amount) < MAX_AMOUNT:  # also infinity and NaN: a float of hundreds of digits
         raise MoneyError(_TOO_LARGE)
     return amount
 
