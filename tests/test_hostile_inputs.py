@@ -457,3 +457,21 @@ def test_a_project_name_of_hundreds_of_characters_builds(tmp_path):
     assert_result(run("build", root, "--out", tmp_path / "ut"), expected=0)
     title = docx.Document(str(tmp_path / "ut" / "rapport.docx")).core_properties.title
     assert title.startswith("Vägen framåt") and len(title) <= 255
+
+
+def test_an_encoding_that_decodes_nothing_is_refused_as_an_option(tmp_path):
+    # codecs.lookup("undefined") succeeds, but the codec raises UnicodeError on any use.
+    wave = tmp_path / "w.csv"
+    wave.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("validate", wave, "--instrument", "samverkan", "--encoding", "undefined")
+    assert result.exit_code == 2 and "okänd teckenkodning 'undefined'" in result.output
+    assert "Traceback" not in result.output and "oväntat fel" not in result.output
+
+
+def test_yaml_nested_thousands_of_levels_is_a_swedish_error(tmp_path):
+    instrument = tmp_path / "djup.yaml"
+    instrument.write_text("id: x\nfragor: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
+    wave = tmp_path / "w.csv"
+    wave.write_text("a,b\n1,2\n", encoding="utf-8")
+    output = assert_result(run("validate", wave, "--instrument", instrument))
+    assert "för djupt nästlad" in output

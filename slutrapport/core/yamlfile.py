@@ -86,6 +86,8 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
     """
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError as exc:  # lists or mappings nested thousands of levels deep
+        raise error(f"{what}: filen är för djupt nästlad för att läsas (listor eller nycklar i tusentals nivåer).") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""

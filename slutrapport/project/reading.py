@@ -74,7 +74,10 @@ def encoding_problem(name: str) -> str | None:
     """A Swedish problem when ``name`` is no text encoding Python knows (``codecs.lookup``); None when it is."""
     try:
         info = codecs.lookup(str(name).strip())
-    except (LookupError, ValueError):
+        b"a".decode(info.name)  # a codec that decodes nothing ("undefined") is no text encoding
+    except UnicodeDecodeError:
+        pass  # a text encoding that needs more than one byte
+    except (LookupError, ValueError, UnicodeError):
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
         return f"okänd teckenkodning '{name}' (exempel: utf-8, cp1252, mac_roman, utf-16)"

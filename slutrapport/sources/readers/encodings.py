@@ -70,7 +70,7 @@ def codec_name(encoding: str, file: str) -> str:
         b"a".decode(info.name)  # refuses codecs that are not text encodings (base64, zlib, rot13 …)
     except UnicodeDecodeError:
         pass  # a text encoding that needs more than one byte
-    except LookupError as exc:
+    except (LookupError, UnicodeError) as exc:  # UnicodeError: a codec that decodes nothing ("undefined")
         raise InputFileError(
             f"Teckenkodningen '{encoding}' som angavs för filen {file} (--encoding) finns inte. "
             "Exempel på giltiga namn: utf-8, utf-16, cp1252, mac_roman, latin-1."
