@@ -19,7 +19,7 @@ from slutrapport.core.text import normalise
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet
-from slutrapport.sources.readers.tool_table import build_tool_table, numbered
+from slutrapport.sources.readers.tool_table import CONTACT_COLUMNS, build_tool_table, numbered
 
 __all__ = ["NAME", "matches", "build", "META", "IDS"]
 
@@ -29,20 +29,10 @@ NAME = "artologik"
 IDS = {"respondent", "respondent-id", "respondentid", "respondent id"}
 _MARKS = {"respondent", "inskickad", "inskickat", "submitted", "datum", "date"}
 #: Normalised headings of Survey&Report's own columns (Swedish and English interface).
-META = IDS | _MARKS | {
-    "e-post",
-    "epost",
-    "e-postadress",
-    "email",
-    "e-mail",
-    "namn",
-    "name",
+META = IDS | _MARKS | CONTACT_COLUMNS | {
     "status",
     "språk",
     "language",
-    "ip",
-    "ip-adress",
-    "ip address",
 }
 
 

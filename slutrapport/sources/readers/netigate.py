@@ -21,7 +21,7 @@ from __future__ import annotations
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet
-from slutrapport.sources.readers.tool_table import build_tool_table, headings
+from slutrapport.sources.readers.tool_table import CONTACT_COLUMNS, build_tool_table, headings
 
 __all__ = ["NAME", "matches", "build", "META", "IDS"]
 
@@ -31,21 +31,11 @@ NAME = "netigate"
 IDS = {"respondentid", "respondent-id", "respondent id"}
 _MARKS = {"status", "startdatum", "start date", "slutdatum", "end date", "språk", "language"}
 #: Normalised headings of Netigate's own columns (Swedish and English interface).
-META = IDS | _MARKS | {
+META = IDS | _MARKS | CONTACT_COLUMNS | {
     "startdate",
     "enddate",
     "starttid",
     "sluttid",
-    "e-post",
-    "epost",
-    "e-postadress",
-    "email",
-    "e-mail",
-    "ip",
-    "ip-adress",
-    "ip address",
-    "namn",
-    "name",
     "förnamn",
     "efternamn",
     "first name",

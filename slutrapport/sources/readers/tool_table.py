@@ -25,8 +25,11 @@ from slutrapport.sources.readers.raw import RawTable, add_alternative, bracket_l
 from slutrapport.sources.readers.tabular import Sheet
 from slutrapport.sources.readers.two_row import TwoRowHeader, two_row_header
 
-__all__ = ["build_tool_table", "headings", "meta_positions", "numbered", "dash_statement", "tool_two_row"]
+__all__ = ["CONTACT_COLUMNS", "build_tool_table", "headings", "meta_positions", "numbered", "dash_statement", "tool_two_row"]
 
+#: Normalised headings of the contact columns a tool writes from its respondent list (e-mail, IP
+#: address, name): never questions, and never shown.
+CONTACT_COLUMNS = frozenset({"e-post", "epost", "e-postadress", "email", "e-mail", "ip", "ip-adress", "ip address", "namn", "name"})
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s+(\S.*)$", re.S)
 _DASH = re.compile(r"\s[-–—]\s")
 

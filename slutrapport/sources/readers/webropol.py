@@ -19,7 +19,7 @@ from __future__ import annotations
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet
-from slutrapport.sources.readers.tool_table import build_tool_table, headings, tool_two_row
+from slutrapport.sources.readers.tool_table import CONTACT_COLUMNS, build_tool_table, headings, tool_two_row
 from slutrapport.sources.readers.two_row import MATRIX
 
 __all__ = ["NAME", "matches", "build", "META", "IDS"]
@@ -30,19 +30,9 @@ NAME = "webropol"
 IDS = {"respondent", "respondentnummer", "respondent number", "respondent nr", "svarsnummer", "svar nr", "#"}
 _TIMES = {"svarstid", "svarsdatum", "svarstidpunkt", "answer time", "answered", "response time", "response date"}
 #: Normalised headings of Webropol's own columns (Swedish and English interface).
-META = IDS | _TIMES | {
-    "e-post",
-    "epost",
-    "e-postadress",
-    "email",
-    "e-mail",
-    "ip",
-    "ip-adress",
-    "ip address",
+META = IDS | _TIMES | CONTACT_COLUMNS | {
     "språk",
     "language",
-    "namn",
-    "name",
 }
 
 
