@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from slutrapport.core.text import normalise
 from slutrapport.sources.survey.instrument import DEFAULT, Scale
 
-__all__ = ["Parsed", "AnswerParser", "NumberParser", "ANSWERED", "MISSING", "BLANK", "ANSWER_CHECK", "number_text"]
+__all__ = ["Parsed", "CachedParser", "AnswerParser", "NumberParser", "ANSWERED", "MISSING", "BLANK", "ANSWER_CHECK", "number_text"]
 
 ANSWERED = "svar"
 MISSING = "saknas"  # an answer in the instrument's 'saknas' list, e.g. "Vet ej"
@@ -75,7 +75,22 @@ class Parsed:
     check: str | None = None
 
 
-class AnswerParser:
+class CachedParser:
+    """A parser that reads each distinct text once (:meth:`_parse`) and keeps the result in ``self._cache``."""
+
+    _cache: dict[str, Parsed]
+
+    def parse(self, raw: str) -> Parsed:
+        cached = self._cache.get(raw)
+        if cached is None:
+            cached = self._cache[raw] = self._parse(raw)
+        return cached
+
+    def _parse(self, raw: str) -> Parsed:  # pragma: no cover - every subclass reads its own way
+        raise NotImplementedError
+
+
+class AnswerParser(CachedParser):
     """Parses answers for one scale; results are cached per distinct text."""
 
     def __init__(self, scale: Scale) -> None:
@@ -92,11 +107,6 @@ class AnswerParser:
         missing = f"; utanför skalan: {', '.join(self.scale.missing)}" if self.scale.missing else ""
         return f"tillåtna svar: {labels}{missing}"
 
-    def parse(self, raw: str) -> Parsed:
-        cached = self._cache.get(raw)
-        if cached is None:
-            cached = self._cache[raw] = self._parse(raw)
-        return cached
 
     def _number(self, text: str) -> Parsed | None:
         match = _NUMBER.match(text)
@@ -166,7 +176,7 @@ def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.12g}".replace(".", ",")
 
 
-class NumberParser:
+class NumberParser(CachedParser):
     """Parses the answers of a ``numerisk`` question; results are cached per distinct text (see the module)."""
 
     def __init__(
@@ -196,11 +206,6 @@ class NumberParser:
         missing = f"; räknas som saknade: {', '.join(self.missing)}" if self.missing else ""
         return f"tillåtna svar: {self.describe_range()}{missing}"
 
-    def parse(self, raw: str) -> Parsed:
-        cached = self._cache.get(raw)
-        if cached is None:
-            cached = self._cache[raw] = self._parse(raw)
-        return cached
 
     def _parse(self, raw: str) -> Parsed:
         text = " ".join(str(raw).replace("\u00a0", " ").replace("\u202f", " ").split())

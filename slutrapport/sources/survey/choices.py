@@ -45,7 +45,7 @@ import pandas as pd
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.definitions import Scale
-from slutrapport.sources.survey.answers import ANSWER_CHECK, ANSWERED, BLANK, MISSING, AnswerParser, NumberParser, Parsed
+from slutrapport.sources.survey.answers import ANSWER_CHECK, ANSWERED, BLANK, MISSING, AnswerParser, CachedParser, NumberParser, Parsed
 from slutrapport.sources.survey.checks import scale_key
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, NUMBER, SINGLE, YES_NO_KIND, Instrument, Question
 from slutrapport.sources.survey.reshape import WaveTable
@@ -80,21 +80,18 @@ def _options_list(options: Iterable[str]) -> str:
     return ", ".join(options)
 
 
-class YesNoParser:
+class YesNoParser(CachedParser):
     """A yes/no answer read on its scale; the value is 1 for the scale's positive value (yes) and 0 otherwise."""
 
     def __init__(self, parser: AnswerParser) -> None:
         self.parser = parser
         self._cache: dict[str, Parsed] = {}
 
-    def parse(self, raw: str) -> Parsed:
-        cached = self._cache.get(raw)
-        if cached is None:
-            parsed = self.parser.parse(raw)
-            if parsed.value is not None:
-                parsed = Parsed(1 if parsed.value in self.parser.scale.positive else 0, parsed.status)
-            cached = self._cache[raw] = parsed
-        return cached
+    def _parse(self, raw: str) -> Parsed:
+        parsed = self.parser.parse(raw)
+        if parsed.value is not None:
+            parsed = Parsed(1 if parsed.value in self.parser.scale.positive else 0, parsed.status)
+        return parsed
 
 
 class _Splitter:
@@ -142,7 +139,7 @@ class _Splitter:
         return found, unknown, missing
 
 
-class MultipleParser:
+class MultipleParser(CachedParser):
     """A ``flerval`` answer in one cell: the bitmask of the options chosen (see the module)."""
 
     def __init__(self, parser: AnswerParser, delimiter: str | None) -> None:
@@ -155,11 +152,6 @@ class MultipleParser:
         between = f"'{self.delimiter}'" if self.delimiter else "';', ',' eller radbrytning"
         return f"alternativ: {_options_list(self.options)}; flera val skiljs åt med {between}"
 
-    def parse(self, raw: str) -> Parsed:
-        cached = self._cache.get(raw)
-        if cached is None:
-            cached = self._cache[raw] = self._parse(raw)
-        return cached
 
     def _parse(self, raw: str) -> Parsed:
         found, unknown, missing = self.splitter.split(raw)
@@ -177,7 +169,7 @@ class MultipleParser:
         return Parsed(mask, ANSWERED, answer=options_text(mask, self.options))
 
 
-class SingleChoiceParser:
+class SingleChoiceParser(CachedParser):
     """An ``enval`` answer: one option, by label, alias or code; several options in the cell are an error."""
 
     def __init__(self, parser: AnswerParser) -> None:
@@ -186,11 +178,6 @@ class SingleChoiceParser:
         self.splitter = _Splitter(parser, _DEFAULT_SEPARATORS)
         self._cache: dict[str, Parsed] = {}
 
-    def parse(self, raw: str) -> Parsed:
-        cached = self._cache.get(raw)
-        if cached is None:
-            cached = self._cache[raw] = self._parse(raw)
-        return cached
 
     def _parse(self, raw: str) -> Parsed:
         parsed = self.parser.parse(raw)
