@@ -13,12 +13,14 @@ writes a new, commented folder.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from slutrapport.analysis.competence import categorisation_groups, volume_bands
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.inputs import read_text_limited
 from slutrapport.core.outputs import write_text_atomic
@@ -105,6 +107,10 @@ _FACT_KEYS = {
     "malgrupp": "Målgrupp",
     "organisationer": "Samverkansparter",
     "mal": "Mål",
+    "dnr": "Dnr",
+    "dnr_finansiar": "Finansiärens dnr",
+    "statsbidrag": "Statsbidrag",
+    "datum": "Datum",
 }
 
 #: The keys projekt.yaml may hold at the top and under ``personalenkat:`` (the schema,
@@ -142,8 +148,8 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     checked, found = check_project(data, text)
     problems: list[str] = found.messages()
     info = checked.get("projekt") or {}
-    facts: dict[str, str] = {}
-    for key, label in _FACT_KEYS.items():
+    values: dict[str, str] = {}
+    for key in _FACT_KEYS:
         value = info.get(key)
         if value in (None, "", []) or value is INVALID:
             continue
@@ -151,7 +157,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
             value = f"{value.get('start', '')} – {value.get('slut', '')}"
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        facts[label] = str(value)
+        values[key] = str(value)
 
     min_n = checked.get("anonymitetsgrans", 5)  # an integer 1–1000 (the schema)
     min_n = 5 if min_n is INVALID else min_n
@@ -175,7 +181,7 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     return Project(
         root=root,
         name=str(info.get("namn") or root.resolve().name),
-        facts=facts,
+        facts=_facts(values, template),
         template=template,
         min_n=min_n,
         instrument=str(survey.get("instrument") or "samverkan") if waves else None,
@@ -192,6 +198,14 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         read_options=read_options,
         lines=found.lines,
     )
+
+
+def _facts(values: dict[str, str], template: ReportTemplate) -> dict[str, str]:
+    """The facts given, label → value: those the template names (``uppgifter:``) first, in its order and
+    with its labels ("Socialstyrelsens dnr"), then the others in :data:`_FACT_KEYS` order."""
+    order = [*template.fact_labels, *(k for k in _FACT_KEYS if k not in template.fact_labels)]
+    labels = _FACT_KEYS | template.fact_labels
+    return {labels[key]: values[key] for key in order if key in values}
 
 
 def _answer_aliases(raw: Any) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -246,7 +260,9 @@ def init_project(
     root = Path(root)
     template = load_template(template_id, template_dirs)
     files: dict[Path, str] = {
-        root / PROJECT_FILE: PROJECT_SCHEMA.modeline(_PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year))
+        root / PROJECT_FILE: PROJECT_SCHEMA.modeline(
+            _PROJECT_TEMPLATE.format(mall=template.id, today=date.today().year, facts=_header_facts(template, date.today().year))
+        )
         + _competence_template(template),
         root / "enkater" / "LÄS MIG.txt": _WAVES_README,
     }
@@ -286,7 +302,7 @@ projekt:
   organisationer:                      # samverkansparterna
     - Arbetsförmedlingen
     - Socialtjänsten
-
+{facts}
 # Vilken finansiärs mall rapporten följer (lista mallar: slutrapport templates).
 mall: {mall}
 # Finansiärens egna mallar, om ni har fått en mallmapp (sökväg från projektmappen):
@@ -397,6 +413,31 @@ personalenkat:
 #     malvarde: 25
 """
 
+_HEADER_FACTS = {
+    "dnr": ('""', "organisationens diarienummer, t.ex. Son 2010/204"),
+    "dnr_finansiar": ('""', "finansiärens diarienummer (t.ex. Socialstyrelsens dnr)"),
+    "statsbidrag": ('""', "statsbidragets namn, som i beslutet"),
+    "datum": ("{today}-12-31", "rapportens datum, ÅÅÅÅ-MM-DD eller t.ex. September 2026"),
+}
+
+
+def _header_facts(template: ReportTemplate, today: int) -> str:
+    """The ``projekt:`` lines of the header facts: filled in where the template names them (``uppgifter:``), else commented."""
+    lines = []
+    for key, (value, help_text) in _HEADER_FACTS.items():
+        line = f"{key}: {value.format(today=today)}"
+        lead = "  " if key in template.fact_labels else "  # "
+        lines.append(f"{lead}{line:<{36 - len(lead) + 2}} # {help_text}")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_text(text: str, always: bool = False) -> str:
+    """``text`` as a YAML scalar: plain when that is safe, else double-quoted (JSON quoting is valid YAML)."""
+    if always or not re.fullmatch(r"[A-Za-zÅÄÖåäö0-9][\w ,/()åäöÅÄÖ–-]*", text) or text.strip() != text:
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
 def _competence_template(template: ReportTemplate) -> str:
     """The commented ``kompetenssatsning:`` part for templates that use its blocks."""
     blocks = {b for h in template.all_headings() for b in h.blocks}
@@ -407,20 +448,23 @@ def _competence_template(template: ReportTemplate) -> str:
         "# Kompetenssatsningen (Socialstyrelsens avsnitt 3.4 och 4). Tabellerna i rapporten fylls i härifrån.",
         "kompetenssatsning:",
     ]
-    options = template.settings.get("kategorisering") or {}
-    if options:
-        lines.append("  # 3.4: ta bort # framför de alternativ som stämmer för satsningen.")
+    groups, _tick = categorisation_groups(template.settings.get("kategorisering") or {})
+    if groups:
+        lines.append("  # 3.4: ta bort # framför de alternativ som stämmer för satsningen. Ett alternativ med")
+        lines.append("  # 'Ange vad!' får er egen text efter kolonet, t.ex. - Annat: Föreläsning om NPF.")
         lines.append("  kategorisering:")
-        for group, items in options.items():
-            lines.append(f"    {group}:")
-            lines += [f"    #  - {item}" for item in items]
-    bands = (template.settings.get("utbildningarnas_omfattning") or {}).get("kurslangder") or []
+        for group in groups:
+            lines.append(f"    {_yaml_text(group.id)}:" + (f"  # {group.focus}" if group.focus else ""))
+            for option in group.options:
+                lines.append(f"    #  - {_yaml_text(option.label)}" + (": skriv vad" if option.specify else ""))
+    bands = volume_bands(template.settings.get("utbildningarnas_omfattning") or {})
     if bands:
-        lines.append("  # 4: en rad per kurslängd. deltagare = landsting + kommun + annan.")
+        lines.append("  # 4: en rad per kurslängd. deltagare = landsting + kommun + annan. Ett antal som är en")
+        lines.append('  # uppskattning skrivs "ca 60" (visas så, med en fotnot; fotnot: ersätter fotnotens text).')
         lines.append("  omfattning:")
-        for band in bands:
+        for band, _aliases in bands:
             lines.append(
-                f"  #  - {{kurslangd: \"{band}\", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}}"
+                f"  #  - {{kurslangd: {_yaml_text(band, always=True)}, kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}}"
             )
     return "\n".join(lines) + "\n"
 

@@ -120,6 +120,8 @@ class ReportTemplate:
     headings: tuple[Heading, ...]
     source: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # block_installningar
+    #: uppgifter: the header facts the funder names, in its order: key under projekt: → its label
+    fact_labels: dict[str, str] = field(default_factory=dict)
 
     def all_headings(self) -> list[Heading]:
         """Every heading and subheading in document order."""
@@ -214,6 +216,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         headings=tuple(headings),
         source=str(path.parent),
         settings=settings,
+        fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
     )
 
 

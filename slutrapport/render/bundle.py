@@ -8,7 +8,7 @@ by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
 version changes or removes them. One exception, for privacy: 1.2 dropped the
 column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
 which hidden group was the small one. The schema lists the versions it
-describes (1.0, 1.1 and 1.2, with the older table layouts) and allows only
+describes (1.0, 1.1, 1.2 and 1.3, with the older table layouts) and allows only
 finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
 of bounded length; whatever this module writes validates against it (tested).
 The portfolio reads bundles strictly against it
@@ -18,8 +18,9 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.2" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
-                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
+    schema_version   "1.3" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
+                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse; 1.3: the tables
+                     kompetens_kategorisering and kompetens_omfattning, Socialstyrelsen's sections 3.4 and 4)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -59,6 +60,7 @@ import pandas as pd
 
 from slutrapport import __version__
 from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
+from slutrapport.analysis.competence import CATEGORISATION_COLUMNS, VOLUME_LONG_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.economy import ECONOMY_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
@@ -76,7 +78,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -97,6 +99,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "deltagare_forsorjning": tuple(INCOME_COLUMNS),
     "deltagare_tid": tuple(TIME_COLUMNS),
     "maluppfyllelse": tuple(GOAL_COLUMNS),
+    "kompetens_kategorisering": tuple(CATEGORISATION_COLUMNS),
+    "kompetens_omfattning": tuple(VOLUME_LONG_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.

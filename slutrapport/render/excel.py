@@ -45,6 +45,8 @@ DATA_SHEETS = {
     "deltagare_forsorjning": "Data försörjning",
     "deltagare_tid": "Data tid i projektet",
     "maluppfyllelse": "Data måluppfyllelse",
+    "kompetens_kategorisering": "Data kategorisering",
+    "kompetens_omfattning": "Data utbildningarnas omfattning",
 }
 #: columns of the economy tables holding kronor (Data sheets show them with the money format)
 _MONEY_COLUMNS = (

@@ -23,9 +23,11 @@ MAX_PROPERTY = 255
 
 
 def format_value(value: object, kind: str) -> str:
-    """Format a model value; ``None`` and NaN become an empty string."""
+    """Format a model value; ``None`` and NaN become an empty string, a text (e.g. an approximate count, "ca 60*") stays as it is."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, str):
+        return value
     if kind == COUNT:
         return format_number(float(value), 0)
     if kind == MEAN:

@@ -14,33 +14,22 @@ from datetime import date
 
 import pandas as pd
 
-from slutrapport.analysis.competence import categorisation, training_volume
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS, SelfEvalResults
 from slutrapport.project.folder import PROJECT_FILE, Project
 from slutrapport.project.templates import Heading
+from slutrapport.report.blocks.competence import categorisation_section, competence_tables, volume_section
 from slutrapport.report.blocks.economy import economy_section, socioeconomic_section
 from slutrapport.report.blocks.participants import goal_blocks, participant_blocks
 from slutrapport.report.blocks.selfeval import selfeval_blocks
 from slutrapport.report.blocks.survey import summary_blocks, survey_blocks
 from slutrapport.report.comparison import survey_instrument, survey_tables
-from slutrapport.report.model import COUNT, TEXT, Column, Completeness, Report, Section, Table
+from slutrapport.report.model import Completeness, Report, Section
 from slutrapport.report.results import ProjectResults
 
 __all__ = ["project_report", "BlockBuilder", "FILLED", "MISSING", "TEXT_MISSING"]
 
 FILLED, MISSING = "ifylld", "saknas"
 TEXT_MISSING = "text saknas"
-
-_VOLUME_LABELS = {
-    "kurslangd": ("Kurslängd", TEXT),
-    "kursdagar": ("Antal kursdagar", COUNT),
-    "deltagare": ("Deltagare totalt", COUNT),
-    "landsting": ("varav anställda i landsting/region", COUNT),
-    "kommun": ("varav anställda i kommun", COUNT),
-    "annan": ("varav anställda hos annan huvudman", COUNT),
-    "utan_hogskoleexamen": ("varav utan högskoleexamen", COUNT),
-}
-
 
 def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
     """The economy and socio-economic contract tables of rapport.json and the Data sheets."""
@@ -133,17 +122,10 @@ class BlockBuilder:
         return selfeval_blocks(self.results.self_evaluation), None
 
     def _categorisation(self, settings: dict) -> tuple[list, str | None]:
-        table = categorisation(settings, self.project.competence.get("kategorisering"), self.source)
-        if table is None:
-            return [], "kategorisering saknas i projekt.yaml (kompetenssatsning: kategorisering:)"
-        return [self._categorisation_table(table, group) for group in dict.fromkeys(table["grupp"])], None
+        return categorisation_section(self.project, settings)
 
     def _training_volume(self, settings: dict) -> tuple[list, str | None]:
-        table = training_volume(list(settings.get("kurslangder") or []), self.project.competence.get("omfattning"), self.source)
-        if table is None:
-            return [], "omfattning saknas i projekt.yaml (kompetenssatsning: omfattning:)"
-        columns = [Column(*_VOLUME_LABELS[c]) for c in table.columns]
-        return [Table("Utbildningarnas omfattning per kurslängd", columns, table.values.tolist())], None
+        return volume_section(self.project, settings)
 
     def _economy(self, settings: dict) -> tuple[list, str | None]:
         return economy_section(self.results.economy, settings)
@@ -173,14 +155,6 @@ class BlockBuilder:
             return [], "mål saknas: ange projektets mätbara mål under mal: i projekt.yaml"
         return goal_blocks(self.results.goals), None
 
-    @staticmethod
-    def _categorisation_table(table: pd.DataFrame, group: str) -> Table:
-        rows = table[table["grupp"] == group]
-        return Table(
-            caption=group,
-            columns=[Column("Alternativ"), Column("Ingår")],
-            rows=[[r.alternativ, "☒ Ja" if r.vald else "☐ Nej"] for r in rows.itertuples()],
-        )
 
 
 def _section(heading: Heading, project: Project, blocks: BlockBuilder) -> tuple[Section, Completeness]:
@@ -230,6 +204,7 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         tables=survey_tables(results.survey)
         | _selfeval_tables(results.self_evaluation)
         | _economy_tables(results)
-        | _participant_tables(results),
+        | _participant_tables(results)
+        | competence_tables(project),
         instrument=survey_instrument(results.survey),
     )

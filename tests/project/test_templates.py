@@ -137,11 +137,12 @@ def test_utkast_shows_the_completeness_table(demo_draft_run, demo_dir):
 
 def _fill_competence(project: Path) -> None:
     config = (project / "projekt.yaml").read_text(encoding="utf-8")
-    config = config.replace("    #  - KBT", "      - KBT").replace("    #  - MI\n", "      - MI\n").replace("    #  - Äldre", "      - Äldre")
+    config = config.replace("    #  - Kognitiv beteendeterapi (KBT)", "      - Kognitiv beteendeterapi (KBT)")
+    config = config.replace("    #  - Motiverande samtal (MI)", "      - MI").replace("    #  - Äldre", "      - Äldre")  # an alias works too
     config = config.replace(
-        '  #  - {kurslangd: "2–5 dagar", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}',
+        '  #  - {kurslangd: "2-5 dagar", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}',
         '    - {kurslangd: "2–5 dagar", kursdagar: 12, deltagare: 40, landsting: 10, kommun: 25, annan: 5, utan_hogskoleexamen: 18}',
-    )
+    )  # the older template's dash: a hyphen and a dash are the same
     (project / "projekt.yaml").write_text(config, encoding="utf-8")
 
 
@@ -157,8 +158,9 @@ def test_socialstyrelsen_tables_from_the_project_file(tmp_path):
     assert result.exit_code == 0, result.output
     html = (project / "rapport" / "rapport.html").read_text(encoding="utf-8")
     assert "<h3>3.4 Kategorisering av projektets innehåll och inriktning</h3>" in html
-    assert '<th scope="row">KBT</th><td class="text">☒ Ja</td>' in html
-    assert '<th scope="row">ESL</th><td class="text">☐ Nej</td>' in html
+    assert '<th scope="row">Kognitiv beteendeterapi (KBT)</th><td class="text">X</td>' in html
+    assert '<th scope="row">Motiverande samtal (MI)</th><td class="text">X</td>' in html
+    assert '<th scope="row">Ett Självständigt Liv (ESL)</th><td class="text"></td>' in html
     assert re.search(r'<th scope="row">Totalt</th><td class="count">12</td><td class="count">40</td>', html)
     assert "✓ 4 Utbildningarnas omfattning: har beräknat innehåll men text saknas" in run("check", project).output
 
@@ -170,15 +172,15 @@ def test_socialstyrelsen_volume_errors_name_the_row(tmp_path):
         (project / "projekt.yaml")
         .read_text(encoding="utf-8")
         .replace(
-            '  #  - {kurslangd: "6–10 dagar", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}',
-            '    - {kurslangd: "6–10 dagar", kursdagar: 3, deltagare: 10, landsting: 1, kommun: 1, annan: 1, utan_hogskoleexamen: 0}\n'
+            '  #  - {kurslangd: "6-10 dagar", kursdagar: 0, deltagare: 0, landsting: 0, kommun: 0, annan: 0, utan_hogskoleexamen: 0}',
+            '    - {kurslangd: "6-10 dagar", kursdagar: 3, deltagare: 10, landsting: 1, kommun: 1, annan: 1, utan_hogskoleexamen: 0}\n'
             '    - {kurslangd: "en vecka", kursdagar: 1}',  # a count below 0 is the schema's (test_yaml_schemas)
         )
     )
     (project / "projekt.yaml").write_text(config, encoding="utf-8")
     result = run("build", project)
     assert result.exit_code == 1
-    assert "rad 1 (6–10 dagar): landsting + kommun + annan (3) ska vara lika med deltagare (10)" in result.output
+    assert "rad 1 (6-10 dagar): landsting + kommun + annan (3) ska vara lika med deltagare (10)" in result.output
     assert "rad 2: okänd kurslängd 'en vecka'" in result.output
 
 
