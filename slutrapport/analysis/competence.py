@@ -180,7 +180,9 @@ def categorisation(groups: list[Group], ticked: Any, source: str) -> pd.DataFram
     if not chosen:
         return None
     rows = [(group.id, option.label, (group.id, option.label) in chosen, chosen.get((group.id, option.label))) for group in groups for option in group.options]
-    return pd.DataFrame(rows, columns=CATEGORISATION_COLUMNS)
+    table = pd.DataFrame(rows, columns=CATEGORISATION_COLUMNS)
+    table["ange"] = pd.Series([row[3] for row in rows], dtype=object)  # None, not NaN, where there is no text
+    return table
 
 
 def parse_count(value: Any) -> tuple[int, bool] | None:
