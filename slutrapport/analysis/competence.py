@@ -114,7 +114,7 @@ def categorisation_groups(settings: dict[str, Any]) -> tuple[list[Group], str]:
     for name, options in settings.items():
         if name not in ("grupper", "kryss") and isinstance(options, list):
             groups.append(Group(str(name), str(name), tuple(_option(o) for o in options)))
-    return groups, str(settings.get("kryss") or "Sätt X här")
+    return groups, str(settings.get("kryss") or "Ingår")
 
 
 def _ticked_items(labels: Any) -> list[tuple[Any, Any, bool]]:

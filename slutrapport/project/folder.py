@@ -417,7 +417,7 @@ _HEADER_FACTS = {
     "dnr": ('""', "organisationens diarienummer, t.ex. Son 2010/204"),
     "dnr_finansiar": ('""', "finansiärens diarienummer (t.ex. Socialstyrelsens dnr)"),
     "statsbidrag": ('""', "statsbidragets namn, som i beslutet"),
-    "datum": ("{today}-12-31", "rapportens datum, ÅÅÅÅ-MM-DD eller t.ex. September 2026"),
+    "datum": ('""', "rapportens datum, ÅÅÅÅ-MM-DD eller t.ex. September {today}"),
 }
 
 
@@ -425,9 +425,9 @@ def _header_facts(template: ReportTemplate, today: int) -> str:
     """The ``projekt:`` lines of the header facts: filled in where the template names them (``uppgifter:``), else commented."""
     lines = []
     for key, (value, help_text) in _HEADER_FACTS.items():
-        line = f"{key}: {value.format(today=today)}"
+        line = f"{key}: {value}"
         lead = "  " if key in template.fact_labels else "  # "
-        lines.append(f"{lead}{line:<{36 - len(lead) + 2}} # {help_text}")
+        lines.append(f"{lead}{line:<{36 - len(lead) + 2}} # {help_text.format(today=today)}")
     return "\n".join(lines) + "\n"
 
 

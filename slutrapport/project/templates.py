@@ -206,6 +206,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         if len(paths) > 1:
             found.add(paths[1], f"rubrik-id används flera gånger: {heading_id}")
     settings = _settings(data.get("block_installningar") or {})
+    _check_form_lists(settings, found)
     problems = found.messages()
     if problems:
         raise ProjectError(problem_list(f"Mallfilen {path}", problems))
@@ -218,6 +219,30 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         settings=settings,
         fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
     )
+
+
+def _check_form_lists(settings: dict[str, Any], found: LocatedProblems) -> None:
+    """The keys the form's lists need (the schema's ``required``, which templates report here in words):
+    each group of ``kategorisering: grupper:`` an ``id``, a ``rubrik`` and ``alternativ``, each option given as
+    a mapping (there and in ``kurslangder:``) an ``etikett``."""
+    lists: list[tuple[KeyPath, str, Any]] = []
+    groups = (settings.get("kategorisering") or {}).get("grupper") if isinstance(settings.get("kategorisering"), dict) else None
+    for number, group in enumerate(groups if isinstance(groups, list) else []):
+        at: KeyPath = ("block_installningar", "kategorisering", "grupper", number)
+        if not isinstance(group, dict):
+            continue
+        for key in ("id", "rubrik", "alternativ"):
+            if key not in group:
+                found.add(at, f"grupp nr {number + 1} under 'block_installningar: kategorisering: grupper' saknar '{key}'")
+        lists.append(((*at, "alternativ"), f"i grupp nr {number + 1} under 'block_installningar: kategorisering: grupper'", group.get("alternativ")))
+    volume = settings.get("utbildningarnas_omfattning")
+    if isinstance(volume, dict):
+        where = "under 'block_installningar: utbildningarnas_omfattning: kurslangder'"
+        lists.append((("block_installningar", "utbildningarnas_omfattning", "kurslangder"), where, volume.get("kurslangder")))
+    for at, where, items in lists:
+        for number, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and "etikett" not in item:
+                found.add((*at, number), f"alternativ nr {number + 1} {where} saknar 'etikett'")
 
 
 def _settings(raw: dict) -> dict[str, Any]:

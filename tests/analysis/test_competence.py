@@ -109,7 +109,7 @@ def test_an_older_template_with_plain_lists_still_works():
     """A funder's own template in the older form ``Grupp: [alternativ, …]``."""
     groups, tick = categorisation_groups({"Metoder": ["KBT", "MI"], "Målgrupper": ["Unga"]})
     assert [(g.id, g.caption, [o.label for o in g.options]) for g in groups] == [("Metoder", "Metoder", ["KBT", "MI"]), ("Målgrupper", "Målgrupper", ["Unga"])]
-    assert tick == "Sätt X här"
+    assert tick == "Ingår"  # the form's "Sätt X här" is the Socialstyrelsen template's kryss:
     assert categorisation(groups, {"metoder": ["mi"]}, "p")["vald"].tolist() == [False, True, False]
 
 

@@ -9,7 +9,12 @@ ting", is one word on the form).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from slutrapport.analysis.competence import categorisation_groups, volume_bands
+from slutrapport.core.errors import ProjectError
 from slutrapport.project.templates import load_template
 
 TEMPLATE = load_template("socialstyrelsen-kompetens")
@@ -86,3 +91,24 @@ def test_the_header_facts_are_the_forms():
     """Page 1 of the seed: "Dnr: Son 2010/204 Socialstyrelsens dnr: 6438/ Statsbidrag för kompetensutveckling av personal …"."""
     assert list(TEMPLATE.fact_labels.items())[:3] == [("dnr", "Dnr"), ("dnr_finansiar", "Socialstyrelsens dnr"), ("statsbidrag", "Statsbidrag")]
     assert TEMPLATE.fact_labels["datum"] == "Datum"
+
+
+def test_a_funders_own_form_lists_are_checked(tmp_path):
+    """A template's groups need an id, a caption and options, an option given as a mapping its label;
+    namn and period keep their labels (the portfolio recognises a project by them) but may be moved."""
+    folder = Path(tmp_path) / "egen"
+    folder.mkdir()
+    (folder / "mall.yaml").write_text(
+        "id: egen\nnamn: Egen\nuppgifter: {period: Period, dnr: Dnr}\nblock_installningar:\n  kategorisering:\n    grupper:\n"
+        "      - {id: a, alternativ: [x]}\n      - {id: b, rubrik: B, alternativ: [{alias: [y]}, {etikett: Z, ange: ja}]}\n"
+        "rubriker:\n  - {id: a, rubrik: A, block: [kategorisering]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProjectError) as error:
+        load_template("egen", [Path(tmp_path)])
+    assert str(error.value).splitlines()[1:] == [
+        "- rad 3: 'period' under 'uppgifter' ska vara Projektperiod (portföljen känner igen projektet på rubriken), fick 'Period'",
+        "- rad 7: grupp nr 1 under 'block_installningar: kategorisering: grupper' saknar 'rubrik'",
+        "- rad 8: 'alternativ' nr 2 i 'grupper' nr 2 under 'block_installningar: kategorisering': 'ange' ska vara true eller false, fick 'ja'",
+        "- rad 8: alternativ nr 1 i grupp nr 2 under 'block_installningar: kategorisering: grupper' saknar 'etikett'",
+    ]
