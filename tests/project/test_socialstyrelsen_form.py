@@ -15,6 +15,7 @@ import pytest
 
 from slutrapport.analysis.competence import categorisation_groups, volume_bands
 from slutrapport.core.errors import ProjectError
+from slutrapport.project.folder import PROJECT_FILE, init_project, load_project
 from slutrapport.project.templates import load_template
 
 TEMPLATE = load_template("socialstyrelsen-kompetens")
@@ -112,3 +113,23 @@ def test_a_funders_own_form_lists_are_checked(tmp_path):
         "- rad 8: 'alternativ' nr 2 i 'grupper' nr 2 under 'block_installningar: kategorisering': 'ange' ska vara true eller false, fick 'ja'",
         "- rad 8: alternativ nr 1 i grupp nr 2 under 'block_installningar: kategorisering: grupper' saknar 'etikett'",
     ]
+
+
+def test_init_writes_the_forms_keys(tmp_path):
+    """A new Socialstyrelsen project has the header facts to fill in and every box of 3.4 in the form's words;
+    another template's project has the facts as comments."""
+    init_project(tmp_path / "sos", "socialstyrelsen-kompetens")
+    text = (tmp_path / "sos" / PROJECT_FILE).read_text(encoding="utf-8")
+    for key in ("dnr", "dnr_finansiar", "statsbidrag", "datum"):
+        assert f'\n  {key}: ""' in text
+    assert '    #  - "Annat innehåll? Ange vad!": skriv vad\n' in text and "    #  - Kognitiv beteendeterapi (KBT)\n" in text
+    assert '  #  - {kurslangd: "Mer än 10 dagar (ange hur många)", kursdagar: 0,' in text
+    filled = text.replace('  dnr_finansiar: ""', '  dnr_finansiar: "6438/2011"').replace(
+        '    #  - "Annat innehåll? Ange vad!": skriv vad', '      - "Annat innehåll? Ange vad!": NPF och arbetslivet'
+    )
+    (tmp_path / "sos" / PROJECT_FILE).write_text(filled, encoding="utf-8")
+    project = load_project(tmp_path / "sos")
+    assert project.facts["Socialstyrelsens dnr"] == "6438/2011" and "Dnr" not in project.facts  # an empty fact is left out
+    assert project.competence["kategorisering"]["metoder"] == [{"Annat innehåll? Ange vad!": "NPF och arbetslivet"}]
+    init_project(tmp_path / "rar", "rar-slutrapport")
+    assert '\n  # dnr_finansiar: ""' in (tmp_path / "rar" / PROJECT_FILE).read_text(encoding="utf-8")
