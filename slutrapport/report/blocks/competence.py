@@ -85,7 +85,6 @@ def categorisation_section(project: Project, settings: dict) -> tuple[list, str 
                 caption=caption,
                 columns=[Column(group.focus or "Alternativ"), Column(tick_label)],
                 rows=[[_option_text(r.alternativ, r.ange), TICK if r.vald else ""] for r in rows.itertuples()],
-                sheet_title=group.focus or None,
             )
         )
     return blocks, None
