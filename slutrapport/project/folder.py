@@ -43,6 +43,8 @@ class WaveSpec:
     date: str | None = None
     #: how the file is read: the survey-level keys (blad:, rubrikrad: …) with the wave's own over them
     options: ReadOptions = field(default_factory=ReadOptions)
+    #: inbjudna: the invited counts, organisation → count (``Alla`` the total); empty when not given
+    invited: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,7 +116,7 @@ TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
-SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", *READ_KEYS)
+SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)
 
 
 def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
@@ -225,12 +227,15 @@ def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> l
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
         where = f" i enkät nr {number} under 'enkater'"
         when = item.get("datum")
+        invited = item.get("inbjudna")
+        invited = {"Alla": invited} if isinstance(invited, int) and not isinstance(invited, bool) else invited
         waves.append(
             WaveSpec(
                 file=file,
                 label=str(item.get("etikett") or f"Enkät {number}"),
                 date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
                 options=parse_read_options(item, root, where, problems, options),
+                invited={str(k): v for k, v in invited.items() if isinstance(v, int) and not isinstance(v, bool)} if isinstance(invited, dict) else {},
             )
         )
     return waves
