@@ -8,7 +8,7 @@ by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
 version changes or removes them. One exception, for privacy: 1.2 dropped the
 column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
 which hidden group was the small one. The schema lists the versions it
-describes (1.0, 1.1 and 1.2, with the older table layouts) and allows only
+describes (1.0, 1.1, 1.2 and 1.3, with the older table layouts) and allows only
 finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
 of bounded length; whatever this module writes validates against it (tested).
 The portfolio reads bundles strictly against it
@@ -18,7 +18,8 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.2" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
+    schema_version   "1.3" (1.3: the tables ``svarsfrekvens`` and ``sammansattning``, and the standardised rows of
+                     forandringar; 1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
                      forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
@@ -59,12 +60,14 @@ import pandas as pd
 
 from slutrapport import __version__
 from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
+from slutrapport.analysis.composition import COMPOSITION_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.economy import ECONOMY_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from slutrapport.analysis.goals import GOAL_COLUMNS
 from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
+from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
 from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
 from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
@@ -76,7 +79,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -85,6 +88,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+    "svarsfrekvens": tuple(RESPONSE_RATE_COLUMNS),
+    "sammansattning": tuple(c for c in COMPOSITION_COLUMNS if c not in ("grupp_max", "andel_fran", "andel_till")),
     "sjalvvardering": tuple(SELFEVAL_COLUMNS),
     "ekonomi": tuple(ECONOMY_COLUMNS),
     "ekonomi_nyckeltal": tuple(ECONOMY_KEY_FIGURE_COLUMNS),
@@ -105,11 +110,14 @@ FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organ
 #: values): the only exception to :data:`FORBIDDEN_COLUMNS`.
 _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
-_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"})
+_COUNT_COLUMNS = frozenset(
+    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"}
+)
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
 #: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
 _HIDDEN_NUMBERS = {
     "jamforelse": _SUPPRESSED_NUMBERS,
+    "svarsfrekvens": ("n", "svarsfrekvens"),
     "sjalvvardering": ("n", "medel", "median"),
     "deltagare_flode": ("inskrivna", "aktiva", "avslutade"),
     "deltagare_utfall": ("n", "andel"),

@@ -53,6 +53,12 @@ def survey_tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
         "reliabilitet": results.reliability,
         "gruppskillnader": results.group_tests,
     }
+    rates = getattr(results, "response_rates", None)
+    if rates is not None and not rates.empty:  # only with invited counts: nothing about response rates is invented
+        tables["svarsfrekvens"] = rates
+    composition = getattr(results, "composition", None)
+    if composition is not None and not composition.empty:
+        tables["sammansattning"] = composition
     items = item_tables(results)
     for attribute, name in ITEM_TABLE_NAMES.items():
         if not items[attribute].empty:  # the Excel file's data sheets; the bundle writes only its own tables

@@ -147,7 +147,7 @@ def test_schema_is_valid_draft_2020_12_package_data():
     assert schema()["title"] != "ändrad"  # a fresh dict every call
     assert spec["required"] == [key for key in TOP_LEVEL if key != "personalenkat"]  # added in 1.1, optional
     assert list(spec["properties"]) == TOP_LEVEL
-    assert spec["properties"]["schema_version"]["enum"] == ["1.0", "1.1", SCHEMA_VERSION]  # the versions it describes, newest last
+    assert spec["properties"]["schema_version"]["enum"] == ["1.0", "1.1", "1.2", SCHEMA_VERSION]  # the versions it describes, newest last
     assert spec["properties"]["skapad"]["format"] == "date"
 
 
@@ -178,7 +178,7 @@ def test_output_is_utf8_indented_and_deterministic_apart_from_date():
     raw = render_bundle(_report())
     text = raw.decode("utf-8")
     assert "Vägen framåt" in text and "\\u00e4" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "schema_version": "1.2",\n') and text.endswith("}\n")
+    assert text.startswith('{\n  "schema_version": "1.3",\n') and text.endswith("}\n")
     assert raw == render_bundle(_report())
     reordered = _report()
     reordered.tables = dict(reversed(list(reordered.tables.items())))
@@ -226,6 +226,8 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+        "svarsfrekvens": ("grupp", "enkat", "n", "inbjudna", "svarsfrekvens", "undertryckt"),  # 1.3, only with invited counts
+        "sammansattning": ("fran", "till", "chi2", "df", "p", "max_skift", "skifte"),  # 1.3
         "ekonomi": ("kategori", "period", "budget", "utfall", "avvikelse_kr", "avvikelse_procent"),
         "ekonomi_nyckeltal": ("matt", "varde"),
         "socioekonomi_aktorer": ("aktor", "kostnad_fore", "kostnad_efter", "arlig_vinst"),
@@ -351,18 +353,18 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.2", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.3", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
         (lambda raw: b"\xff\xfe{}", "UTF-8"),
         (lambda raw: b"[1, 2]", "schema_version"),
         (lambda raw: b'{"projekt": {}}', "schema_version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "2.0"'), "nyare version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "0.9"'), "inte kan läsa"),
-        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
-        (lambda raw: raw.replace(b'"schema_version": "1.2"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.2", "mall": {}}', "ofullständig"),
+        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "2.0"'), "nyare version"),
+        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "0.9"'), "inte kan läsa"),
+        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
+        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": 1'), "ogiltig schemaversion"),
+        (lambda raw: b'{"schema_version": "1.3", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],
