@@ -45,8 +45,7 @@ def _mix_text(row: pd.Series) -> str:
     reasons = []
     if row["grupp_max"] and not math.isnan(float(row["andel_fran"])) and float(row["max_skift"]) > SHIFT_SHARE:
         reasons.append(
-            f"andelen svar från {row['grupp_max']} gick från {format_percent(float(row['andel_fran']))} till "
-            f"{format_percent(float(row['andel_till']))}"
+            f"andelen svar från {row['grupp_max']} gick från {format_percent(float(row['andel_fran']))} till {format_percent(float(row['andel_till']))}"
         )
     elif float(row["max_skift"]) > SHIFT_SHARE:
         reasons.append(f"en grupps andel av svaren ändrades med mer än {format_number(100 * SHIFT_SHARE, 0)} procentenheter")
