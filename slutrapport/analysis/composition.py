@@ -203,15 +203,15 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
     """The composition-standardised ``Alla`` rows of ``forandringar.csv`` (columns ``columns``).
 
     For each pair of waves with a shift (:func:`composition_shifts`) and each
-    question and index whose ``Alla`` is shown in both waves: a row
-    ``standardiserat_medel`` (the mean; ``diff_medel`` with its interval in
-    ``diff_medel_lag``/``diff_medel_hog``, ``statistika`` = z, no effect size)
-    and a row ``standardiserad_andel`` (the share positive;
-    ``diff_andel_positiva`` with its interval in ``ci_lag``/``ci_hog``,
-    ``effekt`` the same difference, ``effektmatt`` ``andelsskillnad``).
-    ``grupp`` is :data:`STANDARDISED_GROUP`, ``parad`` False, ``n_par`` 0,
-    ``n_fran``/``n_till`` the values of the strata used; ``familj``
-    :data:`STANDARDISED`, ``p_corr`` Holm within those rows.
+    question and index whose ``Alla`` is shown in both waves, two rows that
+    share the differences: ``diff_medel`` with its 95 % interval in
+    ``diff_medel_lag``/``diff_medel_hog`` and ``diff_andel_positiva`` with its
+    interval in ``ci_lag``/``ci_hog``. The row ``standardiserat_medel`` tests
+    the mean (``statistika`` = z, no effect size); ``standardiserad_andel``
+    the share positive (``effekt`` the difference, ``effektmatt``
+    ``andelsskillnad``). ``grupp`` is :data:`STANDARDISED_GROUP`, ``parad``
+    False, ``n_par`` 0, ``n_fran``/``n_till`` the values of the strata used;
+    ``familj`` :data:`STANDARDISED`, ``p_corr`` Holm within those rows.
     """
     shifts = composition_shifts(survey, min_n)
     shifted = shifts[shifts["skifte"]]
@@ -233,8 +233,7 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
                 continue
             rows += _item_rows(niva, item, fran, till, frame, weights)
     table = pd.DataFrame(rows, columns=columns)
-    for name in ("parad",):
-        table[name] = table[name].astype(bool)
+    table["parad"] = table["parad"].astype(bool)
     for name in ("n_fran", "n_till", "n_par"):
         table[name] = table[name].astype("int64")
     table["p_corr"] = holm(table["p_unc"].to_numpy(dtype=float))

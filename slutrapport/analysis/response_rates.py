@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.describe import hidden_by_wave, reporting_groups
@@ -125,13 +124,17 @@ def _empty() -> pd.DataFrame:
 
 
 def rate_lookup(table: pd.DataFrame | None) -> dict[tuple[str, str], float | None]:
-    """(grupp, enkat) → response rate (None when hidden), for the rows with a known rate or a hidden one."""
+    """(grupp, enkat) → response rate; None for a hidden group with an invited count (shown as protected).
+
+    Groups without a known rate are left out.
+    """
     if table is None or table.empty:
         return {}
     out: dict[tuple[str, str], float | None] = {}
-    for group, wave, rate, hidden in zip(table["grupp"], table["enkat"].astype(str), table["svarsfrekvens"], table["undertryckt"], strict=True):
-        if bool(hidden) and not pd.isna(table.loc[(table["grupp"] == group) & (table["enkat"] == wave), "inbjudna"]).all():
-            out[(group, wave)] = None
-        elif not (isinstance(rate, float) and np.isnan(rate)):
-            out[(group, wave)] = float(rate)
+    for row in table.itertuples(index=False):
+        if bool(row.undertryckt):
+            if not pd.isna(row.inbjudna):
+                out[(row.grupp, str(row.enkat))] = None
+        elif not pd.isna(row.svarsfrekvens):
+            out[(row.grupp, str(row.enkat))] = float(row.svarsfrekvens)
     return out

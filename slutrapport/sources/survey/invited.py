@@ -118,10 +118,11 @@ def check_invited(counts: list[InvitedCount], tidy: pd.DataFrame, waves: list[st
     """The counts by wave and organisation in the answers' spelling (``Alla`` for a total), and the problems.
 
     Errors: a count given twice with different numbers; more respondents
-    than invited in an organisation or in a wave's total (``Alla``, or the
-    sum of the organisations when no total is given and every answering
-    organisation has a count). Warning: an organisation nobody in the wave
-    gave (its response rate is 0 %).
+    than invited in an organisation or in a wave's total (``Alla``: every
+    respondent of the wave, also those without an organisation). Warning: an
+    organisation nobody in the wave gave (its response rate is 0 %).
+    Organisations are matched to the answers' spelling case- and
+    space-insensitively; ``Alla`` or ``Totalt`` is the total.
     """
     report = ValidationReport()
     answered = answered_counts(tidy)
