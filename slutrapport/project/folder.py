@@ -313,6 +313,12 @@ personalenkat:
   #  - fil: enkater/enkat2.xlsx
   #    etikett: Enkät 2
   #    datum: {today}-09-15
+  #    inbjudna:                       # hur många som fick enkäten, för svarsfrekvensen (frivilligt)
+  #      Arbetsförmedlingen: 20        # organisationen som den står i svaren
+  #      Alla: 45                      # totalen (annars summan av organisationerna)
+  # Antalet inbjudna kan också stå i en fil med kolumnerna enkät, organisation, inbjudna:
+  # inbjudna:
+  #   fil: inbjudna.csv
   # Om en fil innehåller flera enkättillfällen, ange kolumnen som säger vilket
   # (etiketterna tas då från kolumnens värden):
   # enkatkolumn: Enkät

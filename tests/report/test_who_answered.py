@@ -28,7 +28,7 @@ def test_a_changed_mix_gets_a_visible_warning_and_the_standardised_alla_beside_t
     blocks = _flat(survey_blocks(_results(tmp_path, mini_instrument, [wave1, wave2])))
     texts = [t for b in blocks if isinstance(b, Paragraphs) for t in b.texts]
     warnings = [t for t in texts if t.startswith("Obs: fördelningen av de svarande")]
-    assert len(warnings) == 2  # under the method and at the index
+    assert len(warnings) == 2  # in the survey in brief and at the index
     assert "andelen svar från Låg gick från 80\xa0% till 40\xa0%" in warnings[0]
     assert any("(standardiserad) är förändringen 0,00" in t and "ingen säker förändring" in t for t in warnings)
     changes = next(b for b in blocks if isinstance(b, Table) and b.caption == "Index A: förändringar mellan enkäterna, alla svarande")

@@ -320,7 +320,7 @@ def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
     questions = {q.id: q.text for q in survey.instrument.scale_questions}
-    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions))]
+    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions)), *composition_blocks(results)]
 
 
 def survey_blocks(results: SurveyResults) -> list:
@@ -332,7 +332,7 @@ def survey_blocks(results: SurveyResults) -> list:
     waves = survey.waves
     blocks: list = [
         Subsection("Personalenkäten i korthet", summary_blocks(results)),
-        Subsection("Om enkäten och svaren", [*method_blocks(results), *response_rate_blocks(results), *composition_blocks(results)]),
+        Subsection("Om enkäten och svaren", [*method_blocks(results), *response_rate_blocks(results)]),
     ]
     for index_id, name in instrument.indices.items():
         sub: list = [
