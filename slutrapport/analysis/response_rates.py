@@ -14,6 +14,8 @@ its invited:
   left the organisation blank;
 - ``Ej angiven``: never (nobody is invited as "not given").
 
+Without an organisation question in the instrument only ``Alla`` has a row.
+
 Anonymity: a group hidden in a wave (:func:`~.describe.hidden_by_wave`) has
 its ``n`` and ``svarsfrekvens`` empty and ``undertryckt`` True, like its cells
 in every other table; its invited count, which the project gives and which
@@ -68,6 +70,7 @@ def response_rates(survey: SurveyData, invited: dict[str, dict[str, int]] | None
     first = tidy.drop_duplicates("respondent").set_index("respondent")["organisation"]
     organisation = first.reindex(people.index)
     hidden = hidden_by_wave(survey, min_n)
+    by_organisation = "organisation" in survey.instrument.background
     rows = []
     for wave in [str(w) for w in survey.waves]:
         counts = invited.get(wave) or {}
@@ -78,7 +81,8 @@ def response_rates(survey: SurveyData, invited: dict[str, dict[str, int]] | None
         sizes = mine["grupp"].value_counts()
         merged = set(orgs[mine["grupp"] == OTHERS].dropna().astype(str))
         groups = [g for g in dict.fromkeys(mine["grupp"]) if g != ALL]
-        groups += [o for o in counts if o != ALL and o not in groups and o not in merged]
+        if by_organisation:  # without an organisation question only Alla has a rate (its total, or the sum given)
+            groups += [o for o in counts if o != ALL and o not in groups and o not in merged]
         total = counts.get(ALL)
         if total is None and UNKNOWN_ORGANISATION not in sizes.index and all(g in counts for g in _organisations(groups, merged)):
             total = sum(v for k, v in counts.items() if k != ALL)

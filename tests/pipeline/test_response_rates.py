@@ -141,3 +141,13 @@ def test_invited_counts_from_a_file_and_their_errors(tmp_path):
     write_csv(root / "inbjudna.csv", [["Enkät 1", "AF", 10], ["Enkät 2", "soc", 12]], header=["Enkät", "Organisation", "Inbjudna"])
     results = project_results(root, tolerant=False).survey.response_rates
     assert results.loc[(results["grupp"] == "Soc") & (results["enkat"] == "Enkät 2"), "svarsfrekvens"].iloc[0] == pytest.approx(0.5)
+
+
+def test_without_an_organisation_question_only_alla_has_a_rate(tmp_path):
+    instrument = tmp_path / "utan.yaml"
+    instrument.write_text(MINI_INSTRUMENT.replace("  organisation: Organisation\n", ""), encoding="utf-8")
+    paths = [write_csv(tmp_path / "w1.csv", WAVE1), write_csv(tmp_path / "w2.csv", WAVE2)]
+    survey = read_waves(paths, load_instrument(instrument))
+    rates = response_rates(survey, {"Enkät 1": {"AF": 10, "Soc": 12}, "Enkät 2": {"Alla": 26}}, 5)
+    assert list(rates["grupp"]) == ["Alla", "Alla"]
+    assert list(rates["svarsfrekvens"]) == pytest.approx([16 / 22, 13 / 26])
