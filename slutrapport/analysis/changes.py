@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linked, _shown
+from slutrapport.analysis.composition import standardised_changes
 from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
 from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference, t_interval_mean, welch_interval
@@ -195,6 +196,12 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
           indices) or ``utforskande`` (every other row), see :mod:`.families`
         - ``justering``: ``holm`` or ``bh``, the method that adjusted ``p_corr``
           (the plan is ``survey.instrument.statistics``)
+
+        Appended last, only where the organisation mix of a pair of waves
+        shifted: the composition-standardised rows of ``grupp``
+        ``Alla (standardiserad)``, tests ``standardiserat_medel`` and
+        ``standardiserad_andel``, family ``standardiserad``
+        (:func:`~.composition.standardised_changes`).
     """
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
@@ -224,4 +231,9 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
     table = _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
     instrument = survey.instrument
     table = change_families(table, waves, instrument.statistics, bool(instrument.indices))
+    # -- composition hook (issue 18, analysis.composition): the standardised "Alla" rows, appended last,
+    # only for pairs of waves whose organisation mix shifted; their own family, so no other p_corr moves.
+    standardised = standardised_changes(survey, comparison, min_n, list(table.columns))
+    if not standardised.empty:
+        table = pd.concat([table, standardised], ignore_index=True)
     return table.astype(_APPENDED_FLOATS)

@@ -8,10 +8,12 @@ import pandas as pd
 
 from slutrapport.analysis.categorical import SHARE_COLUMNS, SHARE_TEST_COLUMNS, share_tests, shares
 from slutrapport.analysis.changes import group_differences, mean_intervals, wave_changes
+from slutrapport.analysis.composition import COMPOSITION_COLUMNS, composition_shifts
 from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, hidden_waves, response_summary
 from slutrapport.analysis.families import exploratory_together
 from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
 from slutrapport.analysis.reliability import reliability
+from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_rates
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
 from slutrapport.analysis.typed import directions
 from slutrapport.sources.survey.ingest import SurveyData
@@ -37,6 +39,8 @@ class SurveyResults:
       ``share_tests``: :func:`~.categorical.share_tests`
     - ``numeric``: :func:`~.numeric.numeric_summary` (number questions);
       ``numeric_tests``: :func:`~.numeric.numeric_tests`
+    - ``response_rates``: :func:`~.response_rates.response_rates` (empty without invited counts)
+    - ``composition``: :func:`~.composition.composition_shifts` (the organisation mix of each pair of waves)
 
     Only ``skala`` questions enter ``comparison``, ``changes``, ``group_tests``,
     ``intervals``, ``reliability`` and ``distribution``. Every table hides the
@@ -62,10 +66,15 @@ class SurveyResults:
     share_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHARE_TEST_COLUMNS))
     numeric: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_COLUMNS))
     numeric_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_TEST_COLUMNS))
+    response_rates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESPONSE_RATE_COLUMNS))
+    composition: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPOSITION_COLUMNS))
 
 
-def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
-    """Compute every table of the staff-survey section."""
+def analyse_survey(
+    survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None, invited: dict[str, dict[str, int]] | None = None
+) -> SurveyResults:
+    """Compute every table of the staff-survey section; ``invited`` (wave → organisation → count, checked by
+    :func:`~slutrapport.sources.survey.invited.check_invited`) gives the response rates."""
     exact = compare_waves(survey, min_n, exact=True)
     comparison = published_precision(exact, hidden_waves=hidden_waves(survey, min_n))
     alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
@@ -92,6 +101,8 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         share_tests=choice_tests,
         numeric=numeric_summary(survey, min_n),
         numeric_tests=number_tests,
+        response_rates=response_rates(survey, invited, min_n),
+        composition=composition_shifts(survey, min_n),
     )
 
 

@@ -18,8 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from slutrapport.analysis.goals import parse_goals
-from slutrapport.core.errors import InputFileError, ProjectError, problem_list
+from slutrapport.core.errors import InputFileError, ProjectError, ValidationError, problem_list
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.pipeline.cache import SurveyCache, survey_key
@@ -32,10 +33,12 @@ from slutrapport.sources.forms.source import project_form_source
 from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
 from slutrapport.sources.survey.ingest import SurveyData, read_waves
 from slutrapport.sources.survey.instrument import Instrument, load_instrument
+from slutrapport.sources.survey.invited import InvitedCount, check_invited, read_invited_file
 
 __all__ = [
     "load_column_map",
     "read_project_survey",
+    "read_project_invited",
     "read_project_forms",
     "read_project_register",
     "budget_spec",
@@ -111,6 +114,37 @@ def read_project_survey(project: Project, cache: SurveyCache | None = None) -> S
         )
 
     return read() if cache is None else cache.get(survey_key(project), read)
+
+
+def read_project_invited(project: Project, survey: SurveyData) -> tuple[dict[str, dict[str, int]], ValidationReport]:
+    """The invited counts (``inbjudna:`` of each wave and the file under ``personalenkat: inbjudna: fil:``)
+    checked against the answers: wave → organisation in the answers' spelling (``Alla`` the total) → count.
+
+    Raises :class:`ValidationError` when a count is smaller than the respondents, is given twice with
+    different numbers or the file has errors; the warnings are in the returned report.
+    """
+    counts: list[InvitedCount] = []
+    report = ValidationReport()
+    for number, wave in enumerate(project.waves):
+        for organisation, count in wave.invited.items():
+            line = project.lines.get(("personalenkat", "enkater", number, "inbjudna", organisation)) or project.lines.get(
+                ("personalenkat", "enkater", number, "inbjudna")
+            )
+            where = f"{project.path.name}{f', rad {line}' if line else ''} (enkät nr {number + 1}, inbjudna: {organisation})"
+            counts.append(InvitedCount(wave.label, organisation, count, where, project.path.name, line))
+    spec = (project.data.get("personalenkat") or {}).get("inbjudna")
+    if isinstance(spec, dict) and spec.get("fil"):
+        path = project.root / str(spec["fil"])
+        if not path.exists():
+            raise ProjectError(problem_list(str(project.path), [f"personalenkat: inbjudna: filen {spec['fil']} finns inte i {project.root}"]))
+        found, problems = read_invited_file(path, [w.label for w in project.waves])
+        counts += found
+        report.extend(problems)
+    invited, problems = check_invited(counts, survey.tidy, [str(w) for w in survey.waves])
+    report.extend(problems)
+    if not report.valid:
+        raise ValidationError(report)
+    return invited, report
 
 
 def read_project_forms(project: Project) -> FormData | None:

@@ -21,7 +21,7 @@ from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.pipeline.cache import SurveyCache
-from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_register, read_project_survey
+from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_invited, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
@@ -95,9 +95,14 @@ def _survey_results(reading: _Reading) -> None:
     if not project.waves:
         return
     survey = reading.attempt("personalenkat", "personalenkätens filer", lambda: read_project_survey(project, reading.surveys))
-    if survey is not None:
-        results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves})
-        results.warnings += survey.report.warnings()
+    if survey is None:
+        return
+    found = reading.attempt("personalenkat", "antalet inbjudna (inbjudna:)", lambda: read_project_invited(project, survey))
+    if found is None:
+        return
+    invited, problems = found
+    results.survey = analyse_survey(survey, project.min_n, {w.label: w.date for w in project.waves}, invited)
+    results.warnings += survey.report.warnings() + problems.warnings()
 
 
 def _self_evaluation_results(reading: _Reading) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from slutrapport.core.errors import ValidationError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline.cache import SurveyCache
-from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_register, read_project_survey
+from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_invited, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.sources.economy.socioeconomic import read_parameters
 from slutrapport.sources.forms.read import check_forms
@@ -69,7 +69,13 @@ def _problems(read: Callable[[], ValidationReport]) -> ValidationReport:
 def _survey_problems(project: Project, surveys: SurveyCache | None = None) -> ValidationReport:
     if not project.waves:
         return ValidationReport()
-    return _problems(lambda: read_project_survey(project, surveys).report)
+    def read() -> ValidationReport:
+        survey = read_project_survey(project, surveys)
+        report = ValidationReport(list(survey.report.problems))
+        report.extend(_problems(lambda: read_project_invited(project, survey)[1]))
+        return report
+
+    return _problems(read)
 
 
 def _form_problems(project: Project, _surveys: SurveyCache | None = None) -> ValidationReport:

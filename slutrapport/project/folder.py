@@ -45,6 +45,8 @@ class WaveSpec:
     date: str | None = None
     #: how the file is read: the survey-level keys (blad:, rubrikrad: …) with the wave's own over them
     options: ReadOptions = field(default_factory=ReadOptions)
+    #: inbjudna: the invited counts, organisation → count (``Alla`` the total); empty when not given
+    invited: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,7 +122,7 @@ TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
-SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", *READ_KEYS)
+SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)
 
 
 def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project:
@@ -239,12 +241,15 @@ def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> l
             problems.append(f"enkät nr {number}: filen {item['fil']} finns inte i {root}")
         where = f" i enkät nr {number} under 'enkater'"
         when = item.get("datum")
+        invited = item.get("inbjudna")
+        invited = {"Alla": invited} if isinstance(invited, int) and not isinstance(invited, bool) else invited
         waves.append(
             WaveSpec(
                 file=file,
                 label=str(item.get("etikett") or f"Enkät {number}"),
                 date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
                 options=parse_read_options(item, root, where, problems, options),
+                invited={str(k): v for k, v in invited.items() if isinstance(v, int) and not isinstance(v, bool)} if isinstance(invited, dict) else {},
             )
         )
     return waves
@@ -324,6 +329,12 @@ personalenkat:
   #  - fil: enkater/enkat2.xlsx
   #    etikett: Enkät 2
   #    datum: {today}-09-15
+  #    inbjudna:                       # hur många som fick enkäten, för svarsfrekvensen (frivilligt)
+  #      Arbetsförmedlingen: 20        # organisationen som den står i svaren
+  #      Alla: 45                      # totalen (annars summan av organisationerna)
+  # Antalet inbjudna kan också stå i en fil med kolumnerna enkät, organisation, inbjudna:
+  # inbjudna:
+  #   fil: inbjudna.csv
   # Om en fil innehåller flera enkättillfällen, ange kolumnen som säger vilket
   # (etiketterna tas då från kolumnens värden):
   # enkatkolumn: Enkät

@@ -57,7 +57,7 @@ __all__ = [
 #: The reading keys allowed under ``personalenkat:`` and in each ``enkater:`` entry.
 READ_KEYS = ("blad", "rubrikrad", "etiketter", "teckenkodning", "dubbletter")
 #: Every key of an ``enkater:`` entry.
-WAVE_KEYS = ("fil", "etikett", "datum", "format", *READ_KEYS)
+WAVE_KEYS = ("fil", "etikett", "datum", "format", "inbjudna", *READ_KEYS)
 
 COUNT_ONCE, KEEP_DUPLICATES = "raknas_en_gang", "behalls"
 #: ``dubbletter:`` values → whether every row of a repeated respondent ID is kept.

@@ -31,6 +31,7 @@ from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.instrument import builtin_instruments, load_instrument
 
 __all__ = [
+    "KEEP",
     "WaveReading",
     "parse_wave_reading",
     "add_waves",
@@ -190,9 +191,16 @@ def add_waves(
     return [p.relative_to(root).as_posix() for p in exports]
 
 
-def update_wave(root: Path, version: str, index: int, label: str, when: str, reading: WaveReading | None = None) -> bool:
-    """Change a wave's label and date (``when`` empty removes the date), and with ``reading`` its worksheet
-    and header row (None in it removes the key: detect)."""
+#: ``invited`` of :func:`update_wave` when the form has no such field: the wave's ``inbjudna:`` stays as it is.
+KEEP = object()
+
+
+def update_wave(
+    root: Path, version: str, index: int, label: str, when: str, reading: WaveReading | None = None, invited: Any = KEEP
+) -> bool:
+    """Change a wave's label and date (``when`` empty removes the date), with ``reading`` its worksheet
+    and header row (None in it removes the key: detect), and with ``invited`` its ``inbjudna:`` (a mapping
+    or a total from :func:`~.invited.parse_invited`; None removes it)."""
     waves = _waves(read_project_data(root))
     if not 0 <= index < len(waves):
         raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
@@ -216,6 +224,12 @@ def update_wave(root: Path, version: str, index: int, label: str, when: str, rea
                 edits.append(Set(("personalenkat", "enkater", index, key), wanted[key]))
             elif item.get(key) not in (None, ""):
                 edits.append(Remove(("personalenkat", "enkater", index, key)))
+    if invited is not KEEP:
+        if invited is None:
+            if item.get("inbjudna") is not None:
+                edits.append(Remove(("personalenkat", "enkater", index, "inbjudna")))
+        else:
+            edits.append(Set(("personalenkat", "enkater", index, "inbjudna"), invited))
     return edit_project(root, version, edits)
 
 

@@ -18,9 +18,10 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.3" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
-                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse; 1.3: the tables
-                     kompetens_kategorisering and kompetens_omfattning, Socialstyrelsen's sections 3.4 and 4)
+    schema_version   "1.3" (1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
+                     forandringar, and the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
+                     sections 3.4 and 4); 1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns
+                     appended to forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -61,12 +62,14 @@ import pandas as pd
 from slutrapport import __version__
 from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMNS
 from slutrapport.analysis.competence import CATEGORISATION_COLUMNS, VOLUME_LONG_COLUMNS
+from slutrapport.analysis.composition import COMPOSITION_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.economy import ECONOMY_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from slutrapport.analysis.goals import GOAL_COLUMNS
 from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
+from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
 from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
 from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
@@ -87,6 +90,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "forandringar": tuple(CHANGE_COLUMNS),
     "reliabilitet": tuple(RELIABILITY_COLUMNS),
     "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+    "svarsfrekvens": tuple(RESPONSE_RATE_COLUMNS),
+    "sammansattning": tuple(c for c in COMPOSITION_COLUMNS if c not in ("grupp_max", "andel_fran", "andel_till")),
     "sjalvvardering": tuple(SELFEVAL_COLUMNS),
     "ekonomi": tuple(ECONOMY_COLUMNS),
     "ekonomi_nyckeltal": tuple(ECONOMY_KEY_FIGURE_COLUMNS),
@@ -109,11 +114,14 @@ FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organ
 #: values): the only exception to :data:`FORBIDDEN_COLUMNS`.
 _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
-_COUNT_COLUMNS = frozenset({"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"})
+_COUNT_COLUMNS = frozenset(
+    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"}
+)
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
 #: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
 _HIDDEN_NUMBERS = {
     "jamforelse": _SUPPRESSED_NUMBERS,
+    "svarsfrekvens": ("n", "svarsfrekvens"),
     "sjalvvardering": ("n", "medel", "median"),
     "deltagare_flode": ("inskrivna", "aktiva", "avslutade"),
     "deltagare_utfall": ("n", "andel"),

@@ -303,6 +303,8 @@ class _Writer:
         shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=_CHART_WIDTH)
         shape._inline.docPr.set("descr", xml_text(chart_alt_text(chart)))
         self.text(chart.title, style="Caption")
+        for note in getattr(chart, "notes", None) or []:
+            self.text(note, style=self.table_note)
 
     def save(self, report: Report) -> bytes:
         props = self.doc.core_properties

@@ -29,6 +29,8 @@ DATA_SHEETS = {
     "forandringar": "Data förändringar",
     "gruppskillnader": "Data gruppskillnader",
     "reliabilitet": "Data reliabilitet",
+    "svarsfrekvens": "Data svarsfrekvens",
+    "sammansattning": "Data sammansättning",
     "andelar": "Data andelar",
     "andelstest": "Data andelstest",
     "talfragor": "Data talfrågor",
@@ -64,6 +66,8 @@ _DATA_KINDS = {
 _TABLE_KINDS = {
     "andelar": {"andel": SHARE, "andel_lag": SHARE, "andel_hog": SHARE, "antal": COUNT},
     "talfragor": {"q1": MEAN, "q3": MEAN},
+    "svarsfrekvens": {"svarsfrekvens": SHARE, "inbjudna": COUNT},
+    "sammansattning": {"max_skift": SHARE, "andel_fran": SHARE, "andel_till": SHARE, "p": PVALUE},
 }
 
 
@@ -75,6 +79,8 @@ class _ReportSheet(SheetWriter):
             self.native_line_chart(block)
         elif isinstance(block, CHARTS):
             self.image(chart_png(block), chart_alt_text(block))
+        for note in getattr(block, "notes", None) or []:
+            self.text(note)
 
     def native_line_chart(self, chart: Chart) -> None:
         """An Excel line chart over a small table of the plotted values (waves × groups)."""

@@ -29,6 +29,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.report.blocks.items import KIND_TITLES, item_blocks, item_tables
 from slutrapport.report.blocks.survey import LOOSE_TITLE, index_blocks, loose_blocks, survey_blocks
+from slutrapport.report.blocks.who_answered import with_response_rates
 from slutrapport.report.model import Report, Section
 from slutrapport.wording.groups import group_paragraph
 from slutrapport.wording.survey import index_paragraph
@@ -53,6 +54,12 @@ def survey_tables(results: SurveyResults | None) -> dict[str, pd.DataFrame]:
         "reliabilitet": results.reliability,
         "gruppskillnader": results.group_tests,
     }
+    rates = getattr(results, "response_rates", None)
+    if rates is not None and not rates.empty:  # only with invited counts: nothing about response rates is invented
+        tables["svarsfrekvens"] = rates
+    composition = getattr(results, "composition", None)
+    if composition is not None and not composition.empty:
+        tables["sammansattning"] = composition
     items = item_tables(results)
     for attribute, name in ITEM_TABLE_NAMES.items():
         if not items[attribute].empty:  # the Excel file's data sheets; the bundle writes only its own tables
@@ -116,7 +123,8 @@ def index_views(results: SurveyResults, organisation: str | None) -> list[IndexV
     for index_id, name in survey.instrument.indices.items():
         sentences = index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)
         mine = group_paragraph(index_id, organisation, waves, table, results.changes) if organisation else []
-        views.append(IndexView(index_id, name, sentences, mine, index_blocks(results, index_id, organisation)))
+        blocks = with_response_rates(index_blocks(results, index_id, organisation), results)
+        views.append(IndexView(index_id, name, sentences, mine, blocks))
     return views
 
 
@@ -138,5 +146,5 @@ def question_views(results: SurveyResults, organisation: str | None) -> list[Que
     distributions, are for all respondents either way, as in the report).
     """
     ids = {LOOSE_TITLE: "skala", **{title: kind for kind, title in KIND_TITLES.items()}}
-    blocks = [*loose_blocks(results, organisation), *item_blocks(results, organisation)]
+    blocks = with_response_rates([*loose_blocks(results, organisation), *item_blocks(results, organisation)], results)
     return [QuestionView(ids.get(block.title, f"typ-{number}"), block.title, list(block.blocks)) for number, block in enumerate(blocks, start=1)]

@@ -103,6 +103,7 @@ class Chart:
     y_min: float
     y_max: float
     value_kind: str = MEAN
+    notes: list[str] = field(default_factory=list)  # shown under the chart (e.g. the response rates)
     # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
     png: bytes | None = field(default=None, compare=False, repr=False)
 
@@ -120,6 +121,7 @@ class DivergingChart:
     categories: list[str]
     rows: list[tuple[str, list[float], int]]
     neutral: int | None  # position of the neutral category, None for even scales
+    notes: list[str] = field(default_factory=list)
     png: bytes | None = field(default=None, compare=False, repr=False)
 
 
@@ -135,6 +137,7 @@ class StackedChart:
     title: str
     categories: list[str]
     rows: list[tuple[str, list[float], int]]
+    notes: list[str] = field(default_factory=list)
     png: bytes | None = field(default=None, compare=False, repr=False)
 
 

@@ -599,7 +599,7 @@ def _two_wave_sample(root: Path) -> Path:
     shutil.copytree(SAMPLES, root)
     text = (root / "projekt.yaml").read_text(encoding="utf-8")
     text = text.replace('namn: "Vägen framåt"', 'namn: "Vägen vidare"')
-    text = re.sub(r"    - fil: enkater/enkat3\.csv\n.*\n.*\n", "", text)
+    text = re.sub(r"    - fil: enkater/enkat3\.csv\n(?:      .*\n)*", "", text)  # the wave and its keys (inbjudna: too)
     (root / "projekt.yaml").write_text(text, encoding="utf-8")
     shutil.rmtree(root / "texter")
     return root

@@ -226,6 +226,8 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "forandringar": tuple(CHANGE_COLUMNS),
         "reliabilitet": tuple(RELIABILITY_COLUMNS),
         "gruppskillnader": tuple(GROUP_DIFFERENCE_COLUMNS),
+        "svarsfrekvens": ("grupp", "enkat", "n", "inbjudna", "svarsfrekvens", "undertryckt"),  # 1.3, only with invited counts
+        "sammansattning": ("fran", "till", "chi2", "df", "p", "max_skift", "skifte"),  # 1.3
         "ekonomi": ("kategori", "period", "budget", "utfall", "avvikelse_kr", "avvikelse_procent"),
         "ekonomi_nyckeltal": ("matt", "varde"),
         "socioekonomi_aktorer": ("aktor", "kostnad_fore", "kostnad_efter", "arlig_vinst"),
@@ -354,7 +356,7 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.2", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.3", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
@@ -365,7 +367,7 @@ def _truncated(raw: bytes) -> bytes:
         (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "0.9"'), "inte kan läsa"),
         (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
         (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.2", "mall": {}}', "ofullständig"),
+        (lambda raw: b'{"schema_version": "1.3", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],

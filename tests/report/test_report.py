@@ -134,9 +134,12 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 16
-    assert names[12:17] == [COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet", "Data självvärdering"]
-    assert names[17:] == [
+    assert len(names) == len(RAR_HEADINGS) + 18
+    assert names[12:19] == [
+        COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet", "Data svarsfrekvens", "Data sammansättning",
+        "Data självvärdering",
+    ]  # fmt: skip
+    assert names[19:] == [
         "Data ekonomi", "Data ekonomi nyckeltal", "Data socioekonomi", "Data socioekonomi lönsamhet",
         "Data socioekonomi nyckeltal", "Data socioekonomi känslighet",
         "Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse",

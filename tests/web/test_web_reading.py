@@ -260,3 +260,24 @@ def test_a_source_without_a_mapping_has_no_column_route(browser):
     page = browser.page("/data/ekonomi")
     assert 'id="kolumnkoppling"' not in page
     assert browser.post("/data/ekonomi/kolumner", {"rubrik-0": "Budget", "falt-0": "id"}, page="/data/ekonomi").status_code == 404
+
+
+def test_a_wave_s_invited_counts_are_saved_shown_and_cleared(browser, mini):
+    browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": "", "inbjudna": "AF: 8; Soc: 10; Alla: 20"})
+    assert _data(mini)["personalenkat"]["enkater"][0]["inbjudna"] == {"AF": 8, "Soc": 10, "Alla": 20}
+    page = browser.page("/enkater")
+    assert 'name="inbjudna" value="AF: 8; Soc: 10; Alla: 20"' in page
+    assert load_project(mini).waves[0].invited == {"AF": 8, "Soc": 10, "Alla": 20}
+    # the report shows the response rate: 6 of 8 in AF
+    rates = read.read_project_invited(load_project(mini), read.read_project_survey(load_project(mini)))[0]
+    assert rates["Enkät 1"] == {"AF": 8, "Soc": 10, "Alla": 20}
+    browser.post("/enkater/1/andra", {"etikett": "Enkät 2", "datum": "", "inbjudna": "15"})
+    assert _data(mini)["personalenkat"]["enkater"][1]["inbjudna"] == 15
+    # a post without the field leaves it; an empty field removes it
+    browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": ""})
+    assert _data(mini)["personalenkat"]["enkater"][0]["inbjudna"]["AF"] == 8
+    browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": "", "inbjudna": ""})
+    assert "inbjudna" not in _data(mini)["personalenkat"]["enkater"][0]
+    page = html.unescape(browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": "", "inbjudna": "AF: många; Soc"}).get_data(as_text=True))
+    assert "antalet inbjudna för AF ska vara ett heltal 0 eller mer, inte 'många'" in page and "'Soc' ska skrivas Organisation: antal" in page
+    assert "inbjudna" not in _data(mini)["personalenkat"]["enkater"][0]

@@ -11,12 +11,14 @@ import textwrap
 
 import pandas as pd
 
+from slutrapport.analysis.composition import STANDARDISED_GROUP
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_number
 from slutrapport.report.blocks.items import item_blocks
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
+from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
 from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
@@ -177,12 +179,14 @@ def _distribution(results: SurveyResults, name: str, questions: list, scale: Sca
 
 
 def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> Table | None:
-    rows = results.changes[(results.changes["niva"] == niva) & (results.changes["id"] == item) & (results.changes["grupp"] == ALL)]
+    changes = results.changes
+    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & changes["grupp"].isin([ALL, STANDARDISED_GROUP])]
     if rows.empty:
         return None
     body = []
     for _, row in rows.iterrows():
         span = "Alla enkäter" if row["fran"] == _ALL_WAVES else f"{row['fran']} → {row['till']}"
+        span += ", standardiserad" if row["grupp"] == STANDARDISED_GROUP else ""
         paired = f"ja ({int(row['n_par'])})" if bool(row["parad"]) else "nej"
         body.append(
             [
@@ -223,9 +227,19 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
-            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut.",
+            *([_STANDARDISED_NOTE] if (rows["grupp"] == STANDARDISED_GROUP).any() else []),
         ],
     )
+
+
+#: The note under a changes table with composition-standardised rows.
+_STANDARDISED_NOTE = (
+    "Standardiserad = vilka som svarade ändrades mellan enkäterna, så varje enkät är också vägd till den första "
+    "enkätens fördelning mellan organisationerna (poststratifiering; små organisationer ingår i vikterna bara "
+    "tillsammans med de andra dolda grupperna). Testet är ett z-test av den vägda skillnaden med stratifierad varians; "
+    "p (justerat) är Holm-justerat inom familjen standardiserad. Det är en kontroll av förändringen för Alla, inte en egen slutsats."
+)
 
 
 def _shift_text(row: pd.Series) -> str | None:
@@ -306,7 +320,7 @@ def summary_blocks(results: SurveyResults) -> list:
     """The survey in brief, for the report's summary heading."""
     survey = results.survey
     questions = {q.id: q.text for q in survey.instrument.scale_questions}
-    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions))]
+    return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions)), *composition_blocks(results)]
 
 
 def survey_blocks(results: SurveyResults) -> list:
@@ -318,11 +332,12 @@ def survey_blocks(results: SurveyResults) -> list:
     waves = survey.waves
     blocks: list = [
         Subsection("Personalenkäten i korthet", summary_blocks(results)),
-        Subsection("Om enkäten och svaren", method_blocks(results)),
+        Subsection("Om enkäten och svaren", [*method_blocks(results), *response_rate_blocks(results)]),
     ]
     for index_id, name in instrument.indices.items():
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
+            *composition_blocks(results, "index", index_id),
             *index_blocks(results, index_id),
             *_distribution_blocks(results, name, instrument.index_items(index_id)),
         ]
@@ -352,4 +367,4 @@ def survey_blocks(results: SurveyResults) -> list:
                 texts = free[(free["fraga"] == question.id) & (free["enkat"] == wave)]["text"].tolist()
                 sub.append(TextList(f"{question.text} ({wave})", texts))
         blocks.append(Subsection("Fritextsvar", sub))
-    return blocks
+    return with_response_rates(blocks, results)

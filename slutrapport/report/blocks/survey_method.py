@@ -35,6 +35,8 @@ TEST_NAMES = {
     "friedman": "Friedmans test",
     "kruskal_wallis": "Kruskal–Wallis test",
     "cochrans_q": "Cochrans Q",
+    "standardiserat_medel": "z-test, vägt medelvärde",
+    "standardiserad_andel": "z-test, vägd andel positiva",
 }
 EFFECT_NAMES = {
     "rangbiserial": "rangbiserial r",

@@ -7,7 +7,9 @@ from flask import Blueprint, flash, render_template, request
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.project.edit import project_version, read_project_data
+from slutrapport.project.invited import invited_text, parse_invited
 from slutrapport.project.survey import (
+    KEEP,
     add_answer_aliases,
     add_column_mappings,
     add_waves,
@@ -48,6 +50,7 @@ def _waves(data: dict) -> list[dict]:
                 "blad": str(item.get("blad") or ""),
                 "rubrikrad": str(item.get("rubrikrad") or ""),
                 "etiketter": str(item.get("etiketter") or ""),
+                "inbjudna": invited_text(item.get("inbjudna")),
             }
         )
     return waves
@@ -125,7 +128,8 @@ def change(index: int):
     def change_wave():
         # the reading fields are on the page's form; a post without them leaves blad: and rubrikrad: as they are
         reading = parse_wave_reading(form.get("blad"), form.get("rubrikrad")) if "rubrikrad" in form or "blad" in form else None
-        return update_wave(project_root(), form_version(), index, form.get("etikett", ""), form.get("datum", ""), reading)
+        invited = parse_invited(form.get("inbjudna"), f"Enkät nr {index + 1}, inbjudna") if "inbjudna" in form else KEEP
+        return update_wave(project_root(), form_version(), index, form.get("etikett", ""), form.get("datum", ""), reading, invited)
 
     _run(change_wave, "Enkäten är ändrad.")
     return back("enkater.index")
