@@ -13,6 +13,7 @@ from slutrapport.analysis.families import exploratory_together
 from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
 from slutrapport.analysis.reliability import reliability
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
+from slutrapport.analysis.trend import TREND_LINE_COLUMNS, trend_lines
 from slutrapport.analysis.typed import directions
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -37,6 +38,8 @@ class SurveyResults:
       ``share_tests``: :func:`~.categorical.share_tests`
     - ``numeric``: :func:`~.numeric.numeric_summary` (number questions);
       ``numeric_tests``: :func:`~.numeric.numeric_tests`
+    - ``trends``: :func:`~.trend.trend_lines`, the fitted line of every trend
+      test with its 95 % band (chart of each index over the waves)
 
     Only ``skala`` questions enter ``comparison``, ``changes``, ``group_tests``,
     ``intervals``, ``reliability`` and ``distribution``. Every table hides the
@@ -62,6 +65,7 @@ class SurveyResults:
     share_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHARE_TEST_COLUMNS))
     numeric: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_COLUMNS))
     numeric_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_TEST_COLUMNS))
+    trends: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TREND_LINE_COLUMNS))
 
 
 def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str | None] | None = None) -> SurveyResults:
@@ -92,6 +96,7 @@ def analyse_survey(survey: SurveyData, min_n: int = 5, wave_dates: dict[str, str
         share_tests=choice_tests,
         numeric=numeric_summary(survey, min_n),
         numeric_tests=number_tests,
+        trends=trend_lines(survey, comparison, min_n),
     )
 
 
