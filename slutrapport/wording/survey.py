@@ -232,7 +232,7 @@ def trend_sentence(changes: pd.DataFrame, niva: str, item: str, waves: list[str]
         return None
     row = rows.iloc[0]
     over = f"Över alla {_waves_word(len(waves))} enkäterna"
-    slope, low, high = row["diff_medel"], row["diff_medel_lag"], row["diff_medel_hog"]
+    slope, low, high = row["diff_medel"], row.get("diff_medel_lag", math.nan), row.get("diff_medel_hog", math.nan)
     size = ""
     if not pd.isna(slope):
         size = f"{format_number(slope, 1)} per enkät"

@@ -196,7 +196,11 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             else f"Trend {row['fran']} → {row['till']}, per enkät" if row["test"] in TREND_TESTS
             else f"{row['fran']} → {row['till']}"
         )  # fmt: skip
-        paired = f"ja ({int(row['n_par'])})" if bool(row["parad"]) else "nej"
+        paired = (
+            f"ja ({int(row['n_par'])})" if bool(row["parad"])
+            else f"delvis ({int(row['n_par'])})" if row["test"] in _PARTLY_LINKED_TESTS and row["n_par"] > 0
+            else "nej"
+        )  # fmt: skip
         body.append(
             [
                 span,
@@ -236,10 +240,18 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
-            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut. På trendens rad är skillnaden i "
-            "medel den skattade förändringen per enkät, med 95 % konfidensintervall i diagrammet och texten."
-        ],
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
+        ] + ([_TREND_NOTE] if rows["test"].isin(TREND_TESTS).any() else []),
     )
+
+
+#: The tests that use linked and unlinked answers together (the table says "delvis" with the linked people).
+_PARTLY_LINKED_TESTS = ("partover_t", "partover_z", "trend_lmm")
+#: The note under a changes table with a trend row.
+_TREND_NOTE = (
+    "Trend = ett test över alla enkäter (linjär blandad modell, Pages eller Jonckheere–Terpstras test); skillnaden "
+    "i medel är där den skattade förändringen per enkät, och dess 95 % konfidensintervall står i texten."
+)
 
 
 def _shift_text(row: pd.Series) -> str | None:
