@@ -143,7 +143,7 @@ def _linkage_text(min_n: int) -> str:
         f"bara en del av svaren kopplade (minst {min_n} personer) används både de kopplade paren och de okopplade "
         "svaren: t-testet för delvis överlappande urval (Derrick, Russ, Toher och White 2017, Tnew2, utan antagande "
         "om lika varianser) för medelvärdet av index och frågor, som håller sin felnivå också för en enskild "
-        "Likertfråga (Derrick och White 2017), och z-testet för delvis överlappande urval (Derrick, "
+        "Likertfråga (Derrick och White 2018), och z-testet för delvis överlappande urval (Derrick, "
         "Dobson-McKittrick, Toher och White 2015) för andelen positiva. Annars jämförs alla svarande som "
         "oberoende grupper (Mann–Whitneys U-test, chi-två- eller Fishers exakta test). Testet över alla enkäter "
         "är Friedmans test eller Kruskal–Wallis test. Tabellen ”Kopplade svar mellan enkäterna” visar vilket fall "
