@@ -19,7 +19,9 @@ Which test (``test``)
   standard deviation (``lutning_sd``).
 - ``page`` (questions whose answers are all linked: the same people in every
   wave): Page's test for ordered alternatives (``scipy.stats.page_trend_test``),
-  two-sided as twice the smaller of the two one-sided p-values. Statistic:
+  two-sided as twice the smaller of the two one-sided p-values (scipy's
+  ``method="auto"``: exact for small samples, whose exact distribution
+  assumes no ties within a person; otherwise the normal approximation). Statistic:
   Page's L for increasing ranks. Slope: the mean of each person's
   least-squares slope, with a t interval (n − 1 degrees of freedom). Effect:
   the mean Spearman correlation between wave and each person's answers,
