@@ -22,12 +22,21 @@ Linking and paired tests
 A person is linked between waves when the same personal code (``kod``) occurs
 exactly once in each wave (codes written on several rows of a wave are never
 linked) and, for an organisation group, the person belongs to that group in
-every wave compared. A comparison is paired when the linked people with a
-value in every wave compared (``n_par``) are more than half of the answers of
-every wave, at least 2 and at least ``min_n``; the paired test then uses the
-linked people only. The ``min_n`` condition keeps a paired test from
-describing a subgroup smaller than the anonymity threshold. Otherwise the
-independent test uses everyone.
+every wave compared. Two waves are compared in one of three ways
+(:func:`_linkage`), by the linked people with a value in both (``n_par``):
+
+- every answer of both waves is linked (:data:`FULLY`), and ``n_par`` is at
+  least 2 and at least ``min_n``: the paired tests;
+- some but not all answers are linked (:data:`PARTLY`), at least 2 and at
+  least ``min_n`` people: the partially overlapping samples tests of
+  :mod:`.overlap`, on every answer (the pairs and the unlinked answers);
+- otherwise (:data:`NOT_LINKED`): the independent tests on every answer.
+
+The ``min_n`` condition keeps a test from resting on a correlation of fewer
+pairs than the anonymity threshold. The tests across all waves (omnibus
+rows) are paired when the people linked across every wave are more than half
+of the answers of every wave, at least 2 and at least ``min_n``, and then use
+those people only; the trend rows are described in :mod:`.trend`.
 """
 
 from __future__ import annotations
@@ -42,9 +51,11 @@ from slutrapport.analysis.describe import observations
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
 
-__all__ = ["ACROSS_ALL"]
+__all__ = ["ACROSS_ALL", "FULLY", "PARTLY", "NOT_LINKED"]
 
 ACROSS_ALL = "alla"  # ``fran`` / ``grupp_a`` of an omnibus row
+#: How two waves are linked (:func:`_linkage`): every answer, some of them, or too few.
+FULLY, PARTLY, NOT_LINKED = "alla", "delvis", "ingen"
 _FLOAT_COLUMNS = {"diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "statistika", "p_unc", "p_corr", "effekt"}
 
 
@@ -111,6 +122,13 @@ def _linked(cells: list[_Cell]) -> list[np.ndarray]:
     common = set(positions[0]).intersection(*positions[1:])
     ordered = sorted(common)
     return [np.array([pos[key] for key in ordered], dtype=int) for pos in positions]
+
+
+def _linkage(n_linked: int, sizes: list[int], min_n: int) -> str:
+    """:data:`FULLY`, :data:`PARTLY` or :data:`NOT_LINKED` for two waves with these cell sizes."""
+    if n_linked < max(2, min_n):
+        return NOT_LINKED
+    return FULLY if all(n_linked == size for size in sizes) else PARTLY
 
 
 def _is_paired(n_linked: int, sizes: list[int], min_n: int) -> bool:

@@ -2,15 +2,16 @@
 
 :func:`wave_changes` compares every question and index, for ``Alla`` and each
 reporting group, between consecutive waves, between the first and the last
-wave (with three or more waves) and across all waves at once. Its siblings
+wave (with three or more waves), across all waves at once (omnibus) and as
+a trend across all waves (:mod:`.trend`). Its siblings
 compare the groups within each wave (:func:`~.groups.group_differences`) and
 give confidence intervals for every shown cell of the comparison table
 (:func:`~.intervals.mean_intervals`, chart error bars); both, and their
 column lists, are importable from here too.
 
 Which cells are tested, how people are linked between waves and when a test
-is paired is described in :mod:`.cells`; the tests' settings and effect sizes
-in :mod:`.stattests`. A test that cannot be computed gets NaN statistic, p and
+is paired, partly linked (:mod:`.overlap`) or independent is described in
+:mod:`.cells`; the tests' settings and effect sizes in :mod:`.stattests`. A test that cannot be computed gets NaN statistic, p and
 effect and is left out of its family's adjustment. ``p_corr`` is adjusted
 within the row's family (``familj``): the primary family (Holm) or the
 exploratory one (Benjamini–Hochberg or Holm), see :mod:`.families`.
@@ -32,13 +33,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linked, _shown
+from slutrapport.analysis.cells import ACROSS_ALL, FULLY, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
 from slutrapport.analysis.composition import standardised_changes
 from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
 from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, newcombe_difference, newcombe_paired_difference, t_interval_mean, welch_interval
+from slutrapport.analysis.overlap import _partover_t, _partover_z
 from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
 from slutrapport.analysis.stattests import _chi2_waves, _cochrans_q, _friedman, _kruskal, _mann_whitney, _mcnemar, _Result, _share_independent, _wilcoxon
+from slutrapport.analysis.trend import _Trend, _trend_fits
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = [
@@ -66,7 +69,10 @@ _APPENDED_FLOATS = {"diff_medel_lag": "float64", "diff_medel_hog": "float64"} | 
 def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
     index1, index2 = _linked([first, second])
     n_par = len(index1)
-    paired = _is_paired(n_par, [len(first), len(second)], min_n)
+    linkage = _linkage(n_par, [len(first), len(second)], min_n)
+    if linkage == PARTLY:
+        return _partial_rows(first, second, index1, index2)
+    paired = linkage == FULLY
     if paired:
         x, y = first.values[index1], second.values[index2]
         px, py = first.positive[index1], second.positive[index2]
@@ -96,6 +102,47 @@ def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any],
         "diff_medel_hog": mean_high,
     }
     return common, results, dict(zip(_SHIFT_COLUMNS, shift, strict=True))
+
+
+def _partial_rows(first: _Cell, second: _Cell, index1: np.ndarray, index2: np.ndarray) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+    """Partly linked waves: every answer, the linked pairs and the unlinked answers together (:mod:`.overlap`)."""
+    alone1 = np.setdiff1d(np.arange(len(first)), index1)
+    alone2 = np.setdiff1d(np.arange(len(second)), index2)
+    mean = _partover_t(first.values[alone1], second.values[alone2], first.values[index1], second.values[index2])
+    share = _partover_z(first.positive[alone1], second.positive[alone2], first.positive[index1], second.positive[index2])
+    low, high = share.low, share.high
+    if math.isnan(low):  # no variation in the share (all or none positive): the independent Newcombe interval
+        _, low, high = newcombe_difference(int(first.positive.sum()), len(first), int(second.positive.sum()), len(second))
+    common = {
+        "parad": False,
+        "n_fran": len(first),
+        "n_till": len(second),
+        "n_par": len(index1),
+        "diff_medel": float(second.values.mean() - first.values.mean()),
+        "diff_andel_positiva": share.estimate,
+        "ci_lag": low,
+        "ci_hog": high,
+        "diff_medel_lag": mean.low,
+        "diff_medel_hog": mean.high,
+    }
+    return common, [mean.result, share.result], {}
+
+
+def _trend_rows(fit: _Trend, cells: list[_Cell]) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+    """The trend across every wave (:mod:`.trend`): the slope per wave and its interval in ``diff_medel*``."""
+    common = {
+        "parad": fit.paired,
+        "n_fran": len(cells[0]),
+        "n_till": len(cells[-1]),
+        "n_par": fit.n_linked,
+        "diff_medel": fit.slope,
+        "diff_andel_positiva": math.nan,
+        "ci_lag": math.nan,
+        "ci_hog": math.nan,
+        "diff_medel_lag": fit.low,
+        "diff_medel_hog": fit.high,
+    }
+    return common, [fit.result], {}
 
 
 def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
@@ -151,38 +198,53 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
     DataFrame
         Columns :data:`CHANGE_COLUMNS` (``forandringar.csv``). Per question or
         index and group: for each consecutive pair of waves and, with three or
-        more waves, first → last, one row per kind of test (ordinal, share
-        positive); with three or more waves also two omnibus rows.
+        more waves, first → last, one row per kind of test (the mean, share
+        positive); with three or more waves also two omnibus rows and one
+        trend row (``fran``/``till`` the first and the last wave, ``test``
+        one of :data:`~.families.TREND_TESTS`, see :mod:`.trend`).
 
         - ``niva``: ``fraga`` or ``index``; ``id``: question or index id
         - ``grupp``: ``Alla`` or the reporting group
         - ``fran``, ``till``: the wave labels compared; ``"alla"`` and ``""``
           on omnibus rows (all waves)
-        - ``parad`` (bool): the test is paired (linked people only)
-        - ``n_fran``, ``n_till`` (int): values tested in each wave (the linked
-          people when paired); on omnibus rows the first and the last wave
+        - ``parad`` (bool): the test is paired (every answer linked); False
+          for partly linked waves (``partover_*``, every answer tested)
+        - ``n_fran``, ``n_till`` (int): values tested in each wave (every
+          valid answer, also when paired or partly linked); on omnibus rows
+          the first and the last wave (the linked people when paired)
         - ``n_par`` (int): people linked between the waves with a value in
-          each (across all waves on omnibus rows)
-        - ``diff_medel``: mean later − mean earlier of the values tested
+          each (across all waves on omnibus rows; on trend rows people with
+          a value in at least two of the waves)
+        - ``diff_medel``: mean later − mean earlier of the values tested; on
+          trend rows the fitted change per wave
         - ``diff_andel_positiva``: share positive later − earlier
         - ``ci_lag``, ``ci_hog``: 95 % Newcombe interval of
-          ``diff_andel_positiva`` (paired or independent version), the same on
-          both rows of a pair; NaN (like the ``diff_*``) on omnibus rows
-        - ``test``: ``wilcoxon``, ``mann_whitney``, ``mcnemar``, ``chi2``,
-          ``fisher``, ``friedman``, ``kruskal_wallis`` or ``cochrans_q``
+          ``diff_andel_positiva`` (paired or independent version; for partly
+          linked waves the interval of the partially overlapping z-test, or
+          the independent Newcombe interval when every answer or none is
+          positive), the same on both rows of a pair; NaN (like
+          ``diff_andel_positiva``) on omnibus and trend rows
+        - ``test``: ``wilcoxon``, ``mann_whitney``, ``partover_t``,
+          ``mcnemar``, ``chi2``, ``fisher``, ``partover_z``, ``friedman``,
+          ``kruskal_wallis``, ``cochrans_q``, or a trend test ``trend_lmm``,
+          ``page`` or ``jonckheere``
         - ``statistika``: the test statistic (see the module docstring)
         - ``p_unc``: two-sided p-value; NaN when the test cannot be computed
         - ``p_corr``: adjusted within the row's family (NaN rows not counted)
         - ``effekt``: the effect size, positive for an increase where signed
         - ``effektmatt``: ``rangbiserial``, ``andelsskillnad``,
-          ``kendalls_w``, ``epsilon2``, ``cramers_v`` or ``""``
+          ``kendalls_w``, ``epsilon2``, ``cramers_v``, ``r_t``
+          (:mod:`.overlap`), ``rangbiserial_ordnad``, ``spearman_medel``,
+          ``lutning_sd`` (:mod:`.trend`) or ``""``
 
         Appended after the original contract columns (:mod:`.intervals`, :mod:`.shift`):
 
         - ``diff_medel_lag``, ``diff_medel_hog``: 95 % t interval of
           ``diff_medel`` (paired t on the linked people's differences when
-          ``parad``, else Welch); the same on both rows of a pair, NaN on
-          omnibus rows and with fewer than two values
+          ``parad``, the partially overlapping t interval when partly linked,
+          else Welch); the same on both rows of a pair, NaN on omnibus rows
+          and with fewer than two values; on trend rows the 95 % interval of
+          the change per wave
         - ``hl_skift``: Hodges–Lehmann shift later − earlier on the ordinal
           test's row (``wilcoxon``: median of the Walsh averages of the
           non-zero differences; ``mann_whitney``: median of all pairwise
@@ -191,9 +253,10 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
         - ``hl_lag``, ``hl_hog``: its 95 % interval as R's
           ``wilcox.test(..., conf.int = TRUE)`` (exact or normal approximation
           by the test's own rule); NaN where R cannot reach 95 %
-        - ``familj``: ``primär`` (for ``Alla``, the ordinal test first → last
-          of each index, or question with ``primar: fragor`` or without
-          indices) or ``utforskande`` (every other row), see :mod:`.families`
+        - ``familj``: ``primär`` (for ``Alla``, the test of the mean first →
+          last and the trend of each index, or question with ``primar:
+          fragor`` or without indices) or ``utforskande`` (every other row),
+          see :mod:`.families`
         - ``justering``: ``holm`` or ``bh``, the method that adjusted ``p_corr``
           (the plan is ``survey.instrument.statistics``)
 
@@ -206,6 +269,7 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
     cells = _cells(survey, min_n)
+    trends = _trend_fits(survey, comparison, min_n)
     rows: list[dict[str, Any]] = []
 
     def emit(niva: str, item: str, group: str, fran: str, till: str, common: dict, results: list[_Result], shift: dict) -> None:
@@ -228,6 +292,8 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
                 emit(niva, item, group, fran, till, *_pair_rows(wave_cells[fran], wave_cells[till], min_n))
         if len(waves) >= 3 and len(wave_cells) == len(waves):
             emit(niva, item, group, ACROSS_ALL, "", *_omnibus_rows([wave_cells[w] for w in waves], min_n))
+        if (niva, item, group) in trends:
+            emit(niva, item, group, waves[0], waves[-1], *_trend_rows(trends[(niva, item, group)], [wave_cells[w] for w in waves]))
     table = _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
     instrument = survey.instrument
     table = change_families(table, waves, instrument.statistics, bool(instrument.indices))

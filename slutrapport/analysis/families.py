@@ -5,9 +5,11 @@ named family, written on its row in ``familj`` with the method in
 ``justering``:
 
 ``primär`` (Holm)
-    The tests that carry the report's conclusions: for ``Alla``, the ordinal
-    test (Wilcoxon when paired, else Mann–Whitney) of each index from the
-    first to the last wave; with ``primar: fragor`` (or an instrument without
+    The tests that carry the report's conclusions: for ``Alla``, the test of
+    the mean (Wilcoxon when paired, the partially overlapping t-test when
+    partly linked, else Mann–Whitney) of each index from the first to the
+    last wave and, with three or more waves, the trend test across all waves
+    (:mod:`.trend`); with ``primar: fragor`` (or an instrument without
     indices) of each question instead. The share test of the same comparison
     is secondary. One family per report, Holm-adjusted within it, so the
     familywise error rate of the conclusions is at most 5 %.
@@ -54,6 +56,7 @@ __all__ = [
     "FAMILY_COLUMNS",
     "DECISION_LEVEL",
     "PRIMARY_TESTS",
+    "TREND_TESTS",
     "benjamini_hochberg",
     "adjust",
     "primary_level",
@@ -72,8 +75,10 @@ BH = "bh"
 FAMILY_COLUMNS = ["familj", "justering"]
 #: A test decides (a certain change, its direction from the test's effect) when ``p_corr`` is below this.
 DECISION_LEVEL = 0.05
-#: The ordinal tests: the primary test of a first → last comparison is one of these.
-PRIMARY_TESTS = ("wilcoxon", "mann_whitney")
+#: The tests of the mean: the primary test of a first → last comparison is one of these.
+PRIMARY_TESTS = ("wilcoxon", "mann_whitney", "partover_t")
+#: The trend tests across all waves (:mod:`.trend`); the trend of the primary level is primary too.
+TREND_TESTS = ("trend_lmm", "page", "jonckheere")
 
 
 def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -105,15 +110,17 @@ def change_families(table: pd.DataFrame, waves: list[str], plan: StatisticsPlan,
     """``table`` (:data:`~.changes.CHANGE_COLUMNS`) with ``p_corr``, ``familj`` and ``justering`` set.
 
     The primary family is the rows of ``Alla``, first → last wave, of the
-    primary level (:func:`primary_level`) with an ordinal test; needs two
-    waves or more. Every other row is exploratory.
+    primary level (:func:`primary_level`) with a test of the mean
+    (:data:`PRIMARY_TESTS`) or a trend test (:data:`TREND_TESTS`);
+    needs two waves or more. Every other row is exploratory.
     """
     table = table.copy()
     primary = pd.Series(False, index=table.index)
     if len(waves) >= 2:
         primary = (
             (table["niva"] == primary_level(plan, has_indices)) & (table["grupp"] == ALL)
-            & (table["fran"] == waves[0]) & (table["till"] == waves[-1]) & table["test"].isin(PRIMARY_TESTS)
+            & (table["fran"] == waves[0]) & (table["till"] == waves[-1])
+            & table["test"].isin((*PRIMARY_TESTS, *TREND_TESTS))
         )  # fmt: skip
     p = table["p_unc"].to_numpy(dtype=float)
     adjusted = np.full(len(table), np.nan)

@@ -15,6 +15,7 @@ from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, 
 from slutrapport.analysis.reliability import reliability
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_rates
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
+from slutrapport.analysis.trend import TREND_LINE_COLUMNS, trend_lines
 from slutrapport.analysis.typed import directions
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -41,6 +42,8 @@ class SurveyResults:
       ``numeric_tests``: :func:`~.numeric.numeric_tests`
     - ``response_rates``: :func:`~.response_rates.response_rates` (empty without invited counts)
     - ``composition``: :func:`~.composition.composition_shifts` (the organisation mix of each pair of waves)
+    - ``trends``: :func:`~.trend.trend_lines`, the fitted line of every trend
+      test with its 95 % band (chart of each index over the waves)
 
     Only ``skala`` questions enter ``comparison``, ``changes``, ``group_tests``,
     ``intervals``, ``reliability`` and ``distribution``. Every table hides the
@@ -68,6 +71,7 @@ class SurveyResults:
     numeric_tests: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_TEST_COLUMNS))
     response_rates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESPONSE_RATE_COLUMNS))
     composition: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPOSITION_COLUMNS))
+    trends: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TREND_LINE_COLUMNS))
 
 
 def analyse_survey(
@@ -103,6 +107,7 @@ def analyse_survey(
         numeric_tests=number_tests,
         response_rates=response_rates(survey, invited, min_n),
         composition=composition_shifts(survey, min_n),
+        trends=trend_lines(survey, comparison, min_n),
     )
 
 

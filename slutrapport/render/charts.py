@@ -92,7 +92,14 @@ def _draw_lines(chart: Chart) -> bytes:
                 capsize=3,
                 elinewidth=1,
             )
-        ax.set_xticks(range(len(chart.waves)), [chart_text(wave, _LABEL) for wave in chart.waves])
+        footnote = "Felstaplar: 95 % konfidensintervall för medelvärdet."
+        ticks = [chart_text(wave, _LABEL) for wave in chart.waves]
+        if chart.trend is not None and not chart.trend.empty:
+            _draw_trend(ax, chart, positions)
+            counts = _group_counts(chart)
+            ticks = [f"{tick}\nn = {counts[wave]}" if wave in counts else tick for tick, wave in zip(ticks, chart.waves, strict=True)]
+            footnote += f" Streckad linje: skattad trend för {chart.trend_group} med 95 % konfidensband."
+        ax.set_xticks(range(len(chart.waves)), ticks)
         ax.set_xlim(-0.4, len(chart.waves) - 0.6)
         ax.set_ylim(chart.y_min - 0.1, chart.y_max + 0.1)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 1)))
@@ -100,11 +107,27 @@ def _draw_lines(chart: Chart) -> bytes:
         ax.set_title(_wrapped(chart.title, 70, 2), fontsize=11, loc="left")
         if not chart.data.empty:
             ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8.5)
-        fig.text(0.01, 0.01, "Felstaplar: 95 % konfidensintervall för medelvärdet.", fontsize=7.5, color="#555555")
+        fig.text(0.01, 0.01, chart_text(footnote), fontsize=7.5, color="#555555")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
         return _png(fig)
     finally:
         plt.close(fig)
+
+
+def _group_counts(chart: Chart) -> dict[str, int]:
+    """n per wave of the trend's group (shown under each wave's name)."""
+    rows = chart.data[chart.data["grupp"] == chart.trend_group]
+    return {str(wave): int(n) for wave, n in zip(rows["enkat"], rows["n"], strict=True) if n == n}
+
+
+def _draw_trend(ax, chart: Chart, positions: dict[str, int]) -> None:
+    """The fitted trend line (dashed) and its 95 % band."""
+    trend = chart.trend
+    x = trend["enkat"].map(positions).to_numpy(dtype=float)
+    ax.fill_between(x, trend["low"].to_numpy(dtype=float), trend["high"].to_numpy(dtype=float), color="#888888", alpha=0.18,
+                    linewidth=0, label=None)
+    ax.plot(x, trend["value"].to_numpy(dtype=float), linestyle="--", color="#333333", linewidth=1.4,
+            label=_wrapped(f"Trend, {clean_text(chart.trend_group, single_line=True)}", 32, 2))
 
 
 def _diverging_lefts(chart: DivergingChart) -> np.ndarray:
@@ -198,4 +221,10 @@ def chart_alt_text(chart: Chart | DivergingChart | StackedChart) -> str:
         parts.append(f"{group}: {values}")
     if not parts:
         return f"Diagram: {chart.title}. Inga värden kan visas."
+    if chart.trend is not None and not chart.trend.empty:
+        points = ", ".join(
+            f"{w} {format_value(v, chart.value_kind)} ({format_value(lo, chart.value_kind)}–{format_value(hi, chart.value_kind)})"
+            for w, v, lo, hi in zip(chart.trend["enkat"], chart.trend["value"], chart.trend["low"], chart.trend["high"], strict=True)
+        )
+        parts.append(f"skattad trend för {chart.trend_group} med 95 % konfidensband: {points}")
     return f"Linjediagram: {chart.title}. " + "; ".join(parts) + "."

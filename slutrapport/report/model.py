@@ -93,7 +93,9 @@ class Chart:
     """A line chart of ``value`` per wave, one line per group; hidden cells are left out.
 
     ``data`` has columns ``grupp, enkat, value, n`` and optionally ``low, high``
-    (a confidence interval drawn as error bars).
+    (a confidence interval drawn as error bars). ``trend``, when given, is a
+    fitted trend line with columns ``enkat, value, low, high`` (its 95 %
+    band) and ``test`` (the trend test), drawn dashed for ``trend_group``.
     """
 
     title: str
@@ -104,6 +106,8 @@ class Chart:
     y_max: float
     value_kind: str = MEAN
     notes: list[str] = field(default_factory=list)  # shown under the chart (e.g. the response rates)
+    trend: pd.DataFrame | None = None
+    trend_group: str = "Alla"
     # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
     png: bytes | None = field(default=None, compare=False, repr=False)
 

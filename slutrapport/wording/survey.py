@@ -41,7 +41,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.families import PRIMARY
+from slutrapport.analysis.families import PRIMARY, TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
 
@@ -57,6 +57,7 @@ __all__ = [
     "alpha_text",
     "p_label",
     "index_paragraph",
+    "trend_sentence",
     "survey_summary",
 ]
 
@@ -65,8 +66,12 @@ SMALL_GROUP = 10
 LOW_ALPHA = 0.7
 #: (upper limit of |rank-biserial r|, word); the last word applies above the last limit.
 EFFECT_WORDS = ((0.1, "mycket liten"), (0.3, "liten"), (0.5, "måttlig"), (math.inf, "stor"))
-ORDINAL_TESTS = ("wilcoxon", "mann_whitney")
-SHARE_TESTS = ("mcnemar", "chi2", "fisher")
+#: The tests of the mean (rank tests, and the partially overlapping t-test of partly linked waves).
+ORDINAL_TESTS = ("wilcoxon", "mann_whitney", "partover_t")
+SHARE_TESTS = ("mcnemar", "chi2", "fisher", "partover_z")
+#: How a sentence names each trend test (:data:`~slutrapport.analysis.families.TREND_TESTS`).
+TREND_NAMES = {"trend_lmm": "linjär blandad modell", "page": "Pages test", "jonckheere": "Jonckheere–Terpstras test"}
+_COUNT_WORDS = {3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}
 OMNIBUS = "alla"
 
 
@@ -82,10 +87,13 @@ def effect_word(effect: float) -> str:
 def change_direction(row: pd.Series) -> int:
     """+1 or −1: the direction of a change according to the test of ``row`` (0 when it has none).
 
-    Rank tests (``wilcoxon``, ``mann_whitney``): the sign of the rank-biserial
-    ``effekt``; share tests: the sign of ``diff_andel_positiva``.
+    Rank tests (``wilcoxon``, ``mann_whitney``) and the partially overlapping
+    t-test: the sign of ``effekt`` (rank-biserial r, or r from t); trend
+    tests: the sign of their ``effekt`` (the test's own direction); share
+    tests: the sign of ``diff_andel_positiva``.
     """
-    value = row["effekt"] if row["test"] in ORDINAL_TESTS else row["diff_andel_positiva"]
+    ranked = row["test"] in ORDINAL_TESTS or row["test"] in TREND_TESTS
+    value = row["effekt"] if ranked else row["diff_andel_positiva"]
     if value is None or pd.isna(value) or value == 0:
         return 0
     return 1 if value > 0 else -1
@@ -180,7 +188,7 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
         where = (
             f"för {people} med {_size(ordinal['diff_medel'])} (alla svarande: {mean_a} och {mean_b})"
             if paired
-            else f"från {mean_a} till {mean_b}"
+            else f"från {mean_a} till {mean_b}" + _overlap_note(ordinal)
         )
         effect = effect_word(ordinal["effekt"])
         if _primary(ordinal):
@@ -198,6 +206,54 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
         + f" ({p_label(share)}), medan medelvärdet inte förändrades säkert "
         f"({mean_a} och {mean_b})."
     )
+
+
+def _overlap_note(row: pd.Series) -> str:
+    """For partly linked waves: that every answer is used and how many of them came from the same people."""
+    if row["test"] != "partover_t":
+        return ""
+    return f" (alla svar; {int(row['n_par'])} personer svarade båda gångerna)"
+
+
+def _waves_word(count: int) -> str:
+    return _COUNT_WORDS.get(count, str(count))
+
+
+def trend_sentence(changes: pd.DataFrame, niva: str, item: str, waves: list[str]) -> str | None:
+    """The trend across all waves of one question or index for all respondents (None without a trend row).
+
+    Certain when ``p_corr`` is below :data:`SIGNIFICANCE`; the direction from
+    the trend test (:func:`change_direction`), the size from the fitted change
+    per wave (``diff_medel`` with ``diff_medel_lag``/``diff_medel_hog`` on a
+    trend row) with its 95 % interval.
+    """
+    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL) & changes["test"].isin(TREND_TESTS)]
+    if rows.empty or len(waves) < 3:
+        return None
+    row = rows.iloc[0]
+    over = f"Över alla {_waves_word(len(waves))} enkäterna"
+    slope, low, high = row["diff_medel"], row.get("diff_medel_lag", math.nan), row.get("diff_medel_hog", math.nan)
+    size = ""
+    if not pd.isna(slope):
+        size = f"{format_number(slope, 1)} per enkät"
+        if not (pd.isna(low) or pd.isna(high)):
+            size += f", 95 % konfidensintervall {format_number(low, 1)} till {format_number(high, 1)}"
+    test = TREND_NAMES.get(row["test"], row["test"])
+    if pd.isna(row["p_corr"]):
+        return None
+    if not _certain(row["p_corr"]):
+        detail = f"förändring {size}; " if size else ""
+        return f"{over} går ingen säker trend att se ({detail}{test}, {p_label(row)})."
+    up = change_direction(row) > 0
+    certain = "statistiskt säkerställd " if _primary(row) else ""
+    text = f"{over} fanns en {certain}trend {'uppåt' if up else 'nedåt'}"
+    interval = "" if pd.isna(low) or pd.isna(high) else f"95 % konfidensintervall {format_number(low, 1)} till {format_number(high, 1)}; "
+    if size and (slope > 0) == up and slope != 0:
+        verb = "ökade" if up else "minskade"
+        return f"{text}: medelvärdet {verb} med i genomsnitt {_size(slope, 1)} per enkät ({interval}{test}, {p_label(row)})."
+    if size:
+        text += f", fast medelvärdets förändring var {size}"
+    return f"{text} ({test}, {p_label(row)})."
 
 
 def _share_addition(share: pd.Series | None, paired: bool, people: str, share_a: str, share_b: str) -> str:
@@ -339,6 +395,9 @@ def index_paragraph(
     cells = _cells(comparison, "index", item)
     sentences = [_level_sentence(cells, waves)]
     sentences += _change_sentences(changes, cells, "index", item)
+    trend = trend_sentence(changes, "index", item, waves)
+    if trend:
+        sentences.append(trend)
     sentences += _group_sentences(comparison, group_tests, "index", item, waves)
     reliability_text = _reliability_sentence(reliability, item, waves)
     if reliability_text:
@@ -364,18 +423,26 @@ def survey_summary(
     if len(waves) < 2:
         return [f"Personalenkäten har genomförts vid ett tillfälle ({wave_name(waves[0])}), så ingen förändring kan mätas."] if waves else []
     first, last = waves[0], waves[-1]
-    rows = _primary_rows(changes, first, last)
-    level = str(rows["niva"].iloc[0]) if len(rows) else ("index" if indices else "fraga")
+    primary = _primary_rows(changes, first, last)
+    trends = primary[primary["test"].isin(TREND_TESTS)]
+    rows = primary[~primary["test"].isin(TREND_TESTS)]
+    level = str(primary["niva"].iloc[0]) if len(primary) else ("index" if indices else "fraga")
     if level == "index":
         names = {item: _lower_first(name) for item, name in indices.items()}
     else:
         names = {item: f"”{text}”" for item, text in (questions or {}).items()}
     up, down, spread, unsure = [], [], [], []
+    rising, falling = [], []
     for item, name in names.items():
+        trend = trends[trends["id"] == item]
+        if len(trend) and _certain(trend.iloc[0]["p_corr"]):
+            (rising if change_direction(trend.iloc[0]) > 0 else falling).append(name)
         row = rows[rows["id"] == item]
         if row.empty:
             continue
         row = row.iloc[0]
+        if not _certain(row["p_corr"]) and name in rising + falling:
+            continue  # no certain change first → last, but a certain trend (said below)
         if not _certain(row["p_corr"]):
             target = unsure
         elif spread_out(row):
@@ -395,20 +462,27 @@ def survey_summary(
             f"Statistiskt säkerställda förskjutningar {span} där svaren spreds ut och medelvärdet inte följde med: "
             f"{join_words(spread)} (se avsnittet om respektive {where})."
         )
+    over = f"över alla {_waves_word(len(waves))} enkäterna"
+    if rising:
+        sentences.append(f"Statistiskt säkerställd trend uppåt {over}: {join_words(rising)}.")
+    if falling:
+        sentences.append(f"Statistiskt säkerställd trend nedåt {over}: {join_words(falling)}.")
     others = "övriga index" if level == "index" else "övriga frågor"
-    if unsure and (up or down or spread):
+    if unsure and (up or down or spread or rising or falling):
         sentences.append(f"För {others} ({join_words(unsure)}) går ingen säker förändring att se.")
     elif unsure:
         none = "Inget index" if level == "index" else "Ingen fråga"
         sentences.append(
             f"{none} förändrades statistiskt säkerställt {span}; skillnaderna i siffrorna kan bero på slumpen."
         )
-    family = int(rows["p_unc"].notna().sum())
+    family = int(primary["p_unc"].notna().sum())
     if family:
         what = "varje index" if level == "index" else "varje fråga"
+        trend_text = f" och trenden {over}" if len(trends) else ""
         sentences.append(
             f"Slutsatserna bygger bara på rapportens primära test: medelvärdet för alla svarande i {what} {span} "
-            f"(Wilcoxons eller Mann–Whitneys test), Holm-justerat över {family} test."
+            f"(Wilcoxons eller Mann–Whitneys test, eller t-testet för delvis överlappande urval){trend_text}, "
+            f"Holm-justerat över {family} test."
         )
     return sentences
 

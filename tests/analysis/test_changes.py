@@ -148,24 +148,28 @@ def test_linking_rules(tmp_path, mini_instrument):
     assert n_par["Alla"] == {12 - 3}  # a1, a2 (duplicate) and a3 (blank) lost
     assert n_par["AF"] == {2}  # a5, a6
     assert n_par["Soc"] == {6}  # s1-s6, not a4
-    assert not _rows(table, group="AF")["mann_whitney"]["parad"]  # 2 of 6 and 5: not a majority
+    row = _rows(table, group="AF")["partover_t"]  # 2 of 6 and 5 linked: partly linked, every answer used
+    assert not row["parad"] and (row["n_fran"], row["n_till"], row["n_par"]) == (6, 5, 2)
 
 
-def test_paired_needs_a_majority_and_min_n(tmp_path, mini_instrument):
-    # 6 answers per wave, 4 linked: a majority, but fewer than min_n = 5.
+def test_fully_partly_or_not_linked(tmp_path, mini_instrument):
+    # 6 answers per wave, 4 linked: fewer than min_n = 5 linked people, so independent.
     wave1 = _wave("AF", "a", [1, 2, 2, 3, 3, 4])
     wave2 = _wave("AF", "a", [3, 3, 4, 4], codes=True) + [["AF", "", 5, 3, 3, ""], ["AF", "", 4, 3, 3, ""]]
     survey = _survey(tmp_path, mini_instrument, [wave1, wave2])
     _, strict = _analyse(survey, min_n=5)
     row = _rows(strict)["mann_whitney"]
     assert not row["parad"] and row["n_par"] == 4 and (row["n_fran"], row["n_till"]) == (6, 6)
+    # With min_n = 1 the 4 pairs and the 2 + 2 unlinked answers are tested together: n is every answer.
     _, lenient = _analyse(survey, min_n=1)
-    row = _rows(lenient)["wilcoxon"]
-    assert row["parad"] and row["n_fran"] == row["n_till"] == 4
-    # 3 linked of 6 is not a majority: independent even with min_n = 1.
-    wave2 = _wave("AF", "a", [3, 3, 4]) + [["AF", "", v, 3, 3, ""] for v in (5, 4, 4)]
+    rows = _rows(lenient)
+    assert set(rows) == {"partover_t", "partover_z"}
+    assert all(not r["parad"] and (r["n_fran"], r["n_till"], r["n_par"]) == (6, 6, 4) for r in rows.values())
+    # Everyone linked: the paired tests, as before.
+    wave2 = _wave("AF", "a", [3, 3, 4, 4, 5, 4])
     _, table = _analyse(_survey(tmp_path, mini_instrument, [wave1, wave2]), min_n=1)
-    assert _rows(table)["mann_whitney"]["n_par"] == 3
+    row = _rows(table)["wilcoxon"]
+    assert row["parad"] and row["n_fran"] == row["n_till"] == row["n_par"] == 6
 
 
 def test_independent_rows_match_references(tmp_path, mini_instrument):
@@ -257,7 +261,7 @@ def test_degenerate_input_gives_nan_not_warnings(tmp_path, mini_instrument):
     survey = _survey(tmp_path, mini_instrument, waves)
     _, table = _analyse(survey)
     q1 = table[(table["niva"] == "fraga") & (table["id"] == "q1")]
-    assert len(q1) == 16  # Alla and AF: 3 pairs + omnibus, two tests each
+    assert len(q1) == 18  # Alla and AF: 3 pairs + omnibus, two tests each, and the trend
     assert q1["p_unc"].isna().all() and q1["p_corr"].isna().all() and q1["statistika"].isna().all()
     assert (q1["diff_medel"].dropna() == 0).all()
     independent = _survey(tmp_path, mini_instrument, [[[*row[:5], f"Enkät {w}"] for row in _wave("AF", "p", [4] * 6, codes=False)] for w in range(3)])
@@ -351,7 +355,11 @@ def test_no_true_change_gives_no_significant_rows(tmp_path, mini_instrument, lin
     rng = np.random.default_rng(20250101)
     survey = _survey(tmp_path, mini_instrument, _random_waves(rng, [0.0, 0.0, 0.0], linked=linked))
     _, table = _analyse(survey)
-    assert len(table) == 96 and (table["parad"] == paired).all()
+    trend = table["test"].isin(["trend_lmm", "page", "jonckheere"])
+    assert len(table) == 96 + 12 and trend.sum() == 12  # one trend per question or index and group
+    omnibus = table["fran"] == "alla"
+    assert (table.loc[omnibus, "parad"] == paired).all()  # a majority linked across all waves: paired omnibus
+    assert set(table.loc[~omnibus & ~trend, "test"]) <= {"partover_t", "partover_z", "mann_whitney", "chi2", "fisher"}
     assert (table["p_corr"] < 0.05).sum() == 0
     assert (table["p_corr"].dropna() >= table["p_unc"].dropna()).all()
 
@@ -398,7 +406,7 @@ def test_sample_project_changes(sample):
     valid = table["p_unc"].notna()
     assert (table.loc[valid, "p_corr"] >= table.loc[valid, "p_unc"]).all()
     assert table.loc[~valid, "p_corr"].isna().all()
-    pairs = table[table["fran"] != "alla"]
+    pairs = table[(table["fran"] != "alla") & ~table["test"].isin(["trend_lmm", "page", "jonckheere"])]
     share = pairs["diff_andel_positiva"]
     assert ((pairs["ci_lag"] <= share + 1e-12) & (share <= pairs["ci_hog"] + 1e-12)).all()
     # Unpaired rows use the comparison's n.

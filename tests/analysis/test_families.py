@@ -88,15 +88,18 @@ def thirty(tmp_path_factory):
 def test_one_true_index_change_is_found_in_the_primary_family_and_nothing_else(thirty):
     changes = thirty.changes
     primary = changes[changes["familj"] == PRIMARY]
-    # the primary family: one ordinal test per index, Alla, first → last wave
-    assert sorted(primary["id"]) == [f"i{k}" for k in range(6)]
+    # the primary family: per index, Alla, the test of the mean first → last wave and the trend across all waves
+    assert sorted(primary["id"]) == sorted(2 * [f"i{k}" for k in range(6)])
     assert (primary["niva"] == "index").all() and (primary["grupp"] == "Alla").all()
     assert set(zip(primary["fran"], primary["till"], strict=True)) == {("Enkät 1", "Enkät 3")}
-    assert set(primary["test"]) == {"mann_whitney"} and (primary["justering"] == HOLM).all()
-    true_change = primary[primary["id"] == "i0"].iloc[0]
+    assert set(primary["test"]) == {"mann_whitney", "jonckheere"} and (primary["justering"] == HOLM).all()
+    true_change = primary[(primary["id"] == "i0") & (primary["test"] == "mann_whitney")].iloc[0]
     assert 1e-4 < true_change["p_unc"] < 2e-3  # p ≈ 5e-4
     assert true_change["p_corr"] < 0.05 and true_change["diff_medel"] > 0
-    assert (changes.loc[changes.index != true_change.name, "p_corr"].dropna() >= 0.05).all()
+    trend = primary[(primary["id"] == "i0") & (primary["test"] == "jonckheere")].iloc[0]
+    assert trend["p_corr"] < 0.05 and trend["effekt"] > 0 and trend["diff_medel_lag"] > 0  # the same rise, as a trend
+    others = ~changes.index.isin([true_change.name, trend.name])
+    assert (changes.loc[others, "p_corr"].dropna() >= 0.05).all()
     assert (thirty.group_tests["p_corr"].dropna() >= 0.05).all()
     # one Holm family over every test of the report (the old plan) would have hidden it
     assert len(changes) > 1000
@@ -133,7 +136,7 @@ def test_questions_as_primary_and_holm_for_the_rest(tmp_path):
     results = analyse_survey(_thirty(tmp_path, "statistik: {primar: fragor, sekundar: holm}"), 5)
     changes = results.changes
     primary = changes[changes["familj"] == PRIMARY]
-    assert sorted(primary["id"]) == [f"q{j:02d}" for j in range(30)] and (primary["niva"] == "fraga").all()
+    assert sorted(primary["id"]) == sorted(2 * [f"q{j:02d}" for j in range(30)]) and (primary["niva"] == "fraga").all()
     _assert_family_adjusted(changes, PRIMARY, HOLM)
     _assert_family_adjusted(changes, EXPLORATORY, HOLM)
     index_rows = changes[changes["niva"] == "index"]
@@ -143,7 +146,7 @@ def test_questions_as_primary_and_holm_for_the_rest(tmp_path):
 def test_an_instrument_without_indices_uses_its_questions(tmp_path):
     changes = analyse_survey(_thirty(tmp_path, indices=False), 5).changes
     primary = changes[changes["familj"] == PRIMARY]
-    assert len(primary) == 30 and (primary["niva"] == "fraga").all()
+    assert len(primary) == 60 and (primary["niva"] == "fraga").all()  # test of the mean and trend per question
 
 
 @pytest.mark.parametrize(
@@ -200,7 +203,9 @@ def test_the_demo_has_a_primary_family_in_every_output(demo_dir):
     assert list(table.columns) == CHANGE_COLUMNS and list(table.columns)[-2:] == ["familj", "justering"]
     primary = table[table["familj"] == PRIMARY]
     assert len(primary) > 0 and (primary["niva"] == "index").all() and (primary["grupp"] == "Alla").all()
-    assert primary["id"].is_unique and set(primary["test"]) <= {"wilcoxon", "mann_whitney"}
+    assert not primary.duplicated(["id", "test"]).any()
+    assert set(primary["test"]) <= {"wilcoxon", "mann_whitney", "partover_t", "trend_lmm", "page", "jonckheere"}
+    assert (primary.groupby("id")["test"].nunique() == 2).all()  # the test of the mean and the trend
     assert set(table["familj"]) == {PRIMARY, EXPLORATORY}
     bundle = json.loads((demo_dir / "rapport.json").read_text(encoding="utf-8"))
     for name, family in (("forandringar", PRIMARY), ("gruppskillnader", GROUPS)):

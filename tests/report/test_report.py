@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -244,3 +245,18 @@ def test_change_table_shows_the_shift_beside_the_mean_and_flags_alpha_as_printed
     assert "0,70 *" not in html and "0,70" in html and "under 0,7" not in html.split("* = alfa")[0]
     results.reliability.loc[:, "alfa"] = 0.6949
     assert "0,69 *" in render_html(comparison_report(results))
+
+
+def test_the_demo_tells_how_waves_were_linked_and_shows_trends(demo):
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    # the method text names the case and the numbers of linked and unlinked answers per pair of waves
+    assert "Kopplade svar mellan enkäterna, alla svarande" in html and "delvis samma personer" in html
+    assert "t-testet för delvis överlappande urval (Derrick, Russ, Toher och White 2017" in html
+    assert "linjär blandad modell med ett slumpmässigt intercept per person" in html
+    # the trend: a row in each index's table of changes, a sentence, and the line in the chart's text alternative
+    assert "Trend Enkät 1 → Enkät 3, per enkät" in html and "Över alla tre enkäterna" in html
+    assert "skattad trend för Alla med 95 % konfidensband" in html
+    changes = pd.read_csv(demo / "forandringar.csv")
+    trends = changes[changes["test"].isin(["trend_lmm", "page", "jonckheere"])]
+    assert len(trends) and set(zip(trends["fran"], trends["till"], strict=True)) == {("Enkät 1", "Enkät 3")}
+    assert set(trends.loc[trends["niva"] == "index", "test"]) == {"trend_lmm"}  # the demo's codes link some answers

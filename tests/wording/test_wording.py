@@ -425,3 +425,62 @@ def test_group_paragraph_uses_the_same_direction_rule():
     assert "minskade" not in text and "För AF spreds svaren ut från enkät 1 till enkät 2: rangtestet visar" in text
     normal = change("Enkät 1", "Enkät 2", 0.01, diff=-0.5, effect=-0.35) | {"grupp": "AF"}
     assert "Medelvärdet för AF minskade från enkät 1 till enkät 2" in " ".join(group_paragraph("a", "AF", WAVES, comp, pd.DataFrame([normal])))
+
+
+# ---------------------------------------------------------------- partly linked waves and the trend
+
+
+def _trend(p_corr, slope, low, high, effect, test="trend_lmm", family="primär") -> dict:
+    return change("Enkät 1", "Enkät 3", p_corr, diff=slope, test=test, effect=effect, family=family) | {
+        "diff_medel_lag": low, "diff_medel_hog": high, "effektmatt": "lutning_sd"
+    }  # fmt: skip
+
+
+def test_a_certain_trend_names_direction_change_per_wave_and_interval():
+    comp = comparison({"Alla": [3.4, 3.9, 4.1]})
+    chg = pd.DataFrame([change("Enkät 1", "Enkät 3", 0.3), _trend(0.004, 0.36, 0.21, 0.51, 0.4)])
+    text = paragraph(comp, chg)
+    assert (
+        "Över alla tre enkäterna fanns en statistiskt säkerställd trend uppåt: medelvärdet ökade med i genomsnitt "
+        "0,4 per enkät (95 % konfidensintervall 0,2 till 0,5; linjär blandad modell, primärt test, Holm-justerat p = 0,004)."
+    ) in text
+    down = paragraph(comp, pd.DataFrame([_trend(0.01, -0.2, -0.3, -0.1, -0.3, test="jonckheere", family="utforskande")]))
+    assert "fanns en trend nedåt: medelvärdet minskade med i genomsnitt 0,2 per enkät" in down
+    assert "statistiskt säkerställd" not in down and "Jonckheere–Terpstras test, utforskande, BH-justerat p = 0,01" in down
+
+
+def test_an_uncertain_trend_is_never_called_a_trend_up_or_down():
+    comp = comparison({"Alla": [3.4, 3.5, 3.5]})
+    text = paragraph(comp, pd.DataFrame([_trend(0.31, 0.05, -0.02, 0.12, 0.1)]))
+    assert "Över alla tre enkäterna går ingen säker trend att se (förändring 0,1 per enkät, 95 % konfidensintervall" in text
+    assert "uppåt" not in text and "ökade" not in text
+
+
+def test_a_trend_against_the_mean_says_so():
+    # Jonckheere–Terpstra rises (more answered higher) while the least-squares slope falls: never "ökade med".
+    comp = comparison({"Alla": [3.4, 3.5, 3.3]})
+    text = paragraph(comp, pd.DataFrame([_trend(0.02, -0.05, -0.2, 0.1, 0.2, test="jonckheere")]))
+    assert "fanns en statistiskt säkerställd trend uppåt, fast medelvärdets förändring var −0,1 per enkät" in text
+
+
+def test_summary_names_certain_trends_and_counts_them_in_the_family():
+    chg = pd.DataFrame(
+        [
+            change("Enkät 1", "Enkät 3", 0.3, diff=0.3),
+            _trend(0.01, 0.2, 0.1, 0.3, 0.3),
+            change("Enkät 1", "Enkät 3", 0.4, diff=0.1) | {"id": "b"},
+            _trend(0.5, 0.0, -0.1, 0.1, 0.0) | {"id": "b"},
+        ]
+    )
+    text = " ".join(survey_summary({"a": "Nätverk", "b": "Samsyn"}, WAVES, chg))
+    assert "Statistiskt säkerställd trend uppåt över alla tre enkäterna: nätverk." in text
+    assert "För övriga index (samsyn) går ingen säker förändring att se." in text  # nätverk is not "without change"
+    assert "och trenden över alla tre enkäterna, Holm-justerat över 4 test." in text
+
+
+def test_partly_linked_change_says_every_answer_was_used():
+    comp = comparison({"Alla": [3.0, 3.2, 3.8]})
+    row = change("Enkät 1", "Enkät 3", 0.002, diff=0.8, test="partover_t", effect=0.5, n_par=31, family="primär")
+    text = paragraph(comp, changes(row))
+    assert "Medelvärdet ökade från enkät 1 till enkät 3, från 3,0 till 3,8 (alla svar; 31 personer svarade båda gångerna)" in text
+    assert "statistiskt säkerställd och effekten stor" in text

@@ -12,6 +12,7 @@ import textwrap
 import pandas as pd
 
 from slutrapport.analysis.composition import STANDARDISED_GROUP
+from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.rounding import largest_remainder
@@ -119,7 +120,8 @@ def _wave_table(
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
 
 
-def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float) -> Chart:
+def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
+                 trend: pd.DataFrame | None = None) -> Chart:
     shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
     data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
     data = data.merge(
@@ -127,6 +129,11 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         on=["grupp", "enkat"],
         how="left",
     )
+    line = None
+    if trend is not None and not trend.empty:
+        line = trend[["enkat", "trend", "trend_lag", "trend_hog", "test"]].rename(
+            columns={"trend": "value", "trend_lag": "low", "trend_hog": "high"}
+        ).reset_index(drop=True)
     return Chart(
         title=f"{name}: medelvärde per enkät och grupp",
         data=data.reset_index(drop=True),
@@ -134,6 +141,8 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         y_label="Medelvärde",
         y_min=y_min,
         y_max=y_max,
+        trend=line,
+        trend_group=ALL,
     )
 
 
@@ -185,9 +194,17 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
         return None
     body = []
     for _, row in rows.iterrows():
-        span = "Alla enkäter" if row["fran"] == _ALL_WAVES else f"{row['fran']} → {row['till']}"
+        span = (
+            "Alla enkäter" if row["fran"] == _ALL_WAVES
+            else f"Trend {row['fran']} → {row['till']}, per enkät" if row["test"] in TREND_TESTS
+            else f"{row['fran']} → {row['till']}"
+        )  # fmt: skip
         span += ", standardiserad" if row["grupp"] == STANDARDISED_GROUP else ""
-        paired = f"ja ({int(row['n_par'])})" if bool(row["parad"]) else "nej"
+        paired = (
+            f"ja ({int(row['n_par'])})" if bool(row["parad"])
+            else f"delvis ({int(row['n_par'])})" if row["test"] in _PARTLY_LINKED_TESTS and row["n_par"] > 0
+            else "nej"
+        )  # fmt: skip
         body.append(
             [
                 span,
@@ -227,9 +244,10 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
-            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut.",
-            *([_STANDARDISED_NOTE] if (rows["grupp"] == STANDARDISED_GROUP).any() else []),
-        ],
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
+        ]
+        + ([_TREND_NOTE] if rows["test"].isin(TREND_TESTS).any() else [])
+        + ([_STANDARDISED_NOTE] if (rows["grupp"] == STANDARDISED_GROUP).any() else []),
     )
 
 
@@ -239,6 +257,15 @@ _STANDARDISED_NOTE = (
     "enkätens fördelning mellan organisationerna (poststratifiering; små organisationer ingår i vikterna bara "
     "tillsammans med de andra dolda grupperna). Testet är ett z-test av den vägda skillnaden med stratifierad varians; "
     "p (justerat) är Holm-justerat inom familjen standardiserad. Det är en kontroll av förändringen för Alla, inte en egen slutsats."
+)
+
+
+#: The tests that use linked and unlinked answers together (the table says "delvis" with the linked people).
+_PARTLY_LINKED_TESTS = ("partover_t", "partover_z", "trend_lmm")
+#: The note under a changes table with a trend row.
+_TREND_NOTE = (
+    "Trend = ett test över alla enkäter (linjär blandad modell, Pages eller Jonckheere–Terpstras test); skillnaden "
+    "i medel är där den skattade förändringen per enkät, och dess 95 % konfidensintervall står i texten."
 )
 
 
@@ -252,6 +279,12 @@ def _shift_text(row: pd.Series) -> str | None:
     if low is not None and high is not None and not (pd.isna(low) or pd.isna(high)):
         text += f" ({format_number(low, 1)} till {format_number(high, 1)})"
     return text
+
+
+def _index_trend(results: SurveyResults, index_id: str) -> pd.DataFrame:
+    """The fitted trend line of an index for all respondents (empty without a trend)."""
+    trends = results.trends
+    return trends[(trends["niva"] == "index") & (trends["id"] == index_id) & (trends["grupp"] == ALL)]
 
 
 def index_blocks(results: SurveyResults, index_id: str, organisation: str | None = None) -> list:
@@ -281,7 +314,7 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     group_rows = [(g, g) for g in groups if g in present]
     return [
         _wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
-        _trend_chart(cells, intervals, name, waves, axis.min, axis.max),
+        _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id)),
         _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
     ]
 

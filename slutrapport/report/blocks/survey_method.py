@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from slutrapport.analysis.families import PRIMARY, primary_level
+from slutrapport.analysis.families import PRIMARY, PRIMARY_TESTS, primary_level
 from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.problems import WARNING
@@ -37,6 +37,11 @@ TEST_NAMES = {
     "cochrans_q": "Cochrans Q",
     "standardiserat_medel": "z-test, vägt medelvärde",
     "standardiserad_andel": "z-test, vägd andel positiva",
+    "partover_t": "t-test för delvis överlappande urval",
+    "partover_z": "z-test för delvis överlappande urval",
+    "trend_lmm": "Trend: linjär blandad modell",
+    "page": "Trend: Pages test",
+    "jonckheere": "Trend: Jonckheere–Terpstras test",
 }
 EFFECT_NAMES = {
     "rangbiserial": "rangbiserial r",
@@ -45,6 +50,10 @@ EFFECT_NAMES = {
     "epsilon2": "ε²",
     "cramers_v": "Cramérs V",
     "cohens_h": "Cohens h",
+    "r_t": "r (från t)",
+    "rangbiserial_ordnad": "rangbiserial r (ordnad)",
+    "spearman_medel": "Spearmans ρ (medel)",
+    "lutning_sd": "lutning i SD",
 }
 #: How the tables name a row's family (``familj``, ``justering``).
 _METHODS = {"holm": "Holm", "bh": "BH"}
@@ -93,10 +102,8 @@ def method_blocks(results: SurveyResults) -> list:
         "ur totalen; samma grupper döljs i alla frågor, index, diagram och test vid den enkäten. Dolda grupper "
         "testas aldrig. Vid en enkät med dolda grupper anges medelvärden med en decimal och andelar i hela procent "
         "också i datafilerna.",
-        "Förändringar mellan enkäterna testas för varje fråga och index. När de flesta svarande i båda enkäterna "
-        "har angett samma personliga kod jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars "
-        "test för andelen positiva); annars jämförs alla svarande (Mann–Whitneys U-test, chi-två- eller Fishers "
-        "exakta test). Över alla enkäter används Friedmans test eller Kruskal–Wallis test.",
+        _linkage_text(results.min_n),
+        *_trend_texts(results),
         *_multiplicity_texts(results),
         *_item_texts(instrument),
     ]
@@ -117,6 +124,9 @@ def method_blocks(results: SurveyResults) -> list:
         rows=results.summary[["enkat", "fil", "svarande", "svar", "saknas", "tomma"]].values.tolist(),
     )
     blocks: list = [Paragraphs(texts), summary]
+    linkage = _linkage_table(results)
+    if linkage is not None:
+        blocks.append(linkage)
     reliability = _reliability_table(results)
     if reliability is not None:
         blocks.append(reliability)
@@ -125,6 +135,83 @@ def method_blocks(results: SurveyResults) -> list:
         items = [f"{p.fil}" + (f", kolumn ”{p.kolumn}”" if p.kolumn else "") + f": {p.meddelande}" for p in warnings]
         blocks.append(TextList("Anmärkningar vid inläsningen", items))
     return blocks
+
+
+def _linkage_text(min_n: int) -> str:
+    return (
+        "Förändringar mellan två enkäter testas för varje fråga och index, och varje giltigt svar används. Svarande "
+        "kopplas mellan enkäterna genom sin personliga kod. Har alla svarande i båda enkäterna angett samma kod "
+        "jämförs samma personer (Wilcoxons teckenrangtest för medelvärdet, McNemars test för andelen positiva). Är "
+        f"bara en del av svaren kopplade (minst {min_n} personer) används både de kopplade paren och de okopplade "
+        "svaren: t-testet för delvis överlappande urval (Derrick, Russ, Toher och White 2017, Tnew2, utan antagande "
+        "om lika varianser) för medelvärdet av index och frågor, som håller sin felnivå också för en enskild "
+        "Likertfråga (Derrick och White 2018), och z-testet för delvis överlappande urval (Derrick, "
+        "Dobson-McKittrick, Toher och White 2015) för andelen positiva. Annars jämförs alla svarande som "
+        "oberoende grupper (Mann–Whitneys U-test, chi-två- eller Fishers exakta test). Testet över alla enkäter "
+        "är Friedmans test eller Kruskal–Wallis test. Tabellen ”Kopplade svar mellan enkäterna” visar vilket fall "
+        "som gällde."
+    )
+
+
+def _trend_texts(results: SurveyResults) -> list[str]:
+    """How the trend across three or more waves is tested."""
+    if len(results.survey.waves) < 3:
+        return []
+    return [
+        "Med tre eller fler enkäter testas också trenden över alla enkäter, som förändring per enkät med 95 % "
+        "konfidensintervall. För index där svar är kopplade mellan enkäterna används en linjär blandad modell med "
+        "ett slumpmässigt intercept per person (REML; Wald-test av lutningen), så att både de kopplade och de "
+        "okopplade svaren används; för frågor där alla svar är kopplade Pages trendtest (förändringen per enkät "
+        "är medelvärdet av varje persons lutning); annars Jonckheere–Terpstras trendtest (normalapproximation "
+        "med korrektion för lika värden; förändringen per enkät är minsta kvadrat-linjens lutning). Diagrammen "
+        "över index visar den skattade trendlinjen för alla svarande med 95 % konfidensband."
+    ]
+
+
+def _range(values: pd.Series) -> str:
+    low, high = int(values.min()), int(values.max())
+    return str(low) if low == high else f"{low}–{high}"
+
+
+#: How the linkage table names the three cases of two waves.
+_LINKAGE_CASES = {"alla": "samma personer (alla svar kopplade)", "delvis": "delvis samma personer", "ingen": "olika personer (oberoende)"}
+
+
+def _linkage_table(results: SurveyResults) -> Table | None:
+    """Per pair of waves: which case applied, and how many answers were linked and unlinked (all respondents)."""
+    changes = results.changes
+    waves = results.survey.waves
+    if len(waves) < 2 or changes.empty:
+        return None
+    level = primary_level(results.survey.instrument.statistics, bool(results.survey.instrument.indices))
+    rows = changes[(changes["grupp"] == ALL) & (changes["niva"] == level) & changes["test"].isin(PRIMARY_TESTS)]
+    body = []
+    for (fran, till), pair in rows.groupby(["fran", "till"], sort=False):
+        cases = [("alla" if bool(r["parad"]) else "delvis" if r["test"] == "partover_t" else "ingen") for _, r in pair.iterrows()]
+        unlinked = pair.assign(
+            fore=lambda f: (f["n_fran"] - f["n_par"]).where(f["test"] != "mann_whitney", f["n_fran"]),
+            efter=lambda f: (f["n_till"] - f["n_par"]).where(f["test"] != "mann_whitney", f["n_till"]),
+        )
+        body.append([
+            f"{fran} → {till}",
+            join_words([_LINKAGE_CASES[c] for c in dict.fromkeys(cases)]),
+            _range(pair["n_par"]),
+            _range(unlinked["fore"]),
+            _range(unlinked["efter"]),
+            join_words([TEST_NAMES.get(t, t) for t in dict.fromkeys(pair["test"])]),
+        ])  # fmt: skip
+    if not body:
+        return None
+    what = "index" if level == "index" else "frågor"
+    return Table(
+        caption="Kopplade svar mellan enkäterna, alla svarande",
+        columns=[Column("Jämförelse"), Column("Fall"), Column("Kopplade personer"), Column("Okopplade svar, första"),
+                 Column("Okopplade svar, andra"), Column("Test av medelvärdet")],
+        rows=body,
+        notes=[f"Räknat för varje {'index' if level == 'index' else 'fråga'} ({what} med olika antal svar ger ett "
+               "spann). Kopplade personer = personer med samma kod och svar vid båda enkäterna. Vid oberoende test "
+               "räknas alla svar som okopplade."],
+    )
 
 
 def _scales_text(instrument) -> str:
@@ -194,10 +281,12 @@ def _multiplicity_texts(results: SurveyResults) -> list[str]:
     if len(waves) < 2:
         return [groups]
     span = f"från {wave_name(waves[0])} till {wave_name(waves[-1])}"
+    trend = f", och trenden i {what} över alla enkäter" if len(waves) >= 3 else ""
     secondary = "Benjamini–Hochbergs metod (falsk upptäcktsandel, FDR)" if plan.secondary == "bh" else "Holms metod"
     return [
         "Rapportens slutsatser bygger bara på den primära familjen av test: för alla svarande jämförs medelvärdet "
-        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer) eller Mann–Whitneys U-test{size}. "
+        f"i {what} {span} med Wilcoxons teckenrangtest (samma personer), t-testet för delvis överlappande urval "
+        f"(delvis samma personer) eller Mann–Whitneys U-test{trend}{size}. "
         "p-värdena Holm-justeras inom den familjen, och bara där kallas en förändring statistiskt säkerställd "
         "(justerat p under 0,05); det är också de förändringarna som står i sammanfattningen.",
         "Alla andra test av förändringar (andelen positiva, parvisa jämförelser mellan enkäterna, testen över alla "
