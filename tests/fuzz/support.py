@@ -19,13 +19,17 @@ multiplies every test's examples by :data:`LONG_FACTOR` (or the value of
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import traceback
+import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from slutrapport.cli import cli
 
@@ -37,6 +41,11 @@ __all__ = [
     "digests",
     "named_rows",
     "UNEXPECTED",
+    "MARK",
+    "unsafe_html",
+    "assert_safe_html",
+    "assert_whole_office_file",
+    "assert_strict_json",
 ]
 
 LONG = os.environ.get("SLUTRAPPORT_FUZZ", "").strip().lower() == "long"
@@ -44,13 +53,19 @@ LONG_FACTOR = int(os.environ.get("SLUTRAPPORT_FUZZ_FACTOR", "25"))
 UNEXPECTED = "Ett oväntat fel inträffade"
 
 
-def budget(examples: int) -> settings:
-    """Hypothesis settings for a fuzz test: ``examples`` by default, many more under ``SLUTRAPPORT_FUZZ=long``."""
+def budget(examples: int, *, shrink: bool = True) -> settings:
+    """Hypothesis settings for a fuzz test: ``examples`` by default, many more under ``SLUTRAPPORT_FUZZ=long``.
+
+    ``shrink=False`` (for tests whose example takes seconds, like a build) reports a failing example as
+    drawn instead of spending minutes shrinking it, in the default run only.
+    """
+    phases = tuple(Phase) if shrink or LONG else (Phase.explicit, Phase.reuse, Phase.generate)
     return settings(
         max_examples=examples * LONG_FACTOR if LONG else examples,
         deadline=None,
         derandomize=not LONG,
         database=None,  # no .hypothesis folder in the repository
+        phases=phases,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
@@ -99,3 +114,82 @@ def named_rows(problems: list[dict], file: str) -> tuple[set[int], int]:
             if match.group(2):
                 unnamed += int(match.group(2)) - len(rows)
     return named, unnamed
+
+
+# ---------------------------------------------------------------- outputs a user opens
+
+#: Every piece of markup an example puts into a user's text carries this marker, so what reaches an output
+#: can be told from the program's own templates.
+MARK = "fuzzmark"
+_ACTIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "svg", "math", "style", "link", "meta", "base", "form", "img"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+
+
+class _Unsafe(HTMLParser):
+    """Collects what is active in an HTML page and came from the input (carries :data:`MARK`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        shown = f"<{tag} {' '.join(f'{k}={v!r}' for k, v in attrs)}>"[:200]
+        if MARK in tag:
+            self.found.append(f"an element of the input's own: {shown}")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on") and MARK in value:
+                self.found.append(f"an event handler from the input: {shown}")
+            if name in _URL_ATTRIBUTES and re.match(r"\s*(?:javascript|vbscript):", value, re.IGNORECASE):
+                self.found.append(f"a script URL: {shown}")
+            if tag in _ACTIVE_TAGS and name in _URL_ATTRIBUTES and MARK in value:
+                self.found.append(f"a {tag} loading something from the input: {shown}")
+        if tag in ("script", "style"):
+            self._inside.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._inside and self._inside[-1] == tag:
+            self._inside.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._inside and MARK in data:
+            self.found.append(f"input inside <{self._inside[-1]}>: {data[:200]!r}")
+        if f"49{MARK}" in data:
+            self.found.append("a template expression from the input was evaluated (7*7 = 49)")
+
+
+def unsafe_html(html: str) -> list[str]:
+    """What in ``html`` is active and came from the input: an element named by it, an event handler or an
+    element loading a URL that carries :data:`MARK`, a ``javascript:`` URL, the input inside a script or a
+    style sheet, a template expression evaluated. Escaped text (``&lt;script&gt;``) is never active."""
+    parser = _Unsafe()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_safe_html(path: Path) -> None:
+    """``path`` (an HTML output) holds nothing active from the input (:func:`unsafe_html`)."""
+    found = unsafe_html(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.name} has {found[0]}"
+
+
+def assert_whole_office_file(path: Path) -> None:
+    """Every XML part of ``path`` (.docx, .xlsx) is well-formed, and a workbook holds no formula."""
+    with zipfile.ZipFile(path) as archive:
+        for part in archive.namelist():
+            if part.endswith((".xml", ".rels")):
+                root = ElementTree.fromstring(archive.read(part))  # raises on a control character or broken markup
+                if part.startswith("xl/worksheets/"):
+                    formulas = root.findall(".//{*}f")
+                    assert not formulas, f"{path.name}:{part} has a formula: {formulas[0].text!r}"
+
+
+def assert_strict_json(path: Path) -> None:
+    """``path`` is JSON a strict reader accepts (no NaN or Infinity)."""
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{path.name} holds {constant}, which is not JSON")
+
+    json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)

@@ -62,7 +62,7 @@ GENTLE = st.tuples(
 )
 
 
-@budget(4)
+@budget(4, shrink=False)
 @given(mutation=GENTLE)
 def test_accepted_instrument_is_compared(samples, tmp_path_factory, mutation):
     """``compare`` with a mutated ``blandad.yaml`` (the instrument with every question type): 0 or 1, never more."""

@@ -26,25 +26,10 @@ from hypothesis import strategies as st
 
 from tests.fuzz.support import LONG
 
-__all__ = ["ODD_VALUES", "RAW_SCALARS", "CONSTRUCTOR_ERRORS", "TOO_DEEP", "yaml_mutations", "mutate_yaml"]
-
-#: Values of the wrong type (or odd values of the right one) put in place of a value.
-ODD_VALUES: list[Any] = [
-    None, True, False, "ja", "true", "False", "0", 0, -1, 10**30, -(10**30), 1e308, float("inf"), float("-inf"),
-    float("nan"), 0.5, "", " ", [], {}, [[]], [None], {"a": 1}, {1: 2}, ["x", 1, None], "2025-02-30", dt.date(2025, 2, 28),
-    dt.datetime(2025, 1, 1, 12, 0), "$x$", "<script>alert(1)</script>", "x" * 5000, "Ö" * 200, "\x0b", "null", "~", "NaN", "1e400",
+__all__ = [
+    "ODD_VALUES", "RAW_SCALARS", "DATA_OPERATIONS", "CONSTRUCTOR_ERRORS", "TOO_DEEP", "DATE_WITH_TIME", "LAST_DATE",
+    "mutate_data", "yaml_mutations", "mutate_yaml",
 ]  # fmt: skip
-#: Scalars written into the text as they are (so YAML reads them its way).
-RAW_SCALARS = [
-    "2025-02-30", "2025-13-01", "2024-02-29", "0000-01-01", "9999-12-31", "2025-02-28 25:61:00", "2025-02-28T10:00:00+25:00",
-    "1e400", "1.0e+400", "-1.0e+400", ".nan", ".NaN", ".inf", "-.inf", "0x1F", "0o17", "0b101", "1_000", "190:20:30", "12:30",
-    "yes", "no", "on", "off", "Y", "n", "~", "null", "!!binary aGVsbG8=", "!!set {a, b}", "!!python/object:os.system ls",
-    "!!float x", "!!int 1.5", "!!int 0x", "!!bool maybe", "!!set [a]", "!!map [a]", "!!timestamp 2025-02-30", "!!str", "!!map {}",
-    "!!omap [a: 1]", "&anchor x", "*nowhere", "9" * 5000,
-    "2025-13-01", "[", "{", "'unterminated", '"unterminated', "a: b: c", "- x", "|", ">", "@x", "`x`", "%x", "$x$", "<script>alert(1)</script>",
-]  # fmt: skip
-#: Depths of the nesting appended by the "deep" text mutation.
-DEPTHS = [10, 60, 150, 1200, 5000]
 
 #: Known bugs (issue 25), left out of the default budget and kept in SLUTRAPPORT_FUZZ=long, each with a
 #: minimal regression test marked xfail in test_instrument_yaml.py and test_project_yaml.py:
@@ -64,12 +49,35 @@ CONSTRUCTOR_ERRORS = [
     ("!!map [a]", "TypeError: cannot unpack non-iterable ScalarNode object (the strict loader's construct_mapping)"),
     ("9" * 5000, "ValueError: Exceeds the limit (4300 digits) for integer string conversion"),
 ]
-#: … and nesting deeper than Python's recursion limit allows PyYAML's composer (RecursionError).
+#: … nesting deeper than Python's recursion limit allows PyYAML's composer (RecursionError) …
 TOO_DEEP = 1200
+#: … a date with a time where projekt.yaml has a date (the period's start: TypeError comparing datetime and date) …
+DATE_WITH_TIME = dt.datetime(2025, 1, 1, 12, 0)
+#: … and the last date there is as the end of the period (check: ValueError, year 10000).
+LAST_DATE = "9999-12-31"
+#: Values of the wrong type (or odd values of the right one) put in place of a value.
+ODD_VALUES: list[Any] = [
+    None, True, False, "ja", "true", "False", "0", 0, -1, 10**30, -(10**30), 1e308, float("inf"), float("-inf"),
+    float("nan"), 0.5, "", " ", [], {}, [[]], [None], {"a": 1}, {1: 2}, ["x", 1, None], "2025-02-30", dt.date(2025, 2, 28),
+    DATE_WITH_TIME, "$x$", "<script>alert(1)</script>", "x" * 5000, "Ö" * 200, "\x0b", "null", "~", "NaN", "1e400",
+]  # fmt: skip
+#: Scalars written into the text as they are (so YAML reads them its way).
+RAW_SCALARS = [
+    "2025-02-30", "2025-13-01", "2024-02-29", "0000-01-01", LAST_DATE, "2025-02-28 25:61:00", "2025-02-28T10:00:00+25:00",
+    "1e400", "1.0e+400", "-1.0e+400", ".nan", ".NaN", ".inf", "-.inf", "0x1F", "0o17", "0b101", "1_000", "190:20:30", "12:30",
+    "yes", "no", "on", "off", "Y", "n", "~", "null", "!!binary aGVsbG8=", "!!set {a, b}", "!!python/object:os.system ls",
+    "!!float x", "!!int 1.5", "!!int 0x", "!!bool maybe", "!!set [a]", "!!map [a]", "!!timestamp 2025-02-30", "!!str", "!!map {}",
+    "!!omap [a: 1]", "&anchor x", "*nowhere", "9" * 5000, "[", "{", "'unterminated", '"unterminated', "a: b: c", "- x", "|", ">",
+    "@x", "`x`", "%x", "$x$", "<script>alert(1)</script>",
+]  # fmt: skip
+#: Depths of the nesting appended by the "deep" text mutation.
+DEPTHS = [10, 60, 150, 1200, 5000]
+
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "mac_roman", "latin-1"]
 CONTROL = ["\x00", "\x01", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ufffe", "\t", "\r"]
 if not LONG:
-    RAW_SCALARS = [s for s in RAW_SCALARS if s not in dict(CONSTRUCTOR_ERRORS)]
+    ODD_VALUES = [v for v in ODD_VALUES if v is not DATE_WITH_TIME]
+    RAW_SCALARS = [s for s in RAW_SCALARS if s not in dict(CONSTRUCTOR_ERRORS) and s != LAST_DATE]
     DEPTHS = [d for d in DEPTHS if d < TOO_DEEP]
 _KEY_LINE = re.compile(r"^(\s*(?:- )?)([^\s#:][^:#]*):(?:\s+(\S.*))?$")
 
@@ -119,7 +127,9 @@ def _holds(node: Any, target: Any, seen: set[int] | None = None) -> bool:
     return any(_holds(child, target, seen) for child in (node.values() if isinstance(node, dict) else node))
 
 
-def _apply_data(data: Any, operations: list[tuple[str, float, int, Any]]) -> Any:
+def mutate_data(data: Any, operations: list[tuple[str, float, int, Any]]) -> Any:
+    """A copy of ``data`` (parsed YAML or JSON) with each ``(kind, where, how, value)`` of :data:`DATA_OPERATIONS`
+    applied to the node ``where`` (0–1) points at among all nodes."""
     data = copy.deepcopy(data)
     for kind, where, how, value in operations:
         paths = [p for p in _paths(data) if p]
@@ -190,7 +200,7 @@ def _apply_text(text: str, operations: list[tuple[str, float, int]]) -> tuple[st
     return text, encoding
 
 
-_DATA = st.tuples(
+DATA_OPERATIONS = st.tuples(
     st.sampled_from(["misspell", "replace", "delete", "wrap", "text", "alias"]),
     st.floats(0, 1, exclude_max=True),
     st.integers(0, 1000),
@@ -205,7 +215,7 @@ _TEXT = st.tuples(
 
 def yaml_mutations(data_ops: int = 3, text_ops: int = 2) -> st.SearchStrategy:
     """(data operations, text operations), at least one of them."""
-    return st.tuples(st.lists(_DATA, max_size=data_ops), st.lists(_TEXT, max_size=text_ops)).map(
+    return st.tuples(st.lists(DATA_OPERATIONS, max_size=data_ops), st.lists(_TEXT, max_size=text_ops)).map(
         lambda m: m if m[0] or m[1] else (m[0], [("duplicate", 0.5, 0)])
     )
 
@@ -213,6 +223,6 @@ def yaml_mutations(data_ops: int = 3, text_ops: int = 2) -> st.SearchStrategy:
 def mutate_yaml(clean_text: str, mutation: tuple[list, list]) -> bytes:
     """The bytes of ``clean_text`` mutated: the data first (then dumped again, comments lost), then the text."""
     data_ops, text_ops = mutation
-    text = _dump(_apply_data(yaml.safe_load(clean_text), data_ops)) if data_ops else clean_text
+    text = _dump(mutate_data(yaml.safe_load(clean_text), data_ops)) if data_ops else clean_text
     text, encoding = _apply_text(text, text_ops)
     return text.encode(encoding, errors="replace")
