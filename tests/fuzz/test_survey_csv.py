@@ -9,8 +9,14 @@ ragged, and writes the table again with another separator, quoting, line
 ending and encoding (UTF-8 with or without BOM, Windows-1252, Mac Roman,
 UTF-16). ``slutrapport validate FILE --instrument … --json`` must end in 0 or 1
 with the file unchanged, and when it accepts the file every respondent of the
-clean wave is counted in the tidy table or named in a problem, by the record
-number the mutated file has it on.
+clean wave (every record below its heading) is counted (has an answer the
+results count) or named in a problem, by the record number the mutated file has
+it on. A second test inserts characters into the file's text instead (quotes
+need not balance), where only the number of rows counted or named is checked.
+
+A row made shorter keeps at least six cells (organisation, code, a few
+answers): a row cut to its timestamp has no answers left, and the reader rightly
+treats it as blank.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from hypothesis import strategies as st
 
 from slutrapport.core.text import normalise
 from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.instrument import FREETEXT
 from tests.fuzz.support import assert_handled, budget, digests, named_rows, run_cli
 
@@ -72,8 +79,9 @@ class Clean(dict):
 
 @pytest.fixture(scope="module")
 def clean(samples) -> Clean:
-    """Every sample wave's records, the rows its clean reading counts or names (the respondents),
-    and the columns that are not answers to a closed question (where an odd value need not be an error)."""
+    """Every sample wave's records, its respondents (every record below the heading: the clean reading must
+    count or name each), and the columns that are not answers to a closed question (where an odd value need not
+    be an error)."""
     found = Clean()
     for wave in WAVES:
         path = samples / wave.path
@@ -81,11 +89,18 @@ def clean(samples) -> Clean:
         instrument = load_instrument(_instrument(samples, wave))
         data = read_waves([path], instrument)
         named, _ = named_rows([p.__dict__ for p in data.report.problems], path.name)
-        respondents = set(data.tidy["rad"].astype(int)) | (named - {1})
+        respondents = set(range(2, len(records) + 1))  # every record below the heading is a respondent of the demo
+        missing = respondents - _counted(data) - named
+        assert not missing, f"the clean {wave.path} leaves rows {sorted(missing)} unaccounted for"
         closed = {normalise(q.text) for q in instrument.questions if q.kind != FREETEXT}
         lenient = [n for n, heading in enumerate(records[0]) if normalise(heading) not in closed]
         found[wave.path] = (records, respondents, lenient)
     return found
+
+
+def _counted(data) -> set[int]:
+    """The rows of the respondents the results count: those with an answer (not free text) to some question."""
+    return set(data.tidy.loc[data.tidy["status"] == ANSWERED, "rad"].astype(int))
 
 
 def _instrument(samples: Path, wave: Wave) -> str:
@@ -179,7 +194,7 @@ def test_mutated_csv_is_read_or_refused_and_every_respondent_is_accounted_for(sa
     assert report["valid"] == (result.exit_code == 0)
     if result.exit_code == 0:
         data = read_waves([path], load_instrument(_instrument(samples, wave)))
-        counted = set(data.tidy["rad"].astype(int))
+        counted = _counted(data)
         named, unnamed = named_rows(report["problem"], path.name)
         missing = {where[r] for r in respondents} - counted - named
         assert len(missing) <= unnamed, f"respondents on rows {sorted(missing)} are neither counted nor named: {report['problem']}"
@@ -236,7 +251,7 @@ def test_text_insertions(samples, clean, tmp_path_factory, wave, insertions):
     if result.exit_code == 0:
         data = read_waves([path], load_instrument(_instrument(samples, wave)))
         named, unnamed = named_rows(report["problem"], path.name)
-        accounted = len(set(data.tidy["rad"].astype(int)) | (named - {1})) + unnamed
+        accounted = len(_counted(data) | (named - {1})) + unnamed
         assert accounted >= len(respondents), f"{len(respondents)} respondents, {accounted} counted or named: {report['problem']}"
 
 
@@ -249,6 +264,6 @@ def test_unterminated_quote_names_the_rows_it_swallows(tmp_path, mini_instrument
     result = run_cli("validate", path, "--instrument", mini_instrument, "--json")
     assert_handled(result)
     if result.exit_code == 0:
-        counted = set(read_waves([path], load_instrument(mini_instrument)).tidy["rad"].astype(int))
+        counted = _counted(read_waves([path], load_instrument(mini_instrument)))
         named, _ = named_rows(json.loads(result.stdout)["problem"], path.name)
         assert {2, 3, 4, 5} <= counted | named

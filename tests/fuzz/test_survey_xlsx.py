@@ -7,8 +7,9 @@ durations, booleans, formulas (``=1+1``, no cached value), error texts, Excel's
 number formats that show an answer as a date, merged cells, hidden rows, and
 other sheets before the answers. ``slutrapport validate FILE --instrument …
 --json`` must end in 0 or 1 with the file unchanged, and when it accepts the
-file every respondent of the clean workbook is counted or named in a problem,
-by the row the mutated workbook has it on.
+file every respondent of the clean workbook (every row below the heading) is
+counted (has an answer the results count) or named in a problem, by the row the
+mutated workbook has it on.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 
 from slutrapport.core.text import normalise
 from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.instrument import FREETEXT
 from tests.fuzz.support import assert_handled, budget, digests, named_rows, run_cli
 
@@ -64,6 +66,11 @@ def _workbook_from_csv(source: Path, target: Path) -> None:
     workbook.save(target)
 
 
+def _counted(data) -> set[int]:
+    """The rows of the respondents the results count: those with an answer (not free text) to some question."""
+    return set(data.tidy.loc[data.tidy["status"] == ANSWERED, "rad"].astype(int))
+
+
 def _instrument(samples: Path, book: Book) -> str:
     return str(samples / book.instrument) if book.instrument.endswith(".yaml") else book.instrument
 
@@ -79,8 +86,11 @@ def clean(samples, tmp_path_factory) -> Clean:
         instrument = load_instrument(_instrument(samples, book))
         data = read_waves([path], instrument)
         named, _ = named_rows([p.__dict__ for p in data.report.problems], path.name)
-        respondents = set(data.tidy["rad"].astype(int)) | (named - {1})
-        headings = [c.value for c in openpyxl.load_workbook(path, read_only=True).active[1]]
+        sheet = openpyxl.load_workbook(path, read_only=True).active
+        respondents = set(range(2, sheet.max_row + 1))  # every row below the heading is a respondent of the demo
+        missing = respondents - _counted(data) - named
+        assert not missing, f"the clean {book.name} leaves rows {sorted(missing)} unaccounted for"
+        headings = [c.value for c in sheet[1]]
         closed = {normalise(q.text) for q in instrument.questions if q.kind != FREETEXT}
         lenient = [n for n, heading in enumerate(headings) if normalise(str(heading or "")) not in closed]
         found[book.name] = (path.read_bytes(), respondents, lenient)
@@ -152,7 +162,7 @@ def test_mutated_workbook_is_read_or_refused_and_every_respondent_is_accounted_f
     assert report["valid"] == (result.exit_code == 0)
     if result.exit_code == 0:
         data = read_waves([path], load_instrument(_instrument(samples, book)))
-        counted = set(data.tidy["rad"].astype(int))
+        counted = _counted(data)
         named, unnamed = named_rows(report["problem"], path.name)
         missing = {where[r] for r in respondents} - counted - named
         assert len(missing) <= unnamed, f"respondents on rows {sorted(missing)} are neither counted nor named: {report['problem']}"

@@ -56,7 +56,7 @@ def _check_outputs(out: Path) -> None:
     assert_strict_json(out / "rapport.json")
 
 
-@budget(12)
+@budget(10)
 @given(mutation=text_mutations())
 def test_mutated_text_is_built_safely_or_refused(project, tmp_path_factory, mutation):
     name, inserts, newline, encoding = mutation
