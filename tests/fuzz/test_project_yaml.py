@@ -81,8 +81,9 @@ def test_mutated_project_is_validated_and_checked_or_refused(project, mutation):
 
 #: Value changes only (the structure is kept), so more projects load and reach the report.
 VALUES = st.tuples(
-    st.lists(st.tuples(st.sampled_from(["replace", "text"]), st.floats(0, 1, exclude_max=True), st.integers(0, 1000), st.sampled_from(ODD_VALUES)),
-             max_size=2),  # fmt: skip
+    st.lists(
+        st.tuples(st.sampled_from(["replace", "text"]), st.floats(0, 1, exclude_max=True), st.integers(0, 1000), st.sampled_from(ODD_VALUES)), max_size=2
+    ),  # fmt: skip
     st.lists(st.tuples(st.just("raw"), st.floats(0, 1, exclude_max=True), st.integers(0, len(RAW_SCALARS) - 1)), max_size=2),
 ).map(lambda m: m if m[0] or m[1] else (m[0], [("raw", 0.5, 0)]))
 
@@ -106,26 +107,47 @@ def _with(project: Path, old: str, new: str) -> bytes:
     return text.replace(old, new, 1).encode("utf-8")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 25: an impossible date in projekt.yaml is an unexpected ValueError")
-@pytest.mark.parametrize("old, new", [("start: 2025-01-01", "start: 2025-02-30"), ("datum: 2026-03-20", "datum: 2026-13-20")], ids=["period", "wave"])
-def test_impossible_date_is_a_swedish_error(project, old, new):
-    _run_on(project, _with(project, old, new), ("validate", project), ("check", project))
+def _refused(result, project: Path, line: int | None, key: str | None) -> None:
+    """Exit code 1 and a Swedish message naming projekt.yaml, the line (unless None) and the key (unless None)."""
+    assert result.exit_code == 1, result.output
+    assert f"Fel: {project / 'projekt.yaml'}" in result.output, result.output
+    if line is not None:
+        assert f"rad {line}" in result.output, result.output
+    if key is not None:
+        assert f"'{key}'" in result.output, result.output
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 25: a period start with a time is an unexpected TypeError (datetime vs date)")
-def test_period_with_a_time_is_read_or_a_swedish_error(project):
-    with_time = f"start: {DATE_WITH_TIME:%Y-%m-%d %H:%M:%S}"
-    _run_on(project, _with(project, "start: 2025-01-01", with_time), ("validate", project), ("check", project))
+#: (what is replaced, by what, the key the message names: None where the YAML itself is refused with line and
+#: column). The encoding is checked after the schema, by key without a line.
+REFUSED = {
+    "period": ("start: 2025-01-01", "start: 2025-02-30", "start"),
+    "wave": ("datum: 2026-03-20", "datum: 2026-13-20", "datum"),
+    "period-with-time": ("start: 2025-01-01", f"start: {DATE_WITH_TIME:%Y-%m-%d %H:%M:%S}", "start"),
+    "period-1e400": ("start: 2025-01-01", "start: 1e400", "start"),
+    "int-tag": ("anonymitetsgrans: 5", "anonymitetsgrans: !!int 1.5", None),
+    "huge-int": ("anonymitetsgrans: 5", "anonymitetsgrans: " + "9" * 5000, None),
+    "encoding": ("  instrument: samverkan\n", "  instrument: samverkan\n  teckenkodning: undefined\n", "teckenkodning"),
+}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 25: a period ending 9999-12-31 makes check fail with ValueError (year 10000)")
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_value_that_cannot_be_used_is_a_swedish_error_naming_key_and_line(project, case):
+    """Each was an unexpected error once (ValueError, TypeError, UnicodeError); now refused by both commands
+    with the file, the line and the key."""
+    old, new, key = REFUSED[case]
+    content = _with(project, old, new)
+    text = content.decode("utf-8")
+    line = None if case == "encoding" else text[: text.index(new)].count("\n") + 1
+    validated, checked = _run_on(project, content, ("validate", project), ("check", project))
+    _refused(validated, project, line, key)
+    _refused(checked, project, line, key)
+
+
 def test_period_ending_on_the_last_date_is_checked(project):
-    _run_on(project, _with(project, "slut: 2026-06-30", f"slut: {LAST_DATE}"), ("check", project))
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 25: teckenkodning: undefined passes the check and fails in decoding (UnicodeError)")
-def test_undefined_encoding_in_project_is_a_swedish_error(project):
-    _run_on(project, _with(project, "  instrument: samverkan\n", "  instrument: samverkan\n  teckenkodning: undefined\n"), ("validate", project))
+    """Once a ValueError (year 10000) in check: now the project is read and checked."""
+    validated, checked = _run_on(project, _with(project, "slut: 2026-06-30", f"slut: {LAST_DATE}"), ("validate", project), ("check", project))
+    assert validated.exit_code == 0, validated.output
+    assert "obligatoriska rubriker har innehåll" in checked.output, checked.output
 
 
 def test_the_trimmed_copy_is_the_demo_project(project):

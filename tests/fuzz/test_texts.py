@@ -33,6 +33,8 @@ INSERTS = [
 ]  # fmt: skip
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
 NEWLINES = ["\n", "\r\n", "\r"]
+
+
 @pytest.fixture(scope="module")
 def project(samples) -> Path:
     """The demo project with projekt.yaml cut to its project description and template: the texts are what is fuzzed."""

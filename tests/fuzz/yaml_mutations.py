@@ -10,8 +10,8 @@ unterminated quotes), deep nesting appended, a control character or a tab
 inserted, the file cut short, another encoding. :func:`mutate_yaml` applies
 both to a clean text and returns the bytes to write.
 
-The default budget leaves out the raw scalars and depths of known bugs
-(:data:`CONSTRUCTOR_ERRORS`, :data:`TOO_DEEP`); ``SLUTRAPPORT_FUZZ=long`` keeps them.
+Every scalar and depth is drawn in the default budget too, except the tags of
+:data:`CONSTRUCTOR_ERRORS` (known bugs still open); ``SLUTRAPPORT_FUZZ=long`` keeps them.
 """
 
 from __future__ import annotations
@@ -27,33 +27,31 @@ from hypothesis import strategies as st
 from tests.fuzz.support import LONG
 
 __all__ = [
-    "ODD_VALUES", "RAW_SCALARS", "DATA_OPERATIONS", "CONSTRUCTOR_ERRORS", "TOO_DEEP", "DATE_WITH_TIME", "LAST_DATE",
+    "ODD_VALUES", "RAW_SCALARS", "DATA_OPERATIONS", "REFUSED_SCALARS", "CONSTRUCTOR_ERRORS", "TOO_DEEP", "DATE_WITH_TIME", "LAST_DATE",
     "mutate_data", "yaml_mutations", "mutate_yaml",
 ]  # fmt: skip
 
-#: Known bugs (issue 25), left out of the default budget and kept in SLUTRAPPORT_FUZZ=long, each with a
-#: minimal regression test marked xfail in test_instrument_yaml.py and test_project_yaml.py:
-#: scalars PyYAML's constructors refuse with something else than a YAMLError (scalar, what escapes) …
+#: Scalars PyYAML's constructors refused with something else than a YAMLError (issue 25): the strict loader
+#: reads an impossible date as the text it is (the file's schema then names the key and line where a date
+#: belongs) and names the line of any other; each has a regression test in test_instrument_yaml.py.
+REFUSED_SCALARS = [
+    "2025-02-30", "2025-13-01", "0000-01-01", "2025-02-28 25:61:00", "2025-02-28T10:00:00+25:00", "!!timestamp 2025-02-30",
+    "!!float x", "!!int 1.5", "!!int 0x", "9" * 5000,
+]  # fmt: skip
+#: Known bugs still open (issue 25), left out of the default budget and kept in SLUTRAPPORT_FUZZ=long, each
+#: with a minimal regression test marked xfail(strict=True) in test_instrument_yaml.py: tags the strict
+#: loader cannot build from a scalar (scalar, what escapes).
 CONSTRUCTOR_ERRORS = [
-    ("2025-02-30", "ValueError: day is out of range for month"),
-    ("2025-13-01", "ValueError: month must be in 1..12"),
-    ("0000-01-01", "ValueError: year 0 is out of range"),
-    ("2025-02-28 25:61:00", "ValueError: hour must be in 0..23"),
-    ("2025-02-28T10:00:00+25:00", "ValueError: offset must be a timedelta strictly between …"),
-    ("!!timestamp 2025-02-30", "ValueError: day is out of range for month"),
-    ("!!float x", "ValueError: could not convert string to float"),
-    ("!!int 1.5", "ValueError: invalid literal for int()"),
-    ("!!int 0x", "ValueError: invalid literal for int() with base 16"),
     ("!!bool maybe", "KeyError: 'maybe'"),
     ("!!set [a]", "TypeError: cannot unpack non-iterable ScalarNode object (the strict loader's construct_mapping)"),
     ("!!map [a]", "TypeError: cannot unpack non-iterable ScalarNode object (the strict loader's construct_mapping)"),
-    ("9" * 5000, "ValueError: Exceeds the limit (4300 digits) for integer string conversion"),
 ]
-#: … nesting deeper than Python's recursion limit allows PyYAML's composer (RecursionError) …
+#: Nesting deeper than Python's recursion limit allows PyYAML's composer (once a RecursionError, now a
+#: Swedish error); also the most levels the block form of the "deep" mutation writes.
 TOO_DEEP = 1200
-#: … a date with a time where projekt.yaml has a date (the period's start: TypeError comparing datetime and date) …
+#: A date with a time where projekt.yaml has a date (the period's start: once a TypeError comparing datetime and date).
 DATE_WITH_TIME = dt.datetime(2025, 1, 1, 12, 0)
-#: … and the last date there is as the end of the period (check: ValueError, year 10000).
+#: The last date there is, as the end of the period (check: once a ValueError, year 10000).
 LAST_DATE = "9999-12-31"
 #: Values of the wrong type (or odd values of the right one) put in place of a value.
 ODD_VALUES: list[Any] = [
@@ -76,9 +74,7 @@ DEPTHS = [10, 60, 150, 1200, 5000]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "mac_roman", "latin-1"]
 CONTROL = ["\x00", "\x01", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ufffe", "\t", "\r"]
 if not LONG:
-    ODD_VALUES = [v for v in ODD_VALUES if v is not DATE_WITH_TIME]
-    RAW_SCALARS = [s for s in RAW_SCALARS if s not in dict(CONSTRUCTOR_ERRORS) and s != LAST_DATE]
-    DEPTHS = [d for d in DEPTHS if d < TOO_DEEP]
+    RAW_SCALARS = [s for s in RAW_SCALARS if s not in dict(CONSTRUCTOR_ERRORS)]
 _KEY_LINE = re.compile(r"^(\s*(?:- )?)([^\s#:][^:#]*):(?:\s+(\S.*))?$")
 
 
