@@ -7,6 +7,8 @@
 - :mod:`.test_texts`: the narrative texts, and the safety of the report written from them;
 - :mod:`.test_bundles`: rapport.json bundles given to ``portfolio``;
 - :mod:`.test_cli_options`: odd option values and ``--out`` pointing anywhere.
+- :mod:`.test_project_sources`: the participant register, the budget, the socio-economic parameters and the
+  self-evaluation forms of a project.
 
 :mod:`.support` holds the budget (small and fixed by default, ``SLUTRAPPORT_FUZZ=long`` for more) and the
 checks every module shares; :mod:`.yaml_mutations` the mutations of YAML files.
