@@ -19,6 +19,8 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from slutrapport.core.errors import SlutrapportError
+from slutrapport.sources.survey import load_instrument
 from slutrapport.sources.survey.instrument import builtin_instrument_text
 from tests.fuzz.support import assert_handled, budget, digests, run_cli
 from tests.fuzz.yaml_mutations import CONSTRUCTOR_ERRORS, REFUSED_SCALARS, TOO_DEEP, mutate_yaml, yaml_mutations
@@ -80,6 +82,49 @@ def test_accepted_instrument_is_compared(samples, tmp_path_factory, mutation):
     assert_handled(result)
     event(f"exit code {result.exit_code}")
     assert digests(path, samples) == before
+
+
+@budget(6)
+@given(name=st.sampled_from(sorted(INSTRUMENTS)), where=st.floats(0, 1, exclude_max=True))
+def test_key_given_twice_is_refused(samples, tmp_path_factory, name, where):
+    """Strict YAML: any line of an instrument given twice (a plain YAML reader keeps the last value without a word)
+    is refused, naming the file and the line."""
+    path = tmp_path_factory.mktemp("instrument-twice") / "instrument.yaml"
+    path.write_bytes(mutate_yaml(_clean_text(samples, name), ([], [("duplicate", where, 0)])))
+    result = run_cli("validate", samples / INSTRUMENTS[name], "--instrument", path)
+    assert_handled(result)
+    assert result.exit_code == 1, f"a line given twice was accepted:\n{result.output}"
+    assert f"Instrumentfilen {path} rad " in result.output, result.output
+
+
+#: A question's ``omvand:`` written as … (as YAML reads it: the flag it sets, or None where it must be refused).
+FLAGS = {
+    "true": True, "false": False, "True": True, "FALSE": False, "ja": True, "nej": False, "Ja": True, "NEJ": False,
+    '"false"': False, "'nej'": False, "yes": True, "no": False, "on": True, "off": False,
+    "y": None, "n": None, "0": None, "1": None, '"0"': None, "kanske": None, '""': None, "[true]": None, "{a: 1}": None,
+}  # fmt: skip
+
+
+def test_reversal_flag_is_set_only_by_an_unambiguous_value(samples, tmp_path):
+    """Strict YAML: ``omvand: "false"`` once reversed the question (``bool("false")``). Every way of writing the flag
+    either sets it as written or is refused naming the question's line."""
+    text = _clean_text(samples, "blandad.yaml")
+    old = "index: installning, omvand: true}"
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    wrong = []
+    for written, meaning in FLAGS.items():
+        path = tmp_path / "instrument.yaml"
+        path.write_text(text.replace(old, f"index: installning, omvand: {written}}}"), encoding="utf-8")
+        try:
+            question = next(q for q in load_instrument(path).questions if q.id == "q03")
+        except SlutrapportError as exc:
+            if meaning is not None or f"rad {line}: " not in str(exc) or "'omvand'" not in str(exc):
+                wrong.append(f"omvand: {written} refused: {exc}")
+            continue
+        if question.reverse is not meaning:
+            wrong.append(f"omvand: {written} read as {question.reverse}")
+    assert not wrong, "\n".join(wrong)
 
 
 # ---------------------------------------------------------------- minimal examples of what the fuzzing found

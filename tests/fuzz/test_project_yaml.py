@@ -98,6 +98,17 @@ def test_project_with_odd_values_is_built_or_refused(project, tmp_path_factory, 
     event(f"build {built.exit_code}")
 
 
+@budget(10)
+@given(where=st.floats(0, 1, exclude_max=True))
+def test_key_given_twice_is_refused(project, where):
+    """Strict YAML: any line of projekt.yaml given twice (``anonymitetsgrans: 5`` … ``anonymitetsgrans: 1`` once
+    built with 1) is refused by validate and check, naming the file and the line."""
+    content = mutate_yaml(_project_text(), ([], [("duplicate", where, 0)]))
+    for result in _run_on(project, content, ("validate", project), ("check", project)):
+        assert result.exit_code == 1, f"a line given twice was accepted:\n{result.output}"
+        assert f"Fel: {project / 'projekt.yaml'} rad " in result.output, result.output
+
+
 # ---------------------------------------------------------------- minimal examples of what the fuzzing found
 
 

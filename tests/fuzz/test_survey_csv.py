@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from slutrapport.core.text import normalise
@@ -220,6 +220,8 @@ def _insert(text: str, separator: str, insertions: list[tuple[str, float, str]])
 
 
 @budget(25)
+# What the fuzzing found: a quote opening a free text near the end that never closes (the rows below were lost).
+@example(wave=WAVES[1], insertions=[("field", 0.9154, '"')])
 @given(
     wave=st.sampled_from(WAVES),
     insertions=st.lists(
