@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from slutrapport.core.errors import SlutrapportError
@@ -38,6 +38,9 @@ def _clean_text(samples: Path, name: str) -> str:
 
 
 @budget(40)
+# What the fuzzing found: nesting past the recursion limit (flow and block) ended in an unexpected RecursionError.
+@example(name="blandad.yaml", mutation=([], [("deep", 0.5, 3)]))
+@example(name="samverkan", mutation=([], [("deep", 0.5, 4)]))
 @given(name=st.sampled_from(sorted(INSTRUMENTS)), mutation=yaml_mutations())
 def test_mutated_instrument_is_read_or_refused(samples, tmp_path_factory, name, mutation):
     path = tmp_path_factory.mktemp("instrument") / "instrument.yaml"
