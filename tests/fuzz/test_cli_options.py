@@ -80,7 +80,7 @@ def _assert_allowed(result) -> None:
         assert "Fel:" in result.output and "Användning:" in result.output, result.output
 
 
-@budget(40)
+@budget(25)
 @given(
     waves=st.lists(st.sampled_from(WAVES), min_size=1, max_size=2, unique=True),
     options=reading_options(),
@@ -116,7 +116,7 @@ def _out(kind: str, folder: Path) -> tuple[str, Path | None]:
     }[kind]
 
 
-@budget(8, shrink=False)
+@budget(5, shrink=False)
 @given(
     labels=st.none() | st.sampled_from([x for x in LABELS if x.count(",") == 1]),
     min_n=st.sampled_from(["1", "5", "0", "-3", "1" + "0" * 25, "fem", "2.5"]),
@@ -137,7 +137,7 @@ def test_compare_with_odd_labels_min_n_and_out(samples, tmp_path_factory, labels
         assert_whole_office_file(Path(target) / "jamforelse.xlsx")
 
 
-@budget(10, shrink=False)
+@budget(8, shrink=False)
 @given(command=st.sampled_from(["build", "portfolio", "form"]), out=st.sampled_from(OUTS), force=st.booleans())
 def test_out_pointing_anywhere(samples, demo_dir, tmp_path_factory, command, out, force):
     """``--out`` of build (a project of the demo's texts only: fast), portfolio and form."""

@@ -122,7 +122,7 @@ def register_mutations(draw):
     return edits, blanks, ragged, header_edit, layout
 
 
-@budget(20)
+@budget(12)
 @given(mutation=register_mutations())
 def test_mutated_register_is_read_or_refused_and_every_participant_is_accounted_for(tmp_path_factory, mutation):
     edits, blanks, ragged, header_edit, layout = mutation
@@ -156,7 +156,7 @@ def budget_mutations(draw):
     return edits, headings, rows
 
 
-@budget(12)
+@budget(8)
 @given(mutation=budget_mutations())
 def test_mutated_budget_is_read_or_refused(tmp_path_factory, mutation):
     edits, headings, rows = mutation
@@ -184,7 +184,7 @@ def test_mutated_budget_is_read_or_refused(tmp_path_factory, mutation):
 # ---------------------------------------------------------------- the socio-economic parameters
 
 
-@budget(15)
+@budget(10)
 @given(mutation=yaml_mutations())
 def test_mutated_socioeconomic_parameters_are_read_or_refused(tmp_path_factory, mutation):
     project = _project(tmp_path_factory.mktemp("socioekonomi") / "projekt", "socioekonomi")
@@ -208,7 +208,7 @@ def form_mutations(draw):
     return form, answers, data, sheets
 
 
-@budget(10)
+@budget(6)
 @given(mutation=form_mutations())
 def test_mutated_form_is_read_or_refused(tmp_path_factory, mutation):
     form, answers, data, sheets = mutation

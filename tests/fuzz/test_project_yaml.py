@@ -71,7 +71,7 @@ def _run_on(project: Path, content: bytes, *commands: tuple[str, ...]) -> list:
     return results
 
 
-@budget(10)
+@budget(6)
 @given(mutation=yaml_mutations())
 def test_mutated_project_is_validated_and_checked_or_refused(project, mutation):
     content = mutate_yaml(_project_text(), mutation)

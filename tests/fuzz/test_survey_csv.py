@@ -175,7 +175,7 @@ def _write(path: Path, records: list[list[str] | str], layout) -> None:
     path.write_bytes(("\ufeff".encode() if bom else b"") + content)
 
 
-@budget(40)
+@budget(25)
 @given(mutation=mutations())
 def test_mutated_csv_is_read_or_refused_and_every_respondent_is_accounted_for(samples, clean, tmp_path_factory, mutation):
     wave, edits, blanks, ragged, header_edit, layout = mutation
@@ -219,7 +219,7 @@ def _insert(text: str, separator: str, insertions: list[tuple[str, float, str]])
     return text
 
 
-@budget(25)
+@budget(15)
 # What the fuzzing found: a quote opening a free text near the end that never closes (the rows below were lost).
 @example(wave=WAVES[1], insertions=[("field", 0.9154, '"')])
 @given(

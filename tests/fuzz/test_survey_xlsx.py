@@ -144,7 +144,7 @@ def _mutate(content: bytes, lenient: list[int], mutation, target: Path) -> dict[
     return where
 
 
-@budget(20)
+@budget(12)
 @given(mutation=mutations())
 def test_mutated_workbook_is_read_or_refused_and_every_respondent_is_accounted_for(samples, clean, tmp_path_factory, mutation):
     book = mutation[0]
