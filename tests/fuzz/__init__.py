@@ -6,7 +6,8 @@
 - :mod:`.test_project_yaml`: projekt.yaml;
 - :mod:`.test_texts`: the narrative texts, and the safety of the report written from them;
 - :mod:`.test_bundles`: rapport.json bundles given to ``portfolio``;
-- :mod:`.test_cli_options`: odd option values and ``--out`` pointing anywhere.
+- :mod:`.test_cli_options`: odd option values, ``--out`` pointing anywhere, and a funder's template whose heading
+  ids lead out of the project given to ``init``;
 - :mod:`.test_project_sources`: the participant register, the budget, the socio-economic parameters and the
   self-evaluation forms of a project.
 

@@ -9,13 +9,16 @@ nothing, for ``compare``, ``build``, ``portfolio`` and ``form``. A command must
 end in 0, 1 or — for an option value click itself refuses — 2 with a Swedish
 usage message; never an unexpected error; the survey files and a file that
 ``--out`` points at stay as they were; and what ``compare`` writes is safe
-(labels with markup or formulas).
+(labels with markup or formulas). ``init --templates`` with a funder's
+mall.yaml whose heading ids lead anywhere (``../../offer``, absolute paths)
+writes nothing outside the project folder.
 """
 
 from __future__ import annotations
 
 import encodings
 import encodings.aliases
+import json
 import pkgutil
 from pathlib import Path
 
@@ -170,3 +173,39 @@ def test_undefined_encoding_is_a_swedish_error(samples):
     _assert_allowed(result)
     assert result.exit_code == 2
     assert f"'--encoding': okänd teckenkodning '{UNDEFINED}'" in result.output, result.output
+
+
+# ---------------------------------------------------------------- a funder's template given to init
+
+#: Heading ids of a funder's mall.yaml (each also the name of the text file init writes); ``{root}`` is the
+#: example's own folder, so an absolute id that escaped would land where the test can see it.
+HEADING_IDS = [
+    "../../offer", "../offer", "{root}/offer", "..", ".", "", "a/b", "a\\..\\..\\offer", "texter/../../offer",
+    "sammanfattning/../../../offer", "~/offer", "$HOME", "CON", "Ö", " sammanfattning", "x" * 300, "ok-id", "ok_id", 7,
+]  # fmt: skip
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): d for p, d in ((Path(k), v) for k, v in digests(folder).items())}
+
+
+@budget(6)
+@given(ids=st.lists(st.sampled_from(HEADING_IDS), min_size=1, max_size=3, unique=True), force=st.booleans())
+def test_template_headings_never_write_outside_the_project(tmp_path_factory, ids, force):
+    """Issue 25: a heading id ``../../victim`` in a funder's mall.yaml made ``init`` write two folders up. Whatever
+    the ids, init writes only inside the project folder (or refuses with a Swedish message)."""
+    root = tmp_path_factory.mktemp("init")
+    (root / "mallar" / "egen").mkdir(parents=True)
+    headings = "".join(f"  - id: {json.dumps(str(i).replace('{root}', str(root)) if isinstance(i, str) else i)}\n    rubrik: Rubrik {n}\n"
+                       for n, i in enumerate(ids))  # fmt: skip
+    (root / "mallar" / "egen" / "mall.yaml").write_text(f"id: egen\nnamn: Egen mall\nrubriker:\n{headings}", encoding="utf-8")
+    before = _files(root)
+
+    result = run_cli("init", root / "projekt", "--templates", root / "mallar", "--template", "egen", *(["--force"] if force else []))
+
+    _assert_allowed(result)
+    event(f"exit code {result.exit_code}")
+    changed = {name for name, digest in _files(root).items() if before.get(name) != digest}
+    outside = sorted(name for name in changed if not name.startswith("projekt/"))
+    assert not outside, f"init wrote outside the project: {outside}\n{result.output}"
+    assert not (Path.home() / "offer.md").exists()
