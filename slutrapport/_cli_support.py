@@ -14,7 +14,10 @@ from pathlib import Path
 
 import click
 
+from slutrapport import _click_sv
 from slutrapport.core.errors import SlutrapportError
+
+_click_sv.install()  # before the options below are declared: click names a path's kind ("Mappen") then
 
 __all__ = [
     "DEBUG_ENV",
@@ -26,6 +29,7 @@ __all__ = [
     "out_option",
     "check_out_folder",
     "check_out_file",
+    "check_folder",
     "force_option",
     "templates_option",
     "draft_option",
@@ -121,6 +125,13 @@ def check_out_folder(_ctx: click.Context, _param: click.Parameter, value: Path |
     return value
 
 
+def check_folder(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A folder argument (``MAPP``, ``PROJEKTMAPP``): a pipe or device there is a usage error, like a file (click's own check)."""
+    if value is not None and (kind := _not_a_folder(Path(value))) is not None:
+        raise click.BadParameter(f"{value} är {kind}, inte en mapp.", param=param)
+    return value
+
+
 def check_out_file(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """``--out FIL``: an existing folder there is a user error (exit 1), before any work."""
     if value is not None and Path(value).is_dir():
@@ -147,6 +158,7 @@ templates_option = click.option(
     "template_dirs",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
+    callback=lambda ctx, param, values: tuple(check_folder(ctx, param, value) for value in values),
     metavar="MAPP",
     help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
 )

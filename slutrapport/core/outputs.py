@@ -42,6 +42,9 @@ _REASONS = {
         ("ENOTDIR", "en del av sökvägen är ingen mapp"),
         ("ENAMETOOLONG", "namnet är för långt"),
         ("EDQUOT", "diskkvoten är slut"),
+        ("EEXIST", "något annat än en mapp finns redan där"),
+        ("ELOOP", "för många symboliska länkar i sökvägen"),
+        ("EBUSY", "filen används av ett annat program"),
     )
     if hasattr(errno, code)
 }
