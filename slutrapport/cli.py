@@ -314,6 +314,7 @@ _SCHEMAS = {
     "formular": ("slutrapport.sources.forms.definition", "FORM_SCHEMA"),
     "socioekonomi": ("slutrapport.sources.economy.parameter_schema", "PARAMETER_SCHEMA"),
     "budget": ("slutrapport.sources.economy.yaml_rows", "ROW_SCHEMA"),
+    "kolumnmappning": ("slutrapport.sources.survey.columnmap", "COLUMN_MAP_SCHEMA"),
 }
 
 
@@ -325,8 +326,8 @@ def schema(kind: str, as_uri: bool) -> None:
     """Skriv ut JSON-schemat för en sorts YAML-fil, så att en editor kan föreslå och kontrollera nycklarna.
 
     FILSORT är projekt (projekt.yaml), mall (mall.yaml), instrument,
-    formular (formulärdefinitionen), socioekonomi (parameterfilen) eller
-    budget (budgetrader i YAML). Lägg till raden
+    formular (formulärdefinitionen), socioekonomi (parameterfilen),
+    budget (budgetrader i YAML) eller kolumnmappning (--map FIL). Lägg till raden
     # yaml-language-server: $schema=<sökväg> överst i filen.
 
     Exempel:

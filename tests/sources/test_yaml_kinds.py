@@ -22,6 +22,7 @@ from slutrapport.sources.economy.parameter_schema import ACTORS, PARAMETER_SCHEM
 from slutrapport.sources.economy.socioeconomic import read_parameters
 from slutrapport.sources.economy.yaml_rows import ROW_SCHEMA
 from slutrapport.sources.forms.definition import FORM_SCHEMA, FormDefinitionError, builtin_definition_text, load_definition
+from slutrapport.sources.survey.columnmap import COLUMN_MAP_SCHEMA, load_column_map
 from slutrapport.sources.survey.schema import SCHEMA as INSTRUMENT_SCHEMA
 from tests.conftest import SAMPLES
 
@@ -107,7 +108,9 @@ def budget_problems(tmp_path: Path, text: str) -> list[tuple]:
 # -- the schemas and the valid files -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("found", [FORM_SCHEMA, PARAMETER_SCHEMA, ROW_SCHEMA, INSTRUMENT_SCHEMA], ids=["formular", "socioekonomi", "budget", "instrument"])
+@pytest.mark.parametrize(
+    "found", [FORM_SCHEMA, PARAMETER_SCHEMA, ROW_SCHEMA, INSTRUMENT_SCHEMA, COLUMN_MAP_SCHEMA], ids=["formular", "socioekonomi", "budget", "instrument", "kolumner"]
+)
 def test_the_schemas_are_valid_draft_7_shipped_as_package_data(found):
     Draft7Validator.check_schema(found.mapping)
     assert json.loads(Path(unquote(urlparse(found.uri()).path)).read_text(encoding="utf-8")) == found.mapping
@@ -319,3 +322,49 @@ def test_keys_written_several_ways_are_checked_in_one_spelling_and_collisions_li
     assert renamed.collisions == [(("lista", 0), "b", "B", "b")]
     assert INVALID is not None and not INVALID
     assert did_you_mean("Diskonteringsränta", ["diskonteringsranta"]) == "; menade du 'diskonteringsranta'?"
+
+
+# -- the column mapping (--map FIL) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"Hur väl fungerar samarbetet?": q01\nOrg: organisation\n', 'kolumner:\n  "Hur väl fungerar samarbetet?": q01\n  Org: organisation\n'],
+)
+def test_column_map_rows_are_read_directly_or_under_kolumner(tmp_path, text):
+    path = tmp_path / "kolumner.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_column_map(path) == {"Hur väl fungerar samarbetet?": "q01", "Org": "organisation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kolumnr:\n  A: q01\n", ["- rad 1: okänd nyckel 'kolumnr'; menade du 'kolumner'?"]),
+        ("kolumner:\n  A: q01\nextra: 1\n", ["- rad 3: okänd nyckel 'extra' (tillåtna: kolumner)"]),
+        ("kolumner:\n  A: q01\n  B: [1]\n  C:\n", [
+            "- rad 3: 'B' under 'kolumner' ska vara en frågas id, t.ex. q07, fick en lista",
+            "- rad 4: 'C' under 'kolumner' ska vara en frågas id, t.ex. q07, fick ett tomt värde",
+        ]),
+        ('A: q01\n"": q02\nB: {x: 1}\nC: .nan\nD: " "\n', [
+            "- rad 2: kolumnmappningen: rubriken får inte vara tom, fick ''",
+            "- rad 3: 'B' ska vara en frågas id, t.ex. q07, fick nycklar med värden",
+            "- rad 4: 'C' ska vara en frågas id, t.ex. q07, fick '.nan'",
+            "- rad 5: 'D' ska vara en frågas id, t.ex. q07, fick ' '",
+        ]),
+        ("- A\n", ['- kolumnmappningen ska ha rader som "Rubrik i filen": q07 (eller kolumner: med sådana rader under), fick en lista']),
+    ],
+)  # fmt: skip
+def test_column_map_problems_name_their_line_and_key(tmp_path, text, expected):
+    path = tmp_path / "kolumner.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", SAMPLES / "enkater" / "enkat3.csv", "--instrument", "samverkan", "--map", path)
+    assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
+    assert result.output.splitlines() == [f"Fel: Kolumnmappningen {path} har {len(expected)} problem:", *expected]
+
+
+def test_column_map_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "kolumner.yaml"
+    path.write_bytes("A: fråga".encode("cp1252"))
+    result = run("validate", SAMPLES / "enkater" / "enkat3.csv", "--instrument", "samverkan", "--map", path)
+    assert result.exit_code == 1 and f"Kolumnmappningen {path} är inte UTF-8-kodad text (byte 6)" in result.output
