@@ -61,6 +61,10 @@ class ErrorGroup(click.Group):
             if ctx.meta.get("debug"):
                 raise
             raise UserError(str(exc)) from exc
+        except OSError as exc:  # the file system refused a path the user gave (a name too long, a loop of links)
+            if ctx.meta.get("debug") or exc.filename is None:
+                raise
+            raise UserError(_os_message(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.meta.get("debug"):
                 raise
@@ -68,6 +72,14 @@ class ErrorGroup(click.Group):
                 f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
                 "Kör kommandot igen med --debug för detaljer, och rapportera felet."
             ) from exc
+
+
+def _os_message(exc: OSError) -> str:
+    from slutrapport.core.outputs import os_reason
+
+    parts = str(exc.filename).split("/")  # a long name shortened where it is long, so that the rest stays readable
+    shown = "/".join(part if len(part) <= 60 else f"{part[:30]}… ({len(part)} tecken)" for part in parts)
+    return f"Sökvägen {shown} kunde inte användas: {os_reason(exc)}."
 
 
 # ---------------------------------------------------------------- output
