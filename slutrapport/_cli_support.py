@@ -14,7 +14,10 @@ from pathlib import Path
 
 import click
 
+from slutrapport import _click_sv
 from slutrapport.core.errors import SlutrapportError
+
+_click_sv.install()  # before the options below are declared: click names a path's kind ("Mappen") then
 
 __all__ = [
     "DEBUG_ENV",
@@ -26,6 +29,7 @@ __all__ = [
     "out_option",
     "check_out_folder",
     "check_out_file",
+    "check_folder",
     "force_option",
     "templates_option",
     "draft_option",
@@ -57,6 +61,10 @@ class ErrorGroup(click.Group):
             if ctx.meta.get("debug"):
                 raise
             raise UserError(str(exc)) from exc
+        except OSError as exc:  # the file system refused a path the user gave (a name too long, a loop of links)
+            if ctx.meta.get("debug") or exc.filename is None:
+                raise
+            raise UserError(_os_message(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.meta.get("debug"):
                 raise
@@ -64,6 +72,14 @@ class ErrorGroup(click.Group):
                 f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
                 "Kör kommandot igen med --debug för detaljer, och rapportera felet."
             ) from exc
+
+
+def _os_message(exc: OSError) -> str:
+    from slutrapport.core.outputs import os_reason
+
+    parts = str(exc.filename).split("/")  # a long name shortened where it is long, so that the rest stays readable
+    shown = "/".join(part if len(part) <= 60 else f"{part[:30]}… ({len(part)} tecken)" for part in parts)
+    return f"Sökvägen {shown} kunde inte användas: {os_reason(exc)}."
 
 
 # ---------------------------------------------------------------- output
@@ -121,6 +137,13 @@ def check_out_folder(_ctx: click.Context, _param: click.Parameter, value: Path |
     return value
 
 
+def check_folder(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A folder argument (``MAPP``, ``PROJEKTMAPP``): a pipe or device there is a usage error, like a file (click's own check)."""
+    if value is not None and (kind := _not_a_folder(Path(value))) is not None:
+        raise click.BadParameter(f"{value} är {kind}, inte en mapp.", param=param)
+    return value
+
+
 def check_out_file(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """``--out FIL``: an existing folder there is a user error (exit 1), before any work."""
     if value is not None and Path(value).is_dir():
@@ -147,6 +170,7 @@ templates_option = click.option(
     "template_dirs",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
+    callback=lambda ctx, param, values: tuple(check_folder(ctx, param, value) for value in values),
     metavar="MAPP",
     help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
 )

@@ -18,6 +18,7 @@ from slutrapport import __version__, _click_sv
 from slutrapport._cli_support import (
     DEBUG_ENV,
     ErrorGroup,
+    check_folder,
     check_out_file,
     completeness_detail,
     debug_option,
@@ -81,7 +82,7 @@ def demo(out: Path, draft: bool, force: bool) -> None:
 
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="MAPP")
 @click.option(
     "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
 )
@@ -104,7 +105,7 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
-@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="PROJEKTMAPP")
 @out_option(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
 @draft_option
 @templates_option
@@ -127,7 +128,7 @@ def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple
 
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
-@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), metavar="PROJEKTMAPP")
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="PROJEKTMAPP")
 @templates_option
 def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
     """Kontrollera att varje rubrik som finansiären kräver har innehåll.
@@ -313,6 +314,7 @@ _SCHEMAS = {
     "formular": ("slutrapport.sources.forms.definition", "FORM_SCHEMA"),
     "socioekonomi": ("slutrapport.sources.economy.parameter_schema", "PARAMETER_SCHEMA"),
     "budget": ("slutrapport.sources.economy.yaml_rows", "ROW_SCHEMA"),
+    "kolumnmappning": ("slutrapport.sources.survey.columnmap", "COLUMN_MAP_SCHEMA"),
 }
 
 
@@ -324,8 +326,8 @@ def schema(kind: str, as_uri: bool) -> None:
     """Skriv ut JSON-schemat för en sorts YAML-fil, så att en editor kan föreslå och kontrollera nycklarna.
 
     FILSORT är projekt (projekt.yaml), mall (mall.yaml), instrument,
-    formular (formulärdefinitionen), socioekonomi (parameterfilen) eller
-    budget (budgetrader i YAML). Lägg till raden
+    formular (formulärdefinitionen), socioekonomi (parameterfilen),
+    budget (budgetrader i YAML) eller kolumnmappning (--map FIL). Lägg till raden
     # yaml-language-server: $schema=<sökväg> överst i filen.
 
     Exempel:
@@ -392,7 +394,7 @@ def form_sjalvvardering(out: Path | None, definition: Path | None, show_yaml: bo
 
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
-@click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[PROJEKTMAPP]")
+@click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="[PROJEKTMAPP]")
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, metavar="N", help="Port att börja på; är den upptagen väljs nästa lediga."
 )

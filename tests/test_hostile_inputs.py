@@ -475,3 +475,31 @@ def test_yaml_nested_thousands_of_levels_is_a_swedish_error(tmp_path):
     wave.write_text("a,b\n1,2\n", encoding="utf-8")
     output = assert_result(run("validate", wave, "--instrument", instrument))
     assert "för djupt nästlad" in output
+
+
+# ---------------------------------------------------------------- paths the file system refuses, text that is not UTF-8
+
+
+def test_a_file_name_too_long_for_the_file_system_is_named_not_an_unexpected_error(tmp_path):
+    root = project(tmp_path, "enkat")
+    config = root / "projekt.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("fil: enkater/enkat3.csv", "fil: " + "x" * 5000), encoding="utf-8")
+    output = assert_result(run("validate", root))
+    assert f"Sökvägen {root}/{'x' * 30}… (5000 tecken) kunde inte användas: namnet är för långt." in output
+
+
+def test_a_text_that_is_not_utf8_names_the_file_and_the_byte(tmp_path):
+    root = project(tmp_path, "texter")
+    (root / "texter" / "uppdraget.md").write_bytes("Uppdraget: fungerar för oss".encode("cp1252"))
+    output = assert_result(run("check", root))
+    assert f"Textfilen {root / 'texter' / 'uppdraget.md'} kunde inte läsas: den är inte sparad som UTF-8 (byte 22 är inte UTF-8)" in output
+
+
+def test_file_system_errors_are_said_in_swedish():
+    import errno
+
+    from slutrapport.core.outputs import os_reason
+
+    assert os_reason(OSError(errno.ENOENT, "No such file or directory")) == "filen eller en mapp på vägen finns inte (och kunde inte skapas)"
+    assert os_reason(OSError(errno.EEXIST, "File exists")) == "något annat än en mapp finns redan där"
+    assert os_reason(OSError(errno.ENOTEMPTY, "Directory not empty")) == "operativsystemet svarade med felkoden ENOTEMPTY"

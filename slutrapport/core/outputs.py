@@ -27,7 +27,7 @@ from slutrapport.core.errors import OutputError, SlutrapportError
 from slutrapport.core.inputs import MEGABYTE, file_kind, read_bytes_limited
 from slutrapport.core.safetext import encode_utf8
 
-__all__ = ["write_bytes_atomic", "write_text_atomic", "safe_path", "OutputFolder", "MANIFEST"]
+__all__ = ["write_bytes_atomic", "write_text_atomic", "safe_path", "OutputFolder", "MANIFEST", "os_reason", "unreadable"]
 
 MANIFEST = ".slutrapport-manifest.json"
 _MANIFEST_LIMIT = 16 * MEGABYTE
@@ -42,15 +42,31 @@ _REASONS = {
         ("ENOTDIR", "en del av sökvägen är ingen mapp"),
         ("ENAMETOOLONG", "namnet är för långt"),
         ("EDQUOT", "diskkvoten är slut"),
+        ("EEXIST", "något annat än en mapp finns redan där"),
+        ("ELOOP", "för många symboliska länkar i sökvägen"),
+        ("EBUSY", "filen används av ett annat program"),
+        ("ENOENT", "filen eller en mapp på vägen finns inte (och kunde inte skapas)"),
+        ("EINVAL", "namnet eller platsen går inte att använda"),
+        ("EMFILE", "för många öppna filer"),
+        ("EIO", "ett läs- eller skrivfel på disken"),
     )
     if hasattr(errno, code)
 }
 
 
-def _reason(exc: OSError | ValueError) -> str:
+def os_reason(exc: OSError | ValueError) -> str:
+    """Why a file operation failed, in Swedish ("behörighet saknas", "namnet är för långt"); else the system's error code."""
     if isinstance(exc, ValueError):  # a NUL character in the path
         return "namnet innehåller ett otillåtet tecken"
-    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    code = errno.errorcode.get(exc.errno or 0)
+    return _REASONS.get(exc.errno or 0) or (f"operativsystemet svarade med felkoden {code}" if code else "okänt fel i filsystemet")
+
+
+def unreadable(exc: OSError | UnicodeDecodeError | ValueError) -> str:
+    """Why a user's text file could not be read, in Swedish, to follow "kunde inte läsas: " (no ending full stop)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"den är inte sparad som UTF-8 (byte {exc.start + 1} är inte UTF-8); spara den som UTF-8"
+    return os_reason(exc)
 
 
 def safe_path(root: str | Path, name: str | Path) -> Path:
@@ -73,7 +89,7 @@ def safe_path(root: str | Path, name: str | Path) -> Path:
         base = root.resolve()
         inside = target.resolve()
     except ValueError as exc:
-        raise OutputError(f"Utdatafilen '{text}' kan inte skrivas: {_reason(exc)}.") from exc
+        raise OutputError(f"Utdatafilen '{text}' kan inte skrivas: {os_reason(exc)}.") from exc
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
         raise OutputError(f"Utdatafilen {target} kan inte skrivas: sökvägen går inte att följa (en symbolisk länk i en slinga?).") from exc
     if inside != base and not inside.is_relative_to(base):
@@ -138,7 +154,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, inside: Path | None = None) -
             Path(tmp).unlink(missing_ok=True)
             raise
     except (OSError, ValueError) as exc:
-        raise OutputError(f"Kunde inte skriva {path}: {_reason(exc)}.") from exc
+        raise OutputError(f"Kunde inte skriva {path}: {os_reason(exc)}.") from exc
     return path
 
 
@@ -162,7 +178,7 @@ def _file_digest(path: Path) -> str:
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as exc:
-        raise OutputError(f"{path} finns redan men kunde inte läsas för att se om den har ändrats: {_reason(exc)}.") from exc
+        raise OutputError(f"{path} finns redan men kunde inte läsas för att se om den har ändrats: {os_reason(exc)}.") from exc
 
 
 class OutputFolder:

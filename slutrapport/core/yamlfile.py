@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.yamlerrors import StrictYAMLError, yaml_problem
 from slutrapport.core.yamlschema import INVALID
 
 __all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS"]
@@ -18,7 +19,15 @@ class _StrictLoader(yaml.SafeLoader):
     - a key given twice in one mapping (PyYAML keeps the last one, so
       ``anonymitetsgrans: 5`` … ``anonymitetsgrans: 1`` would build with 1);
     - aliases (``*namn``): nobody writes them in these files by hand, and a
-      nest of aliases expands to billions of values (a "billion laughs" file).
+      nest of aliases expands to billions of values (a "billion laughs" file);
+    - a tag other than YAML's plain ``!!str``, ``!!int``, ``!!float``,
+      ``!!bool``, ``!!null`` (on a single value), ``!!seq`` (on a list) and
+      ``!!map`` (on keys with values), or one on a value it cannot read
+      (``!!bool kanske``), and the merge key ``<<``: they build Python sets,
+      bytes or pairs that no file here means.
+
+    A number that is not finite (``.inf``, ``.nan``, ``1.0e+400``) is read as
+    it is; every file's schema refuses it with its key (:mod:`.yamlschema`).
 
     A date that does not exist (``2025-02-30``, month 13) is read as the text
     it is written as, not a crash: the file's schema names its key and line.
@@ -31,13 +40,24 @@ class _StrictLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise StrictYAMLError(
                 problem=f"aliaset *{event.anchor} används; skriv ut värdet i stället (alias och ankare tillåts inte)",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        explicit = getattr(event, "tag", None) not in (None, "!")
+        if explicit and (problem := _tag_problem(self, event)):
+            raise StrictYAMLError(problem=problem, problem_mark=event.start_mark)
+        node = super().compose_node(parent, index)
+        if not explicit and node.tag == _CORE + "merge":
+            raise StrictYAMLError(
+                problem="sammanslagningsnyckeln '<<' används; skriv ut nycklarna i stället (eller sätt '<<' inom citattecken)",
+                problem_mark=node.start_mark,
+            )
+        if not explicit and node.tag == _CORE + "value":  # a lone '=': plain text, as in YAML 1.2
+            node.tag = _CORE + "str"
+        return node
 
     def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         # A scalar PyYAML recognises but cannot build raises a bare ValueError: a date that is not
@@ -45,7 +65,7 @@ class _StrictLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
-            raise yaml.MarkedYAMLError(problem=_unbuildable(node), problem_mark=node.start_mark) from exc
+            raise StrictYAMLError(problem=_unbuildable(node), problem_mark=node.start_mark) from exc
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         seen: dict[Any, int] = {}
@@ -56,7 +76,7 @@ class _StrictLoader(yaml.SafeLoader):
             except TypeError:
                 continue  # PyYAML reports the unhashable key itself
             if key in seen:
-                raise yaml.MarkedYAMLError(
+                raise StrictYAMLError(
                     problem=f"nyckeln '{key}' anges två gånger (första gången på rad {seen[key]}); ta bort den ena",
                     problem_mark=key_node.start_mark,
                 )
@@ -75,7 +95,38 @@ def _unbuildable(node: yaml.Node) -> str:
     return f"värdet '{shown}' kan inte läsas"
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_CORE = "tag:yaml.org,2002:"
+#: The tags a user may write, by the kind of node they may stand on; for a single value, which
+#: of the kinds PyYAML reads a plain value as fit the tag (``!!float 5`` is 5.0).
+_SCALAR_TAGS = {"str": None, "int": {"int"}, "float": {"float", "int"}, "bool": {"bool"}, "null": {"null"}}
+_KINDS = {yaml.ScalarEvent: "ett enskilt värde", yaml.SequenceStartEvent: "en lista", yaml.MappingStartEvent: "nycklar med värden"}
+_TAG_KIND = {"str": yaml.ScalarEvent, "int": yaml.ScalarEvent, "float": yaml.ScalarEvent, "bool": yaml.ScalarEvent,
+             "null": yaml.ScalarEvent, "seq": yaml.SequenceStartEvent, "map": yaml.MappingStartEvent}  # fmt: skip
+_ALLOWED = "bara !!str, !!int, !!float, !!bool, !!null, !!seq och !!map kan användas"
+
+
+def _tag_problem(loader: yaml.SafeLoader, event: yaml.NodeEvent) -> str | None:
+    """Why the tag written on ``event`` is refused (Swedish), or None when it is a plain tag that fits."""
+    tag = str(event.tag)
+    name = tag[len(_CORE) :] if tag.startswith(_CORE) else None
+    shown = f"!!{name}" if name is not None else tag
+    shown = shown if len(shown) <= 40 else shown[:37] + "…"
+    kind = _TAG_KIND.get(name or "")
+    if kind is None:
+        return f"taggen '{shown}' stöds inte; ta bort den, {_ALLOWED}"
+    if not isinstance(event, kind):
+        return f"taggen '{shown}' hör till {_KINDS[kind]} men står på {_KINDS[type(event)]}; ta bort taggen"
+    fits = _SCALAR_TAGS.get(str(name))
+    if fits is not None:
+        read_as = loader.resolve(yaml.ScalarNode, event.value, (True, False))[len(_CORE) :]
+        if read_as not in fits:
+            value = event.value if len(event.value) <= 30 else event.value[:27] + "…"
+            what = {"int": "ett heltal", "float": "ett tal", "bool": "true eller false", "null": "tomt"}[str(name)]
+            return f"värdet '{value}' kan inte läsas som {shown} ({what}); rätta värdet eller ta bort taggen"
+    return None
+
+
+_StrictLoader.add_constructor(_CORE + "timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
@@ -89,9 +140,8 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
     except RecursionError as exc:  # lists or mappings nested thousands of levels deep
         raise error(f"{what}: filen är för djupt nästlad för att läsas (listor eller nycklar i tusentals nivåer).") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        raise error(f"{what}{where}: filen är inte giltig YAML ({getattr(exc, 'problem', None) or exc}).") from exc
+        where, problem = yaml_problem(exc, text)
+        raise error(f"{what}{where}: filen är inte giltig YAML ({problem}).") from exc
 
 
 def key_lines(text: str) -> dict[tuple[str | int, ...], int]:

@@ -19,7 +19,8 @@ The schemas may use, besides draft-07:
   as that text) and ``datum`` (the same when the text looks like ``ÅÅÅÅ-MM-DD``,
   other texts are left to the code that reads them, e.g. ``1 mars 2025``).
 
-A ``number`` is finite (``.nan`` and ``.inf`` are not numbers here). What a
+A ``number`` is finite (``.nan`` and ``.inf`` are not numbers here), and a
+``number`` or ``integer`` fits a float (no integer of hundreds of digits). What a
 schema cannot say is checked by the reading code afterwards, on the data with
 every flagged value replaced by :data:`INVALID`, so that no problem is reported twice.
 """
@@ -297,11 +298,24 @@ def _is_date_or_other_text(value: Any) -> bool:
     return True
 
 
+def _fits(value: int | float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer beyond a float's range
+        return False
+
+
 def _finite_number(checker: Any, value: Any) -> bool:
-    return Draft7Validator.TYPE_CHECKER.is_type(value, "number") and (not isinstance(value, float) or math.isfinite(value))
+    return Draft7Validator.TYPE_CHECKER.is_type(value, "number") and _fits(value)
 
 
-_Validator = validators.extend(Draft7Validator, type_checker=Draft7Validator.TYPE_CHECKER.redefine("number", _finite_number))
+def _finite_integer(checker: Any, value: Any) -> bool:
+    return Draft7Validator.TYPE_CHECKER.is_type(value, "integer") and _fits(value)
+
+
+_Validator = validators.extend(
+    Draft7Validator, type_checker=Draft7Validator.TYPE_CHECKER.redefine_many({"number": _finite_number, "integer": _finite_integer})
+)
 
 
 # ---------------------------------------------------------------- a schema

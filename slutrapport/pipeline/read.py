@@ -12,17 +12,13 @@ Errors in the files raise :class:`~slutrapport.core.errors.ValidationError`
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from pathlib import Path
 
 from slutrapport.analysis.goals import parse_goals
-from slutrapport.core.errors import InputFileError, ProjectError, ValidationError, problem_list
-from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.errors import ProjectError, ValidationError, problem_list
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.pipeline.cache import SurveyCache, survey_key
 from slutrapport.project.aliases import with_answer_aliases
 from slutrapport.project.folder import Project
@@ -31,6 +27,7 @@ from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
 from slutrapport.sources.forms.source import project_form_source
 from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
+from slutrapport.sources.survey.columnmap import load_column_map
 from slutrapport.sources.survey.ingest import SurveyData, read_waves
 from slutrapport.sources.survey.instrument import Instrument, load_instrument
 from slutrapport.sources.survey.invited import InvitedCount, check_invited, read_invited_file
@@ -45,31 +42,6 @@ __all__ = [
     "read_project_budget",
     "parameter_file",
 ]
-
-
-def load_column_map(path: Path | None) -> dict[str, str]:
-    """A column mapping file: YAML (``"Rubrik i filen": q07``) or CSV with two columns (rubrik, fråga)."""
-    if path is None:
-        return {}
-    path = Path(path)
-    try:
-        text = read_text_limited(path, "Kolumnmappningen")  # only a regular file, at most TEXT_LIMIT
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {exc}") from exc
-    if path.suffix.lower() == ".csv":
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",") if r]
-        if rows and normalise(rows[0][0]) in {"kolumn", "rubrik", "column", "heading"}:
-            rows = rows[1:]
-        bad = [i for i, r in enumerate(rows, start=2) if len(r) < 2 or not r[1].strip()]
-        if bad:
-            raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.")
-        return {r[0].strip(): r[1].strip() for r in rows}
-    data = parse_yaml(text, f"Kolumnmappningen {path.name}", InputFileError) or {}
-    if isinstance(data, dict) and isinstance(data.get("kolumner"), dict):
-        data = data["kolumner"]
-    if not isinstance(data, dict):
-        raise InputFileError(f"Kolumnmappningen {path.name} ska ha rader som \"Rubrik i filen\": q07.")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 # ---------------------------------------------------------------- survey, forms, register

@@ -24,7 +24,7 @@ import yaml
 
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.inputs import TEXT_LIMIT, read_bytes_limited, read_text_limited
-from slutrapport.core.outputs import write_bytes_atomic
+from slutrapport.core.outputs import unreadable, write_bytes_atomic
 from slutrapport.core.yamledit import Append, Remove, Set, apply_edits
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.project.folder import PROJECT_FILE
@@ -92,7 +92,7 @@ def read_project_data(root: Path) -> dict[str, Any]:
     try:
         data = parse_yaml(read_text_limited(path, "Projektfilen", error=ProjectError), str(path), ProjectError) or {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path} kunde inte läsas: {exc}") from exc
+        raise ProjectError(f"{path} kunde inte läsas: {unreadable(exc)}.") from exc
     return data if isinstance(data, dict) else {}
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from slutrapport.analysis.competence import categorisation_groups, volume_bands
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.inputs import read_text_limited
-from slutrapport.core.outputs import write_text_atomic
+from slutrapport.core.outputs import unreadable, write_text_atomic
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.core.yamlschema import INVALID
 from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
@@ -95,7 +95,7 @@ def read_narrative(path: Path) -> str | None:
     try:
         text = read_text_limited(path, "Textfilen", error=ProjectError)
     except UnicodeDecodeError as exc:
-        raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
+        raise ProjectError(f"Textfilen {path} kunde inte läsas: {unreadable(exc)}.") from exc
     text = _COMMENT.sub("", text).strip()
     return text or None
 

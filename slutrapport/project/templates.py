@@ -31,6 +31,7 @@ from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.outputs import unreadable
 from slutrapport.core.yamlfile import key_lines, parse_yaml, yaml_flag
 from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema
 
@@ -191,7 +192,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         text = read_text_limited(path, "Mallfilen", error=ProjectError)
         raw = parse_yaml(text, f"Mallfilen {path}", ProjectError)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"Mallfilen {path} kunde inte läsas: {exc}") from exc
+        raise ProjectError(f"Mallfilen {path} kunde inte läsas: {unreadable(exc)}.") from exc
     if not isinstance(raw, dict):
         raise ProjectError(f"Mallfilen {path} ska innehålla nycklarna id, namn och rubriker.")
     # The schema checks keys, types and block names; the checks below skip what it rejected (INVALID).

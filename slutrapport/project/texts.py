@@ -15,7 +15,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import ProjectError
 from slutrapport.core.inputs import TEXT_LIMIT, read_bytes_limited, read_text_limited
-from slutrapport.core.outputs import write_text_atomic
+from slutrapport.core.outputs import unreadable, write_text_atomic
 from slutrapport.project.edit import _LOCK, EditConflict, file_version
 
 __all__ = ["EditableText", "read_text", "save_text"]
@@ -55,7 +55,7 @@ def read_text(root: Path, heading_id: str) -> EditableText:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ProjectError(f"Textfilen {path} är inte sparad som UTF-8: {exc}") from exc
+        raise ProjectError(f"Textfilen {path} kunde inte läsas: {unreadable(exc)}.") from exc
     return EditableText(_split_head(text.replace("\r\n", "\n"))[1].strip("\n"), hashlib.sha256(raw).hexdigest())
 
 

@@ -23,6 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from slutrapport.core.errors import SlutrapportError, problem_list
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.outputs import unreadable
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import key_lines, parse_yaml
 from slutrapport.core.yamlschema import INVALID
@@ -183,7 +184,7 @@ def load_yaml_definition(
         try:
             text = read_text_limited(path, kind.title, error=kind.error)
         except (OSError, UnicodeDecodeError) as exc:
-            raise kind.error(f"{kind.title} {path} kunde inte läsas: {exc}") from exc
+            raise kind.error(f"{kind.title} {path} kunde inte läsas: {unreadable(exc)}.") from exc
         name = str(path)
         what = f"{kind.title} {name}"
     elif (definition_id := default if spec is None else str(spec)) in builtin_ids(kind):

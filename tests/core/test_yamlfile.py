@@ -96,3 +96,97 @@ def test_a_misspelt_key_in_projekt_yaml_is_named_instead_of_leaving_data_out(tmp
     with pytest.raises(ProjectError) as info:
         load_project(project)
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- tags, merge keys and PyYAML's own messages in Swedish
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("anonymitetsgrans: !!set 5\n", "rad 1, kolumn 19", "taggen '!!set' stöds inte"),
+        ("x: !!map abc\n", "rad 1, kolumn 4", "taggen '!!map' hör till nycklar med värden men står på ett enskilt värde"),
+        ("x:\n  - !!seq abc\n", "rad 2, kolumn 5", "taggen '!!seq' hör till en lista men står på ett enskilt värde"),
+        ("x: !!str [1]\n", "rad 1, kolumn 4", "taggen '!!str' hör till ett enskilt värde men står på en lista"),
+        ("x: !!bool maybe\n", "rad 1, kolumn 4", "värdet 'maybe' kan inte läsas som !!bool (true eller false)"),
+        ("x: !!bool\n", "rad 1, kolumn 4", "värdet '' kan inte läsas som !!bool"),
+        ("x: !!int abc\n", "rad 1, kolumn 4", "värdet 'abc' kan inte läsas som !!int (ett heltal)"),
+        ("x: !!null abc\n", "rad 1, kolumn 4", "värdet 'abc' kan inte läsas som !!null"),
+        ("x: !!binary aGVq\n", "rad 1, kolumn 4", "taggen '!!binary' stöds inte"),
+        ("x: !!timestamp abc\n", "rad 1, kolumn 4", "taggen '!!timestamp' stöds inte"),
+        ("x: !!omap [a: 1]\n", "rad 1, kolumn 4", "taggen '!!omap' stöds inte"),
+        ("x: !!pairs [a: 1]\n", "rad 1, kolumn 4", "taggen '!!pairs' stöds inte"),
+        ("x: !!set {a, b}\n", "rad 1, kolumn 4", "taggen '!!set' stöds inte"),
+        ("x: !!python/object/apply:os.system [ls]\n", "rad 1, kolumn 4", "taggen '!!python/object/apply:os.system' stöds inte"),
+        ("a: 1\nx: !foo bar\n", "rad 2, kolumn 4", "taggen '!foo' stöds inte"),
+        ("a: 1\nc:\n  <<: {d: 1}\n", "rad 3, kolumn 3", "sammanslagningsnyckeln '<<' används"),
+    ],
+)
+def test_a_tag_that_is_not_a_plain_one_on_its_own_kind_is_a_swedish_error(text, where, message):
+    with pytest.raises(ProjectError) as info:
+        parse_yaml(text, "projekt.yaml", ProjectError)
+    assert str(info.value).startswith(f"projekt.yaml {where}: ") and message in str(info.value)
+
+
+def test_plain_tags_on_their_own_kind_are_read_as_written():
+    text = "a: !!str 5\nb: !!int '7'\nc: !!float 5\nd: !!bool true\ne: !!null\nf: !!seq [1]\ng: !!map {h: 1}\ni: ! x\nj: =\n"
+    assert parse_yaml(text, "f.yaml", ProjectError) == {
+        "a": "5", "b": 7, "c": 5.0, "d": True, "e": None, "f": [1], "g": {"h": 1}, "i": "x", "j": "=",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("a: 1\nb: ok\x07\n", "rad 2, kolumn 6", "styrtecknet U+0007 får inte finnas i en YAML-fil"),
+        ("a: b: c\n", "rad 1, kolumn 5", "ett kolon (:) står där det inte får stå"),
+        ("a:\n\tb: 1\n", "rad 2, kolumn 1", "ett tabbtecken står där det inte får stå; använd mellanslag"),
+        ('a: 1\nb: "abc\nc: 1\n', "rad 4, kolumn 1", "ett citattecken är troligen inte avslutat (värdet börjar på rad 2)"),
+        ("a: [1, 2\nb: 1\n", "rad 2, kolumn 2", "listan inom [ ] är inte avslutad"),
+        ("a:\n  b: 1\n c: 2\n", "rad 3, kolumn 2", "indraget stämmer inte med raderna ovanför"),
+        ('a: "\\q"\n', "rad 1, kolumn 6", "okänd kombination med omvänt snedstreck"),
+        ("a: @x\n", "rad 1, kolumn 4", "tecknet '@' kan inte inleda ett värde"),
+        ("a: 1\n---\nb: 2\n", "rad 2, kolumn 1", "filen innehåller flera dokument"),
+        ("a: &x 1\nb: &x 2\n", "rad 2, kolumn 4", "samma ankare (&namn) anges två gånger"),
+        ("? [a]\n: 1\n", "rad 1, kolumn 3", "en nyckel får inte vara en lista"),
+    ],
+)
+def test_pyyaml_reading_errors_are_said_in_swedish_with_line_and_column(text, where, message):
+    with pytest.raises(ProjectError) as info:
+        parse_yaml(text, "projekt.yaml", ProjectError)
+    said = str(info.value)
+    assert said.startswith(f"projekt.yaml {where}: filen är inte giltig YAML (") and message in said
+    assert not any(word in said for word in ("found", "expected", "allowed", "while ")), said
+
+
+def test_an_error_pyyaml_words_otherwise_still_gets_a_swedish_message_with_its_line():
+    import yaml
+
+    from slutrapport.core.yamlerrors import yaml_problem
+
+    error = yaml.MarkedYAMLError(problem="something new in PyYAML", problem_mark=yaml.Mark("x", 0, 4, 2, None, None))
+    assert yaml_problem(error, "") == (" rad 5, kolumn 3", "filen kan inte läsas här; kontrollera indraget, kolon och citattecken på raden")
+
+
+@pytest.mark.parametrize("value", ["1.0e+400", ".nan", "-.inf", "1" + "0" * 400])
+def test_a_number_that_is_not_finite_is_refused_with_its_question_and_line(tmp_path, value):
+    """Instrument ``min``/``max``: checked by the shared schema machinery, as every number of every user schema."""
+    path = tmp_path / "eget.yaml"
+    path.write_text(
+        "id: eget\nnamn: Eget\nskala:\n  varden: {1: Aldrig, 2: Ibland, 3: Ofta}\nfragor:\n  - {id: q1, text: \"Hur ofta?\"}\n"
+        f"  - id: n1\n    text: Antal\n    typ: numerisk\n    min: {value}\n    max: 10\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "svar.csv"), "--instrument", str(path)])
+    assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
+    assert str(path) in result.output and "rad 10: fråga nr 2 (n1): 'min' ska vara ett tal" in result.output
+
+
+def test_a_tag_in_projekt_yaml_is_named_by_the_command_line(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLES, project)
+    config = project / "projekt.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("anonymitetsgrans: 5", "anonymitetsgrans: !!set 5"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(project)])
+    assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
+    assert "projekt.yaml rad" in result.output and "taggen '!!set' stöds inte" in result.output

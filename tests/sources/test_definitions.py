@@ -78,13 +78,15 @@ def test_a_scale_is_parsed_the_same_way_for_both_kinds(tmp_path):
     [
         ("{varden: {1: Nej, x: Ja}}", "- rad 3: 'varden' under 'skala': skalvärdet ska vara ett heltal, fick 'x'",
          "- rad 2: 'varden' under 'skala': skalvärdet ska vara ett heltal, fick 'x'"),
-        ("{varden: {1: Nej, 2: Ja}, positiva: [3]}", "- 'positiva' innehåller värden som inte finns i skalan: [3]", None),
+        ("{varden: {1: Nej, 2: Ja}, positiva: [3]}", "- rad 3: 'positiva' innehåller värden som inte finns i skalan: [3]",
+         "- rad 2: 'positiva' innehåller värden som inte finns i skalan: [3]"),
         (
             "{varden: {1: Nej, 2: Ja}, positiva: [ja]}",
             "- rad 3: 'positiva' nr 1 under 'skala' ska vara ett skalvärde (ett heltal), fick 'ja'",
             """- rad 2: 'positiva' nr 1 under 'skala' ska vara ett skalvärde eller ett villkor som ">= 7", fick 'ja'""",
         ),
-        ("{varden: {1: Nej, 2: Ja}, alias: {Absolut: 7}}", "- aliaset 'Absolut' pekar på 7, som inte finns i skalan", None),
+        ("{varden: {1: Nej, 2: Ja}, alias: {Absolut: 7}}", "- rad 3: aliaset 'Absolut' pekar på 7, som inte finns i skalan",
+         "- rad 2: aliaset 'Absolut' pekar på 7, som inte finns i skalan"),
         (
             "{varden: {1: Nej, 2: Ja}, alias: [Absolut]}",
             "- rad 3: 'alias' under 'skala' ska vara etikett: skalvärde, fick en lista",
@@ -108,7 +110,7 @@ def test_a_missing_scale_shows_each_kinds_example(tmp_path):
         "- rad 2: 'skala' saknar 'varden' (t.ex. varden: {1: Instämmer inte alls, 2: Instämmer i liten grad, "
         "3: Instämmer delvis, 4: Instämmer i hög grad, 5: Instämmer helt})"
     ]
-    assert problem_lines(form) == ["- 'skala: varden:' saknas (t.ex. varden: {1: I mycket låg grad, …, 5: I mycket hög grad})"]
+    assert problem_lines(form) == ["- rad 3: 'skala: varden:' saknas (t.ex. varden: {1: I mycket låg grad, …, 5: I mycket hög grad})"]
 
 
 def test_a_complete_scale_needs_every_label_and_no_gaps():
@@ -204,9 +206,9 @@ def test_both_loaders_report_every_problem_not_just_the_first(tmp_path):
         load_definition(path)
     assert problem_lines(info.value) == [
         "- nyckeln 'version' saknas (t.ex. version: 1; höj den när frågorna ändras)",
-        "- skalans värden ska vara en obruten följd av heltal, fick [1, 3]",
-        "- 'tillfallen' ska vara en lista med minst ett namn",
-        f"- avsnitt nr 1 (syfte), fråga nr 1: id 'Q1' ska bestå av {definitions.ID_HINT}",
+        "- rad 2: skalans värden ska vara en obruten följd av heltal, fick [1, 3]",
+        "- rad 4: 'tillfallen' ska vara en lista med minst ett namn",
+        f"- rad 9: avsnitt nr 1 (syfte), fråga nr 1: id 'Q1' ska bestå av {definitions.ID_HINT}",
     ]
 
 

@@ -225,7 +225,8 @@ def test_a_label_file_with_a_full_text_export_is_a_clear_error():
     [
         ("saknas.lss", None, "finns inte"),
         ("tom.lss", b"  \n", "är tom"),
-        ("trasig.lss", b'<?xml version="1.0"?><document><questions><rows>', "XML-filen är trasig"),
+        ("trasig.lss", b'<?xml version="1.0"?><document><questions><rows>', "XML-filen är trasig på rad 1, kolumn 49"),
+        ("styrtecken.lss", b'<?xml version="1.0"?>\n<document>\x01</document>', r"XML-filen är trasig på rad 2, kolumn 11 \(ett otillåtet tecken"),
         ("annat.lss", b'<?xml version="1.0"?><html><body>Logga in</body></html>', "ingen LimeSurvey-enkätstruktur"),
         ("bomb.lss", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><document>&a;</document>', "DOCTYPE"),
         ("fel.csv", "namn;värde\nx;1\n".encode(), "känns inte igen"),

@@ -17,11 +17,13 @@ from slutrapport.cli import cli
 from slutrapport.core.errors import ProjectError, ValidationError
 from slutrapport.core.yamlfile import key_lines, parse_yaml
 from slutrapport.core.yamlschema import INVALID, LocatedProblems, Namer, UserSchema, canonical_keys, did_you_mean
+from slutrapport.sources.definitions import ID_HINT
 from slutrapport.sources.economy.budget import MoneyError, parse_money, read_budget
 from slutrapport.sources.economy.parameter_schema import ACTORS, PARAMETER_SCHEMA
 from slutrapport.sources.economy.socioeconomic import read_parameters
 from slutrapport.sources.economy.yaml_rows import ROW_SCHEMA
 from slutrapport.sources.forms.definition import FORM_SCHEMA, FormDefinitionError, builtin_definition_text, load_definition
+from slutrapport.sources.survey.columnmap import COLUMN_MAP_SCHEMA, load_column_map
 from slutrapport.sources.survey.schema import SCHEMA as INSTRUMENT_SCHEMA
 from tests.conftest import SAMPLES
 
@@ -107,7 +109,11 @@ def budget_problems(tmp_path: Path, text: str) -> list[tuple]:
 # -- the schemas and the valid files -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("found", [FORM_SCHEMA, PARAMETER_SCHEMA, ROW_SCHEMA, INSTRUMENT_SCHEMA], ids=["formular", "socioekonomi", "budget", "instrument"])
+@pytest.mark.parametrize(
+    "found",
+    [FORM_SCHEMA, PARAMETER_SCHEMA, ROW_SCHEMA, INSTRUMENT_SCHEMA, COLUMN_MAP_SCHEMA],
+    ids=["formular", "socioekonomi", "budget", "instrument", "kolumner"],
+)
 def test_the_schemas_are_valid_draft_7_shipped_as_package_data(found):
     Draft7Validator.check_schema(found.mapping)
     assert json.loads(Path(unquote(urlparse(found.uri()).path)).read_text(encoding="utf-8")) == found.mapping
@@ -194,6 +200,43 @@ def test_form_problems_the_schema_finds_are_not_reported_again(tmp_path):
     assert form_problems(tmp_path, text) == [
         "- rad 1: 'id' ska vara ett id, t.ex. sjalvvardering, fick en lista",
         "- rad 7: 'roller' nr 2 ska vara ett namn, fick en lista",
+    ]
+
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("roller: [Projektledare, Styrgrupp]", "roller: [Projektledare, projektledare]", "- rad 7: 'roller' innehåller samma namn flera gånger: Projektledare"),
+        ("tillfallen: [Start, Slut]", "tillfallen:\n  - Start\n  - ' '", "- rad 10: 'tillfallen' innehåller tomma namn"),
+        ("  - {id: start, namn: Start}", "  - {id: start, namn: Start}\n  - {id: start, namn: Igen}", "- rad 11: samma fas-id används flera gånger: 'start'"),
+        ("  - {id: start, namn: Start}", "  - {id: Start, namn: Start}", "- rad 10: fasens id 'Start' ska bestå av " + ID_HINT),
+        ("  saknas: [Vet ej]", "  saknas: [Mellan]", "- rad 6: 'saknas' innehåller 'Mellan', som är skalans värde 2; ta bort det ur 'saknas'"),
+        ("  saknas: [Vet ej]", "  saknas: [Vet ej]\n  positiva: [7]", "- rad 7: 'positiva' innehåller värden som inte finns i skalan: [7]"),
+        ("  varden: {1: Låg, 2: Mellan, 3: Hög}", "  varden: {1: Låg, 3: Hög}", "- rad 5: skalans värden ska vara en obruten följd av heltal, fick [1, 3]"),
+        ("    upprepa_per_fas: false", "    upprepa_per_fas: true", None),
+        ("      - {id: kommentar,", "      - {id: tydligt,", "- rad 17: frågans id 'tydligt' används flera gånger"),
+        ("      - {id: kommentar,", "      - {id: Kommentar,",
+         "- rad 17: avsnitt nr 1 (syfte), fråga nr 2: id 'Kommentar' ska bestå av " + ID_HINT),
+    ],
+)  # fmt: skip
+def test_form_problems_found_after_the_schema_name_their_line(tmp_path, old, new, message):
+    assert old in FORM
+    if message is None:  # a valid change: the definition loads
+        path = tmp_path / "formular.yaml"
+        path.write_text(FORM.replace(old, new), encoding="utf-8")
+        assert load_definition(path).id == "egen"
+        return
+    assert form_problems(tmp_path, FORM.replace(old, new)) == [message]
+
+
+def test_form_problems_after_the_schema_of_a_second_section_name_its_lines(tmp_path):
+    text = FORM + "  - id: syfte\n    rubrik: ''\n    fragor:\n      - {id: tydligt, text: x}\n      - {id: ny, text: ''}\n"
+    assert form_problems(tmp_path, text) == [
+        "- rad 18: avsnittets id 'syfte' används flera gånger",
+        "- rad 18: avsnitt nr 2 (syfte) saknar 'rubrik'",
+        "- rad 21: frågans id 'tydligt' används flera gånger",
+        "- rad 22: avsnitt nr 2 (syfte), fråga nr 2 saknar 'text'",
     ]
 
 
@@ -319,3 +362,58 @@ def test_keys_written_several_ways_are_checked_in_one_spelling_and_collisions_li
     assert renamed.collisions == [(("lista", 0), "b", "B", "b")]
     assert INVALID is not None and not INVALID
     assert did_you_mean("Diskonteringsränta", ["diskonteringsranta"]) == "; menade du 'diskonteringsranta'?"
+
+
+# -- the column mapping (--map FIL) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"Hur väl fungerar samarbetet?": q01\nOrg: organisation\n', 'kolumner:\n  "Hur väl fungerar samarbetet?": q01\n  Org: organisation\n'],
+)
+def test_column_map_rows_are_read_directly_or_under_kolumner(tmp_path, text):
+    path = tmp_path / "kolumner.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_column_map(path) == {"Hur väl fungerar samarbetet?": "q01", "Org": "organisation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kolumnr:\n  A: q01\n", ["- rad 1: okänd nyckel 'kolumnr'; menade du 'kolumner'?"]),
+        ("kolumner:\n  A: q01\nextra: 1\n", ["- rad 3: okänd nyckel 'extra' (tillåtna: kolumner)"]),
+        ("kolumner:\n  A: q01\n  B: [1]\n  C:\n", [
+            "- rad 3: 'B' under 'kolumner' ska vara en frågas id, t.ex. q07, fick en lista",
+            "- rad 4: 'C' under 'kolumner' ska vara en frågas id, t.ex. q07, fick ett tomt värde",
+        ]),
+        ('A: q01\n"": q02\nB: {x: 1}\nC: .nan\nD: " "\n', [
+            "- rad 2: kolumnmappningen: rubriken får inte vara tom, fick ''",
+            "- rad 3: 'B' ska vara en frågas id, t.ex. q07, fick nycklar med värden",
+            "- rad 4: 'C' ska vara en frågas id, t.ex. q07, fick '.nan'",
+            "- rad 5: 'D' ska vara en frågas id, t.ex. q07, fick ' '",
+        ]),
+        ("- A\n", ['- kolumnmappningen ska ha rader som "Rubrik i filen": q07 (eller kolumner: med sådana rader under), fick en lista']),
+    ],
+)  # fmt: skip
+def test_column_map_problems_name_their_line_and_key(tmp_path, text, expected):
+    path = tmp_path / "kolumner.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", SAMPLES / "enkater" / "enkat3.csv", "--instrument", "samverkan", "--map", path)
+    assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
+    assert result.output.splitlines() == [f"Fel: Kolumnmappningen {path} har {len(expected)} problem:", *expected]
+
+
+def test_column_map_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "kolumner.yaml"
+    path.write_bytes("A: fråga".encode("cp1252"))
+    result = run("validate", SAMPLES / "enkater" / "enkat3.csv", "--instrument", "samverkan", "--map", path)
+    assert result.exit_code == 1 and f"Kolumnmappningen {path} är inte UTF-8-kodad text (byte 6)" in result.output
+
+
+def test_form_definition_problems_reach_the_command_line_with_their_lines(tmp_path):
+    path = tmp_path / "formular.yaml"
+    path.write_text(FORM.replace("      - {id: kommentar,", "      - {id: tydligt,"), encoding="utf-8")
+    result = run("form", "sjalvvardering", "--definition", path, "--out", tmp_path / "formular.xlsx")
+    assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
+    assert f"Formulärdefinitionen {path} har 1 problem:\n- rad 17: frågans id 'tydligt' används flera gånger" in result.output
+    assert not (tmp_path / "formular.xlsx").exists()

@@ -46,6 +46,7 @@ from slutrapport.sources.definitions import (
     RATING,
     TEXT,
     DefinitionKind,
+    Entry,
     QuestionList,
     Scale,
     block_list,
@@ -168,21 +169,44 @@ def load_definition(spec: str | Path | None = None, base_dir: Path | None = None
     return load_yaml_definition(_KIND, spec, base_dir, _parse, default=BUILTIN_DEFINITION, lines=True)
 
 
+class _At(list):
+    """A problem list for the shared readers (``problems.append``) that files each problem under ``path``'s line."""
+
+    def __init__(self, found: LocatedProblems, path: KeyPath) -> None:
+        super().__init__()
+        self.found, self.path = found, path
+
+    def append(self, message: str) -> None:
+        self.found.add(self.path, message)
+
+
+class _ScaleAt(_At):
+    """:func:`parse_scale`'s problems on the line of the key under ``skala`` they are about."""
+
+    _KEYS = (("'positiva'", "positiva"), ("'saknas'", "saknas"), ("alias", "alias"), ("skalvärdet", "varden"), ("skalans värden", "varden"))
+
+    def append(self, message: str) -> None:
+        key = next((key for word, key in self._KEYS if word in message), None)
+        self.found.add((*self.path, key) if key else self.path, message)
+
+
 def _parse(raw: dict, name: str, problems: list[str], lines: dict[KeyPath, int]) -> FormDefinition:
     # The schema checks keys and types (each problem with its line); the checks below skip what it
-    # rejected (INVALID) and name what only they can tell: missing keys, ids, duplicates, the scale's gaps.
+    # rejected (INVALID) and name what only they can tell, on the line of the key they are about:
+    # missing keys, ids, duplicates, the scale's gaps.
     found = LocatedProblems(lines)
     data = FORM_SCHEMA.check(raw, found, required=False)
-    problems.extend(found.messages())
-    form_id = required_key(data, "id", problems)
+    form_id = required_key(data, "id", _At(found, ()))
     version = "" if data.get("version") in (None, INVALID) else str(data["version"]).strip()  # 0 is a version
     if not version and data.get("version") is not INVALID:
-        problems.append("nyckeln 'version' saknas (t.ex. version: 1; höj den när frågorna ändras)")
-    scale = parse_scale(data.get("skala"), problems, example="{1: I mycket låg grad, …, 5: I mycket hög grad}", complete=True)
-    roles = _names(data.get("roller"), "roller", problems)
-    occasions = _names(data.get("tillfallen"), "tillfallen", problems)
-    phases = _phases(data.get("faser"), problems)
-    sections = _sections(data.get("avsnitt"), phases, problems)
+        found.add(("version",), "nyckeln 'version' saknas (t.ex. version: 1; höj den när frågorna ändras)")
+    example = "{1: I mycket låg grad, …, 5: I mycket hög grad}"
+    scale = parse_scale(data.get("skala"), _ScaleAt(found, ("skala",)), example=example, complete=True)
+    roles = _names(data.get("roller"), "roller", found)
+    occasions = _names(data.get("tillfallen"), "tillfallen", found)
+    phases = _phases(data.get("faser"), found)
+    sections = _sections(data.get("avsnitt"), phases, found)
+    problems.extend(found.messages())
     return FormDefinition(
         id=form_id,
         name=str(data.get("namn") or form_id).strip(),
@@ -196,69 +220,81 @@ def _parse(raw: dict, name: str, problems: list[str], lines: dict[KeyPath, int])
     )
 
 
-def _names(raw: Any, key: str, problems: list[str]) -> list[str]:
-    items = block_list(raw, problems, f"'{key}' ska vara en lista med minst ett namn")
-    items = [item for item in items if item is not INVALID]  # named by the schema
-    names = [" ".join(str(item).split()) for item in items if item is not None and str(item).strip()]
-    folded = [n.casefold() for n in names]
-    duplicates = sorted({n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1})
-    if duplicates:
-        problems.append(f"'{key}' innehåller samma namn flera gånger: {', '.join(duplicates)}")
-    if len(names) != len(items):
-        problems.append(f"'{key}' innehåller tomma namn")
+def _position(items: list, entry: Entry) -> int:
+    """Where ``entry`` is in the list it came from (its path's last part)."""
+    return next(n for n, item in enumerate(items) if item is entry.data)
+
+
+def _names(raw: Any, key: str, found: LocatedProblems) -> list[str]:
+    items = block_list(raw, _At(found, (key,)), f"'{key}' ska vara en lista med minst ett namn")
+    names: list[str] = []
+    seen: dict[str, str] = {}
+    for position, item in enumerate(items):
+        if item is INVALID:  # named by the schema
+            continue
+        text = " ".join(str(item).split()) if item is not None else ""
+        if not text:
+            found.add((key, position), f"'{key}' innehåller tomma namn")
+            continue
+        if text.casefold() in seen:
+            found.add((key, position), f"'{key}' innehåller samma namn flera gånger: {seen[text.casefold()]}")
+        seen.setdefault(text.casefold(), text)
+        names.append(text)
     return names
 
 
-def _phases(raw: Any, problems: list[str]) -> list[tuple[str, str]]:
-    items = block_list(raw, problems, "'faser' ska vara en lista med - {id: …, namn: …}", optional=True)
+def _phases(raw: Any, found: LocatedProblems) -> list[tuple[str, str]]:
+    items = block_list(raw, _At(found, ("faser",)), "'faser' ska vara en lista med - {id: …, namn: …}", optional=True)
     phases = []
-    for entry in entries(items, problems, "fas", "id och namn", required=("id", "namn")):
+    seen: set[str] = set()
+    for entry in entries(items, _At(found, ("faser",)), "fas", "id och namn", required=("id", "namn")):
+        path = ("faser", _position(items, entry), "id")
         if entry.id and not is_id(entry.id):
-            problems.append(f"fasens id '{entry.id}' ska bestå av {ID_HINT}")
+            found.add(path, f"fasens id '{entry.id}' ska bestå av {ID_HINT}")
+        elif repeated(entry.id, seen):
+            found.add(path, f"samma fas-id används flera gånger: '{entry.id}'")
         phases.append((entry.id, entry.text("namn")))
-    ids = [p for p, _ in phases]
-    if len(set(ids)) != len(ids):
-        problems.append("samma fas-id används flera gånger")
     return phases
 
 
-def _sections(raw: Any, phases: list[tuple[str, str]], problems: list[str]) -> list[FormSection]:
+def _sections(raw: Any, phases: list[tuple[str, str]], found: LocatedProblems) -> list[FormSection]:
     sections: list[FormSection] = []
     seen_sections: set[str] = set()
     seen_questions: set[str] = set()
-    items = block_list(raw, problems, "'avsnitt' saknas eller är tom")
-    for entry in entries(items, problems, "avsnitt", "id, rubrik och fragor"):
+    items = block_list(raw, _At(found, ("avsnitt",)), "'avsnitt' saknas eller är tom")
+    for entry in entries(items, _At(found, ("avsnitt",)), "avsnitt", "id, rubrik och fragor"):
+        path: KeyPath = ("avsnitt", _position(items, entry))
         if entry.id and not is_id(entry.id):
-            problems.append(f"{entry.label}: id ska bestå av {ID_HINT}")
+            found.add((*path, "id"), f"{entry.label}: id ska bestå av {ID_HINT}")
         elif repeated(entry.id, seen_sections):
-            problems.append(f"avsnittets id '{entry.id}' används flera gånger")
-        title = entry.text("rubrik", problems)
-        repeat = yaml_flag(entry.data.get("upprepa_per_fas"), False, f"{entry.label}: 'upprepa_per_fas'", problems)
+            found.add((*path, "id"), f"avsnittets id '{entry.id}' används flera gånger")
+        title = entry.text("rubrik", _At(found, path))
+        label = f"{entry.label}: 'upprepa_per_fas'"
+        repeat = yaml_flag(entry.data.get("upprepa_per_fas"), False, label, _At(found, (*path, "upprepa_per_fas")))
         if repeat and not phases:
-            problems.append(f"{entry.label} har upprepa_per_fas: true men definitionen har inga 'faser'")
-        questions = _questions(entry.data.get("fragor"), entry.id, entry.label, phases if repeat else [], seen_questions, problems)
+            found.add((*path, "upprepa_per_fas"), f"{entry.label} har upprepa_per_fas: true men definitionen har inga 'faser'")
+        questions = _questions(entry, path, phases if repeat else [], seen_questions, found)
         sections.append(FormSection(entry.id, title, entry.text("beskrivning"), tuple(questions)))
     return sections
 
 
-def _questions(
-    raw: Any, section_id: str, label: str, phases: list[tuple[str, str]], seen: set[str], problems: list[str]
-) -> list[FormQuestion]:
-    base: list[tuple[str, str, str]] = []
-    items = block_list(raw, problems, f"{label} har inga 'fragor'")
-    for entry in entries(items, problems, f"{label}, fråga", "id och text", show_id=False):
+def _questions(section: Entry, path: KeyPath, phases: list[tuple[str, str]], seen: set[str], found: LocatedProblems) -> list[FormQuestion]:
+    base: list[tuple[str, str, str, KeyPath]] = []
+    items = block_list(section.data.get("fragor"), _At(found, (*path, "fragor")), f"{section.label} har inga 'fragor'")
+    for entry in entries(items, _At(found, (*path, "fragor")), f"{section.label}, fråga", "id och text", show_id=False):
+        at: KeyPath = (*path, "fragor", _position(items, entry))
         if entry.id and not is_id(entry.id):
-            problems.append(f"{entry.label}: id '{entry.id}' ska bestå av {ID_HINT}")
-        text = entry.text("text", problems)
-        kind = entry.kind(problems)
-        base.append((entry.id, text, kind))
+            found.add((*at, "id"), f"{entry.label}: id '{entry.id}' ska bestå av {ID_HINT}")
+        text = entry.text("text", _At(found, at))
+        kind = entry.kind(_At(found, (*at, "typ")))
+        base.append((entry.id, text, kind, at))
     questions = []
     for phase_id, phase_name in phases or [(None, None)]:
-        for question_id, text, kind in base:
+        for question_id, text, kind, at in base:
             full_id = f"{question_id}_{phase_id}" if phase_id else question_id
             if question_id and repeated(full_id, seen):
-                problems.append(f"frågans id '{full_id}' används flera gånger")
+                found.add((*at, "id"), f"frågans id '{full_id}' används flera gånger")
             questions.append(
-                FormQuestion(full_id, f"{phase_name}: {text}" if phase_name else text, kind, section_id, phase_id)
+                FormQuestion(full_id, f"{phase_name}: {text}" if phase_name else text, kind, section.id, phase_id)
             )
     return questions

@@ -166,8 +166,10 @@ def _from_lss(path: Path, raw: bytes) -> Codebook:
     try:
         root = ElementTree.fromstring(raw)
     except ElementTree.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
         raise InputFileError(
-            f"Etikettfilen {path.name} kunde inte läsas som LimeSurvey-enkätstruktur (.lss): XML-filen är trasig ({exc})."
+            f"Etikettfilen {path.name} kunde inte läsas som LimeSurvey-enkätstruktur (.lss): XML-filen är trasig "
+            f"på rad {line}, kolumn {column + 1} (ett otillåtet tecken, en tagg som inte är stängd eller en avbruten fil)."
         ) from exc
     if root.tag != "document" or root.find("questions") is None:
         raise InputFileError(
