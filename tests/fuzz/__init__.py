@@ -16,11 +16,6 @@ checks every module shares; :mod:`.yaml_mutations` the mutations of YAML files.
 
 What the suite found and main has fixed stays as minimal regression tests next to the fuzzing (impossible
 dates and tags in YAML, deep nesting, a period with a time or ending 9999-12-31, ``--encoding undefined``, an
-unterminated quote in a CSV file). Known bugs still open are kept out of the default budget (and in the long
-run), each with a minimal regression test marked ``xfail(strict=True)`` that turns into a failure once the bug
-is fixed, when the exclusion and the marker are removed:
-
-- :data:`.yaml_mutations.CONSTRUCTOR_ERRORS`: tags the strict YAML loader cannot build from a scalar
-  (``!!bool maybe``, ``!!set [a]``, ``!!map [a]``);
-- ``test_scalar_that_is_not_a_number_is_not_called_too_big``: ``!!int 1.5`` is refused as a number "för stort".
+unterminated quote in a CSV file, tags the strict loader cannot build from a scalar such as ``!!bool maybe`` or
+``!!set [a]``, and ``!!int 1.5`` once refused as a number "för stort").
 """
