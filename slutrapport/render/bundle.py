@@ -8,7 +8,7 @@ by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
 version changes or removes them. One exception, for privacy: 1.2 dropped the
 column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
 which hidden group was the small one. The schema lists the versions it
-describes (1.0, 1.1 and 1.2, with the older table layouts) and allows only
+describes (1.0 to 1.3, with the older table layouts) and allows only
 finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
 of bounded length; whatever this module writes validates against it (tested).
 The portfolio reads bundles strictly against it
@@ -18,8 +18,10 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.2" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
-                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
+    schema_version   "1.3" (1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns appended to
+                     forandringar and gruppskillnader; ``orsak`` removed from jamforelse. 1.3: the typfall method's
+                     tables socioekonomi_aktorsresultat and socioekonomi_sammanfattning, and more measures in
+                     socioekonomi_nyckeltal)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -66,7 +68,7 @@ from slutrapport.analysis.goals import GOAL_COLUMNS
 from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
-from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
+from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, ACTOR_RESULT_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS, SUMMARY_COLUMNS
 from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
@@ -76,7 +78,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -92,6 +94,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "socioekonomi_lonsamhet": tuple(PROFITABILITY_COLUMNS),
     "socioekonomi_nyckeltal": tuple(SOCIO_KEY_FIGURE_COLUMNS),
     "socioekonomi_kanslighet": tuple(SENSITIVITY_COLUMNS),
+    "socioekonomi_aktorsresultat": tuple(ACTOR_RESULT_COLUMNS),
+    "socioekonomi_sammanfattning": tuple(SUMMARY_COLUMNS),
     "deltagare_flode": tuple(FLOW_COLUMNS),
     "deltagare_utfall": tuple(OUTCOME_COLUMNS),
     "deltagare_forsorjning": tuple(INCOME_COLUMNS),
