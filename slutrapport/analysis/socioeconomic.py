@@ -2,6 +2,12 @@
 
 The model
 ---------
+A typfall given with the method's inputs (support mix, levels, resource use)
+is first turned into these amounts per actor by :mod:`.typfall`, which also
+raises public amounts by the indirect tax ``k = 1 + indirekt_skatt`` and gives
+society's own amount (real resources); the row ``Totalt`` is then society's,
+not the sum of the actors.
+
 Notation: ``N`` finished participants (avslutade); typfall ``t`` covering the
 share ``w_t`` of them (Σ w_t = 1); EFTER scenario ``s`` of ``t`` reached by
 the share ``p_ts`` of the typfall (Σ_s p_ts = 1); actor ``a`` in
@@ -14,19 +20,22 @@ individual's gain is the rise in income.
 - ``kostnad_fore_a = N · Σ_t w_t · B_ta`` and ``kostnad_efter_a = N · Σ_t w_t · Σ_s p_ts · A_tsa``
   (kronor per year for all finished participants);
 - ``arlig_vinst_a = kostnad_fore_a − kostnad_efter_a = N · Σ_t w_t Σ_s p_ts (B_ta − A_tsa)``;
-  the row ``Totalt`` sums the actors: the yearly gain ``G``;
+  the row ``Totalt`` sums the actors (or is society's, see above): the yearly gain ``G``;
 - effects last ``D`` = ``varaktighet_ar`` years after the insats (default: at
   least the whole horizon of 5 years); year ``y`` = 1, 2, … carries the share
   ``e_y = min(1, max(0, D − (y − 1)))`` of a full year's gain;
 - ``ackumulerad_vinst(n) = Σ_{y=1..n} G · e_y / (1 + r)^y`` with the yearly
   discount rate ``r`` = ``diskonteringsranta`` (default 0: no discounting;
   gains at the end of each year); ``netto(n) = ackumulerad_vinst(n) − C`` with
-  the project cost ``C`` at time 0; ``n`` = 1, 3 and 5 (:data:`HORIZONS`);
+  the society's cost ``C`` = project cost × ``k`` at time 0; ``n`` = 1, 3 and 5 (:data:`HORIZONS`);
 - payback time in months ``= ceil(12 · C / G)``, undiscounted, as evaluators
   report it; none when ``G ≤ 0`` or when the effects end first (``12 · C / G > 12 · D``);
-- utilised potential ``= G / G_max`` with ``G_max = N · Σ_t w_t · max_s Σ_a (B_ta − A_tsa)``:
-  the gain had every finished participant reached the best scenario of their
-  typfall; none when ``G_max ≤ 0``;
+- utilised potential ``= G / G_max`` with ``G_max = N · Σ_t w_t · (S_t + 12 · W · (1 + a))``:
+  the gain had every finished participant got a full-time job at the average
+  wage ``W`` (``genomsnittslon_manad``, fee ``a``) without subsidy or resource
+  use, ``S_t`` being society's FÖRE amount per person (the sum of the actors'
+  amounts when given per actor); none when ``G_max ≤ 0``;
+- the three-year write-off: ``G − C / 3`` after one year (``lonsamhet_1_ar_avskrivning_3_ar``);
 - sensitivity: every effect ``B − A`` times ``f`` in :data:`EFFECT_FACTORS`
   (−25 %, ±0, +25 %), i.e. the gain times ``f``, with the same cost, duration
   and rate.
@@ -38,7 +47,9 @@ before ``Totalt`` sums them, so ``Totalt`` is exactly the sum of its rows and
 Tables (contracts of ``rapport.json``): ``socioekonomi_aktorer``
 (:data:`ACTOR_COLUMNS`), ``socioekonomi_lonsamhet`` (:data:`PROFITABILITY_COLUMNS`),
 ``socioekonomi_nyckeltal`` (:data:`KEY_FIGURE_COLUMNS`, measures
-:data:`KEY_FIGURES`) and ``socioekonomi_kanslighet`` (:data:`SENSITIVITY_COLUMNS`).
+:data:`KEY_FIGURES`), ``socioekonomi_kanslighet`` (:data:`SENSITIVITY_COLUMNS`)
+and, from rapport.json 1.3, ``socioekonomi_aktorsresultat`` (:data:`ACTOR_RESULT_COLUMNS`)
+and ``socioekonomi_sammanfattning`` (:data:`SUMMARY_COLUMNS`), see :mod:`.typfall`.
 """
 
 from __future__ import annotations

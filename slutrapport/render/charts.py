@@ -194,7 +194,8 @@ def _draw_bars(chart: BarChart) -> bytes:
         for position, value in zip(x, chart.values, strict=True):
             ax.annotate(chart_text(format_value(value, chart.value_kind)), (position, value), ha="center",
                         va="bottom" if value >= 0 else "top", fontsize=8, xytext=(0, 3 if value >= 0 else -3), textcoords="offset points")
-        ax.set_xticks(x, [_wrapped(label, 22, 2) for label in chart.labels], fontsize=8)
+        ax.set_xticks(x, [_wrapped(label, 26, 2) for label in chart.labels], fontsize=8)
+        ax.grid(axis="x", visible=False)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 0)))
         ax.tick_params(axis="y", labelsize=7.5)

@@ -41,7 +41,7 @@ DATA_SHEETS = {
     "socioekonomi_nyckeltal": "Data socioekonomi nyckeltal",
     "socioekonomi_kanslighet": "Data socioekonomi känslighet",
     "socioekonomi_aktorsresultat": "Data socioekonomi aktörer",
-    "socioekonomi_sammanfattning": "Data socioekonomi sammanfattning",
+    "socioekonomi_sammanfattning": "Data socioekonomi summering",
     "deltagare_flode": "Data deltagare",
     "deltagare_utfall": "Data utfall",
     "deltagare_forsorjning": "Data försörjning",

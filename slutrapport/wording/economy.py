@@ -191,8 +191,8 @@ def payback_sentence(results: SocioeconomicResults) -> str:
 def profitability_sentences(results: SocioeconomicResults) -> list[str]:
     """Net after 1, 3 and 5 years and the first of them when the project is profitable."""
     rows = list(results.profitability.itertuples())
-    parts = [f"efter {r.ar} år {format_money(r.netto)}" for r in rows]
-    sentences = [f"Nettot (ackumulerad vinst minus projektkostnad) är {join_words(parts)}."]
+    parts = [f"efter {r.ar} år {format_mkr(r.netto)}" for r in rows]
+    sentences = [f"Lönsamheten (ackumulerad intäkt minus den samhällsekonomiska kostnaden) är {join_words(parts)}."]
     profitable = [r.ar for r in rows if r.netto >= 0]
     if profitable:
         sentences.append(f"Projektet är samhällsekonomiskt lönsamt efter {profitable[0]} år.")

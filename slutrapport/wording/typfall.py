@@ -82,11 +82,11 @@ def _payback(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def actor_payback_sentences(results: SocioeconomicResults) -> list[str]:
-    """Society's payback, then each paying actor's, or why there is none ("visar inget värde pga. negativ intäkt")."""
+def actor_payback_sentences(results: SocioeconomicResults, society: bool = True) -> list[str]:
+    """Each paying actor's payback, or why there is none ("visar inget värde pga. negativ intäkt"), then society's."""
     sentences = []
     for r in results.actor_results.itertuples():
-        if r.aktor != TOTAL and r.kostnad <= 0:
+        if (r.aktor != TOTAL and r.kostnad <= 0) or (r.aktor == TOTAL and not society):
             continue
         months = _payback(r.aterbetalningstid_manader)
         subject = f"Återbetalningstiden för {_ACTOR_WORDS[r.aktor]}"
@@ -110,7 +110,7 @@ def write_off_sentence(results: SocioeconomicResults) -> str:
 
 
 def summary_sentences(results: SocioeconomicResults) -> list[str]:
-    """"Samhällsekonomisk nytta i korthet": income and cost per participant, payback, 5-year profitability, potential."""
+    """ "Samhällsekonomisk nytta i korthet": income and cost per participant, payback, 5-year profitability, potential."""
     finished, gain, cost = results.basis.finished, results.yearly_gain, results.society_cost
     months = results.value("aterbetalningstid_manader")
     five = float(results.profitability.set_index("ar").loc[5, "netto"])
@@ -128,7 +128,5 @@ def summary_sentences(results: SocioeconomicResults) -> list[str]:
     sentences.append("Intäkten är årligen återkommande så länge deltagarna behåller sin status, medan kostnaden är en engångspost.")
     share = results.value("utnyttjad_potential")
     if share is not None:
-        sentences.append(
-            f"Målgruppen har en potential på {format_mkr(results.potential)} per år; {format_percent(share)} av potentialen har utnyttjats."
-        )
+        sentences.append(f"Målgruppen har en potential på {format_mkr(results.potential)} per år; {format_percent(share)} av potentialen har utnyttjats.")
     return sentences

@@ -307,12 +307,10 @@ def test_demo_shows_the_example_calculation_under_extern_utvardering(demo_dir):
     section = html.split('id="extern-utvardering"')[1].split('<section class="avsnitt"')[0]
     assert "<h3>Samhällsekonomisk beräkning</h3>" in section
     assert "exempelvärden för demonstration, inte på officiella standardkostnader" in section
-    # socioekonomi.yaml without avslutade: the register's 38 finished participants (deltagare.csv);
-    # cost = the budget's utfall 3 966 250 kr; per person:
-    #   Försörjningsstöd (0,7): 0,1 × 350 000 + 0,1 × 73 000 + 0,2 × (−17 000) = 38 900
-    #   Aktivitetsersättning (0,3): 0,15 × 209 000 + 0,15 × 78 000 = 43 050
-    #   G = 38 × (0,7 × 38 900 + 0,3 × 43 050) = 38 × 40 145 = 1 525 510 kr
-    #   payback = ceil(12 × 3 966 250 / 1 525 510) = ceil(31,20) = 32 months
-    assert "Den årliga samhällsekonomiska vinsten beräknas till 1 525 510 kr" in section
-    assert "Återbetalningstiden är 32 månader" in section
-    assert "projektkostnaden 3 966 250 kr (enligt utfallet i den ekonomiska redovisningen)" in section
+    # socioekonomi.yaml (the typfall method's inputs) without avslutade: the register's 38 finished participants;
+    # cost = the budget's utfall 3 966 250 kr raised by the indirect tax 25 %: 4 957 812,50 kr ("5,0 mkr")
+    assert "Den samhällsekonomiska kostnaden för de 38 deltagarna är 5,0 mkr, eller 130 469 kr per deltagare." in section
+    assert "Projektkostnaden är 4,0 mkr (enligt utfallet i den ekonomiska redovisningen)." in section
+    assert "Återbetalningstiden för Arbetsförmedlingen visar inget värde pga. negativ intäkt." in section
+    assert "heltidsarbete med en svensk genomsnittslön" in section
+    assert "Stapeldiagram: Samhällets kostnad och intäkt på kort och medellång sikt. Kostnad 4 957 812 kr" in section  # 4 957 812,50 rounded half to even

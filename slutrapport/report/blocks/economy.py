@@ -246,7 +246,7 @@ def socioeconomic_blocks(results: SocioeconomicResults, basis: bool = True) -> l
                 actor_results_table(results),
             ],
         ),
-        Subsection("Återbetalningstid", [Paragraphs([payback_sentence(results), *actor_payback_sentences(results)])]),
+        Subsection("Återbetalningstid", [Paragraphs([payback_sentence(results), *actor_payback_sentences(results, society=False)])]),
         Subsection("Utnyttjad potential", [Paragraphs([potential_sentence(results)])]),
         Subsection("Sammanfattning", [*summary_tables(results), summary_chart(results)]),
         Subsection("Känslighetsanalys", [Paragraphs([sensitivity_sentence(results)]), _sensitivity_table(results)]),

@@ -98,7 +98,7 @@ def summary_chart(results: SocioeconomicResults) -> BarChart:
 
 
 def in_brief_blocks(results: SocioeconomicResults) -> list:
-    """"Samhällsekonomisk nytta i korthet": the summary sentences, the two tables and the chart."""
+    """ "Samhällsekonomisk nytta i korthet": the summary sentences, the two tables and the chart."""
     return [Subsection(SUMMARY_TITLE, [Paragraphs(summary_sentences(results)), *summary_tables(results), summary_chart(results)])]
 
 
