@@ -205,3 +205,25 @@ def test_extern_utvardering_leads_with_the_result_in_brief_and_writes_the_new_ta
     assert [c.value for c in sheet[1]] == SUMMARY_COLUMNS
     cell = sheet["C2"]
     assert cell.value == pytest.approx(2635891.68) and isinstance(cell.value, float) and "kr" in cell.number_format
+
+
+@pytest.mark.parametrize(
+    ("setting", "own", "fragment"),
+    [
+        ("parametrar: saknas.yaml", None, "filen saknas.yaml finns inte bredvid parameterfilen"),
+        ("parametrar: ../utanfor.yaml", None, "finns inte bredvid parameterfilen"),
+        ("parametrar: egna.yaml", "parametrar:\n  sjukpenning_manad: mycket\n", "rad 2, kolumn 'parametrar › sjukpenning_manad', värde 'mycket'"),
+        ("parametrar: egna.yaml", "ar: 2025\nvaluta: SEK\nparametrar: {}\n", "okänd nyckel; giltiga är ar, giltig_fran, parametrar"),
+    ],
+)
+def test_a_users_parameter_set_is_checked_and_named(tmp_path, setting, own, fragment):
+    text = (FIXTURES / "typfall_samverkansteam.yaml").read_text(encoding="utf-8")
+    (tmp_path / "utanfor.yaml").write_text("parametrar: {}\n", encoding="utf-8")
+    folder = tmp_path / "projekt"
+    folder.mkdir()
+    if own is not None:
+        (folder / "egna.yaml").write_text(own, encoding="utf-8")
+    (folder / "s.yaml").write_text(text.replace("parametrar: {genomsnittslon_manad: 29 000}", setting), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_parameters(folder / "s.yaml")
+    assert fragment in str(caught.value).replace(NBSP, " "), str(caught.value)

@@ -50,13 +50,17 @@ def read_parameter_setting(reader, raw: Any, folder: Path, key: str) -> Paramete
         return base
     if file_name is not None:
         path = folder / str(file_name)
-        if Path(str(file_name)).is_absolute() or ".." in Path(str(file_name)).parts or not path.is_file():
+        inside = not Path(str(file_name)).is_absolute() and ".." not in Path(str(file_name)).parts
+        if not inside or not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
             reader.error((key,), f"{key} › fil", f"filen {file_name} finns inte bredvid parameterfilen", file_name)
             return base
         try:
             base = read_parameter_set(path, base)
-        except (EconomyValidationError, InputFileError) as exc:
-            reader.error((key,), f"{key} › fil", f"parameteruppsättningen har fel: {exc}", file_name)
+        except EconomyValidationError as exc:  # its problems name its own file, line and key
+            reader.report.extend(exc.report)
+            return base
+        except InputFileError as exc:
+            reader.error((key,), f"{key} › fil", str(exc), file_name)
             return base
     return apply_overrides(base, overrides, reader.source, reader.report, reader.lines, (key,))
 
