@@ -24,6 +24,7 @@ __all__ = [
     "actor_payback_sentences",
     "write_off_sentence",
     "summary_sentences",
+    "state_sentence",
 ]
 
 NEGATIVE_INCOME = "visar inget värde pga. negativ intäkt"
@@ -130,3 +131,17 @@ def summary_sentences(results: SocioeconomicResults) -> list[str]:
     if share is not None:
         sentences.append(f"Målgruppen har en potential på {format_mkr(results.potential)} per år; {format_percent(share)} av potentialen har utnyttjats.")
     return sentences
+
+
+_STATE = ("Försäkringskassan", "Arbetsförmedlingen", "övriga staten")
+
+
+def state_sentence(results: SocioeconomicResults) -> str:
+    """The state in total (Försäkringskassan, Arbetsförmedlingen and the state's taxes and fees), as the method reports it."""
+    incomes = results.actors.set_index("aktor")["arlig_vinst"]
+    total = float(sum(incomes[a] for a in _STATE))
+    word = "intäkter" if total >= 0 else "kostnader"
+    return (
+        f"Staten totalt (Försäkringskassan, Arbetsförmedlingen och statens skatter och avgifter) får ökade {word} med "
+        f"{format_mkr(abs(total))} per år, vilket motsvarar {_per(abs(total), results.basis.finished)} per deltagare."
+    )

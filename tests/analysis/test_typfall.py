@@ -15,7 +15,7 @@ from slutrapport.sources.economy.parameter_set import default_parameter_set
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
 from slutrapport.sources.economy.typfall_input import Income
 from slutrapport.wording.economy import potential_sentence
-from slutrapport.wording.typfall import actor_payback_sentences, cost_sentences, summary_sentences, write_off_sentence
+from slutrapport.wording.typfall import actor_payback_sentences, cost_sentences, state_sentence, summary_sentences, write_off_sentence
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "socioekonomi"
 NBSP = "\u00a0"
@@ -84,6 +84,19 @@ def test_each_actor_flow_by_hand(seed):
     assert actors.at["Försäkringskassan", "kostnad_fore"] == pytest.approx(8_403_750)
     # society FÖRE: 1,25 × 125 000 × 81 = 12 656 250 (real resources only)
     assert actors.at["Totalt", "kostnad_fore"] == pytest.approx(12_656_250)
+    # Arbetsförmedlingen EFTER per person: Arbete 0,1605 × (lönebidrag 171 503,10 + resources 0,8 × 20 000);
+    # Mår bättre 0,4938 × (aktivitetsstöd 108 000 + 20 000); Inte förbättrad 0,3457 × 20 000; raised by 1,25:
+    # 1,25 × (30 094,25 + 63 206,40 + 6 914,00) = 125 268,31; × 81 = 10 146 733,06
+    af = 1.25 * (0.1605 * (171_503.10 + 16_000) + 0.4938 * 128_000 + 0.3457 * 20_000)
+    assert actors.at["Arbetsförmedlingen", "kostnad_efter"] == pytest.approx(81 * af, abs=0.01)
+    # region EFTER per person: resources minus regional tax 0,1173 on the taxable income of each scenario
+    # (261 000 wage; 108 000 aktivitetsstöd; 132 000 sjukersättning/aktivitetsersättning):
+    # 1,25 × (0,1605 × (40 000 − 30 615,30) + 0,4938 × (50 000 − 12 668,40) + 0,3457 × (50 000 − 15 483,60)) × 81 = 3 227 131,93
+    region = 1.25 * (0.1605 * (40_000 - 30_615.30) + 0.4938 * (50_000 - 12_668.40) + 0.3457 * (50_000 - 15_483.60))
+    assert actors.at["region", "kostnad_efter"] == pytest.approx(81 * region, abs=0.01)
+    # övriga staten EFTER: only the Arbete scenario pays the employer's fee 82 006,20 (no statlig skatt under the
+    # skiktgräns): −1,25 × 0,1605 × 82 006,20 × 81 = −1 332 652,00
+    assert actors.at["övriga staten", "kostnad_efter"] == pytest.approx(-1.25 * 0.1605 * 82_006.20 * 81, abs=0.01)
 
 
 def test_wage_with_subsidy_and_state_tax_by_hand():
@@ -120,6 +133,10 @@ def test_actor_results_split_the_raised_cost_in_quarters(seed):
     assert sentences[-1] == "Återbetalningstiden för samhället är 35 månader."
     assert "med en fjärdedel vardera på kommunen, regionen, Försäkringskassan och Arbetsförmedlingen" in cost_sentences(seed)[-1]
     assert "heltidsarbete med en svensk genomsnittslön, utan subvention" in potential_sentence(seed)
+    # staten totalt = FK + AF + övriga staten: 1 823 472,00 − 6 754 858,06 + 1 332 652,00 = −3 598 734,06
+    gains = seed.actors.set_index("aktor")["arlig_vinst"]
+    assert gains[["Försäkringskassan", "Arbetsförmedlingen", "övriga staten"]].sum() == pytest.approx(-3_598_734.06)
+    assert state_sentence(seed).replace(NBSP, " ").endswith("får ökade kostnader med 3,6 mkr per år, vilket motsvarar 44 429 kr per deltagare.")
 
 
 def test_financing_indirect_tax_and_parameter_overrides(tmp_path):

@@ -41,7 +41,7 @@ from slutrapport.wording.economy import (
     sensitivity_sentence,
     socioeconomic_basis_sentences,
 )
-from slutrapport.wording.typfall import actor_payback_sentences, actor_profitability_sentences, cost_sentences, write_off_sentence
+from slutrapport.wording.typfall import actor_payback_sentences, actor_profitability_sentences, cost_sentences, state_sentence, write_off_sentence
 
 __all__ = [
     "NO_BUDGET",
@@ -236,7 +236,8 @@ def socioeconomic_blocks(results: SocioeconomicResults, basis: bool = True) -> l
     blocks: list = [Paragraphs(basis_text)] if basis_text else []
     blocks += [
         Subsection("Intäkter", [Paragraphs(gains[:1])]),
-        Subsection("Intäkter på aktörsnivå", [Paragraphs(gains[1:] or ["Ingen aktör får en ändrad kostnad."]), _actor_table(results)]),
+        Subsection("Intäkter på aktörsnivå", [Paragraphs([*(gains[1:] or ["Ingen aktör får en ändrad kostnad."]), state_sentence(results)]),
+                                                _actor_table(results)]),  # fmt: skip
         Subsection("Kostnader", [Paragraphs(cost_sentences(results))]),
         Subsection(
             "Lönsamhet",
