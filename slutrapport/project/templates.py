@@ -63,6 +63,8 @@ BLOCKS = {
     "socioekonomi_underlag": "Underlaget för den samhällsekonomiska beräkningen: aktörer, avslutade deltagare, projektkostnad och antaganden",
     "socioekonomi_fore": "Typfallen och varje aktörs kostnad per person och år FÖRE insatsen",
     "socioekonomi_efter": "Scenarierna EFTER insatsen per typfall: kostnad per aktör, andel och vinst per person",
+    "socioekonomi_sammanfattning": "Samhällsekonomisk nytta i korthet: intäkt, kostnad, återbetalningstid, lönsamhet och potential, "
+    "sammanfattningstabellerna efter ett och fem år och diagrammet (tyst utan parameterfil)",
     "sjalvvardering": "Självvärderingen: betyg per avsnitt, tillfälle och roll, diagram och fritextsvar per avsnitt",
     "deltagare": "Deltagarna: inskrivna, aktiva och avslutade per period, status vid avslut, försörjning före och efter, tid i projektet (deltagarregistret)",
     "maluppfyllelse": "Måluppfyllelse: projektets mätbara mål (mal: i projekt.yaml) mot utfallet i deltagarregistret",

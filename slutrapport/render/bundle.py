@@ -19,9 +19,11 @@ major versions it knows.
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
     schema_version   "1.3" (1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
-                     forandringar, and the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
-                     sections 3.4 and 4); 1.2: ``familj``, ``justering`` and the interval and Hodges–Lehmann columns
-                     appended to forandringar and gruppskillnader; ``orsak`` removed from jamforelse)
+                     forandringar, the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
+                     sections 3.4 and 4), and the typfall method's tables socioekonomi_aktorsresultat and
+                     socioekonomi_sammanfattning with more measures in socioekonomi_nyckeltal; 1.2: ``familj``,
+                     ``justering`` and the interval and Hodges–Lehmann columns appended to forandringar and
+                     gruppskillnader; ``orsak`` removed from jamforelse)
     verktyg          {"namn": "slutrapport", "version": "0.1.0"}
     skapad           the report's date (Report.generated)
     projekt          {"titel": ..., "uppgifter": {"Projektets namn": ..., ...}}
@@ -71,7 +73,7 @@ from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTC
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
-from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS
+from slutrapport.analysis.socioeconomic import ACTOR_COLUMNS, ACTOR_RESULT_COLUMNS, PROFITABILITY_COLUMNS, SENSITIVITY_COLUMNS, SUMMARY_COLUMNS
 from slutrapport.analysis.socioeconomic import KEY_FIGURE_COLUMNS as SOCIO_KEY_FIGURE_COLUMNS
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
@@ -99,6 +101,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "socioekonomi_lonsamhet": tuple(PROFITABILITY_COLUMNS),
     "socioekonomi_nyckeltal": tuple(SOCIO_KEY_FIGURE_COLUMNS),
     "socioekonomi_kanslighet": tuple(SENSITIVITY_COLUMNS),
+    "socioekonomi_aktorsresultat": tuple(ACTOR_RESULT_COLUMNS),
+    "socioekonomi_sammanfattning": tuple(SUMMARY_COLUMNS),
     "deltagare_flode": tuple(FLOW_COLUMNS),
     "deltagare_utfall": tuple(OUTCOME_COLUMNS),
     "deltagare_forsorjning": tuple(INCOME_COLUMNS),

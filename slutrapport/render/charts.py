@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from slutrapport.core.safetext import chart_text, clean_text, shorten  # noqa: E402
 from slutrapport.render.formatting import format_number, format_value, largest_remainder  # noqa: E402
-from slutrapport.report.model import Chart, DivergingChart, StackedChart  # noqa: E402
+from slutrapport.report.model import BarChart, Chart, DivergingChart, StackedChart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
 
@@ -43,6 +43,8 @@ def chart_png(chart: Chart | DivergingChart | StackedChart) -> bytes:
             chart.png = _draw_diverging(chart)
         elif isinstance(chart, StackedChart):
             chart.png = _draw_stacked(chart)
+        elif isinstance(chart, BarChart):
+            chart.png = _draw_bars(chart)
         else:
             chart.png = _draw_lines(chart)
     return chart.png
@@ -204,8 +206,36 @@ def _draw_stacked(chart: StackedChart) -> bytes:
         plt.close(fig)
 
 
-def chart_alt_text(chart: Chart | DivergingChart | StackedChart) -> str:
+def _draw_bars(chart: BarChart) -> bytes:
+    """Vertical bars, each labelled with its value (kronor with thousands spaces)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=110)
+    try:
+        colours = sns.color_palette("colorblind", n_colors=max(3, len(chart.labels)))
+        x = np.arange(len(chart.labels))
+        ax.bar(x, chart.values, color=[colours[i % len(colours)] for i in range(len(chart.labels))], width=0.6)
+        for position, value in zip(x, chart.values, strict=True):
+            ax.annotate(chart_text(format_value(value, chart.value_kind)), (position, value), ha="center",
+                        va="bottom" if value >= 0 else "top", fontsize=8, xytext=(0, 3 if value >= 0 else -3), textcoords="offset points")
+        ax.set_xticks(x, [_wrapped(label, 26, 2) for label in chart.labels], fontsize=8)
+        ax.grid(axis="x", visible=False)
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 0)))
+        ax.tick_params(axis="y", labelsize=7.5)
+        ax.margins(y=0.15)
+        ax.set_title(_wrapped(chart.title, 60, 3), fontsize=10, loc="left")
+        sns.despine(left=True)
+        fig.tight_layout()
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def chart_alt_text(chart: Chart | DivergingChart | StackedChart | BarChart) -> str:
     """A Swedish text alternative that lists every value the chart shows."""
+    if isinstance(chart, BarChart):
+        values = "; ".join(f"{label} {format_value(value, chart.value_kind)}" for label, value in zip(chart.labels, chart.values, strict=True))
+        return f"Stapeldiagram: {chart.title}. {values}."
     if isinstance(chart, (DivergingChart, StackedChart)):
         parts = []
         for label, shares, n in chart.rows:

@@ -42,6 +42,8 @@ DATA_SHEETS = {
     "socioekonomi_lonsamhet": "Data socioekonomi lönsamhet",
     "socioekonomi_nyckeltal": "Data socioekonomi nyckeltal",
     "socioekonomi_kanslighet": "Data socioekonomi känslighet",
+    "socioekonomi_aktorsresultat": "Data socioekonomi aktörer",
+    "socioekonomi_sammanfattning": "Data socioekonomi summering",
     "deltagare_flode": "Data deltagare",
     "deltagare_utfall": "Data utfall",
     "deltagare_forsorjning": "Data försörjning",
@@ -53,7 +55,9 @@ DATA_SHEETS = {
 #: columns of the economy tables holding kronor (Data sheets show them with the money format)
 _MONEY_COLUMNS = (
     "budget", "utfall", "avvikelse_kr", "kostnad_fore", "kostnad_efter", "arlig_vinst",
-    "ackumulerad_vinst", "projektkostnad", "netto", "netto_3_ar",
+    "ackumulerad_vinst", "projektkostnad", "netto", "netto_3_ar", "arlig_intakt", "kostnad", "lonsamhet_1_ar",
+    "lonsamhet_3_ar", "lonsamhet_5_ar", "intakt_per_deltagare", "intakt_totalt",
+    "lonsamhet_per_deltagare", "lonsamhet_totalt",
 )  # fmt: skip
 #: value kind of the columns of the tidy tables (Data sheets)
 _DATA_KINDS = {

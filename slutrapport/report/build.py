@@ -43,6 +43,8 @@ def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
             "socioekonomi_lonsamhet": socio.profitability,
             "socioekonomi_nyckeltal": socio.key_figures,
             "socioekonomi_kanslighet": socio.sensitivity,
+            "socioekonomi_aktorsresultat": socio.actor_results,
+            "socioekonomi_sammanfattning": socio.summary,
         }
     return tables
 def _selfeval_tables(results: SelfEvalResults | None) -> dict[str, pd.DataFrame]:
@@ -85,6 +87,7 @@ class BlockBuilder:
         "socioekonomi_underlag": ("_socioeconomic_basis", "socioekonomi"),
         "socioekonomi_fore": ("_socioeconomic_before", "socioekonomi"),
         "socioekonomi_efter": ("_socioeconomic_after", "socioekonomi"),
+        "socioekonomi_sammanfattning": ("_socioeconomic_in_brief", "socioekonomi"),
         "sjalvvardering": ("_self_evaluation", "sjalvvardering"),
         "deltagare": ("_participants", "deltagare"),
         "maluppfyllelse": ("_goals", "deltagare"),
@@ -141,6 +144,9 @@ class BlockBuilder:
 
     def _socioeconomic_after(self, settings: dict) -> tuple[list, str | None]:
         return socioeconomic_section("socioekonomi_efter", self.results.socioeconomic, settings)
+
+    def _socioeconomic_in_brief(self, settings: dict) -> tuple[list, str | None]:
+        return socioeconomic_section("socioekonomi_sammanfattning", self.results.socioeconomic, settings)
     _NO_REGISTER = "deltagarregister saknas: ange deltagare: fil: i projekt.yaml"
 
     def _participants(self, settings: dict) -> tuple[list, str | None]:

@@ -20,6 +20,7 @@ __all__ = [
     "Chart",
     "DivergingChart",
     "StackedChart",
+    "BarChart",
     "CHARTS",
     "Paragraphs",
     "TextList",
@@ -145,8 +146,22 @@ class StackedChart:
     png: bytes | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass
+class BarChart:
+    """Vertical bars of amounts, one per label (e.g. the socio-economic cost, short- and medium-term income).
+
+    ``values`` are in the unit of ``value_kind`` (:data:`MONEY`: kronor).
+    """
+
+    title: str
+    labels: list[str]
+    values: list[float]
+    value_kind: str = MONEY
+    png: bytes | None = field(default=None, compare=False, repr=False)
+
+
 #: Every kind of chart block; a renderer draws each as a picture (:func:`slutrapport.render.charts.chart_png`).
-CHARTS = (Chart, DivergingChart, StackedChart)
+CHARTS = (Chart, DivergingChart, StackedChart, BarChart)
 
 
 @dataclass

@@ -23,7 +23,7 @@ import pandas as pd
 
 from slutrapport.analysis.economy import REASON_HIDDEN, REASON_UNKNOWN, REASON_ZERO, TOTAL, EconomyResults
 from slutrapport.analysis.socioeconomic import HORIZONS, SocioeconomicResults
-from slutrapport.core.swedish import format_money, format_number, format_percent, join_words
+from slutrapport.core.swedish import format_mkr, format_money, format_number, format_percent, join_words
 
 __all__ = [
     "NOTABLE_DEVIATION",
@@ -161,17 +161,20 @@ def gain_sentences(results: SocioeconomicResults) -> list[str]:
         sentences = [f"Beräkningen visar ingen årlig samhällsekonomisk vinst: kostnaderna efter insatsen är minst lika stora "
                      f"som före (årligt netto {format_money(gain)})."]  # fmt: skip
     else:
-        per = f", i genomsnitt {format_money(gain / finished)} per avslutad deltagare" if finished else ""
-        sentences = [f"Den årliga samhällsekonomiska vinsten beräknas till {format_money(gain)}{per}."]
+        per = f", i genomsnitt {format_money(gain / finished)} per deltagare och år" if finished else ""
+        sentences = [f"Den samhällsekonomiska intäkten beräknas till {format_mkr(gain)} per år ({format_money(gain)}){per}."]
     actors = results.actors[results.actors["aktor"] != "Totalt"]
     winners = actors[actors["arlig_vinst"].round() > 0].sort_values("arlig_vinst", ascending=False, kind="stable")
     losers = actors[actors["arlig_vinst"].round() < 0].sort_values("arlig_vinst", kind="stable")
-    if len(winners):
-        parts = [f"{ACTOR_NAMES[r.aktor]} ({format_money(r.arlig_vinst)})" for r in winners.itertuples()]
-        sentences.append(f"Vinsten fördelas på {join_words(parts)}.")
-    if len(losers):
-        parts = [f"{ACTOR_NAMES[r.aktor]} ({format_money(-r.arlig_vinst)})" for r in losers.itertuples()]
-        sentences.append(f"Ökade kostnader per år får {join_words(parts)}.")
+    for r in [*winners.itertuples(), *losers.itertuples()]:
+        per = f", vilket motsvarar {format_money(abs(r.arlig_vinst) / finished)} per deltagare" if finished else ""
+        name = ACTOR_NAMES[r.aktor]
+        if r.aktor == "individen":
+            word = "ökar" if r.arlig_vinst > 0 else "minskar"
+            sentences.append(f"Deltagarnas disponibla inkomst {word} med {format_mkr(abs(r.arlig_vinst))} per år{per}.")
+        else:
+            word = "intäkter" if r.arlig_vinst > 0 else "kostnader"
+            sentences.append(f"{name[0].upper()}{name[1:]} får ökade {word} med {format_mkr(abs(r.arlig_vinst))} per år{per}.")
     return sentences
 
 
@@ -188,8 +191,8 @@ def payback_sentence(results: SocioeconomicResults) -> str:
 def profitability_sentences(results: SocioeconomicResults) -> list[str]:
     """Net after 1, 3 and 5 years and the first of them when the project is profitable."""
     rows = list(results.profitability.itertuples())
-    parts = [f"efter {r.ar} år {format_money(r.netto)}" for r in rows]
-    sentences = [f"Nettot (ackumulerad vinst minus projektkostnad) är {join_words(parts)}."]
+    parts = [f"efter {r.ar} år {format_mkr(r.netto)}" for r in rows]
+    sentences = [f"Lönsamheten (ackumulerad intäkt minus den samhällsekonomiska kostnaden) är {join_words(parts)}."]
     profitable = [r.ar for r in rows if r.netto >= 0]
     if profitable:
         sentences.append(f"Projektet är samhällsekonomiskt lönsamt efter {profitable[0]} år.")
@@ -199,14 +202,19 @@ def profitability_sentences(results: SocioeconomicResults) -> list[str]:
 
 
 def potential_sentence(results: SocioeconomicResults) -> str:
-    """How much of the possible gain the project realises."""
+    """How much of the participants' potential the project realises (the typfall method's definition)."""
     share = results.value("utnyttjad_potential")
-    if share is None:
-        return "Utnyttjad potential kan inte beräknas, eftersom inget scenario ger någon vinst."
-    return (
-        f"Projektet utnyttjar {format_percent(share)} av den möjliga vinsten: om alla avslutade deltagare hade nått "
-        f"det bästa scenariot för sitt typfall hade den årliga vinsten varit {format_money(results.potential)}."
+    finished = results.basis.finished
+    per = f", cirka {format_money(results.potential / finished)} per deltagare och år" if finished else ""
+    potential = (
+        "Deltagarnas totala potential, om samtliga skulle klara av att få ett heltidsarbete med en svensk genomsnittslön, "
+        f"utan subvention och utan behov av vård och annan resursförbrukning, är {format_mkr(results.potential)} per år{per}."
     )
+    if share is None:
+        return f"{potential} Utnyttjad potential kan inte beräknas."
+    if results.yearly_gain <= 0:
+        return f"{potential} Projektet har inte utnyttjat något av potentialen."
+    return f"{potential} {format_percent(share)} av den tillgängliga potentialen har utnyttjats."
 
 
 def _months(value) -> str:

@@ -69,8 +69,10 @@ def test_simple_case_by_hand(tmp_path):
         [3, 1_200_000, 1_050_000, 150_000],
         [5, 2_000_000, 1_050_000, 950_000],
     ]
-    # best scenario (Arbete) gains 80 000 per person: potential 10 × 80 000 = 800 000; 400 000 / 800 000 = 0,5
-    assert result.potential == 800_000 and result.value("utnyttjad_potential") == 0.5
+    # potential (the typfall method): every participant in full-time work at the average wage, without subsidy or
+    # resource use: per person the FÖRE amount 100 000 plus the wage cost 12 × 38 200 × 1,3142 = 602 429,28
+    # (parametrar-2025.yaml); 10 × 702 429,28 = 7 024 292,80; 400 000 / 7 024 292,80 = 0,0569
+    assert result.potential == pytest.approx(7_024_292.80) and result.value("utnyttjad_potential") == pytest.approx(400_000 / 7_024_292.80)
     # ±25 %: 300 000 → ceil(12 600 000 / 300 000) = 42 months, 3 × 300 000 − 1 050 000 = −150 000;
     #        500 000 → ceil(25,2) = 26 months, 1 500 000 − 1 050 000 = 450 000
     assert list(result.sensitivity.columns) == SENSITIVITY_COLUMNS
@@ -80,7 +82,12 @@ def test_simple_case_by_hand(tmp_path):
         ("Effekter +25 %", 1.25, 500_000, 26, 450_000),
     ]
     assert dict(zip(result.key_figures["matt"], result.key_figures["varde"], strict=True)) == {
-        "projektkostnad": 1_050_000, "arlig_vinst": 400_000, "aterbetalningstid_manader": 32, "utnyttjad_potential": 0.5,
+        "projektkostnad": 1_050_000, "arlig_vinst": 400_000, "aterbetalningstid_manader": 32,
+        "utnyttjad_potential": pytest.approx(400_000 / 7_024_292.80),
+        # kronor per actor: no indirect tax unless indirekt_skatt: is given, so the society's cost is the project cost
+        "samhallsekonomisk_kostnad": 1_050_000, "indirekt_skatt": 0.0, "potential": 7_024_292.80,
+        # cost written off over three years: 400 000 − 1 050 000 / 3 = 50 000
+        "lonsamhet_1_ar_avskrivning_3_ar": 50_000,
     }  # fmt: skip
 
 
@@ -133,9 +140,10 @@ def test_payoff_style_case_payback_35_months_and_3_year_profitability(tmp_path):
     assert result.value("aterbetalningstid_manader") == 35
     # after 3 years: 3 × 1 806 000 − 5 200 000 = 218 000
     assert result.profitability.set_index("ar").at[3, "netto"] == 218_000
-    # potential: 30 × (0,6 × 290 000 + 0,4 × 80 000) = 6 180 000
-    assert result.potential == pytest.approx(6_180_000)
-    assert result.value("utnyttjad_potential") == pytest.approx(1_806_000 / 6_180_000)
+    # potential: FÖRE per person 120 000 + 10 000 + 20 000 − 110 000 = 40 000 and 100 000 + 40 000 − 100 000 = 40 000,
+    # plus the full-time wage cost 602 429,28: 30 × (40 000 + 602 429,28) = 19 272 878,40
+    assert result.potential == pytest.approx(19_272_878.40)
+    assert result.value("utnyttjad_potential") == pytest.approx(1_806_000 / 19_272_878.40)
     assert payback_sentence(result) == "Återbetalningstiden är 35 månader (2,9 år)."
     assert profitability_sentences(result)[1] == "Projektet är samhällsekonomiskt lönsamt efter 3 år."
 
@@ -161,7 +169,7 @@ def test_no_gain_means_no_payback_and_no_potential(tmp_path):
     text = SIMPLE.replace("kommun: 20 000}", "kommun: 100 000}")
     result = calculate(tmp_path, text)
     assert result.yearly_gain == 0
-    assert result.value("aterbetalningstid_manader") is None and result.value("utnyttjad_potential") is None
+    assert result.value("aterbetalningstid_manader") is None and result.value("utnyttjad_potential") == 0
     assert result.sensitivity["aterbetalningstid_manader"].isna().all()
     assert payback_sentence(result).startswith("Projektkostnaden betalas inte tillbaka")
 
@@ -265,7 +273,8 @@ def test_external_evaluation_fills_every_socioeconomic_subheading(tmp_path):
     data = json.loads((project / "rapport" / "rapport.json").read_text(encoding="utf-8"))
     assert data["tabeller"]["socioekonomi_nyckeltal"]["rader"] == [
         ["projektkostnad", 5200000.0], ["arlig_vinst", 1806000.0], ["aterbetalningstid_manader", 35],
-        ["utnyttjad_potential", pytest.approx(1806000 / 6180000)],
+        ["utnyttjad_potential", pytest.approx(1806000 / 19272878.4)], ["samhallsekonomisk_kostnad", 5200000.0],
+        ["indirekt_skatt", 0.0], ["potential", 19272878.4], ["lonsamhet_1_ar_avskrivning_3_ar", 72666.67],  # 1 806 000 − 5 200 000 / 3
     ]  # fmt: skip
     assert data["tabeller"]["socioekonomi_lonsamhet"]["rader"][1] == [3, 5418000.0, 5200000.0, 218000.0]
     assert "ekonomi" not in data["tabeller"]
@@ -298,12 +307,10 @@ def test_demo_shows_the_example_calculation_under_extern_utvardering(demo_dir):
     section = html.split('id="extern-utvardering"')[1].split('<section class="avsnitt"')[0]
     assert "<h3>Samhällsekonomisk beräkning</h3>" in section
     assert "exempelvärden för demonstration, inte på officiella standardkostnader" in section
-    # socioekonomi.yaml without avslutade: the register's 38 finished participants (deltagare.csv);
-    # cost = the budget's utfall 3 966 250 kr; per person:
-    #   Försörjningsstöd (0,7): 0,1 × 350 000 + 0,1 × 73 000 + 0,2 × (−17 000) = 38 900
-    #   Aktivitetsersättning (0,3): 0,15 × 209 000 + 0,15 × 78 000 = 43 050
-    #   G = 38 × (0,7 × 38 900 + 0,3 × 43 050) = 38 × 40 145 = 1 525 510 kr
-    #   payback = ceil(12 × 3 966 250 / 1 525 510) = ceil(31,20) = 32 months
-    assert "Den årliga samhällsekonomiska vinsten beräknas till 1 525 510 kr" in section
-    assert "Återbetalningstiden är 32 månader" in section
-    assert "projektkostnaden 3 966 250 kr (enligt utfallet i den ekonomiska redovisningen)" in section
+    # socioekonomi.yaml (the typfall method's inputs) without avslutade: the register's 38 finished participants;
+    # cost = the budget's utfall 3 966 250 kr raised by the indirect tax 25 %: 4 957 812,50 kr ("5,0 mkr")
+    assert "Den samhällsekonomiska kostnaden för de 38 deltagarna är 5,0 mkr, eller 130 469 kr per deltagare." in section
+    assert "Projektkostnaden är 4,0 mkr (enligt utfallet i den ekonomiska redovisningen)." in section
+    assert "Återbetalningstiden för Arbetsförmedlingen visar inget värde pga. negativ intäkt." in section
+    assert "heltidsarbete med en svensk genomsnittslön" in section
+    assert "Stapeldiagram: Samhällets kostnad och intäkt på kort och medellång sikt. Kostnad 4 957 812 kr" in section  # 4 957 812,50 rounded half to even

@@ -337,7 +337,7 @@ def test_a_bad_yes_or_no_in_a_template_names_its_line_and_key(tmp_path, old, new
         ("rubriker:", "numrering: 2025-02-30\nrubriker:", "- rad 3: 'numrering' ska vara en av auto, egen, fick '2025-02-30'"),
         ("block: [ekonomi]}", "block: [ekonomi, socioekonomi_fore, deltagar]}",
          "- rad 5: 'block' nr 3 i rubriken 'B' ska vara en av personalenkat, personalenkat_sammanfattning, kategorisering, "
-         "utbildningarnas_omfattning, ekonomi, socioekonomi, socioekonomi_underlag, socioekonomi_fore, socioekonomi_efter, "
+         "utbildningarnas_omfattning, ekonomi, socioekonomi, socioekonomi_underlag, socioekonomi_fore, socioekonomi_efter, socioekonomi_sammanfattning, "
          "sjalvvardering, deltagare, maluppfyllelse, fick 'deltagar'; menade du 'deltagare'?"),
         ("  socioekonomi: {kravs: ja, underlag: nej}", "  ekonomi: {kategorier: [Personal, '  ']}",
          "- rad 7: 'kategorier' nr 2 under 'block_installningar: ekonomi' får inte vara tom, fick '  '"),

@@ -234,6 +234,11 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         "socioekonomi_lonsamhet": ("ar", "ackumulerad_vinst", "projektkostnad", "netto"),
         "socioekonomi_nyckeltal": ("matt", "varde"),
         "socioekonomi_kanslighet": ("scenario", "effektfaktor", "arlig_vinst", "aterbetalningstid_manader", "netto_3_ar"),
+        # 1.3: the typfall method's figures per actor and its summary after one and five years
+        "socioekonomi_aktorsresultat": ("aktor", "arlig_intakt", "kostnad", "lonsamhet_1_ar", "lonsamhet_3_ar", "lonsamhet_5_ar",
+                                        "aterbetalningstid_manader"),
+        "socioekonomi_sammanfattning": ("ar", "intakt_per_deltagare", "intakt_totalt", "lonsamhet_per_deltagare", "lonsamhet_totalt",
+                                        "aterbetalningstid_manader"),
         "sjalvvardering": ("niva", "id", "text", "roll", "tillfalle", "n", "medel", "median", "undertryckt"),
         # the participant and goal contracts, written out (other tools depend on them)
         "deltagare_flode": ("period", "kon", "inskrivna", "aktiva", "avslutade", "undertryckt"),
@@ -248,7 +253,7 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())
     spec = schema()
-    tables = spec["$defs"]["tabeller"]  # 1.2; the root chooses it (or $defs/tabeller_1_0) by schema_version
+    tables = spec["$defs"]["tabeller"]  # 1.2 and 1.3; the root chooses it (or $defs/tabeller_1_0) by schema_version
     assert tables["additionalProperties"] is False and list(tables["properties"]) == list(TABLE_COLUMNS)
     assert spec["else"]["properties"]["tabeller"]["$ref"] == "#/$defs/tabeller"
     for name, columns in TABLE_COLUMNS.items():

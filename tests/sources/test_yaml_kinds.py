@@ -121,7 +121,7 @@ def test_the_schemas_are_valid_draft_7_shipped_as_package_data(found):
 
 def test_the_parameter_schema_names_every_actor():
     definitions = PARAMETER_SCHEMA.mapping["definitions"]
-    assert tuple(definitions["aktorer"]["properties"]) == ACTORS
+    assert tuple(definitions["aktorer"]["properties"]) == (*ACTORS, "forsorjning", "resursforbrukning")  # or the method's inputs
     assert set(ACTORS) <= set(definitions["scenario"]["properties"])
 
 
@@ -249,7 +249,8 @@ def test_form_problems_after_the_schema_of_a_second_section_name_its_lines(tmp_p
         ("avslutade: 10", "avslutade: 10\nprojektkostand: 3", (3, "projektkostand", "okänd nyckel 'projektkostand'; menade du 'projektkostnad'?")),
         ("FK: {", "Polisen: 1, FK: {",
          (7, "typfall 1 (Försörjningsstöd) › fore › Polisen",
-          "okänd aktör 'Polisen' (tillåtna: kommun, region, Försäkringskassan, Arbetsförmedlingen, övriga staten, individen)")),
+          "okänd aktör 'Polisen' (tillåtna: kommun, region, Försäkringskassan, Arbetsförmedlingen, övriga staten, individen, "
+          "forsorjning, resursforbrukning)")),
         ("{intäkt: 3 000}", "{intäkt: 3 000, skatt: 1}",
          (9, "typfall 1 (Försörjningsstöd) › efter › Arbete › Övriga staten › skatt", "okänd nyckel 'skatt' (tillåtna: kostnad, intakt)")),
         ("som_fore: ja", "som_fre: ja", (10, "typfall 1 (Försörjningsstöd) › efter › Oförändrat › som_fre",

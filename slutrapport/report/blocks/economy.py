@@ -24,7 +24,8 @@ import pandas as pd
 
 from slutrapport.analysis.economy import TOTAL, EconomyResults
 from slutrapport.analysis.socioeconomic import SocioeconomicResults
-from slutrapport.core.swedish import format_money, join_words
+from slutrapport.core.swedish import join_words
+from slutrapport.report.blocks.typfall import actor_results_table, in_brief_blocks, inputs_table, society_note, summary_chart, summary_tables
 from slutrapport.report.model import COUNT, MONEY, SHARE, Column, Hidden, Paragraphs, Subsection, Table
 from slutrapport.sources.economy.socioeconomic import ACTORS, BEFORE
 from slutrapport.wording.economy import (
@@ -40,6 +41,7 @@ from slutrapport.wording.economy import (
     sensitivity_sentence,
     socioeconomic_basis_sentences,
 )
+from slutrapport.wording.typfall import actor_payback_sentences, actor_profitability_sentences, cost_sentences, state_sentence, write_off_sentence
 
 __all__ = [
     "NO_BUDGET",
@@ -234,14 +236,20 @@ def socioeconomic_blocks(results: SocioeconomicResults, basis: bool = True) -> l
     blocks: list = [Paragraphs(basis_text)] if basis_text else []
     blocks += [
         Subsection("Intäkter", [Paragraphs(gains[:1])]),
-        Subsection("Intäkter på aktörsnivå", [Paragraphs(gains[1:] or ["Ingen aktör får en ändrad kostnad."]), _actor_table(results)]),
+        Subsection("Intäkter på aktörsnivå", [Paragraphs([*(gains[1:] or ["Ingen aktör får en ändrad kostnad."]), state_sentence(results)]),
+                                                _actor_table(results)]),  # fmt: skip
+        Subsection("Kostnader", [Paragraphs(cost_sentences(results))]),
         Subsection(
-            "Kostnader",
-            [Paragraphs([f"Projektets kostnad är {format_money(results.basis.project_cost)} (enligt {results.basis.cost_source})."])],
+            "Lönsamhet",
+            [
+                Paragraphs([*profitability_sentences(results), *actor_profitability_sentences(results), write_off_sentence(results)]),
+                _profitability_table(results),
+                actor_results_table(results),
+            ],
         ),
-        Subsection("Lönsamhet", [Paragraphs(profitability_sentences(results)), _profitability_table(results)]),
-        Subsection("Återbetalningstid", [Paragraphs([payback_sentence(results)])]),
+        Subsection("Återbetalningstid", [Paragraphs([payback_sentence(results), *actor_payback_sentences(results, society=False)])]),
         Subsection("Utnyttjad potential", [Paragraphs([potential_sentence(results)])]),
+        Subsection("Sammanfattning", [*summary_tables(results), summary_chart(results)]),
         Subsection("Känslighetsanalys", [Paragraphs([sensitivity_sentence(results)]), _sensitivity_table(results)]),
     ]
     return blocks
@@ -251,6 +259,10 @@ def basis_blocks(results: SocioeconomicResults) -> list:
     """What the calculation is built on: the actors, participants, cost and assumptions."""
     actors = join_words([ACTOR_NAMES[a] for a in ACTORS])
     return [Paragraphs([f"Aktörerna i beräkningen är {actors}.", *socioeconomic_basis_sentences(results)])]
+
+
+def _society_note(results: SocioeconomicResults) -> list[str]:
+    return [society_note(results)] if results.method_form else []
 
 
 def _cases(results: SocioeconomicResults) -> list[str]:
@@ -268,7 +280,7 @@ def before_blocks(results: SocioeconomicResults) -> list:
     shares = results.scenarios.drop_duplicates("typfall").set_index("typfall")["andel_typfall"]
     before = {case: _amount(results, case, BEFORE) for case in cases}
     rows = [[actor_label(a), *[before[c][a] for c in cases]] for a in ACTORS]
-    rows.append([TOTAL, *[sum(before[c].values()) for c in cases]])
+    rows.append([TOTAL, *[before[c][TOTAL] for c in cases]])
     return [
         *_notice(results),
         Table(
@@ -280,8 +292,9 @@ def before_blocks(results: SocioeconomicResults) -> list:
             caption="Typfall FÖRE-läge: kostnad per person och år",
             columns=[Column("Aktör"), *[Column(case, MONEY) for case in cases]],
             rows=rows,
-            notes=[_INDIVIDUAL_NOTE],
+            notes=[_INDIVIDUAL_NOTE, *_society_note(results)],
         ),
+        *[inputs_table(results, case, [BEFORE]) for case in cases if results.method_form],
     ]
 
 
@@ -293,7 +306,7 @@ def after_blocks(results: SocioeconomicResults) -> list:
         names = scenarios["scenario"].tolist()
         amounts = {name: _amount(results, case, name) for name in [BEFORE, *names]}
         rows = [[actor_label(a), *[amounts[n][a] for n in [BEFORE, *names]]] for a in ACTORS]
-        rows.append([TOTAL, *[sum(amounts[n].values()) for n in [BEFORE, *names]]])
+        rows.append([TOTAL, *[amounts[n][TOTAL] for n in [BEFORE, *names]]])
         weighted = float((scenarios["andel"] * scenarios["vinst_per_person"]).sum())
         blocks.append(
             Subsection(
@@ -303,8 +316,9 @@ def after_blocks(results: SocioeconomicResults) -> list:
                         caption=f"{case}: kostnad per person och år före och efter insatsen",
                         columns=[Column("Aktör"), Column(BEFORE, MONEY), *[Column(f"EFTER: {n}", MONEY) for n in names]],
                         rows=rows,
-                        notes=[_INDIVIDUAL_NOTE],
+                        notes=[_INDIVIDUAL_NOTE, *_society_note(results)],
                     ),
+                    *([inputs_table(results, case, names)] if results.method_form else []),
                     Table(
                         caption=f"{case}: scenarierna efter insatsen",
                         columns=[Column("Scenario"), Column("Andel av typfallet", SHARE), Column("Vinst per person och år", MONEY)],
@@ -321,17 +335,18 @@ _KINDS = {
     "socioekonomi_underlag": lambda r, s: basis_blocks(r),
     "socioekonomi_fore": lambda r, s: before_blocks(r),
     "socioekonomi_efter": lambda r, s: after_blocks(r),
+    "socioekonomi_sammanfattning": lambda r, s: in_brief_blocks(r),
 }
 
 
 def socioeconomic_section(block: str, results: SocioeconomicResults | None, settings: dict) -> tuple[list, str | None]:
     """One socio-economic block (``socioekonomi``, ``socioekonomi_underlag``, ``_fore``, ``_efter``), or what is missing.
 
-    Without a parameter file ``socioekonomi`` is silent unless the template
+    Without a parameter file ``socioekonomi`` and ``socioekonomi_sammanfattning`` are silent unless the template
     sets ``kravs: true``; the other three always name the missing file unless
     the template sets ``kravs: false``.
     """
     if results is None:
-        required = _flag(settings, "kravs", block != "socioekonomi")
+        required = _flag(settings, "kravs", block not in ("socioekonomi", "socioekonomi_sammanfattning"))
         return [], NO_PARAMETERS if required else None
     return _KINDS[block](results, settings), None

@@ -41,9 +41,14 @@ ACTOR_NAMES = {
     "ovriga staten": "övriga staten", "ovrig stat": "övriga staten", "staten": "övriga staten", "stat": "övriga staten",
     "individen": "individen", "individ": "individen", "individerna": "individen", "deltagaren": "individen",
 }  # fmt: skip
-TOP_KEYS = ("exempel", "kalla", "projektkostnad", "avslutade", "varaktighet_ar", "diskonteringsranta", "typfall")
+TOP_KEYS = ("exempel", "kalla", "projektkostnad", "avslutade", "varaktighet_ar", "diskonteringsranta", "indirekt_skatt", "finansiering",
+            "parametrar", "typfall")  # fmt: skip
 CASE_KEYS = ("namn", "andel", "beskrivning", "fore", "efter")
-SCENARIO_KEYS = ("namn", "andel", "beskrivning", "som_fore")
+SCENARIO_KEYS = ("namn", "andel", "beskrivning", "som_fore", "forsorjning", "resursforbrukning")
+_METHOD_KEYS = ("forsorjning", "resursforbrukning")
+#: The keys of an income source (``forsorjning:``) as written (folded) → the key.
+_INCOME_KEYS = {"stod": "stod", "andel": "andel", "belopp_manad": "belopp_manad", "tjanstgoringsgrad": "tjanstgoringsgrad",
+                "subvention": "subvention", "lonebidrag": "subvention"}  # fmt: skip
 #: The parts of an actor's amount as written (folded) → the part.
 PARTS = {"kostnad": "kostnad", "kostnader": "kostnad", "intakt": "intakt", "intakter": "intakt", "inkomst": "inkomst", "inkomster": "inkomst"}
 
@@ -110,12 +115,19 @@ def _canonical(path: KeyPath, key: str) -> str | None:
     depth = len(path)
     if depth == 0:
         return folded if folded in TOP_KEYS else None
+    if depth == 1 and path[0] == "finansiering":
+        return actor_name(key)
     if depth == 2 and path[0] == "typfall":
         return folded if folded in CASE_KEYS else None
     if depth == 3 and path[2] == "fore":
-        return actor_name(key)
+        return folded if folded in _METHOD_KEYS else actor_name(key)
     if depth == 4 and path[2] == "efter":
         return folded if folded in SCENARIO_KEYS else actor_name(key)
+    inputs = path[3] if depth >= 4 and path[2] == "fore" else path[4] if depth >= 5 and path[2] == "efter" else None
+    if inputs == "forsorjning":
+        return _INCOME_KEYS.get(folded)
+    if inputs == "resursforbrukning":
+        return actor_name(key)
     if (depth == 4 and path[2] == "fore") or (depth == 5 and path[2] == "efter"):
         return PARTS.get(folded)
     return None

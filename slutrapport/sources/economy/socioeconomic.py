@@ -51,11 +51,13 @@ from typing import Any
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import read_text_limited
-from slutrapport.core.problems import WARNING, ValidationReport
+from slutrapport.core.problems import ValidationReport
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import parse_yaml, yaml_flag
 from slutrapport.core.yamlschema import INVALID
+from slutrapport.sources.economy.basis import CalculationBasis, resolve_basis
+from slutrapport.sources.economy.method_settings import read_financing, read_indirect_tax, read_parameter_setting
 from slutrapport.sources.economy.money import MoneyError, parse_money
 from slutrapport.sources.economy.parameter_schema import (
     ACTORS,
@@ -69,7 +71,9 @@ from slutrapport.sources.economy.parameter_schema import (
     fold_key,
     named,
 )
+from slutrapport.sources.economy.parameter_set import ParameterSet
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
+from slutrapport.sources.economy.typfall_input import Situation, is_method_form, read_after, read_before
 
 __all__ = [
     "ACTORS",
@@ -96,7 +100,8 @@ class Scenario:
 
     name: str
     share: float
-    amounts: dict[str, float]
+    amounts: dict[str, float]  # all 0 until derived (analysis.typfall) when ``situation`` is given
+    situation: Situation | None = None  # the method's inputs (forsorjning:, resursforbrukning:)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class TypicalCase:
     before: dict[str, float]
     after: tuple[Scenario, ...]
     description: str | None = None
+    situation: Situation | None = None  # FÖRE in the method's inputs; ``before`` is then all 0 until derived
 
 
 @dataclass
@@ -123,16 +129,14 @@ class SocioeconomicParameters:
     example: bool
     reference: str | None
     report: ValidationReport  # warnings (resolve_basis adds its own)
+    parameter_set: ParameterSet | None = None  # the typfall method's wage, taxes and levels (parametrar:)
+    financing: dict[str, float] | None = None  # finansiering: each public actor's share of the cost; None: quarters
+    indirect_tax: float | None = None  # indirekt_skatt: as given in the file; None: the method's default
 
-
-@dataclass(frozen=True)
-class CalculationBasis:
-    """The two numbers the calculation needs besides the file, and where they come from (Swedish)."""
-
-    finished: int
-    finished_source: str
-    project_cost: float
-    cost_source: str
+    @property
+    def method_form(self) -> bool:
+        """Whether the typfall use the method's inputs (support mix and levels) instead of kronor per actor."""
+        return any(c.situation is not None for c in self.cases)
 
 
 class _Reader:
@@ -197,6 +201,9 @@ class _Reader:
             self.error(path, where, "andelen ska vara mellan 0 och 1 (t.ex. 0,35 eller 35 %)", value)
             return None
         return share
+
+    def fraction(self, value: Any) -> float:
+        return _fraction(value)
 
     def name(self, entry: dict[str, tuple[Any, Any]], path: tuple, where: str) -> str | None:
         raw = entry.get("namn", (None, None))[1]
@@ -268,7 +275,8 @@ def _amounts(reader: _Reader, data: dict[str, tuple[Any, Any]], path: tuple, whe
     return amounts if ok else None
 
 
-def _scenario(reader: _Reader, raw: Any, before: dict[str, float] | None, path: tuple, where: str) -> Scenario | None:
+def _scenario(reader: _Reader, raw: Any, before: dict[str, float] | None, path: tuple, where: str,
+              before_situation: Situation | None = None, method_case: bool = False) -> Scenario | None:  # fmt: skip
     if raw is INVALID:
         return None
     mapping = reader.mapping(raw, path, where, "nycklar som namn:, andel: och aktörernas belopp")
@@ -282,16 +290,29 @@ def _scenario(reader: _Reader, raw: Any, before: dict[str, float] | None, path: 
     same = yaml_flag(data.get("som_fore", (None, False))[1], False, "som_fore", flags)
     for message in flags:  # the schema allows only what yaml_flag reads; a safety net
         reader.error(path + ("som_fore",), _join(where, "som_fore"), message)
-    if same:
+    situation = None
+    method = "forsorjning" in data or "resursforbrukning" in data
+    if same and (method or any(actor_name(raw_key) for raw_key, _ in data.values())):
+        reader.error(path, where, "ett scenario med som_fore: true kan inte ange egna belopp, forsorjning eller resursforbrukning")
+        return None
+    if method_case and before_situation is None:
+        return None  # FÖRE has errors, already reported
+    if before_situation is not None:
         if any(actor_name(raw_key) for raw_key, _ in data.values()):
-            reader.error(path, where, "ett scenario med som_fore: true kan inte ange egna belopp för aktörerna")
+            reader.error(path, where, "typfallet anges med forsorjning: och resursforbrukning:, så scenariot kan inte ange belopp per aktör")
             return None
+        situation = read_after(reader, {} if same else data, before_situation, path, where)
+        amounts = dict.fromkeys(ACTORS, 0.0) if situation is not None else None
+    elif method:
+        reader.error(path, where, "forsorjning: och resursforbrukning: i ett scenario kräver att fore: anges på samma sätt")
+        return None
+    elif same:
         amounts = dict(before) if before is not None else None
     else:
         amounts = _amounts(reader, data, path, where)
     if name is None or share is None or amounts is None:
         return None
-    return Scenario(name, share, amounts)
+    return Scenario(name, share, amounts, situation)
 
 
 def _case(reader: _Reader, raw: Any, number: int, single: bool) -> TypicalCase | None:
@@ -309,9 +330,12 @@ def _case(reader: _Reader, raw: Any, number: int, single: bool) -> TypicalCase |
     else:
         reader.error(path, where, "andel saknas (andelen av de avslutade deltagarna som typfallet gäller; krävs när det finns flera typfall)")
         share = None
-    before = None
+    before, situation, method = None, None, "fore" in data and is_method_form(data["fore"][1])
     if "fore" not in data:
         reader.error(path, where, "fore saknas (aktörernas kostnader och individens inkomst ett år före insatsen)")
+    elif method:
+        situation = read_before(reader, data["fore"][1], path + (str(data["fore"][0]),), _join(where, "fore"))
+        before = dict.fromkeys(ACTORS, 0.0) if situation is not None else None
     else:
         raw_key, value = data["fore"]
         here = path + (str(raw_key),)
@@ -329,14 +353,15 @@ def _case(reader: _Reader, raw: Any, number: int, single: bool) -> TypicalCase |
         elif not isinstance(value, list) or not value:
             reader.error(here, _join(where, "efter"), "efter ska vara en lista med scenarier: - {namn: Arbete, andel: 0.3, …}")
         else:
-            found = [_scenario(reader, item, before, here + (i,), _join(where, f"efter › scenario {i + 1}")) for i, item in enumerate(value)]
+            found = [_scenario(reader, item, before, here + (i,), _join(where, f"efter › scenario {i + 1}"), situation, method)
+                     for i, item in enumerate(value)]  # fmt: skip
             scenarios = [s for s in found if s is not None]
             if len(scenarios) == len(value):
                 reader.sums_to_one([s.share for s in scenarios], here, _join(where, "efter"), f"scenarierna i {name or where}")
                 _unique(reader, [s.name for s in scenarios], here, _join(where, "efter"), "scenariot")
     if name is None or share is None or before is None or not scenarios:
         return None
-    return TypicalCase(name, share, before, tuple(scenarios), str(data["beskrivning"][1]) if "beskrivning" in data else None)
+    return TypicalCase(name, share, before, tuple(scenarios), str(data["beskrivning"][1]) if "beskrivning" in data else None, situation)
 
 
 def _unique(reader: _Reader, names: list[str], path: tuple, where: str, what: str) -> None:
@@ -422,6 +447,11 @@ def read_parameters(path: Path | str) -> SocioeconomicParameters:
             _unique(reader, [c.name for c in cases], ("typfall",), "typfall", "typfallet")
     if not reader.report.valid:
         raise EconomyValidationError(reader.report, f"Parameterfilen {path.name}")
+    parameter_set = read_parameter_setting(reader, top.get("parametrar", (None, None))[1], path.parent, str(top.get("parametrar", ("parametrar",))[0]))
+    financing = read_financing(reader, top.get("finansiering", (None, None))[1], str(top.get("finansiering", ("finansiering",))[0]))
+    indirect_tax = read_indirect_tax(reader, top.get("indirekt_skatt", (None, None))[1], str(top.get("indirekt_skatt", ("indirekt_skatt",))[0]))
+    if not reader.report.valid:
+        raise EconomyValidationError(reader.report, f"Parameterfilen {path.name}")
     reference = top.get("kalla", (None, None))[1]
     return SocioeconomicParameters(
         source=path.name,
@@ -433,37 +463,7 @@ def read_parameters(path: Path | str) -> SocioeconomicParameters:
         example=example,
         reference=" ".join(str(reference).split()) if reference else None,
         report=reader.report,
+        parameter_set=parameter_set,
+        financing=financing,
+        indirect_tax=indirect_tax,
     )
-
-
-def resolve_basis(params: SocioeconomicParameters, finished: int | None = None, project_cost: float | None = None) -> CalculationBasis:
-    """The finished participants and project cost the calculation uses.
-
-    The parameter file's own ``avslutade:`` and ``projektkostnad:`` win (an
-    evaluator's stated basis); otherwise the participant register's count
-    (``finished``) and the budget's total utfall (``project_cost``) are used.
-    A file value that differs from the register adds a warning to
-    ``params.report``. Raises :class:`EconomyValidationError` when a number is
-    known from nowhere.
-    """
-    report = ValidationReport()
-    count, count_source = params.finished, "parameterfilen"
-    if count is None and finished is not None:
-        count, count_source = finished, "deltagarregistret"
-    elif count is not None and finished is not None and count != finished:
-        params.report.add(
-            params.source, "avslutade", f"parameterfilen anger {count} avslutade deltagare men deltagarregistret {finished}; "
-            "beräkningen använder parameterfilens antal", kolumn="avslutade", varde=count, allvar=WARNING,
-        )  # fmt: skip
-    if count is None:
-        report.add(params.source, "avslutade", "antalet avslutade deltagare saknas: ange avslutade: i parameterfilen "
-                   "(eller läs in deltagarregistret)", kolumn="avslutade")  # fmt: skip
-    cost, cost_source = params.project_cost, "parameterfilen"
-    if cost is None and project_cost is not None:
-        cost, cost_source = project_cost, "utfallet i den ekonomiska redovisningen"
-    if cost is None:
-        report.add(params.source, "projektkostnad", "projektkostnaden saknas: ange projektkostnad: i parameterfilen "
-                   "(eller ekonomi: i projekt.yaml, så används utfallet)", kolumn="projektkostnad")  # fmt: skip
-    if not report.valid:
-        raise EconomyValidationError(report, f"Parameterfilen {params.source}")
-    return CalculationBasis(int(count), count_source, float(cost), cost_source)
