@@ -49,12 +49,27 @@ class UserError(click.ClickException):
         click.echo(f"Fel: {self.format_message()}", err=True, file=file)
 
 
+#: Exit code of every refusal, a wrong option or argument included: 0 is done, 1 is refused (click's own usage
+#: errors would exit 2; one code for "not done" is what scripts and the web page test).
+REFUSED = 1
+
+
 class ErrorGroup(click.Group):
     """Runs a command and turns errors into messages instead of tracebacks."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            exc.exit_code = REFUSED
+            raise
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = REFUSED
+            raise
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except SlutrapportError as exc:

@@ -217,7 +217,7 @@ def test_unexpected_errors_become_a_message_not_a_traceback(monkeypatch, tmp_pat
 
 def test_swedish_usage_errors():
     result = run("compare")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "Användning:" in result.output and "Fel:" in result.output and "Usage" not in result.output
 
 
@@ -269,7 +269,7 @@ def test_click_checks_of_paths_choices_and_ranges_are_said_in_swedish(tmp_path):
     ]
     for args, message in cases:
         result = run(*args)
-        assert result.exit_code == 2, (args, result.output)
+        assert result.exit_code == 1, (args, result.output)
         assert message in result.output and "Fel: " in result.output, (args, result.output)
         assert _english(result.output) == [] and "oväntat fel" not in result.output, (args, result.output)
 
@@ -290,5 +290,5 @@ def test_a_pipe_or_device_given_as_a_folder_is_named_before_any_work(tmp_path):
         (["templates", "--templates", str(pipe)], "Ogiltigt värde för '--templates'"),
     ]:
         result = run(*args)
-        assert result.exit_code == 2 and message in result.output, (args, result.output)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
         assert _english(result.output) == [] and "oväntat fel" not in result.output, (args, result.output)

@@ -83,14 +83,14 @@ def test_validate_passes_the_reading_options(tmp_path, mini_instrument, seen):
 def test_bad_reading_options_are_swedish_usage_errors(tmp_path, mini_instrument, args, message):
     wave = write_csv(tmp_path / "w1.csv", [["AF", "", 4, 4, 2, ""]])
     result = run("validate", str(wave), "--instrument", str(mini_instrument), *args)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
 
 
 def test_reading_options_with_a_project_folder_point_at_projekt_yaml():
     result = run("validate", str(SAMPLES), "--blad", "Svar")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "För en projektmapp anges de i projekt.yaml under personalenkat:" in result.output
 
 

@@ -464,7 +464,7 @@ def test_an_encoding_that_decodes_nothing_is_refused_as_an_option(tmp_path):
     wave = tmp_path / "w.csv"
     wave.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run("validate", wave, "--instrument", "samverkan", "--encoding", "undefined")
-    assert result.exit_code == 2 and "okänd teckenkodning 'undefined'" in result.output
+    assert result.exit_code == 1 and "okänd teckenkodning 'undefined'" in result.output
     assert "Traceback" not in result.output and "oväntat fel" not in result.output
 
 
