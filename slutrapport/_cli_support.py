@@ -166,7 +166,7 @@ def debug_option(command):
 
 
 def _format_help() -> str:
-    from slutrapport.sources.readers import FORMATS
+    from slutrapport.sources.formats import FORMATS  # the names only: the readers would load pandas
 
     return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
 
