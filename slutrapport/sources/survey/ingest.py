@@ -159,6 +159,7 @@ def read_waves(
                 continue
             files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
             read = _read_wave(table, label, number, instrument, parsers, targets, keep[id(table)], report, ledgers[id(table)])
+            table.raw.data = table.raw.data.iloc[:0]  # its cells are read: free them before the next file's rows are made
             if read is not None:
                 frames[label].append(read[0])
                 answers[label].append(read[1])

@@ -41,17 +41,23 @@ class WaveRows:
 
 def tidy_frame(parts: list[WaveRows]) -> pd.DataFrame:
     """Every wave's rows in one DataFrame: numbers as float (``varde``) and int (``rad``), text as
-    object columns (no per-cell string inference), ``enkat_nr`` and ``fil`` (a str column) per row."""
+    object columns (no per-cell string inference), ``enkat_nr`` and ``fil`` (a str column) per row.
+
+    ``parts`` are emptied on the way (each column's arrays let go as soon as it is built).
+    """
     names = list(parts[0].columns)
     sizes = [len(part) for part in parts]
     frame = {}
     for name in names:
         dtype = float if name in _FLOAT else np.int64 if name in _INT else object
         arrays = [array for part in parts for array in part.columns[name]]
+        for part in parts:  # each column's pieces are freed once it is whole: the rows are never held twice over
+            part.columns[name] = []
         frame[name] = pd.Series(np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.array([], dtype=dtype), dtype=dtype)
+        del arrays
     frame["enkat_nr"] = pd.Series(np.repeat(np.array([part.number for part in parts], dtype=np.int64), sizes))
     frame["fil"] = pd.Series(np.repeat(np.array([part.file for part in parts], dtype=object), sizes), dtype="str")
-    return pd.DataFrame(frame)
+    return pd.DataFrame(frame, copy=False)
 
 
 def organisations(tidy: pd.DataFrame, aliases: dict[str, str], report: ValidationReport) -> pd.Series:
