@@ -161,7 +161,8 @@ def check_same_rows(
     per matched question (and ``organisation``) holding the answers as keys
     (:func:`answer_keys`, :func:`scale_key`); only the columns both waves have are compared.
     """
-    tables = {wave: pd.concat(parts, ignore_index=True).fillna("") for wave, parts in frames.items() if parts}
+    # one file's keys have no gaps; the files of one wave may have different columns (filled as "")
+    tables = {wave: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).fillna("") for wave, parts in frames.items() if parts}
     known: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
     def factorized(wave: str, column: str) -> tuple[np.ndarray, np.ndarray]:  # each wave's column once, whatever the pairs
