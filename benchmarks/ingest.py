@@ -1,7 +1,8 @@
 """Time reading survey waves through slutrapport against plain pandas, for every layout the readers know.
 
 Usage: python benchmarks/ingest.py [--respondents 20000] [--waves 3] [--repeat 3]
-       [--formats csv,xlsx,netigate,webropol,esmaker,surveymonkey_expanded,limesurvey_codes,cp1252] [--profile]
+       [--formats csv,xlsx,netigate,webropol,esmaker,surveymonkey_expanded,limesurvey_codes,cp1252]
+       [--excel-engine calamine|openpyxl] [--profile]
 
 Writes ``--waves`` files per format with ``--respondents`` rows each, in the
 columns of the default instrument ``samverkan`` (organisation, personal code,
@@ -28,7 +29,9 @@ XLSX files are written with openpyxl in write-only mode. The formats
 For each format it times, best of ``--repeat`` (``--repeat`` minus 2 for the workbooks):
 
 - ``pandas``: ``pandas.read_csv(dtype=str)`` / ``pandas.read_excel(dtype=str)``
-  of every file with the separator, encoding, sheet and header rows given;
+  of every file with the separator, encoding, sheet and header rows given
+  (workbooks with ``--excel-engine``, by default ``calamine``: python-calamine,
+  the library slutrapport reads workbooks with, so the ratio is like for like);
 - ``read_raw``: slutrapport's reader alone (detection, decoding, header handling, labels);
 - ``read_waves``: the whole ingest (reader, column matching, answer parsing, tidy table);
 
@@ -50,8 +53,8 @@ machine with 2 cores, so the ratios say more than the seconds)::
     limesurvey_codes          0.05s     0.27s   5.4×       0.93s  18.5×
     cp1252                    0.12s     0.22s   1.8×       0.69s   5.6×
 
-pandas reads the workbooks with openpyxl, slutrapport with python-calamine.
-The expanded SurveyMonkey file has 240 columns that the reader folds into
+In that run pandas read the workbooks with openpyxl (``--excel-engine
+openpyxl``), slutrapport with python-calamine. The expanded SurveyMonkey file has 240 columns that the reader folds into
 41; the LimeSurvey reader replaces every answer code with its label (pandas
 does neither).
 """
@@ -246,12 +249,14 @@ def write_waves(folder: Path, respondents: int, waves: int, formats: list[str]) 
     return paths
 
 
+#: How pandas reads the workbooks (``--excel-engine``).
+EXCEL_ENGINE = {"engine": "calamine"}
 #: pandas reading the same files, told what slutrapport finds by itself.
 PANDAS = {
     "csv": lambda p: pd.read_csv(p, dtype=str),
-    "xlsx": lambda p: pd.read_excel(p, dtype=str, engine="openpyxl"),
-    "netigate": lambda p: pd.read_excel(p, sheet_name="Rådata", dtype=str, engine="openpyxl"),
-    "webropol": lambda p: pd.read_excel(p, dtype=str, skiprows=4, header=[0, 1], engine="openpyxl"),
+    "xlsx": lambda p: pd.read_excel(p, dtype=str, **EXCEL_ENGINE),
+    "netigate": lambda p: pd.read_excel(p, sheet_name="Rådata", dtype=str, **EXCEL_ENGINE),
+    "webropol": lambda p: pd.read_excel(p, dtype=str, skiprows=4, header=[0, 1], **EXCEL_ENGINE),
     "esmaker": lambda p: pd.read_csv(p, sep=";", dtype=str, skiprows=[0], encoding="utf-8-sig"),
     "surveymonkey_expanded": lambda p: pd.read_csv(p, dtype=str, header=[0, 1], encoding="utf-8-sig"),
     "limesurvey_codes": lambda p: pd.read_csv(p, dtype=str, encoding="utf-8-sig"),
@@ -278,8 +283,10 @@ def main() -> None:
     parser.add_argument("--waves", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formats", default=",".join(FORMATS), help=f"comma-separated, of: {', '.join(FORMATS)}")
+    parser.add_argument("--excel-engine", choices=("calamine", "openpyxl"), default="calamine", help="how pandas reads the workbooks")
     parser.add_argument("--profile", action="store_true", help="print the top functions of read_waves")
     args = parser.parse_args()
+    EXCEL_ENGINE["engine"] = args.excel_engine
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -291,6 +298,7 @@ def main() -> None:
         print(f"Wrote {args.waves} waves × {args.respondents} respondents × 41 questions "
               f"as {', '.join(formats)} in {time.perf_counter() - start:.1f} s\n")
         width = max(len(f) for f in formats)
+        print(f"pandas reads workbooks with {args.excel_engine}\n")
         print(f"{'format':<{width}} {'pandas':>9} {'read_raw':>9} {'ratio':>6} {'read_waves':>11} {'ratio':>6}")
         for fmt in formats:
             files, options = paths[fmt], read_options(fmt, paths[fmt])

@@ -10,6 +10,10 @@ so their flags and help texts are declared once.
 from __future__ import annotations
 
 import functools
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -37,6 +41,11 @@ __all__ = [
     "reading_options",
     "project_reading_conflict",
     "parse_labels",
+    "PROGRESS_COMMANDS",
+    "PROGRESS_DELAY",
+    "TerminalProgress",
+    "terminal_progress",
+    "stderr_is_terminal",
 ]
 
 DEBUG_ENV = "SLUTRAPPORT_DEBUG"
@@ -55,7 +64,16 @@ REFUSED = 1
 
 
 class ErrorGroup(click.Group):
-    """Runs a command and turns errors into messages instead of tracebacks."""
+    """Runs a command and turns errors into messages instead of tracebacks.
+
+    The long commands (:data:`PROGRESS_COMMANDS`) show their steps on a terminal (:func:`terminal_progress`).
+    """
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in PROGRESS_COMMANDS and ctx.parent is None and stderr_is_terminal():
+            ctx.with_resource(terminal_progress())
+        return name, command, rest
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
@@ -95,6 +113,72 @@ def _os_message(exc: OSError) -> str:
     parts = str(exc.filename).split("/")  # a long name shortened where it is long, so that the rest stays readable
     shown = "/".join(part if len(part) <= 60 else f"{part[:30]}… ({len(part)} tecken)" for part in parts)
     return f"Sökvägen {shown} kunde inte användas: {os_reason(exc)}."
+
+
+# ---------------------------------------------------------------- progress
+
+#: The commands that show their steps (reading wave k of n, analysing, writing) on a terminal.
+PROGRESS_COMMANDS = ("compare", "build", "portfolio")
+#: Seconds the work must take before its steps are shown: a quick run prints nothing extra.
+PROGRESS_DELAY = 2.0
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr (the test runner's stream under CliRunner) is a terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class TerminalProgress:
+    """A command's steps as lines on stderr, from the moment its work has lasted ``delay`` seconds.
+
+    The step under way then is shown at once (from a timer thread), and every later one as it
+    starts; work that ends sooner shows nothing.
+    """
+
+    def __init__(self, delay: float = PROGRESS_DELAY) -> None:
+        self._lock = threading.Lock()
+        self._step: str | None = None
+        self._due = delay <= 0
+        self._timer = None if self._due else threading.Timer(delay, self._late)
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def __call__(self, step: str) -> None:
+        with self._lock:
+            self._step = step
+            if self._due:
+                self._show(step)
+
+    def _late(self) -> None:
+        with self._lock:
+            self._due = True
+            if self._step is not None:
+                self._show(self._step)
+
+    @staticmethod
+    def _show(step: str) -> None:
+        click.echo(f"{step} …", err=True)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+@contextmanager
+def terminal_progress(delay: float | None = None) -> Iterator[TerminalProgress]:
+    """Within the block, the library's steps (:mod:`slutrapport.core.progress`) go to a :class:`TerminalProgress`."""
+    from slutrapport.core.progress import reporting
+
+    shown = TerminalProgress(PROGRESS_DELAY if delay is None else delay)
+    try:
+        with reporting(shown):
+            yield shown
+    finally:
+        shown.close()
 
 
 # ---------------------------------------------------------------- output
@@ -205,7 +289,7 @@ def debug_option(command):
 
 
 def _format_help() -> str:
-    from slutrapport.sources.readers import FORMATS
+    from slutrapport.sources.formats import FORMATS  # the names only: the readers would load pandas
 
     return "Exportformat om det inte känns igen automatiskt: " + ", ".join(FORMATS) + "."
 

@@ -173,12 +173,14 @@ def hodges_lehmann_independent(earlier: np.ndarray, later: np.ndarray, confidenc
     n_x, n_y = x.size, y.size
     if n_x == 0 or n_y == 0:
         return _NAN3
-    diffs = np.sort(np.round(np.subtract.outer(x, y).ravel(), _DECIMALS))
-    estimate = float(np.median(diffs))
     alpha = 1 - confidence
     joined = np.concatenate([x, y])
     if n_x < _EXACT_LIMIT and n_y < _EXACT_LIMIT and np.unique(joined).size == joined.size:
-        return (estimate, *_exact_limits(diffs, _rank_sum_counts(n_x, n_y), alpha))
+        diffs = np.sort(np.round(np.subtract.outer(x, y).ravel(), _DECIMALS))
+        return (float(np.median(diffs)), *_exact_limits(diffs, _rank_sum_counts(n_x, n_y), alpha))
+    # The n_x × n_y differences take few values (answers on a scale): each distinct one with how
+    # often it occurs, so memory and time grow with the distinct answers, not with n_x · n_y.
+    jumps, estimate = _distinct(x, y)
     total = n_x + n_y
 
     def standardised(d: float, zq: float) -> float:
@@ -190,7 +192,6 @@ def hodges_lehmann_independent(earlier: np.ndarray, later: np.ndarray, confidenc
             return math.nan
         return (dz - math.copysign(0.5, dz) * (dz != 0)) / sigma - zq
 
-    jumps = np.unique(diffs)
     mumin, mumax = float(jumps[0]), float(jumps[-1])
 
     def root(zq: float) -> float:
@@ -212,6 +213,40 @@ def _walsh_averages(d: np.ndarray) -> np.ndarray:
     return np.sort(np.round((d[i] + d[j]) / 2, _DECIMALS))
 
 
+def _distinct(x: np.ndarray, y: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The distinct pairwise values (sorted) and their median, counted by value instead of listed.
+
+    The values are the differences ``x_i − y_j`` (all i, j) or, with ``y`` None, the Walsh
+    averages of ``x`` (``(x_i + x_j) / 2``, i ≤ j). Each is computed once per pair of distinct
+    values, rounded as before, and weighted by how many pairs of answers have those values; the
+    median is ``np.median`` of the full list (the middle one, or the mean of the middle two).
+    Values that are not finite fall back to the full list.
+    """
+    if not (np.isfinite(x).all() and (y is None or np.isfinite(y).all())):
+        full = np.sort(np.round(np.subtract.outer(x, y).ravel(), _DECIMALS)) if y is not None else _walsh_averages(x)
+        return np.unique(full), float(np.median(full))
+    ux, cx = np.unique(x, return_counts=True)
+    if y is None:
+        i, j = np.triu_indices(ux.size)
+        values = np.round((ux[i] + ux[j]) / 2, _DECIMALS)
+        weights = np.where(i == j, cx[i] * (cx[i] + 1) // 2, cx[i] * cx[j])
+    else:
+        uy, cy = np.unique(y, return_counts=True)
+        values = np.round(np.subtract.outer(ux, uy).ravel(), _DECIMALS)
+        weights = np.multiply.outer(cx, cy).ravel()
+    jumps, inverse = np.unique(values, return_inverse=True)
+    counts = np.zeros(jumps.size, dtype=np.int64)
+    np.add.at(counts, inverse.ravel(), weights.astype(np.int64))
+    ends = np.cumsum(counts)
+    total = int(ends[-1])
+
+    def at(k: int) -> float:
+        return jumps[np.searchsorted(ends, k, side="right")]
+
+    median = at(total // 2) if total % 2 else (at(total // 2 - 1) + at(total // 2)) / 2
+    return jumps, float(median)
+
+
 def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """Shift of the paired differences ``later − earlier``: ``(estimate, low, high)``.
 
@@ -225,12 +260,12 @@ def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: fl
     n = d.size
     if n == 0:
         return _NAN3
-    walsh = _walsh_averages(d)
-    estimate = float(np.median(walsh))
     alpha = 1 - confidence
     ranks = stats.rankdata(np.abs(d))
     if n < _EXACT_LIMIT and np.unique(ranks).size == n and not zeros:
-        return (estimate, *_exact_limits(walsh, _signed_rank_counts(n), alpha))
+        walsh = _walsh_averages(d)
+        return (float(np.median(walsh)), *_exact_limits(walsh, _signed_rank_counts(n), alpha))
+    jumps, estimate = _distinct(d)  # the Walsh averages counted by value (see hodges_lehmann_independent)
 
     def statistic(mu: float) -> float:
         shifted = np.round(d - mu, _DECIMALS)
@@ -246,7 +281,6 @@ def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: fl
         return (zd - math.copysign(0.5, zd) * (zd != 0)) / sigma
 
     # Beyond the data every difference has the same sign: the largest and smallest statistic there is.
-    jumps = np.unique(walsh)
     if jumps.size == 1:  # every non-zero difference equal; R: "all observations are zero or tied"
         return estimate, math.nan, math.nan
     below, above = statistic(float(jumps[0]) - 1), statistic(float(jumps[-1]) + 1)

@@ -18,6 +18,7 @@ from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import OutputError
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
+from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
 from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
@@ -93,16 +94,22 @@ def compare_files(
     wave_column: str | None = None,
     *,
     options: ReadOptions | list[ReadOptions] | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Compare survey waves; write ``jamforelse.csv/.xlsx/.html``, ``forandringar.csv`` and ``reliabilitet.csv``.
 
     ``options`` are the reading choices (``--blad``, ``--rubrikrad``, ``--etiketter``,
     ``--encoding``, ``--behall-dubbletter``), one for every file or a list with one per file.
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`): reading wave k of n, analysing, writing.
     """
+    progress = progress_of(progress)
     _refuse_early(Path(out), COMPARE_FILES, force)
-    survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
+    with reporting(progress):  # read_waves tells it each file
+        survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
+    progress(ANALYSING)
     results = analyse_survey(survey, min_n)
     report = comparison_report(results)
+    progress(WRITING)
     with collect_repairs() as repairs:
         outputs = _survey_outputs(results) | {
             "jamforelse.xlsx": render_excel(report),
@@ -118,18 +125,22 @@ def build_project(
     draft: bool = False,
     template_dirs: list[Path] | None = None,
     surveys: SurveyCache | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``). ``surveys``
     (the web page's) saves reading survey files that have not changed.
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`).
     """
+    progress = progress_of(progress)
     project = load_project(Path(project_dir), template_dirs)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
-    results = analyse_project(project, surveys=surveys)
+    results = analyse_project(project, surveys=surveys, progress=progress)
     report = project_report(project, results, draft=draft)
+    progress(WRITING)
     with collect_repairs() as repairs:
         outputs = {
             "rapport.html": encode_utf8(render_html(report)),
@@ -173,6 +184,7 @@ def build_portfolio(
     template: str | None = None,
     strict: bool = False,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Compare many projects' bundles: ``portfolio.html``, ``portfolio.xlsx`` and the ``portfolio_*.csv`` files.
 
@@ -180,11 +192,12 @@ def build_portfolio(
     recursively. ``template`` keeps only the projects on that template. A
     bundle that cannot be read is left out and reported in
     ``Outcome.warnings`` (errors and warnings); with ``strict`` any error stops.
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`).
     """
     from slutrapport.portfolio import portfolio_outputs
 
     with collect_repairs() as repairs:
-        outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict)
+        outputs, problems = portfolio_outputs([Path(p) for p in paths], template, strict, progress=progress_of(progress))
     return Outcome(_write(Path(out), outputs, force), problems.errors() + problems.warnings() + repairs.warnings(str(out)))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from slutrapport.analysis.goals import parse_goals
 from slutrapport.core.errors import ProjectError, ValidationError, problem_list
 from slutrapport.core.problems import ValidationReport
+from slutrapport.core.progress import Progress
 from slutrapport.core.text import normalise
 from slutrapport.pipeline.cache import SurveyCache, survey_key
 from slutrapport.project.aliases import with_answer_aliases
@@ -63,13 +64,14 @@ def _with_project_statistics(instrument: Instrument, project: Project) -> Instru
     return replace(instrument, statistics=replace(instrument.statistics, **project.statistics))
 
 
-def read_project_survey(project: Project, cache: SurveyCache | None = None) -> SurveyData:
+def read_project_survey(project: Project, cache: SurveyCache | None = None, progress: Progress | None = None) -> SurveyData:
     """The project's survey waves read and validated with its instrument, its own answer labels and statistics plan.
 
     Each file is read with its wave's reading options (``blad:``, ``rubrikrad:``,
     ``etiketter:``, ``teckenkodning:``, ``dubbletter:`` and ``format:`` of the wave
     over those under ``personalenkat:``). With a ``cache`` (the web page's) a
-    reading whose files and settings have not changed is not done again.
+    reading whose files and settings have not changed is not done again. ``progress``
+    (:mod:`slutrapport.core.progress`) is told each file read.
     """
 
     def read() -> SurveyData:
@@ -83,6 +85,7 @@ def read_project_survey(project: Project, cache: SurveyCache | None = None) -> S
             format=project.format,
             wave_column=project.wave_column,
             options=[w.options for w in project.waves],
+            progress=progress,
         )
 
     return read() if cache is None else cache.get(survey_key(project), read)

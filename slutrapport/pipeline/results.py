@@ -20,6 +20,7 @@ from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_invited, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
@@ -35,14 +36,17 @@ _INVALID = (ValidationError,)
 _INVALID_OR_UNREADABLE = (ValidationError, InputFileError)
 
 
-def analyse_project(project: Project, *, tolerant: bool = False, surveys: SurveyCache | None = None) -> ProjectResults:
+def analyse_project(
+    project: Project, *, tolerant: bool = False, surveys: SurveyCache | None = None, progress: Progress | None = None
+) -> ProjectResults:
     """Read and analyse every data source of a loaded project.
 
     With ``tolerant`` (``check``), a source whose files have errors is left
     out and named in ``ProjectResults.problems`` instead of stopping.
     ``surveys`` keeps the survey's reading between calls (the web page).
+    ``progress`` (:mod:`slutrapport.core.progress`) is told the survey files read and the analysis.
     """
-    reading = _Reading(project, ProjectResults(), tolerant, surveys)
+    reading = _Reading(project, ProjectResults(), tolerant, surveys, progress_of(progress))
     _survey_results(reading)
     _self_evaluation_results(reading)
     _participant_results(reading)
@@ -68,6 +72,7 @@ class _Reading:
     results: ProjectResults
     tolerant: bool
     surveys: SurveyCache | None = None
+    progress: Progress = no_progress
 
     def attempt(self, source: str, what: str, read: Callable[[], T], errors: tuple[type[Exception], ...] = _INVALID) -> T | None:
         """``read()``; when it raises one of ``errors`` and the reading is tolerant, None and a problem under ``source``.
@@ -92,9 +97,12 @@ class _Reading:
 def _survey_results(reading: _Reading) -> None:
     """The staff survey's waves compared, into ``results``."""
     project, results = reading.project, reading.results
-    if not project.waves:
-        return
-    survey = reading.attempt("personalenkat", "personalenkätens filer", lambda: read_project_survey(project, reading.surveys))
+    survey = None
+    if project.waves:
+        survey = reading.attempt(
+            "personalenkat", "personalenkätens filer", lambda: read_project_survey(project, reading.surveys, reading.progress)
+        )
+    reading.progress(ANALYSING)  # the survey (when there is one) and then every other source
     if survey is None:
         return
     found = reading.attempt("personalenkat", "antalet inbjudna (inbjudna:)", lambda: read_project_invited(project, survey))

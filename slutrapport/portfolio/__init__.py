@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
+from slutrapport.core.progress import ANALYSING, COLLECTING, WRITING, Progress, progress_of
 from slutrapport.portfolio.blocks import portfolio_model
 from slutrapport.portfolio.collect import Collection, PortfolioBundle, PortfolioError, collect_bundles
 from slutrapport.portfolio.excel import render_portfolio_excel
@@ -32,14 +33,20 @@ __all__ = [
 HTML_FILE, EXCEL_FILE = "portfolio.html", "portfolio.xlsx"
 
 
-def portfolio_outputs(paths: list[Path], template: str | None = None, strict: bool = False) -> tuple[dict[str, bytes], ValidationReport]:
+def portfolio_outputs(
+    paths: list[Path], template: str | None = None, strict: bool = False, *, progress: Progress | None = None
+) -> tuple[dict[str, bytes], ValidationReport]:
     """Every output file of the portfolio (name → bytes) and the problems found in the bundles.
+
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`): reading the bundles, comparing, writing.
 
     Raises
     ------
     PortfolioError
         When no bundle can be used, or with ``strict`` when any bundle has an error.
     """
+    progress = progress_of(progress)
+    progress(COLLECTING)
     collection = collect_bundles(paths, template)
     if strict and collection.report.errors():
         raise PortfolioError(
@@ -47,8 +54,10 @@ def portfolio_outputs(paths: list[Path], template: str | None = None, strict: bo
             f"{len(collection.report.errors())} fel i rapportfilerna; portföljen byggs inte (--strict). "
             "Rätta eller ta bort filerna, eller kör utan --strict för att bygga portföljen av de övriga.",
         )
+    progress(ANALYSING)
     tables = portfolio_tables(collection.bundles)
     portfolio = portfolio_model(tables, collection)
+    progress(WRITING)
     outputs = {
         HTML_FILE: render_portfolio_html(portfolio).encode("utf-8"),
         EXCEL_FILE: render_portfolio_excel(portfolio),

@@ -93,7 +93,7 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
         except UnicodeDecodeError:
             return _not_utf8(path, raw[start:], bool(start), limits)
         return _finish(path, *_csv_module(text, sep, name, limits, first_line), limits, _UTF8_A_TILDE in body)
-    counts = _short_records(frame, lambda: body.decode("utf-8"), sep, limits)
+    counts = _short_records(frame, lambda: body, sep, limits)
     return _finish(path, frame, counts, None, limits, _UTF8_A_TILDE in body)
 
 
@@ -150,12 +150,13 @@ def _finish(
     return sheet
 
 
-def _short_records(frame: pd.DataFrame, text: Callable[[], str], sep: str, limits: Limits) -> np.ndarray | None:
+def _short_records(frame: pd.DataFrame, text: Callable[[], str | bytes], sep: str, limits: Limits) -> np.ndarray | None:
     """Every record's number of fields when pandas may have padded one, else ``None``.
 
     pandas refuses a record with more fields than the first and fills one with fewer with blanks,
     so only a frame with a blank last cell can hide a short record; then the records are counted
-    again with the csv module (``None`` if it splits them differently).
+    again (:func:`.records.field_counts`; ``None`` if they split differently). ``text`` gives the
+    text, or the UTF-8 bytes pandas parsed.
     """
     if frame.empty or not (frame[frame.columns[-1]] == "").any():
         return None

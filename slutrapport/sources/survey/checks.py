@@ -161,7 +161,15 @@ def check_same_rows(
     per matched question (and ``organisation``) holding the answers as keys
     (:func:`answer_keys`, :func:`scale_key`); only the columns both waves have are compared.
     """
-    tables = {wave: pd.concat(parts, ignore_index=True).fillna("") for wave, parts in frames.items() if parts}
+    # one file's keys have no gaps; the files of one wave may have different columns (filled as "")
+    tables = {wave: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).fillna("") for wave, parts in frames.items() if parts}
+    known: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def factorized(wave: str, column: str) -> tuple[np.ndarray, np.ndarray]:  # each wave's column once, whatever the pairs
+        if (wave, column) not in known:
+            known[wave, column] = pd.factorize(tables[wave][column].to_numpy(dtype=object))
+        return known[wave, column]
+
     for first, second in combinations(tables, 2):
         a, b = tables[first], tables[second]
         if frozenset((first, second)) in flagged or min(len(a), len(b)) < SAME_ROWS_MIN:
@@ -169,9 +177,8 @@ def check_same_rows(
         common = [c for c in a.columns if c in b.columns]
         if not [c for c in common if c != "organisation"]:
             continue
-        counts_a = pd.util.hash_pandas_object(a[common], index=False).value_counts()
-        counts_b = pd.util.hash_pandas_object(b[common], index=False).value_counts()
-        shared = np.minimum(counts_a, counts_b.reindex(counts_a.index, fill_value=0))
+        counts_a, counts_b = _row_counts([(factorized(first, c), factorized(second, c)) for c in common], len(a))
+        shared = np.minimum(counts_a, counts_b)
         equal = int(shared.sum())
         larger = max(len(a), len(b))
         # Rows alike by chance (a small survey where most answer the same) are not the same file:
@@ -185,6 +192,20 @@ def check_same_rows(
                 "angetts för två enkäter (t.ex. samma export som både xlsx och csv). Kontrollera att varje enkät "
                 "har sin egen fil",
             )
+
+
+def _row_counts(columns: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]], size_a: int) -> tuple[np.ndarray, np.ndarray]:
+    """How often each distinct row (every column equal) occurs in wave a and in wave b, by one row numbering.
+
+    ``columns`` holds, per compared column, the factorized keys (codes, distinct keys) of a and of b.
+    """
+    rows = None  # the number of each distinct row over the columns so far
+    for (codes_a, keys_a), (codes_b, keys_b) in columns:
+        joint = pd.factorize(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
+        codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
+        rows = codes if rows is None else pd.factorize(rows * (int(joint.max()) + 1) + codes)[0].astype(np.int64)  # no overflow: both below the row count
+    size = int(rows.max()) + 1 if rows is not None and len(rows) else 0
+    return np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)
 
 
 def answer_keys(values: pd.Series) -> np.ndarray:

@@ -51,6 +51,7 @@ import pandas as pd
 
 from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.core.problems import WARNING, ValidationReport
+from slutrapport.core.progress import Progress, progress_of, reading_step
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable, ReadOptions, read_raw
 from slutrapport.sources.survey.answers import ANSWERED
@@ -70,6 +71,7 @@ from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedge
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
+from slutrapport.sources.survey.tidy import WaveRows, organisations, tidy_frame
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -116,6 +118,7 @@ def read_waves(
     wave_column: str | None = None,
     *,
     options: ReadOptions | list[ReadOptions] | None = None,
+    progress: Progress | None = None,
 ) -> SurveyData:
     """Read survey files and validate every answer.
 
@@ -129,6 +132,7 @@ def read_waves(
     ``format`` forces an export format instead of detecting it; ``options``
     (one for every file, or a list with one per path) carries the user's other
     reading choices (sheet, header row, label file, encoding, duplicates).
+    ``progress`` (:mod:`slutrapport.core.progress`) is told each file as it is read.
     Raises :class:`ValidationError` with the full report if any error is found.
     """
     report = ValidationReport()
@@ -136,7 +140,7 @@ def read_waves(
     multiple = frozenset(normalise(name) for q in instrument.questions_of(MULTIPLE) for name in (q.id, q.text))
     per_file = [replace(o, multiple_choice=multiple) for o in per_file]
     targets = build_targets(instrument, column_map or {})
-    loaded = _load(paths, per_file, wave_column, sheet_score(targets), report)
+    loaded = _load(paths, per_file, wave_column, sheet_score(targets), report, progress_of(progress))
     sources = [table for item in loaded for table in item.tables]
     labels = _wave_labels(sources, labels, len(paths), report)
     files_of = {label: list(dict.fromkeys(t.raw.name for t in sources if t is not None and t.wave == label)) for label in labels}
@@ -146,7 +150,7 @@ def read_waves(
     keep = {id(t): item.options.keep_duplicates for item in loaded for t in item.tables if t is not None}
     ledgers = {id(t): item.ledger for item in loaded for t in item.tables if t is not None}
     parsers = QuestionParsers(instrument)
-    frames: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
+    frames: dict[str, list[WaveRows]] = {label: [] for label in labels}
     answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     files: dict[str, str] = {}
     for number, label in enumerate(labels, start=1):
@@ -155,6 +159,7 @@ def read_waves(
                 continue
             files[label] = ", ".join(filter(None, [files.get(label), table.raw.name]))
             read = _read_wave(table, label, number, instrument, parsers, targets, keep[id(table)], report, ledgers[id(table)])
+            table.raw.data = table.raw.data.iloc[:0]  # its cells are read: free them before the next file's rows are made
             if read is not None:
                 frames[label].append(read[0])
                 answers[label].append(read[1])
@@ -163,12 +168,11 @@ def read_waves(
     check_same_rows(answers, files_of, report, flagged)
     report_rows([item.ledger for item in loaded if item.ledger is not None], report)
     report.problems = list(dict.fromkeys(report.problems))  # a file split by wave reports its columns once
-    parts = [frame for wave in frames.values() for frame in wave]
-    tidy = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
     if not report.valid:
         raise ValidationError(report)
-    tidy["organisation"] = _unify_spelling(_apply_aliases(tidy["organisation"], instrument.organisation_aliases))
-    tidy["organisation"] = _rename_reserved(tidy, report)
+    parts = [rows for wave in frames.values() for rows in wave]
+    tidy = tidy_frame(parts) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
+    tidy["organisation"] = organisations(tidy, instrument.organisation_aliases, report)
     tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
     return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
 
@@ -209,11 +213,13 @@ def _load(
     wave_column: str | None,
     prefer: Callable[[RawTable], float],
     report: ValidationReport,
+    progress: Progress,
 ) -> list[_Loaded]:
     """Every file as one or more wave tables, the reader's notes and problems added to the report."""
     loaded: list[_Loaded] = []
-    for path, chosen in zip(paths, options, strict=True):
+    for number, (path, chosen) in enumerate(zip(paths, options, strict=True), start=1):
         path = Path(path)
+        progress(reading_step(number, len(paths), path.name))
         try:
             raw = read_raw(path, options=chosen, prefer=prefer)
             digest = file_digest(path, raw)
@@ -275,10 +281,15 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-def _clean(values: pd.Series) -> pd.Series:
-    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value)."""
-    codes, uniques = pd.factorize(values)
+def _clean(values: pd.Series, casefold: bool = False) -> pd.Series:
+    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value).
+
+    ``casefold`` (the personal codes) folds case too, and a blank becomes NaN, as a str column has it.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))  # an object array factorizes faster than a str Series
     cleaned = [" ".join(str(u).split()) or None for u in uniques] + [None]
+    if casefold:
+        cleaned = [v.casefold() if v is not None else np.nan for v in cleaned]
     return pd.Series(np.array(cleaned, dtype=object)[codes], index=values.index, dtype=object)
 
 
@@ -292,7 +303,7 @@ def _read_wave(
     keep_duplicates: bool,
     report: ValidationReport,
     ledger: RowLedger,
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+) -> tuple[WaveRows, pd.DataFrame] | None:
     """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers.
 
     What becomes of each row is told to ``ledger``.
@@ -303,7 +314,7 @@ def _read_wave(
         return None
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
-    factorized = {pos: pd.factorize(data[pos]) for pos in found.values()}
+    factorized = {pos: pd.factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
     for codes, uniques in factorized.values():
         nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
     ledger.unanswered_rows(table, data.index[~nonblank])
@@ -311,7 +322,7 @@ def _read_wave(
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
-    rows = np.array([table.row_of(i) for i in data.index])
+    rows = table.rows_of(data.index.to_numpy())
     excluded = duplicate_ids(raw, data, rows, keep_duplicates, report)
     ledger.left_out_rows(table, data.index[excluded], REPEATED_ID)
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
@@ -319,7 +330,7 @@ def _read_wave(
         data, rows = data[~excluded], rows[~excluded]
     respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
     org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
-    kod = _clean(data[found["bg:kod"]]).map(lambda v: v.casefold() if isinstance(v, str) else None) if "bg:kod" in found else _nothing(data.index)
+    kod = _clean(data[found["bg:kod"]], casefold=True) if "bg:kod" in found else _nothing(data.index)
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna().to_numpy()]
         report.add(
@@ -348,6 +359,7 @@ def _read_wave(
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
     keys: dict[str, np.ndarray] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
+    asked: list[tuple[str, int]] = []  # each question and its number of rows, repeated once at the end (np.full is slow on objects)
     reader = ColumnReader(table, data.index, nonblank, factorized, report)
     for question in instrument.questions:
         pos = found.get(f"q:{question.id}")
@@ -371,13 +383,13 @@ def _read_wave(
             ("respondent", respondents[keep]),
             ("organisation", org_values[keep]),
             ("kod", kod_values[keep]),
-            ("fraga", np.full(count, question.id, dtype=object)),
             ("varde", np.broadcast_to(np.asarray(values, dtype=float), (count,))),
             ("svar", answers),
             ("status", np.broadcast_to(np.asarray(status, dtype=object), (count,))),
             ("rad", rows[keep]),
         ):
             parts[name].append(array)
+        asked.append((question.id, count))
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar (utom på fritextfrågor)")
         return None
@@ -392,16 +404,8 @@ def _read_wave(
             "de ingår inte i resultaten",
             allvar=WARNING,
         )
-    # One frame per wave from whole columns (object dtype: no per-cell string inference).
-    tidy = pd.DataFrame(
-        {
-            name: pd.Series(np.concatenate(arrays), dtype=float if name == "varde" else int if name == "rad" else object)
-            for name, arrays in parts.items()
-        }
-    )
-    tidy["enkat_nr"] = number
-    tidy["fil"] = raw.name
-    return tidy, pd.DataFrame(keys)
+    parts["fraga"] = [np.repeat(np.array([q for q, _ in asked], dtype=object), [n for _, n in asked])]
+    return WaveRows(parts, number, raw.name), pd.DataFrame(keys)
 
 
 def _nothing(index: pd.Index) -> pd.Series:
@@ -419,54 +423,3 @@ def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, repor
             "svaren räknas som olika personers",
             allvar=WARNING,
         )
-
-
-def _unify_spelling(org: pd.Series) -> pd.Series:
-    """Organisation names that differ only in case/spacing get their most common spelling."""
-    codes, uniques = pd.factorize(org)
-    if not len(uniques):
-        return org
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    best: dict[str, str] = {}
-    for k in np.argsort(-counts, kind="stable"):
-        best.setdefault(str(uniques[k]).casefold(), str(uniques[k]))
-    lookup = np.array([best[str(u).casefold()] for u in uniques] + [None], dtype=object)
-    return pd.Series(lookup[codes], index=org.index, dtype=object)
-
-
-#: Group names the report gives to merged or total groups; an organisation may not be called so.
-_RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
-_RESERVED_SUFFIX = " (organisation)"
-
-
-def _rename_reserved(tidy: pd.DataFrame, report: ValidationReport) -> pd.Series:
-    """An organisation named like a report group ("Alla", "Övriga", "Ej angiven") gets " (organisation)" added.
-
-    Otherwise its answers would be shown, and suppressed, as if they were the
-    whole group; the renaming is reported as a warning.
-    """
-    org = tidy["organisation"]
-    found = sorted({v for v in org.dropna().unique() if normalise(v) in _RESERVED_GROUPS})
-    for value in found:
-        rows = tidy[org == value]
-        report.add(
-            ", ".join(dict.fromkeys(rows["fil"].astype(str))),
-            "reserverat gruppnamn",
-            f"organisationen '{value}' heter som en grupp i rapporten och visas som '{value}{_RESERVED_SUFFIX}'",
-            kolumn="organisation",
-            varde=value,
-            allvar=WARNING,
-        )
-    if not found:
-        return org
-    return org.where(~org.isin(found), org + _RESERVED_SUFFIX)
-
-
-def _apply_aliases(org: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    """Map alias spellings (instrument ``organisationer:``) to the organisation's name."""
-    if not aliases:
-        return org
-    wanted = {normalise(alias): name for alias, name in aliases.items()}
-    codes, uniques = pd.factorize(org)
-    lookup = np.array([wanted.get(normalise(u), u) for u in uniques] + [None], dtype=object)
-    return pd.Series(lookup[codes], index=org.index, dtype=object)

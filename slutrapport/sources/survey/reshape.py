@@ -51,6 +51,13 @@ class WaveTable:
         return self.raw.row_number(position)
 
 
+    def rows_of(self, positions: np.ndarray) -> np.ndarray:
+        """:meth:`row_of` (without a column) of every position, at once when the table is a file's own rows."""
+        if self.cell_rows is None:
+            return self.raw.header_row + 1 + np.asarray(positions, dtype=np.int64)
+        return np.array([self.row_of(int(p)) for p in positions], dtype=np.int64)
+
+
 def natural_key(value: str) -> list:
     """Sort 'Enkät 2' before 'Enkät 10'."""
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", value)]
