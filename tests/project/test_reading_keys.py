@@ -103,7 +103,7 @@ def test_read_project_survey_passes_one_options_per_wave(tmp_path, monkeypatch):
     root = _project(tmp_path / "p", {"teckenkodning": "utf-8", "waves": [{}, {"rubrikrad": 1, "dubbletter": "behalls"}]})
     seen = {}
 
-    def fake_read_waves(paths, instrument, labels=None, column_map=None, format=None, wave_column=None, *, options=None):
+    def fake_read_waves(paths, instrument, labels=None, column_map=None, format=None, wave_column=None, *, options=None, progress=None):
         seen.update(paths=paths, options=options)
         return "läst"
 
