@@ -126,18 +126,15 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
-    matrices: dict[str, pd.DataFrame] = {}
+    matrices: dict[str, tuple[np.ndarray, dict]] = {}
     for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str), strict=True):
         items = [q.id for q in instrument.index_items(index_id)]
         if len(items) < 2:
             continue
         if index_id not in matrices:
-            matrices[index_id] = _item_matrix(survey, index_id)
-        wide = matrices[index_id]
-        rows = wide[wide["enkat"] == wave]
-        if group != ALL:
-            rows = rows[rows.index.map(groups) == group]
-        x = rows[items].to_numpy(dtype=float)
+            matrices[index_id] = _cell_rows(_item_matrix(survey, index_id), items, groups)
+        values, positions = matrices[index_id]
+        x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
         n = x.shape[0]
         if n < max(min_n, 2):
             continue
@@ -149,3 +146,20 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
+
+
+def _cell_rows(wide: pd.DataFrame, items: list[str], groups: pd.Series) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
+    """The item values of ``wide`` as one array, and the positions of the rows of each (wave, group) and (wave, ``Alla``).
+
+    Positions keep the rows' order, so every cell's matrix is the one filtering the table would give.
+    """
+    values = wide[items].to_numpy(dtype=float)
+    waves = wide["enkat"].astype(str).to_numpy()
+    owners = wide.index.map(groups)
+    positions: dict[tuple[str, str], np.ndarray] = {}
+    frame = pd.DataFrame({"enkat": waves, "grupp": np.asarray(owners, dtype=object)})
+    for key, rows in frame.groupby(["enkat", "grupp"], sort=False, dropna=True).indices.items():
+        positions[(str(key[0]), key[1])] = np.asarray(rows, dtype=np.intp)
+    for wave, rows in frame.groupby("enkat", sort=False).indices.items():
+        positions[(str(wave), ALL)] = np.asarray(rows, dtype=np.intp)
+    return values, positions
