@@ -183,15 +183,24 @@ def _observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
                     "respondent": scores["respondent"].to_numpy(),
                     "enkat": scores["enkat"].astype(str).to_numpy(),
                     "varde": scores["score"].to_numpy(),
-                    "positiv": np.array(
-                        [index_scales[i].is_positive(score) for i, score in zip(scores["index"], scores["score"], strict=True)],
-                        dtype=bool,
-                    ),
+                    "positiv": _index_positive(scores, index_scales),
                 }
             ),
         ],
         ignore_index=True,
     ).assign(grupp=lambda frame: frame["respondent"].map(groups))
+
+
+def _index_positive(scores: pd.DataFrame, index_scales: dict) -> np.ndarray:
+    """``Scale.is_positive`` of every index score, asked once per distinct score of each index (scores repeat)."""
+    ids = scores["index"].to_numpy()
+    values = scores["score"].to_numpy(dtype=float)
+    positive = np.zeros(len(values), dtype=bool)
+    for index_id, scale in index_scales.items():
+        mask = ids == index_id
+        distinct, which = np.unique(values[mask], return_inverse=True)
+        positive[mask] = np.array([scale.is_positive(float(v)) for v in distinct], dtype=bool)[which]
+    return positive
 
 
 def _with_everyone(obs: pd.DataFrame, survey: SurveyData) -> pd.DataFrame:

@@ -14,11 +14,22 @@ import math
 from itertools import combinations
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.cells import ACROSS_ALL, _cells, _finish, _items_and_groups, _shown
+from slutrapport.analysis.cells import ACROSS_ALL, _Cell, _cells, _finish, _items_and_groups, _shown
+from slutrapport.analysis.counts import _grid_counts, _mann_whitney_counts
 from slutrapport.analysis.families import FAMILY_COLUMNS, group_families
-from slutrapport.analysis.stattests import _kruskal, _mann_whitney
+from slutrapport.analysis.stattests import (
+    _EXACT_LIMIT,
+    _has_nan,
+    _kruskal,
+    _kruskal_from_counts,
+    _mann_whitney,
+    _mann_whitney_exact,
+    _mann_whitney_result,
+    _Result,
+)
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -82,18 +93,55 @@ def group_differences(survey: SurveyData, comparison: pd.DataFrame, min_n: int =
                     present.append((group, cell))
             if len(present) < 2:
                 continue
-            base = {"niva": niva, "id": item, "enkat": wave}
-            res = _kruskal([cell.values for _, cell in present])
-            rows.append(
-                {**base, "grupp_a": ACROSS_ALL, "grupp_b": "", "n_a": sum(len(c) for _, c in present), "n_b": pd.NA,
-                 "test": res.test, "statistika": res.statistic, "p_unc": res.p, "p_corr": math.nan,
-                 "effekt": res.effect, "effektmatt": res.measure}
-            )  # fmt: skip
-            for (name_a, cell_a), (name_b, cell_b) in combinations(present, 2):
-                res = _mann_whitney(cell_a.values, cell_b.values)
-                rows.append(
-                    {**base, "grupp_a": name_a, "grupp_b": name_b, "n_a": len(cell_a), "n_b": len(cell_b),
-                     "test": res.test, "statistika": res.statistic, "p_unc": res.p, "p_corr": math.nan,
-                     "effekt": res.effect, "effektmatt": res.measure}
-                )  # fmt: skip
+            rows += _wave_rows({"niva": niva, "id": item, "enkat": wave}, present)
     return group_families(_finish(rows, GROUP_DIFFERENCE_COLUMNS, {"n_a": "Int64", "n_b": "Int64"}))
+
+
+def _wave_rows(base: dict[str, Any], present: list[tuple[str, _Cell]]) -> list[dict[str, Any]]:
+    """The Kruskal–Wallis row and the pairwise rows of one question or index at one wave.
+
+    One count table (groups × distinct values) serves every test: the
+    Kruskal–Wallis test and the Mann–Whitney U of every pair at once
+    (:mod:`.counts`); a pair small enough for the exact test, without ties,
+    goes to scipy as before.
+    """
+    values = [cell.values for _, cell in present]
+    sizes = [len(v) for v in values]
+    if _has_nan(*values):  # scipy would not compute these: keep the earlier path
+        omnibus = _kruskal(values)
+        pairs = {(a, b): _mann_whitney(values[a], values[b]) for a, b in combinations(range(len(values)), 2)}
+    else:
+        counts = _grid_counts(values)
+        omnibus = _kruskal_from_counts(counts)
+        pairs = _pairwise(counts, values)
+    rows = [
+        {**base, "grupp_a": ACROSS_ALL, "grupp_b": "", "n_a": sum(sizes), "n_b": pd.NA, "test": omnibus.test,
+         "statistika": omnibus.statistic, "p_unc": omnibus.p, "p_corr": math.nan, "effekt": omnibus.effect,
+         "effektmatt": omnibus.measure}
+    ]  # fmt: skip
+    for a, b in combinations(range(len(present)), 2):
+        res = pairs[(a, b)]
+        rows.append(
+            {**base, "grupp_a": present[a][0], "grupp_b": present[b][0], "n_a": sizes[a], "n_b": sizes[b],
+             "test": res.test, "statistika": res.statistic, "p_unc": res.p, "p_corr": math.nan,
+             "effekt": res.effect, "effektmatt": res.measure}
+        )  # fmt: skip
+    return rows
+
+
+def _pairwise(counts: np.ndarray, values: list[np.ndarray]) -> dict[tuple[int, int], _Result]:
+    """:func:`~.stattests._mann_whitney` of every pair (a, b), a before b, from the groups × values counts."""
+    g = counts.shape[0]
+    u, p = _mann_whitney_counts(counts[:, None, :], counts[None, :, :])  # [a, b]: U of b against a
+    occupied = (counts[:, None, :] + counts[None, :, :]) > 0
+    distinct = occupied.sum(axis=-1)
+    sizes = counts.sum(axis=1)
+    out: dict[tuple[int, int], _Result] = {}
+    for a, b in combinations(range(g), 2):
+        if distinct[a, b] < 2:  # every value of the two groups equal
+            out[(a, b)] = _Result("mann_whitney", measure="rangbiserial")
+        elif sizes[a] < _EXACT_LIMIT and sizes[b] < _EXACT_LIMIT and distinct[a, b] == sizes[a] + sizes[b]:
+            out[(a, b)] = _mann_whitney_exact(values[a], values[b])
+        else:
+            out[(a, b)] = _mann_whitney_result(float(u[a, b]), float(p[a, b]), int(sizes[a]), int(sizes[b]))
+    return out

@@ -37,13 +37,14 @@ Scand J Stat 6:65–70.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 if TYPE_CHECKING:
     from slutrapport.sources.survey.ingest import SurveyData
@@ -69,7 +70,18 @@ _NAN2 = (math.nan, math.nan)
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
-    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    return _normal_quantile(1 - (1 - confidence) / 2)
+
+
+@functools.lru_cache(maxsize=64)
+def _normal_quantile(q: float) -> float:
+    """``stats.norm.ppf(q)`` (= ``special.ndtri``), cached: the same level is asked for thousands of times."""
+    return float(special.ndtri(q))
+
+
+def _t_quantile(q: float, df: float) -> float:
+    """``stats.t.ppf(q, df)`` for 0 < q < 1 and df > 0 (= ``special.stdtrit``), without the wrapper's overhead."""
+    return float(special.stdtrit(df, q))
 
 
 def _check_count(k: int, n: int) -> None:
@@ -265,7 +277,7 @@ def t_interval_summary(mean: float, sd: float, n: int, confidence: float = 0.95)
     se = sd / math.sqrt(n)
     if se == 0:
         return mean, mean
-    t = float(stats.t.ppf(1 - (1 - confidence) / 2, df=n - 1))
+    t = _t_quantile(1 - (1 - confidence) / 2, n - 1)
     return mean - t * se, mean + t * se
 
 
@@ -293,7 +305,7 @@ def welch_interval(
     if se == 0:
         return diff, diff
     df = (v1 + v2) ** 2 / (v1**2 / (x.size - 1) + v2**2 / (y.size - 1))
-    t = float(stats.t.ppf(1 - (1 - confidence) / 2, df=df))
+    t = _t_quantile(1 - (1 - confidence) / 2, df)
     return diff - t * se, diff + t * se
 
 

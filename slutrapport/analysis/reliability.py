@@ -63,7 +63,19 @@ def cronbach_alpha(items: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_variance))
 
 
-def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
+class _Answered:
+    """The answered rows of the survey, their positions per question and each respondent's wave, found once
+    for every index (the tidy table has a row per respondent × question × wave: millions in a large survey)."""
+
+    def __init__(self, survey: SurveyData) -> None:
+        tidy = survey.tidy
+        self.rows = tidy[(tidy["status"] == ANSWERED).to_numpy()]
+        self.values = self.rows["varde"].to_numpy(dtype=float)
+        self.positions = self.rows.groupby("fraga", sort=False, observed=True).indices
+        self.waves = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
+
+
+def _item_matrix(survey: SurveyData, index_id: str, answered: _Answered | None = None) -> pd.DataFrame:
     """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``.
 
     Respondents are in the files' order, not sorted by id (see :func:`~.describe.index_scores`).
@@ -72,19 +84,24 @@ def _item_matrix(survey: SurveyData, index_id: str) -> pd.DataFrame:
     items = instrument.index_items(index_id)
     ids = [q.id for q in items]
     mirror = _mirror_sums(instrument, items)
-    tidy = survey.tidy
-    answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin(ids)]
-    if answered.empty:
+    answered = answered or _Answered(survey)
+    found = [answered.positions[q] for q in ids if q in answered.positions]
+    if not found:
         return pd.DataFrame(columns=["enkat", *ids])
-    values = answered["varde"].where(~answered["fraga"].isin(mirror.keys()), answered["fraga"].map(mirror) - answered["varde"])
+    rows = np.sort(np.concatenate(found))  # the tidy table's order, as filtering it gives
+    values = answered.values.copy()
+    for question, total in mirror.items():
+        if question in answered.positions:
+            at = answered.positions[question]
+            values[at] = total - answered.values[at]
+    part = answered.rows.take(rows)
     wide = (
-        pd.DataFrame({"respondent": answered["respondent"], "fraga": answered["fraga"], "varde": values})
+        pd.DataFrame({"respondent": part["respondent"], "fraga": part["fraga"], "varde": values[rows]}, index=part.index)
         .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first", sort=False)
         .reindex(columns=ids)
         .dropna()
     )
-    waves = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
-    wide.insert(0, "enkat", wide.index.map(waves))
+    wide.insert(0, "enkat", _lookup(answered.waves, wide.index))
     return wide
 
 
@@ -126,18 +143,17 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
-    matrices: dict[str, pd.DataFrame] = {}
+    matrices: dict[str, tuple[np.ndarray, dict]] = {}
+    answered: _Answered | None = None
     for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str), strict=True):
         items = [q.id for q in instrument.index_items(index_id)]
         if len(items) < 2:
             continue
         if index_id not in matrices:
-            matrices[index_id] = _item_matrix(survey, index_id)
-        wide = matrices[index_id]
-        rows = wide[wide["enkat"] == wave]
-        if group != ALL:
-            rows = rows[rows.index.map(groups) == group]
-        x = rows[items].to_numpy(dtype=float)
+            answered = answered or _Answered(survey)
+            matrices[index_id] = _cell_rows(_item_matrix(survey, index_id, answered), items, groups)
+        values, positions = matrices[index_id]
+        x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
         n = x.shape[0]
         if n < max(min_n, 2):
             continue
@@ -149,3 +165,27 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
+
+
+def _cell_rows(wide: pd.DataFrame, items: list[str], groups: pd.Series) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
+    """The item values of ``wide`` as one array, and the positions of the rows of each (wave, group) and (wave, ``Alla``).
+
+    Positions keep the rows' order, so every cell's matrix is the one filtering the table would give.
+    """
+    values = wide[items].to_numpy(dtype=float)
+    waves = wide["enkat"].astype(str).to_numpy()
+    owners = _lookup(groups, wide.index)
+    positions: dict[tuple[str, str], np.ndarray] = {}
+    frame = pd.DataFrame({"enkat": waves, "grupp": np.asarray(owners, dtype=object)})
+    for key, rows in frame.groupby(["enkat", "grupp"], sort=False, dropna=True).indices.items():
+        positions[(str(key[0]), key[1])] = np.asarray(rows, dtype=np.intp)
+    for wave, rows in frame.groupby("enkat", sort=False).indices.items():
+        positions[(str(wave), ALL)] = np.asarray(rows, dtype=np.intp)
+    return values, positions
+
+
+def _lookup(series: pd.Series, keys: pd.Index) -> np.ndarray:
+    """``keys.map(series)`` (missing keys NaN) as one hash join instead of a Python call per key."""
+    if series.index.is_unique:
+        return series.reindex(keys).to_numpy(dtype=object)
+    return np.asarray(keys.map(series), dtype=object)

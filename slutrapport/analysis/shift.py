@@ -61,7 +61,7 @@ from collections.abc import Callable
 from functools import cache
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 __all__ = ["hodges_lehmann_independent", "hodges_lehmann_paired"]
 
@@ -153,12 +153,37 @@ def _crossing(f: Callable[[float], float], jumps: np.ndarray, outside: float | N
     return float(jumps[max(high, 0) // 2])
 
 
-def _tie_term(values: np.ndarray) -> float:
-    _, counts = np.unique(values, return_counts=True)
-    return float((counts.astype(float) ** 3 - counts).sum())
+def _weighted(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values`` (sorted) and the summed ``weights`` of each: a sample given by its counts."""
+    distinct, which = np.unique(values, return_inverse=True)
+    return distinct, np.bincount(which.ravel(), weights=np.ravel(weights), minlength=distinct.size)
+
+
+def _weighted_median(values: np.ndarray, counts: np.ndarray) -> float:
+    """``np.median`` of the sample where ``values[i]`` (sorted) occurs ``counts[i]`` times."""
+    cumulative = np.cumsum(counts)
+    total = int(cumulative[-1])
+    middle = np.searchsorted(cumulative, [(total - 1) // 2, total // 2], side="right")
+    low, high = values[middle[0]], values[middle[1]]
+    return float(low) if total % 2 else float(np.mean([low, high]))
+
+
+def _tie_counts(counts: np.ndarray) -> float:
+    """Σ (t³ − t) over the tied groups given by their sizes."""
+    t = np.asarray(counts, dtype=float)
+    return float((t**3 - t).sum())
+
+
+def _mid_ranks(counts: np.ndarray) -> np.ndarray:
+    return np.cumsum(counts) - counts + (counts + 1) / 2
 
 
 # --- the estimators -------------------------------------------------------------------------
+#
+# Both estimators work on the samples' counts (distinct values and how often each occurs):
+# answers and index scores take few values, so the pairwise differences (Walsh averages) and
+# the rank statistics are sums over those values, not over millions of pairs. Every element
+# is rounded and compared exactly as it would be one by one, so the results are the same.
 
 
 def hodges_lehmann_independent(earlier: np.ndarray, later: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -178,19 +203,18 @@ def hodges_lehmann_independent(earlier: np.ndarray, later: np.ndarray, confidenc
     if n_x < _EXACT_LIMIT and n_y < _EXACT_LIMIT and np.unique(joined).size == joined.size:
         diffs = np.sort(np.round(np.subtract.outer(x, y).ravel(), _DECIMALS))
         return (float(np.median(diffs)), *_exact_limits(diffs, _rank_sum_counts(n_x, n_y), alpha))
-    # The n_x × n_y differences take few values (answers on a scale): each distinct one with how
-    # often it occurs, so memory and time grow with the distinct answers, not with n_x · n_y.
-    jumps, estimate = _distinct(x, y)
-    total = n_x + n_y
+    x_values, x_counts = np.unique(x, return_counts=True)
+    y_values, y_counts = np.unique(y, return_counts=True)
+    jumps, weights = _weighted(np.round(np.subtract.outer(x_values, y_values), _DECIMALS), np.multiply.outer(x_counts, y_counts))
+    estimate = _weighted_median(jumps, weights)
+    # The standardised statistic at every point the search can ask for (each jump and each midpoint
+    # between two), computed at once; the search then looks them up.
+    points = np.concatenate([jumps, (jumps[:-1] + jumps[1:]) / 2])
+    base = dict(zip(points.tolist(), _standardised_many(points, x_values, x_counts, y_values, y_counts).tolist(), strict=True))
 
     def standardised(d: float, zq: float) -> float:
-        shifted = np.concatenate([np.round(x - d, _DECIMALS), y])
-        ranks = stats.rankdata(shifted)
-        dz = ranks[:n_x].sum() - n_x * (n_x + 1) / 2 - n_x * n_y / 2
-        sigma = math.sqrt(max(0.0, n_x * n_y / 12 * ((total + 1) - _tie_term(shifted) / (total * (total - 1)))))
-        if sigma == 0:
-            return math.nan
-        return (dz - math.copysign(0.5, dz) * (dz != 0)) / sigma - zq
+        value = base[float(d)]
+        return value - zq if not math.isnan(value) else math.nan
 
     mumin, mumax = float(jumps[0]), float(jumps[-1])
 
@@ -204,8 +228,43 @@ def hodges_lehmann_independent(earlier: np.ndarray, later: np.ndarray, confidenc
             return mumax
         return _crossing(lambda d: standardised(d, zq), jumps)
 
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(special.ndtri(1 - alpha / 2))
     return estimate, root(z), root(-z)
+
+
+def _standardised_many(shifts: np.ndarray, x_values: np.ndarray, x_counts: np.ndarray, y_values: np.ndarray, y_counts: np.ndarray) -> np.ndarray:
+    """R's standardised Wilcoxon rank-sum statistic of ``(x − d, y)`` for every ``d`` in ``shifts``, without ``− zq``.
+
+    ``(dz − sign(dz)·0.5) / sigma`` with ``dz = W − n_x·n_y/2`` and the
+    tie-corrected ``sigma``; NaN where sigma is 0. ``x_values``/``y_values``
+    are the distinct values (sorted) and ``*_counts`` how often each occurs.
+    """
+    n_x, n_y = int(x_counts.sum()), int(y_counts.sum())
+    total = n_x + n_y
+    shifted = np.round(x_values[None, :] - shifts[:, None], _DECIMALS)  # shifts × distinct x
+    y_below = np.concatenate([[0], np.cumsum(y_counts)])
+    left = np.searchsorted(y_values, shifted, side="left")
+    right = np.searchsorted(y_values, shifted, side="right")
+    equal = y_below[right] - y_below[left]
+    # W of x: pairs where x − d is higher, ties counted half (= rank sum − n_x(n_x + 1)/2; exact half-integers)
+    w = np.sum(x_counts * (y_below[left] + equal / 2), axis=1)
+    dz = w - n_x * n_y / 2
+    # Ties: x − d equal to a y joins that y's tie group; distinct x rarely meet after rounding (then counted apart below).
+    xc, yc = x_counts.astype(float), y_counts.astype(float)
+    matched = equal > 0
+    joined = xc + np.where(matched, equal, 0)
+    tie = float((yc**3 - yc).sum()) + np.sum(np.where(matched, joined**3 - joined - (equal**3 - equal), xc**3 - xc), axis=1)
+    merged = np.any(np.diff(shifted, axis=1) == 0, axis=1)
+    for row in np.flatnonzero(merged):  # distinct x − d that round to one value: their tie group, as rankdata sees it
+        pooled = np.concatenate([shifted[row], y_values])
+        _, which = np.unique(pooled, return_inverse=True)
+        t = np.bincount(which, weights=np.concatenate([xc, yc]))
+        tie[row] = float((t**3 - t).sum())
+    with np.errstate(invalid="ignore"):
+        sigma = np.sqrt(np.maximum(0.0, n_x * n_y / 12 * ((total + 1) - tie / (total * (total - 1)))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (dz - np.copysign(0.5, dz) * (dz != 0)) / sigma
+    return np.where(sigma == 0, np.nan, out)
 
 
 def _walsh_averages(d: np.ndarray) -> np.ndarray:
@@ -213,38 +272,12 @@ def _walsh_averages(d: np.ndarray) -> np.ndarray:
     return np.sort(np.round((d[i] + d[j]) / 2, _DECIMALS))
 
 
-def _distinct(x: np.ndarray, y: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """The distinct pairwise values (sorted) and their median, counted by value instead of listed.
-
-    The values are the differences ``x_i − y_j`` (all i, j) or, with ``y`` None, the Walsh
-    averages of ``x`` (``(x_i + x_j) / 2``, i ≤ j). Each is computed once per pair of distinct
-    values, rounded as before, and weighted by how many pairs of answers have those values; the
-    median is ``np.median`` of the full list (the middle one, or the mean of the middle two).
-    Values that are not finite fall back to the full list.
-    """
-    if not (np.isfinite(x).all() and (y is None or np.isfinite(y).all())):
-        full = np.sort(np.round(np.subtract.outer(x, y).ravel(), _DECIMALS)) if y is not None else _walsh_averages(x)
-        return np.unique(full), float(np.median(full))
-    ux, cx = np.unique(x, return_counts=True)
-    if y is None:
-        i, j = np.triu_indices(ux.size)
-        values = np.round((ux[i] + ux[j]) / 2, _DECIMALS)
-        weights = np.where(i == j, cx[i] * (cx[i] + 1) // 2, cx[i] * cx[j])
-    else:
-        uy, cy = np.unique(y, return_counts=True)
-        values = np.round(np.subtract.outer(ux, uy).ravel(), _DECIMALS)
-        weights = np.multiply.outer(cx, cy).ravel()
-    jumps, inverse = np.unique(values, return_inverse=True)
-    counts = np.zeros(jumps.size, dtype=np.int64)
-    np.add.at(counts, inverse.ravel(), weights.astype(np.int64))
-    ends = np.cumsum(counts)
-    total = int(ends[-1])
-
-    def at(k: int) -> float:
-        return jumps[np.searchsorted(ends, k, side="right")]
-
-    median = at(total // 2) if total % 2 else (at(total // 2 - 1) + at(total // 2)) / 2
-    return jumps, float(median)
+def _walsh_counts(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct Walsh averages of ``d`` and how many pairs i ≤ j give each."""
+    values, counts = np.unique(d, return_counts=True)
+    i, j = np.triu_indices(values.size)
+    pairs = np.where(i == j, counts[i] * (counts[i] + 1) // 2, counts[i] * counts[j])
+    return _weighted(np.round((values[i] + values[j]) / 2, _DECIMALS), pairs)
 
 
 def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -261,21 +294,25 @@ def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: fl
     if n == 0:
         return _NAN3
     alpha = 1 - confidence
-    ranks = stats.rankdata(np.abs(d))
-    if n < _EXACT_LIMIT and np.unique(ranks).size == n and not zeros:
+    if n < _EXACT_LIMIT and np.unique(np.abs(d)).size == n and not zeros:
         walsh = _walsh_averages(d)
         return (float(np.median(walsh)), *_exact_limits(walsh, _signed_rank_counts(n), alpha))
-    jumps, estimate = _distinct(d)  # the Walsh averages counted by value (see hodges_lehmann_independent)
+    jumps, weights = _walsh_counts(d)
+    estimate = _weighted_median(jumps, weights)
+    values, counts = np.unique(d, return_counts=True)
 
     def statistic(mu: float) -> float:
-        shifted = np.round(d - mu, _DECIMALS)
-        shifted = shifted[shifted != 0]
-        m = shifted.size
+        shifted = np.round(values - mu, _DECIMALS)
+        kept = shifted != 0
+        shifted, weight = shifted[kept], counts[kept]
+        m = int(weight.sum())
         if m == 0:
             return math.nan
-        abs_ranks = stats.rankdata(np.abs(shifted))
-        zd = abs_ranks[shifted > 0].sum() - m * (m + 1) / 4
-        sigma = math.sqrt(m * (m + 1) * (2 * m + 1) / 24 - _tie_term(abs_ranks) / 48)
+        sizes, which = np.unique(np.abs(shifted), return_inverse=True)
+        pooled = np.bincount(which, weights=weight, minlength=sizes.size)
+        up = np.bincount(which, weights=np.where(shifted > 0, weight, 0), minlength=sizes.size)
+        zd = float(up @ _mid_ranks(pooled)) - m * (m + 1) / 4
+        sigma = math.sqrt(m * (m + 1) * (2 * m + 1) / 24 - _tie_counts(pooled) / 48)
         if sigma == 0:
             return math.nan
         return (zd - math.copysign(0.5, zd) * (zd != 0)) / sigma
@@ -284,7 +321,7 @@ def hodges_lehmann_paired(earlier: np.ndarray, later: np.ndarray, confidence: fl
     if jumps.size == 1:  # every non-zero difference equal; R: "all observations are zero or tied"
         return estimate, math.nan, math.nan
     below, above = statistic(float(jumps[0]) - 1), statistic(float(jumps[-1]) + 1)
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(special.ndtri(1 - alpha / 2))
     if not (math.isfinite(below) and math.isfinite(above)) or below - z <= 0 or above + z >= 0:
         return estimate, math.nan, math.nan  # no shift is rejected: no 95 % interval (R warns)
     low = _crossing(lambda mu: statistic(mu) - z, jumps, outside=below - z)

@@ -49,6 +49,11 @@ positive when the later wave or ``grupp_b`` is higher), ``andelsskillnad``
 
 A test that cannot be computed (no variation, no discordant pairs) gets NaN
 statistic, p and effect.
+
+Speed: the asymptotic Mann–Whitney, Wilcoxon and Kruskal–Wallis tests are
+computed from count tables (how many values of each size, :mod:`.counts`)
+with scipy's formulas, not by calling scipy per test; the exact tests (small
+samples without ties) still call scipy. The results are the same.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+
+from slutrapport.analysis.counts import _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2, _signed_rank_counts
 
 __all__ = ["MONTE_CARLO_RESAMPLES", "MONTE_CARLO_SEED"]  # otherwise helpers of the analysis folder only
 
@@ -100,9 +107,9 @@ def _finite(value: Any) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-def _constant(*arrays: np.ndarray) -> bool:
-    joined = np.concatenate(arrays)
-    return joined.size == 0 or bool((joined == joined[0]).all())
+def _has_nan(*arrays: np.ndarray) -> bool:
+    """scipy refuses (or propagates) NaN values: the test is then not computed."""
+    return any(np.isnan(np.asarray(a, dtype=float)).any() for a in arrays)
 
 
 # --- two samples ---------------------------------------------------------------------------
@@ -115,32 +122,47 @@ def _wilcoxon(before: np.ndarray, after: np.ndarray) -> _Result:
     nonzero = diff[diff != 0]
     if nonzero.size == 0:
         return _Result("wilcoxon", measure=_RANK_BISERIAL)
-    ranks = stats.rankdata(np.abs(nonzero))
-    r_plus, r_minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+    sizes, which = np.unique(np.abs(nonzero), return_inverse=True)
+    up = np.bincount(which[nonzero > 0], minlength=sizes.size)
+    down = np.bincount(which[nonzero < 0], minlength=sizes.size)
+    exact = nonzero.size < _EXACT_LIMIT and nonzero.size == diff.size and sizes.size == nonzero.size
+    if exact:
+        ranks = stats.rankdata(np.abs(nonzero))
+        r_plus, r_minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+        res = _quiet(stats.wilcoxon, diff, zero_method="wilcox", correction=True, method="exact")
+        if res is None:
+            return _Result("wilcoxon", measure=_RANK_BISERIAL)
+        statistic, p = res.statistic, res.pvalue
+    else:  # the asymptotic test from the counts of the differences by size (.counts)
+        r_plus, r_minus, statistic, p = _signed_rank_counts(sizes, up, down)
     effect = (r_plus - r_minus) / (r_plus + r_minus)
-    exact = nonzero.size < _EXACT_LIMIT and nonzero.size == diff.size and np.unique(ranks).size == ranks.size
-    res = _quiet(
-        stats.wilcoxon, diff, zero_method="wilcox", correction=True, method="exact" if exact else "asymptotic"
-    )
-    if res is None:
-        return _Result("wilcoxon", measure=_RANK_BISERIAL)
-    return _Result("wilcoxon", _finite(res.statistic), _finite(res.pvalue), float(effect), _RANK_BISERIAL)
+    return _Result("wilcoxon", _finite(statistic), _finite(p), float(effect), _RANK_BISERIAL)
 
 
 def _mann_whitney(first: np.ndarray, second: np.ndarray) -> _Result:
     """Mann–Whitney U of ``second`` against ``first``; the effect is positive when ``second`` is higher."""
-    if len(first) == 0 or len(second) == 0 or _constant(first, second):
+    if len(first) == 0 or len(second) == 0 or _has_nan(first, second):
         return _Result("mann_whitney", measure=_RANK_BISERIAL)
-    joined = np.concatenate([first, second])
-    exact = len(first) < _EXACT_LIMIT and len(second) < _EXACT_LIMIT and np.unique(joined).size == joined.size
-    res = _quiet(
-        stats.mannwhitneyu, second, first, use_continuity=True, alternative="two-sided",
-        method="exact" if exact else "asymptotic",
-    )  # fmt: skip
+    counts = _grid_counts([first, second])
+    if counts.shape[1] < 2:  # every value equal
+        return _Result("mann_whitney", measure=_RANK_BISERIAL)
+    exact = len(first) < _EXACT_LIMIT and len(second) < _EXACT_LIMIT and counts.shape[1] == len(first) + len(second)
+    if exact:
+        return _mann_whitney_exact(first, second)
+    u, p = _mann_whitney_counts(counts[0], counts[1])
+    return _mann_whitney_result(float(u), float(p), len(first), len(second))
+
+
+def _mann_whitney_exact(first: np.ndarray, second: np.ndarray) -> _Result:
+    """The exact test (small samples without ties), by scipy."""
+    res = _quiet(stats.mannwhitneyu, second, first, use_continuity=True, alternative="two-sided", method="exact")
     if res is None:
         return _Result("mann_whitney", measure=_RANK_BISERIAL)
-    u = float(res.statistic)
-    return _Result("mann_whitney", u, _finite(res.pvalue), 2 * u / (len(first) * len(second)) - 1, _RANK_BISERIAL)
+    return _mann_whitney_result(float(res.statistic), float(res.pvalue), len(first), len(second))
+
+
+def _mann_whitney_result(u: float, p: float, n_first: int, n_second: int) -> _Result:
+    return _Result("mann_whitney", u, _finite(p), 2 * u / (n_first * n_second) - 1, _RANK_BISERIAL)
 
 
 def _mcnemar(b: int, c: int, effect: float) -> _Result:
@@ -167,10 +189,10 @@ def _share_independent(k1: int, n1: int, k2: int, n2: int, effect: float) -> _Re
         if res is None:
             return _Result("fisher", measure=_SHARE_DIFFERENCE)
         return _Result("fisher", _finite(res.statistic), _finite(res.pvalue), effect, _SHARE_DIFFERENCE)
-    res = _quiet(stats.chi2_contingency, table, correction=False)
-    if res is None:
+    pearson = _pearson_chi2(table)  # = stats.chi2_contingency(table, correction=False), see .counts
+    if pearson is None:
         return _Result("chi2", measure=_SHARE_DIFFERENCE)
-    return _Result("chi2", _finite(res.statistic), _finite(res.pvalue), effect, _SHARE_DIFFERENCE)
+    return _Result("chi2", _finite(pearson[0]), _finite(pearson[1]), effect, _SHARE_DIFFERENCE)
 
 
 # --- several samples -----------------------------------------------------------------------
@@ -188,14 +210,19 @@ def _friedman(matrix: np.ndarray) -> _Result:
 
 
 def _kruskal(samples: list[np.ndarray]) -> _Result:
-    total = sum(len(s) for s in samples)
-    if len(samples) < 2 or any(len(s) == 0 for s in samples) or _constant(*samples):
+    if len(samples) < 2 or any(len(s) == 0 for s in samples) or _has_nan(*samples):
         return _Result("kruskal_wallis", measure="epsilon2")
-    res = _quiet(stats.kruskal, *samples)
-    if res is None or not math.isfinite(res.statistic):
+    return _kruskal_from_counts(_grid_counts(samples))
+
+
+def _kruskal_from_counts(counts: np.ndarray) -> _Result:
+    """Kruskal–Wallis on groups × values counts (every group with a value)."""
+    if counts.shape[0] < 2 or counts.shape[1] < 2:  # fewer than two groups, or every value equal
         return _Result("kruskal_wallis", measure="epsilon2")
-    h = float(res.statistic)
-    return _Result("kruskal_wallis", h, _finite(res.pvalue), h / (total - 1), "epsilon2")
+    h, p = _kruskal_counts(counts)
+    if not math.isfinite(h):
+        return _Result("kruskal_wallis", measure="epsilon2")
+    return _Result("kruskal_wallis", h, _finite(p), h / (int(counts.sum()) - 1), "epsilon2")
 
 
 def _cochrans_q(matrix: np.ndarray) -> _Result:
@@ -216,11 +243,11 @@ def _chi2_waves(positive: list[np.ndarray]) -> _Result:
     total = counts.sum()
     if total == 0 or counts[:, 0].sum() in (0, total) or (counts.sum(axis=1) == 0).any():
         return _Result("chi2", measure="cramers_v")
-    res = _quiet(stats.chi2_contingency, counts, correction=False)
-    if res is None:
+    pearson = _pearson_chi2(counts)  # = stats.chi2_contingency(counts, correction=False)
+    if pearson is None:
         return _Result("chi2", measure="cramers_v")
-    chi2 = float(res.statistic)
-    return _Result("chi2", chi2, _finite(res.pvalue), math.sqrt(chi2 / total), "cramers_v")
+    chi2 = pearson[0]
+    return _Result("chi2", chi2, _finite(pearson[1]), math.sqrt(chi2 / total), "cramers_v")
 
 
 def _options_by_wave(counts: np.ndarray) -> _Result:

@@ -5,6 +5,11 @@ comma in a Swedish locale); every text is stored as a string, so an answer
 starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Texts are
 cleaned of what Excel cannot hold (see :mod:`.xlsx`); a long section title is
 shortened in the sheet name and written whole in the sheet's first cell.
+
+The workbook is written in openpyxl's write-only mode: each row is one
+``append`` of plain values (a cell object only where a number needs its number
+format or a text must stay text), streamed to the file instead of kept as
+cells, so a data sheet of a hundred thousand rows costs one pass.
 """
 
 from __future__ import annotations
@@ -110,8 +115,7 @@ class _ReportSheet(SheetWriter):
 
 def render_excel(report: Report) -> bytes:
     """The workbook as bytes (deterministic: fixed document timestamps)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # streamed: rows are appended and written out, never held as cells
     used: set[str] = set()
     for section in report.sections:
         title = f"{section.number} {section.title}" if section.number else section.title

@@ -135,7 +135,7 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 18
+    assert len(names) == len(RAR_HEADINGS) + 20
     assert names[12:19] == [
         COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet", "Data svarsfrekvens", "Data sammansättning",
         "Data självvärdering",

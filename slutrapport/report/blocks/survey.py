@@ -17,6 +17,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_number
+from slutrapport.report.blocks.group_pairs import pair_table
 from slutrapport.report.blocks.items import item_blocks
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
 from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
@@ -377,6 +378,9 @@ def survey_blocks(results: SurveyResults) -> list:
         changes = _changes_table(results, "index", index_id, name)
         if changes is not None:
             sub.append(changes)
+        pairs = pair_table(results.group_tests, table, "index", index_id, name)
+        if pairs is not None:
+            sub.append(pairs)
         deleted = alpha_if_deleted_table(results, index_id, name)
         if deleted is not None:
             sub.append(deleted)

@@ -19,6 +19,7 @@ from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.problems import WARNING
 from slutrapport.core.swedish import format_number, join_words, wave_name
+from slutrapport.report.blocks.group_pairs import PAIRS_RULE
 from slutrapport.report.model import COUNT, TEXT, Column, Paragraphs, Table, TextList
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import positive_text, scale_span, threshold_text
@@ -276,7 +277,7 @@ def _multiplicity_texts(results: SurveyResults) -> list[str]:
     what = "varje index" if level == "index" else "varje fråga"
     groups = (
         "Skillnader mellan organisationerna inom en enkät (Kruskal–Wallis test och parvisa Mann–Whitney-test) är en "
-        "egen familj per enkät, Holm-justerad inom enkäten."
+        "egen familj per enkät, Holm-justerad inom enkäten. " + PAIRS_RULE
     )
     if len(waves) < 2:
         return [groups]
