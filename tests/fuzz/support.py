@@ -29,11 +29,15 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, event, settings
 
 from slutrapport.cli import cli
+from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey.answers import ANSWERED
 
 __all__ = [
+    "counted_rows",
+    "validated_survey",
     "LONG",
     "budget",
     "run_cli",
@@ -193,3 +197,26 @@ def assert_strict_json(path: Path) -> None:
         raise AssertionError(f"{path.name} holds {constant}, which is not JSON")
 
     json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def counted_rows(data) -> set[int]:
+    """The rows of the respondents the results count: those with an answer (not free text) to some question."""
+    return set(data.tidy.loc[data.tidy["status"] == ANSWERED, "rad"].astype(int))
+
+
+def validated_survey(path: Path, instrument: str, *inputs: Path) -> tuple[dict, tuple[set[int], set[int], int] | None]:
+    """``validate --json`` of one survey file, checked as every survey fuzz test checks it: handled, the file
+    and ``inputs`` unchanged, ``valid`` agreeing with the exit code. Returns the report and, when the file is
+    accepted, (rows the results count, rows the report names, rows a shortened list leaves unnamed)."""
+    before = digests(path, *inputs)
+    result = run_cli("validate", path, "--instrument", instrument, "--json")
+    assert_handled(result)
+    event(f"exit code {result.exit_code}")
+    assert digests(path, *inputs) == before
+    report = json.loads(result.stdout)
+    assert report["valid"] == (result.exit_code == 0)
+    if result.exit_code != 0:
+        return report, None
+    data = read_waves([path], load_instrument(instrument))
+    named, unnamed = named_rows(report["problem"], path.name)
+    return report, (counted_rows(data), named, unnamed)

@@ -28,14 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import event, example, given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from slutrapport.core.text import normalise
 from slutrapport.sources.survey import load_instrument, read_waves
-from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.instrument import FREETEXT
-from tests.fuzz.support import assert_handled, budget, digests, named_rows, run_cli
+from tests.fuzz.support import assert_handled, budget, counted_rows, named_rows, run_cli, validated_survey
 
 
 @dataclass(frozen=True)
@@ -90,17 +89,12 @@ def clean(samples) -> Clean:
         data = read_waves([path], instrument)
         named, _ = named_rows([p.__dict__ for p in data.report.problems], path.name)
         respondents = set(range(2, len(records) + 1))  # every record below the heading is a respondent of the demo
-        missing = respondents - _counted(data) - named
+        missing = respondents - counted_rows(data) - named
         assert not missing, f"the clean {wave.path} leaves rows {sorted(missing)} unaccounted for"
         closed = {normalise(q.text) for q in instrument.questions if q.kind != FREETEXT}
         lenient = [n for n, heading in enumerate(records[0]) if normalise(heading) not in closed]
         found[wave.path] = (records, respondents, lenient)
     return found
-
-
-def _counted(data) -> set[int]:
-    """The rows of the respondents the results count: those with an answer (not free text) to some question."""
-    return set(data.tidy.loc[data.tidy["status"] == ANSWERED, "rad"].astype(int))
 
 
 def _instrument(samples: Path, wave: Wave) -> str:
@@ -183,19 +177,9 @@ def test_mutated_csv_is_read_or_refused_and_every_respondent_is_accounted_for(sa
     mutated, where = _apply(records, lenient, edits, blanks, ragged, header_edit)
     path = tmp_path_factory.mktemp("csv") / Path(wave.path).name
     _write(path, mutated, layout)
-    before = digests(path, samples)
-
-    result = run_cli("validate", path, "--instrument", _instrument(samples, wave), "--json")
-
-    assert_handled(result)
-    event(f"exit code {result.exit_code}")
-    assert digests(path, samples) == before
-    report = json.loads(result.stdout)
-    assert report["valid"] == (result.exit_code == 0)
-    if result.exit_code == 0:
-        data = read_waves([path], load_instrument(_instrument(samples, wave)))
-        counted = _counted(data)
-        named, unnamed = named_rows(report["problem"], path.name)
+    report, accepted = validated_survey(path, _instrument(samples, wave), samples)
+    if accepted is not None:
+        counted, named, unnamed = accepted
         missing = {where[r] for r in respondents} - counted - named
         assert len(missing) <= unnamed, f"respondents on rows {sorted(missing)} are neither counted nor named: {report['problem']}"
 
@@ -240,19 +224,10 @@ def test_text_insertions(samples, clean, tmp_path_factory, wave, insertions):
     text = _insert((samples / wave.path).read_text(encoding=wave.encoding), wave.separator, insertions)
     path = tmp_path_factory.mktemp("csv-text") / Path(wave.path).name
     path.write_bytes(text.encode(wave.encoding, errors="replace"))
-    before = digests(path, samples)
-
-    result = run_cli("validate", path, "--instrument", _instrument(samples, wave), "--json")
-
-    assert_handled(result)
-    event(f"exit code {result.exit_code}")
-    assert digests(path, samples) == before
-    report = json.loads(result.stdout)
-    assert report["valid"] == (result.exit_code == 0)
-    if result.exit_code == 0:
-        data = read_waves([path], load_instrument(_instrument(samples, wave)))
-        named, unnamed = named_rows(report["problem"], path.name)
-        accounted = len(_counted(data) | (named - {1})) + unnamed
+    report, accepted = validated_survey(path, _instrument(samples, wave), samples)
+    if accepted is not None:
+        counted, named, unnamed = accepted
+        accounted = len(counted | (named - {1})) + unnamed
         assert accounted >= len(respondents), f"{len(respondents)} respondents, {accounted} counted or named: {report['problem']}"
 
 
@@ -265,7 +240,7 @@ def test_unterminated_quote_names_the_rows_it_swallows(tmp_path, mini_instrument
     assert_handled(result)
     named, _ = named_rows(json.loads(result.stdout)["problem"], path.name)
     if result.exit_code == 0:
-        counted = _counted(read_waves([path], load_instrument(mini_instrument)))
+        counted = counted_rows(read_waves([path], load_instrument(mini_instrument)))
         assert {2, 3, 4, 5} <= counted | named
     else:  # refused: the row whose quote never ends is named (the rest of the file is in its field)
         assert 2 in named, result.stdout
