@@ -92,25 +92,51 @@ class _ReportSheet(SheetWriter):
             self.text(note)
 
     def native_line_chart(self, chart: Chart) -> None:
-        """An Excel line chart over a small table of the plotted values (waves × groups)."""
+        """An Excel line chart over a small table of the plotted values (waves × groups); with a trend, its
+        fitted line and 95 % band as three more columns and series (dashed), the numbers written beside the groups'."""
         groups = list(dict.fromkeys(chart.data["grupp"]))
         values = {(r.grupp, r.enkat): r.value for r in chart.data.itertuples()}
+        trend = _trend_columns(chart)
         top = self.row + 1
-        self.append([self.cell("Enkät", bold=True), *(self.cell(group, bold=True) for group in groups)])
+        header = [*groups, *trend]
+        self.append([self.cell("Enkät", bold=True), *(self.cell(name, bold=True) for name in header)])
         for wave in chart.waves:
-            self.append([self.value(wave), *(self.value(values.get((group, wave)), MEAN) for group in groups)])
+            row = [values.get((group, wave)) for group in groups] + [column.get(wave) for column in trend.values()]
+            self.append([self.value(wave), *(self.value(value, MEAN) for value in row)])
         line = LineChart()
         line.title = property_text(chart.title)  # chart texts are XML too: cleaned, one line, at most 255 characters
         line.y_axis.title = property_text(chart.y_label)
         line.y_axis.scaling.min, line.y_axis.scaling.max = chart.y_min, chart.y_max
         line.x_axis.title = "Enkät"
         line.height, line.width = 8, 16
-        data = Reference(self.ws, min_col=2, max_col=1 + len(groups), min_row=top, max_row=top + len(chart.waves))
+        data = Reference(self.ws, min_col=2, max_col=1 + len(header), min_row=top, max_row=top + len(chart.waves))
         line.add_data(data, titles_from_data=True)
+        for series, dash in zip(line.series[len(groups) :], _TREND_DASHES[: len(trend)], strict=True):
+            series.graphicalProperties.line.solidFill = _TREND_COLOUR
+            series.graphicalProperties.line.dashStyle = dash
+            series.graphicalProperties.line.width = _TREND_WIDTH if dash == "dash" else _BAND_WIDTH
+            series.marker.symbol = "none"
+            series.smooth = False
         line.set_categories(Reference(self.ws, min_col=1, min_row=top + 1, max_row=top + len(chart.waves)))
-        self.ws.add_chart(line, f"{get_column_letter(len(groups) + 3)}{top}")
+        self.ws.add_chart(line, f"{get_column_letter(len(header) + 3)}{top}")
         self.blank(top + max(len(chart.waves) + 2, 17) - 1 - self.row)
         self.text(chart_alt_text(chart))
+
+
+#: the trend's series in a native chart: the fitted line dashed, its 95 % band as two thinner dashed lines
+_TREND_NAMES = ("Trend (skattad)", "95 % KI, nedre", "95 % KI, övre")
+_TREND_DASHES = ("dash", "sysDash", "sysDash")
+_TREND_COLOUR = "333333"
+_TREND_WIDTH, _BAND_WIDTH = 19050, 9525  # EMU: 1.5 and 0.75 points
+
+
+def _trend_columns(chart: Chart) -> dict[str, dict[str, float]]:
+    """The trend's columns of a native chart's table (name → value per wave); empty without a trend."""
+    trend = chart.trend
+    if trend is None or trend.empty:
+        return {}
+    waves = [str(wave) for wave in trend["enkat"]]
+    return {name: dict(zip(waves, trend[column].astype(float), strict=True)) for name, column in zip(_TREND_NAMES, ("value", "low", "high"), strict=True)}
 
 
 def render_excel(report: Report) -> bytes:
