@@ -1,11 +1,13 @@
 """Partly linked waves (partially overlapping samples tests) and the trend across three or more waves.
 
-No R on the test machine: the references are a line-by-line transcription of
-R's ``Partiallyoverlapping::Partover.test`` (checked against the example
-published with the package), the package's published ``Prop.test`` example,
-statsmodels' ``MixedLM`` (the same REML fit as ``lme4::lmer``), scipy's
-``page_trend_test`` and a hand computation / full enumeration for
-Jonckheere–Terpstra.
+References: R's own output for the generated three-wave data set (R 4.2.2,
+lme4 1.1.31, Partiallyoverlapping 2.0; the script and its printed output are
+quoted in :func:`test_partly_linked_test_and_trend_equal_r_output`), a
+line-by-line transcription of ``Partiallyoverlapping::Partover.test``
+(checked against the example published with the package), the package's
+published ``Prop.test`` example, statsmodels' ``MixedLM`` (the same REML fit
+as ``lme4::lmer``), scipy's ``page_trend_test`` and a hand computation / full
+enumeration for Jonckheere–Terpstra.
 """
 
 from __future__ import annotations
@@ -200,6 +202,37 @@ def test_mixed_model_trend_matches_statsmodels(generated):
     assert list(alla["enkat"]) == WAVES
     np.testing.assert_allclose(alla["trend"], fit.fe_params[0] + fit.fe_params[1] * np.arange(3), atol=1e-6)
     assert (alla["trend_lag"] < alla["trend"]).all() and (alla["trend"] < alla["trend_hog"]).all()
+
+
+def test_partly_linked_test_and_trend_equal_r_output(generated):
+    """The generated data set (index scores, one row per answer: kod, vag 0/1/2, index) written to long.csv and
+    run in R 4.2.2 with lme4 1.1.31 and Partiallyoverlapping 2.0 (options(digits = 15)):
+
+        d <- read.csv("long.csv")
+        m <- lme4::lmer(index ~ vag + (1 | kod), data = d, REML = TRUE)
+        fixef(m)                      # 2.93870485753789 0.159750344167054
+        sqrt(diag(as.matrix(vcov(m)))) # 0.0653635790451691 0.0471175571095411
+        e <- d[d$vag == 0, ]; l <- d[d$vag == 2, ]; linked <- intersect(e$kod, l$kod)
+        x3 <- l$index[match(linked, l$kod)]; x4 <- e$index[match(linked, e$kod)]
+        x1 <- l$index[!(l$kod %in% linked)]; x2 <- e$index[!(e$kod %in% linked)]   # 30, 30 and 20 answers
+        r <- Partiallyoverlapping::Partover.test(x1, x2, x3, x4, var.equal = FALSE, conf.level = 0.95)
+        # statistic 3.56812062321042, parameter 66.3971146149293, p.value 0.000673374253746202,
+        # conf.int 0.140961966965604 0.499038033034396, estimate 0.32
+
+    The trend's test is the Wald z of lmer's slope (z = fixef / se, two-sided normal p, estimate ± 1.959964 se).
+    """
+    _, _, table, _ = generated
+    slope, se = 0.159750344167054, 0.0471175571095411
+    trend = _row(table, "trend_lmm")
+    assert trend["diff_medel"] == pytest.approx(slope, abs=1e-6)
+    assert trend["statistika"] == pytest.approx(slope / se, abs=1e-6)
+    assert trend["p_unc"] == pytest.approx(2 * stats.norm.sf(slope / se), abs=1e-4)
+    assert (trend["diff_medel_lag"], trend["diff_medel_hog"]) == pytest.approx((slope - 1.959964 * se, slope + 1.959964 * se), abs=1e-5)
+    partover = _row(table, "partover_t")
+    assert partover["statistika"] == pytest.approx(3.56812062321042, abs=1e-6)
+    assert partover["p_unc"] == pytest.approx(0.000673374253746202, abs=1e-4)
+    assert partover["diff_medel"] == pytest.approx(0.32, abs=1e-9)
+    assert (partover["diff_medel_lag"], partover["diff_medel_hog"]) == pytest.approx((0.140961966965604, 0.499038033034396), abs=1e-6)
 
 
 def test_reml_without_people_effects_is_least_squares():
