@@ -38,11 +38,11 @@ with ddof = 1; the weights are treated as fixed). The test of the change
 ``d = m_till − m_fran`` is the Wald z test ``z = d / √(V_fran + V_till)``,
 two-sided p from the normal distribution, with the 95 % interval
 ``d ± 1,96 √(V_fran + V_till)``. The share positive is standardised the same
-way with the 0/1 values. This is R's ``survey`` package estimate:
-``svyby(~varde, ~enkat, svydesign(ids = ~1, strata = ~stratum, weights = ~w,
-data = d), svymean)`` with ``w = W_h · N_w / n_hw`` gives ``m_w``; its
-variance differs from ``V_w`` only by the finite-sample factor
-``n_hw / (n_hw − 1)`` of ``svydesign``. Waves are treated as independent
+way with the 0/1 values. This is R's ``survey`` package estimate, mean and
+standard error alike: ``svyby(~varde, ~enkat, svydesign(ids = ~1, strata =
+~interaction(enkat, stratum), weights = ~w, data = d), svymean)`` with
+``w = W_h · N_w / n_hw`` gives ``m_w`` and ``√V_w`` (checked against R's
+output in the tests). Waves are treated as independent
 samples: with linked people the covariance of the two waves is left out, so
 the test is conservative when people answer alike.
 

@@ -90,8 +90,16 @@ def test_standardised_change_matches_the_hand_computed_post_stratified_wald_test
     row = _by_test(_changes(survey), STANDARDISED_GROUP, niva="fraga", item="q1")["standardiserat_medel"]
 
     # By hand: W_h = n_h1 / N_1; m_w = Σ W_h ȳ_hw; V_w = Σ W_h² s²_hw / n_hw (ddof 1); z = (m_2 − m_1) / √(V_1 + V_2).
-    # R (survey package), same estimate: svyby(~q1, ~enkat, svydesign(ids=~1, strata=~org, weights=~w, data=d), svymean),
-    # w = W_h · N_w / n_hw; its variance is V_w · n_hw / (n_hw − 1) per stratum (svydesign's finite-sample factor).
+    # R 4.2.2, survey 4.1-1, on these answers (d: enkat, org, q1 and w = W_h · N_w / n_hw), options(digits = 15):
+    #   d$stratum <- interaction(d$enkat, d$org)
+    #   svyby(~q1, ~enkat, svydesign(ids = ~1, strata = ~stratum, weights = ~w, data = d), svymean)
+    #     enkat               q1                se
+    #         0 2.89090909090909 0.111493504392456
+    #         1 2.72363636363636 0.165636207041220
+    r_means, r_se = (2.89090909090909, 2.72363636363636), (0.111493504392456, 0.165636207041220)
+    r_z = (r_means[1] - r_means[0]) / math.hypot(*r_se)
+    assert row["diff_medel"] == pytest.approx(r_means[1] - r_means[0], abs=1e-12)
+    assert row["statistika"] == pytest.approx(r_z, abs=1e-9)
     total = sum(ns[0] for ns in sizes.values())
     weights = {org: ns[0] / total for org, ns in sizes.items()}
     means = [sum(weights[o] * np.mean(values[o][w]) for o in sizes) for w in (0, 1)]
