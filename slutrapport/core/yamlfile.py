@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from slutrapport.core.errors import SlutrapportError
-from slutrapport.core.yamlerrors import StrictYAMLError, yaml_problem
+from slutrapport.core.yamlerrors import StrictYAMLError, yaml_place, yaml_problem
 from slutrapport.core.yamlschema import INVALID
 
 __all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS"]
@@ -133,7 +133,7 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
     """The YAML in ``text``, read safely and strictly (:class:`_StrictLoader`).
 
     Invalid YAML, a key given twice in one mapping, or an alias raises
-    ``error`` naming ``what`` and the row and column.
+    ``error`` naming ``what`` and the row and column (its ``rad`` the row).
     """
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
@@ -141,7 +141,8 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
         raise error(f"{what}: filen är för djupt nästlad för att läsas (listor eller nycklar i tusentals nivåer).") from exc
     except yaml.YAMLError as exc:
         where, problem = yaml_problem(exc, text)
-        raise error(f"{what}{where}: filen är inte giltig YAML ({problem}).") from exc
+        place = yaml_place(exc, text)
+        raise error(f"{what}{where}: filen är inte giltig YAML ({problem}).", rad=place[0] if place else None) from exc
 
 
 def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
