@@ -30,6 +30,7 @@ from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
 from slutrapport.project.schema import PROJECT_SCHEMA, check_project
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 from slutrapport.sources.readers.options import ReadOptions
+from slutrapport.sources.survey.columnmap import ColumnMap
 from slutrapport.sources.survey.statistics import parse_statistics
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative", "SURVEY_KEYS", "WAVE_KEYS"]
@@ -188,7 +189,11 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         min_n=min_n,
         instrument=str(survey.get("instrument") or "samverkan") if waves else None,
         waves=waves,
-        column_map={str(k): str(v) for k, v in column_map.items()},
+        column_map=ColumnMap(
+            {str(k): str(v) for k, v in column_map.items()},
+            f"{path} (personalenkat: kolumner:)",
+            {str(k): found.lines.get(("personalenkat", "kolumner", str(k))) for k in column_map},
+        ),
         format=str(survey["format"]) if survey.get("format") else None,
         wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
         competence=competence,
