@@ -29,7 +29,17 @@ def problem_list(source: str, problems: list[str]) -> str:
 
 
 class SlutrapportError(Exception):
-    """Base class for errors caused by the user's input; the message is Swedish."""
+    """Base class for errors caused by the user's input; the message is Swedish.
+
+    ``rad``, when known, is the line or row of the file the message names (a YAML
+    file's reading error sets it), for a problem row of ``validate``'s report.
+    """
+
+    rad: int | None = None
+
+    def __init__(self, *args: object, rad: int | None = None) -> None:
+        super().__init__(*args)
+        self.rad = rad
 
 
 class InstrumentError(SlutrapportError):

@@ -18,10 +18,15 @@ caller passes ``error=`` to raise its own kind (e.g. ``ProjectError``).
 
 from __future__ import annotations
 
+import csv
 import os
 import stat
+import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from slutrapport.core.errors import InputFileError, SlutrapportError
 
@@ -31,6 +36,7 @@ __all__ = [
     "read_bytes_limited",
     "read_text_limited",
     "file_kind",
+    "damage_reason",
     "MEGABYTE",
     "TEXT_LIMIT",
 ]
@@ -145,3 +151,45 @@ def read_text_limited(
     with at most ``limit`` bytes (:data:`TEXT_LIMIT`); a text that is not ``encoding`` raises
     :class:`UnicodeDecodeError`, for the caller to word."""
     return read_bytes_limited(path, limit, what, error=error).decode(encoding)
+
+
+#: The English text of :class:`csv.Error` (its start) → the Swedish reason.
+_CSV_REASONS = {
+    "field larger than field limit": "ett fält är längre än det största tillåtna",
+    "line contains nul": "en rad innehåller ett NUL-tecken (byte 0), som inte hör hemma i en textfil",
+    "new-line character seen in unquoted field": "en radbrytning står mitt i ett fält utan citattecken",
+    "unexpected end of data": "filen tar slut inuti ett fält",
+}
+_XML = "filens XML-innehåll är skadat"
+#: The kind of exception a reading library raises on a damaged file → the Swedish reason.
+_DAMAGE = (
+    ((zipfile.BadZipFile, zipfile.LargeZipFile), "filen är inget giltigt zip-arkiv (den är skadad, ofullständig eller en annan sorts fil)"),
+    (EOFError, "filen tar slut för tidigt (den är ofullständig)"),
+    (zlib.error, "de packade delarna av filen är skadade"),
+    ((ParseError, ExpatError, SyntaxError), _XML),  # lxml's errors are SyntaxErrors too
+    (KeyError, "en del som filen ska innehålla saknas"),
+    (UnicodeError, "filen innehåller tecken som inte kan avkodas"),
+    (MemoryError, "filen är för stor för att läsas"),
+    (RecursionError, "filen är för djupt nästlad för att läsas"),
+)
+
+
+def damage_reason(exc: BaseException) -> str:
+    """Why a reading library could not read a damaged file, in Swedish, from the kind of ``exc``
+    (to follow "kunde inte läsas: ", no ending full stop). The library's own English text is
+    left out of the message; ``--debug`` shows it in the traceback."""
+    if isinstance(exc, csv.Error):
+        text = str(exc).strip().lower()
+        return next((swedish for start, swedish in _CSV_REASONS.items() if text.startswith(start)), "raderna har ett format som inte kan tolkas")
+    if isinstance(exc, SlutrapportError):
+        return str(exc).rstrip(".")
+    for kinds, reason in _DAMAGE:
+        if isinstance(exc, kinds):
+            return reason
+    if "xml" in type(exc).__name__.lower():  # python_calamine.XmlError
+        return _XML
+    if isinstance(exc, OSError):
+        from slutrapport.core.outputs import os_reason
+
+        return os_reason(exc)
+    return "filen är skadad eller har ett format som inte kan läsas"

@@ -1,6 +1,7 @@
 """PyYAML's own (English) reading errors said in Swedish, with the line and column they name.
 
-:func:`yaml_problem` turns any :class:`yaml.YAMLError` into ``(where, problem)``:
+:func:`yaml_problem` turns any :class:`yaml.YAMLError` into ``(where, problem)``
+(:func:`yaml_place` gives the line and column as numbers):
 ``where`` is ``" rad 3, kolumn 7"`` (or ``""`` when PyYAML names no place) and
 ``problem`` a Swedish sentence. The messages users meet (a colon inside a
 value, a tab for indentation, an unclosed quote or bracket, a control character
@@ -14,7 +15,7 @@ import re
 
 import yaml
 
-__all__ = ["yaml_problem", "StrictYAMLError"]
+__all__ = ["yaml_problem", "yaml_place", "StrictYAMLError"]
 
 
 class StrictYAMLError(yaml.MarkedYAMLError):
@@ -74,15 +75,23 @@ def _control(character: int) -> str:
     return f"tecknet U+{character:04X}"
 
 
+def yaml_place(exc: yaml.YAMLError, text: str) -> tuple[int, int] | None:
+    """``(line, column)`` (1-based) in ``text`` of a PyYAML error, or None when PyYAML names no place."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        return before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return (mark.line + 1, mark.column + 1) if mark else None
+
+
 def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[str, str]:
     """``(where, problem)`` in Swedish for a PyYAML error raised while reading ``text``."""
+    place = yaml_place(exc, text)
+    where = f" rad {place[0]}, kolumn {place[1]}" if place else ""
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow, e.g. a pasted control character
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         what = _control(exc.character) if isinstance(exc.character, int) else "ett tecken"
-        return f" rad {line}, kolumn {column}", f"{what} får inte finnas i en YAML-fil; ta bort det"
+        return where, f"{what} får inte finnas i en YAML-fil; ta bort det"
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
     problem = str(getattr(exc, "problem", None) or "")
     if isinstance(exc, StrictYAMLError):
         return where, problem

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import yaml
 
 from slutrapport.core.errors import SlutrapportError
-from slutrapport.core.yamlerrors import StrictYAMLError, yaml_problem
+from slutrapport.core.yamlerrors import StrictYAMLError, yaml_place, yaml_problem
 from slutrapport.core.yamlschema import INVALID
 
-__all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS"]
+__all__ = ["parse_yaml", "key_lines", "yaml_flag", "FLAG_WORDS", "WrittenDateTime"]
+
+
+class WrittenDateTime(dt.datetime):
+    """A YAML timestamp with a time, as :class:`datetime.datetime`, that also keeps ``written``: the text in
+    the file (``2025-01-01 12:00:00``, not ``2025-01-01T12:00:00``). A schema checks it, and its messages echo
+    it, as that text (:mod:`.yamlschema`)."""
+
+    written: str = ""
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -31,13 +40,19 @@ class _StrictLoader(yaml.SafeLoader):
 
     A date that does not exist (``2025-02-30``, month 13) is read as the text
     it is written as, not a crash: the file's schema names its key and line.
+    A date with a time (``2025-01-01 12:00:00``) is a :class:`WrittenDateTime`,
+    so that a message about it shows it as the user wrote it.
     """
 
     def construct_yaml_timestamp(self, node):  # noqa: ANN001 - PyYAML's signature
         try:
-            return super().construct_yaml_timestamp(node)
+            value = super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
+        if isinstance(value, dt.datetime):  # a date with a time: remember how it was written
+            value = WrittenDateTime.combine(value.date(), value.timetz())
+            value.written = str(node.value)
+        return value
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
@@ -133,7 +148,7 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
     """The YAML in ``text``, read safely and strictly (:class:`_StrictLoader`).
 
     Invalid YAML, a key given twice in one mapping, or an alias raises
-    ``error`` naming ``what`` and the row and column.
+    ``error`` naming ``what`` and the row and column (its ``rad`` the row).
     """
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
@@ -141,7 +156,8 @@ def parse_yaml(text: str, what: str, error: type[SlutrapportError]) -> Any:
         raise error(f"{what}: filen är för djupt nästlad för att läsas (listor eller nycklar i tusentals nivåer).") from exc
     except yaml.YAMLError as exc:
         where, problem = yaml_problem(exc, text)
-        raise error(f"{what}{where}: filen är inte giltig YAML ({problem}).") from exc
+        place = yaml_place(exc, text)
+        raise error(f"{what}{where}: filen är inte giltig YAML ({problem}).", rad=place[0] if place else None) from exc
 
 
 def key_lines(text: str) -> dict[tuple[str | int, ...], int]:

@@ -386,13 +386,13 @@ class UserSchema:
 
 
 def _jsonable(value: Any) -> Any:
-    """YAML data as JSON sees it: keys as text, dates as text."""
+    """YAML data as JSON sees it: keys as text, dates as text (a date with a time as written, ``WrittenDateTime``)."""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
+        return getattr(value, "written", "") or value.isoformat()
     return value
 
 

@@ -30,6 +30,7 @@ from slutrapport.project.reading import READ_KEYS, WAVE_KEYS, parse_read_options
 from slutrapport.project.schema import PROJECT_SCHEMA, check_project
 from slutrapport.project.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 from slutrapport.sources.readers.options import ReadOptions
+from slutrapport.sources.survey.columnmap import ColumnMap
 from slutrapport.sources.survey.statistics import parse_statistics
 
 __all__ = ["Project", "WaveSpec", "load_project", "init_project", "PROJECT_FILE", "read_narrative", "SURVEY_KEYS", "WAVE_KEYS"]
@@ -165,8 +166,8 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
     min_n = 5 if min_n is INVALID else min_n
 
     survey = checked.get("personalenkat") or {}
-    read_options = parse_read_options(survey, root, " under 'personalenkat'", problems)
-    waves = _waves(root, survey.get("enkater") or [], problems, read_options)
+    read_options = parse_read_options(survey, root, " under 'personalenkat'", problems, lines=found.lines, at=("personalenkat",))
+    waves = _waves(root, survey.get("enkater") or [], problems, read_options, found.lines)
     column_map = survey.get("kolumner") or {}
 
     answer_aliases, scale_aliases = _answer_aliases(survey.get("alias"))
@@ -188,7 +189,11 @@ def load_project(root: Path, template_dirs: list[Path] | None = None) -> Project
         min_n=min_n,
         instrument=str(survey.get("instrument") or "samverkan") if waves else None,
         waves=waves,
-        column_map={str(k): str(v) for k, v in column_map.items()},
+        column_map=ColumnMap(
+            {str(k): str(v) for k, v in column_map.items()},
+            f"{path} (personalenkat: kolumner:)",
+            {str(k): found.lines.get(("personalenkat", "kolumner", str(k))) for k in column_map},
+        ),
         format=str(survey["format"]) if survey.get("format") else None,
         wave_column=str(survey["enkatkolumn"]) if survey.get("enkatkolumn") else None,
         competence=competence,
@@ -226,8 +231,9 @@ def _answer_aliases(raw: Any) -> tuple[dict[str, int], dict[str, dict[str, int]]
     return aliases, by_scale
 
 
-def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> list[WaveSpec]:
-    """The waves under ``enkater:`` (their keys and types checked by the schema): a problem for a file that does not exist."""
+def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions, lines: dict[tuple[str | int, ...], int]) -> list[WaveSpec]:
+    """The waves under ``enkater:`` (their keys and types checked by the schema): a problem for a file that does not exist.
+    ``lines`` are where the keys of ``projekt.yaml`` are written, for the problems of the waves' reading keys."""
     if not isinstance(raw, list):
         return []
     waves = []
@@ -248,7 +254,7 @@ def _waves(root: Path, raw: Any, problems: list[str], options: ReadOptions) -> l
                 file=file,
                 label=str(item.get("etikett") or f"Enkät {number}"),
                 date=when.isoformat() if isinstance(when, date) else (str(when) if when else None),
-                options=parse_read_options(item, root, where, problems, options),
+                options=parse_read_options(item, root, where, problems, options, lines=lines, at=("personalenkat", "enkater", number - 1)),
                 invited={str(k): v for k, v in invited.items() if isinstance(v, int) and not isinstance(v, bool)} if isinstance(invited, dict) else {},
             )
         )

@@ -91,12 +91,23 @@ def duplicates_choice(value: Any) -> bool | None:
     return DUPLICATES.get(" ".join(value.lower().split()).translate(_FOLD))
 
 
-def parse_read_options(raw: dict, root: Path, where: str, problems: list[str], base: ReadOptions | None = None) -> ReadOptions:
+def parse_read_options(
+    raw: dict,
+    root: Path,
+    where: str,
+    problems: list[str],
+    base: ReadOptions | None = None,
+    *,
+    lines: dict[tuple[str | int, ...], int] | None = None,
+    at: tuple[str | int, ...] = (),
+) -> ReadOptions:
     """The reading keys of one level of ``projekt.yaml`` (``raw``) over ``base``.
 
     ``where`` names the level in the problems (``" under 'personalenkat'"``);
     a key that is absent or empty keeps the value of ``base``. Every wrong
-    value adds a Swedish problem to ``problems`` and is left out.
+    value adds a Swedish problem to ``problems`` and is left out; with
+    ``lines`` (:func:`~slutrapport.core.yamlfile.key_lines` of the file) and
+    ``at`` (the level's key path) the problem starts with the key's line, ``"rad 7: …"``.
     """
     options = base or ReadOptions()
     changes: dict[str, Any] = {}
@@ -105,40 +116,46 @@ def parse_read_options(raw: dict, root: Path, where: str, problems: list[str], b
         if str(value) in FORMATS:
             changes["format"] = str(value)
         else:
-            problems.append(f"okänt format '{value}'{where}; giltiga format: {', '.join(FORMATS)}")
+            _add(problems, lines, (*at, "format"), f"okänt format '{value}'{where}; giltiga format: {', '.join(FORMATS)}")
     value = raw.get("blad")
     if _given(value):
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             changes["sheet"] = str(value).strip()
         else:
-            problems.append(f"'blad'{where} ska vara kalkylbladets namn, fick {value!r}")
+            _add(problems, lines, (*at, "blad"), f"'blad'{where} ska vara kalkylbladets namn, fick {value!r}")
     value = raw.get("rubrikrad")
     if _given(value):
         if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
             changes["header_row"] = value
         else:
-            problems.append(f"'rubrikrad'{where} ska vara ett heltal ≥ 1 (raden med frågornas rubriker, som i Excel), fick {value!r}")
+            _add(problems, lines, (*at, "rubrikrad"), f"'rubrikrad'{where} ska vara ett heltal ≥ 1 (raden med frågornas rubriker, som i Excel), fick {value!r}")
     value = raw.get("etiketter")
     if _given(value):
         path = Path(root) / str(value)
         if not isinstance(value, str):
-            problems.append(f"'etiketter'{where} ska vara en fil i projektmappen, t.ex. enkater/enkat1.lss, fick {value!r}")
+            _add(problems, lines, (*at, "etiketter"), f"'etiketter'{where} ska vara en fil i projektmappen, t.ex. enkater/enkat1.lss, fick {value!r}")
         elif not path.exists():  # a pipe, a device or a folder is refused unopened when read
-            problems.append(f"etikettfilen {value}{where} finns inte i {root}")
+            _add(problems, lines, (*at, "etiketter"), f"etikettfilen {value}{where} finns inte i {root}")
         else:
             changes["labels_file"] = path
     value = raw.get("teckenkodning")
     if _given(value):
         problem = encoding_problem(value) if isinstance(value, str) else f"ska vara kodningens namn, fick {value!r}"
         if problem:
-            problems.append(f"'teckenkodning'{where}: {problem}")
+            _add(problems, lines, (*at, "teckenkodning"), f"'teckenkodning'{where}: {problem}")
         else:
             changes["encoding"] = value.strip()
     value = raw.get("dubbletter")
     if _given(value):
         keep = duplicates_choice(value)
         if keep is None:
-            problems.append(f"'dubbletter'{where} ska vara {COUNT_ONCE} (standard) eller {KEEP_DUPLICATES}, fick {value!r}")
+            _add(problems, lines, (*at, "dubbletter"), f"'dubbletter'{where} ska vara {COUNT_ONCE} (standard) eller {KEEP_DUPLICATES}, fick {value!r}")
         else:
             changes["keep_duplicates"] = keep
     return replace(options, **changes)
+
+
+def _add(problems: list[str], lines: dict[tuple[str | int, ...], int] | None, key: tuple[str | int, ...], message: str) -> None:
+    """``message`` added to ``problems``, after ``"rad 7: "`` when the line of ``key`` is known."""
+    line = (lines or {}).get(key)
+    problems.append(f"rad {line}: {message}" if line else message)

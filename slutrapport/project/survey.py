@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InputFileError, ProjectError, problem_list
-from slutrapport.core.inputs import open_input_file
+from slutrapport.core.inputs import damage_reason, open_input_file
 from slutrapport.core.text import normalise
 from slutrapport.core.yamledit import Append, Move, Remove, Set
 from slutrapport.project.aliases import DEFAULT_KEY, alias_scale
@@ -106,7 +106,7 @@ def _survey_file_kind(path: Path, options: ReadOptions | None = None) -> str:
     except InputFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged file can make a reader library fail in many ways
-        raise InputFileError(f"Filen {path.name} kunde inte läsas som en enkätexport ({type(exc).__name__}).") from exc
+        raise InputFileError(f"Filen {path.name} kunde inte läsas som en enkätexport: {damage_reason(exc)}.") from exc
     if not table.columns:
         raise InputFileError(f"Filen {path.name} har inga kolumner.")
     return _EXTENSIONS[kind]

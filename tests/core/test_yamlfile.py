@@ -190,3 +190,17 @@ def test_a_tag_in_projekt_yaml_is_named_by_the_command_line(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(project)])
     assert result.exit_code == 1 and "oväntat" not in result.output and "Traceback" not in result.output
     assert "projekt.yaml rad" in result.output and "taggen '!!set' stöds inte" in result.output
+
+
+@pytest.mark.parametrize("written", ["2025-01-01 12:00:00", "2025-1-1 12:00:00", "2025-01-01T12:00:00+01:00", "2025-01-01 12:00:00.5Z"])
+def test_a_date_with_a_time_is_echoed_as_written(tmp_path, written):
+    """A period start with a time is refused (a date is wanted), with the value as the user wrote it, not as
+    Python writes it (``'2025-01-01T12:00:00'``)."""
+    from slutrapport.project.folder import load_project
+
+    value = parse_yaml(f"start: {written}\n", "projekt.yaml", ProjectError)["start"]
+    assert value.written == written and value.isoformat().startswith("2025-01-01T12:00")
+    (tmp_path / "projekt.yaml").write_text(f"projekt:\n  namn: Test\n  period:\n    start: {written}\n    slut: 2026-06-30\n", encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        load_project(tmp_path)
+    assert f"rad 4: 'start' under 'projekt: period' ska vara ett datum som finns, skrivet ÅÅÅÅ-MM-DD, fick '{written}'" in str(info.value)

@@ -93,6 +93,24 @@ def test_wrong_values_are_named_in_swedish(tmp_path, survey, expected):
     assert expected in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "survey, key",
+    [
+        ({"teckenkodning": "undefined"}, "teckenkodning"),  # codecs.lookup knows it, but it decodes nothing
+        ({"waves": [{}, {"teckenkodning": "undefined"}]}, "teckenkodning"),
+        ({"waves": [{"dubbletter": "kanske"}]}, "dubbletter"),
+        ({"etiketter": "saknas.lss"}, "etiketter"),
+    ],
+)
+def test_a_wrong_reading_value_names_its_line(tmp_path, survey, key):
+    root = _project(tmp_path / "p", survey)
+    text = (root / PROJECT_FILE).read_text(encoding="utf-8").splitlines()
+    line = next(number for number, written in enumerate(text, start=1) if written.strip().lstrip("- ").startswith(f"{key}:"))
+    with pytest.raises(ProjectError) as caught:
+        load_project(root)
+    assert f"- rad {line}: '{key}'" in str(caught.value) or f"- rad {line}: etikettfilen" in str(caught.value), str(caught.value)
+
+
 def test_every_wrong_value_is_listed_at_once(tmp_path):
     root = _project(tmp_path / "p", {"rubrikrad": 0, "teckenkodning": "x-okänd", "waves": [{"dubbletter": "kanske"}]})
     with pytest.raises(ProjectError, match="har 3 problem"):

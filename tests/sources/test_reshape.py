@@ -158,6 +158,43 @@ def test_map_file_yaml_and_csv(tmp_path, mini_instrument):
     assert result.exit_code == 1 and "q99" in result.output
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("bad.yaml", "# rubrik: fråga\nkolumner:\n  F1: q1\n  F2: q99\n", 4),
+        ("bad.yml", 'F1: q1\n\n"F2": q99\n', 3),
+        ("bad.csv", "kolumn;fråga\nF1;q1\n\nF2;q99\n", 4),
+    ],
+)
+def test_a_heading_mapped_to_an_unknown_question_names_the_mapping_file_and_line(tmp_path, mini_instrument, name, text, line):
+    header = ["Organisation", "Kod", "F1", "F2", "Fråga tre är negativ", "Övriga synpunkter"]
+    wave = write_csv(tmp_path / "w.csv", [["AF", "", 4, 4, 2, ""]] * 5, header=header)
+    mapping = tmp_path / name
+    mapping.write_text(text, encoding="utf-8")
+    for command in ("validate", "compare"):
+        args = [command, "--instrument", str(mini_instrument), str(wave), "--map", str(mapping)]
+        result = _run(*args, *(["--out", str(tmp_path / "ut")] if command == "compare" else []))
+        assert result.exit_code == 1, result.output
+        assert f"Kolumnmappningen {mapping}, rad {line}: kolumnen 'F2' pekar på 'q99'" in result.output, result.output
+
+
+def test_a_heading_of_projekt_yaml_mapped_to_an_unknown_question_names_its_line(tmp_path, mini_instrument):
+    root = tmp_path / "projekt"
+    root.mkdir()
+    write_csv(root / "w.csv", [["AF", f"k{i}", 4, 4, 2, ""] for i in range(5)])
+    (root / "mini.yaml").write_text(MINI_INSTRUMENT, encoding="utf-8")
+    (root / "projekt.yaml").write_text(
+        "projekt:\n  namn: Test\npersonalenkat:\n  instrument: mini.yaml\n  kolumner:\n    Kod: kod\n    Fråga ett: q99\n"
+        "  enkater:\n    - fil: w.csv\n",
+        encoding="utf-8",
+    )
+    result = _run("validate", str(root), "--json")
+    assert result.exit_code == 1, result.output
+    (row,) = [p for p in json.loads(result.stdout)["problem"] if p["allvar"] == "fel"]
+    assert (row["fil"], row["rad"], row["kontroll"]) == ("projekt.yaml", 7, "projektfilen")
+    assert f"{root / 'projekt.yaml'} (personalenkat: kolumner:), rad 7: kolumnen 'Fråga ett' pekar på 'q99'" in row["meddelande"]
+
+
 def test_compare_prints_warnings_on_stderr(tmp_path, mini_instrument):
     rows = [["AF", "", 4, 4, 2, ""]] * 5 + [["", "", 3, 3, 3, ""]]
     wave = write_csv(tmp_path / "w.csv", rows)

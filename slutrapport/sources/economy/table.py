@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import InputFileError
-from slutrapport.core.inputs import read_bytes_limited
+from slutrapport.core.inputs import damage_reason, read_bytes_limited
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
 from slutrapport.sources.economy.headings import ROLES, Column, classify, heading_unit, role_names
@@ -202,7 +202,9 @@ def xlsx_rows(path: Path, sheet: str | None, data: bytes | None = None) -> list[
         except InputFileError:
             raise
         except Exception as exc:  # noqa: BLE001 - damaged sheet XML
-            raise InputFileError(f"Kalkylbladet i {path.name} kunde inte läsas: {exc}. Öppna filen i Excel och spara den igen.") from exc
+            raise InputFileError(
+                f"Kalkylbladet i {path.name} kunde inte läsas: {damage_reason(exc)}. Öppna filen i Excel och spara den igen."
+            ) from exc
         finally:
             workbook.close()
     rows = [(n, values) for n, values in rows if any(not is_blank(v) for v in values)]

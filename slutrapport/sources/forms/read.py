@@ -49,7 +49,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
 from slutrapport.core.errors import InputFileError, ValidationError
-from slutrapport.core.inputs import MEGABYTE, read_bytes_limited
+from slutrapport.core.inputs import MEGABYTE, damage_reason, read_bytes_limited
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.sources.forms.definition import RATING, FormDefinition
 from slutrapport.sources.forms.excel_form import ANSWER_COLUMN, DATE, MARKER, META_SHEET, OCCASION, ROLE, SECTION_PREFIX, TEXT_COLUMN
@@ -227,7 +227,7 @@ def _open(path: Path, name: str, report: ValidationReport):
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             return load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a reported problem
-        report.add(name, "läsbar fil", f"filen kunde inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}: {exc}")
+        report.add(name, "läsbar fil", f"filen kunde inte läsas som en Excel-arbetsbok (.xlsx): {damage_reason(exc)}")
         return None
 
 

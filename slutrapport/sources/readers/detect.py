@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from slutrapport.core.errors import InputFileError
-from slutrapport.core.inputs import open_input_file
+from slutrapport.core.inputs import damage_reason, open_input_file
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, surveymonkey, webropol
 from slutrapport.sources.readers.sheet import CSV, ODS, WORKBOOKS, XLS, XLSB, XLSX, Sheet
 
@@ -124,8 +124,7 @@ def _archive_kind(path: Path, file: BinaryIO) -> str:
                     mimetype = part.read(100)
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds of errors on damaged archives
         raise InputFileError(
-            f"Filen {path.name} kunde inte läsas som Excel-arbetsbok (.xlsx): filen är skadad eller ofullständig "
-            f"({str(exc) or type(exc).__name__}). {_SAVE_AGAIN}"
+            f"Filen {path.name} kunde inte läsas som Excel-arbetsbok (.xlsx): {damage_reason(exc)}. {_SAVE_AGAIN}"
         ) from exc
     if "xl/workbook.xml" in names:
         return XLSX

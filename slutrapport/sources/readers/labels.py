@@ -40,7 +40,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from slutrapport.core.errors import InputFileError
-from slutrapport.core.inputs import read_bytes_limited
+from slutrapport.core.inputs import damage_reason, read_bytes_limited
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
 from slutrapport.sources.readers.sheet import XLSX
@@ -145,7 +145,7 @@ def _from_zip(path: Path, raw: bytes, limits: Limits) -> Codebook:
     except InputFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds of errors on damaged archives
-        raise InputFileError(f"Etikettfilen {path.name} kunde inte läsas: arkivet är skadat ({exc}).") from exc
+        raise InputFileError(f"Etikettfilen {path.name} kunde inte läsas, arkivet är skadat: {damage_reason(exc)}.") from exc
     return _from_lss(path, content)
 
 

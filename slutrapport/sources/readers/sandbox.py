@@ -60,11 +60,16 @@ _MARK = "@@slutrapport@@"  # the same in _WORKER: what follows is the child's ow
 
 
 class SandboxError(Exception):
-    """The child could not read the workbook; ``password`` tells whether calamine asked for one."""
+    """The child could not read the workbook: ``reason`` in Swedish; ``password`` tells whether calamine
+    asked for one, ``detail`` is the reading library's own (English) text, for ``--debug``."""
 
-    def __init__(self, reason: str, password: bool = False) -> None:
+    def __init__(self, reason: str, password: bool = False, detail: str = "") -> None:
         super().__init__(reason)
         self.password = password
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"SandboxError({self.args[0]!r}, password={self.password}, detail={self.detail!r})"
 
 
 def read_isolated(
@@ -84,7 +89,7 @@ def read_isolated(
             _, marked, message = done.stderr.rpartition(_MARK)
             if done.returncode == 3 and marked:
                 kind, _, reason = message.partition(":")
-                raise SandboxError(reason.strip() or "filen är skadad", password=kind == "password")
+                raise SandboxError("filen är skadad eller har ett format som inte kan läsas", password=kind == "password", detail=reason.strip())
             raise SandboxError("filen är skadad")
         with result.open("rb") as handle:
             return pickle.load(handle)  # written just now by our own child process

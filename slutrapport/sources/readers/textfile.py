@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import damage_reason
 from slutrapport.core.problems import Problem
 from slutrapport.sources.readers.encodings import decode_with, guess_single_byte, guessed_note, utf16_order
 from slutrapport.sources.readers.limits import check_row_count, format_count
@@ -264,7 +265,7 @@ def _csv_module(
     try:
         rows, counts, problem = read_records(text, sep, limits.max_rows + 1, name, first_line)
     except csv.Error as exc:
-        raise InputFileError(f"Filen {name} kunde inte tolkas som CSV (avgränsare '{_sep_name(sep)}'): {exc}") from exc
+        raise InputFileError(f"Filen {name} kunde inte tolkas som CSV (avgränsare '{_sep_name(sep)}'): {damage_reason(exc)}.") from exc
     _refuse_width(name, max(map(len, rows), default=0), limits)
     return frame_of(rows), counts, problem
 

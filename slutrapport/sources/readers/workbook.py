@@ -27,6 +27,7 @@ from typing import TypeVar
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.inputs import damage_reason
 from slutrapport.sources.readers.limits import cell_budget, check_file_size, check_row_count, check_sheet_size, check_zip
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
 from slutrapport.sources.readers.sandbox import SandboxError, read_isolated
@@ -230,7 +231,7 @@ def _damaged(path: Path, kind: str, exc: BaseException) -> InputFileError:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    if not text or text == "Cannot detect file format" or isinstance(exc, (zipfile.BadZipFile, EOFError)):
-        return f"filen är skadad eller ofullständig ({text or type(exc).__name__})"
-    return text
+    """Why the workbook could not be read, in Swedish (the reading library's English text is left out)."""
+    if isinstance(exc, SandboxError):  # its reason is ours, in Swedish
+        return str(exc)
+    return damage_reason(exc)

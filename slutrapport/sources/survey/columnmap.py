@@ -22,7 +22,28 @@ from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import key_lines, parse_yaml
 from slutrapport.core.yamlschema import INVALID, LocatedProblems, Namer, UserSchema, did_you_mean
 
-__all__ = ["COLUMN_MAP_SCHEMA", "load_column_map"]
+__all__ = ["COLUMN_MAP_SCHEMA", "ColumnMap", "load_column_map"]
+
+
+class ColumnMap(dict):
+    """Heading → question id, as a plain dict, that also knows where it was written.
+
+    ``source`` names the mapping in messages (``"Kolumnmappningen karta.yaml"``)
+    and ``lines`` gives the line each heading is written on, so a heading pointed
+    at a question the instrument lacks is named with its file and line
+    (:func:`~slutrapport.sources.survey.matching.build_targets`).
+    """
+
+    def __init__(self, rows: dict[str, str] | None = None, source: str | None = None, lines: dict[str, int | None] | None = None) -> None:
+        super().__init__(rows or {})
+        self.source = source
+        self.lines = {heading: line for heading, line in (lines or {}).items() if line}
+
+    def where(self, heading: str) -> tuple[str, int | None]:
+        """``("Kolumnmappningen karta.yaml, rad 3", 3)``: the mapping and the line of ``heading`` (``("Kolumnmappningen", None)`` when unknown)."""
+        line = self.lines.get(heading)
+        return f"{self.source or 'Kolumnmappningen'}{f', rad {line}' if line else ''}", line
+
 
 class _ColumnMapNamer(Namer):
     whole = "kolumnmappningen"
@@ -33,14 +54,14 @@ COLUMN_MAP_SCHEMA = UserSchema(__package__, "kolumnmappning.schema.json", _Colum
 _KEY = "kolumner"
 
 
-def load_column_map(path: Path | None) -> dict[str, str]:
+def load_column_map(path: Path | None) -> ColumnMap:
     """A column mapping file: YAML (``"Rubrik i filen": q07``) or CSV with two columns (rubrik, fråga); ``{}`` without one.
 
     Raises :class:`~slutrapport.core.errors.InputFileError` naming the file and
     each problem's line.
     """
     if path is None:
-        return {}
+        return ColumnMap()
     path = Path(path)
     try:
         text = read_text_limited(path, "Kolumnmappningen")  # only a regular file, at most TEXT_LIMIT
@@ -53,21 +74,24 @@ def load_column_map(path: Path | None) -> dict[str, str]:
     return _from_yaml(text, path)
 
 
-def _from_csv(text: str, path: Path) -> dict[str, str]:
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",") if r]
-    first = 1
-    if rows and normalise(rows[0][0]) in {"kolumn", "rubrik", "column", "heading"}:
-        rows, first = rows[1:], 2
-    bad = [i for i, r in enumerate(rows, start=first) if len(r) < 2 or not r[0].strip() or not r[1].strip()]
+def _from_csv(text: str, path: Path) -> ColumnMap:
+    reader = csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",")
+    rows = [(reader.line_num, r) for r in reader if r]
+    if rows and normalise(rows[0][1][0]) in {"kolumn", "rubrik", "column", "heading"}:
+        rows = rows[1:]
+    bad = [line for line, r in rows if len(r) < 2 or not r[0].strip() or not r[1].strip()]
     if bad:
-        raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.")
-    return {r[0].strip(): r[1].strip() for r in rows}
+        raise InputFileError(f"Kolumnmappningen {path.name}, rad {bad[0]}: ange rubrik och fråga-id i två kolumner.", rad=bad[0])
+    lines = {}
+    for line, r in rows:
+        lines.setdefault(r[0].strip(), line)
+    return ColumnMap({r[0].strip(): r[1].strip() for _, r in rows}, f"Kolumnmappningen {path}", lines)
 
 
-def _from_yaml(text: str, path: Path) -> dict[str, str]:
+def _from_yaml(text: str, path: Path) -> ColumnMap:
     data = parse_yaml(text, f"Kolumnmappningen {path.name}", InputFileError)
     if data is None:
-        return {}
+        return ColumnMap()
     found = LocatedProblems(key_lines(text))
     if isinstance(data, dict):  # a misspelt kolumner: holds rows, not a question id
         misspelt = {key for key, value in data.items() if isinstance(value, dict) and str(key) != _KEY and did_you_mean(str(key), [_KEY])}
@@ -77,5 +101,9 @@ def _from_yaml(text: str, path: Path) -> dict[str, str]:
     checked = COLUMN_MAP_SCHEMA.check(data, found)
     if found:
         raise InputFileError(problem_list(f"Kolumnmappningen {path}", found.messages()))
-    rows = checked.get(_KEY) if _KEY in checked else checked
-    return {str(k): str(v).strip() for k, v in (rows or {}).items() if v is not INVALID}
+    nested = _KEY in checked
+    rows = checked.get(_KEY) if nested else checked
+    written = key_lines(text)
+    mapping = {str(k): str(v).strip() for k, v in (rows or {}).items() if v is not INVALID}
+    lines = {k: written.get((_KEY, k) if nested else (k,)) for k in mapping}
+    return ColumnMap(mapping, f"Kolumnmappningen {path}", {k: line for k, line in lines.items() if line})

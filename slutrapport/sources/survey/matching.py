@@ -52,6 +52,7 @@ from slutrapport.core.errors import InputFileError
 from slutrapport.core.problems import ERROR, WARNING, Problem, ValidationReport
 from slutrapport.core.text import normalise, strip_html
 from slutrapport.sources.readers import RawTable
+from slutrapport.sources.survey.columnmap import ColumnMap
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument, Question
 
 __all__ = [
@@ -163,9 +164,11 @@ def build_targets(instrument: Instrument, column_map: dict[str, str]) -> dict[st
         elif target in ("organisation", "kod"):
             targets[normalise(heading)] = f"bg:{target}"
         else:
+            where, line = column_map.where(heading) if isinstance(column_map, ColumnMap) else ("Kolumnmappningen", None)
             raise InputFileError(
-                f"Kolumnmappningen pekar kolumnen '{heading}' på '{target}', som varken är en fråga "
-                "i instrumentet, ett alternativ i en flervalsfråga (t.ex. 'm01 [Telefon]') eller organisation/kod."
+                f"{where}: kolumnen '{heading}' pekar på '{target}', som varken är en fråga "
+                "i instrumentet, ett alternativ i en flervalsfråga (t.ex. 'm01 [Telefon]') eller organisation/kod.",
+                rad=line,
             )
     return targets
 
