@@ -503,3 +503,18 @@ def test_file_system_errors_are_said_in_swedish():
     assert os_reason(OSError(errno.ENOENT, "No such file or directory")) == "filen eller en mapp på vägen finns inte (och kunde inte skapas)"
     assert os_reason(OSError(errno.EEXIST, "File exists")) == "något annat än en mapp finns redan där"
     assert os_reason(OSError(errno.ENOTEMPTY, "Directory not empty")) == "operativsystemet svarade med felkoden ENOTEMPTY"
+    # a path to be read is just missing; nothing was to be created
+    assert os_reason(OSError(errno.ENOENT, "No such file or directory"), reading=True) == "filen eller en mapp på vägen finns inte"
+
+
+def test_no_message_carries_pythons_english_os_error_text():
+    """Every message naming a path gives the reason with os_reason, never the system's English strerror."""
+    package = Path(__file__).resolve().parent.parent / "slutrapport"
+    offenders = [
+        f"{path.relative_to(package)}:{n}"
+        for path in package.rglob("*.py")
+        if path.name != "oserrors.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "strerror" in line
+    ]
+    assert not offenders, offenders

@@ -29,6 +29,7 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 from slutrapport.core.errors import InputFileError, SlutrapportError
+from slutrapport.core.oserrors import os_reason
 
 __all__ = [
     "check_input_file",
@@ -87,7 +88,7 @@ def check_input_file(path: str | Path, what: str = "Filen", *, error: type[Slutr
     except PermissionError:
         raise error(f"{name} kunde inte läsas: behörighet saknas.") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
-        raise error(f"{name} kunde inte läsas: {getattr(exc, 'strerror', None) or exc}") from None
+        raise error(f"{name} kunde inte läsas: {os_reason(exc, reading=True)}") from None
     kind = file_kind(info.st_mode)
     if kind is not None:
         hint = "ange en fil i mappen" if kind == "en mapp" else "ange en vanlig fil"
@@ -111,7 +112,7 @@ def open_input_file(path: str | Path, what: str = "Filen", *, error: type[Slutra
     try:
         fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     except OSError as exc:
-        raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
+        raise error(f"{name} kunde inte läsas: {os_reason(exc, reading=True)}") from None
     handle = os.fdopen(fd, "rb")
     kind = file_kind(os.fstat(handle.fileno()).st_mode)
     if kind is not None:  # replaced by something else since the check
@@ -133,7 +134,7 @@ def read_bytes_limited(path: str | Path, limit: int, what: str = "Filen", *, err
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
-            raise error(f"{name} kunde inte läsas: {exc.strerror or exc}") from None
+            raise error(f"{name} kunde inte läsas: {os_reason(exc, reading=True)}") from None
     if len(data) > limit:  # grew since the check
         raise error(too_large.format(size=f"mer än {_size_text(limit)}"))
     return data

@@ -15,7 +15,6 @@ message naming the path.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -25,43 +24,13 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from slutrapport.core.errors import OutputError, SlutrapportError
 from slutrapport.core.inputs import MEGABYTE, file_kind, read_bytes_limited
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.safetext import encode_utf8
 
 __all__ = ["write_bytes_atomic", "write_text_atomic", "safe_path", "OutputFolder", "MANIFEST", "os_reason", "unreadable"]
 
 MANIFEST = ".slutrapport-manifest.json"
 _MANIFEST_LIMIT = 16 * MEGABYTE
-_REASONS = {
-    getattr(errno, code): reason
-    for code, reason in (
-        ("EACCES", "behörighet saknas"),
-        ("EPERM", "behörighet saknas"),
-        ("ENOSPC", "disken är full"),
-        ("EROFS", "platsen är skrivskyddad"),
-        ("EISDIR", "det är en mapp"),
-        ("ENOTDIR", "en del av sökvägen är ingen mapp"),
-        ("ENAMETOOLONG", "namnet är för långt"),
-        ("EDQUOT", "diskkvoten är slut"),
-        ("EEXIST", "något annat än en mapp finns redan där"),
-        ("ELOOP", "för många symboliska länkar i sökvägen"),
-        ("EBUSY", "filen används av ett annat program"),
-        ("ENOENT", "filen eller en mapp på vägen finns inte (och kunde inte skapas)"),
-        ("EINVAL", "namnet eller platsen går inte att använda"),
-        ("EMFILE", "för många öppna filer"),
-        ("EIO", "ett läs- eller skrivfel på disken"),
-    )
-    if hasattr(errno, code)
-}
-
-
-def os_reason(exc: OSError | ValueError) -> str:
-    """Why a file operation failed, in Swedish ("behörighet saknas", "namnet är för långt"); else the system's error code."""
-    if isinstance(exc, ValueError):  # a NUL character in the path
-        return "namnet innehåller ett otillåtet tecken"
-    code = errno.errorcode.get(exc.errno or 0)
-    return _REASONS.get(exc.errno or 0) or (f"operativsystemet svarade med felkoden {code}" if code else "okänt fel i filsystemet")
-
-
 def unreadable(exc: OSError | UnicodeDecodeError | ValueError) -> str:
     """Why a user's text file could not be read, in Swedish, to follow "kunde inte läsas: " (no ending full stop)."""
     if isinstance(exc, UnicodeDecodeError):

@@ -43,6 +43,7 @@ from jsonschema import Draft202012Validator
 
 from slutrapport import __version__
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.oserrors import os_reason
 from slutrapport.portfolio.bundleerrors import BundleProblem, NotFinite, Twice, marked_problems, schema_problems
 from slutrapport.portfolio.schemacheck import UnsupportedSchema, compile_check
 from slutrapport.render.bundle import schema
@@ -125,12 +126,12 @@ def _read_bytes(path: Path, shown: str, limit: int) -> tuple[bytes, float]:
     except FileNotFoundError as exc:
         raise _refuse(shown, "finns inte.") from exc
     except OSError as exc:
-        raise _refuse(shown, f"kunde inte läsas: {exc.strerror or exc}.") from exc
+        raise _refuse(shown, f"kunde inte läsas: {os_reason(exc, reading=True)}.") from exc
     _check_kind(info.st_mode, info.st_size, shown, limit)
     try:  # non-blocking: if the path was swapped for a pipe since os.stat, opening it does not hang
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise _refuse(shown, f"kunde inte läsas: {exc.strerror or exc}.") from exc
+        raise _refuse(shown, f"kunde inte läsas: {os_reason(exc, reading=True)}.") from exc
     with os.fdopen(handle, "rb") as file:
         opened = os.fstat(file.fileno())
         _check_kind(opened.st_mode, opened.st_size, shown, limit)

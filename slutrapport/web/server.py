@@ -17,6 +17,7 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.oserrors import os_reason
 from slutrapport.web.app import DEFAULT_MAX_UPLOAD, create_app
 from slutrapport.web.security import TOKEN_PARAMETER
 
@@ -45,7 +46,7 @@ def bind_free_port(port: int, attempts: int = PORT_ATTEMPTS) -> socket.socket:
         except OSError as exc:
             sock.close()
             if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
-                raise SlutrapportError(f"Kunde inte öppna port {candidate}: {exc.strerror or exc}") from exc
+                raise SlutrapportError(f"Kunde inte öppna port {candidate}: {os_reason(exc)}") from exc
     raise SlutrapportError(f"Ingen ledig port mellan {port} och {port + attempts - 1}. Ange en annan med --port.")
 
 

@@ -74,6 +74,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import InputFileError, ProjectError
 from slutrapport.core.inputs import read_bytes_limited, read_text_limited
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.sources.economy.money import MoneyError, parse_money
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
@@ -141,7 +142,7 @@ def read_budget(
             kind = container(path, raw[:4096])
             grid_records(collector, xlsx_rows(path, sheet, raw) if kind == XLSX else csv_rows(path, raw), columns)
     except OSError as exc:
-        raise InputFileError(f"Ekonomifilen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
+        raise InputFileError(f"Ekonomifilen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(f"Ekonomifilen {path.name} är inte sparad som UTF-8.") from exc
     return assemble(collector)

@@ -29,6 +29,7 @@ from typing import Any
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.sources.economy.money import MoneyError, parse_money
@@ -192,7 +193,7 @@ def read_parameter_set(path: Path | str, base: ParameterSet | None = None) -> Pa
     try:
         text = read_text_limited(path, "Parameteruppsättningen")
     except OSError as exc:
-        raise InputFileError(f"Parameteruppsättningen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
+        raise InputFileError(f"Parameteruppsättningen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(f"Parameteruppsättningen {path.name} är inte sparad som UTF-8.") from exc
     return _read(text, path.name, base if base is not None else default_parameter_set())

@@ -51,6 +51,7 @@ from typing import Any
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.swedish import format_number
 from slutrapport.core.text import normalise
@@ -410,7 +411,7 @@ def read_parameters(path: Path | str) -> SocioeconomicParameters:
     try:
         text = read_text_limited(path, "Parameterfilen")  # only a regular file, at most TEXT_LIMIT
     except OSError as exc:
-        raise InputFileError(f"Parameterfilen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
+        raise InputFileError(f"Parameterfilen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(f"Parameterfilen {path.name} är inte sparad som UTF-8.") from exc
     data = parse_yaml(text, f"Parameterfilen {path.name}", InputFileError)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.inputs import open_input_file
+from slutrapport.core.oserrors import os_reason
 from slutrapport.sources.readers import artologik, esmaker, google_forms, limesurvey, microsoft_forms, netigate, plain, qualtrics, spss, surveymonkey, webropol
 from slutrapport.sources.readers import detect as _detect
 from slutrapport.sources.readers import header as _header
@@ -195,7 +196,7 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
         if len(data) > limit:  # the file grew after its size was checked
             (check_text_size if kind == _detect.CSV else check_file_size)(path, len(data), limits)
     except OSError as exc:
-        raise InputFileError(f"Filen {path} kunde inte öppnas: {exc.strerror or exc}") from exc
+        raise InputFileError(f"Filen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
     digest = hashlib.sha256(data).hexdigest()
     if kind == _detect.CSV:
         return kind, [load_csv(path, data, encoding=options.encoding, limits=limits)], digest

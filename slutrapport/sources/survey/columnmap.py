@@ -18,6 +18,7 @@ from pathlib import Path
 
 from slutrapport.core.errors import InputFileError, problem_list
 from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.text import normalise
 from slutrapport.core.yamlfile import key_lines, parse_yaml
 from slutrapport.core.yamlschema import INVALID, LocatedProblems, Namer, UserSchema, did_you_mean
@@ -68,7 +69,7 @@ def load_column_map(path: Path | None) -> ColumnMap:
     except UnicodeDecodeError as exc:
         raise InputFileError(f"Kolumnmappningen {path} är inte UTF-8-kodad text (byte {exc.start + 1}); spara den som UTF-8.") from exc
     except OSError as exc:
-        raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {exc.strerror or exc}") from exc
+        raise InputFileError(f"Kolumnmappningen {path} kunde inte läsas: {os_reason(exc, reading=True)}") from exc
     if path.suffix.lower() == ".csv":
         return _from_csv(text, path)
     return _from_yaml(text, path)

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.oserrors import os_reason
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.progress import Progress, progress_of, reading_step
 from slutrapport.core.text import normalise
@@ -228,7 +229,7 @@ def _load(
             loaded.append(_Loaded(path, chosen, [None]))
             continue
         except OSError as exc:
-            report.add(path.name, "läsbar fil", f"filen kunde inte läsas: {exc.strerror or exc}")
+            report.add(path.name, "läsbar fil", f"filen kunde inte läsas: {os_reason(exc, reading=True)}")
             loaded.append(_Loaded(path, chosen, [None]))
             continue
         add_reader_findings(raw, report)
