@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from ingest import best_of  # the sibling benchmark's best-of timer (this folder is on sys.path when run as a script)
 
 from slutrapport.sources.survey import load_instrument
 
@@ -80,15 +81,6 @@ def run_compare(paths: list[Path], out: Path) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"compare failed ({done.returncode}):\n{done.stderr}")
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
-
-
-def best_of(repeat: int, func) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
