@@ -195,7 +195,8 @@ def project_report(project: Project, results: ProjectResults | None = None, draf
         section, status = _section(heading, project, blocks)
         sections.append(section)
         completeness.append(status)
-    funder = project.template.funder
+    # The project's own funder (projekt: finansiar) names it; the template's funder only when the project gives none.
+    funder = project.facts.get("Finansiär") or project.template.funder
     return Report(
         title=project.name,
         subtitle=f"Slutrapport · {funder}" if funder else "Slutrapport",

@@ -338,6 +338,26 @@ def test_quarters_and_an_explicit_report_date(tmp_path):
     assert cell(flow, "avslutade", period="2025 K3", kon="Alla") == 2
 
 
+@pytest.mark.parametrize(
+    ("period", "definite", "last"),
+    [
+        ("manad", "månaden", "den sista månaden"),
+        ("kvartal", "kvartalet", "det sista kvartalet"),
+        ("halvar", "halvåret", "det sista halvåret"),
+        ("ar", "året", "det sista året"),
+    ],
+)
+def test_the_flow_table_names_its_period_in_correct_swedish(tmp_path, period, definite, last):
+    from slutrapport.report.blocks.participants import participant_blocks
+
+    result = analyse_participants(register(tmp_path, HAND, {"period": period, "rapportdatum": "2025-12-31"}), 1)[0]
+    tables = [b for sub in participant_blocks(result) for b in getattr(sub, "blocks", [])]
+    table = next(t for t in tables if getattr(t, "caption", "").startswith("Inskrivna, aktiva och avslutade"))
+    note = " ".join(table.notes)
+    assert f"under {definite};" in note and f"vid {definite}s slut" in note and f"för {last} och Totalt" in note
+    assert "månadet" not in note and "månadets" not in note
+
+
 # -- suppression -------------------------------------------------------------------
 
 

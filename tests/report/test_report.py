@@ -260,3 +260,10 @@ def test_the_demo_tells_how_waves_were_linked_and_shows_trends(demo):
     trends = changes[changes["test"].isin(["trend_lmm", "page", "jonckheere"])]
     assert len(trends) and set(zip(trends["fran"], trends["till"], strict=True)) == {("Enkät 1", "Enkät 3")}
     assert set(trends.loc[trends["niva"] == "index", "test"]) == {"trend_lmm"}  # the demo's codes link some answers
+
+
+def test_title_block_names_the_projects_own_funder(demo):
+    # projekt.yaml: finansiar: Samordningsförbundet Mälardalen Syd; the RAR template's own funder is RAR i Sörmland
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    assert "Slutrapport · Samordningsförbundet Mälardalen Syd" in html
+    assert "Slutrapport · Samordningsförbundet RAR i Sörmland" not in html

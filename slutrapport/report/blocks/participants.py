@@ -23,6 +23,13 @@ __all__ = ["participant_blocks", "goal_blocks"]
 
 _HIDDEN = PROTECTED
 _PERIOD_WORDS = {"halvar": "halvår", "kvartal": "kvartal", "ar": "år", "manad": "månad"}
+#: The period in its definite form and "the last period" (månad is a common-gender word: månaden, den sista månaden).
+_PERIOD_DEFINITE = {
+    "halvar": ("halvåret", "det sista halvåret"),
+    "kvartal": ("kvartalet", "det sista kvartalet"),
+    "ar": ("året", "det sista året"),
+    "manad": ("månaden", "den sista månaden"),
+}
 _GENDER_CAPTIONS = {"Alla": "alla", "Kvinnor": "kvinnor", "Män": "män", "Annat/ej angivet": "annat eller ej angivet kön"}
 _VERDICTS = {"ja": "Ja", "nej": "Nej", "osäkert": "Osäkert"}
 
@@ -61,9 +68,10 @@ def _flow_table(results: ParticipantResults) -> Table:
             cells += [_value(row, c) for c in ("inskrivna", "aktiva", "avslutade")]
         rows.append(cells)
     word = _PERIOD_WORDS[results.period]
+    definite, last = _PERIOD_DEFINITE[results.period]
     definition = (
-        f"Inskrivna och avslutade = under {word}et; aktiva = inskrivna och inte avslutade vid {word}ets slut "
-        f"(för det sista {word}et och Totalt: vid rapportdatumet {results.report_date.isoformat()})."
+        f"Inskrivna och avslutade = under {definite}; aktiva = inskrivna och inte avslutade vid {definite}s slut "
+        f"(för {last} och Totalt: vid rapportdatumet {results.report_date.isoformat()})."
     )
     return Table(
         caption=f"Inskrivna, aktiva och avslutade deltagare per {word} och kön",
