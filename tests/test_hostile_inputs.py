@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from slutrapport.cli import cli
+from tests.special_files import special
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data_samples"
@@ -127,22 +128,6 @@ def project(tmp_path: Path, *sources: str, head: str = PROJECT_HEAD) -> Path:
         text += yaml_text
     (root / "projekt.yaml").write_text(text, encoding="utf-8")
     return root
-
-
-def special(path: Path, kind: str) -> Path:
-    """Replace ``path`` by a named pipe, a folder or a link to /dev/zero."""
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
-        path.unlink()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "pipe":
-        os.mkfifo(path)
-    elif kind == "mapp":
-        path.mkdir()
-    else:
-        path.symlink_to("/dev/zero")
-    return path
 
 
 # ---------------------------------------------------------------- special files in a project

@@ -5,34 +5,15 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
 from slutrapport.core.errors import InputFileError, ProjectError
 from slutrapport.core.inputs import check_input_file, read_bytes_limited
+from tests.special_files import within
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes, sockets and /dev/zero exist on POSIX only")
-
-
-def _within(seconds: float, call):
-    """``call()`` in a thread; fail instead of hanging when it blocks (as opening a pipe does)."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), "the call blocked: the path was opened before it was checked"
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]
 
 
 def test_a_regular_file_and_a_link_to_one_pass(tmp_path):
@@ -63,7 +44,7 @@ def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
     os.mkfifo(pipe)
     for call in (lambda: check_input_file(pipe, "Enkätfilen"), lambda: read_bytes_limited(pipe, 100, "Enkätfilen")):
         with pytest.raises(InputFileError, match=r"är ingen vanlig fil \(en namngiven pipe\)") as caught:
-            _within(5, call)
+            within(call, seconds=5)
         assert str(pipe) in str(caught.value)
 
 
@@ -71,7 +52,7 @@ def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_a_device_is_refused_and_not_read_forever(tmp_path):
     with pytest.raises(InputFileError, match=r"/dev/zero är ingen vanlig fil \(en teckenenhet"):
-        _within(5, lambda: read_bytes_limited("/dev/zero", 100))
+        within(lambda: read_bytes_limited("/dev/zero", 100), seconds=5)
     link = tmp_path / "data.xlsx"
     link.symlink_to("/dev/zero")  # a link is followed: what it points at counts
     with pytest.raises(InputFileError, match="teckenenhet"):

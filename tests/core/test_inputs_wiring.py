@@ -3,22 +3,21 @@
 Each reader is given a named pipe, a folder and ``/dev/zero`` where its file
 should be: it must refuse them with a Swedish message naming the path, and
 never block (opening a pipe waits for a writer) or read without end. Every
-call runs in a thread with a time limit (:func:`_within`), so a regression
+call runs in a thread with a time limit (:func:`tests.special_files.within`), so a regression
 fails here instead of hanging the test run; a pipe is unblocked afterwards.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from slutrapport.core.errors import InputFileError, InstrumentError, ProjectError, SlutrapportError
 from slutrapport.core.inputs import TEXT_LIMIT, open_input_file, read_text_limited
+from tests.special_files import special, within
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data_samples"
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero exist on POSIX only")
@@ -26,47 +25,6 @@ has_dev_zero = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /de
 
 #: What the guard says about each kind of special file.
 SAYS = {"pipe": "en namngiven pipe", "mapp": "en mapp", "enhet": "en teckenenhet"}
-
-
-def _unblock(path: Path) -> None:
-    """Open ``path`` for writing without waiting, so a reader blocked in opening the pipe gets end-of-file."""
-    with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-
-
-def _within(call, path: Path | None = None, seconds: float = 20):
-    """``call()`` in a thread; fail instead of hanging when it blocks (as opening a pipe does)."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        if path is not None:
-            _unblock(path)
-            thread.join(5)
-        pytest.fail(f"the call blocked on {path}: the path was opened before it was checked")
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]
-
-
-def _special(path: Path, kind: str) -> Path:
-    """Put a named pipe, a folder or a link to /dev/zero at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "pipe":
-        os.mkfifo(path)
-    elif kind == "mapp":
-        path.mkdir()
-    else:
-        path.symlink_to("/dev/zero")
-    return path
 
 
 KINDS = [
@@ -78,7 +36,7 @@ KINDS = [
 
 def _refused(call, path: Path, kind: str, error: type[SlutrapportError] = SlutrapportError) -> str:
     with pytest.raises(error) as caught:
-        _within(call, path)
+        within(call, path)
     message = str(caught.value)
     assert f"ingen vanlig fil ({SAYS[kind]}" in message, message
     assert path.name in message
@@ -92,7 +50,7 @@ def _refused(call, path: Path, kind: str, error: type[SlutrapportError] = Slutra
 def test_a_survey_file_is_refused_unopened(tmp_path, kind):
     from slutrapport.sources.readers import read_raw
 
-    path = _special(tmp_path / "enkat.csv", kind)
+    path = special(tmp_path / "enkat.csv", kind)
     _refused(lambda: read_raw(path), path, kind, InputFileError)
 
 
@@ -100,7 +58,7 @@ def test_a_survey_file_is_refused_unopened(tmp_path, kind):
 def test_a_zip_container_is_only_opened_when_it_is_a_file(tmp_path, kind):
     from slutrapport.sources.readers.detect import container
 
-    path = _special(tmp_path / "enkat.xlsx", kind)
+    path = special(tmp_path / "enkat.xlsx", kind)
     _refused(lambda: container(path, b"PK\x03\x04"), path, kind, InputFileError)
 
 
@@ -108,7 +66,7 @@ def test_a_zip_container_is_only_opened_when_it_is_a_file(tmp_path, kind):
 def test_an_spss_file_is_checked_before_the_child_process_starts(tmp_path, kind):
     from slutrapport.sources.readers import spss
 
-    path = _special(tmp_path / "enkat.sav", kind)
+    path = special(tmp_path / "enkat.sav", kind)
     _refused(lambda: spss.read(path), path, kind, InputFileError)
 
 
@@ -116,7 +74,7 @@ def test_an_spss_file_is_checked_before_the_child_process_starts(tmp_path, kind)
 def test_a_label_file_is_refused(tmp_path, kind):
     from slutrapport.sources.readers.labels import read_labels
 
-    path = _special(tmp_path / "etiketter.lss", kind)
+    path = special(tmp_path / "etiketter.lss", kind)
     message = _refused(lambda: read_labels(path), path, kind, InputFileError)
     assert message.startswith("Etikettfilen ")
 
@@ -126,7 +84,7 @@ def test_an_instrument_and_a_form_definition_are_refused(tmp_path, kind):
     from slutrapport.sources.forms.definition import FormDefinitionError, load_definition
     from slutrapport.sources.survey.instrument import load_instrument
 
-    path = _special(tmp_path / "instrument.yaml", kind)
+    path = special(tmp_path / "instrument.yaml", kind)
     assert _refused(lambda: load_instrument(path), path, kind, InstrumentError).startswith("Instrumentfilen ")
     assert _refused(lambda: load_definition(path), path, kind, FormDefinitionError).startswith("Formulärdefinitionen ")
 
@@ -152,7 +110,7 @@ def test_a_builtin_id_never_names_a_file_elsewhere(definition_id):
 def test_a_column_map_is_refused(tmp_path, kind):
     from slutrapport.pipeline import load_column_map
 
-    path = _special(tmp_path / "kolumner.yaml", kind)
+    path = special(tmp_path / "kolumner.yaml", kind)
     assert _refused(lambda: load_column_map(path), path, kind, InputFileError).startswith("Kolumnmappningen ")
 
 
@@ -164,7 +122,7 @@ def test_a_column_map_is_refused(tmp_path, kind):
 def test_a_budget_file_is_refused(tmp_path, kind, name):
     from slutrapport.sources.economy.budget import read_budget
 
-    path = _special(tmp_path / name, kind)
+    path = special(tmp_path / name, kind)
     assert _refused(lambda: read_budget(path), path, kind, InputFileError).startswith("Ekonomifilen ")
 
 
@@ -172,7 +130,7 @@ def test_a_budget_file_is_refused(tmp_path, kind, name):
 def test_a_budget_workbook_is_read_through_the_guard(tmp_path, kind):
     from slutrapport.sources.economy.table import xlsx_rows
 
-    path = _special(tmp_path / "ekonomi.xlsx", kind)
+    path = special(tmp_path / "ekonomi.xlsx", kind)
     _refused(lambda: xlsx_rows(path, None), path, kind, InputFileError)
 
 
@@ -180,7 +138,7 @@ def test_a_budget_workbook_is_read_through_the_guard(tmp_path, kind):
 def test_a_parameter_file_is_refused(tmp_path, kind):
     from slutrapport.sources.economy.socioeconomic import read_parameters
 
-    path = _special(tmp_path / "socioekonomi.yaml", kind)
+    path = special(tmp_path / "socioekonomi.yaml", kind)
     assert _refused(lambda: read_parameters(path), path, kind, InputFileError).startswith("Parameterfilen ")
 
 
@@ -193,8 +151,8 @@ def test_a_filled_form_is_reported_not_opened(tmp_path, kind):
     shutil.copytree(SAMPLES / "sjalvvardering", folder)
     path = folder / "slut-01.xlsx"
     path.unlink()
-    _special(path, kind)
-    report = _within(lambda: check_forms(folder if kind != "mapp" else path, load_definition()), path)
+    special(path, kind)
+    report = within(lambda: check_forms(folder if kind != "mapp" else path, load_definition()), path)
     problems = [p for p in report.errors() if "ingen vanlig fil" in p.meddelande]
     if kind == "mapp":  # a folder given as the form is no form; a folder among the forms is looked into
         assert any("inga ifyllda formulär" in p.meddelande for p in report.errors())
@@ -206,9 +164,9 @@ def test_a_filled_form_is_reported_not_opened(tmp_path, kind):
 def test_a_register_file_is_reported(tmp_path, kind):
     from slutrapport.sources.register.participants import RegisterValidationError, read_register
 
-    path = _special(tmp_path / "deltagare.csv", kind)
+    path = special(tmp_path / "deltagare.csv", kind)
     with pytest.raises(RegisterValidationError) as caught:
-        _within(lambda: read_register({"fil": "deltagare.csv"}, tmp_path), path)
+        within(lambda: read_register({"fil": "deltagare.csv"}, tmp_path), path)
     messages = [p.meddelande for p in caught.value.report.errors()]
     assert any(f"ingen vanlig fil ({SAYS[kind]}" in m for m in messages), messages
 
@@ -230,10 +188,10 @@ def test_projekt_yaml_is_refused_by_every_reader(tmp_path, kind):
     from slutrapport.project.uploads import upload_names
 
     root = tmp_path / "projekt"
-    path = _special(root / "projekt.yaml", kind)
+    path = special(root / "projekt.yaml", kind)
     for call in (lambda: load_project(root), lambda: read_project_data(root), lambda: project_version(root), lambda: edit_project(root, "x", [])):
         _refused(call, path, kind, ProjectError)
-    assert _within(lambda: upload_names(root), path) == {}
+    assert within(lambda: upload_names(root), path) == {}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -242,12 +200,12 @@ def test_a_narrative_text_is_refused(tmp_path, kind):
     from slutrapport.project.texts import read_text, save_text
 
     root = _project(tmp_path)
-    path = _special(root / "texter" / "uppdraget.md", kind)
+    path = special(root / "texter" / "uppdraget.md", kind)
     assert _refused(lambda: read_narrative(path), path, kind, ProjectError).startswith("Textfilen ")
     for call in (lambda: read_text(root, "uppdraget"), lambda: save_text(root, "uppdraget", "Ny text", "")):
         if kind == "enhet":  # the web editor refuses a link out of texter/ before anything else
             with pytest.raises(ProjectError, match="kan inte ha en textfil"):
-                _within(call, path)
+                within(call, path)
         else:
             _refused(call, path, kind, ProjectError)
     assert read_narrative(root / "texter" / "saknas.md") is None  # an absent text is still just absent
@@ -257,7 +215,7 @@ def test_a_narrative_text_is_refused(tmp_path, kind):
 def test_a_template_file_is_refused(tmp_path, kind):
     from slutrapport.project.templates import load_template
 
-    path = _special(tmp_path / "mallar" / "egen" / "mall.yaml", kind)
+    path = special(tmp_path / "mallar" / "egen" / "mall.yaml", kind)
     assert _refused(lambda: load_template("egen", [tmp_path / "mallar"]), path, kind, ProjectError).startswith("Mallfilen ")
 
 
