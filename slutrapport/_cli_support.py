@@ -29,6 +29,10 @@ __all__ = [
     "ErrorGroup",
     "print_paths",
     "report_outcome",
+    "report_build",
+    "build_summary",
+    "interim_option",
+    "strict_option",
     "completeness_detail",
     "out_option",
     "check_out_folder",
@@ -200,6 +204,38 @@ def report_outcome(outcome) -> None:
         click.echo(ValidationReport(list(outcome.warnings)).to_text(), err=True)
 
 
+def build_summary(outcome) -> list[str]:
+    """What ``build`` says at the end: required headings with content, the survey waves read, the warnings,
+    and the required headings still empty by their numbers and Swedish titles (the texts' folder named)."""
+    required = [h for h in outcome.headings if h.required]
+    empty = outcome.empty_required
+    waves = outcome.waves
+    survey = f"{len(waves)} enkät{'er' if len(waves) != 1 else ''} lästa ({', '.join(waves)})" if waves else "ingen enkät läst"
+    warnings = len(outcome.warnings)
+    lines = [
+        f"Klart: {len(required) - len(empty)} av {len(required)} obligatoriska rubriker har innehåll; "
+        f"personalenkät: {survey}; {warnings} varning{'ar' if warnings != 1 else ''}."
+    ]
+    if empty:
+        lines.append(f"Tomma obligatoriska rubriker ({len(empty)}):")
+        lines += [f"  ✗ {h.number} {h.title}" if h.number else f"  ✗ {h.title}" for h in empty]
+        if outcome.texts is not None:
+            lines.append(f"Skriv texterna i {outcome.texts} (en fil per rubrik, <rubrikens id>.md).")
+    return lines
+
+
+def report_build(outcome, strict: bool = False) -> None:
+    """``build``: the written paths and warnings (:func:`report_outcome`), then its summary on stderr;
+    with ``strict`` (``--strikt``) exit code 1 when a required heading is empty, as ``check``."""
+    report_outcome(outcome)
+    click.echo("", err=True)
+    for line in build_summary(outcome):
+        click.echo(line, err=True)
+    if strict and outcome.empty_required:
+        click.echo(f"--strikt: {len(outcome.empty_required)} obligatoriska rubriker är tomma (filerna skrevs ändå).", err=True)
+        click.get_current_context().exit(1)
+
+
 def completeness_detail(heading) -> str:
     """What ``check`` says about a required heading: has text, has computed content, or what is missing."""
     from slutrapport.report.build import FILLED, TEXT_MISSING
@@ -274,6 +310,34 @@ templates_option = click.option(
     help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
 )
 draft_option = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
+strict_option = click.option(
+    "--strikt", "strict", is_flag=True, help="Avsluta med kod 1 om någon obligatorisk rubrik är tom (som check); filerna skrivs ändå."
+)
+
+
+def _check_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--delrapport PERIOD``: a period :mod:`slutrapport.core.periods` reads, or a Swedish usage error naming the value."""
+    if value is None:
+        return None
+    from slutrapport.core.periods import PeriodError, parse_period
+
+    try:
+        parse_period(value)
+    except PeriodError as exc:
+        raise click.BadParameter(f"{exc}.") from exc
+    return value.strip()
+
+
+interim_option = click.option(
+    "--delrapport",
+    "interim",
+    default=None,
+    metavar="PERIOD",
+    callback=_check_period,
+    help="Bygg en lägesrapport (delrapport) för perioden i stället för slutrapporten: 2025, 2025H1, 2025K3, 2025-03 "
+    "eller 2025-01-01..2025-06-30. Skriver delrapport-PERIOD.html, .xlsx, .docx och .json; texterna läses från "
+    "texter/delrapport-PERIOD/.",
+)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

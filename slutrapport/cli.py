@@ -24,12 +24,15 @@ from slutrapport._cli_support import (
     debug_option,
     draft_option,
     force_option,
+    interim_option,
     out_option,
     parse_labels,
     print_paths,
     project_reading_conflict,
     reading_options,
+    report_build,
     report_outcome,
+    strict_option,
     templates_option,
 )
 
@@ -110,20 +113,32 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 @draft_option
 @templates_option
 @force_option
-def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
+@interim_option
+@strict_option
+def build(
+    project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool, interim: str | None, strict: bool
+) -> None:
     """Bygg rapporten för en projektmapp.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
     jamforelse.csv, forandringar.csv och reliabilitet.csv. Stoppar med en lista
-    över alla fel om enkätfilerna har fel.
+    över alla fel om enkätfilerna har fel. Till sist sammanfattas på stderr hur
+    många obligatoriska rubriker som har innehåll och vilka som är tomma.
+
+    Med --delrapport PERIOD byggs en lägesrapport för perioden under
+    finansiärens rubriker för delrapporter (delrapport_mall: i projekt.yaml,
+    standard rar-lagesrapport): delrapport-PERIOD.html, .xlsx, .docx och .json.
 
     Exempel:
 
+    \b
         slutrapport build mitt-projekt --out mitt-projekt/rapport
+        slutrapport build mitt-projekt --delrapport 2025H1
     """
     from slutrapport.pipeline import build_project
 
-    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
+    outcome = build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), interim=interim)
+    report_build(outcome, strict)
 
 
 @cli.command(options_metavar="[FLAGGOR]")

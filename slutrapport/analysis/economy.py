@@ -60,6 +60,8 @@ class EconomyResults:
     #: measure → why its value is null (REASON_UNKNOWN, REASON_HIDDEN, REASON_ZERO)
     reasons: dict[str, str] = field(default_factory=dict)
     min_n: int = 5
+    #: the last day (ISO) the periods run to when they are not the whole project's (an interim report); None: the whole project
+    until: str | None = None
 
     @property
     def single_period(self) -> bool:

@@ -50,10 +50,23 @@ __all__ = [
 
 @dataclass
 class Outcome:
-    """What a command wrote, and the warnings found while reading (shown to the user)."""
+    """What a command wrote, and the warnings found while reading (shown to the user).
+
+    ``build`` also says what the report holds, for its summary on the terminal: ``headings``
+    (each heading's :class:`Completeness`), ``waves`` (the staff-survey waves read) and ``texts``
+    (the folder its texts are read from).
+    """
 
     paths: list[Path]
     warnings: list[Problem] = field(default_factory=list)
+    headings: list[Completeness] = field(default_factory=list)
+    waves: list[str] = field(default_factory=list)
+    texts: Path | None = None
+
+    @property
+    def empty_required(self) -> list[Completeness]:
+        """The required headings with neither text nor generated content (what ``check`` marks ✗)."""
+        return [h for h in self.headings if h.required and h.status != FILLED]
 
 
 def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
@@ -126,6 +139,7 @@ def build_project(
     template_dirs: list[Path] | None = None,
     surveys: SurveyCache | None = None,
     progress: Progress | None = None,
+    interim: str | None = None,
 ) -> Outcome:
     """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
 
@@ -133,8 +147,13 @@ def build_project(
     completeness table at the top of the report (``--utkast``). ``surveys``
     (the web page's) saves reading survey files that have not changed.
     ``progress`` is told each step (:mod:`slutrapport.core.progress`).
+    ``interim`` (``--delrapport``, a period such as ``2025`` or ``2025H1``) builds
+    the interim report for that period instead (:mod:`slutrapport.pipeline.interim`):
+    ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json``.
     """
     progress = progress_of(progress)
+    if interim is not None:
+        return _build_interim(Path(project_dir), interim, out, force, draft, template_dirs, surveys, progress)
     project = load_project(Path(project_dir), template_dirs)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
@@ -148,7 +167,37 @@ def build_project(
             "rapport.docx": render_docx(report),
             "rapport.json": render_bundle(report),
         } | _survey_outputs(results.survey)
-    return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)))
+    return Outcome(
+        _write(out, outputs, force), results.warnings + repairs.warnings(str(out)), report.completeness, _waves(results), project.root / "texter"
+    )
+
+
+def _waves(results: ProjectResults) -> list[str]:
+    return [str(w) for w in results.survey.survey.waves] if results.survey is not None else []
+
+
+def _build_interim(
+    root: Path, period: str, out: Path | None, force: bool, draft: bool, template_dirs: list[Path] | None, surveys: SurveyCache | None,
+    progress: Progress,
+) -> Outcome:
+    """The interim report of ``period``: ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json``."""
+    from slutrapport.pipeline.interim import interim_names, interim_report, load_interim
+
+    project, notes = load_interim(root, period, template_dirs)
+    names = interim_names(project.period)
+    out = Path(out) if out else project.root / "rapport"
+    _refuse_early(out, tuple(names.values()), force)
+    report, results = interim_report(project, notes, draft=draft, surveys=surveys, progress=progress)
+    progress(WRITING)
+    with collect_repairs() as repairs:
+        outputs = {
+            names["html"]: encode_utf8(render_html(report)),
+            names["xlsx"]: render_excel(report),
+            names["docx"]: render_docx(report),
+            names["json"]: render_bundle(report),
+        }
+    warnings = results.warnings + repairs.warnings(str(out))
+    return Outcome(_write(out, outputs, force), warnings, report.completeness, _waves(results), project.texts)
 
 
 @dataclass

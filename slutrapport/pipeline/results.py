@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from slutrapport.analysis.economy import analyse_economy
 from slutrapport.analysis.participants import analyse_participants
@@ -27,7 +27,7 @@ from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
 
-__all__ = ["analyse_project", "project_results", "survey_results"]
+__all__ = ["analyse_project", "project_results", "survey_results", "SourceFilter"]
 
 T = TypeVar("T")
 
@@ -36,8 +36,23 @@ _INVALID = (ValidationError,)
 _INVALID_OR_UNREADABLE = (ValidationError, InputFileError)
 
 
+class SourceFilter(Protocol):
+    """Narrows a source's validated data before its analysis (an interim report's period, :mod:`.interim`)."""
+
+    def narrow(self, source: str, data: T) -> T | None:
+        """The data of ``source`` (``deltagare``, ``ekonomi``, ``sjalvvardering``) to analyse; None leaves the source out."""
+
+    def reason(self, source: str) -> str:
+        """Why ``source`` was left out (a phrase for the table of what is missing)."""
+
+
 def analyse_project(
-    project: Project, *, tolerant: bool = False, surveys: SurveyCache | None = None, progress: Progress | None = None
+    project: Project,
+    *,
+    tolerant: bool = False,
+    surveys: SurveyCache | None = None,
+    progress: Progress | None = None,
+    narrow: SourceFilter | None = None,
 ) -> ProjectResults:
     """Read and analyse every data source of a loaded project.
 
@@ -45,8 +60,9 @@ def analyse_project(
     out and named in ``ProjectResults.problems`` instead of stopping.
     ``surveys`` keeps the survey's reading between calls (the web page).
     ``progress`` (:mod:`slutrapport.core.progress`) is told the survey files read and the analysis.
+    ``narrow`` filters the participant register, the budget and the self-evaluation forms before they are analysed.
     """
-    reading = _Reading(project, ProjectResults(), tolerant, surveys, progress_of(progress))
+    reading = _Reading(project, ProjectResults(), tolerant, surveys, progress_of(progress), narrow)
     _survey_results(reading)
     _self_evaluation_results(reading)
     _participant_results(reading)
@@ -73,6 +89,16 @@ class _Reading:
     tolerant: bool
     surveys: SurveyCache | None = None
     progress: Progress = no_progress
+    narrow: SourceFilter | None = None
+
+    def narrowed(self, source: str, data: T) -> T | None:
+        """``data`` through the filter (unchanged without one); None, with the reason as ``source``'s problem, when it is left out."""
+        if self.narrow is None:
+            return data
+        kept = self.narrow.narrow(source, data)
+        if kept is None:
+            self.results.problems[source] = self.narrow.reason(source)
+        return kept
 
     def attempt(self, source: str, what: str, read: Callable[[], T], errors: tuple[type[Exception], ...] = _INVALID) -> T | None:
         """``read()``; when it raises one of ``errors`` and the reading is tolerant, None and a problem under ``source``.
@@ -118,8 +144,10 @@ def _self_evaluation_results(reading: _Reading) -> None:
     project, results = reading.project, reading.results
     forms = reading.attempt("sjalvvardering", "självvärderingens formulär", lambda: read_project_forms(project))
     if forms is not None:
-        results.self_evaluation = analyse_self_evaluation(forms, project.min_n)
         results.warnings += forms.report.warnings()
+        forms = reading.narrowed("sjalvvardering", forms)
+    if forms is not None:
+        results.self_evaluation = analyse_self_evaluation(forms, project.min_n)
 
 
 def _participant_results(reading: _Reading) -> None:
@@ -130,8 +158,10 @@ def _participant_results(reading: _Reading) -> None:
     found = reading.attempt("deltagare", "deltagarregistret eller målen", lambda: read_project_register(project))
     if found is not None:
         register, goals = found
-        results.participants, results.goals = analyse_participants(register, project.min_n, goals)
         results.warnings += register.report.warnings()
+        register = reading.narrowed("deltagare", register)
+        if register is not None:
+            results.participants, results.goals = analyse_participants(register, project.min_n, goals)
 
 
 def _economy_results(reading: _Reading) -> None:
@@ -145,8 +175,10 @@ def _economy_results(reading: _Reading) -> None:
     finished = results.participants.finished if results.participants is not None else None
     budget = reading.attempt("ekonomi", "ekonomifilen", lambda: read_project_budget(project), _INVALID_OR_UNREADABLE)
     if budget is not None:
-        results.economy = analyse_economy(budget, participants, finished, project.min_n)
         results.warnings += budget.report.warnings()
+        budget = reading.narrowed("ekonomi", budget)
+    if budget is not None:
+        results.economy = analyse_economy(budget, participants, finished, project.min_n)
     path = parameter_file(project)
     if path is None:
         return

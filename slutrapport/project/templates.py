@@ -8,6 +8,7 @@ with ``--templates DIR`` or ``mallar:`` in ``projekt.yaml``, without code::
     namn: Slutrapport enligt RAR Sörmlands mall
     finansiar: Samordningsförbundet RAR i Sörmland
     numrering: auto               # auto: 1, 2, 3 … and 3.1, 3.2; egen: only the headings' own 'nummer'
+    typ: slutrapport              # or delrapport: an interim report's headings (build --delrapport)
     rubriker:
       - id: sammanfattning        # also the name of texter/<id>.md
         rubrik: Sammanfattning    # verbatim heading
@@ -42,12 +43,19 @@ __all__ = [
     "available_templates",
     "BLOCKS",
     "DEFAULT_TEMPLATE",
+    "DEFAULT_INTERIM_TEMPLATE",
+    "FINAL",
+    "INTERIM",
     "template_summaries",
     "TEMPLATE_SCHEMA",
     "FLAG_SETTINGS",
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
+#: The interim report's template when ``projekt.yaml`` names none (``delrapport_mall:``).
+DEFAULT_INTERIM_TEMPLATE = "rar-lagesrapport"
+#: ``typ:`` of a template: a final report's headings (the default) or an interim report's.
+FINAL, INTERIM = "slutrapport", "delrapport"
 #: A heading id names the file ``texter/<id>.md``: no path separators, dots or upper case.
 _HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -125,6 +133,8 @@ class ReportTemplate:
     settings: dict[str, Any] = field(default_factory=dict)  # block_installningar
     #: uppgifter: the header facts the funder names, in its order: key under projekt: → its label
     fact_labels: dict[str, str] = field(default_factory=dict)
+    #: typ: FINAL (a slutrapport) or INTERIM (a delrapport/lägesrapport for a period)
+    kind: str = FINAL
 
     def all_headings(self) -> list[Heading]:
         """Every heading and subheading in document order."""
@@ -163,6 +173,7 @@ def template_summaries(extra: list[Path] | None = None) -> list[dict[str, str]]:
                 "namn": template.name,
                 "finansiar": template.funder,
                 "rubriker": f"{len(headings)} ({sum(h.required for h in headings)} krävs)",
+                "typ": template.kind,
                 "kalla": template.source,
             }
         )
@@ -221,6 +232,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         source=str(path.parent),
         settings=settings,
         fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
+        kind=str(data.get("typ") or FINAL),
     )
 
 

@@ -84,6 +84,7 @@ def budget_sentences(results: EconomyResults) -> list[str]:
     total = results.row(TOTAL)
     budget, outcome = float(total["budget"]), float(total["utfall"])
     span = "för hela projektperioden" if not results.single_period else "för projektet"
+    span = span if results.until is None or results.single_period else f"till och med {results.until}"
     sentences = [f"Budgeten enligt ansökan var {format_money(budget)} {span} och utfallet blev {format_money(outcome)}."]
     sentences.append(f"Utfallet blev {deviation_phrase(budget, outcome)}.")
     notable = []

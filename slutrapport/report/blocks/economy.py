@@ -79,7 +79,7 @@ def _budget_table(results: EconomyResults) -> Table:
     table = results.table
     multi = not results.single_period
     columns = [Column("Kategori")]
-    total_group = "Hela projektperioden" if multi else None
+    total_group = ("Hela projektperioden" if results.until is None else f"Till och med {results.until}") if multi else None
     if multi:
         for period in results.periods:
             columns += [Column(_BUDGET_LABEL, MONEY, period), Column("Utfall", MONEY, period)]
@@ -140,7 +140,7 @@ def _per_person_table(results: EconomyResults) -> Table:
         rows.append(row)
     notes = [f"– = {join_words(sorted(set(reasons)))}." if reasons else ""]
     return Table(
-        caption="Kostnad per deltagare (utfall för hela projektet)",
+        caption="Kostnad per deltagare (utfall " + ("för hela projektet)" if results.until is None else f"till och med {results.until})"),
         columns=[Column("Deltagare"), Column("Antal", COUNT), Column("Utfall per person", MONEY)],
         rows=rows,
         notes=[n for n in notes if n],
