@@ -184,7 +184,7 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
     from slutrapport.project.templates import DEFAULT_TEMPLATE, template_summaries
 
     for item in template_summaries(list(template_dirs)):
-        default = " (standard)" if item["id"] == DEFAULT_TEMPLATE else ""
+        default = " (standard)" if item["id"] == DEFAULT_TEMPLATE else " (delrapport, build --delrapport)" if item["typ"] == "delrapport" else ""
         click.echo(f"{item['id']}{default}: {item['namn']}")
         click.echo(f"    finansiär: {item['finansiar'] or '–'}; rubriker: {item['rubriker']}; mapp: {item['kalla']}")
 

@@ -260,3 +260,11 @@ def test_kravs_is_read_as_a_yes_or_no(tmp_path):
         load_template("egen", [tmp_path / "mallar"])
     (folder / "mall.yaml").write_text(body.replace('  - {id: c, rubrik: C, kravs: "kanske"}\n', ""), encoding="utf-8")
     assert [h.required for h in load_template("egen", [tmp_path / "mallar"]).all_headings()] == [False, True]
+
+
+def test_the_interim_template_ships_with_its_type():
+    template = load_template("rar-lagesrapport")
+    assert template.kind == "delrapport" and load_template("rar-slutrapport").kind == "slutrapport"
+    assert [h.id for h in template.all_headings() if not h.required] == ["personalenkat"]
+    result = run("templates")
+    assert "rar-lagesrapport (delrapport, build --delrapport): Lägesrapport enligt RAR Sörmlands mall" in result.output

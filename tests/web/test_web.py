@@ -769,6 +769,11 @@ def test_data_source_path_in_projekt_yaml_must_stay_in_the_folder(mini, tmp_path
     assert not (tmp_path / "utanfor.csv").exists()
 
 
+def test_the_new_project_form_offers_only_final_report_templates(shared):
+    page = shared.page("/projekt")
+    assert '<option value="rar-slutrapport"' in page and 'value="rar-lagesrapport"' not in page  # typ: delrapport
+
+
 def test_unknown_data_source_is_404(shared):
     assert shared.get("/data/finns-inte").status_code == 404
 
