@@ -145,19 +145,23 @@ def build(
 @debug_option
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="PROJEKTMAPP")
 @templates_option
-def check(project_dir: Path, template_dirs: tuple[Path, ...]) -> None:
+@interim_option
+def check(project_dir: Path, template_dirs: tuple[Path, ...], interim: str | None) -> None:
     """Kontrollera att varje rubrik som finansiären kräver har innehåll.
 
     Listar per obligatorisk rubrik om den har text eller beräknat innehåll och
     vad som saknas. Avslutas med kod 1 om någon obligatorisk rubrik är tom.
+    Med --delrapport PERIOD kontrolleras lägesrapporten för perioden.
 
     Exempel:
 
+    \b
         slutrapport check mitt-projekt
+        slutrapport check mitt-projekt --delrapport 2025H1
     """
     from slutrapport.pipeline import check_project
 
-    result = check_project(project_dir, list(template_dirs))
+    result = check_project(project_dir, list(template_dirs), interim=interim)
     template = result.project.template
     click.echo(f"{result.project.name} – mall: {template.name}")
     required = [h for h in result.headings if h.required]

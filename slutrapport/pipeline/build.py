@@ -214,14 +214,20 @@ class CheckResult:
 
 
 def check_project(
-    project_dir: Path, template_dirs: list[Path] | None = None, results: ProjectResults | None = None
+    project_dir: Path, template_dirs: list[Path] | None = None, results: ProjectResults | None = None, interim: str | None = None
 ) -> CheckResult:
     """Which required headings have content, and what is missing (``slutrapport check``).
 
     Survey files with errors do not stop the check: the survey headings are
     reported as missing with the number of errors. ``results`` (from
     :func:`~slutrapport.pipeline.results.project_results`) saves reading the data again.
+    ``interim`` (``--delrapport PERIOD``) checks the interim report of that period instead.
     """
+    if interim is not None:
+        from slutrapport.pipeline.interim import interim_report, load_interim
+
+        found, notes = load_interim(Path(project_dir), interim, template_dirs)
+        return CheckResult(found, interim_report(found, notes, tolerant=True)[0].completeness)
     project = load_project(Path(project_dir), template_dirs)
     report = project_report(project, results if results is not None else analyse_project(project, tolerant=True))
     return CheckResult(project, report.completeness)

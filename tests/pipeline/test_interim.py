@@ -108,6 +108,9 @@ def test_an_interim_report_of_a_new_project_names_its_texts_folder_and_keeps_the
     (project / "texter" / f"delrapport-{year}-h1" / "planering.md").write_text("Vi planerar **mer**.\n", encoding="utf-8")
     assert run("build", project, "--delrapport", f"{year}H1", "--force").exit_code == 0
     assert "Vi planerar <strong>mer</strong>." in (out / f"delrapport-{year}-h1.html").read_text(encoding="utf-8")
+    check = run("check", project, "--delrapport", f"{year}H1")  # check names the interim report's headings too
+    assert check.exit_code == 1 and check.stdout.splitlines()[0].endswith("mall: Lägesrapport enligt RAR Sörmlands mall")
+    assert "  ✓ 8 Planering för nästa period: har text" in check.stdout and "1 av 7 obligatoriska rubriker har innehåll." in check.stdout
 
 
 @pytest.mark.parametrize(
