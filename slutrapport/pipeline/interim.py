@@ -105,7 +105,9 @@ def load_interim(project_dir: Path, period: str | ReportPeriod, template_dirs: l
         )
     notes: list[str] = []
     waves = project.waves
-    if waves and all(_wave_date(w.date) for w in waves):
+    if waves and project.wave_column:  # the waves are in a column of the files, without dates
+        notes.append(f"Alla personalenkäter tas med: enkättillfällena står i kolumnen {project.wave_column} och har inga datum.")
+    elif waves and all(_wave_date(w.date) for w in waves):
         waves = [w for w in waves if (_wave_date(w.date) or period.end) <= period.end]
         left = len(project.waves) - len(waves)
         notes.append(

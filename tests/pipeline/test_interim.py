@@ -135,3 +135,27 @@ def test_a_period_outside_the_project_and_a_final_template_are_refused(tmp_path)
     year = __import__("datetime").date.today().year
     result = run("build", project, "--delrapport", str(year))
     assert result.exit_code == 1 and "delrapport_mall: rar-slutrapport är en mall för slutrapporten (typ: slutrapport)" in result.output
+
+
+def test_the_survey_waves_kept_follow_their_dates(tmp_path):
+    import shutil
+
+    from slutrapport.pipeline.interim import load_interim
+
+    project = _project(tmp_path)
+    year = __import__("datetime").date.today().year
+    for name in ("enkat1_google_forms.csv", "enkat3.csv"):
+        shutil.copy(SAMPLES / "enkater" / name, project / "enkater" / name)
+    config = project / "projekt.yaml"
+    text = config.read_text(encoding="utf-8")
+    waves = f"    - {{fil: enkater/enkat1_google_forms.csv, datum: {year}-03-01}}\n    - {{fil: enkater/enkat3.csv, datum: {year}-09-01}}\n"
+    config.write_text(text.replace("  enkater:\n", "  enkater:\n" + waves), encoding="utf-8")
+    found, notes = load_interim(project, f"{year}H1")
+    assert [w.file.name for w in found.waves] == ["enkat1_google_forms.csv"]
+    assert notes == [f"Personalenkäten räknar 1 enkät som gjordes till och med {year}-06-30 (1 senare enkät tas inte med)."]
+    found, notes = load_interim(project, f"{year}-01")
+    assert found.waves == [] and found.instrument is None and notes == [f"Ingen personalenkät gjordes till och med {year}-01-31."]
+    config.write_text(text.replace("  enkater:\n", "  enkater:\n" + waves.replace(f", datum: {year}-09-01", "")), encoding="utf-8")
+    found, notes = load_interim(project, f"{year}H1")  # one wave without a date: every wave, and the note says why
+    assert len(found.waves) == 2 and "någon enkät saknar datum" in notes[0]
+    assert found.texts == project / "texter" / f"delrapport-{year}-h1" and found.template.id == "rar-lagesrapport"
