@@ -210,7 +210,7 @@ def build_summary(outcome) -> list[str]:
     required = [h for h in outcome.headings if h.required]
     empty = outcome.empty_required
     waves = outcome.waves
-    survey = f"{len(waves)} enkät{'er' if len(waves) != 1 else ''} lästa ({', '.join(waves)})" if waves else "ingen enkät läst"
+    survey = f"{len(waves)} {'enkät läst' if len(waves) == 1 else 'enkäter lästa'} ({', '.join(waves)})" if waves else "ingen enkät läst"
     warnings = len(outcome.warnings)
     lines = [
         f"Klart: {len(required) - len(empty)} av {len(required)} obligatoriska rubriker har innehåll; "

@@ -64,6 +64,8 @@ class InterimProject(Project):
     texts: Path | None = None
     #: the survey waves projekt.yaml names, before those after the period were left out
     named_waves: int = 0
+    #: the labels of the waves left out (after the period), which an invited-counts file may still name (pipeline/read.py)
+    later_waves: tuple[str, ...] = ()
 
     def narrative(self, heading_id: str) -> str | None:
         return read_narrative(self.texts / f"{heading_id}.md") if self.texts is not None else None
@@ -121,7 +123,9 @@ def load_interim(project_dir: Path, period: str | ReportPeriod, template_dirs: l
     data: dict[str, Any] = {k: v for k, v in project.data.items() if k != "socioekonomi"}  # the final report's calculation
     values = {f.name: getattr(project, f.name) for f in fields(Project)}
     values |= {"template": template, "waves": waves, "data": data, "instrument": project.instrument if waves else None}
-    return InterimProject(**values, period=period, texts=texts_folder(project.root, period), named_waves=len(project.waves)), notes
+    later = tuple(w.label for w in project.waves if w not in waves)
+    found = InterimProject(**values, period=period, texts=texts_folder(project.root, period), named_waves=len(project.waves), later_waves=later)
+    return found, notes
 
 
 class _PeriodFilter:

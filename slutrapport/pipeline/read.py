@@ -112,8 +112,10 @@ def read_project_invited(project: Project, survey: SurveyData) -> tuple[dict[str
         path = project.root / str(spec["fil"])
         if not path.exists():
             raise ProjectError(problem_list(str(project.path), [f"personalenkat: inbjudna: filen {spec['fil']} finns inte i {project.root}"]))
-        found, problems = read_invited_file(path, [w.label for w in project.waves])
-        counts += found
+        # an interim report's project (pipeline/interim.py) leaves out the waves after its period: the file may name them
+        later = [str(label) for label in getattr(project, "later_waves", ())]
+        found, problems = read_invited_file(path, [w.label for w in project.waves] + later)
+        counts += [count for count in found if count.wave not in later]
         report.extend(problems)
     invited, problems = check_invited(counts, survey.tidy, [str(w) for w in survey.waves])
     report.extend(problems)

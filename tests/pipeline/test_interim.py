@@ -159,3 +159,20 @@ def test_the_survey_waves_kept_follow_their_dates(tmp_path):
     found, notes = load_interim(project, f"{year}H1")  # one wave without a date: every wave, and the note says why
     assert len(found.waves) == 2 and "någon enkät saknar datum" in notes[0]
     assert found.texts == project / "texter" / f"delrapport-{year}-h1" and found.template.id == "rar-lagesrapport"
+
+
+def test_an_invited_counts_file_may_name_the_waves_after_the_period(tmp_path):
+    import shutil
+
+    project = _project(tmp_path)
+    year = __import__("datetime").date.today().year
+    for name in ("enkat1_google_forms.csv", "enkat3.csv"):
+        shutil.copy(SAMPLES / "enkater" / name, project / "enkater" / name)
+    (project / "inbjudna.csv").write_text("enkät,organisation,inbjudna\nEnkät 1,Alla,100\nEnkät 2,Alla,90\n", encoding="utf-8")
+    config = project / "projekt.yaml"
+    waves = f"    - {{fil: enkater/enkat1_google_forms.csv, datum: {year}-03-01}}\n    - {{fil: enkater/enkat3.csv, datum: {year}-09-01}}\n"
+    text = config.read_text(encoding="utf-8").replace("  enkater:\n", "  inbjudna: {fil: inbjudna.csv}\n  enkater:\n" + waves)
+    config.write_text(text, encoding="utf-8")
+    result = run("build", project, "--delrapport", f"{year}H1")
+    assert result.exit_code == 0, result.output
+    assert "personalenkät: 1 enkät läst (Enkät 1)" in result.stderr
