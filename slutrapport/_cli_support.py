@@ -37,6 +37,7 @@ __all__ = [
     "force_option",
     "templates_option",
     "draft_option",
+    "detail_option",
     "debug_option",
     "reading_options",
     "project_reading_conflict",
@@ -274,6 +275,16 @@ templates_option = click.option(
     help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
 )
 draft_option = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
+#: The detail level (project.templates.DETAIL_LEVELS, written out so that --help loads no library module).
+detail_option = click.option(
+    "--detaljniva",
+    "detail",
+    type=click.Choice(["sammanfattning", "full"]),
+    default=None,
+    metavar="NIVÅ",
+    help="sammanfattning: rapporten har sammanfattningen och de fullständiga tabellerna står i bilaga.html och "
+    "bilaga.docx; full: alla tabeller i rapporten. Standard: mallens detaljniva (sammanfattning).",
+)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

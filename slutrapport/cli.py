@@ -22,6 +22,7 @@ from slutrapport._cli_support import (
     check_out_file,
     completeness_detail,
     debug_option,
+    detail_option,
     draft_option,
     force_option,
     out_option,
@@ -63,12 +64,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @debug_option
 @out_option(Path("demo-rapport"), "Mapp där rapporten skrivs.")
 @draft_option
+@detail_option
 @force_option
-def demo(out: Path, draft: bool, force: bool) -> None:
+def demo(out: Path, draft: bool, detail: str | None, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv, och en
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, bilagan med de
+    fullständiga tabellerna (bilaga.html, bilaga.docx) och en
     exempelportfölj (exempelprojektet och två varianter) i MAPP/portfolj.
 
     Exempel:
@@ -77,7 +80,7 @@ def demo(out: Path, draft: bool, force: bool) -> None:
     """
     from slutrapport.pipeline import build_demo
 
-    report_outcome(build_demo(out, force=force, draft=draft))
+    report_outcome(build_demo(out, force=force, draft=draft, detail=detail))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -108,13 +111,15 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="PROJEKTMAPP")
 @out_option(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
 @draft_option
+@detail_option
 @templates_option
 @force_option
-def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
+def build(project_dir: Path, out: Path | None, draft: bool, detail: str | None, template_dirs: tuple[Path, ...], force: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv. Stoppar med en lista
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, och bilagan med de
+    fullständiga tabellerna (bilaga.html, bilaga.docx). Stoppar med en lista
     över alla fel om enkätfilerna har fel.
 
     Exempel:
@@ -123,7 +128,7 @@ def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple
     """
     from slutrapport.pipeline import build_project
 
-    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
+    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), detail=detail))
 
 
 @cli.command(options_metavar="[FLAGGOR]")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
-from slutrapport.core.errors import OutputError
+from slutrapport.core.errors import OutputError, ProjectError
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
@@ -23,8 +23,10 @@ from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
+from slutrapport.project.templates import DETAIL_LEVELS
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
+from slutrapport.report.appendix import split_report
 from slutrapport.report.build import FILLED, project_report
 from slutrapport.report.comparison import comparison_report
 from slutrapport.report.model import Completeness
@@ -64,7 +66,7 @@ def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
 
 #: Every file ``build`` and ``compare`` write (the survey CSV files are written even without a survey).
 SURVEY_FILES = ("jamforelse.csv", "forandringar.csv", "reliabilitet.csv")
-REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES)
+REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES, "bilaga.html", "bilaga.docx")
 COMPARE_FILES = (*SURVEY_FILES, "jamforelse.xlsx", "jamforelse.html")
 
 
@@ -126,28 +128,40 @@ def build_project(
     template_dirs: list[Path] | None = None,
     surveys: SurveyCache | None = None,
     progress: Progress | None = None,
+    detail: str | None = None,
 ) -> Outcome:
-    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
+    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json``, the appendix ``bilaga.html`` and
+    ``bilaga.docx`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``). ``surveys``
     (the web page's) saves reading survey files that have not changed.
     ``progress`` is told each step (:mod:`slutrapport.core.progress`).
+    ``detail`` (``--detaljniva``: ``sammanfattning`` or ``full``) overrides the
+    template's ``detaljniva:``; the HTML and Word report and appendix follow it
+    (:func:`~slutrapport.report.appendix.split_report`), while the workbook and
+    ``rapport.json`` always hold every table.
     """
     progress = progress_of(progress)
+    if detail is not None and detail not in DETAIL_LEVELS:
+        raise ProjectError(f"Detaljnivån '{detail}' finns inte: välj {' eller '.join(DETAIL_LEVELS)}.")
     project = load_project(Path(project_dir), template_dirs)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys, progress=progress)
     report = project_report(project, results, draft=draft)
+    main, appendix = split_report(report, detail or project.template.detail)
     progress(WRITING)
     with collect_repairs() as repairs:
         outputs = {
-            "rapport.html": encode_utf8(render_html(report)),
+            "rapport.html": encode_utf8(render_html(main)),
             "rapport.xlsx": render_excel(report),
-            "rapport.docx": render_docx(report),
+            "rapport.docx": render_docx(main),
             "rapport.json": render_bundle(report),
-        } | _survey_outputs(results.survey)
+        } | _survey_outputs(results.survey) | {
+            "bilaga.html": encode_utf8(render_html(appendix)),
+            "bilaga.docx": render_docx(appendix),
+        }
     return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)))
 
 

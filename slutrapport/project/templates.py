@@ -8,6 +8,7 @@ with ``--templates DIR`` or ``mallar:`` in ``projekt.yaml``, without code::
     namn: Slutrapport enligt RAR Sörmlands mall
     finansiar: Samordningsförbundet RAR i Sörmland
     numrering: auto               # auto: 1, 2, 3 … and 3.1, 3.2; egen: only the headings' own 'nummer'
+    detaljniva: sammanfattning    # sammanfattning (default): full tables in bilaga.html/.docx; full: all in the report
     rubriker:
       - id: sammanfattning        # also the name of texter/<id>.md
         rubrik: Sammanfattning    # verbatim heading
@@ -45,9 +46,16 @@ __all__ = [
     "template_summaries",
     "TEMPLATE_SCHEMA",
     "FLAG_SETTINGS",
+    "DETAIL_LEVELS",
+    "SUMMARY",
+    "FULL",
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
+#: How much of the computed content stands in the report itself (``detaljniva:``, ``build --detaljniva``):
+#: ``sammanfattning`` moves the full tables to the appendix (:mod:`slutrapport.report.appendix`), ``full`` keeps all.
+SUMMARY, FULL = "sammanfattning", "full"
+DETAIL_LEVELS = (SUMMARY, FULL)
 #: A heading id names the file ``texter/<id>.md``: no path separators, dots or upper case.
 _HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -125,6 +133,8 @@ class ReportTemplate:
     settings: dict[str, Any] = field(default_factory=dict)  # block_installningar
     #: uppgifter: the header facts the funder names, in its order: key under projekt: → its label
     fact_labels: dict[str, str] = field(default_factory=dict)
+    #: detaljniva: how much stands in the report itself (:data:`DETAIL_LEVELS`; default :data:`SUMMARY`)
+    detail: str = SUMMARY
 
     def all_headings(self) -> list[Heading]:
         """Every heading and subheading in document order."""
@@ -221,6 +231,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         source=str(path.parent),
         settings=settings,
         fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
+        detail=str(data.get("detaljniva") or SUMMARY),
     )
 
 
