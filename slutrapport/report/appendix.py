@@ -6,7 +6,7 @@ and, at the detail level ``sammanfattning``, moves every block marked
 :class:`~slutrapport.report.model.Report` under the same headings. The
 appendix numbers its tables ("Tabell 4. …") and charts ("Diagram 2. …") in
 document order, and where blocks left a list of the main report, one sentence
-refers to them there ("Se bilagan, tabell 4–9 och diagram 2–3."). Both models
+refers to them there ("Se bilagan, tabell 4–9 och diagram 2–3.", "Se bilagan, avsnitt 6 (”Fritextsvar”)."). Both models
 are drawn by the same renderers (``bilaga.html``, ``bilaga.docx``).
 
 At the detail level ``full`` the main report is the full report, everything
@@ -137,17 +137,17 @@ def _numbered(block: Any, numbers: _Numbers, moved: _Moved, top: bool = True) ->
 
 
 def _reference(moved: _Moved, section: Section) -> str:
-    """``'Se bilagan, tabell 4–9 och diagram 2–3.'``; a moved subsection without tables or charts is named with
-    the appendix's heading (``'… och ”Fritextsvar” i avsnitt 6.'``), as is moved text (``'… och mer text i avsnitt 6.'``)."""
-    where = f"avsnitt {section.number}" if section.number else f"avsnittet ”{section.title}”"
+    """``'Se bilagan, tabell 4–9 och diagram 2–3.'``; moved subsections without tables or charts and moved text
+    are named with the appendix's heading: ``'Se bilagan, tabell 2 och avsnitt 3 (”Fritextsvar” och mer text).'``"""
     parts = []
     if moved.tables:
         parts.append("tabell " + _ranges(moved.tables))
     if moved.charts:
         parts.append("diagram " + _ranges(moved.charts))
-    parts += [f"”{title}” i {where}" for title in dict.fromkeys(moved.titles)]
-    if moved.text:
-        parts.append(f"mer text i {where}")
+    named = [f"”{title}”" for title in dict.fromkeys(moved.titles)] + (["mer text"] if moved.text else [])
+    if named:
+        where = f"avsnitt {section.number}" if section.number else f"avsnittet ”{section.title}”"
+        parts.append(f"{where} ({join_words(named)})")
     return f"Se bilagan, {join_words(parts)}."
 
 

@@ -65,9 +65,9 @@ def test_marked_blocks_move_to_the_appendix_numbered_and_referred_to():
         "# I korthet", "Meningen.", "T Översikt",
         "# Index A", "Om A.", "Se bilagan, tabell 1–2 och diagram 1.",
         "# Index B", "Om B.", "Se bilagan, tabell 3 och diagram 2.",
-        "Se bilagan, ”Fritextsvar” i avsnitt 2.",
+        "Se bilagan, avsnitt 2 (”Fritextsvar”).",
     ]  # fmt: skip
-    assert _texts(main.sections[2].blocks) == ["T Budget", "Se bilagan, mer text i avsnitt 3."]
+    assert _texts(main.sections[2].blocks) == ["T Budget", "Se bilagan, avsnitt 3 (mer text)."]
     assert [(s.number, s.title) for s in appendix.sections] == [("2", "Resultat personalenkät"), ("3", "Ekonomisk redovisning")]
     assert _texts(appendix.sections[0].blocks) == [
         "# Index A", "T Tabell 1. A per grupp", "D Diagram 1. A över tid", "T Tabell 2. A test",
@@ -135,3 +135,22 @@ def _wide(waves: int, per_wave: int, tail: int = 0) -> Table:
 )
 def test_a_table_too_wide_for_the_page_is_drawn_in_parts_of_whole_waves(table, parts):
     assert table_parts(table) == parts
+
+
+def test_the_flag_of_build_overrides_the_template(tmp_path):
+    """``--detaljniva full`` over the template's ``sammanfattning`` (the demo, built once for the session, has the default)."""
+    from click.testing import CliRunner
+
+    from slutrapport.cli import cli
+
+    project = tmp_path / "p"
+    assert CliRunner().invoke(cli, ["init", str(project)]).exit_code == 0
+    (project / "texter" / "sammanfattning.md").write_text("Vår sammanfattning.\n", encoding="utf-8")
+    out = tmp_path / "ut"
+    result = CliRunner().invoke(cli, ["build", str(project), "--out", str(out), "--detaljniva", "full"])
+    assert result.exit_code == 0, result.output
+    assert "bilaga.html" in result.output and "bilaga.docx" in result.output
+    assert "detaljnivån full" in (out / "bilaga.html").read_text(encoding="utf-8")
+    assert "Vår sammanfattning." in (out / "rapport.html").read_text(encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["build", str(project), "--detaljniva", "kort"])
+    assert refused.exit_code != 0 and "kort" in refused.output and "sammanfattning" in refused.output
