@@ -41,6 +41,7 @@ __all__ = [
     "force_option",
     "templates_option",
     "draft_option",
+    "detail_option",
     "debug_option",
     "reading_options",
     "project_reading_conflict",
@@ -106,8 +107,7 @@ class ErrorGroup(click.Group):
             if ctx.meta.get("debug"):
                 raise
             raise UserError(
-                f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). "
-                "Kör kommandot igen med --debug för detaljer, och rapportera felet."
+                f"Ett oväntat fel inträffade ({type(exc).__name__}: {exc}). Kör kommandot igen med --debug för detaljer, och rapportera felet."
             ) from exc
 
 
@@ -310,9 +310,7 @@ templates_option = click.option(
     help="Mapp med finansiärens egna mallar (en undermapp per mall med mall.yaml). Kan anges flera gånger.",
 )
 draft_option = click.option("--utkast", "draft", is_flag=True, help="Visa en tabell över vad som saknas överst i rapporten.")
-strict_option = click.option(
-    "--strikt", "strict", is_flag=True, help="Avsluta med kod 1 om någon obligatorisk rubrik är tom (som check); filerna skrivs ändå."
-)
+strict_option = click.option("--strikt", "strict", is_flag=True, help="Avsluta med kod 1 om någon obligatorisk rubrik är tom (som check); filerna skrivs ändå.")
 
 
 def _check_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -338,6 +336,16 @@ interim_option = click.option(
     "eller 2025-01-01..2025-06-30. Skriver delrapport-PERIOD.html, .xlsx, .docx och .json; texterna läses från "
     "texter/delrapport-PERIOD/.",
 )
+#: The detail level (project.templates.DETAIL_LEVELS, written out so that --help loads no library module).
+detail_option = click.option(
+    "--detaljniva",
+    "detail",
+    type=click.Choice(["sammanfattning", "full"]),
+    default=None,
+    metavar="NIVÅ",
+    help="sammanfattning: rapporten har sammanfattningen och de fullständiga tabellerna står i bilaga.html och "
+    "bilaga.docx; full: alla tabeller i rapporten. Standard: mallens detaljniva (sammanfattning).",
+)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -347,9 +355,7 @@ def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None
 
 def debug_option(command):
     """``--debug`` accepted after the command name too (``slutrapport build X --debug``)."""
-    return click.option(
-        "--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Visa hela felspårningen vid fel."
-    )(command)
+    return click.option("--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Visa hela felspårningen vid fel.")(command)
 
 
 def _format_help() -> str:
@@ -424,8 +430,7 @@ def reading_options(command):
                 type=click.IntRange(min=1),
                 default=None,
                 metavar="N",
-                help="Raden med frågornas rubriker, räknat från 1 som i Excel; raderna ovanför hoppas över "
-                "(standard: hittas automatiskt).",
+                help="Raden med frågornas rubriker, räknat från 1 som i Excel; raderna ovanför hoppas över (standard: hittas automatiskt).",
             ),
             click.option(
                 "--etiketter",

@@ -22,6 +22,7 @@ from slutrapport._cli_support import (
     check_out_file,
     completeness_detail,
     debug_option,
+    detail_option,
     draft_option,
     force_option,
     interim_option,
@@ -66,12 +67,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @debug_option
 @out_option(Path("demo-rapport"), "Mapp där rapporten skrivs.")
 @draft_option
+@detail_option
 @force_option
-def demo(out: Path, draft: bool, force: bool) -> None:
+def demo(out: Path, draft: bool, detail: str | None, force: bool) -> None:
     """Bygg exempelrapporten från det medföljande exempelprojektet.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv, och en
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, bilagan med de
+    fullständiga tabellerna (bilaga.html, bilaga.docx) och en
     exempelportfölj (exempelprojektet och två varianter) i MAPP/portfolj.
 
     Exempel:
@@ -80,15 +83,13 @@ def demo(out: Path, draft: bool, force: bool) -> None:
     """
     from slutrapport.pipeline import build_demo
 
-    report_outcome(build_demo(out, force=force, draft=draft))
+    report_outcome(build_demo(out, force=force, draft=draft, detail=detail))
 
 
 @cli.command(options_metavar="[FLAGGOR]")
 @debug_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="MAPP")
-@click.option(
-    "--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall."
-)
+@click.option("--template", "template_id", default="rar-slutrapport", show_default=True, metavar="MALL", help="Finansiärens mall.")
 @templates_option
 @click.option("--force", is_flag=True, help="Skriv över filer som redan finns i mappen.")
 def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], force: bool) -> None:
@@ -102,8 +103,7 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 
     paths = init_project(directory, template_id=template_id, force=force, template_dirs=list(template_dirs))
     print_paths(paths)
-    click.echo(f"Fyll i {directory / 'projekt.yaml'} och texterna i {directory / 'texter'}, "
-               f"och bygg sedan rapporten med: slutrapport build {directory}")
+    click.echo(f"Fyll i {directory / 'projekt.yaml'} och texterna i {directory / 'texter'}, och bygg sedan rapporten med: slutrapport build {directory}")
 
 
 @cli.command(options_metavar="[FLAGGOR]")
@@ -111,17 +111,26 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), callback=check_folder, metavar="PROJEKTMAPP")
 @out_option(None, "Mapp där rapporten skrivs (standard: PROJEKTMAPP/rapport).")
 @draft_option
+@detail_option
 @templates_option
 @force_option
 @interim_option
 @strict_option
 def build(
-    project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool, interim: str | None, strict: bool
+    project_dir: Path,
+    out: Path | None,
+    draft: bool,
+    detail: str | None,
+    template_dirs: tuple[Path, ...],
+    force: bool,
+    interim: str | None,
+    strict: bool,
 ) -> None:
     """Bygg rapporten för en projektmapp.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv. Stoppar med en lista
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, och bilagan med de
+    fullständiga tabellerna (bilaga.html, bilaga.docx). Stoppar med en lista
     över alla fel om enkätfilerna har fel. Till sist sammanfattas på stderr hur
     många obligatoriska rubriker som har innehåll och vilka som är tomma.
 
@@ -137,7 +146,7 @@ def build(
     """
     from slutrapport.pipeline import build_project
 
-    outcome = build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), interim=interim)
+    outcome = build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), interim=interim, detail=detail)
     report_build(outcome, strict)
 
 
@@ -288,9 +297,7 @@ def validate(
     elif instrument is None:
         raise click.UsageError("Ange --instrument när du kontrollerar enskilda filer (eller ange en projektmapp).")
     else:
-        report = validate_files(
-            instrument, list(paths), parse_labels(labels), load_column_map(map_file), wave_column=wave_column, options=read_options
-        )
+        report = validate_files(instrument, list(paths), parse_labels(labels), load_column_map(map_file), wave_column=wave_column, options=read_options)
     if as_json:
         click.echo(report.to_json())
     else:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
-from slutrapport.core.errors import OutputError
+from slutrapport.core.errors import OutputError, ProjectError
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
@@ -23,8 +23,10 @@ from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
+from slutrapport.project.templates import DETAIL_LEVELS
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
+from slutrapport.report.appendix import split_report
 from slutrapport.report.build import FILLED, project_report
 from slutrapport.report.comparison import comparison_report
 from slutrapport.report.model import Completeness
@@ -77,7 +79,7 @@ def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
 
 #: Every file ``build`` and ``compare`` write (the survey CSV files are written even without a survey).
 SURVEY_FILES = ("jamforelse.csv", "forandringar.csv", "reliabilitet.csv")
-REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES)
+REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES, "bilaga.html", "bilaga.docx")
 COMPARE_FILES = (*SURVEY_FILES, "jamforelse.xlsx", "jamforelse.html")
 
 
@@ -140,8 +142,10 @@ def build_project(
     surveys: SurveyCache | None = None,
     progress: Progress | None = None,
     interim: str | None = None,
+    detail: str | None = None,
 ) -> Outcome:
-    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
+    """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json``, the appendix ``bilaga.html`` and
+    ``bilaga.docx`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``). ``surveys``
@@ -149,27 +153,40 @@ def build_project(
     ``progress`` is told each step (:mod:`slutrapport.core.progress`).
     ``interim`` (``--delrapport``, a period such as ``2025`` or ``2025H1``) builds
     the interim report for that period instead (:mod:`slutrapport.pipeline.interim`):
-    ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json``.
+    ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json`` with its appendix
+    ``delrapport-<period>-bilaga.html`` and ``.docx``.
+    ``detail`` (``--detaljniva``: ``sammanfattning`` or ``full``) overrides the
+    template's ``detaljniva:``; the HTML and Word report and appendix follow it
+    (:func:`~slutrapport.report.appendix.split_report`), while the workbook and
+    ``rapport.json`` always hold every table.
     """
     progress = progress_of(progress)
+    if detail is not None and detail not in DETAIL_LEVELS:
+        raise ProjectError(f"Detaljnivån '{detail}' finns inte: välj {' eller '.join(DETAIL_LEVELS)}.")
     if interim is not None:
-        return _build_interim(Path(project_dir), interim, out, force, draft, template_dirs, surveys, progress)
+        return _build_interim(Path(project_dir), interim, out, force, draft, template_dirs, surveys, progress, detail)
     project = load_project(Path(project_dir), template_dirs)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys, progress=progress)
     report = project_report(project, results, draft=draft)
+    main, appendix = split_report(report, detail or project.template.detail)
     progress(WRITING)
     with collect_repairs() as repairs:
-        outputs = {
-            "rapport.html": encode_utf8(render_html(report)),
-            "rapport.xlsx": render_excel(report),
-            "rapport.docx": render_docx(report),
-            "rapport.json": render_bundle(report),
-        } | _survey_outputs(results.survey)
-    return Outcome(
-        _write(out, outputs, force), results.warnings + repairs.warnings(str(out)), report.completeness, _waves(results), project.root / "texter"
-    )
+        outputs = (
+            {
+                "rapport.html": encode_utf8(render_html(main)),
+                "rapport.xlsx": render_excel(report),
+                "rapport.docx": render_docx(main),
+                "rapport.json": render_bundle(report),
+            }
+            | _survey_outputs(results.survey)
+            | {
+                "bilaga.html": encode_utf8(render_html(appendix)),
+                "bilaga.docx": render_docx(appendix),
+            }
+        )
+    return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)), report.completeness, _waves(results), project.root / "texter")
 
 
 def _waves(results: ProjectResults) -> list[str]:
@@ -177,8 +194,15 @@ def _waves(results: ProjectResults) -> list[str]:
 
 
 def _build_interim(
-    root: Path, period: str, out: Path | None, force: bool, draft: bool, template_dirs: list[Path] | None, surveys: SurveyCache | None,
+    root: Path,
+    period: str,
+    out: Path | None,
+    force: bool,
+    draft: bool,
+    template_dirs: list[Path] | None,
+    surveys: SurveyCache | None,
     progress: Progress,
+    detail: str | None = None,
 ) -> Outcome:
     """The interim report of ``period``: ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json``."""
     from slutrapport.pipeline.interim import interim_names, interim_report, load_interim
@@ -188,13 +212,16 @@ def _build_interim(
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, tuple(names.values()), force)
     report, results = interim_report(project, notes, draft=draft, surveys=surveys, progress=progress)
+    main, appendix = split_report(report, detail or project.template.detail)
     progress(WRITING)
     with collect_repairs() as repairs:
         outputs = {
-            names["html"]: encode_utf8(render_html(report)),
+            names["html"]: encode_utf8(render_html(main)),
             names["xlsx"]: render_excel(report),
-            names["docx"]: render_docx(report),
+            names["docx"]: render_docx(main),
             names["json"]: render_bundle(report),
+            names["bilaga_html"]: encode_utf8(render_html(appendix)),
+            names["bilaga_docx"]: render_docx(appendix),
         }
     warnings = results.warnings + repairs.warnings(str(out))
     return Outcome(_write(out, outputs, force), warnings, report.completeness, _waves(results), project.texts)
@@ -213,9 +240,7 @@ class CheckResult:
         return all(h.status == FILLED for h in self.headings if h.required)
 
 
-def check_project(
-    project_dir: Path, template_dirs: list[Path] | None = None, results: ProjectResults | None = None, interim: str | None = None
-) -> CheckResult:
+def check_project(project_dir: Path, template_dirs: list[Path] | None = None, results: ProjectResults | None = None, interim: str | None = None) -> CheckResult:
     """Which required headings have content, and what is missing (``slutrapport check``).
 
     Survey files with errors do not stop the check: the survey headings are

@@ -26,9 +26,10 @@ def sample_project_dir() -> Path:
     raise ProjectError("Exempelprojektet (data_samples) saknas i installationen.")
 
 
-def build_demo(out: Path = Path("demo-rapport"), force: bool = False, draft: bool = False) -> Outcome:
-    """Build the full report from the bundled sample project into ``out``, and a demo portfolio into ``out/portfolj``."""
-    outcome = build_project(sample_project_dir(), out=out, force=force, draft=draft)
+def build_demo(out: Path = Path("demo-rapport"), force: bool = False, draft: bool = False, detail: str | None = None) -> Outcome:
+    """Build the report and its appendix from the bundled sample project into ``out`` (``detail``: see
+    :func:`~slutrapport.pipeline.build.build_project`), and a demo portfolio into ``out/portfolj``."""
+    outcome = build_project(sample_project_dir(), out=out, force=force, draft=draft, detail=detail)
     portfolio = _demo_portfolio(Path(out), force)
     return Outcome(outcome.paths + portfolio.paths, outcome.warnings)
 

@@ -47,8 +47,9 @@ _OUTPUTS = ("html", "xlsx", "docx", "json")
 
 
 def interim_names(period: ReportPeriod) -> dict[str, str]:
-    """The output file names by kind: ``{"html": "delrapport-2025.html", …}``."""
-    return {kind: f"delrapport-{period.slug}.{kind}" for kind in _OUTPUTS}
+    """The output file names by kind: ``{"html": "delrapport-2025.html", …, "bilaga_html": "delrapport-2025-bilaga.html", …}``."""
+    names = {kind: f"delrapport-{period.slug}.{kind}" for kind in _OUTPUTS}
+    return names | {f"bilaga_{kind}": f"delrapport-{period.slug}-bilaga.{kind}" for kind in ("html", "docx")}
 
 
 def texts_folder(root: Path, period: ReportPeriod) -> Path:

@@ -9,6 +9,7 @@ with ``--templates DIR`` or ``mallar:`` in ``projekt.yaml``, without code::
     finansiar: Samordningsförbundet RAR i Sörmland
     numrering: auto               # auto: 1, 2, 3 … and 3.1, 3.2; egen: only the headings' own 'nummer'
     typ: slutrapport              # or delrapport: an interim report's headings (build --delrapport)
+    detaljniva: sammanfattning    # sammanfattning (default): full tables in bilaga.html/.docx; full: all in the report
     rubriker:
       - id: sammanfattning        # also the name of texter/<id>.md
         rubrik: Sammanfattning    # verbatim heading
@@ -49,6 +50,9 @@ __all__ = [
     "template_summaries",
     "TEMPLATE_SCHEMA",
     "FLAG_SETTINGS",
+    "DETAIL_LEVELS",
+    "SUMMARY",
+    "FULL",
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
@@ -56,6 +60,10 @@ DEFAULT_TEMPLATE = "rar-slutrapport"
 DEFAULT_INTERIM_TEMPLATE = "rar-lagesrapport"
 #: ``typ:`` of a template: a final report's headings (the default) or an interim report's.
 FINAL, INTERIM = "slutrapport", "delrapport"
+#: How much of the computed content stands in the report itself (``detaljniva:``, ``build --detaljniva``):
+#: ``sammanfattning`` moves the full tables to the appendix (:mod:`slutrapport.report.appendix`), ``full`` keeps all.
+SUMMARY, FULL = "sammanfattning", "full"
+DETAIL_LEVELS = (SUMMARY, FULL)
 #: A heading id names the file ``texter/<id>.md``: no path separators, dots or upper case.
 _HEADING_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -135,6 +143,8 @@ class ReportTemplate:
     fact_labels: dict[str, str] = field(default_factory=dict)
     #: typ: FINAL (a slutrapport) or INTERIM (a delrapport/lägesrapport for a period)
     kind: str = FINAL
+    #: detaljniva: how much stands in the report itself (:data:`DETAIL_LEVELS`; default :data:`SUMMARY`)
+    detail: str = SUMMARY
 
     def all_headings(self) -> list[Heading]:
         """Every heading and subheading in document order."""
@@ -233,6 +243,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         settings=settings,
         fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
         kind=str(data.get("typ") or FINAL),
+        detail=str(data.get("detaljniva") or SUMMARY),
     )
 
 

@@ -23,7 +23,19 @@ from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import cell_text, format_value, markdown_parser
 from slutrapport.report.model import CHARTS, Paragraphs, Subsection, Table, TextList
 
-__all__ = ["environment", "html_finalize", "add_block_helpers", "markdown_to_html", "heading_prefix", "column_groups", "png_data_uri", "inline_css"]
+__all__ = [
+    "environment",
+    "html_finalize",
+    "add_block_helpers",
+    "markdown_to_html",
+    "heading_prefix",
+    "column_groups",
+    "table_parts",
+    "MAX_COLUMNS",
+    "WIDE_TABLE",
+    "png_data_uri",
+    "inline_css",
+]
 
 _PACKAGE, _TEMPLATES = "slutrapport", "report_templates"
 
@@ -68,6 +80,8 @@ def add_block_helpers(env: Environment) -> None:
         chart_src=lambda chart: png_data_uri(chart_png(chart)),
         chart_alt=chart_alt_text,
         column_groups=column_groups,
+        table_parts=table_parts,
+        wide_table=WIDE_TABLE,
     )
 
 
@@ -83,15 +97,51 @@ def heading_prefix(number: str | None) -> str:
     return f"{number} " if "." in number else f"{number}. "
 
 
-def column_groups(table: Table) -> list[tuple[str | None, int]]:
-    """The spanning header row of a table: (group or None, number of columns) from left to right."""
+def column_groups(table: Table, positions: list[int] | None = None) -> list[tuple[str | None, int]]:
+    """The spanning header row of a table (or of the columns at ``positions``, one part of it):
+    (group or None, number of columns) from left to right."""
     spans: list[tuple[str | None, int]] = []
-    for column in table.columns:
+    for column in (table.columns if positions is None else [table.columns[i] for i in positions]):
         if spans and spans[-1][0] == column.group and column.group is not None:
             spans[-1] = (column.group, spans[-1][1] + 1)
         else:
             spans.append((column.group, 1))
     return spans
+
+
+#: A table with more columns than this is drawn in parts of whole column groups (waves), each part with the
+#: leading columns again (:func:`table_parts`), and a part this wide in a smaller type (class ``bred``).
+MAX_COLUMNS, WIDE_TABLE = 11, 9
+
+
+def table_parts(table: Table, limit: int = MAX_COLUMNS) -> list[list[int]]:
+    """The column positions of each part a table is drawn in, so that a printed page holds it.
+
+    A table of at most ``limit`` columns, or without column groups, is one part. A wider one is cut between
+    its column groups (the waves): every part starts with the columns before the first group (the row
+    labels), and takes whole groups while it stays within ``limit`` columns; a group wider than that is a
+    part of its own. Columns after the last group go with the last part.
+    """
+    columns = table.columns
+    if len(columns) <= limit or not table.has_groups:
+        return [list(range(len(columns)))]
+    lead = 0
+    while lead < len(columns) and columns[lead].group is None:
+        lead += 1
+    pieces: list[list[int]] = []
+    for position in range(lead, len(columns)):
+        group = columns[position].group
+        if pieces and (group is None or columns[pieces[-1][-1]].group == group):
+            pieces[-1].append(position)
+        else:
+            pieces.append([position])
+    parts: list[list[int]] = []
+    for piece in pieces:
+        if parts and len(parts[-1]) + len(piece) <= limit:
+            parts[-1] += piece
+        else:
+            parts.append(list(range(lead)) + piece)
+    return parts
 
 
 def png_data_uri(png: bytes) -> str:

@@ -1,5 +1,12 @@
 """The report as data: sections under the template's headings, each holding blocks.
 
+Every block has a flag ``appendix``: in a report built with the detail level
+``sammanfattning`` (the default) a block so marked is moved to the appendix
+(``bilaga.html``/``bilaga.docx``, :mod:`slutrapport.report.appendix`) and the
+main text refers to it; with ``full`` the flag is ignored. The block builders
+set it (:func:`for_appendix`) on the full tables a reader of the main report
+does not need.
+
 The model holds values, not formatted text: renderers decide how a mean or a
 share is written (decimal comma in HTML, number formats in Excel). Nothing
 here computes a statistic.
@@ -40,6 +47,7 @@ __all__ = [
     "INTERVAL",
     "SHARE_INTERVAL",
     "MONEY",
+    "for_appendix",
 ]
 
 TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
@@ -83,6 +91,7 @@ class Table:
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
     sheet_title: str | None = None  # optional shorter title for spreadsheets
+    appendix: bool = field(default=False, compare=False)  # to the appendix in a summary report (see the module docstring)
 
     @property
     def has_groups(self) -> bool:
@@ -111,6 +120,7 @@ class Chart:
     trend_group: str = "Alla"
     # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
     png: bytes | None = field(default=None, compare=False, repr=False)
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -128,6 +138,7 @@ class DivergingChart:
     neutral: int | None  # position of the neutral category, None for even scales
     notes: list[str] = field(default_factory=list)
     png: bytes | None = field(default=None, compare=False, repr=False)
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -144,6 +155,7 @@ class StackedChart:
     rows: list[tuple[str, list[float], int]]
     notes: list[str] = field(default_factory=list)
     png: bytes | None = field(default=None, compare=False, repr=False)
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -158,6 +170,7 @@ class BarChart:
     values: list[float]
     value_kind: str = MONEY
     png: bytes | None = field(default=None, compare=False, repr=False)
+    appendix: bool = field(default=False, compare=False)
 
 
 #: Every kind of chart block; a renderer draws each as a picture (:func:`slutrapport.render.charts.chart_png`).
@@ -167,6 +180,7 @@ CHARTS = (Chart, DivergingChart, StackedChart, BarChart)
 @dataclass
 class Paragraphs:
     texts: list[str]
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -174,12 +188,14 @@ class TextList:
     title: str
     items: list[str]
     empty_text: str = "Inga svar."
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
 class Subsection:
     title: str
     blocks: list[Any]
+    appendix: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -229,3 +245,11 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # tidy result tables by name (Data sheet, bundle)
     #: the staff survey's instrument (id, namn, skala, enkater) for the bundle; None without a survey
     instrument: dict[str, Any] | None = None
+
+
+def for_appendix(*blocks: Any) -> list[Any]:
+    """``blocks`` (None left out) marked to go to the appendix in a summary report; the same objects, changed in place."""
+    marked = [block for block in blocks if block is not None]
+    for block in marked:
+        block.appendix = True
+    return marked

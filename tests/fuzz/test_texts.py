@@ -53,7 +53,9 @@ def text_mutations(draw):
 
 def _check_outputs(out: Path) -> None:
     assert_safe_html(out / "rapport.html")
+    assert_safe_html(out / "bilaga.html")
     assert_whole_office_file(out / "rapport.docx")
+    assert_whole_office_file(out / "bilaga.docx")
     assert_whole_office_file(out / "rapport.xlsx")
     assert_strict_json(out / "rapport.json")
 

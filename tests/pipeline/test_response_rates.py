@@ -43,11 +43,12 @@ INVITED = "      inbjudna:\n        AF: 10\n        Soc: 12\n        AME: 3\n|  
 
 
 def _texts(out: Path) -> dict[str, str]:
-    docx_xml = zipfile.ZipFile(out / "rapport.docx").read("word/document.xml").decode("utf-8")
+    """Every output's text; the report's and the appendix's (bilaga) together."""
+    docx_xml = "".join(zipfile.ZipFile(out / name).read("word/document.xml").decode("utf-8") for name in ("rapport.docx", "bilaga.docx"))
     xlsx = zipfile.ZipFile(out / "rapport.xlsx")
     strings = "".join(xlsx.read(n).decode("utf-8") for n in xlsx.namelist() if n.endswith(".xml"))
     return {
-        "html": (out / "rapport.html").read_text(encoding="utf-8"),
+        "html": "".join((out / name).read_text(encoding="utf-8") for name in ("rapport.html", "bilaga.html")),
         "docx": docx_xml,
         "xlsx": strings,
         "json": (out / "rapport.json").read_text(encoding="utf-8"),
@@ -64,7 +65,7 @@ def test_without_invited_counts_nothing_about_response_rates_is_shown(tmp_path):
 
 def test_with_invited_counts_every_survey_table_and_chart_shows_the_response_rate(tmp_path):
     out = tmp_path / "ut"
-    build_project(_project(tmp_path / "p", INVITED), out=out)
+    build_project(_project(tmp_path / "p", INVITED), out=out, detail="full")  # every table in the report (the demo tests the appendix)
     texts = _texts(out)
     # HTML: every table and chart of the survey section has a Svarsfrekvens column or the note under it.
     html = texts["html"]

@@ -56,21 +56,32 @@ def _plain(fragment: str) -> str:
     return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
+#: A caption of the appendix: its number before, and the part of a table drawn in parts after (both left out here).
+_APPENDIX_CAPTION = re.compile(r"<caption>(?:Tabell \d+\. )?(.*?)(?: \(del \d+ av \d+\))?</caption>", re.S)
+_NUMBERED = re.compile(r"^(?:Tabell|Diagram) \d+\. ")
+
+
+def _survey_section(html: str) -> str:
+    start = html.index('id="personalenkat"')
+    end = html.find('<section class="avsnitt"', start)
+    return html[start : end if end >= 0 else len(html)]
+
+
 @pytest.fixture(scope="module")
 def survey_html(demo_dir: Path) -> str:
-    """The staff survey's section of the demo's HTML."""
-    html = (demo_dir / "rapport.html").read_text(encoding="utf-8")
-    start = html.index('id="personalenkat"')
-    return html[start : html.index('<section class="avsnitt"', start)]
+    """The staff survey's section of the demo's HTML: the report's and the appendix's (issue 19), captions without their numbers."""
+    html = "".join(_survey_section((demo_dir / name).read_text(encoding="utf-8")) for name in ("rapport.html", "bilaga.html"))
+    return _APPENDIX_CAPTION.sub(r"<caption>\1</caption>", html)
 
 
 @pytest.fixture(scope="module")
 def captions(survey_html: str) -> list[str]:
-    return [_plain(caption) for caption in re.findall(r"<caption>(.*?)</caption>", survey_html, re.S)]
+    return list(dict.fromkeys(_plain(caption) for caption in re.findall(r"<caption>(.*?)</caption>", survey_html, re.S)))
 
 
 def test_every_survey_table_and_chart_of_the_html_shows_the_response_rate(survey_html, captions):
-    blocks = re.findall(r"(<table.*?</table>|<figure.*?</figure>)(.*?)(?=<table|<figure|<h\d|$)", survey_html, re.S)
+    tables = r"<table.*?</table>(?:\s*<table.*?</table>)*"  # a table drawn in parts is one table
+    blocks = re.findall(rf"({tables}|<figure.*?</figure>)(.*?)(?=<table|<figure|<h\d|$)", survey_html, re.S)
     assert len(captions) >= 40 and len(blocks) > len(captions)  # tables and charts, with the trend's
     missing = [block[:200] for block, after in blocks if "Svarsfrekvens" not in block + after]
     assert not missing
@@ -82,11 +93,11 @@ def _text(element) -> str:
 
 
 def test_every_survey_table_of_word_shows_the_response_rate(demo_dir, captions):
-    document = Document(demo_dir / "rapport.docx")
     found = 0
-    for table in document.tables:
+    tables = [table for name in ("rapport.docx", "bilaga.docx") for table in Document(demo_dir / name).tables]
+    for table in tables:
         caption = table._tbl.getprevious()
-        if caption is None or _text(caption) not in captions:
+        if caption is None or _NUMBERED.sub("", _text(caption)) not in captions:
             continue
         found += 1
         following, notes = table._tbl.getnext(), ""

@@ -46,6 +46,12 @@ def demo(demo_dir):
     return demo_dir
 
 
+@pytest.fixture(scope="module")
+def demo_html(demo_dir) -> str:
+    """The demo's report and its appendix (issue 19: the full tables are in bilaga.html), one after the other."""
+    return "".join((demo_dir / name).read_text(encoding="utf-8") for name in ("rapport.html", "bilaga.html"))
+
+
 def test_every_rar_heading_in_order(demo):
     html = (demo / "rapport.html").read_text(encoding="utf-8")
     found = re.findall(r"<h2>\d+\. ([^<]+)</h2>", html)
@@ -60,13 +66,13 @@ def test_sections_without_text_say_so_and_sections_with_text_show_it(demo):
     assert "Text saknas" in sections["ekonomisk-redovisning"]
 
 
-def test_html_is_self_contained(demo):
-    html = (demo / "rapport.html").read_text(encoding="utf-8")
+def test_html_is_self_contained(demo_html):
+    html = demo_html
     assert "<script" not in html.lower()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
     assert "@import" not in html and "url(" not in html
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', html)
-    assert len(images) == 26  # per index: a trend chart and a diverging answer chart; the self-evaluation chart; the socio-economic bars
+    assert len(images) == 26  # per index: a trend chart and a diverging answer chart (appendix); the self-evaluation chart; the socio-economic bars
     assert all(src.startswith("data:image/png;base64,") for src, _ in images)
     lines = [alt for _, alt in images if alt.startswith("Linjediagram:") and not alt.startswith("Linjediagram: Självvärdering")]
     bars = [alt for _, alt in images if alt.startswith("Stapeldiagram:") and "Samhällets kostnad" not in alt]  # answer bars
@@ -74,8 +80,8 @@ def test_html_is_self_contained(demo):
     assert all("Enkät 1" in alt and "(n = " in alt for alt in lines + bars)
 
 
-def test_survey_section_shows_tables_with_n_and_hidden_cells(demo):
-    html = (demo / "rapport.html").read_text(encoding="utf-8")
+def test_survey_section_shows_tables_with_n_and_hidden_cells(demo_html):
+    html = demo_html
     assert "Inställning till samverkan: indexvärde per grupp och enkät" in html
     assert '<th scope="col" class="count">n</th>' in html
     assert "– = dolt" in html
@@ -180,8 +186,8 @@ def test_comparison_html_snapshot(tmp_path, mini_instrument, write_wave):
     assert html == SNAPSHOT.read_text(encoding="utf-8")
 
 
-def test_low_alpha_index_gets_an_alpha_if_deleted_table(demo):
-    html = (demo / "rapport.html").read_text(encoding="utf-8")
+def test_low_alpha_index_gets_an_alpha_if_deleted_table(demo_html):
+    html = demo_html
     # In the sample, Inställning till samverkan has alpha under 0.7 at enkät 2 and 3
     assert "Inställning till samverkan: Cronbachs alfa om frågan tas bort, alla svarande" in html
     assert "Struktur: Cronbachs alfa om frågan tas bort" not in html
@@ -247,8 +253,8 @@ def test_change_table_shows_the_shift_beside_the_mean_and_flags_alpha_as_printed
     assert "0,69 *" in render_html(comparison_report(results))
 
 
-def test_the_demo_tells_how_waves_were_linked_and_shows_trends(demo):
-    html = (demo / "rapport.html").read_text(encoding="utf-8")
+def test_the_demo_tells_how_waves_were_linked_and_shows_trends(demo, demo_html):
+    html = demo_html
     # the method text names the case and the numbers of linked and unlinked answers per pair of waves
     assert "Kopplade svar mellan enkäterna, alla svarande" in html and "delvis samma personer" in html
     assert "t-testet för delvis överlappande urval (Derrick, Russ, Toher och White 2017" in html

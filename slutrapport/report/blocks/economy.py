@@ -26,7 +26,7 @@ from slutrapport.analysis.economy import TOTAL, EconomyResults
 from slutrapport.analysis.socioeconomic import SocioeconomicResults
 from slutrapport.core.swedish import join_words
 from slutrapport.report.blocks.typfall import actor_results_table, in_brief_blocks, inputs_table, society_note, summary_chart, summary_tables
-from slutrapport.report.model import COUNT, MONEY, SHARE, Column, Hidden, Paragraphs, Subsection, Table
+from slutrapport.report.model import COUNT, MONEY, SHARE, Column, Hidden, Paragraphs, Subsection, Table, for_appendix
 from slutrapport.sources.economy.socioeconomic import ACTORS, BEFORE
 from slutrapport.wording.economy import (
     ACTOR_NAMES,
@@ -230,7 +230,10 @@ def _sensitivity_table(results: SocioeconomicResults) -> Table:
 
 
 def socioeconomic_blocks(results: SocioeconomicResults, basis: bool = True) -> list:
-    """The result: gain, gain per actor, cost, profitability, payback, utilised potential and sensitivity."""
+    """The result: gain, gain per actor, cost, profitability, payback, utilised potential and sensitivity.
+
+    The result per actor, the summary tables after one and five years and the sensitivity table are marked for the
+    appendix (their figures are in the sentences)."""
     gains = gain_sentences(results)
     basis_text = socioeconomic_basis_sentences(results) if basis else (_notice(results)[0].texts if results.example else [])
     blocks: list = [Paragraphs(basis_text)] if basis_text else []
@@ -244,13 +247,13 @@ def socioeconomic_blocks(results: SocioeconomicResults, basis: bool = True) -> l
             [
                 Paragraphs([*profitability_sentences(results), *actor_profitability_sentences(results), write_off_sentence(results)]),
                 _profitability_table(results),
-                actor_results_table(results),
+                *for_appendix(actor_results_table(results)),
             ],
         ),
         Subsection("Återbetalningstid", [Paragraphs([payback_sentence(results), *actor_payback_sentences(results, society=False)])]),
         Subsection("Utnyttjad potential", [Paragraphs([potential_sentence(results)])]),
-        Subsection("Sammanfattning", [*summary_tables(results), summary_chart(results)]),
-        Subsection("Känslighetsanalys", [Paragraphs([sensitivity_sentence(results)]), _sensitivity_table(results)]),
+        Subsection("Sammanfattning", [*for_appendix(*summary_tables(results)), summary_chart(results)]),
+        Subsection("Känslighetsanalys", [Paragraphs([sensitivity_sentence(results)]), *for_appendix(_sensitivity_table(results))]),
     ]
     return blocks
 

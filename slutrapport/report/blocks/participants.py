@@ -15,7 +15,7 @@ from slutrapport.analysis.goals import COUNT as COUNT_GOAL
 from slutrapport.analysis.goals import GoalResults
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
 from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList
+from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList, for_appendix
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
 from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
 
@@ -130,9 +130,10 @@ def _income_tables(results: ParticipantResults) -> list:
                 columns=[Column("Försörjning vid inskrivning"), *[Column(after, COUNT, "Sysselsättning vid avslut") for after in NATIONAL_STATUS]],
                 rows=rows,
                 notes=_notes([part], results.min_n),
+                appendix=len(blocks) > 0,  # all participants in the report itself, women and men in the appendix
             )
         )
-    blocks.append(_grouping_list(results.income_groups, NATIONAL_INCOME, "Så räknas försörjningen in i grupperna"))
+    blocks += for_appendix(_grouping_list(results.income_groups, NATIONAL_INCOME, "Så räknas försörjningen in i grupperna"))
     return blocks
 
 
@@ -215,7 +216,7 @@ def participant_blocks(results: ParticipantResults) -> list:
     ages = _age_table(results)
     if ages is not None:
         blocks.append(Subsection("Ålder", [ages]))
-    blocks.append(Subsection("Om deltagarregistret", _method(results)))
+    blocks.append(Subsection("Om deltagarregistret", _method(results), appendix=True))
     return blocks
 
 

@@ -13,7 +13,7 @@ from slutrapport.analysis.selfeval import NO_ROLE, OTHER_ROLES, QUESTION, SECTIO
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import join_words
 from slutrapport.report.blocks.survey import suppressed_cell
-from slutrapport.report.model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList
+from slutrapport.report.model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList, for_appendix
 from slutrapport.wording.scales import scale_span
 from slutrapport.wording.selfeval import selfeval_paragraphs
 
@@ -155,7 +155,9 @@ def _texts(results: SelfEvalResults) -> list:
 
 
 def selfeval_blocks(results: SelfEvalResults) -> list:
-    """The self-evaluation: summary, method and counts, section ratings (table, chart, roles), questions, free texts."""
+    """The self-evaluation: summary, method and counts, section ratings (table, chart, roles), questions, free texts.
+
+    The ratings per role and per question and the free texts are marked for the appendix."""
     definition = results.definition
     scale = definition.scale
     ratings = results.ratings
@@ -172,7 +174,7 @@ def selfeval_blocks(results: SelfEvalResults) -> list:
                 [
                     _wave_table(sections[sections["roll"] == ALL], results, section_items, "Medelbetyg per avsnitt och tillfälle, alla roller", "Avsnitt"),
                     _chart(sections, results),
-                    _role_table(sections, results, section_items),
+                    *for_appendix(_role_table(sections, results, section_items)),
                 ],
             )
         )
@@ -180,8 +182,9 @@ def selfeval_blocks(results: SelfEvalResults) -> list:
             Subsection(
                 "Betyg per fråga",
                 [_wave_table(questions, results, question_items, "Betyg per fråga och tillfälle, alla roller", "Fråga")],
+                appendix=True,
             )
         )
     if definition.text_questions:
-        content.append(Subsection("Fritextsvar per avsnitt", _texts(results)))
+        content.append(Subsection("Fritextsvar per avsnitt", _texts(results), appendix=True))
     return [Subsection("Självvärdering", content)]

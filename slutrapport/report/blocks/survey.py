@@ -20,8 +20,10 @@ from slutrapport.core.swedish import format_number
 from slutrapport.report.blocks.group_pairs import pair_table
 from slutrapport.report.blocks.items import item_blocks
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
+from slutrapport.report.blocks.survey_overview import overview_table
 from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
 from slutrapport.report.model import (
+    CHARTS,
     COUNT,
     DIFF_MEAN,
     DIFF_SHARE,
@@ -41,6 +43,7 @@ from slutrapport.report.model import (
     Subsection,
     Table,
     TextList,
+    for_appendix,
 )
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import category_labels, scale_span
@@ -357,37 +360,54 @@ def summary_blocks(results: SurveyResults) -> list:
     return [Paragraphs(survey_summary(survey.instrument.indices, survey.waves, results.changes, questions)), *composition_blocks(results)]
 
 
+def _method_in_brief(blocks: list) -> list:
+    """The method blocks with only the first paragraph (when, which scales) and the answers per wave in the report
+    itself; the rest of the method text, the linkage and reliability tables and the reading notes to the appendix."""
+    text, answers, *rest = blocks
+    return [Paragraphs(text.texts[:1]), *for_appendix(Paragraphs(text.texts[1:]) if text.texts[1:] else None), answers, *for_appendix(*rest)]
+
+
+def _figures_to_appendix(blocks: list) -> list:
+    """``blocks`` with every table and chart in them (also in subsections) marked for the appendix; sentences stay."""
+    for block in blocks:
+        if isinstance(block, Subsection):
+            _figures_to_appendix(block.blocks)
+        elif isinstance(block, (Table, *CHARTS)):
+            block.appendix = True
+    return blocks
+
+
 def survey_blocks(results: SurveyResults) -> list:
-    """The staff-survey section: summary, method, one subsection per index, the questions outside indices,
-    the other question types (:func:`~.items.item_blocks`) and the free-text answers."""
+    """The staff-survey section: summary with the overview table, method, one subsection per index, the questions
+    outside indices, the other question types (:func:`~.items.item_blocks`) and the free-text answers.
+
+    The report itself keeps the sentences, the overview table and the answers per wave; every full table and
+    chart is marked for the appendix (:func:`~slutrapport.report.model.for_appendix`), as are the free texts."""
     survey = results.survey
     instrument = survey.instrument
     table = results.comparison
     waves = survey.waves
+    overview = overview_table(results)
     blocks: list = [
-        Subsection("Personalenkäten i korthet", summary_blocks(results)),
-        Subsection("Om enkäten och svaren", [*method_blocks(results), *response_rate_blocks(results)]),
+        Subsection("Personalenkäten i korthet", [*summary_blocks(results), *([overview] if overview is not None else [])]),
+        Subsection("Om enkäten och svaren", [*_method_in_brief(method_blocks(results)), *response_rate_blocks(results)]),
     ]
     for index_id, name in instrument.indices.items():
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
             *composition_blocks(results, "index", index_id),
-            *index_blocks(results, index_id),
-            *_distribution_blocks(results, name, instrument.index_items(index_id)),
+            *for_appendix(
+                *index_blocks(results, index_id),
+                *_distribution_blocks(results, name, instrument.index_items(index_id)),
+                _changes_table(results, "index", index_id, name),
+                pair_table(results.group_tests, table, "index", index_id, name),
+                alpha_if_deleted_table(results, index_id, name),
+            ),
         ]
-        changes = _changes_table(results, "index", index_id, name)
-        if changes is not None:
-            sub.append(changes)
-        pairs = pair_table(results.group_tests, table, "index", index_id, name)
-        if pairs is not None:
-            sub.append(pairs)
-        deleted = alpha_if_deleted_table(results, index_id, name)
-        if deleted is not None:
-            sub.append(deleted)
         blocks.append(Subsection(name, sub))
 
-    blocks += loose_blocks(results)
-    blocks += item_blocks(results)  # yes/no, single and multiple choice, numbers
+    blocks += for_appendix(*loose_blocks(results))
+    blocks += _figures_to_appendix(item_blocks(results))  # yes/no, single and multiple choice, numbers
 
     if instrument.freetext_questions:
         free = results.free_text
@@ -403,5 +423,5 @@ def survey_blocks(results: SurveyResults) -> list:
             for wave in waves:
                 texts = free[(free["fraga"] == question.id) & (free["enkat"] == wave)]["text"].tolist()
                 sub.append(TextList(f"{question.text} ({wave})", texts))
-        blocks.append(Subsection("Fritextsvar", sub))
+        blocks.append(Subsection("Fritextsvar", sub, appendix=True))
     return with_response_rates(blocks, results)

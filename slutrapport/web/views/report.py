@@ -20,6 +20,8 @@ OUTPUTS = {
     "rapport.docx": "Rapporten i Word",
     "rapport.xlsx": "Rapportens tabeller i Excel",
     "rapport.json": "Maskinläsbar sammanställning för finansiären",
+    "bilaga.html": "Bilagan med de fullständiga tabellerna som webbsida",
+    "bilaga.docx": "Bilagan med de fullständiga tabellerna i Word",
     "jamforelse.csv": "Jämförelsetabellen (CSV)",
     "forandringar.csv": "Förändringar mellan enkäterna (CSV)",
     "reliabilitet.csv": "Cronbachs alfa per index (CSV)",
