@@ -6,7 +6,6 @@ import io
 import json
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 from docx import Document
