@@ -332,10 +332,9 @@ class _Builder:
             cells = [r["mal"], Typed(r["malvarde"], kind), Typed(r["utfall"], kind), r["taljare"], r["namnare"], interval, r["uppnatt"]]
             body.append(([self.label(r)] if with_project else []) + cells)
         notes = ["Mål som andel: utfall = täljare / nämnare med 95 % konfidensintervall (Wilson). "
-                 "Uppnått: ja, nej eller osäkert (intervallet omfattar målvärdet)."]  # fmt: skip
-        if any(r["uppnatt"] == "delvis" or r["matt"] not in ("andel", "antal") for r in goals):  # schema 1.4
-            notes.append("Från schemaversion 1.4 bedöms ett mätbart mål på utfallet mot målvärdet (osäkert: utfallet är dolt "
-                         "eller saknar underlag); delvis är projektets egen bedömning av ett kvalitativt mål.")  # fmt: skip
+                 "Uppnått: ja eller nej (utfallet mot målvärdet), delvis (projektets egen bedömning av ett kvalitativt mål) "
+                 "eller osäkert (utfallet är dolt eller saknar underlag). I rapporter före schemaversion 1.4 betyder osäkert "
+                 "också att intervallet omfattar målvärdet."]  # fmt: skip
         return Table("Måluppfyllelse per mål", columns, body, notes=notes)
 
     # -- economy -----------------------------------------------------------------

@@ -15,6 +15,7 @@ import pandas as pd
 
 from slutrapport.analysis.goals import age_words, either_words, target_text
 from slutrapport.core.swedish import format_number, format_percent, join_words
+from slutrapport.wording.participants import format_share_interval
 
 __all__ = ["goal_sentence", "format_share_interval", "what_counts", "change_target", "MISSING_SOURCE"]
 
@@ -29,11 +30,6 @@ MISSING_SOURCE = {
     "aktiviteter": "aktivitetsloggen (aktiviteter: i projekt.yaml)",
 }
 _OWN = {"ja": "är uppnått", "delvis": "är delvis uppnått", "nej": "är inte uppnått"}
-
-
-def format_share_interval(low: float, high: float) -> str:
-    """``(0.2, 0.48)`` → ``'20–48 %'`` (whole percent, Swedish style)."""
-    return f"{format_number(100 * low, 0)}–{format_number(100 * high, 0)}\u00a0%"
 
 
 def _missing(value) -> bool:

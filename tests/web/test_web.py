@@ -781,9 +781,19 @@ def test_the_sample_projects_data_source_pages_show_their_tables(shared):
     assert "22 filer" in page and "Ifyllda formulär per roll och tillfälle" in page
     page = shared.page("/data/deltagare")
     assert "deltagare.csv" in page and "Måluppfyllelse" in page
+    assert "aktiviteter.csv" in page and "deltagarenkat.csv" in page and "deltagarenkat.yaml" in page  # the goals' sources
+    assert "Projektets egen bedömning" in page and "Grund för bedömningen" in page
     page = shared.page("/data/ekonomi").replace("\u00a0", " ")
     assert "Budget enligt ansökan och utfall per kategori och period" in page and "3 966 250 kr" in page
     assert "Samhällsekonomisk" in page
+
+
+def test_the_activity_log_is_uploaded_on_the_participant_page(empty, tmp_path):
+    browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
+    upload = {"fil": "1", "filen": [(io.BytesIO((SAMPLES / "aktiviteter.csv").read_bytes()), "logg.csv")]}
+    page = browser.post("/data/deltagare/ladda-upp", upload, page="/data/deltagare", content_type="multipart/form-data").get_data(as_text=True)
+    assert (empty / "aktiviteter.csv").read_bytes() == (SAMPLES / "aktiviteter.csv").read_bytes(), page
+    assert yaml.safe_load((empty / "projekt.yaml").read_text(encoding="utf-8"))["aktiviteter"] == {"fil": "aktiviteter.csv"}
 
 
 def test_forms_upload_into_the_folder_under_new_names_and_yaml_parameters_are_checked(empty, tmp_path):
