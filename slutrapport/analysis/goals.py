@@ -387,6 +387,7 @@ def _row(goal: Goal, outcome: GoalOutcome) -> dict[str, Any]:
         }
     value = int(outcome.value if outcome.value is not None else outcome.numerator)
     return row | {
+        "taljare": value if goal.measure == COUNT else None,  # a register count goal's count, as before 1.4
         "utfall": value,
         "uppnatt": YES if _met(goal, value) else NO,
         "grund": BASIS_COUNT,
