@@ -601,6 +601,7 @@ def main() -> None:
     __import__("runpy").run_path(str(HERE / "generate_ekonomi.py"), run_name="__main__")  # ekonomi.xlsx
     __import__("generate_deltagare").main()  # the participant register, data_samples/deltagare.csv
     __import__("generate_sjalvvardering").main()  # the filled self-evaluation forms in sjalvvardering/
+    __import__("generate_goals").main()  # the goals' activity log and participant survey
     for wave, responses in waves.items():
         counts = {org: sum(r.person.org == org for r in responses) for org in ORGANISATIONS}
         print(f"enkät {wave}: " + ", ".join(f"{org} {n}" for org, n in counts.items()))

@@ -15,19 +15,19 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from slutrapport.analysis.goals import parse_goals
 from slutrapport.core.errors import ProjectError, ValidationError, problem_list
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.progress import Progress
 from slutrapport.core.text import normalise
 from slutrapport.pipeline.cache import SurveyCache, survey_key
+from slutrapport.pipeline.goals import parse_project_goals
 from slutrapport.project.aliases import with_answer_aliases
 from slutrapport.project.folder import Project
 from slutrapport.sources.economy.budget import DEFAULT_CATEGORIES, Budget, BudgetSpec, read_budget_spec
 from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
 from slutrapport.sources.forms.source import project_form_source
-from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register, register_categories
+from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register
 from slutrapport.sources.survey.columnmap import load_column_map
 from slutrapport.sources.survey.ingest import SurveyData, read_waves
 from slutrapport.sources.survey.instrument import Instrument, load_instrument
@@ -133,7 +133,7 @@ def read_project_forms(project: Project) -> FormData | None:
 def read_project_register(project: Project) -> tuple[Register, list]:
     """The participant register under ``deltagare:`` and the goals under ``mal:``, checked together."""
     spec = project.data["deltagare"]
-    goals, problems = parse_goals(project.data.get("mal"), *register_categories(spec))
+    goals, problems = parse_project_goals(project)
     try:
         register = read_register(spec, project.root, project_dates(project.data))
     except RegisterValidationError as exc:

@@ -19,9 +19,10 @@ from slutrapport.analysis.participants import analyse_participants
 from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
-from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.errors import InputFileError, InstrumentError, ValidationError
 from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
+from slutrapport.pipeline.goals import project_goals
 from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_invited, read_project_register, read_project_survey
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
@@ -34,6 +35,8 @@ T = TypeVar("T")
 #: What stops a source: errors in its files; the economy files also when they cannot be read at all.
 _INVALID = (ValidationError,)
 _INVALID_OR_UNREADABLE = (ValidationError, InputFileError)
+#: What stops the goals: errors in a goal or its files, a file that cannot be read, the participant survey's instrument.
+_GOAL_ERRORS = (ValidationError, InputFileError, InstrumentError)
 
 
 class SourceFilter(Protocol):
@@ -153,15 +156,21 @@ def _self_evaluation_results(reading: _Reading) -> None:
 def _participant_results(reading: _Reading) -> None:
     """The participant register's tables and the goals' attainment, into ``results``."""
     project, results = reading.project, reading.results
-    if project.data.get("deltagare") is None:
-        return
-    found = reading.attempt("deltagare", "deltagarregistret eller målen", lambda: read_project_register(project))
-    if found is not None:
-        register, goals = found
+    register = None
+    if project.data.get("deltagare") is not None:
+        found = reading.attempt("deltagare", "deltagarregistret eller målen", lambda: read_project_register(project))
+        if found is None:
+            return
+        register = found[0]
         results.warnings += register.report.warnings()
         register = reading.narrowed("deltagare", register)
         if register is not None:
-            results.participants, results.goals = analyse_participants(register, project.min_n, goals)
+            results.participants = analyse_participants(register, project.min_n)[0]  # the goals: project_goals below
+    if project.data.get("mal"):
+        goals = reading.attempt("deltagare", "målen eller deras underlag", lambda: project_goals(project, register), _GOAL_ERRORS)
+        if goals is not None:
+            results.goals = goals[0]
+            results.warnings += goals[1].warnings()
 
 
 def _economy_results(reading: _Reading) -> None:

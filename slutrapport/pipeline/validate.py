@@ -15,6 +15,7 @@ from pathlib import Path
 from slutrapport.core.errors import InstrumentError, ProjectError, SlutrapportError, ValidationError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline.cache import SurveyCache
+from slutrapport.pipeline.goals import project_goals
 from slutrapport.pipeline.read import budget_spec, parameter_file, read_project_invited, read_project_register, read_project_survey
 from slutrapport.project.folder import PROJECT_FILE, Project, load_project
 from slutrapport.sources.economy.budget import read_budget_spec
@@ -134,11 +135,22 @@ def _form_problems(project: Project, _surveys: SurveyCache | None = None) -> Val
 
 
 def _register_problems(project: Project, _surveys: SurveyCache | None = None) -> ValidationReport:
+    """The register's problems (with the goals' keys) and, when those are valid, the goals' sources' (activity log, participant survey)."""
     spec = project.data.get("deltagare")
-    if spec is None:
-        return ValidationReport()
-    name = str(spec.get("fil") or project.path.name) if isinstance(spec, dict) else project.path.name
-    return _problems(lambda: read_project_register(project)[0].report, lambda _: _shown(project, name))
+    report = ValidationReport()
+    if spec is not None:
+        name = str(spec.get("fil") or project.path.name) if isinstance(spec, dict) else project.path.name
+        report = _problems(lambda: read_project_register(project)[0].report, lambda _: _shown(project, name))
+    if project.data.get("mal") and report.valid:
+        report.extend(_problems(lambda: _goal_problems(project), lambda _: project.path.name))
+    return report
+
+
+def _goal_problems(project: Project) -> ValidationReport:
+    """The goals' problems with their sources, the register read again (its own problems are reported above)."""
+    register = read_project_register(project)[0] if project.data.get("deltagare") is not None else None
+    found = project_goals(project, register)
+    return ValidationReport() if found is None else found[1]
 
 
 def _economy_problems(project: Project, _surveys: SurveyCache | None = None) -> ValidationReport:

@@ -327,12 +327,14 @@ class _Builder:
         ]  # fmt: skip
         body = []
         for r in goals:
-            kind = SHARE if r["matt"] == "andel" else COUNT
+            kind = SHARE if r["matt"] in ("andel", "andel_svar") else COUNT
             interval = (r["ci_lag"], r["ci_hog"]) if kind == SHARE and r["ci_lag"] is not None and r["ci_hog"] is not None else None
             cells = [r["mal"], Typed(r["malvarde"], kind), Typed(r["utfall"], kind), r["taljare"], r["namnare"], interval, r["uppnatt"]]
             body.append(([self.label(r)] if with_project else []) + cells)
         notes = ["Mål som andel: utfall = täljare / nämnare med 95 % konfidensintervall (Wilson). "
-                 "Uppnått: ja, nej eller osäkert (intervallet omfattar målvärdet)."]  # fmt: skip
+                 "Uppnått: ja eller nej (utfallet mot målvärdet), delvis (projektets egen bedömning av ett kvalitativt mål) "
+                 "eller osäkert (utfallet är dolt eller saknar underlag). I rapporter före schemaversion 1.4 betyder osäkert "
+                 "också att intervallet omfattar målvärdet."]  # fmt: skip
         return Table("Måluppfyllelse per mål", columns, body, notes=notes)
 
     # -- economy -----------------------------------------------------------------
@@ -443,7 +445,9 @@ class _Builder:
     def _page_goals(self, key: tuple[str, str], project: dict[str, Any]) -> list:
         if project["mal_antal"] is None:
             return [Paragraphs(["Rapporten innehåller inga mål med måluppfyllelse."])]
-        text = wording.goals_sentence(project["mal_antal"], project["mal_uppnadda"], project["mal_ej_uppnadda"], project["mal_osakra"])
+        text = wording.goals_sentence(
+            project["mal_antal"], project["mal_uppnadda"], project["mal_ej_uppnadda"], project["mal_osakra"], project.get("mal_delvis") or 0
+        )
         goals = self.rows_of("mal", key)
         return [Paragraphs([text])] + ([self._goal_table(goals, with_project=False)] if goals else [])
 

@@ -12,7 +12,7 @@ stays hidden with empty numbers. Shares are fractions 0–1, money kronor.
     signifikanta_minskningar`` (indices with a certain decline first → last);
     participants ``inskrivna, aktiva, avslutade, deltagare_undertryckt`` (period
     Totalt, kon Alla); goals ``mal_antal, mal_uppnadda, mal_ej_uppnadda,
-    mal_osakra``; economy ``budget_totalt, utfall_totalt, avvikelse_kr,
+    mal_osakra`` (and, last, ``mal_delvis``: qualitative goals the project judged partly met); economy ``budget_totalt, utfall_totalt, avvikelse_kr,
     avvikelse_procent`` (the ekonomi row Totalt × Totalt, else budget and
     outcome from ekonomi_nyckeltal) and ``kostnad_per_deltagare,
     kostnad_per_avslutad`` (ekonomi_nyckeltal). Empty when the bundle lacks the table.
@@ -82,6 +82,7 @@ PROJECT_COLUMNS = KEY + [
     "inskrivna", "aktiva", "avslutade", "deltagare_undertryckt",
     "mal_antal", "mal_uppnadda", "mal_ej_uppnadda", "mal_osakra",
     "budget_totalt", "utfall_totalt", "avvikelse_kr", "avvikelse_procent", "kostnad_per_deltagare", "kostnad_per_avslutad",
+    "mal_delvis",
 ]  # fmt: skip
 COMPLETENESS_COLUMNS = ["mall", "mall_namn"] + KEY + ["ordning", "rubrik_id", "nummer", "rubrik", "status", "saknas"]
 SURVEY_COLUMNS = [
@@ -108,7 +109,7 @@ TABLE_COLUMNS = {
 #: Count columns, written as whole numbers.
 INTEGER_COLUMNS = frozenset({
     "kravda", "ifyllda", "saknade", "ej_bedomda", "enkater", "signifikanta_minskningar", "inskrivna", "aktiva",
-    "avslutade", "mal_antal", "mal_uppnadda", "mal_ej_uppnadda", "mal_osakra", "ordning", "skala_min", "skala_max",
+    "avslutade", "mal_antal", "mal_uppnadda", "mal_ej_uppnadda", "mal_osakra", "mal_delvis", "ordning", "skala_min", "skala_max",
     "n_sista", "n_fran", "n_till", "n_par", "n", "taljare", "namnare",
 })  # fmt: skip
 NOT_ASSESSED = "ej bedömd"
@@ -343,6 +344,7 @@ def _project_row(bundle: PortfolioBundle, declines: int) -> dict[str, Any]:
         "mal_uppnadda": _count(outcome, "ja") if goals is not None else None,
         "mal_ej_uppnadda": _count(outcome, "nej") if goals is not None else None,
         "mal_osakra": _count(outcome, "osäkert") if goals is not None else None,
+        "mal_delvis": _count(outcome, "delvis") if goals is not None else None,  # 1.4: qualitative goals
     }
     total = next((r for r in bundle.tables.get("ekonomi", []) if r["kategori"] == TOTAL), None)
     figures = {r["matt"]: r["varde"] for r in bundle.tables.get("ekonomi_nyckeltal", [])}

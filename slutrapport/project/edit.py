@@ -40,6 +40,8 @@ __all__ = [
     "update_facts",
     "GOAL_MEASURES",
     "GOAL_POPULATIONS",
+    "GOAL_FIELDS",
+    "goal_details",
     "add_goal",
     "remove_goal",
 ]
@@ -55,8 +57,18 @@ FACT_FIELDS = {
 #: List facts under ``projekt:``, one item per line on the page.
 LIST_FACTS = {"organisationer": "Samverkansparter (en per rad)", "mal": "Projektets mål i ord, som i ansökan (ett per rad)"}
 #: Choices of a measurable goal (``mal:``): what is measured and among whom.
-GOAL_MEASURES = {"andel": "Andel (procent)", "antal": "Antal"}
+GOAL_MEASURES = {
+    "andel": "Andel (procent) av deltagarna",
+    "antal": "Antal deltagare",
+    "forandring": "Förändring mellan två datum",
+    "andel_svar": "Andel av svaren i deltagarenkäten",
+    "aktiviteter": "Antal aktiviteter",
+    "kvalitativt": "Kvalitativt (projektets bedömning)",
+}
 GOAL_POPULATIONS = {"avslutade": "avslutade deltagare", "inskrivna": "inskrivna deltagare"}
+#: The form fields of a goal besides ``mal``, ``matt`` and ``population``, in the order they are written.
+GOAL_FIELDS = ("kategorier", "kon", "alder", "falt", "fran", "till", "andring", "fraga", "svar", "typ", "malvarde", "bedomning", "motivering")
+_GOAL_LISTS = ("kategorier", "svar")
 
 _LOCK = threading.Lock()  # one edit at a time within this process (the web server is threaded)
 
@@ -179,29 +191,42 @@ def update_facts(root: Path, version: str, values: dict[str, str]) -> bool:
 # ---------------------------------------------------------------- measurable goals (mal:)
 
 
-def add_goal(root: Path, version: str, values: dict[str, str]) -> None:
-    """Append a measurable goal to ``mal:`` (checked like ``build`` checks it, against the register's categories).
+def _goal_value(key: str, text: str) -> Any:
+    """A form field as ``mal:`` holds it: ``kategorier`` and ``svar`` are comma-separated lists (``svar: positiva`` stays a word)."""
+    if key not in _GOAL_LISTS:
+        return text
+    items = [c.strip() for c in text.split(",") if c.strip()]
+    if key == "svar":
+        return "positiva" if items == ["positiva"] else [int(c) if c.isdigit() else c for c in items]
+    return items
 
-    ``values``: ``mal`` (the goal in words), ``matt`` (andel/antal),
-    ``population`` (avslutade/inskrivna), ``kategorier`` (comma-separated statuses
-    or national groups; required for andel) and ``malvarde`` ("40 %" or "25").
+
+def add_goal(root: Path, version: str, values: dict[str, str]) -> None:
+    """Append a goal of any kind to ``mal:`` (checked like ``build`` checks it, against the register's categories).
+
+    ``values``: ``mal`` (the goal in words), ``matt`` (a key of :data:`GOAL_MEASURES`),
+    ``population`` (avslutade/inskrivna, for andel and antal) and the keys of
+    :data:`GOAL_FIELDS` the kind uses (``kategorier`` and ``svar`` comma-separated,
+    ``malvarde`` "40 %" or "25"); blank fields are left out. A survey question or
+    activity type is checked against its file when the report is built.
     """
     from slutrapport.analysis.goals import parse_goals
-    from slutrapport.sources.register.participants import register_categories
+    from slutrapport.core.problems import ValidationReport
+    from slutrapport.sources.register.settings import parse_settings
 
-    goal: dict[str, Any] = {
-        "mal": " ".join(str(values.get("mal") or "").split()),
-        "matt": str(values.get("matt") or "").strip(),
-        "population": str(values.get("population") or "").strip(),
-    }
-    categories = [c.strip() for c in str(values.get("kategorier") or "").split(",") if c.strip()]
-    if categories:
-        goal["kategorier"] = categories
-    goal["malvarde"] = " ".join(str(values.get("malvarde") or "").split())
+    measure = str(values.get("matt") or "").strip()
+    goal: dict[str, Any] = {"mal": " ".join(str(values.get("mal") or "").split()), "matt": measure}
+    if measure in ("andel", "antal"):
+        goal["population"] = str(values.get("population") or "").strip()
+    for key in GOAL_FIELDS:
+        text = " ".join(str(values.get(key) or "").split())
+        if text and not (key == "malvarde" and measure == "kvalitativt"):
+            goal[key] = _goal_value(key, text)
     data = read_project_data(root)
     existing = data.get("mal") if isinstance(data.get("mal"), list) else []
     spec = data.get("deltagare") if isinstance(data.get("deltagare"), dict) else {}
-    _, report = parse_goals([*existing, goal], *register_categories(spec))  # register_categories never raises
+    settings = parse_settings(spec, Path("."), ValidationReport())  # never raises; problems of the register are its own
+    _, report = parse_goals([*existing, goal], settings.status_groups, settings.aliases, settings.income_groups)
     own = f"mal nr {len(existing) + 1}"
     problems = [p.meddelande for p in report.errors() if str(p.kolumn or "").startswith(own) or "används av flera mål" in p.meddelande]
     if not goal["mal"]:
@@ -209,6 +234,21 @@ def add_goal(root: Path, version: str, values: dict[str, str]) -> None:
     if problems:
         raise ProjectError(problem_list("Det nya målet", problems))
     edit_project(root, version, [Append(("mal",), goal)])
+
+
+def goal_details(goal: dict[str, Any]) -> str:
+    """What a goal under ``mal:`` counts, in short, for the page's list: ``'inskrivna; kon: kvinnor'``."""
+    parts = [str(goal["population"])] if goal.get("population") else []
+    for key in GOAL_FIELDS:
+        value = goal.get(key)
+        if key == "malvarde" or value in (None, "", []):
+            continue
+        if isinstance(value, dict):  # alder: {fran: 18, till: 29}
+            shown = f"{value.get('fran', '')}–{value.get('till', '')}"
+        else:
+            shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        parts.append(f"{key}: {shown}")
+    return "; ".join(parts)
 
 
 def remove_goal(root: Path, version: str, position: int) -> None:

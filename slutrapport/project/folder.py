@@ -121,7 +121,7 @@ _FACT_KEYS = {
 #: error; at the top only one close to these (a data source of the web page may add its own).
 TOP_KEYS = (
     "projekt", "mall", "delrapport_mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
-    "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
+    "sjalvvardering", "deltagare", "deltagarenkat", "aktiviteter", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
 SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)
 
@@ -417,10 +417,10 @@ personalenkat:
 #     alias:                           # fler stavningar av en kategori
 #       jobb: arbete
 
-# Projektets mätbara mål; måluppfyllelsen räknas från deltagarregistret.
+# Projektets mål; fler slag (förändring, deltagarenkät, aktiviteter, kvalitativa) i docs/projektfil.md.
 # mal:
 #   - mal: "Minst 40 % av de avslutade deltagarna går till arbete eller studier"
-#     matt: andel                      # andel eller antal
+#     matt: andel                      # andel, antal, forandring, andel_svar, aktiviteter eller kvalitativt
 #     population: avslutade            # avslutade eller inskrivna
 #     kategorier: [arbete, studier]    # statusar vid avslut, eller nationella grupper som förvärvsarbete
 #     malvarde: 40 %

@@ -83,7 +83,7 @@ BLOCKS = {
     "sammanfattningstabellerna efter ett och fem år och diagrammet (tyst utan parameterfil)",
     "sjalvvardering": "Självvärderingen: betyg per avsnitt, tillfälle och roll, diagram och fritextsvar per avsnitt",
     "deltagare": "Deltagarna: inskrivna, aktiva och avslutade per period, status vid avslut, försörjning före och efter, tid i projektet (deltagarregistret)",
-    "maluppfyllelse": "Måluppfyllelse: projektets mätbara mål (mal: i projekt.yaml) mot utfallet i deltagarregistret",
+    "maluppfyllelse": "Måluppfyllelse: projektets mål (mal: i projekt.yaml) mot utfallet i deltagarregistret, deltagarenkäten eller aktivitetsloggen",
 }
 
 

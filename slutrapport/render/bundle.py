@@ -8,7 +8,7 @@ by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
 version changes or removes them. One exception, for privacy: 1.2 dropped the
 column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
 which hidden group was the small one. The schema lists the versions it
-describes (1.0, 1.1, 1.2 and 1.3, with the older table layouts) and allows only
+describes (1.0 to 1.4, with the older table layouts) and allows only
 finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
 of bounded length; whatever this module writes validates against it (tested).
 The portfolio reads bundles strictly against it
@@ -18,7 +18,10 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.3" (1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
+    schema_version   "1.4" (1.4: the goals of every kind: maluppfyllelse's matt may be forandring,
+                     andel_svar, aktiviteter or kvalitativt, uppnatt delvis, and the table
+                     maluppfyllelse_underlag gives each goal's basis of verdict, the two counts of a
+                     change goal and a qualitative goal's motivation; 1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
                      forandringar, the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
                      sections 3.4 and 4), and the typfall method's tables socioekonomi_aktorsresultat and
                      socioekonomi_sammanfattning with more measures in socioekonomi_nyckeltal; 1.2: ``familj``,
@@ -68,7 +71,7 @@ from slutrapport.analysis.composition import COMPOSITION_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.economy import ECONOMY_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
-from slutrapport.analysis.goals import GOAL_COLUMNS
+from slutrapport.analysis.goals import GOAL_COLUMNS, GOAL_DETAIL_COLUMNS
 from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
@@ -83,7 +86,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -108,6 +111,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "deltagare_forsorjning": tuple(INCOME_COLUMNS),
     "deltagare_tid": tuple(TIME_COLUMNS),
     "maluppfyllelse": tuple(GOAL_COLUMNS),
+    "maluppfyllelse_underlag": ("id", *GOAL_DETAIL_COLUMNS),
     "kompetens_kategorisering": tuple(CATEGORISATION_COLUMNS),
     "kompetens_omfattning": tuple(VOLUME_LONG_COLUMNS),
 }
@@ -117,9 +121,12 @@ FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organ
 #: Project-level key-figure tables whose contract names ``varde`` (one number per fixed measure, no respondent
 #: values): the only exception to :data:`FORBIDDEN_COLUMNS`.
 _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
+#: Tables written from the columns of another table of ``Report.tables`` (1.4: the goals' details).
+_SOURCE_TABLES = {"maluppfyllelse_underlag": "maluppfyllelse"}
 
 _COUNT_COLUMNS = frozenset(
-    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"}
+    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare",
+     "fore", "efter"}
 )
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
 #: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
@@ -260,7 +267,7 @@ def _completeness(report: Report) -> dict[str, Any]:
 def _tables(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, allowed in TABLE_COLUMNS.items():  # fixed order; unknown tables are never written
-        table = tables.get(name)
+        table = tables.get(_SOURCE_TABLES.get(name, name))
         if table is None:
             continue
         columns = [c for c in allowed if c not in FORBIDDEN_COLUMNS or (name in _KEY_FIGURE_TABLES and c == "varde")]

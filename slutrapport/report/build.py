@@ -19,7 +19,8 @@ from slutrapport.project.folder import PROJECT_FILE, Project
 from slutrapport.project.templates import Heading
 from slutrapport.report.blocks.competence import categorisation_section, competence_tables, volume_section
 from slutrapport.report.blocks.economy import economy_section, socioeconomic_section
-from slutrapport.report.blocks.participants import goal_blocks, participant_blocks
+from slutrapport.report.blocks.goals import goal_blocks
+from slutrapport.report.blocks.participants import participant_blocks
 from slutrapport.report.blocks.selfeval import selfeval_blocks
 from slutrapport.report.blocks.survey import summary_blocks, survey_blocks
 from slutrapport.report.comparison import survey_instrument, survey_tables

@@ -102,9 +102,15 @@ SOURCES: tuple[DataSource, ...] = (
         intro=(
             "Deltagarregistret: en rad per deltagare med ett pseudonymt id (aldrig namn eller personnummer), "
             "kön, ålder, inskrivnings- och avslutsdatum, försörjning före, status vid avslut och antal möten. "
-            "Målen (mal: i projekt.yaml) räknas från registret."
+            "Målen (mal: i projekt.yaml) räknas från registret, från deltagarenkäten (svaren och instrumentet med "
+            "frågorna) och från aktivitetsloggen (en rad per aktivitet med datum och typ), eller är kvalitativa."
         ),
-        files=(FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv"),),
+        files=(
+            FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv"),
+            FileSlot(("aktiviteter", "fil"), "Aktivitetslogg (frivillig)", "aktiviteter.csv"),
+            FileSlot(("deltagarenkat", "fil"), "Deltagarenkät, svaren (frivillig)", "deltagarenkat.csv"),
+            FileSlot(("deltagarenkat", "instrument"), "Deltagarenkät, frågorna (YAML)", "deltagarenkat.yaml", kinds=(YAML,)),
+        ),
         validate=partial(validate_source, source="deltagare"),
         mapping=ColumnMapping("deltagare: kolumner:", register_columns, register_field_choices, map_register_columns),
     ),

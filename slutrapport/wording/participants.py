@@ -1,82 +1,20 @@
-"""Swedish sentences on participants and goals, from the participant and måluppfyllelse tables."""
+"""Swedish sentences on participants, from the participant tables (the goals' sentences are :mod:`.goals`)."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from slutrapport.analysis.goals import either_words, target_text
 from slutrapport.core.swedish import format_number, format_percent, join_words
 
-# -- participants and goals ------------------------------------------------------
+# -- participants -------------------------------------------------------------------
 #
-# Rules: a hidden count is never written, not even as a bound; a goal is called
-# reached (uppnått) or not reached only as the måluppfyllelse table says (the
-# whole 95 % Wilson interval above or below the target for a share; the count
-# itself for a number), otherwise the sentence says it cannot be told for sure
-# and gives the observed numbers.
+# Rule: a hidden count is never written, not even as a bound.
 
-__all__ = ["goal_sentence", "participant_summary", "format_share_interval"]
-
-_POPULATION_WORDS = {"inskrivna": "inskrivna deltagare", "avslutade": "avslutade deltagare"}
-
+__all__ = ["participant_summary", "format_share_interval"]
 
 def format_share_interval(low: float, high: float) -> str:
     """``(0.2, 0.48)`` → ``'20–48 %'`` (whole percent, Swedish style)."""
     return f"{format_number(100 * low, 0)}–{format_number(100 * high, 0)}\u00a0%"
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def goal_sentence(goal, row, min_n: int) -> str:
-    """One Swedish sentence on a goal from its måluppfyllelse row.
-
-    ``goal`` is an :class:`~slutrapport.analysis.goals.Goal`; ``row`` maps the
-    columns of the måluppfyllelse table.
-    """
-    name = f"Målet ”{row['mal']}”"
-    population = _POPULATION_WORDS[goal.population]
-    what = either_words(goal.category_words)
-    target = target_text(goal.measure, goal.target, goal.direction)
-    numerator, denominator, outcome = row["taljare"], row["namnare"], row["utfall"]
-    if _missing(outcome):
-        if goal.measure == "andel" and not _missing(denominator) and int(denominator) == 0:
-            return f"{name} kan inte bedömas ännu: det finns inga {population}."
-        return (
-            f"Utfallet för {name[0].lower() + name[1:]} visas inte, eftersom det bygger på färre än {min_n} deltagare "
-            "eller skulle göra det möjligt att räkna fram en så liten grupp. Måluppfyllelsen redovisas därför som osäker."
-        )
-    if goal.measure == "antal":
-        count = format_number(int(numerator), 0)
-        if what:
-            fact = f"{count} {population} hade status {what} vid avslut"
-        else:
-            fact = f"{count} deltagare {'skrevs in' if goal.population == 'inskrivna' else 'avslutades'}"
-        verdict = "är uppnått" if row["uppnatt"] == "ja" else "är inte uppnått"
-        return f"{name} {verdict}: {fact} (målvärde {target})."
-    share = format_percent(float(outcome))
-    interval = format_share_interval(float(row["ci_lag"]), float(row["ci_hog"]))
-    fact = (
-        f"{format_number(int(numerator), 0)} av {format_number(int(denominator), 0)} {population} ({share}, "
-        f"95 % konfidensintervall {interval}) hade status {what} vid avslut"
-    )
-    goal_value = format_percent(goal.target)
-    if row["uppnatt"] == "ja":
-        side = "över" if goal.direction == "minst" else "under"
-        return f"{name} är uppnått: {fact}. Hela konfidensintervallet ligger {side} målvärdet {goal_value}."
-    if row["uppnatt"] == "nej":
-        side = "under" if goal.direction == "minst" else "över"
-        return f"{name} är inte uppnått: {fact}. Hela konfidensintervallet ligger {side} målvärdet {goal_value}."
-    observed = float(outcome)
-    relation = "lika med" if observed == goal.target else "över" if observed > goal.target else "under"
-    return (
-        f"Det går inte att säga säkert om {name[0].lower() + name[1:]} är uppnått: {fact}. Utfallet är {relation} "
-        f"målvärdet {goal_value}, men konfidensintervallet omfattar målvärdet, så skillnaden kan bero på slumpen "
-        "med så här få deltagare."
-    )
 
 
 _GENDER_WORDS = {"Kvinnor": "kvinnor", "Män": "män", "Annat/ej angivet": "med annat eller ej angivet kön"}

@@ -103,16 +103,17 @@ def decline_sentences(declines: list[tuple[str, str, float, float]]) -> list[str
     ]
 
 
-def goals_sentence(total: int, reached: int, not_reached: int, uncertain: int) -> str:
-    """``'Av 3 mål är 2 uppnådda, 1 inte uppnått och inget osäkert.'``"""
+def goals_sentence(total: int, reached: int, not_reached: int, uncertain: int, partly: int = 0) -> str:
+    """``'Av 3 mål är 2 uppnådda, 1 inte uppnått och inget osäkert.'``; ``partly`` (qualitative goals judged partly met) only when above 0."""
     if total == 0:
         return "Rapporten anger inga mål."
 
     def part(n: int, one: str, many: str) -> str:
         return ("inget " + one) if n == 0 else f"{n} {one if n == 1 else many}"
 
+    partly_text = f", {part(partly, 'delvis uppnått', 'delvis uppnådda')}" if partly else ""
     return (
-        f"Av {total} mål är {part(reached, 'uppnått', 'uppnådda')}, {part(not_reached, 'inte uppnått', 'inte uppnådda')} "
+        f"Av {total} mål är {part(reached, 'uppnått', 'uppnådda')}{partly_text}, {part(not_reached, 'inte uppnått', 'inte uppnådda')} "
         f"och {part(uncertain, 'osäkert', 'osäkra')}."
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from slutrapport.analysis.goals import AT_MOST, GOAL_COLUMNS, Goal, attainment, goal_description, goal_table, parse_goals
+from slutrapport.analysis.goal_outcomes import evaluate_goals
+from slutrapport.analysis.goals import AT_MOST, GOAL_COLUMNS, GOAL_DETAIL_COLUMNS, Goal, attainment, goal_description, goal_table, parse_goals
 from slutrapport.analysis.intervals import wilson_interval
-from slutrapport.analysis.participants import analyse_participants
 from slutrapport.sources.register.participants import DEFAULT_STATUS
-from slutrapport.wording.participants import goal_sentence
+from slutrapport.wording.goals import goal_sentence
 from tests.analysis.test_participants import register
 
 statsmodels_proportion = pytest.importorskip("statsmodels.stats.proportion")
@@ -92,23 +92,23 @@ def test_wilson_interval_matches_statsmodels(k, n):
     assert wilson_interval(k, n) == pytest.approx((low, high), abs=1e-12)
 
 
-def test_share_attainment_uses_the_whole_interval():
-    # 14/38 = 0.368, Wilson 95 % interval 0.234–0.527: contains 0.40 → osäkert; above 0.20 → ja; below 0.60 → nej
+def test_share_attainment_compares_the_point_estimate_and_gives_the_interval_beside_it():
+    # 14/38 = 0.368, Wilson 95 % interval 0.234–0.527 (statsmodels proportion_confint(14, 38, method="wilson")).
+    # The verdict is the point estimate against the target, even when the interval contains the target.
     outcome, low, high, verdict = attainment(share_goal(0.40), 14, 38)
     assert outcome == pytest.approx(14 / 38) and (low, high) == pytest.approx((0.2338, 0.5272), abs=1e-4)
-    assert verdict == "osäkert"
+    assert verdict == "nej"
+    assert attainment(share_goal(0.36), 14, 38)[3] == "ja"  # inside the interval, below the estimate
     assert attainment(share_goal(0.20), 14, 38)[3] == "ja"
     assert attainment(share_goal(0.60), 14, 38)[3] == "nej"
     # "högst" is the mirror image
-    assert attainment(share_goal(0.60, "högst"), 14, 38)[3] == "ja"
-    assert attainment(share_goal(0.20, "högst"), 14, 38)[3] == "nej"
-    assert attainment(share_goal(0.40, "högst"), 14, 38)[3] == "osäkert"
+    assert attainment(share_goal(0.40, "högst"), 14, 38)[3] == "ja"
+    assert attainment(share_goal(0.36, "högst"), 14, 38)[3] == "nej"
 
 
-def test_a_target_on_the_interval_boundary_is_uncertain():
-    low, high = wilson_interval(14, 38)
-    assert attainment(share_goal(low), 14, 38)[3] == "osäkert"
-    assert attainment(share_goal(high), 14, 38)[3] == "osäkert"
+def test_a_target_equal_to_the_outcome_is_reached():
+    assert attainment(share_goal(0.5), 19, 38)[3] == "ja"
+    assert attainment(share_goal(0.5, "högst"), 19, 38)[3] == "ja"
 
 
 def test_count_attainment_and_an_empty_population():
@@ -121,21 +121,25 @@ def test_count_attainment_and_an_empty_population():
 
 def test_goal_table_hides_outcomes_resting_on_hidden_counts():
     table = goal_table([share_goal(0.4), share_goal(0.4)], [(14, 38, False, False), (3, 38, True, False)])
-    assert list(table.columns) == GOAL_COLUMNS
+    assert list(table.columns) == GOAL_COLUMNS + GOAL_DETAIL_COLUMNS
     shown, hidden = table.to_dict("records")
-    assert (shown["taljare"], shown["namnare"], shown["uppnatt"]) == (14, 38, "osäkert")
-    assert pd.isna(hidden["taljare"]) and hidden["namnare"] == 38
+    assert (shown["taljare"], shown["namnare"], shown["uppnatt"], shown["grund"]) == (14, 38, "nej", "punktskattning")
+    assert pd.isna(hidden["taljare"]) and hidden["grund"] == "dolt"
     assert hidden["utfall"] is None and hidden["ci_lag"] is None and hidden["uppnatt"] == "osäkert"
 
 
 # -- with the register ---------------------------------------------------------------
 
 
-def test_goals_from_a_register_and_a_small_numerator_is_hidden(tmp_path):
+def _sample_register(tmp_path):
     rows = [[str(i), "KM"[i % 2], "30", "2025-02-01", "2025-06-01", "lön", "arbete" if i < 12 else "avbrott", "2"] for i in range(30)]
     rows += [["s1", "K", "30", "2025-02-01", "2025-06-01", "lön", "studier", "2"], ["s2", "M", "30", "2025-02-01", "", "lön", "", "2"]]
     rows += [[f"a{i}", "KM"[i % 2], "30", "2025-03-01", "", "lön", "", "2"] for i in range(6)]
-    reg = register(tmp_path, rows)
+    return register(tmp_path, rows)
+
+
+def test_goals_from_a_register_use_the_unsuppressed_counts(tmp_path):
+    reg = _sample_register(tmp_path)
     parsed, _ = parse_goals(
         [
             {"id": "arbete", "matt": "andel", "kategorier": ["arbete", "studier"], "malvarde": "30 %"},
@@ -146,16 +150,26 @@ def test_goals_from_a_register_and_a_small_numerator_is_hidden(tmp_path):
         reg.status_groups,
         reg.aliases,
     )
-    results = analyse_participants(reg, 5, parsed)[1]
+    results, problems = evaluate_goals(parsed, register=reg, min_n=5)
+    assert problems.problems == []
     rows_ = {r["id"]: r for r in results.table.to_dict("records")}
-    # 13 of 31 finished (12 arbete + 1 studier) = 0.419; Wilson 0.264–0.592 contains 0.30 → osäkert
-    assert (rows_["arbete"]["taljare"], rows_["arbete"]["namnare"], rows_["arbete"]["uppnatt"]) == (13, 31, "osäkert")
-    # 1 in studier is under 5: hidden, and so is the outcome
-    assert pd.isna(rows_["studier"]["taljare"]) and rows_["studier"]["utfall"] is None and rows_["studier"]["uppnatt"] == "osäkert"
+    # 13 of 31 finished (12 arbete + 1 studier) = 0.419 ≥ 0.30 → ja (the Wilson interval 0.264–0.592 is beside it)
+    assert (rows_["arbete"]["taljare"], rows_["arbete"]["namnare"], rows_["arbete"]["uppnatt"]) == (13, 31, "ja")
+    # 1 in studier: the share 1/31 = 3 % is a project-level figure and shown, its count of 1 is not; 3 % < 10 % → nej
+    assert pd.isna(rows_["studier"]["taljare"]) and rows_["studier"]["namnare"] == 31
+    assert rows_["studier"]["utfall"] == pytest.approx(1 / 31) and rows_["studier"]["uppnatt"] == "nej"
     # 38 enrolled (30 + 2 + 6) against at least 40
     assert (rows_["inskrivna"]["utfall"], rows_["inskrivna"]["uppnatt"]) == (38, "nej")
     # 18 avbrott against at most 20
     assert (rows_["avbrott"]["utfall"], rows_["avbrott"]["uppnatt"]) == (18, "ja")
+
+
+def test_with_totals_hidden_a_goal_on_a_small_count_is_uncertain(tmp_path):
+    reg = _sample_register(tmp_path)
+    parsed, _ = parse_goals([{"id": "studier", "matt": "andel", "kategorier": ["studier"], "malvarde": "10 %"}], reg.status_groups)
+    row = evaluate_goals(parsed, register=reg, min_n=5, show_totals=False)[0].table.iloc[0]
+    assert row["utfall"] is None and pd.isna(row["taljare"]) and pd.isna(row["namnare"])
+    assert (row["uppnatt"], row["grund"]) == ("osäkert", "dolt")
 
 
 # -- sentences ----------------------------------------------------------------------
@@ -168,20 +182,19 @@ def _row(**values):
 
 def test_sentences_follow_the_table():
     goal = Goal("g", "", "andel", "avslutade", ("arbete", "studier"), 0.4, "minst", ("arbete", "studier"))
-    uncertain = goal_sentence(goal, _row(taljare=14, namnare=38, utfall=14 / 38, ci_lag=0.2338, ci_hog=0.5272, uppnatt="osäkert"), 5)
-    assert uncertain == (
-        "Det går inte att säga säkert om målet ”Minst 40 % till arbete eller studier” är uppnått: 14 av 38 avslutade "
-        "deltagare (37\u00a0%, 95 % konfidensintervall 23–53\u00a0%) hade status arbete eller studier vid avslut. Utfallet "
-        "är under målvärdet 40\u00a0%, men konfidensintervallet omfattar målvärdet, så skillnaden kan bero på slumpen med "
-        "så här få deltagare."
+    below = _row(taljare=14, namnare=38, utfall=14 / 38, ci_lag=0.2338, ci_hog=0.5272, uppnatt="nej", grund="punktskattning")
+    assert goal_sentence(goal, below, 5) == (
+        "Målet ”Minst 40 % till arbete eller studier” är inte uppnått: 14 av 38 avslutade deltagare hade status arbete "
+        "eller studier vid avslut (37\u00a0%, 95 % konfidensintervall 23–53\u00a0%), målvärdet är minst 40\u00a0%. "
+        "Konfidensintervallet omfattar målvärdet, så med så här få deltagare kan den verkliga andelen ligga på andra sidan målvärdet."
     )
-    reached = goal_sentence(goal, _row(taljare=30, namnare=38, utfall=30 / 38, ci_lag=0.64, ci_hog=0.89, uppnatt="ja"), 5)
+    reached = goal_sentence(goal, _row(taljare=30, namnare=38, utfall=30 / 38, ci_lag=0.64, ci_hog=0.89, uppnatt="ja", grund="punktskattning"), 5)
     assert reached.startswith("Målet ”Minst 40 % till arbete eller studier” är uppnått: 30 av 38")
-    assert reached.endswith("Hela konfidensintervallet ligger över målvärdet 40\u00a0%.")
-    hidden = goal_sentence(goal, _row(namnare=38, uppnatt="osäkert"), 5)
+    assert reached.endswith("målvärdet är minst 40\u00a0%.")
+    hidden = goal_sentence(goal, _row(uppnatt="osäkert", grund="dolt"), 5)
     assert "visas inte" in hidden and "färre än 5 deltagare" in hidden and "38" not in hidden
     count = Goal("c", "", "antal", "inskrivna", (), 45, "minst", ())
-    assert goal_sentence(count, _row(mal="Minst 45 inskrivna", taljare=52, utfall=52, uppnatt="ja"), 5) == (
+    assert goal_sentence(count, _row(mal="Minst 45 inskrivna", utfall=52, uppnatt="ja", grund="antal"), 5) == (
         "Målet ”Minst 45 inskrivna” är uppnått: 52 deltagare skrevs in (målvärde minst 45)."
     )
 

@@ -587,7 +587,7 @@ def test_demo_fills_individperspektiv_in_every_format(demo):
     section = html[html.index('id="individperspektiv"') : html.index('id="sekundara-effekter"')]
     for text in ("Inskrivna, aktiva och avslutade deltagare per halvår och kön", "Status vid avslut per kön",
                  "Försörjning vid inskrivning och sysselsättning vid avslut", "Tid i projektet och antal möten",
-                 "skrevs 52 deltagare in", "Måluppfyllelse", "Osäkert", "– = dolt"):  # fmt: skip
+                 "skrevs 52 deltagare in", "Måluppfyllelse", "Grund för bedömningen", "– = dolt"):  # fmt: skip
         assert text in section, text
     assert re.search(r'<th scope="row">Totalt</th><td class="count">52</td><td class="count">14</td><td class="count">38</td>', section)
     data = json.loads((demo / "rapport.json").read_text(encoding="utf-8"))

@@ -786,9 +786,19 @@ def test_the_sample_projects_data_source_pages_show_their_tables(shared):
     assert "22 filer" in page and "Ifyllda formulär per roll och tillfälle" in page
     page = shared.page("/data/deltagare")
     assert "deltagare.csv" in page and "Måluppfyllelse" in page
+    assert "aktiviteter.csv" in page and "deltagarenkat.csv" in page and "deltagarenkat.yaml" in page  # the goals' sources
+    assert "Projektets egen bedömning" in page and "Grund för bedömningen" in page
     page = shared.page("/data/ekonomi").replace("\u00a0", " ")
     assert "Budget enligt ansökan och utfall per kategori och period" in page and "3 966 250 kr" in page
     assert "Samhällsekonomisk" in page
+
+
+def test_the_activity_log_is_uploaded_on_the_participant_page(empty, tmp_path):
+    browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
+    upload = {"fil": "1", "filen": [(io.BytesIO((SAMPLES / "aktiviteter.csv").read_bytes()), "logg.csv")]}
+    page = browser.post("/data/deltagare/ladda-upp", upload, page="/data/deltagare", content_type="multipart/form-data").get_data(as_text=True)
+    assert (empty / "aktiviteter.csv").read_bytes() == (SAMPLES / "aktiviteter.csv").read_bytes(), page
+    assert yaml.safe_load((empty / "projekt.yaml").read_text(encoding="utf-8"))["aktiviteter"] == {"fil": "aktiviteter.csv"}
 
 
 def test_forms_upload_into_the_folder_under_new_names_and_yaml_parameters_are_checked(empty, tmp_path):
@@ -914,14 +924,15 @@ def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(proj
     bad = {"mal": "Fler i <b>jobb</b>", "matt": "andel", "population": "avslutade", "kategorier": "jobbb", "malvarde": "140 %"}
     page = browser.post("/projekt/mal", bad, page="/projekt").get_data(as_text=True)
     assert "okänd status &#39;jobbb&#39;" in page and "en andel ska vara mellan 0 och 100 %" in page
-    assert len(yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]) == 2
+    before = [g["mal"] for g in yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]]
+    assert len(before) == 10  # the sample's goals of every kind; the bad one was not written
     good = {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": "studier", "malvarde": "20 %"}
     page = browser.post("/projekt/mal", good, page="/projekt").get_data(as_text=True)
     assert "Målet är sparat i projekt.yaml" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
     text = (project / "projekt.yaml").read_text(encoding="utf-8")
     goals = yaml.safe_load(text)["mal"]
     assert goals[-1] == {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": ["studier"], "malvarde": "20 %"}
-    assert "# Projektets mätbara mål" in text  # the user's comments stay
+    assert "# Projektets mål. Mätbara mål" in text  # the user's comments stay
     from slutrapport.pipeline import project_results
 
     goal_table = project_results(project, tolerant=False).goals.table
@@ -929,5 +940,44 @@ def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(proj
     page = browser.post("/projekt/mal", {"action": "ta-bort", "mal_nr": "0"}, page="/projekt").get_data(as_text=True)
     assert "Målet är borttaget" in page
     assert [g["mal"] for g in yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]] == [
-        "Minst 45 deltagare skrivs in i projektet", "Minst 20 % <b>studerar</b>",
+        *before[1:], "Minst 20 % <b>studerar</b>",
     ]  # fmt: skip
+
+
+def test_goals_of_every_kind_are_added_on_the_project_page(project, tmp_path):
+    browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
+    page = browser.page("/projekt")
+    # the sample's goals are listed with what they count
+    assert "kon: kvinnor" in page and "typ: informationsträff" in page and "bedomning: delvis" in page and "falt: forsorjning" in page
+    blank = dict.fromkeys(("population", "kategorier", "kon", "alder", "falt", "fran", "till", "andring", "fraga", "svar", "typ", "malvarde",
+                           "bedomning", "motivering"), "")  # fmt: skip
+    forms = [
+        {"mal": "Minst 30 % män", "matt": "andel", "population": "inskrivna", "kon": "män", "malvarde": "30 %"},
+        {"mal": "Fler i arbete", "matt": "forandring", "population": "avslutade", "falt": "status", "kategorier": "arbete", "fran": "2025-06-30",
+         "till": "2026-06-30", "andring": "okning", "malvarde": "3"},
+        {"mal": "Respekt", "matt": "andel_svar", "population": "avslutade", "fraga": "bemotande", "svar": "Ja", "malvarde": "90 %"},
+        {"mal": "Studiebesök", "matt": "aktiviteter", "population": "avslutade", "typ": "informationsträff", "malvarde": "2"},
+        {"mal": "Ett gemensamt forum", "matt": "kvalitativt", "population": "avslutade", "bedomning": "ja", "motivering": "Forumet träffas varje månad.",
+         "malvarde": "40 %"},
+    ]  # fmt: skip
+    for form in forms:
+        page = browser.post("/projekt/mal", blank | form, page="/projekt").get_data(as_text=True)
+        assert "Målet är sparat i projekt.yaml" in page, form
+    goals = yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"][-5:]
+    assert goals == [
+        {"mal": "Minst 30 % män", "matt": "andel", "population": "inskrivna", "kon": "män", "malvarde": "30 %"},
+        {"mal": "Fler i arbete", "matt": "forandring", "kategorier": ["arbete"], "falt": "status", "fran": "2025-06-30", "till": "2026-06-30",
+         "andring": "okning", "malvarde": "3"},
+        {"mal": "Respekt", "matt": "andel_svar", "fraga": "bemotande", "svar": ["Ja"], "malvarde": "90 %"},
+        {"mal": "Studiebesök", "matt": "aktiviteter", "typ": "informationsträff", "malvarde": "2"},
+        {"mal": "Ett gemensamt forum", "matt": "kvalitativt", "bedomning": "ja", "motivering": "Forumet träffas varje månad."},
+    ]  # fmt: skip
+    page = browser.post("/projekt/mal", blank | {"mal": "Halvt", "matt": "kvalitativt", "bedomning": "kanske"}, page="/projekt").get_data(as_text=True)
+    assert "ange projektets bedömning: ja, delvis eller nej" in page
+    from slutrapport.pipeline import project_results
+
+    table = project_results(project, tolerant=False).goals.table
+    # 25 of 52 enrolled are men (48 % ≥ 30 %); finished with arbete: 2025-06-30 → 2026-06-30 more than 3 (the sample register);
+    # 26 of 31 answered Ja (84 % < 90 %); 8 informationsträffar ≥ 2; the project's own ja
+    assert list(table["uppnatt"])[-5:] == ["ja", "ja", "nej", "ja", "ja"]
+    assert list(table["taljare"])[-3] == 26 and list(table["namnare"])[-3] == 31

@@ -1,4 +1,4 @@
-"""Blocks for the participant section (Individperspektiv, 6.4 Brukare …) and the goal table.
+"""Blocks for the participant section (Individperspektiv, 6.4 Brukare …); the goal table is :mod:`.goals`.
 
 Only reshaping happens here: every number comes from
 :class:`~slutrapport.analysis.participants.ParticipantResults` or
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from slutrapport.analysis.goals import COUNT as COUNT_GOAL
-from slutrapport.analysis.goals import GoalResults
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
-from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList, for_appendix
+from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, Column, Paragraphs, Subsection, Table, TextList, for_appendix
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
-from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
+from slutrapport.wording.participants import participant_summary
 
-__all__ = ["participant_blocks", "goal_blocks"]
+__all__ = ["participant_blocks"]
 
 _HIDDEN = PROTECTED
 _PERIOD_WORDS = {"halvar": "halvår", "kvartal": "kvartal", "ar": "år", "manad": "månad"}
@@ -31,7 +28,6 @@ _PERIOD_DEFINITE = {
     "manad": ("månaden", "den sista månaden"),
 }
 _GENDER_CAPTIONS = {"Alla": "alla", "Kvinnor": "kvinnor", "Män": "män", "Annat/ej angivet": "annat eller ej angivet kön"}
-_VERDICTS = {"ja": "Ja", "nej": "Nej", "osäkert": "Osäkert"}
 
 
 def _value(row: pd.Series, column: str):
@@ -218,52 +214,3 @@ def participant_blocks(results: ParticipantResults) -> list:
         blocks.append(Subsection("Ålder", [ages]))
     blocks.append(Subsection("Om deltagarregistret", _method(results), appendix=True))
     return blocks
-
-
-def _target_text(goal) -> str:
-    value = format_percent(goal.target) if goal.measure != COUNT_GOAL else format_number(goal.target, 0)
-    return f"{goal.direction} {value}"
-
-
-def goal_blocks(results: GoalResults) -> list:
-    """The måluppfyllelse table, one sentence per goal and how attainment is judged."""
-    table = results.table
-    rows, sentences = [], []
-    for goal, (_, row) in zip(results.goals, table.iterrows(), strict=True):
-        sentences.append(goal_sentence(goal, row, results.min_n))
-        hidden = row["utfall"] is None or (isinstance(row["utfall"], float) and pd.isna(row["utfall"]))
-        if goal.measure == COUNT_GOAL:
-            outcome = _HIDDEN if hidden else format_number(int(row["utfall"]), 0)
-            interval, basis = None, None
-        else:
-            outcome = _HIDDEN if hidden else format_percent(float(row["utfall"]))
-            interval = _HIDDEN if hidden else format_share_interval(float(row["ci_lag"]), float(row["ci_hog"]))
-            shown = not pd.isna(row["taljare"]) and not pd.isna(row["namnare"])
-            basis = f"{format_number(int(row['taljare']), 0)} av {format_number(int(row['namnare']), 0)}" if shown else _HIDDEN
-        rows.append([row["mal"], "Andel" if goal.measure != COUNT_GOAL else "Antal", _target_text(goal), outcome, basis, interval, _VERDICTS[row["uppnatt"]]])
-    notes = [
-        (
-            "Andelsmål: 95 % konfidensintervall enligt Wilsons metod. Målet räknas som uppnått när hela intervallet "
-            "ligger på rätt sida om målvärdet, som inte uppnått när hela intervallet ligger på fel sida, och som osäkert "
-            "när intervallet omfattar målvärdet. Antalsmål jämförs direkt med målvärdet."
-        ),
-        (
-            f"– = dolt: utfallet bygger på färre än {results.min_n} deltagare eller skulle avslöja ett dolt antal; "
-            "sådana mål redovisas som osäkra."
-        ),
-    ]
-    goal_table = Table(
-        caption="Projektets mål och utfall",
-        columns=[
-            Column("Mål"),
-            Column("Mått"),
-            Column("Målvärde"),
-            Column("Utfall", TEXT),
-            Column("Underlag"),
-            Column("95 % konfidensintervall"),
-            Column("Uppnått"),
-        ],
-        rows=rows,
-        notes=notes,
-    )
-    return [Subsection("Måluppfyllelse", [Paragraphs(sentences), goal_table])]

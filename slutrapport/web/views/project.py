@@ -10,10 +10,12 @@ from flask import Blueprint, flash, render_template, request
 from slutrapport.core.errors import ProjectError, SlutrapportError
 from slutrapport.project.edit import (
     FACT_FIELDS,
+    GOAL_FIELDS,
     GOAL_MEASURES,
     GOAL_POPULATIONS,
     LIST_FACTS,
     add_goal,
+    goal_details,
     project_version,
     read_project_data,
     remove_goal,
@@ -74,7 +76,8 @@ def index():
         try:
             data = read_project_data(root)
             context["form"] = _facts_form(data)
-            context["goals"] = [g for g in data.get("mal") or [] if isinstance(g, dict)] if isinstance(data.get("mal"), list) else []
+            goals = [g for g in data.get("mal") or [] if isinstance(g, dict)] if isinstance(data.get("mal"), list) else []
+            context["goals"] = [g | {"detaljer": goal_details(g)} for g in goals]
             context["goal_measures"], context["goal_populations"] = GOAL_MEASURES, GOAL_POPULATIONS
             context["version"] = project_version(root)
         except ProjectError as exc:
@@ -143,8 +146,8 @@ def save_goal():
             remove_goal(state().project, form_version(), position)
             flash("Målet är borttaget ur projekt.yaml.", "ok")
         else:
-            add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", "kategorier", "malvarde")})
-            flash("Målet är sparat i projekt.yaml; måluppfyllelsen räknas från deltagarregistret.", "ok")
+            add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", *GOAL_FIELDS)})
+            flash("Målet är sparat i projekt.yaml; måluppfyllelsen räknas när rapporten byggs.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
     return back("projekt.index")
