@@ -136,7 +136,8 @@ def build(
 
     Med --delrapport PERIOD byggs en lägesrapport för perioden under
     finansiärens rubriker för delrapporter (delrapport_mall: i projekt.yaml,
-    standard rar-lagesrapport): delrapport-PERIOD.html, .xlsx, .docx och .json.
+    standard rar-lagesrapport): delrapport-PERIOD.html, .xlsx, .docx och .json
+    med bilagan delrapport-PERIOD-bilaga.html och .docx.
 
     Exempel:
 

@@ -136,7 +136,9 @@ class _Evaluator:
         register = self.register
         start, end = goal.dates  # type: ignore[misc]  # a change goal always has its dates
         if end > register.report_date:  # type: ignore[union-attr]
-            self.problem(number, "till", f"datumet är efter deltagarregistrets rapportdatum {register.report_date.isoformat()}", end)  # type: ignore[union-attr]
+            # not yet measurable (an interim report's period, or a register counted before the goal's date): no verdict
+            day = register.report_date.isoformat()  # type: ignore[union-attr]
+            self.problem(number, "till", f"datumet är efter deltagarregistrets rapportdatum {day}; målet kan inte bedömas ännu", end, WARNING)
             return GoalOutcome(available=False)
         before, after = self.count_on(goal, start), self.count_on(goal, end)
         value = before - after if goal.change == "minskning" else after - before

@@ -23,7 +23,7 @@ from typing import Any
 from slutrapport.analysis.goal_outcomes import SOURCE_OF, evaluate_goals
 from slutrapport.analysis.goals import Goal, GoalResults, parse_goals
 from slutrapport.core.errors import ProjectError, ValidationError, problem_list
-from slutrapport.core.problems import ValidationReport
+from slutrapport.core.problems import INFO, ValidationReport
 from slutrapport.project.folder import Project
 from slutrapport.sources.activities.log import ActivityLog, read_activities
 from slutrapport.sources.register.participants import Register, project_dates
@@ -73,13 +73,29 @@ def read_participant_survey(project: Project) -> SurveyData | None:
 def read_project_activities(project: Project, register: Register | None = None) -> ActivityLog | None:
     """The activity log under ``aktiviteter:``; None when the project has none.
 
-    Dates are checked against the register's report date (else the project's end) and the project's start.
+    Dates are checked against the project's end (or the register's report date when it is later) and
+    the project's start. When the register was counted to an earlier day (an interim report's period,
+    ``build --delrapport``), the activities after that day are not counted, and an information row says how many.
     """
     spec = project.data.get("aktiviteter")
     if spec in (None, "", {}):
         return None
     start, end = project_dates(project.data)
-    return read_activities(spec, project.root, register.report_date if register is not None else end, start)
+    counted_to = register.report_date if register is not None else None
+    latest = max((day for day in (end, counted_to) if day is not None), default=None)
+    log = read_activities(spec, project.root, latest, start)
+    if counted_to is not None and latest is not None and counted_to < latest:
+        later = log.table["datum"] > counted_to
+        if later.any():
+            log.table = log.table[~later].reset_index(drop=True)
+            rows = int(later.sum())
+            log.report.add(
+                log.file,
+                "period",
+                f"{rows} {'rad' if rows == 1 else 'rader'} efter {counted_to.isoformat()} räknas inte i den här rapporten",
+                allvar=INFO,
+            )
+    return log
 
 
 def project_goals(project: Project, register: Register | None) -> tuple[GoalResults, ValidationReport] | None:
@@ -109,11 +125,8 @@ def project_goals(project: Project, register: Register | None) -> tuple[GoalResu
     for source in (survey, activities):
         if source is not None:
             report.extend(source.report)
-    results, problems = evaluate_goals(
-        goals, register=register, survey=survey, activities=activities, min_n=project.min_n, show_totals=show_totals(project)
-    )
+    results, problems = evaluate_goals(goals, register=register, survey=survey, activities=activities, min_n=project.min_n, show_totals=show_totals(project))
     report.extend(problems)
     if not report.valid:
         raise ValidationError(report)
     return results, report
-

@@ -12,7 +12,10 @@ from click.testing import CliRunner
 from slutrapport.cli import cli
 from tests.conftest import SAMPLES
 
-INTERIM_FILES = ("delrapport-2025.html", "delrapport-2025.xlsx", "delrapport-2025.docx", "delrapport-2025.json")
+INTERIM_FILES = (
+    "delrapport-2025.html", "delrapport-2025.xlsx", "delrapport-2025.docx", "delrapport-2025.json",
+    "delrapport-2025-bilaga.html", "delrapport-2025-bilaga.docx",
+)  # fmt: skip
 
 
 def run(*args: object):
