@@ -23,6 +23,7 @@ from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
+from slutrapport.project.templates import word_reference
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
 from slutrapport.report.build import FILLED, project_report
@@ -45,6 +46,7 @@ __all__ = [
     "write_form",
     "REPORT_FILES",
     "COMPARE_FILES",
+    "word_reference_of",
 ]
 
 
@@ -132,10 +134,12 @@ def build_project(
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``). ``surveys``
     (the web page's) saves reading survey files that have not changed.
-    ``progress`` is told each step (:mod:`slutrapport.core.progress`).
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`). ``rapport.docx`` takes the
+    look of the Word document ``word_mall:`` names (:func:`word_reference_of`).
     """
     progress = progress_of(progress)
     project = load_project(Path(project_dir), template_dirs)
+    reference = word_reference_of(project)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys, progress=progress)
@@ -145,10 +149,17 @@ def build_project(
         outputs = {
             "rapport.html": encode_utf8(render_html(report)),
             "rapport.xlsx": render_excel(report),
-            "rapport.docx": render_docx(report),
+            "rapport.docx": render_docx(report, reference),
             "rapport.json": render_bundle(report),
         } | _survey_outputs(results.survey)
     return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)))
+
+
+def word_reference_of(project: Project) -> Path | None:
+    """The Word document whose look ``rapport.docx`` takes: the project's own ``word_mall:`` (a path from
+    the project folder), else the template's (from the template's folder), else None (the program's look)."""
+    own = word_reference(project.data.get("word_mall"), project.root, f"projektfilen {project.path}")
+    return own or project.template.word_reference
 
 
 @dataclass
