@@ -110,12 +110,13 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 @draft_option
 @templates_option
 @force_option
-def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Skriv också rapport.pdf (utskriftsversionen av rapport.html); kräver tillägget: pip install 'slutrapport[pdf]'.")
+def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple[Path, ...], force: bool, pdf: bool) -> None:
     """Bygg rapporten för en projektmapp.
 
     Skriver rapport.html, rapport.xlsx, rapport.docx, rapport.json,
-    jamforelse.csv, forandringar.csv och reliabilitet.csv. Stoppar med en lista
-    över alla fel om enkätfilerna har fel.
+    jamforelse.csv, forandringar.csv och reliabilitet.csv, med --pdf också
+    rapport.pdf. Stoppar med en lista över alla fel om enkätfilerna har fel.
 
     Exempel:
 
@@ -123,7 +124,7 @@ def build(project_dir: Path, out: Path | None, draft: bool, template_dirs: tuple
     """
     from slutrapport.pipeline import build_project
 
-    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs)))
+    report_outcome(build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), pdf=pdf))
 
 
 @cli.command(options_metavar="[FLAGGOR]")

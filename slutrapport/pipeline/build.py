@@ -46,6 +46,7 @@ __all__ = [
     "write_form",
     "REPORT_FILES",
     "COMPARE_FILES",
+    "PDF_FILE",
     "word_reference_of",
 ]
 
@@ -128,20 +129,22 @@ def build_project(
     template_dirs: list[Path] | None = None,
     surveys: SurveyCache | None = None,
     progress: Progress | None = None,
+    pdf: bool = False,
 ) -> Outcome:
     """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json`` and the survey CSV files for a project folder.
 
     The default output folder is ``<project>/rapport``. ``draft`` puts the
     completeness table at the top of the report (``--utkast``). ``surveys``
     (the web page's) saves reading survey files that have not changed.
-    ``progress`` is told each step (:mod:`slutrapport.core.progress`). ``rapport.docx`` takes the
-    look of the Word document ``word_mall:`` names (:func:`word_reference_of`).
+    ``progress`` is told each step (:mod:`slutrapport.core.progress`). ``pdf`` (``--pdf``) also
+    writes ``rapport.pdf`` (:func:`_write_pdf`). ``rapport.docx`` takes the look of the Word
+    document ``word_mall:`` names (:func:`word_reference_of`).
     """
     progress = progress_of(progress)
     project = load_project(Path(project_dir), template_dirs)
     reference = word_reference_of(project)
     out = Path(out) if out else project.root / "rapport"
-    _refuse_early(out, REPORT_FILES, force)
+    _refuse_early(out, (*REPORT_FILES, PDF_FILE) if pdf else REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys, progress=progress)
     report = project_report(project, results, draft=draft)
     progress(WRITING)
@@ -152,7 +155,14 @@ def build_project(
             "rapport.docx": render_docx(report, reference),
             "rapport.json": render_bundle(report),
         } | _survey_outputs(results.survey)
-    return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)))
+    paths = _write(out, outputs, force)
+    if pdf:
+        paths.append(_write_pdf(out, outputs["rapport.html"], force))
+    return Outcome(paths, results.warnings + repairs.warnings(str(out)))
+
+
+#: The file ``build --pdf`` adds.
+PDF_FILE = "rapport.pdf"
 
 
 def word_reference_of(project: Project) -> Path | None:
@@ -160,6 +170,18 @@ def word_reference_of(project: Project) -> Path | None:
     the project folder), else the template's (from the template's folder), else None (the program's look)."""
     own = word_reference(project.data.get("word_mall"), project.root, f"projektfilen {project.path}")
     return own or project.template.word_reference
+
+
+def _write_pdf(out: Path, html: bytes, force: bool) -> Path:
+    """Write ``rapport.pdf`` from the HTML report, after the other files: without WeasyPrint they are
+    written and :class:`~slutrapport.render.pdf.PdfUnavailableError` says how to install it."""
+    from slutrapport.render.pdf import PdfUnavailableError, render_pdf
+
+    try:
+        data = render_pdf(html.decode("utf-8"))
+    except PdfUnavailableError as exc:
+        raise PdfUnavailableError(f"{exc} De andra filerna skrevs till {out}.") from None
+    return _write(out, {PDF_FILE: data}, force)[0]
 
 
 @dataclass
