@@ -116,6 +116,7 @@ def init(directory: Path, template_id: str, template_dirs: tuple[Path, ...], for
 @force_option
 @interim_option
 @strict_option
+@click.option("--pdf", is_flag=True, help="Skriv också rapport.pdf (utskriftsversionen av rapport.html); kräver tillägget: pip install 'slutrapport[pdf]'.")
 def build(
     project_dir: Path,
     out: Path | None,
@@ -125,6 +126,7 @@ def build(
     force: bool,
     interim: str | None,
     strict: bool,
+    pdf: bool,
 ) -> None:
     """Bygg rapporten för en projektmapp.
 
@@ -147,7 +149,7 @@ def build(
     """
     from slutrapport.pipeline import build_project
 
-    outcome = build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), interim=interim, detail=detail)
+    outcome = build_project(project_dir, out=out, force=force, draft=draft, template_dirs=list(template_dirs), interim=interim, detail=detail, pdf=pdf)
     report_build(outcome, strict)
 
 

@@ -23,7 +23,7 @@ from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
 from slutrapport.project.folder import Project, load_project
-from slutrapport.project.templates import DETAIL_LEVELS
+from slutrapport.project.templates import DETAIL_LEVELS, word_reference
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
 from slutrapport.report.appendix import split_report
@@ -47,6 +47,8 @@ __all__ = [
     "write_form",
     "REPORT_FILES",
     "COMPARE_FILES",
+    "PDF_FILE",
+    "word_reference_of",
 ]
 
 
@@ -143,6 +145,7 @@ def build_project(
     progress: Progress | None = None,
     interim: str | None = None,
     detail: str | None = None,
+    pdf: bool = False,
 ) -> Outcome:
     """Build ``rapport.html``, ``.xlsx``, ``.docx``, ``.json``, the appendix ``bilaga.html`` and
     ``bilaga.docx`` and the survey CSV files for a project folder.
@@ -158,7 +161,9 @@ def build_project(
     ``detail`` (``--detaljniva``: ``sammanfattning`` or ``full``) overrides the
     template's ``detaljniva:``; the HTML and Word report and appendix follow it
     (:func:`~slutrapport.report.appendix.split_report`), while the workbook and
-    ``rapport.json`` always hold every table.
+    ``rapport.json`` always hold every table. ``pdf`` (``--pdf``) also
+    writes ``rapport.pdf`` from the report's HTML (:func:`_write_pdf`). ``rapport.docx`` takes the look of the Word
+    document ``word_mall:`` names (:func:`word_reference_of`), and so does the appendix.
     """
     progress = progress_of(progress)
     if detail is not None and detail not in DETAIL_LEVELS:
@@ -166,8 +171,9 @@ def build_project(
     if interim is not None:
         return _build_interim(Path(project_dir), interim, out, force, draft, template_dirs, surveys, progress, detail)
     project = load_project(Path(project_dir), template_dirs)
+    reference = word_reference_of(project)
     out = Path(out) if out else project.root / "rapport"
-    _refuse_early(out, REPORT_FILES, force)
+    _refuse_early(out, (*REPORT_FILES, PDF_FILE) if pdf else REPORT_FILES, force)
     results = analyse_project(project, surveys=surveys, progress=progress)
     report = project_report(project, results, draft=draft)
     main, appendix = split_report(report, detail or project.template.detail)
@@ -177,16 +183,19 @@ def build_project(
             {
                 "rapport.html": encode_utf8(render_html(main)),
                 "rapport.xlsx": render_excel(report),
-                "rapport.docx": render_docx(main),
+                "rapport.docx": render_docx(main, reference),
                 "rapport.json": render_bundle(report),
             }
             | _survey_outputs(results.survey)
             | {
                 "bilaga.html": encode_utf8(render_html(appendix)),
-                "bilaga.docx": render_docx(appendix),
+                "bilaga.docx": render_docx(appendix, reference),
             }
         )
-    return Outcome(_write(out, outputs, force), results.warnings + repairs.warnings(str(out)), report.completeness, _waves(results), project.root / "texter")
+    paths = _write(out, outputs, force)
+    if pdf:
+        paths.append(_write_pdf(out, outputs["rapport.html"], force))
+    return Outcome(paths, results.warnings + repairs.warnings(str(out)), report.completeness, _waves(results), project.root / "texter")
 
 
 def _waves(results: ProjectResults) -> list[str]:
@@ -211,6 +220,7 @@ def _build_interim(
     names = interim_names(project.period)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, tuple(names.values()), force)
+    reference = word_reference_of(project)
     report, results = interim_report(project, notes, draft=draft, surveys=surveys, progress=progress)
     main, appendix = split_report(report, detail or project.template.detail)
     progress(WRITING)
@@ -218,13 +228,36 @@ def _build_interim(
         outputs = {
             names["html"]: encode_utf8(render_html(main)),
             names["xlsx"]: render_excel(report),
-            names["docx"]: render_docx(main),
+            names["docx"]: render_docx(main, reference),
             names["json"]: render_bundle(report),
             names["bilaga_html"]: encode_utf8(render_html(appendix)),
-            names["bilaga_docx"]: render_docx(appendix),
+            names["bilaga_docx"]: render_docx(appendix, reference),
         }
     warnings = results.warnings + repairs.warnings(str(out))
     return Outcome(_write(out, outputs, force), warnings, report.completeness, _waves(results), project.texts)
+
+
+#: The file ``build --pdf`` adds.
+PDF_FILE = "rapport.pdf"
+
+
+def word_reference_of(project: Project) -> Path | None:
+    """The Word document whose look ``rapport.docx`` takes: the project's own ``word_mall:`` (a path from
+    the project folder), else the template's (from the template's folder), else None (the program's look)."""
+    own = word_reference(project.data.get("word_mall"), project.root, f"projektfilen {project.path}")
+    return own or project.template.word_reference
+
+
+def _write_pdf(out: Path, html: bytes, force: bool) -> Path:
+    """Write ``rapport.pdf`` from the HTML report, after the other files: without WeasyPrint they are
+    written and :class:`~slutrapport.render.pdf.PdfUnavailableError` says how to install it."""
+    from slutrapport.render.pdf import PdfUnavailableError, render_pdf
+
+    try:
+        data = render_pdf(html.decode("utf-8"))
+    except PdfUnavailableError as exc:
+        raise PdfUnavailableError(f"{exc} De andra filerna skrevs till {out}.") from None
+    return _write(out, {PDF_FILE: data}, force)[0]
 
 
 @dataclass

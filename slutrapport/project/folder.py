@@ -120,7 +120,7 @@ _FACT_KEYS = {
 #: ``projekt.schema.json``, lists the same). Under ``personalenkat:`` any other key is an
 #: error; at the top only one close to these (a data source of the web page may add its own).
 TOP_KEYS = (
-    "projekt", "mall", "delrapport_mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
+    "projekt", "mall", "delrapport_mall", "mallar", "word_mall", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
     "sjalvvardering", "deltagare", "deltagarenkat", "aktiviteter", "mal", "ekonomi", "socioekonomi",
 )  # fmt: skip
 SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)

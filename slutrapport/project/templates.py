@@ -10,6 +10,7 @@ with ``--templates DIR`` or ``mallar:`` in ``projekt.yaml``, without code::
     numrering: auto               # auto: 1, 2, 3 … and 3.1, 3.2; egen: only the headings' own 'nummer'
     typ: slutrapport              # or delrapport: an interim report's headings (build --delrapport)
     detaljniva: sammanfattning    # sammanfattning (default): full tables in bilaga.html/.docx; full: all in the report
+    word_mall: mall.docx          # optional: the Word document whose look rapport.docx takes (from this folder)
     rubriker:
       - id: sammanfattning        # also the name of texter/<id>.md
         rubrik: Sammanfattning    # verbatim heading
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.errors import ProjectError, problem_list
-from slutrapport.core.inputs import read_text_limited
+from slutrapport.core.inputs import check_input_file, read_text_limited
 from slutrapport.core.outputs import unreadable
 from slutrapport.core.yamlfile import key_lines, parse_yaml, yaml_flag
 from slutrapport.core.yamlschema import INVALID, KeyPath, LocatedProblems, Namer, UserSchema
@@ -53,6 +54,7 @@ __all__ = [
     "DETAIL_LEVELS",
     "SUMMARY",
     "FULL",
+    "word_reference",
 ]
 
 DEFAULT_TEMPLATE = "rar-slutrapport"
@@ -145,6 +147,8 @@ class ReportTemplate:
     kind: str = FINAL
     #: detaljniva: how much stands in the report itself (:data:`DETAIL_LEVELS`; default :data:`SUMMARY`)
     detail: str = SUMMARY
+    #: word_mall: the reference Word document of rapport.docx (styles, page, header and footer); None: the program's own
+    word_reference: Path | None = None
 
     def all_headings(self) -> list[Heading]:
         """Every heading and subheading in document order."""
@@ -231,6 +235,7 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
             found.add(paths[1], f"rubrik-id används flera gånger: {heading_id}")
     settings = _settings(data.get("block_installningar") or {})
     _check_form_lists(settings, found)
+    reference = word_reference(data.get("word_mall"), path.parent, f"mallfilen {path}") if not found.flagged(("word_mall",)) else None
     problems = found.messages()
     if problems:
         raise ProjectError(problem_list(f"Mallfilen {path}", problems))
@@ -244,7 +249,23 @@ def _parse(path: Path, template_id: str) -> ReportTemplate:
         fact_labels={str(k): str(v) for k, v in (data.get("uppgifter") or {}).items() if v},
         kind=str(data.get("typ") or FINAL),
         detail=str(data.get("detaljniva") or SUMMARY),
+        word_reference=reference,
     )
+
+
+def word_reference(value: Any, folder: Path, source: str) -> Path | None:
+    """The Word document ``word_mall:`` names (a path from ``folder``), checked to be a .docx file that
+    exists; ``source`` ("mallfilen …", "projektfilen …") is named in the Swedish message of a wrong one."""
+    if value in (None, "", INVALID):
+        return None
+    path = folder / str(value).strip()
+    if path.suffix.lower() != ".docx":
+        raise ProjectError(f"'word_mall' i {source} ska vara ett Word-dokument som slutar på .docx, inte {value}.")
+    try:
+        check_input_file(path, "Word-mallen", error=ProjectError)
+    except ProjectError as exc:
+        raise ProjectError(f"{exc} Den anges under 'word_mall' i {source}.") from None
+    return path
 
 
 def _check_form_lists(settings: dict[str, Any], found: LocatedProblems) -> None:

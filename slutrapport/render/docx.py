@@ -6,27 +6,33 @@ repeating header rows; charts are PNG pictures with their Swedish text
 alternative as the picture description. Every user text is inserted as run
 text (never as a field or formula), cleaned of the characters XML forbids
 (:func:`~.formatting.xml_text`, e.g. a vertical tab in a free-text answer),
-and the file is reproducible: fixed
-document dates and fixed zip timestamps.
+and the file is reproducible: fixed document dates and fixed zip timestamps.
+
+A number never breaks across lines: the report's numbers carry no-break
+spaces (``1 234 567 kr``), the plain spaces of a number in the project's own
+text and facts are made no-break (quoted free-text answers stay as written),
+and every table has fixed column widths at least as wide as its widest
+number (:mod:`~.docx_layout`). The document is python-docx's own or the
+template's Word document (``word_mall:``, :mod:`~.docx_base`).
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
+from pathlib import Path
 
-from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 from docx.text.paragraph import Paragraph
 
 from slutrapport.render.charts import chart_alt_text, chart_png
+from slutrapport.render.docx_base import TABLE_NOTE, base_document
+from slutrapport.render.docx_layout import CELL_MARGIN, TABLE_COMPACT, TABLE_TEXT, Layout, choose_layout, column_widths, keep_numbers_together
 from slutrapport.render.formatting import cell_text, markdown_parser, property_text, xml_text
 from slutrapport.render.xlsx import reproducible_zip
 from slutrapport.report.model import CHARTS, TEXT, Chart, Column, DivergingChart, Paragraphs, Report, Section, StackedChart, Subsection, Table, TextList
@@ -34,118 +40,86 @@ from slutrapport.report.model import CHARTS, TEXT, Chart, Column, DivergingChart
 __all__ = ["render_docx"]
 
 _FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
-_TEXT_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
-_LANDSCAPE_TEXT_WIDTH = _PAGE_HEIGHT - 2 * _MARGIN
 _CHART_WIDTH = Cm(16)
-_CHARACTER, _CELL_PADDING = Cm(0.18), 3  # a 9 pt character (with room to spare), and a cell's side padding in characters
 _MAX_HEADING = 4
 _NO_TEXT = "Text saknas under den här rubriken."
 _COMPUTED = " Tabellerna och diagrammen nedan är beräknade från inlästa data."
 _TOC_HINT = "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen."
-_TABLE_TEXT, _TABLE_NOTE, _TABLE_COMPACT = "Tabelltext", "Tabellnot", "Tabelltext liten"
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """How a table is set: character width and cell padding of its font, its style, the page width."""
-
-    character: int
-    padding: int
-    style: str
-    text_width: int
-
-
-_NORMAL = _Layout(_CHARACTER, _CELL_PADDING, _TABLE_TEXT, _TEXT_WIDTH)
-_COMPACT = _Layout(Cm(0.14), 2, _TABLE_COMPACT, _TEXT_WIDTH)  # 7 pt
-_LANDSCAPE = _Layout(_CHARACTER, _CELL_PADDING, _TABLE_TEXT, _LANDSCAPE_TEXT_WIDTH)
-
-
-def _column_needs(header: list[str], body: list[list[str]], padding: int) -> tuple[list[int], list[int]]:
-    """What each column needs (its longest word: Word should not break a word) and wants
-    (its longest cell, up to 30 characters), in characters including padding."""
-    needs, wants = [], []
-    for label, *cells in zip(header, *body, strict=True) if body else ([label] for label in header):
-        word = max((len(w) for text in (label, *cells) for w in text.split()), default=1)
-        needs.append(word + padding)
-        wants.append(max(word, min(max((len(text) for text in cells), default=0), 30)) + padding)
-    return needs, wants
-
-
-def _layout(header: list[str], body: list[list[str]]) -> _Layout:
-    """Normal 9 pt text when the columns' longest words fit across a portrait page, else
-    7 pt text when that fits, else a landscape page of the table's own."""
-    for layout in (_NORMAL, _COMPACT):
-        if sum(_column_needs(header, body, layout.padding)[0]) * layout.character <= layout.text_width:
-            return layout
-    return _LANDSCAPE
-
-
-def _column_widths(header: list[str], body: list[list[str]], layout: _Layout = _NORMAL) -> list[int]:
-    """Column widths from their text, so numbers get narrow columns and questions wide ones.
-
-    When the page is too narrow for every want, the room left after the needs
-    is shared in proportion to what each column still wants.
-    """
-    needs, wants = _column_needs(header, body, layout.padding)
-    room = layout.text_width / layout.character - sum(needs)
-    if sum(wants) > layout.text_width / layout.character and room > 0:
-        extra = sum(wants) - sum(needs)
-        wants = [need + (want - need) * room / extra for need, want in zip(needs, wants, strict=True)]
-    elif room <= 0:
-        wants = needs
-    return [int(layout.text_width * want / sum(wants)) for want in wants]
+def _text(text: object) -> str:
+    """A text for a run: one an XML file can hold, its numbers kept on one line."""
+    return keep_numbers_together(xml_text(text))
 
 
 def _repeat_header(row) -> None:
-    """Mark a table row as a header row Word repeats at the top of every page."""
+    """Mark a table row as a header row Word repeats at the top of every page (and never splits)."""
     tr_pr = row._tr.get_or_add_trPr()
     for name in ("w:cantSplit", "w:tblHeader"):
         tr_pr.append(OxmlElement(name))
 
 
+def _cell_margins(table, margin: int) -> None:
+    """Set the left and right margin of every cell of ``table`` (``w:tblCellMar``)."""
+    cell_margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        cell_margins.append(OxmlElement(side, {qn("w:w"): str(Emu(margin).twips), qn("w:type"): "dxa"}))
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:  # the schema's order: … tblLayout, tblCellMar, tblLook, tblCaption
+        look.addprevious(cell_margins)
+    else:
+        table._tbl.tblPr.append(cell_margins)
+
+
+def _font_size(styles, name: str) -> float:
+    """A paragraph style's font size in pt, through its base styles to the document's default (Word's 10 pt without one)."""
+    style = styles[name]
+    while style is not None:
+        if style.font.size is not None:
+            return style.font.size.pt
+        style = style.base_style
+    sizes = styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val")
+    return int(sizes[0]) / 2 if sizes else 10.0
+
+
 class _Writer:
-    """Appends the report's parts to one python-docx document."""
+    """Appends the report's parts to one python-docx document (:func:`~.docx_base.base_document`)."""
 
-    def __init__(self) -> None:
-        self.doc = Document()
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
-        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = _MARGIN
+    def __init__(self, reference: Path | None = None) -> None:
+        self.doc = base_document(reference)
         styles = self.doc.styles
-        for lang in styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
-            lang.set(qn("w:val"), "sv-SE")  # Swedish spelling and hyphenation in Word
-        for name, size in ((_TABLE_TEXT, 9), (_TABLE_NOTE, 8), (_TABLE_COMPACT, 7)):
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = styles["Normal"]
-            style.font.size = Pt(size)
-            style.paragraph_format.space_after = Pt(3 if name == _TABLE_NOTE else 0)
-            style.paragraph_format.line_spacing = 1.0
-        self.table_note = styles[_TABLE_NOTE]
-        self.table_styles = {name: styles[name].style_id for name in (_TABLE_TEXT, _TABLE_COMPACT)}
+        self.table_note = styles[TABLE_NOTE]
+        self.table_styles = {name: styles[name].style_id for name in (TABLE_TEXT, TABLE_COMPACT)}
+        self.sizes = (_font_size(styles, TABLE_TEXT), _font_size(styles, TABLE_COMPACT))
+        first = self.doc.sections[0]
+        self.page = (first.page_width, first.page_height)
+        self.text_widths = (first.page_width - first.left_margin - first.right_margin, first.page_height - first.left_margin - first.right_margin)
+        self.chart_width = min(_CHART_WIDTH, self.text_widths[0])
 
-    def text(self, text: str, style=None, bold: bool = False, italic: bool = False) -> Paragraph:
+    def text(self, text: str, style=None, bold: bool = False, italic: bool = False, verbatim: bool = False) -> Paragraph:
+        """A paragraph of one run; ``verbatim`` (a quoted answer) keeps its spaces as written."""
         paragraph = self.doc.add_paragraph(style=style)
-        run = paragraph.add_run(xml_text(text))
+        run = paragraph.add_run(xml_text(text) if verbatim else _text(text))
         run.bold, run.italic = bold or None, italic or None
         return paragraph
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(xml_text(text), min(max(level, 1), _MAX_HEADING))
+        self.doc.add_heading(_text(text), min(max(level, 1), _MAX_HEADING))
 
     def title_page(self, report: Report) -> None:
-        self.doc.add_heading(xml_text(report.title), 0)
+        self.doc.add_heading(_text(report.title), 0)
         if report.subtitle:
             self.text(report.subtitle, style="Subtitle")
         if report.facts:
             facts = self.doc.add_table(rows=len(report.facts), cols=2)
             facts.style = "Table Grid"
-            widths = _column_widths(["", ""], [[str(k), str(v)] for k, v in report.facts.items()])
-            for row, (label, value) in zip(facts.rows, report.facts.items(), strict=True):
+            facts.autofit = False
+            texts = [[_text(k), _text(v)] for k, v in report.facts.items()]
+            widths = column_widths(["", ""], texts, Layout(self.sizes[0], TABLE_TEXT, self.text_widths[0]))
+            for row, (label, value) in zip(facts.rows, texts, strict=True):
                 for cell, text, width, bold in zip(row.cells, (label, value), widths, (True, False), strict=True):
                     cell.width = width
-                    self.cell(cell, str(text), bold=bold)
+                    self.cell(cell, text, bold=bold)
         created = f"Skapad {report.generated}" + (f" · {report.template_name}" if report.template_name else "")
         self.text(created, italic=True).paragraph_format.space_before = Pt(12)
         if report.draft and report.completeness:
@@ -190,7 +164,7 @@ class _Writer:
             elif isinstance(block, TextList):
                 self.text(block.title, bold=True).paragraph_format.keep_with_next = True
                 for item in block.items:
-                    self.text(item, style="List Bullet")
+                    self.text(item, style="List Bullet", verbatim=True)
                 if not block.items:
                     self.text(block.empty_text, italic=True)
             elif isinstance(block, Table):
@@ -234,26 +208,29 @@ class _Writer:
 
     def restart_numbering(self, style_name: str, start: int) -> int:
         """A new numbering instance for one numbered list, so each list starts at its own number."""
+        num_pr = self.doc.styles[style_name].element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+        if not num_pr:  # a reference document's list style without numbering: the style's own look
+            return 0
         numbering = self.doc.part.numbering_part.element
-        style_num = self.doc.styles[style_name].element.pPr.numPr.numId.val
+        style_num = int(num_pr[0])
         num = numbering.add_num(numbering.num_having_numId(style_num).abstractNumId.val)
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return num.numId
 
-    def cell(self, cell, text: str, bold: bool = False, align=None, style: str = _TABLE_TEXT) -> None:
+    def cell(self, cell, text: str, bold: bool = False, align=None, style: str = TABLE_TEXT) -> None:
         paragraph = cell.paragraphs[0]
         paragraph._p.style = self.table_styles[style]  # by id: python-docx's style lookup is slow per cell
         if align is not None:
             paragraph.alignment = align
         if text:
-            run = paragraph.add_run(xml_text(text))
+            run = paragraph.add_run(_text(text))
             run.bold = bold or None
 
     def page_orientation(self, landscape: bool) -> None:
-        """Start a new Word section on a new page, landscape or portrait A4."""
+        """Start a new Word section on a new page, landscape or portrait (the document's page size, A4 by default)."""
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        width, height = (_PAGE_HEIGHT, _PAGE_WIDTH) if landscape else (_PAGE_WIDTH, _PAGE_HEIGHT)
+        width, height = (self.page[1], self.page[0]) if landscape else self.page
         section.page_width, section.page_height = width, height
 
     def table(self, table: Table) -> None:
@@ -261,21 +238,26 @@ class _Writer:
         if not table.columns:
             return
         header = [column.label for column in table.columns]
-        body = [[cell_text(value, column.kind) for value, column in zip(values, table.columns, strict=True)] for values in table.rows]
-        layout = _layout(header, body)
-        if layout is _LANDSCAPE:
+        header = [_text(label) for label in header]
+        body = [[_text(cell_text(value, column.kind)) for value, column in zip(values, table.columns, strict=True)] for values in table.rows]
+        layout = choose_layout(header, body, self.text_widths, self.sizes)
+        if layout.landscape:
             self.page_orientation(landscape=True)
         self._table(table, header, body, layout)
-        if layout is _LANDSCAPE:
+        if layout.landscape:
             self.page_orientation(landscape=False)
 
-    def _table(self, table: Table, header: list[str], body: list[list[str]], layout: _Layout) -> None:
+    def _table(self, table: Table, header: list[str], body: list[list[str]], layout: Layout) -> None:
         caption = self.text(table.caption, style="Caption", bold=True)
         caption.paragraph_format.keep_with_next = True
-        widths = _column_widths(header, body, layout)
+        widths = column_widths(header, body, layout)
         header_rows = 2 if table.has_groups else 1
         grid = self.doc.add_table(rows=header_rows + len(body), cols=len(header))
         grid.style = "Table Grid"
+        grid.autofit = False  # fixed column widths (w:tblLayout fixed): Word keeps them
+        if layout.margin != CELL_MARGIN:
+            _cell_margins(grid, layout.margin)
+        grid._tbl.tblPr.append(OxmlElement("w:tblCaption", {qn("w:val"): _text(property_text(table.caption))}))  # the table's alt text title
         rows = list(grid.rows)
         for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
@@ -300,8 +282,9 @@ class _Writer:
     def chart(self, chart: Chart | DivergingChart | StackedChart) -> None:
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
-        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=_CHART_WIDTH)
+        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=self.chart_width)
         shape._inline.docPr.set("descr", xml_text(chart_alt_text(chart)))
+        shape._inline.docPr.set("title", property_text(chart.title))
         self.text(chart.title, style="Caption")
         for note in getattr(chart, "notes", None) or []:
             self.text(note, style=self.table_note)
@@ -330,7 +313,7 @@ def _inline(paragraph: Paragraph, children: list, bold: bool) -> None:
         elif child.type == "hardbreak":
             paragraph.add_run().add_break()
         elif child.type == "softbreak" or child.content:
-            run = paragraph.add_run(" " if child.type == "softbreak" else xml_text(child.content))
+            run = paragraph.add_run(" " if child.type == "softbreak" else _text(child.content))
             run.bold, run.italic = (bold or strong > 0) or None, emphasis > 0 or None
             if child.type == "code_inline":
                 run.font.name = "Consolas"
@@ -344,9 +327,14 @@ def _completeness_table(report: Report) -> Table:
     return Table("Fullständighet", [Column("Rubrik"), Column("Krävs"), Column("Status"), Column("Vad saknas")], rows)
 
 
-def render_docx(report: Report) -> bytes:
-    """The report as a .docx file (A4 portrait, Swedish text); equal reports give equal bytes."""
-    writer = _Writer()
+def render_docx(report: Report, reference: Path | None = None) -> bytes:
+    """The report as a .docx file (A4 portrait, Swedish text); equal reports give equal bytes.
+
+    ``reference`` is a Word document whose styles, fonts, page setup, header and footer the report
+    takes (``word_mall:``, like pandoc's ``--reference-doc``); a missing or damaged one raises
+    :class:`~slutrapport.core.errors.ProjectError` naming it.
+    """
+    writer = _Writer(reference)
     writer.title_page(report)
     for section in report.sections:
         writer.section(section)
