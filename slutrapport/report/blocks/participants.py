@@ -15,7 +15,7 @@ from slutrapport.analysis.goals import COUNT as COUNT_GOAL
 from slutrapport.analysis.goals import GoalResults
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
 from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList
+from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, TextList, Typed
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
 from slutrapport.wording.participants import format_share_interval, goal_sentence, participant_summary
 
@@ -232,10 +232,10 @@ def goal_blocks(results: GoalResults) -> list:
         sentences.append(goal_sentence(goal, row, results.min_n))
         hidden = row["utfall"] is None or (isinstance(row["utfall"], float) and pd.isna(row["utfall"]))
         if goal.measure == COUNT_GOAL:
-            outcome = _HIDDEN if hidden else format_number(int(row["utfall"]), 0)
+            outcome = _HIDDEN if hidden else Typed(int(row["utfall"]), COUNT)  # a number in Excel, "52" in the text
             interval, basis = None, None
         else:
-            outcome = _HIDDEN if hidden else format_percent(float(row["utfall"]))
+            outcome = _HIDDEN if hidden else Typed(float(row["utfall"]), SHARE)
             interval = _HIDDEN if hidden else format_share_interval(float(row["ci_lag"]), float(row["ci_hog"]))
             shown = not pd.isna(row["taljare"]) and not pd.isna(row["namnare"])
             basis = f"{format_number(int(row['taljare']), 0)} av {format_number(int(row['namnare']), 0)}" if shown else _HIDDEN
