@@ -37,7 +37,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
-from slutrapport.core.safetext import clean_text, shorten
+from slutrapport.core.safetext import clean_text, shorten, starts_like_formula
 from slutrapport.render.formatting import format_value, property_text
 from slutrapport.report.model import (
     COEFFICIENT,
@@ -79,7 +79,6 @@ NUMBER_FORMATS = {
 }
 _FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_FORMULA_START = ("=", "+", "-", "@")
 _MAX_TEXT = 32767  # Excel's limit for one cell
 _MAX_SHEET_NAME = 31
 _RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for change tracking
@@ -119,11 +118,12 @@ def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, st
         value = clean_text(value)
         if len(value) > _MAX_TEXT:
             value = value[: _MAX_TEXT - 1] + "…"
-        if not value.startswith(_FORMULA_START) and value not in ERROR_CODES:
+        formula = starts_like_formula(value)
+        if not formula and value not in ERROR_CODES:
             return value
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if formula:
             cell.quotePrefix = True
         return cell
     if isinstance(value, (bool, date)):
