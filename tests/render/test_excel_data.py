@@ -63,6 +63,12 @@ def test_no_text_cell_looks_like_a_number(workbook):
     assert _number_like_texts(workbook) == []
 
 
+def test_sheet_names_are_swedish_and_fit_excel(workbook):
+    names = load_workbook(io.BytesIO(workbook), read_only=True).sheetnames
+    assert names and all(len(name) <= 31 for name in names)
+    assert "Data" in names and not [name for name in names if re.search(r"[_]|\b(sheet|data_)\b", name, re.I)]
+
+
 def test_shares_are_fractions_with_a_percent_format(workbook):
     cells = _percent_cells(workbook)
     assert len(cells) > 100  # the distributions, the shares of positive answers, the changes
