@@ -26,10 +26,12 @@ index in the staff survey).
 
 ``texts``: the answered free texts, columns :data:`TEXT_COLUMNS`
 (``avsnitt, fraga, tillfalle, roll, text, antal``), ordered by section and
-question as in the form, then occasion, then role; within one role the order
-does not follow the files. ``roll`` is None when the role is hidden. The same
-text written by several forms of one role at one occasion (e.g. "Fasen har
-inte börjat ännu.") is one row with ``antal`` the number of forms.
+question as in the form, then occasion, then role; within one role the most
+frequent answers first, the rest in an order that does not follow the files.
+``roll`` is None when the role is hidden. The same answer written by several
+forms of one role at one occasion (e.g. "Fasen har inte börjat ännu.", also
+when spaces, case or a closing full stop differ) is one row with ``antal`` the
+number of forms.
 
 Anonymity, as for the staff survey (:mod:`.suppression`), decided per role
 and occasion first: at each occasion, roles with fewer than ``min_n`` forms
@@ -254,8 +256,18 @@ def _shuffle_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _same_answer(text: str) -> str:
+    """What two answers share when they are the same answer: spaces, case and a closing full stop do not count."""
+    return " ".join(text.split()).casefold().rstrip(".!…").rstrip()
+
+
 def compiled_texts(data: FormData, groups: pd.Series, counts: pd.DataFrame) -> pd.DataFrame:
-    """The answered free texts per section and question, occasion and role; columns :data:`TEXT_COLUMNS`."""
+    """The answered free texts per section and question, occasion and role; columns :data:`TEXT_COLUMNS`.
+
+    Each distinct answer of a question, occasion and role is one row, ``antal`` the forms that gave it (answers
+    differing only in spaces, case or a closing full stop are the same; the spelling most forms used is shown);
+    within a role the most frequent answers come first, the rest in an order that does not follow the files.
+    """
     definition = data.definition
     shown = {(r.roll, r.tillfalle) for r in counts.itertuples() if not bool(r.undertryckt)}
     role_of = pd.Series(groups.to_numpy(), index=data.forms["formular"].to_numpy())
@@ -263,18 +275,21 @@ def compiled_texts(data: FormData, groups: pd.Series, counts: pd.DataFrame) -> p
     question_order = {q.id: i for i, q in enumerate(definition.questions)}
     occasion_order = {o: i for i, o in enumerate(definition.occasions)}
     group_order = _group_order(definition)
-    rows = []
+    merged: dict[tuple, dict[str, int]] = {}  # (question, occasion, shown role, same answer) → spelling → forms
+    where: dict[tuple, tuple] = {}
     for answer in answers.itertuples():
         group = role_of[answer.formular]
         label = group if (group, answer.tillfalle) in shown else None
+        key = (answer.fraga, answer.tillfalle, label, _same_answer(answer.text))
+        spellings = merged.setdefault(key, {})
+        spellings[answer.text] = spellings.get(answer.text, 0) + 1
+        where[key] = (answer.avsnitt, answer.fraga, answer.tillfalle, label)
+    rows = []
+    for key, spellings in merged.items():
+        fraga, tillfalle, label, same = key
         rank = group_order.get(label, len(group_order)) if label is not None else len(group_order) + 1
-        sort = (question_order[answer.fraga], occasion_order[answer.tillfalle], rank, _shuffle_key(answer.text))
-        rows.append((sort, answer.avsnitt, answer.fraga, answer.tillfalle, label, answer.text))
+        text = min(spellings, key=lambda spelling: (-spellings[spelling], _shuffle_key(spelling)))
+        total = sum(spellings.values())
+        rows.append(((question_order[fraga], occasion_order[tillfalle], rank, -total, _shuffle_key(same)), [*where[key], text, total]))
     rows.sort(key=lambda row: row[0])
-    merged: list[list] = []
-    for row in rows:  # identical texts of one role sort next to each other
-        if merged and tuple(merged[-1][:5]) == row[1:]:
-            merged[-1][5] += 1
-        else:
-            merged.append([*row[1:], 1])
-    return pd.DataFrame(merged, columns=TEXT_COLUMNS)
+    return pd.DataFrame([row for _, row in rows], columns=TEXT_COLUMNS)

@@ -18,6 +18,13 @@ warnings. Without a collector the repairs are silent (the output is still
 safe). The collector is a :class:`contextvars.ContextVar`, so two requests of
 the web page never mix their repairs.
 
+Formulas: a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is read as a formula by a spreadsheet (CSV injection, OWASP).
+:func:`starts_like_formula` tells the xlsx writers to store such a text as a
+string with Excel's quote prefix; :func:`formula_safe` puts an apostrophe
+before it for a CSV file (the OWASP recommendation), which Excel shows as
+text and does not display.
+
 Also here: :func:`shorten` (a long name in a title, a document property or a
 sheet name, with an ellipsis), :func:`chart_text` (a text matplotlib shows
 literally: ``$`` never starts mathtext) and :func:`encode_utf8`.
@@ -42,6 +49,9 @@ __all__ = [
     "TextRepairs",
     "collect_repairs",
     "FORBIDDEN_CHARACTERS",
+    "FORMULA_START",
+    "starts_like_formula",
+    "formula_safe",
 ]
 
 #: Characters no output keeps: C0 controls except tab, newline and carriage return (XML 1.0 and
@@ -60,6 +70,8 @@ _NAMES = {
     "\ufffe": "icke-tecknet U+FFFE",
     "\uffff": "icke-tecknet U+FFFF",
 }
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXAMPLES = 3  # repaired texts remembered as examples
 _DISTINCT = 10_000  # distinct repaired texts counted; beyond that the count says "minst"
 
@@ -105,6 +117,25 @@ def shorten(text: str, limit: int, placeholder: str = "…") -> str:
     if space >= len(cut) * 2 // 3:
         cut = cut[:space]
     return cut.rstrip() + placeholder
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (it starts with one of :data:`FORMULA_START`).
+
+    >>> starts_like_formula("=HYPERLINK(1)"), starts_like_formula("Org = A")
+    (True, False)
+    """
+    return text.startswith(FORMULA_START)
+
+
+def formula_safe(text: str) -> str:
+    """``text`` for a CSV cell: with an apostrophe before it when it starts like a formula (OWASP), else unchanged.
+    Only texts: a number (also a negative one) is written as a number and never comes here.
+
+    >>> formula_safe("=SUM(A1)"), formula_safe("-x"), formula_safe("Org A")
+    ("'=SUM(A1)", "'-x", 'Org A')
+    """
+    return "'" + text if starts_like_formula(text) else text
 
 
 def chart_text(text: object, limit: int | None = None) -> str:

@@ -3,20 +3,19 @@
 Built from the blocks of :mod:`slutrapport.report.model` (``Section``,
 ``Table``, ``Column``, ``Paragraphs``, ``Subsection``, ``Hidden``) plus what a
 portfolio adds: column kinds for money, signed percentages and completeness
-status, a :class:`Typed` cell whose kind differs from its column's (a goal as
-a share or a count), and the :class:`ForestChart`. Values, not text: the
+status, and the :class:`ForestChart`; a goal as a share or a count is the
+report model's ``Typed`` cell, whose kind differs from its column's. Values, not text: the
 renderers format them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
 from slutrapport.core.problems import ValidationReport
-from slutrapport.report.model import Section
+from slutrapport.report.model import Section, Typed
 
 __all__ = ["MONEY", "DIFF_MONEY", "DIFF_PERCENT", "STATUS", "SHARE_RANGE", "Typed", "ForestRow", "ForestChart", "Portfolio"]
 
@@ -25,14 +24,6 @@ __all__ = ["MONEY", "DIFF_MONEY", "DIFF_PERCENT", "STATUS", "SHARE_RANGE", "Type
 MONEY, DIFF_MONEY, DIFF_PERCENT, STATUS = "money", "diff_money", "diff_percent", "status"
 #: a (low, high) pair of shares written as a range of percent (``42–76 %``)
 SHARE_RANGE = "share_range"
-
-
-@dataclass(frozen=True)
-class Typed:
-    """A cell formatted by its own kind instead of its column's."""
-
-    value: Any
-    kind: str
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from slutrapport.core.swedish import format_number
 from slutrapport.portfolio.charts import forest_alt_text, forest_png
 from slutrapport.portfolio.model import DIFF_MONEY, DIFF_PERCENT, SHARE_RANGE, STATUS, ForestChart, Portfolio, Typed
 from slutrapport.portfolio.tables import INTEGER_COLUMNS, TABLE_COLUMNS
+from slutrapport.render.csvfile import clean_columns
 from slutrapport.render.formatting import cell_text, signed_number
 from slutrapport.render.jinja import environment, inline_css, png_data_uri
 from slutrapport.report.model import Hidden, Table
@@ -104,8 +105,9 @@ def render_portfolio_html(portfolio: Portfolio) -> str:
 
 
 def portfolio_csv(table: pd.DataFrame, columns: list[str]) -> bytes:
-    """``table[columns]`` as CSV: true/false for flags, whole numbers for counts, empty for missing."""
-    out = table.reindex(columns=columns).copy()
+    """``table[columns]`` as CSV: true/false for flags, whole numbers for counts, empty for missing; texts cleaned
+    and formula-safe as in the report's CSV files (:func:`~slutrapport.render.csvfile.clean_columns`)."""
+    out = clean_columns(table.reindex(columns=columns))
     for name in columns:
         values = out[name]
         present = set(values.dropna().tolist())

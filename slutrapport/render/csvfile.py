@@ -8,7 +8,11 @@ All are UTF-8, comma-separated, decimal point, booleans as ``true``/``false``.
 Texts are cleaned of control characters and lone surrogates
 (:func:`~slutrapport.core.safetext.clean_text`; a NUL stops many CSV readers,
 a lone surrogate cannot be written as UTF-8); line breaks in a text are kept
-(the value is quoted).
+as ``\n`` (the value is quoted). The files are opened in Excel too, so they are
+formula-safe like the workbooks: a text starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return (an organisation's name, a wave label) gets
+an apostrophe before it (:func:`~slutrapport.core.safetext.formula_safe`, the
+OWASP recommendation); numbers, also negative ones, are written as numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pandas as pd
 from slutrapport.analysis.changes import CHANGE_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
-from slutrapport.core.safetext import clean_text, encode_utf8
+from slutrapport.core.safetext import clean_text, encode_utf8, formula_safe
 
 __all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns"]
 
@@ -35,12 +39,21 @@ def _is_boolean(column: pd.Series) -> bool:
     return len(values) > 0 and column.dtype == object and all(isinstance(v, bool | np.bool_) for v in values)
 
 
+def _safe_text(value: object) -> object:
+    """A text cleaned, made formula-safe, and with its line breaks as ``\n`` (a lone carriage return would not be
+    quoted and would end the row for a reader); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    return formula_safe(clean_text(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with every text value of its text columns cleaned (:func:`~slutrapport.core.safetext.clean_text`)."""
+    """``table`` with every text value of its text columns cleaned (:func:`~slutrapport.core.safetext.clean_text`)
+    and made formula-safe (:func:`~slutrapport.core.safetext.formula_safe`); numbers stay as they are."""
     out = table.copy()
     for name in out.columns:
         if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):
-            out[name] = out[name].map(lambda v: clean_text(v) if isinstance(v, str) else v)
+            out[name] = out[name].map(_safe_text)
     return out
 
 

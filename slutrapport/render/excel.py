@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from slutrapport.render.charts import chart_alt_text, chart_png
 from slutrapport.render.formatting import property_text
 from slutrapport.render.xlsx import SheetWriter, data_sheet, sheet_name, workbook_bytes
-from slutrapport.report.model import CHARTS, COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, Report
+from slutrapport.report.model import CHARTS, COEFFICIENT, COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, MEAN, MONEY, PVALUE, SHARE, Chart, Report
 
 __all__ = ["render_excel", "COMPARISON_SHEET", "DATA_SHEETS"]
 
@@ -70,6 +70,8 @@ _DATA_KINDS = {
     "n_till": COUNT, "n_par": COUNT, "diff_medel": DIFF_MEAN, "diff_andel_positiva": DIFF_SHARE,
     "ci_lag": DIFF_SHARE, "ci_hog": DIFF_SHARE, "p_unc": PVALUE, "p_corr": PVALUE, "effekt": EFFECT,
     "diff_medel_lag": DIFF_MEAN, "diff_medel_hog": DIFF_MEAN, "hl_skift": DIFF_MEAN, "hl_lag": DIFF_MEAN, "hl_hog": DIFF_MEAN,
+    "alfa": COEFFICIENT, "alfa_utan_fragan": COEFFICIENT, "antal_fragor": COUNT, "inskrivna": COUNT, "aktiva": COUNT,
+    "avslutade": COUNT, "medel_dagar": MEAN, "median_dagar": MEAN, "moten_medel": MEAN,
 } | dict.fromkeys(_MONEY_COLUMNS, MONEY) | {"avvikelse_procent": DIFF_SHARE}  # fmt: skip
 #: value kinds of a table's own columns, where a name means something else in another table
 _TABLE_KINDS = {
@@ -77,7 +79,22 @@ _TABLE_KINDS = {
     "talfragor": {"q1": MEAN, "q3": MEAN},
     "svarsfrekvens": {"svarsfrekvens": SHARE, "inbjudna": COUNT},
     "sammansattning": {"max_skift": SHARE, "andel_fran": SHARE, "andel_till": SHARE, "p": PVALUE},
+    "maluppfyllelse": {"utfall": None, "ci_lag": SHARE, "ci_hog": SHARE, "taljare": COUNT, "namnare": COUNT},
+    "deltagare_utfall": {"andel": SHARE},
+    "socioekonomi_kanslighet": {"effektfaktor": SHARE, "aterbetalningstid_manader": COUNT},
+    "socioekonomi_aktorsresultat": {"aterbetalningstid_manader": COUNT},
+    "socioekonomi_sammanfattning": {"aterbetalningstid_manader": COUNT},
 }
+_GOAL_KINDS = {"andel": SHARE, "antal": COUNT}
+#: kinds of a column whose rows hold different measures: column → (the column naming the measure, measure → kind)
+_ROW_KINDS = {
+    "maluppfyllelse": {"malvarde": ("matt", _GOAL_KINDS), "utfall": ("matt", _GOAL_KINDS)},
+    "ekonomi_nyckeltal": {"varde": ("matt", {"budget_totalt": MONEY, "utfall_totalt": MONEY, "deltagare": COUNT, "avslutade": COUNT,
+                                             "kostnad_per_deltagare": MONEY, "kostnad_per_avslutad": MONEY})},
+    "socioekonomi_nyckeltal": {"varde": ("matt", {"projektkostnad": MONEY, "arlig_vinst": MONEY, "aterbetalningstid_manader": COUNT,
+                                                  "utnyttjad_potential": SHARE, "samhallsekonomisk_kostnad": MONEY, "indirekt_skatt": SHARE,
+                                                  "potential": MONEY, "lonsamhet_1_ar_avskrivning_3_ar": MONEY})},
+}  # fmt: skip
 
 
 class _ReportSheet(SheetWriter):
@@ -157,5 +174,5 @@ def render_excel(report: Report) -> bytes:
     tables = report.tables or ({"jamforelse": report.comparison} if report.comparison is not None else {})
     for key, name in DATA_SHEETS.items():
         if key in tables and tables[key] is not None:
-            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS | _TABLE_KINDS.get(key, {}))
+            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS | _TABLE_KINDS.get(key, {}), row_kinds=_ROW_KINDS.get(key))
     return workbook_bytes(wb, report.title)

@@ -12,7 +12,22 @@ from markdown_it import MarkdownIt
 from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.safetext import clean_text, shorten
 from slutrapport.core.swedish import format_money, format_number, format_percent
-from slutrapport.report.model import COUNT, DIFF_MEAN, DIFF_SHARE, EFFECT, INTERVAL, MEAN, MONEY, PERCENT, PVALUE, SHARE, SHARE_INTERVAL, Hidden
+from slutrapport.report.model import (
+    COEFFICIENT,
+    COUNT,
+    DIFF_MEAN,
+    DIFF_SHARE,
+    EFFECT,
+    INTERVAL,
+    MEAN,
+    MONEY,
+    PERCENT,
+    PVALUE,
+    SHARE,
+    SHARE_INTERVAL,
+    Hidden,
+    Typed,
+)
 from slutrapport.wording.participants import format_share_interval
 
 __all__ = ["format_value", "format_number", "largest_remainder", "signed_number", "cell_text", "markdown_parser", "xml_text", "property_text", "MAX_PROPERTY"]
@@ -23,7 +38,11 @@ MAX_PROPERTY = 255
 
 
 def format_value(value: object, kind: str) -> str:
-    """Format a model value; ``None`` and NaN become an empty string, a text (e.g. an approximate count, "ca 60*") stays as it is."""
+    """Format a model value; ``None`` and NaN become an empty string, a text (e.g. an approximate count, "ca 60*") stays as it is;
+    a :class:`~slutrapport.report.model.Typed` value by its own kind, its mark after it ("0,66 *")."""
+    if isinstance(value, Typed):
+        text = cell_text(value.value, value.kind)
+        return f"{text} {value.mark}" if text and value.mark and not isinstance(value.value, Hidden) else text
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, str):
@@ -42,6 +61,8 @@ def format_value(value: object, kind: str) -> str:
         return signed_number(100 * float(value), 0) + "\u00a0p.e."
     if kind == EFFECT:
         return signed_number(float(value), 2)
+    if kind == COEFFICIENT:
+        return format_number(float(value), 2)
     if kind == PVALUE:
         return "<\u00a00,001" if float(value) < 0.001 else format_number(float(value), 3)
     if kind == INTERVAL:

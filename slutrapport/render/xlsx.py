@@ -37,9 +37,10 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
-from slutrapport.core.safetext import clean_text, shorten
+from slutrapport.core.safetext import clean_text, shorten, starts_like_formula
 from slutrapport.render.formatting import format_value, property_text
 from slutrapport.report.model import (
+    COEFFICIENT,
     COUNT,
     DIFF_MEAN,
     DIFF_SHARE,
@@ -56,16 +57,19 @@ from slutrapport.report.model import (
     Subsection,
     Table,
     TextList,
+    Typed,
 )
 
 __all__ = ["NUMBER_FORMATS", "sheet_name", "cell_value", "SheetWriter", "data_sheet", "workbook_bytes", "reproducible_zip"]
 
-#: Excel number format of each value kind (a count that is a whole number needs none)
+#: Excel number format of each value kind (a count that is a whole number needs none); a share is stored as
+#: its fraction, so a column of them sums and charts (a :data:`PERCENT`, a whole percent, is divided by 100)
 NUMBER_FORMATS = {
     MEAN: "0.0",
     SHARE: "0%",
     COUNT: "0",
-    PERCENT: '0" %"',
+    PERCENT: "0%",
+    COEFFICIENT: "0.00",
     DIFF_MEAN: "+0.0;-0.0;0.0",
     DIFF_SHARE: "+0%;-0%;0%",
     EFFECT: "+0.00;-0.00;0.00",
@@ -75,7 +79,6 @@ NUMBER_FORMATS = {
 }
 _FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_FORMULA_START = ("=", "+", "-", "@")
 _MAX_TEXT = 32767  # Excel's limit for one cell
 _MAX_SHEET_NAME = 31
 _RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for change tracking
@@ -115,11 +118,12 @@ def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, st
         value = clean_text(value)
         if len(value) > _MAX_TEXT:
             value = value[: _MAX_TEXT - 1] + "…"
-        if not value.startswith(_FORMULA_START) and value not in ERROR_CODES:
+        formula = starts_like_formula(value)
+        if not formula and value not in ERROR_CODES:
             return value
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if formula:
             cell.quotePrefix = True
         return cell
     if isinstance(value, (bool, date)):
@@ -131,6 +135,8 @@ def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, st
             return int(value)  # a whole number needs no number format (fewer styled cells: faster)
         if kind not in formats:
             return value
+        if kind == PERCENT:
+            value = value / 100  # a whole percent (37) as the share Excel's percent format shows (0.37 → 37 %)
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = formats[kind]
         return cell
@@ -232,7 +238,10 @@ class SheetWriter:
             self.text(note)
 
     def table_value(self, value: Any, kind: str) -> Any:
-        """One value of a table row: an interval is written as its Swedish text."""
+        """One value of a table row: a ``Typed`` value by its own kind (a mark in the number format, so the
+        cell stays a number: 0,66 *); an interval is written as its Swedish text."""
+        if isinstance(value, Typed):
+            return _marked(self.ws, self.table_value(value.value, value.kind), value.mark)
         if kind in (INTERVAL, SHARE_INTERVAL) and not isinstance(value, Hidden):
             return self.value(format_value(value, kind) or None)
         return self.value(value, kind)
@@ -246,24 +255,59 @@ class SheetWriter:
         self.text(caption)
 
 
+def _marked(ws, value: Any, mark: str) -> Any:
+    """A value from :func:`cell_value` with ``mark`` shown after it: a number keeps its value and gets the
+    mark as a literal of its number format (0.00" *"); a text gets it appended; a hidden value ("–") none."""
+    if not mark or value is None or value == "–":
+        return value
+    literal = '" ' + mark.replace('"', "") + '"'
+    if isinstance(value, Cell) and value.data_type == "n":
+        value.number_format = ";".join(section + literal for section in value.number_format.split(";"))
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = ("0" if isinstance(value, int) else "General") + literal
+        return cell
+    text = value.value if isinstance(value, Cell) else value
+    return cell_value(ws, f"{text} {mark}")
+
+
 def _table_name(sheet: str) -> str:
     ascii_name = sheet.translate(str.maketrans("åäöÅÄÖ", "aaoAAO"))
     return re.sub(r"[^A-Za-z0-9]", "", ascii_name.title()) or "Tabell"
 
 
 def data_sheet(
-    wb, name: str, table: pd.DataFrame, kinds: Mapping[str, str], formats: Mapping[str, str] = NUMBER_FORMATS, excel_table: bool = False
+    wb,
+    name: str,
+    table: pd.DataFrame,
+    kinds: Mapping[str, str | None],
+    formats: Mapping[str, str] = NUMBER_FORMATS,
+    excel_table: bool = False,
+    row_kinds: Mapping[str, tuple[str, Mapping[Any, str]]] | None = None,
 ) -> None:
     """A tidy table on a sheet of its own: a bold header row, frozen, and filter buttons on it
-    (an autofilter, or with ``excel_table`` an Excel table); ``kinds`` gives a column's value kind."""
+    (an autofilter, or with ``excel_table`` an Excel table); ``kinds`` gives a column's value kind.
+
+    ``row_kinds`` is for a column whose rows hold different measures (a key figure's ``varde``, a goal's
+    ``utfall``): column → (the column naming the measure, measure → kind); a measure not named keeps
+    the column's kind from ``kinds``."""
     ws = wb.create_sheet(name)
     for number, column in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(number)].width = max(10, min(45, len(str(column)) + 4))
     ws.freeze_panes = "A2"
     ws.append([_styled(ws, cell_value(ws, str(column)), bold=True) for column in table.columns])
     column_kinds = [kinds.get(column) for column in table.columns]
+    names = list(table.columns)
+    by_row = [(names.index(column), names.index(key), measures) for column, (key, measures) in (row_kinds or {}).items() if {column, key} <= set(names)]
     for record in table.itertuples(index=False, name=None):
-        ws.append([cell_value(ws, value, kind, formats) for value, kind in zip(record, column_kinds, strict=True)])
+        if by_row:
+            row = list(column_kinds)
+            for position, key, measures in by_row:
+                row[position] = measures.get(record[key], row[position])
+        else:
+            row = column_kinds
+        ws.append([cell_value(ws, value, kind, formats) for value, kind in zip(record, row, strict=True)])
     ref = f"A1:{get_column_letter(max(len(table.columns), 1))}{len(table) + 1}"
     if not excel_table:
         ws.auto_filter.ref = ref

@@ -22,6 +22,7 @@ import pandas as pd
 __all__ = [
     "Hidden",
     "PROTECTED",
+    "Typed",
     "Column",
     "Table",
     "Chart",
@@ -48,6 +49,7 @@ __all__ = [
     "SHARE_INTERVAL",
     "MONEY",
     "for_appendix",
+    "COEFFICIENT",
 ]
 
 TEXT, COUNT, MEAN, SHARE = "text", "count", "mean", "share"
@@ -59,6 +61,8 @@ PERCENT, DIFF_MEAN, DIFF_SHARE, EFFECT, PVALUE, INTERVAL = "percent", "diff_mean
 SHARE_INTERVAL = "share_interval"
 #: an amount in kronor (written "1 234 567 kr"; Excel number format with " kr")
 MONEY = "money"
+#: a coefficient written with two decimals, without a sign (Cronbach's alpha: "0,83")
+COEFFICIENT = "coefficient"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,17 @@ class Hidden:
 
 #: Every cell hidden by the anonymity rules (staff survey, self-evaluation, participants, portfolio).
 PROTECTED = Hidden("skyddad")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell formatted by its own kind instead of its column's (a table whose rows hold different
+    measures, e.g. a goal as a share or a count), with an optional ``mark`` written after the value
+    (``"*"``: "0,66 *"; a spreadsheet keeps the number and shows the mark through its number format)."""
+
+    value: Any
+    kind: str
+    mark: str = ""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from slutrapport.cli import cli
 from slutrapport.project.templates import load_template
 from slutrapport.render import render_bundle, render_excel, render_html
 from slutrapport.report.blocks.selfeval import selfeval_blocks
-from slutrapport.report.model import PROTECTED, Chart, Hidden, Report, Section, Subsection, Table, TextList
+from slutrapport.report.model import PROTECTED, Chart, Hidden, Paragraphs, Report, Section, Subsection, Table
 from slutrapport.sources.forms.definition import load_definition
 from slutrapport.sources.forms.read import ANSWER_COLUMNS, FORM_COLUMNS, FormData
 from slutrapport.wording.selfeval import selfeval_paragraphs
@@ -256,6 +256,32 @@ def test_free_texts_in_order_with_role_and_without_hidden_roles(results):
     assert rows[7:] == [("f_text", "Slut", "Övriga roller", "Förankrat i ledningen.", 1)]
 
 
+def test_free_texts_grouped_per_question_and_role_each_answer_once_with_its_count(mini):
+    slut = ["Bra samarbete", "Bra samarbete", "bra samarbete.", "Bra  samarbete", "Mer tid behövs", None]
+    forms = [(f"hl{i}.xlsx", HL, "Slut", {"s1": 4, **({"s_text": t} if t else {})}) for i, t in enumerate(slut)]
+    forms += [(f"sg{i}.xlsx", SG, "Slut", {"s1": 3, "s_text": "Bra samarbete"}) for i in range(3)]
+    # Start: Projektledare (2 forms) is hidden, and Handläggare (3) with it so the two cannot be told apart
+    forms += [(f"pl{i}.xlsx", PL, "Start", {"s1": 3, "s_text": "Bra samarbete"}) for i in range(2)]
+    forms += [(f"hs{i}.xlsx", HL, "Start", {"s1": 3, "s_text": t}) for i, t in enumerate(["Bra samarbete", "Oklart", "Oklart"])]
+    results = analyse_self_evaluation(make_data(mini, forms), 3)
+    rows = [(r.tillfalle, r.roll if isinstance(r.roll, str) else None, r.text, r.antal) for r in results.texts.itertuples()]
+    assert rows == [
+        ("Start", None, "Bra samarbete", 3),  # the hidden roles' answers together, without a role
+        ("Start", None, "Oklart", 2),
+        ("Slut", SG, "Bra samarbete", 3),  # roles in the definition's order; the same answer of another role is that role's
+        ("Slut", HL, "Bra samarbete", 4),  # spaces, case and a closing full stop do not make another answer
+        ("Slut", HL, "Mer tid behövs", 1),
+    ]
+    [question] = [b for b in _walk(selfeval_blocks(results)) if isinstance(b, Subsection) and b.title == "Hur fungerar styrningen?"]
+    assert [(b.title, b.items) for b in question.blocks] == [
+        ("Start, roll visas inte", ["Bra samarbete (3)", "Oklart (2)"]),
+        ("Slut, Styrgrupp", ["Bra samarbete (3)"]),
+        ("Slut, Handläggare", ["Bra samarbete (4)", "Mer tid behövs"]),
+    ]
+    [empty] = [b for b in _walk(selfeval_blocks(results)) if isinstance(b, Subsection) and b.title == "Vad har gjorts för förankringen?"]
+    assert empty.blocks == [Paragraphs(["Inga svar."])]
+
+
 # -- wording and blocks ---------------------------------------------------------------------------------------
 
 
@@ -300,7 +326,10 @@ def test_blocks_show_tables_chart_and_texts_without_file_names(results):
     blocks = selfeval_blocks(results)
     assert isinstance(blocks[0], Subsection) and blocks[0].title == "Självvärdering"
     titles = [b.title for b in _walk(blocks) if isinstance(b, Subsection)]
-    assert titles == ["Självvärdering", "Om självvärderingen", "Betyg per avsnitt", "Betyg per fråga", "Fritextsvar per avsnitt", "Styrning", "Förankring"]
+    assert titles == [
+        "Självvärdering", "Om självvärderingen", "Betyg per avsnitt", "Betyg per fråga", "Fritextsvar per avsnitt",
+        "Styrning", "Hur fungerar styrningen?", "Förankring", "Vad har gjorts för förankringen?",
+    ]  # fmt: skip
     tables = {b.caption: b for b in _walk(blocks) if isinstance(b, Table)}
     counts = tables["Ifyllda formulär per roll och tillfälle"]
     assert [c.label for c in counts.columns] == ["Roll", "Start", "Slut"]
@@ -317,9 +346,10 @@ def test_blocks_show_tables_chart_and_texts_without_file_names(results):
     assert hidden and set(hidden) == {PROTECTED}  # one neutral word, never a reason
     [chart] = [b for b in _walk(blocks) if isinstance(b, Chart)]
     assert set(chart.data["grupp"]) == {"Styrning", "Förankring"} and chart.waves == ["Start", "Slut"]
-    lists = {b.title: b.items for b in _walk(blocks) if isinstance(b, TextList)}
-    items = lists["Hur fungerar styrningen?"]
-    assert "Start, roll visas inte: Jag styr själv" in items and "Slut, Handläggare: Bättre nu. (2 formulär med samma svar)" in items
+    [question] = [b for b in _walk(blocks) if isinstance(b, Subsection) and b.title == "Hur fungerar styrningen?"]
+    lists = {b.title: b.items for b in question.blocks}  # one list per occasion and role, each answer once
+    assert list(lists) == ["Start, roll visas inte", "Slut, Handläggare", "Slut, Övriga roller"]
+    assert "Jag styr själv" in lists["Start, roll visas inte"] and lists["Slut, Handläggare"] == ["Bättre nu. (2)"]
     report = Report(title="T", subtitle="", facts={}, sections=[Section(id="a", number="1", title="A", blocks=blocks)], generated="2026-01-01")
     html = render_html(report)
     assert "Anna Andersson" not in html and ".xlsx" not in html
@@ -336,7 +366,7 @@ def test_hostile_free_text_stays_text(mini, tmp_path):
     path.write_bytes(render_excel(report))
     cells = [c for ws in load_workbook(path).worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" for c in cells)
-    assert any(c.value.endswith(hostile[1] + " (2 formulär med samma svar)") for c in cells)
+    assert any(c.value == hostile[1] + " (2)" for c in cells)
 
 
 # -- the report -------------------------------------------------------------------------------------------------

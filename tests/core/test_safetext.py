@@ -141,3 +141,13 @@ def test_nested_collectors_collect_their_own():
             clean_text("b\x0b")
         clean_text("c\x0b")
     assert (outer.count, inner.count) == (2, 1)
+
+
+def test_a_text_that_starts_like_a_formula_gets_an_apostrophe():
+    from slutrapport.core.safetext import formula_safe, starts_like_formula
+
+    hostile = ['=HYPERLINK("http://evil.example","klicka")', "+1", "-x", "@SUM(A1)", "\tx", "\rx"]
+    assert [formula_safe(text) for text in hostile] == ["'" + text for text in hostile]
+    assert all(starts_like_formula(text) for text in hostile)
+    plain = ["Org A", "a = b", "−0,3", "–", "'redan citerad", "", " =1"]  # a real minus and an en dash are no formula
+    assert [formula_safe(text) for text in plain] == plain

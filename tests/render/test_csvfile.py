@@ -49,3 +49,68 @@ def test_object_columns_of_real_booleans_are_written_as_true_and_false():
     table = _table(CONTRACT_COLUMNS, {"undertryckt": pd.Series([np.True_, False], dtype=object), "medel": [1, 0], "n": [5, 6]})
     out = _read(comparison_csv(table))
     assert list(out["undertryckt"]) == ["true", "false"] and list(out["medel"]) == ["1", "0"]
+
+
+# -- formula safety ---------------------------------------------------------------------------------------------
+
+#: Texts a spreadsheet would read as a formula, as organisation names, wave labels and question texts can be.
+HOSTILE = ['=HYPERLINK("http://evil.example","klicka")', "+1", "-x", "@SUM(A1)", "\tx", "\rx"]
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_hostile_texts_get_an_apostrophe_and_negative_numbers_stay_numbers():
+    table = pd.DataFrame(
+        {"niva": "index", "id": "a", "text": HOSTILE, "grupp": HOSTILE, "enkat": "-1", "n": range(5, 11),
+         "medel": [-0.3, 1.5, -2.0, 0.0, 3.25, -1e-3], "undertryckt": False}  # fmt: skip
+    )
+    rows = _csv_rows(comparison_csv(table))
+    # a carriage return is written as a line break (\n, quoted): alone, it would end the row for a CSV reader
+    assert [r["grupp"] for r in rows] == ["'" + text.replace("\r", "\n") for text in HOSTILE] == [r["text"] for r in rows]
+    assert {r["enkat"] for r in rows} == {"'-1"}  # a text column's text, even one that reads as a number
+    assert [float(r["medel"]) for r in rows] == [-0.3, 1.5, -2.0, 0.0, 3.25, -1e-3]  # numbers, not prefixed
+    assert [r["n"] for r in rows] == ["5", "6", "7", "8", "9", "10"]
+    assert list(rows[0]) == CONTRACT_COLUMNS  # the contract's columns, in order
+    plain = _csv_rows(comparison_csv(table.assign(grupp="Org A", text="Fråga = svar")))
+    assert {(r["grupp"], r["text"]) for r in plain} == {("Org A", "Fråga = svar")}  # only a text that starts like a formula
+
+
+def test_hostile_organisation_names_and_labels_flow_safely_into_every_csv(mini_instrument, write_wave):
+    from slutrapport.analysis.survey import analyse_survey
+    from slutrapport.sources.survey import load_instrument, read_waves
+
+    names = ['=HYPERLINK("http://evil.example","klicka")', "+1", "-x", "@SUM(A1)"]
+    rows = [[names[i % 4], f"k{i}", 1 + i % 5, 1 + (i * 2) % 5, 1 + (i * 3) % 5, ""] for i in range(24)]
+    later = [[r[0], r[1], min(r[2] + 1, 5), r[3], max(r[4] - 1, 1), ""] for r in rows]
+    survey = read_waves([write_wave("w1.csv", rows), write_wave("w2.csv", later)], load_instrument(mini_instrument), labels=["=Start", "-Slut"])
+    results = analyse_survey(survey, 5)
+    outputs = {"jamforelse": comparison_csv(results.comparison), "forandringar": changes_csv(results.changes),
+               "reliabilitet": reliability_csv(results.reliability)}  # fmt: skip
+    texts = [value for data in outputs.values() for row in _csv_rows(data) for value in row.values()]
+    assert not [text for text in texts if text.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(text)]
+    groups = {r["grupp"] for r in _csv_rows(outputs["jamforelse"])}
+    assert {"'" + name for name in names} <= groups and {r["enkat"] for r in _csv_rows(outputs["jamforelse"])} == {"'=Start", "'-Slut"}
+    changes = _csv_rows(outputs["forandringar"])
+    negative = [float(r["diff_medel"]) for r in changes if r["diff_medel"].startswith("-")]
+    assert negative  # a fall is written as a negative number, not as a text
+
+
+def test_the_portfolio_csv_files_are_formula_safe_too():
+    from slutrapport.portfolio.render import portfolio_csv
+
+    table = pd.DataFrame({"projekt": HOSTILE, "avvikelse_kr": [-1250.5, 0.0, 3.0, -1.0, 2.0, -0.25]})
+    rows = _csv_rows(portfolio_csv(table, ["projekt", "avvikelse_kr"]))
+    assert [r["projekt"] for r in rows] == ["'" + text.replace("\r", "\n") for text in HOSTILE]
+    assert [float(r["avvikelse_kr"]) for r in rows] == [-1250.5, 0.0, 3.0, -1.0, 2.0, -0.25]

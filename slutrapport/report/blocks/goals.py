@@ -16,7 +16,7 @@ import pandas as pd
 
 from slutrapport.analysis.goals import GoalResults
 from slutrapport.core.swedish import format_number, format_percent
-from slutrapport.report.model import PROTECTED, TEXT, Column, Paragraphs, Subsection, Table
+from slutrapport.report.model import COUNT, PROTECTED, SHARE, TEXT, Column, Paragraphs, Subsection, Table, Typed
 from slutrapport.wording.goals import MISSING_SOURCE, change_target, format_share_interval, goal_sentence
 
 __all__ = ["goal_blocks", "MEASURE_LABELS", "VERDICT_LABELS", "BASIS_LABELS"]
@@ -72,7 +72,7 @@ def _cells(goal, row) -> tuple[object, object, object]:
         shown = not _missing(row["taljare"])
         underlag = f"{_count(row['taljare'])} av {_count(row['namnare'])}" if shown else PROTECTED
         interval = format_share_interval(float(row["ci_lag"]), float(row["ci_hog"]))
-        return format_percent(float(row["utfall"])), underlag, interval
+        return Typed(float(row["utfall"]), SHARE), underlag, interval  # a number in Excel, "37 %" in the text
     if goal.measure == "forandring":
         value = int(row["utfall"])
         fewer = (value >= 0) == (goal.change == "minskning")
@@ -82,8 +82,8 @@ def _cells(goal, row) -> tuple[object, object, object]:
             return outcome, PROTECTED, None
         return outcome, f"{_count(row['fore'])} den {start.isoformat()}, {_count(row['efter'])} den {end.isoformat()}", None
     if goal.measure == "aktiviteter":
-        return _count(row["utfall"]), "aktivitetsloggen", None
-    return _count(row["utfall"]), None, None
+        return Typed(int(row["utfall"]), COUNT), "aktivitetsloggen", None
+    return Typed(int(row["utfall"]), COUNT), None, None
 
 
 def goal_blocks(results: GoalResults) -> list:

@@ -127,9 +127,18 @@ def _chart(sections: pd.DataFrame, results: SelfEvalResults) -> Chart:
 
 
 def _text_item(row) -> str:
-    who = ROLE_HIDDEN if row.roll is None or pd.isna(row.roll) else row.roll
-    same = f" ({row.antal} formulär med samma svar)" if row.antal > 1 else ""
-    return f"{row.tillfalle}, {who}: {row.text}{same}"
+    """One distinct answer, with the number of forms that gave it when more than one: "Bra samarbete (3)"."""
+    return f"{row.text} ({row.antal})" if row.antal > 1 else row.text
+
+
+def _question_texts(rows: pd.DataFrame) -> list:
+    """A question's answers as one list per occasion and role ("Start, Handläggare"), each distinct answer once."""
+    if rows.empty:
+        return [Paragraphs(["Inga svar."])]
+    lists = []
+    for (occasion, role), group in rows.groupby([rows["tillfalle"], rows["roll"].fillna(ROLE_HIDDEN)], sort=False):
+        lists.append(TextList(f"{occasion}, {role}", [_text_item(r) for r in group.itertuples()]))
+    return lists
 
 
 def _texts(results: SelfEvalResults) -> list:
@@ -137,8 +146,9 @@ def _texts(results: SelfEvalResults) -> list:
         Paragraphs(
             [
                 "Fritextsvaren redovisas per avsnitt och fråga, i tidsordning efter tillfälle och med den roll som "
-                f"svaret kommer från. Svar från roller som inte redovisas för sig står utan roll (”{ROLE_HIDDEN}”), "
-                "och inom en roll följer svaren inte formulärens ordning."
+                f"svaret kommer från. Svar från roller som inte redovisas för sig står utan roll (”{ROLE_HIDDEN}”). "
+                "Varje svar står en gång, med antalet formulär som gav det inom parentes när de är fler än ett; "
+                "inom en roll kommer de vanligaste svaren först och övriga svar följer inte formulärens ordning."
             ]
         )
     ]
@@ -146,11 +156,8 @@ def _texts(results: SelfEvalResults) -> list:
     for section in results.definition.sections:
         if not section.text_questions:
             continue
-        lists = []
-        for question in section.text_questions:
-            rows = texts[texts["fraga"] == question.id]
-            lists.append(TextList(question.text, [_text_item(r) for r in rows.itertuples()]))
-        blocks.append(Subsection(section.title, lists))
+        questions = [Subsection(question.text, _question_texts(texts[texts["fraga"] == question.id])) for question in section.text_questions]
+        blocks.append(Subsection(section.title, questions))
     return blocks
 
 

@@ -20,10 +20,10 @@ from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.problems import WARNING
 from slutrapport.core.swedish import format_number, join_words, wave_name
 from slutrapport.report.blocks.group_pairs import PAIRS_RULE
-from slutrapport.report.model import COUNT, TEXT, Column, Paragraphs, Table, TextList
+from slutrapport.report.model import COEFFICIENT, COUNT, Column, Paragraphs, Table, TextList, Typed
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import positive_text, scale_span, threshold_text
-from slutrapport.wording.survey import LOW_ALPHA, alpha_text, low_alpha
+from slutrapport.wording.survey import LOW_ALPHA, low_alpha
 
 __all__ = ["TEST_NAMES", "EFFECT_NAMES", "family_name", "hidden_note", "method_blocks", "alpha_if_deleted_table", "scale_groups"]
 
@@ -169,9 +169,10 @@ def _trend_texts(results: SurveyResults) -> list[str]:
     ]
 
 
-def _range(values: pd.Series) -> str:
+def _range(values: pd.Series) -> int | str:
+    """The count, or the span of counts ("5–6") when they differ."""
     low, high = int(values.min()), int(values.max())
-    return str(low) if low == high else f"{low}–{high}"
+    return low if low == high else f"{low}–{high}"
 
 
 #: How the linkage table names the three cases of two waves.
@@ -206,8 +207,8 @@ def _linkage_table(results: SurveyResults) -> Table | None:
     what = "index" if level == "index" else "frågor"
     return Table(
         caption="Kopplade svar mellan enkäterna, alla svarande",
-        columns=[Column("Jämförelse"), Column("Fall"), Column("Kopplade personer"), Column("Okopplade svar, första"),
-                 Column("Okopplade svar, andra"), Column("Test av medelvärdet")],
+        columns=[Column("Jämförelse"), Column("Fall"), Column("Kopplade personer", COUNT), Column("Okopplade svar, första", COUNT),
+                 Column("Okopplade svar, andra", COUNT), Column("Test av medelvärdet")],
         rows=body,
         notes=[f"Räknat för varje {'index' if level == 'index' else 'fråga'} ({what} med olika antal svar ger ett "
                "spann). Kopplade personer = personer med samma kod och svar vid båda enkäterna. Vid oberoende test "
@@ -306,7 +307,7 @@ def _reliability_table(results: SurveyResults) -> Table | None:
     waves = results.survey.waves
     columns = [Column("Index")]
     for wave in waves:
-        columns += [Column("Alfa", TEXT, wave), Column("n", COUNT, wave)]
+        columns += [Column("Alfa", COEFFICIENT, wave), Column("n", COUNT, wave)]
     rows = []
     for item, name in results.survey.instrument.indices.items():
         row: list = [name]
@@ -316,7 +317,7 @@ def _reliability_table(results: SurveyResults) -> Table | None:
                 row += [None, None]
                 continue
             value = float(cell["alfa"].iloc[0])
-            row += [alpha_text(value) + (" *" if low_alpha(value) else ""), int(cell["n"].iloc[0])]
+            row += [Typed(value, COEFFICIENT, "*") if low_alpha(value) else value, int(cell["n"].iloc[0])]
         rows.append(row)
     return Table(
         caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
@@ -345,11 +346,11 @@ def alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> 
         row: list = [question.text]
         for wave in waves:
             cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
-            row.append(format_number(float(cell["alfa_utan_fragan"].iloc[0]), 2) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
+            row.append(float(cell["alfa_utan_fragan"].iloc[0]) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
         rows.append(row)
     return Table(
         caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",
-        columns=[Column("Fråga"), *[Column(wave) for wave in waves]],
+        columns=[Column("Fråga"), *[Column(wave, COEFFICIENT) for wave in waves]],
         rows=rows,
         notes=["Visas för enkäter där indexets alfa är under 0,7. Ett högre värde än indexets alfa betyder att "
                "frågan drar ned samstämmigheten."],

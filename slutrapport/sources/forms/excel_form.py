@@ -38,6 +38,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.functions import tostring
 
+from slutrapport.core.safetext import starts_like_formula
 from slutrapport.sources.forms.definition import RATING, FormDefinition
 
 __all__ = [
@@ -67,7 +68,6 @@ ID_COLUMN, TEXT_COLUMN, ANSWER_COLUMN = "A", "B", "C"
 _FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE = "docProps/core.xml"
-_FORMULA_START = ("=", "+", "-", "@")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF6CC")
 _SECTION_FILL = PatternFill("solid", fgColor="DCE6F0")
@@ -86,7 +86,7 @@ def _text(ws, ref: str, value: str, font: Font | None = None):
     cell = ws[ref]
     cell.value = value
     cell.data_type = "s"
-    if value.startswith(_FORMULA_START):
+    if starts_like_formula(value):
         cell.quotePrefix = True
     cell.alignment = _WRAP
     if font is not None:
