@@ -85,7 +85,7 @@ _TABLE_KINDS = {
     "socioekonomi_aktorsresultat": {"aterbetalningstid_manader": COUNT},
     "socioekonomi_sammanfattning": {"aterbetalningstid_manader": COUNT},
 }
-_GOAL_KINDS = {"andel": SHARE, "antal": COUNT}
+_GOAL_KINDS = {"andel": SHARE, "andel_svar": SHARE, "antal": COUNT, "aktiviteter": COUNT, "forandring": COUNT}
 #: kinds of a column whose rows hold different measures: column → (the column naming the measure, measure → kind)
 _ROW_KINDS = {
     "maluppfyllelse": {"malvarde": ("matt", _GOAL_KINDS), "utfall": ("matt", _GOAL_KINDS)},

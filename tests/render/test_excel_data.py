@@ -86,7 +86,11 @@ def test_the_demo_writes_alpha_goals_and_counts_as_numbers(demo_dir):
     header = [cell.value for cell in goals[1]]
     records = [dict(zip(header, row, strict=True)) for row in goals.iter_rows(min_row=2) if row[0].value is not None]
     outcomes = {record["matt"].value: (type(record["utfall"].value), record["utfall"].number_format) for record in records}
-    assert outcomes == {"andel": (float, "0%"), "antal": (int, "General")}  # a share in percent, a count as a whole number, never kronor
+    # a share in percent, a count as a whole number, never kronor; a qualitative goal has no number
+    assert outcomes == {
+        "andel": (float, "0%"), "andel_svar": (float, "0%"), "antal": (int, "General"), "aktiviteter": (int, "General"),
+        "forandring": (int, "General"), "kvalitativt": (type(None), "General"),
+    }  # fmt: skip
 
 
 def _reload(write) -> Workbook:
