@@ -22,7 +22,15 @@ from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, ValidationError
 from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
-from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_invited, read_project_register, read_project_survey
+from slutrapport.pipeline.read import (
+    parameter_file,
+    participant_options,
+    read_project_budget,
+    read_project_forms,
+    read_project_invited,
+    read_project_register,
+    read_project_survey,
+)
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
@@ -127,10 +135,14 @@ def _participant_results(reading: _Reading) -> None:
     project, results = reading.project, reading.results
     if project.data.get("deltagare") is None:
         return
-    found = reading.attempt("deltagare", "deltagarregistret eller målen", lambda: read_project_register(project))
+
+    def analyse():
+        register, goals = read_project_register(project)
+        return register, analyse_participants(register, project.min_n, goals, **participant_options(project))
+
+    found = reading.attempt("deltagare", "deltagarregistret eller målen", analyse)
     if found is not None:
-        register, goals = found
-        results.participants, results.goals = analyse_participants(register, project.min_n, goals)
+        register, (results.participants, results.goals) = found
         results.warnings += register.report.warnings()
 
 

@@ -121,7 +121,7 @@ _FACT_KEYS = {
 #: error; at the top only one close to these (a data source of the web page may add its own).
 TOP_KEYS = (
     "projekt", "mall", "mallar", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
-    "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi",
+    "sjalvvardering", "deltagare", "mal", "ekonomi", "socioekonomi", "sekretess", "platser", "finansiering",
 )  # fmt: skip
 SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)
 

@@ -482,16 +482,28 @@ def _equations(register, genders, labels):
     return equations
 
 
+def _project_total(key: tuple) -> bool:
+    """A count of the whole project: no breakdown by kön or period (shown however small with totaler: visa)."""
+    if key[0] == "flode":
+        return key[1] == TOTAL and key[2] == "Alla"
+    return key[0] in ("status", "nationell") and key[-1] == "Alla"
+
+
 def assert_nothing_hidden_can_be_computed(register, results, min_n):
     """Every hidden small count (1 to min_n - 1) keeps a range of values (LP with counts >= 0).
 
     A larger count hidden as a complement or with its row may be computable: it identifies nobody.
+    With the project totals shown (``results.show_totals``) they are shown whatever their size, and the
+    attacker knows them: every breakdown cell must still keep its range.
     """
     values, labels = _true_counts(register, results.genders)
     shown = _published(results)
+    public = {k for k in values if results.show_totals and _project_total(k)}
     for key, value in shown.items():  # what is shown is right, and small counts are never shown
         assert value is None or value == values[key], key
-        assert value is None or not 0 < value < min_n, key
+        assert value is None or not 0 < value < min_n or key in public, key
+    for key in public:  # the project totals are all shown
+        assert shown[key] == values[key], key
     equations = _equations(register, results.genders, labels)
     for equation in equations:  # the test's equations hold for the true counts
         assert sum(c * values[k] for k, c in equation.items()) == 0, equation
@@ -519,6 +531,9 @@ def assert_nothing_hidden_can_be_computed(register, results, min_n):
         for _, rows in table.groupby(key):  # hidden kön cells of a shown Alla hold 0 or at least min_n
             if rows[rows["kon"] == "Alla"]["undertryckt"].iloc[0]:
                 continue
+            alla = rows[rows["kon"] == "Alla"].iloc[0]
+            if name == "outcome" and results.show_totals and int(alla["n"]) < min_n:
+                continue  # a small public total already says its kön cells are small
             secret = rows[(rows["kon"] != "Alla") & rows["undertryckt"]]
             true = sum(values[_cell_key(name, r)] for r in secret.itertuples())
             assert true == 0 or true >= min_n, rows.iloc[0][key].tolist()
@@ -716,3 +731,57 @@ def test_bundle_empties_the_numbers_of_a_hidden_participant_row_even_if_handed_s
     report = Report(title="T", subtitle="", facts={}, sections=[], generated="2026-01-01", tables={"deltagare_flode": flow})
     rows = json.loads(render_bundle(report))["tabeller"]["deltagare_flode"]["rader"]
     assert rows == [["2025 H1", "Kvinnor", None, None, None, True], ["Totalt", "Alla", None, None, None, True]]
+
+
+# -- project totals shown, breakdowns protected (sekretess: deltagare: totaler:) ------------------------
+
+# 14 participants, all finished, as in seed 000: 2 to work, 1 to an AF programme, 1 to studies, 2 to another
+# project, 6 in need of long-term support, 2 on sick leave. Kvinnor 8, Män 6.
+SMALL = [("K", "arbete"), ("M", "arbete"), ("K", "insats hos AF"), ("M", "studier"), ("K", "annat projekt"),
+         ("M", "annat projekt"), *[("K", "behöver långsiktigt stöd")] * 4, *[("M", "behöver långsiktigt stöd")] * 2,
+         ("K", "sjukskriven"), ("M", "sjukskriven")]  # fmt: skip
+
+
+def _small_register(tmp_path):
+    rows = [[str(i + 1), kon, "40", "2025-02-01", "2025-09-01", "försörjningsstöd", status, "4"] for i, (kon, status) in enumerate(SMALL)]
+    return register(tmp_path, rows)
+
+
+def test_fourteen_participants_show_every_project_count_and_share(tmp_path):
+    register_ = _small_register(tmp_path)
+    results = analyse_participants(register_, 5)[0]
+    totals = results.totals
+    assert not totals["undertryckt"].any()
+    assert cell(totals, "n", indelning="deltagare", kategori="inskrivna") == 14
+    assert cell(totals, "n", indelning="deltagare", kategori="avslutade") == 14
+    expected = {"arbete": 2, "studier": 1, "insats hos AF": 1, "annat projekt": 2, "behöver långsiktigt stöd": 6, "sjukskriven": 2}
+    for status, n in expected.items():  # hand count of SMALL; share = n / 14 finished
+        assert cell(totals, "n", indelning="status", kategori=status) == n
+        assert cell(totals, "andel", indelning="status", kategori=status) == pytest.approx(n / 14)
+        assert cell(results.outcome, "n", indelning="status", kategori=status, kon="Alla") == n
+    nationell = {"förvärvsarbete": 2, "studier": 1, "aktivt arbetssökande": 1, "övriga": 10}
+    for group, n in nationell.items():
+        assert cell(totals, "n", indelning="nationell", kategori=group) == n
+    # the kön breakdown: Kvinnor arbete = 1 is hidden, and with it everything it could be derived from
+    assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Kvinnor")
+    assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Män")  # = 2 - Kvinnor
+    hidden = assert_nothing_hidden_can_be_computed(register_, results, 5)
+    assert ("status", "arbete", "Kvinnor") in hidden
+
+
+def test_totals_dolj_suppresses_the_project_counts_as_before(tmp_path):
+    register_ = _small_register(tmp_path)
+    results = analyse_participants(register_, 5, show_totals=False)[0]
+    assert not results.show_totals
+    assert cell(results.totals, "undertryckt", indelning="status", kategori="arbete")  # 2 < 5
+    assert cell(results.totals, "n", indelning="deltagare", kategori="inskrivna") == 14
+    assert_nothing_hidden_can_be_computed(register_, results, 5)
+
+
+def test_project_counts_are_never_suppressed(tmp_path):
+    from slutrapport.analysis.participants import project_counts
+
+    counts = project_counts(_small_register(tmp_path))
+    assert cell(counts, "n", indelning="status", kategori="studier") == 1
+    assert cell(counts, "n", indelning="deltagare", kategori="aktiva") == 0
+    assert not counts["undertryckt"].any()
