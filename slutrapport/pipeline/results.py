@@ -19,7 +19,7 @@ from slutrapport.analysis.participants import analyse_participants
 from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
-from slutrapport.core.errors import InputFileError, ValidationError
+from slutrapport.core.errors import InputFileError, ProjectError, ValidationError
 from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.read import (
@@ -33,6 +33,7 @@ from slutrapport.pipeline.read import (
 )
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
+from slutrapport.sources.economy.financing import read_financing
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
 
 __all__ = ["analyse_project", "project_results", "survey_results"]
@@ -156,8 +157,11 @@ def _economy_results(reading: _Reading) -> None:
     participants = results.participants.enrolled if results.participants is not None else None
     finished = results.participants.finished if results.participants is not None else None
     budget = reading.attempt("ekonomi", "ekonomifilen", lambda: read_project_budget(project), _INVALID_OR_UNREADABLE)
+    financing = reading.attempt(
+        "ekonomi", "finansieringen (finansiering:)", lambda: read_financing(project.data.get("finansiering"), str(project.path)), (ProjectError,)
+    )
     if budget is not None:
-        results.economy = analyse_economy(budget, participants, finished, project.min_n)
+        results.economy = analyse_economy(budget, participants, finished, project.min_n, financing)
         results.warnings += budget.report.warnings()
     path = parameter_file(project)
     if path is None:

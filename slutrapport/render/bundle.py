@@ -8,7 +8,7 @@ by :data:`SCHEMA_VERSION`: a new minor version only adds keys, a new major
 version changes or removes them. One exception, for privacy: 1.2 dropped the
 column ``orsak`` (why a cell is hidden) from ``jamforelse``, since it told
 which hidden group was the small one. The schema lists the versions it
-describes (1.0, 1.1, 1.2 and 1.3, with the older table layouts) and allows only
+describes (1.0, 1.1, 1.2, 1.3 and 1.4, with the older table layouts) and allows only
 finite numbers, whole non-negative counts, a real date in ``skapad`` and texts
 of bounded length; whatever this module writes validates against it (tested).
 The portfolio reads bundles strictly against it
@@ -18,7 +18,10 @@ major versions it knows.
 
 Layout (keys always in this order; only ``skapad`` differs between two runs)::
 
-    schema_version   "1.3" (1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
+    schema_version   "1.4" (1.4: the participant tables deltagare_totaler (the whole project's counts),
+                     deltagare_uppfoljning (6 and 12 months after avslut) and deltagare_platser (planned places
+                     against active participants), and ekonomi_finansiering (the funding per party);
+                     1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
                      forandringar, the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
                      sections 3.4 and 4), and the typfall method's tables socioekonomi_aktorsresultat and
                      socioekonomi_sammanfattning with more measures in socioekonomi_nyckeltal; 1.2: ``familj``,
@@ -66,10 +69,10 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMN
 from slutrapport.analysis.competence import CATEGORISATION_COLUMNS, VOLUME_LONG_COLUMNS
 from slutrapport.analysis.composition import COMPOSITION_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
-from slutrapport.analysis.economy import ECONOMY_COLUMNS
+from slutrapport.analysis.economy import ECONOMY_COLUMNS, FINANCING_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from slutrapport.analysis.goals import GOAL_COLUMNS
-from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
+from slutrapport.analysis.participants import FLOW_COLUMNS, FOLLOW_UP_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, PLACES_COLUMNS, PROJECT_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
@@ -83,7 +86,7 @@ from slutrapport.report.model import Completeness, Report
 __all__ = ["SCHEMA_VERSION", "TABLE_COLUMNS", "FORBIDDEN_COLUMNS", "BUNDLE_LIMIT", "render_bundle", "load_bundle", "schema"]
 
 #: Version of the bundle layout, ``major.minor``.
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 _MAJOR = int(SCHEMA_VERSION.split(".")[0])
 
 #: The only tables written, in this order, with exactly these columns in this order.
@@ -110,6 +113,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "maluppfyllelse": tuple(GOAL_COLUMNS),
     "kompetens_kategorisering": tuple(CATEGORISATION_COLUMNS),
     "kompetens_omfattning": tuple(VOLUME_LONG_COLUMNS),
+    "deltagare_totaler": tuple(PROJECT_COLUMNS),
+    "deltagare_uppfoljning": tuple(FOLLOW_UP_COLUMNS),
+    "deltagare_platser": tuple(PLACES_COLUMNS),
+    "ekonomi_finansiering": tuple(FINANCING_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.
@@ -119,7 +126,8 @@ FORBIDDEN_COLUMNS = frozenset({"respondent", "kod", "svar", "rad", "fil", "organ
 _KEY_FIGURE_TABLES = frozenset({"ekonomi_nyckeltal", "socioekonomi_nyckeltal"})
 
 _COUNT_COLUMNS = frozenset(
-    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare"}
+    {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare",
+     "manader", "platser"}
 )
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
 #: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
@@ -131,6 +139,9 @@ _HIDDEN_NUMBERS = {
     "deltagare_utfall": ("n", "andel"),
     "deltagare_forsorjning": ("n",),
     "deltagare_tid": ("n", "medel_dagar", "median_dagar", "moten_medel"),
+    "deltagare_totaler": ("n", "andel"),
+    "deltagare_uppfoljning": ("n", "andel"),
+    "deltagare_platser": ("inskrivna", "aktiva", "belaggning"),
 }
 _STATUSES = ("ifylld", "saknas")
 _SCHEMA_PATH = ("report_templates", "rapport.schema.json")

@@ -56,6 +56,10 @@ DATA_SHEETS = {
     "maluppfyllelse": "Data måluppfyllelse",
     "kompetens_kategorisering": "Data kategorisering",
     "kompetens_omfattning": "Data utbildningarnas omfattning",
+    "deltagare_totaler": "Data hela projektet",
+    "deltagare_uppfoljning": "Data uppföljning",
+    "deltagare_platser": "Data platser",
+    "ekonomi_finansiering": "Data finansiering",
 }
 #: columns of the economy tables holding kronor (Data sheets show them with the money format)
 _MONEY_COLUMNS = (
@@ -77,6 +81,10 @@ _TABLE_KINDS = {
     "talfragor": {"q1": MEAN, "q3": MEAN},
     "svarsfrekvens": {"svarsfrekvens": SHARE, "inbjudna": COUNT},
     "sammansattning": {"max_skift": SHARE, "andel_fran": SHARE, "andel_till": SHARE, "p": PVALUE},
+    "deltagare_totaler": {"andel": SHARE},
+    "deltagare_uppfoljning": {"andel": SHARE, "manader": COUNT},
+    "deltagare_platser": {"platser": COUNT, "inskrivna": COUNT, "aktiva": COUNT, "belaggning": SHARE},
+    "ekonomi_finansiering": {"andel_budget": SHARE, "andel_utfall": SHARE},
 }
 
 

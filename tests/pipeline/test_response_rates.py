@@ -89,7 +89,7 @@ def test_with_invited_counts_every_survey_table_and_chart_shows_the_response_rat
     assert values.count(note) + values.count("Svarsfrekvens") // 2 == len(blocks)  # two waves: the column twice per table
     assert "Svarsfrekvens" in texts["xlsx"] and "Data svarsfrekvens" in texts["xlsx"]
     bundle = json.loads(texts["json"])
-    assert bundle["schema_version"] == "1.3"
+    assert bundle["schema_version"] == "1.4"
     table = bundle["tabeller"]["svarsfrekvens"]
     rows = {(r[0], r[1]): dict(zip(table["kolumner"], r, strict=True)) for r in table["rader"]}
     assert rows[("Alla", "Enkät 1")]["n"] == 16 and rows[("Alla", "Enkät 1")]["inbjudna"] == 25  # sum of the organisations

@@ -178,7 +178,7 @@ def test_what_the_problem_rows_say_about_where(damaged):
     datum = next(p for p in report.problems if p.fil == str(files["datum"]))
     assert (datum.kontroll, datum.rad, datum.kolumn, datum.varde) == ("schema", None, None, '"2025-02-30"')
     version = next(p for p in report.problems if p.fil == str(files["version"]))
-    assert version.kontroll == "schemaversion" and "1.0, 1.1, 1.2 och 1.3" in version.meddelande
+    assert version.kontroll == "schemaversion" and "1.0, 1.1, 1.2, 1.3 och 1.4" in version.meddelande
 
 
 # -- the reader alone ------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_other_schema_versions_are_migrated_or_refused(tmp_path):
     for folder, version in (("ny", "2.0"), ("senare", "1.7")):  # a newer minor version may hold anything: refused too
         refused = [p for p in collection.report.errors() if p.fil.endswith(str(Path(folder) / "rapport.json"))]
         assert len(refused) == 1 and f"schemaversion {version}" in refused[0].meddelande, refused
-        assert "Uppdatera slutrapport" in refused[0].meddelande and "1.0, 1.1, 1.2 och 1.3" in refused[0].meddelande
+        assert "Uppdatera slutrapport" in refused[0].meddelande and "1.0, 1.1, 1.2, 1.3 och 1.4" in refused[0].meddelande
     migrated = [p for p in collection.report.warnings() if p.kontroll == "schemaversion"]
     assert len(migrated) == 1 and "schemaversion 1.0" in migrated[0].meddelande and "Gammal" not in migrated[0].fil.split("/")[-1]
     survey = portfolio_tables(collection.bundles)["personalenkat"]

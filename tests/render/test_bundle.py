@@ -147,7 +147,7 @@ def test_schema_is_valid_draft_2020_12_package_data():
     assert schema()["title"] != "ändrad"  # a fresh dict every call
     assert spec["required"] == [key for key in TOP_LEVEL if key != "personalenkat"]  # added in 1.1, optional
     assert list(spec["properties"]) == TOP_LEVEL
-    assert spec["properties"]["schema_version"]["enum"] == ["1.0", "1.1", "1.2", SCHEMA_VERSION]  # the versions it describes, newest last
+    assert spec["properties"]["schema_version"]["enum"] == ["1.0", "1.1", "1.2", "1.3", SCHEMA_VERSION]  # the versions it describes, newest last
     assert spec["properties"]["skapad"]["format"] == "date"
 
 
@@ -178,7 +178,7 @@ def test_output_is_utf8_indented_and_deterministic_apart_from_date():
     raw = render_bundle(_report())
     text = raw.decode("utf-8")
     assert "Vägen framåt" in text and "\\u00e4" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "schema_version": "1.3",\n') and text.endswith("}\n")
+    assert text.startswith('{\n  "schema_version": "1.4",\n') and text.endswith("}\n")
     assert raw == render_bundle(_report())
     reordered = _report()
     reordered.tables = dict(reversed(list(reordered.tables.items())))
@@ -249,11 +249,16 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         # Socialstyrelsen's sections 3.4 and 4 (1.3)
         "kompetens_kategorisering": ("grupp", "alternativ", "vald", "ange"),
         "kompetens_omfattning": ("kurslangd", "matt", "antal", "ungefarligt"),
+        # 1.4: the whole project's counts, the follow-up after avslut, the places and the funding per party
+        "deltagare_totaler": ("indelning", "kategori", "n", "andel", "undertryckt"),
+        "deltagare_uppfoljning": ("manader", "indelning", "kategori", "kon", "n", "andel", "undertryckt"),
+        "deltagare_platser": ("period", "enhet", "platser", "inskrivna", "aktiva", "belaggning", "undertryckt"),
+        "ekonomi_finansiering": ("part", "budget", "andel_budget", "utfall", "andel_utfall"),
     } == TABLE_COLUMNS
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())
     spec = schema()
-    tables = spec["$defs"]["tabeller"]  # 1.2 and 1.3; the root chooses it (or $defs/tabeller_1_0) by schema_version
+    tables = spec["$defs"]["tabeller"]  # 1.2 to 1.4; the root chooses it (or $defs/tabeller_1_0) by schema_version
     assert tables["additionalProperties"] is False and list(tables["properties"]) == list(TABLE_COLUMNS)
     assert spec["else"]["properties"]["tabeller"]["$ref"] == "#/$defs/tabeller"
     for name, columns in TABLE_COLUMNS.items():
@@ -361,18 +366,18 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.3", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.4", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
         (lambda raw: b"\xff\xfe{}", "UTF-8"),
         (lambda raw: b"[1, 2]", "schema_version"),
         (lambda raw: b'{"projekt": {}}', "schema_version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "2.0"'), "nyare version"),
-        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "0.9"'), "inte kan läsa"),
-        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
-        (lambda raw: raw.replace(b'"schema_version": "1.3"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.3", "mall": {}}', "ofullständig"),
+        (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": "2.0"'), "nyare version"),
+        (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": "0.9"'), "inte kan läsa"),
+        (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
+        (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": 1'), "ogiltig schemaversion"),
+        (lambda raw: b'{"schema_version": "1.4", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],

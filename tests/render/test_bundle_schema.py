@@ -144,7 +144,7 @@ def test_texts_are_bounded_numbers_finite_and_counts_whole_and_not_negative():
     assert SCHEMA["properties"]["projekt"]["properties"]["uppgifter"]["propertyNames"]["maxLength"] > 0
 
 
-@pytest.mark.parametrize(("version", "orsak"), [("1.0", True), ("1.1", True), ("1.2", False), ("1.3", False)])  # orsak: allowed
+@pytest.mark.parametrize(("version", "orsak"), [("1.0", True), ("1.1", True), ("1.2", False), ("1.3", False), ("1.4", False)])  # orsak: allowed
 def test_each_version_has_its_comparison_layout(version, orsak):
     table = SCHEMA["$defs"]["tabeller_1_0" if version in ("1.0", "1.1") else "tabeller"]["properties"]["jamforelse"]["$ref"].rsplit("/", 1)[1]
     columns = SCHEMA["$defs"][table]["properties"]["kolumner"]

@@ -105,7 +105,7 @@ def test_rapport_json_carries_the_form_and_validates(report):
     data = json.loads(render_bundle(report))
     errors = [f"{e.json_path}: {e.message}" for e in jsonschema.Draft202012Validator(schema()).iter_errors(data)]
     assert errors == []
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     facts = data["projekt"]["uppgifter"]
     assert list(facts)[:3] == ["Dnr", "Socialstyrelsens dnr", "Statsbidrag"] and facts["Datum"] == "September 2012"
     boxes = data["tabeller"]["kompetens_kategorisering"]
