@@ -42,8 +42,9 @@ public keeps its value even when its hidden parts hold fewer than ``min_n``
 still counts in the audit, so "public total minus the shown parts" is
 closed like any other difference. A primary cell that follows from the
 public cells alone (e.g. Kvinnor = Alla when the register has only women)
-cannot be protected and is left hidden without complements: its value is
-already published in the totals.
+cannot be protected and is shown: its value is already published in the
+totals, so hiding it would only hide what a reader can read elsewhere (and
+showing it adds no constraint on any other hidden cell).
 
 Steps 2–4 repeat until no primary cell is derivable and every protected
 total holds; each step only adds hidden cells, and hiding more never makes a
@@ -137,7 +138,7 @@ class CellSystem:
                 continue
             exposed = [k for k in self.derivable(hidden) if hidden[k] == REASON_FEW and k not in published]
             if not exposed:
-                return hidden
+                return {k: reason for k, reason in hidden.items() if k not in published}
             chosen = self._complements(exposed[0], hidden)
             if not chosen:
                 published.add(exposed[0])
