@@ -378,8 +378,8 @@ def _time_table(cells: _Cells, hidden: dict) -> pd.DataFrame:
     return _frame(rows, TIME_COLUMNS, ["n"])
 
 
-def _check_places(places: PlacesPlan, labels: list[str]) -> None:
-    unknown = check_periods(places, labels)
+def _check_places(places: PlacesPlan, labels: list[str], kind: str) -> None:
+    unknown = check_periods(places, labels, kind)
     if unknown:
         report = ValidationReport()
         for label in unknown:
@@ -410,7 +410,7 @@ def analyse_participants(
     age_order = cells.ages() if register.has_age else []
     months = add_follow_up(cells) if register.follow_up else []
     if places is not None:
-        _check_places(places, rows[:-1])
+        _check_places(places, rows[:-1], register.period)
     units = add_unit_cells(cells, rows[:-1], places) if places is not None else []
     goal_keys = [cells.goal(goal) for goal in goals or []]
     system = cells.system

@@ -676,6 +676,35 @@ def test_demo_fills_individperspektiv_in_every_format(demo):
     assert {"Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse"} <= set(sheets)
 
 
+def test_demo_shows_follow_up_places_and_funding_in_every_format(demo):
+    data = json.loads((demo / "rapport.json").read_text(encoding="utf-8"))
+    tables = data["tabeller"]
+
+    def rows(name):
+        return [dict(zip(tables[name]["kolumner"], r, strict=True)) for r in tables[name]["rader"]]
+
+    totals = {(r["indelning"], r["kategori"]): r for r in rows("deltagare_totaler")}
+    assert totals[("deltagare", "inskrivna")]["n"] == 52 and not any(r["undertryckt"] for r in totals.values())
+    assert totals[("status", "sjukskriven")]["n"] == 2  # under 5, shown: a count of the whole project
+    follow = {(r["manader"], r["indelning"], r["kategori"]): r for r in rows("deltagare_uppfoljning") if r["kon"] == "Alla"}
+    groups = [follow[(6, "uppfoljning", k)]["n"] for k in ("uppföljda", "ej uppföljda än", "bortfall")]
+    assert sum(groups) == 38 and groups[0] > 0  # every finished participant in one group
+    places = {(r["period"], r["enhet"]): r for r in rows("deltagare_platser")}
+    assert places[("2025 H1", "Alla")]["platser"] == 18 and places[("2025 H2", "Storsjö")]["platser"] == 13
+    funding = rows("ekonomi_finansiering")
+    assert funding[-1] == {"part": "Totalt", "budget": 4080000.0, "andel_budget": 1.0, "utfall": 3966250.0, "andel_utfall": 1.0}
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    for text in ("Hela projektet: deltagare och status vid avslut", "Uppföljning 6 månader efter avslut, avslutade deltagare",
+                 "Planerade platser och deltagare per period", "Stapeldiagram: Planerade platser och aktiva deltagare", "Finansiering per part"):  # fmt: skip
+        assert text in html, text
+    from docx import Document
+    from openpyxl import load_workbook
+
+    word = "\n".join(p.text for p in Document(demo / "rapport.docx").paragraphs)
+    assert "Uppföljning 12 månader efter avslut" in word and "Finansiering per part" in word
+    assert {"Data hela projektet", "Data uppföljning", "Data platser", "Data finansiering"} <= set(load_workbook(demo / "rapport.xlsx").sheetnames)
+
+
 def test_no_participant_id_reaches_any_output(demo):
     ids = {line.split(";")[0] for line in (SAMPLES / "deltagare.csv").read_text(encoding="cp1252").splitlines()[1:]}
     assert len(ids) == 52
@@ -904,6 +933,9 @@ def test_places_per_period_and_unit_by_hand(tmp_path):
     problem = info.value.report.problems[0]
     assert (problem.fil, problem.kolumn, problem.varde) == ("projekt.yaml", "platser: perioder: 2025 H3", "2025 H3")
     assert "2025 H1, 2025 H2" in problem.meddelande
+    # a later period is no error (a delrapport ends before the project): it is not compared yet
+    later = analyse_participants(register_, 1, places=PlacesPlan(total=6, periods={"2026 H1": 8}))[0].places
+    assert list(dict.fromkeys(later["period"])) == ["2025 H1", "2025 H2"]
 
 
 @pytest.mark.parametrize("seed", range(4))
