@@ -45,7 +45,7 @@ def places_sentences(places: pd.DataFrame) -> list[str]:
     full = known[known["belaggning"] >= 1]
     low, high = known["belaggning"].min(), known["belaggning"].max()
     text = (
-        f"Vid periodernas slut var {format_percent(float(low))}–{format_percent(float(high))} av de planerade platserna belagda"
+        f"Vid periodernas slut var {format_percent(float(low)).rstrip('%').rstrip()}–{format_percent(float(high))} av de planerade platserna belagda"
         if low != high
         else f"Vid periodernas slut var {format_percent(float(low))} av de planerade platserna belagda"
     )
