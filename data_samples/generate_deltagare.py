@@ -20,7 +20,15 @@ What the sample shows:
 - the försörjning column has a SUS-style heading (``Huvudsaklig försörjning
   före``) that ``projekt.yaml`` maps with ``kolumner:``, and a few values
   written as ``ekonomiskt bistånd`` (a built-in alias of försörjningsstöd);
-- a few dates carry Excel's ``00:00`` time.
+- a few dates carry Excel's ``00:00`` time;
+- the column ``Enhet`` places each participant in one of the project's two
+  units (Storsjö and Åsby, planned at 12 and 8 places under ``platser:``);
+- the columns ``Status 6 månader`` and ``Status 12 månader`` hold the
+  follow-up after avslut for those whose 6 or 12 months have passed at the
+  report date 2026-06-30: a status, ``ej nådd`` or blank (both bortfall);
+  blank for those not due yet. They come from a second generator
+  (:data:`FOLLOW_UP_SEED`), so the columns above are the same as before they
+  were added.
 
 The goals in ``projekt.yaml`` fit the data: 12 of 38 finished participants
 (32 %) reached arbete or studier against a target of 40 % (the Wilson
@@ -41,6 +49,11 @@ from pathlib import Path
 import numpy as np
 
 SEED = 20250153
+FOLLOW_UP_SEED = 20260630
+UNITS = ("Storsjö", "Åsby")
+#: The follow-up statuses and their weights; "" = no status (bortfall).
+FOLLOW_UP = {"Arbete": 6, "Studier": 2, "Arbetssökande": 3, "Insats hos AF": 2, "Sjukskriven": 1, "Behöver långsiktigt stöd": 2,
+             "ej nådd": 1, "": 2}  # fmt: skip
 HERE = Path(__file__).resolve().parent
 OUT_FILE = HERE / "deltagare.csv"
 
@@ -67,6 +80,9 @@ HEADER = [
     "Huvudsaklig försörjning före",
     "Status vid avslut",
     "Antal möten",
+    "Enhet",
+    "Status 6 månader",
+    "Status 12 månader",
 ]
 
 
@@ -114,6 +130,23 @@ def make_rows(rng: np.random.Generator) -> list[list[str]]:
     return rows
 
 
+def _months_after(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+def add_units_and_follow_up(rows: list[list[str]], rng: np.random.Generator) -> None:
+    """Append Enhet, Status 6 månader and Status 12 månader to every row (see the module docstring)."""
+    names, weights = list(FOLLOW_UP), np.array(list(FOLLOW_UP.values()), dtype=float)
+    for row in rows:
+        row.append(UNITS[int(rng.random() < 0.4)])
+        ended = dt.date.fromisoformat(row[4][:10]) if row[4] else None
+        for months in (6, 12):
+            due = ended is not None and _months_after(ended, months) <= REPORT_DATE
+            row.append(names[int(rng.choice(len(names), p=weights / weights.sum()))] if due else "")
+
+
 def write_register(rows: list[list[str]], path: Path = OUT_FILE) -> None:
     """Swedish Excel "CSV (semikolonavgränsad)": cp1252, ';', CRLF, minimal quoting."""
     buffer = io.StringIO(newline="")
@@ -125,6 +158,7 @@ def write_register(rows: list[list[str]], path: Path = OUT_FILE) -> None:
 
 def main() -> None:
     rows = make_rows(np.random.default_rng(SEED))
+    add_units_and_follow_up(rows, np.random.default_rng(FOLLOW_UP_SEED))
     write_register(rows)
     finished = sum(1 for r in rows if r[6])
     print(f"deltagare: {len(rows)} inskrivna, {finished} avslutade, {len(rows) - finished} aktiva")

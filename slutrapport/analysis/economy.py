@@ -10,6 +10,13 @@ its period ``Totalt``, then the kategori ``Totalt`` rows in the same way.
 budget as a fraction (null when the budget is 0). A file without periods has
 only the period ``Totalt`` (no repeated total rows).
 
+``ekonomi_finansiering`` (:data:`FINANCING_COLUMNS`, from ``finansiering:`` in
+``projekt.yaml``): one row per party in the file's order, then ``Totalt``;
+``andel_budget`` / ``andel_utfall`` = the party's amount / the total of the
+parties (empty when the party gave no amount or the total is 0). A party
+without an amount makes that column's total empty too (the sum would be
+wrong), and with it the column's shares.
+
 ``ekonomi_nyckeltal`` (:data:`KEY_FIGURE_COLUMNS`): the measures
 :data:`KEY_FIGURES` in that order. ``kostnad_per_deltagare`` = utfall_totalt /
 deltagare and ``kostnad_per_avslutad`` = utfall_totalt / avslutade. A count
@@ -38,10 +45,13 @@ __all__ = [
     "budget_outcome",
     "key_figures",
     "analyse_economy",
+    "FINANCING_COLUMNS",
+    "financing_table",
 ]
 
 ECONOMY_COLUMNS = ["kategori", "period", "budget", "utfall", "avvikelse_kr", "avvikelse_procent"]
 KEY_FIGURE_COLUMNS = ["matt", "varde"]
+FINANCING_COLUMNS = ["part", "budget", "andel_budget", "utfall", "andel_utfall"]
 KEY_FIGURES = ("budget_totalt", "utfall_totalt", "deltagare", "avslutade", "kostnad_per_deltagare", "kostnad_per_avslutad")
 REASON_UNKNOWN = "uppgift saknas"
 REASON_HIDDEN = "dolt (för få personer)"
@@ -62,6 +72,7 @@ class EconomyResults:
     min_n: int = 5
     #: the last day (ISO) the periods run to when they are not the whole project's (an interim report); None: the whole project
     until: str | None = None
+    financing: pd.DataFrame | None = None  # FINANCING_COLUMNS, when projekt.yaml has finansiering:
 
     @property
     def single_period(self) -> bool:
@@ -146,8 +157,26 @@ def key_figures(
     return frame, reasons
 
 
-def analyse_economy(budget: Budget, participants: int | None = None, finished: int | None = None, min_n: int = 5) -> EconomyResults:
-    """Both economy tables for a validated budget."""
+def financing_table(parties: pd.DataFrame) -> pd.DataFrame:
+    """The ``ekonomi_finansiering`` table from the parties' amounts (columns ``part``, ``budget``, ``utfall``)."""
+    frame = parties[["part", "budget", "utfall"]].copy()
+    total = {"part": TOTAL}
+    for column in ("budget", "utfall"):
+        values = frame[column]
+        total[column] = float(values.sum()) if values.notna().all() else None
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    for column, share in (("budget", "andel_budget"), ("utfall", "andel_utfall")):
+        whole = frame[column].iloc[-1]
+        frame[share] = frame[column] / whole if whole and pd.notna(whole) else float("nan")
+    frame = frame[FINANCING_COLUMNS]
+    return frame.astype({c: float for c in FINANCING_COLUMNS[1:]})
+
+
+def analyse_economy(
+    budget: Budget, participants: int | None = None, finished: int | None = None, min_n: int = 5, financing: pd.DataFrame | None = None
+) -> EconomyResults:
+    """Both economy tables for a validated budget, and the financing per party (``financing``: the parties' amounts)."""
     table = budget_outcome(budget)
     figures, reasons = key_figures(table, participants, finished, min_n)
-    return EconomyResults(table, figures, list(budget.categories), list(budget.periods), budget.source, reasons, min_n)
+    parties = financing_table(financing) if financing is not None and not financing.empty else None
+    return EconomyResults(table, figures, list(budget.categories), list(budget.periods), budget.source, reasons, min_n, parties)

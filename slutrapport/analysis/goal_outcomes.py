@@ -125,12 +125,17 @@ class _Evaluator:
             match &= ages.notna() & ages.between(low if low is not None else -1, high if high is not None else 10_000).fillna(False)
         numerator, denominator = int(match.sum()), len(population)
         complement = denominator - numerator
+        # A goal by kön or ålder counts a breakdown: a small count (or complement) of it is never shown. Otherwise
+        # the counts are the whole project's, shown however small unless sekretess: deltagare: totaler: dolj.
+        # Either way the verdict uses the counts it needs; only the numbers are hidden.
+        breakdown = goal.gender is not None or goal.ages is not None
         if goal.measure == COUNT:
-            hidden = not self.show_totals and _small(numerator, self.min_n)
-            return GoalOutcome(numerator=numerator, denominator=denominator, value=numerator, hidden=hidden)
+            small = _small(numerator, self.min_n)
+            hidden = small if breakdown else not self.show_totals and small
+            return GoalOutcome(numerator=numerator, denominator=denominator, value=numerator, hidden=hidden, verdict_shown=hidden)
         small = _small(numerator, self.min_n) or _small(complement, self.min_n)
-        hidden = not self.show_totals and (small or denominator < self.min_n)
-        return GoalOutcome(numerator=numerator, denominator=denominator, hidden=hidden, numerator_hidden=small)
+        hidden = small if breakdown else not self.show_totals and (small or denominator < self.min_n)
+        return GoalOutcome(numerator=numerator, denominator=denominator, hidden=hidden, verdict_shown=hidden)
 
     def _change(self, number: int, goal: Goal) -> GoalOutcome:
         register = self.register
@@ -143,7 +148,8 @@ class _Evaluator:
         before, after = self.count_on(goal, start), self.count_on(goal, end)
         value = before - after if goal.change == "minskning" else after - before
         small = _small(before, self.min_n) or _small(after, self.min_n)
-        return GoalOutcome(value=value, before=before, after=after, hidden=not self.show_totals and small, counts_hidden=small)
+        hidden = not self.show_totals and small  # the whole project's counts on two days: shown unless totaler: dolj
+        return GoalOutcome(value=value, before=before, after=after, hidden=hidden, verdict_shown=hidden)
 
     def count_on(self, goal: Goal, day: date) -> int:
         table = self.register.table  # type: ignore[union-attr]

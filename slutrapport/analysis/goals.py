@@ -164,8 +164,9 @@ class GoalOutcome:
     change) for the other measured kinds; ``before``/``after`` the two counts
     of a change goal. ``hidden`` says the outcome may not be shown;
     ``numerator_hidden`` hides only the numerator of a shown share (a small
-    count of a project total). ``available`` is False when the goal's source
-    is missing.
+    count of a project total). ``verdict_shown`` keeps the verdict of a hidden
+    outcome: the verdict uses the counts it needs even when they are not shown.
+    ``available`` is False when the goal's source is missing.
     """
 
     numerator: int = 0
@@ -174,6 +175,8 @@ class GoalOutcome:
     before: int | None = None
     after: int | None = None
     hidden: bool = False
+    #: the verdict is shown although the outcome is hidden: it uses the counts it needs (a hidden breakdown)
+    verdict_shown: bool = False
     numerator_hidden: bool = False
     counts_hidden: bool = False
     available: bool = True
@@ -373,7 +376,13 @@ def _row(goal: Goal, outcome: GoalOutcome) -> dict[str, Any]:
     if not outcome.available:
         return row | {"uppnatt": UNCERTAIN, "grund": BASIS_NONE}
     if outcome.hidden:
-        return row | {"uppnatt": UNCERTAIN, "grund": BASIS_HIDDEN}
+        if not outcome.verdict_shown:
+            return row | {"uppnatt": UNCERTAIN, "grund": BASIS_HIDDEN}
+        if share:
+            verdict = attainment(goal, outcome.numerator, outcome.denominator)[3]
+        else:
+            verdict = YES if _met(goal, int(outcome.value if outcome.value is not None else outcome.numerator)) else NO
+        return row | {"uppnatt": verdict, "grund": BASIS_HIDDEN}
     if share:
         value, low, high, verdict = attainment(goal, outcome.numerator, outcome.denominator)
         return row | {

@@ -5,8 +5,24 @@ Every table is split by kön (``Alla``, ``Kvinnor``, ``Män`` and
 counts of all tables, and the goals' counts, go into one
 :class:`~.table_suppression.CellSystem` with every relation a reader could
 use (kön totals, period totals, the stock identity, status → national group,
-the cross table's margins, the goals' counts), so a hidden cell cannot be
-computed from any combination of the shown ones.
+the cross table's margins, the follow-up's totals, the units' totals, the
+goals' counts), so a hidden cell cannot be computed from any combination of
+the shown ones. The decision is made once for the whole family of tables of
+the register: a cell is hidden in every table that shows it.
+
+**Project totals are shown** (``show_totals``, ``sekretess: deltagare:
+totaler: visa`` in ``projekt.yaml``, the default): the counts of the whole
+project with no breakdown (enrolled, active and finished participants in
+``Totalt``/``Alla``, the finished per status and national group in
+``Alla``, the follow-up's ``Alla`` counts, the goals' counts) are public
+cells, shown however small, as the funders' reports publish them ("of 14
+participants, 2 went on to work"). A count of the whole project points at
+nobody; a breakdown by kön, ålder, period, unit or income before does,
+together with what people know of each other. So the suppression protects
+the breakdowns: a breakdown cell of 1 to ``min_n`` − 1 is hidden, and so is
+every cell it could be derived from, the shown project totals included
+("total minus the other shown kön"). With ``totaler: dolj`` the totals are
+suppressed like every other cell (the behaviour before public totals).
 
 Tables (fixed columns, the ``rapport.json`` contracts):
 
@@ -26,6 +42,18 @@ Tables (fixed columns, the ``rapport.json`` contracts):
   with a number); hidden with the kön's count of finished participants.
 - ``ages`` (:data:`AGE_COLUMNS`): enrolled participants by age group (report
   only, not part of ``rapport.json``).
+- ``totals`` (:data:`PROJECT_COLUMNS`): the whole project's counts with
+  their share: ``indelning`` ``deltagare`` (``inskrivna``; ``aktiva`` and
+  ``avslutade`` with their share of the enrolled), ``status`` and
+  ``nationell`` (share of the finished). The same numbers as the ``Alla``
+  cells of ``flow`` and ``outcome``.
+- ``follow_up`` (:data:`~.follow_up.FOLLOW_UP_COLUMNS`, None without the
+  register's follow-up columns) and ``places``
+  (:data:`~.places.PLACES_COLUMNS`, None without ``platser:``).
+
+:func:`project_counts` gives the whole project's counts straight from the
+register, never suppressed, for a goal that needs a count whatever its
+breakdowns show.
 """
 
 from __future__ import annotations
@@ -36,15 +64,23 @@ from itertools import pairwise
 
 import pandas as pd
 
+from slutrapport.analysis.follow_up import FOLLOW_UP_COLUMNS, add_follow_up, follow_up_table
 from slutrapport.analysis.goals import FINISHED, Goal, GoalResults, goal_table
+from slutrapport.analysis.places import PLACES_COLUMNS, add_unit_cells, check_periods, places_table
+from slutrapport.analysis.project_totals import PROJECT_COLUMNS, project_counts, totals_table
 from slutrapport.analysis.table_suppression import CellSystem
-from slutrapport.core.problems import Problem
-from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS, Register
+from slutrapport.core.problems import Problem, ValidationReport
+from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS, Register, RegisterValidationError
+from slutrapport.sources.register.places import PlacesPlan
 from slutrapport.sources.register.values import ALL, GENDERS
 
 __all__ = [
     "ParticipantResults",
     "analyse_participants",
+    "project_counts",
+    "PROJECT_COLUMNS",
+    "FOLLOW_UP_COLUMNS",
+    "PLACES_COLUMNS",
     "periods",
     "age_group",
     "FLOW_COLUMNS",
@@ -72,8 +108,8 @@ _FLOW = ("inskrivna", "aktiva", "avslutade")
 #: period (aktiva = previous aktiva + inskrivna − avslutade), a hidden flow needs only one partner period.
 #: The finished participants per kön (``Totalt``/``avslutade``) are the denominators of every outcome share: last.
 _TIERS = {
-    "forsorjning": 0, "alder": 2, "status": 4, "nationell": 6, "flode": 8, "flode_aktiva": 10, "flode_totalt": 12,
-    "flode_avslutade": 14, "mal": 16,
+    "forsorjning": 0, "enhet": 1, "alder": 2, "uppf_status": 3, "status": 4, "uppf_nationell": 5, "nationell": 6,
+    "uppfoljning": 7, "flode": 8, "flode_aktiva": 10, "flode_totalt": 12, "flode_avslutade": 14, "mal": 16,
 }  # fmt: skip
 
 
@@ -101,6 +137,10 @@ class ParticipantResults:
     has_meetings: bool = False
     anonymous: bool = False  # some participants are counted without consent to registration (SUS "anonyma")
     warnings: list[Problem] = field(default_factory=list)
+    totals: pd.DataFrame | None = None  # PROJECT_COLUMNS
+    show_totals: bool = True  # sekretess: deltagare: totaler: visa
+    follow_up: pd.DataFrame | None = None  # FOLLOW_UP_COLUMNS, when the register has follow-up columns
+    places: pd.DataFrame | None = None  # PLACES_COLUMNS, when projekt.yaml has platser:
 
     def _total(self, column: str) -> int | None:
         row = self.flow[(self.flow["period"] == TOTAL) & (self.flow["kon"] == ALL)]
@@ -181,8 +221,9 @@ def _first_number(text: str) -> tuple[int, str]:
 class _Cells:
     """Counts every table cell from the register and states how the cells relate."""
 
-    def __init__(self, register: Register) -> None:
+    def __init__(self, register: Register, show_totals: bool = True) -> None:
         self.register = register
+        self.show_totals = show_totals
         table = register.table
         present = set(table["kon"])
         self.genders = [ALL] + [g for g in GENDERS[1:] if g in present]
@@ -192,7 +233,11 @@ class _Cells:
         self.finished = {g: rows[rows["avslut"].notna()] for g, rows in self.by_gender.items()}
         self.income_group = {c: g for c, g in register.income_groups.items()}
 
-    def _kon_sums(self, prefix: tuple, suffix: tuple = (), protect: bool = True) -> None:
+    def add(self, key: tuple, value: int, table: str, gender: str, total: bool = False) -> None:
+        """A cell of ``table`` (its tier); ``total``: a count of the whole project, public when totals are shown."""
+        self.system.add(key, value, _tier(table, gender), public=total and gender == ALL and self.show_totals)
+
+    def kon_sums(self, prefix: tuple, suffix: tuple = (), protect: bool = True) -> None:
         """Alla = the sum over kön of the cells ``(*prefix, kön, *suffix)``.
 
         ``protect``: the hidden kön cells of a shown Alla must hold ``min_n``.
@@ -204,6 +249,7 @@ class _Cells:
         table = register.table
         first = min([d for d in (register.start_date, table["inskrivning"].min().date()) if d is not None])
         spans = periods(register.period, first, register.report_date)
+        self.spans = spans
         rows = [label for label, _, _ in spans] + [TOTAL]
         for gender in self.genders:
             data = self.by_gender[gender]
@@ -216,10 +262,10 @@ class _Cells:
                     system.add(("flode", label, gender, column), int(value), _tier("flode_aktiva" if column == "aktiva" else "flode", gender))
             totals = (len(data), int(ended.isna().sum()), int(ended.notna().sum()))
             for column, value in zip(_FLOW, totals, strict=True):
-                system.add(("flode", TOTAL, gender, column), value, _tier("flode_avslutade" if column == "avslutade" else "flode_totalt", gender))
+                self.add(("flode", TOTAL, gender, column), value, "flode_avslutade" if column == "avslutade" else "flode_totalt", gender, total=True)
         for row in rows:
             for column in _FLOW:
-                self._kon_sums(("flode", row), (column,), protect=False)
+                self.kon_sums(("flode", row), (column,), protect=False)
         labels = rows[:-1]
         for gender in self.genders:
             for column in ("inskrivna", "avslutade"):
@@ -240,14 +286,14 @@ class _Cells:
         for gender in self.genders:
             counts = self.finished[gender]["status"].value_counts()
             for status in statuses:
-                system.add(("status", status, gender), int(counts.get(status, 0)), _tier("status", gender))
+                self.add(("status", status, gender), int(counts.get(status, 0)), "status", gender, total=True)
             nationals = counts.groupby(counts.index.map(self.register.status_groups)).sum()
             for group in NATIONAL_STATUS:
-                system.add(("nationell", group, gender), int(nationals.get(group, 0)), _tier("nationell", gender))
+                self.add(("nationell", group, gender), int(nationals.get(group, 0)), "nationell", gender, total=True)
         for status in statuses:
-            self._kon_sums(("status", status))
+            self.kon_sums(("status", status))
         for group in NATIONAL_STATUS:
-            self._kon_sums(("nationell", group))
+            self.kon_sums(("nationell", group))
         for gender in self.genders:
             system.add_sum(self.finished_key(gender), [("status", s, gender) for s in statuses])
             system.add_sum(self.finished_key(gender), [("nationell", g, gender) for g in NATIONAL_STATUS])
@@ -267,7 +313,7 @@ class _Cells:
                     system.add(("forsorjning", before, after, gender), int(value), _tier("forsorjning", gender))
         for before in NATIONAL_INCOME:
             for after in NATIONAL_STATUS:
-                self._kon_sums(("forsorjning", before, after))
+                self.kon_sums(("forsorjning", before, after))
         for gender in self.genders:
             for after in NATIONAL_STATUS:
                 system.add_sum(("nationell", after, gender), [("forsorjning", b, after, gender) for b in NATIONAL_INCOME])
@@ -279,7 +325,7 @@ class _Cells:
             for group in order:
                 self.system.add(("alder", group, gender), int(counts.get(group, 0)), _tier("alder", gender))
         for group in order:
-            self._kon_sums(("alder", group))
+            self.kon_sums(("alder", group))
         for gender in self.genders:
             self.system.add_sum(("flode", TOTAL, gender, "inskrivna"), [("alder", a, gender) for a in order])
         return order
@@ -291,7 +337,7 @@ class _Cells:
             return denominator, denominator
         key = ("mal", goal.id)
         value = sum(self.system.value(("status", s, ALL)) for s in goal.categories)
-        self.system.add(key, value, _TIERS["mal"])
+        self.system.add(key, value, _TIERS["mal"], public=self.show_totals)  # a sum of public cells
         self.system.add_sum(key, [("status", s, ALL) for s in goal.categories])
         return key, denominator
 
@@ -332,16 +378,40 @@ def _time_table(cells: _Cells, hidden: dict) -> pd.DataFrame:
     return _frame(rows, TIME_COLUMNS, ["n"])
 
 
-def analyse_participants(register: Register, min_n: int = 5, goals: list[Goal] | None = None) -> tuple[ParticipantResults, GoalResults | None]:
+def _check_places(places: PlacesPlan, labels: list[str], kind: str) -> None:
+    unknown = check_periods(places, labels, kind)
+    if unknown:
+        report = ValidationReport()
+        for label in unknown:
+            report.add("projekt.yaml", "projektfil", f"perioden finns inte i deltagartabellerna; perioderna är {', '.join(labels)}",
+                       kolumn=f"platser: perioder: {label}", varde=label)  # fmt: skip
+        raise RegisterValidationError(report)
+
+
+def analyse_participants(
+    register: Register,
+    min_n: int = 5,
+    goals: list[Goal] | None = None,
+    *,
+    show_totals: bool = True,
+    places: PlacesPlan | None = None,
+) -> tuple[ParticipantResults, GoalResults | None]:
     """Every participant table and the måluppfyllelse table, suppressed together.
 
-    Returns the participant results and the goal results (None without goals).
+    ``show_totals``: the whole project's counts are public (``sekretess: deltagare: totaler: visa``);
+    ``places``: the planned places (``platser:``), compared per period. A delrapport passes a
+    register whose rows and report date end with its period. Returns the participant results and
+    the goal results (None without goals).
     """
-    cells = _Cells(register)
+    cells = _Cells(register, show_totals)
     rows = cells.flow()
     cells.outcome()
     cells.income()
     age_order = cells.ages() if register.has_age else []
+    months = add_follow_up(cells) if register.follow_up else []
+    if places is not None:
+        _check_places(places, rows[:-1], register.period)
+    units = add_unit_cells(cells, rows[:-1], places) if places is not None else []
     goal_keys = [cells.goal(goal) for goal in goals or []]
     system = cells.system
     hidden = system.suppress(min_n)
@@ -389,7 +459,11 @@ def analyse_participants(register: Register, min_n: int = 5, goals: list[Goal] |
         has_meetings=register.has_meetings,
         anonymous=bool(register.table["anonym"].any()),
         warnings=register.report.warnings(),
+        show_totals=show_totals,
+        follow_up=follow_up_table(cells, hidden, months) if months else None,
+        places=places_table(cells, hidden, rows[:-1], places, units) if places is not None else None,
     )
+    results.totals = totals_table(results.flow, results.outcome)
     if not goals:
         return results, None
     counts = [(system.value(t), system.value(d), t in hidden, d in hidden) for t, d in goal_keys]

@@ -34,6 +34,18 @@ count and every linear relation between them, and
    cell ``v`` moves holds at least 1, the cell keeps a range of values even
    for a reader who adds that counts are never negative.
 
+**Public cells** (:meth:`CellSystem.add` with ``public=True``, the
+participant register's project totals) are always shown: they are never
+hidden as small, never chosen as complements, and a protected total that is
+public keeps its value even when its hidden parts hold fewer than ``min_n``
+(the total itself already says so). Every relation through a public cell
+still counts in the audit, so "public total minus the shown parts" is
+closed like any other difference. A primary cell that follows from the
+public cells alone (e.g. Kvinnor = Alla when the register has only women)
+cannot be protected and is shown: its value is already published in the
+totals, so hiding it would only hide what a reader can read elsewhere (and
+showing it adds no constraint on any other hidden cell).
+
 Steps 2–4 repeat until no primary cell is derivable and every protected
 total holds; each step only adds hidden cells, and hiding more never makes a
 hidden cell derivable, so it ends with every primary cell protected.
@@ -69,6 +81,7 @@ class CellSystem:
         self._tier: dict[Hashable, int] = {}
         self._relations: list[dict[Hashable, int]] = []
         self._protected: list[tuple[Hashable, tuple[Hashable, ...]]] = []
+        self._public: set[Hashable] = set()
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._values
@@ -76,8 +89,11 @@ class CellSystem:
     def value(self, key: Hashable) -> int:
         return self._values[key]
 
-    def add(self, key: Hashable, value: int, tier: int = 0) -> None:
-        """A published count; cells of a higher ``tier`` are chosen as complements only after lower ones."""
+    def add(self, key: Hashable, value: int, tier: int = 0, public: bool = False) -> None:
+        """A published count; cells of a higher ``tier`` are chosen as complements only after lower ones.
+
+        ``public``: always shown (a project total), never hidden.
+        """
         if key in self._values:
             raise ValueError(f"cell {key!r} added twice")
         if value < 0:
@@ -85,6 +101,11 @@ class CellSystem:
         self._values[key] = int(value)
         self._order[key] = len(self._order)
         self._tier[key] = tier
+        if public:
+            self._public.add(key)
+
+    def is_public(self, key: Hashable) -> bool:
+        return key in self._public
 
     def add_sum(self, total: Hashable, parts: Iterable[Hashable], protect: bool = False) -> None:
         """``total = sum(parts)``; with ``protect`` the hidden parts of a shown total must hold ``min_n``."""
@@ -109,15 +130,19 @@ class CellSystem:
         """The hidden cells and why (:data:`REASON_FEW` or :data:`REASON_COMPLEMENT`)."""
         hidden: dict[Hashable, str] = {}
         for key, value in self._values.items():
-            if 0 < value < min_n:
+            if 0 < value < min_n and key not in self._public:
                 hidden[key] = REASON_FEW
+        published: set[Hashable] = set()  # primary cells the public cells alone give away
         while True:
             if self._protect_totals(min_n, hidden):
                 continue
-            exposed = [k for k in self.derivable(hidden) if hidden[k] == REASON_FEW]
+            exposed = [k for k in self.derivable(hidden) if hidden[k] == REASON_FEW and k not in published]
             if not exposed:
-                return hidden
-            for key in self._complements(exposed[0], hidden):
+                return {k: reason for k, reason in hidden.items() if k not in published}
+            chosen = self._complements(exposed[0], hidden)
+            if not chosen:
+                published.add(exposed[0])
+            for key in chosen:
                 hidden[key] = REASON_COMPLEMENT
 
     def _rank(self, key: Hashable) -> tuple:
@@ -136,7 +161,9 @@ class CellSystem:
             secret = [p for p in parts if p in hidden]
             if not secret or sum(self._values[p] for p in secret) >= min_n:
                 continue
-            shown = [p for p in parts if p not in hidden and self._values[p] > 0]
+            shown = [p for p in parts if p not in hidden and self._values[p] > 0 and p not in self._public]
+            if not shown and total in self._public:
+                continue  # the public total already tells that its hidden parts are few
             hidden[min(shown, key=self._rank) if shown else total] = REASON_COMPLEMENT
             return True
         return False
@@ -171,6 +198,8 @@ class CellSystem:
             chosen = self._solve(cell, hidden, allow_zero)
             if chosen is not None:
                 return chosen
+        if self._public:
+            return []  # the public cells alone give the cell away: nothing left to hide helps
         raise RuntimeError(f"no complementary suppression found for {cell!r}")  # pragma: no cover - hiding all works
 
     def _solve(self, cell: Hashable, hidden: dict[Hashable, str], allow_zero: bool) -> list[Hashable] | None:
@@ -185,7 +214,7 @@ class CellSystem:
                 data.append(coefficient)
         relations = coo_matrix((data, (rows, cols)), shape=(m, n))
         shown = np.array([k not in hidden for k in keys])
-        usable = shown & np.array([allow_zero or self._values[k] > 0 for k in keys])
+        usable = shown & np.array([(allow_zero or self._values[k] > 0) and k not in self._public for k in keys])
         visible = np.flatnonzero(shown)
         pick = coo_matrix((np.ones(len(visible)), (range(len(visible)), visible)), shape=(len(visible), n))
         constraints = [

@@ -28,6 +28,7 @@ from slutrapport.sources.economy.headings import ROLES
 from slutrapport.sources.forms.read import FormData, read_forms
 from slutrapport.sources.forms.source import project_form_source
 from slutrapport.sources.register.participants import Register, RegisterValidationError, project_dates, read_register
+from slutrapport.sources.register.places import parse_places
 from slutrapport.sources.survey.columnmap import load_column_map
 from slutrapport.sources.survey.ingest import SurveyData, read_waves
 from slutrapport.sources.survey.instrument import Instrument, load_instrument
@@ -39,6 +40,7 @@ __all__ = [
     "read_project_invited",
     "read_project_forms",
     "read_project_register",
+    "participant_options",
     "budget_spec",
     "read_project_budget",
     "parameter_file",
@@ -130,10 +132,27 @@ def read_project_forms(project: Project) -> FormData | None:
     return None if source is None else read_forms(source.folder, source.definition)
 
 
+def participant_options(project: Project) -> dict:
+    """The keyword options of ``analyse_participants`` from ``projekt.yaml``: ``show_totals`` and ``places``.
+
+    ``sekretess: deltagare: totaler:`` (visa, the default, or dolj) and ``platser:``; a problem in
+    ``platser:`` raises :class:`RegisterValidationError` naming projekt.yaml and the key.
+    """
+    secrecy = project.data.get("sekretess") or {}
+    participants = secrecy.get("deltagare") if isinstance(secrecy, dict) else None
+    totals = participants.get("totaler") if isinstance(participants, dict) else None
+    report = ValidationReport()
+    places = parse_places(project.data.get("platser"), report)
+    if not report.valid:
+        raise RegisterValidationError(report)
+    return {"show_totals": str(totals or "visa").lower() not in ("dolj", "dölj"), "places": places}
+
+
 def read_project_register(project: Project) -> tuple[Register, list]:
     """The participant register under ``deltagare:`` and the goals under ``mal:``, checked together."""
     spec = project.data["deltagare"]
     goals, problems = parse_project_goals(project)
+    parse_places(project.data.get("platser"), problems)  # checked with the register, used by participant_options
     try:
         register = read_register(spec, project.root, project_dates(project.data))
     except RegisterValidationError as exc:

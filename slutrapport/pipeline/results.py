@@ -19,13 +19,22 @@ from slutrapport.analysis.participants import analyse_participants
 from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
-from slutrapport.core.errors import InputFileError, InstrumentError, ValidationError
+from slutrapport.core.errors import InputFileError, InstrumentError, ProjectError, ValidationError
 from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.goals import project_goals
-from slutrapport.pipeline.read import parameter_file, read_project_budget, read_project_forms, read_project_invited, read_project_register, read_project_survey
+from slutrapport.pipeline.read import (
+    parameter_file,
+    participant_options,
+    read_project_budget,
+    read_project_forms,
+    read_project_invited,
+    read_project_register,
+    read_project_survey,
+)
 from slutrapport.project.folder import Project, load_project
 from slutrapport.report.results import ProjectResults
+from slutrapport.sources.economy.financing import read_financing
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
 
 __all__ = ["analyse_project", "project_results", "survey_results", "SourceFilter"]
@@ -165,7 +174,7 @@ def _participant_results(reading: _Reading) -> None:
         results.warnings += register.report.warnings()
         register = reading.narrowed("deltagare", register)
         if register is not None:
-            results.participants = analyse_participants(register, project.min_n)[0]  # the goals: project_goals below
+            results.participants = analyse_participants(register, project.min_n, **participant_options(project))[0]  # goals: below
     if project.data.get("mal"):
         goals = reading.attempt("deltagare", "målen eller deras underlag", lambda: project_goals(project, register), _GOAL_ERRORS)
         if goals is not None:
@@ -183,11 +192,14 @@ def _economy_results(reading: _Reading) -> None:
     participants = results.participants.enrolled if results.participants is not None else None
     finished = results.participants.finished if results.participants is not None else None
     budget = reading.attempt("ekonomi", "ekonomifilen", lambda: read_project_budget(project), _INVALID_OR_UNREADABLE)
+    financing = reading.attempt(
+        "ekonomi", "finansieringen (finansiering:)", lambda: read_financing(project.data.get("finansiering"), str(project.path)), (ProjectError,)
+    )
     if budget is not None:
         results.warnings += budget.report.warnings()
         budget = reading.narrowed("ekonomi", budget)
     if budget is not None:
-        results.economy = analyse_economy(budget, participants, finished, project.min_n)
+        results.economy = analyse_economy(budget, participants, finished, project.min_n, financing)
     path = parameter_file(project)
     if path is None:
         return

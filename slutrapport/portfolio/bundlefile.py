@@ -15,7 +15,7 @@ message naming the file and, where it applies, the JSON path of the value
 - an object with the same key twice, ``NaN``, ``Infinity``, a number too
   large to be a finite float (``1e400``), or a text with an unpaired surrogate
   escape (``\\ud800``, which cannot be written out again);
-- a schema version other than those the schema lists (1.0 to 1.3);
+- a schema version other than those the schema lists (1.0 to 1.4);
 - anything else the JSON Schema of the bundle
   (:func:`~slutrapport.render.bundle.schema`) does not allow: a wrong type, a
   count that is negative or not whole, an impossible date (``skapad`` =

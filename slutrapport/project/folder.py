@@ -120,8 +120,8 @@ _FACT_KEYS = {
 #: ``projekt.schema.json``, lists the same). Under ``personalenkat:`` any other key is an
 #: error; at the top only one close to these (a data source of the web page may add its own).
 TOP_KEYS = (
-    "projekt", "mall", "delrapport_mall", "mallar", "word_mall", "anonymitetsgrans", "personalenkat", "kompetenssatsning",
-    "sjalvvardering", "deltagare", "deltagarenkat", "aktiviteter", "mal", "ekonomi", "socioekonomi",
+    "projekt", "mall", "delrapport_mall", "mallar", "word_mall", "anonymitetsgrans", "personalenkat", "kompetenssatsning", "sjalvvardering",
+    "deltagare", "deltagarenkat", "aktiviteter", "mal", "ekonomi", "socioekonomi", "sekretess", "platser", "finansiering",
 )  # fmt: skip
 SURVEY_KEYS = ("instrument", "enkater", "kolumner", "alias", "statistik", "format", "enkatkolumn", "inbjudna", *READ_KEYS)
 

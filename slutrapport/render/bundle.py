@@ -21,7 +21,10 @@ Layout (keys always in this order; only ``skapad`` differs between two runs)::
     schema_version   "1.4" (1.4: the goals of every kind: maluppfyllelse's matt may be forandring,
                      andel_svar, aktiviteter or kvalitativt, uppnatt delvis, and the table
                      maluppfyllelse_underlag gives each goal's basis of verdict, the two counts of a
-                     change goal and a qualitative goal's motivation; 1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
+                     change goal and a qualitative goal's motivation; also the participant tables deltagare_totaler
+                     (the whole project's counts), deltagare_uppfoljning (6 and 12 months after avslut) and
+                     deltagare_platser (planned places against active participants), and ekonomi_finansiering
+                     (the funding per party); 1.3: the tables ``svarsfrekvens`` and ``sammansattning``, the standardised rows of
                      forandringar, the tables kompetens_kategorisering and kompetens_omfattning (Socialstyrelsen's
                      sections 3.4 and 4), and the typfall method's tables socioekonomi_aktorsresultat and
                      socioekonomi_sammanfattning with more measures in socioekonomi_nyckeltal; 1.2: ``familj``,
@@ -69,10 +72,10 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS, GROUP_DIFFERENCE_COLUMN
 from slutrapport.analysis.competence import CATEGORISATION_COLUMNS, VOLUME_LONG_COLUMNS
 from slutrapport.analysis.composition import COMPOSITION_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
-from slutrapport.analysis.economy import ECONOMY_COLUMNS
+from slutrapport.analysis.economy import ECONOMY_COLUMNS, FINANCING_COLUMNS
 from slutrapport.analysis.economy import KEY_FIGURE_COLUMNS as ECONOMY_KEY_FIGURE_COLUMNS
 from slutrapport.analysis.goals import GOAL_COLUMNS, GOAL_DETAIL_COLUMNS
-from slutrapport.analysis.participants import FLOW_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, TIME_COLUMNS
+from slutrapport.analysis.participants import FLOW_COLUMNS, FOLLOW_UP_COLUMNS, INCOME_COLUMNS, OUTCOME_COLUMNS, PLACES_COLUMNS, PROJECT_COLUMNS, TIME_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS
 from slutrapport.analysis.selfeval import SELFEVAL_COLUMNS
@@ -114,6 +117,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "maluppfyllelse_underlag": ("id", *GOAL_DETAIL_COLUMNS),
     "kompetens_kategorisering": tuple(CATEGORISATION_COLUMNS),
     "kompetens_omfattning": tuple(VOLUME_LONG_COLUMNS),
+    "deltagare_totaler": tuple(PROJECT_COLUMNS),
+    "deltagare_uppfoljning": tuple(FOLLOW_UP_COLUMNS),
+    "deltagare_platser": tuple(PLACES_COLUMNS),
+    "ekonomi_finansiering": tuple(FINANCING_COLUMNS),
 }
 
 #: Respondent-level columns of the tidy survey table; never written, even if a contract named one.
@@ -126,7 +133,7 @@ _SOURCE_TABLES = {"maluppfyllelse_underlag": "maluppfyllelse"}
 
 _COUNT_COLUMNS = frozenset(
     {"n", "n_fran", "n_till", "n_par", "n_a", "n_b", "antal_fragor", "inbjudna", "df", "inskrivna", "aktiva", "avslutade", "taljare", "namnare",
-     "fore", "efter"}
+     "fore", "efter", "manader", "platser"}
 )
 _SUPPRESSED_NUMBERS = ("n", "medel", "sd", "median", "andel_positiva")  # emptied in a hidden comparison cell
 #: The numbers emptied in a row marked ``undertryckt`` (or with the mark missing), per table.
@@ -138,6 +145,9 @@ _HIDDEN_NUMBERS = {
     "deltagare_utfall": ("n", "andel"),
     "deltagare_forsorjning": ("n",),
     "deltagare_tid": ("n", "medel_dagar", "median_dagar", "moten_medel"),
+    "deltagare_totaler": ("n", "andel"),
+    "deltagare_uppfoljning": ("n", "andel"),
+    "deltagare_platser": ("inskrivna", "aktiva", "belaggning"),
 }
 _STATUSES = ("ifylld", "saknas")
 _SCHEMA_PATH = ("report_templates", "rapport.schema.json")

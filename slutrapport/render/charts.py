@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from slutrapport.core.safetext import chart_text, clean_text, shorten  # noqa: E402
 from slutrapport.render.formatting import format_number, format_value, largest_remainder  # noqa: E402
-from slutrapport.report.model import BarChart, Chart, DivergingChart, StackedChart  # noqa: E402
+from slutrapport.report.model import BarChart, Chart, DivergingChart, GroupedBarChart, StackedChart  # noqa: E402
 
 __all__ = ["chart_png", "chart_alt_text"]
 
@@ -45,6 +45,8 @@ def chart_png(chart: Chart | DivergingChart | StackedChart) -> bytes:
             chart.png = _draw_stacked(chart)
         elif isinstance(chart, BarChart):
             chart.png = _draw_bars(chart)
+        elif isinstance(chart, GroupedBarChart):
+            chart.png = _draw_grouped(chart)
         else:
             chart.png = _draw_lines(chart)
     return chart.png
@@ -231,8 +233,44 @@ def _draw_bars(chart: BarChart) -> bytes:
         plt.close(fig)
 
 
-def chart_alt_text(chart: Chart | DivergingChart | StackedChart | BarChart) -> str:
+def _draw_grouped(chart: GroupedBarChart) -> bytes:
+    """Bars side by side per label, one colour per series, each labelled with its value; a value not shown has no bar."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, ax = plt.subplots(figsize=(7.4, 3.6), dpi=110)
+    try:
+        colours = sns.color_palette("colorblind", n_colors=max(3, len(chart.series)))
+        x = np.arange(len(chart.labels))
+        width = 0.8 / max(len(chart.series), 1)
+        for number, (name, values) in enumerate(chart.series):
+            positions = x - 0.4 + width * (number + 0.5)
+            shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
+            ax.bar([p for p, _ in shown], [v for _, v in shown], width=width * 0.95, color=colours[number % len(colours)],
+                   label=chart_text(name, _LABEL))  # fmt: skip
+            for position, value in shown:
+                ax.annotate(chart_text(format_value(value, chart.value_kind)), (position, value), ha="center", va="bottom",
+                            fontsize=7.5, xytext=(0, 2), textcoords="offset points")  # fmt: skip
+        ax.set_xticks(x, [_wrapped(label, 14, 2) for label in chart.labels], fontsize=8)
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, 0)))
+        ax.set_ylabel(chart_text(chart.y_label, _AXIS))
+        ax.margins(y=0.15)
+        ax.set_title(_wrapped(chart.title, 70, 2), fontsize=10, loc="left")
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8.5)
+        sns.despine(left=True)
+        fig.tight_layout()
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def chart_alt_text(chart: Chart | DivergingChart | StackedChart | BarChart | GroupedBarChart) -> str:
     """A Swedish text alternative that lists every value the chart shows."""
+    if isinstance(chart, GroupedBarChart):
+        parts = []
+        for name, values in chart.series:
+            listed = ", ".join(f"{label} {'–' if v is None else format_value(v, chart.value_kind)}" for label, v in zip(chart.labels, values, strict=True))
+            parts.append(f"{name}: {listed}")
+        return f"Stapeldiagram: {chart.title}. " + "; ".join(parts) + "."
     if isinstance(chart, BarChart):
         values = "; ".join(f"{label} {format_value(value, chart.value_kind)}" for label, value in zip(chart.labels, chart.values, strict=True))
         return f"Stapeldiagram: {chart.title}. {values}."

@@ -56,6 +56,10 @@ DATA_SHEETS = {
     "maluppfyllelse": "Data måluppfyllelse",
     "kompetens_kategorisering": "Data kategorisering",
     "kompetens_omfattning": "Data utbildningarnas omfattning",
+    "deltagare_totaler": "Data hela projektet",
+    "deltagare_uppfoljning": "Data uppföljning",
+    "deltagare_platser": "Data platser",
+    "ekonomi_finansiering": "Data finansiering",
 }
 #: columns of the economy tables holding kronor (Data sheets show them with the money format)
 _MONEY_COLUMNS = (
@@ -84,6 +88,10 @@ _TABLE_KINDS = {
     "socioekonomi_kanslighet": {"effektfaktor": SHARE, "aterbetalningstid_manader": COUNT},
     "socioekonomi_aktorsresultat": {"aterbetalningstid_manader": COUNT},
     "socioekonomi_sammanfattning": {"aterbetalningstid_manader": COUNT},
+    "deltagare_totaler": {"andel": SHARE},
+    "deltagare_uppfoljning": {"andel": SHARE, "manader": COUNT},
+    "deltagare_platser": {"platser": COUNT, "inskrivna": COUNT, "aktiva": COUNT, "belaggning": SHARE},
+    "ekonomi_finansiering": {"andel_budget": SHARE, "andel_utfall": SHARE},
 }
 _GOAL_KINDS = {"andel": SHARE, "andel_svar": SHARE, "antal": COUNT, "aktiviteter": COUNT, "forandring": COUNT}
 #: kinds of a column whose rows hold different measures: column → (the column naming the measure, measure → kind)

@@ -37,6 +37,8 @@ def _economy_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     if results.economy is not None:
         tables |= {"ekonomi": results.economy.table, "ekonomi_nyckeltal": results.economy.key_figures}
+        if results.economy.financing is not None:
+            tables["ekonomi_finansiering"] = results.economy.financing
     if results.socioeconomic is not None:
         socio = results.socioeconomic
         tables |= {
@@ -61,7 +63,11 @@ def _participant_tables(results: ProjectResults) -> dict[str, pd.DataFrame]:
             "deltagare_utfall": results.participants.outcome,
             "deltagare_forsorjning": results.participants.income,
             "deltagare_tid": results.participants.time,
+            "deltagare_totaler": results.participants.totals,
         }
+        for name, table in (("deltagare_uppfoljning", results.participants.follow_up), ("deltagare_platser", results.participants.places)):
+            if table is not None:
+                tables[name] = table
     if results.goals is not None:
         tables["maluppfyllelse"] = results.goals.table
     return tables

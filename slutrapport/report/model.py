@@ -29,6 +29,7 @@ __all__ = [
     "DivergingChart",
     "StackedChart",
     "BarChart",
+    "GroupedBarChart",
     "CHARTS",
     "Paragraphs",
     "TextList",
@@ -188,8 +189,26 @@ class BarChart:
     appendix: bool = field(default=False, compare=False)
 
 
+@dataclass
+class GroupedBarChart:
+    """Vertical bars side by side per label, one bar per series (e.g. planned places and active participants per period).
+
+    ``series`` are ``(name, values)`` with one value per label in ``labels``
+    order, in the unit of ``value_kind``; None is a value not shown (hidden
+    or unknown): no bar, and "–" in the text alternative.
+    """
+
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[float | None]]]
+    value_kind: str = COUNT
+    y_label: str = ""
+    notes: list[str] = field(default_factory=list)
+    png: bytes | None = field(default=None, compare=False, repr=False)
+
+
 #: Every kind of chart block; a renderer draws each as a picture (:func:`slutrapport.render.charts.chart_png`).
-CHARTS = (Chart, DivergingChart, StackedChart, BarChart)
+CHARTS = (Chart, DivergingChart, StackedChart, BarChart, GroupedBarChart)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from slutrapport.analysis.socioeconomic import HORIZONS, SocioeconomicResults
 from slutrapport.core.swedish import format_mkr, format_money, format_number, format_percent, join_words
 
 __all__ = [
+    "financing_sentences",
     "NOTABLE_DEVIATION",
     "ACTOR_NAMES",
     "actor_label",
@@ -77,6 +78,26 @@ def deviation_phrase(budget: float, outcome: float) -> str:
         return "i nivå med budgeten" + ("" if round(difference) == 0 else f" ({_signed_money(difference)})")
     word = "lägre" if difference < 0 else "högre"
     return f"{format_percent(abs(share))} {word} än budgeten ({_signed_money(difference)})"
+
+
+def financing_sentences(results: EconomyResults) -> list[str]:
+    """The parties' funding in brief, and whether its total matches the budget's."""
+    table = results.financing
+    if table is None:
+        return []
+    parties, total = table.iloc[:-1], table.iloc[-1]
+    column = "utfall" if pd.notna(total["utfall"]) else "budget"
+    share = "andel_utfall" if column == "utfall" else "andel_budget"
+    if pd.isna(total[column]):
+        return [f"Projektet finansierades av {join_words(list(parties['part']))}."]
+    parts = [f"{r.part} {format_money(getattr(r, column))} ({format_percent(getattr(r, share))})" for r in parties.itertuples() if pd.notna(getattr(r, share))]
+    word = "bidrog med" if column == "utfall" else "budgeterade"
+    sentences = [f"Parterna {word} sammanlagt {format_money(float(total[column]))}: {join_words(parts)}."]
+    budget_total = float(results.row(TOTAL)["budget" if column == "budget" else "utfall"])
+    if abs(float(total[column]) - budget_total) >= 1:
+        which = "utfallet" if column == "utfall" else "budgeten"
+        sentences.append(f"Finansieringens summa skiljer sig från {which} i den ekonomiska redovisningen ({format_money(budget_total)}).")
+    return sentences
 
 
 def budget_sentences(results: EconomyResults) -> list[str]:

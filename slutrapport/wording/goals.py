@@ -105,6 +105,11 @@ def goal_sentence(goal, row, min_n: int, words: dict[str, str] | None = None) ->
             who = "svar på frågan i deltagarenkäten" if goal.measure == "andel_svar" else _POPULATION_WORDS[goal.population]
             return f"{name} kan inte bedömas ännu: det finns inga {who}."
         return f"{name} kan inte bedömas: underlaget, {MISSING_SOURCE[goal.measure]}, saknas."
+    if basis == "dolt" and row["uppnatt"] in ("ja", "nej"):
+        return (
+            f"{name} {_verdict(row)}. Utfallet visas inte, eftersom det bygger på färre än {min_n} deltagare "
+            "eller skulle göra det möjligt att räkna fram en så liten grupp; bedömningen bygger på de antal som inte visas."
+        )
     if basis == "dolt" or _missing(row["utfall"]):
         who = "svarande" if goal.measure == "andel_svar" else "deltagare"
         return (

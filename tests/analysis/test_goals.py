@@ -155,9 +155,13 @@ def test_goals_from_a_register_use_the_unsuppressed_counts(tmp_path):
     rows_ = {r["id"]: r for r in results.table.to_dict("records")}
     # 13 of 31 finished (12 arbete + 1 studier) = 0.419 ≥ 0.30 → ja (the Wilson interval 0.264–0.592 is beside it)
     assert (rows_["arbete"]["taljare"], rows_["arbete"]["namnare"], rows_["arbete"]["uppnatt"]) == (13, 31, "ja")
-    # 1 in studier: the share 1/31 = 3 % is a project-level figure and shown, its count of 1 is not; 3 % < 10 % → nej
-    assert pd.isna(rows_["studier"]["taljare"]) and rows_["studier"]["namnare"] == 31
-    assert rows_["studier"]["utfall"] == pytest.approx(1 / 31) and rows_["studier"]["uppnatt"] == "nej"
+    # 1 in studier is a count of the whole project: shown with the project totals (sekretess: deltagare: totaler: visa);
+    # 1/31 = 3 % < 10 % → nej (statsmodels proportion_confint(1, 31, method="wilson") = (0.0057, 0.162) beside it)
+    assert (rows_["studier"]["taljare"], rows_["studier"]["namnare"], rows_["studier"]["uppnatt"]) == (1, 31, "nej")
+    # with totaler: dolj the 1 is under 5: hidden, and so is the outcome; the verdict still uses the count
+    hidden = {r["id"]: r for r in evaluate_goals(parsed, register=reg, min_n=5, show_totals=False)[0].table.to_dict("records")}
+    assert pd.isna(hidden["studier"]["taljare"]) and pd.isna(hidden["studier"]["utfall"])
+    assert (hidden["studier"]["uppnatt"], hidden["studier"]["grund"]) == ("nej", "dolt")
     # 38 enrolled (30 + 2 + 6) against at least 40
     assert (rows_["inskrivna"]["utfall"], rows_["inskrivna"]["uppnatt"]) == (38, "nej")
     # 18 avbrott against at most 20

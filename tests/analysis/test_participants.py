@@ -28,7 +28,8 @@ from scipy.optimize import linprog
 from slutrapport.analysis.participants import TOTAL, age_group, analyse_participants, periods
 from slutrapport.analysis.table_suppression import CellSystem
 from slutrapport.cli import cli
-from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS, RegisterValidationError, read_register
+from slutrapport.sources.register.participants import LOST, NATIONAL_INCOME, NATIONAL_STATUS, RegisterValidationError, follow_up_date, read_register
+from slutrapport.sources.register.places import PlacesPlan
 from slutrapport.sources.register.values import ValueProblem, parse_date, parse_gender
 from tests.conftest import SAMPLES
 
@@ -394,8 +395,11 @@ def test_a_wrong_relation_is_a_programming_error():
         system.add_sum("t", ["p"])
 
 
-def _true_counts(register, genders):
-    """Every published count computed directly from the register rows (independent of the analysis)."""
+def _true_counts(register, genders, units=()):
+    """Every published count computed directly from the register rows (independent of the analysis).
+
+    ``units``: the units of the places table (``platser: enheter:`` and the register's column enhet).
+    """
     table = register.table
     values = {}
     groups = register.status_groups
@@ -421,6 +425,25 @@ def _true_counts(register, genders):
                 values[("forsorjning", before, group, gender)] = sum(
                     groups[r.status] == group and register.income_groups[r.forsorjning] == before for r in finished
                 )
+        for months in register.follow_up:  # due when the months have passed at the report date; LOST or blank = bortfall
+            due = [r for r in finished if follow_up_date(r.avslut.date(), months) <= register.report_date]
+            written = [getattr(r, f"status_{months}man") for r in due]
+            followed = [v for v in written if isinstance(v, str) and v != LOST]  # blank: None or NaN
+            values[("uppfoljning", months, "uppföljda", gender)] = len(followed)
+            values[("uppfoljning", months, "ej uppföljda än", gender)] = len(finished) - len(due)
+            values[("uppfoljning", months, "bortfall", gender)] = len(due) - len(followed)
+            for status in groups:
+                values[("uppf_status", months, status, gender)] = followed.count(status)
+            for group in NATIONAL_STATUS:
+                values[("uppf_nationell", months, group, gender)] = sum(groups[s] == group for s in followed)
+    for label, start, end in spans:
+        moment = min(end, register.report_date)
+        for unit in units:
+            rows = [r for r in table.itertuples() if (r.enhet if isinstance(r.enhet, str) else "enhet saknas") == unit]
+            values[("enhet", label, unit, "inskrivna")] = sum(start <= r.inskrivning.date() <= end for r in rows)
+            values[("enhet", label, unit, "aktiva")] = sum(
+                r.inskrivning.date() <= moment and (pd.isna(r.avslut) or r.avslut.date() > moment) for r in rows
+            )
     return values, [s[0] for s in spans]
 
 
@@ -442,10 +465,19 @@ def _published(results):
     for r in results.time.itertuples():  # n = finished participants of the kön
         if not r.undertryckt:
             shown[("flode", TOTAL, r.kon, "avslutade")] = int(r.n)
+    prefixes = {"uppfoljning": "uppfoljning", "status": "uppf_status", "nationell": "uppf_nationell"}
+    for r in results.follow_up.itertuples() if results.follow_up is not None else ():
+        shown[(prefixes[r.indelning], r.manader, r.kategori, r.kon)] = None if r.undertryckt else int(r.n)
+    for r in results.places.itertuples() if results.places is not None else ():
+        for column in ("inskrivna", "aktiva"):
+            key = ("flode", r.period, "Alla", column) if r.enhet == "Alla" else ("enhet", r.period, r.enhet, column)
+            number = None if r.undertryckt else int(getattr(r, column))
+            assert r.enhet != "Alla" or number is None or number == shown[key], key  # the same cell as in the flow table
+            shown[key] = shown.get(key) if r.enhet == "Alla" and number is None else number
     return shown
 
 
-def _equations(register, genders, labels):
+def _equations(register, genders, labels, units=()):
     """Every relation between the published counts, written independently of the analysis."""
     parts = genders[1:]
     equations = []
@@ -479,20 +511,47 @@ def _equations(register, genders, labels):
         total(("nationell", group, "Alla"), [("nationell", group, g) for g in parts])
         for before in NATIONAL_INCOME:
             total(("forsorjning", before, group, "Alla"), [("forsorjning", before, group, g) for g in parts])
+    groups = ("uppföljda", "ej uppföljda än", "bortfall")
+    for months in register.follow_up:  # finished = followed + not due + lost; followed = Σ statuses = Σ national groups
+        for gender in genders:
+            followed = ("uppfoljning", months, "uppföljda", gender)
+            total(("flode", TOTAL, gender, "avslutade"), [("uppfoljning", months, name, gender) for name in groups])
+            total(followed, [("uppf_status", months, s, gender) for s in register.status_groups])
+            total(followed, [("uppf_nationell", months, g, gender) for g in NATIONAL_STATUS])
+            for group in NATIONAL_STATUS:
+                members = [("uppf_status", months, s, gender) for s, g in register.status_groups.items() if g == group]
+                if members:
+                    total(("uppf_nationell", months, group, gender), members)
+        keys = [("uppfoljning", months, n) for n in groups] + [("uppf_status", months, s) for s in register.status_groups]
+        for key in keys + [("uppf_nationell", months, g) for g in NATIONAL_STATUS]:
+            total((*key, "Alla"), [(*key, g) for g in parts])
+    for label in labels if units else ():  # the units add up to the project's count of the period
+        for column in ("inskrivna", "aktiva"):
+            total(("flode", label, "Alla", column), [("enhet", label, unit, column) for unit in units])
     return equations
+
+
+def _project_total(key: tuple) -> bool:
+    """A count of the whole project: no breakdown by kön or period (shown however small with totaler: visa)."""
+    if key[0] == "flode":
+        return key[1] == TOTAL and key[2] == "Alla"
+    return key[0] in ("status", "nationell", "uppfoljning", "uppf_status", "uppf_nationell") and key[-1] == "Alla"
 
 
 def assert_nothing_hidden_can_be_computed(register, results, min_n):
     """Every hidden small count (1 to min_n - 1) keeps a range of values (LP with counts >= 0).
 
     A larger count hidden as a complement or with its row may be computable: it identifies nobody.
+    With the project totals shown (``results.show_totals``) they are shown whatever their size, and the
+    attacker knows them: every breakdown cell must still keep its range.
     """
-    values, labels = _true_counts(register, results.genders)
+    units = [] if results.places is None else [u for u in dict.fromkeys(results.places["enhet"]) if u != "Alla"]
+    values, labels = _true_counts(register, results.genders, units)
     shown = _published(results)
-    for key, value in shown.items():  # what is shown is right, and small counts are never shown
-        assert value is None or value == values[key], key
-        assert value is None or not 0 < value < min_n, key
-    equations = _equations(register, results.genders, labels)
+    public = {k for k in values if results.show_totals and _project_total(k)}
+    for key in public:  # the project totals are all shown
+        assert shown[key] == values[key], key
+    equations = _equations(register, results.genders, labels, units)
     for equation in equations:  # the test's equations hold for the true counts
         assert sum(c * values[k] for k, c in equation.items()) == 0, equation
     keys = list(values)
@@ -501,15 +560,26 @@ def assert_nothing_hidden_can_be_computed(register, results, min_n):
     for row, equation in enumerate(equations):
         for key, coefficient in equation.items():
             matrix[row, index[key]] = coefficient
-    bounds = [(shown[k], shown[k]) if shown.get(k) is not None else (0, None) for k in keys]
-    hidden = [k for k in keys if shown.get(k) is None and 0 < values[k] < min_n]  # the small counts to protect
-    for key in hidden:
+
+    def value_range(key, bounds):
         objective = np.zeros(len(keys))
         objective[index[key]] = 1
         low = linprog(objective, A_eq=matrix, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
         high = linprog(-objective, A_eq=matrix, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
         assert low.status == 0 and high.status == 0
-        assert -high.fun - low.fun > 0.5, f"{key} = {values[key]} can be computed from the shown numbers"
+        return -high.fun - low.fun
+
+    known = [(values[k], values[k]) if k in public else (0, None) for k in keys]  # a reader who knows only the totals
+    for key, value in shown.items():  # what is shown is right, and a small count is shown only when the totals give it
+        assert value is None or value == values[key], key
+        if value is not None and 0 < value < min_n and key not in public:
+            assert value_range(key, known) < 0.5, f"{key} = {value} is shown and is not given by the project totals"
+    bounds = [(shown[k], shown[k]) if shown.get(k) is not None else (0, None) for k in keys]
+    hidden = [k for k in keys if shown.get(k) is None and 0 < values[k] < min_n]  # the small counts to protect
+    # ... except those the project totals alone give (e.g. the last period's aktiva = aktiva at the report date)
+    hidden = [k for k in hidden if not (public and value_range(k, known) < 0.5)]
+    for key in hidden:
+        assert value_range(key, bounds) > 0.5, f"{key} = {values[key]} can be computed from the shown numbers"
     outcome = results.outcome  # a share never reveals a hidden count or a hidden total
     assert outcome.loc[outcome["undertryckt"], "andel"].isna().all()
     for gender in results.genders:
@@ -519,6 +589,9 @@ def assert_nothing_hidden_can_be_computed(register, results, min_n):
         for _, rows in table.groupby(key):  # hidden kön cells of a shown Alla hold 0 or at least min_n
             if rows[rows["kon"] == "Alla"]["undertryckt"].iloc[0]:
                 continue
+            alla = rows[rows["kon"] == "Alla"].iloc[0]
+            if name == "outcome" and results.show_totals and int(alla["n"]) < min_n:
+                continue  # a small public total already says its kön cells are small
             secret = rows[(rows["kon"] != "Alla") & rows["undertryckt"]]
             true = sum(values[_cell_key(name, r)] for r in secret.itertuples())
             assert true == 0 or true >= min_n, rows.iloc[0][key].tolist()
@@ -601,6 +674,35 @@ def test_demo_fills_individperspektiv_in_every_format(demo):
 
     sheets = load_workbook(demo / "rapport.xlsx").sheetnames
     assert {"Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse"} <= set(sheets)
+
+
+def test_demo_shows_follow_up_places_and_funding_in_every_format(demo):
+    data = json.loads((demo / "rapport.json").read_text(encoding="utf-8"))
+    tables = data["tabeller"]
+
+    def rows(name):
+        return [dict(zip(tables[name]["kolumner"], r, strict=True)) for r in tables[name]["rader"]]
+
+    totals = {(r["indelning"], r["kategori"]): r for r in rows("deltagare_totaler")}
+    assert totals[("deltagare", "inskrivna")]["n"] == 52 and not any(r["undertryckt"] for r in totals.values())
+    assert totals[("status", "sjukskriven")]["n"] == 2  # under 5, shown: a count of the whole project
+    follow = {(r["manader"], r["indelning"], r["kategori"]): r for r in rows("deltagare_uppfoljning") if r["kon"] == "Alla"}
+    groups = [follow[(6, "uppfoljning", k)]["n"] for k in ("uppföljda", "ej uppföljda än", "bortfall")]
+    assert sum(groups) == 38 and groups[0] > 0  # every finished participant in one group
+    places = {(r["period"], r["enhet"]): r for r in rows("deltagare_platser")}
+    assert places[("2025 H1", "Alla")]["platser"] == 18 and places[("2025 H2", "Storsjö")]["platser"] == 13
+    funding = rows("ekonomi_finansiering")
+    assert funding[-1] == {"part": "Totalt", "budget": 4080000.0, "andel_budget": 1.0, "utfall": 3966250.0, "andel_utfall": 1.0}
+    html = (demo / "rapport.html").read_text(encoding="utf-8")
+    for text in ("Hela projektet: deltagare och status vid avslut", "Uppföljning 6 månader efter avslut, avslutade deltagare",
+                 "Planerade platser och deltagare per period", "Stapeldiagram: Planerade platser och aktiva deltagare", "Finansiering per part"):  # fmt: skip
+        assert text in html, text
+    from docx import Document
+    from openpyxl import load_workbook
+
+    word = "\n".join(p.text for p in Document(demo / "rapport.docx").paragraphs)
+    assert "Uppföljning 12 månader efter avslut" in word and "Finansiering per part" in word
+    assert {"Data hela projektet", "Data uppföljning", "Data platser", "Data finansiering"} <= set(load_workbook(demo / "rapport.xlsx").sheetnames)
 
 
 def test_no_participant_id_reaches_any_output(demo):
@@ -716,3 +818,140 @@ def test_bundle_empties_the_numbers_of_a_hidden_participant_row_even_if_handed_s
     report = Report(title="T", subtitle="", facts={}, sections=[], generated="2026-01-01", tables={"deltagare_flode": flow})
     rows = json.loads(render_bundle(report))["tabeller"]["deltagare_flode"]["rader"]
     assert rows == [["2025 H1", "Kvinnor", None, None, None, True], ["Totalt", "Alla", None, None, None, True]]
+
+
+# -- project totals shown, breakdowns protected (sekretess: deltagare: totaler:) ------------------------
+
+# 14 participants, all finished, as in seed 000: 2 to work, 1 to an AF programme, 1 to studies, 2 to another
+# project, 6 in need of long-term support, 2 on sick leave. Kvinnor 8, Män 6.
+SMALL = [("K", "arbete"), ("M", "arbete"), ("K", "insats hos AF"), ("M", "studier"), ("K", "annat projekt"),
+         ("M", "annat projekt"), *[("K", "behöver långsiktigt stöd")] * 4, *[("M", "behöver långsiktigt stöd")] * 2,
+         ("K", "sjukskriven"), ("M", "sjukskriven")]  # fmt: skip
+
+
+def _small_register(tmp_path):
+    rows = [[str(i + 1), kon, "40", "2025-02-01", "2025-09-01", "försörjningsstöd", status, "4"] for i, (kon, status) in enumerate(SMALL)]
+    return register(tmp_path, rows)
+
+
+def test_fourteen_participants_show_every_project_count_and_share(tmp_path):
+    register_ = _small_register(tmp_path)
+    results = analyse_participants(register_, 5)[0]
+    totals = results.totals
+    assert not totals["undertryckt"].any()
+    assert cell(totals, "n", indelning="deltagare", kategori="inskrivna") == 14
+    assert cell(totals, "n", indelning="deltagare", kategori="avslutade") == 14
+    expected = {"arbete": 2, "studier": 1, "insats hos AF": 1, "annat projekt": 2, "behöver långsiktigt stöd": 6, "sjukskriven": 2}
+    for status, n in expected.items():  # hand count of SMALL; share = n / 14 finished
+        assert cell(totals, "n", indelning="status", kategori=status) == n
+        assert cell(totals, "andel", indelning="status", kategori=status) == pytest.approx(n / 14)
+        assert cell(results.outcome, "n", indelning="status", kategori=status, kon="Alla") == n
+    nationell = {"förvärvsarbete": 2, "studier": 1, "aktivt arbetssökande": 1, "övriga": 10}
+    for group, n in nationell.items():
+        assert cell(totals, "n", indelning="nationell", kategori=group) == n
+    # the kön breakdown: Kvinnor arbete = 1 is hidden, and with it everything it could be derived from
+    assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Kvinnor")
+    assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Män")  # = 2 - Kvinnor
+    hidden = assert_nothing_hidden_can_be_computed(register_, results, 5)
+    assert ("status", "arbete", "Kvinnor") in hidden
+
+
+def test_totals_dolj_suppresses_the_project_counts_as_before(tmp_path):
+    register_ = _small_register(tmp_path)
+    results = analyse_participants(register_, 5, show_totals=False)[0]
+    assert not results.show_totals
+    assert cell(results.totals, "undertryckt", indelning="status", kategori="arbete")  # 2 < 5
+    assert cell(results.totals, "n", indelning="deltagare", kategori="inskrivna") == 14
+    assert_nothing_hidden_can_be_computed(register_, results, 5)
+
+
+def test_project_counts_are_never_suppressed(tmp_path):
+    from slutrapport.analysis.participants import project_counts
+
+    counts = project_counts(_small_register(tmp_path))
+    assert cell(counts, "n", indelning="status", kategori="studier") == 1
+    assert cell(counts, "n", indelning="deltagare", kategori="aktiva") == 0
+    assert not counts["undertryckt"].any()
+
+
+# -- follow-up after avslut, units and places ----------------------------------------------------------
+
+FOLLOW_HEADER = [*HEADER, "Enhet", "Status 6 månader", "Status 12 månader"]
+#: Report date 2025-12-31 (PERIOD). 6 months after avslut: due for avslut up to 2025-06-30; 12 months: none due.
+FOLLOW = [
+    ["1", "K", "30", "2025-01-10", "2025-03-10", "lön", "arbete", "3", "Ale", "arbete", ""],  # followed: arbete
+    ["2", "K", "30", "2025-01-10", "2025-04-01", "lön", "studier", "3", "Ale", "Studier", ""],  # followed: studier
+    ["3", "M", "30", "2025-01-10", "2025-05-20", "lön", "avbrott", "3", "Kungälv", "", ""],  # due, blank: bortfall
+    ["4", "M", "30", "2025-01-10", "2025-06-30", "lön", "arbete", "3", "Kungälv", "ej nådd", ""],  # due, not reached: bortfall
+    ["5", "K", "30", "2025-02-01", "2025-07-01", "lön", "arbete", "3", "Kungälv", "", ""],  # 2026-01-01 > report date: not due
+    ["6", "M", "30", "2025-02-01", "2025-09-01", "lön", "sjukskriven", "3", "", "arbete", ""],  # early: warned, not due
+    ["7", "K", "30", "2025-03-01", "", "lön", "", "3", "Ale", "", ""],  # active
+]
+
+
+def test_follow_up_counts_by_hand(tmp_path):
+    register_ = register(tmp_path, FOLLOW, header=FOLLOW_HEADER)
+    assert register_.follow_up == (6, 12) and register_.has_unit
+    assert [p.kontroll for p in register_.report.warnings()] == ["uppföljning före sin tid"]
+    results = analyse_participants(register_, 1)[0]  # threshold 1: nothing hidden, every count checked
+    table = results.follow_up
+
+    def count(months, division, category, kon="Alla"):
+        return cell(table, "n", manader=months, indelning=division, kategori=category, kon=kon)
+
+    assert (count(6, "uppfoljning", "uppföljda"), count(6, "uppfoljning", "ej uppföljda än"), count(6, "uppfoljning", "bortfall")) == (2, 2, 2)
+    assert (count(12, "uppfoljning", "uppföljda"), count(12, "uppfoljning", "ej uppföljda än")) == (0, 6)
+    assert count(6, "status", "arbete") == 1 and count(6, "status", "studier") == 1 and count(6, "nationell", "förvärvsarbete") == 1
+    assert count(6, "uppfoljning", "bortfall", "Män") == 2 and count(6, "uppfoljning", "uppföljda", "Kvinnor") == 2
+    assert cell(table, "andel", manader=6, indelning="uppfoljning", kategori="uppföljda", kon="Alla") == pytest.approx(2 / 6)
+    assert cell(table, "andel", manader=6, indelning="status", kategori="arbete", kon="Alla") == pytest.approx(1 / 2)
+
+
+def test_follow_up_without_avslut_is_an_error_naming_row_and_column(tmp_path):
+    rows = [*FOLLOW[:6], ["7", "K", "30", "2025-03-01", "", "lön", "", "3", "Ale", "arbete", ""]]
+    found = problems(tmp_path, rows, header=FOLLOW_HEADER)
+    assert [(p.rad, p.kolumn, p.varde, p.kontroll) for p in found if p.allvar == "fel"] == [(8, "Status 6 månader", "arbete", "uppföljning utan avslut")]
+    rows = [*FOLLOW[:6], ["7", "K", "30", "2025-03-01", "2025-04-01", "lön", "arbete", "3", "Ale", "jobbar", ""]]
+    found = problems(tmp_path, rows, header=FOLLOW_HEADER)
+    assert [(p.rad, p.kolumn, p.varde) for p in found if p.allvar == "fel"] == [(8, "Status 6 månader", "jobbar")]
+
+
+def test_places_per_period_and_unit_by_hand(tmp_path):
+    register_ = register(tmp_path, FOLLOW, header=FOLLOW_HEADER)
+    plan = PlacesPlan(total=6, periods={"2025 H1": 8}, units={"Ale": 3, "Kungälv": 4, "Borås": 2})
+    places = analyse_participants(register_, 1, places=plan)[0].places
+    # 2025 H1: all 7 enrolled; active 2025-06-30: 4 (enrolled, avslut after 06-30) = 5, 6, 7 and 4? 4 ended on 06-30 → not active
+    assert cell(places, "platser", period="2025 H1", enhet="Alla") == 8 and cell(places, "inskrivna", period="2025 H1", enhet="Alla") == 7
+    assert cell(places, "aktiva", period="2025 H1", enhet="Alla") == 3
+    assert cell(places, "belaggning", period="2025 H1", enhet="Alla") == pytest.approx(3 / 8)
+    assert cell(places, "aktiva", period="2025 H2", enhet="Alla") == 1 and cell(places, "platser", period="2025 H2", enhet="Alla") == 6
+    assert cell(places, "aktiva", period="2025 H1", enhet="Ale") == 1 and cell(places, "aktiva", period="2025 H1", enhet="Kungälv") == 1
+    assert cell(places, "aktiva", period="2025 H1", enhet="enhet saknas") == 1 and cell(places, "platser", period="2025 H1", enhet="Ale") == 3
+    assert cell(places, "inskrivna", period="2025 H1", enhet="Borås") == 0  # planned, nobody in the register
+    with pytest.raises(RegisterValidationError) as info:
+        analyse_participants(register_, 1, places=PlacesPlan(total=6, periods={"2025 H3": 8}))
+    problem = info.value.report.problems[0]
+    assert (problem.fil, problem.kolumn, problem.varde) == ("projekt.yaml", "platser: perioder: 2025 H3", "2025 H3")
+    assert "2025 H1, 2025 H2" in problem.meddelande
+    # a later period is no error (a delrapport ends before the project): it is not compared yet
+    later = analyse_participants(register_, 1, places=PlacesPlan(total=6, periods={"2026 H1": 8}))[0].places
+    assert list(dict.fromkeys(later["period"])) == ["2025 H1", "2025 H2"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_registers_with_follow_up_and_units_hide_nothing_that_can_be_computed(tmp_path, seed):
+    rng = random.Random(100 + seed)
+    rows = []
+    for number in range(rng.randint(12, 45)):
+        start = date(2025, 1, 1).toordinal() + rng.randint(0, 200)
+        finished = rng.random() < 0.75
+        end = date.fromordinal(rng.randint(start + 5, date(2025, 12, 31).toordinal())) if finished else None
+        follow = ""
+        if end is not None and follow_up_date(end, 6) <= PERIOD[1]:
+            follow = rng.choice([*STATUSES[:5], "", "ej nådd"])
+        rows.append([f"p{number}", rng.choice(["K", "M"]), "30", date.fromordinal(start).isoformat(), end.isoformat() if end else "",
+                     rng.choice(INCOMES), rng.choice(STATUSES) if end else "", "2", rng.choice(["Ale", "Kungälv", "Lerum"]), follow, ""])  # fmt: skip
+    register_ = register(tmp_path, rows, header=FOLLOW_HEADER)
+    results = analyse_participants(register_, 5, places=PlacesPlan(total=20, units={"Ale": 8, "Kungälv": 12}))[0]
+    assert results.follow_up is not None and results.places is not None
+    assert_nothing_hidden_can_be_computed(register_, results, 5)

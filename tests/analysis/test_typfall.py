@@ -214,7 +214,7 @@ def test_extern_utvardering_leads_with_the_result_in_brief_and_writes_the_new_ta
     assert '<td class="money">32 542 kr</td>' in summary and '<td class="money">2 635 892 kr</td>' in summary
     assert "Stapeldiagram: Samhällets kostnad och intäkt på kort och medellång sikt. Kostnad 7 500 000 kr; " in summary
     data = json.loads((project / "rapport" / "rapport.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.4"
     jsonschema.Draft202012Validator(schema()).validate(data)
     assert data["tabeller"]["socioekonomi_aktorsresultat"]["kolumner"] == ACTOR_RESULT_COLUMNS
     assert data["tabeller"]["socioekonomi_sammanfattning"]["rader"][0] == [1, 32541.87, 2635891.68, -60050.72, -4864108.32, 35]

@@ -250,6 +250,11 @@ def test_allow_lists_are_the_contracts_and_the_schema_pins_them():
         # Socialstyrelsen's sections 3.4 and 4 (1.3)
         "kompetens_kategorisering": ("grupp", "alternativ", "vald", "ange"),
         "kompetens_omfattning": ("kurslangd", "matt", "antal", "ungefarligt"),
+        # 1.4: the whole project's counts, the follow-up after avslut, the places and the funding per party
+        "deltagare_totaler": ("indelning", "kategori", "n", "andel", "undertryckt"),
+        "deltagare_uppfoljning": ("manader", "indelning", "kategori", "kon", "n", "andel", "undertryckt"),
+        "deltagare_platser": ("period", "enhet", "platser", "inskrivna", "aktiva", "belaggning", "undertryckt"),
+        "ekonomi_finansiering": ("part", "budget", "andel_budget", "utfall", "andel_utfall"),
     } == TABLE_COLUMNS
     assert {"respondent", "kod", "svar", "rad", "fil"} <= FORBIDDEN_COLUMNS
     assert not FORBIDDEN_COLUMNS.intersection(*TABLE_COLUMNS.values())
@@ -362,7 +367,7 @@ def _truncated(raw: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (lambda raw: b'{"schema_version": "1.3", nope}', "inte giltig JSON"),
+        (lambda raw: b'{"schema_version": "1.4", nope}', "inte giltig JSON"),
         (_truncated, "avkortad"),
         (lambda raw: raw.rstrip()[:-1], "avkortad"),
         (lambda raw: b"", "tom"),
@@ -373,7 +378,7 @@ def _truncated(raw: bytes) -> bytes:
         (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": "0.9"'), "inte kan läsa"),
         (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": "ett"'), "ogiltig schemaversion"),
         (lambda raw: raw.replace(b'"schema_version": "1.4"', b'"schema_version": 1'), "ogiltig schemaversion"),
-        (lambda raw: b'{"schema_version": "1.3", "mall": {}}', "ofullständig"),
+        (lambda raw: b'{"schema_version": "1.4", "mall": {}}', "ofullständig"),
         (lambda raw: raw.replace(b'"rubriker": [', b'"rubriker": {"x": [').replace(b'\n  ],\n  "fullstandighet"', b'\n  ]},\n  "fullstandighet"'), "fel typ"),
         (lambda raw: raw.replace(b'"kravda": 4', b'"kravda": NaN'), "NaN"),
     ],

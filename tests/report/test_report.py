@@ -72,10 +72,13 @@ def test_html_is_self_contained(demo_html):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
     assert "@import" not in html and "url(" not in html
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', html)
-    assert len(images) == 26  # per index: a trend chart and a diverging answer chart (appendix); the self-evaluation chart; the socio-economic bars
+    # per index: a trend chart and a diverging answer chart (appendix); the self-evaluation chart; the socio-economic bars;
+    # the places per period
+    assert len(images) == 27
     assert all(src.startswith("data:image/png;base64,") for src, _ in images)
     lines = [alt for _, alt in images if alt.startswith("Linjediagram:") and not alt.startswith("Linjediagram: Självvärdering")]
-    bars = [alt for _, alt in images if alt.startswith("Stapeldiagram:") and "Samhällets kostnad" not in alt]  # answer bars
+    answer_bars = [alt for _, alt in images if alt.startswith("Stapeldiagram:") and "Samhällets kostnad" not in alt]
+    bars = [alt for alt in answer_bars if not alt.startswith("Stapeldiagram: Planerade platser")]  # not the places per period
     assert len(lines) == len(bars) == 12
     assert all("Enkät 1" in alt and "(n = " in alt for alt in lines + bars)
 
@@ -141,7 +144,7 @@ def test_narrative_raw_html_is_shown_as_text(tmp_path):
 def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
     wb = load_workbook(demo / "rapport.xlsx")
     names = wb.sheetnames
-    assert len(names) == len(RAR_HEADINGS) + 20
+    assert len(names) == len(RAR_HEADINGS) + 24
     assert names[12:19] == [
         COMPARISON_SHEET, "Data förändringar", "Data gruppskillnader", "Data reliabilitet", "Data svarsfrekvens", "Data sammansättning",
         "Data självvärdering",
@@ -150,6 +153,7 @@ def test_excel_has_one_sheet_per_section_and_the_comparison(demo):
         "Data ekonomi", "Data ekonomi nyckeltal", "Data socioekonomi", "Data socioekonomi lönsamhet",
         "Data socioekonomi nyckeltal", "Data socioekonomi känslighet", "Data socioekonomi aktörer", "Data socioekonomi summering",
         "Data deltagare", "Data utfall", "Data försörjning", "Data tid i projektet", "Data måluppfyllelse",
+        "Data hela projektet", "Data uppföljning", "Data platser", "Data finansiering",
     ]  # fmt: skip
     assert all(len(name) <= 31 for name in names)
     assert wb[COMPARISON_SHEET].freeze_panes == "A2" and wb[COMPARISON_SHEET]["A1"].font.bold

@@ -464,3 +464,42 @@ def test_demo_shows_the_budget_and_bundles_validate(demo_dir):
     assert "Kostnaden per deltagare blev 76 274 kr (52 deltagare)." in html
     key = dict(data["tabeller"]["ekonomi_nyckeltal"]["rader"])
     assert (key["deltagare"], key["avslutade"], key["kostnad_per_avslutad"]) == (52, 38, 104375.0)
+
+
+# -- finansiering: per party (projekt.yaml) ------------------------------------------------------
+
+
+def test_financing_per_party_with_shares_by_hand():
+    from slutrapport.analysis.economy import FINANCING_COLUMNS
+    from slutrapport.sources.economy.financing import read_financing
+
+    parties = read_financing({"Finsam": {"budget": 600000, "utfall": 550000}, "AF": {"budget": 600000, "utfall": 650000}, "Kommunen": 300000})
+    results = analyse_economy(_small_budget(), financing=parties)
+    table = results.financing
+    assert list(table.columns) == FINANCING_COLUMNS and list(table["part"]) == ["Finsam", "AF", "Kommunen", TOTAL]
+    assert table.iloc[-1]["budget"] == 1500000 and table.iloc[0]["andel_budget"] == pytest.approx(600000 / 1500000)  # 0,4
+    assert table.iloc[2]["andel_budget"] == pytest.approx(0.2)
+    assert math.isnan(table.iloc[-1]["utfall"]) and table["andel_utfall"].isna().all()  # Kommunen has no utfall: no sum
+    from slutrapport.wording.economy import financing_sentences
+
+    text = plain(" ".join(financing_sentences(results)))
+    assert "Parterna budgeterade sammanlagt 1 500 000 kr: Finsam 600 000 kr (40 %), AF 600 000 kr (40 %) och Kommunen 300 000 kr (20 %)." in text
+    assert "skiljer sig från budgeten" in text  # the budget table's total is 170 000 kr
+
+
+def test_financing_refuses_a_party_twice_and_a_party_without_amounts():
+    from slutrapport.core.errors import ProjectError
+    from slutrapport.sources.economy.financing import read_financing
+
+    with pytest.raises(ProjectError) as info:
+        read_financing({"Finsam": 1, "finsam ": 2, "AF": {"budget": None}})
+    message = str(info.value)
+    assert "projekt.yaml har 2 problem" in message and "finansiering: finsam: parten står två gånger (också som 'Finsam')" in message
+    assert "finansiering: AF: ange budget: eller utfall:" in message
+
+
+def test_financing_shape_errors_name_the_key_and_the_value(tmp_path):
+    project = _project(tmp_path, "finansiering:\n  Finsam: sexhundratusen\n")
+    result = run("validate", project)
+    assert result.exit_code != 0
+    assert "finansiering" in result.output and "Finsam" in result.output and "sexhundratusen" in result.output

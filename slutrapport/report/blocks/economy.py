@@ -34,6 +34,7 @@ from slutrapport.wording.economy import (
     actor_label,
     budget_sentences,
     cost_per_person_sentences,
+    financing_sentences,
     gain_sentences,
     payback_sentence,
     potential_sentence,
@@ -147,11 +148,25 @@ def _per_person_table(results: EconomyResults) -> Table:
     )
 
 
+def _financing_table(results: EconomyResults) -> Table:
+    rows = [[r.part, _number(r.budget), _number(r.andel_budget), _number(r.utfall), _number(r.andel_utfall)] for r in results.financing.itertuples()]
+    return Table(
+        caption="Finansiering per part",
+        columns=[Column("Part"), Column(_BUDGET_LABEL, MONEY), Column("Andel av budgeten", SHARE), Column("Utfall", MONEY),
+                 Column("Andel av utfallet", SHARE)],  # fmt: skip
+        rows=rows,
+        notes=["Andel = partens belopp av summan för alla parter. Källa: finansiering: i projekt.yaml."],
+        sheet_title="Finansiering",
+    )
+
+
 def economy_blocks(results: EconomyResults) -> list:
-    """Sentences, the budget table (per period and total), deviations per period and the cost per participant."""
+    """Sentences, the budget table (per period and total), deviations per period, the financing per party and the cost per participant."""
     blocks: list = [Paragraphs(budget_sentences(results)), _budget_table(results)]
     if not results.single_period:
         blocks.append(_period_table(results))
+    if results.financing is not None:
+        blocks += [Paragraphs(financing_sentences(results)), _financing_table(results)]
     blocks += [Paragraphs(cost_per_person_sentences(results)), _per_person_table(results)]
     return blocks
 

@@ -109,7 +109,8 @@ def goal_blocks(results: GoalResults) -> list:
     if any(table["grund"] == "dolt"):
         notes.append(
             f"– = dolt: utfallet bygger på färre än {results.min_n} deltagare eller svarande eller skulle avslöja ett litet "
-            "antal; sådana mål redovisas som osäkra."
+            "antal. Ett mål i deltagarregistret bedöms ändå på de antal som inte visas; ett mål i deltagarenkäten med för "
+            "få svarande redovisas som osäkert."
         )
     if small:
         notes.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
+from slutrapport.report.blocks.participant_results import follow_up_blocks, places_blocks, totals_table
 from slutrapport.report.model import COUNT, MEAN, PROTECTED, SHARE, Column, Paragraphs, Subsection, Table, TextList, for_appendix
 from slutrapport.sources.register.participants import NATIONAL_INCOME, NATIONAL_STATUS
 from slutrapport.wording.participants import participant_summary
@@ -182,9 +183,16 @@ def _method(results: ParticipantResults) -> list:
             "grupperas som ohälsa, arbetsmarknadsstöd, ekonomiskt bistånd och ingen offentlig försörjning."
         ),
         (
-            f"Antal med färre än {results.min_n} deltagare visas inte. Eftersom tabellerna hänger ihop (kvinnor och män "
-            "blir alla, perioderna blir totalen, statusarna blir de nationella grupperna och de avslutade) döljs också så "
-            "många andra tal att inget dolt antal går att räkna fram ur de tal som visas, i någon av tabellerna."
+            (
+                "Hela projektets antal (inskrivna, aktiva, avslutade och de avslutade per status) visas även när de är små: "
+                "ett antal för hela projektet pekar inte ut någon. I uppdelningarna per kön, ålder, period och enhet visas "
+                f"inte antal med färre än {results.min_n} deltagare. "
+                if results.show_totals
+                else f"Antal med färre än {results.min_n} deltagare visas inte. "
+            )
+            + "Eftersom tabellerna hänger ihop (kvinnor och män blir alla, perioderna blir totalen, statusarna blir de "
+            "nationella grupperna och de avslutade) döljs också så många andra tal att inget dolt antal går att räkna fram "
+            "ur de tal som visas, i någon av tabellerna."
         ),
     ]
     if results.anonymous:
@@ -204,8 +212,11 @@ def participant_blocks(results: ParticipantResults) -> list:
     ]
     blocks: list = [
         Subsection("Deltagarna i korthet", [Paragraphs(participant_summary(results))]),
+        Subsection("Hela projektets resultat", [totals_table(results)]),
         Subsection("Inskrivna, aktiva och avslutade deltagare", [_flow_table(results)]),
+        *places_blocks(results),
         Subsection("Status vid avslut", outcome_blocks),
+        *follow_up_blocks(results),
         Subsection("Försörjning före och sysselsättning efter", _income_tables(results)),
         Subsection("Tid i projektet", [_time_table(results)]),
     ]

@@ -21,7 +21,9 @@ configured under ``deltagare:`` in ``projekt.yaml``::
 
 Fields (:data:`FIELDS`): ``id``, ``kon``, ``inskrivningsdatum``,
 ``avslutsdatum``, ``status``, ``forsorjning`` (required) and ``alder`` /
-``aldersgrupp``, ``moten``, ``samtycke`` (optional). The settings are checked
+``aldersgrupp``, ``moten``, ``samtycke``, ``enhet`` (the unit or kommun the
+participant belongs to, for ``platser: enheter:``) and the follow-up after
+avslut ``status_6man`` / ``status_12man`` (optional). The settings are checked
 by :mod:`.register_settings`, the cells read by :mod:`.register_values`.
 
 Decisions (every problem is a row in the :class:`ValidationReport`):
@@ -35,6 +37,12 @@ Decisions (every problem is a row in the :class:`ValidationReport`):
 - dates before the project's start and dropped times of day are warnings;
 - a participant who has not consented to registration (``samtycke: nej``,
   SUS "anonyma") may have a blank id and is counted like everyone else;
+- a follow-up status (``status_6man``, ``status_12man``; the same categories
+  as the status at avslut, or a word for "not reached" such as ``bortfall``,
+  ``ej nådd``, :data:`LOST_WORDS`) for a participant without avslutsdatum is
+  an error; one given before its months have passed at the report date is a
+  warning and counted as not yet followed up (so a delrapport with an
+  earlier report date counts what was known then);
 - blank rows are skipped; columns that match no field are warnings and are
   never read, and a row with values only in such columns is a warning (it is
   not a participant);
@@ -61,6 +69,8 @@ from slutrapport.sources.register.settings import (
     DEFAULT_INCOME,
     DEFAULT_STATUS,
     FIELDS,
+    FOLLOW_UP_FIELDS,
+    LOST_WORDS,
     NATIONAL_INCOME,
     NATIONAL_STATUS,
     PERIODS,
@@ -86,13 +96,20 @@ __all__ = [
     "DEFAULT_STATUS",
     "DEFAULT_INCOME",
     "PERIODS",
+    "FOLLOW_UP_FIELDS",
+    "LOST",
+    "follow_up_date",
 ]
 
 #: The fields every register must have a column for.
 REQUIRED_FIELDS = ("id", "kon", "inskrivningsdatum", "avslutsdatum", "status", "forsorjning")
 _REQUIRED = REQUIRED_FIELDS
 #: Columns of :attr:`Register.table` (``id`` never leaves the reader's checks and the analysis).
-REGISTER_COLUMNS = ["rad", "id", "kon", "alder", "aldersgrupp", "inskrivning", "avslut", "forsorjning", "status", "moten", "anonym"]
+REGISTER_COLUMNS = ["rad", "id", "kon", "alder", "aldersgrupp", "inskrivning", "avslut", "forsorjning", "status", "moten", "anonym",
+                    "enhet", "status_6man", "status_12man"]  # fmt: skip
+#: The value of a follow-up column for a participant who could not be reached (a word of :data:`LOST_WORDS`).
+LOST = "bortfall"
+_LOST_KEYS = {category_key(w) for w in LOST_WORDS}
 _YES = {"ja", "j", "yes", "1", "x", "sant", "true"}
 _NO = {"nej", "n", "no", "0", "falskt", "false"}
 
@@ -125,6 +142,9 @@ class Register:
     age_bounds: tuple[int, ...] = DEFAULT_AGE_BOUNDS
     has_meetings: bool = False
     has_age: bool = False
+    #: the follow-up columns the register has, as months after avslut (6, 12)
+    follow_up: tuple[int, ...] = ()
+    has_unit: bool = False
 
 
 # --------------------------------------------------------------------------- columns and rows
@@ -184,6 +204,12 @@ class _RowReader:
         record["alder"] = self._parse(row, "alder", "ogiltig ålder", lambda t: parse_count(t, "Åldern", 10, 100), values["alder"])
         record["aldersgrupp"] = " ".join(values["aldersgrupp"].split()) or None
         record["moten"] = self._parse(row, "moten", "ogiltigt tal", lambda t: parse_count(t, "Antal möten", 0, 10000), values["moten"])
+        record["enhet"] = " ".join(values["enhet"].split()) or None
+        for name in FOLLOW_UP_FIELDS:
+            text = values[name]
+            record[f"{name}_text"] = text
+            lost = bool(text) and category_key(text) in _LOST_KEYS
+            record[name] = LOST if lost else self._category(row, name, text, self.status, "status", required=False)
         return record
 
     def _parse(self, row: int, name: str, check: str, parser, text: str):
@@ -275,6 +301,17 @@ def _check_rows(table: pd.DataFrame, name: str, headings: dict[str, str], report
                 report.add(name, "efter rapportdatum", f"datumet är efter rapportdatumet {report_date.isoformat()}; rätta datumet "
                            "eller ange ett senare deltagare: rapportdatum: i projekt.yaml", rad=row, kolumn=headings[field_name],
                            varde=value.isoformat())  # fmt: skip
+        for field_name, months in FOLLOW_UP_FIELDS.items():
+            text = getattr(record, f"{field_name}_text", "")
+            if not text or field_name not in headings:
+                continue
+            if ended is None:
+                report.add(name, "uppföljning utan avslut", f"deltagaren har {FIELDS[field_name][0]} men inget avslutsdatum; "
+                           "uppföljningen gäller tiden efter avslut", rad=row, kolumn=headings[field_name], varde=text)  # fmt: skip
+            elif follow_up_date(ended, months) > report_date:
+                report.add(name, "uppföljning före sin tid", f"{months} månader efter avslut är {follow_up_date(ended, months).isoformat()}, "
+                           f"efter rapportdatumet {report_date.isoformat()}; uppgiften räknas inte förrän dess (deltagaren "
+                           "räknas som ej uppföljd än)", rad=row, kolumn=headings[field_name], varde=text, allvar=WARNING)  # fmt: skip
         if start is not None and enrolled is not None and enrolled < start:
             report.add(name, "före projektstart", f"inskrivningsdatum är före projektets start {start.isoformat()}",
                        rad=row, kolumn=headings["inskrivningsdatum"], varde=enrolled.isoformat(), allvar=WARNING)  # fmt: skip
@@ -359,4 +396,18 @@ def read_register(
         age_bounds=settings.age_bounds,
         has_meetings="moten" in columns,
         has_age="alder" in columns or "aldersgrupp" in columns,
+        follow_up=tuple(months for name, months in FOLLOW_UP_FIELDS.items() if name in columns),
+        has_unit="enhet" in columns,
     )
+
+
+def follow_up_date(ended: date, months: int) -> date:
+    """The day ``months`` calendar months after ``ended`` (the last day of the month when it is shorter)."""
+    month = ended.month - 1 + months
+    year, month = ended.year + month // 12, month % 12 + 1
+    for day in range(ended.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(ended.day, 28))

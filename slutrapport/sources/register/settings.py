@@ -36,6 +36,8 @@ __all__ = [
     "PERIODS",
     "PROJECT_FILE",
     "DEFAULT_AGE_BOUNDS",
+    "FOLLOW_UP_FIELDS",
+    "LOST_WORDS",
 ]
 
 PROJECT_FILE = "projekt.yaml"
@@ -91,7 +93,16 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "status": ("status vid avslut", ("status vid avslut", "status", "avslutsorsak", "sysselsättning vid avslut", "sysselsättning efter")),
     "moten": ("antal möten", ("antal möten", "möten", "moten", "antal träffar")),
     "samtycke": ("samtycke", ("samtycke", "samtycke till registrering")),
+    "enhet": ("enhet", ("enhet", "kommun", "verksamhet", "insats ort", "ort")),
+    "status_6man": ("status 6 månader efter avslut", ("status 6 man", "status 6 mån", "status 6 månader", "status efter 6 månader",
+                    "uppföljning 6 månader", "uppföljning 6 mån", "sysselsättning 6 månader efter avslut")),
+    "status_12man": ("status 12 månader efter avslut", ("status 12 man", "status 12 mån", "status 12 månader", "status efter 12 månader",
+                     "uppföljning 12 månader", "uppföljning 12 mån", "sysselsättning 12 månader efter avslut")),
 }  # fmt: skip
+#: The follow-up fields and their months after avslut.
+FOLLOW_UP_FIELDS = {"status_6man": 6, "status_12man": 12}
+#: What a follow-up cell says when the participant could not be reached: counted as bortfall.
+LOST_WORDS = ("bortfall", "ej nådd", "inte nådd", "ej anträffad", "inte anträffad", "ej uppföljd", "okänd", "uppgift saknas", "vet ej")
 
 #: ``period:`` values → internal period kind.
 PERIODS = {"halvar": "halvar", "halvår": "halvar", "kvartal": "kvartal", "ar": "ar", "år": "ar", "manad": "manad", "månad": "manad"}
