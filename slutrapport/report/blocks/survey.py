@@ -21,6 +21,7 @@ from slutrapport.report.blocks.group_pairs import pair_table
 from slutrapport.report.blocks.items import item_blocks
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
 from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
+from slutrapport.report.charting import describe, line_panels
 from slutrapport.report.model import (
     COUNT,
     DIFF_MEAN,
@@ -122,7 +123,10 @@ def _wave_table(
 
 
 def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
-                 trend: pd.DataFrame | None = None) -> Chart:
+                 trend: pd.DataFrame | None = None, values_table: str | None = None) -> Chart:
+    """The index per group and wave as lines (small multiples when there are more than
+    :data:`~slutrapport.report.charting.MAX_SERIES`), "Alla" the reference; ``values_table`` is the
+    caption of the table beside it."""
     shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
     data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
     data = data.merge(
@@ -135,7 +139,7 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         line = trend[["enkat", "trend", "trend_lag", "trend_hog", "test"]].rename(
             columns={"trend": "value", "trend_lag": "low", "trend_hog": "high"}
         ).reset_index(drop=True)
-    return Chart(
+    chart = Chart(
         title=f"{name}: medelvärde per enkät och grupp",
         data=data.reset_index(drop=True),
         waves=waves,
@@ -144,7 +148,10 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         y_max=y_max,
         trend=line,
         trend_group=ALL,
+        panels=line_panels(list(data["grupp"]), ALL, trend=line is not None),
+        reference=ALL,
     )
+    return describe(chart, values_table)
 
 
 def _distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:
@@ -178,9 +185,11 @@ def _distribution(results: SurveyResults, name: str, questions: list, scale: Sca
     if not rows_chart:
         return []
     neutral = len(values) // 2 if len(values) % 2 == 1 else None
+    caption = f"{name}: svarsfördelning per fråga och enkät (procent), alla svarande"
     chart = DivergingChart(title=f"{name}: svarsfördelning per fråga och enkät, alla svarande", categories=labels, rows=rows_chart, neutral=neutral)
+    describe(chart, caption)
     table = Table(
-        caption=f"{name}: svarsfördelning per fråga och enkät (procent), alla svarande",
+        caption=caption,
         columns=[Column("Fråga"), Column("Enkät"), *[Column(label, PERCENT) for label in labels], Column("n", COUNT)],
         rows=rows_table,
         notes=["Procenten är avrundade så att varje rad summerar till 100 (största-rest-metoden)."],
@@ -313,9 +322,10 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     who = "alla svarande" if shown == ALL else shown
     present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
     group_rows = [(g, g) for g in groups if g in present]
+    caption = f"{name}: indexvärde per grupp och enkät"
     return [
-        _wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
-        _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id)),
+        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp"),
+        _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id), caption),
         _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
     ]
 
