@@ -187,3 +187,20 @@ def test_line_labels_are_black_text_beside_the_lines_own_marker(monkeypatch):
     assert [text for text, _ in seen] == ["Alla (n 20, 20, 20)", "Organisation 1 (n 21, 21, 21)", "Organisation 2 (n 22, 22, 22)",
                                           "Organisation 3 (n 23, 23, 23)"]  # fmt: skip
     assert {colour for _, colour in seen} == {"#000000"}
+
+
+def test_a_certain_change_is_marked_with_an_arrow_not_only_with_its_p_value(demo_report):
+    tables = [b for s in demo_report.sections for b in _blocks(s.blocks) if isinstance(b, Table) and "förändringar mellan enkäterna" in b.caption]
+    assert tables
+    marks = []
+    for table in tables:
+        labels = [c.label for c in table.columns]
+        assert labels[-1] == "Säkerställd" and any(note.startswith("Säkerställd: ↑ ja = statistiskt säkerställd ökning") for note in table.notes)
+        family, p_corr, effect, test = labels.index("Familj"), labels.index("p (justerat)"), labels.index("Effekt"), labels.index("Test")
+        for row in table.rows:
+            certain = str(row[family]).startswith("primär") and row[p_corr] is not None and row[p_corr] < 0.05
+            marks.append(row[-1])
+            assert (row[-1] != "nej") == certain, row
+            if certain and row[test] in ("Wilcoxons teckenrangtest", "Mann–Whitneys U-test"):  # a rank test's direction is its r's sign
+                assert row[-1] == ("↑ ja" if row[effect] > 0 else "↓ ja"), row
+    assert {"↑ ja", "nej"} <= set(marks) or {"↓ ja", "nej"} <= set(marks)  # the demo has certain changes and others

@@ -12,7 +12,7 @@ import textwrap
 import pandas as pd
 
 from slutrapport.analysis.composition import STANDARDISED_GROUP
-from slutrapport.analysis.families import TREND_TESTS
+from slutrapport.analysis.families import PRIMARY, TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.rounding import largest_remainder
@@ -45,7 +45,7 @@ from slutrapport.report.model import (
 )
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import category_labels, scale_span
-from slutrapport.wording.survey import index_paragraph, survey_summary
+from slutrapport.wording.survey import SIGNIFICANCE, change_direction, index_paragraph, survey_summary
 
 __all__ = ["survey_blocks", "summary_blocks", "index_blocks", "loose_blocks", "LOOSE_TITLE", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
@@ -229,6 +229,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
                 family_name(row),
                 row["effekt"],
                 EFFECT_NAMES.get(row["effektmatt"], row["effektmatt"]),
+                _certain_mark(row),
             ]
         )
     return Table(
@@ -246,6 +247,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             Column("Familj"),
             Column("Effekt", EFFECT),
             Column("Effektmått"),
+            Column("Säkerställd"),
         ],
         rows=[[None if isinstance(v, float) and pd.isna(v) else v for v in r] for r in body],
         notes=[
@@ -254,11 +256,28 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
-            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut.",
+            _CERTAIN_NOTE,
         ]
         + ([_TREND_NOTE] if rows["test"].isin(TREND_TESTS).any() else [])
         + ([_STANDARDISED_NOTE] if (rows["grupp"] == STANDARDISED_GROUP).any() else []),
     )
+
+
+#: The legend of the column Säkerställd (the symbol says what no colour alone may say).
+_CERTAIN_NOTE = (
+    "Säkerställd: ↑ ja = statistiskt säkerställd ökning, ↓ ja = statistiskt säkerställd minskning (familjen primär, "
+    "Holm-justerat p under 0,05; riktningen är testets); nej = inte säkerställd."
+)
+
+
+def _certain_mark(row: pd.Series) -> str:
+    """``↑ ja`` or ``↓ ja`` for a statistically certain change (a row of the primary family with ``p_corr``
+    under :data:`~slutrapport.wording.survey.SIGNIFICANCE`, in its test's direction), else ``nej``."""
+    p_corr = row.get("p_corr")
+    if row.get("familj") != PRIMARY or p_corr is None or pd.isna(p_corr) or p_corr >= SIGNIFICANCE:
+        return "nej"
+    return {1: "↑ ja", -1: "↓ ja"}.get(change_direction(row), "ja")
 
 
 #: The note under a changes table with composition-standardised rows.
