@@ -122,3 +122,12 @@ def test_axe_finds_no_wcag_violation(page_file):
         f"{v['id']} ({v['impact']}): {v['help']} – {len(v['nodes'])} ställen, t.ex. {v['nodes'][0]['target']}" for v in result["violations"]
     ]
     assert violations == [], "\n".join(violations)
+
+
+def test_a_narratives_headings_sit_under_its_section_without_a_second_h1_or_a_skipped_level():
+    from slutrapport.render.jinja import markdown_to_html
+
+    html = str(markdown_to_html("# Bakgrund\n\ntext\n\n### Detalj\n\n# Mer", 3))
+    assert re.findall(r"<(h\d)>", html) == ["h3", "h4", "h3"]
+    assert re.findall(r"<(h\d)>", str(markdown_to_html("###### Djup\n\n# Topp", 5))) == ["h6", "h5"]
+    assert "<h1>" in str(markdown_to_html("# Som skrivet"))  # without a level (the web page's preview) as written
