@@ -2,7 +2,8 @@
 
 One row per project: the estimate as a point, its 95 % interval as a line,
 a zero line; a flagged row (a certain decline) is drawn with a different
-colour and marker and named in the legend. Values are shares drawn in
+colour and marker (▼, so the colour is never the only sign) and named in the
+note. The colours are the report's palette (:data:`slutrapport.render.charts.PALETTE`). Values are shares drawn in
 percentage points with Swedish number format, projects in the table's order.
 Beyond :data:`MAX_LABELLED` projects the names no longer fit: the chart keeps
 a fixed height and sorts the projects by their estimate (a caterpillar plot),
@@ -25,6 +26,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from slutrapport.core.swedish import format_number  # noqa: E402
 from slutrapport.portfolio.model import ForestChart  # noqa: E402
+from slutrapport.render.charts import NEUTRALS, PALETTE  # noqa: E402
 from slutrapport.render.formatting import format_value  # noqa: E402
 from slutrapport.report.model import DIFF_SHARE  # noqa: E402
 
@@ -33,7 +35,6 @@ __all__ = ["forest_png", "forest_alt_text", "MAX_LABELLED"]
 #: Up to this many rows each project is named on the chart.
 MAX_LABELLED = 40
 _ROW_HEIGHT = 0.28  # inches per labelled row
-_COLOURS = sns.color_palette("colorblind", 4)
 
 
 def forest_png(chart: ForestChart) -> bytes:
@@ -63,13 +64,13 @@ def _draw(chart: ForestChart) -> bytes:
         low = np.array([100 * (r.low if r.low is not None else r.estimate) for r in rows], dtype=float)
         high = np.array([100 * (r.high if r.high is not None else r.estimate) for r in rows], dtype=float)
         flagged = np.array([r.flagged for r in rows], dtype=bool)
-        ax.axvline(0, color="#333333", linewidth=0.9)
+        ax.axvline(0, color=NEUTRALS[1], linewidth=0.9)
         if count:
-            ax.hlines(y, low, high, color="#444444", linewidth=1.3 if labelled else 0.5)
+            ax.hlines(y, low, high, color=NEUTRALS[1], linewidth=1.3 if labelled else 0.5)
             size = 6 if labelled else 2.5
-            ax.plot(estimates[~flagged], y[~flagged], "o", color=_COLOURS[0], markersize=size)
+            ax.plot(estimates[~flagged], y[~flagged], "o", color=PALETTE[0], markersize=size)
             if flagged.any():
-                ax.plot(estimates[flagged], y[flagged], "v", color=_COLOURS[3], markersize=size + 2)
+                ax.plot(estimates[flagged], y[flagged], "v", color=PALETTE[1], markersize=size + 2)
         if labelled:
             ax.set_yticks(y, [textwrap.shorten(r.label, 40, placeholder="…") for r in rows])
             ax.tick_params(axis="y", labelsize=8.5)
@@ -84,8 +85,8 @@ def _draw(chart: ForestChart) -> bytes:
         fig.text(0.01, 1 - 0.12 / height, "\n".join(title), fontsize=10, ha="left", va="top")
         note = "Punkt: förändring; linje: 95 % konfidensintervall (Newcombe)."
         if flagged.any():
-            note += f" Röd ▼: {chart.flag_label}."
-        fig.text(0.01, 0.12 / height, note, fontsize=7.5, color="#555555")
+            note += f" ▼ (rödorange): {chart.flag_label}."
+        fig.text(0.01, 0.12 / height, note, fontsize=7.5, color=NEUTRALS[2])
         # fixed margins in inches (tight_layout measures every label and is slow for many charts)
         left = 2.7 if labelled else 0.5
         fig.subplots_adjust(left=left / 7.4, right=1 - 0.2 / 7.4, top=1 - (0.3 + 0.2 * len(title)) / height, bottom=0.85 / height)

@@ -85,9 +85,21 @@ def add_block_helpers(env: Environment) -> None:
     )
 
 
-def markdown_to_html(text: str) -> Markup:
-    """Markdown → HTML with raw HTML escaped (safe to insert)."""
-    return Markup(markdown_parser().render(text))
+def markdown_to_html(text: str, top: int | None = None) -> Markup:
+    """Markdown → HTML with raw HTML escaped (safe to insert).
+
+    ``top``: the heading level of the text's highest heading, so that a narrative's headings sit under
+    its section's heading (never a second ``h1``); its other headings follow on the next levels, in
+    the order of the levels the text uses, without a skipped level (at most ``h6``)."""
+    parser = markdown_parser()
+    tokens = parser.parse(text)
+    if top is not None:
+        used = sorted({int(t.tag[1:]) for t in tokens if t.type == "heading_open"})
+        levels = {level: f"h{min(6, top + rank)}" for rank, level in enumerate(used)}
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = levels[int(token.tag[1:])]
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 
 def heading_prefix(number: str | None) -> str:

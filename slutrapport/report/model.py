@@ -134,6 +134,14 @@ class Chart:
     notes: list[str] = field(default_factory=list)  # shown under the chart (e.g. the response rates)
     trend: pd.DataFrame | None = None
     trend_group: str = "Alla"
+    #: the groups drawn together, one list per panel (small multiples; :func:`slutrapport.report.charting.line_panels`);
+    #: empty = one panel with every group
+    panels: list[list[str]] = field(default_factory=list)
+    #: the group drawn thin and grey in every panel it shares with another group (e.g. "Alla"), None for none
+    reference: str | None = None
+    alt: str = ""  # the text alternative (:mod:`slutrapport.report.charting`); every renderer uses it
+    n_text: str = ""  # n per wave, shown under the chart
+    values_table: str | None = None  # the caption of the table beside the chart that gives its values
     # Rendered image, filled in by render.charts on first use so HTML and Excel draw it once.
     png: bytes | None = field(default=None, compare=False, repr=False)
     appendix: bool = field(default=False, compare=False)
@@ -153,6 +161,9 @@ class DivergingChart:
     rows: list[tuple[str, list[float], int]]
     neutral: int | None  # position of the neutral category, None for even scales
     notes: list[str] = field(default_factory=list)
+    alt: str = ""
+    n_text: str = ""
+    values_table: str | None = None
     png: bytes | None = field(default=None, compare=False, repr=False)
     appendix: bool = field(default=False, compare=False)
 
@@ -170,6 +181,9 @@ class StackedChart:
     categories: list[str]
     rows: list[tuple[str, list[float], int]]
     notes: list[str] = field(default_factory=list)
+    alt: str = ""
+    n_text: str = ""
+    values_table: str | None = None
     png: bytes | None = field(default=None, compare=False, repr=False)
     appendix: bool = field(default=False, compare=False)
 
@@ -185,6 +199,9 @@ class BarChart:
     labels: list[str]
     values: list[float]
     value_kind: str = MONEY
+    alt: str = ""
+    n_text: str = ""
+    values_table: str | None = None
     png: bytes | None = field(default=None, compare=False, repr=False)
     appendix: bool = field(default=False, compare=False)
 
@@ -204,7 +221,11 @@ class GroupedBarChart:
     value_kind: str = COUNT
     y_label: str = ""
     notes: list[str] = field(default_factory=list)
+    alt: str = ""
+    n_text: str = ""
+    values_table: str | None = None
     png: bytes | None = field(default=None, compare=False, repr=False)
+    appendix: bool = field(default=False, compare=False)
 
 
 #: Every kind of chart block; a renderer draws each as a picture (:func:`slutrapport.render.charts.chart_png`).

@@ -25,6 +25,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.swedish import format_number
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, family_name, hidden_note
+from slutrapport.report.charting import describe
 from slutrapport.report.model import COUNT, EFFECT, MEAN, PROTECTED, PVALUE, SHARE, SHARE_INTERVAL, TEXT, Column, Paragraphs, StackedChart, Subsection, Table
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.items import OMNIBUS, choice_sentences, numeric_sentences, yes_no_sentences
@@ -252,7 +253,7 @@ def _choice(results: SurveyResults, question, tables: dict[str, pd.DataFrame], o
     table = Table(f"{question.text}: andel som valde varje alternativ per enkät, alla svarande", columns, body, notes)
     blocks: list = [Paragraphs(choice_sentences(question.text, options, waves, everyone, tests, multiple))]
     if not multiple and chart_rows:
-        blocks.append(StackedChart(f"{question.text}: svarsfördelning per enkät, alla svarande", options, chart_rows))
+        blocks.append(describe(StackedChart(f"{question.text}: svarsfördelning per enkät, alla svarande", options, chart_rows), table.caption))
     blocks.append(table)
     return blocks + _optional(_tests_table(tests, f"{question.text}: förändringar mellan enkäterna, alla svarande", True))
 

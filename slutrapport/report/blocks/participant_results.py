@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
+from slutrapport.report.charting import describe
 from slutrapport.report.model import COUNT, PROTECTED, SHARE, Column, GroupedBarChart, Paragraphs, Subsection, Table
 from slutrapport.wording.participant_results import follow_up_sentences, places_sentences
 
@@ -119,4 +120,6 @@ def places_blocks(results: ParticipantResults) -> list:
         y_label="Antal",
         notes=["Hela projektet. En period utan stapel för aktiva: antalet är dolt av anonymitetsskäl."] if project["undertryckt"].any() else [],
     )
+    n = "n = de aktiva deltagarna i hela projektet vid varje periods slut (antalen står i tabellen)."
+    describe(chart, table.caption, n)
     return [Subsection("Platser och beläggning", [Paragraphs(places_sentences(places)), table, chart])]

@@ -13,6 +13,7 @@ from slutrapport.analysis.selfeval import NO_ROLE, OTHER_ROLES, QUESTION, SECTIO
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import join_words
 from slutrapport.report.blocks.survey import suppressed_cell
+from slutrapport.report.charting import describe, line_panels
 from slutrapport.report.model import COUNT, MEAN, Chart, Column, Paragraphs, Subsection, Table, TextList, for_appendix
 from slutrapport.wording.scales import scale_span
 from slutrapport.wording.selfeval import selfeval_paragraphs
@@ -110,20 +111,28 @@ def _role_table(sections: pd.DataFrame, results: SelfEvalResults, items: list[tu
     return Table(caption="Medelbetyg per avsnitt, roll och tillfälle", columns=columns, rows=rows, notes=notes)
 
 
+#: The caption of the table beside the chart, which gives its values.
+_SECTION_TABLE = "Medelbetyg per avsnitt och tillfälle, alla roller"
+
+
 def _chart(sections: pd.DataFrame, results: SelfEvalResults) -> Chart:
+    """The mean rating per section and occasion, one line per section (small multiples when there are
+    more than :data:`~slutrapport.report.charting.MAX_SERIES`)."""
     scale = results.definition.scale
     shown = sections[(sections["roll"] == ALL) & ~sections["undertryckt"].astype(bool) & sections["medel"].notna()]
     data = shown[["text", "tillfalle", "medel", "n", "ci_lag", "ci_hog"]].rename(
         columns={"text": "grupp", "tillfalle": "enkat", "medel": "value", "ci_lag": "low", "ci_hog": "high"}
     )
-    return Chart(
+    chart = Chart(
         title="Självvärdering: medelbetyg per avsnitt och tillfälle, alla roller",
         data=data.reset_index(drop=True),
         waves=list(results.occasions),
         y_label="Medelbetyg",
         y_min=scale.min,
         y_max=scale.max,
+        panels=line_panels(list(data["grupp"]), None),
     )
+    return describe(chart, _SECTION_TABLE)
 
 
 def _text_item(row) -> str:
@@ -179,7 +188,7 @@ def selfeval_blocks(results: SelfEvalResults) -> list:
             Subsection(
                 "Betyg per avsnitt",
                 [
-                    _wave_table(sections[sections["roll"] == ALL], results, section_items, "Medelbetyg per avsnitt och tillfälle, alla roller", "Avsnitt"),
+                    _wave_table(sections[sections["roll"] == ALL], results, section_items, _SECTION_TABLE, "Avsnitt"),
                     _chart(sections, results),
                     *for_appendix(_role_table(sections, results, section_items)),
                 ],

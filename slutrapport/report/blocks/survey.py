@@ -12,7 +12,7 @@ import textwrap
 import pandas as pd
 
 from slutrapport.analysis.composition import STANDARDISED_GROUP
-from slutrapport.analysis.families import TREND_TESTS
+from slutrapport.analysis.families import PRIMARY, TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.core.rounding import largest_remainder
@@ -22,6 +22,7 @@ from slutrapport.report.blocks.items import item_blocks
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
 from slutrapport.report.blocks.survey_overview import overview_table
 from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
+from slutrapport.report.charting import describe, line_panels
 from slutrapport.report.model import (
     CHARTS,
     COUNT,
@@ -47,7 +48,7 @@ from slutrapport.report.model import (
 )
 from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import category_labels, scale_span
-from slutrapport.wording.survey import index_paragraph, survey_summary
+from slutrapport.wording.survey import SIGNIFICANCE, change_direction, index_paragraph, survey_summary
 
 __all__ = ["survey_blocks", "summary_blocks", "index_blocks", "loose_blocks", "LOOSE_TITLE", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
 
@@ -125,7 +126,10 @@ def _wave_table(
 
 
 def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
-                 trend: pd.DataFrame | None = None) -> Chart:
+                 trend: pd.DataFrame | None = None, values_table: str | None = None) -> Chart:
+    """The index per group and wave as lines (small multiples when there are more than
+    :data:`~slutrapport.report.charting.MAX_SERIES`), "Alla" the reference; ``values_table`` is the
+    caption of the table beside it."""
     shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
     data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
     data = data.merge(
@@ -138,7 +142,7 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         line = trend[["enkat", "trend", "trend_lag", "trend_hog", "test"]].rename(
             columns={"trend": "value", "trend_lag": "low", "trend_hog": "high"}
         ).reset_index(drop=True)
-    return Chart(
+    chart = Chart(
         title=f"{name}: medelvärde per enkät och grupp",
         data=data.reset_index(drop=True),
         waves=waves,
@@ -147,7 +151,10 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         y_max=y_max,
         trend=line,
         trend_group=ALL,
+        panels=line_panels(list(data["grupp"]), ALL, trend=line is not None),
+        reference=ALL,
     )
+    return describe(chart, values_table)
 
 
 def _distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:
@@ -181,9 +188,11 @@ def _distribution(results: SurveyResults, name: str, questions: list, scale: Sca
     if not rows_chart:
         return []
     neutral = len(values) // 2 if len(values) % 2 == 1 else None
+    caption = f"{name}: svarsfördelning per fråga och enkät (procent), alla svarande"
     chart = DivergingChart(title=f"{name}: svarsfördelning per fråga och enkät, alla svarande", categories=labels, rows=rows_chart, neutral=neutral)
+    describe(chart, caption)
     table = Table(
-        caption=f"{name}: svarsfördelning per fråga och enkät (procent), alla svarande",
+        caption=caption,
         columns=[Column("Fråga"), Column("Enkät"), *[Column(label, PERCENT) for label in labels], Column("n", COUNT)],
         rows=rows_table,
         notes=["Procenten är avrundade så att varje rad summerar till 100 (största-rest-metoden)."],
@@ -223,6 +232,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
                 family_name(row),
                 row["effekt"],
                 EFFECT_NAMES.get(row["effektmatt"], row["effektmatt"]),
+                _certain_mark(row),
             ]
         )
     return Table(
@@ -240,6 +250,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             Column("Familj"),
             Column("Effekt", EFFECT),
             Column("Effektmått"),
+            Column("Säkerställd"),
         ],
         rows=[[None if isinstance(v, float) and pd.isna(v) else v for v in r] for r in body],
         notes=[
@@ -248,11 +259,28 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
             "undersöka vidare, inte en slutsats. Skillnaderna är senare enkät minus tidigare; p.e. = procentenheter. "
             "Förskjutning = Hodges–Lehmann-skattningen för rangtestet (den typiska skillnaden i skalsteg; vid samma "
             "personer för dem vars svar ändrades) med 95 % konfidensintervall. Den visar rangtestets riktning, även "
-            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut."
+            "när medelvärdet rör sig åt andra hållet för att svaren har spridits ut.",
+            _CERTAIN_NOTE,
         ]
         + ([_TREND_NOTE] if rows["test"].isin(TREND_TESTS).any() else [])
         + ([_STANDARDISED_NOTE] if (rows["grupp"] == STANDARDISED_GROUP).any() else []),
     )
+
+
+#: The legend of the column Säkerställd (the symbol says what no colour alone may say).
+_CERTAIN_NOTE = (
+    "Säkerställd: ↑ ja = statistiskt säkerställd ökning, ↓ ja = statistiskt säkerställd minskning (familjen primär, "
+    "Holm-justerat p under 0,05; riktningen är testets); nej = inte säkerställd."
+)
+
+
+def _certain_mark(row: pd.Series) -> str:
+    """``↑ ja`` or ``↓ ja`` for a statistically certain change (a row of the primary family with ``p_corr``
+    under :data:`~slutrapport.wording.survey.SIGNIFICANCE`, in its test's direction), else ``nej``."""
+    p_corr = row.get("p_corr")
+    if row.get("familj") != PRIMARY or p_corr is None or pd.isna(p_corr) or p_corr >= SIGNIFICANCE:
+        return "nej"
+    return {1: "↑ ja", -1: "↓ ja"}.get(change_direction(row), "ja")
 
 
 #: The note under a changes table with composition-standardised rows.
@@ -316,9 +344,10 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     who = "alla svarande" if shown == ALL else shown
     present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
     group_rows = [(g, g) for g in groups if g in present]
+    caption = f"{name}: indexvärde per grupp och enkät"
     return [
-        _wave_table(cells, results.intervals, waves, "grupp", group_rows, f"{name}: indexvärde per grupp och enkät", results.min_n, "Grupp"),
-        _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id)),
+        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp"),
+        _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id), caption),
         _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
     ]
 

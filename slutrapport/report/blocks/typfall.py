@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from slutrapport.analysis.socioeconomic import TOTAL, SocioeconomicResults
+from slutrapport.report.charting import describe
 from slutrapport.report.model import COUNT, MONEY, SHARE, BarChart, Column, Hidden, Paragraphs, Subsection, Table
 from slutrapport.sources.economy.typfall_input import KIND_LABELS
 from slutrapport.wording.economy import actor_label
@@ -90,11 +91,12 @@ def summary_tables(results: SocioeconomicResults) -> list[Table]:
 def summary_chart(results: SocioeconomicResults) -> BarChart:
     """Society's cost, income after one year (short term) and after five years (medium term)."""
     summary = results.summary.set_index("ar")
-    return BarChart(
+    chart = BarChart(
         title="Samhällets kostnad och intäkt på kort och medellång sikt",
         labels=["Kostnad", "Intäkt, kort sikt (1 år)", "Intäkt, medellång sikt (5 år)"],
         values=[results.society_cost, float(summary.loc[1, "intakt_totalt"]), float(summary.loc[5, "intakt_totalt"])],
     )
+    return describe(chart, n=f"n = {results.basis.finished} avslutade deltagare.")  # each bar is labelled with its value
 
 
 def in_brief_blocks(results: SocioeconomicResults) -> list:
