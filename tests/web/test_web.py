@@ -129,7 +129,7 @@ def _upload(browser: Browser, files: list[tuple[str, bytes]], **extra):
 
 
 def _messages(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<div class="meddelande [^"]*" role="[^"]*">(.*?)</div>', page, re.S)]
+    return [html.unescape(m) for m in re.findall(r'<div class="meddelande [^"]*" role="[^"]*"[^>]*>(.*?)</div>', page, re.S)]
 
 
 # ---------------------------------------------------------------- token, host, CSRF, headers
@@ -343,7 +343,7 @@ def test_upload_three_waves_into_a_new_project(empty, tmp_path):
     browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
     files = [(name, _sample_bytes(name)) for name in ("enkat1_google_forms.csv", "enkat2_microsoft_forms.xlsx", "enkat3.csv")]
     page = _upload(browser, files).get_data(as_text=True)
-    assert "3 enkätfil(er) har lagts till" in page
+    assert "3 enkätfiler har lagts till" in page
     project = load_project(empty)
     assert [w.label for w in project.waves] == ["Enkät 1", "Enkät 2", "Enkät 3"]
     stored = [w.file.name for w in project.waves]
@@ -356,7 +356,8 @@ def test_upload_three_waves_into_a_new_project(empty, tmp_path):
     assert "# inbyggt instrument, eller sökväg till en egen YAML-fil" in text  # the user's comments stay
     assert validate_project(empty).valid
     page = browser.page("/enkater")
-    assert "uppladdad som ”enkat1_google_forms.csv”" in page
+    assert "Fil: ”enkat1_google_forms.csv”" in page
+    assert not re.search(r"enkat-\d{8}-[0-9a-f]{6}", page)  # never the name the file is stored under
     assert "Svarsdatum" in page  # the sample's extra column is listed as a fixable warning
 
 
@@ -384,7 +385,7 @@ def test_uploaded_file_names_are_never_paths(empty, tmp_path):
     # no folders in the display name (display_name itself is tested with Windows paths in test_project_edit;
     # Werkzeug ≥ 3.1.9's test client drops the backslashes of a multipart file name before the server sees it)
     assert re.search(r"# uppladdad som: [^/\\\n]*rad & <i>\.csv\n", text)
-    assert re.search(r"uppladdad som ”[^/\\”]*rad &amp; &lt;i&gt;\.csv”", browser.page("/enkater"))
+    assert re.search(r"Fil: ”[^/\\”]*rad &amp; &lt;i&gt;\.csv”", browser.page("/enkater"))
     assert len(load_project(empty).waves) == 2
 
 
@@ -432,16 +433,19 @@ def test_change_and_remove_a_wave(browser, project):
     assert [w.label for w in waves] == ["Enkät 1", "Mitten", "Enkät 3"]
     assert waves[1].date == "2025-09-20"
     page = html.unescape(browser.post("/enkater/1/andra", {"etikett": "Enkät 1", "datum": ""}).get_data(as_text=True))
-    assert "det finns redan en enkät med etiketten 'Enkät 1'" in page
+    assert "det finns redan en enkät med etiketten ”Enkät 1”" in page
     page = browser.post("/enkater/2/flytta", {"riktning": "upp"}).get_data(as_text=True)
     assert "Enkäten är flyttad." in page
-    assert [w.label for w in load_project(project).waves] == ["Enkät 1", "Enkät 3", "Mitten"]
+    # "Enkät N" labels follow the position; the user's own label moves with its wave
+    assert [w.label for w in load_project(project).waves] == ["Enkät 1", "Enkät 2", "Mitten"]
+    assert [w.file.name for w in load_project(project).waves][1] == "enkat3.csv"
     assert "kan inte flyttas dit" in browser.post("/enkater/2/flytta", {"riktning": "ned"}).get_data(as_text=True)
     browser.post("/enkater/1/flytta", {"riktning": "ned"})
     page = browser.post("/enkater/0/ta-bort").get_data(as_text=True)
-    assert "Filen ligger kvar" in page
-    assert [w.label for w in load_project(project).waves] == ["Mitten", "Enkät 3"]
-    assert (project / "enkater" / "enkat1_google_forms.csv").is_file()
+    assert "Filen ligger i mappen papperskorg" in page
+    assert [w.label for w in load_project(project).waves] == ["Mitten", "Enkät 2"]
+    assert not (project / "enkater" / "enkat1_google_forms.csv").exists()
+    assert (project / "papperskorg" / "enkat1_google_forms.csv").is_file()  # never deleted
     assert "# Grupper med färre svar än så här visas inte." in (project / "projekt.yaml").read_text(encoding="utf-8")
     assert "finns inte" in browser.post("/enkater/9/ta-bort").get_data(as_text=True)
 
@@ -462,7 +466,7 @@ def test_unmatched_column_gets_a_dropdown_and_the_mapping_is_saved(project, tmp_
     assert '<option value="q07" selected>' in select  # the closest question is suggested
     assert '<option value="organisation">' in select
     page = browser.post("/enkater/kolumner", {f"rubrik-{number}": RENAMED, f"fraga-{number}": "q07"}).get_data(as_text=True)
-    assert "1 kolumnkoppling(ar) sparade" in page
+    assert "1 kolumnkoppling är sparad" in page
     data = yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))
     assert data["personalenkat"]["kolumner"] == {RENAMED: "q07"}
     assert validate_project(project).valid
@@ -500,7 +504,7 @@ def test_unknown_answer_label_gets_a_dropdown_and_becomes_a_project_alias(empty,
     select = re.search(r'<select id="varde-0" name="varde-0">(.*?)</select>', page, re.S).group(1)
     assert '<option value="5" selected>5 = Instämmer helt (förslag)</option>' in select
     page = browser.post("/enkater/svar", {"svar-0": "Stämmer helt", "varde-0": "5"}).get_data(as_text=True)
-    assert "1 svarsalternativ sparade under personalenkat: alias:" in page
+    assert "1 svarsalternativ är sparat i projektfilen" in page
     assert load_project(empty).answer_aliases == {"Stämmer helt": 5}
     assert validate_project(empty).valid
     tidy = survey_results(empty).survey.tidy
