@@ -8,6 +8,7 @@ names a file that is not in the folder.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from slutrapport.core.problems import ValidationReport
 from slutrapport.core.swedish import count_noun
 from slutrapport.project.uploaded import UploadedFile, uploaded_file
 
-__all__ = ["FileRow", "file_rows", "STATUS_TEXT"]
+__all__ = ["FileRow", "file_rows", "file_key", "STATUS_TEXT"]
 
 #: The status of a file as the page's badge says it, and the badge's class.
 STATUS_TEXT = {"ok": ("inga problem", "ifylld"), "varningar": ("varningar", "frivillig"), "fel": ("fel", "saknas"), "saknas": ("filen saknas", "saknas")}
@@ -29,6 +30,16 @@ class FileRow:
     status: str
     text: str
     badge: str
+
+    @property
+    def key(self) -> str:
+        """The file's name in a form (the page never shows or sends the stored path): a digest of the path."""
+        return file_key(self.file.path)
+
+
+def file_key(relative: str) -> str:
+    """A short digest of a path in the project, that a form sends instead of the path."""
+    return hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16]
 
 
 def _matches(problem_file: str, relative: str) -> bool:

@@ -580,9 +580,9 @@ def test_comparison_without_waves_or_with_errors(empty, project, tmp_path):
 def test_text_list_has_badges(shared):
     page = shared.page("/texter")
     row = re.search(r'href="/texter/sekundara-effekter">.*?</tr>', page, re.S).group(0)
-    assert '<span class="bricka saknas">saknas</span>' in row and "text saknas" in row
+    assert '<span class="bricka saknas" data-status="saknas">saknas</span>' in row and "text saknas" in row
     row = re.search(r'href="/texter/sammanfattning">.*?</tr>', page, re.S).group(0)
-    assert '<span class="bricka ifylld">ifylld</span>' in row
+    assert '<span class="bricka ifylld" data-status="ifylld">ifylld</span>' in row
 
 
 def test_save_text_keeps_the_help_comment_and_updates_the_badge(browser, empty, tmp_path):
@@ -600,7 +600,7 @@ def test_save_text_keeps_the_help_comment_and_updates_the_badge(browser, empty, 
     saved = path.read_text(encoding="utf-8")
     assert saved.startswith(head.strip()) and saved.endswith("Utvärderingen gjordes av **FoU Storsjö**.\n\n- intervjuer\n")
     assert "\r" not in saved
-    assert '<span class="bricka ifylld">ifylld</span>' in page
+    assert '<span class="bricka ifylld" data-status="ifylld">ifylld</span>' in page
     assert "<strong>FoU Storsjö</strong>" in page  # the preview
 
 
@@ -698,8 +698,11 @@ def test_download_only_known_outputs(mini, tmp_path):
 def test_build_errors_are_shown(project, tmp_path):
     (project / "enkater" / "enkat3.csv").write_bytes(_renamed_wave3())
     browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
+    refusal = re.search(r'data-testid="byggspärr">(.*?)</p>', browser.page("/rapport"), re.S).group(1)
+    assert refusal.startswith("Rapporten kan inte byggas förrän felen i indata är rättade. Personalenkät: personalenkätens filer har")
     page = browser.post("/rapport/bygg", {}, page="/rapport").get_data(as_text=True)
-    assert "Enkätfilerna innehåller" in page
+    assert _messages(page) == [html.unescape(refusal)]  # the build refuses with the words the page shows
+    assert not (project / "rapport" / "rapport.html").exists()
     assert not (project / "rapport" / "rapport.html").exists()
 
 
@@ -741,7 +744,7 @@ def test_data_source_page_upload_validation_and_report_blocks(mini, tmp_path):
     browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path, sources=(SOURCE,)))
     assert 'href="/data/personalenkat">Testkälla</a>' in browser.page("/projekt")
     page = browser.page("/data/personalenkat")
-    assert "filen data.csv saknas" in page and "kalla/data.csv" in page
+    assert "filen data.csv saknas" in page and "Ingen fil ännu." in page
     assert "Personalenkätens resultat" in page and "indexvärde per grupp och enkät" in page  # report blocks
     upload = {"fil": "0", "filen": (io.BytesIO(b"a;b\n1;2\n"), "../../mina data.csv")}
     page = browser.post("/data/personalenkat/ladda-upp", upload, page="/data/personalenkat", content_type="multipart/form-data").get_data(as_text=True)
@@ -782,7 +785,8 @@ def test_the_sample_projects_data_source_pages_show_their_tables(shared):
     for source, title in (("sjalvvardering", "Självvärdering"), ("deltagare", "Deltagare"), ("ekonomi", "Ekonomi")):
         assert f'href="/data/{source}">{title}</a>' in page
     page = shared.page("/data/sjalvvardering")
-    assert "22 filer" in page and "Ifyllda formulär per roll och tillfälle" in page
+    files = re.search(r'<ul class="filer" data-testid="filer-0">(.*?)</ul>', page, re.S).group(1)
+    assert files.count("<li>") == 22 and "Ifyllda formulär per roll och tillfälle" in page
     page = shared.page("/data/deltagare")
     assert "deltagare.csv" in page and "Måluppfyllelse" in page
     page = shared.page("/data/ekonomi").replace("\u00a0", " ")
@@ -792,16 +796,18 @@ def test_the_sample_projects_data_source_pages_show_their_tables(shared):
 
 def test_forms_upload_into_the_folder_under_new_names_and_yaml_parameters_are_checked(empty, tmp_path):
     browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
-    assert "inga filer" in browser.page("/data/sjalvvardering")
+    page = browser.page("/data/sjalvvardering")
+    assert "Ingen fil ännu." in page and "Ladda upp filerna, så kontrolleras de här." in page and "Inga problem hittades" not in page
     forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))[:2]
     upload = {"fil": "0", "filen": [(io.BytesIO(f.read_bytes()), f"../{f.name}") for f in forms]}
     page = browser.post("/data/sjalvvardering/ladda-upp", upload, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
-    assert "2 fil(er) sparade i mappen sjalvvardering." in page
+    assert "2 filer är sparade i mappen sjalvvardering." in page
     stored = sorted((empty / "sjalvvardering").iterdir())
     assert len(stored) == 2 and all(re.fullmatch(r"formular-\d{8}-[0-9a-f]{6}\.xlsx", p.name) for p in stored)
     assert {p.read_bytes() for p in stored} == {f.read_bytes() for f in forms}
     assert yaml.safe_load((empty / "projekt.yaml").read_text(encoding="utf-8"))["sjalvvardering"] == {"mapp": "sjalvvardering"}
-    assert "2 filer" in browser.page("/data/sjalvvardering")
+    page = browser.page("/data/sjalvvardering")
+    assert all(f"”{f.name}”" in page for f in forms) and not re.search(r"formular-\d{8}", page)  # the user's names only
     wrong = {"fil": "0", "filen": [(io.BytesIO(b"a;b\n1;2\n"), "x.xlsx")]}
     page = browser.post("/data/sjalvvardering/ladda-upp", wrong, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
     assert "är av typen csv" in page and len(list((empty / "sjalvvardering").iterdir())) == 2
@@ -916,7 +922,7 @@ def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(proj
     assert len(yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]) == 2
     good = {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": "studier", "malvarde": "20 %"}
     page = browser.post("/projekt/mal", good, page="/projekt").get_data(as_text=True)
-    assert "Målet är sparat i projekt.yaml" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
+    assert "Målet är sparat i projektfilen" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
     text = (project / "projekt.yaml").read_text(encoding="utf-8")
     goals = yaml.safe_load(text)["mal"]
     assert goals[-1] == {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": ["studier"], "malvarde": "20 %"}

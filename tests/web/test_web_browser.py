@@ -174,7 +174,7 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
             forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))
             page.set_input_files("#filen-0", [str(p) for p in forms])
             page.click("form.kallfil button[type=submit]")
-            expect(page.locator("div.meddelande.ok")).to_contain_text(f"{len(forms)} fil(er) sparade i mappen sjalvvardering")
+            expect(page.locator("div.meddelande.ok")).to_contain_text(f"{len(forms)} filer är sparade i mappen sjalvvardering")
             expect(page.locator("main")).to_contain_text("Ifyllda formulär per roll och tillfälle")
             shot("07-sjalvvardering")
             go("Ekonomi")
