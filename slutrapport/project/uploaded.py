@@ -149,9 +149,7 @@ def uploaded_file(root: Path, relative: str, names: dict[str, str] | None = None
     when = str(entry.get("uppladdad") or "")
     if not when and stat is not None:
         when = datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0).isoformat()
-    return UploadedFile(
-        relative, names.get(relative) or Path(relative).name, when.replace("T", " ")[:16], stat.st_size if stat else None, stat is not None
-    )
+    return UploadedFile(relative, names.get(relative) or Path(relative).name, when.replace("T", " ")[:16], stat.st_size if stat else None, stat is not None)
 
 
 def move_to_trash(root: Path, relative: str) -> str | None:

@@ -80,9 +80,7 @@ def test_form_template_reads_back_as_an_empty_form(project, tmp_path):
         problems = forms.report.errors()
     except ValidationError as exc:
         problems = exc.report.errors()
-    assert all("inga" in p.meddelande or "några svar" in p.meddelande for p in problems), [
-        p.meddelande for p in problems
-    ]
+    assert all("inga" in p.meddelande or "några svar" in p.meddelande for p in problems), [p.meddelande for p in problems]
 
 
 def test_socioeconomic_template_is_valid_and_marked_as_examples(project, tmp_path):

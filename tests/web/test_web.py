@@ -23,6 +23,7 @@ from slutrapport.web.security import cookie_name
 from slutrapport.web.server import bind_free_port
 from slutrapport.web.sources import DataSource, FileSlot
 from tests.conftest import HEADER, MINI_INSTRUMENT, ROOT, SAMPLES, write_csv
+from tests.web.plain_language import plain_problems, visible_text
 
 TOKEN = "test-nyckel-123"
 ORIGINAL = "Jag känner till de andra organisationernas Uppdrag"  # q07 as enkat3.csv writes it
@@ -53,7 +54,9 @@ class Browser:
     def page(self, url: str) -> str:
         response = self.client.get(url)
         assert response.status_code == 200, response.data[:500]
-        return response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert not plain_problems(visible_text(page), page), (url, plain_problems(visible_text(page), page))
+        return page
 
     def post(self, url: str, data: dict | None = None, page: str = "/enkater", follow: bool = True, **kwargs):
         """POST with the CSRF token and projekt.yaml version taken from ``page`` (as the form would)."""
@@ -918,7 +921,7 @@ def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(proj
     assert "Minst 40 % av de avslutade deltagarna går till arbete eller studier" in page and "Mätbara mål" in page
     bad = {"mal": "Fler i <b>jobb</b>", "matt": "andel", "population": "avslutade", "kategorier": "jobbb", "malvarde": "140 %"}
     page = browser.post("/projekt/mal", bad, page="/projekt").get_data(as_text=True)
-    assert "okänd status &#39;jobbb&#39;" in page and "en andel ska vara mellan 0 och 100 %" in page
+    assert "okänd status ”jobbb”" in page and "en andel ska vara mellan 0 och 100 %" in page
     assert len(yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]) == 2
     good = {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": "studier", "malvarde": "20 %"}
     page = browser.post("/projekt/mal", good, page="/projekt").get_data(as_text=True)
