@@ -112,12 +112,20 @@ def _read(results: ProjectResults, source: str) -> bool:
 
 
 def _needed(project: Project) -> set[str]:
-    """The inputs a required heading of the project's template has a block of."""
+    """The inputs a required heading of the project's template misses without them.
+
+    A block says itself whether it misses its source (the socio-economic
+    calculation, e.g., is optional unless the template's settings require it):
+    a block built with no data that names nothing missing does not need its source.
+    """
+    builder = BlockBuilder(project, ProjectResults())
     needed = set()
     for heading in project.template.all_headings():
-        if heading.required:
-            needed |= {BlockBuilder.BUILDERS[b][1] for b in heading.blocks if b in BlockBuilder.BUILDERS}
-    return needed - {None}
+        for block in heading.blocks if heading.required else ():
+            source = BlockBuilder.BUILDERS.get(block, (None, None))[1]
+            if source is not None and source not in needed and builder.build(block)[1] is not None:
+                needed.add(source)
+    return needed
 
 
 def input_statuses(project: Project, results: ProjectResults) -> list[InputStatus]:

@@ -73,9 +73,7 @@ def test_a_refused_upload_keeps_the_chosen_file_for_the_next_try(empty, tmp_path
     assert 'data-testid="vantande-filer"' in page and "”b.csv”" in page
     assert 'value="2025-10-01"' in page  # the choices are kept too
     token = re.search(r'name="vantande" value="([^"]+)"', page).group(1)
-    page = browser.post("/enkater/ladda-upp", {"vantande": token, "etikett": "Våren"}, content_type="multipart/form-data").get_data(
-        as_text=True
-    )
+    page = browser.post("/enkater/ladda-upp", {"vantande": token, "etikett": "Våren"}, content_type="multipart/form-data").get_data(as_text=True)
     waves = load_project(empty).waves
     assert [w.label for w in waves] == ["Hösten", "Våren"]
     assert waves[1].file.read_bytes() == _wave("enkat1_google_forms.csv")
@@ -99,9 +97,7 @@ def test_replace_and_remove_a_wave_file_keeps_the_old_file_in_papperskorg(empty,
 def test_a_data_source_file_is_listed_by_its_own_name_and_removed_to_papperskorg(project, tmp_path):
     browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
     upload = {"fil": "0", "ersatt": "ja", "filen": (io.BytesIO((project / "deltagare.csv").read_bytes()), "Register mars.csv")}
-    page = browser.post("/data/deltagare/ladda-upp", upload, page="/data/deltagare", content_type="multipart/form-data").get_data(
-        as_text=True
-    )
+    page = browser.post("/data/deltagare/ladda-upp", upload, page="/data/deltagare", content_type="multipart/form-data").get_data(as_text=True)
     assert "Den gamla filen ligger i mappen papperskorg" in page and (project / "papperskorg" / "deltagare.csv").is_file()
     files = re.search(r'data-testid="filer-0">(.*?)</ul>', page, re.S).group(1)
     assert "”Register mars.csv”" in files and "inga problem" in files
