@@ -237,17 +237,10 @@ def report_build(outcome, strict: bool = False) -> None:
 
 
 def completeness_detail(heading) -> str:
-    """What ``check`` says about a required heading: has text, has computed content, or what is missing."""
-    from slutrapport.report.build import FILLED, TEXT_MISSING
+    """What ``check`` says about a required heading (:func:`slutrapport.pipeline.status.heading_detail`, as the web page)."""
+    from slutrapport.pipeline.status import heading_detail
 
-    if heading.status == FILLED and not heading.missing:
-        return "har text"
-    if heading.status == FILLED:
-        others = [m for m in heading.missing if m != TEXT_MISSING]
-        if TEXT_MISSING not in heading.missing:  # text, but a data source of the heading is missing
-            return "har text; " + "; ".join(others)
-        return "har beräknat innehåll men text saknas" + (f"; {'; '.join(others)}" if others else "")
-    return "; ".join(heading.missing)
+    return heading_detail(heading, yaml_keys=True)
 
 
 # ---------------------------------------------------------------- options shared by several commands

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["format_number", "format_percent", "format_p", "join_words", "wave_list", "wave_name", "format_money", "format_mkr"]
+__all__ = ["format_number", "format_percent", "format_p", "join_words", "wave_list", "wave_name", "format_money", "format_mkr", "count_noun"]
 
 NBSP = "\u00a0"
 
@@ -69,3 +69,8 @@ def format_money(value: float, decimals: int = 0) -> str:
 def format_mkr(value: float) -> str:
     """Millions of kronor with one decimal, as reports write totals: ``2635891`` → ``'2,6 mkr'``, ``−4864108`` → ``'−4,9 mkr'``."""
     return f"{format_number(value / 1e6, 1)}{NBSP}mkr"
+
+
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """The count and the noun in the right number: "1 fil", "2 filer", "0 filer"."""
+    return f"{count} {singular if count == 1 else plural}"

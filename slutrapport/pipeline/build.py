@@ -22,6 +22,7 @@ from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of,
 from slutrapport.core.safetext import collect_repairs, encode_utf8
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.results import analyse_project
+from slutrapport.pipeline.status import InputStatus, input_statuses
 from slutrapport.project.folder import Project, load_project
 from slutrapport.project.templates import DETAIL_LEVELS, word_reference
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
@@ -262,10 +263,15 @@ def _write_pdf(out: Path, html: bytes, force: bool) -> Path:
 
 @dataclass
 class CheckResult:
-    """The completeness of a project's report, heading by heading."""
+    """The completeness of a project's report, heading by heading, and the status of each input.
+
+    The statuses in words are :func:`~slutrapport.pipeline.status.heading_status`
+    and :func:`~slutrapport.pipeline.status.heading_detail`; the web page shows the same.
+    """
 
     project: Project
     headings: list[Completeness]
+    inputs: list[InputStatus] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -287,8 +293,9 @@ def check_project(project_dir: Path, template_dirs: list[Path] | None = None, re
         found, notes = load_interim(Path(project_dir), interim, template_dirs)
         return CheckResult(found, interim_report(found, notes, tolerant=True)[0].completeness)
     project = load_project(Path(project_dir), template_dirs)
-    report = project_report(project, results if results is not None else analyse_project(project, tolerant=True))
-    return CheckResult(project, report.completeness)
+    results = results if results is not None else analyse_project(project, tolerant=True)
+    report = project_report(project, results)
+    return CheckResult(project, report.completeness, input_statuses(project, results))
 
 
 def build_portfolio(

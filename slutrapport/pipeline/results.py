@@ -10,7 +10,7 @@ can still be shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -20,6 +20,7 @@ from slutrapport.analysis.selfeval import analyse_self_evaluation
 from slutrapport.analysis.socioeconomic import analyse_socioeconomic
 from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import InputFileError, InstrumentError, ProjectError, ValidationError
+from slutrapport.core.problems import ValidationReport
 from slutrapport.core.progress import ANALYSING, Progress, no_progress, progress_of
 from slutrapport.pipeline.cache import SurveyCache
 from slutrapport.pipeline.goals import project_goals
@@ -33,6 +34,7 @@ from slutrapport.pipeline.read import (
     read_project_survey,
 )
 from slutrapport.project.folder import Project, load_project
+from slutrapport.project.uploaded import names_by_file, rename_report, rename_text
 from slutrapport.report.results import ProjectResults
 from slutrapport.sources.economy.financing import read_financing
 from slutrapport.sources.economy.socioeconomic import read_parameters, resolve_basis
@@ -79,6 +81,10 @@ def analyse_project(
     _self_evaluation_results(reading)
     _participant_results(reading)
     _economy_results(reading)
+    names = names_by_file(project.root)
+    if names:  # the files as the user knows them, never the names the program stored them under
+        reading.results.warnings = rename_report(ValidationReport(list(reading.results.warnings)), names).problems
+        reading.results.problems = {key: rename_text(text, names) for key, text in reading.results.problems.items()}
     return reading.results
 
 
@@ -143,6 +149,11 @@ def _survey_results(reading: _Reading) -> None:
     reading.progress(ANALYSING)  # the survey (when there is one) and then every other source
     if survey is None:
         return
+    names = names_by_file(project.root)
+    if names:  # a renamed copy: the cached reading keeps the stored names
+        survey = replace(
+            survey, files={w: rename_text(f, names) for w, f in survey.files.items()}, report=rename_report(survey.report, names), derived=survey.derived
+        )
     found = reading.attempt("personalenkat", "antalet inbjudna (inbjudna:)", lambda: read_project_invited(project, survey))
     if found is None:
         return

@@ -13,6 +13,7 @@ file (``etiketter:``, stored under ``enkater/`` like the exports).
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,13 @@ from slutrapport.core.yamledit import Append, Move, Remove, Set
 from slutrapport.project.aliases import DEFAULT_KEY, alias_scale
 from slutrapport.project.edit import _parse_date, _section, edit_project, project_version, read_project_data
 from slutrapport.project.folder import PROJECT_FILE
+from slutrapport.project.uploaded import TRASH, move_to_trash, record_uploads
 from slutrapport.project.uploads import _EXTENSIONS, UPLOAD_COMMENT, _store, display_name
 from slutrapport.sources.readers import read_raw
 from slutrapport.sources.readers.detect import SPSS, container
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.instrument import builtin_instruments, load_instrument
+from slutrapport.sources.survey.matching import UNUSED
 
 __all__ = [
     "KEEP",
@@ -39,6 +42,8 @@ __all__ = [
     "store_wave_labels",
     "remove_wave",
     "move_wave",
+    "replace_wave_file",
+    "automatic_label",
     "instrument_choices",
     "set_instrument",
     "store_instrument",
@@ -125,6 +130,35 @@ def _wave_labels(waves: list) -> list[str]:
     return labels
 
 
+_AUTOMATIC = re.compile(r"Enkät (\d+)")
+
+
+def automatic_label(label: object) -> bool:
+    """Whether a wave's label is the program's own (none, or "Enkät N"): such a label follows the wave's position."""
+    text = " ".join(str(label or "").split())
+    return not text or _AUTOMATIC.fullmatch(text) is not None
+
+
+def _renumbered(order: list) -> list:
+    """The edits that give each wave with a written automatic label ("Enkät 3") the number of its position in ``order``."""
+    edits = []
+    for position, item in enumerate(order):
+        label = item.get("etikett") if isinstance(item, dict) else None
+        if label and automatic_label(label) and " ".join(str(label).split()) != f"Enkät {position + 1}":
+            edits.append(Set(("personalenkat", "enkater", position, "etikett"), f"Enkät {position + 1}"))
+    return edits
+
+
+def _insert_position(waves: list, label: str, position: int | None) -> int:
+    """Where new waves go: ``position`` (0-based) when given, the N of a label "Enkät N", otherwise after the others."""
+    if position is None and label:
+        match = _AUTOMATIC.fullmatch(label)
+        position = int(match.group(1)) - 1 if match else None
+    if position is None:
+        return len(waves)
+    return min(max(position, 0), len(waves))
+
+
 def add_waves(
     root: Path,
     version: str,
@@ -133,16 +167,22 @@ def add_waves(
     when: str = "",
     reading: WaveReading | None = None,
     label_file: tuple[str, bytes] | None = None,
+    position: int | None = None,
 ) -> list[str]:
     """Store uploaded survey exports under ``enkater/`` and add them as waves, in order.
 
     ``uploads`` are ``(name on the user's computer, bytes)``. ``label`` and
-    ``when`` (ÅÅÅÅ-MM-DD) apply when exactly one file is uploaded; otherwise
-    the waves are labelled "Enkät N". ``reading`` (worksheet, header row) and
+    ``when`` (ÅÅÅÅ-MM-DD) apply when exactly one file is uploaded; a wave
+    without a label of its own is "Enkät N" after its position and follows it
+    when the waves are reordered (no ``etikett:`` is written). ``position``
+    (0-based) puts the new waves before the wave there (None: after the
+    others, or at N for the label "Enkät N"); the other waves' "Enkät N"
+    labels are renumbered. ``reading`` (worksheet, header row) and
     ``label_file`` (an uploaded label file, stored under ``enkater/``) apply to
     every file uploaded now and are written in each new wave's entry (``blad:``,
-    ``rubrikrad:``, ``etiketter:``); each file is checked with them. Returns
-    the stored paths of the exports (relative).
+    ``rubrikrad:``, ``etiketter:``); each file is checked with them. The user's
+    file names are kept in the project's index of uploads
+    (:mod:`.uploaded`). Returns the stored paths of the exports (relative).
     """
     root = Path(root)
     if not uploads:
@@ -153,42 +193,80 @@ def add_waves(
     day = _parse_date(when, "Datum", problems) if len(uploads) == 1 else None
     if problems:
         raise ProjectError(problems[0])
-    labels = _wave_labels(_waves(read_project_data(root)))
+    waves = _waves(read_project_data(root))
+    wanted = " ".join(label.split()) if label and len(uploads) == 1 else ""
+    at = _insert_position(waves, wanted, position)
+    own = {lab for lab in _wave_labels(waves) if not automatic_label(lab)}
+    if wanted and not automatic_label(wanted) and wanted in own:
+        raise ProjectError(f"Det finns redan en enkät med etiketten ”{wanted}”. Välj en annan etikett.")
     reading = reading or WaveReading()
     stored: list[Path] = []  # every file written now, deleted again if anything fails
-    exports: list[Path] = []
-    edits = []
+    names: dict[str, str] = {}
+    new_items: list[dict] = []
+    edits: list = []
     try:
         keys = _reading_keys(reading)
         labels_path = None
         if label_file is not None:
-            labels_path = _store(root / "enkater", "etiketter", label_file[1], display_name(label_file[0]), _label_file_kind)
+            shown = display_name(label_file[0])
+            labels_path = _store(root / "enkater", "etiketter", label_file[1], shown, _label_file_kind)
             stored.append(labels_path)
             keys["etiketter"] = labels_path.relative_to(root).as_posix()
+            names[keys["etiketter"]] = shown
         options = ReadOptions(sheet=reading.sheet, header_row=reading.header_row, labels_file=labels_path)
         for name, data in uploads:
             shown = display_name(name)
             path = _store(root / "enkater", "enkat", data, shown, lambda p: _survey_file_kind(p, options))
             stored.append(path)
-            exports.append(path)
-            wanted = " ".join(label.split()) if label and len(uploads) == 1 else ""
-            if wanted and wanted in labels:
-                raise ProjectError(f"Det finns redan en enkät med etiketten '{wanted}'. Välj en annan etikett.")
-            number = len(labels) + 1
-            while not wanted and f"Enkät {number}" in labels:
-                number += 1
-            item = {"fil": path.relative_to(root).as_posix(), "etikett": wanted or f"Enkät {number}"}
+            item: dict[str, Any] = {"fil": path.relative_to(root).as_posix()}
+            if wanted and not automatic_label(wanted):
+                item["etikett"] = wanted
             if day:
                 item["datum"] = day
             item.update(keys)
-            labels.append(item["etikett"])
+            names[item["fil"]] = shown
+            new_items.append(item)
             edits.append(Append(("personalenkat", "enkater"), item, UPLOAD_COMMENT + shown))
+        for offset in range(len(new_items)):
+            if at + offset < len(waves) + offset:
+                edits.append(Move(("personalenkat", "enkater", len(waves) + offset), at + offset))
+        edits += _renumbered([*waves[:at], *new_items, *waves[at:]])
         edit_project(root, version, edits)
+        record_uploads(root, names)
     except BaseException:
         for path in stored:
             path.unlink(missing_ok=True)
         raise
-    return [p.relative_to(root).as_posix() for p in exports]
+    return [item["fil"] for item in new_items]
+
+
+def replace_wave_file(root: Path, version: str, index: int, name: str, data: bytes) -> str:
+    """Put a new export in place of wave ``index``'s file, read with the wave's settings; the old file goes to ``papperskorg/``."""
+    root = Path(root)
+    waves = _waves(read_project_data(root))
+    if not 0 <= index < len(waves):
+        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    if project_version(root) != version:
+        edit_project(root, version, [])
+    item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
+    labels = item.get("etiketter")
+    options = ReadOptions(
+        sheet=item.get("blad") or None,
+        header_row=item.get("rubrikrad") or None,
+        labels_file=(root / str(labels)) if labels else None,
+    )
+    shown = display_name(name)
+    path = _store(root / "enkater", "enkat", data, shown, lambda p: _survey_file_kind(p, options))
+    relative = path.relative_to(root).as_posix()
+    try:
+        edit_project(root, version, [Set(("personalenkat", "enkater", index, "fil"), relative)])
+        record_uploads(root, {relative: shown})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if item.get("fil") and str(item["fil"]) not in [str(w.get("fil") if isinstance(w, dict) else w) for w in waves if w is not waves[index]]:
+        move_to_trash(root, str(item["fil"]))
+    return relative
 
 
 #: ``invited`` of :func:`update_wave` when the form has no such field: the wave's ``inbjudna:`` stays as it is.
@@ -209,7 +287,7 @@ def update_wave(
     if not label:
         problems.append("etiketten får inte vara tom")
     elif label in [other for i, other in enumerate(_wave_labels(waves)) if i != index]:
-        problems.append(f"det finns redan en enkät med etiketten '{label}'")
+        problems.append(f"det finns redan en enkät med etiketten ”{label}”")
     day = _parse_date(when, "Datum", problems)
     if problems:
         raise ProjectError(problem_list(f"Enkät nr {index + 1}", problems))
@@ -247,6 +325,7 @@ def store_wave_labels(root: Path, version: str, index: int, name: str, data: byt
     path = _store(root / "enkater", "etiketter", data, display_name(name), _label_file_kind)
     try:
         edit_project(root, version, [Set(("personalenkat", "enkater", index, "etiketter"), path.relative_to(root).as_posix())])
+        record_uploads(root, {path.relative_to(root).as_posix(): display_name(name)})
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -254,18 +333,32 @@ def store_wave_labels(root: Path, version: str, index: int, name: str, data: byt
 
 
 def remove_wave(root: Path, version: str, index: int) -> bool:
-    """Take a wave out of ``projekt.yaml`` (its file stays in the folder; input files are never deleted)."""
-    if not 0 <= index < len(_waves(read_project_data(root))):
+    """Take a wave out of ``projekt.yaml`` and move its file (and label file) to ``papperskorg/`` (never deleted).
+
+    A file another wave also reads stays where it is; the other waves' "Enkät N" labels follow their new positions.
+    """
+    waves = _waves(read_project_data(root))
+    if not 0 <= index < len(waves):
         raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
-    return edit_project(root, version, [Remove(("personalenkat", "enkater", index))])
+    rest = waves[:index] + waves[index + 1 :]
+    kept = edit_project(root, version, [Remove(("personalenkat", "enkater", index)), *_renumbered(rest)])
+    item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
+    used = {str(w.get(key)) for w in rest if isinstance(w, dict) for key in ("fil", "etiketter")} | {str(w) for w in rest if not isinstance(w, dict)}
+    for key in ("fil", "etiketter"):
+        if item.get(key) and str(item[key]) not in used and not str(item[key]).startswith(TRASH + "/"):
+            move_to_trash(root, str(item[key]))
+    return kept
 
 
 def move_wave(root: Path, version: str, index: int, to: int) -> bool:
-    """Move a wave to another position (the waves' order is the order of the comparison)."""
-    count = len(_waves(read_project_data(root)))
+    """Move a wave to another position (the waves' order is the order of the comparison); "Enkät N" labels follow."""
+    waves = _waves(read_project_data(root))
+    count = len(waves)
     if not (0 <= index < count and 0 <= to < count):
         raise ProjectError(f"Enkät nr {index + 1} kan inte flyttas dit.")
-    return edit_project(root, version, [Move(("personalenkat", "enkater", index), to)])
+    order = list(waves)
+    order.insert(to, order.pop(index))
+    return edit_project(root, version, [Move(("personalenkat", "enkater", index), to), *_renumbered(order)])
 
 
 # ---------------------------------------------------------------- instrument, mappings, aliases
@@ -309,6 +402,7 @@ def store_instrument(root: Path, version: str, name: str, data: bytes) -> str:
     relative = path.relative_to(root).as_posix()
     try:
         edit_project(root, version, [Set(("personalenkat", "instrument"), relative)])
+        record_uploads(root, {relative: display_name(name)})
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -322,7 +416,7 @@ def _project_instrument(root: Path):
 def add_column_mappings(root: Path, version: str, mapping: dict[str, str]) -> bool:
     """Add ``"Rubrik i filen": frågans id`` rows under ``personalenkat: kolumner:``."""
     instrument = _project_instrument(root)
-    known = {q.id for q in instrument.questions} | {"organisation", "kod"}
+    known = {q.id for q in instrument.questions} | {"organisation", "kod", UNUSED}
     unknown = sorted({v for v in mapping.values() if v not in known})
     if unknown:
         raise ProjectError(f"Frågan {', '.join(unknown)} finns inte i instrumentet '{instrument.name}'.")

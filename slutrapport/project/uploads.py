@@ -27,6 +27,7 @@ from slutrapport.core.outputs import write_bytes_atomic
 from slutrapport.core.yamledit import Set
 from slutrapport.project.edit import edit_project, project_version, read_project_data
 from slutrapport.project.folder import PROJECT_FILE
+from slutrapport.project.uploaded import move_to_trash, record_uploads
 from slutrapport.sources.readers.detect import CSV, SPSS, XLSX, container
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "upload_names",
     "store_source_file",
     "store_source_files",
+    "remove_source_file",
 ]
 
 UPLOAD_COMMENT = "uppladdad som: "
@@ -120,12 +122,19 @@ def _content_kind(root: Path, data: bytes, kinds: tuple[str, ...]) -> str:
 
 
 def store_source_files(
-    root: Path, version: str, key: tuple[str, ...], default: str, files: list[bytes], kinds: tuple[str, ...] = (XLSX,)
+    root: Path,
+    version: str,
+    key: tuple[str, ...],
+    default: str,
+    files: list[bytes],
+    kinds: tuple[str, ...] = (XLSX,),
+    names: list[str] | None = None,
 ) -> str:
     """Store uploaded files in the folder ``projekt.yaml`` names under ``key`` (e.g. filled self-evaluation forms).
 
     Each file gets a new generated name in the folder (the uploaded names are
-    never used as paths); the key is added with ``default`` when absent.
+    never used as paths, but kept as ``names`` in the index of uploads,
+    :mod:`.uploaded`); the key is added with ``default`` when absent.
     Every file is type-checked before any is written. Returns the folder.
     """
     root = Path(root)
@@ -145,10 +154,14 @@ def store_source_files(
     if project_version(root) != version:
         edit_project(root, version, [])
     stamp = date.today().strftime("%Y%m%d")
-    for kind, data in checked:
-        write_bytes_atomic(folder / f"formular-{stamp}-{secrets.token_hex(3)}{_EXTENSIONS[kind]}", data, inside=folder)
+    shown = {}
+    for number, (kind, data) in enumerate(checked):
+        path = folder / f"formular-{stamp}-{secrets.token_hex(3)}{_EXTENSIONS[kind]}"
+        write_bytes_atomic(path, data, inside=folder)
+        shown[path.relative_to(root.resolve()).as_posix()] = display_name(names[number] if names and number < len(names) else path.name)
     if not named:
         edit_project(root, version, [Set(key, relative)])
+    record_uploads(root, shown)
     return relative
 
 
@@ -160,13 +173,16 @@ def store_source_file(
     data: bytes,
     kinds: tuple[str, ...] = (CSV, XLSX),
     replace: bool = False,
+    name: str | None = None,
 ) -> str:
     """Store a data source's uploaded file at the path ``projekt.yaml`` names under ``key``.
 
     When the key is absent the file goes to ``default`` (its extension set from
     the content) and the key is added. The type is checked from the content
-    (``kinds``: csv, xlsx, sav). An existing file is only replaced with ``replace``.
-    Returns the relative path written.
+    (``kinds``: csv, xlsx, sav). An existing file is only replaced with
+    ``replace``, and then moved to ``papperskorg/`` first (never overwritten).
+    ``name`` (the file's name on the user's computer) is kept in the index of
+    uploads (:mod:`.uploaded`). Returns the relative path written.
     """
     root = Path(root)
     data_dict: Any = read_project_data(root)
@@ -187,7 +203,40 @@ def store_source_file(
         edit_project(root, version, [])
     if target.exists() and not replace:
         raise ProjectError(f"Filen {relative} finns redan. Kryssa i att den ska ersättas och ladda upp igen.")
+    if target.exists():
+        move_to_trash(root, relative)
     write_bytes_atomic(target, data, inside=root)
     if not named:
         edit_project(root, version, [Set(key, relative)])
+    record_uploads(root, {relative: display_name(name or target.name)})
     return relative
+
+
+def remove_source_file(root: Path, version: str, key: tuple[str, ...], relative: str, folder: bool = False) -> str | None:
+    """Take a data source's file out of the project: it moves to ``papperskorg/`` (never deleted).
+
+    For a single file (``folder`` False) ``relative`` must be the path named
+    under ``key``, and the key is removed from ``projekt.yaml`` (comments kept);
+    for a folder of files ``relative`` must lie in the folder named under
+    ``key``. Returns where the file went (None when it was already gone).
+    """
+    from slutrapport.core.yamledit import Remove
+
+    root = Path(root)
+    data: Any = read_project_data(root)
+    for part in key:
+        data = data.get(part) if isinstance(data, dict) else None
+    named = str(data).strip() if isinstance(data, str) else ""
+    wanted = Path(relative).as_posix()
+    if folder:
+        base = _inside(root, named) if named else None
+        if base is None or not _inside(root, wanted).is_relative_to(base) or _inside(root, wanted) == base:
+            raise ProjectError("Filen finns inte längre i projektet; ladda om sidan.")
+        if project_version(root) != version:
+            edit_project(root, version, [])
+        return move_to_trash(root, wanted)
+    if not named or Path(named).as_posix() != wanted:
+        raise ProjectError("Filen finns inte längre i projektet; ladda om sidan.")
+    _inside(root, wanted)
+    edit_project(root, version, [Remove(key)])
+    return move_to_trash(root, wanted)

@@ -114,7 +114,7 @@ class BlockBuilder:
         """``(block, blocks, missing)`` for every block built from ``source`` (a ``ProjectResults.problems`` key), in :attr:`BUILDERS` order."""
         return [(block, *self.build(block)) for block, (_method, uses) in self.BUILDERS.items() if uses == source]
 
-    _NO_SURVEY = "personalenkät saknas: inga enkätfiler under personalenkat: enkater: i projekt.yaml"
+    _NO_SURVEY = "personalenkät saknas: inga enkätfiler har lagts till"
 
     def _survey(self, settings: dict) -> tuple[list, str | None]:
         if self.results.survey is None:
@@ -128,7 +128,7 @@ class BlockBuilder:
 
     def _self_evaluation(self, settings: dict) -> tuple[list, str | None]:
         if self.results.self_evaluation is None:
-            return [], "självvärdering saknas: inga formulär under sjalvvardering: i projekt.yaml"
+            return [], "självvärdering saknas: inga ifyllda formulär har lagts till"
         return selfeval_blocks(self.results.self_evaluation), None
 
     def _categorisation(self, settings: dict) -> tuple[list, str | None]:
@@ -154,7 +154,7 @@ class BlockBuilder:
 
     def _socioeconomic_in_brief(self, settings: dict) -> tuple[list, str | None]:
         return socioeconomic_section("socioekonomi_sammanfattning", self.results.socioeconomic, settings)
-    _NO_REGISTER = "deltagarregister saknas: ange deltagare: fil: i projekt.yaml"
+    _NO_REGISTER = "deltagarregister saknas"
 
     def _participants(self, settings: dict) -> tuple[list, str | None]:
         if self.results.participants is None:
@@ -165,7 +165,7 @@ class BlockBuilder:
         if self.results.goals is None:
             if self.results.participants is None and self.project.data.get("mal"):
                 return [], "måluppfyllelsen kan inte räknas: " + self._NO_REGISTER
-            return [], "mål saknas: ange projektets mätbara mål under mal: i projekt.yaml"
+            return [], "mål saknas: projektets mätbara mål är inte angivna"
         return goal_blocks(self.results.goals), None
 
 

@@ -10,6 +10,9 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.plainwords import for_people
+from slutrapport.core.swedish import count_noun
+from slutrapport.project.uploaded import rename_text
 from slutrapport.render.jinja import add_block_helpers, html_finalize
 from slutrapport.web import security
 from slutrapport.web.sources import SOURCES, DataSource
@@ -73,6 +76,9 @@ def create_app(
     env.finalize = html_finalize
     add_block_helpers(env)
     env.filters["size"] = _megabytes
+    env.filters["antal"] = count_noun
+    # a message as a person reads it: the files by their own names, no YAML keys, ids or cell references
+    env.filters["egna_namn"] = lambda text: for_people(rename_text(str(text), state.names())) if text else text
 
     from slutrapport.web.views import register
 

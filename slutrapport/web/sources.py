@@ -40,6 +40,7 @@ from pathlib import Path
 
 from slutrapport.core.problems import ValidationReport
 from slutrapport.pipeline import validate_source
+from slutrapport.project.budget_columns import budget_columns, budget_field_choices, map_budget_columns
 from slutrapport.project.register import RegisterColumn, map_register_columns, register_columns, register_field_choices
 from slutrapport.project.uploads import YAML
 from slutrapport.sources.readers.detect import CSV, XLSX
@@ -57,13 +58,17 @@ class FileSlot:
     kinds: tuple[str, ...] = (CSV, XLSX)  # accepted content types
     #: a folder of many files (``key`` names the folder): each upload adds files under generated names
     folder: bool = False
+    #: the report can do without the file (its status is "valfri", never "saknas")
+    optional: bool = False
+    #: the blank template the page offers for the file (:data:`slutrapport.pipeline.blanks.BLANKS`), None: none
+    blank: str | None = None
 
 
 @dataclass(frozen=True)
 class ColumnMapping:
     """The columns of a source's file pointed at the source's fields, saved under ``key`` in ``projekt.yaml``."""
 
-    key: str  # shown on the page, e.g. "deltagare: kolumner:"
+    key: str  # where the choices are saved, e.g. "deltagare: kolumner:" (for the documentation; the page says "projektfilen")
     #: project folder → the file's columns with the field each is read as now
     columns: Callable[[Path], list[RegisterColumn]]
     #: the fields a column can be read as: (field, Swedish label)
@@ -90,10 +95,10 @@ SOURCES: tuple[DataSource, ...] = (
         id="sjalvvardering",
         title="Självvärdering",
         intro=(
-            "De ifyllda självvärderingsformulären (skapa formuläret med slutrapport form sjalvvardering). "
-            "Ladda upp ett eller flera ifyllda formulär; varje fil sparas under ett nytt namn i mappen."
+            "De ifyllda självvärderingsformulären. Ladda ner ett tomt formulär nedan, låt deltagarna fylla i det "
+            "och ladda upp ett eller flera ifyllda formulär här."
         ),
-        files=(FileSlot(("sjalvvardering", "mapp"), "Ifyllda formulär", "sjalvvardering", kinds=(XLSX,), folder=True),),
+        files=(FileSlot(("sjalvvardering", "mapp"), "Ifyllda formulär", "sjalvvardering", kinds=(XLSX,), folder=True, blank="sjalvvardering"),),
         validate=partial(validate_source, source="sjalvvardering"),
     ),
     DataSource(
@@ -102,11 +107,11 @@ SOURCES: tuple[DataSource, ...] = (
         intro=(
             "Deltagarregistret: en rad per deltagare med ett pseudonymt id (aldrig namn eller personnummer), "
             "kön, ålder, inskrivnings- och avslutsdatum, försörjning före, status vid avslut och antal möten. "
-            "Målen (mal: i projekt.yaml) räknas från registret, från deltagarenkäten (svaren och instrumentet med "
+            "Målen (under Projekt) räknas från registret, från deltagarenkäten (svaren och instrumentet med "
             "frågorna) och från aktivitetsloggen (en rad per aktivitet med datum och typ), eller är kvalitativa."
         ),
         files=(
-            FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv"),
+            FileSlot(("deltagare", "fil"), "Deltagarregister", "deltagare.csv", blank="deltagare"),
             FileSlot(("aktiviteter", "fil"), "Aktivitetslogg (frivillig)", "aktiviteter.csv"),
             FileSlot(("deltagarenkat", "fil"), "Deltagarenkät, svaren (frivillig)", "deltagarenkat.csv"),
             FileSlot(("deltagarenkat", "instrument"), "Deltagarenkät, frågorna (YAML)", "deltagarenkat.yaml", kinds=(YAML,)),
@@ -122,9 +127,10 @@ SOURCES: tuple[DataSource, ...] = (
             "samhällsekonomisk beräkning (frivillig)."
         ),
         files=(
-            FileSlot(("ekonomi", "fil"), "Budget och utfall", "ekonomi.xlsx"),
-            FileSlot(("socioekonomi", "fil"), "Samhällsekonomisk beräkning (YAML)", "socioekonomi.yaml", kinds=(YAML,)),
+            FileSlot(("ekonomi", "fil"), "Budget och utfall", "ekonomi.xlsx", blank="budget"),
+            FileSlot(("socioekonomi", "fil"), "Samhällsekonomisk beräkning (YAML)", "socioekonomi.yaml", kinds=(YAML,), optional=True, blank="socioekonomi"),
         ),
         validate=partial(validate_source, source="ekonomi"),
+        mapping=ColumnMapping("ekonomi: kolumner:", budget_columns, budget_field_choices, map_budget_columns),
     ),
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,13 +26,15 @@ from typing import Any
 
 from slutrapport.pipeline import SurveyCache, project_results
 from slutrapport.project.folder import PROJECT_FILE
+from slutrapport.project.uploaded import TRASH, names_by_file
 from slutrapport.report.results import ProjectResults
 
 __all__ = ["WebState", "fingerprint"]
 
-_SKIPPED = {"texter", "rapport"}
+_SKIPPED = {"texter", "rapport", TRASH}
 _MAX_FILES = 5000
 _CACHE_SIZE = 6
+_PENDING = 4
 
 
 def fingerprint(root: Path) -> str:
@@ -65,6 +68,8 @@ class WebState:
     suggested_new: Path | None = None  # a folder named at start that has no projekt.yaml yet
     #: the survey's readings, shared by every page that shows the survey
     surveys: SurveyCache = field(default_factory=SurveyCache)
+    #: uploads that failed, kept so the user need not choose the files again: token → what was sent
+    pending: OrderedDict[str, dict] = field(default_factory=OrderedDict)
     _cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -91,6 +96,26 @@ class WebState:
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return value
+
+    def keep_pending(self, upload: dict) -> str:
+        """Keep a failed upload (its files and choices) for the next try; returns its token."""
+        token = secrets.token_urlsafe(12)
+        with self._lock:
+            self.pending[token] = upload
+            while len(self.pending) > _PENDING:
+                self.pending.popitem(last=False)
+        return token
+
+    def take_pending(self, token: str | None) -> dict | None:
+        """The failed upload kept under ``token`` (removed from the store), or None."""
+        with self._lock:
+            return self.pending.pop(token, None) if token else None
+
+    def names(self) -> dict[str, str]:
+        """The uploaded files' own names by stored path and stored file name (:func:`~slutrapport.project.uploaded.names_by_file`)."""
+        if not self.has_project:
+            return {}
+        return self.cached("namn", lambda: names_by_file(self.project))
 
     def results(self) -> ProjectResults:
         """Every data source read and analysed, tolerant of errors (see :func:`slutrapport.pipeline.project_results`)."""

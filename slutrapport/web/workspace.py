@@ -15,7 +15,8 @@ from pathlib import Path
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.pipeline import SurveyCache, analyse_project, check_project, validate_project
+from slutrapport.pipeline import CheckResult, SurveyCache, analyse_project, check_project, validate_project
+from slutrapport.pipeline.status import heading_detail, heading_status
 from slutrapport.project.aliases import DEFAULT_KEY, alias_key, alias_scale, alias_scale_name
 from slutrapport.project.folder import load_project
 from slutrapport.report.results import ProjectResults
@@ -167,14 +168,15 @@ class HeadingStatus:
     required: bool
     help: str
     blocks: tuple[str, ...]
-    status: str  # "ifylld" or "saknas"
+    status: str  # "ifylld", "saknas" or "valfri" (:func:`slutrapport.pipeline.status.heading_status`, as ``check``)
     missing: tuple[str, ...]
     has_text: bool
+    detail: str = ""  # what ``check`` says about the heading (:func:`slutrapport.pipeline.status.heading_detail`)
 
 
-def heading_overview(project_dir: Path, results: ProjectResults | None = None) -> list[HeadingStatus]:
-    """Every heading of the project's template, in order, with help text and completeness."""
-    check = check_project(Path(project_dir), results=results)
+def heading_overview(project_dir: Path, results: ProjectResults | None = None, check: CheckResult | None = None) -> list[HeadingStatus]:
+    """Every heading of the project's template, in order, with help text and the status ``slutrapport check`` gives."""
+    check = check if check is not None else check_project(Path(project_dir), results=results)
     status = {c.id: c for c in check.headings}
     return [
         HeadingStatus(
@@ -185,9 +187,10 @@ def heading_overview(project_dir: Path, results: ProjectResults | None = None) -
             required=h.required,
             help=h.help,
             blocks=h.blocks,
-            status=status[h.id].status,
+            status=heading_status(status[h.id]),
             missing=tuple(status[h.id].missing),
             has_text=check.project.narrative(h.id) is not None,
+            detail=heading_detail(status[h.id]),
         )
         for h in check.project.template.all_headings()
     ]

@@ -763,7 +763,7 @@ def test_missing_register_is_named_in_the_completeness_check(tmp_path):
     project = tmp_path / "p"
     assert run("init", project).exit_code == 0
     output = run("check", project).output
-    assert "Individperspektiv: text saknas; deltagarregister saknas: ange deltagare: fil: i projekt.yaml; mål saknas" in output
+    assert "Individperspektiv: text saknas; deltagarregister saknas (i projekt.yaml: deltagare: fil:); mål saknas" in output
 
 
 def test_init_example_of_the_register_and_goals_works_when_uncommented(tmp_path):

@@ -437,4 +437,4 @@ def test_init_project_explains_the_key_and_a_project_without_forms_says_what_is_
         config.replace("# sjalvvardering:\n#   mapp: sjalvvardering", "sjalvvardering:\n  mapp: sjalvvardering"), encoding="utf-8"
     )
     check = CliRunner().invoke(cli, ["check", str(project)])
-    assert "✓ 3 Arbetsprocess och metod: har beräknat innehåll men text saknas\n" in check.output
+    assert "✓ 3 Arbetsprocess och metod: har beräknat innehåll, ingen egen text ännu\n" in check.output

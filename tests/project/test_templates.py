@@ -92,10 +92,10 @@ def test_check_on_the_demo_project_reports_exactly_what_is_missing():
         "  ✓ 1 Sammanfattning: har text",
         "  ✓ 2 Uppdraget: har text",
         "  ✓ 3 Arbetsprocess och metod: har text",
-        "  ✓ 4 Extern utvärdering: har beräknat innehåll men text saknas",
-        "  ✓ 5 Ekonomisk redovisning: har beräknat innehåll men text saknas",
-        "  ✓ 6 Resultat personalenkät: har beräknat innehåll men text saknas",
-        "  ✓ 7 Individperspektiv: har beräknat innehåll men text saknas",
+        "  ✓ 4 Extern utvärdering: har beräknat innehåll, ingen egen text ännu",
+        "  ✓ 5 Ekonomisk redovisning: har beräknat innehåll, ingen egen text ännu",
+        "  ✓ 6 Resultat personalenkät: har beräknat innehåll, ingen egen text ännu",
+        "  ✓ 7 Individperspektiv: har beräknat innehåll, ingen egen text ännu",
         "  ✗ 8 Sekundära effekter: text saknas",
         "  ✓ 9 Implementering: har text",
         "  ✓ 10 Projektledarens analys och förslag: har text",
@@ -151,8 +151,9 @@ def test_socialstyrelsen_tables_from_the_project_file(tmp_path):
     assert run("init", project, "--template", "socialstyrelsen-kompetens").exit_code == 0
     assert (project / "texter" / "kategorisering.md").exists() and (project / "texter" / "resultat-personal.md").exists()
     check = run("check", project)
-    assert "✗ 3.4 Kategorisering av projektets innehåll och inriktning: text saknas; kategorisering saknas i projekt.yaml" in check.output
-    assert "✗ 4 Utbildningarnas omfattning: text saknas; omfattning saknas i projekt.yaml" in check.output
+    expected = "✗ 3.4 Kategorisering av projektets innehåll och inriktning: text saknas; kategorisering saknas"
+    assert expected + " (i projekt.yaml: kompetenssatsning: kategorisering:)" in check.output
+    assert "✗ 4 Utbildningarnas omfattning: text saknas; omfattning saknas (i projekt.yaml: kompetenssatsning: omfattning:)" in check.output
     _fill_competence(project)
     result = run("build", project)
     assert result.exit_code == 0, result.output
@@ -162,7 +163,7 @@ def test_socialstyrelsen_tables_from_the_project_file(tmp_path):
     assert '<th scope="row">Motiverande samtal (MI)</th><td class="text">X</td>' in html
     assert '<th scope="row">Ett Självständigt Liv (ESL)</th><td class="text"></td>' in html
     assert re.search(r'<th scope="row">Totalt</th><td class="count">12</td><td class="count">40</td>', html)
-    assert "✓ 4 Utbildningarnas omfattning: har beräknat innehåll men text saknas" in run("check", project).output
+    assert "✓ 4 Utbildningarnas omfattning: har beräknat innehåll, ingen egen text ännu" in run("check", project).output
 
 
 def test_socialstyrelsen_volume_errors_name_the_row(tmp_path):

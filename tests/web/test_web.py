@@ -23,6 +23,7 @@ from slutrapport.web.security import cookie_name
 from slutrapport.web.server import bind_free_port
 from slutrapport.web.sources import DataSource, FileSlot
 from tests.conftest import HEADER, MINI_INSTRUMENT, ROOT, SAMPLES, write_csv
+from tests.web.plain_language import plain_problems, visible_text
 
 TOKEN = "test-nyckel-123"
 ORIGINAL = "Jag känner till de andra organisationernas Uppdrag"  # q07 as enkat3.csv writes it
@@ -53,7 +54,9 @@ class Browser:
     def page(self, url: str) -> str:
         response = self.client.get(url)
         assert response.status_code == 200, response.data[:500]
-        return response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert not plain_problems(visible_text(page), page), (url, plain_problems(visible_text(page), page))
+        return page
 
     def post(self, url: str, data: dict | None = None, page: str = "/enkater", follow: bool = True, **kwargs):
         """POST with the CSRF token and projekt.yaml version taken from ``page`` (as the form would)."""
@@ -129,7 +132,7 @@ def _upload(browser: Browser, files: list[tuple[str, bytes]], **extra):
 
 
 def _messages(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<div class="meddelande [^"]*" role="[^"]*">(.*?)</div>', page, re.S)]
+    return [html.unescape(m) for m in re.findall(r'<div class="meddelande [^"]*" role="[^"]*"[^>]*>(.*?)</div>', page, re.S)]
 
 
 # ---------------------------------------------------------------- token, host, CSRF, headers
@@ -343,7 +346,7 @@ def test_upload_three_waves_into_a_new_project(empty, tmp_path):
     browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
     files = [(name, _sample_bytes(name)) for name in ("enkat1_google_forms.csv", "enkat2_microsoft_forms.xlsx", "enkat3.csv")]
     page = _upload(browser, files).get_data(as_text=True)
-    assert "3 enkätfil(er) har lagts till" in page
+    assert "3 enkätfiler har lagts till" in page
     project = load_project(empty)
     assert [w.label for w in project.waves] == ["Enkät 1", "Enkät 2", "Enkät 3"]
     stored = [w.file.name for w in project.waves]
@@ -356,7 +359,8 @@ def test_upload_three_waves_into_a_new_project(empty, tmp_path):
     assert "# inbyggt instrument, eller sökväg till en egen YAML-fil" in text  # the user's comments stay
     assert validate_project(empty).valid
     page = browser.page("/enkater")
-    assert "uppladdad som ”enkat1_google_forms.csv”" in page
+    assert "Fil: ”enkat1_google_forms.csv”" in page
+    assert not re.search(r"enkat-\d{8}-[0-9a-f]{6}", page)  # never the name the file is stored under
     assert "Svarsdatum" in page  # the sample's extra column is listed as a fixable warning
 
 
@@ -384,7 +388,7 @@ def test_uploaded_file_names_are_never_paths(empty, tmp_path):
     # no folders in the display name (display_name itself is tested with Windows paths in test_project_edit;
     # Werkzeug ≥ 3.1.9's test client drops the backslashes of a multipart file name before the server sees it)
     assert re.search(r"# uppladdad som: [^/\\\n]*rad & <i>\.csv\n", text)
-    assert re.search(r"uppladdad som ”[^/\\”]*rad &amp; &lt;i&gt;\.csv”", browser.page("/enkater"))
+    assert re.search(r"Fil: ”[^/\\”]*rad &amp; &lt;i&gt;\.csv”", browser.page("/enkater"))
     assert len(load_project(empty).waves) == 2
 
 
@@ -432,16 +436,19 @@ def test_change_and_remove_a_wave(browser, project):
     assert [w.label for w in waves] == ["Enkät 1", "Mitten", "Enkät 3"]
     assert waves[1].date == "2025-09-20"
     page = html.unescape(browser.post("/enkater/1/andra", {"etikett": "Enkät 1", "datum": ""}).get_data(as_text=True))
-    assert "det finns redan en enkät med etiketten 'Enkät 1'" in page
+    assert "det finns redan en enkät med etiketten ”Enkät 1”" in page
     page = browser.post("/enkater/2/flytta", {"riktning": "upp"}).get_data(as_text=True)
     assert "Enkäten är flyttad." in page
-    assert [w.label for w in load_project(project).waves] == ["Enkät 1", "Enkät 3", "Mitten"]
+    # "Enkät N" labels follow the position; the user's own label moves with its wave
+    assert [w.label for w in load_project(project).waves] == ["Enkät 1", "Enkät 2", "Mitten"]
+    assert [w.file.name for w in load_project(project).waves][1] == "enkat3.csv"
     assert "kan inte flyttas dit" in browser.post("/enkater/2/flytta", {"riktning": "ned"}).get_data(as_text=True)
     browser.post("/enkater/1/flytta", {"riktning": "ned"})
     page = browser.post("/enkater/0/ta-bort").get_data(as_text=True)
-    assert "Filen ligger kvar" in page
-    assert [w.label for w in load_project(project).waves] == ["Mitten", "Enkät 3"]
-    assert (project / "enkater" / "enkat1_google_forms.csv").is_file()
+    assert "Filen ligger i mappen papperskorg" in page
+    assert [w.label for w in load_project(project).waves] == ["Mitten", "Enkät 2"]
+    assert not (project / "enkater" / "enkat1_google_forms.csv").exists()
+    assert (project / "papperskorg" / "enkat1_google_forms.csv").is_file()  # never deleted
     assert "# Grupper med färre svar än så här visas inte." in (project / "projekt.yaml").read_text(encoding="utf-8")
     assert "finns inte" in browser.post("/enkater/9/ta-bort").get_data(as_text=True)
 
@@ -462,7 +469,7 @@ def test_unmatched_column_gets_a_dropdown_and_the_mapping_is_saved(project, tmp_
     assert '<option value="q07" selected>' in select  # the closest question is suggested
     assert '<option value="organisation">' in select
     page = browser.post("/enkater/kolumner", {f"rubrik-{number}": RENAMED, f"fraga-{number}": "q07"}).get_data(as_text=True)
-    assert "1 kolumnkoppling(ar) sparade" in page
+    assert "1 kolumnkoppling är sparad" in page
     data = yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))
     assert data["personalenkat"]["kolumner"] == {RENAMED: "q07"}
     assert validate_project(project).valid
@@ -500,7 +507,7 @@ def test_unknown_answer_label_gets_a_dropdown_and_becomes_a_project_alias(empty,
     select = re.search(r'<select id="varde-0" name="varde-0">(.*?)</select>', page, re.S).group(1)
     assert '<option value="5" selected>5 = Instämmer helt (förslag)</option>' in select
     page = browser.post("/enkater/svar", {"svar-0": "Stämmer helt", "varde-0": "5"}).get_data(as_text=True)
-    assert "1 svarsalternativ sparade under personalenkat: alias:" in page
+    assert "1 svarsalternativ är sparat i projektfilen" in page
     assert load_project(empty).answer_aliases == {"Stämmer helt": 5}
     assert validate_project(empty).valid
     tidy = survey_results(empty).survey.tidy
@@ -576,9 +583,9 @@ def test_comparison_without_waves_or_with_errors(empty, project, tmp_path):
 def test_text_list_has_badges(shared):
     page = shared.page("/texter")
     row = re.search(r'href="/texter/sekundara-effekter">.*?</tr>', page, re.S).group(0)
-    assert '<span class="bricka saknas">saknas</span>' in row and "text saknas" in row
+    assert '<span class="bricka saknas" data-status="saknas">saknas</span>' in row and "text saknas" in row
     row = re.search(r'href="/texter/sammanfattning">.*?</tr>', page, re.S).group(0)
-    assert '<span class="bricka ifylld">ifylld</span>' in row
+    assert '<span class="bricka ifylld" data-status="ifylld">ifylld</span>' in row
 
 
 def test_save_text_keeps_the_help_comment_and_updates_the_badge(browser, empty, tmp_path):
@@ -596,7 +603,7 @@ def test_save_text_keeps_the_help_comment_and_updates_the_badge(browser, empty, 
     saved = path.read_text(encoding="utf-8")
     assert saved.startswith(head.strip()) and saved.endswith("Utvärderingen gjordes av **FoU Storsjö**.\n\n- intervjuer\n")
     assert "\r" not in saved
-    assert '<span class="bricka ifylld">ifylld</span>' in page
+    assert '<span class="bricka ifylld" data-status="ifylld">ifylld</span>' in page
     assert "<strong>FoU Storsjö</strong>" in page  # the preview
 
 
@@ -694,8 +701,11 @@ def test_download_only_known_outputs(mini, tmp_path):
 def test_build_errors_are_shown(project, tmp_path):
     (project / "enkater" / "enkat3.csv").write_bytes(_renamed_wave3())
     browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
+    refusal = re.search(r'data-testid="byggspärr">(.*?)</p>', browser.page("/rapport"), re.S).group(1)
+    assert refusal.startswith("Rapporten kan inte byggas förrän felen i indata är rättade. Personalenkät: personalenkätens filer har")
     page = browser.post("/rapport/bygg", {}, page="/rapport").get_data(as_text=True)
-    assert "Enkätfilerna innehåller" in page
+    assert _messages(page) == [html.unescape(refusal)]  # the build refuses with the words the page shows
+    assert not (project / "rapport" / "rapport.html").exists()
     assert not (project / "rapport" / "rapport.html").exists()
 
 
@@ -737,7 +747,7 @@ def test_data_source_page_upload_validation_and_report_blocks(mini, tmp_path):
     browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path, sources=(SOURCE,)))
     assert 'href="/data/personalenkat">Testkälla</a>' in browser.page("/projekt")
     page = browser.page("/data/personalenkat")
-    assert "filen data.csv saknas" in page and "kalla/data.csv" in page
+    assert "filen data.csv saknas" in page and "Ingen fil ännu." in page
     assert "Personalenkätens resultat" in page and "indexvärde per grupp och enkät" in page  # report blocks
     upload = {"fil": "0", "filen": (io.BytesIO(b"a;b\n1;2\n"), "../../mina data.csv")}
     page = browser.post("/data/personalenkat/ladda-upp", upload, page="/data/personalenkat", content_type="multipart/form-data").get_data(as_text=True)
@@ -783,7 +793,8 @@ def test_the_sample_projects_data_source_pages_show_their_tables(shared):
     for source, title in (("sjalvvardering", "Självvärdering"), ("deltagare", "Deltagare"), ("ekonomi", "Ekonomi")):
         assert f'href="/data/{source}">{title}</a>' in page
     page = shared.page("/data/sjalvvardering")
-    assert "22 filer" in page and "Ifyllda formulär per roll och tillfälle" in page
+    files = re.search(r'<ul class="filer" data-testid="filer-0">(.*?)</ul>', page, re.S).group(1)
+    assert files.count("<li>") == 22 and "Ifyllda formulär per roll och tillfälle" in page
     page = shared.page("/data/deltagare")
     assert "deltagare.csv" in page and "Måluppfyllelse" in page
     assert "aktiviteter.csv" in page and "deltagarenkat.csv" in page and "deltagarenkat.yaml" in page  # the goals' sources
@@ -803,16 +814,18 @@ def test_the_activity_log_is_uploaded_on_the_participant_page(empty, tmp_path):
 
 def test_forms_upload_into_the_folder_under_new_names_and_yaml_parameters_are_checked(empty, tmp_path):
     browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
-    assert "inga filer" in browser.page("/data/sjalvvardering")
+    page = browser.page("/data/sjalvvardering")
+    assert "Ingen fil ännu." in page and "Ladda upp filerna, så kontrolleras de här." in page and "Inga problem hittades" not in page
     forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))[:2]
     upload = {"fil": "0", "filen": [(io.BytesIO(f.read_bytes()), f"../{f.name}") for f in forms]}
     page = browser.post("/data/sjalvvardering/ladda-upp", upload, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
-    assert "2 fil(er) sparade i mappen sjalvvardering." in page
+    assert "2 filer är sparade i mappen sjalvvardering." in page
     stored = sorted((empty / "sjalvvardering").iterdir())
     assert len(stored) == 2 and all(re.fullmatch(r"formular-\d{8}-[0-9a-f]{6}\.xlsx", p.name) for p in stored)
     assert {p.read_bytes() for p in stored} == {f.read_bytes() for f in forms}
     assert yaml.safe_load((empty / "projekt.yaml").read_text(encoding="utf-8"))["sjalvvardering"] == {"mapp": "sjalvvardering"}
-    assert "2 filer" in browser.page("/data/sjalvvardering")
+    page = browser.page("/data/sjalvvardering")
+    assert all(f"”{f.name}”" in page for f in forms) and not re.search(r"formular-\d{8}", page)  # the user's names only
     wrong = {"fil": "0", "filen": [(io.BytesIO(b"a;b\n1;2\n"), "x.xlsx")]}
     page = browser.post("/data/sjalvvardering/ladda-upp", wrong, page="/data/sjalvvardering", content_type="multipart/form-data").get_data(as_text=True)
     assert "är av typen csv" in page and len(list((empty / "sjalvvardering").iterdir())) == 2
@@ -923,12 +936,12 @@ def test_measurable_goals_are_added_checked_and_removed_on_the_project_page(proj
     assert "Minst 40 % av de avslutade deltagarna går till arbete eller studier" in page and "Mätbara mål" in page
     bad = {"mal": "Fler i <b>jobb</b>", "matt": "andel", "population": "avslutade", "kategorier": "jobbb", "malvarde": "140 %"}
     page = browser.post("/projekt/mal", bad, page="/projekt").get_data(as_text=True)
-    assert "okänd status &#39;jobbb&#39;" in page and "en andel ska vara mellan 0 och 100 %" in page
+    assert "okänd status ”jobbb”" in page and "en andel ska vara mellan 0 och 100 %" in page
     before = [g["mal"] for g in yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"]]
     assert len(before) == 10  # the sample's goals of every kind; the bad one was not written
     good = {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": "studier", "malvarde": "20 %"}
     page = browser.post("/projekt/mal", good, page="/projekt").get_data(as_text=True)
-    assert "Målet är sparat i projekt.yaml" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
+    assert "Målet är sparat i projektfilen" in page and "Minst 20 % &lt;b&gt;studerar&lt;/b&gt;" in page
     text = (project / "projekt.yaml").read_text(encoding="utf-8")
     goals = yaml.safe_load(text)["mal"]
     assert goals[-1] == {"mal": "Minst 20 % <b>studerar</b>", "matt": "andel", "population": "avslutade", "kategorier": ["studier"], "malvarde": "20 %"}

@@ -128,7 +128,7 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
             page.set_input_files("#filer", [str(p) for p in waves])
             expect(page.locator(".valda-filer li")).to_have_count(3)
             page.click("#uppladdning button[type=submit]")
-            expect(page.locator(".meddelande.ok")).to_contain_text("3 enkätfil(er) har lagts till")
+            expect(page.locator(".meddelande.ok")).to_contain_text("3 enkätfiler har lagts till")
             expect(page.locator(".sammanfattning")).to_contain_text("fel")
             assert page.locator(".bricka.saknas").first.inner_text().strip() != "0 fel"
 
@@ -141,7 +141,7 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
             if os.environ.get("SLUTRAPPORT_UPDATE_SNAPSHOTS"):
                 _save_readme_screenshot(ARTIFACTS / "03-enkater-rattning.png")
             page.click("text=Spara kopplingarna")
-            expect(page.locator(".meddelande.ok")).to_contain_text("1 kolumnkoppling(ar) sparade")
+            expect(page.locator(".meddelande.ok")).to_contain_text("1 kolumnkoppling är sparad")
             expect(page.locator(".sammanfattning")).to_contain_text("0 fel")
             shot("04-enkater")
             assert load_project(project).column_map == {RENAMED: "q07"}
@@ -174,7 +174,7 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
             forms = sorted((SAMPLES / "sjalvvardering").glob("*.xlsx"))
             page.set_input_files("#filen-0", [str(p) for p in forms])
             page.click("form.kallfil button[type=submit]")
-            expect(page.locator("div.meddelande.ok")).to_contain_text(f"{len(forms)} fil(er) sparade i mappen sjalvvardering")
+            expect(page.locator("div.meddelande.ok")).to_contain_text(f"{len(forms)} filer är sparade i mappen sjalvvardering")
             expect(page.locator("main")).to_contain_text("Ifyllda formulär per roll och tillfälle")
             shot("07-sjalvvardering")
             go("Ekonomi")

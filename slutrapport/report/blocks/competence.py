@@ -74,7 +74,7 @@ def categorisation_section(project: Project, settings: dict) -> tuple[list, str 
     groups, tick_label = categorisation_groups(settings)
     table = categorisation(groups, project.competence.get("kategorisering"), _source(project))
     if table is None:
-        return [], "kategorisering saknas i projekt.yaml (kompetenssatsning: kategorisering:)"
+        return [], "kategorisering saknas"
     year = report_year(project)
     blocks = []
     for group in groups:
@@ -110,7 +110,7 @@ def volume_section(project: Project, settings: dict) -> tuple[list, str | None]:
     """The table of section 4 with the template's column labels, or what is missing."""
     volume = _volume(project, settings)
     if volume is None:
-        return [], "omfattning saknas i projekt.yaml (kompetenssatsning: omfattning:)"
+        return [], "omfattning saknas"
     labels = _VOLUME_LABELS | {k: str(v) for k, v in (settings.get("kolumner") or {}).items() if v is not None}
     group = settings.get("anstallda")
     columns = [Column(labels[key], TEXT if key == "kurslangd" else COUNT, str(group) if group and key in _EMPLOYERS else None) for key in VOLUME_COLUMNS]

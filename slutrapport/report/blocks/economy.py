@@ -56,11 +56,8 @@ __all__ = [
     "socioeconomic_section",
 ]
 
-NO_BUDGET = "ekonomi saknas: ingen budget under ekonomi: i projekt.yaml (t.ex. ekonomi: {fil: ekonomi.xlsx})"
-NO_PARAMETERS = (
-    "samhällsekonomisk beräkning saknas: ingen parameterfil under socioekonomi: i projekt.yaml "
-    "(t.ex. socioekonomi: {fil: socioekonomi.yaml})"
-)
+NO_BUDGET = "ekonomi saknas: ingen budget har lagts till"
+NO_PARAMETERS = "samhällsekonomisk beräkning saknas: ingen parameterfil har lagts till"
 _BUDGET_LABEL = "Budget enligt ansökan"
 _SOCIO_TITLE = "Samhällsekonomisk beräkning"
 _INDIVIDUAL_NOTE = (

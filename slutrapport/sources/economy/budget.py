@@ -79,7 +79,7 @@ from slutrapport.core.yamlfile import parse_yaml
 from slutrapport.sources.economy.money import MoneyError, parse_money
 from slutrapport.sources.economy.problems import EconomyValidationError, yaml_lines
 from slutrapport.sources.economy.records import BUDGET_COLUMNS, DEFAULT_CATEGORIES, TOLERANCE, TOTAL, Budget, Collector, assemble
-from slutrapport.sources.economy.table import csv_rows, grid_records, xlsx_rows
+from slutrapport.sources.economy.table import csv_rows, grid_records, header_roles, xlsx_rows
 from slutrapport.sources.economy.yaml_rows import yaml_records
 from slutrapport.sources.readers.detect import XLSX, container
 from slutrapport.sources.readers.options import DEFAULT_LIMITS
@@ -96,6 +96,7 @@ __all__ = [
     "parse_money",
     "read_budget",
     "read_budget_spec",
+    "read_budget_headings",
     "yaml_lines",
 ]
 
@@ -168,3 +169,21 @@ def read_budget_spec(spec: BudgetSpec) -> Budget:
     text = read_text_limited(spec.project_file, "Projektfilen", error=ProjectError)
     yaml_records(collector, spec.rows, yaml_lines(text), ("ekonomi", "rader"))
     return assemble(collector)
+
+
+def read_budget_headings(source: Path | str, columns: dict[str, str] | None = None, sheet: str | None = None) -> list[tuple[str, str | None]]:
+    """The headings of a budget file (CSV or XLSX) with the role each is read as: kategori, period, budget, utfall or None.
+
+    A YAML budget has no headings (empty list). Raises :class:`InputFileError` when the file cannot be read.
+    """
+    path = Path(source)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return []
+    try:
+        raw = read_bytes_limited(path, DEFAULT_LIMITS.max_text_bytes, "Ekonomifilen")
+        kind = container(path, raw[:4096])
+        return header_roles(xlsx_rows(path, sheet, raw) if kind == XLSX else csv_rows(path, raw), columns)
+    except OSError as exc:
+        raise InputFileError(f"Ekonomifilen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"Ekonomifilen {path.name} är inte sparad som UTF-8.") from exc

@@ -23,7 +23,7 @@ from slutrapport.sources.economy.records import TOTAL, Collector, Record, as_per
 from slutrapport.sources.readers.options import DEFAULT_LIMITS
 from slutrapport.sources.readers.tabular import clean_heading, load_csv
 
-__all__ = ["grid_records", "xlsx_rows", "csv_rows"]
+__all__ = ["grid_records", "header_roles", "xlsx_rows", "csv_rows"]
 
 _HEADER_SEARCH_ROWS = 12
 
@@ -35,6 +35,26 @@ def _find_header(rows: list[tuple[int, list[Any]]], names: dict[str, str]) -> tu
         if {"budget", "utfall"} <= roles:
             return position, columns
     return None
+
+
+def header_roles(rows: list[tuple[int, list[Any]]], columns: dict[str, str] | None) -> list[tuple[str, str | None]]:
+    """The headings of the budget's heading row with the role each is read as (None: not used).
+
+    The heading row is the one the reader finds; without one, the first row with text.
+    """
+    names = role_names(columns)
+    found = _find_header(rows, names)
+    if found is not None:
+        cells = rows[found[0]][1]
+    else:
+        cells = next((cells for _, cells in rows[:_HEADER_SEARCH_ROWS] if any(clean_heading(text_of(c)) for c in cells)), [])
+    roles = []
+    for index, cell in enumerate(cells):
+        heading = clean_heading(text_of(cell))
+        if heading:
+            column = classify(cell, index, names)
+            roles.append((heading, column.role if column else None))
+    return roles
 
 
 def _periods_from_row_above(cells: list[Any], columns: list[Column]) -> bool:

@@ -38,6 +38,8 @@ __all__ = [
     "DEFAULT_AGE_BOUNDS",
     "FOLLOW_UP_FIELDS",
     "LOST_WORDS",
+    "UNUSED",
+    "UNUSED_FIELD",
 ]
 
 PROJECT_FILE = "projekt.yaml"
@@ -104,6 +106,8 @@ FOLLOW_UP_FIELDS = {"status_6man": 6, "status_12man": 12}
 #: What a follow-up cell says when the participant could not be reached: counted as bortfall.
 LOST_WORDS = ("bortfall", "ej nådd", "inte nådd", "ej anträffad", "inte anträffad", "ej uppföljd", "okänd", "uppgift saknas", "vet ej")
 
+#: The ``kolumner:`` value of a column that is no field (``"Svarsdatum": används inte``), and its mark in ``column_map``.
+UNUSED, UNUSED_FIELD = "används inte", "-"
 #: ``period:`` values → internal period kind.
 PERIODS = {"halvar": "halvar", "halvår": "halvar", "kvartal": "kvartal", "ar": "ar", "år": "ar", "manad": "manad", "månad": "manad"}
 #: Lower limits of the age bands after the first: under 25, 25–34, 35–49, 50 and older.
@@ -173,7 +177,7 @@ def parse_settings(spec: Any, root: Path, report: ValidationReport) -> Settings:
         _config_problem(report, "kolumner", "ska vara rader som \"Rubrik i filen\": fält")
         columns = {}
     for heading, target in columns.items():
-        found = field_for(str(target))
+        found = UNUSED_FIELD if category_key(str(target)) == category_key(UNUSED) else field_for(str(target))
         if found is None:
             _config_problem(report, f"kolumner: {heading}", f"okänt fält; möjliga fält: {', '.join(FIELDS)}", target)
         else:

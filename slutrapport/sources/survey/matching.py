@@ -64,11 +64,15 @@ __all__ = [
     "target_of",
     "match_columns",
     "sheet_score",
+    "UNUSED",
     "SUMMARY_LIMIT",
 ]
 
 #: More column warnings of one kind than this in one file are reported as one summary line.
 SUMMARY_LIMIT = 3
+#: The column mapping's value for a column that is no question (``"Svarsdatum": används inte``): read silently as nothing.
+UNUSED = "används inte"
+_SKIPPED = "skip:"
 #: How many names a summary line lists before "(och n till)".
 _SUMMARY_NAMES = 3
 #: How alike (difflib ratio of normalised texts) a heading and a question must be to be suggested.
@@ -163,6 +167,8 @@ def build_targets(instrument: Instrument, column_map: dict[str, str]) -> dict[st
             targets[normalise(heading)] = option
         elif target in ("organisation", "kod"):
             targets[normalise(heading)] = f"bg:{target}"
+        elif normalise(target) == normalise(UNUSED):
+            targets[normalise(heading)] = _SKIPPED
         else:
             where, line = column_map.where(heading) if isinstance(column_map, ColumnMap) else ("Kolumnmappningen", None)
             raise InputFileError(
@@ -271,7 +277,7 @@ def sheet_score(targets: dict[str, str]) -> Callable[[RawTable], float]:
 
     def score(raw: RawTable) -> float:
         found = {target_of(raw, pos, targets) for pos in range(len(raw.columns)) if pos not in raw.meta_columns}
-        return float(len(found - {None}))
+        return float(len(found - {None, _SKIPPED}))
 
     return score
 
@@ -306,6 +312,8 @@ def match_columns(raw: RawTable, instrument: Instrument, targets: dict[str, str]
         if pos in raw.meta_columns:
             continue
         target = target_of(raw, pos, targets)
+        if target == _SKIPPED:  # the project says the column is no question (personalenkat: kolumner: "Svarsdatum": används inte)
+            continue
         if target is None:
             if pos != raw.id_column:  # the tool's respondent ID is used, for the duplicate checks
                 unmatched.append(pos)

@@ -10,7 +10,7 @@ from flask import current_app, flash, redirect, request, url_for
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.web.state import WebState
 
-__all__ = ["state", "project_root", "needs_project", "uploads", "form_version", "show_error", "back", "parse_index"]
+__all__ = ["state", "project_root", "project_check", "needs_project", "uploads", "form_version", "show_error", "back", "parse_index"]
 
 
 def state() -> WebState:
@@ -21,6 +21,16 @@ def project_root() -> Path:
     root = state().project
     assert root is not None
     return root
+
+
+def project_check():
+    """``slutrapport check`` of the open project (:func:`slutrapport.pipeline.check_project`), kept until an input changes."""
+    from slutrapport.pipeline import check_project
+    from slutrapport.web.state import fingerprint
+
+    web = state()
+    texts = fingerprint(project_root() / "texter")  # the texts are no input of the analyses, but of the check
+    return web.cached("kontrollera", lambda: check_project(project_root(), results=web.results()), texts)
 
 
 def needs_project(view):

@@ -126,7 +126,7 @@ def save_facts():
     fields = [*FACT_FIELDS, *LIST_FACTS, "start", "slut"]
     try:
         kept = update_facts(state().project, form_version(), {k: request.form.get(k, "") for k in fields})
-        flash("Projektuppgifterna är sparade i projekt.yaml.", "ok")
+        flash("Projektuppgifterna är sparade i projektfilen.", "ok")
         if not kept:
             flash("projekt.yaml hade en uppställning som inte kunde ändras rad för rad; filen skrevs om och kommentarerna försvann.", "info")
     except SlutrapportError as exc:
@@ -144,10 +144,10 @@ def save_goal():
             if position is None:
                 raise ProjectError("Välj ett mål att ta bort.")
             remove_goal(state().project, form_version(), position)
-            flash("Målet är borttaget ur projekt.yaml.", "ok")
+            flash("Målet är borttaget ur projektfilen.", "ok")
         else:
             add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", *GOAL_FIELDS)})
-            flash("Målet är sparat i projekt.yaml; måluppfyllelsen räknas när rapporten byggs.", "ok")
+            flash("Målet är sparat i projektfilen; måluppfyllelsen räknas när rapporten byggs.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
     return back("projekt.index")

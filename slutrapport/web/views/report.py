@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, send_file
+from flask import Blueprint, abort, current_app, flash, render_template, request, send_file, url_for
 
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
+from slutrapport.core.swedish import count_noun
 from slutrapport.pipeline import build_project
-from slutrapport.web.views.common import back, needs_project, project_root, show_error, state
+from slutrapport.pipeline.status import build_refusal
+from slutrapport.web.views.common import back, needs_project, project_check, project_root, show_error, state
 from slutrapport.web.workspace import heading_overview
 
 __all__ = ["blueprint", "OUTPUTS"]
@@ -44,21 +46,39 @@ def _folder():
 @blueprint.get("")
 @needs_project
 def index():
-    headings = heading_overview(project_root(), results=state().results())
+    check = project_check()
+    headings = heading_overview(project_root(), check=check)
     required = [h for h in headings if h.required]
     files = [(name, text, (_folder() / name).stat()) for name, text in OUTPUTS.items() if (_folder() / name).is_file()]
     return render_template(
         "rapport.html.j2",
         headings=headings,
+        inputs=check.inputs,
+        refusal=build_refusal(check.inputs),
+        input_pages=_input_pages(),
         filled=sum(h.status == "ifylld" for h in required),
         required=len(required),
         files=files,
     )
 
 
+def _input_pages() -> dict[str, str]:
+    """The page where each input is uploaded and checked."""
+    pages = {"personalenkat": url_for("enkater.index")}
+    for source in current_app.extensions["slutrapport_sources"]:
+        pages[source.id] = url_for("kallor.index", source_id=source.id)
+        for slot in source.files:
+            pages.setdefault(slot.key[0], pages[source.id])
+    return pages
+
+
 @blueprint.post("/bygg")
 @needs_project
 def build():
+    refusal = build_refusal(project_check().inputs)
+    if refusal:  # the words the page shows above the button
+        flash(refusal, "fel")
+        return back("rapport.index")
     try:
         outcome = build_project(
             project_root(),
@@ -67,10 +87,10 @@ def build():
             draft=request.form.get("utkast") == "ja",
             surveys=state().surveys,
         )
-        flash(f"Rapporten är byggd: {len(outcome.paths)} filer i {_folder()}.", "ok")
+        flash(f"Rapporten är byggd: {count_noun(len(outcome.paths), 'fil', 'filer')} i {_folder()}.", "ok")
         if outcome.warnings:
             flash(
-                f"{len(outcome.warnings)} varning(ar) vid inläsningen (de står också i rapportens metodavsnitt):\n"
+                f"{count_noun(len(outcome.warnings), 'varning', 'varningar')} vid inläsningen (de står också i rapportens metodavsnitt):\n"
                 + ValidationReport(list(outcome.warnings)).to_text(limit=10),
                 "info",
             )

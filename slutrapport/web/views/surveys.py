@@ -17,12 +17,14 @@ from slutrapport.project.survey import (
     move_wave,
     parse_wave_reading,
     remove_wave,
+    replace_wave_file,
     set_instrument,
     store_instrument,
     store_wave_labels,
     update_wave,
 )
-from slutrapport.project.uploads import upload_names
+from slutrapport.sources.survey.matching import UNUSED
+from slutrapport.web.files import file_rows
 from slutrapport.web.views.common import back, form_version, needs_project, parse_index, project_root, show_error, state, uploads
 from slutrapport.web.workspace import SurveyFixes, survey_fixes
 
@@ -36,7 +38,7 @@ ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm,.sav"
 ACCEPT_LABELS = ".lss,.xml,.csv,.txt,.xlsx"
 
 
-def _waves(data: dict) -> list[dict]:
+def _waves(data: dict, names: dict[str, str]) -> list[dict]:
     survey = data.get("personalenkat") if isinstance(data.get("personalenkat"), dict) else {}
     raw = survey.get("enkater") if isinstance(survey.get("enkater"), list) else []
     waves = []
@@ -50,6 +52,7 @@ def _waves(data: dict) -> list[dict]:
                 "blad": str(item.get("blad") or ""),
                 "rubrikrad": str(item.get("rubrikrad") or ""),
                 "etiketter": str(item.get("etiketter") or ""),
+                "etiketter_namn": names.get(str(item.get("etiketter") or ""), str(item.get("etiketter") or "").rsplit("/", 1)[-1]),
                 "inbjudna": invited_text(item.get("inbjudna")),
             }
         )
@@ -69,15 +72,19 @@ def index():
         fixes, problem = SurveyFixes(ValidationReport()), str(exc)
     survey = data.get("personalenkat") if isinstance(data.get("personalenkat"), dict) else {}
     report = fixes.report
-    names = upload_names(root)
+    names = web.names()
+    waves = _waves(data, names)
+    pending = web.pending.get(request.args.get("vantande", ""))
     return render_template(
         "enkater.html.j2",
-        waves=_waves(data),
-        names=names,
-        file_names={name.rsplit("/", 1)[-1]: shown for name, shown in names.items()},  # the report names files without folder
+        waves=waves,
+        wave_files=file_rows(root, [w["fil"] for w in waves], report, names),
+        pending=dict(pending, token=request.args.get("vantande"), names=[n for n, _ in pending["files"]]) if pending else None,
         instrument=str(survey.get("instrument") or "samverkan"),
         choices=instrument_choices(root),
         fixes=fixes,
+        target_names=_target_names(fixes.targets),
+        unused=UNUSED,
         problems=report.errors() + report.warnings(),
         errors=len(report.errors()),
         warnings=len(report.warnings()),
@@ -86,6 +93,18 @@ def index():
         accept=ACCEPT,
         accept_labels=ACCEPT_LABELS,
     )
+
+
+def _target_names(targets: list[tuple[str, str]]) -> dict[str, str]:
+    """A question's name on the page: "Fråga 9" after its place in the instrument (never its id); background roles by role."""
+    names, number = {}, 0
+    for target, text in targets:
+        if text.startswith("Bakgrund: "):
+            names[target] = "Bakgrund"
+        else:
+            number += 1
+            names[target] = f"Fråga {number}"
+    return names
 
 
 def _run(action, success: str) -> None:
@@ -101,22 +120,51 @@ def _run(action, success: str) -> None:
 @blueprint.post("/ladda-upp")
 @needs_project
 def upload():
+    """Add the chosen files as waves; on an error the files and choices are kept for the next try (``vantande``)."""
+    form = request.form
     files = uploads("filer")
     label_files = uploads("etikettfil")
+    kept = state().take_pending(form.get("vantande"))
+    if not files and kept:
+        files = kept["files"]
+        label_files = label_files or kept.get("label_files", [])
+    position = parse_index(form.get("placering"))
     try:
-        reading = parse_wave_reading(request.form.get("blad"), request.form.get("rubrikrad"))
+        reading = parse_wave_reading(form.get("blad"), form.get("rubrikrad"))
         stored = add_waves(
             project_root(),
             form_version(),
             files,
-            request.form.get("etikett", ""),
-            request.form.get("datum", ""),
+            form.get("etikett", ""),
+            form.get("datum", ""),
             reading=reading,
             label_file=label_files[0] if label_files else None,
+            position=position,
         )
-        flash(f"{len(stored)} enkätfil(er) har lagts till. Kontrollen nedan visar om något behöver rättas.", "ok")
+        flash(f"{_files(len(stored))} har lagts till. Kontrollen nedan visar om något behöver rättas.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
+        if files:
+            upload = {"files": files, "label_files": label_files, "label": form.get("etikett", ""), "date": form.get("datum", ""), "position": position}
+            return back("enkater.index", vantande=state().keep_pending(upload))
+    return back("enkater.index")
+
+
+def _files(count: int) -> str:
+    return "1 enkätfil" if count == 1 else f"{count} enkätfiler"
+
+
+@blueprint.post("/<int:index>/byt-fil")
+@needs_project
+def replace_file(index: int):
+    files = uploads("fil")
+    if len(files) != 1:
+        flash("Välj filen som ska ersätta den gamla.", "fel")
+        return back("enkater.index")
+    _run(
+        lambda: replace_wave_file(project_root(), form_version(), index, *files[0]) and None,
+        "Filen är utbytt. Den gamla filen ligger i mappen papperskorg i projektmappen.",
+    )
     return back("enkater.index")
 
 
@@ -154,7 +202,7 @@ def upload_labels(index: int):
 def remove(index: int):
     _run(
         lambda: remove_wave(project_root(), form_version(), index),
-        "Enkäten är borttagen ur projektet. Filen ligger kvar i mappen enkater/.",
+        "Enkäten är borttagen ur projektet. Filen ligger i mappen papperskorg i projektmappen.",
     )
     return back("enkater.index")
 
@@ -207,7 +255,7 @@ def map_columns():
         return back("enkater.index")
     _run(
         lambda: add_column_mappings(project_root(), form_version(), mapping),
-        f"{len(mapping)} kolumnkoppling(ar) sparade under personalenkat: kolumner: i projekt.yaml.",
+        ("1 kolumnkoppling är sparad" if len(mapping) == 1 else f"{len(mapping)} kolumnkopplingar är sparade") + " i projektfilen.",
     )
     return back("enkater.index")
 
@@ -231,6 +279,6 @@ def map_answers():
     default = by_scale.pop("", {})
     _run(
         lambda: add_answer_aliases(project_root(), form_version(), default, by_scale),
-        f"{count} svarsalternativ sparade under personalenkat: alias: i projekt.yaml.",
+        f"{count} svarsalternativ {'är sparat' if count == 1 else 'är sparade'} i projektfilen.",
     )
     return back("enkater.index")

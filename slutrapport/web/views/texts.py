@@ -10,7 +10,7 @@ from slutrapport.project.edit import EditConflict
 from slutrapport.project.folder import read_narrative
 from slutrapport.project.texts import read_text, save_text
 from slutrapport.render.html import markdown_to_html
-from slutrapport.web.views.common import back, needs_project, project_root, state
+from slutrapport.web.views.common import back, needs_project, project_check, project_root
 from slutrapport.web.workspace import HeadingStatus, heading_overview
 
 __all__ = ["blueprint"]
@@ -19,7 +19,7 @@ blueprint = Blueprint("texter", __name__, url_prefix="/texter")
 
 
 def _overview() -> list[HeadingStatus]:
-    return heading_overview(project_root(), results=state().results())
+    return heading_overview(project_root(), check=project_check())
 
 
 def _heading(heading_id: str) -> HeadingStatus:
