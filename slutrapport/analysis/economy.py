@@ -179,4 +179,4 @@ def analyse_economy(
     table = budget_outcome(budget)
     figures, reasons = key_figures(table, participants, finished, min_n)
     parties = financing_table(financing) if financing is not None and not financing.empty else None
-    return EconomyResults(table, figures, list(budget.categories), list(budget.periods), budget.source, reasons, min_n, parties)
+    return EconomyResults(table, figures, list(budget.categories), list(budget.periods), budget.source, reasons, min_n, financing=parties)

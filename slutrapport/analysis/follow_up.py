@@ -40,7 +40,7 @@ _GROUPS = (FOLLOWED, NOT_DUE, LOST_GROUP)
 def follow_up_groups(finished: pd.DataFrame, months: int, report_date) -> tuple[pd.Series, pd.Series]:
     """Per finished participant: the group (:data:`FOLLOWED`, :data:`NOT_DUE`, :data:`LOST_GROUP`) and the status (None unless followed up)."""
     column = finished[f"status_{months}man"]
-    due = finished["avslut"].map(lambda d: follow_up_date(d.date(), months) <= report_date)
+    due = finished["avslut"].map(lambda d: follow_up_date(d.date(), months) <= report_date).astype(bool)  # bool also when empty
     given = column.notna() & (column != LOST)
     group = pd.Series(LOST_GROUP, index=finished.index)
     group[~due] = NOT_DUE

@@ -61,9 +61,12 @@ def _project(folder: Path, *sections: str) -> Path:
             (folder / "sjalvvardering").mkdir()
             for name in FORMS:
                 shutil.copy2(SAMPLES / "sjalvvardering" / name, folder / "sjalvvardering" / name)
-        elif key in ("deltagare", "ekonomi", "socioekonomi"):
-            name = {"deltagare": "deltagare.csv", "ekonomi": "ekonomi.xlsx", "socioekonomi": "socioekonomi.yaml"}[key]
+        elif key in ("deltagare", "ekonomi", "socioekonomi", "aktiviteter"):
+            name = {"deltagare": "deltagare.csv", "ekonomi": "ekonomi.xlsx", "socioekonomi": "socioekonomi.yaml", "aktiviteter": "aktiviteter.csv"}[key]
             shutil.copy2(SAMPLES / name, folder / name)
+        elif key == "deltagarenkat":  # the participant survey the goals matt: andel_svar count from
+            for name in ("deltagarenkat.csv", "deltagarenkat.yaml"):
+                shutil.copy2(SAMPLES / name, folder / name)
     return folder
 
 
@@ -85,7 +88,7 @@ def _validate(project: Path):
 
 def test_the_clean_sources_are_valid(tmp_path):
     """Each project of one clean source validates, and the clean register's every record is a participant."""
-    for sections in (("deltagare", "mal"), ("ekonomi",), ("socioekonomi",), ("sjalvvardering",)):
+    for sections in (("deltagare", "deltagarenkat", "aktiviteter", "mal"), ("ekonomi",), ("socioekonomi",), ("sjalvvardering",)):
         project = _project(tmp_path / sections[0], *sections)
         result, _ = _validate(project)
         assert result.exit_code == 0, result.output
@@ -127,7 +130,7 @@ def register_mutations(draw):
 def test_mutated_register_is_read_or_refused_and_every_participant_is_accounted_for(tmp_path_factory, mutation):
     edits, blanks, ragged, header_edit, layout = mutation
     records, participants = _register_records()
-    project = _project(tmp_path_factory.mktemp("register") / "projekt", "deltagare", "mal")
+    project = _project(tmp_path_factory.mktemp("register") / "projekt", "deltagare", "deltagarenkat", "aktiviteter", "mal")
     mutated, where = apply_csv_mutation(records, list(range(len(records[0]))), edits, blanks, ragged, header_edit)
     write_csv_records(project / "deltagare.csv", mutated, layout)
 

@@ -978,7 +978,7 @@ def test_goals_of_every_kind_are_added_on_the_project_page(project, tmp_path):
     ]  # fmt: skip
     for form in forms:
         page = browser.post("/projekt/mal", blank | form, page="/projekt").get_data(as_text=True)
-        assert "Målet är sparat i projekt.yaml" in page, form
+        assert "Målet är sparat i projektfilen" in page, form
     goals = yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["mal"][-5:]
     assert goals == [
         {"mal": "Minst 30 % män", "matt": "andel", "population": "inskrivna", "kon": "män", "malvarde": "30 %"},

@@ -119,7 +119,7 @@ def test_the_reports_tables_name_the_uploaded_files_by_their_own_names(empty, tm
     browser = Browser(create_app(empty, token=TOKEN, start_dir=tmp_path))
     _upload(browser, [("Personalenkät start.csv", _wave("enkat1_google_forms.csv")), ("Personalenkät slut.csv", _wave("enkat3.csv"))])
     page = browser.post("/rapport/bygg", {"utkast": "ja"}, page="/rapport").get_data(as_text=True)
-    assert "Rapporten är byggd: 7 filer" in page, _messages(page)
+    assert "Rapporten är byggd: 9 filer" in page, _messages(page)  # with bilaga.html and bilaga.docx
     report = (empty / "rapport" / "rapport.html").read_text(encoding="utf-8")
     summary = re.search(r"<caption>Svar per enkättillfälle</caption>.*?</table>", report, re.S).group(0)
     assert "Personalenkät start.csv" in summary and "Personalenkät slut.csv" in summary

@@ -13,7 +13,7 @@ import pandas as pd
 
 from slutrapport.analysis.participants import NATIONAL, STATUS, ParticipantResults
 from slutrapport.report.charting import describe
-from slutrapport.report.model import COUNT, PROTECTED, SHARE, Column, GroupedBarChart, Paragraphs, Subsection, Table
+from slutrapport.report.model import COUNT, PROTECTED, SHARE, Column, GroupedBarChart, Paragraphs, Subsection, Table, for_appendix
 from slutrapport.wording.participant_results import follow_up_sentences, places_sentences
 
 __all__ = ["totals_table", "follow_up_blocks", "places_blocks"]
@@ -89,7 +89,8 @@ def follow_up_blocks(results: ParticipantResults) -> list:
         months = int(months)
         blocks.append(Subsection(f"Uppföljning {months} månader efter avslut", [
             Paragraphs(follow_up_sentences(table, months)),
-            *(_follow_up_table(results, months, division) for division in ("uppfoljning", STATUS, NATIONAL)),
+            _follow_up_table(results, months, "uppfoljning"),  # the groups in the report, the statuses in the appendix
+            *for_appendix(*(_follow_up_table(results, months, division) for division in (STATUS, NATIONAL))),
         ]))  # fmt: skip
     return blocks
 
@@ -122,4 +123,4 @@ def places_blocks(results: ParticipantResults) -> list:
     )
     n = "n = de aktiva deltagarna i hela projektet vid varje periods slut (antalen står i tabellen)."
     describe(chart, table.caption, n)
-    return [Subsection("Platser och beläggning", [Paragraphs(places_sentences(places)), table, chart])]
+    return [Subsection("Platser och beläggning", [Paragraphs(places_sentences(places)), chart, *for_appendix(table)])]

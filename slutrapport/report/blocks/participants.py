@@ -208,7 +208,8 @@ def participant_blocks(results: ParticipantResults) -> list:
     """The participant section: summary, flow, outcome, försörjning → status, time, age, method."""
     outcome_blocks: list = [
         _outcome_table(results, STATUS, "Status vid avslut per kön, avslutade deltagare"),
-        _outcome_table(results, NATIONAL, "Sysselsättning vid avslut enligt den nationella uppföljningen, avslutade deltagare"),
+        # the whole project's national groups stand in the totals table; per kön in the appendix
+        *for_appendix(_outcome_table(results, NATIONAL, "Sysselsättning vid avslut enligt den nationella uppföljningen, avslutade deltagare")),
     ]
     blocks: list = [
         Subsection("Deltagarna i korthet", [Paragraphs(participant_summary(results))]),
@@ -218,10 +219,10 @@ def participant_blocks(results: ParticipantResults) -> list:
         Subsection("Status vid avslut", outcome_blocks),
         *follow_up_blocks(results),
         Subsection("Försörjning före och sysselsättning efter", _income_tables(results)),
-        Subsection("Tid i projektet", [_time_table(results)]),
+        Subsection("Tid i projektet", [_time_table(results)], appendix=True),
     ]
     ages = _age_table(results)
     if ages is not None:
-        blocks.append(Subsection("Ålder", [ages]))
+        blocks.append(Subsection("Ålder", [ages], appendix=True))
     blocks.append(Subsection("Om deltagarregistret", _method(results), appendix=True))
     return blocks
