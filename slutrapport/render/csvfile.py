@@ -9,9 +9,19 @@ Texts are cleaned of control characters and lone surrogates
 (:func:`~slutrapport.core.safetext.clean_text`; a NUL stops many CSV readers,
 a lone surrogate cannot be written as UTF-8); line breaks in a text are kept
 (the value is quoted).
+
+:func:`table_csv` is one table of the report as the page shows it (the web
+page's download of a table): semicolon-separated, the cells as the report
+writes them (decimal comma, hidden cells "–"), with a byte-order mark so
+Excel reads it as UTF-8; a text that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+leading apostrophe (:func:`formula_safe`).
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 import numpy as np
 import pandas as pd
@@ -20,8 +30,10 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.core.safetext import clean_text, encode_utf8
+from slutrapport.render.formatting import cell_text
+from slutrapport.report.model import Table
 
-__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns"]
+__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns", "table_csv", "formula_safe"]
 
 _COUNTS = {"n", "n_fran", "n_till", "n_par", "antal_fragor"}
 
@@ -68,3 +80,23 @@ def changes_csv(table: pd.DataFrame) -> bytes:
 def reliability_csv(table: pd.DataFrame) -> bytes:
     """``reliabilitet.csv``: ``index,enkat,grupp,n,alfa,antal_fragor``."""
     return contract_csv(table, RELIABILITY_COLUMNS)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """``text`` that a spreadsheet shows as text: an apostrophe before a leading ``=``, ``+``, ``-``, ``@``, tab or CR."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def table_csv(table: Table) -> bytes:
+    """One report table as CSV for a spreadsheet: caption-free header row (a column's group before its label), cells as the report shows them."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    header = [f"{c.group} – {c.label}" if c.group else c.label for c in table.columns]
+    writer.writerow([formula_safe(clean_text(h, single_line=True)) for h in header])
+    for row in table.rows:
+        cells = [cell_text(value, column.kind) for value, column in zip(row, table.columns, strict=False)]
+        writer.writerow([formula_safe(clean_text(cell).replace("\u00a0", " ")) for cell in cells])
+    return b"\xef\xbb\xbf" + encode_utf8(out.getvalue())

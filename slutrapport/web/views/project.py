@@ -50,9 +50,17 @@ def _facts_form(data: dict) -> dict[str, str]:
     return form
 
 
+_GOAL_FIELDS = ("mal", "matt", "population", "kategorier", "malvarde")
+
+
 @blueprint.get("/")
 @blueprint.get("/projekt")
 def index():
+    return _page()
+
+
+def _page(facts: dict[str, str] | None = None, goal: dict[str, str] | None = None, status: int = 200):
+    """The Projekt page; ``facts``/``goal`` are what the user sent when saving it failed, shown again in the forms."""
     web = state()
     context: dict = {
         "templates": template_summaries(),
@@ -64,6 +72,7 @@ def index():
         "problem": None,
         "form": None,
         "new_folder": str(web.suggested_new or ""),
+        "goal_form": goal or {},
     }
     if web.has_project:
         root = web.project
@@ -73,13 +82,13 @@ def index():
             context["problem"] = str(exc)
         try:
             data = read_project_data(root)
-            context["form"] = _facts_form(data)
+            context["form"] = facts if facts is not None else _facts_form(data)
             context["goals"] = [g for g in data.get("mal") or [] if isinstance(g, dict)] if isinstance(data.get("mal"), list) else []
             context["goal_measures"], context["goal_populations"] = GOAL_MEASURES, GOAL_POPULATIONS
             context["version"] = project_version(root)
         except ProjectError as exc:
             context["problem"] = context["problem"] or str(exc)
-    return render_template("projekt.html.j2", **context)
+    return render_template("projekt.html.j2", **context), status
 
 
 def _folder(text: str) -> Path:
@@ -121,13 +130,15 @@ def save_facts():
     if not state().has_project:
         return back("projekt.index")
     fields = [*FACT_FIELDS, *LIST_FACTS, "start", "slut"]
+    sent = {k: request.form.get(k, "") for k in fields}
     try:
-        kept = update_facts(state().project, form_version(), {k: request.form.get(k, "") for k in fields})
+        kept = update_facts(state().project, form_version(), sent)
         flash("Projektuppgifterna är sparade i projektfilen.", "ok")
         if not kept:
             flash("projekt.yaml hade en uppställning som inte kunde ändras rad för rad; filen skrevs om och kommentarerna försvann.", "info")
     except SlutrapportError as exc:
         show_error(exc)
+        return _page(facts=sent, status=422)  # what the user typed stays in the form
     return back("projekt.index")
 
 
@@ -135,6 +146,7 @@ def save_facts():
 def save_goal():
     if not state().has_project:
         return back("projekt.index")
+    sent = {k: request.form.get(k, "") for k in _GOAL_FIELDS}
     try:
         if request.form.get("action") == "ta-bort":
             position = parse_index(request.form.get("mal_nr"))
@@ -143,8 +155,10 @@ def save_goal():
             remove_goal(state().project, form_version(), position)
             flash("Målet är borttaget ur projektfilen.", "ok")
         else:
-            add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", "kategorier", "malvarde")})
+            add_goal(state().project, form_version(), sent)
             flash("Målet är sparat i projektfilen; måluppfyllelsen räknas från deltagarregistret.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
+        if request.form.get("action") != "ta-bort":
+            return _page(goal=sent, status=422)  # the new goal stays in the form
     return back("projekt.index")
