@@ -20,7 +20,7 @@ from slutrapport.core.yamledit import Remove, Set
 from slutrapport.project.edit import edit_project, read_project_data
 from slutrapport.sources.readers import read_raw
 from slutrapport.sources.register.participants import FIELDS, REQUIRED_FIELDS
-from slutrapport.sources.register.settings import field_for, parse_settings
+from slutrapport.sources.register.settings import UNUSED, UNUSED_FIELD, field_for, parse_settings
 from slutrapport.sources.register.values import category_key
 
 __all__ = ["RegisterColumn", "register_columns", "register_field_choices", "map_register_columns"]
@@ -41,8 +41,9 @@ class RegisterColumn:
 
 
 def register_field_choices() -> list[tuple[str, str]]:
-    """``(field, Swedish label)`` for every register field; the required ones say so."""
-    return [(name, f"{label} (krävs)" if name in REQUIRED_FIELDS else label) for name, (label, _) in FIELDS.items()]
+    """``(field, Swedish label)`` for every register field (the required ones say so), and "används inte"."""
+    fields = [(name, f"{label} (krävs)" if name in REQUIRED_FIELDS else label) for name, (label, _) in FIELDS.items()]
+    return [*fields, (UNUSED, UNUSED)]
 
 
 def register_columns(root: Path) -> list[RegisterColumn]:
@@ -60,6 +61,7 @@ def register_columns(root: Path) -> list[RegisterColumn]:
         if not str(heading).strip():
             continue
         mapped = settings.column_map.get(category_key(heading))
+        mapped = UNUSED if mapped == UNUSED_FIELD else mapped
         automatic = field_for(heading)
         columns.append(RegisterColumn(str(heading), mapped or automatic, mapped is not None, automatic))
     return columns
@@ -74,7 +76,7 @@ def map_register_columns(root: Path, version: str, choices: dict[str, str]) -> b
     would be read as the same field.
     """
     root = Path(root)
-    unknown = sorted({f for f in choices.values() if f and f not in FIELDS})
+    unknown = sorted({f for f in choices.values() if f and f not in FIELDS and f != UNUSED})
     if unknown:
         raise ProjectError(f"Fältet {', '.join(unknown)} finns inte i deltagarregistret (fält: {', '.join(FIELDS)}).")
     data = read_project_data(root)
@@ -86,7 +88,7 @@ def map_register_columns(root: Path, version: str, choices: dict[str, str]) -> b
     for heading, chosen in choices.items():
         effective[heading] = chosen or field_for(heading)
     chosen_now = {f for f in choices.values() if f}
-    twice = [name for name, count in Counter(f for f in effective.values() if f).items() if count > 1 and name in chosen_now]
+    twice = [name for name, count in Counter(f for f in effective.values() if f and f != UNUSED).items() if count > 1 and name in chosen_now]
     if twice:
         name = twice[0]
         headings = [f"'{h}'" for h, f in effective.items() if f == name]

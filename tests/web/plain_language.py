@@ -23,6 +23,7 @@ CELL_REFERENCE = re.compile(r"\w+!\$?[A-Z]{1,3}\$?\d+\b")
 #: Plural forms after the number 1 ("1 filer", "1 varningar") and the fallback "fil(er)".
 BAD_PLURAL = re.compile(r"(?<![\d,])\b1 (?:filer|varningar|enkätfiler|kolumnkopplingar)\b|\w\(er\)|\w\(ar\)")
 _QUESTION_ID = re.compile(r"\b[Ff]råga:? q\d+\b|\bq\d{2}:")
+_NO_SPACE = re.compile(r"[a-zåäö)”]{2}[.!?][A-ZÅÄÖ][a-zåäö]")  # "rättas.Kontrollen": a sentence glued to the next
 _DOUBLED = re.compile(r"\(([^()]{2,60})\) \(\1\)")
 
 
@@ -44,6 +45,7 @@ def plain_problems(text: str, raw: str | None = None) -> list[str]:
         ("pluralform", BAD_PLURAL, text),
         ("frågans id", _QUESTION_ID, text),
         ("dubblerad parentes", _DOUBLED, text),
+        ("mellanslag saknas efter punkt", _NO_SPACE, text),
     ):
         found += [f"{name}: {m.group(0)!r} i …{where[max(0, m.start() - 60) : m.end() + 20]!r}…" for m in pattern.finditer(where)]
     return found

@@ -158,3 +158,20 @@ def test_blank_templates_are_downloaded_from_the_source_pages(project, tmp_path)
     assert workbook["Deltagare"]["A1"].value == "Deltagar-ID"
     assert browser.get("/data/mall/budget").status_code == 200
     assert browser.get("/data/mall/okand").status_code == 404
+
+
+def test_a_register_column_that_is_no_field_can_be_marked_unused(project, tmp_path):
+    path = project / "deltagare.csv"
+    text = path.read_bytes().decode("cp1252").splitlines()
+    path.write_bytes("\n".join([text[0] + ";Svarsdatum", *(line + ";2025-01-01" for line in text[1:])]).encode("cp1252"))
+    browser = Browser(create_app(project, token=TOKEN, start_dir=tmp_path))
+    page = browser.page("/data/deltagare")
+    assert "Svarsdatum" in page and "matchar inget fält" in page
+    rows = dict(re.findall(r'name="rubrik-(\d+)" value="([^"]+)"', page))
+    number = next(n for n, heading in rows.items() if heading == "Svarsdatum")
+    assert '<option value="används inte">används inte</option>' in page
+    page = browser.post("/data/deltagare/kolumner", {f"rubrik-{number}": "Svarsdatum", f"falt-{number}": "används inte"}, page="/data/deltagare")
+    page = page.get_data(as_text=True)
+    assert "Kolumnerna är kopplade." in page, _messages(page)
+    assert yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["deltagare"]["kolumner"]["Svarsdatum"] == "används inte"
+    assert "matchar inget fält" not in page  # no warning for a column the user marked

@@ -64,6 +64,7 @@ from slutrapport.sources.register.settings import (
     NATIONAL_INCOME,
     NATIONAL_STATUS,
     PERIODS,
+    UNUSED_FIELD,
     Settings,
     field_for,
     parse_settings,
@@ -134,6 +135,8 @@ def _match_columns(raw: RawTable, settings: Settings, report: ValidationReport) 
     found: dict[str, int] = {}
     for pos, heading in enumerate(raw.columns):
         name = settings.column_map.get(category_key(heading)) or field_for(heading)
+        if name == UNUSED_FIELD:  # the project says the column is no field (deltagare: kolumner: "X": används inte)
+            continue
         if name is None:
             if heading or (raw.data[pos].str.strip() != "").any():
                 report.add(raw.name, "okänd kolumn", "kolumnen matchar inget fält i deltagarregistret och används inte",

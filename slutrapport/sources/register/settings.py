@@ -36,6 +36,8 @@ __all__ = [
     "PERIODS",
     "PROJECT_FILE",
     "DEFAULT_AGE_BOUNDS",
+    "UNUSED",
+    "UNUSED_FIELD",
 ]
 
 PROJECT_FILE = "projekt.yaml"
@@ -93,6 +95,8 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "samtycke": ("samtycke", ("samtycke", "samtycke till registrering")),
 }  # fmt: skip
 
+#: The ``kolumner:`` value of a column that is no field (``"Svarsdatum": används inte``), and its mark in ``column_map``.
+UNUSED, UNUSED_FIELD = "används inte", "-"
 #: ``period:`` values → internal period kind.
 PERIODS = {"halvar": "halvar", "halvår": "halvar", "kvartal": "kvartal", "ar": "ar", "år": "ar", "manad": "manad", "månad": "manad"}
 #: Lower limits of the age bands after the first: under 25, 25–34, 35–49, 50 and older.
@@ -162,7 +166,7 @@ def parse_settings(spec: Any, root: Path, report: ValidationReport) -> Settings:
         _config_problem(report, "kolumner", "ska vara rader som \"Rubrik i filen\": fält")
         columns = {}
     for heading, target in columns.items():
-        found = field_for(str(target))
+        found = UNUSED_FIELD if category_key(str(target)) == category_key(UNUSED) else field_for(str(target))
         if found is None:
             _config_problem(report, f"kolumner: {heading}", f"okänt fält; möjliga fält: {', '.join(FIELDS)}", target)
         else:
