@@ -34,7 +34,7 @@ __all__ = ["WebState", "fingerprint"]
 
 _SKIPPED = {"texter", "rapport", TRASH}
 _MAX_FILES = 5000
-_CACHE_SIZE = 6
+_CACHE_SIZE = 10  # the analyses, the check, the names, the comparison per organisation, the headings' blocks
 _PENDING = 4
 
 

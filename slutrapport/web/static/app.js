@@ -218,6 +218,18 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(save, 1200);
     });
+    // Spara or Förhandsgranska: no autosave after it, and one on its way finishes first (its version goes with the form)
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      timer = null;
+      if (!saving) { stopped = true; return; }
+      event.preventDefault();
+      var submitter = event.submitter;
+      saving.then(function () {
+        stopped = true;
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+      });
+    });
     autosaves.push({
       pending: function () { return !stopped && (timer !== null || saving !== null || area.value !== sent); },
       now: save
