@@ -20,7 +20,7 @@ def test_the_demo_report_is_written_for_people(demo_dir):
     assert not plain_problems(visible_text(html), html)
     document = Document(str(demo_dir / "rapport.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
-    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    text += "\n" + "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert not plain_problems(text)
 
 

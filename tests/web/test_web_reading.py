@@ -86,7 +86,7 @@ def test_upload_with_header_row_and_label_file_is_stored_on_the_wave(browser, mi
         blad="",
         etikettfil=(io.BytesIO(LSS), "struktur.lss"),
     )
-    assert "1 enkätfil(er) har lagts till." in page
+    assert "1 enkätfil har lagts till." in page
     wave = _data(mini)["personalenkat"]["enkater"][2]
     assert wave["rubrikrad"] == 3 and "blad" not in wave
     assert wave["etiketter"].startswith("enkater/etiketter-") and wave["etiketter"].endswith(".lss")
@@ -100,7 +100,7 @@ def test_upload_with_header_row_and_label_file_is_stored_on_the_wave(browser, mi
 def test_upload_stores_the_sheet_name_on_every_wave_uploaded_at_once(browser, mini):
     files = [("a.csv", (mini / "enkater" / "w1.csv").read_bytes()), ("b.csv", (mini / "enkater" / "w2.csv").read_bytes())]
     page = _upload(browser, files, blad="  Svar  ")
-    assert "2 enkätfil(er) har lagts till." in page
+    assert "2 enkätfiler har lagts till." in page
     waves = _data(mini)["personalenkat"]["enkater"]
     assert [w.get("blad") for w in waves] == [None, None, "Svar", "Svar"]
 
@@ -110,7 +110,7 @@ def test_a_bad_header_row_is_refused_and_nothing_is_stored(browser, mini, row):
     before = (mini / "projekt.yaml").read_bytes()
     files_before = sorted(p.name for p in (mini / "enkater").iterdir())
     page = _upload(browser, [("a.csv", (mini / "enkater" / "w1.csv").read_bytes())], rubrikrad=row)
-    assert f"Rubrikraden ska vara ett heltal från 1 och uppåt (raden som i Excel), fick '{row}'." in page
+    assert f"Rubrikraden ska vara ett heltal från 1 och uppåt (raden som i Excel), fick ”{row}”." in page
     assert (mini / "projekt.yaml").read_bytes() == before
     assert sorted(p.name for p in (mini / "enkater").iterdir()) == files_before
 
@@ -145,7 +145,7 @@ def test_a_label_file_is_uploaded_for_one_wave(browser, mini):
     assert "Etikettfilen är uppladdad" in page
     wave = _data(mini)["personalenkat"]["enkater"][1]
     assert wave["etiketter"].startswith("enkater/etiketter-") and wave["etiketter"].endswith(".csv")
-    assert "etikettfil: <code>" + wave["etiketter"] in browser.page("/enkater")
+    assert "etikettfil: ”koder.csv”" in browser.page("/enkater")  # the file's own name, never the stored one
     page = browser.post("/enkater/1/etiketter", {}, content_type="multipart/form-data").get_data(as_text=True)
     assert "Välj en etikettfil" in page
     page = browser.post("/enkater/7/etiketter", {"etikettfil": (io.BytesIO(LSS), "x.lss")}, content_type="multipart/form-data")
@@ -210,7 +210,7 @@ def register(mini) -> Path:
 def test_register_page_lists_the_columns_with_their_fields(register, tmp_path):
     browser = Browser(create_app(register, token=TOKEN, start_dir=tmp_path))
     page = browser.page("/data/deltagare")
-    assert 'id="kolumnkoppling"' in page and "deltagare: kolumner:" in page
+    assert 'id="kolumnkoppling"' in page and "Valet sparas i projektfilen" in page
     assert 'value="Inkomst före"' in page and "används inte" in page
     assert "kolumnen för försörjning saknas" in page
     columns = {c.heading: c for c in register_columns(register)}
@@ -243,7 +243,7 @@ def test_a_field_chosen_for_two_columns_is_refused(register, tmp_path):
     browser = Browser(create_app(register, token=TOKEN, start_dir=tmp_path))
     response = browser.post("/data/deltagare/kolumner", {"rubrik-0": "Inkomst före", "falt-0": "kon"}, page="/data/deltagare")
     page = html.unescape(response.get_data(as_text=True))
-    assert "Fältet kön är valt för flera kolumner: 'Kön' och 'Inkomst före'." in page
+    assert "Fältet kön är valt för flera kolumner: ”Kön” och ”Inkomst före”." in page
     assert (register / "projekt.yaml").read_bytes() == before
 
 
@@ -257,9 +257,9 @@ def test_mapping_a_short_register_key_and_an_unknown_field(register):
 
 
 def test_a_source_without_a_mapping_has_no_column_route(browser):
-    page = browser.page("/data/ekonomi")
+    page = browser.page("/data/sjalvvardering")
     assert 'id="kolumnkoppling"' not in page
-    assert browser.post("/data/ekonomi/kolumner", {"rubrik-0": "Budget", "falt-0": "id"}, page="/data/ekonomi").status_code == 404
+    assert browser.post("/data/sjalvvardering/kolumner", {"rubrik-0": "Budget", "falt-0": "id"}, page="/data/sjalvvardering").status_code == 404
 
 
 def test_a_wave_s_invited_counts_are_saved_shown_and_cleared(browser, mini):
@@ -279,5 +279,5 @@ def test_a_wave_s_invited_counts_are_saved_shown_and_cleared(browser, mini):
     browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": "", "inbjudna": ""})
     assert "inbjudna" not in _data(mini)["personalenkat"]["enkater"][0]
     page = html.unescape(browser.post("/enkater/0/andra", {"etikett": "Enkät 1", "datum": "", "inbjudna": "AF: många; Soc"}).get_data(as_text=True))
-    assert "antalet inbjudna för AF ska vara ett heltal 0 eller mer, inte 'många'" in page and "'Soc' ska skrivas Organisation: antal" in page
+    assert "antalet inbjudna för AF ska vara ett heltal 0 eller mer, inte ”många”" in page and "”Soc” ska skrivas Organisation: antal" in page
     assert "inbjudna" not in _data(mini)["personalenkat"]["enkater"][0]

@@ -286,7 +286,7 @@ def test_unknown_answers_get_the_values_of_their_questions_scale_and_become_alia
         n = numbers[answer]
         form |= {f"svar-{n}": answer, f"skala-{n}": _choices(page, answer)[0], f"varde-{n}": value}
     saved = browser.post("/enkater/svar", form).get_data(as_text=True)
-    assert "4 svarsalternativ sparade under personalenkat: alias:" in saved
+    assert "4 svarsalternativ är sparade i projektfilen" in saved
     assert "Svar som inte finns på skalan" not in saved  # the cached reading is redone with the new aliases
     data = yaml.safe_load((root / "projekt.yaml").read_text(encoding="utf-8"))
     assert data["personalenkat"]["alias"] == {
@@ -309,7 +309,7 @@ def test_an_alias_off_its_scale_or_for_no_scale_is_refused(tmp_path):
     root = _with_unknown_answers(tmp_path)
     browser = Browser(create_app(root, token=TOKEN, start_dir=tmp_path))
     page = browser.post("/enkater/svar", {"svar-0": "Nästan aldrig", "skala-0": "frekvens", "varde-0": "7"}).get_data(as_text=True)
-    assert "finns inte på skalan &#39;frekvens&#39; (1–5)" in page
+    assert "finns inte på skalan ”frekvens” (1–5)" in page
     page = browser.post("/enkater/svar", {"svar-0": "Handläggar", "skala-0": "e01", "varde-0": "4"}).get_data(as_text=True)
     assert "bland koderna för alternativen i e01 (1–3)" in page
     page = browser.post("/enkater/svar", {"svar-0": "Aldrig", "skala-0": "frekvens", "varde-0": "1"}).get_data(as_text=True)
