@@ -321,3 +321,12 @@ def test_table_csv_is_formula_safe_and_hides_protected_cells():
     lines = table_csv(table).decode("utf-8-sig").splitlines()
     assert lines == ["Text;n", '"\'=HYPERLINK(""http://x"")";3', "'+1;–", "'@SUM(A1);1 234", "vanlig;5"]
     assert formula_safe("-2") == "'-2" and formula_safe("\u22122") == "\u22122" and formula_safe("ok") == "ok"
+
+
+def test_a_refused_build_asked_by_the_script_leaves_the_reason_for_the_page(small, tmp_path):
+    (small / "enkater" / "w2.csv").write_text("inte;en;enkät\n", encoding="utf-8")
+    browser = Browser(create_app(small, token=TOKEN, start_dir=tmp_path))
+    source = browser.page("/rapport")
+    response = browser.client.post("/rapport/bygg", data={"csrf": _field(source, "csrf")}, headers={"Accept": "application/json"})
+    assert response.get_json() == {"klar": True, "ladda_om": True}
+    assert any(m.startswith("Rapporten kan inte byggas") for m in _messages(browser.page("/rapport")))

@@ -135,7 +135,12 @@
           if (type.indexOf("application/json") === -1) { window.location.replace(window.location.pathname); return null; }
           return response.json();
         })
-        .then(function (status) { if (status) { showSteps(box, status); follow(box, status.adress); } })
+        .then(function (status) {
+          if (!status) return;
+          if (status.ladda_om) { window.location.replace(window.location.pathname); return; }  // refused: the page says why
+          showSteps(box, status);
+          follow(box, status.adress);
+        })
         .catch(function () { window.location.replace(window.location.pathname); });
     });
   });

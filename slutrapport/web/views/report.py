@@ -97,26 +97,31 @@ def _build_work(root, out, force: bool, draft: bool, surveys):
 def build():
     """Start the build in the background (or join the running one) and go back to the page, which shows its progress."""
     refusal = build_refusal(project_check().inputs)
+    wants_json = request.accept_mimetypes.best == "application/json"  # the page's script
     if refusal:  # the words the page shows above the button
         flash(refusal, "fel")
-        return back("rapport.index")
+        return jsonify(klar=True, ladda_om=True) if wants_json else back("rapport.index")
     work = _build_work(project_root(), _folder(), request.form.get("skriv_over") == "ja", request.form.get("utkast") == "ja", state().surveys)
     job, _started = state().jobs.start(project_root(), BUILD_JOB, work)
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json:
         return jsonify(job.status() | {"adress": url_for("jobb.status", job_id=job.id)})
     return back("rapport.index")
 
 
 def _build_job():
-    """The running build, or the finished one whose messages the page has not shown yet (they are shown once)."""
+    """The running build (the page shows its steps), else None after flashing the messages of a finished one not shown yet.
+
+    Whether it runs is read once: a build that ends while the page renders is still shown as running, and
+    the page's script (or the page's reload) then shows its messages.
+    """
     job = state().jobs.latest(project_root(), BUILD_JOB)
-    if job is None or (not job.running and job.shown):
-        return None
-    if not job.running:
+    if job is None or job.running:
+        return job
+    if not job.shown:
         job.shown = True
         for kind, text in job.messages:
             flash(text, kind)
-    return job
+    return None
 
 
 @blueprint.get("/fil/<name>")
