@@ -330,3 +330,24 @@ def test_a_refused_build_asked_by_the_script_leaves_the_reason_for_the_page(smal
     response = browser.client.post("/rapport/bygg", data={"csrf": _field(source, "csrf")}, headers={"Accept": "application/json"})
     assert response.get_json() == {"klar": True, "ladda_om": True}
     assert any(m.startswith("Rapporten kan inte byggas") for m in _messages(browser.page("/rapport")))
+
+
+def test_the_comparison_page_shows_its_progress_while_the_survey_is_read(small, tmp_path):
+    app = create_app(small, token=TOKEN, start_dir=tmp_path)
+    browser = Browser(app)
+    release = threading.Event()
+
+    def reading(progress):
+        progress("Läser enkätfil 1 av 2 (w1.csv)")
+        release.wait(10)
+        return []
+
+    job, _ = app.extensions["slutrapport"].jobs.start(small.resolve(), "jamforelse", reading)
+    try:
+        page = browser.client.get("/jamforelse").get_data(as_text=True)  # joins the reading under way
+        assert f'data-job="/jobb/{job.id}"' in page and "Enkätfilerna läses och jämförs" in page
+        assert "<li>Läser enkätfil 1 av 2 (w1.csv)</li>" in page and 'section class="index"' not in page
+    finally:
+        release.set()
+        _wait(job)
+    assert 'class="index"' in browser.page("/jamforelse")  # computed by the next job, then shown
