@@ -13,9 +13,19 @@ formula-safe like the workbooks: a text starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return (an organisation's name, a wave label) gets
 an apostrophe before it (:func:`~slutrapport.core.safetext.formula_safe`, the
 OWASP recommendation); numbers, also negative ones, are written as numbers.
+
+:func:`table_csv` is one table of the report as the page shows it (the web
+page's download of a table): semicolon-separated, the cells as the report
+writes them (decimal comma, hidden cells "–"), with a byte-order mark so
+Excel reads it as UTF-8; a text that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+leading apostrophe (:func:`~slutrapport.core.safetext.formula_safe`).
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 import numpy as np
 import pandas as pd
@@ -24,8 +34,10 @@ from slutrapport.analysis.changes import CHANGE_COLUMNS
 from slutrapport.analysis.describe import CONTRACT_COLUMNS
 from slutrapport.analysis.reliability import RELIABILITY_COLUMNS
 from slutrapport.core.safetext import clean_text, encode_utf8, formula_safe
+from slutrapport.render.formatting import cell_text
+from slutrapport.report.model import Table
 
-__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns"]
+__all__ = ["contract_csv", "comparison_csv", "changes_csv", "reliability_csv", "clean_columns", "table_csv", "formula_safe"]
 
 _COUNTS = {"n", "n_fran", "n_till", "n_par", "antal_fragor"}
 
@@ -81,3 +93,15 @@ def changes_csv(table: pd.DataFrame) -> bytes:
 def reliability_csv(table: pd.DataFrame) -> bytes:
     """``reliabilitet.csv``: ``index,enkat,grupp,n,alfa,antal_fragor``."""
     return contract_csv(table, RELIABILITY_COLUMNS)
+
+
+def table_csv(table: Table) -> bytes:
+    """One report table as CSV for a spreadsheet: caption-free header row (a column's group before its label), cells as the report shows them."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    header = [f"{c.group} – {c.label}" if c.group else c.label for c in table.columns]
+    writer.writerow([formula_safe(clean_text(h, single_line=True)) for h in header])
+    for row in table.rows:
+        cells = [cell_text(value, column.kind) for value, column in zip(row, table.columns, strict=False)]
+        writer.writerow([formula_safe(clean_text(cell).replace("\u00a0", " ")) for cell in cells])
+    return b"\xef\xbb\xbf" + encode_utf8(out.getvalue())

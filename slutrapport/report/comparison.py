@@ -14,6 +14,12 @@ multiple choice, numbers), the report's own subsections for them
 (:func:`~slutrapport.report.blocks.survey.loose_blocks`,
 :func:`~slutrapport.report.blocks.items.item_blocks`).
 
+:func:`question_details` is the page's view per question: for each scale
+question the answers per option, wave and group (counts and shares, from the
+analysis's ``distribution`` table, which holds shown cells only) beside the
+report's own distribution chart and table, and the free-text answers as the
+report lists them.
+
 :func:`survey_tables` and :func:`survey_instrument` are the survey's part of
 the bundle (``rapport.json``), shared with the project report.
 """
@@ -28,14 +34,16 @@ import pandas as pd
 from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.report.blocks.items import KIND_TITLES, item_blocks, item_tables
-from slutrapport.report.blocks.survey import LOOSE_TITLE, index_blocks, loose_blocks, survey_blocks
+from slutrapport.report.blocks.survey import LOOSE_TITLE, distribution_blocks, index_blocks, loose_blocks, survey_blocks
+from slutrapport.report.blocks.survey_method import scale_groups
 from slutrapport.report.blocks.who_answered import with_response_rates
-from slutrapport.report.model import Report, Section
+from slutrapport.report.model import COUNT, SHARE, Column, Paragraphs, Report, Section, Table, TextList
 from slutrapport.wording.groups import group_paragraph
+from slutrapport.wording.scales import category_labels
 from slutrapport.wording.survey import index_paragraph
 
 __all__ = [
-    "comparison_report", "IndexView", "index_views", "QuestionView", "question_views", "organisations", "survey_tables",
+    "comparison_report", "IndexView", "index_views", "QuestionView", "question_views", "QuestionDetail", "question_details", "organisations", "survey_tables",
     "survey_instrument", "ITEM_TABLE_NAMES",
 ]  # fmt: skip
 
@@ -148,3 +156,56 @@ def question_views(results: SurveyResults, organisation: str | None) -> list[Que
     ids = {LOOSE_TITLE: "skala", **{title: kind for kind, title in KIND_TITLES.items()}}
     blocks = with_response_rates([*loose_blocks(results, organisation), *item_blocks(results, organisation)], results)
     return [QuestionView(ids.get(block.title, f"typ-{number}"), block.title, list(block.blocks)) for number, block in enumerate(blocks, start=1)]
+
+
+@dataclass
+class QuestionDetail:
+    """One question on the page: its id, text, the index it belongs to (name, or None) and its blocks."""
+
+    id: str
+    text: str
+    index: str | None
+    blocks: list
+
+
+def question_details(results: SurveyResults, organisation: str | None) -> list[QuestionDetail]:
+    """Every scale question's answers per option and the free-text answers, in the instrument's order.
+
+    The table per question has one row per group and wave with the count and
+    share of each option: "Alla" and, when ``organisation`` is given, that
+    organisation; a group the anonymity rules hide in a wave has no row, as it
+    has none in the analysis table. The free-text answers are the report's:
+    all respondents together, shuffled, only for waves with enough respondents.
+    """
+    survey = results.survey
+    instrument, waves = survey.instrument, survey.waves
+    groups = [ALL, organisation] if organisation else [ALL]
+    dist = results.distribution
+    details = []
+    for question in instrument.scale_questions:
+        scale = scale_groups(instrument, [question])[0][0]
+        mine = dist[(dist["id"] == question.id) & dist["grupp"].isin(groups)]
+        values = sorted(set(scale.values) | {int(v) for v in mine["varde"]})
+        labels = category_labels(scale, values)
+        rows = []
+        for group in groups:
+            for wave in waves:
+                cell = mine[(mine["grupp"] == group) & (mine["enkat"] == wave)]
+                if cell.empty:
+                    continue
+                by_value = {int(v): (int(a), float(s)) for v, a, s in zip(cell["varde"], cell["antal"], cell["andel"], strict=True)}
+                counts = [by_value.get(v, (0, 0.0)) for v in values]
+                rows.append([group, wave, *[x for pair in counts for x in pair], sum(a for a, _ in counts)])
+        columns = [Column("Grupp"), Column("Enkät")]
+        for label in labels:
+            columns += [Column("antal", COUNT, group=label), Column("andel", SHARE, group=label)]
+        table = Table(f"{question.text}: svar per svarsalternativ, grupp och enkät", [*columns, Column("n", COUNT)], rows)
+        blocks = [table] if rows else [Paragraphs(["Inga svar att visa: grupperna är för små eller frågan saknar svar."])]
+        blocks += distribution_blocks(results, question.text, [question])[:1]  # the report's chart
+        index = instrument.indices.get(question.index) if question.index else None
+        details.append(QuestionDetail(question.id, question.text, index, blocks))
+    free = results.free_text
+    for question in instrument.freetext_questions:
+        lists = [TextList(wave, free[(free["fraga"] == question.id) & (free["enkat"] == wave)]["text"].tolist(), "Inga svar att visa.") for wave in waves]
+        details.append(QuestionDetail(question.id, question.text, None, [*lists]))
+    return details

@@ -28,12 +28,13 @@ from slutrapport.pipeline import SurveyCache, project_results
 from slutrapport.project.folder import PROJECT_FILE
 from slutrapport.project.uploaded import TRASH, names_by_file
 from slutrapport.report.results import ProjectResults
+from slutrapport.web.jobs import JobRegistry
 
 __all__ = ["WebState", "fingerprint"]
 
 _SKIPPED = {"texter", "rapport", TRASH}
 _MAX_FILES = 5000
-_CACHE_SIZE = 6
+_CACHE_SIZE = 10  # the analyses, the check, the names, the comparison per organisation, the headings' blocks
 _PENDING = 4
 
 
@@ -70,6 +71,8 @@ class WebState:
     surveys: SurveyCache = field(default_factory=SurveyCache)
     #: uploads that failed, kept so the user need not choose the files again: token → what was sent
     pending: OrderedDict[str, dict] = field(default_factory=OrderedDict)
+    #: the report builds and comparisons running in the background (:mod:`slutrapport.web.jobs`)
+    jobs: JobRegistry = field(default_factory=JobRegistry)
     _cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,6 +99,14 @@ class WebState:
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return value
+
+    def is_cached(self, kind: str, *extra: object) -> bool:
+        """True when :meth:`cached` would answer ``kind`` (and ``extra``) without computing."""
+        if self.project is None:
+            return False
+        key = (kind, str(self.project), fingerprint(self.project), *extra)
+        with self._lock:
+            return key in self._cache
 
     def keep_pending(self, upload: dict) -> str:
         """Keep a failed upload (its files and choices) for the next try; returns its token."""

@@ -32,6 +32,7 @@ __all__ = [
     "heading_overview",
     "SourceBlock",
     "source_blocks",
+    "heading_blocks",
 ]
 
 
@@ -214,3 +215,12 @@ def source_blocks(project_dir: Path, source: str, results: ProjectResults | None
     project = load_project(Path(project_dir))
     builder = BlockBuilder(project, results if results is not None else analyse_project(project, tolerant=True))
     return [SourceBlock(block, BLOCKS.get(block, block), built, missing) for block, built, missing in builder.for_source(source)]
+
+
+def heading_blocks(project_dir: Path, blocks: tuple[str, ...], results: ProjectResults) -> list[SourceBlock]:
+    """The generated blocks under one heading (its template ``block:`` names) as the report builds them from ``results``."""
+    from slutrapport.project.templates import BLOCKS
+    from slutrapport.report.build import BlockBuilder
+
+    builder = BlockBuilder(load_project(Path(project_dir)), results)
+    return [SourceBlock(block, BLOCKS.get(block, block), *builder.build(block)) for block in blocks]

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,23 @@ class Browser:
     def get(self, url: str, **kwargs):
         return self.client.get(url, **kwargs)
 
+    def settle(self, response):
+        """The page again once the background job it shows (building, comparing) is done, as the page's script does."""
+        for _ in range(3):
+            match = re.search(r'data-job="(/jobb/[^"]+)"', response.get_data(as_text=True))
+            if not match:
+                return response
+            for _ in range(3000):
+                status = self.client.get(match.group(1)).get_json()
+                if status["klar"]:
+                    break
+                time.sleep(0.1)
+            query = response.request.query_string.decode()
+            response = self.client.get(response.request.path + (f"?{query}" if query else ""))
+        return response
+
     def page(self, url: str) -> str:
-        response = self.client.get(url)
+        response = self.settle(self.client.get(url))
         assert response.status_code == 200, response.data[:500]
         page = response.get_data(as_text=True)
         assert not plain_problems(visible_text(page), page), (url, plain_problems(visible_text(page), page))
@@ -65,7 +81,8 @@ class Browser:
         if 'name="version"' in source:
             form["version"] = _field(source, "version")
         form.update(data or {})
-        return self.client.post(url, data=form, follow_redirects=follow, **kwargs)
+        response = self.client.post(url, data=form, follow_redirects=follow, **kwargs)
+        return self.settle(response) if follow else response
 
 
 @pytest.fixture

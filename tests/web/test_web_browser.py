@@ -148,12 +148,12 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
 
             # 3. Jämförelse: every index, then one organisation
             go("Jämförelse")
-            expect(page.locator("section.index")).to_have_count(12)
+            expect(page.locator("section.index")).to_have_count(12, timeout=120_000)  # after the progress while it is computed
             images = page.eval_on_selector_all("section.index img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
             assert images and all(images)
             shot("05-jamforelse")
             page.select_option("#organisation", "Socialtjänsten")  # submits itself
-            expect(page.locator(".grupptext").first).to_contain_text("För Socialtjänsten")
+            expect(page.locator(".grupptext").first).to_contain_text("För Socialtjänsten", timeout=60_000)
             assert "organisation=Socialtj" in page.url
 
             # 4. Texter: write the summary, see the live preview, save

@@ -50,7 +50,10 @@ from slutrapport.sources.definitions import Scale
 from slutrapport.wording.scales import category_labels, scale_span
 from slutrapport.wording.survey import SIGNIFICANCE, change_direction, index_paragraph, survey_summary
 
-__all__ = ["survey_blocks", "summary_blocks", "index_blocks", "loose_blocks", "LOOSE_TITLE", "suppressed_cell", "TEST_NAMES", "EFFECT_NAMES"]
+__all__ = [
+    "survey_blocks", "summary_blocks", "index_blocks", "loose_blocks", "distribution_blocks", "LOOSE_TITLE", "suppressed_cell",
+    "TEST_NAMES", "EFFECT_NAMES",
+]  # fmt: skip
 
 _ALL_WAVES = "alla"
 
@@ -155,6 +158,11 @@ def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves:
         reference=ALL,
     )
     return describe(chart, values_table)
+
+
+def distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:
+    """The report's chart and table of how the answers to ``questions`` spread over their scale, all respondents."""
+    return _distribution_blocks(results, name, questions)
 
 
 def _distribution_blocks(results: SurveyResults, name: str, questions: list) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from slutrapport.web.views import comparison, project, report, sources, surveys, texts
+from slutrapport.web.views import comparison, jobs, project, report, sources, surveys, texts
 
 __all__ = ["register", "NAVIGATION"]
 
@@ -18,6 +18,6 @@ NAVIGATION = (
 
 
 def register(app: Flask) -> None:
-    for module in (project, surveys, comparison, texts, sources, report):
+    for module in (project, surveys, comparison, texts, sources, report, jobs):
         app.register_blueprint(module.blueprint)
     app.jinja_env.globals["navigation"] = NAVIGATION

@@ -52,9 +52,17 @@ def _facts_form(data: dict) -> dict[str, str]:
     return form
 
 
+_GOAL_FIELDS = ("mal", "matt", "population", *GOAL_FIELDS)  # every kind's fields (kategorier, malvarde, kon, …)
+
+
 @blueprint.get("/")
 @blueprint.get("/projekt")
 def index():
+    return _page()
+
+
+def _page(facts: dict[str, str] | None = None, goal: dict[str, str] | None = None, status: int = 200):
+    """The Projekt page; ``facts``/``goal`` are what the user sent when saving it failed, shown again in the forms."""
     web = state()
     context: dict = {
         "templates": template_summaries(),
@@ -66,6 +74,7 @@ def index():
         "problem": None,
         "form": None,
         "new_folder": str(web.suggested_new or ""),
+        "goal_form": goal or {},
     }
     if web.has_project:
         root = web.project
@@ -75,14 +84,14 @@ def index():
             context["problem"] = str(exc)
         try:
             data = read_project_data(root)
-            context["form"] = _facts_form(data)
+            context["form"] = facts if facts is not None else _facts_form(data)
             goals = [g for g in data.get("mal") or [] if isinstance(g, dict)] if isinstance(data.get("mal"), list) else []
             context["goals"] = [g | {"detaljer": goal_details(g)} for g in goals]
             context["goal_measures"], context["goal_populations"] = GOAL_MEASURES, GOAL_POPULATIONS
             context["version"] = project_version(root)
         except ProjectError as exc:
             context["problem"] = context["problem"] or str(exc)
-    return render_template("projekt.html.j2", **context)
+    return render_template("projekt.html.j2", **context), status
 
 
 def _folder(text: str) -> Path:
@@ -124,13 +133,15 @@ def save_facts():
     if not state().has_project:
         return back("projekt.index")
     fields = [*FACT_FIELDS, *LIST_FACTS, "start", "slut"]
+    sent = {k: request.form.get(k, "") for k in fields}
     try:
-        kept = update_facts(state().project, form_version(), {k: request.form.get(k, "") for k in fields})
+        kept = update_facts(state().project, form_version(), sent)
         flash("Projektuppgifterna är sparade i projektfilen.", "ok")
         if not kept:
             flash("projekt.yaml hade en uppställning som inte kunde ändras rad för rad; filen skrevs om och kommentarerna försvann.", "info")
     except SlutrapportError as exc:
         show_error(exc)
+        return _page(facts=sent, status=422)  # what the user typed stays in the form
     return back("projekt.index")
 
 
@@ -138,6 +149,7 @@ def save_facts():
 def save_goal():
     if not state().has_project:
         return back("projekt.index")
+    sent = {k: request.form.get(k, "") for k in _GOAL_FIELDS}
     try:
         if request.form.get("action") == "ta-bort":
             position = parse_index(request.form.get("mal_nr"))
@@ -146,8 +158,10 @@ def save_goal():
             remove_goal(state().project, form_version(), position)
             flash("Målet är borttaget ur projektfilen.", "ok")
         else:
-            add_goal(state().project, form_version(), {k: request.form.get(k, "") for k in ("mal", "matt", "population", *GOAL_FIELDS)})
+            add_goal(state().project, form_version(), sent)
             flash("Målet är sparat i projektfilen; måluppfyllelsen räknas när rapporten byggs.", "ok")
     except SlutrapportError as exc:
         show_error(exc)
+        if request.form.get("action") != "ta-bort":
+            return _page(goal=sent, status=422)  # the new goal stays in the form
     return back("projekt.index")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, render_template, request, send_file, url_for
 
-from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.problems import ValidationReport
 from slutrapport.core.swedish import count_noun
 from slutrapport.pipeline import build_project
 from slutrapport.pipeline.status import build_refusal
-from slutrapport.web.views.common import back, needs_project, project_check, project_root, show_error, state
+from slutrapport.web.views.common import back, needs_project, project_check, project_root, state
 from slutrapport.web.workspace import heading_overview
 
-__all__ = ["blueprint", "OUTPUTS"]
+__all__ = ["blueprint", "OUTPUTS", "BUILD_JOB"]
+
+BUILD_JOB = "bygg"
 
 blueprint = Blueprint("rapport", __name__, url_prefix="/rapport")
 
@@ -46,6 +47,7 @@ def _folder():
 @blueprint.get("")
 @needs_project
 def index():
+    job = _build_job()
     check = project_check()
     headings = heading_overview(project_root(), check=check)
     required = [h for h in headings if h.required]
@@ -59,6 +61,7 @@ def index():
         filled=sum(h.status == "ifylld" for h in required),
         required=len(required),
         files=files,
+        job=job,
     )
 
 
@@ -72,31 +75,55 @@ def _input_pages() -> dict[str, str]:
     return pages
 
 
+def _build_work(root, out, force: bool, draft: bool, surveys):
+    """The report build as a job's work (:mod:`slutrapport.web.jobs`): its messages in place of the page's flashes."""
+
+    def work(progress) -> list:
+        outcome = build_project(root, out=out, force=force, draft=draft, surveys=surveys, progress=progress)
+        messages = [("ok", f"Rapporten är byggd: {count_noun(len(outcome.paths), 'fil', 'filer')} i {out}.")]
+        if outcome.warnings:
+            messages.append(
+                (
+                    "info",
+                    f"{count_noun(len(outcome.warnings), 'varning', 'varningar')} vid inläsningen (de står också i rapportens metodavsnitt):\n"
+                    + ValidationReport(list(outcome.warnings)).to_text(limit=10),
+                )
+            )
+        return messages
+
+    return work
+
+
 @blueprint.post("/bygg")
 @needs_project
 def build():
+    """Start the build in the background (or join the running one) and go back to the page, which shows its progress."""
     refusal = build_refusal(project_check().inputs)
+    wants_json = request.accept_mimetypes.best == "application/json"  # the page's script
     if refusal:  # the words the page shows above the button
         flash(refusal, "fel")
-        return back("rapport.index")
-    try:
-        outcome = build_project(
-            project_root(),
-            out=_folder(),
-            force=request.form.get("skriv_over") == "ja",
-            draft=request.form.get("utkast") == "ja",
-            surveys=state().surveys,
-        )
-        flash(f"Rapporten är byggd: {count_noun(len(outcome.paths), 'fil', 'filer')} i {_folder()}.", "ok")
-        if outcome.warnings:
-            flash(
-                f"{count_noun(len(outcome.warnings), 'varning', 'varningar')} vid inläsningen (de står också i rapportens metodavsnitt):\n"
-                + ValidationReport(list(outcome.warnings)).to_text(limit=10),
-                "info",
-            )
-    except SlutrapportError as exc:
-        show_error(exc)
+        return jsonify(klar=True, ladda_om=True) if wants_json else back("rapport.index")
+    work = _build_work(project_root(), _folder(), request.form.get("skriv_over") == "ja", request.form.get("utkast") == "ja", state().surveys)
+    job, _started = state().jobs.start(project_root(), BUILD_JOB, work)
+    if wants_json:
+        return jsonify(job.status() | {"adress": url_for("jobb.status", job_id=job.id)})
     return back("rapport.index")
+
+
+def _build_job():
+    """The running build (the page shows its steps), else None after flashing the messages of a finished one not shown yet.
+
+    Whether it runs is read once: a build that ends while the page renders is still shown as running, and
+    the page's script (or the page's reload) then shows its messages.
+    """
+    job = state().jobs.latest(project_root(), BUILD_JOB)
+    if job is None or job.running:
+        return job
+    if not job.shown:
+        job.shown = True
+        for kind, text in job.messages:
+            flash(text, kind)
+    return None
 
 
 @blueprint.get("/fil/<name>")

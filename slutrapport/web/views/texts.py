@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, jsonify, render_template, request
 
 from slutrapport.project.edit import EditConflict
 from slutrapport.project.folder import read_narrative
 from slutrapport.project.texts import read_text, save_text
 from slutrapport.render.html import markdown_to_html
-from slutrapport.web.views.common import back, needs_project, project_check, project_root
-from slutrapport.web.workspace import HeadingStatus, heading_overview
+from slutrapport.web.views.common import back, needs_project, project_check, project_root, state
+from slutrapport.web.workspace import HeadingStatus, heading_blocks, heading_overview
 
 __all__ = ["blueprint"]
 
@@ -51,6 +52,14 @@ def index():
     )
 
 
+def _generated(heading: HeadingStatus) -> list:
+    """The tables, charts and sentences the program puts under the heading, from the cached analyses (shown beside the editor)."""
+    if not heading.blocks:
+        return []
+    web = state()
+    return web.cached("rubrikblock", lambda: heading_blocks(project_root(), heading.blocks, web.results()), heading.blocks)
+
+
 def _editor(heading: HeadingStatus, text: str, version: str, conflict: EditConflict | None = None, preview=None, status: int = 200):
     return (
         render_template(
@@ -60,9 +69,20 @@ def _editor(heading: HeadingStatus, text: str, version: str, conflict: EditConfl
             version=version,
             conflict=conflict,
             preview=preview if preview is not None else _preview(text),
+            generated=_generated(heading),
         ),
         status,
     )
+
+
+def _swedish_time() -> str:
+    """The time now as HH:MM in Swedish time (the computer's own zone when the zone data is missing)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%H:%M")
+    except Exception:  # no tz database on this computer
+        return datetime.now().strftime("%H:%M")
 
 
 @blueprint.get("/<heading_id>")
@@ -88,6 +108,23 @@ def save(heading_id: str):
     saved = read_narrative(project_root() / "texter" / f"{heading.id}.md")
     flash(f"Texten under ”{heading.title}” är sparad." + ("" if saved else " Den är tom, så rubriken saknar fortfarande text."), "ok")
     return back("texter.edit", heading_id=heading.id)
+
+
+@blueprint.post("/<heading_id>/autospara")
+@needs_project
+def autosave(heading_id: str):
+    """Save the editor's text while the user types (JSON); a text changed on disk is never overwritten (409)."""
+    heading = _heading(heading_id)
+    try:
+        version = save_text(project_root(), heading.id, request.form.get("text", ""), request.form.get("version", ""))
+    except EditConflict as conflict:
+        message = (
+            "Texten har ändrats på disken sedan du öppnade den, så den sparas inte automatiskt längre. "
+            "Din text finns kvar här: klicka på Spara för att jämföra de två versionerna."
+        )
+        return jsonify(ok=False, konflikt=True, meddelande=message, version=conflict.version), 409
+    now = _swedish_time()
+    return jsonify(ok=True, version=version, sparad=now, meddelande=f"Sparat {now}")
 
 
 @blueprint.post("/forhandsvisning")
