@@ -224,8 +224,10 @@ def test_projektledare_from_export_files_to_downloaded_report(server, tmp_path):
     headings = [h.replace("&#39;", "'") for h in re.findall(r"<h2>\d+\. ([^<]+)</h2>", html)]
     assert headings == [h.title for h in load_template("rar-slutrapport").all_headings()]
     assert "Utkast: vad saknas?" in html  # the draft box was ticked because required texts are missing
-    assert "Inställning till samverkan: indexvärde per grupp och enkät" in html
-    assert html.count("data:image/png;base64,") >= 12
+    assert "Se bilagan" in html  # the report a funder reads points to its bilaga, written beside it
+    appendix = (start / "vagen-framat" / "rapport" / "bilaga.html").read_text(encoding="utf-8")
+    assert "Inställning till samverkan: indexvärde per grupp och enkät" in appendix
+    assert appendix.count("data:image/png;base64,") >= 12
     assert "Självvärdering" in html and "Budget enligt ansökan och utfall per kategori och period" in html
     assert "Inskrivna, aktiva och avslutade deltagare per halvår och kön" in html
     for name in [f"{i:02d}" for i in range(1, 11)]:
