@@ -234,9 +234,23 @@ def remove_source_file(root: Path, version: str, key: tuple[str, ...], relative:
             raise ProjectError("Filen finns inte längre i projektet; ladda om sidan.")
         if project_version(root) != version:
             edit_project(root, version, [])
-        return move_to_trash(root, wanted)
+        moved = move_to_trash(root, wanted)
+        _forget_empty_folder(root, key, base)
+        return moved
     if not named or Path(named).as_posix() != wanted:
         raise ProjectError("Filen finns inte längre i projektet; ladda om sidan.")
     _inside(root, wanted)
     edit_project(root, version, [Remove(key)])
     return move_to_trash(root, wanted)
+
+
+def _forget_empty_folder(root: Path, key: tuple[str, ...], base: Path) -> None:
+    """After the last file of a source's folder went to ``papperskorg/``: the source is taken out of ``projekt.yaml``
+    when it names nothing but the folder, so the project has no such input (and no error for an empty folder)."""
+    from slutrapport.core.yamledit import Remove
+
+    if any(path.is_file() for path in base.rglob("*")):
+        return
+    entry = read_project_data(root).get(key[0])
+    if isinstance(entry, str) or (isinstance(entry, dict) and set(map(str, entry)) <= {key[-1]}):
+        edit_project(root, project_version(root), [Remove(key[:1])])

@@ -175,3 +175,17 @@ def test_a_register_column_that_is_no_field_can_be_marked_unused(project, tmp_pa
     assert "Kolumnerna är kopplade." in page, _messages(page)
     assert yaml.safe_load((project / "projekt.yaml").read_text(encoding="utf-8"))["deltagare"]["kolumner"]["Svarsdatum"] == "används inte"
     assert "matchar inget fält" not in page  # no warning for a column the user marked
+
+
+def test_removing_the_last_self_evaluation_form_takes_the_source_out_instead_of_leaving_an_error(tmp_path):
+    from slutrapport.project.edit import project_version, read_project_data
+    from slutrapport.project.uploads import remove_source_file
+
+    root = tmp_path / "p"
+    shutil.copytree(SAMPLES, root)
+    forms = sorted(p.relative_to(root).as_posix() for p in (root / "sjalvvardering").rglob("*.xlsx"))
+    for number, relative in enumerate(forms, start=1):
+        remove_source_file(root, project_version(root), ("sjalvvardering", "mapp"), relative, folder=True)
+        assert ("sjalvvardering" in read_project_data(root)) == (number < len(forms))  # kept while a form is left
+    assert sorted(p.name for p in (root / "papperskorg").rglob("*.xlsx")) == sorted(Path(f).name for f in forms)  # none deleted
+    load_project(root)  # the project reads without the self-evaluation, no error for an empty folder
