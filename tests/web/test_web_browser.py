@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from slutrapport.project.folder import load_project
 from slutrapport.project.templates import load_template
-from slutrapport.web import create_app
 from tests.conftest import ROOT, SAMPLES
 from tests.render.test_browser import ARGS, CHROMIUM
 
@@ -35,17 +32,6 @@ RENAMED = "Jag känner de andra organisationernas uppdrag väl"
 SUMMARY = "Projektet **Vägen framåt** samlade tre myndigheter kring varje deltagare."
 
 
-@pytest.fixture
-def server(tmp_path):
-    app = create_app(None, token=TOKEN, start_dir=tmp_path)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", tmp_path
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _wave_files(folder: Path) -> list[Path]:

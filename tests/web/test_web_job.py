@@ -15,14 +15,11 @@ Debian's Chromium is installed (skipped elsewhere, like ``test_web_browser.py``)
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from slutrapport.project.folder import load_project
-from slutrapport.web import create_app
 from tests.conftest import SAMPLES
 from tests.render.test_browser import ARGS, CHROMIUM
 from tests.web.plain_language import plain_problems, visible_text
@@ -35,17 +32,6 @@ MORE = " Samverkan blev en vana."
 INCOME = "Huvudsaklig försörjning före"  # the sample register's name for the income column
 
 
-@pytest.fixture
-def server(tmp_path):
-    app = create_app(None, token=TOKEN, start_dir=tmp_path)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", tmp_path
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_the_whole_job_through_the_page(server, tmp_path):
