@@ -240,12 +240,18 @@ def add_waves(
     return [item["fil"] for item in new_items]
 
 
-def replace_wave_file(root: Path, version: str, index: int, name: str, data: bytes) -> str:
-    """Put a new export in place of wave ``index``'s file, read with the wave's settings; the old file goes to ``papperskorg/``."""
-    root = Path(root)
+def _waves_with(root: Path, index: int) -> list:
+    """The waves under ``personalenkat: enkater:``, when wave ``index`` is one of them; else a Swedish error."""
     waves = _waves(read_project_data(root))
     if not 0 <= index < len(waves):
         raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    return waves
+
+
+def replace_wave_file(root: Path, version: str, index: int, name: str, data: bytes) -> str:
+    """Put a new export in place of wave ``index``'s file, read with the wave's settings; the old file goes to ``papperskorg/``."""
+    root = Path(root)
+    waves = _waves_with(root, index)
     if project_version(root) != version:
         edit_project(root, version, [])
     item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
@@ -279,9 +285,7 @@ def update_wave(
     """Change a wave's label and date (``when`` empty removes the date), with ``reading`` its worksheet
     and header row (None in it removes the key: detect), and with ``invited`` its ``inbjudna:`` (a mapping
     or a total from :func:`~.invited.parse_invited`; None removes it)."""
-    waves = _waves(read_project_data(root))
-    if not 0 <= index < len(waves):
-        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    waves = _waves_with(root, index)
     label = " ".join(str(label or "").split())
     problems: list[str] = []
     if not label:
@@ -317,9 +321,7 @@ def store_wave_labels(root: Path, version: str, index: int, name: str, data: byt
     The check on the page then reads the wave's file with it. Returns the stored path (relative).
     """
     root = Path(root)
-    waves = _waves(read_project_data(root))
-    if not 0 <= index < len(waves):
-        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    _waves_with(root, index)  # the wave must exist
     if project_version(root) != version:
         edit_project(root, version, [])
     path = _store(root / "enkater", "etiketter", data, display_name(name), _label_file_kind)
@@ -337,9 +339,7 @@ def remove_wave(root: Path, version: str, index: int) -> bool:
 
     A file another wave also reads stays where it is; the other waves' "Enkät N" labels follow their new positions.
     """
-    waves = _waves(read_project_data(root))
-    if not 0 <= index < len(waves):
-        raise ProjectError(f"Enkät nr {index + 1} finns inte i {PROJECT_FILE}.")
+    waves = _waves_with(root, index)
     rest = waves[:index] + waves[index + 1 :]
     kept = edit_project(root, version, [Remove(("personalenkat", "enkater", index)), *_renumbered(rest)])
     item = waves[index] if isinstance(waves[index], dict) else {"fil": waves[index]}
