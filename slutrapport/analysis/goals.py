@@ -163,8 +163,7 @@ class GoalOutcome:
     ``numerator``/``denominator`` for a share; ``value`` the count (or the
     change) for the other measured kinds; ``before``/``after`` the two counts
     of a change goal. ``hidden`` says the outcome may not be shown;
-    ``numerator_hidden`` hides only the numerator of a shown share (a small
-    count of a project total). ``verdict_shown`` keeps the verdict of a hidden
+    ``verdict_shown`` keeps the verdict of a hidden
     outcome: the verdict uses the counts it needs even when they are not shown.
     ``available`` is False when the goal's source is missing.
     """
@@ -177,8 +176,6 @@ class GoalOutcome:
     hidden: bool = False
     #: the verdict is shown although the outcome is hidden: it uses the counts it needs (a hidden breakdown)
     verdict_shown: bool = False
-    numerator_hidden: bool = False
-    counts_hidden: bool = False
     available: bool = True
 
 
@@ -386,7 +383,7 @@ def _row(goal: Goal, outcome: GoalOutcome) -> dict[str, Any]:
     if share:
         value, low, high, verdict = attainment(goal, outcome.numerator, outcome.denominator)
         return row | {
-            "taljare": None if outcome.numerator_hidden else outcome.numerator,
+            "taljare": outcome.numerator,
             "namnare": outcome.denominator,
             "utfall": value,
             "ci_lag": low,
@@ -400,8 +397,8 @@ def _row(goal: Goal, outcome: GoalOutcome) -> dict[str, Any]:
         "utfall": value,
         "uppnatt": YES if _met(goal, value) else NO,
         "grund": BASIS_COUNT,
-        "fore": None if outcome.counts_hidden else outcome.before,
-        "efter": None if outcome.counts_hidden else outcome.after,
+        "fore": outcome.before,
+        "efter": outcome.after,
     }
 
 
