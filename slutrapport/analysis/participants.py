@@ -2,11 +2,11 @@
 
 Every table is split by kön (``Alla``, ``Kvinnor``, ``Män`` and
 ``Annat/ej angivet`` when the register has any) and is anonymity-safe: all
-counts of all tables, and the goals' counts, go into one
+counts of all tables go into one
 :class:`~.table_suppression.CellSystem` with every relation a reader could
 use (kön totals, period totals, the stock identity, status → national group,
-the cross table's margins, the follow-up's totals, the units' totals, the
-goals' counts), so a hidden cell cannot be computed from any combination of
+the cross table's margins, the follow-up's totals, the units' totals),
+so a hidden cell cannot be computed from any combination of
 the shown ones. The decision is made once for the whole family of tables of
 the register: a cell is hidden in every table that shows it.
 
@@ -14,7 +14,7 @@ the register: a cell is hidden in every table that shows it.
 totaler: visa`` in ``projekt.yaml``, the default): the counts of the whole
 project with no breakdown (enrolled, active and finished participants in
 ``Totalt``/``Alla``, the finished per status and national group in
-``Alla``, the follow-up's ``Alla`` counts, the goals' counts) are public
+``Alla``, the follow-up's ``Alla`` counts) are public
 cells, shown however small, as the funders' reports publish them ("of 14
 participants, 2 went on to work"). A count of the whole project points at
 nobody; a breakdown by kön, ålder, period, unit or income before does,
@@ -65,7 +65,6 @@ from itertools import pairwise
 import pandas as pd
 
 from slutrapport.analysis.follow_up import FOLLOW_UP_COLUMNS, add_follow_up, follow_up_table
-from slutrapport.analysis.goals import FINISHED, Goal, GoalResults, goal_table
 from slutrapport.analysis.places import PLACES_COLUMNS, add_unit_cells, check_periods, places_table
 from slutrapport.analysis.project_totals import PROJECT_COLUMNS, project_counts, totals_table
 from slutrapport.analysis.table_suppression import CellSystem
@@ -103,13 +102,13 @@ TOTAL = "Totalt"
 STATUS, NATIONAL = "status", "nationell"
 UNKNOWN_AGE = "uppgift saknas"
 _FLOW = ("inskrivna", "aktiva", "avslutade")
-#: Complement order for the suppression: detailed cross tables first, totals and goals last. In the flow
+#: Complement order for the suppression: detailed cross tables first, totals last. In the flow
 #: table ``aktiva`` comes after ``inskrivna``/``avslutade``: a hidden stock must stay hidden in every later
 #: period (aktiva = previous aktiva + inskrivna − avslutade), a hidden flow needs only one partner period.
 #: The finished participants per kön (``Totalt``/``avslutade``) are the denominators of every outcome share: last.
 _TIERS = {
     "forsorjning": 0, "enhet": 1, "alder": 2, "uppf_status": 3, "status": 4, "uppf_nationell": 5, "nationell": 6,
-    "uppfoljning": 7, "flode": 8, "flode_aktiva": 10, "flode_totalt": 12, "flode_avslutade": 14, "mal": 16,
+    "uppfoljning": 7, "flode": 8, "flode_aktiva": 10, "flode_totalt": 12, "flode_avslutade": 14,
 }  # fmt: skip
 
 
@@ -330,17 +329,6 @@ class _Cells:
             self.system.add_sum(("flode", TOTAL, gender, "inskrivna"), [("alder", a, gender) for a in order])
         return order
 
-    def goal(self, goal: Goal) -> tuple[tuple, tuple]:
-        """The keys of the goal's numerator and denominator (a new cell when the numerator is a subset)."""
-        denominator = ("flode", TOTAL, ALL, "avslutade" if goal.population == FINISHED else "inskrivna")
-        if not goal.categories:
-            return denominator, denominator
-        key = ("mal", goal.id)
-        value = sum(self.system.value(("status", s, ALL)) for s in goal.categories)
-        self.system.add(key, value, _TIERS["mal"], public=self.show_totals)  # a sum of public cells
-        self.system.add_sum(key, [("status", s, ALL) for s in goal.categories])
-        return key, denominator
-
 
 # --------------------------------------------------------------------------- tables
 
@@ -391,17 +379,16 @@ def _check_places(places: PlacesPlan, labels: list[str], kind: str) -> None:
 def analyse_participants(
     register: Register,
     min_n: int = 5,
-    goals: list[Goal] | None = None,
     *,
     show_totals: bool = True,
     places: PlacesPlan | None = None,
-) -> tuple[ParticipantResults, GoalResults | None]:
-    """Every participant table and the måluppfyllelse table, suppressed together.
+) -> ParticipantResults:
+    """Every participant table, suppressed together.
 
     ``show_totals``: the whole project's counts are public (``sekretess: deltagare: totaler: visa``);
     ``places``: the planned places (``platser:``), compared per period. A delrapport passes a
-    register whose rows and report date end with its period. Returns the participant results and
-    the goal results (None without goals).
+    register whose rows and report date end with its period. The goals are evaluated by
+    :func:`~slutrapport.analysis.goal_outcomes.evaluate_goals`.
     """
     cells = _Cells(register, show_totals)
     rows = cells.flow()
@@ -412,7 +399,6 @@ def analyse_participants(
     if places is not None:
         _check_places(places, rows[:-1], register.period)
     units = add_unit_cells(cells, rows[:-1], places) if places is not None else []
-    goal_keys = [cells.goal(goal) for goal in goals or []]
     system = cells.system
     hidden = system.suppress(min_n)
 
@@ -464,7 +450,4 @@ def analyse_participants(
         places=places_table(cells, hidden, rows[:-1], places, units) if places is not None else None,
     )
     results.totals = totals_table(results.flow, results.outcome)
-    if not goals:
-        return results, None
-    counts = [(system.value(t), system.value(d), t in hidden, d in hidden) for t, d in goal_keys]
-    return results, GoalResults(goals=list(goals), table=goal_table(list(goals), counts), min_n=min_n)
+    return results

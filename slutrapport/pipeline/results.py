@@ -185,7 +185,7 @@ def _participant_results(reading: _Reading) -> None:
         results.warnings += register.report.warnings()
         register = reading.narrowed("deltagare", register)
         if register is not None:
-            results.participants = analyse_participants(register, project.min_n, **participant_options(project))[0]  # goals: below
+            results.participants = analyse_participants(register, project.min_n, **participant_options(project))  # the goals: project_goals below
     if project.data.get("mal"):
         goals = reading.attempt("deltagare", "målen eller deras underlag", lambda: project_goals(project, register), _GOAL_ERRORS)
         if goals is not None:

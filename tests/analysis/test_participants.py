@@ -250,7 +250,7 @@ def test_dates_before_project_start_warn_and_blank_rows_are_skipped(tmp_path):
 
 @pytest.fixture
 def hand(tmp_path):
-    return analyse_participants(register(tmp_path, HAND), min_n=1)[0]  # min_n 1: nothing is hidden
+    return analyse_participants(register(tmp_path, HAND), min_n=1)  # min_n 1: nothing is hidden
 
 
 def test_flow_per_half_year_and_kon(hand):
@@ -331,7 +331,7 @@ def test_age_groups(hand):
 
 
 def test_quarters_and_an_explicit_report_date(tmp_path):
-    result = analyse_participants(register(tmp_path, HAND, {"period": "kvartal", "rapportdatum": "2025-12-31"}), 1)[0]
+    result = analyse_participants(register(tmp_path, HAND, {"period": "kvartal", "rapportdatum": "2025-12-31"}), 1)
     flow = result.flow
     assert list(dict.fromkeys(flow["period"])) == ["2025 K1", "2025 K2", "2025 K3", "2025 K4", TOTAL]
     # K3 (Jul–Sep): enrolled 4, 7, 8; finished 2 (Aug 1), 8 (Sep 30)
@@ -351,7 +351,7 @@ def test_quarters_and_an_explicit_report_date(tmp_path):
 def test_the_flow_table_names_its_period_in_correct_swedish(tmp_path, period, definite, last):
     from slutrapport.report.blocks.participants import participant_blocks
 
-    result = analyse_participants(register(tmp_path, HAND, {"period": period, "rapportdatum": "2025-12-31"}), 1)[0]
+    result = analyse_participants(register(tmp_path, HAND, {"period": period, "rapportdatum": "2025-12-31"}), 1)
     tables = [b for sub in participant_blocks(result) for b in getattr(sub, "blocks", [])]
     table = next(t for t in tables if getattr(t, "caption", "").startswith("Inskrivna, aktiva och avslutade"))
     note = " ".join(table.notes)
@@ -604,7 +604,7 @@ def test_demo_register_hides_nothing_that_can_be_computed():
 
     project = load_project(SAMPLES)
     register_ = read_register(project.data["deltagare"], project.root, project_dates(project.data))
-    results = analyse_participants(register_, project.min_n)[0]
+    results = analyse_participants(register_, project.min_n)
     hidden = assert_nothing_hidden_can_be_computed(register_, results, project.min_n)
     assert len(hidden) > 10  # the sample has small cells, so suppression shows
     assert cell(results.flow, "inskrivna", period=TOTAL, kon="Alla") == 52
@@ -626,7 +626,7 @@ def test_random_registers_hide_nothing_that_can_be_computed(tmp_path, seed):
         rows.append([f"p{number}", gender, str(rng.randint(18, 64)), date.fromordinal(start).isoformat(), end,
                      rng.choice(INCOMES), rng.choice(STATUSES) if end else "", str(rng.randint(1, 30))])  # fmt: skip
     register_ = register(tmp_path, rows, {"period": rng.choice(["halvar", "kvartal"])})
-    results = analyse_participants(register_, 5)[0]
+    results = analyse_participants(register_, 5)
     assert_nothing_hidden_can_be_computed(register_, results, 5)
 
 
@@ -634,7 +634,7 @@ def test_a_rare_gender_category_is_not_revealed_by_alla_minus_the_others(tmp_pat
     rows = [[str(i), "K" if i % 2 else "M", "30", "2025-02-01", "2025-06-01", "lön", "arbete", "1"] for i in range(20)]
     rows.append(["x", "annat", "30", "2025-02-01", "2025-06-01", "lön", "arbete", "1"])
     register_ = register(tmp_path, rows)
-    results = analyse_participants(register_, 5)[0]
+    results = analyse_participants(register_, 5)
     assert results.genders[-1] == "Annat/ej angivet"
     assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Annat/ej angivet")
     assert cell(results.outcome, "undertryckt", indelning="status", kategori="arbete", kon="Kvinnor") or cell(
@@ -837,7 +837,7 @@ def _small_register(tmp_path):
 
 def test_fourteen_participants_show_every_project_count_and_share(tmp_path):
     register_ = _small_register(tmp_path)
-    results = analyse_participants(register_, 5)[0]
+    results = analyse_participants(register_, 5)
     totals = results.totals
     assert not totals["undertryckt"].any()
     assert cell(totals, "n", indelning="deltagare", kategori="inskrivna") == 14
@@ -859,7 +859,7 @@ def test_fourteen_participants_show_every_project_count_and_share(tmp_path):
 
 def test_totals_dolj_suppresses_the_project_counts_as_before(tmp_path):
     register_ = _small_register(tmp_path)
-    results = analyse_participants(register_, 5, show_totals=False)[0]
+    results = analyse_participants(register_, 5, show_totals=False)
     assert not results.show_totals
     assert cell(results.totals, "undertryckt", indelning="status", kategori="arbete")  # 2 < 5
     assert cell(results.totals, "n", indelning="deltagare", kategori="inskrivna") == 14
@@ -894,7 +894,7 @@ def test_follow_up_counts_by_hand(tmp_path):
     register_ = register(tmp_path, FOLLOW, header=FOLLOW_HEADER)
     assert register_.follow_up == (6, 12) and register_.has_unit
     assert [p.kontroll for p in register_.report.warnings()] == ["uppföljning före sin tid"]
-    results = analyse_participants(register_, 1)[0]  # threshold 1: nothing hidden, every count checked
+    results = analyse_participants(register_, 1)  # threshold 1: nothing hidden, every count checked
     table = results.follow_up
 
     def count(months, division, category, kon="Alla"):
@@ -920,7 +920,7 @@ def test_follow_up_without_avslut_is_an_error_naming_row_and_column(tmp_path):
 def test_places_per_period_and_unit_by_hand(tmp_path):
     register_ = register(tmp_path, FOLLOW, header=FOLLOW_HEADER)
     plan = PlacesPlan(total=6, periods={"2025 H1": 8}, units={"Ale": 3, "Kungälv": 4, "Borås": 2})
-    places = analyse_participants(register_, 1, places=plan)[0].places
+    places = analyse_participants(register_, 1, places=plan).places
     # 2025 H1: all 7 enrolled; active 2025-06-30: 4 (enrolled, avslut after 06-30) = 5, 6, 7 and 4? 4 ended on 06-30 → not active
     assert cell(places, "platser", period="2025 H1", enhet="Alla") == 8 and cell(places, "inskrivna", period="2025 H1", enhet="Alla") == 7
     assert cell(places, "aktiva", period="2025 H1", enhet="Alla") == 3
@@ -935,7 +935,7 @@ def test_places_per_period_and_unit_by_hand(tmp_path):
     assert (problem.fil, problem.kolumn, problem.varde) == ("projekt.yaml", "platser: perioder: 2025 H3", "2025 H3")
     assert "2025 H1, 2025 H2" in problem.meddelande
     # a later period is no error (a delrapport ends before the project): it is not compared yet
-    later = analyse_participants(register_, 1, places=PlacesPlan(total=6, periods={"2026 H1": 8}))[0].places
+    later = analyse_participants(register_, 1, places=PlacesPlan(total=6, periods={"2026 H1": 8})).places
     assert list(dict.fromkeys(later["period"])) == ["2025 H1", "2025 H2"]
 
 
@@ -953,6 +953,6 @@ def test_random_registers_with_follow_up_and_units_hide_nothing_that_can_be_comp
         rows.append([f"p{number}", rng.choice(["K", "M"]), "30", date.fromordinal(start).isoformat(), end.isoformat() if end else "",
                      rng.choice(INCOMES), rng.choice(STATUSES) if end else "", "2", rng.choice(["Ale", "Kungälv", "Lerum"]), follow, ""])  # fmt: skip
     register_ = register(tmp_path, rows, header=FOLLOW_HEADER)
-    results = analyse_participants(register_, 5, places=PlacesPlan(total=20, units={"Ale": 8, "Kungälv": 12}))[0]
+    results = analyse_participants(register_, 5, places=PlacesPlan(total=20, units={"Ale": 8, "Kungälv": 12}))
     assert results.follow_up is not None and results.places is not None
     assert_nothing_hidden_can_be_computed(register_, results, 5)
