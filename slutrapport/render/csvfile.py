@@ -65,8 +65,18 @@ def clean_columns(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for name in out.columns:
         if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):
-            out[name] = out[name].map(_safe_text)
+            out[name] = _map_distinct(out[name], _safe_text)
     return out
+
+
+def _map_distinct(column: pd.Series, func) -> pd.Series:
+    """``column.map(func)`` with ``func`` called once per distinct value (a large table repeats its
+    organisations, waves and questions in every row) when every value is a text; missing values stay missing."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":  # mixed values: 1 and True would be one key
+        return column.map(func)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    mapped = np.array([func(value) for value in uniques] + [np.nan], dtype=object)
+    return pd.Series(mapped[codes], index=column.index, name=column.name, dtype=object).where(codes >= 0, column)
 
 
 def contract_csv(table: pd.DataFrame, columns: list[str]) -> bytes:

@@ -114,3 +114,18 @@ def test_the_portfolio_csv_files_are_formula_safe_too():
     rows = _csv_rows(portfolio_csv(table, ["projekt", "avvikelse_kr"]))
     assert [r["projekt"] for r in rows] == ["'" + text.replace("\r", "\n") for text in HOSTILE]
     assert [float(r["avvikelse_kr"]) for r in rows] == [-1250.5, 0.0, 3.0, -1.0, 2.0, -0.25]
+
+
+def test_clean_columns_cleans_each_distinct_text_once_and_equals_cleaning_every_cell():
+    # a large table repeats its names: they are cleaned once per distinct value, with the same result as per cell
+    from slutrapport.render.csvfile import _safe_text, clean_columns
+
+    values = ["=SUM(A1)", "Org A", None, "Org A", "rad\r\nbrytning", "-x", "Org A", "@b"] * 50
+    mixed = ["=x", 1, True, None, "1"]  # mixed values: 1 and True must not become one key
+    for column in (values, mixed):
+        table = pd.DataFrame({"grupp": column})
+        cleaned = clean_columns(table)["grupp"].tolist()
+        expected = [_safe_text(v) for v in column]
+        assert [type(v) for v in cleaned if v is not None and v == v] == [type(v) for v in expected if v is not None]
+        assert [v for v in cleaned if v is not None and v == v] == [v for v in expected if v is not None]
+    assert clean_columns(pd.DataFrame({"grupp": values}))["grupp"].iloc[0] == "'=SUM(A1)"
