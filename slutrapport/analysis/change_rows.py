@@ -31,15 +31,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from slutrapport.analysis.cells import _Cell
+from slutrapport.analysis.counts import _mann_whitney_counts
 from slutrapport.analysis.intervals import newcombe_difference
-from slutrapport.analysis.stattests import _Result
+from slutrapport.analysis.stattests import _EXACT_LIMIT, _EXPECTED_MINIMUM, _RANK_BISERIAL, _finite, _Result
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
@@ -131,22 +131,48 @@ def _link_layer(
 # --- partly linked waves: the tests of .overlap on arrays ---------------------------------------
 
 
-@dataclass
-class _Sample:
-    """Per comparison: the sizes, sums and spread that the partially overlapping tests need."""
+class _Registry:
+    """Every cell compared, each once: sizes, values and positives end to end, and per-cell sums."""
 
-    n1: np.ndarray
-    n2: np.ndarray
-    n12: np.ndarray
-    mean1: np.ndarray
-    mean2: np.ndarray
-    var1: np.ndarray
-    var2: np.ndarray
-    k1: np.ndarray
-    k2: np.ndarray
-    r_values: np.ndarray
-    r_positive: np.ndarray
-    numpy_only: np.ndarray  # True where numpy's own std might not be exactly 0 for a constant sample
+    def __init__(self, cells: list[_Cell]) -> None:
+        self.index: dict[int, int] = {}
+        self.cells: list[_Cell] = []
+        for cell in cells:
+            if id(cell) not in self.index:
+                self.index[id(cell)] = len(self.cells)
+                self.cells.append(cell)
+        self.sizes = np.array([len(c) for c in self.cells], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        self.values = np.concatenate([c.values for c in self.cells]) if self.cells else np.empty(0)
+        self.positive = np.concatenate([c.positive for c in self.cells]) if self.cells else np.empty(0, dtype=bool)
+        ids = _segment_ids(self.sizes)
+        self.mean, self.var = _means_and_variances(self.values, ids, self.sizes)
+        self.k = np.bincount(ids, weights=self.positive, minlength=self.sizes.size)
+        self._counts: tuple[np.ndarray, np.ndarray] | None = None
+
+    def ids(self, cells: list[_Cell]) -> np.ndarray:
+        return np.array([self.index[id(c)] for c in cells], dtype=np.int64)
+
+    def counts(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Cells × distinct values (sorted) counts and which cells hold a NaN; None when the table would be too large."""
+        if self._counts is None:
+            values = self.values + 0.0  # -0.0 is 0.0, as np.unique sees it
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            rank = np.empty(uniques.size, dtype=np.int64)
+            rank[np.argsort(uniques, kind="stable")] = np.arange(uniques.size)
+            width = max(uniques.size, 1)
+            if self.sizes.size * width > _MAX_TABLE:
+                return None
+            ids = _segment_ids(self.sizes)
+            missing = codes < 0
+            nan_cells = np.bincount(ids[missing], minlength=self.sizes.size) > 0
+            keep = ~missing
+            table = np.bincount(ids[keep] * width + rank[codes[keep]], minlength=self.sizes.size * width)
+            self._counts = (table.reshape(self.sizes.size, width), nan_cells)
+        return self._counts
+
+
+_MAX_TABLE = 20_000_000  # cells × distinct values in one count table
 
 
 def _segment_ids(sizes: np.ndarray) -> np.ndarray:
@@ -163,8 +189,13 @@ def _means_and_variances(values: np.ndarray, ids: np.ndarray, sizes: np.ndarray)
     return mean, var
 
 
-def _correlation(x: np.ndarray, y: np.ndarray, ids: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``overlap._pair_correlation`` per segment (0 when a side is constant), and where it needs numpy's own std."""
+def _correlation(x: np.ndarray, y: np.ndarray, ids: np.ndarray, sizes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``overlap._pair_correlation`` per segment (0 when a side is constant), and where it needs numpy's own std.
+
+    A side is constant when every value equals the first; numpy's ``std`` of
+    such a side is exactly 0 when the values are whole numbers (the sum and
+    the mean are exact), which is checked; otherwise the segment is marked.
+    """
     count = sizes.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         mx = np.bincount(ids, weights=x, minlength=sizes.size) / count
@@ -175,41 +206,18 @@ def _correlation(x: np.ndarray, y: np.ndarray, ids: np.ndarray, sizes: np.ndarra
         cyy = np.bincount(ids, weights=dy * dy, minlength=sizes.size) / fact
         cxy = np.bincount(ids, weights=dx * dy, minlength=sizes.size) / fact
         r = np.clip(cxy / np.sqrt(cxx) / np.sqrt(cyy), -1.0, 1.0)  # np.corrcoef's order of operations
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    filled = sizes > 0
     constant = np.zeros(sizes.size, dtype=bool)
-    fraction = np.zeros(sizes.size, dtype=bool)
+    fragile = np.zeros(sizes.size, dtype=bool)
+    filled = sizes > 0
     for side in (x, y):
-        low = np.minimum.reduceat(side, starts[filled]) if filled.any() else np.empty(0)
-        high = np.maximum.reduceat(side, starts[filled]) if filled.any() else np.empty(0)
-        flat = np.zeros(sizes.size, dtype=bool)
-        flat[filled] = low == high
+        first = np.zeros(sizes.size)
+        first[filled] = side[starts[filled]]
+        differs = np.bincount(ids, weights=side != first[ids], minlength=sizes.size) > 0
+        flat = filled & ~differs
         constant |= flat
-        fraction |= np.bincount(ids, weights=side != np.floor(side), minlength=sizes.size) > 0
+        fragile |= flat & (first != np.floor(first))
     r = np.where((sizes < 2) | constant, 0.0, r)
-    return r, constant & fraction
-
-
-def _sample(first: list[_Cell], second: list[_Cell], index1: list[np.ndarray], index2: list[np.ndarray]) -> _Sample:
-    n1 = np.array([len(c) for c in first], dtype=np.int64)
-    n2 = np.array([len(c) for c in second], dtype=np.int64)
-    n12 = np.array([len(i) for i in index1], dtype=np.int64)
-    values1 = np.concatenate([c.values for c in first])
-    values2 = np.concatenate([c.values for c in second])
-    positive1 = np.concatenate([c.positive for c in first])
-    positive2 = np.concatenate([c.positive for c in second])
-    mean1, var1 = _means_and_variances(values1, _segment_ids(n1), n1)
-    mean2, var2 = _means_and_variances(values2, _segment_ids(n2), n2)
-    k1 = np.bincount(_segment_ids(n1), weights=positive1, minlength=n1.size)
-    k2 = np.bincount(_segment_ids(n2), weights=positive2, minlength=n2.size)
-    offset1 = np.concatenate([[0], np.cumsum(n1)[:-1]])
-    offset2 = np.concatenate([[0], np.cumsum(n2)[:-1]])
-    pair_ids = _segment_ids(n12)
-    at1 = np.concatenate(index1) + offset1[pair_ids] if len(index1) else np.empty(0, dtype=np.int64)
-    at2 = np.concatenate(index2) + offset2[pair_ids] if len(index2) else np.empty(0, dtype=np.int64)
-    r_values, fragile = _correlation(values1[at1], values2[at2], pair_ids, n12)
-    r_positive, _ = _correlation(positive1[at1].astype(float), positive2[at2].astype(float), pair_ids, n12)
-    return _Sample(n1, n2, n12, mean1, mean2, var1, var2, k1, k2, r_values, r_positive, fragile)
+    return r, fragile
 
 
 def _t_sf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
@@ -224,88 +232,50 @@ def _t_ppf(q: float, df: np.ndarray) -> np.ndarray:
         return np.where(df > 0, special.stdtrit(np.where(df > 0, df, 1.0), q), np.nan)
 
 
-def _partover_t_batch(s: _Sample) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``overlap._partover_t`` for every comparison: statistic, p, effect, estimate, low, high."""
-    n1, n2, n12 = s.n1.astype(float), s.n2.astype(float), s.n12.astype(float)
-    var1, var2 = s.var1, s.var2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = s.mean2 - s.mean1
-        variance = var1 / n1 + var2 / n2 - 2 * s.r_values * n12 * np.sqrt(var1 * var2) / (n1 * n2)
-        welch_denominator = (var1 / n1) ** 2 / (n1 - 1) + (var2 / n2) ** 2 / (n2 - 1)
-        computed = (s.n12 >= 2) & (s.n1 >= 2) & (s.n2 >= 2) & (variance > 0) & (welch_denominator != 0)
-        se = np.sqrt(np.where(computed, variance, 1.0))
-        statistic = estimate / se
-        welch = (var1 / n1 + var2 / n2) ** 2 / welch_denominator
-        unpaired = (n1 - n12) + (n2 - n12)
-        df = (n12 - 1) + (welch - n12 + 1) / (unpaired + 2 * n12) * unpaired
-        df = np.where(computed, df, 1.0)
-        p = 2 * _t_sf(np.abs(statistic), df)
-        half = _t_ppf(0.975, df) * se
-        effect = statistic / np.sqrt(statistic**2 + df)
-    nan = np.full(n1.shape, np.nan)
-    estimate = np.where((s.n12 >= 2) & (s.n1 >= 2) & (s.n2 >= 2), estimate, np.nan)
-    return (
-        np.where(computed, statistic, nan),
-        np.where(computed, p, nan),
-        np.where(computed, effect, nan),
-        estimate,
-        np.where(computed, estimate - half, nan),
-        np.where(computed, estimate + half, nan),
-    )
-
-
-def _partover_z_batch(s: _Sample) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``overlap._partover_z`` for every comparison: statistic, p, effect, estimate, low, high."""
-    u, v, n12 = s.n1.astype(float), s.n2.astype(float), s.n12.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = s.k2 / v - s.k1 / u
-        pooled = (s.k1 + s.k2) / (u + v)
-        w = pooled * (1 - pooled)
-        variance = w / u + w / v - 2 * s.r_positive * w * n12 / (u * v)
-        defined = (s.n12 >= 2) & (s.n1 > 0) & (s.n2 > 0)
-        computed = defined & (variance > 0)
-        se = np.sqrt(np.where(computed, variance, 1.0))
-        statistic = estimate / se
-        p = 2 * special.ndtr(-np.abs(statistic))
-        half = _Z975 * se
-    nan = np.full(u.shape, np.nan)
-    estimate = np.where(defined, estimate, nan)
-    return (
-        np.where(computed, statistic, nan),
-        np.where(computed, p, nan),
-        estimate,
-        estimate,
-        np.where(computed, estimate - half, nan),
-        np.where(computed, estimate + half, nan),
-    )
-
-
 _Rows = tuple[dict, list[_Result], dict]
 
 
+def _linked_sample(reg: _Registry, c1: np.ndarray, c2: np.ndarray, index1: list[np.ndarray], index2: list[np.ndarray]) -> tuple:
+    """The linked pairs of every comparison end to end: values, positives, segment ids, sizes, starts."""
+    n12 = np.array([len(i) for i in index1], dtype=np.int64)
+    ids = _segment_ids(n12)
+    empty = np.empty(0, dtype=np.int64)
+    at1 = (np.concatenate(index1) + reg.offsets[c1][ids]) if len(index1) else empty
+    at2 = (np.concatenate(index2) + reg.offsets[c2][ids]) if len(index2) else empty
+    starts = np.concatenate([[0], np.cumsum(n12)[:-1]]).astype(np.int64)
+    return at1, at2, ids, n12, starts
+
+
 def _partial_batch(
-    first: list[_Cell], second: list[_Cell], index1: list[np.ndarray], index2: list[np.ndarray], one_by_one: Callable[[int], _Rows]
+    reg: _Registry, c1: np.ndarray, c2: np.ndarray, index1: list[np.ndarray], index2: list[np.ndarray], one_by_one: Callable[[int], _Rows]
 ) -> list[_Rows]:
-    """``changes._partial_rows`` for every partly linked comparison; ``one_by_one(j)`` where numpy's std decides."""
-    if not first:
+    """``changes._partial_rows`` for every partly linked comparison (cells ``c1``, ``c2`` of the registry).
+
+    ``one_by_one(j)`` gives comparison ``j``'s rows where numpy's std decides.
+    """
+    if not len(c1):
         return []
-    s = _sample(first, second, index1, index2)
-    t_stat, t_p, t_effect, _, t_low, t_high = _partover_t_batch(s)
-    z_stat, z_p, z_effect, z_estimate, z_low, z_high = _partover_z_batch(s)
+    at1, at2, ids, n12, starts = _linked_sample(reg, c1, c2, index1, index2)
+    r_values, fragile = _correlation(reg.values[at1], reg.values[at2], ids, n12, starts)
+    r_positive, _ = _correlation(reg.positive[at1].astype(float), reg.positive[at2].astype(float), ids, n12, starts)
+    n1, n2 = reg.sizes[c1], reg.sizes[c2]
+    mean1, mean2, var1, var2, k1, k2 = reg.mean[c1], reg.mean[c2], reg.var[c1], reg.var[c2], reg.k[c1], reg.k[c2]
+    t_stat, t_p, t_effect, t_low, t_high = _partover_t_batch(n1, n2, n12, mean1, mean2, var1, var2, r_values)
+    z_stat, z_p, z_estimate, z_low, z_high = _partover_z_batch(n1, n2, n12, k1, k2, r_positive)
     rows: list[_Rows] = []
-    for j in range(len(first)):
-        if s.numpy_only[j]:
+    for j in range(len(c1)):
+        if fragile[j]:
             rows.append(one_by_one(j))
             continue
         low, high = float(z_low[j]), float(z_high[j])
         if math.isnan(low):
-            _, low, high = newcombe_difference(int(s.k1[j]), int(s.n1[j]), int(s.k2[j]), int(s.n2[j]))
+            _, low, high = newcombe_difference(int(k1[j]), int(n1[j]), int(k2[j]), int(n2[j]))
         common = {
             "parad": False,
-            "n_fran": int(s.n1[j]),
-            "n_till": int(s.n2[j]),
-            "n_par": int(s.n12[j]),
-            "diff_medel": float(s.mean2[j] - s.mean1[j]),
+            "n_fran": int(n1[j]),
+            "n_till": int(n2[j]),
+            "n_par": int(n12[j]),
+            "diff_medel": float(mean2[j] - mean1[j]),
             "diff_andel_positiva": float(z_estimate[j]),
             "ci_lag": low,
             "ci_hog": high,
@@ -314,7 +284,147 @@ def _partial_batch(
         }
         results = [
             _Result("partover_t", float(t_stat[j]), float(t_p[j]), float(t_effect[j]), _R_FROM_T),
-            _Result("partover_z", float(z_stat[j]), float(z_p[j]), float(z_effect[j]), _SHARE_DIFFERENCE),
+            _Result("partover_z", float(z_stat[j]), float(z_p[j]), float(z_estimate[j]), _SHARE_DIFFERENCE),
         ]
         rows.append((common, results, {}))
     return rows
+
+
+def _partover_t_batch(n1: np.ndarray, n2: np.ndarray, n12: np.ndarray, mean1, mean2, var1, var2, r) -> tuple[np.ndarray, ...]:
+    """``overlap._partover_t`` for every comparison: statistic, p, effect, low, high."""
+    size1, size2, linked = n1.astype(float), n2.astype(float), n12.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = mean2 - mean1
+        variance = var1 / size1 + var2 / size2 - 2 * r * linked * np.sqrt(var1 * var2) / (size1 * size2)
+        welch_denominator = (var1 / size1) ** 2 / (size1 - 1) + (var2 / size2) ** 2 / (size2 - 1)
+        computed = (n12 >= 2) & (n1 >= 2) & (n2 >= 2) & (variance > 0) & (welch_denominator != 0)
+        se = np.sqrt(np.where(computed, variance, 1.0))
+        statistic = estimate / se
+        welch = (var1 / size1 + var2 / size2) ** 2 / welch_denominator
+        unpaired = (size1 - linked) + (size2 - linked)
+        df = np.where(computed, (linked - 1) + (welch - linked + 1) / (unpaired + 2 * linked) * unpaired, 1.0)
+        p = 2 * _t_sf(np.abs(statistic), df)
+        half = _t_ppf(0.975, df) * se
+        effect = statistic / np.sqrt(statistic**2 + df)
+    nan = np.full(size1.shape, np.nan)
+    return (
+        np.where(computed, statistic, nan),
+        np.where(computed, p, nan),
+        np.where(computed, effect, nan),
+        np.where(computed, estimate - half, nan),
+        np.where(computed, estimate + half, nan),
+    )
+
+
+def _partover_z_batch(n1: np.ndarray, n2: np.ndarray, n12: np.ndarray, k1, k2, r) -> tuple[np.ndarray, ...]:
+    """``overlap._partover_z`` for every comparison: statistic, p, estimate (also the effect), low, high."""
+    u, v, linked = n1.astype(float), n2.astype(float), n12.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = k2 / v - k1 / u
+        pooled = (k1 + k2) / (u + v)
+        w = pooled * (1 - pooled)
+        variance = w / u + w / v - 2 * r * w * linked / (u * v)
+        defined = (n12 >= 2) & (n1 > 0) & (n2 > 0)
+        computed = defined & (variance > 0)
+        se = np.sqrt(np.where(computed, variance, 1.0))
+        statistic = estimate / se
+        p = 2 * special.ndtr(-np.abs(statistic))
+        half = _Z975 * se
+    nan = np.full(u.shape, np.nan)
+    return (
+        np.where(computed, statistic, nan),
+        np.where(computed, p, nan),
+        np.where(defined, estimate, nan),
+        np.where(computed, estimate - half, nan),
+        np.where(computed, estimate + half, nan),
+    )
+
+
+# --- independent waves: the rank test, the 2×2 chi-square and Welch's interval from counts -----
+
+
+def _independent_batch(
+    reg: _Registry, c1: np.ndarray, c2: np.ndarray, n_par: list[int], one_by_one: Callable[[int], _Rows], shift: Callable[[int], dict]
+) -> list[_Rows]:
+    """``changes._pair_rows`` for every comparison of independent waves; ``shift(j)`` the Hodges–Lehmann columns.
+
+    Mann–Whitney from the count tables (:func:`~.counts._mann_whitney_counts`,
+    exact tests by scipy one at a time as before), the share by chi-square
+    (Fisher's exact test one at a time) and Welch's interval from the cells' sums.
+    """
+    table = reg.counts()
+    if not len(c1):
+        return []
+    if table is None:
+        return [one_by_one(j) for j in range(len(c1))]
+    counts, nan_cells = table
+    first, second = counts[c1], counts[c2]
+    n1, n2 = reg.sizes[c1], reg.sizes[c2]
+    distinct = np.count_nonzero(first + second, axis=1)
+    exact = (n1 < _EXACT_LIMIT) & (n2 < _EXACT_LIMIT) & (distinct == n1 + n2)
+    u, p = _mann_whitney_counts(first, second)
+    k1, k2 = reg.k[c1], reg.k[c2]
+    chi2, chi2_p, fisher = _chi2_two_by_two(k1, n1, k2, n2)
+    diff = reg.mean[c2] - reg.mean[c1]
+    low, high = _welch_batch(n1, n2, diff, reg.var[c1], reg.var[c2])
+    rows: list[_Rows] = []
+    for j in range(len(c1)):
+        if nan_cells[c1[j]] or nan_cells[c2[j]] or exact[j] or fisher[j]:
+            rows.append(one_by_one(j))
+            continue
+        a, b, m, n = int(k1[j]), int(n1[j]), int(k2[j]), int(n2[j])
+        share, share_low, share_high = newcombe_difference(a, b, m, n)
+        if distinct[j] < 2:
+            rank = _Result("mann_whitney", measure=_RANK_BISERIAL)
+        else:
+            u_j = float(u[j])
+            rank = _Result("mann_whitney", u_j, _finite(float(p[j])), 2 * u_j / (b * n) - 1, _RANK_BISERIAL)
+        if math.isnan(chi2[j]):
+            positive = _Result("chi2", measure=_SHARE_DIFFERENCE)
+        else:
+            positive = _Result("chi2", _finite(chi2[j]), _finite(chi2_p[j]), share, _SHARE_DIFFERENCE)
+        common = {
+            "parad": False,
+            "n_fran": b,
+            "n_till": n,
+            "n_par": n_par[j],
+            "diff_medel": float(diff[j]),
+            "diff_andel_positiva": share,
+            "ci_lag": share_low,
+            "ci_hog": share_high,
+            "diff_medel_lag": float(low[j]),
+            "diff_medel_hog": float(high[j]),
+        }
+        rows.append((common, [rank, positive], shift(j)))
+    return rows
+
+
+def _chi2_two_by_two(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``stattests._share_independent``'s Pearson chi-square and p (NaN when untestable), and where Fisher decides."""
+    observed = np.stack([k2, n2 - k2, k1, n1 - k1], axis=1).astype(float)  # [[k2, n2 - k2], [k1, n1 - k1]]
+    rows = np.stack([observed[:, 0] + observed[:, 1], observed[:, 2] + observed[:, 3]], axis=1)
+    cols = np.stack([observed[:, 0] + observed[:, 2], observed[:, 1] + observed[:, 3]], axis=1)
+    total = (n1 + n2).astype(float)
+    positives = k1 + k2
+    testable = (positives != 0) & (positives != n1 + n2)
+    expected = np.stack([rows[:, 0] * cols[:, 0], rows[:, 0] * cols[:, 1], rows[:, 1] * cols[:, 0], rows[:, 1] * cols[:, 1]], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = expected / total[:, None]
+        terms = (observed - expected) ** 2 / expected
+        statistic = ((terms[:, 0] + terms[:, 1]) + terms[:, 2]) + terms[:, 3]  # np.sum of four: left to right
+    fisher = testable & (expected < _EXPECTED_MINIMUM).any(axis=1)
+    chi2 = np.where(testable & ~fisher, statistic, np.nan)
+    return chi2, special.chdtrc(1.0, chi2), fisher
+
+
+def _welch_batch(n1: np.ndarray, n2: np.ndarray, diff: np.ndarray, var1: np.ndarray, var2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~.intervals.welch_interval` from each cell's size, variance and the difference of the means."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v1, v2 = var1 / n1, var2 / n2
+        se = np.sqrt(v1 + v2)
+        df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+        t = _t_ppf(0.975, np.where(se > 0, df, 1.0))
+        low = np.where(se == 0, diff, diff - t * se)
+        high = np.where(se == 0, diff, diff + t * se)
+    small = (n1 < 2) | (n2 < 2)
+    return np.where(small, np.nan, low), np.where(small, np.nan, high)

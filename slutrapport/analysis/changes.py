@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.cells import ACROSS_ALL, FULLY, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
-from slutrapport.analysis.change_rows import _link_all, _partial_batch
+from slutrapport.analysis.cells import ACROSS_ALL, FULLY, NOT_LINKED, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
+from slutrapport.analysis.change_omnibus import _omnibus_batch
+from slutrapport.analysis.change_rows import _independent_batch, _link_all, _partial_batch, _Registry
 from slutrapport.analysis.composition import standardised_changes
 from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
@@ -180,13 +181,15 @@ def _all_pair_rows(
 ) -> dict[tuple, tuple[dict[str, Any], list[_Result], dict[str, float]]]:
     """Rows of every pair of waves (key ``(t, fran, till)``) and omnibus (``(t, ACROSS_ALL)``) of every triple.
 
-    People are linked for all comparisons at once and the partly linked pairs
-    computed together (:mod:`.change_rows`); the same rows as :func:`_pair_rows`
-    and :func:`_omnibus_rows` one at a time.
+    People are linked for all comparisons at once and the tests of partly
+    linked and of independent waves and across all waves computed together
+    (:mod:`.change_rows`); the same rows as :func:`_pair_rows` and
+    :func:`_omnibus_rows` one at a time, which still give the paired pairs.
     """
     across = len(waves) >= 3
     comparisons: list[tuple[str, ...]] = [*pairs, *([tuple(waves)] if across else [])]
     links = _link_all(triples, plan, comparisons, ALL)
+    registry = _Registry([cell for wave_cells in plan for cell in wave_cells.values()])
 
     def linked(t: int, comparison: tuple[str, ...]) -> list[np.ndarray]:
         if links is None:
@@ -194,33 +197,59 @@ def _all_pair_rows(
         return links[(t, comparison)]
 
     out: dict[tuple, tuple[dict[str, Any], list[_Result], dict[str, float]]] = {}
-    partly: list[tuple[int, str, str, list[np.ndarray]]] = []
+    batches: dict[str, list[tuple[tuple, list[np.ndarray]]]] = {PARTLY: [], NOT_LINKED: [], ACROSS_ALL: []}
     for t, wave_cells in enumerate(plan):
         for fran, till in pairs:
             if fran not in wave_cells or till not in wave_cells:
                 continue
             first, second = wave_cells[fran], wave_cells[till]
             positions = linked(t, (fran, till))
-            if _linkage(len(positions[0]), [len(first), len(second)], min_n) == PARTLY:
-                partly.append((t, fran, till, positions))
-            else:
+            linkage = _linkage(len(positions[0]), [len(first), len(second)], min_n)
+            if linkage == FULLY:
                 out[(t, fran, till)] = _pair_rows(first, second, min_n, positions)
+            else:
+                batches[linkage].append(((t, fran, till), positions))
         if across and len(wave_cells) == len(waves):
-            out[(t, ACROSS_ALL)] = _omnibus_rows([wave_cells[w] for w in waves], min_n, linked(t, tuple(waves)))
+            batches[ACROSS_ALL].append(((t, ACROSS_ALL), linked(t, tuple(waves))))
 
-    def one_by_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
-        t, fran, till, positions = partly[j]
+    def cells_of(batch: list, wave: int) -> np.ndarray:
+        return registry.ids([plan[key[0]][key[1 + wave]] for key, _ in batch])
+
+    partly, alone, across_all = batches[PARTLY], batches[NOT_LINKED], batches[ACROSS_ALL]
+
+    def partial_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, fran, till), positions = partly[j]
         return _partial_rows(plan[t][fran], plan[t][till], *positions)
 
-    rows = _partial_batch(
-        [plan[t][fran] for t, fran, _, _ in partly],
-        [plan[t][till] for t, _, till, _ in partly],
-        [positions[0] for *_, positions in partly],
-        [positions[1] for *_, positions in partly],
-        one_by_one,
-    )
-    for (t, fran, till, _), row in zip(partly, rows, strict=True):
-        out[(t, fran, till)] = row
+    def alone_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, fran, till), positions = alone[j]
+        return _pair_rows(plan[t][fran], plan[t][till], min_n, positions)
+
+    def alone_shift(j: int) -> dict[str, float]:
+        (t, fran, till), _ = alone[j]
+        return dict(zip(_SHIFT_COLUMNS, hodges_lehmann_independent(plan[t][fran].values, plan[t][till].values), strict=True))
+
+    def across_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, _), positions = across_all[j]
+        return _omnibus_rows([plan[t][w] for w in waves], min_n, positions)
+
+    found = [
+        (partly, _partial_batch(registry, cells_of(partly, 0), cells_of(partly, 1), [p[0] for _, p in partly], [p[1] for _, p in partly], partial_one)),
+        (alone, _independent_batch(registry, cells_of(alone, 0), cells_of(alone, 1), [len(p[0]) for _, p in alone], alone_one, alone_shift)),
+        (
+            across_all,
+            _omnibus_batch(
+                registry,
+                np.array([[registry.index[id(plan[t][w])] for w in waves] for (t, _), _ in across_all], dtype=np.int64).reshape(-1, len(waves)),
+                [p for _, p in across_all],
+                min_n,
+                across_one,
+            ),
+        ),
+    ]
+    for batch, rows in found:
+        for (key, _), row in zip(batch, rows, strict=True):
+            out[key] = row
     return out
 
 
