@@ -129,14 +129,25 @@ def _friedman_batch(reg: _Registry, cells: np.ndarray, linked: list[list[np.ndar
     for w in range(k):
         at = np.concatenate([linked[j][w] for j in chosen]) + reg.offsets[cells[chosen, w]][ids]
         columns.append(reg.values[at])
-    matrix = np.column_stack(columns)  # people × waves, triple after triple
-    less = (matrix[:, None, :] < matrix[:, :, None]).sum(axis=2)
-    equal = (matrix[:, None, :] == matrix[:, :, None]).sum(axis=2)
-    ranks = 1 + less + (equal - 1) / 2
-    ties = np.bincount(ids, weights=(equal**2 - 1).sum(axis=1).astype(float), minlength=chosen.size)
-    varies = np.bincount(ids, weights=(matrix != matrix[:, :1]).any(axis=1), minlength=chosen.size) > 0
-    bad = np.bincount(ids, weights=np.isnan(matrix).any(axis=1), minlength=chosen.size) > 0
-    sums = np.stack([np.bincount(ids, weights=ranks[:, w], minlength=chosen.size) for w in range(k)], axis=1)
+    below = [np.zeros(ids.size) for _ in range(k)]  # per wave: how many of the row's values are below, equal counted half
+    equal = [np.ones(ids.size, dtype=np.int64) for _ in range(k)]  # per wave: values equal to it, itself included
+    for a in range(k):
+        for b in range(a + 1, k):
+            lower, same = columns[a] < columns[b], columns[a] == columns[b]
+            below[b] += lower
+            below[a] += ~lower & ~same
+            equal[a] += same
+            equal[b] += same
+    ranks = [1 + below[w] + (equal[w] - 1) / 2 for w in range(k)]  # rankdata(method="average") within the row
+    ties = np.bincount(ids, weights=sum(e * e - 1 for e in equal).astype(float), minlength=chosen.size)
+    flat = np.ones(ids.size, dtype=bool)
+    nan = np.zeros(ids.size, dtype=bool)
+    for w in range(k):
+        flat &= columns[w] == columns[0]
+        nan |= np.isnan(columns[w])
+    varies = np.bincount(ids, weights=~flat, minlength=chosen.size) > 0
+    bad = np.bincount(ids, weights=nan, minlength=chosen.size) > 0
+    sums = np.stack([np.bincount(ids, weights=ranks[w], minlength=chosen.size) for w in range(k)], axis=1)
     n = sizes.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         c = 1 - ties / (k * (k * k - 1) * n)

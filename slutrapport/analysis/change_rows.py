@@ -192,32 +192,43 @@ def _means_and_variances(values: np.ndarray, ids: np.ndarray, sizes: np.ndarray)
 def _correlation(x: np.ndarray, y: np.ndarray, ids: np.ndarray, sizes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``overlap._pair_correlation`` per segment (0 when a side is constant), and where it needs numpy's own std.
 
-    A side is constant when every value equals the first; numpy's ``std`` of
-    such a side is exactly 0 when the values are whole numbers (the sum and
-    the mean are exact), which is checked; otherwise the segment is marked.
+    A side is constant when its smallest and largest values are equal;
+    numpy's ``std`` of such a side is exactly 0 when the value is a whole
+    number (the sum and the mean are exact), otherwise the segment is marked
+    (``fragile``) for the one-at-a-time path.
     """
     count = sizes.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mx = np.bincount(ids, weights=x, minlength=sizes.size) / count
-        my = np.bincount(ids, weights=y, minlength=sizes.size) / count
-        dx, dy = x - mx[ids], y - my[ids]
-        fact = count - 1
-        cxx = np.bincount(ids, weights=dx * dx, minlength=sizes.size) / fact
-        cyy = np.bincount(ids, weights=dy * dy, minlength=sizes.size) / fact
-        cxy = np.bincount(ids, weights=dx * dy, minlength=sizes.size) / fact
-        r = np.clip(cxy / np.sqrt(cxx) / np.sqrt(cyy), -1.0, 1.0)  # np.corrcoef's order of operations
+    sums = [np.bincount(ids, weights=w, minlength=sizes.size) for w in (x, y, x * x, y * y, x * y)]
     constant = np.zeros(sizes.size, dtype=bool)
     fragile = np.zeros(sizes.size, dtype=bool)
-    filled = sizes > 0
+    filled = np.flatnonzero(sizes > 0)
     for side in (x, y):
-        first = np.zeros(sizes.size)
-        first[filled] = side[starts[filled]]
-        differs = np.bincount(ids, weights=side != first[ids], minlength=sizes.size) > 0
-        flat = filled & ~differs
-        constant |= flat
-        fragile |= flat & (first != np.floor(first))
-    r = np.where((sizes < 2) | constant, 0.0, r)
-    return r, fragile
+        if filled.size:
+            flat = np.minimum.reduceat(side, starts[filled]) == np.maximum.reduceat(side, starts[filled])
+            first = side[starts[filled]]
+            constant[filled] |= flat
+            fragile[filled] |= flat & (first != np.floor(first))
+    return _r_from_sums(count, *sums, constant), fragile
+
+
+def _r_from_sums(n: np.ndarray, sx, sy, sxx, syy, sxy, constant: np.ndarray) -> np.ndarray:
+    """Pearson r from the sums of each segment, clipped like ``np.corrcoef``; 0 below two pairs or with a constant side."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fact = n - 1
+        cxx = (sxx - sx * sx / n) / fact
+        cyy = (syy - sy * sy / n) / fact
+        cxy = (sxy - sx * sy / n) / fact
+        r = np.clip(cxy / np.sqrt(cxx) / np.sqrt(cyy), -1.0, 1.0)
+    return np.where((n < 2) | constant, 0.0, r)
+
+
+def _share_correlation(x: np.ndarray, y: np.ndarray, ids: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """:func:`_correlation` of 0/1 pairs from one count of the four kinds of pair per segment."""
+    joint = np.bincount(ids * 4 + x.astype(np.int64) * 2 + y, minlength=sizes.size * 4).reshape(sizes.size, 4).astype(float)
+    sx, sy, sxy = joint[:, 2] + joint[:, 3], joint[:, 1] + joint[:, 3], joint[:, 3]
+    count = sizes.astype(float)
+    constant = (sx == 0) | (sx == count) | (sy == 0) | (sy == count)
+    return _r_from_sums(count, sx, sy, sx, sy, sxy, constant)
 
 
 def _t_sf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
@@ -257,7 +268,7 @@ def _partial_batch(
         return []
     at1, at2, ids, n12, starts = _linked_sample(reg, c1, c2, index1, index2)
     r_values, fragile = _correlation(reg.values[at1], reg.values[at2], ids, n12, starts)
-    r_positive, _ = _correlation(reg.positive[at1].astype(float), reg.positive[at2].astype(float), ids, n12, starts)
+    r_positive = _share_correlation(reg.positive[at1], reg.positive[at2], ids, n12)
     n1, n2 = reg.sizes[c1], reg.sizes[c2]
     mean1, mean2, var1, var2, k1, k2 = reg.mean[c1], reg.mean[c2], reg.var[c1], reg.var[c2], reg.k[c1], reg.k[c2]
     t_stat, t_p, t_effect, t_low, t_high = _partover_t_batch(n1, n2, n12, mean1, mean2, var1, var2, r_values)
