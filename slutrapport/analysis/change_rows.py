@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import special
 
 from slutrapport.analysis.cells import _Cell
+from slutrapport.analysis.change_shift import _shifts
 from slutrapport.analysis.counts import _mann_whitney_counts
 from slutrapport.analysis.intervals import newcombe_difference
 from slutrapport.analysis.stattests import _EXACT_LIMIT, _EXPECTED_MINIMUM, _RANK_BISERIAL, _finite, _Result
@@ -149,6 +150,7 @@ class _Registry:
         self.mean, self.var = _means_and_variances(self.values, ids, self.sizes)
         self.k = np.bincount(ids, weights=self.positive, minlength=self.sizes.size)
         self._counts: tuple[np.ndarray, np.ndarray] | None = None
+        self.grid = np.empty(0)  # the sorted values of the count table's columns
 
     def ids(self, cells: list[_Cell]) -> np.ndarray:
         return np.array([self.index[id(c)] for c in cells], dtype=np.int64)
@@ -169,6 +171,7 @@ class _Registry:
             keep = ~missing
             table = np.bincount(ids[keep] * width + rank[codes[keep]], minlength=self.sizes.size * width)
             self._counts = (table.reshape(self.sizes.size, width), nan_cells)
+            self.grid = np.sort(np.asarray(uniques, dtype=float))
         return self._counts
 
 
@@ -355,13 +358,21 @@ def _partover_z_batch(n1: np.ndarray, n2: np.ndarray, n12: np.ndarray, k1, k2, r
 
 
 def _independent_batch(
-    reg: _Registry, c1: np.ndarray, c2: np.ndarray, n_par: list[int], one_by_one: Callable[[int], _Rows], shift: Callable[[int], dict]
+    reg: _Registry,
+    c1: np.ndarray,
+    c2: np.ndarray,
+    n_par: list[int],
+    items: np.ndarray,
+    one_by_one: Callable[[int], _Rows],
+    shift: Callable[[int], dict],
 ) -> list[_Rows]:
-    """``changes._pair_rows`` for every comparison of independent waves; ``shift(j)`` the Hodges–Lehmann columns.
+    """``changes._pair_rows`` for every comparison of independent waves; ``shift(j)`` the Hodges–Lehmann columns one at a time.
 
     Mann–Whitney from the count tables (:func:`~.counts._mann_whitney_counts`,
     exact tests by scipy one at a time as before), the share by chi-square
-    (Fisher's exact test one at a time) and Welch's interval from the cells' sums.
+    (Fisher's exact test one at a time), Welch's interval from the cells' sums
+    and the Hodges–Lehmann shift of the pairs of one question or index
+    (``items``) together (:mod:`.change_shift`).
     """
     table = reg.counts()
     if not len(c1):
@@ -378,9 +389,11 @@ def _independent_batch(
     chi2, chi2_p, fisher = _chi2_two_by_two(k1, n1, k2, n2)
     diff = reg.mean[c2] - reg.mean[c1]
     low, high = _welch_batch(n1, n2, diff, reg.var[c1], reg.var[c2])
+    alone = nan_cells[c1] | nan_cells[c2] | exact | fisher
+    hl_estimate, hl_low, hl_high, hl_done = _shifts(reg.grid, counts, c1, c2, np.asarray(items), ~alone)
     rows: list[_Rows] = []
     for j in range(len(c1)):
-        if nan_cells[c1[j]] or nan_cells[c2[j]] or exact[j] or fisher[j]:
+        if alone[j]:
             rows.append(one_by_one(j))
             continue
         a, b, m, n = int(k1[j]), int(n1[j]), int(k2[j]), int(n2[j])
@@ -406,7 +419,8 @@ def _independent_batch(
             "diff_medel_lag": float(low[j]),
             "diff_medel_hog": float(high[j]),
         }
-        rows.append((common, [rank, positive], shift(j)))
+        moved = {"hl_skift": float(hl_estimate[j]), "hl_lag": float(hl_low[j]), "hl_hog": float(hl_high[j])} if hl_done[j] else shift(j)
+        rows.append((common, [rank, positive], moved))
     return rows
 
 

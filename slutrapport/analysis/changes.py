@@ -216,6 +216,7 @@ def _all_pair_rows(
         return registry.ids([plan[key[0]][key[1 + wave]] for key, _ in batch])
 
     partly, alone, across_all = batches[PARTLY], batches[NOT_LINKED], batches[ACROSS_ALL]
+    items = {key: i for i, key in enumerate(dict.fromkeys(triple[:2] for triple in triples))}
 
     def partial_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
         (t, fran, till), positions = partly[j]
@@ -235,7 +236,18 @@ def _all_pair_rows(
 
     found = [
         (partly, _partial_batch(registry, cells_of(partly, 0), cells_of(partly, 1), [p[0] for _, p in partly], [p[1] for _, p in partly], partial_one)),
-        (alone, _independent_batch(registry, cells_of(alone, 0), cells_of(alone, 1), [len(p[0]) for _, p in alone], alone_one, alone_shift)),
+        (
+            alone,
+            _independent_batch(
+                registry,
+                cells_of(alone, 0),
+                cells_of(alone, 1),
+                [len(p[0]) for _, p in alone],
+                np.array([items[triples[t][:2]] for (t, _, _), _ in alone], dtype=np.int64),
+                alone_one,
+                alone_shift,
+            ),
+        ),
         (
             across_all,
             _omnibus_batch(

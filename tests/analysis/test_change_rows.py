@@ -28,7 +28,9 @@ from scipy import stats
 from slutrapport.analysis.cells import NOT_LINKED, PARTLY, _Cell, _linkage, _linked
 from slutrapport.analysis.change_omnibus import _chi2_waves_batch, _friedman_batch, _kruskal_batch
 from slutrapport.analysis.change_rows import _correlation, _independent_batch, _link_all, _Registry, _share_correlation
+from slutrapport.analysis.change_shift import _shifts
 from slutrapport.analysis.changes import _all_pair_rows, _omnibus_rows, _pair_rows, _partial_rows, _wave_pairs
+from slutrapport.analysis.shift import hodges_lehmann_independent
 from slutrapport.analysis.suppression import ALL
 
 TOL = 1e-12
@@ -151,7 +153,7 @@ def test_independent_waves_equal_scipy(kind):
     def unused(j):
         return None
 
-    rows = _independent_batch(reg, c1, c2, [0] * len(c1), unused, lambda j: {})
+    rows = _independent_batch(reg, c1, c2, [0] * len(c1), np.zeros(len(c1)), unused, lambda j: {})
     for j, row in enumerate(rows):
         earlier, later = samples[c1[j]], samples[c2[j]]
         joined = np.concatenate([earlier, later])
@@ -187,7 +189,7 @@ def test_exact_mann_whitney_stays_exact():
     rng = np.random.default_rng(12)
     earlier, later = rng.normal(size=9), rng.normal(size=12)
     reg = _registry([earlier, later])
-    rows = _independent_batch(reg, np.array([0]), np.array([1]), [0], lambda j: _pair_rows(reg.cells[0], reg.cells[1], 5), lambda j: {})
+    rows = _independent_batch(reg, np.array([0]), np.array([1]), [0], np.zeros(1), lambda j: _pair_rows(reg.cells[0], reg.cells[1], 5), lambda j: {})
     ref = stats.mannwhitneyu(later, earlier, use_continuity=True, alternative="two-sided", method="exact")
     assert _close(rows[0][1][0].p, float(ref.pvalue))
 
@@ -258,3 +260,21 @@ def test_partly_linked_rows_fall_back_for_a_constant_index_side():
     triples, plan = [("index", "i1", ALL)], [{"Enkät 1": first, "Enkät 2": second}]
     got = _all_pair_rows(triples, plan, [("Enkät 1", "Enkät 2")], WAVES[:2], 5)
     _same_rows(got[(0, "Enkät 1", "Enkät 2")], _partial_rows(first, second, *_linked([first, second])))
+
+
+@pytest.mark.parametrize("kind", ["likert", "index", "constant"])
+def test_hodges_lehmann_of_many_pairs_equals_one_pair_at_a_time(kind):
+    """change_shift against shift.hodges_lehmann_independent (itself tied to R's wilcox.test(later, earlier, conf.int = TRUE))."""
+    rng = np.random.default_rng(16)
+    samples = [_values(rng, int(n), kind) for n in (1, 3, 12, 49, 60, 250, 700)]
+    samples.append(np.where(rng.random(300) < 0.9, 5.0, 4.0))  # nearly all at the top: limits at the extremes
+    reg = _registry(samples)
+    table, _ = reg.counts()
+    c1 = np.array([a for a in range(len(samples)) for b in range(len(samples))])
+    c2 = np.array([b for a in range(len(samples)) for b in range(len(samples))])
+    estimate, low, high, done = _shifts(reg.grid, table, c1, c2, np.zeros(len(c1)), np.ones(len(c1), dtype=bool))
+    assert done.sum() >= len(c1) - 4  # only the small pairs without ties take the exact path
+    for j in np.flatnonzero(done):
+        want = hodges_lehmann_independent(samples[c1[j]], samples[c2[j]])
+        for got, ref in zip((estimate[j], low[j], high[j]), want, strict=True):
+            assert _close(float(got), ref)
