@@ -33,7 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.cells import ACROSS_ALL, FULLY, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
+from slutrapport.analysis.cells import ACROSS_ALL, FULLY, NOT_LINKED, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
+from slutrapport.analysis.change_omnibus import _omnibus_batch
+from slutrapport.analysis.change_rows import _independent_batch, _link_all, _partial_batch, _Registry
 from slutrapport.analysis.composition import standardised_changes
 from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
 from slutrapport.analysis.groups import GROUP_DIFFERENCE_COLUMNS, group_differences
@@ -41,6 +43,7 @@ from slutrapport.analysis.intervals import INTERVAL_COLUMNS, mean_intervals, new
 from slutrapport.analysis.overlap import _partover_t, _partover_z
 from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
 from slutrapport.analysis.stattests import _chi2_waves, _cochrans_q, _friedman, _kruskal, _mann_whitney, _mcnemar, _Result, _share_independent, _wilcoxon
+from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.trend import _Trend, _trend_fits
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -66,8 +69,9 @@ _SHIFT_COLUMNS = ("hl_skift", "hl_lag", "hl_hog")  # on the ordinal test's row o
 _APPENDED_FLOATS = {"diff_medel_lag": "float64", "diff_medel_hog": "float64"} | dict.fromkeys(_SHIFT_COLUMNS, "float64")
 
 
-def _pair_rows(first: _Cell, second: _Cell, min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
-    index1, index2 = _linked([first, second])
+def _pair_rows(first: _Cell, second: _Cell, min_n: int, linked: list[np.ndarray] | None = None) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+    """The rows of one pair of waves; ``linked`` the linked positions when already known (:mod:`.change_rows`)."""
+    index1, index2 = _linked([first, second]) if linked is None else linked
     n_par = len(index1)
     linkage = _linkage(n_par, [len(first), len(second)], min_n)
     if linkage == PARTLY:
@@ -145,8 +149,8 @@ def _trend_rows(fit: _Trend, cells: list[_Cell]) -> tuple[dict[str, Any], list[_
     return common, [fit.result], {}
 
 
-def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
-    positions = _linked(cells)
+def _omnibus_rows(cells: list[_Cell], min_n: int, linked: list[np.ndarray] | None = None) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+    positions = _linked(cells) if linked is None else linked
     n_linked = len(positions[0])
     paired = _is_paired(n_linked, [len(cell) for cell in cells], min_n)
     if paired:
@@ -170,6 +174,95 @@ def _omnibus_rows(cells: list[_Cell], min_n: int) -> tuple[dict[str, Any], list[
         "diff_medel_hog": math.nan,
     }
     return common, results, {}
+
+
+def _all_pair_rows(
+    triples: list[tuple[str, str, str]], plan: list[dict[str, _Cell]], pairs: list[tuple[str, str]], waves: list[str], min_n: int
+) -> dict[tuple, tuple[dict[str, Any], list[_Result], dict[str, float]]]:
+    """Rows of every pair of waves (key ``(t, fran, till)``) and omnibus (``(t, ACROSS_ALL)``) of every triple.
+
+    People are linked for all comparisons at once and the tests of partly
+    linked and of independent waves and across all waves computed together
+    (:mod:`.change_rows`); the same rows as :func:`_pair_rows` and
+    :func:`_omnibus_rows` one at a time, which still give the paired pairs.
+    """
+    across = len(waves) >= 3
+    comparisons: list[tuple[str, ...]] = [*pairs, *([tuple(waves)] if across else [])]
+    links = _link_all(triples, plan, comparisons, ALL)
+    registry = _Registry([cell for wave_cells in plan for cell in wave_cells.values()])
+
+    def linked(t: int, comparison: tuple[str, ...]) -> list[np.ndarray]:
+        if links is None:
+            return _linked([plan[t][wave] for wave in comparison])
+        return links[(t, comparison)]
+
+    out: dict[tuple, tuple[dict[str, Any], list[_Result], dict[str, float]]] = {}
+    batches: dict[str, list[tuple[tuple, list[np.ndarray]]]] = {PARTLY: [], NOT_LINKED: [], ACROSS_ALL: []}
+    for t, wave_cells in enumerate(plan):
+        for fran, till in pairs:
+            if fran not in wave_cells or till not in wave_cells:
+                continue
+            first, second = wave_cells[fran], wave_cells[till]
+            positions = linked(t, (fran, till))
+            linkage = _linkage(len(positions[0]), [len(first), len(second)], min_n)
+            if linkage == FULLY:
+                out[(t, fran, till)] = _pair_rows(first, second, min_n, positions)
+            else:
+                batches[linkage].append(((t, fran, till), positions))
+        if across and len(wave_cells) == len(waves):
+            batches[ACROSS_ALL].append(((t, ACROSS_ALL), linked(t, tuple(waves))))
+
+    def cells_of(batch: list, wave: int) -> np.ndarray:
+        return registry.ids([plan[key[0]][key[1 + wave]] for key, _ in batch])
+
+    partly, alone, across_all = batches[PARTLY], batches[NOT_LINKED], batches[ACROSS_ALL]
+    items = {key: i for i, key in enumerate(dict.fromkeys(triple[:2] for triple in triples))}
+
+    def partial_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, fran, till), positions = partly[j]
+        return _partial_rows(plan[t][fran], plan[t][till], *positions)
+
+    def alone_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, fran, till), positions = alone[j]
+        return _pair_rows(plan[t][fran], plan[t][till], min_n, positions)
+
+    def alone_shift(j: int) -> dict[str, float]:
+        (t, fran, till), _ = alone[j]
+        return dict(zip(_SHIFT_COLUMNS, hodges_lehmann_independent(plan[t][fran].values, plan[t][till].values), strict=True))
+
+    def across_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, _), positions = across_all[j]
+        return _omnibus_rows([plan[t][w] for w in waves], min_n, positions)
+
+    found = [
+        (partly, _partial_batch(registry, cells_of(partly, 0), cells_of(partly, 1), [p[0] for _, p in partly], [p[1] for _, p in partly], partial_one)),
+        (
+            alone,
+            _independent_batch(
+                registry,
+                cells_of(alone, 0),
+                cells_of(alone, 1),
+                [len(p[0]) for _, p in alone],
+                np.array([items[triples[t][:2]] for (t, _, _), _ in alone], dtype=np.int64),
+                alone_one,
+                alone_shift,
+            ),
+        ),
+        (
+            across_all,
+            _omnibus_batch(
+                registry,
+                np.array([[registry.index[id(plan[t][w])] for w in waves] for (t, _), _ in across_all], dtype=np.int64).reshape(-1, len(waves)),
+                [p for _, p in across_all],
+                min_n,
+                across_one,
+            ),
+        ),
+    ]
+    for batch, rows in found:
+        for (key, _), row in zip(batch, rows, strict=True):
+            out[key] = row
+    return out
 
 
 def _wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
@@ -281,17 +374,24 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
                  **(shift if res.test in _ORDINAL_TESTS else {})}
             )  # fmt: skip
 
-    for niva, item, group in _items_and_groups(comparison):
+    triples = _items_and_groups(comparison)
+    plan: list[dict[str, _Cell]] = []
+    for niva, item, group in triples:
         wave_cells: dict[str, _Cell] = {}
         for wave in waves:
             cell = cells.get(niva, item, group, wave)
             if (niva, item, group, wave) in shown and cell is not None and len(cell) > 0:
                 wave_cells[wave] = cell
-        for fran, till in _wave_pairs(waves):
-            if fran in wave_cells and till in wave_cells:
-                emit(niva, item, group, fran, till, *_pair_rows(wave_cells[fran], wave_cells[till], min_n))
-        if len(waves) >= 3 and len(wave_cells) == len(waves):
-            emit(niva, item, group, ACROSS_ALL, "", *_omnibus_rows([wave_cells[w] for w in waves], min_n))
+        plan.append(wave_cells)
+    pairs = _wave_pairs(waves)
+    computed = _all_pair_rows(triples, plan, pairs, waves, min_n)
+    for t, (niva, item, group) in enumerate(triples):
+        wave_cells = plan[t]
+        for fran, till in pairs:
+            if (t, fran, till) in computed:
+                emit(niva, item, group, fran, till, *computed[(t, fran, till)])
+        if (t, ACROSS_ALL) in computed:
+            emit(niva, item, group, ACROSS_ALL, "", *computed[(t, ACROSS_ALL)])
         if (niva, item, group) in trends:
             emit(niva, item, group, waves[0], waves[-1], *_trend_rows(trends[(niva, item, group)], [wave_cells[w] for w in waves]))
     table = _finish(rows, CHANGE_COLUMNS, {"parad": "bool", "n_fran": "int64", "n_till": "int64", "n_par": "int64"})
