@@ -43,60 +43,72 @@ The fitted line per wave (``trend``, ``trend_lag``, ``trend_hog``) comes from
 the same model: the fixed part of the mixed model with the normal interval,
 the least-squares line with the t interval, or for ``page`` the mean of each
 person's fitted values with a t interval.
+
+Computation
+-----------
+The models are defined per cell in :mod:`.trend_models` (:func:`~.trend_models._trend`).
+:func:`_trend_fits` gives the same numbers for hundreds of trends without
+per-value Python work: linking codes become integers once per trend
+(``pandas.factorize``), the Jonckheere–Terpstra statistic and its tie terms
+come from the value × wave count table, and the least-squares line from the
+per-wave counts, sums and sums of squares (closed form instead of
+``numpy.linalg.lstsq``). The mixed model keeps the very same sums in the same
+order (the people numbered as ``np.unique`` of their labels numbers them):
+its REML search stops at a tolerance where rounding decides the last steps,
+so only the same arithmetic gives the same estimates. A trend whose codes
+repeat within a wave, or whose labels could sort differently, is computed by
+:func:`~.trend_models._trend` itself.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import special
 
-from slutrapport.analysis.cells import _Cell, _cells, _items_and_groups, _linked, _shown
+from slutrapport.analysis.cells import _Cell, _cells, _items_and_groups, _shown
 from slutrapport.analysis.families import TREND_TESTS
-from slutrapport.analysis.stattests import _quiet, _Result
+from slutrapport.analysis.stattests import _Result
+from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
 
 #: The fitted line per wave (:func:`trend_lines`).
 TREND_LINE_COLUMNS = ["niva", "id", "grupp", "enkat", "test", "trend", "trend_lag", "trend_hog"]
-_Z = float(stats.norm.ppf(0.975))
-_MAX_RATIO_ROOT = 1e3  # sqrt of the largest variance ratio person / residual searched
+_MAX_COUNTED = 1000  # values that are whole numbers 0..this are counted with bincount, others via np.unique
+# the per-cell models, kept importable from here (tests, :mod:`.changes`)
+_MODELS = (_jonckheere, _page, _reml, _Trend)
 
 
-@dataclass(frozen=True)
-class _Trend:
-    """One trend test: the result, the slope per wave with its 95 % interval and the fitted line per wave."""
+def _table(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
+    """(value × wave counts, the distinct values) of the cells' values, values ascending."""
+    k = len(cells)
+    whole = all(len(c) == 0 or (c.values.min() >= 0 and c.values.max() <= _MAX_COUNTED and (c.values == np.floor(c.values)).all()) for c in cells)
+    if whole:
+        top = int(max(c.values.max() for c in cells if len(c))) + 1
+        table = np.column_stack([np.bincount(c.values.astype(np.int64), minlength=top) for c in cells]).astype(float)
+        return table, np.arange(top, dtype=float)
+    values, inverse = np.unique(np.concatenate([c.values for c in cells]), return_inverse=True)
+    wave = np.repeat(np.arange(k), [len(c) for c in cells])
+    return np.bincount(inverse * k + wave, minlength=len(values) * k).reshape(len(values), k).astype(float), values
 
-    result: _Result
-    slope: float = math.nan
-    low: float = math.nan
-    high: float = math.nan
-    paired: bool = False
-    n_linked: int = 0  # people with answers in at least two of the waves
-    line: list[tuple[float, float, float]] = field(default_factory=list)  # (fitted, low, high) per wave
 
-
-def _jonckheere(samples: list[np.ndarray]) -> _Result:
-    """Jonckheere–Terpstra test of an increasing trend over ``samples`` in order, two-sided."""
-    sizes = np.array([len(s) for s in samples], dtype=float)
+def _jonckheere_table(table: np.ndarray) -> _Result:
+    """:func:`~.trend_models._jonckheere` from the value × wave count table (the same sums, exact in floats)."""
+    sizes = table.sum(axis=0)
     total = sizes.sum()
-    if len(samples) < 2 or (sizes == 0).any():
+    if table.shape[1] < 2 or (sizes == 0).any():
         return _Result("jonckheere", measure="rangbiserial_ordnad")
+    below = np.cumsum(table, axis=0) - table
     j = 0.0
-    for i, earlier in enumerate(samples):
-        ordered = np.sort(earlier)
-        for later in samples[i + 1 :]:
-            below = np.searchsorted(ordered, later, side="left")
-            at_or_below = np.searchsorted(ordered, later, side="right")
-            j += float(below.sum() + 0.5 * (at_or_below - below).sum())
+    for i in range(table.shape[1]):
+        for later in range(i + 1, table.shape[1]):
+            j += float((table[:, later] * (below[:, i] + 0.5 * table[:, i])).sum())
     pairs = (total**2 - (sizes**2).sum()) / 2
-    _, ties = np.unique(np.concatenate(samples), return_counts=True)
-    ties = ties.astype(float)
+    ties = table.sum(axis=1)
     n = total
     variance = (
         (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum() - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 72
@@ -107,152 +119,105 @@ def _jonckheere(samples: list[np.ndarray]) -> _Result:
     if not variance > 0:
         return _Result("jonckheere", j, math.nan, effect, "rangbiserial_ordnad")
     z = (j - pairs / 2) / math.sqrt(variance)
-    return _Result("jonckheere", j, float(2 * stats.norm.sf(abs(z))), effect, "rangbiserial_ordnad")
+    return _Result("jonckheere", j, float(2 * special.ndtr(-abs(z))), effect, "rangbiserial_ordnad")
 
 
-def _page(matrix: np.ndarray) -> _Result:
-    """Page's test on people × waves, two-sided; effect the mean Spearman correlation with the wave order."""
-    n, k = matrix.shape
-    if n < 2 or k < 3 or (matrix == matrix[:, :1]).all():
-        return _Result("page", measure="spearman_medel")
-    up = _quiet(stats.page_trend_test, matrix)
-    down = _quiet(stats.page_trend_test, matrix[:, ::-1])
-    if up is None or down is None:
-        return _Result("page", measure="spearman_medel")
-    p = min(1.0, 2 * min(float(up.pvalue), float(down.pvalue)))
-    effect = 12 * float(up.statistic) / (n * k * (k**2 - 1)) - 3 * (k + 1) / (k - 1)
-    return _Result("page", float(up.statistic), p, effect, "spearman_medel")
-
-
-def _ols(x: np.ndarray, y: np.ndarray, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    """Least-squares slope with its 95 % t interval, and the fitted line with its band at ``positions``."""
-    n = len(y)
-    design = np.column_stack([np.ones(n), x])
-    if n < 3 or np.ptp(x) == 0:
-        return math.nan, math.nan, math.nan, []
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    residual = y - design @ coef
-    sigma2 = float(residual @ residual) / (n - 2)
-    cov = sigma2 * np.linalg.inv(design.T @ design)
-    return _with_band(coef, cov, float(stats.t.ppf(0.975, n - 2)), positions)
-
-
-def _with_band(coef: np.ndarray, cov: np.ndarray, critical: float, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    half = critical * math.sqrt(max(float(cov[1, 1]), 0.0))
-    line = []
-    for x in positions:
-        point = np.array([1.0, float(x)])
-        fitted = float(point @ coef)
-        spread = critical * math.sqrt(max(float(point @ cov @ point), 0.0))
-        line.append((fitted, fitted - spread, fitted + spread))
-    return float(coef[1]), float(coef[1]) - half, float(coef[1]) + half, line
-
-
-def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float] | None:
-    """REML fit of ``y = b0 + b1 x + u_person + e``: (coefficients, their covariance, residual and person variance).
-
-    The random-intercept model has a closed form for a given variance ratio
-    γ = var(u) / var(e): with c_g = γ / (1 + n_g γ) per person g,
-    ``XᵀV⁻¹X ∝ XᵀX − Σ c_g s_g s_gᵀ`` (s_g the person's sums of the design),
-    so each evaluation of the profiled REML criterion
-    ``(N − p) log σ̂² + Σ log(1 + n_g γ) + log |XᵀV⁻¹X|`` is a few sums over
-    people; γ is found by a bounded scalar search. The covariance of the
-    coefficients is ``σ̂² (XᵀV⁻¹X)⁻¹``, conditional on the variance estimates
-    (as ``vcov`` of lme4; statsmodels' ``bse_fe`` inverts the joint
-    information of coefficients and variances instead and differs in the
-    fourth digit). Tested against the estimates of statsmodels'
-    ``MixedLM(...).fit(reml=True)``, which loops over people in Python and
-    takes seconds on a large survey where this takes milliseconds.
-    """
-    _, person = np.unique(groups, return_inverse=True)
-    n, p = len(y), 2
-    design = np.column_stack([np.ones(n), x])
-    sizes = np.bincount(person).astype(float)
-    sums = np.column_stack([sizes, np.bincount(person, x)])
-    sums_y = np.bincount(person, y)
-    xtx, xty, yty = design.T @ design, design.T @ y, float(y @ y)
-    if n <= p or np.linalg.matrix_rank(xtx) < p:
-        return None
-
-    def solve(gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
-        c = gamma / (1 + sizes * gamma)
-        a = xtx - (sums * c[:, None]).T @ sums
-        coef = np.linalg.solve(a, xty - (sums * c[:, None]).T @ sums_y)
-        person_residual = sums_y - sums @ coef
-        rss = yty - 2 * coef @ xty + coef @ xtx @ coef - float((c * person_residual**2).sum())
-        return a, coef, rss
-
-    def criterion(root: float) -> float:
-        gamma = root * root
-        a, _, rss = solve(gamma)
-        if not rss > 0:
-            return math.inf
-        return (n - p) * math.log(rss / (n - p)) + float(np.log1p(sizes * gamma).sum()) + float(np.linalg.slogdet(a)[1])
-
-    with np.errstate(all="ignore"):
-        found = optimize.minimize_scalar(criterion, bounds=(0.0, _MAX_RATIO_ROOT), method="bounded", options={"xatol": 1e-10})
-        gamma = float(found.x) ** 2
-        if criterion(0.0) <= found.fun:  # the boundary: no variation between people
-            gamma = 0.0
-        a, coef, rss = solve(gamma)
-    scale = rss / (n - p)
-    if not (scale > 0 and np.isfinite(coef).all()):
-        return None
-    return coef, scale * np.linalg.inv(a), scale, gamma * scale
-
-
-def _mixed(x: np.ndarray, y: np.ndarray, groups: np.ndarray, positions: list[int]) -> _Trend | None:
-    """The random-intercept trend (:func:`_reml`); None when it cannot be fitted."""
-    fitted = _reml(x, y, groups)
-    if fitted is None:
-        return None
-    coef, cov, scale, person_variance = fitted
-    if not (np.isfinite(cov).all() and cov[1, 1] > 0):
-        return None
-    slope, low, high, line = _with_band(coef, cov, _Z, positions)
-    z = slope / math.sqrt(cov[1, 1])
-    effect = slope / math.sqrt(scale + person_variance)
-    result = _Result("trend_lmm", z, float(2 * stats.norm.sf(abs(z))), effect, "lutning_sd")
-    return _Trend(result, slope, low, high, line=line)
-
-
-def _person_slopes(matrix: np.ndarray, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    """Mean of each person's least-squares slope (t interval), and the mean fitted line with its band."""
+def _ols_moments(sizes: np.ndarray, sums: np.ndarray, squares: np.ndarray, positions: list[int]) -> tuple[float, float, float, list]:
+    """:func:`~.trend_models._ols` from each wave's count, sum and within-wave sum of squared deviations."""
     x = np.asarray(positions, dtype=float)
-    n = matrix.shape[0]
-    centred = x - x.mean()
-    slopes = matrix @ centred / (centred @ centred)
-    intercepts = matrix.mean(axis=1) - slopes * x.mean()
-    if n < 2:
+    n = float(sizes.sum())
+    if n < 3 or np.ptp(x[sizes > 0]) == 0:
         return math.nan, math.nan, math.nan, []
-    critical = float(stats.t.ppf(0.975, n - 1))
-    stacked = np.column_stack([intercepts, slopes])
-    coef = stacked.mean(axis=0)
-    cov = np.cov(stacked, rowvar=False, ddof=1) / n
-    return _with_band(coef, cov, critical, positions)
+    x_mean = float((sizes * x).sum()) / n
+    y_mean = float(sums.sum()) / n
+    sxx = float((sizes * (x - x_mean) ** 2).sum())
+    slope = float(((x - x_mean) * (sums - sizes * y_mean)).sum()) / sxx
+    intercept = y_mean - slope * x_mean
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wave_means = np.where(sizes > 0, sums / sizes, 0.0)
+    rss = float(squares.sum()) + float((sizes * (wave_means - intercept - slope * x) ** 2).sum())
+    sigma2 = rss / (n - 2)
+    sx, sxx_raw = float((sizes * x).sum()), float((sizes * x * x).sum())
+    det = n * sxx_raw - sx * sx
+    cov = sigma2 * np.array([[sxx_raw, -sx], [-sx, n]]) / det
+    return _with_band(np.array([intercept, slope]), cov, float(special.stdtrit(n - 2, 0.975)), positions)
 
 
-def _trend(cells: list[_Cell], positions: list[int], niva: str) -> _Trend:
-    """The trend test of one question or index and group across ``cells`` (one per wave, at ``positions``)."""
-    y = np.concatenate([cell.values for cell in cells]).astype(float)
-    x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
-    keys = [key for cell in cells for key in cell.keys]
-    counts = Counter(key for key in keys if key is not None)
-    n_linked = sum(1 for count in counts.values() if count >= 2)
-    linked = _linked(cells)
-    fully = len(linked[0]) >= 2 and all(len(pos) == len(cell) for pos, cell in zip(linked, cells, strict=True))
+def _moments(cells: list[_Cell], table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per wave: count, sum and sum of squared deviations from the wave's mean."""
+    sizes = table.sum(axis=0)
+    if values.size and values[-1] < 2**20 and (values == np.arange(len(values))).all():  # whole numbers: exact sums
+        sums = values @ table
+        squares = np.maximum((values * values) @ table - sums * sums / np.where(sizes > 0, sizes, 1), 0.0)
+        return sizes, sums, squares
+    sums = np.array([float(c.values.sum()) for c in cells])
+    squares = np.array([float(((c.values - c.values.mean()) ** 2).sum()) if len(c) else 0.0 for c in cells])
+    return sizes, sums, squares
+
+
+def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> np.ndarray | None:
+    """The person of each value numbered as :func:`~.trend_models._trend` numbers them (``np.unique`` of its labels).
+
+    There a linked value's label is its code and any other value's label is
+    ``"\\0"`` followed by its position: those sort first, by the position's
+    decimal digits as text, then the codes as text. None when a code could
+    sort among the positions (empty, not text, or starting with ``"\\0"``).
+    """
+    linked = codes >= 0
+    linked[linked] = occurrences[codes[linked]] >= 2
+    keys = np.flatnonzero(occurrences >= 2)
+    labels = uniques[keys]
+    if not all(isinstance(label, str) and label[:1] > "\0" for label in labels):
+        return None
+    alone = np.flatnonzero(~linked)
+    digits = np.ones(len(alone), dtype=np.int64)
+    for power in range(1, len(str(max(len(codes) - 1, 0))) + 1):
+        digits += alone >= 10**power
+    padded = alone * 10 ** (digits.max(initial=1) - digits)
+    person = np.empty(len(codes), dtype=np.intp)
+    person[alone[np.lexsort((digits, padded))]] = np.arange(len(alone))
+    rank = np.empty(len(uniques), dtype=np.intp)
+    rank[keys[np.argsort(labels, kind="stable")]] = len(alone) + np.arange(len(keys))
+    person[linked] = rank[codes[linked]]
+    return person
+
+
+def _fast_trend(cells: list[_Cell], positions: list[int], niva: str) -> _Trend:
+    """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables."""
+    k = len(cells)
+    sizes = [len(cell) for cell in cells]
+    codes, uniques = pd.factorize(np.concatenate([cell.keys for cell in cells]))
+    uniques = np.asarray(uniques, dtype=object)
+    wave = np.repeat(np.arange(k), sizes)
+    coded = codes >= 0
+    per_cell = np.bincount(codes[coded] * k + wave[coded], minlength=len(uniques) * k)
+    if per_cell.size and per_cell.max() > 1:  # a code twice in one cell: the direct computation
+        return _trend(cells, positions, niva)
+    occurrences = per_cell.reshape(len(uniques), k).sum(axis=1)
+    n_linked = int((occurrences >= 2).sum())
+    n_common = int((occurrences == k).sum())
     if niva == "index" and n_linked:
-        groups = np.array([key if key is not None and counts.get(key, 0) >= 2 else f"\0{i}" for i, key in enumerate(keys)], dtype=object)
-        fitted = _mixed(x, y, groups, positions)
+        person = _people(codes, occurrences, uniques)
+        if person is None:
+            return _trend(cells, positions, niva)
+        y = np.concatenate([cell.values for cell in cells]).astype(float)
+        x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
+        fitted = _mixed(x, y, None, positions, person)
         if fitted is not None:
             return _Trend(fitted.result, fitted.slope, fitted.low, fitted.high, False, n_linked, fitted.line)
         return _Trend(_Result("trend_lmm", measure="lutning_sd"), n_linked=n_linked)
-    if niva != "index" and fully:
-        matrix = np.column_stack([cell.values[pos] for cell, pos in zip(cells, linked, strict=True)])
+    if niva != "index" and n_common >= 2 and all(n_common == size for size in sizes):
+        common = np.flatnonzero(occurrences == k)
+        rank = np.empty(len(uniques), dtype=np.intp)
+        rank[common[np.argsort(uniques[common], kind="stable")]] = np.arange(n_common)
+        matrix = np.empty((n_common, k))
+        for column, (cell, start) in enumerate(zip(cells, np.cumsum([0, *sizes[:-1]]), strict=True)):
+            matrix[rank[codes[start : start + len(cell)]], column] = cell.values
         slope, low, high, line = _person_slopes(matrix, positions)
         return _Trend(_page(matrix), slope, low, high, True, n_linked, line)
-    slope, low, high, line = _ols(x, y, positions)
-    return _Trend(_jonckheere([cell.values for cell in cells]), slope, low, high, False, n_linked, line)
+    table, values = _table(cells)
+    slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
+    return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
 
 
 def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], _Trend]:
@@ -268,7 +233,7 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
         for niva, item, group in _items_and_groups(comparison):
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
             if all(c is not None and len(c) > 0 and (niva, item, group, w) in shown for c, w in zip(wave_cells, waves, strict=True)):
-                fits[(niva, item, group)] = _trend(wave_cells, list(range(len(waves))), niva)
+                fits[(niva, item, group)] = _fast_trend(wave_cells, list(range(len(waves))), niva)
     survey.derived[key] = fits
     return fits
 
