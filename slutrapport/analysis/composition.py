@@ -141,27 +141,49 @@ def composition_shifts(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     waves = [str(w) for w in survey.waves]
     rows: list[dict[str, Any]] = []
     if _has_groups(survey) and len(waves) >= 2:
-        people = reporting_groups(survey, min_n)
+        groups = _group_counts(survey, min_n)
         for fran, till in _pairs(waves):
-            rows.append(_shift_row(people, fran, till, _hidden(survey, min_n, (waves[0], fran, till))))
+            rows.append(_shift_row(groups, fran, till, _hidden(survey, min_n, (waves[0], fran, till))))
     table = pd.DataFrame(rows, columns=COMPOSITION_COLUMNS)
     table["skifte"] = table["skifte"].astype(bool)
     survey.derived[key] = table
     return table
 
 
-def _shift_row(people: pd.DataFrame, fran: str, till: str, hidden: set[str]) -> dict[str, Any]:
-    both = people[people["enkat"].isin([fran, till])]
-    counts = pd.crosstab(_merged(both["grupp"], hidden), both["enkat"]).reindex(columns=[fran, till], fill_value=0)
+def _group_counts(survey: SurveyData, min_n: int) -> tuple[list[str], dict[str, np.ndarray]]:
+    """The reporting groups and, per wave, the number of respondents of each (once per survey)."""
+    key = ("composition_group_counts", min_n)
+    if key not in survey.derived:
+        people = reporting_groups(survey, min_n)
+        groups, names = pd.factorize(people["grupp"])
+        waves, wave_names = pd.factorize(people["enkat"])
+        keep = (groups >= 0) & (waves >= 0)  # as pd.crosstab: no missing group or wave
+        table = np.bincount(groups[keep] * len(wave_names) + waves[keep], minlength=len(names) * len(wave_names)).reshape(len(names), len(wave_names))
+        survey.derived[key] = ([str(name) for name in names], {str(wave): table[:, j] for j, wave in enumerate(wave_names)})
+    return survey.derived[key]
+
+
+def _shift_row(groups: tuple[list[str], dict[str, np.ndarray]], fran: str, till: str, hidden: set[str]) -> dict[str, Any]:
+    names, by_wave = groups
+    empty = np.zeros(len(names), dtype=np.int64)
+    first, second = by_wave.get(fran, empty), by_wave.get(till, empty)
+    merged = [HIDDEN_STRATUM if name in hidden else name for name in names]
+    labels = sorted({label for label, a, b in zip(merged, first, second, strict=True) if a + b > 0})  # pd.crosstab's rows
+    row = {label: i for i, label in enumerate(labels)}
+    counts = np.zeros((len(labels), 2), dtype=np.int64)
+    for label, a, b in zip(merged, first, second, strict=True):
+        if a + b > 0:
+            counts[row[label]] += (a, b)
     chi2, df, p = math.nan, 0, math.nan
-    if len(counts) >= 2 and (counts.sum(axis=0) > 0).all():
-        res = stats.chi2_contingency(counts.to_numpy(), correction=False)
+    totals = counts.sum(axis=0)
+    if len(counts) >= 2 and (totals > 0).all():
+        res = stats.chi2_contingency(counts, correction=False)
         chi2, df, p = float(res.statistic), int(res.dof), float(res.pvalue)
-    shares = counts / counts.sum(axis=0).replace(0, np.nan)
-    change = (shares[till] - shares[fran]).abs().fillna(0.0)
-    biggest = change.idxmax() if len(change) else None
+    shares = counts / np.where(totals > 0, totals, np.nan)
+    change = np.nan_to_num(np.abs(shares[:, 1] - shares[:, 0]), nan=0.0)
+    biggest = int(np.argmax(change)) if len(change) else None
     largest = float(change.max()) if len(change) else 0.0
-    named = biggest is not None and biggest != HIDDEN_STRATUM
+    named = biggest is not None and labels[biggest] != HIDDEN_STRATUM
     return {
         "fran": fran,
         "till": till,
@@ -169,9 +191,9 @@ def _shift_row(people: pd.DataFrame, fran: str, till: str, hidden: set[str]) -> 
         "df": df,
         "p": p,
         "max_skift": largest,
-        "grupp_max": str(biggest) if named else "",
-        "andel_fran": float(shares.loc[biggest, fran]) if named else math.nan,
-        "andel_till": float(shares.loc[biggest, till]) if named else math.nan,
+        "grupp_max": labels[biggest] if named else "",
+        "andel_fran": float(shares[biggest, 0]) if named else math.nan,
+        "andel_till": float(shares[biggest, 1]) if named else math.nan,
         "skifte": bool((not math.isnan(p) and p < SHIFT_P) or largest > SHIFT_SHARE),
     }
 

@@ -167,7 +167,11 @@ def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> 
     linked[linked] = occurrences[codes[linked]] >= 2
     keys = np.flatnonzero(occurrences >= 2)
     labels = uniques[keys]
-    if not all(isinstance(label, str) and label[:1] > "\0" for label in labels):
+    try:  # text and anything else cannot be compared: a sort that succeeds with text first holds only text
+        order = np.argsort(labels, kind="stable")
+    except TypeError:
+        return None
+    if len(labels) and not (isinstance(labels[order[0]], str) and labels[order[0]] >= "\x01"):
         return None
     alone = np.flatnonzero(~linked)
     digits = np.ones(len(alone), dtype=np.int64)
@@ -177,7 +181,7 @@ def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> 
     person = np.empty(len(codes), dtype=np.intp)
     person[alone[np.lexsort((digits, padded))]] = np.arange(len(alone))
     rank = np.empty(len(uniques), dtype=np.intp)
-    rank[keys[np.argsort(labels, kind="stable")]] = len(alone) + np.arange(len(keys))
+    rank[keys[order]] = len(alone) + np.arange(len(keys))
     person[linked] = rank[codes[linked]]
     return person
 

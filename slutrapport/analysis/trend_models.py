@@ -138,10 +138,19 @@ def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.nd
     if n <= p or np.linalg.matrix_rank(xtx) < p:
         return None
 
+    # People have few distinct sizes: the per-person factors are computed per size and gathered, the very same
+    # values as computed per person; every sum below is the same numpy/BLAS call on the same array as before.
+    distinct, size_of = np.unique(sizes, return_inverse=True)
+    sums_x = np.ascontiguousarray(sums[:, 1])
+
     def solve(gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
-        c = gamma / (1 + sizes * gamma)
-        a = xtx - (sums * c[:, None]).T @ sums
-        coef = np.linalg.solve(a, xty - (sums * c[:, None]).T @ sums_y)
+        factor = gamma / (1 + distinct * gamma)
+        c = factor[size_of]
+        weighted = np.empty_like(sums)  # sums * c[:, None]
+        weighted[:, 0] = (distinct * factor)[size_of]
+        np.multiply(sums_x, c, out=weighted[:, 1])
+        a = xtx - weighted.T @ sums
+        coef = np.linalg.solve(a, xty - weighted.T @ sums_y)
         person_residual = sums_y - sums @ coef
         rss = yty - 2 * coef @ xty + coef @ xtx @ coef - float((c * person_residual**2).sum())
         return a, coef, rss
@@ -151,7 +160,7 @@ def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.nd
         a, _, rss = solve(gamma)
         if not rss > 0:
             return math.inf
-        return (n - p) * math.log(rss / (n - p)) + float(np.log1p(sizes * gamma).sum()) + float(np.linalg.slogdet(a)[1])
+        return (n - p) * math.log(rss / (n - p)) + float(np.log1p(distinct * gamma)[size_of].sum()) + float(np.linalg.slogdet(a)[1])
 
     with np.errstate(all="ignore"):
         found = optimize.minimize_scalar(criterion, bounds=(0.0, _MAX_RATIO_ROOT), method="bounded", options={"xatol": 1e-10})
