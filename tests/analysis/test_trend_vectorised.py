@@ -153,3 +153,14 @@ def test_standardised_change_equals_the_per_stratum_computation():
         assert _close(p, 2 * float(stats.norm.sf(abs(ref_z))))
         assert _close(low, m[1] - m[0] - 1.959963984540054 * math.sqrt(v)) and _close(high, m[1] - m[0] + 1.959963984540054 * math.sqrt(v))
         assert (n_first, n_second) == (sum(counts[h][0] for h in usable), sum(counts[h][1] for h in usable))
+
+
+def test_codes_that_could_sort_among_positions_or_repeat_in_a_wave_fall_back_to_the_per_cell_trend():
+    rng = np.random.default_rng(13)
+    values = [np.round(rng.uniform(1, 5, size=6), 2) for _ in range(3)]
+    for odd in ("", "\0x"):  # an empty code sorts before "\0<position>", a code starting with "\0" among them
+        keys = [[odd, "a", "b", None, f"c{w}", "d"] for w in range(3)]
+        cells = [_cell(v, k) for v, k in zip(values, keys, strict=True)]
+        assert _flat(_fast_trend(cells, [0, 1, 2], "index")) == _flat(_trend(cells, [0, 1, 2], "index"))
+    repeated = [_cell(v, ["a", "a", "b", None, "c", "d"]) for v in values]  # "a" twice in each wave
+    assert _flat(_fast_trend(repeated, [0, 1, 2], "fraga")) == _flat(_trend(repeated, [0, 1, 2], "fraga"))
