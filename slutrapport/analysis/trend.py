@@ -68,9 +68,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from slutrapport.analysis.cells import _Cell, _cells, _items_and_groups, _shown
+from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups, _shown
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
+from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -186,20 +187,39 @@ def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> 
     return person
 
 
-def _fast_trend(cells: list[_Cell], positions: list[int], niva: str) -> _Trend:
-    """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables."""
+def _factorized(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(integer code of each key, -1 for None; the distinct keys) of the keys of several cells in a row."""
+    codes, uniques = pd.factorize(np.concatenate(keys) if keys else np.zeros(0, dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None) -> _Trend:
+    """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables.
+
+    ``known``: the cells' codes and distinct keys when already computed, and
+    whether the codes are in the cells' order (otherwise only wave by wave:
+    enough for the counts, and the cells' own codes are computed where the
+    order matters).
+    """
     k = len(cells)
     sizes = [len(cell) for cell in cells]
-    codes, uniques = pd.factorize(np.concatenate([cell.keys for cell in cells]))
-    uniques = np.asarray(uniques, dtype=object)
-    wave = np.repeat(np.arange(k), sizes)
+    codes, uniques, ordered = known if known is not None else (*_factorized([cell.keys for cell in cells]), True)
     coded = codes >= 0
+    if len(codes) * 4 < len(uniques):  # a group's few codes among the item's many: number them afresh
+        used, codes_used = np.unique(codes[coded], return_inverse=True)
+        codes = np.where(coded, 0, -1)
+        codes[coded] = codes_used
+        uniques = uniques[used]
+    wave = np.repeat(np.arange(k), sizes)
     per_cell = np.bincount(codes[coded] * k + wave[coded], minlength=len(uniques) * k)
     if per_cell.size and per_cell.max() > 1:  # a code twice in one cell: the direct computation
         return _trend(cells, positions, niva)
     occurrences = per_cell.reshape(len(uniques), k).sum(axis=1)
     n_linked = int((occurrences >= 2).sum())
     n_common = int((occurrences == k).sum())
+    needs_order = (niva == "index" and n_linked) or (niva != "index" and n_common >= 2 and all(n_common == size for size in sizes))
+    if needs_order and not ordered:
+        return _fast_trend(cells, positions, niva)
     if niva == "index" and n_linked:
         person = _people(codes, occurrences, uniques)
         if person is None:
@@ -224,6 +244,28 @@ def _fast_trend(cells: list[_Cell], positions: list[int], niva: str) -> _Trend:
     return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
 
 
+def _item_codes(cells: _Cells, niva: str, item: str, groups: list[str], waves: list[str]) -> dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]]:
+    """The codes of every group's cells of one question or index, from one ``pandas.factorize``.
+
+    A group's codes are in its cells' order. ``Alla`` gets the codes of the
+    groups wave by wave (not in its cells' order) when its cells hold exactly
+    the groups' values, otherwise none.
+    """
+    parts = [(group, wave, cell) for group in groups if group != ALL for wave in waves if (cell := cells.get(niva, item, group, wave)) is not None]
+    codes, uniques = _factorized([cell.keys for _, _, cell in parts])
+    ends = np.cumsum([len(cell) for _, _, cell in parts])
+    pieces = {(group, wave): codes[end - len(cell) : end] for (group, wave, cell), end in zip(parts, ends, strict=True)}
+    found: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
+    for group in dict.fromkeys(g for g, _, _ in parts):
+        if all((group, wave) in pieces for wave in waves):
+            found[(niva, item, group)] = (np.concatenate([pieces[(group, wave)] for wave in waves]), uniques, True)
+    everyone = [cells.get(niva, item, ALL, wave) for wave in waves]
+    by_wave = [[pieces[(g, w)] for g, w, _ in parts if w == wave] for wave in waves]
+    if all(cell is not None and len(cell) == sum(len(piece) for piece in pieces_) for cell, pieces_ in zip(everyone, by_wave, strict=True)):
+        found[(niva, item, ALL)] = (np.concatenate([piece for pieces_ in by_wave for piece in pieces_]), uniques, False)
+    return found
+
+
 def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], _Trend]:
     """Every trend of the survey by (niva, id, grupp), computed once per survey and ``min_n``."""
     key = ("trend_fits", min_n)
@@ -234,10 +276,18 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
     if len(waves) >= 3:
         shown = _shown(comparison)
         cells = _cells(survey, min_n)
-        for niva, item, group in _items_and_groups(comparison):
+        keys = _items_and_groups(comparison)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for niva, item, group in keys:
+            groups.setdefault((niva, item), []).append(group)
+        codes: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
+        for (niva, item), names in groups.items():
+            if any(all((niva, item, g, w) in shown for w in waves) for g in names):
+                codes.update(_item_codes(cells, niva, item, names, waves))
+        for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
             if all(c is not None and len(c) > 0 and (niva, item, group, w) in shown for c, w in zip(wave_cells, waves, strict=True)):
-                fits[(niva, item, group)] = _fast_trend(wave_cells, list(range(len(waves))), niva)
+                fits[(niva, item, group)] = _fast_trend(wave_cells, list(range(len(waves))), niva, codes.get((niva, item, group)))
     survey.derived[key] = fits
     return fits
 
