@@ -48,7 +48,9 @@ the test is conservative when people answer alike.
 
 A stratum enters a pair only when it is in the first wave and has at least
 two values in each wave compared (``s²`` needs two); the weights of the
-strata used are rescaled to sum to 1. The rows are in the family
+strata used are rescaled to sum to 1. The per-stratum counts, means and
+variances come from the test cells (:func:`~.cells._cells`, one per question
+or index, group and wave) in one pass of grouped sums. The rows are in the family
 :data:`STANDARDISED` (``standardiserad``), Holm-adjusted within it: a check
 of the raw ``Alla`` change, never a conclusion of its own.
 """
@@ -239,11 +241,11 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
         # the questions and indices with a value in either wave, in the order of their first value
         starts = {item: min(first.get((*item, fran), math.inf), first.get((*item, till), math.inf)) for item in _items(first)}
         items = sorted((item for item, row in starts.items() if row < math.inf), key=starts.__getitem__)
-        stats_ = _stratum_stats(survey, min_n, items, (fran, till), weights, hidden, pd.unique(people["grupp"]))
+        strata_stats = _stratum_stats(survey, min_n, items, (fran, till), weights, hidden, pd.unique(people["grupp"]))
         for i, (niva, item) in enumerate(items):
             if (niva, item, fran) not in shown_keys or (niva, item, till) not in shown_keys:
                 continue
-            rows += _item_rows(niva, item, fran, till, [_standardised(*column[i], weights.to_numpy(dtype=float)) for column in stats_])
+            rows += _item_rows(niva, item, fran, till, [_standardised(*column[i], weights.to_numpy(dtype=float)) for column in strata_stats])
     table = pd.DataFrame(rows, columns=columns)
     table["parad"] = table["parad"].astype(bool)
     for name in ("n_fran", "n_till", "n_par"):

@@ -48,8 +48,8 @@ Computation
 -----------
 The models are defined per cell in :mod:`.trend_models` (:func:`~.trend_models._trend`).
 :func:`_trend_fits` gives the same numbers for hundreds of trends without
-per-value Python work: linking codes become integers once per trend
-(``pandas.factorize``), the Jonckheere–Terpstra statistic and its tie terms
+per-value Python work: linking codes become integers once per question or
+index for all its groups (one ``pandas.factorize``), the Jonckheere–Terpstra statistic and its tie terms
 come from the value × wave count table, and the least-squares line from the
 per-wave counts, sums and sums of squares (closed form instead of
 ``numpy.linalg.lstsq``). The mixed model keeps the very same sums in the same
