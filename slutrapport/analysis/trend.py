@@ -49,10 +49,11 @@ Computation
 The models are defined per cell in :mod:`.trend_models` (:func:`~.trend_models._trend`).
 :func:`_trend_fits` gives the same numbers for hundreds of trends without
 per-value Python work: linking codes become integers once per question or
-index for all its groups (one ``pandas.factorize``), the Jonckheere–Terpstra statistic and its tie terms
-come from the value × wave count table, and the least-squares line from the
-per-wave counts, sums and sums of squares (closed form instead of
-``numpy.linalg.lstsq``). The mixed model keeps the very same sums in the same
+index for all its groups (one ``pandas.factorize``); the Jonckheere–Terpstra
+statistic and its tie terms come from value × wave count tables, and the
+least-squares line from the per-wave counts, sums and sums of squares
+(closed form instead of ``numpy.linalg.lstsq``), for all trends at once
+(:func:`_jonckheere_batch`, numpy over a trends × values × waves table). The mixed model keeps the very same sums in the same
 order (the people numbered as ``np.unique`` of their labels numbers them):
 its REML search stops at a tolerance where rounding decides the last steps,
 so only the same arithmetic gives the same estimates. A trend whose codes
@@ -193,13 +194,16 @@ def _factorized(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None) -> _Trend:
+def _fast_trend(
+    cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None, defer: bool = False
+) -> _Trend | int:
     """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables.
 
     ``known``: the cells' codes and distinct keys when already computed, and
     whether the codes are in the cells' order (otherwise only wave by wave:
     enough for the counts, and the cells' own codes are computed where the
-    order matters).
+    order matters). With ``defer`` a Jonckheere–Terpstra trend is left for
+    :func:`_jonckheere_batch` and only its number of linked people returned.
     """
     k = len(cells)
     sizes = [len(cell) for cell in cells]
@@ -239,9 +243,103 @@ def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, known: tupl
             matrix[rank[codes[start : start + len(cell)]], column] = cell.values
         slope, low, high, line = _person_slopes(matrix, positions)
         return _Trend(_page(matrix), slope, low, high, True, n_linked, line)
+    if defer:
+        return n_linked
     table, values = _table(cells)
     slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
     return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+
+
+def _jonckheere_batch(pending: dict[tuple[str, str, str], tuple[list[_Cell], int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
+    """The Jonckheere–Terpstra trends with their least-squares lines, all at once from one value × wave count table per trend.
+
+    The same sums as :func:`_jonckheere_table` and :func:`_ols_moments`, with
+    the trends as the first axis; trends with values that are not whole
+    numbers 0..:data:`_MAX_COUNTED` are computed one by one.
+    """
+    keys, k = list(pending), len(positions)
+    cells = [cell for key in keys for cell in pending[key][0]]
+    if not cells:
+        return {}
+    values = np.concatenate([cell.values for cell in cells]).astype(float)
+    cell_of_row = np.repeat(np.arange(len(cells)), [len(cell) for cell in cells])
+    fit_of_row = cell_of_row // k
+    odd = (values != np.floor(values)) | (values < 0) | (values > _MAX_COUNTED)
+    whole = np.bincount(fit_of_row[odd], minlength=len(keys)) == 0
+    done: dict[tuple[str, str, str], _Trend] = {}
+    for i in np.flatnonzero(~whole):
+        wave_cells, n_linked = pending[keys[i]]
+        table, distinct = _table(wave_cells)
+        slope, low, high, line = _ols_moments(*_moments(wave_cells, table, distinct), positions)
+        done[keys[i]] = _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+    if not whole.any():
+        return done
+    rows = whole[fit_of_row]
+    top = int(values[rows].max()) + 1
+    index = (np.cumsum(whole) - 1)[fit_of_row[rows]]
+    n_fits = int(whole.sum())
+    flat = (index * top + values[rows].astype(np.int64)) * k + cell_of_row[rows] % k
+    table = np.bincount(flat, minlength=n_fits * top * k).reshape(n_fits, top, k).astype(float)
+    j, p, effect = _jonckheere_tables(table)
+    slope, low, high, line = _ols_tables(table, positions)
+    for f, i in enumerate(np.flatnonzero(whole)):
+        result = _Result("jonckheere", float(j[f]), float(p[f]), float(effect[f]), "rangbiserial_ordnad")
+        points = [tuple(float(v) for v in point) for point in line[f]] if np.isfinite(slope[f]) else []
+        done[keys[i]] = _Trend(result, float(slope[f]), float(low[f]), float(high[f]), False, pending[keys[i]][1], points)
+    return done
+
+
+def _jonckheere_tables(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(J, p, effect) of :func:`_jonckheere_table` for trends × values × waves count tables."""
+    sizes = table.sum(axis=1)
+    n = sizes.sum(axis=1)
+    below = np.cumsum(table, axis=1) - table
+    j = np.zeros(len(table))
+    for i in range(table.shape[2]):
+        for later in range(i + 1, table.shape[2]):
+            j += (table[:, :, later] * (below[:, :, i] + 0.5 * table[:, :, i])).sum(axis=1)
+    pairs = (n**2 - (sizes**2).sum(axis=1)) / 2
+    ties = table.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = np.where(n > 2, (
+            (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1) - (ties * (ties - 1) * (2 * ties + 5)).sum(axis=1)) / 72
+            + (sizes * (sizes - 1) * (sizes - 2)).sum(axis=1) * (ties * (ties - 1) * (ties - 2)).sum(axis=1) / (36 * n * (n - 1) * (n - 2))
+            + (sizes * (sizes - 1)).sum(axis=1) * (ties * (ties - 1)).sum(axis=1) / (8 * n * (n - 1))
+        ), 0.0)  # fmt: skip
+        effect = np.where(pairs != 0, 2 * j / pairs - 1, np.nan)
+        p = np.where(variance > 0, 2 * special.ndtr(-np.abs((j - pairs / 2) / np.sqrt(variance))), np.nan)
+    empty = (sizes == 0).any(axis=1)
+    return np.where(empty, np.nan, j), np.where(empty, np.nan, p), np.where(empty, np.nan, effect)
+
+
+def _ols_tables(table: np.ndarray, positions: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Slope, its interval and the line (trends × waves × (fitted, low, high)) of :func:`_ols_moments` from count tables."""
+    x = np.asarray(positions, dtype=float)
+    v = np.arange(table.shape[1], dtype=float)
+    sizes = table.sum(axis=1)
+    sums = (table * v[None, :, None]).sum(axis=1)
+    squares = np.maximum((table * (v * v)[None, :, None]).sum(axis=1) - sums * sums / np.where(sizes > 0, sizes, 1), 0.0)
+    n = sizes.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x_mean = (sizes * x).sum(axis=1) / n
+        y_mean = sums.sum(axis=1) / n
+        sxx = (sizes * (x - x_mean[:, None]) ** 2).sum(axis=1)
+        slope = ((x - x_mean[:, None]) * (sums - sizes * y_mean[:, None])).sum(axis=1) / sxx
+        intercept = y_mean - slope * x_mean
+        wave_means = np.where(sizes > 0, sums / np.where(sizes > 0, sizes, 1), 0.0)
+        rss = squares.sum(axis=1) + (sizes * (wave_means - intercept[:, None] - slope[:, None] * x) ** 2).sum(axis=1)
+        sigma2 = rss / (n - 2)
+        sx, sxx_raw = (sizes * x).sum(axis=1), (sizes * x * x).sum(axis=1)
+        det = n * sxx_raw - sx * sx
+        critical = special.stdtrit(n - 2, 0.975)
+        half = critical * np.sqrt(np.maximum(sigma2 * n / det, 0.0))
+        fitted = intercept[:, None] + slope[:, None] * x
+        spread = critical[:, None] * np.sqrt(np.maximum(sigma2[:, None] * (sxx_raw[:, None] - 2 * x * sx[:, None] + x * x * n[:, None]) / det[:, None], 0.0))
+    fitted_waves = (sizes > 0).sum(axis=1)
+    bad = (n < 3) | (fitted_waves < 2)
+    slope = np.where(bad, np.nan, slope)
+    line = np.stack([fitted, fitted - spread, fitted + spread], axis=2)
+    return slope, np.where(bad, np.nan, slope - half), np.where(bad, np.nan, slope + half), line
 
 
 def _item_codes(cells: _Cells, niva: str, item: str, groups: list[str], waves: list[str]) -> dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]]:
@@ -284,10 +382,18 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
         for (niva, item), names in groups.items():
             if any(all((niva, item, g, w) in shown for w in waves) for g in names):
                 codes.update(_item_codes(cells, niva, item, names, waves))
+        pending: dict[tuple[str, str, str], tuple[list[_Cell], int]] = {}
+        positions = list(range(len(waves)))
         for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
             if all(c is not None and len(c) > 0 and (niva, item, group, w) in shown for c, w in zip(wave_cells, waves, strict=True)):
-                fits[(niva, item, group)] = _fast_trend(wave_cells, list(range(len(waves))), niva, codes.get((niva, item, group)))
+                fit = _fast_trend(wave_cells, positions, niva, codes.get((niva, item, group)), defer=True)
+                if isinstance(fit, _Trend):
+                    fits[(niva, item, group)] = fit
+                else:
+                    fits[(niva, item, group)] = _Trend(_Result("jonckheere"))  # its place in the order, filled below
+                    pending[(niva, item, group)] = (wave_cells, fit)
+        fits.update(_jonckheere_batch(pending, positions))
     survey.derived[key] = fits
     return fits
 

@@ -23,7 +23,7 @@ from scipy import stats
 
 from slutrapport.analysis.cells import _Cell
 from slutrapport.analysis.composition import _standardised
-from slutrapport.analysis.trend import _fast_trend, _jonckheere_table, _moments, _ols_moments, _people, _table
+from slutrapport.analysis.trend import _fast_trend, _jonckheere_batch, _jonckheere_table, _moments, _ols_moments, _people, _table
 from slutrapport.analysis.trend_models import _jonckheere, _ols, _trend
 
 TOL = 1e-12
@@ -164,3 +164,19 @@ def test_codes_that_could_sort_among_positions_or_repeat_in_a_wave_fall_back_to_
         assert _flat(_fast_trend(cells, [0, 1, 2], "index")) == _flat(_trend(cells, [0, 1, 2], "index"))
     repeated = [_cell(v, ["a", "a", "b", None, "c", "d"]) for v in values]  # "a" twice in each wave
     assert _flat(_fast_trend(repeated, [0, 1, 2], "fraga")) == _flat(_trend(repeated, [0, 1, 2], "fraga"))
+
+
+def test_all_jonckheere_trends_at_once_equal_the_per_cell_trends():
+    rng = np.random.default_rng(17)
+    pending, references = {}, {}
+    for i in range(150):
+        cells = _random_cells(rng, whole=i % 5 != 0, linked=0.4)  # every fifth with values that are not whole numbers
+        reference = _trend(cells, [0, 1, 2], "fraga")
+        pending[("fraga", f"q{i}", "g")] = (cells, reference.n_linked)
+        references[("fraga", f"q{i}", "g")] = reference
+    done = _jonckheere_batch(pending, [0, 1, 2])
+    assert set(done) == set(references)
+    for key, reference in references.items():
+        a, b = _flat(done[key]), _flat(reference)
+        assert reference.result.test == "jonckheere" and len(a) == len(b)
+        assert all(_close(x, y) if isinstance(x, float) else x == y for x, y in zip(a, b, strict=True)), (key, a, b)
