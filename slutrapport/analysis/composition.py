@@ -48,7 +48,9 @@ the test is conservative when people answer alike.
 
 A stratum enters a pair only when it is in the first wave and has at least
 two values in each wave compared (``s²`` needs two); the weights of the
-strata used are rescaled to sum to 1. The rows are in the family
+strata used are rescaled to sum to 1. The per-stratum counts, means and
+variances come from the test cells (:func:`~.cells._cells`, one per question
+or index, group and wave) in one pass of grouped sums. The rows are in the family
 :data:`STANDARDISED` (``standardiserad``), Holm-adjusted within it: a check
 of the raw ``Alla`` change, never a conclusion of its own.
 """
@@ -62,6 +64,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from slutrapport.analysis.cells import _cells
 from slutrapport.analysis.describe import hidden_by_wave, observations, reporting_groups
 from slutrapport.analysis.intervals import holm
 from slutrapport.analysis.suppression import ALL
@@ -140,27 +143,49 @@ def composition_shifts(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     waves = [str(w) for w in survey.waves]
     rows: list[dict[str, Any]] = []
     if _has_groups(survey) and len(waves) >= 2:
-        people = reporting_groups(survey, min_n)
+        groups = _group_counts(survey, min_n)
         for fran, till in _pairs(waves):
-            rows.append(_shift_row(people, fran, till, _hidden(survey, min_n, (waves[0], fran, till))))
+            rows.append(_shift_row(groups, fran, till, _hidden(survey, min_n, (waves[0], fran, till))))
     table = pd.DataFrame(rows, columns=COMPOSITION_COLUMNS)
     table["skifte"] = table["skifte"].astype(bool)
     survey.derived[key] = table
     return table
 
 
-def _shift_row(people: pd.DataFrame, fran: str, till: str, hidden: set[str]) -> dict[str, Any]:
-    both = people[people["enkat"].isin([fran, till])]
-    counts = pd.crosstab(_merged(both["grupp"], hidden), both["enkat"]).reindex(columns=[fran, till], fill_value=0)
+def _group_counts(survey: SurveyData, min_n: int) -> tuple[list[str], dict[str, np.ndarray]]:
+    """The reporting groups and, per wave, the number of respondents of each (once per survey)."""
+    key = ("composition_group_counts", min_n)
+    if key not in survey.derived:
+        people = reporting_groups(survey, min_n)
+        groups, names = pd.factorize(people["grupp"])
+        waves, wave_names = pd.factorize(people["enkat"])
+        keep = (groups >= 0) & (waves >= 0)  # as pd.crosstab: no missing group or wave
+        table = np.bincount(groups[keep] * len(wave_names) + waves[keep], minlength=len(names) * len(wave_names)).reshape(len(names), len(wave_names))
+        survey.derived[key] = ([str(name) for name in names], {str(wave): table[:, j] for j, wave in enumerate(wave_names)})
+    return survey.derived[key]
+
+
+def _shift_row(groups: tuple[list[str], dict[str, np.ndarray]], fran: str, till: str, hidden: set[str]) -> dict[str, Any]:
+    names, by_wave = groups
+    empty = np.zeros(len(names), dtype=np.int64)
+    first, second = by_wave.get(fran, empty), by_wave.get(till, empty)
+    merged = [HIDDEN_STRATUM if name in hidden else name for name in names]
+    labels = sorted({label for label, a, b in zip(merged, first, second, strict=True) if a + b > 0})  # pd.crosstab's rows
+    row = {label: i for i, label in enumerate(labels)}
+    counts = np.zeros((len(labels), 2), dtype=np.int64)
+    for label, a, b in zip(merged, first, second, strict=True):
+        if a + b > 0:
+            counts[row[label]] += (a, b)
     chi2, df, p = math.nan, 0, math.nan
-    if len(counts) >= 2 and (counts.sum(axis=0) > 0).all():
-        res = stats.chi2_contingency(counts.to_numpy(), correction=False)
+    totals = counts.sum(axis=0)
+    if len(counts) >= 2 and (totals > 0).all():
+        res = stats.chi2_contingency(counts, correction=False)
         chi2, df, p = float(res.statistic), int(res.dof), float(res.pvalue)
-    shares = counts / counts.sum(axis=0).replace(0, np.nan)
-    change = (shares[till] - shares[fran]).abs().fillna(0.0)
-    biggest = change.idxmax() if len(change) else None
+    shares = counts / np.where(totals > 0, totals, np.nan)
+    change = np.nan_to_num(np.abs(shares[:, 1] - shares[:, 0]), nan=0.0)
+    biggest = int(np.argmax(change)) if len(change) else None
     largest = float(change.max()) if len(change) else 0.0
-    named = biggest is not None and biggest != HIDDEN_STRATUM
+    named = biggest is not None and labels[biggest] != HIDDEN_STRATUM
     return {
         "fran": fran,
         "till": till,
@@ -168,25 +193,11 @@ def _shift_row(people: pd.DataFrame, fran: str, till: str, hidden: set[str]) -> 
         "df": df,
         "p": p,
         "max_skift": largest,
-        "grupp_max": str(biggest) if named else "",
-        "andel_fran": float(shares.loc[biggest, fran]) if named else math.nan,
-        "andel_till": float(shares.loc[biggest, till]) if named else math.nan,
+        "grupp_max": labels[biggest] if named else "",
+        "andel_fran": float(shares[biggest, 0]) if named else math.nan,
+        "andel_till": float(shares[biggest, 1]) if named else math.nan,
         "skifte": bool((not math.isnan(p) and p < SHIFT_P) or largest > SHIFT_SHARE),
     }
-
-
-def _standardised(values: dict[str, tuple[np.ndarray, np.ndarray]], weights: pd.Series) -> tuple[float, float, float, int, int]:
-    """(m_fran, m_till, V_fran + V_till, n_fran, n_till) of the post-stratified means (stratum → (first, second) values)."""
-    usable = [h for h in weights.index if h in values and min(len(values[h][0]), len(values[h][1])) >= 2 and weights[h] > 0]
-    if not usable:
-        return math.nan, math.nan, math.nan, 0, 0
-    w = weights[usable] / weights[usable].sum()
-    means, variance, sizes = [], 0.0, []
-    for side in (0, 1):
-        means.append(float(sum(w[h] * values[h][side].mean() for h in usable)))
-        variance += float(sum(w[h] ** 2 * values[h][side].var(ddof=1) / len(values[h][side]) for h in usable))
-        sizes.append(int(sum(len(values[h][side]) for h in usable)))
-    return means[0], means[1], variance, sizes[0], sizes[1]
 
 
 def _wald(first: float, second: float, variance: float) -> tuple[float, float, float, float, float]:
@@ -219,19 +230,22 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
         return pd.DataFrame(columns=columns)
     waves = [str(w) for w in survey.waves]
     people = reporting_groups(survey, min_n)
-    obs = observations(survey, min_n)
     shown = comparison[(comparison["grupp"] == ALL) & ~comparison["undertryckt"].astype(bool)]
     shown_keys = set(zip(shown["niva"], shown["id"], shown["enkat"].astype(str), strict=True))
+    first = _first_rows(survey, min_n)
     rows: list[dict[str, Any]] = []
     for fran, till in zip(shifted["fran"], shifted["till"], strict=True):
         hidden = _hidden(survey, min_n, (waves[0], fran, till))
         reference = people[people["enkat"] == waves[0]]
         weights = _merged(reference["grupp"], hidden).value_counts(normalize=True)
-        pair = obs[obs["enkat"].isin([fran, till])].assign(stratum=lambda f, h=hidden: _merged(f["grupp"], h))
-        for (niva, item), frame in pair.groupby(["niva", "id"], sort=False):
+        # the questions and indices with a value in either wave, in the order of their first value
+        starts = {item: min(first.get((*item, fran), math.inf), first.get((*item, till), math.inf)) for item in _items(first)}
+        items = sorted((item for item, row in starts.items() if row < math.inf), key=starts.__getitem__)
+        strata_stats = _stratum_stats(survey, min_n, items, (fran, till), weights, hidden, pd.unique(people["grupp"]))
+        for i, (niva, item) in enumerate(items):
             if (niva, item, fran) not in shown_keys or (niva, item, till) not in shown_keys:
                 continue
-            rows += _item_rows(niva, item, fran, till, frame, weights)
+            rows += _item_rows(niva, item, fran, till, [_standardised(*column[i], weights.to_numpy(dtype=float)) for column in strata_stats])
     table = pd.DataFrame(rows, columns=columns)
     table["parad"] = table["parad"].astype(bool)
     for name in ("n_fran", "n_till", "n_par"):
@@ -240,18 +254,81 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
     return table
 
 
-def _item_rows(niva: str, item: str, fran: str, till: str, frame: pd.DataFrame, weights: pd.Series) -> list[dict[str, Any]]:
-    results = []
-    for column in ("varde", "positiv"):
-        values = {
-            stratum: (
-                part.loc[part["enkat"] == fran, column].to_numpy(dtype=float),
-                part.loc[part["enkat"] == till, column].to_numpy(dtype=float),
-            )
-            for stratum, part in frame.groupby("stratum", sort=False)
-        }
-        first, second, variance, n_first, n_second = _standardised(values, weights)
-        results.append((*_wald(first, second, variance), n_first, n_second))
+def _first_rows(survey: SurveyData, min_n: int) -> dict[tuple[str, str, str], int]:
+    """(niva, id, enkat) → the row of :func:`~.describe.observations` where it first occurs (from the runs of equal rows)."""
+    key = ("composition_first_rows", min_n)
+    if key not in survey.derived:
+        obs = observations(survey, min_n)
+        columns = [obs[name].to_numpy(dtype=object) for name in ("niva", "id", "enkat")]
+        start = np.zeros(len(obs), dtype=bool)
+        start[:1] = True
+        for column in columns:
+            start[1:] |= column[1:] != column[:-1]
+        first: dict[tuple[str, str, str], int] = {}
+        runs = np.flatnonzero(start)
+        for row, triple in zip(runs.tolist(), zip(*(column[runs] for column in columns), strict=True), strict=True):
+            first.setdefault(triple, row)
+        survey.derived[key] = first
+    return survey.derived[key]
+
+
+def _items(first: dict[tuple[str, str, str], int]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys((niva, item) for niva, item, _ in first))
+
+
+def _stratum_stats(
+    survey: SurveyData, min_n: int, items: list[tuple[str, str]], pair: tuple[str, str], weights: pd.Series, hidden: set[str], groups: np.ndarray
+) -> list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Per column (``varde``, ``positiv``) and item: (count, mean, variance with ddof = 1), each strata × (first, second) wave.
+
+    The strata are those of ``weights`` (the merged groups of the reference
+    wave); the values come from the test cells (:func:`~.cells._cells`), one
+    per (item, group, wave), summed per segment with ``np.bincount``.
+    """
+    cells = _cells(survey, min_n)
+    stratum = {h: s for s, h in enumerate(weights.index)}
+    n_strata = len(stratum)
+    segments, arrays, positives = [], [], []
+    for i, (niva, item) in enumerate(items):
+        for group in groups:
+            s = stratum.get(HIDDEN_STRATUM if group in hidden else group)
+            if s is None:
+                continue
+            for side, wave in enumerate(pair):
+                cell = cells.get(niva, item, group, wave)
+                if cell is not None and len(cell):
+                    segments.append((i * n_strata + s) * 2 + side)
+                    arrays.append(cell.values)
+                    positives.append(cell.positive)
+    size = len(items) * n_strata * 2
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    row_segment = np.repeat(np.array(segments, dtype=np.int64), lengths)
+    counts = np.bincount(row_segment, minlength=size)
+    result = []
+    for column in (arrays, positives):
+        values = np.concatenate(column).astype(float) if column else np.zeros(0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.bincount(row_segment, values, minlength=size) / counts
+            deviation = values - means[row_segment]
+            variances = np.bincount(row_segment, deviation * deviation, minlength=size) / (counts - 1)
+        shape = (len(items), n_strata, 2)
+        result.append(list(zip(counts.reshape(shape), means.reshape(shape), variances.reshape(shape), strict=True)))
+    return result
+
+
+def _standardised(counts: np.ndarray, means: np.ndarray, variances: np.ndarray, weights: np.ndarray) -> tuple[float, float, float, float, float, int, int]:
+    """The Wald test (:func:`_wald`) of the post-stratified means and (n_fran, n_till), from strata × (first, second) statistics."""
+    usable = (counts.min(axis=1) >= 2) & (weights > 0)
+    if not usable.any():
+        return (*_wald(math.nan, math.nan, math.nan), 0, 0)
+    w = weights[usable] / weights[usable].sum()
+    n, m, v = counts[usable], means[usable], variances[usable]
+    first, second = float((w * m[:, 0]).sum()), float((w * m[:, 1]).sum())
+    variance = float((w**2 * v[:, 0] / n[:, 0]).sum()) + float((w**2 * v[:, 1] / n[:, 1]).sum())
+    return (*_wald(first, second, variance), int(n[:, 0].sum()), int(n[:, 1].sum()))
+
+
+def _item_rows(niva: str, item: str, fran: str, till: str, results: list[tuple]) -> list[dict[str, Any]]:
     (d_mean, z_mean, p_mean, low_mean, high_mean, n_first, n_second), (d_share, z_share, p_share, low_share, high_share, _, _) = results
     common: dict[str, Any] = {
         "niva": niva, "id": item, "grupp": STANDARDISED_GROUP, "fran": fran, "till": till, "parad": False,

@@ -43,60 +43,74 @@ The fitted line per wave (``trend``, ``trend_lag``, ``trend_hog``) comes from
 the same model: the fixed part of the mixed model with the normal interval,
 the least-squares line with the t interval, or for ``page`` the mean of each
 person's fitted values with a t interval.
+
+Computation
+-----------
+The models are defined per cell in :mod:`.trend_models` (:func:`~.trend_models._trend`).
+:func:`_trend_fits` gives the same numbers for hundreds of trends without
+per-value Python work: linking codes become integers once per question or
+index for all its groups (one ``pandas.factorize``); the Jonckheere–Terpstra
+statistic and its tie terms come from value × wave count tables, and the
+least-squares line from the per-wave counts, sums and sums of squares
+(closed form instead of ``numpy.linalg.lstsq``), for all trends at once
+(:func:`_jonckheere_batch`, numpy over a trends × values × waves table). The mixed model keeps the very same sums in the same
+order (the people numbered as ``np.unique`` of their labels numbers them):
+its REML search stops at a tolerance where rounding decides the last steps,
+so only the same arithmetic gives the same estimates. A trend whose codes
+repeat within a wave, or whose labels could sort differently, is computed by
+:func:`~.trend_models._trend` itself.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import special
 
-from slutrapport.analysis.cells import _Cell, _cells, _items_and_groups, _linked, _shown
+from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups, _shown
 from slutrapport.analysis.families import TREND_TESTS
-from slutrapport.analysis.stattests import _quiet, _Result
+from slutrapport.analysis.stattests import _Result
+from slutrapport.analysis.suppression import ALL
+from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
 
 #: The fitted line per wave (:func:`trend_lines`).
 TREND_LINE_COLUMNS = ["niva", "id", "grupp", "enkat", "test", "trend", "trend_lag", "trend_hog"]
-_Z = float(stats.norm.ppf(0.975))
-_MAX_RATIO_ROOT = 1e3  # sqrt of the largest variance ratio person / residual searched
+_MAX_COUNTED = 1000  # values that are whole numbers 0..this are counted with bincount, others via np.unique
+# the per-cell models, kept importable from here (tests, :mod:`.changes`)
+_MODELS = (_jonckheere, _page, _reml, _Trend)
 
 
-@dataclass(frozen=True)
-class _Trend:
-    """One trend test: the result, the slope per wave with its 95 % interval and the fitted line per wave."""
+def _table(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
+    """(value × wave counts, the distinct values) of the cells' values, values ascending."""
+    k = len(cells)
+    whole = all(len(c) == 0 or (c.values.min() >= 0 and c.values.max() <= _MAX_COUNTED and (c.values == np.floor(c.values)).all()) for c in cells)
+    if whole:
+        top = int(max(c.values.max() for c in cells if len(c))) + 1
+        table = np.column_stack([np.bincount(c.values.astype(np.int64), minlength=top) for c in cells]).astype(float)
+        return table, np.arange(top, dtype=float)
+    values, inverse = np.unique(np.concatenate([c.values for c in cells]), return_inverse=True)
+    wave = np.repeat(np.arange(k), [len(c) for c in cells])
+    return np.bincount(inverse * k + wave, minlength=len(values) * k).reshape(len(values), k).astype(float), values
 
-    result: _Result
-    slope: float = math.nan
-    low: float = math.nan
-    high: float = math.nan
-    paired: bool = False
-    n_linked: int = 0  # people with answers in at least two of the waves
-    line: list[tuple[float, float, float]] = field(default_factory=list)  # (fitted, low, high) per wave
 
-
-def _jonckheere(samples: list[np.ndarray]) -> _Result:
-    """Jonckheere–Terpstra test of an increasing trend over ``samples`` in order, two-sided."""
-    sizes = np.array([len(s) for s in samples], dtype=float)
+def _jonckheere_table(table: np.ndarray) -> _Result:
+    """:func:`~.trend_models._jonckheere` from the value × wave count table (the same sums, exact in floats)."""
+    sizes = table.sum(axis=0)
     total = sizes.sum()
-    if len(samples) < 2 or (sizes == 0).any():
+    if table.shape[1] < 2 or (sizes == 0).any():
         return _Result("jonckheere", measure="rangbiserial_ordnad")
+    below = np.cumsum(table, axis=0) - table
     j = 0.0
-    for i, earlier in enumerate(samples):
-        ordered = np.sort(earlier)
-        for later in samples[i + 1 :]:
-            below = np.searchsorted(ordered, later, side="left")
-            at_or_below = np.searchsorted(ordered, later, side="right")
-            j += float(below.sum() + 0.5 * (at_or_below - below).sum())
+    for i in range(table.shape[1]):
+        for later in range(i + 1, table.shape[1]):
+            j += float((table[:, later] * (below[:, i] + 0.5 * table[:, i])).sum())
     pairs = (total**2 - (sizes**2).sum()) / 2
-    _, ties = np.unique(np.concatenate(samples), return_counts=True)
-    ties = ties.astype(float)
+    ties = table.sum(axis=1)
     n = total
     variance = (
         (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum() - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 72
@@ -107,152 +121,247 @@ def _jonckheere(samples: list[np.ndarray]) -> _Result:
     if not variance > 0:
         return _Result("jonckheere", j, math.nan, effect, "rangbiserial_ordnad")
     z = (j - pairs / 2) / math.sqrt(variance)
-    return _Result("jonckheere", j, float(2 * stats.norm.sf(abs(z))), effect, "rangbiserial_ordnad")
+    return _Result("jonckheere", j, float(2 * special.ndtr(-abs(z))), effect, "rangbiserial_ordnad")
 
 
-def _page(matrix: np.ndarray) -> _Result:
-    """Page's test on people × waves, two-sided; effect the mean Spearman correlation with the wave order."""
-    n, k = matrix.shape
-    if n < 2 or k < 3 or (matrix == matrix[:, :1]).all():
-        return _Result("page", measure="spearman_medel")
-    up = _quiet(stats.page_trend_test, matrix)
-    down = _quiet(stats.page_trend_test, matrix[:, ::-1])
-    if up is None or down is None:
-        return _Result("page", measure="spearman_medel")
-    p = min(1.0, 2 * min(float(up.pvalue), float(down.pvalue)))
-    effect = 12 * float(up.statistic) / (n * k * (k**2 - 1)) - 3 * (k + 1) / (k - 1)
-    return _Result("page", float(up.statistic), p, effect, "spearman_medel")
-
-
-def _ols(x: np.ndarray, y: np.ndarray, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    """Least-squares slope with its 95 % t interval, and the fitted line with its band at ``positions``."""
-    n = len(y)
-    design = np.column_stack([np.ones(n), x])
-    if n < 3 or np.ptp(x) == 0:
-        return math.nan, math.nan, math.nan, []
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    residual = y - design @ coef
-    sigma2 = float(residual @ residual) / (n - 2)
-    cov = sigma2 * np.linalg.inv(design.T @ design)
-    return _with_band(coef, cov, float(stats.t.ppf(0.975, n - 2)), positions)
-
-
-def _with_band(coef: np.ndarray, cov: np.ndarray, critical: float, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    half = critical * math.sqrt(max(float(cov[1, 1]), 0.0))
-    line = []
-    for x in positions:
-        point = np.array([1.0, float(x)])
-        fitted = float(point @ coef)
-        spread = critical * math.sqrt(max(float(point @ cov @ point), 0.0))
-        line.append((fitted, fitted - spread, fitted + spread))
-    return float(coef[1]), float(coef[1]) - half, float(coef[1]) + half, line
-
-
-def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float] | None:
-    """REML fit of ``y = b0 + b1 x + u_person + e``: (coefficients, their covariance, residual and person variance).
-
-    The random-intercept model has a closed form for a given variance ratio
-    γ = var(u) / var(e): with c_g = γ / (1 + n_g γ) per person g,
-    ``XᵀV⁻¹X ∝ XᵀX − Σ c_g s_g s_gᵀ`` (s_g the person's sums of the design),
-    so each evaluation of the profiled REML criterion
-    ``(N − p) log σ̂² + Σ log(1 + n_g γ) + log |XᵀV⁻¹X|`` is a few sums over
-    people; γ is found by a bounded scalar search. The covariance of the
-    coefficients is ``σ̂² (XᵀV⁻¹X)⁻¹``, conditional on the variance estimates
-    (as ``vcov`` of lme4; statsmodels' ``bse_fe`` inverts the joint
-    information of coefficients and variances instead and differs in the
-    fourth digit). Tested against the estimates of statsmodels'
-    ``MixedLM(...).fit(reml=True)``, which loops over people in Python and
-    takes seconds on a large survey where this takes milliseconds.
-    """
-    _, person = np.unique(groups, return_inverse=True)
-    n, p = len(y), 2
-    design = np.column_stack([np.ones(n), x])
-    sizes = np.bincount(person).astype(float)
-    sums = np.column_stack([sizes, np.bincount(person, x)])
-    sums_y = np.bincount(person, y)
-    xtx, xty, yty = design.T @ design, design.T @ y, float(y @ y)
-    if n <= p or np.linalg.matrix_rank(xtx) < p:
-        return None
-
-    def solve(gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
-        c = gamma / (1 + sizes * gamma)
-        a = xtx - (sums * c[:, None]).T @ sums
-        coef = np.linalg.solve(a, xty - (sums * c[:, None]).T @ sums_y)
-        person_residual = sums_y - sums @ coef
-        rss = yty - 2 * coef @ xty + coef @ xtx @ coef - float((c * person_residual**2).sum())
-        return a, coef, rss
-
-    def criterion(root: float) -> float:
-        gamma = root * root
-        a, _, rss = solve(gamma)
-        if not rss > 0:
-            return math.inf
-        return (n - p) * math.log(rss / (n - p)) + float(np.log1p(sizes * gamma).sum()) + float(np.linalg.slogdet(a)[1])
-
-    with np.errstate(all="ignore"):
-        found = optimize.minimize_scalar(criterion, bounds=(0.0, _MAX_RATIO_ROOT), method="bounded", options={"xatol": 1e-10})
-        gamma = float(found.x) ** 2
-        if criterion(0.0) <= found.fun:  # the boundary: no variation between people
-            gamma = 0.0
-        a, coef, rss = solve(gamma)
-    scale = rss / (n - p)
-    if not (scale > 0 and np.isfinite(coef).all()):
-        return None
-    return coef, scale * np.linalg.inv(a), scale, gamma * scale
-
-
-def _mixed(x: np.ndarray, y: np.ndarray, groups: np.ndarray, positions: list[int]) -> _Trend | None:
-    """The random-intercept trend (:func:`_reml`); None when it cannot be fitted."""
-    fitted = _reml(x, y, groups)
-    if fitted is None:
-        return None
-    coef, cov, scale, person_variance = fitted
-    if not (np.isfinite(cov).all() and cov[1, 1] > 0):
-        return None
-    slope, low, high, line = _with_band(coef, cov, _Z, positions)
-    z = slope / math.sqrt(cov[1, 1])
-    effect = slope / math.sqrt(scale + person_variance)
-    result = _Result("trend_lmm", z, float(2 * stats.norm.sf(abs(z))), effect, "lutning_sd")
-    return _Trend(result, slope, low, high, line=line)
-
-
-def _person_slopes(matrix: np.ndarray, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
-    """Mean of each person's least-squares slope (t interval), and the mean fitted line with its band."""
+def _ols_moments(sizes: np.ndarray, sums: np.ndarray, squares: np.ndarray, positions: list[int]) -> tuple[float, float, float, list]:
+    """:func:`~.trend_models._ols` from each wave's count, sum and within-wave sum of squared deviations."""
     x = np.asarray(positions, dtype=float)
-    n = matrix.shape[0]
-    centred = x - x.mean()
-    slopes = matrix @ centred / (centred @ centred)
-    intercepts = matrix.mean(axis=1) - slopes * x.mean()
-    if n < 2:
+    n = float(sizes.sum())
+    if n < 3 or np.ptp(x[sizes > 0]) == 0:
         return math.nan, math.nan, math.nan, []
-    critical = float(stats.t.ppf(0.975, n - 1))
-    stacked = np.column_stack([intercepts, slopes])
-    coef = stacked.mean(axis=0)
-    cov = np.cov(stacked, rowvar=False, ddof=1) / n
-    return _with_band(coef, cov, critical, positions)
+    x_mean = float((sizes * x).sum()) / n
+    y_mean = float(sums.sum()) / n
+    sxx = float((sizes * (x - x_mean) ** 2).sum())
+    slope = float(((x - x_mean) * (sums - sizes * y_mean)).sum()) / sxx
+    intercept = y_mean - slope * x_mean
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wave_means = np.where(sizes > 0, sums / sizes, 0.0)
+    rss = float(squares.sum()) + float((sizes * (wave_means - intercept - slope * x) ** 2).sum())
+    sigma2 = rss / (n - 2)
+    sx, sxx_raw = float((sizes * x).sum()), float((sizes * x * x).sum())
+    det = n * sxx_raw - sx * sx
+    cov = sigma2 * np.array([[sxx_raw, -sx], [-sx, n]]) / det
+    return _with_band(np.array([intercept, slope]), cov, float(special.stdtrit(n - 2, 0.975)), positions)
 
 
-def _trend(cells: list[_Cell], positions: list[int], niva: str) -> _Trend:
-    """The trend test of one question or index and group across ``cells`` (one per wave, at ``positions``)."""
-    y = np.concatenate([cell.values for cell in cells]).astype(float)
-    x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
-    keys = [key for cell in cells for key in cell.keys]
-    counts = Counter(key for key in keys if key is not None)
-    n_linked = sum(1 for count in counts.values() if count >= 2)
-    linked = _linked(cells)
-    fully = len(linked[0]) >= 2 and all(len(pos) == len(cell) for pos, cell in zip(linked, cells, strict=True))
+def _moments(cells: list[_Cell], table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per wave: count, sum and sum of squared deviations from the wave's mean."""
+    sizes = table.sum(axis=0)
+    if values.size and values[-1] < 2**20 and (values == np.arange(len(values))).all():  # whole numbers: exact sums
+        sums = values @ table
+        squares = np.maximum((values * values) @ table - sums * sums / np.where(sizes > 0, sizes, 1), 0.0)
+        return sizes, sums, squares
+    sums = np.array([float(c.values.sum()) for c in cells])
+    squares = np.array([float(((c.values - c.values.mean()) ** 2).sum()) if len(c) else 0.0 for c in cells])
+    return sizes, sums, squares
+
+
+def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> np.ndarray | None:
+    """The person of each value numbered as :func:`~.trend_models._trend` numbers them (``np.unique`` of its labels).
+
+    There a linked value's label is its code and any other value's label is
+    ``"\\0"`` followed by its position: those sort first, by the position's
+    decimal digits as text, then the codes as text. None when a code could
+    sort among the positions (empty, not text, or starting with ``"\\0"``).
+    """
+    linked = codes >= 0
+    linked[linked] = occurrences[codes[linked]] >= 2
+    keys = np.flatnonzero(occurrences >= 2)
+    labels = uniques[keys]
+    try:  # text and anything else cannot be compared: a sort that succeeds with text first holds only text
+        order = np.argsort(labels, kind="stable")
+    except TypeError:
+        return None
+    if len(labels) and not (isinstance(labels[order[0]], str) and labels[order[0]] >= "\x01"):
+        return None
+    alone = np.flatnonzero(~linked)
+    digits = np.ones(len(alone), dtype=np.int64)
+    for power in range(1, len(str(max(len(codes) - 1, 0))) + 1):
+        digits += alone >= 10**power
+    padded = alone * 10 ** (digits.max(initial=1) - digits)
+    person = np.empty(len(codes), dtype=np.intp)
+    person[alone[np.lexsort((digits, padded))]] = np.arange(len(alone))
+    rank = np.empty(len(uniques), dtype=np.intp)
+    rank[keys[order]] = len(alone) + np.arange(len(keys))
+    person[linked] = rank[codes[linked]]
+    return person
+
+
+def _factorized(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(integer code of each key, -1 for None; the distinct keys) of the keys of several cells in a row."""
+    codes, uniques = pd.factorize(np.concatenate(keys) if keys else np.zeros(0, dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _fast_trend(
+    cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None, defer: bool = False
+) -> _Trend | int:
+    """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables.
+
+    ``known``: the cells' codes and distinct keys when already computed, and
+    whether the codes are in the cells' order (otherwise only wave by wave:
+    enough for the counts, and the cells' own codes are computed where the
+    order matters). With ``defer`` a Jonckheere–Terpstra trend is left for
+    :func:`_jonckheere_batch` and only its number of linked people returned.
+    """
+    k = len(cells)
+    sizes = [len(cell) for cell in cells]
+    codes, uniques, ordered = known if known is not None else (*_factorized([cell.keys for cell in cells]), True)
+    coded = codes >= 0
+    if len(codes) * 4 < len(uniques):  # a group's few codes among the item's many: number them afresh
+        used, codes_used = np.unique(codes[coded], return_inverse=True)
+        codes = np.where(coded, 0, -1)
+        codes[coded] = codes_used
+        uniques = uniques[used]
+    wave = np.repeat(np.arange(k), sizes)
+    per_cell = np.bincount(codes[coded] * k + wave[coded], minlength=len(uniques) * k)
+    if per_cell.size and per_cell.max() > 1:  # a code twice in one cell: the direct computation
+        return _trend(cells, positions, niva)
+    occurrences = per_cell.reshape(len(uniques), k).sum(axis=1)
+    n_linked = int((occurrences >= 2).sum())
+    n_common = int((occurrences == k).sum())
+    needs_order = (niva == "index" and n_linked) or (niva != "index" and n_common >= 2 and all(n_common == size for size in sizes))
+    if needs_order and not ordered:
+        return _fast_trend(cells, positions, niva)
     if niva == "index" and n_linked:
-        groups = np.array([key if key is not None and counts.get(key, 0) >= 2 else f"\0{i}" for i, key in enumerate(keys)], dtype=object)
-        fitted = _mixed(x, y, groups, positions)
+        person = _people(codes, occurrences, uniques)
+        if person is None:
+            return _trend(cells, positions, niva)
+        y = np.concatenate([cell.values for cell in cells]).astype(float)
+        x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
+        fitted = _mixed(x, y, None, positions, person)
         if fitted is not None:
             return _Trend(fitted.result, fitted.slope, fitted.low, fitted.high, False, n_linked, fitted.line)
         return _Trend(_Result("trend_lmm", measure="lutning_sd"), n_linked=n_linked)
-    if niva != "index" and fully:
-        matrix = np.column_stack([cell.values[pos] for cell, pos in zip(cells, linked, strict=True)])
+    if niva != "index" and n_common >= 2 and all(n_common == size for size in sizes):
+        common = np.flatnonzero(occurrences == k)
+        rank = np.empty(len(uniques), dtype=np.intp)
+        rank[common[np.argsort(uniques[common], kind="stable")]] = np.arange(n_common)
+        matrix = np.empty((n_common, k))
+        for column, (cell, start) in enumerate(zip(cells, np.cumsum([0, *sizes[:-1]]), strict=True)):
+            matrix[rank[codes[start : start + len(cell)]], column] = cell.values
         slope, low, high, line = _person_slopes(matrix, positions)
         return _Trend(_page(matrix), slope, low, high, True, n_linked, line)
-    slope, low, high, line = _ols(x, y, positions)
-    return _Trend(_jonckheere([cell.values for cell in cells]), slope, low, high, False, n_linked, line)
+    if defer:
+        return n_linked
+    table, values = _table(cells)
+    slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
+    return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+
+
+def _jonckheere_batch(pending: dict[tuple[str, str, str], tuple[list[_Cell], int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
+    """The Jonckheere–Terpstra trends with their least-squares lines, all at once from one value × wave count table per trend.
+
+    The same sums as :func:`_jonckheere_table` and :func:`_ols_moments`, with
+    the trends as the first axis; trends with values that are not whole
+    numbers 0..:data:`_MAX_COUNTED` are computed one by one.
+    """
+    keys, k = list(pending), len(positions)
+    cells = [cell for key in keys for cell in pending[key][0]]
+    if not cells:
+        return {}
+    values = np.concatenate([cell.values for cell in cells]).astype(float)
+    cell_of_row = np.repeat(np.arange(len(cells)), [len(cell) for cell in cells])
+    fit_of_row = cell_of_row // k
+    odd = (values != np.floor(values)) | (values < 0) | (values > _MAX_COUNTED)
+    whole = np.bincount(fit_of_row[odd], minlength=len(keys)) == 0
+    done: dict[tuple[str, str, str], _Trend] = {}
+    for i in np.flatnonzero(~whole):
+        wave_cells, n_linked = pending[keys[i]]
+        table, distinct = _table(wave_cells)
+        slope, low, high, line = _ols_moments(*_moments(wave_cells, table, distinct), positions)
+        done[keys[i]] = _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+    if not whole.any():
+        return done
+    rows = whole[fit_of_row]
+    top = int(values[rows].max()) + 1
+    index = (np.cumsum(whole) - 1)[fit_of_row[rows]]
+    n_fits = int(whole.sum())
+    flat = (index * top + values[rows].astype(np.int64)) * k + cell_of_row[rows] % k
+    table = np.bincount(flat, minlength=n_fits * top * k).reshape(n_fits, top, k).astype(float)
+    j, p, effect = _jonckheere_tables(table)
+    slope, low, high, line = _ols_tables(table, positions)
+    for f, i in enumerate(np.flatnonzero(whole)):
+        result = _Result("jonckheere", float(j[f]), float(p[f]), float(effect[f]), "rangbiserial_ordnad")
+        points = [tuple(float(v) for v in point) for point in line[f]] if np.isfinite(slope[f]) else []
+        done[keys[i]] = _Trend(result, float(slope[f]), float(low[f]), float(high[f]), False, pending[keys[i]][1], points)
+    return done
+
+
+def _jonckheere_tables(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(J, p, effect) of :func:`_jonckheere_table` for trends × values × waves count tables."""
+    sizes = table.sum(axis=1)
+    n = sizes.sum(axis=1)
+    below = np.cumsum(table, axis=1) - table
+    j = np.zeros(len(table))
+    for i in range(table.shape[2]):
+        for later in range(i + 1, table.shape[2]):
+            j += (table[:, :, later] * (below[:, :, i] + 0.5 * table[:, :, i])).sum(axis=1)
+    pairs = (n**2 - (sizes**2).sum(axis=1)) / 2
+    ties = table.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = np.where(n > 2, (
+            (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1) - (ties * (ties - 1) * (2 * ties + 5)).sum(axis=1)) / 72
+            + (sizes * (sizes - 1) * (sizes - 2)).sum(axis=1) * (ties * (ties - 1) * (ties - 2)).sum(axis=1) / (36 * n * (n - 1) * (n - 2))
+            + (sizes * (sizes - 1)).sum(axis=1) * (ties * (ties - 1)).sum(axis=1) / (8 * n * (n - 1))
+        ), 0.0)  # fmt: skip
+        effect = np.where(pairs != 0, 2 * j / pairs - 1, np.nan)
+        p = np.where(variance > 0, 2 * special.ndtr(-np.abs((j - pairs / 2) / np.sqrt(variance))), np.nan)
+    empty = (sizes == 0).any(axis=1)
+    return np.where(empty, np.nan, j), np.where(empty, np.nan, p), np.where(empty, np.nan, effect)
+
+
+def _ols_tables(table: np.ndarray, positions: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Slope, its interval and the line (trends × waves × (fitted, low, high)) of :func:`_ols_moments` from count tables."""
+    x = np.asarray(positions, dtype=float)
+    v = np.arange(table.shape[1], dtype=float)
+    sizes = table.sum(axis=1)
+    sums = (table * v[None, :, None]).sum(axis=1)
+    squares = np.maximum((table * (v * v)[None, :, None]).sum(axis=1) - sums * sums / np.where(sizes > 0, sizes, 1), 0.0)
+    n = sizes.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x_mean = (sizes * x).sum(axis=1) / n
+        y_mean = sums.sum(axis=1) / n
+        sxx = (sizes * (x - x_mean[:, None]) ** 2).sum(axis=1)
+        slope = ((x - x_mean[:, None]) * (sums - sizes * y_mean[:, None])).sum(axis=1) / sxx
+        intercept = y_mean - slope * x_mean
+        wave_means = np.where(sizes > 0, sums / np.where(sizes > 0, sizes, 1), 0.0)
+        rss = squares.sum(axis=1) + (sizes * (wave_means - intercept[:, None] - slope[:, None] * x) ** 2).sum(axis=1)
+        sigma2 = rss / (n - 2)
+        sx, sxx_raw = (sizes * x).sum(axis=1), (sizes * x * x).sum(axis=1)
+        det = n * sxx_raw - sx * sx
+        critical = special.stdtrit(n - 2, 0.975)
+        half = critical * np.sqrt(np.maximum(sigma2 * n / det, 0.0))
+        fitted = intercept[:, None] + slope[:, None] * x
+        spread = critical[:, None] * np.sqrt(np.maximum(sigma2[:, None] * (sxx_raw[:, None] - 2 * x * sx[:, None] + x * x * n[:, None]) / det[:, None], 0.0))
+    fitted_waves = (sizes > 0).sum(axis=1)
+    bad = (n < 3) | (fitted_waves < 2)
+    slope = np.where(bad, np.nan, slope)
+    line = np.stack([fitted, fitted - spread, fitted + spread], axis=2)
+    return slope, np.where(bad, np.nan, slope - half), np.where(bad, np.nan, slope + half), line
+
+
+def _item_codes(cells: _Cells, niva: str, item: str, groups: list[str], waves: list[str]) -> dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]]:
+    """The codes of every group's cells of one question or index, from one ``pandas.factorize``.
+
+    A group's codes are in its cells' order. ``Alla`` gets the codes of the
+    groups wave by wave (not in its cells' order) when its cells hold exactly
+    the groups' values, otherwise none.
+    """
+    parts = [(group, wave, cell) for group in groups if group != ALL for wave in waves if (cell := cells.get(niva, item, group, wave)) is not None]
+    codes, uniques = _factorized([cell.keys for _, _, cell in parts])
+    ends = np.cumsum([len(cell) for _, _, cell in parts])
+    pieces = {(group, wave): codes[end - len(cell) : end] for (group, wave, cell), end in zip(parts, ends, strict=True)}
+    found: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
+    for group in dict.fromkeys(g for g, _, _ in parts):
+        if all((group, wave) in pieces for wave in waves):
+            found[(niva, item, group)] = (np.concatenate([pieces[(group, wave)] for wave in waves]), uniques, True)
+    everyone = [cells.get(niva, item, ALL, wave) for wave in waves]
+    by_wave = [[pieces[(g, w)] for g, w, _ in parts if w == wave] for wave in waves]
+    if all(cell is not None and len(cell) == sum(len(piece) for piece in pieces_) for cell, pieces_ in zip(everyone, by_wave, strict=True)):
+        found[(niva, item, ALL)] = (np.concatenate([piece for pieces_ in by_wave for piece in pieces_]), uniques, False)
+    return found
 
 
 def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], _Trend]:
@@ -265,10 +374,26 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
     if len(waves) >= 3:
         shown = _shown(comparison)
         cells = _cells(survey, min_n)
-        for niva, item, group in _items_and_groups(comparison):
+        keys = _items_and_groups(comparison)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for niva, item, group in keys:
+            groups.setdefault((niva, item), []).append(group)
+        codes: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
+        for (niva, item), names in groups.items():
+            if any(all((niva, item, g, w) in shown for w in waves) for g in names):
+                codes.update(_item_codes(cells, niva, item, names, waves))
+        pending: dict[tuple[str, str, str], tuple[list[_Cell], int]] = {}
+        positions = list(range(len(waves)))
+        for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
             if all(c is not None and len(c) > 0 and (niva, item, group, w) in shown for c, w in zip(wave_cells, waves, strict=True)):
-                fits[(niva, item, group)] = _trend(wave_cells, list(range(len(waves))), niva)
+                fit = _fast_trend(wave_cells, positions, niva, codes.get((niva, item, group)), defer=True)
+                if isinstance(fit, _Trend):
+                    fits[(niva, item, group)] = fit
+                else:
+                    fits[(niva, item, group)] = _Trend(_Result("jonckheere"))  # its place in the order, filled below
+                    pending[(niva, item, group)] = (wave_cells, fit)
+        fits.update(_jonckheere_batch(pending, positions))
     survey.derived[key] = fits
     return fits
 
