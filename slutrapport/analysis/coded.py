@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.respondents import present_groups
+from slutrapport.analysis.respondents import _group_order
 from slutrapport.analysis.suppression import ALL, assign_groups
 from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import SurveyData
@@ -105,13 +105,15 @@ def _codes(survey: SurveyData) -> _Codes:
 @dataclass(frozen=True)
 class _Groups:
     """The reporting groups as codes: ``names`` (``Alla`` first, then report order), per respondent ``group``
-    (-1 without an answer), ``present[group, wave]`` and the ``frame`` of :func:`~.respondents.reporting_groups`."""
+    (-1 without an answer), ``present[group, wave]`` and the ``frame`` of :func:`~.respondents.reporting_groups`;
+    ``pairs`` the (group, wave) pairs with respondents, as :func:`~.respondents.present_groups`."""
 
     names: list[str]
     group: np.ndarray
     present: np.ndarray
     frame: pd.DataFrame
     by_organisation: bool
+    pairs: frozenset[tuple[str, str]]
 
 
 def _groups(survey: SurveyData, min_n: int) -> _Groups:
@@ -126,17 +128,20 @@ def _groups(survey: SurveyData, min_n: int) -> _Groups:
             {"enkat": people["enkat"].astype(str).to_numpy(), "grupp": groups},
             index=codes.people[codes.answering],
         )
-        present, names = present_groups(frame)
-        names = [ALL, *names]
+        found, uniques = pd.factorize(groups)  # present_groups on the distinct (group, wave) pairs
+        wave_codes, wave_names = pd.factorize(frame["enkat"])
+        pairs = np.unique(found * max(len(wave_names), 1) + wave_codes)
+        present_pairs = {(uniques[p // max(len(wave_names), 1)], str(wave_names[p % max(len(wave_names), 1)])) for p in pairs}
+        names = [ALL, *sorted({g for g, _ in present_pairs} - {ALL}, key=_group_order)]
         number = {name: i for i, name in enumerate(names)}
         group = np.full(len(codes.people), -1, dtype=np.int64)
-        group[codes.answering] = [number[g] for g in groups]
+        group[codes.answering] = np.array([number[g] for g in uniques], dtype=np.int64)[found]
         table = np.zeros((len(names), len(codes.waves)), dtype=bool)
         wave_of = {w: i for i, w in enumerate(codes.waves)}
-        for name, wave in present:
+        for name, wave in present_pairs:
             if wave in wave_of:
                 table[number[name], wave_of[wave]] = True
-        survey.derived[key] = _Groups(names, group, table, frame, by_organisation)
+        survey.derived[key] = _Groups(names, group, table, frame, by_organisation, frozenset(present_pairs))
     return survey.derived[key]
 
 
