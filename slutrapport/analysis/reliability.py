@@ -175,8 +175,9 @@ def _cell_rows(survey: SurveyData, min_n: int, values: np.ndarray, people: np.nd
     group = groups.group[people]
     positions: dict[tuple[str, str], np.ndarray] = {}
     for key, name in ((wave * len(groups.names) + group, None), (wave, ALL)):
-        keep = (wave >= 0) & (group >= 0)
-        at = np.flatnonzero(keep)
+        at = np.flatnonzero((wave >= 0) & ((group >= 0) | (name is not None)))
+        if len(at) == 0:
+            continue
         order = at[np.argsort(key[at], kind="stable")]
         found, starts = np.unique(key[order], return_index=True)
         for code, rows in zip(found, np.split(order, starts[1:]), strict=True):
