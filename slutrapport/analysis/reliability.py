@@ -156,12 +156,37 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
             continue
         alpha_rows.append((index_id, wave, group, n, cronbach_alpha(x), len(items)))
         if len(items) >= 3:
-            for position, item in enumerate(items):
-                deleted_rows.append((index_id, wave, group, item, cronbach_alpha(np.delete(x, position, axis=1))))
+            for item, value in zip(items, _alpha_if_deleted(x), strict=True):
+                deleted_rows.append((index_id, wave, group, item, value))
     alpha = pd.DataFrame(alpha_rows, columns=RELIABILITY_COLUMNS)
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
+
+
+def _alpha_if_deleted(x: np.ndarray) -> list[float]:
+    """``cronbach_alpha(np.delete(x, j, axis=1))`` for every item ``j`` of an n × k matrix (k ≥ 3, n ≥ 2).
+
+    With whole-number values every sum of items is exact, so the sum without
+    item ``j`` is ``total − x[:, j]``, and an item's variance is the same
+    number in ``x`` as in ``x`` without another item: the k alphas come from
+    one variance per item and one per left-out item, the same numbers as the
+    k calls of :func:`cronbach_alpha` (``tests/analysis/test_reliability.py``).
+    """
+    n, k = x.shape
+    if not np.array_equal(x, np.round(x)):
+        return [cronbach_alpha(np.delete(x, j, axis=1)) for j in range(k)]
+    item_variances = x.var(axis=0, ddof=1)
+    totals = np.ascontiguousarray((x.sum(axis=1)[:, None] - x).T)  # row j: the sum of the items but j
+    total_variances = totals.var(axis=1, ddof=1)
+    out = []
+    for j in range(k):
+        if total_variances[j] == 0:
+            out.append(math.nan)
+            continue
+        rest = np.delete(item_variances, j).sum()
+        out.append(float((k - 1) / (k - 2) * (1 - rest / total_variances[j])))
+    return out
 
 
 def _cell_rows(survey: SurveyData, min_n: int, values: np.ndarray, people: np.ndarray) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
