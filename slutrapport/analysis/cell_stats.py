@@ -51,9 +51,9 @@ def _value_counts(survey: SurveyData, min_n: int) -> _Counts:
     if key not in survey.derived:
         obs = _observations(survey, min_n)
         groups = _groups(survey, min_n)
-        shape = (len(obs.items), len(groups.names), len(_codes(survey).waves))
+        shape = obs.shape
         cells = shape[0] * shape[1] * shape[2]
-        cell = _cell_codes(obs.item, obs.group, obs.wave, shape)
+        cell = obs.cell
         value_codes, uniques = pd.factorize(obs.value)  # missing values get -1 and are not counted (pandas' count)
         order = np.argsort(uniques)
         rank = np.empty(len(uniques), dtype=np.int64)
@@ -66,12 +66,6 @@ def _value_counts(survey: SurveyData, min_n: int) -> _Counts:
             grid[:, 0] = grid[:, 1:].sum(axis=1)
         survey.derived[key] = _Counts(counts, np.asarray(uniques, dtype=float)[order], shape)
     return survey.derived[key]
-
-
-def _cell_codes(item: np.ndarray, group: np.ndarray, wave: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """The cell of each observation; -1 outside the grid (a wave not among the survey's waves)."""
-    cell = (item * shape[1] + group) * shape[2] + wave
-    return np.where((wave >= 0) & (group >= 0), cell, -1)
 
 
 def _median(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -113,10 +107,10 @@ def _scale_cells(survey: SurveyData, min_n: int) -> pd.DataFrame:
     counts, values = counted.counts, counted.values
     n = counts.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cell = _cell_codes(obs.item, obs.group, obs.wave, shape)
+        cell = obs.cell
         rows = np.bincount(cell[cell >= 0], minlength=cells)
         positive = np.bincount(cell[cell >= 0], weights=obs.positive[cell >= 0].astype(float), minlength=cells)
-        everyone = _cell_codes(obs.item, np.zeros_like(obs.group), obs.wave, shape)
+        everyone = obs.everyone
         if groups.by_organisation:
             grid = rows.reshape(shape)
             grid[:, 0] = grid[:, 1:].sum(axis=1)

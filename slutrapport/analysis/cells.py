@@ -46,7 +46,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.cell_stats import _cell_codes
 from slutrapport.analysis.coded import _codes, _groups, _link_codes, _observations
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -110,9 +109,7 @@ class _Cells:
         shape = (len(obs.items), len(groups.names), len(waves))
         person_link = link[obs.person]
         self._cells: dict[tuple[str, str, str, str], _Cell] = {}
-        passes = [_cell_codes(obs.item, obs.group, obs.wave, shape)]
-        if groups.by_organisation:
-            passes.append(_cell_codes(obs.item, np.zeros_like(obs.group), obs.wave, shape))
+        passes = [obs.cell, obs.everyone] if groups.by_organisation else [obs.cell]
         size = shape[0] * shape[1] * shape[2]
         for cell in passes:
             inside = np.flatnonzero(cell >= 0)  # a wave outside the survey's has no cell
@@ -125,9 +122,7 @@ class _Cells:
                 item, rest = divmod(int(code), shape[1] * shape[2])
                 group, wave = divmod(rest, shape[2])
                 niva, item_id, _ = obs.items[item]
-                self._cells[(niva, item_id, groups.names[group], waves[wave])] = _Cell(
-                    values[start:end], positive[start:end], links[start:end], names
-                )
+                self._cells[(niva, item_id, groups.names[group], waves[wave])] = _Cell(values[start:end], positive[start:end], links[start:end], names)
 
     def get(self, niva: str, item: str, group: str, wave: str) -> _Cell | None:
         return self._cells.get((niva, item, group, wave))

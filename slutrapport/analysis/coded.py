@@ -162,6 +162,9 @@ class _Observations:
     positive: np.ndarray
     group: np.ndarray
     questions: int  # the first ``questions`` rows are answers to questions, the rest index scores
+    cell: np.ndarray  # the cell of each observation (``(item * groups + group) * waves + wave``; -1: none)
+    everyone: np.ndarray  # its ``Alla`` cell (group 0)
+    shape: tuple[int, int, int]  # items, groups, waves
 
 
 def _observations(survey: SurveyData, min_n: int) -> _Observations:
@@ -187,33 +190,53 @@ def _build_observations(survey: SurveyData, min_n: int) -> _Observations:
     value = codes.value[rows]
     positive = _question_positive(instrument, scale_questions, item - len(indices), value)
     scores = _index_scores(survey, codes, indices)
-    index_positive = np.zeros(len(scores[0]), dtype=bool)
-    for i, index_id in enumerate(indices):  # Scale.is_positive once per distinct score of each index
-        mask = scores[0] == i
-        distinct, which = np.unique(scores[3][mask], return_inverse=True)
+    distinct_codes, distinct = pd.factorize(scores[3])  # Scale.is_positive once per index and distinct score
+    table = np.zeros((max(len(indices), 1), len(distinct) + 1), dtype=bool)
+    for i, index_id in enumerate(indices):
         scale = instrument.index_scale(index_id)
-        index_positive[mask] = np.array([scale.is_positive(float(v)) for v in distinct], dtype=bool)[which]
+        table[i, : len(distinct)] = [scale.is_positive(float(v)) for v in distinct]
+    index_positive = table[scores[0], distinct_codes]
     person = np.concatenate([codes.person[rows], scores[1]])
+    item = np.concatenate([item, scores[0]])
+    wave = np.concatenate([codes.wave[rows], scores[2]])
+    groups = _groups(survey, min_n)
+    group = groups.group[person]
+    shape = (len(items), len(groups.names), len(codes.waves))
     return _Observations(
         items=items,
         indices=len(indices),
-        item=np.concatenate([item, scores[0]]),
+        item=item,
         person=person,
-        wave=np.concatenate([codes.wave[rows], scores[2]]),
+        wave=wave,
         value=np.concatenate([value, scores[3]]),
         positive=np.concatenate([positive, index_positive]),
-        group=_groups(survey, min_n).group[person],
+        group=group,
         questions=len(rows),
+        cell=_cell_codes(item, group, wave, shape),
+        everyone=_cell_codes(item, np.zeros_like(group), wave, shape),
+        shape=shape,
     )
+
+
+def _cell_codes(item: np.ndarray, group: np.ndarray, wave: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """The cell of each observation; -1 outside the grid (a wave not among the survey's waves)."""
+    cell = (item * shape[1] + group) * shape[2] + wave
+    return np.where((wave >= 0) & (group >= 0), cell, -1)
 
 
 def _question_positive(instrument: Instrument, questions: list[Question], which: np.ndarray, value: np.ndarray) -> np.ndarray:
     """Whether each answer is in the ``positiva`` of its question's own scale (``which``: position in ``questions``)."""
-    value_codes, uniques = pd.factorize(value)
+    whole = value.astype(np.int64) if len(value) and np.isfinite(value).all() else None
+    if whole is not None and np.array_equal(whole, value) and int(whole.max()) - int(whole.min()) < 10_000:
+        low = int(whole.min())  # whole numbers in a small range: a table by value, without hashing
+        uniques = np.arange(low, int(whole.max()) + 1, dtype=float)
+        value_codes = whole - low
+    else:
+        value_codes, uniques = pd.factorize(value)
     table = np.zeros((len(questions), len(uniques) + 1), dtype=bool)  # last column: a missing value
     for i, question in enumerate(questions):
         positive = _own_scale(instrument, question).positive
-        table[i, : len(uniques)] = [bool(np.isin(v, sorted(positive))) for v in uniques]
+        table[i, : len(uniques)] = np.isin(uniques, sorted(positive))
     return table[which, value_codes]
 
 
@@ -242,7 +265,7 @@ def _index_scores(survey: SurveyData, codes: _Codes, indices: list[str]) -> tupl
     values = np.where(reversed_, mirror[question] - values, values)
     n_index, n_waves = max(len(indices), 1), max(len(codes.waves), 1)
     key = (codes.person[rows] * (n_waves + 1) + (codes.wave[rows] + 1)) * n_index + index_of[question]
-    inverse, uniques = pd.factorize(key)
+    inverse, uniques = _first_order(key, len(codes.people) * (n_waves + 1) * n_index)
     if np.array_equal(values, np.round(values)):  # whole numbers: the sums are exact, as pandas' mean
         answered = np.bincount(inverse, minlength=len(uniques))
         score = np.bincount(inverse, weights=values, minlength=len(uniques)) / answered
@@ -254,6 +277,22 @@ def _index_scores(survey: SurveyData, codes: _Codes, indices: list[str]) -> tupl
     keep = answered * 2 >= items[index]
     person_wave = uniques[keep] // n_index
     return index[keep], person_wave // (n_waves + 1), person_wave % (n_waves + 1) - 1, score[keep]
+
+
+def _first_order(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(key)`` (codes, and the distinct keys in the order they first occur) for keys in ``0..size-1``.
+
+    Without hashing when a dense table of ``size`` fits in a few tens of megabytes.
+    """
+    if size > 8_000_000:
+        return pd.factorize(key)
+    first = _first_positions(key, size)
+    is_first = np.zeros(len(key), dtype=bool)
+    is_first[first[first >= 0]] = True
+    uniques = key[is_first]  # in the order of their first occurrence
+    number = np.empty(size, dtype=np.int64)
+    number[uniques] = np.arange(len(uniques))
+    return number[key], uniques
 
 
 def _observation_frame(survey: SurveyData, min_n: int) -> pd.DataFrame:

@@ -199,9 +199,7 @@ def _wave_block(survey: SurveyData, min_n: int, key: tuple[str, str, str], prese
     if exact.any():
         cells = _cells(survey, min_n)
         for at in np.flatnonzero(exact):
-            res = _mann_whitney_exact(
-                cells.get(niva, item, present[first[at]], wave).values, cells.get(niva, item, present[second[at]], wave).values
-            )
+            res = _mann_whitney_exact(cells.get(niva, item, present[first[at]], wave).values, cells.get(niva, item, present[second[at]], wave).values)
             u[at], p[at], effect[at] = res.statistic, res.p, res.effect
     pairs = len(first)
     names = np.asarray(present, dtype=object)

@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.coded import _codes, _groups
+from slutrapport.analysis.coded import _codes, _first_order, _groups
 from slutrapport.analysis.describe import INDEX, _mirror_sums
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
@@ -70,8 +70,17 @@ class _Answered:
     def __init__(self, survey: SurveyData) -> None:
         instrument = survey.instrument
         self.codes = _codes(survey)
-        items = [q for q in instrument.scale_questions if q.index]
-        self.rows = np.flatnonzero(self.codes.answered & self.codes.of_questions(items, instrument))
+        indices = list(dict.fromkeys(q.index for q in instrument.scale_questions if q.index))
+        index_of = np.full(len(instrument.questions) + 1, -1, dtype=np.int64)
+        for i, question in enumerate(instrument.questions):
+            if question in instrument.scale_questions and question.index:
+                index_of[i] = indices.index(question.index)
+        rows = np.flatnonzero(self.codes.answered & (index_of[self.codes.question] >= 0))
+        index = index_of[self.codes.question[rows]]
+        order = np.argsort(index.astype(np.uint16) if len(indices) < 2**16 else index, kind="stable")
+        self.rows = rows[order]  # by index, each index's rows in the tidy table's order
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=len(indices)))])
+        self.slices = {index_id: slice(bounds[i], bounds[i + 1]) for i, index_id in enumerate(indices)}
         self.question = self.codes.question[self.rows]
         self.values = self.codes.value[self.rows]
 
@@ -92,11 +101,11 @@ def _item_matrix(survey: SurveyData, index_id: str, answered: _Answered | None =
         column[position[question.id]] = j
     for question, total in _mirror_sums(instrument, items).items():
         mirror[[q.id for q in items].index(question)] = total
-    at = np.flatnonzero(column[answered.question] >= 0)
+    at = answered.slices.get(index_id, slice(0, 0))
     which = column[answered.question[at]]
     values = answered.values[at]
     values = np.where(np.isnan(mirror[which]), values, mirror[which] - values)
-    inverse, people = pd.factorize(answered.codes.person[answered.rows[at]])
+    inverse, people = _first_order(answered.codes.person[answered.rows[at]], len(answered.codes.people))
     wide = np.full((len(people), len(items)), np.nan)
     wide[inverse[::-1], which[::-1]] = values[::-1]  # the first answer of a respondent to an item
     complete = ~np.isnan(wide).any(axis=1)
