@@ -41,14 +41,12 @@ those people only; the trend rows are described in :mod:`.trend`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.describe import observations
-from slutrapport.analysis.suppression import ALL
+from slutrapport.analysis.coded import _codes, _groups, _link_codes, _observations
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["ACROSS_ALL", "FULLY", "PARTLY", "NOT_LINKED"]
@@ -59,51 +57,72 @@ FULLY, PARTLY, NOT_LINKED = "alla", "delvis", "ingen"
 _FLOAT_COLUMNS = {"diff_medel", "diff_andel_positiva", "ci_lag", "ci_hog", "statistika", "p_unc", "p_corr", "effekt"}
 
 
-@dataclass(frozen=True)
 class _Cell:
-    """The values of one (level, id, group, wave) cell."""
+    """The values of one (level, id, group, wave) cell, in the order of the observations.
 
-    values: np.ndarray
-    positive: np.ndarray
-    keys: np.ndarray  # linking code, None when the person cannot be linked
+    ``link`` is each person's linking code as a number (-1: cannot be linked),
+    numbered in the sorted order of the codes; ``keys`` are the codes
+    themselves (None when the person cannot be linked).
+    """
+
+    __slots__ = ("values", "positive", "link", "_names", "_sorted")
+
+    def __init__(self, values: np.ndarray, positive: np.ndarray, link: np.ndarray, names: np.ndarray) -> None:
+        self.values = values
+        self.positive = positive
+        self.link = link
+        self._names = names  # the codes' texts by number, None last (number -1)
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.values)
 
+    @property
+    def keys(self) -> np.ndarray:
+        return self._names[self.link]
 
-def _link_keys(tidy: pd.DataFrame) -> pd.Series:
-    """Respondent → linking code; missing when the code is blank or repeated in the wave."""
-    people = tidy.drop_duplicates("respondent")[["respondent", "enkat", "kod"]]
-    people = people.assign(enkat=people["enkat"].astype(str))
-    counts = people.groupby(["enkat", "kod"], dropna=True)["respondent"].transform("size")
-    unique = people["kod"].notna() & (counts == 1)
-    return pd.Series(np.where(unique, people["kod"], None), index=people["respondent"].to_numpy(), dtype=object)
+    def sorted_links(self) -> tuple[np.ndarray, np.ndarray]:
+        """The linked people's numbers in ascending order and their positions in the cell."""
+        if self._sorted is None:
+            at = np.flatnonzero(self.link >= 0)
+            order = np.argsort(self.link[at], kind="stable")
+            self._sorted = (self.link[at][order], at[order])
+        return self._sorted
 
 
 def _cells(survey: SurveyData, min_n: int) -> _Cells:
     """The test cells of :func:`~.describe.observations` with linking codes, built once per survey."""
     key = ("test_cells", min_n)
     if key not in survey.derived:
-        obs = observations(survey, min_n)
-        survey.derived[key] = _Cells(obs.assign(kod=obs["respondent"].map(_link_keys(survey.tidy))))
+        survey.derived[key] = _Cells(survey, min_n)
     return survey.derived[key]
 
 
 class _Cells:
-    """Cells of observations by (niva, id, grupp, enkat), ``Alla`` included."""
+    """Cells of observations by (niva, id, grupp, enkat), ``Alla`` included (from the codes of :mod:`.coded`)."""
 
-    def __init__(self, obs: pd.DataFrame) -> None:
+    def __init__(self, survey: SurveyData, min_n: int) -> None:
+        obs = _observations(survey, min_n)
+        groups = _groups(survey, min_n)
+        waves = _codes(survey).waves
+        link, names = _link_codes(survey)
+        shape = (len(obs.items), len(groups.names), len(waves))
+        person_link = link[obs.person]
         self._cells: dict[tuple[str, str, str, str], _Cell] = {}
-        for group_key, frame in obs.groupby(["niva", "id", "grupp", "enkat"], sort=False):
-            self._cells[group_key] = self._make(frame)
-        for (niva, item, wave), frame in obs.groupby(["niva", "id", "enkat"], sort=False):
-            self._cells[(niva, item, ALL, wave)] = self._make(frame)
-
-    @staticmethod
-    def _make(frame: pd.DataFrame) -> _Cell:
-        codes = frame["kod"].to_numpy(dtype=object)
-        keys = np.where(pd.isna(codes), None, codes).astype(object)
-        return _Cell(frame["varde"].to_numpy(dtype=float), frame["positiv"].to_numpy(dtype=bool), keys)
+        passes = [obs.cell, obs.everyone] if groups.by_organisation else [obs.cell]
+        size = shape[0] * shape[1] * shape[2]
+        for cell in passes:
+            inside = np.flatnonzero(cell >= 0)  # a wave outside the survey's has no cell
+            order = inside[np.argsort(cell[inside].astype(np.uint16) if size < 2**16 else cell[inside], kind="stable")]
+            counts = np.bincount(cell[inside], minlength=size)
+            values, positive, links = obs.value[order], obs.positive[order], person_link[order]
+            ends = np.cumsum(counts)
+            for code in np.flatnonzero(counts):
+                start, end = ends[code] - counts[code], ends[code]
+                item, rest = divmod(int(code), shape[1] * shape[2])
+                group, wave = divmod(rest, shape[2])
+                niva, item_id, _ = obs.items[item]
+                self._cells[(niva, item_id, groups.names[group], waves[wave])] = _Cell(values[start:end], positive[start:end], links[start:end], names)
 
     def get(self, niva: str, item: str, group: str, wave: str) -> _Cell | None:
         return self._cells.get((niva, item, group, wave))
@@ -117,11 +136,15 @@ def _shown(comparison: pd.DataFrame) -> set[tuple[str, str, str, str]]:
 
 
 def _linked(cells: list[_Cell]) -> list[np.ndarray]:
-    """Positions in each cell of the people linked across all the cells, in the same order."""
-    positions = [{key: i for i, key in enumerate(cell.keys) if key is not None} for cell in cells]
-    common = set(positions[0]).intersection(*positions[1:])
-    ordered = sorted(common)
-    return [np.array([pos[key] for key in ordered], dtype=int) for pos in positions]
+    """Positions in each cell of the people linked across all the cells, in the order of their linking codes."""
+    common = cells[0].sorted_links()[0]
+    for cell in cells[1:]:
+        common = np.intersect1d(common, cell.sorted_links()[0], assume_unique=True)
+    out = []
+    for cell in cells:
+        numbers, positions = cell.sorted_links()
+        out.append(positions[np.searchsorted(numbers, common)].astype(int))
+    return out
 
 
 def _linkage(n_linked: int, sizes: list[int], min_n: int) -> str:

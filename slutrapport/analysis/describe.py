@@ -47,8 +47,10 @@ import random
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.respondents import present_groups, reporting_groups, respondent_groups
-from slutrapport.analysis.suppression import ALL, hidden_cells, published_precision, suppress, wave_hidden_groups
+from slutrapport.analysis.cell_stats import _scale_cells, _value_counts
+from slutrapport.analysis.coded import _codes, _groups, _observation_frame, _observations
+from slutrapport.analysis.respondents import reporting_groups, respondent_groups
+from slutrapport.analysis.suppression import hidden_cells, published_precision, suppress, wave_hidden_groups
 from slutrapport.analysis.typed import CELL_COLUMNS, typed_cells
 from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import FREETEXT_STATUS, SurveyData
@@ -123,18 +125,6 @@ def index_scores(tidy: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return scores[scores["answered"] * 2 >= scores["items"]].reset_index(drop=True)
 
 
-def _stats(obs: pd.DataFrame) -> pd.DataFrame:
-    frame = obs.assign(positiv=obs["positiv"].astype(float))
-    grouped = frame.groupby(["niva", "id", "grupp", "enkat"], observed=True, sort=False)
-    return grouped.agg(
-        n=("varde", "count"),
-        medel=("varde", "mean"),
-        sd=("varde", "std"),
-        median=("varde", "median"),
-        andel_positiva=("positiv", "mean"),
-    ).reset_index()
-
-
 def observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
     """Every value that enters the comparison, one row per respondent × question or index.
 
@@ -147,66 +137,8 @@ def observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
     """
     key = ("observations", min_n)
     if key not in survey.derived:
-        survey.derived[key] = _observations(survey, min_n)
+        survey.derived[key] = _observation_frame(survey, min_n)
     return survey.derived[key]
-
-
-def _observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
-    instrument = survey.instrument
-    tidy = survey.tidy
-    groups = reporting_groups(survey, min_n)["grupp"]
-    answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin([q.id for q in instrument.scale_questions])]
-    questions = answered["fraga"].to_numpy()
-    values = answered["varde"].to_numpy(dtype=float)
-    positive = np.zeros(len(answered), dtype=bool)
-    for question in instrument.scale_questions:  # answers are values of the scale: in positiva is Scale.is_positive
-        mask = questions == question.id
-        positive[mask] = np.isin(values[mask], sorted(_own_scale(instrument, question).positive))
-    scores = index_scores(tidy, instrument)
-    index_scales = {i: instrument.index_scale(i) for i in instrument.indices}
-    return pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "niva": QUESTION,
-                    "id": answered["fraga"].to_numpy(),
-                    "respondent": answered["respondent"].to_numpy(),
-                    "enkat": answered["enkat"].astype(str).to_numpy(),
-                    "varde": answered["varde"].to_numpy(),
-                    "positiv": positive,
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "niva": INDEX,
-                    "id": scores["index"].to_numpy(),
-                    "respondent": scores["respondent"].to_numpy(),
-                    "enkat": scores["enkat"].astype(str).to_numpy(),
-                    "varde": scores["score"].to_numpy(),
-                    "positiv": _index_positive(scores, index_scales),
-                }
-            ),
-        ],
-        ignore_index=True,
-    ).assign(grupp=lambda frame: frame["respondent"].map(groups))
-
-
-def _index_positive(scores: pd.DataFrame, index_scales: dict) -> np.ndarray:
-    """``Scale.is_positive`` of every index score, asked once per distinct score of each index (scores repeat)."""
-    ids = scores["index"].to_numpy()
-    values = scores["score"].to_numpy(dtype=float)
-    positive = np.zeros(len(values), dtype=bool)
-    for index_id, scale in index_scales.items():
-        mask = ids == index_id
-        distinct, which = np.unique(values[mask], return_inverse=True)
-        positive[mask] = np.array([scale.is_positive(float(v)) for v in distinct], dtype=bool)[which]
-    return positive
-
-
-def _with_everyone(obs: pd.DataFrame, survey: SurveyData) -> pd.DataFrame:
-    if "organisation" not in survey.instrument.background:
-        return obs
-    return pd.concat([obs.assign(grupp=ALL), obs], ignore_index=True)
 
 
 def compare_waves(survey: SurveyData, min_n: int = 5, exact: bool = False) -> pd.DataFrame:
@@ -239,12 +171,7 @@ def _scale_table(survey: SurveyData, min_n: int) -> pd.DataFrame:
     """The comparison's cells before suppression (read-only, computed once per survey and threshold)."""
     key = ("scale_table", min_n)
     if key not in survey.derived:
-        people = reporting_groups(survey, min_n)
-        stats = _stats(_with_everyone(observations(survey, min_n), survey))
-        grid = _grid(survey.instrument, survey.waves, people)
-        table = grid.merge(stats, on=["niva", "id", "grupp", "enkat"], how="left")
-        table["n"] = table["n"].fillna(0).astype(int)
-        survey.derived[key] = table
+        survey.derived[key] = _scale_cells(survey, min_n)
     return survey.derived[key]
 
 
@@ -275,9 +202,12 @@ def hidden_waves(survey: SurveyData, min_n: int) -> set[str]:
 
     Their means and shares are published at the report's precision (:func:`~.suppression.published_precision`).
     """
-    cells = _all_cells(survey, min_n)
-    hidden = hidden_cells(cells, min_n, hidden_by_wave(survey, min_n))
-    return set(cells.loc[hidden, "enkat"].astype(str))
+    key = ("hidden_waves", min_n)
+    if key not in survey.derived:
+        cells = _all_cells(survey, min_n)
+        hidden = hidden_cells(cells, min_n, hidden_by_wave(survey, min_n))
+        survey.derived[key] = frozenset(cells.loc[hidden, "enkat"].astype(str))
+    return set(survey.derived[key])
 
 
 def marked_cells(survey: SurveyData, min_n: int, kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -285,21 +215,6 @@ def marked_cells(survey: SurveyData, min_n: int, kinds: tuple[str, ...]) -> pd.D
     cells = typed_cells(survey, min_n)
     cells = cells[cells["niva"].isin(kinds)].reset_index(drop=True)
     return cells.assign(undertryckt=hidden_cells(cells, min_n, hidden_by_wave(survey, min_n)))
-
-
-def _grid(instrument: Instrument, waves: list[str], people: pd.DataFrame) -> pd.DataFrame:
-    """Every (level, id) × group present in the wave × wave, in report order."""
-    items = [(INDEX, i, name) for i, name in instrument.indices.items()]
-    items += [(QUESTION, q.id, q.text) for q in instrument.scale_questions]
-    present, all_groups = present_groups(people)
-    rows = [
-        (niva, item_id, text, group, wave)
-        for niva, item_id, text in items
-        for group in [ALL, *all_groups]
-        for wave in waves
-        if group == ALL or (group, wave) in present
-    ]
-    return pd.DataFrame(rows, columns=["niva", "id", "text", "grupp", "enkat"])
 
 
 def free_text(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
@@ -314,12 +229,12 @@ def free_text(survey: SurveyData, min_n: int = 5) -> pd.DataFrame:
     DataFrame
         Columns ``enkat``, ``fraga``, ``text``.
     """
-    tidy = survey.tidy
-    respondents = tidy[tidy["status"] == ANSWERED].groupby("enkat", observed=True)["respondent"].nunique()
-    texts = tidy[tidy["status"] == FREETEXT_STATUS]
+    codes = _codes(survey)
+    respondents = _respondents_per_wave(codes)
+    texts = survey.tidy.take(np.flatnonzero(codes.status_is(FREETEXT_STATUS)))
     rows = []
     for wave in survey.waves:
-        if respondents.get(wave, 0) < min_n:
+        if respondents.get(str(wave), 0) < min_n:
             continue
         for question in survey.instrument.freetext_questions:
             answers = texts[(texts["enkat"] == wave) & (texts["fraga"] == question.id)]["svar"].tolist()
@@ -342,23 +257,27 @@ def response_summary(survey: SurveyData) -> pd.DataFrame:
         questions), ``tomma`` (blank ``skala`` answers) and, appended,
         ``svar_andra`` (answers to yes/no, choice and number questions).
     """
-    tidy = survey.tidy
-    counted = tidy[tidy["status"] != FREETEXT_STATUS]
-    scale_ids = [q.id for q in survey.instrument.scale_questions]
+    codes = _codes(survey)
+    counted = ~codes.status_is(FREETEXT_STATUS)
+    on_scale = codes.of_questions(survey.instrument.scale_questions, survey.instrument)
+    answered = codes.answered
+    respondents = _respondents_per_wave(codes)
+    waves = len(codes.waves) + 1  # the last: a wave not among the survey's
+    kinds = {"svar": answered, "saknas": codes.status_is("saknas"), "tomma": codes.status_is("tomt")}
+    on_scale_by_wave = {k: np.bincount(codes.wave[counted & on_scale & flag], minlength=waves) for k, flag in kinds.items()}
+    other = np.bincount(codes.wave[counted & answered & ~on_scale], minlength=waves)
     rows = []
     for wave in survey.waves:
-        wave_rows = counted[counted["enkat"] == wave]
-        on_scale = wave_rows["fraga"].isin(scale_ids)
-        status = wave_rows.loc[on_scale, "status"].value_counts()
+        at = codes.waves.index(str(wave))
         rows.append(
             {
                 "enkat": wave,
                 "fil": survey.files.get(wave, ""),
-                "svarande": int(wave_rows.loc[wave_rows["status"] == ANSWERED, "respondent"].nunique()),
-                "svar": int(status.get(ANSWERED, 0)),
-                "saknas": int(status.get("saknas", 0)),
-                "tomma": int(status.get("tomt", 0)),
-                "svar_andra": int(((wave_rows["status"] == ANSWERED) & ~on_scale).sum()),
+                "svarande": int(respondents.get(str(wave), 0)),
+                "svar": int(on_scale_by_wave["svar"][at]),
+                "saknas": int(on_scale_by_wave["saknas"][at]),
+                "tomma": int(on_scale_by_wave["tomma"][at]),
+                "svar_andra": int(other[at]),
             }
         )
     return pd.DataFrame(rows, columns=["enkat", "fil", "svarande", "svar", "saknas", "tomma", "svar_andra"])
@@ -387,14 +306,51 @@ def answer_distribution(survey: SurveyData, comparison: pd.DataFrame, min_n: int
     shown = comparison[
         (comparison["niva"] == QUESTION) & ~comparison["undertryckt"].astype(bool) & (comparison["n"].fillna(0) > 0)
     ]
-    obs = _with_everyone(observations(survey, min_n), survey)
-    obs = obs[obs["niva"] == QUESTION]
-    counts = obs.groupby(["id", "grupp", "enkat", "varde"]).size()
+    return _distribution(survey, shown, min_n)
+
+
+def _respondents_per_wave(codes) -> dict[str, int]:
+    """Wave label → respondents with at least one answer (status ``svar``) in the wave."""
+    rows = np.flatnonzero(codes.answered & (codes.wave >= 0))
+    seen = np.zeros((len(codes.waves), len(codes.people)), dtype=bool)
+    seen[codes.wave[rows], codes.person[rows]] = True
+    return {wave: int(count) for wave, count in zip(codes.waves, seen.sum(axis=1), strict=True)}
+
+
+def _distribution(survey: SurveyData, shown: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """The rows of :func:`answer_distribution` for the ``shown`` question cells, from the count table."""
     instrument = survey.instrument
+    counted = _value_counts(survey, min_n)
+    items, group_count, wave_count = counted.shape
+    obs_items = _observations(survey, min_n).items
+    item_of = {(niva, item): i for i, (niva, item, _) in enumerate(obs_items)}
+    group_of = {g: i for i, g in enumerate(_groups(survey, min_n).names)}
+    wave_of = {w: i for i, w in enumerate(_codes(survey).waves)}
     values = {q.id: sorted(_own_scale(instrument, q).values) for q in instrument.scale_questions}
-    rows = []
-    for cell in shown.itertuples(index=False):
-        for value in values[cell.id]:
-            count = int(counts.get((cell.id, cell.grupp, cell.enkat, float(value)), 0))
-            rows.append((cell.id, cell.grupp, cell.enkat, value, count, count / int(cell.n)))
-    return pd.DataFrame(rows, columns=["id", "grupp", "enkat", "varde", "antal", "andel"])
+    ids = shown["id"].to_numpy(dtype=object)
+    lengths = np.array([len(values[i]) for i in ids], dtype=np.int64)
+    cell = np.array(
+        [(item_of[(QUESTION, i)] * group_count + group_of[g]) * wave_count + wave_of[str(w)]
+         for i, g, w in zip(ids, shown["grupp"], shown["enkat"], strict=True)],
+        dtype=np.int64,
+    )  # fmt: skip
+    scale_values = np.array([v for i in ids for v in values[i]], dtype=np.int64)
+    column = np.searchsorted(counted.values, scale_values.astype(float))
+    found = column < len(counted.values)
+    found[found] = counted.values[column[found]] == scale_values[found]
+    repeated = np.repeat(cell, lengths)
+    antal = np.zeros(len(scale_values), dtype=np.int64)
+    if len(counted.values):
+        antal = np.where(found, counted.counts[repeated, np.minimum(column, len(counted.values) - 1)], 0)
+    n = np.repeat(shown["n"].to_numpy(dtype=np.int64), lengths)
+    return pd.DataFrame(
+        {
+            "id": np.repeat(ids, lengths),
+            "grupp": np.repeat(shown["grupp"].to_numpy(dtype=object), lengths),
+            "enkat": np.repeat(shown["enkat"].to_numpy(dtype=object), lengths),
+            "varde": scale_values,
+            "antal": antal.astype(np.int64),
+            "andel": antal / n,
+        },
+        columns=["id", "grupp", "enkat", "varde", "antal", "andel"],
+    )

@@ -25,9 +25,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.describe import INDEX, _mirror_sums, reporting_groups
+from slutrapport.analysis.coded import _codes, _first_order, _groups
+from slutrapport.analysis.describe import INDEX, _mirror_sums
 from slutrapport.analysis.suppression import ALL
-from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["LOW_ALPHA", "RELIABILITY_COLUMNS", "ITEM_DELETED_COLUMNS", "cronbach_alpha", "reliability"]
@@ -64,45 +64,52 @@ def cronbach_alpha(items: np.ndarray) -> float:
 
 
 class _Answered:
-    """The answered rows of the survey, their positions per question and each respondent's wave, found once
-    for every index (the tidy table has a row per respondent × question × wave: millions in a large survey)."""
+    """The answers to index items as codes, found once for every index (the tidy table has a row per
+    respondent × question × wave: millions in a large survey)."""
 
     def __init__(self, survey: SurveyData) -> None:
-        tidy = survey.tidy
-        self.rows = tidy[(tidy["status"] == ANSWERED).to_numpy()]
-        self.values = self.rows["varde"].to_numpy(dtype=float)
-        self.positions = self.rows.groupby("fraga", sort=False, observed=True).indices
-        self.waves = tidy.drop_duplicates("respondent").set_index("respondent")["enkat"].astype(str)
+        instrument = survey.instrument
+        self.codes = _codes(survey)
+        indices = list(dict.fromkeys(q.index for q in instrument.scale_questions if q.index))
+        index_of = np.full(len(instrument.questions) + 1, -1, dtype=np.int64)
+        for i, question in enumerate(instrument.questions):
+            if question in instrument.scale_questions and question.index:
+                index_of[i] = indices.index(question.index)
+        rows = np.flatnonzero(self.codes.answered & (index_of[self.codes.question] >= 0))
+        index = index_of[self.codes.question[rows]]
+        order = np.argsort(index.astype(np.uint16) if len(indices) < 2**16 else index, kind="stable")
+        self.rows = rows[order]  # by index, each index's rows in the tidy table's order
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=len(indices)))])
+        self.slices = {index_id: slice(bounds[i], bounds[i + 1]) for i, index_id in enumerate(indices)}
+        self.question = self.codes.question[self.rows]
+        self.values = self.codes.value[self.rows]
 
 
-def _item_matrix(survey: SurveyData, index_id: str, answered: _Answered | None = None) -> pd.DataFrame:
-    """Respondent × item values (reversed where ``omvand``), complete cases only, with ``enkat``.
+def _item_matrix(survey: SurveyData, index_id: str, answered: _Answered | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Respondent × item values (reversed where ``omvand``), complete cases only, and the respondents' codes.
 
-    Respondents are in the files' order, not sorted by id (see :func:`~.describe.index_scores`).
+    Respondents are in the order of their first answer to an item of the index in
+    the tidy table (the files' order), not sorted by id (see :func:`~.describe.index_scores`).
     """
     instrument = survey.instrument
     items = instrument.index_items(index_id)
-    ids = [q.id for q in items]
-    mirror = _mirror_sums(instrument, items)
     answered = answered or _Answered(survey)
-    found = [answered.positions[q] for q in ids if q in answered.positions]
-    if not found:
-        return pd.DataFrame(columns=["enkat", *ids])
-    rows = np.sort(np.concatenate(found))  # the tidy table's order, as filtering it gives
-    values = answered.values.copy()
-    for question, total in mirror.items():
-        if question in answered.positions:
-            at = answered.positions[question]
-            values[at] = total - answered.values[at]
-    part = answered.rows.take(rows)
-    wide = (
-        pd.DataFrame({"respondent": part["respondent"], "fraga": part["fraga"], "varde": values[rows]}, index=part.index)
-        .pivot_table(index="respondent", columns="fraga", values="varde", aggfunc="first", sort=False)
-        .reindex(columns=ids)
-        .dropna()
-    )
-    wide.insert(0, "enkat", _lookup(answered.waves, wide.index))
-    return wide
+    position = {q.id: i for i, q in enumerate(instrument.questions)}
+    column = np.full(len(instrument.questions) + 1, -1, dtype=np.int64)
+    mirror = np.full(len(items), np.nan)
+    for j, question in enumerate(items):
+        column[position[question.id]] = j
+    for question, total in _mirror_sums(instrument, items).items():
+        mirror[[q.id for q in items].index(question)] = total
+    at = answered.slices.get(index_id, slice(0, 0))
+    which = column[answered.question[at]]
+    values = answered.values[at]
+    values = np.where(np.isnan(mirror[which]), values, mirror[which] - values)
+    inverse, people = _first_order(answered.codes.person[answered.rows[at]], len(answered.codes.people))
+    wide = np.full((len(people), len(items)), np.nan)
+    wide[inverse[::-1], which[::-1]] = values[::-1]  # the first answer of a respondent to an item
+    complete = ~np.isnan(wide).any(axis=1)
+    return wide[complete], np.asarray(people)[complete]
 
 
 def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -138,7 +145,6 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
           respondents
     """
     instrument = survey.instrument
-    groups = reporting_groups(survey, min_n)["grupp"]
     n_values = pd.to_numeric(comparison["n"], errors="coerce").fillna(0)
     cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
     alpha_rows: list[tuple] = []
@@ -151,7 +157,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
             continue
         if index_id not in matrices:
             answered = answered or _Answered(survey)
-            matrices[index_id] = _cell_rows(_item_matrix(survey, index_id, answered), items, groups)
+            matrices[index_id] = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered))
         values, positions = matrices[index_id]
         x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
         n = x.shape[0]
@@ -159,33 +165,58 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
             continue
         alpha_rows.append((index_id, wave, group, n, cronbach_alpha(x), len(items)))
         if len(items) >= 3:
-            for position, item in enumerate(items):
-                deleted_rows.append((index_id, wave, group, item, cronbach_alpha(np.delete(x, position, axis=1))))
+            for item, value in zip(items, _alpha_if_deleted(x), strict=True):
+                deleted_rows.append((index_id, wave, group, item, value))
     alpha = pd.DataFrame(alpha_rows, columns=RELIABILITY_COLUMNS)
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
 
 
-def _cell_rows(wide: pd.DataFrame, items: list[str], groups: pd.Series) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
-    """The item values of ``wide`` as one array, and the positions of the rows of each (wave, group) and (wave, ``Alla``).
+def _alpha_if_deleted(x: np.ndarray) -> list[float]:
+    """``cronbach_alpha(np.delete(x, j, axis=1))`` for every item ``j`` of an n × k matrix (k ≥ 3, n ≥ 2).
+
+    With whole-number values every sum of items is exact, so the sum without
+    item ``j`` is ``total − x[:, j]``, and an item's variance is the same
+    number in ``x`` as in ``x`` without another item: the k alphas come from
+    one variance per item and one per left-out item, the same numbers as the
+    k calls of :func:`cronbach_alpha` (``tests/analysis/test_reliability.py``).
+    """
+    n, k = x.shape
+    if not np.array_equal(x, np.round(x)):
+        return [cronbach_alpha(np.delete(x, j, axis=1)) for j in range(k)]
+    item_variances = x.var(axis=0, ddof=1)
+    totals = np.ascontiguousarray((x.sum(axis=1)[:, None] - x).T)  # row j: the sum of the items but j
+    total_variances = totals.var(axis=1, ddof=1)
+    out = []
+    for j in range(k):
+        if total_variances[j] == 0:
+            out.append(math.nan)
+            continue
+        rest = np.delete(item_variances, j).sum()
+        out.append(float((k - 1) / (k - 2) * (1 - rest / total_variances[j])))
+    return out
+
+
+def _cell_rows(survey: SurveyData, min_n: int, values: np.ndarray, people: np.ndarray) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
+    """``values`` and the positions of the rows of each (wave, group) and (wave, ``Alla``).
 
     Positions keep the rows' order, so every cell's matrix is the one filtering the table would give.
     """
-    values = wide[items].to_numpy(dtype=float)
-    waves = wide["enkat"].astype(str).to_numpy()
-    owners = _lookup(groups, wide.index)
+    codes = _codes(survey)
+    groups = _groups(survey, min_n)
+    wave = codes.person_wave[people]
+    group = groups.group[people]
     positions: dict[tuple[str, str], np.ndarray] = {}
-    frame = pd.DataFrame({"enkat": waves, "grupp": np.asarray(owners, dtype=object)})
-    for key, rows in frame.groupby(["enkat", "grupp"], sort=False, dropna=True).indices.items():
-        positions[(str(key[0]), key[1])] = np.asarray(rows, dtype=np.intp)
-    for wave, rows in frame.groupby("enkat", sort=False).indices.items():
-        positions[(str(wave), ALL)] = np.asarray(rows, dtype=np.intp)
+    for key, name in ((wave * len(groups.names) + group, None), (wave, ALL)):
+        at = np.flatnonzero((wave >= 0) & ((group >= 0) | (name is not None)))
+        if len(at) == 0:
+            continue
+        order = at[np.argsort(key[at], kind="stable")]
+        found, starts = np.unique(key[order], return_index=True)
+        for code, rows in zip(found, np.split(order, starts[1:]), strict=True):
+            if name is None:
+                positions[(codes.waves[code // len(groups.names)], groups.names[code % len(groups.names)])] = rows.astype(np.intp)
+            else:
+                positions[(codes.waves[code], name)] = rows.astype(np.intp)
     return values, positions
-
-
-def _lookup(series: pd.Series, keys: pd.Index) -> np.ndarray:
-    """``keys.map(series)`` (missing keys NaN) as one hash join instead of a Python call per key."""
-    if series.index.is_unique:
-        return series.reindex(keys).to_numpy(dtype=object)
-    return np.asarray(keys.map(series), dtype=object)

@@ -46,13 +46,9 @@ def reporting_groups(survey: SurveyData, min_n: int) -> pd.DataFrame:
 
     Computed once per survey and threshold; treat the result as read-only.
     """
-    key = ("reporting_groups", min_n)
-    if key not in survey.derived:
-        people = respondent_groups(survey.tidy, min_n)
-        if "organisation" not in survey.instrument.background:
-            people["grupp"] = ALL
-        survey.derived[key] = people
-    return survey.derived[key]
+    from slutrapport.analysis.coded import _groups  # noqa: PLC0415 - coded builds on this module's present_groups
+
+    return _groups(survey, min_n).frame
 
 
 def _group_order(name: str) -> tuple[int, str]:

@@ -45,10 +45,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from slutrapport.analysis.coded import _codes, _groups
 from slutrapport.analysis.families import DECISION_LEVEL
-from slutrapport.analysis.respondents import present_groups, reporting_groups
 from slutrapport.analysis.suppression import ALL
-from slutrapport.sources.survey.answers import ANSWERED
 from slutrapport.sources.survey.ingest import SurveyData
 from slutrapport.sources.survey.instrument import MULTIPLE, NUMBER, SINGLE, YES_NO_KIND
 
@@ -90,16 +89,18 @@ def typed_observations(survey: SurveyData, min_n: int) -> pd.DataFrame:
     """
     key = ("typed_observations", min_n)
     if key not in survey.derived:
-        kinds = {q.id: q.kind for q in survey.instrument.questions if q.kind in TYPED_KINDS}
-        tidy = survey.tidy
-        answered = tidy[(tidy["status"] == ANSWERED) & tidy["fraga"].isin(kinds.keys())]
-        groups = reporting_groups(survey, min_n)["grupp"]
+        instrument = survey.instrument
+        kinds = {q.id: q.kind for q in instrument.questions if q.kind in TYPED_KINDS}
+        codes = _codes(survey)
+        rows = np.flatnonzero(codes.answered & codes.of_questions([q for q in instrument.questions if q.id in kinds], instrument))
+        answered = survey.tidy.take(rows)
+        groups = _groups(survey, min_n)
         survey.derived[key] = pd.DataFrame(
             {
                 "typ": answered["fraga"].map(kinds).to_numpy(dtype=object),
                 "fraga": answered["fraga"].to_numpy(dtype=object),
                 "respondent": answered["respondent"].to_numpy(dtype=object),
-                "grupp": answered["respondent"].map(groups).to_numpy(dtype=object),
+                "grupp": np.asarray(groups.names, dtype=object)[groups.group[codes.person[rows]]],
                 "enkat": answered["enkat"].astype(str).to_numpy(dtype=object),
                 "varde": answered["varde"].to_numpy(dtype=float),
             }
@@ -123,7 +124,8 @@ def typed_cells(survey: SurveyData, min_n: int) -> pd.DataFrame:
     key = ("typed_cells", min_n)
     if key not in survey.derived:
         obs = typed_observations(survey, min_n)
-        present, groups = present_groups(reporting_groups(survey, min_n))
+        coded = _groups(survey, min_n)
+        present, groups = coded.pairs, coded.names[1:]
         by_group = obs.groupby(["fraga", "grupp", "enkat"]).size().to_dict()
         everyone = obs.groupby(["fraga", "enkat"]).size().to_dict()
         rows = [

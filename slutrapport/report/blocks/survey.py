@@ -19,6 +19,7 @@ from slutrapport.core.rounding import largest_remainder
 from slutrapport.core.swedish import format_number
 from slutrapport.report.blocks.group_pairs import pair_table
 from slutrapport.report.blocks.items import item_blocks
+from slutrapport.report.blocks.narrowed import ItemRows
 from slutrapport.report.blocks.survey_method import EFFECT_NAMES, TEST_NAMES, alpha_if_deleted_table, family_name, hidden_note, method_blocks, scale_groups
 from slutrapport.report.blocks.survey_overview import overview_table
 from slutrapport.report.blocks.who_answered import composition_blocks, response_rate_blocks, with_response_rates
@@ -422,23 +423,24 @@ def survey_blocks(results: SurveyResults) -> list:
     chart is marked for the appendix (:func:`~slutrapport.report.model.for_appendix`), as are the free texts."""
     survey = results.survey
     instrument = survey.instrument
-    table = results.comparison
     waves = survey.waves
     overview = overview_table(results)
     blocks: list = [
         Subsection("Personalenkäten i korthet", [*summary_blocks(results), *([overview] if overview is not None else [])]),
         Subsection("Om enkäten och svaren", [*_method_in_brief(method_blocks(results)), *response_rate_blocks(results)]),
     ]
+    by_item = ItemRows(results)
     for index_id, name in instrument.indices.items():
+        mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))])  # this index's rows only
         sub: list = [
-            Paragraphs(index_paragraph(index_id, waves, table, results.changes, results.group_tests, results.reliability)),
-            *composition_blocks(results, "index", index_id),
+            Paragraphs(index_paragraph(index_id, waves, mine.comparison, mine.changes, mine.group_tests, mine.reliability)),
+            *composition_blocks(mine, "index", index_id),
             *for_appendix(
-                *index_blocks(results, index_id),
-                *_distribution_blocks(results, name, instrument.index_items(index_id)),
-                _changes_table(results, "index", index_id, name),
-                pair_table(results.group_tests, table, "index", index_id, name),
-                alpha_if_deleted_table(results, index_id, name),
+                *index_blocks(mine, index_id),
+                *_distribution_blocks(mine, name, instrument.index_items(index_id)),
+                _changes_table(mine, "index", index_id, name),
+                pair_table(mine.group_tests, mine.comparison, "index", index_id, name),
+                alpha_if_deleted_table(mine, index_id, name),
             ),
         ]
         blocks.append(Subsection(name, sub))
