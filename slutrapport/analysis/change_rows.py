@@ -95,19 +95,17 @@ def _link_layer(
     owner: dict[str, np.ndarray] = {}
     position: dict[str, np.ndarray] = {}
     for wave in waves:
+        present = [(local, codes[(t, wave)]) for local, t in enumerate(layer) if wave in wave_cells[t]]
+        sizes = np.array([c.size for _, c in present], dtype=np.int64)
+        joined = np.concatenate([c for _, c in present])
+        local = np.repeat(np.array([i for i, _ in present], dtype=np.int64), sizes)
+        within = np.arange(joined.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        keyed = joined >= 0
         own = np.full(size, -1, dtype=np.int64)
         pos = np.full(size, -1, dtype=np.int64)
-        placed = 0
-        for local, t in enumerate(layer):
-            if wave not in wave_cells[t]:
-                continue
-            cell_codes = codes[(t, wave)]
-            keyed = cell_codes >= 0
-            where = cell_codes[keyed]
-            own[where] = local
-            pos[where] = np.flatnonzero(keyed)
-            placed += int(keyed.sum())
-        if int((own >= 0).sum()) != placed:  # a code twice in a cell or in two cells of the layer
+        own[joined[keyed]] = local[keyed]
+        pos[joined[keyed]] = within[keyed]
+        if int((own >= 0).sum()) != int(keyed.sum()):  # a code twice in a cell or in two cells of the layer
             return False
         owner[wave], position[wave] = own, pos
     for comparison in comparisons:
@@ -118,14 +116,14 @@ def _link_layer(
         for wave in comparison[1:]:
             same &= owner[wave] == first
         people = np.flatnonzero(same)  # ascending codes = sorted codes
-        who = first[people]
+        who = first[people].astype(np.int16 if len(layer) < 2**15 else np.int64)
         sort = np.argsort(who, kind="stable")
         people, who = people[sort], who[sort]
-        bounds = np.searchsorted(who, np.arange(len(layer) + 1))
+        bounds = np.searchsorted(who, np.arange(len(layer) + 1)).tolist()
+        found = [position[wave][people] for wave in comparison]  # sliced per triple below (views)
         for local, t in enumerate(layer):
             if all(wave in wave_cells[t] for wave in comparison):
-                chosen = people[bounds[local] : bounds[local + 1]]
-                out[(t, comparison)] = [position[wave][chosen] for wave in comparison]
+                out[(t, comparison)] = [f[bounds[local] : bounds[local + 1]] for f in found]
     return True
 
 
