@@ -17,14 +17,23 @@ This module does the same work for all of them together:
   overlapping t and z tests of :mod:`.overlap` need each cell's size, mean,
   variance and positives and the linked pairs' correlation; these are sums
   per cell and per pair (``np.bincount``) and the tests are the same
-  formulas in the same order on arrays, with the scipy special functions
-  behind ``stats.t`` and ``stats.norm``.
+  formulas on arrays, with the scipy special functions behind ``stats.t``
+  and ``stats.norm``.
+- **Independent waves** (:func:`_independent_batch`): Mann–Whitney from one
+  count table of every cell (:func:`~.counts._mann_whitney_counts`), the
+  2×2 chi-square, Welch's interval from the cells' sums and the
+  Hodges–Lehmann shift of :mod:`.change_shift`. The tests across all waves
+  are in :mod:`.change_omnibus`.
 
-Comparisons that rarely occur in a large survey, or that need an exact test,
-go through the per-comparison functions of :mod:`.changes` with the linked
-positions found here, so every number is the one those functions give. Where
-numpy's own ``std`` of a constant non-integer sample might not be exactly 0
-(an index score repeated), the comparison also takes that path.
+Rank statistics, counts and tie terms are whole or half numbers and come out
+exactly as before; means, variances and correlations are sums taken in
+another order than numpy's, equal to about 1e-15. Comparisons that need an
+exact test (small samples without ties, Fisher's test), paired waves (every
+answer linked) and values the tables cannot hold (NaN) go through the
+one-at-a-time functions of :mod:`.changes` with the linked positions found
+here, so those numbers are the ones the functions give. Where numpy's own
+``std`` of a constant non-integer sample might not be exactly 0 (an index
+score repeated), the comparison also takes that path.
 """
 
 from __future__ import annotations
