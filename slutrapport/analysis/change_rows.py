@@ -23,15 +23,16 @@ This module does the same work for all of them together:
   count table of every cell (:func:`~.counts._mann_whitney_counts`), the
   2×2 chi-square, Welch's interval from the cells' sums and the
   Hodges–Lehmann shift of :mod:`.change_shift`. The tests across all waves
-  are in :mod:`.change_omnibus`.
+  are in :mod:`.change_omnibus`, the paired waves (every answer linked) in
+  :mod:`.change_paired`.
 
 Rank statistics, counts and tie terms are whole or half numbers and come out
 exactly as before; means, variances and correlations are sums taken in
 another order than numpy's, equal to about 1e-15. Comparisons that need an
-exact test (small samples without ties, Fisher's test), paired waves (every
-answer linked) and values the tables cannot hold (NaN) go through the
-one-at-a-time functions of :mod:`.changes` with the linked positions found
-here, so those numbers are the ones the functions give. Where numpy's own
+exact test (small samples without ties, Fisher's test) and values the tables
+cannot hold (NaN) go through the one-at-a-time functions of :mod:`.changes`
+with the linked positions found here, so those numbers are the ones the
+functions give. Where numpy's own
 ``std`` of a constant non-integer sample might not be exactly 0 (an index
 score repeated), the comparison also takes that path.
 """
