@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from slutrapport.analysis.change_rows import _linked_sample, _Registry, _Rows, _t_ppf
+from slutrapport.analysis.change_rows import _chunks, _linked_sample, _Registry, _Rows, _shifted, _t_ppf
 from slutrapport.analysis.intervals import newcombe_paired_difference
 from slutrapport.analysis.stattests import _EXACT_LIMIT, _MCNEMAR_EXACT_LIMIT, _RANK_BISERIAL, _finite, _mcnemar, _Result
 
@@ -41,6 +41,13 @@ def _paired_batch(
     """``changes._pair_rows`` for every fully linked pair of waves; ``shift(j)`` the Hodges–Lehmann columns."""
     if not len(c1):
         return []
+    parts = _chunks([len(i) for i in index1])
+    if len(parts) > 1:  # a very large survey: a few million linked pairs at a time
+        return [
+            row
+            for part in parts
+            for row in _paired_batch(reg, c1[part], c2[part], index1[part], index2[part], _shifted(one_by_one, part), _shifted(shift, part))
+        ]
     at1, at2, ids, n12, _ = _linked_sample(reg, c1, c2, index1, index2)
     x, y = reg.values[at1], reg.values[at2]
     size = n12.size

@@ -64,8 +64,9 @@ def _key_codes(cells: list[_Cell]) -> list[np.ndarray]:
     if not cells:
         return []
     keys = np.concatenate([cell.keys for cell in cells])
-    codes, _ = pd.factorize(keys, sort=True, use_na_sentinel=True)
-    return np.split(codes.astype(np.int64, copy=False), np.cumsum([len(cell) for cell in cells])[:-1])
+    codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=True)
+    codes = codes.astype(np.int32 if len(uniques) < 2**31 - 1 else np.int64)
+    return np.split(codes, np.cumsum([len(cell) for cell in cells])[:-1])
 
 
 def _link_all(
@@ -257,6 +258,26 @@ def _t_ppf(q: float, df: np.ndarray) -> np.ndarray:
 _Rows = tuple[dict, list[_Result], dict]
 
 
+_CHUNK = 4_000_000  # linked pairs gathered at once (memory of a very large survey)
+
+
+def _chunks(sizes: list[int]) -> list[slice]:
+    """Consecutive comparisons with at most :data:`_CHUNK` linked pairs together (at least one each)."""
+    parts, start, total = [], 0, 0
+    for j, size in enumerate(sizes):
+        if total and total + size > _CHUNK:
+            parts.append(slice(start, j))
+            start, total = j, 0
+        total += size
+    parts.append(slice(start, len(sizes)))
+    return parts
+
+
+def _shifted(func: Callable[[int], object], part: slice) -> Callable[[int], object]:
+    """``func`` of the comparisons' numbers before they were cut into ``part``."""
+    return lambda j: func(part.start + j)
+
+
 def _linked_sample(reg: _Registry, c1: np.ndarray, c2: np.ndarray, index1: list[np.ndarray], index2: list[np.ndarray]) -> tuple:
     """The linked pairs of every comparison end to end: values, positives, segment ids, sizes, starts."""
     n12 = np.array([len(i) for i in index1], dtype=np.int64)
@@ -277,6 +298,9 @@ def _partial_batch(
     """
     if not len(c1):
         return []
+    parts = _chunks([len(i) for i in index1])
+    if len(parts) > 1:  # a very large survey: a few million linked pairs at a time
+        return [row for part in parts for row in _partial_batch(reg, c1[part], c2[part], index1[part], index2[part], _shifted(one_by_one, part))]
     at1, at2, ids, n12, starts = _linked_sample(reg, c1, c2, index1, index2)
     r_values, fragile = _correlation(reg.values[at1], reg.values[at2], ids, n12, starts)
     r_positive = _share_correlation(reg.positive[at1], reg.positive[at2], ids, n12)
