@@ -17,14 +17,24 @@ This module does the same work for all of them together:
   overlapping t and z tests of :mod:`.overlap` need each cell's size, mean,
   variance and positives and the linked pairs' correlation; these are sums
   per cell and per pair (``np.bincount``) and the tests are the same
-  formulas in the same order on arrays, with the scipy special functions
-  behind ``stats.t`` and ``stats.norm``.
+  formulas on arrays, with the scipy special functions behind ``stats.t``
+  and ``stats.norm``.
+- **Independent waves** (:func:`_independent_batch`): Mann–Whitney from one
+  count table of every cell (:func:`~.counts._mann_whitney_counts`), the
+  2×2 chi-square, Welch's interval from the cells' sums and the
+  Hodges–Lehmann shift of :mod:`.change_shift`. The tests across all waves
+  are in :mod:`.change_omnibus`, the paired waves (every answer linked) in
+  :mod:`.change_paired`.
 
-Comparisons that rarely occur in a large survey, or that need an exact test,
-go through the per-comparison functions of :mod:`.changes` with the linked
-positions found here, so every number is the one those functions give. Where
-numpy's own ``std`` of a constant non-integer sample might not be exactly 0
-(an index score repeated), the comparison also takes that path.
+Rank statistics, counts and tie terms are whole or half numbers and come out
+exactly as before; means, variances and correlations are sums taken in
+another order than numpy's, equal to about 1e-15. Comparisons that need an
+exact test (small samples without ties, Fisher's test) and values the tables
+cannot hold (NaN) go through the one-at-a-time functions of :mod:`.changes`
+with the linked positions found here, so those numbers are the ones the
+functions give. Where numpy's own
+``std`` of a constant non-integer sample might not be exactly 0 (an index
+score repeated), the comparison also takes that path.
 """
 
 from __future__ import annotations
@@ -54,8 +64,9 @@ def _key_codes(cells: list[_Cell]) -> list[np.ndarray]:
     if not cells:
         return []
     keys = np.concatenate([cell.keys for cell in cells])
-    codes, _ = pd.factorize(keys, sort=True, use_na_sentinel=True)
-    return np.split(codes.astype(np.int64, copy=False), np.cumsum([len(cell) for cell in cells])[:-1])
+    codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=True)
+    codes = codes.astype(np.int32 if len(uniques) < 2**31 - 1 else np.int64)
+    return np.split(codes, np.cumsum([len(cell) for cell in cells])[:-1])
 
 
 def _link_all(
@@ -95,19 +106,17 @@ def _link_layer(
     owner: dict[str, np.ndarray] = {}
     position: dict[str, np.ndarray] = {}
     for wave in waves:
+        present = [(local, codes[(t, wave)]) for local, t in enumerate(layer) if wave in wave_cells[t]]
+        sizes = np.array([c.size for _, c in present], dtype=np.int64)
+        joined = np.concatenate([c for _, c in present])
+        local = np.repeat(np.array([i for i, _ in present], dtype=np.int64), sizes)
+        within = np.arange(joined.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        keyed = joined >= 0
         own = np.full(size, -1, dtype=np.int64)
         pos = np.full(size, -1, dtype=np.int64)
-        placed = 0
-        for local, t in enumerate(layer):
-            if wave not in wave_cells[t]:
-                continue
-            cell_codes = codes[(t, wave)]
-            keyed = cell_codes >= 0
-            where = cell_codes[keyed]
-            own[where] = local
-            pos[where] = np.flatnonzero(keyed)
-            placed += int(keyed.sum())
-        if int((own >= 0).sum()) != placed:  # a code twice in a cell or in two cells of the layer
+        own[joined[keyed]] = local[keyed]
+        pos[joined[keyed]] = within[keyed]
+        if int((own >= 0).sum()) != int(keyed.sum()):  # a code twice in a cell or in two cells of the layer
             return False
         owner[wave], position[wave] = own, pos
     for comparison in comparisons:
@@ -118,14 +127,14 @@ def _link_layer(
         for wave in comparison[1:]:
             same &= owner[wave] == first
         people = np.flatnonzero(same)  # ascending codes = sorted codes
-        who = first[people]
+        who = first[people].astype(np.int16 if len(layer) < 2**15 else np.int64)
         sort = np.argsort(who, kind="stable")
         people, who = people[sort], who[sort]
-        bounds = np.searchsorted(who, np.arange(len(layer) + 1))
+        bounds = np.searchsorted(who, np.arange(len(layer) + 1)).tolist()
+        found = [position[wave][people] for wave in comparison]  # sliced per triple below (views)
         for local, t in enumerate(layer):
             if all(wave in wave_cells[t] for wave in comparison):
-                chosen = people[bounds[local] : bounds[local + 1]]
-                out[(t, comparison)] = [position[wave][chosen] for wave in comparison]
+                out[(t, comparison)] = [f[bounds[local] : bounds[local + 1]] for f in found]
     return True
 
 
@@ -249,6 +258,26 @@ def _t_ppf(q: float, df: np.ndarray) -> np.ndarray:
 _Rows = tuple[dict, list[_Result], dict]
 
 
+_CHUNK = 4_000_000  # linked pairs gathered at once (memory of a very large survey)
+
+
+def _chunks(sizes: list[int]) -> list[slice]:
+    """Consecutive comparisons with at most :data:`_CHUNK` linked pairs together (at least one each)."""
+    parts, start, total = [], 0, 0
+    for j, size in enumerate(sizes):
+        if total and total + size > _CHUNK:
+            parts.append(slice(start, j))
+            start, total = j, 0
+        total += size
+    parts.append(slice(start, len(sizes)))
+    return parts
+
+
+def _shifted(func: Callable[[int], object], part: slice) -> Callable[[int], object]:
+    """``func`` of the comparisons' numbers before they were cut into ``part``."""
+    return lambda j: func(part.start + j)
+
+
 def _linked_sample(reg: _Registry, c1: np.ndarray, c2: np.ndarray, index1: list[np.ndarray], index2: list[np.ndarray]) -> tuple:
     """The linked pairs of every comparison end to end: values, positives, segment ids, sizes, starts."""
     n12 = np.array([len(i) for i in index1], dtype=np.int64)
@@ -269,6 +298,9 @@ def _partial_batch(
     """
     if not len(c1):
         return []
+    parts = _chunks([len(i) for i in index1])
+    if len(parts) > 1:  # a very large survey: a few million linked pairs at a time
+        return [row for part in parts for row in _partial_batch(reg, c1[part], c2[part], index1[part], index2[part], _shifted(one_by_one, part))]
     at1, at2, ids, n12, starts = _linked_sample(reg, c1, c2, index1, index2)
     r_values, fragile = _correlation(reg.values[at1], reg.values[at2], ids, n12, starts)
     r_positive = _share_correlation(reg.positive[at1], reg.positive[at2], ids, n12)

@@ -35,6 +35,7 @@ import pandas as pd
 
 from slutrapport.analysis.cells import ACROSS_ALL, FULLY, NOT_LINKED, PARTLY, _Cell, _cells, _finish, _is_paired, _items_and_groups, _linkage, _linked, _shown
 from slutrapport.analysis.change_omnibus import _omnibus_batch
+from slutrapport.analysis.change_paired import _paired_batch
 from slutrapport.analysis.change_rows import _independent_batch, _link_all, _partial_batch, _Registry
 from slutrapport.analysis.composition import standardised_changes
 from slutrapport.analysis.families import FAMILY_COLUMNS, change_families
@@ -197,7 +198,8 @@ def _all_pair_rows(
         return links[(t, comparison)]
 
     out: dict[tuple, tuple[dict[str, Any], list[_Result], dict[str, float]]] = {}
-    batches: dict[str, list[tuple[tuple, list[np.ndarray]]]] = {PARTLY: [], NOT_LINKED: [], ACROSS_ALL: []}
+    batches: dict[str, list[tuple[tuple, list[np.ndarray]]]] = {FULLY: [], PARTLY: [], NOT_LINKED: []}  # by linkage
+    across_all: list[tuple[tuple, list[np.ndarray]]] = []
     for t, wave_cells in enumerate(plan):
         for fran, till in pairs:
             if fran not in wave_cells or till not in wave_cells:
@@ -205,18 +207,24 @@ def _all_pair_rows(
             first, second = wave_cells[fran], wave_cells[till]
             positions = linked(t, (fran, till))
             linkage = _linkage(len(positions[0]), [len(first), len(second)], min_n)
-            if linkage == FULLY:
-                out[(t, fran, till)] = _pair_rows(first, second, min_n, positions)
-            else:
-                batches[linkage].append(((t, fran, till), positions))
+            batches[linkage].append(((t, fran, till), positions))
         if across and len(wave_cells) == len(waves):
-            batches[ACROSS_ALL].append(((t, ACROSS_ALL), linked(t, tuple(waves))))
+            across_all.append(((t, ACROSS_ALL), linked(t, tuple(waves))))
 
     def cells_of(batch: list, wave: int) -> np.ndarray:
         return registry.ids([plan[key[0]][key[1 + wave]] for key, _ in batch])
 
-    partly, alone, across_all = batches[PARTLY], batches[NOT_LINKED], batches[ACROSS_ALL]
+    paired, partly, alone = batches[FULLY], batches[PARTLY], batches[NOT_LINKED]
     items = {key: i for i, key in enumerate(dict.fromkeys(triple[:2] for triple in triples))}
+
+    def paired_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
+        (t, fran, till), positions = paired[j]
+        return _pair_rows(plan[t][fran], plan[t][till], min_n, positions)
+
+    def paired_shift(j: int) -> dict[str, float]:
+        (t, fran, till), (index1, index2) = paired[j]
+        moved = hodges_lehmann_paired(plan[t][fran].values[index1], plan[t][till].values[index2])
+        return dict(zip(_SHIFT_COLUMNS, moved, strict=True))
 
     def partial_one(j: int) -> tuple[dict[str, Any], list[_Result], dict[str, float]]:
         (t, fran, till), positions = partly[j]
@@ -235,6 +243,10 @@ def _all_pair_rows(
         return _omnibus_rows([plan[t][w] for w in waves], min_n, positions)
 
     found = [
+        (
+            paired,
+            _paired_batch(registry, cells_of(paired, 0), cells_of(paired, 1), [p[0] for _, p in paired], [p[1] for _, p in paired], paired_one, paired_shift),
+        ),
         (partly, _partial_batch(registry, cells_of(partly, 0), cells_of(partly, 1), [p[0] for _, p in partly], [p[1] for _, p in partly], partial_one)),
         (
             alone,

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from slutrapport.analysis import change_rows
 from slutrapport.analysis.cells import NOT_LINKED, PARTLY, _Cell, _linkage, _linked
 from slutrapport.analysis.change_omnibus import _chi2_waves_batch, _friedman_batch, _kruskal_batch
 from slutrapport.analysis.change_rows import _correlation, _independent_batch, _link_all, _Registry, _share_correlation
@@ -278,3 +279,17 @@ def test_hodges_lehmann_of_many_pairs_equals_one_pair_at_a_time(kind):
         want = hodges_lehmann_independent(samples[c1[j]], samples[c2[j]])
         for got, ref in zip((estimate[j], low[j], high[j]), want, strict=True):
             assert _close(float(got), ref)
+
+
+@pytest.mark.parametrize(("seed", "linked_share"), [(2, 0.5), (6, 1.0)])
+def test_a_few_linked_pairs_at_a_time_give_the_same_rows(monkeypatch, seed, linked_share):
+    """A very large survey gathers its linked pairs in chunks (change_rows._CHUNK): the rows do not change."""
+    triples, plan = _survey_cells(seed, linked_share)
+    pairs = _wave_pairs(WAVES)
+    whole = _all_pair_rows(triples, plan, pairs, WAVES, 5)
+    monkeypatch.setattr(change_rows, "_CHUNK", 50)
+    assert change_rows._chunks([20, 20, 30, 80, 10]) == [slice(0, 2), slice(2, 3), slice(3, 4), slice(4, 5)]
+    chunked = _all_pair_rows(triples, plan, pairs, WAVES, 5)
+    assert whole.keys() == chunked.keys()
+    for key, rows in whole.items():
+        _same_rows(chunked[key], rows)
