@@ -137,14 +137,15 @@ def _shown(comparison: pd.DataFrame) -> set[tuple[str, str, str, str]]:
 
 def _linked(cells: list[_Cell]) -> list[np.ndarray]:
     """Positions in each cell of the people linked across all the cells, in the order of their linking codes."""
-    common = cells[0].sorted_links()[0]
-    for cell in cells[1:]:
-        common = np.intersect1d(common, cell.sorted_links()[0], assume_unique=True)
-    out = []
-    for cell in cells:
-        numbers, positions = cell.sorted_links()
-        out.append(positions[np.searchsorted(numbers, common)].astype(int))
-    return out
+    links = [cell.sorted_links() for cell in cells]
+    common = links[0][0]
+    for numbers, _ in links[1:]:  # the numbers in every cell (each cell's numbers are sorted and distinct)
+        if len(numbers) == 0:
+            common = numbers
+            break
+        at = np.minimum(np.searchsorted(numbers, common), len(numbers) - 1)
+        common = common[numbers[at] == common]
+    return [positions[np.searchsorted(numbers, common)].astype(int) for numbers, positions in links]
 
 
 def _linkage(n_linked: int, sizes: list[int], min_n: int) -> str:

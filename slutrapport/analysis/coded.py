@@ -264,7 +264,11 @@ def _index_scores(survey: SurveyData, codes: _Codes, indices: list[str]) -> tupl
     reversed_ = ~np.isnan(mirror[question])
     values = np.where(reversed_, mirror[question] - values, values)
     n_index, n_waves = max(len(indices), 1), max(len(codes.waves), 1)
-    key = (codes.person[rows] * (n_waves + 1) + (codes.wave[rows] + 1)) * n_index + index_of[question]
+    person, wave = codes.person[rows], codes.wave[rows]
+    if np.array_equal(wave, codes.person_wave[person]):  # each respondent in one wave (as always): a smaller key
+        n_waves = 0
+        wave = np.full(len(wave), -1, dtype=np.int64)
+    key = (person * (n_waves + 1) + (wave + 1)) * n_index + index_of[question]
     inverse, uniques = _first_order(key, len(codes.people) * (n_waves + 1) * n_index)
     if np.array_equal(values, np.round(values)):  # whole numbers: the sums are exact, as pandas' mean
         answered = np.bincount(inverse, minlength=len(uniques))
@@ -276,7 +280,9 @@ def _index_scores(survey: SurveyData, codes: _Codes, indices: list[str]) -> tupl
     items = np.array([len(instrument.index_items(i)) for i in indices] + [0], dtype=np.int64)
     keep = answered * 2 >= items[index]
     person_wave = uniques[keep] // n_index
-    return index[keep], person_wave // (n_waves + 1), person_wave % (n_waves + 1) - 1, score[keep]
+    person = person_wave // (n_waves + 1)
+    wave = person_wave % (n_waves + 1) - 1 if n_waves else codes.person_wave[person]
+    return index[keep], person, wave, score[keep]
 
 
 def _first_order(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

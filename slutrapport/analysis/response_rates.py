@@ -29,6 +29,7 @@ import math
 
 import pandas as pd
 
+from slutrapport.analysis.coded import _codes
 from slutrapport.analysis.describe import hidden_by_wave, reporting_groups
 from slutrapport.analysis.suppression import ALL, OTHERS, UNKNOWN_ORGANISATION
 from slutrapport.sources.survey.ingest import SurveyData
@@ -66,8 +67,8 @@ def response_rates(survey: SurveyData, invited: dict[str, dict[str, int]] | None
     if not invited or not any(invited.values()):
         return _empty()
     people = reporting_groups(survey, min_n)
-    tidy = survey.tidy
-    first = tidy.drop_duplicates("respondent").set_index("respondent")["organisation"]
+    codes = _codes(survey)  # each respondent's organisation on their first row
+    first = pd.Series(survey.tidy["organisation"].take(codes.first_row).to_numpy(), index=codes.people)
     organisation = first.reindex(people.index)
     hidden = hidden_by_wave(survey, min_n)
     by_organisation = "organisation" in survey.instrument.background
