@@ -20,7 +20,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from itertools import groupby
 from typing import Any
@@ -39,6 +39,7 @@ from openpyxl.xml.functions import tostring
 
 from slutrapport.core.safetext import clean_text, shorten, starts_like_formula
 from slutrapport.render.formatting import format_value, property_text
+from slutrapport.render.xlsx_fast import data_rows, set_rows, spliced_rows
 from slutrapport.report.model import (
     COEFFICIENT,
     COUNT,
@@ -299,15 +300,15 @@ def data_sheet(
     ws.append([_styled(ws, cell_value(ws, str(column)), bold=True) for column in table.columns])
     column_kinds = [kinds.get(column) for column in table.columns]
     names = list(table.columns)
-    by_row = [(names.index(column), names.index(key), measures) for column, (key, measures) in (row_kinds or {}).items() if {column, key} <= set(names)]
-    for record in table.itertuples(index=False, name=None):
-        if by_row:
+    by_row = {names.index(column): (names.index(key), measures) for column, (key, measures) in (row_kinds or {}).items() if {column, key} <= set(names)}
+    if wb.write_only:  # the rows as XML a column at a time, put into the sheet when the workbook is saved
+        set_rows(ws, data_rows(ws, table, column_kinds, by_row, formats, cell_value))
+    else:
+        for record in table.itertuples(index=False, name=None):
             row = list(column_kinds)
-            for position, key, measures in by_row:
+            for position, (key, measures) in by_row.items():
                 row[position] = measures.get(record[key], row[position])
-        else:
-            row = column_kinds
-        ws.append([cell_value(ws, value, kind, formats) for value, kind in zip(record, row, strict=True)])
+            ws.append([cell_value(ws, value, kind, formats) for value, kind in zip(record, row, strict=True)])
     ref = f"A1:{get_column_letter(max(len(table.columns), 1))}{len(table) + 1}"
     if not excel_table:
         ws.auto_filter.ref = ref
@@ -329,16 +330,19 @@ def workbook_bytes(wb, title: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)  # openpyxl stamps 'modified' with the current time; pinned again below
     wb.properties.modified = _FIXED_TIME
-    return reproducible_zip(buffer.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())})
+    sheets = spliced_rows(wb, zipfile.ZipFile(buffer))
+    return reproducible_zip(buffer.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())} | sheets, fast=sheets)
 
 
-def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None, fast: Collection[str] = ()) -> bytes:
     """An Office file (xlsx, docx) rewritten with fixed zip timestamps, and the parts in ``replace``
-    (name → bytes) swapped, so that equal documents give equal bytes."""
+    (name → bytes) swapped, so that equal documents give equal bytes. The parts named in ``fast`` (the
+    large data sheets) are compressed at zlib's fastest level: four times faster, a fifth larger."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             part = (replace or {}).get(info.filename) or source.read(info)
-            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), part, zipfile.ZIP_DEFLATED)
+            level = 1 if info.filename in fast else None
+            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), part, zipfile.ZIP_DEFLATED, level)
     return buffer.getvalue()
