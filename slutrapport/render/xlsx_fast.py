@@ -68,18 +68,19 @@ class _Column:
         self.codes, self.tails, self.styles, self.style_list, self.first = codes, tails, styles, style_list, first
 
 
-def _number_tails(values: np.ndarray, kinds: list[str | None], formats: Mapping[str, str]) -> _Tails:
-    """The XML and style of distinct numbers, each with its kind (``kinds``), as ``cell_value`` decides them:
-    no cell when not finite, no format for a whole count or a kind without one, a percent divided by 100."""
+def _number_tails(values: np.ndarray, kind_codes: np.ndarray, kinds: list[str | None], formats: Mapping[str, str]) -> _Tails:
+    """The XML and style of distinct numbers, each with its kind (a code into ``kinds``), as ``cell_value`` decides
+    them: no cell when not finite, no format for a whole count or a kind without one, a percent divided by 100."""
     style_list = list(dict.fromkeys((formats[kind], False) for kind in kinds if kind in formats))
-    kinds_array = np.array(kinds, dtype=object)
-    styles = np.array([style_list.index((formats[kind], False)) if kind in formats else -1 for kind in kinds], dtype=np.intp)
+    styles = np.array([style_list.index((formats[kind], False)) if kind in formats else -1 for kind in kinds], dtype=np.intp)[kind_codes]
+    count, percent = (np.array([kind == name for kind in kinds], dtype=bool)[kind_codes] for name in (COUNT, PERCENT))
     finite = np.isfinite(values)
     whole = np.zeros(len(values), dtype=bool)
     whole[finite] = values[finite] == np.floor(values[finite])
-    styles[(kinds_array == COUNT) & whole | ~finite] = -1
+    styles[count & whole | ~finite] = -1
+    values = np.where(count & whole, values + 0.0, values)  # a whole count is written as int(value): no -0
     if PERCENT in formats:
-        values = np.where(kinds_array == PERCENT, values / 100, values)
+        values = np.where(percent, values / 100, values)
     tails = np.full(len(values), "", dtype=object)
     tails[finite] = [' t="n"><v>%.16g</v></c>' % value for value in values[finite].tolist()]  # noqa: UP031 (openpyxl's own number text)
     return tails, styles, style_list
@@ -125,7 +126,7 @@ def _column(series: pd.Series, kind_codes: np.ndarray, kinds: list, formats: Map
         missing = np.isnan(values)
         if dtype.kind == "f" or not (np.abs(values[~missing]) > _EXACT_INTEGERS).any():
             codes, rows = _pairs(values.view(np.int64), kind_codes, len(kinds), missing)  # by bits: -0.0 is not 0.0
-            tails, styles, style_list = _number_tails(values[rows], [kinds[k] for k in kind_codes[rows].tolist()], formats)
+            tails, styles, style_list = _number_tails(values[rows], kind_codes[rows], kinds, formats)
             return _Column(codes, tails, styles, style_list, rows)
     if is_object_dtype(dtype) and infer_dtype(series, skipna=True) not in ("string", "empty"):
         values = series.to_numpy(dtype=object)  # mixed values: one by one (factorize takes True and 1 for one value)
