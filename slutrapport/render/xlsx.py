@@ -21,9 +21,11 @@ import re
 import warnings
 import zipfile
 from collections.abc import Collection, Mapping
+from copy import copy
 from datetime import date, datetime
 from itertools import groupby
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
@@ -87,6 +89,8 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+#: workbook → the styles _styled made in it: (style before, font, fill, wrap) → (style array, font, fill)
+_STYLES: WeakKeyDictionary[Any, dict[tuple, tuple]] = WeakKeyDictionary()
 
 
 def sheet_name(title: str, used: set[str]) -> str:
@@ -145,14 +149,24 @@ def cell_value(ws, value: Any, kind: str | None = None, formats: Mapping[str, st
 
 
 def _styled(ws, value: Any, bold: bool = False, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False) -> Cell:
-    """A value from :func:`cell_value` as a cell with a style."""
+    """A value from :func:`cell_value` as a cell with a style. A style met before in the workbook is copied
+    (openpyxl hashes every font and fill it is given to find its number; a header row has thousands)."""
     cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
-    if font is not None or bold:
-        cell.font = font or _BOLD
+    font = font or (_BOLD if bold else None)
+    if font is None and fill is None and not wrap:
+        return cell
+    known = _STYLES.setdefault(ws.parent, {})
+    key = (tuple(cell._style) if cell.has_style else None, id(font), id(fill), wrap)
+    if key in known:
+        cell._style = copy(known[key][0])
+        return cell
+    if font is not None:
+        cell.font = font
     if fill is not None:
         cell.fill = fill
     if wrap:
         cell.alignment = _WRAP
+    known[key] = (copy(cell._style), font, fill)  # the font and fill kept alive: their ids stay theirs
     return cell
 
 
