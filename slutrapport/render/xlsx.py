@@ -42,6 +42,7 @@ from openpyxl.xml.functions import tostring
 from slutrapport.core.safetext import clean_text, shorten, starts_like_formula
 from slutrapport.render.formatting import format_value, property_text
 from slutrapport.render.xlsx_fast import data_rows, set_rows, spliced_rows
+from slutrapport.render.zipwrite import zip_bytes
 from slutrapport.report.model import (
     COEFFICIENT,
     COUNT,
@@ -81,7 +82,6 @@ NUMBER_FORMATS = {
     MONEY: '#,##0" kr";"−"#,##0" kr"',
 }
 _FIXED_TIME = datetime(2000, 1, 1)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MAX_TEXT = 32767  # Excel's limit for one cell
 _MAX_SHEET_NAME = 31
 _RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for change tracking
@@ -353,10 +353,5 @@ def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None, fa
     (name → bytes) swapped, so that equal documents give equal bytes. The parts named in ``fast`` (the
     large data sheets) are compressed at zlib's fastest level: four times faster, a fifth larger."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = (replace or {}).get(info.filename) or source.read(info)
-            level = 1 if info.filename in fast else None
-            target.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), part, zipfile.ZIP_DEFLATED, level)
-    return buffer.getvalue()
+    replace = replace or {}
+    return zip_bytes([(info.filename, replace.get(info.filename) or source.read(info), 1 if info.filename in fast else -1) for info in source.infolist()])
