@@ -186,16 +186,20 @@ def data_rows(
     for position, kind in enumerate(kinds):
         kind_codes, row_kinds = _kinds(table, kind, by_row.get(position))
         columns.append(_column(table.iloc[:, position], kind_codes, row_kinds, formats, cell_value))
-    numbers = np.array([str(row) for row in range(first_row, first_row + len(table))], dtype=object)
+    numbers = np.arange(first_row, first_row + len(table)).astype(str).astype(object)
     # one row of pieces per table row, joined at once: <row r="N">, then per cell '<c r="B', 'N', '" s="3" t="n"><v>…'
-    pieces = np.full((len(table), 2 + 3 * len(columns)), "", dtype=object)
+    pieces = np.empty((len(table), 2 + 3 * len(columns)), dtype=object)
     pieces[:, 0] = '<row r="' + numbers + '">'
     pieces[:, -1] = "</row>"
     for position, (column, attributes) in enumerate(zip(columns, _style_attributes(ws, columns), strict=True)):
-        present = np.append(column.tails != "", False)[column.codes]  # code -1: the last, no cell
-        pieces[present, 1 + 3 * position] = f'<c r="{get_column_letter(position + 1)}'
-        pieces[present, 2 + 3 * position] = numbers[present]
-        pieces[:, 3 + 3 * position] = np.append(np.where(column.tails != "", '"' + attributes + column.tails, ""), "")[column.codes]
+        cell = column.tails != ""
+        present = np.append(cell, False)[column.codes]  # code -1: the last, no cell
+        start, number = 1 + 3 * position, 2 + 3 * position
+        pieces[:, start] = f'<c r="{get_column_letter(position + 1)}'
+        pieces[:, number] = numbers
+        if not present.all():
+            pieces[~present, start : number + 1] = ""
+        pieces[:, number + 1] = np.append(np.where(cell, '"' + attributes + column.tails, ""), "")[column.codes]
     return "".join(pieces.ravel().tolist()).encode("ascii")
 
 
@@ -204,9 +208,9 @@ def set_rows(ws, rows: bytes) -> None:
     _ROWS[ws] = rows
 
 
-def spliced_rows(wb, archive: zipfile.ZipFile) -> dict[str, bytes]:
-    """The parts of the saved ``archive`` of ``wb`` whose sheets have rows kept (part name → the part with its
-    rows put in before ``</sheetData>``)."""
+def spliced_rows(wb, archive: zipfile.ZipFile) -> dict[str, tuple[bytes, bytes, bytes]]:
+    """The parts of the saved ``archive`` of ``wb`` whose sheets have rows kept: part name → the part in three
+    pieces to be joined, its rows between openpyxl's start (up to ``</sheetData>``) and end."""
     parts = {}
     for ws in wb.worksheets:
         rows = _ROWS.pop(ws, None)
@@ -215,5 +219,5 @@ def spliced_rows(wb, archive: zipfile.ZipFile) -> dict[str, bytes]:
         name = ws.path[1:]
         xml = archive.read(name).replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
         end = xml.index(b"</sheetData>")
-        parts[name] = xml[:end] + rows + xml[end:]
+        parts[name] = (xml[:end], rows, xml[end:])
     return parts

@@ -35,28 +35,37 @@ def _deflate(data: bytes, level: int, last: bool) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def _compressed(pool: ThreadPoolExecutor, data: bytes, level: int):
-    """The futures of a part's deflated pieces and of its CRC."""
-    view = memoryview(data)
-    starts = range(0, max(len(data), 1), PIECE)
-    pieces = [pool.submit(_deflate, view[start : start + PIECE], level, start + PIECE >= len(data)) for start in starts]
-    return pieces, pool.submit(zlib.crc32, view)
+def _crc(chunks: Sequence[bytes]) -> int:
+    value = 0
+    for chunk in chunks:
+        value = zlib.crc32(chunk, value)
+    return value
 
 
-def zip_bytes(parts: Sequence[tuple[str, bytes, int]]) -> bytes:
-    """A zip of ``parts`` (name, bytes, zlib level), in that order, deflated, with fixed timestamps."""
-    if sum(len(data) for _, data, _ in parts) >= _LIMIT // 2 or len(parts) >= 0xFFFF:  # (deflate may grow a part a little)
-        return _zipfile_bytes(parts)
+def _compressed(pool: ThreadPoolExecutor, chunks: Sequence[bytes], level: int):
+    """The futures of a part's deflated pieces and of its CRC (the part is ``chunks`` joined)."""
+    views = [memoryview(chunk)[start : start + PIECE] for chunk in chunks for start in range(0, len(chunk), PIECE)] or [memoryview(b"")]
+    pieces = [pool.submit(_deflate, view, level, number == len(views) - 1) for number, view in enumerate(views)]
+    return pieces, pool.submit(_crc, chunks)
+
+
+def zip_bytes(parts: Sequence[tuple[str, bytes | Sequence[bytes], int]]) -> bytes:
+    """A zip of ``parts`` (name, bytes or a sequence of bytes to join, zlib level), in that order, deflated,
+    with fixed timestamps."""
+    chunked = [(name, [data] if isinstance(data, bytes) else list(data), level) for name, data, level in parts]
+    if sum(len(chunk) for _, chunks, _ in chunked for chunk in chunks) >= _LIMIT // 2 or len(chunked) >= 0xFFFF:  # (deflate may grow a part)
+        return _zipfile_bytes([(name, b"".join(chunks), level) for name, chunks, level in chunked])
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        futures = [_compressed(pool, data, level) for _, data, level in parts]
+        futures = [_compressed(pool, chunks, level) for _, chunks, level in chunked]
         out = io.BytesIO()
         central = []
-        for (name, data, _), (pieces, crc) in zip(parts, futures, strict=True):
+        for (name, chunks, _), (pieces, crc) in zip(chunked, futures, strict=True):
             raw = name.encode("utf-8")
             flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
             offset = out.tell()
             compressed = b"".join(piece.result() for piece in pieces)
-            fields = (_VERSION, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc.result(), len(compressed), len(data), len(raw))
+            size = sum(len(chunk) for chunk in chunks)
+            fields = (_VERSION, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc.result(), len(compressed), size, len(raw))
             out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + raw)
             out.write(compressed)
             central.append(struct.pack("<IH", 0x02014B50, _VERSION) + struct.pack("<HHHHHIIIH", *fields) + struct.pack("<HHHHII", 0, 0, 0, 0, 0, offset) + raw)

@@ -44,6 +44,13 @@ def test_every_part_comes_back_and_the_bytes_repeat():
     assert zip_bytes(parts) == data
 
 
+def test_a_part_given_in_pieces_is_the_pieces_joined():
+    rows = _parts()[1][1]
+    pieces = (b"<worksheet><sheetData>", rows[: PIECE + 5], rows[PIECE + 5 :], b"", b"</sheetData></worksheet>")
+    with zipfile.ZipFile(io.BytesIO(zip_bytes([("sheet.xml", pieces, 1), ("tail.xml", b"x", -1)]))) as archive:
+        assert archive.testzip() is None and archive.read("sheet.xml") == b"".join(pieces) and archive.read("tail.xml") == b"x"
+
+
 def test_a_file_beyond_the_plain_format_is_written_with_zip64(monkeypatch):
     monkeypatch.setattr(zipwrite, "_LIMIT", 100)  # as if the parts were larger than 4 GB
     parts = _parts()[:2]
