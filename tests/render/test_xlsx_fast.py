@@ -125,6 +125,12 @@ def test_random_tables_with_measures_by_row_give_the_same_bytes(seed):
     assert [name for name in reference if reference[name] != fast[name]] == []
 
 
+def test_empty_tables_and_empty_columns_give_the_same_bytes():
+    tables = [pd.DataFrame(), pd.DataFrame({"a": [], "b": []}), pd.DataFrame({"n": [np.nan, np.nan], "t": [None, None], "x": [pd.NA, None]})]
+    reference, fast = _both([(table, {"n": COUNT}, None) for table in tables])
+    assert [name for name in reference if reference[name] != fast[name]] == []
+
+
 def test_a_text_column_is_written_alike_whatever_its_dtype():
     texts = [None if i % 4 == 0 else TEXTS[i % len(TEXTS)] for i in range(40)]
     sheets = []
