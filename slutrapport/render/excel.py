@@ -6,10 +6,12 @@ starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Texts are
 cleaned of what Excel cannot hold (see :mod:`.xlsx`); a long section title is
 shortened in the sheet name and written whole in the sheet's first cell.
 
-The workbook is written in openpyxl's write-only mode: each row is one
-``append`` of plain values (a cell object only where a number needs its number
-format or a text must stay text), streamed to the file instead of kept as
-cells, so a data sheet of a hundred thousand rows costs one pass.
+The workbook is written in openpyxl's write-only mode: each row of a section
+is one ``append`` of plain values (a cell object only where a number needs its
+number format or a text must stay text), streamed to the file instead of kept
+as cells; the rows of a data sheet (a hundred thousand in a large comparison)
+are written as XML a column at a time by :mod:`.xlsx_fast`, with the same
+cells, and its zip is deflated on several cores (:mod:`.zipwrite`).
 """
 
 from __future__ import annotations
