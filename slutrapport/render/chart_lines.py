@@ -191,7 +191,11 @@ def _small_multiples(chart: Chart, panels: list[list[str]]) -> Figure:
     ax.set_axis_off()
     ax.set_xlim(-0.5, (columns - 1) * step + waves - 0.5)
     ax.set_ylim(low - (lines - 1) * pitch - (_COUNTS + _GAP) * unit, high + _NAME * unit)
-    ticks = [t for t in MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(chart.y_min, chart.y_max) if low <= t <= high]
+    ticks = [t for t in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(chart.y_min, chart.y_max) if low <= t <= high]
+    named = ticks[::2] if len(ticks) > 3 and len(ticks) % 2 else ticks  # 1, 3 and 5 on a scale of five: both ends named
+    # a wave's name in at most two lines as wide as a wave's room (7 points: about 0.055 inches a character)
+    room = max(5, min(14, int((width - _LEFT - _RIGHT) / ((columns - 1) * step + waves) / 0.055)))
+    wave_names = [wrapped(wave, room, 2) for wave in chart.waves]
     rows_of = _rows_of(chart)
     grid: list[list[tuple[float, float]]] = []
     greys: list[np.ndarray] = []
@@ -226,14 +230,14 @@ def _small_multiples(chart: Chart, panels: list[list[str]]) -> Figure:
             if n == n:
                 ax.text(x, low + shift - 0.04 * unit, str(int(n)), ha="center", va="top", **text)
         if column == 0:
-            for t in ticks[:: 2 if len(ticks) > 3 else 1]:  # every other grid line named: 1, 3 and 5 on a scale of five
+            for t in named:
                 ax.text(left, t + shift, format_number(t, 1), ha="right", va="center", fontsize=7.5, color=TICK_TEXT, transform=beside)
             ax.text(left, low + shift - 0.04 * unit, "n", ha="right", va="top", transform=beside, **text)
             ax.text(left, (low + high) / 2 + shift, chart_text(chart.y_label, AXIS), rotation=90, ha="center", va="center",
                     fontsize=8, color=TICK_TEXT, transform=label)  # fmt: skip
     for column, line in lowest.items():
-        for i, wave in enumerate(chart.waves):
-            ax.text(column * step + i, low - line * pitch - 0.22 * unit, chart_text(wave, 14), ha="center", va="top", **text)
+        for i, name in enumerate(wave_names):
+            ax.text(column * step + i, low - line * pitch - 0.22 * unit, name, ha="center", va="top", **text)
     ax.add_collection(LineCollection(grid, colors=GRID, linewidths=0.8, zorder=0.5))
     if greys:
         ax.add_collection(LineCollection(greys, colors=REFERENCE_GREY, linewidths=1.2, zorder=1.5))
