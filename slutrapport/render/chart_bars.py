@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from slutrapport.core.safetext import chart_text
-from slutrapport.render.chart_style import AXIS, DPI, LABEL, NEUTRALS, PALETTE, REFERENCE, ROW_LABEL, diverging_colours, is_dark, wrapped
+from slutrapport.render.chart_style import AXIS, DPI, LABEL, NEUTRALS, PALETTE, REFERENCE, ROW_LABEL, TICK_TEXT, diverging_colours, is_dark, wrapped
 from slutrapport.render.formatting import format_number, format_value, largest_remainder
 from slutrapport.report.model import BarChart, DivergingChart, GroupedBarChart, StackedChart
 
@@ -44,19 +44,30 @@ def _laid_out(fig) -> Figure:
     return fig
 
 
-def _horizontal_bars(fig, ax, chart, lefts: np.ndarray, colours: list[str], height: float, labels: list[str]) -> None:
+def _horizontal_bars(fig, ax, chart, lefts: np.ndarray, colours: list[str], height: float, labels: list[str], scale: dict[float, str]) -> None:
     """Each row's segments (one collection per category: quicker than a rectangle per bar), the row labels,
-    the title over them and the legend under them, laid out without matplotlib's ``tight_layout`` (which
-    lays every text out once more): room for the row labels (measured), the title and the legend."""
+    the percent ``scale`` under the bars (value → text), the title over them and the legend under them.
+
+    Drawn without matplotlib's axes and ticks (the axes' tick objects and their measuring cost more than
+    the bars) and without ``tight_layout`` (which lays every text out once more): the row labels and the
+    scale are plain texts beside and under the bars, with room for the row labels measured."""
     shares = np.array([row[1] for row in chart.rows], dtype=float).reshape(len(chart.rows), len(chart.categories))
     rows = len(chart.rows)
     for number in range(len(chart.categories)):
         boxes = [[(x, y - height / 2), (x + w, y - height / 2), (x + w, y + height / 2), (x, y + height / 2)]
                  for y, (x, w) in enumerate(zip(lefts[:, number], shares[:, number], strict=True))]  # fmt: skip
         ax.add_collection(PolyCollection(boxes, facecolors=colours[number], edgecolors="white", linewidths=1), autolim=False)
+    low, high = min(scale), max(scale)
+    ax.set_xlim(low, high)
     ax.set_ylim(rows - 0.5, -0.5)  # the first row at the top
-    ax.set_yticks(range(rows), labels, fontsize=8)
-    ax.tick_params(axis="x", labelsize=8)
+    ax.set_axis_off()
+    beside = offset_copy(ax.transData, fig=fig, x=-9.5, units="points")  # where a tick label would be
+    under = offset_copy(ax.transData, fig=fig, y=-9.5, units="points")
+    for row, label in enumerate(labels):
+        ax.text(low, row, label, ha="right", va="center", fontsize=8, color=TICK_TEXT, transform=beside)
+    for value, text in scale.items():
+        ax.text(value, rows - 0.5, text, ha="center", va="top", fontsize=8, color=TICK_TEXT, transform=under)
+    ax.plot([low, high], [rows - 0.5, rows - 0.5], color=TICK_TEXT, linewidth=1.25, clip_on=False)  # the scale's line
     renderer = fig.canvas.get_renderer()
     font = FontProperties(size=8)
     widest = max((renderer.get_text_width_height_descent(label.replace("\\$", "$"), font, ismath=False)[0] for label in labels), default=0)
@@ -76,7 +87,6 @@ def _horizontal_bars(fig, ax, chart, lefts: np.ndarray, colours: list[str], heig
             if row_shares[number] >= 0.06:
                 colour = "white" if is_dark(colours[number]) else "black"
                 ax.text(lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center", fontsize=7.5, color=colour)
-    _despine(ax)
 
 
 def _diverging_lefts(chart: DivergingChart) -> np.ndarray:
@@ -92,10 +102,9 @@ def diverging_figure(chart: DivergingChart) -> Figure:
     """The answer scale as bars centred on the middle of the scale, each segment labelled with its whole percent."""
     fig, ax = _figure(8.0, max(2.6, 1.3 + 0.42 * len(chart.rows)))
     labels = [f"{chart_text(label, ROW_LABEL)} (n = {n})" for label, _, n in chart.rows]
-    _horizontal_bars(fig, ax, chart, _diverging_lefts(chart), diverging_colours(len(chart.categories)), 0.75, labels)
+    scale = {value / 4: f"{abs(value) * 25} %" for value in range(-4, 5)}  # 100 % to the left, 0 % in the middle, 100 % to the right
+    _horizontal_bars(fig, ax, chart, _diverging_lefts(chart), diverging_colours(len(chart.categories)), 0.75, labels, scale)
     ax.axvline(0, color=NEUTRALS[1], linewidth=0.8)
-    ax.set_xlim(-1, 1)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value) * 100:.0f} %"))
     return fig
 
 
@@ -105,9 +114,8 @@ def stacked_figure(chart: StackedChart) -> Figure:
     shares = np.array([row[1] for row in chart.rows], dtype=float).reshape(len(chart.rows), len(chart.categories))
     colours = [PALETTE[number % len(PALETTE)] for number in range(len(chart.categories))]
     labels = [f"{chart_text(label, LABEL)} (n = {n})" for label, _, n in chart.rows]
-    _horizontal_bars(fig, ax, chart, np.cumsum(shares, axis=1) - shares, colours, 0.7, labels)
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value * 100:.0f} %"))
+    scale = {value / 5: f"{value * 20} %" for value in range(6)}
+    _horizontal_bars(fig, ax, chart, np.cumsum(shares, axis=1) - shares, colours, 0.7, labels, scale)
     return fig
 
 
