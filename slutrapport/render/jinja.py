@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from slutrapport.core.safetext import clean_text
 from slutrapport.render.charts import chart_alt_text, chart_png
@@ -35,6 +35,7 @@ __all__ = [
     "WIDE_TABLE",
     "png_data_uri",
     "inline_css",
+    "table_rows",
 ]
 
 _PACKAGE, _TEMPLATES = "slutrapport", "report_templates"
@@ -58,9 +59,16 @@ def environment(*template_folders: str, extras: Callable[[Environment], None] | 
     return env
 
 
+class _DataUri(str):
+    """A picture's ``data:`` URL (:func:`png_data_uri`): base64, so nothing in it to clean."""
+
+
 def html_finalize(value: object) -> object:
     """What a template prints, cleaned (:func:`~slutrapport.core.safetext.clean_text`): a text keeps
-    its kind (escaped or :class:`~markupsafe.Markup`), anything else is printed as it is."""
+    its kind (escaped or :class:`~markupsafe.Markup`), anything else is printed as it is (a picture's
+    ``data:`` URL needs no cleaning: it is base64)."""
+    if type(value) is _DataUri:
+        return str(value)
     if isinstance(value, Markup):
         return Markup(clean_text(value))
     if isinstance(value, str):
@@ -81,6 +89,7 @@ def add_block_helpers(env: Environment) -> None:
         chart_alt=chart_alt_text,
         column_groups=column_groups,
         table_parts=table_parts,
+        table_rows=table_rows,
         wide_table=WIDE_TABLE,
     )
 
@@ -156,9 +165,26 @@ def table_parts(table: Table, limit: int = MAX_COLUMNS) -> list[list[int]]:
     return parts
 
 
+def table_rows(table: Table, positions: list[int]) -> Markup:
+    """The body rows of a table (of the columns at ``positions``, one part of it) as HTML: the first column a
+    row heading, every cell its :func:`~slutrapport.render.formatting.cell_text`, cleaned and escaped as the
+    template would print it. Written here rather than in the template: a table of a thousand rows is then
+    a few milliseconds instead of a template expression per cell."""
+    opening = [f'<td class="{escape(clean_text(table.columns[i].kind))}">' for i in positions]
+    kinds = [table.columns[i].kind for i in positions]
+    rows = []
+    for row in table.rows:
+        cells = [
+            f'<th scope="row">{escape(clean_text(cell_text(row[i], kind)))}</th>' if i == 0 else f"{start}{escape(clean_text(cell_text(row[i], kind)))}</td>"
+            for i, kind, start in zip(positions, kinds, opening, strict=True)
+        ]
+        rows.append("    <tr>\n" + "".join(cells) + "    </tr>\n")
+    return Markup("".join(rows))
+
+
 def png_data_uri(png: bytes) -> str:
     """A PNG as an ``img src`` that needs nothing outside the page."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return _DataUri("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
 
 
 def inline_css(*paths: str) -> Markup:

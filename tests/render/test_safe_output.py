@@ -258,6 +258,7 @@ def _drawn_texts(chart, monkeypatch) -> list[tuple[str, bool]]:
         return png
 
     monkeypatch.setattr(charts_module, "_png", spy)
+    charts_module.forget_drawings()  # drawn anew, not taken from the cache of drawings
     assert charts_module.chart_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
     return seen
 

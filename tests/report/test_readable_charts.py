@@ -109,18 +109,28 @@ def test_more_lines_than_five_become_small_multiples_with_alla_in_each():
 
 
 def test_small_multiples_draw_one_panel_per_group_with_its_n(monkeypatch):
-    ticks: list[list[str]] = []
-    real = charts.plt.Axes.set_xticks
+    seen: list = []
+    real = charts._png
 
-    def spy(self, positions, labels=None, **kwargs):
-        ticks.append(list(labels or []))
-        return real(self, positions, labels, **kwargs)
+    def spy(fig) -> bytes:
+        seen.extend(fig.axes[0].texts)
+        return real(fig)
 
-    monkeypatch.setattr(charts.plt.Axes, "set_xticks", spy)
+    monkeypatch.setattr(charts, "_png", spy)
+    charts.forget_drawings()
     assert charts.chart_png(_chart(12)).startswith(b"\x89PNG")
-    labels = [label for row in ticks for label in row]
-    assert len(labels) == 12 * 3  # three rows of four panels, each wave with its group's n
-    assert labels[:3] == ["Enkät 1\nn = 20", "Enkät 2\nn = 20", "Enkät 3\nn = 20"] and labels[-1] == "Enkät 3\nn = 31"
+    texts = [text.get_text() for text in seen]
+    # one panel per group, named over it: Alla and eleven organisations in three rows of four
+    assert [t for t in texts if t == "Alla" or t.startswith("Organisation")] == ["Alla"] + [f"Organisation {i}" for i in range(1, 12)]
+    # the n of each wave under each panel (Alla's 20, Organisation 11's 31), in the order of the waves
+    counts = [t for t in texts if t.isdigit()]
+    assert len(counts) == 12 * 3 and counts[:3] == ["20", "20", "20"] and counts[-3:] == ["31", "31", "31"]
+    x_of = {}
+    for text in seen:
+        x_of.setdefault(text.get_text(), []).append(text.get_position()[0])
+    assert [x_of["20"][i] for i in range(3)] == [0, 1, 2]  # under the waves of the first panel
+    # the waves' names once under the lowest panel of each column, the value axis beside each row's first panel
+    assert texts.count("Enkät 1") == 4 and texts.count("Medelvärde") == 3 and texts.count("n") == 3
 
 
 def _colours(fig) -> set[str]:
@@ -139,17 +149,24 @@ def _colours(fig) -> set[str]:
 
 
 def _drawn(draw, chart, monkeypatch) -> set[str]:
-    """The colours of the figure ``draw(chart)`` saves."""
+    """The colours of the figure ``draw(chart)`` saves (as PNG through ``charts._png`` or ``Figure.savefig``)."""
     seen: list[set[str]] = []
-    real = Figure.savefig
+    real_png, real_savefig = charts._png, Figure.savefig
+
+    def png(fig):
+        seen.append(_colours(fig))
+        return real_png(fig)
 
     def savefig(fig, *args, **kwargs):
         seen.append(_colours(fig))
-        return real(fig, *args, **kwargs)
+        return real_savefig(fig, *args, **kwargs)
 
+    monkeypatch.setattr(charts, "_png", png)
     monkeypatch.setattr(Figure, "savefig", savefig)
+    charts.forget_drawings()
     draw(chart)
-    monkeypatch.setattr(Figure, "savefig", real)
+    monkeypatch.setattr(charts, "_png", real_png)
+    monkeypatch.setattr(Figure, "savefig", real_savefig)
     return seen[0]
 
 
@@ -183,6 +200,7 @@ def test_line_labels_are_black_text_beside_the_lines_own_marker(monkeypatch):
         return real(fig)
 
     monkeypatch.setattr(charts, "_png", spy)
+    charts.forget_drawings()
     charts.chart_png(chart)
     assert [text for text, _ in seen] == ["Alla (n 20, 20, 20)", "Organisation 1 (n 21, 21, 21)", "Organisation 2 (n 22, 22, 22)",
                                           "Organisation 3 (n 23, 23, 23)"]  # fmt: skip
