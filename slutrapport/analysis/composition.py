@@ -62,13 +62,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from slutrapport.analysis.cells import _cells
 from slutrapport.analysis.describe import hidden_by_wave, observations, reporting_groups
 from slutrapport.analysis.intervals import holm
 from slutrapport.analysis.suppression import ALL
+from slutrapport.core.lazy import lazy_module
 from slutrapport.sources.survey.ingest import SurveyData
+
+stats = lazy_module("scipy.stats")  # imported at the first exact or rarely used test
 
 __all__ = [
     "COMPOSITION_COLUMNS",

@@ -52,9 +52,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from slutrapport.analysis.stattests import _Result
+from slutrapport.core.lazy import lazy_module
+
+stats = lazy_module("scipy.stats")  # imported at the first exact or rarely used test
 
 __all__: list[str] = []  # helpers of the analysis folder only
 

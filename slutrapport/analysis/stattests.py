@@ -65,9 +65,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from slutrapport.analysis.counts import _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2, _signed_rank_counts
+from slutrapport.core.lazy import lazy_module
+
+stats = lazy_module("scipy.stats")  # imported at the first exact or rarely used test
 
 __all__ = ["MONTE_CARLO_RESAMPLES", "MONTE_CARLO_SEED"]  # otherwise helpers of the analysis folder only
 

@@ -59,9 +59,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 
 import numpy as np
-from scipy.linalg import null_space
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix, hstack
 
 __all__ = ["CellSystem", "REASON_FEW", "REASON_COMPLEMENT"]
 
@@ -181,6 +178,8 @@ class CellSystem:
             for key, coefficient in relation.items():
                 if key in column:
                     matrix[i, column[key]] = coefficient
+        from scipy.linalg import null_space  # imported when a table has hidden cells to check
+
         basis = null_space(matrix)
         if basis.shape[1] == 0:
             return unknowns
@@ -203,6 +202,9 @@ class CellSystem:
         raise RuntimeError(f"no complementary suppression found for {cell!r}")  # pragma: no cover - hiding all works
 
     def _solve(self, cell: Hashable, hidden: dict[Hashable, str], allow_zero: bool) -> list[Hashable] | None:
+        from scipy.optimize import Bounds, LinearConstraint, milp  # imported when a cell needs complements
+        from scipy.sparse import coo_matrix, hstack
+
         keys = list(self._values)
         index = {k: i for i, k in enumerate(keys)}
         n, m = len(keys), len(self._relations)

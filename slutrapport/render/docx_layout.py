@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docx.shared import Cm, Pt, Twips
-from matplotlib import font_manager, ft2font
 
 __all__ = [
     "Layout", "A4_WIDTHS", "TABLE_TEXT", "TABLE_COMPACT", "CELL_MARGIN", "COMPACT_MARGIN",
@@ -66,7 +65,9 @@ def keep_numbers_together(text: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def _font(bold: bool) -> tuple[ft2font.FT2Font, int]:
+def _font(bold: bool) -> tuple[object, int]:
+    from matplotlib import font_manager, ft2font  # imported when a Word table is measured
+
     properties = font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
     font = ft2font.FT2Font(font_manager.findfont(properties, fallback_to_default=True))
     return font, font.units_per_EM
@@ -78,6 +79,8 @@ def _advance(char: str, bold: bool) -> float:
     font, units = _font(bold)
     if not font.get_char_index(ord(char)):
         return 1.0
+    from matplotlib import ft2font
+
     flag = ft2font.LoadFlags.NO_SCALE if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_SCALE
     return font.load_char(ord(char), flags=flag).horiAdvance / units
 

@@ -1,0 +1,45 @@
+"""Heavy modules imported when first used, not when the package is imported.
+
+``scipy.stats`` alone takes a third of a second to import, and most runs of
+``slutrapport compare`` never call it: the statistics of a large survey are
+computed from count tables with ``scipy.special``. A module that needs
+``scipy.stats`` for its exact small-sample tests writes
+
+>>> from slutrapport.core.lazy import lazy_module
+>>> stats = lazy_module("scipy.stats")
+
+and uses ``stats.mannwhitneyu`` as before; the import happens at the first
+attribute looked up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = ["lazy_module"]
+
+
+class _LazyModule:
+    """A stand-in for a module that imports it at the first attribute looked up."""
+
+    __slots__ = ("_name", "_module")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attribute: str):
+        module = self._module
+        if module is None:
+            module = self._module = importlib.import_module(self._name)
+        return getattr(module, attribute)
+
+    def __repr__(self) -> str:
+        state = "imported" if self._module is not None else "not imported yet"
+        return f"<lazy module {self._name!r} ({state})>"
+
+
+def lazy_module(name: str):
+    """``name`` (e.g. ``"scipy.stats"``) as an object whose attributes are the module's, imported on first use."""
+    return _LazyModule(name)
