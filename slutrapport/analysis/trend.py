@@ -73,7 +73,7 @@ from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups,
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.suppression import ALL
-from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band
+from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
@@ -81,8 +81,6 @@ __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
 #: The fitted line per wave (:func:`trend_lines`).
 TREND_LINE_COLUMNS = ["niva", "id", "grupp", "enkat", "test", "trend", "trend_lag", "trend_hog"]
 _MAX_COUNTED = 1000  # values that are whole numbers 0..this are counted with bincount, others via np.unique
-# the per-cell models, kept importable from here (tests, :mod:`.changes`)
-_MODELS = (_jonckheere, _page, _reml, _Trend)
 
 
 def _table(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
