@@ -11,7 +11,7 @@ Which test (``test``)
 - ``trend_lmm`` (indices where some answers are linked by ``kod`` between
   waves): a linear mixed model ``varde ~ vag + (1 | person)`` with a random
   intercept per linked person (an unlinked answer is its own person), fitted
-  by REML (:func:`_reml`, the closed form of this model; the same estimates
+  by REML (:func:`~.trend_reml._reml`, the closed form of this model; the same estimates
   as statsmodels' ``MixedLM(...).fit(reml=True)`` and R's
   ``lme4::lmer(varde ~ vag + (1 | kod), REML = TRUE)``). Statistic: the Wald
   z of the slope; p two-sided from the normal distribution; interval
@@ -56,7 +56,10 @@ least-squares line from the per-wave counts, sums and sums of squares
 (:func:`_jonckheere_batch`, numpy over a trends × values × waves table). The mixed model keeps the very same sums in the same
 order (the people numbered as ``np.unique`` of their labels numbers them):
 its REML search stops at a tolerance where rounding decides the last steps,
-so only the same arithmetic gives the same estimates. A trend whose codes
+so only the same arithmetic gives the same estimates. Every mixed model is
+fitted in one search (:func:`_mixed_batch`, :func:`~.trend_reml._reml_batch`:
+scipy's bounded search with every fit's state in numpy arrays, the same
+operations per fit). A trend whose codes
 repeat within a wave, or whose labels could sort differently, is computed by
 :func:`~.trend_models._trend` itself.
 """
@@ -73,7 +76,8 @@ from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups,
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.suppression import ALL
-from slutrapport.analysis.trend_models import _jonckheere, _mixed, _page, _person_slopes, _reml, _Trend, _trend, _with_band
+from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
+from slutrapport.analysis.trend_reml import _Model, _reml_batch
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
@@ -81,8 +85,6 @@ __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
 #: The fitted line per wave (:func:`trend_lines`).
 TREND_LINE_COLUMNS = ["niva", "id", "grupp", "enkat", "test", "trend", "trend_lag", "trend_hog"]
 _MAX_COUNTED = 1000  # values that are whole numbers 0..this are counted with bincount, others via np.unique
-# the per-cell models, kept importable from here (tests, :mod:`.changes`)
-_MODELS = (_jonckheere, _page, _reml, _Trend)
 
 
 def _table(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
@@ -196,14 +198,16 @@ def _factorized(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def _fast_trend(
     cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None, defer: bool = False
-) -> _Trend | int:
+) -> _Trend | int | tuple[_Model | None, int]:
     """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables.
 
     ``known``: the cells' codes and distinct keys when already computed, and
     whether the codes are in the cells' order (otherwise only wave by wave:
     enough for the counts, and the cells' own codes are computed where the
     order matters). With ``defer`` a Jonckheere–Terpstra trend is left for
-    :func:`_jonckheere_batch` and only its number of linked people returned.
+    :func:`_jonckheere_batch` and only its number of linked people returned,
+    and a mixed model for :func:`_mixed_batch`: (its model, the number of
+    linked people).
     """
     k = len(cells)
     sizes = [len(cell) for cell in cells]
@@ -223,13 +227,15 @@ def _fast_trend(
     n_common = int((occurrences == k).sum())
     needs_order = (niva == "index" and n_linked) or (niva != "index" and n_common >= 2 and all(n_common == size for size in sizes))
     if needs_order and not ordered:
-        return _fast_trend(cells, positions, niva)
+        return _fast_trend(cells, positions, niva, defer=defer)
     if niva == "index" and n_linked:
         person = _people(codes, occurrences, uniques)
         if person is None:
             return _trend(cells, positions, niva)
         y = np.concatenate([cell.values for cell in cells]).astype(float)
         x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
+        if defer:
+            return _Model.of(x, y, None, person), n_linked
         fitted = _mixed(x, y, None, positions, person)
         if fitted is not None:
             return _Trend(fitted.result, fitted.slope, fitted.low, fitted.high, False, n_linked, fitted.line)
@@ -248,6 +254,20 @@ def _fast_trend(
     table, values = _table(cells)
     slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
     return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+
+
+def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
+    """The mixed-model trends, all fitted at once (:func:`~.trend_reml._reml_batch`: the same numbers as one by one)."""
+    models = [model for model, _ in pending.values() if model is not None]
+    fitted = iter(_reml_batch(models))
+    done: dict[tuple[str, str, str], _Trend] = {}
+    for key, (model, n_linked) in pending.items():
+        trend = _mixed_trend(next(fitted), positions) if model is not None else None
+        if trend is not None:
+            done[key] = _Trend(trend.result, trend.slope, trend.low, trend.high, False, n_linked, trend.line)
+        else:
+            done[key] = _Trend(_Result("trend_lmm", measure="lutning_sd"), n_linked=n_linked)
+    return done
 
 
 def _jonckheere_batch(pending: dict[tuple[str, str, str], tuple[list[_Cell], int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
@@ -383,6 +403,7 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
             if any(all((niva, item, g, w) in shown for w in waves) for g in names):
                 codes.update(_item_codes(cells, niva, item, names, waves))
         pending: dict[tuple[str, str, str], tuple[list[_Cell], int]] = {}
+        mixed: dict[tuple[str, str, str], tuple[_Model | None, int]] = {}
         positions = list(range(len(waves)))
         for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
@@ -390,10 +411,14 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
                 fit = _fast_trend(wave_cells, positions, niva, codes.get((niva, item, group)), defer=True)
                 if isinstance(fit, _Trend):
                     fits[(niva, item, group)] = fit
+                elif isinstance(fit, tuple):
+                    fits[(niva, item, group)] = _Trend(_Result("trend_lmm"))  # its place in the order, filled below
+                    mixed[(niva, item, group)] = fit
                 else:
                     fits[(niva, item, group)] = _Trend(_Result("jonckheere"))  # its place in the order, filled below
                     pending[(niva, item, group)] = (wave_cells, fit)
         fits.update(_jonckheere_batch(pending, positions))
+        fits.update(_mixed_batch(mixed, positions))
     survey.derived[key] = fits
     return fits
 

@@ -3,7 +3,7 @@
 :func:`_trend` is the direct computation of one trend from its cells (one per
 wave): the Jonckheere–Terpstra test with the least-squares line, Page's test
 with the people's mean line, or the random-intercept mixed model fitted by
-REML (:func:`_reml`). :mod:`.trend` computes the same numbers for every trend
+REML (:func:`~.trend_reml._reml`). :mod:`.trend` computes the same numbers for every trend
 at once from count tables and integer linking codes, and falls back on
 :func:`_trend` where its assumptions do not hold; the tests compare the two.
 See :mod:`.trend` for the definitions.
@@ -16,15 +16,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 
 from slutrapport.analysis.cells import _Cell, _linked
 from slutrapport.analysis.stattests import _quiet, _Result
+from slutrapport.analysis.trend_reml import _reml
 
 __all__: list[str] = []
 
 _Z = float(stats.norm.ppf(0.975))
-_MAX_RATIO_ROOT = 1e3  # sqrt of the largest variance ratio person / residual searched
 
 
 @dataclass(frozen=True)
@@ -107,76 +107,13 @@ def _with_band(coef: np.ndarray, cov: np.ndarray, critical: float, positions: li
     return float(coef[1]), float(coef[1]) - half, float(coef[1]) + half, line
 
 
-def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, float] | None:
-    """REML fit of ``y = b0 + b1 x + u_person + e``: (coefficients, their covariance, residual and person variance).
-
-    The random-intercept model has a closed form for a given variance ratio
-    γ = var(u) / var(e): with c_g = γ / (1 + n_g γ) per person g,
-    ``XᵀV⁻¹X ∝ XᵀX − Σ c_g s_g s_gᵀ`` (s_g the person's sums of the design),
-    so each evaluation of the profiled REML criterion
-    ``(N − p) log σ̂² + Σ log(1 + n_g γ) + log |XᵀV⁻¹X|`` is a few sums over
-    people; γ is found by a bounded scalar search. The covariance of the
-    coefficients is ``σ̂² (XᵀV⁻¹X)⁻¹``, conditional on the variance estimates
-    (as ``vcov`` of lme4; statsmodels' ``bse_fe`` inverts the joint
-    information of coefficients and variances instead and differs in the
-    fourth digit). Tested against the estimates of statsmodels'
-    ``MixedLM(...).fit(reml=True)``, which loops over people in Python and
-    takes seconds on a large survey where this takes milliseconds.
-
-    ``person`` may give the person of each value directly, numbered as
-    ``np.unique(groups, return_inverse=True)`` numbers them (the order of
-    the people fixes the order of the sums, and so the last bits).
-    """
-    if person is None:
-        _, person = np.unique(groups, return_inverse=True)
-    n, p = len(y), 2
-    design = np.column_stack([np.ones(n), x])
-    sizes = np.bincount(person).astype(float)
-    sums = np.column_stack([sizes, np.bincount(person, x)])
-    sums_y = np.bincount(person, y)
-    xtx, xty, yty = design.T @ design, design.T @ y, float(y @ y)
-    if n <= p or np.linalg.matrix_rank(xtx) < p:
-        return None
-
-    # People have few distinct sizes: the per-person factors are computed per size and gathered, the very same
-    # values as computed per person; every sum below is the same numpy/BLAS call on the same array as before.
-    distinct, size_of = np.unique(sizes, return_inverse=True)
-    sums_x = np.ascontiguousarray(sums[:, 1])
-
-    def solve(gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
-        factor = gamma / (1 + distinct * gamma)
-        c = factor[size_of]
-        weighted = np.empty_like(sums)  # sums * c[:, None]
-        weighted[:, 0] = (distinct * factor)[size_of]
-        np.multiply(sums_x, c, out=weighted[:, 1])
-        a = xtx - weighted.T @ sums
-        coef = np.linalg.solve(a, xty - weighted.T @ sums_y)
-        person_residual = sums_y - sums @ coef
-        rss = yty - 2 * coef @ xty + coef @ xtx @ coef - float((c * person_residual**2).sum())
-        return a, coef, rss
-
-    def criterion(root: float) -> float:
-        gamma = root * root
-        a, _, rss = solve(gamma)
-        if not rss > 0:
-            return math.inf
-        return (n - p) * math.log(rss / (n - p)) + float(np.log1p(distinct * gamma)[size_of].sum()) + float(np.linalg.slogdet(a)[1])
-
-    with np.errstate(all="ignore"):
-        found = optimize.minimize_scalar(criterion, bounds=(0.0, _MAX_RATIO_ROOT), method="bounded", options={"xatol": 1e-10})
-        gamma = float(found.x) ** 2
-        if criterion(0.0) <= found.fun:  # the boundary: no variation between people
-            gamma = 0.0
-        a, coef, rss = solve(gamma)
-    scale = rss / (n - p)
-    if not (scale > 0 and np.isfinite(coef).all()):
-        return None
-    return coef, scale * np.linalg.inv(a), scale, gamma * scale
-
-
 def _mixed(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, positions: list[int], person: np.ndarray | None = None) -> _Trend | None:
-    """The random-intercept trend (:func:`_reml`); None when it cannot be fitted."""
-    fitted = _reml(x, y, groups, person)
+    """The random-intercept trend (:func:`~.trend_reml._reml`); None when it cannot be fitted."""
+    return _mixed_trend(_reml(x, y, groups, person), positions)
+
+
+def _mixed_trend(fitted: tuple[np.ndarray, np.ndarray, float, float] | None, positions: list[int]) -> _Trend | None:
+    """The trend of a REML fit (coefficients, their covariance, residual and person variance); None without one."""
     if fitted is None:
         return None
     coef, cov, scale, person_variance = fitted
