@@ -52,11 +52,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special  # ndtr, ndtri, stdtr, stdtrit: stats.norm's and stats.t's sf and ppf to the bit
 
 from slutrapport.analysis.stattests import _Result
-from slutrapport.core.lazy import lazy_module
-
-stats = lazy_module("scipy.stats")  # imported at the first exact or rarely used test
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
@@ -101,8 +99,8 @@ def _partover_t(earlier: np.ndarray, later: np.ndarray, pairs_earlier: np.ndarra
     welch = (var1 / n1 + var2 / n2) ** 2 / welch_denominator
     unpaired = len(earlier) + len(later)
     df = (n12 - 1) + (welch - n12 + 1) / (unpaired + 2 * n12) * unpaired
-    p = float(2 * stats.t.sf(abs(statistic), df))
-    half = float(stats.t.ppf(0.975, df)) * se
+    p = float(2 * special.stdtr(df, -abs(statistic)))
+    half = float(special.stdtrit(df, 0.975)) * se
     effect = statistic / math.sqrt(statistic**2 + df)
     return _Overlap(_Result("partover_t", statistic, p, effect, _R_FROM_T), estimate, estimate - half, estimate + half)
 
@@ -123,7 +121,7 @@ def _partover_z(earlier: np.ndarray, later: np.ndarray, pairs_earlier: np.ndarra
         return _Overlap(_Result("partover_z", effect=estimate, measure=_SHARE_DIFFERENCE), estimate, math.nan, math.nan)
     se = math.sqrt(variance)
     statistic = estimate / se
-    p = float(2 * stats.norm.sf(abs(statistic)))
-    half = float(stats.norm.ppf(0.975)) * se
+    p = float(2 * special.ndtr(-abs(statistic)))
+    half = float(special.ndtri(0.975)) * se
     result = _Result("partover_z", statistic, p, estimate, _SHARE_DIFFERENCE)
     return _Overlap(result, estimate, estimate - half, estimate + half)

@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import special  # special.chdtrc(df, x) is stats.chi2.sf(x, df) to the bit
 
 from slutrapport.analysis.counts import _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2, _signed_rank_counts
 from slutrapport.core.lazy import lazy_module
@@ -176,7 +177,7 @@ def _mcnemar(b: int, c: int, effect: float) -> _Result:
         p = stats.binomtest(min(b, c), discordant, 0.5).pvalue
         return _Result("mcnemar", float(min(b, c)), float(p), effect, _SHARE_DIFFERENCE)
     statistic = (abs(b - c) - 1) ** 2 / discordant
-    return _Result("mcnemar", float(statistic), float(stats.chi2.sf(statistic, 1)), effect, _SHARE_DIFFERENCE)
+    return _Result("mcnemar", float(statistic), float(special.chdtrc(1, statistic)), effect, _SHARE_DIFFERENCE)
 
 
 def _share_independent(k1: int, n1: int, k2: int, n2: int, effect: float) -> _Result:
@@ -237,7 +238,7 @@ def _cochrans_q(matrix: np.ndarray) -> _Result:
     if k < 2 or denominator == 0:
         return _Result("cochrans_q")
     q = (k - 1) * (k * (cols**2).sum() - total**2) / denominator
-    return _Result("cochrans_q", float(q), float(stats.chi2.sf(q, k - 1)))
+    return _Result("cochrans_q", float(q), float(special.chdtrc(k - 1, q)))
 
 
 def _chi2_waves(positive: list[np.ndarray]) -> _Result:

@@ -16,15 +16,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from slutrapport.analysis.cells import _Cell, _linked
 from slutrapport.analysis.stattests import _quiet, _Result
 from slutrapport.analysis.trend_reml import _reml
+from slutrapport.core.lazy import lazy_module
+
+stats = lazy_module("scipy.stats")  # Page's test only
 
 __all__: list[str] = []
 
-_Z = float(stats.norm.ppf(0.975))
+_Z = float(special.ndtri(0.975))  # equals stats.norm.ppf(0.975) to the bit
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _jonckheere(samples: list[np.ndarray]) -> _Result:
     if not variance > 0:
         return _Result("jonckheere", j, math.nan, effect, "rangbiserial_ordnad")
     z = (j - pairs / 2) / math.sqrt(variance)
-    return _Result("jonckheere", j, float(2 * stats.norm.sf(abs(z))), effect, "rangbiserial_ordnad")
+    return _Result("jonckheere", j, float(2 * special.ndtr(-abs(z))), effect, "rangbiserial_ordnad")
 
 
 def _page(matrix: np.ndarray) -> _Result:
@@ -93,7 +96,7 @@ def _ols(x: np.ndarray, y: np.ndarray, positions: list[int]) -> tuple[float, flo
     residual = y - design @ coef
     sigma2 = float(residual @ residual) / (n - 2)
     cov = sigma2 * np.linalg.inv(design.T @ design)
-    return _with_band(coef, cov, float(stats.t.ppf(0.975, n - 2)), positions)
+    return _with_band(coef, cov, float(special.stdtrit(n - 2, 0.975)), positions)
 
 
 def _with_band(coef: np.ndarray, cov: np.ndarray, critical: float, positions: list[int]) -> tuple[float, float, float, list[tuple[float, float, float]]]:
@@ -122,7 +125,7 @@ def _mixed_trend(fitted: tuple[np.ndarray, np.ndarray, float, float] | None, pos
     slope, low, high, line = _with_band(coef, cov, _Z, positions)
     z = slope / math.sqrt(cov[1, 1])
     effect = slope / math.sqrt(scale + person_variance)
-    result = _Result("trend_lmm", z, float(2 * stats.norm.sf(abs(z))), effect, "lutning_sd")
+    result = _Result("trend_lmm", z, float(2 * special.ndtr(-abs(z))), effect, "lutning_sd")
     return _Trend(result, slope, low, high, line=line)
 
 
@@ -135,7 +138,7 @@ def _person_slopes(matrix: np.ndarray, positions: list[int]) -> tuple[float, flo
     intercepts = matrix.mean(axis=1) - slopes * x.mean()
     if n < 2:
         return math.nan, math.nan, math.nan, []
-    critical = float(stats.t.ppf(0.975, n - 1))
+    critical = float(special.stdtrit(n - 1, 0.975))
     stacked = np.column_stack([intercepts, slopes])
     coef = stacked.mean(axis=0)
     cov = np.cov(stacked, rowvar=False, ddof=1) / n

@@ -26,7 +26,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize
 
 __all__: list[str] = []
 
@@ -136,6 +135,8 @@ def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.nd
     if model is None:
         return None
     with np.errstate(all="ignore"):
+        from scipy import optimize  # the per-fit search: the reference and the per-cell fallback
+
         found = optimize.minimize_scalar(model.criterion, bounds=(0.0, _MAX_RATIO_ROOT), method="bounded", options={"xatol": _XATOL})
         at_zero = model.criterion(0.0)
     return model.finish(found.x, found.fun, at_zero)
