@@ -72,7 +72,7 @@ from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedge
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
-from slutrapport.sources.survey.tidy import WaveRows, organisations, tidy_frame
+from slutrapport.sources.survey.tidy import Coded, WaveRows, organisations, tidy_frame
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -91,6 +91,7 @@ TIDY_COLUMNS = [
 ]
 FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
 _PART_COLUMNS = ["respondent", "organisation", "kod", "fraga", "varde", "svar", "status", "rad"]
+_FREETEXT = np.array([FREETEXT_STATUS], dtype=object)
 
 
 @dataclass
@@ -152,7 +153,7 @@ def read_waves(
     ledgers = {id(t): item.ledger for item in loaded for t in item.tables if t is not None}
     parsers = QuestionParsers(instrument)
     frames: dict[str, list[WaveRows]] = {label: [] for label in labels}
-    answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
+    answers: dict[str, list[dict[str, Coded]]] = {label: [] for label in labels}
     files: dict[str, str] = {}
     for number, label in enumerate(labels, start=1):
         for table in sources:
@@ -282,16 +283,14 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-def _clean(values: pd.Series, casefold: bool = False) -> pd.Series:
-    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value).
-
-    ``casefold`` (the personal codes) folds case too, and a blank becomes NaN, as a str column has it.
-    """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))  # an object array factorizes faster than a str Series
-    cleaned = [" ".join(str(u).split()) or None for u in uniques] + [None]
+def _clean(column: tuple[np.ndarray, np.ndarray], rows: np.ndarray, casefold: bool = False) -> Coded:
+    """A factorized column's ``rows`` with inner whitespace collapsed, ends stripped; blank becomes
+    missing (done once per distinct value). ``casefold`` (the personal codes) folds case too."""
+    codes, uniques = column
+    cleaned = [" ".join(str(u).split()) or None for u in uniques]
     if casefold:
-        cleaned = [v.casefold() if v is not None else np.nan for v in cleaned]
-    return pd.Series(np.array(cleaned, dtype=object)[codes], index=values.index, dtype=object)
+        cleaned = [v.casefold() if v is not None else None for v in cleaned]
+    return Coded(codes[rows], np.array(cleaned, dtype=object))
 
 
 def _read_wave(
@@ -304,7 +303,7 @@ def _read_wave(
     keep_duplicates: bool,
     report: ValidationReport,
     ledger: RowLedger,
-) -> tuple[WaveRows, pd.DataFrame] | None:
+) -> tuple[WaveRows, dict[str, Coded]] | None:
     """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers.
 
     What becomes of each row is told to ``ledger``.
@@ -329,11 +328,11 @@ def _read_wave(
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
-    respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
-    org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
-    kod = _clean(data[found["bg:kod"]], casefold=True) if "bg:kod" in found else _nothing(data.index)
+    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows], dtype=object))
+    org = _clean(factorized[found["bg:organisation"]], nonblank) if "bg:organisation" in found else _nothing(len(rows))
+    kod = _clean(factorized[found["bg:kod"]], nonblank, casefold=True) if "bg:kod" in found else _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
-        blank_rows = rows[org.isna().to_numpy()]
+        blank_rows = rows[org.isna()]
         report.add(
             raw.name,
             "tom organisation",
@@ -355,10 +354,9 @@ def _read_wave(
                 allvar=WARNING,
             )
 
-    org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in _PART_COLUMNS}
+    parts: dict[str, list[np.ndarray | Coded]] = {name: [] for name in _PART_COLUMNS}
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
-    keys: dict[str, np.ndarray] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
+    keys: dict[str, Coded] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
     asked: list[tuple[str, int]] = []  # each question and its number of rows, repeated once at the end (np.full is slow on objects)
     reader = ColumnReader(table, data.index, nonblank, factorized, report)
@@ -369,28 +367,28 @@ def _read_wave(
             continue
         keep = slice(None)
         if question.kind == FREETEXT:
-            text = _clean(data[pos])
-            keep = text.notna().to_numpy()
-            answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
+            text = _clean(factorized[pos], nonblank)
+            keep = ~text.isna()
+            answers = text.take(keep)
+            values, status = np.full(len(answers), np.nan), Coded(np.zeros(len(answers), dtype=np.intp), _FREETEXT)
             keys[question.id] = answer_keys(text)
         else:
             if by_option:
                 values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
             else:
                 values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
-            answered_any |= status == ANSWERED
-        count = len(answers)
-        for name, array in (
-            ("respondent", respondents[keep]),
-            ("organisation", org_values[keep]),
-            ("kod", kod_values[keep]),
-            ("varde", np.broadcast_to(np.asarray(values, dtype=float), (count,))),
+            answered_any |= (status.values == ANSWERED)[status.codes]
+        for name, piece in (
+            ("respondent", respondents.take(keep)),
+            ("organisation", org.take(keep)),
+            ("kod", kod.take(keep)),
+            ("varde", values),
             ("svar", answers),
-            ("status", np.broadcast_to(np.asarray(status, dtype=object), (count,))),
+            ("status", status),
             ("rad", rows[keep]),
         ):
-            parts[name].append(array)
-        asked.append((question.id, count))
+            parts[name].append(piece)
+        asked.append((question.id, len(answers)))
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar (utom på fritextfrågor)")
         return None
@@ -405,15 +403,16 @@ def _read_wave(
             "de ingår inte i resultaten",
             allvar=WARNING,
         )
-    parts["fraga"] = [np.repeat(np.array([q for q, _ in asked], dtype=object), [n for _, n in asked])]
-    return WaveRows(parts, number, raw.name), pd.DataFrame(keys)
+    parts["fraga"] = [Coded(np.repeat(np.arange(len(asked)), [n for _, n in asked]), np.array([q for q, _ in asked], dtype=object))]
+    return WaveRows(parts, number, raw.name), keys
 
 
-def _nothing(index: pd.Index) -> pd.Series:
-    return pd.Series(None, index=index, dtype=object)
+def _nothing(count: int) -> Coded:
+    return Coded(np.full(count, -1, dtype=np.intp), np.array([], dtype=object))
 
 
-def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, report: ValidationReport) -> None:
+def _warn_duplicate_codes(raw: RawTable, coded: Coded, rows: np.ndarray, report: ValidationReport) -> None:
+    kod = pd.Series(coded.dense(), dtype=object)
     counts = kod.dropna().value_counts()
     for code in counts[counts > 1].index:
         dup_rows = rows[(kod == code).to_numpy()]
