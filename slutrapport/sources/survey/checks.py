@@ -219,12 +219,19 @@ def _row_counts(columns: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndar
     """How often each distinct row (every column equal) occurs in wave a and in wave b, by one row numbering.
 
     ``columns`` holds, per compared column, the factorized keys (codes, distinct keys) of a and of b.
+    The columns' codes are combined into one number per row as long as it fits in 62 bits, and
+    only then numbered anew.
     """
-    rows = None  # the number of each distinct row over the columns so far
+    rows, size = None, 1  # the number of each distinct row over the columns so far, and the numbers' bound
     for (codes_a, keys_a), (codes_b, keys_b) in columns:
         joint = pd.factorize(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
         codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
-        rows = codes if rows is None else pd.factorize(rows * (int(joint.max()) + 1) + codes)[0].astype(np.int64)  # no overflow: both below the row count
+        width = int(joint.max()) + 1 if len(joint) else 1
+        if rows is not None and size * width >= 2**62:
+            rows = pd.factorize(rows)[0].astype(np.int64)
+            size = int(rows.max()) + 1 if len(rows) else 1
+        rows, size = (codes, width) if rows is None else (rows * width + codes, size * width)
+    rows = pd.factorize(rows)[0].astype(np.int64) if rows is not None else None
     size = int(rows.max()) + 1 if rows is not None and len(rows) else 0
     return np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)
 

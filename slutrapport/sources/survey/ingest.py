@@ -42,6 +42,9 @@ waves, a respondent ID on several rows), and every file's rows are counted by
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -192,13 +195,15 @@ def _per_file_options(options: ReadOptions | list[ReadOptions] | None, count: in
 
 @dataclass
 class _Loaded:
-    """One file as read: its wave tables (``[None]`` when it could not be used) and its digest."""
+    """One file as read: its wave tables (``[None]`` when it could not be used) and its digest (the SHA-256
+    of its bytes when another file is as large, else its size: see :func:`_hash_alike`)."""
 
     path: Path
     options: ReadOptions
     tables: list[WaveTable | None]
     digest: str | None = None
     ledger: RowLedger | None = None
+    raw: RawTable | None = None  # while the digests are made
 
     @property
     def name(self) -> str:
@@ -223,8 +228,8 @@ def _load(
         path = Path(path)
         progress(reading_step(number, len(paths), path.name))
         try:
-            raw = read_raw(path, options=chosen, prefer=prefer)
-            digest = file_digest(path, raw)
+            raw = read_raw(path, options=replace(chosen, digest=False), prefer=prefer)  # hashed below when another file is as large
+            size = path.stat().st_size
         except InputFileError as exc:
             report.add(path.name, "läsbar fil", str(exc))
             loaded.append(_Loaded(path, chosen, [None]))
@@ -249,8 +254,20 @@ def _load(
                 ledger.no_wave(raw, column, report)
         else:
             tables = [WaveTable(raw)]
-        loaded.append(_Loaded(path, chosen, tables, digest, ledger))
+        loaded.append(_Loaded(path, chosen, tables, f"{size} B", ledger, raw))
+    _hash_alike(loaded)
     return loaded
+
+
+def _hash_alike(loaded: list[_Loaded]) -> None:
+    """Files of the same size get the SHA-256 of their bytes as digest; a file of its own size
+    keeps its size, which no other file's digest equals (only files of one size can be the same)."""
+    sizes = Counter(item.digest for item in loaded if item.digest)
+    for item in loaded:
+        if item.digest and sizes[item.digest] > 1 and item.raw is not None:
+            with contextlib.suppress(OSError, InputFileError):  # gone since it was read: compared by size only
+                item.digest = file_digest(item.path, item.raw)
+        item.raw = None
 
 
 def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file_count: int, report: ValidationReport) -> list[str]:
@@ -283,14 +300,37 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-def _clean(column: tuple[np.ndarray, np.ndarray], rows: np.ndarray, casefold: bool = False) -> Coded:
-    """A factorized column's ``rows`` with inner whitespace collapsed, ends stripped; blank becomes
-    missing (done once per distinct value). ``casefold`` (the personal codes) folds case too."""
-    codes, uniques = column
-    cleaned = [" ".join(str(u).split()) or None for u in uniques]
-    if casefold:
-        cleaned = [v.casefold() if v is not None else None for v in cleaned]
-    return Coded(codes[rows], np.array(cleaned, dtype=object))
+#: Whitespace other than a space (which :func:`_cleaned` replaces).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def _cleaned(uniques: np.ndarray, casefold: bool = False) -> np.ndarray:
+    """Distinct texts with inner whitespace collapsed and ends stripped; blank becomes None.
+    ``casefold`` (the personal codes) folds case too.
+
+    Texts that need no change (nearly all) are told at once by one search through them all joined;
+    otherwise each is cleaned by itself.
+    """
+    try:
+        joined = "\x00".join(uniques)
+    except TypeError:  # not all text
+        joined = None
+    if joined is None or joined.count("\x00") != len(uniques) - 1 or _needs_cleaning(joined):
+        texts = [" ".join(str(u).split()) for u in uniques]
+        texts = [t.casefold() for t in texts] if casefold else texts
+        cleaned = np.array(texts, dtype=object)
+        cleaned[np.array([not t for t in texts], dtype=bool)] = None
+        return cleaned
+    cleaned = np.array(joined.casefold().split("\x00") if casefold else uniques, dtype=object)  # casefold maps each character alone
+    if "\x00\x00" in joined or joined.startswith("\x00") or joined.endswith("\x00") or joined == "":
+        cleaned[list(uniques).index("")] = None  # the texts are distinct: one is blank
+    return cleaned
+
+
+def _needs_cleaning(joined: str) -> bool:
+    """Whether a text of ``joined`` (texts joined by NUL) has a space at an end, two in a row, or other whitespace."""
+    ends = joined.startswith(" ") or joined.endswith(" ") or " \x00" in joined or "\x00 " in joined
+    return ends or "  " in joined or _OTHER_SPACE.search(joined) is not None
 
 
 def _read_wave(
@@ -315,8 +355,9 @@ def _read_wave(
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
     factorized = {pos: pd.factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
-    for codes, uniques in factorized.values():
-        nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
+    cleaned = {pos: _cleaned(uniques) for pos, (_, uniques) in factorized.items()}  # each distinct text once
+    for pos, (codes, _) in factorized.items():
+        nonblank |= ~pd.isna(cleaned[pos])[codes]
     ledger.unanswered_rows(table, data.index[~nonblank])
     data = data[nonblank]
     if data.empty:
@@ -328,9 +369,9 @@ def _read_wave(
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
-    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows], dtype=object))
-    org = _clean(factorized[found["bg:organisation"]], nonblank) if "bg:organisation" in found else _nothing(len(rows))
-    kod = _clean(factorized[found["bg:kod"]], nonblank, casefold=True) if "bg:kod" in found else _nothing(len(rows))
+    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object))
+    org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
+    kod = Coded(factorized[found["bg:kod"]][0][nonblank], _cleaned(factorized[found["bg:kod"]][1], casefold=True)) if "bg:kod" in found else _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna()]
         report.add(
@@ -367,7 +408,7 @@ def _read_wave(
             continue
         keep = slice(None)
         if question.kind == FREETEXT:
-            text = _clean(factorized[pos], nonblank)
+            text = Coded(factorized[pos][0][nonblank], cleaned[pos])
             keep = ~text.isna()
             answers = text.take(keep)
             values, status = np.full(len(answers), np.nan), Coded(np.zeros(len(answers), dtype=np.intp), _FREETEXT)
@@ -412,6 +453,10 @@ def _nothing(count: int) -> Coded:
 
 
 def _warn_duplicate_codes(raw: RawTable, coded: Coded, rows: np.ndarray, report: ValidationReport) -> None:
+    remap, distinct = pd.factorize(coded.values)  # cleaned codes may coincide ("AB1" and "ab1")
+    used = np.append(remap, -1)[coded.codes]
+    if not (np.bincount(used[used >= 0], minlength=len(distinct)) > 1).any():
+        return  # no code on two rows (the rows themselves are only looked at when one is)
     kod = pd.Series(coded.dense(), dtype=object)
     counts = kod.dropna().value_counts()
     for code in counts[counts > 1].index:

@@ -95,23 +95,38 @@ def tidy_frame(parts: list[WaveRows]) -> pd.DataFrame:
 
 
 def categorical(pieces: list[Coded]) -> pd.Categorical:
-    """The pieces one after another as a categorical whose categories are the distinct values sorted,
-    so that it sorts and groups as the same values in an object column would (missing stays missing).
+    """The pieces one after another as a categorical whose categories are the distinct values any row
+    holds, sorted, so that it sorts and groups as the same values in an object column would
+    (missing stays missing).
 
     Pieces that share their ``values`` array (the same respondents for every question) are looked up once.
     """
-    distinct = pd.unique(np.concatenate([p.values for p in {id(p.values): p for p in pieces}.values()] or [np.array([], dtype=object)]))
-    categories = pd.Index(np.sort(np.asarray(distinct[~pd.isna(distinct)], dtype=object)), dtype="str")
-    codes = np.empty(sum(len(piece) for piece in pieces), dtype=_code_type(len(categories)))
-    lookups: dict[int, np.ndarray] = {}
+    shared = list({id(piece.values): piece.values for piece in pieces}.values())
+    values = np.concatenate(shared) if shared else np.array([], dtype=object)
+    distinct = pd.unique(values)
+    categories = pd.Index(sorted(np.asarray(distinct[~pd.isna(distinct)], dtype=object).tolist()), dtype="str")  # (faster than np.sort)
+    dtype = _code_type(len(categories))
+    found = categories.get_indexer(values).astype(dtype)  # every shared array's values at once
+    bounds = np.cumsum([0] + [len(v) for v in shared])
+    lookups = {id(v): np.append(found[start:end], -1).astype(dtype) for v, start, end in zip(shared, bounds[:-1], bounds[1:], strict=True)}
+    held = {id(v): np.zeros(len(v) + 1, dtype=bool) for v in shared}  # which values rows hold (the last: code -1)
+    whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
+    codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
     start = 0
     for piece in pieces:
-        lookup = lookups.get(id(piece.values))
-        if lookup is None:
-            lookup = lookups[id(piece.values)] = np.append(categories.get_indexer(piece.values), -1).astype(codes.dtype)
-        codes[start : start + len(piece)] = lookup[piece.codes]
+        key = id(piece.values)
+        codes[start : start + len(piece)] = lookups[key][piece.codes]
         start += len(piece)
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+        if key not in whole:
+            held[key][piece.codes] = True
+            if held[key][:-1].all():
+                whole.add(key)
+    made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+    # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
+    used = np.zeros(len(categories) + 1, dtype=bool)
+    for v in shared:
+        used[lookups[id(v)][:-1][held[id(v)][:-1]]] = True  # (-1, a missing value, is the last)
+    return made if used[:-1].all() else made.remove_unused_categories()
 
 
 def _code_type(count: int) -> type:
@@ -123,40 +138,67 @@ def organisations(tidy: pd.DataFrame, aliases: dict[str, str], report: Validatio
     """The organisation column with alias spellings mapped to their organisation (instrument
     ``organisationer:``), spellings that differ only in case unified to the most common one (most
     rows; of equals the first), and an organisation named like a report group renamed
-    (:func:`_rename_reserved`). Decided once per distinct name (on the categorical's codes); the
+    (:func:`_rename_reserved`). Decided once per distinct name, on the categorical's codes; the
     result is a categorical as :func:`categorical` makes it.
     """
     org = tidy["organisation"].array
     if not isinstance(org, pd.Categorical):
         org = categorical([Coded.of(org)])
-    codes, uniques = pd.factorize(org)  # the names in order of first appearance (a categorical factorizes its codes)
-    if not len(uniques):
+    codes = np.asarray(org.codes)
+    rows = _code_counts(codes, len(org.categories))
+    order = _first_seen(codes, int((rows > 0).sum()))  # the categories in order of first appearance
+    if not len(order):
         return org
-    uniques = np.asarray(uniques, dtype=object)
+    uniques = np.asarray(org.categories, dtype=object)[order]
     wanted = {normalise(alias): name for alias, name in aliases.items()}
     named = [wanted.get(normalise(u), u) for u in uniques] if wanted else list(uniques)
     # the names after the aliases in order of first appearance, and the rows of each
     spellings = list(dict.fromkeys(named))
     position = {name: k for k, name in enumerate(spellings)}
-    counts = np.bincount(np.array([position[name] for name in named])[codes[codes >= 0]], minlength=len(spellings))
+    counts = np.zeros(len(spellings), dtype=np.int64)
+    np.add.at(counts, [position[name] for name in named], rows[order])
     best: dict[str, str] = {}
     for k in np.argsort(-counts, kind="stable"):
         best.setdefault(str(spellings[k]).casefold(), str(spellings[k]))
     final = [best[str(name).casefold()] for name in named]
-    renamed = _rename_reserved(final, codes, tidy["fil"], report)
-    return categorical([Coded(codes, np.array([renamed.get(name, name) for name in final], dtype=object))])
+    renamed = _rename_reserved(final, order, codes, tidy["fil"], report)
+    final = [renamed.get(name, name) for name in final]
+    if final == list(uniques):
+        return org
+    names = np.asarray(org.categories, dtype=object).copy()
+    names[order] = final
+    return categorical([Coded(codes, names)])
 
 
-def _rename_reserved(names: list[str], codes: np.ndarray, files: pd.Series, report: ValidationReport) -> dict[str, str]:
+def _code_counts(codes: np.ndarray, count: int) -> np.ndarray:
+    """The rows of each of ``count`` categories (codes -1 left out), a million rows at a time."""
+    counts = np.zeros(count + 1, dtype=np.int64)
+    for start in range(0, len(codes), 1 << 20):
+        counts += np.bincount(codes[start : start + (1 << 20)].astype(np.intp) + 1, minlength=count + 1)
+    return counts[1:]
+
+
+def _first_seen(codes: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` distinct codes (not -1) in order of first appearance, looked for in ever longer beginnings."""
+    size = 1 << 16
+    while True:
+        seen = pd.unique(codes[:size])
+        seen = seen[seen >= 0]
+        if len(seen) >= count or size >= len(codes):
+            return seen.astype(np.intp)
+        size *= 4
+
+
+def _rename_reserved(names: list[str], order: np.ndarray, codes: np.ndarray, files: pd.Series, report: ValidationReport) -> dict[str, str]:
     """An organisation named like a report group ("Alla", "Övriga", "Ej angiven") gets " (organisation)" added.
 
     Otherwise its answers would be shown, and suppressed, as if they were the
     whole group; the renaming is reported as a warning. ``names`` are the
-    organisation of each code in ``codes`` (one per row, as ``files``).
+    organisations of the codes ``order`` of the rows' ``codes`` (one per row, as ``files``).
     """
     renamed: dict[str, str] = {}
     for value in sorted({v for v in names if normalise(v) in _RESERVED_GROUPS}):
-        rows = np.isin(codes, [k for k, name in enumerate(names) if name == value])
+        rows = np.isin(codes, [order[k] for k, name in enumerate(names) if name == value])
         report.add(
             ", ".join(dict.fromkeys(str(f) for f in files.array[rows])),
             "reserverat gruppnamn",
