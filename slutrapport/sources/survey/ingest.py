@@ -13,6 +13,12 @@ The tidy table has one row per respondent × question × wave, columns
   ``tomt`` (blank) or ``fritext``
 - ``fil``, ``rad``: where the answer came from (row number as Excel shows it)
 
+The text columns (``respondent``, ``organisation``, ``kod``, ``fraga``, ``svar``,
+``status``, ``fil``) are categorical, their categories the values rows hold,
+sorted (so a categorical sorts and groups as the object column would; group
+with ``observed=True``, the default from pandas 3); ``enkat`` is categorical
+in wave order; ``enkat_nr`` and ``rad`` are int32, ``varde`` float.
+
 Each question is read with the parser of its own type and scale
 (:class:`.choices.QuestionParsers`); ``varde`` is
 
