@@ -365,7 +365,7 @@ def _read_wave(
     for pos, (codes, _) in factorized.items():
         nonblank |= ~pd.isna(cleaned[pos])[codes]
     ledger.unanswered_rows(table, data.index[~nonblank])
-    data = data[nonblank]
+    data = data if nonblank.all() else data[nonblank]  # (a copy of every column)
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
