@@ -94,3 +94,9 @@ def test_records_are_known_full_from_their_separators_only_without_quotes():
     assert not _all_full(b'a,b,c\n"1,2",3\n', ",", 2, 3)  # quotes: counted field by field
     assert not _all_full(b"a\n\n", ",", 2, 1)
     assert _all_full("a;b\r\n1;\r\n", ";", 2, 2)
+
+
+def test_separators_inside_quoted_fields_do_not_count():
+    assert _all_full(b'a,b,c\n"x,y","",z\n"1\n2",3,\n', ",", 3, 3)
+    assert not _all_full(b'a,b,c\n"x,y",z\n', ",", 2, 3)  # short, though it has as many commas as a full record
+    assert not _all_full(b'a,b,c\nx"y,z,w\n', ",", 2, 3)  # a quote inside a field: counted by the csv module
