@@ -1,6 +1,7 @@
 """How ``slutrapport compare`` grows with the number of respondents: time, peak memory and the ratio to plain pandas.
 
 Usage: python benchmarks/scale.py [--sizes 1000,5000] [--waves 3] [--organisations 30] [--repeat 1]
+       [--no-compare] [--timeout SECONDS]
        python benchmarks/scale.py --sizes all          # 1k, 5k, 20k, 50k and 200k respondents per wave
 
 For each size it writes ``--waves`` plain UTF-8 CSV waves of the default
@@ -8,15 +9,19 @@ instrument ``samverkan`` (organisation among ``--organisations``, a personal
 code, 37 scale questions and 2 free-text questions: 41 columns; answers as
 labels with about 3 % "Vet ej" and 2 % blank), then
 
+- reads the same files with plain ``pandas.read_csv`` (best of ``--repeat``),
+  wall time and CPU time (``time.process_time``);
+- reads them with ``read_waves`` in a child process: its wall and CPU time
+  (imports not included), its peak memory (the child's own maximum resident
+  set size, from ``resource.getrusage``, start-up included) and the size of the
+  tidy table (``memory_usage(deep=True)``, bytes per row);
 - runs the whole command, ``slutrapport compare --instrument samverkan WAVES
-  --out DIR``, in a child process: its wall time (start-up included) and its
-  peak memory (the child's own maximum resident set size, from
-  ``resource.getrusage``);
-- reads the same files with plain ``pandas.read_csv`` (best of ``--repeat``);
+  --out DIR``, in a child process (unless ``--no-compare``; given up after
+  ``--timeout`` seconds): its wall time (start-up included) and peak memory;
 
-and prints one row per size with the ratio of the two times. Nothing is
-asserted; run it on a quiet machine (the ratio says more than the seconds on a
-shared one).
+and prints one row per size with the ratios to plain pandas (``read/pd``: CPU
+time of ``read_waves`` over CPU time of ``read_csv``, which a shared machine
+disturbs less than wall time). Nothing is asserted; run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -72,15 +77,50 @@ finally:
 """
 
 
-def run_compare(paths: list[Path], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of ``slutrapport compare`` in a child process."""
+def run_compare(paths: list[Path], out: Path, timeout: float | None = None) -> tuple[float, float] | None:
+    """Wall seconds and peak resident memory (MiB) of ``slutrapport compare`` in a child process (``None``: timed out)."""
     command = [sys.executable, "-c", _CHILD, "compare", "--instrument", "samverkan", *map(str, paths), "--out", str(out)]
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"compare failed ({done.returncode}):\n{done.stderr}")
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+#: The child that only reads: wall and CPU seconds of ``read_waves``, peak resident memory (KiB), tidy rows and bytes.
+_READ_CHILD = """
+import resource, sys, time
+from pathlib import Path
+from slutrapport.sources.survey import load_instrument, read_waves
+inst = load_instrument("samverkan")
+wall, cpu = time.perf_counter(), time.process_time()
+tidy = read_waves([Path(p) for p in sys.argv[1:]], inst).tidy
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(tidy), int(tidy.memory_usage(deep=True).sum()))
+"""
+
+
+def run_read(paths: list[Path]) -> tuple[float, float, float, int, int]:
+    """Wall and CPU seconds of ``read_waves``, the child's peak memory (MiB), the tidy table's rows and bytes."""
+    done = subprocess.run([sys.executable, "-c", _READ_CHILD, *map(str, paths)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"read_waves failed ({done.returncode}):\n{done.stderr}")
+    wall, cpu, peak, rows, size = done.stdout.split()
+    return float(wall), float(cpu), int(peak) / 1024, int(rows), int(size)
+
+
+def cpu_best_of(repeat: int, func) -> float:
+    """The least CPU time (``time.process_time``) of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        times.append(time.process_time() - start)
+    return min(times)
 
 
 def main() -> None:
@@ -89,10 +129,13 @@ def main() -> None:
     parser.add_argument("--waves", type=int, default=3)
     parser.add_argument("--organisations", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=1, help="runs of plain pandas (best of)")
+    parser.add_argument("--no-compare", action="store_true", help="only read (read_waves), do not run compare")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds after which compare is given up")
     args = parser.parse_args()
     sizes = ALL_SIZES if args.sizes == "all" else tuple(int(s) for s in args.sizes.split(",") if s.strip())
-    print(f"{args.waves} waves × 41 columns × {args.organisations} organisations; compare in a child process (start-up included)\n")
-    print(f"{'per wave':>9} {'compare':>9} {'peak MiB':>9} {'read_csv':>9} {'ratio':>7}")
+    print(f"{args.waves} waves × 41 columns × {args.organisations} organisations; read_waves and compare in child processes\n")
+    print(f"{'per wave':>9} {'read_csv':>9} {'cpu':>6} {'read':>7} {'cpu':>6} {'read/pd':>7} {'peak MiB':>8} {'B/row':>6}"
+          f" {'compare':>9} {'peak MiB':>8} {'ratio':>7}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -100,8 +143,17 @@ def main() -> None:
             for wave, path in enumerate(paths, start=1):
                 write_wave(path, size, args.organisations, seed=wave)
             plain = best_of(args.repeat, lambda paths=paths: [pd.read_csv(p) for p in paths])
-            seconds, peak = run_compare(paths, folder / "out")
-        print(f"{size:>9} {seconds:>8.2f}s {peak:>9.0f} {plain:>8.2f}s {seconds / plain:>6.1f}×", flush=True)
+            plain_cpu = cpu_best_of(args.repeat, lambda paths=paths: [pd.read_csv(p) for p in paths])
+            wall, cpu, read_peak, rows, size_bytes = run_read(paths)
+            line = (f"{size:>9} {plain:>8.2f}s {plain_cpu:>5.2f}s {wall:>6.2f}s {cpu:>5.2f}s {cpu / plain_cpu:>6.1f}× {read_peak:>8.0f}"
+                    f" {size_bytes / max(rows, 1):>6.1f}")
+            compared = None if args.no_compare else run_compare(paths, folder / "out", args.timeout)
+            if compared is None:
+                line += f" {'(timed out)' if not args.no_compare else '-':>9}"
+            else:
+                seconds, peak = compared
+                line += f" {seconds:>8.2f}s {peak:>8.0f} {seconds / plain:>6.1f}×"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

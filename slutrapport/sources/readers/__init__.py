@@ -85,7 +85,7 @@ def read_raw(
         raise InputFileError(
             f"Okänt format '{format}' för filen {path.name}. Giltiga format: {', '.join(FORMATS)}."
         )
-    kind, sheets, digest = _load(path, options)
+    kind, sheets, sha256 = _load(path, options)
     if kind == _detect.SPSS:
         if format not in (None, spss.NAME):
             raise InputFileError(
@@ -100,7 +100,7 @@ def read_raw(
             )
         table = _choose(sheets, format, options, prefer)
     table.notes.extend(_unused_options(path, kind, options))
-    table.digest = digest
+    table.digest = sha256
     if kind != _detect.CSV or sheets[0].may_have_mojibake:
         problem = mojibake_problem(table, kind=kind)
         if problem is not None:
@@ -170,9 +170,9 @@ def detect_format(path: Path) -> str:
     return read_raw(Path(path)).format
 
 
-def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
+def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str | None]:
     """The container kind, the sheets worth reading (one for CSV, every non-empty worksheet of a
-    workbook or only ``options.sheet``, none for SPSS) and the SHA-256 of the file's bytes.
+    workbook or only ``options.sheet``, none for SPSS) and the SHA-256 of the file's bytes (``None`` when ``options.digest`` is off).
 
     The file is read once; a text file or workbook over the size limits is refused before that.
     """
@@ -184,7 +184,7 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
             kind = _detect.container(path, head)
             handle.seek(0)
             if kind == _detect.SPSS:
-                return kind, [], hashlib.file_digest(handle, "sha256").hexdigest()
+                return kind, [], hashlib.file_digest(handle, "sha256").hexdigest() if options.digest else None
             size = os.fstat(handle.fileno()).st_size
             if kind == _detect.CSV:
                 check_text_size(path, size, limits)
@@ -197,7 +197,7 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str]:
             (check_text_size if kind == _detect.CSV else check_file_size)(path, len(data), limits)
     except OSError as exc:
         raise InputFileError(f"Filen {path} kunde inte öppnas: {os_reason(exc, reading=True)}") from exc
-    digest = hashlib.sha256(data).hexdigest()
+    sha256 = hashlib.sha256(data).hexdigest() if options.digest else None
     if kind == _detect.CSV:
-        return kind, [load_csv(path, data, encoding=options.encoding, limits=limits)], digest
-    return kind, load_workbook(path, data, kind, sheet=options.sheet, limits=limits), digest
+        return kind, [load_csv(path, data, encoding=options.encoding, limits=limits)], sha256
+    return kind, load_workbook(path, data, kind, sheet=options.sheet, limits=limits), sha256

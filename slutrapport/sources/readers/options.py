@@ -53,3 +53,6 @@ class ReadOptions:
     #: Normalised texts (and ids) of the questions the instrument asks as multiple choice, set by
     #: ingest (not by the user): an export's one-column-per-option groups for them are never merged.
     multiple_choice: frozenset[str] = frozenset()
+    #: Whether :attr:`~.raw.RawTable.digest` (the SHA-256 of the file) is made; set off by ingest (not
+    #: by the user), which hashes only files of equal size (hashing a large file takes a while).
+    digest: bool = True

@@ -43,7 +43,7 @@ from slutrapport.sources.readers.sheet import Sheet
 if TYPE_CHECKING:  # raw imports the loaders, which import this module
     from slutrapport.sources.readers.raw import RawTable
 
-__all__ = ["field_counts", "read_records", "unclosed_quote", "ragged_rows", "rows_list", "LISTED"]
+__all__ = ["field_counts", "quotes_paired", "read_records", "unclosed_quote", "ragged_rows", "rows_list", "LISTED"]
 
 #: Rows reported one by one; more are listed in one problem.
 LISTED = 5
@@ -98,15 +98,8 @@ def _counted_fast(data: bytes, sep: str) -> np.ndarray | None:
         return np.zeros(0, dtype=np.int64)
     buf = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(buf == _QUOTE)
-    if len(quotes) % 2:
-        return None  # a quoted field that never ends
-    opening, closing = quotes[0::2], quotes[1::2]  # an odd number of quotes up to a byte: inside quotes
-    if len(quotes):
-        allowed = np.array([ord(sep), _LF, _CR, _QUOTE], dtype=np.uint8)
-        before = buf[np.maximum(opening - 1, 0)]
-        after = buf[np.minimum(closing + 1, size - 1)]
-        if not ((opening == 0) | np.isin(before, allowed)).all() or not ((closing == size - 1) | np.isin(after, allowed)).all():
-            return None
+    if not quotes_paired(buf, quotes, sep):
+        return None
 
     def outside(positions: np.ndarray) -> np.ndarray:
         return positions[np.searchsorted(quotes, positions) % 2 == 0] if len(quotes) else positions
@@ -123,6 +116,22 @@ def _counted_fast(data: bytes, sep: str) -> np.ndarray | None:
     counts = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1
     counts[ends - starts - crlf == 0] = 0  # an empty line: a record without fields
     return counts.astype(np.int64)
+
+
+def quotes_paired(buf: np.ndarray, quotes: np.ndarray, sep: str) -> bool:
+    """Whether the quotes (positions ``quotes`` in the bytes ``buf``) pair up as the csv module reads
+    them: every one opens a field, ends one, or is doubled inside one, so that an odd number of
+    quotes before a byte means it is inside quotes (see :func:`_counted_fast`)."""
+    if len(quotes) % 2:
+        return False  # a quoted field that never ends
+    if not len(quotes):
+        return True
+    size = len(buf)
+    opening, closing = quotes[0::2], quotes[1::2]
+    allowed = np.array([ord(sep), _LF, _CR, _QUOTE], dtype=np.uint8)
+    before = buf[np.maximum(opening - 1, 0)]
+    after = buf[np.minimum(closing + 1, size - 1)]
+    return bool(((opening == 0) | np.isin(before, allowed)).all() and ((closing == size - 1) | np.isin(after, allowed)).all())
 
 
 def read_records(

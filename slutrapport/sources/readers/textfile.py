@@ -37,7 +37,7 @@ from slutrapport.core.problems import Problem
 from slutrapport.sources.readers.encodings import decode_with, guess_single_byte, guessed_note, utf16_order
 from slutrapport.sources.readers.limits import check_row_count, format_count
 from slutrapport.sources.readers.options import DEFAULT_LIMITS, Limits
-from slutrapport.sources.readers.records import field_counts, read_records
+from slutrapport.sources.readers.records import field_counts, quotes_paired, read_records
 from slutrapport.sources.readers.sheet import Sheet, frame_of, trimmed
 
 __all__ = ["load_csv", "sniff_separator"]
@@ -93,9 +93,15 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return _not_utf8(path, raw[start:], bool(start), limits)
-        return _finish(path, *_csv_module(text, sep, name, limits, first_line), limits, _UTF8_A_TILDE in body)
+        return _finish(path, *_csv_module(text, sep, name, limits, first_line), limits, _has_a_tilde(body))
     counts = _short_records(frame, lambda: body, sep, limits)
-    return _finish(path, frame, counts, None, limits, _UTF8_A_TILDE in body)
+    return _finish(path, frame, counts, None, limits, _has_a_tilde(body))
+
+
+def _has_a_tilde(body: bytes) -> bool:
+    """Whether the UTF-8 bytes hold an "Ã"; its second byte, rare in Swedish text (unlike the first,
+    which starts å, ä and ö), is looked for first."""
+    return _UTF8_A_TILDE[1:] in body and _UTF8_A_TILDE in body
 
 
 def _decode_utf16(name: str, raw: bytes, codec: str) -> str:
@@ -161,8 +167,41 @@ def _short_records(frame: pd.DataFrame, text: Callable[[], str | bytes], sep: st
     """
     if frame.empty or not (frame[frame.columns[-1]] == "").any():
         return None
-    counts = field_counts(text(), sep, limits.max_rows + 1)
+    data = text()
+    if len(frame) <= limits.max_rows and _all_full(data, sep, len(frame), frame.shape[1]):
+        return None
+    counts = field_counts(data, sep, limits.max_rows + 1)
     return counts if counts is not None and len(counts) == len(frame) else None
+
+
+def _all_full(data: str | bytes, sep: str, records: int, width: int) -> bool:
+    """Whether each of the ``records`` records pandas read has all ``width`` fields, told from the
+    separators alone: outside quotes every separator splits a field and no record has more than
+    ``width`` fields (pandas refuses one), so ``records × (width − 1)`` separators leave none short.
+
+    In UTF-8 bytes the separators inside quoted fields are left out (when the quotes pair up as the
+    csv module reads them); text with quotes is counted record by record instead.
+    """
+    if width < 2:
+        return False
+    if isinstance(data, str):
+        return '"' not in data and data.count(sep) == records * (width - 1)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    separators = int(np.count_nonzero(buf == ord(sep)))  # faster than bytes.count
+    if b'"' in data:
+        quotes = np.flatnonzero(buf == ord('"'))
+        if not quotes_paired(buf, quotes, sep):
+            return False
+        if len(quotes) <= _QUOTED_ONE_BY_ONE:
+            mark = sep.encode()
+            separators -= sum(data.count(mark, start, end) for start, end in zip(quotes[0::2].tolist(), quotes[1::2].tolist(), strict=True))
+        else:  # an odd number of quotes before a separator: inside quotes
+            separators -= int(np.count_nonzero(np.searchsorted(quotes, np.flatnonzero(buf == ord(sep))) % 2))
+    return separators == records * (width - 1)
+
+
+#: Up to this many quotes the separators inside quoted fields are counted field by field.
+_QUOTED_ONE_BY_ONE = 20_000
 
 
 def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:

@@ -32,6 +32,7 @@ from slutrapport.core.inputs import open_input_file
 from slutrapport.core.problems import INFO, WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable
+from slutrapport.sources.survey.tidy import Coded
 
 __all__ = [
     "file_digest",
@@ -153,34 +154,36 @@ def check_same_ids(
 
 
 def check_same_rows(
-    frames: dict[str, list[pd.DataFrame]], files: dict[str, list[str]], report: ValidationReport, flagged: set[frozenset[str]]
+    frames: dict[str, list[dict[str, Coded]]], files: dict[str, list[str]], report: ValidationReport, flagged: set[frozenset[str]]
 ) -> None:
     """An error when two waves have (nearly) the same rows of answers.
 
-    ``frames`` are, by wave, tables with one row per respondent and one column
-    per matched question (and ``organisation``) holding the answers as keys
-    (:func:`answer_keys`, :func:`scale_key`); only the columns both waves have are compared.
+    ``frames`` are, by wave, one table per file: by matched question (and
+    ``organisation``) every row's answer as a key (:func:`answer_keys`,
+    :func:`scale_key`) coded as a :class:`~.tidy.Coded`; only the columns both waves have are compared.
     """
     # one file's keys have no gaps; the files of one wave may have different columns (filled as "")
-    tables = {wave: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).fillna("") for wave, parts in frames.items() if parts}
+    tables = {wave: _joined(parts) for wave, parts in frames.items() if parts}
     known: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
     def factorized(wave: str, column: str) -> tuple[np.ndarray, np.ndarray]:  # each wave's column once, whatever the pairs
         if (wave, column) not in known:
-            known[wave, column] = pd.factorize(tables[wave][column].to_numpy(dtype=object))
+            coded = tables[wave][1][column]
+            remap, distinct = pd.factorize(coded.values)  # the distinct texts' keys, each key once
+            known[wave, column] = remap[coded.codes], distinct
         return known[wave, column]
 
     for first, second in combinations(tables, 2):
-        a, b = tables[first], tables[second]
-        if frozenset((first, second)) in flagged or min(len(a), len(b)) < SAME_ROWS_MIN:
+        (size_a, a), (size_b, b) = tables[first], tables[second]
+        if frozenset((first, second)) in flagged or min(size_a, size_b) < SAME_ROWS_MIN:
             continue
-        common = [c for c in a.columns if c in b.columns]
+        common = [c for c in a if c in b]
         if not [c for c in common if c != "organisation"]:
             continue
-        counts_a, counts_b = _row_counts([(factorized(first, c), factorized(second, c)) for c in common], len(a))
+        counts_a, counts_b = _row_counts([(factorized(first, c), factorized(second, c)) for c in common], size_a)
         shared = np.minimum(counts_a, counts_b)
         equal = int(shared.sum())
-        larger = max(len(a), len(b))
+        larger = max(size_a, size_b)
         # Rows alike by chance (a small survey where most answer the same) are not the same file:
         # the shared rows must also differ among themselves.
         patterns = int((shared > 0).sum())
@@ -194,25 +197,49 @@ def check_same_rows(
             )
 
 
+def _joined(parts: list[dict[str, Coded]]) -> tuple[int, dict[str, Coded]]:
+    """One wave's files as one table of keys: its number of rows and its columns (a column a file lacks is "" there)."""
+    sizes = [len(next(iter(part.values()))) if part else 0 for part in parts]
+    if len(parts) == 1:
+        return sizes[0], parts[0]
+    columns = list(dict.fromkeys(c for part in parts for c in part))
+    blank = np.array([""], dtype=object)
+    joined = {}
+    for column in columns:
+        pieces = [part[column] if column in part else Coded(np.zeros(size, dtype=np.intp), blank) for part, size in zip(parts, sizes, strict=True)]
+        offsets = np.cumsum([0] + [len(p.values) for p in pieces[:-1]])
+        joined[column] = Coded(
+            np.concatenate([p.codes + offset for p, offset in zip(pieces, offsets, strict=True)]),
+            np.concatenate([p.values for p in pieces]),
+        )
+    return sum(sizes), joined
+
+
 def _row_counts(columns: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]], size_a: int) -> tuple[np.ndarray, np.ndarray]:
     """How often each distinct row (every column equal) occurs in wave a and in wave b, by one row numbering.
 
     ``columns`` holds, per compared column, the factorized keys (codes, distinct keys) of a and of b.
+    The columns' codes are combined into one number per row as long as it fits in 62 bits, and
+    only then numbered anew.
     """
-    rows = None  # the number of each distinct row over the columns so far
+    rows, size = None, 1  # the number of each distinct row over the columns so far, and the numbers' bound
     for (codes_a, keys_a), (codes_b, keys_b) in columns:
         joint = pd.factorize(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
         codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
-        rows = codes if rows is None else pd.factorize(rows * (int(joint.max()) + 1) + codes)[0].astype(np.int64)  # no overflow: both below the row count
+        width = int(joint.max()) + 1 if len(joint) else 1
+        if rows is not None and size * width >= 2**62:
+            rows = pd.factorize(rows)[0].astype(np.int64)
+            size = int(rows.max()) + 1 if len(rows) else 1
+        rows, size = (codes, width) if rows is None else (rows * width + codes, size * width)
+    rows = pd.factorize(rows)[0].astype(np.int64) if rows is not None else None
     size = int(rows.max()) + 1 if rows is not None and len(rows) else 0
     return np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)
 
 
-def answer_keys(values: pd.Series) -> np.ndarray:
+def answer_keys(values: Coded) -> Coded:
     """Answers (free text, organisation) as comparable keys: normalised, blank as ""."""
-    codes, uniques = pd.factorize(values)
-    keys = np.array([normalise(u) if isinstance(u, str) else "" for u in uniques] + [""], dtype=object)
-    return keys[codes]
+    keys = np.array([normalise(u) if isinstance(u, str) else "" for u in values.values] + [""], dtype=object)
+    return Coded(np.where(values.codes < 0, len(values.values), values.codes), keys)
 
 
 def scale_key(value: float | None, status: str, text: object) -> str:

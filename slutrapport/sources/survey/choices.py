@@ -49,6 +49,7 @@ from slutrapport.sources.survey.answers import ANSWER_CHECK, ANSWERED, BLANK, MI
 from slutrapport.sources.survey.checks import scale_key
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, NUMBER, SINGLE, YES_NO_KIND, Instrument, Question
 from slutrapport.sources.survey.reshape import WaveTable
+from slutrapport.sources.survey.tidy import Coded
 
 __all__ = [
     "Parser", "QuestionParsers", "ColumnReader", "YesNoParser", "SingleChoiceParser", "MultipleParser", "OptionTicks",
@@ -303,18 +304,16 @@ class ColumnReader:
                     )
         return codes, uniques, results
 
-    def parsed(self, pos: int, parser: Parser) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Values, answers, statuses and comparable keys of a question in one column."""
+    def parsed(self, pos: int, parser: Parser) -> tuple[np.ndarray, Coded, Coded, Coded]:
+        """Values, answers, statuses and comparable keys of a question in one column (the texts coded by the column's distinct texts)."""
         codes, uniques, results = self._results(pos, parser)
         values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
-        written = np.array([u if r.answer is None else r.answer for r, u in zip(results, uniques, strict=True)] + [""], dtype=object)
-        status = np.array([r.status for r in results], dtype=object)[codes]
-        keys = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)[codes]
-        return values, written[codes], status, keys
+        written = np.array([u if r.answer is None else r.answer for r, u in zip(results, uniques, strict=True)], dtype=object)
+        status = np.array([r.status for r in results], dtype=object)
+        keys = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)
+        return values, Coded(codes, written), Coded(codes, status), Coded(codes, keys)
 
-    def options(
-        self, question: Question, columns: dict[int, int], parsers: QuestionParsers
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def options(self, question: Question, columns: dict[int, int], parsers: QuestionParsers) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and keys of a ``flerval`` question with one column per option (see the module)."""
         mask = np.zeros(len(self.index), dtype=np.int64)
         for position, pos in columns.items():
@@ -322,8 +321,9 @@ class ColumnReader:
             chosen = np.array([r.value == 1 for r in results], dtype=bool)[codes]
             mask |= chosen.astype(np.int64) << position
         masks, inverse = np.unique(mask, return_inverse=True)
+        inverse = inverse.reshape(-1)
         values = np.where(mask > 0, mask.astype(float), np.nan)
-        answers = np.array([options_text(int(m), question.options) for m in masks], dtype=object)[inverse]
-        status = np.where(mask > 0, ANSWERED, BLANK).astype(object)
-        keys = np.array([f"{int(m)}" if m else f"{BLANK}:" for m in masks], dtype=object)[inverse]
-        return values, answers, status, keys
+        answers = np.array([options_text(int(m), question.options) for m in masks], dtype=object)
+        status = np.array([ANSWERED if m > 0 else BLANK for m in masks], dtype=object)
+        keys = np.array([f"{int(m)}" if m else f"{BLANK}:" for m in masks], dtype=object)
+        return values, Coded(inverse, answers), Coded(inverse, status), Coded(inverse, keys)

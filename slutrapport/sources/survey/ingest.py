@@ -13,6 +13,12 @@ The tidy table has one row per respondent × question × wave, columns
   ``tomt`` (blank) or ``fritext``
 - ``fil``, ``rad``: where the answer came from (row number as Excel shows it)
 
+The text columns (``respondent``, ``organisation``, ``kod``, ``fraga``, ``svar``,
+``status``, ``fil``) are categorical, their categories the values rows hold,
+sorted (so a categorical sorts and groups as the object column would; group
+with ``observed=True``, the default from pandas 3); ``enkat`` is categorical
+in wave order; ``enkat_nr`` and ``rad`` are int32, ``varde`` float.
+
 Each question is read with the parser of its own type and scale
 (:class:`.choices.QuestionParsers`); ``varde`` is
 
@@ -42,6 +48,9 @@ waves, a respondent ID on several rows), and every file's rows are counted by
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -72,7 +81,7 @@ from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedge
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
-from slutrapport.sources.survey.tidy import WaveRows, organisations, tidy_frame
+from slutrapport.sources.survey.tidy import Coded, WaveRows, organisations, tidy_frame
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -91,6 +100,7 @@ TIDY_COLUMNS = [
 ]
 FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
 _PART_COLUMNS = ["respondent", "organisation", "kod", "fraga", "varde", "svar", "status", "rad"]
+_FREETEXT = np.array([FREETEXT_STATUS], dtype=object)
 
 
 @dataclass
@@ -152,7 +162,7 @@ def read_waves(
     ledgers = {id(t): item.ledger for item in loaded for t in item.tables if t is not None}
     parsers = QuestionParsers(instrument)
     frames: dict[str, list[WaveRows]] = {label: [] for label in labels}
-    answers: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
+    answers: dict[str, list[dict[str, Coded]]] = {label: [] for label in labels}
     files: dict[str, str] = {}
     for number, label in enumerate(labels, start=1):
         for table in sources:
@@ -191,13 +201,15 @@ def _per_file_options(options: ReadOptions | list[ReadOptions] | None, count: in
 
 @dataclass
 class _Loaded:
-    """One file as read: its wave tables (``[None]`` when it could not be used) and its digest."""
+    """One file as read: its wave tables (``[None]`` when it could not be used) and its digest (the SHA-256
+    of its bytes when another file is as large, else its size: see :func:`_hash_alike`)."""
 
     path: Path
     options: ReadOptions
     tables: list[WaveTable | None]
     digest: str | None = None
     ledger: RowLedger | None = None
+    raw: RawTable | None = None  # while the digests are made
 
     @property
     def name(self) -> str:
@@ -222,8 +234,8 @@ def _load(
         path = Path(path)
         progress(reading_step(number, len(paths), path.name))
         try:
-            raw = read_raw(path, options=chosen, prefer=prefer)
-            digest = file_digest(path, raw)
+            raw = read_raw(path, options=replace(chosen, digest=False), prefer=prefer)  # hashed below when another file is as large
+            size = path.stat().st_size
         except InputFileError as exc:
             report.add(path.name, "läsbar fil", str(exc))
             loaded.append(_Loaded(path, chosen, [None]))
@@ -248,8 +260,20 @@ def _load(
                 ledger.no_wave(raw, column, report)
         else:
             tables = [WaveTable(raw)]
-        loaded.append(_Loaded(path, chosen, tables, digest, ledger))
+        loaded.append(_Loaded(path, chosen, tables, f"{size} B", ledger, raw))
+    _hash_alike(loaded)
     return loaded
+
+
+def _hash_alike(loaded: list[_Loaded]) -> None:
+    """Files of the same size get the SHA-256 of their bytes as digest; a file of its own size
+    keeps its size, which no other file's digest equals (only files of one size can be the same)."""
+    sizes = Counter(item.digest for item in loaded if item.digest)
+    for item in loaded:
+        if item.digest and sizes[item.digest] > 1 and item.raw is not None:
+            with contextlib.suppress(OSError, InputFileError):  # gone since it was read: compared by size only
+                item.digest = file_digest(item.path, item.raw)
+        item.raw = None
 
 
 def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file_count: int, report: ValidationReport) -> list[str]:
@@ -282,16 +306,37 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-def _clean(values: pd.Series, casefold: bool = False) -> pd.Series:
-    """Inner whitespace collapsed, ends stripped; blank becomes None (done once per distinct value).
+#: Whitespace other than a space (which :func:`_cleaned` replaces).
+_OTHER_SPACE = re.compile(r"[^\S ]")
 
-    ``casefold`` (the personal codes) folds case too, and a blank becomes NaN, as a str column has it.
+
+def _cleaned(uniques: np.ndarray, casefold: bool = False) -> np.ndarray:
+    """Distinct texts with inner whitespace collapsed and ends stripped; blank becomes None.
+    ``casefold`` (the personal codes) folds case too.
+
+    Texts that need no change (nearly all) are told at once by one search through them all joined;
+    otherwise each is cleaned by itself.
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))  # an object array factorizes faster than a str Series
-    cleaned = [" ".join(str(u).split()) or None for u in uniques] + [None]
-    if casefold:
-        cleaned = [v.casefold() if v is not None else np.nan for v in cleaned]
-    return pd.Series(np.array(cleaned, dtype=object)[codes], index=values.index, dtype=object)
+    try:
+        joined = "\x00".join(uniques)
+    except TypeError:  # not all text
+        joined = None
+    if joined is None or joined.count("\x00") != len(uniques) - 1 or _needs_cleaning(joined):
+        texts = [" ".join(str(u).split()) for u in uniques]
+        texts = [t.casefold() for t in texts] if casefold else texts
+        cleaned = np.array(texts, dtype=object)
+        cleaned[np.array([not t for t in texts], dtype=bool)] = None
+        return cleaned
+    cleaned = np.array(joined.casefold().split("\x00") if casefold else uniques, dtype=object)  # casefold maps each character alone
+    if "\x00\x00" in joined or joined.startswith("\x00") or joined.endswith("\x00") or joined == "":
+        cleaned[list(uniques).index("")] = None  # the texts are distinct: one is blank
+    return cleaned
+
+
+def _needs_cleaning(joined: str) -> bool:
+    """Whether a text of ``joined`` (texts joined by NUL) has a space at an end, two in a row, or other whitespace."""
+    ends = joined.startswith(" ") or joined.endswith(" ") or " \x00" in joined or "\x00 " in joined
+    return ends or "  " in joined or _OTHER_SPACE.search(joined) is not None
 
 
 def _read_wave(
@@ -304,7 +349,7 @@ def _read_wave(
     keep_duplicates: bool,
     report: ValidationReport,
     ledger: RowLedger,
-) -> tuple[WaveRows, pd.DataFrame] | None:
+) -> tuple[WaveRows, dict[str, Coded]] | None:
     """The wave's tidy rows and every row's answers as keys (see :func:`.checks.answer_keys`); None without answers.
 
     What becomes of each row is told to ``ledger``.
@@ -316,10 +361,11 @@ def _read_wave(
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
     factorized = {pos: pd.factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
-    for codes, uniques in factorized.values():
-        nonblank |= np.asarray([bool(str(u).strip()) for u in uniques], dtype=bool)[codes]
+    cleaned = {pos: _cleaned(uniques) for pos, (_, uniques) in factorized.items()}  # each distinct text once
+    for pos, (codes, _) in factorized.items():
+        nonblank |= ~pd.isna(cleaned[pos])[codes]
     ledger.unanswered_rows(table, data.index[~nonblank])
-    data = data[nonblank]
+    data = data if nonblank.all() else data[nonblank]  # (a copy of every column)
     if data.empty:
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar")
         return None
@@ -329,11 +375,11 @@ def _read_wave(
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
-    respondents = np.array([f"{number}:{r}" for r in rows], dtype=object)
-    org = _clean(data[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(data.index)
-    kod = _clean(data[found["bg:kod"]], casefold=True) if "bg:kod" in found else _nothing(data.index)
+    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object))
+    org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
+    kod = Coded(factorized[found["bg:kod"]][0][nonblank], _cleaned(factorized[found["bg:kod"]][1], casefold=True)) if "bg:kod" in found else _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
-        blank_rows = rows[org.isna().to_numpy()]
+        blank_rows = rows[org.isna()]
         report.add(
             raw.name,
             "tom organisation",
@@ -355,10 +401,9 @@ def _read_wave(
                 allvar=WARNING,
             )
 
-    org_values, kod_values = org.to_numpy(dtype=object), kod.to_numpy(dtype=object)
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in _PART_COLUMNS}
+    parts: dict[str, list[np.ndarray | Coded]] = {name: [] for name in _PART_COLUMNS}
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
-    keys: dict[str, np.ndarray] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
+    keys: dict[str, Coded] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
     asked: list[tuple[str, int]] = []  # each question and its number of rows, repeated once at the end (np.full is slow on objects)
     reader = ColumnReader(table, data.index, nonblank, factorized, report)
@@ -369,28 +414,28 @@ def _read_wave(
             continue
         keep = slice(None)
         if question.kind == FREETEXT:
-            text = _clean(data[pos])
-            keep = text.notna().to_numpy()
-            answers, values, status = text.to_numpy(dtype=object)[keep], np.nan, FREETEXT_STATUS
+            text = Coded(factorized[pos][0][nonblank], cleaned[pos])
+            keep = ~text.isna()
+            answers = text.take(keep)
+            values, status = np.full(len(answers), np.nan), Coded(np.zeros(len(answers), dtype=np.intp), _FREETEXT)
             keys[question.id] = answer_keys(text)
         else:
             if by_option:
                 values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
             else:
                 values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
-            answered_any |= status == ANSWERED
-        count = len(answers)
-        for name, array in (
-            ("respondent", respondents[keep]),
-            ("organisation", org_values[keep]),
-            ("kod", kod_values[keep]),
-            ("varde", np.broadcast_to(np.asarray(values, dtype=float), (count,))),
+            answered_any |= (status.values == ANSWERED)[status.codes]
+        for name, piece in (
+            ("respondent", respondents.take(keep)),
+            ("organisation", org.take(keep)),
+            ("kod", kod.take(keep)),
+            ("varde", values),
             ("svar", answers),
-            ("status", np.broadcast_to(np.asarray(status, dtype=object), (count,))),
+            ("status", status),
             ("rad", rows[keep]),
         ):
-            parts[name].append(array)
-        asked.append((question.id, count))
+            parts[name].append(piece)
+        asked.append((question.id, len(answers)))
     if not answered_any.any():
         report.add(raw.name, "inga svar", f"filen för {label} innehåller inga svar (utom på fritextfrågor)")
         return None
@@ -405,15 +450,20 @@ def _read_wave(
             "de ingår inte i resultaten",
             allvar=WARNING,
         )
-    parts["fraga"] = [np.repeat(np.array([q for q, _ in asked], dtype=object), [n for _, n in asked])]
-    return WaveRows(parts, number, raw.name), pd.DataFrame(keys)
+    parts["fraga"] = [Coded(np.repeat(np.arange(len(asked)), [n for _, n in asked]), np.array([q for q, _ in asked], dtype=object))]
+    return WaveRows(parts, number, raw.name), keys
 
 
-def _nothing(index: pd.Index) -> pd.Series:
-    return pd.Series(None, index=index, dtype=object)
+def _nothing(count: int) -> Coded:
+    return Coded(np.full(count, -1, dtype=np.intp), np.array([], dtype=object))
 
 
-def _warn_duplicate_codes(raw: RawTable, kod: pd.Series, rows: np.ndarray, report: ValidationReport) -> None:
+def _warn_duplicate_codes(raw: RawTable, coded: Coded, rows: np.ndarray, report: ValidationReport) -> None:
+    remap, distinct = pd.factorize(coded.values)  # cleaned codes may coincide ("AB1" and "ab1")
+    used = np.append(remap, -1)[coded.codes]
+    if not (np.bincount(used[used >= 0], minlength=len(distinct)) > 1).any():
+        return  # no code on two rows (the rows themselves are only looked at when one is)
+    kod = pd.Series(coded.dense(), dtype=object)
     counts = kod.dropna().value_counts()
     for code in counts[counts > 1].index:
         dup_rows = rows[(kod == code).to_numpy()]

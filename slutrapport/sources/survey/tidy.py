@@ -18,7 +18,7 @@ import pandas as pd
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 
-__all__ = ["WaveRows", "tidy_frame", "organisations", "RESERVED_SUFFIX"]
+__all__ = ["Coded", "WaveRows", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
 #: Group names the report gives to merged or total groups; an organisation may not be called so.
 _RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
@@ -26,77 +26,181 @@ RESERVED_SUFFIX = " (organisation)"
 _FLOAT, _INT = ("varde",), ("rad",)
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column as codes into its distinct values: row ``i`` holds ``values[codes[i]]``, missing where
+    the code is -1 or the value is None/NaN. ``values`` (an object array) may repeat a value."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> Coded:
+        """A per-row array (object) as codes and values."""
+        codes, uniques = pd.factorize(np.asarray(array, dtype=object))
+        return cls(codes, np.asarray(uniques, dtype=object))
+
+    def take(self, keep: np.ndarray | slice) -> Coded:
+        return Coded(self.codes[keep], self.values)
+
+    def isna(self) -> np.ndarray:
+        """Per row: whether the value is missing."""
+        return np.append(pd.isna(self.values), True)[self.codes]
+
+    def dense(self) -> np.ndarray:
+        """Every row's value as an object array (missing as None)."""
+        return np.append(self.values, None)[self.codes]
+
+
 @dataclass
 class WaveRows:
-    """One wave's (one file's) rows of the tidy table: ``columns`` by name (each as the arrays of one
-    question after another, concatenated only in :func:`tidy_frame`), the wave's number and the file's name."""
+    """One wave's (one file's) rows of the tidy table: ``columns`` by name (each as the pieces of one
+    question after another, numbers as arrays, text as :class:`Coded`, concatenated only in
+    :func:`tidy_frame`), the wave's number and the file's name."""
 
-    columns: dict[str, list[np.ndarray]]
+    columns: dict[str, list[np.ndarray | Coded]]
     number: int
     file: str
 
     def __len__(self) -> int:
-        return sum(len(array) for array in next(iter(self.columns.values()))) if self.columns else 0
+        return sum(len(piece) for piece in next(iter(self.columns.values()))) if self.columns else 0
 
 
 def tidy_frame(parts: list[WaveRows]) -> pd.DataFrame:
-    """Every wave's rows in one DataFrame: numbers as float (``varde``) and int (``rad``), text as
-    object columns (no per-cell string inference), ``enkat_nr`` and ``fil`` (a str column) per row.
+    """Every wave's rows in one DataFrame: numbers as float (``varde``) and int32 (``rad``), text as
+    categorical columns (:func:`categorical`), ``enkat_nr`` (int32) and ``fil`` (categorical) per row.
 
-    ``parts`` are emptied on the way (each column's arrays let go as soon as it is built).
+    ``parts`` are emptied on the way (each column's pieces let go as soon as it is built).
     """
     names = list(parts[0].columns)
     sizes = [len(part) for part in parts]
     frame = {}
     for name in names:
-        dtype = float if name in _FLOAT else np.int64 if name in _INT else object
-        arrays = [array for part in parts for array in part.columns[name]]
+        pieces = [piece for part in parts for piece in part.columns[name]]
         for part in parts:  # each column's pieces are freed once it is whole: the rows are never held twice over
             part.columns[name] = []
-        frame[name] = pd.Series(np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.array([], dtype=dtype), dtype=dtype)
-        del arrays
-    frame["enkat_nr"] = pd.Series(np.repeat(np.array([part.number for part in parts], dtype=np.int64), sizes))
-    frame["fil"] = pd.Series(np.repeat(np.array([part.file for part in parts], dtype=object), sizes), dtype="str")
+        if name in _FLOAT or name in _INT:
+            dtype = float if name in _FLOAT else np.int32
+            frame[name] = pd.Series(np.concatenate(pieces).astype(dtype, copy=False) if pieces else np.array([], dtype=dtype), copy=False)
+        else:
+            frame[name] = pd.Series(categorical(pieces), copy=False)
+        del pieces
+    frame["enkat_nr"] = pd.Series(np.repeat(np.array([part.number for part in parts], dtype=np.int32), sizes), copy=False)
+    files = np.array([part.file for part in parts], dtype=object)
+    frame["fil"] = pd.Series(categorical([Coded(np.repeat(np.arange(len(parts)), sizes), files)]), copy=False)
     return pd.DataFrame(frame, copy=False)
 
 
-def organisations(tidy: pd.DataFrame, aliases: dict[str, str], report: ValidationReport) -> pd.Series:
+def categorical(pieces: list[Coded]) -> pd.Categorical:
+    """The pieces one after another as a categorical whose categories are the distinct values any row
+    holds, sorted, so that it sorts and groups as the same values in an object column would
+    (missing stays missing).
+
+    Pieces that share their ``values`` array (the same respondents for every question) are looked up once.
+    """
+    shared = list({id(piece.values): piece.values for piece in pieces}.values())
+    values = np.concatenate(shared) if shared else np.array([], dtype=object)
+    distinct = pd.unique(values)
+    categories = pd.Index(sorted(np.asarray(distinct[~pd.isna(distinct)], dtype=object).tolist()), dtype="str")  # (faster than np.sort)
+    dtype = _code_type(len(categories))
+    found = categories.get_indexer(values).astype(dtype)  # every shared array's values at once
+    bounds = np.cumsum([0] + [len(v) for v in shared])
+    lookups = {id(v): np.append(found[start:end], -1).astype(dtype) for v, start, end in zip(shared, bounds[:-1], bounds[1:], strict=True)}
+    held = {id(v): np.zeros(len(v) + 1, dtype=bool) for v in shared}  # which values rows hold (the last: code -1)
+    whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
+    codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
+    start = 0
+    for piece in pieces:
+        key = id(piece.values)
+        codes[start : start + len(piece)] = lookups[key][piece.codes]
+        start += len(piece)
+        if key not in whole:
+            held[key][piece.codes] = True
+            if held[key][:-1].all():
+                whole.add(key)
+    made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+    # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
+    used = np.zeros(len(categories) + 1, dtype=bool)
+    for v in shared:
+        used[lookups[id(v)][:-1][held[id(v)][:-1]]] = True  # (-1, a missing value, is the last)
+    return made if used[:-1].all() else made.remove_unused_categories()
+
+
+def _code_type(count: int) -> type:
+    """The smallest signed integer type for codes of ``count`` categories (and -1), as pandas chooses."""
+    return np.int8 if count < 2**7 - 1 else np.int16 if count < 2**15 - 1 else np.int32
+
+
+def organisations(tidy: pd.DataFrame, aliases: dict[str, str], report: ValidationReport) -> pd.Categorical:
     """The organisation column with alias spellings mapped to their organisation (instrument
     ``organisationer:``), spellings that differ only in case unified to the most common one (most
     rows; of equals the first), and an organisation named like a report group renamed
-    (:func:`_rename_reserved`). Decided once per distinct name (the column is factorized once).
+    (:func:`_rename_reserved`). Decided once per distinct name, on the categorical's codes; the
+    result is a categorical as :func:`categorical` makes it.
     """
-    org = tidy["organisation"]
-    codes, uniques = pd.factorize(org.to_numpy(dtype=object))
-    if not len(uniques):
+    org = tidy["organisation"].array
+    if not isinstance(org, pd.Categorical):
+        org = categorical([Coded.of(org)])
+    codes = np.asarray(org.codes)
+    rows = _code_counts(codes, len(org.categories))
+    order = _first_seen(codes, int((rows > 0).sum()))  # the categories in order of first appearance
+    if not len(order):
         return org
+    uniques = np.asarray(org.categories, dtype=object)[order]
     wanted = {normalise(alias): name for alias, name in aliases.items()}
     named = [wanted.get(normalise(u), u) for u in uniques] if wanted else list(uniques)
     # the names after the aliases in order of first appearance, and the rows of each
     spellings = list(dict.fromkeys(named))
     position = {name: k for k, name in enumerate(spellings)}
-    counts = np.bincount(np.array([position[name] for name in named])[codes[codes >= 0]], minlength=len(spellings))
+    counts = np.zeros(len(spellings), dtype=np.int64)
+    np.add.at(counts, [position[name] for name in named], rows[order])
     best: dict[str, str] = {}
     for k in np.argsort(-counts, kind="stable"):
         best.setdefault(str(spellings[k]).casefold(), str(spellings[k]))
     final = [best[str(name).casefold()] for name in named]
-    renamed = _rename_reserved(final, codes, tidy["fil"].to_numpy(dtype=object), report)
-    lookup = np.array([renamed.get(name, name) for name in final] + [None], dtype=object)
-    return pd.Series(lookup[codes], index=org.index, dtype=object)
+    renamed = _rename_reserved(final, order, codes, tidy["fil"], report)
+    final = [renamed.get(name, name) for name in final]
+    if final == list(uniques):
+        return org
+    names = np.asarray(org.categories, dtype=object).copy()
+    names[order] = final
+    return categorical([Coded(codes, names)])
 
 
-def _rename_reserved(names: list[str], codes: np.ndarray, files: np.ndarray, report: ValidationReport) -> dict[str, str]:
+def _code_counts(codes: np.ndarray, count: int) -> np.ndarray:
+    """The rows of each of ``count`` categories (codes -1 left out), a million rows at a time."""
+    counts = np.zeros(count + 1, dtype=np.int64)
+    for start in range(0, len(codes), 1 << 20):
+        counts += np.bincount(codes[start : start + (1 << 20)].astype(np.intp) + 1, minlength=count + 1)
+    return counts[1:]
+
+
+def _first_seen(codes: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` distinct codes (not -1) in order of first appearance, looked for in ever longer beginnings."""
+    size = 1 << 16
+    while True:
+        seen = pd.unique(codes[:size])
+        seen = seen[seen >= 0]
+        if len(seen) >= count or size >= len(codes):
+            return seen.astype(np.intp)
+        size *= 4
+
+
+def _rename_reserved(names: list[str], order: np.ndarray, codes: np.ndarray, files: pd.Series, report: ValidationReport) -> dict[str, str]:
     """An organisation named like a report group ("Alla", "Övriga", "Ej angiven") gets " (organisation)" added.
 
     Otherwise its answers would be shown, and suppressed, as if they were the
     whole group; the renaming is reported as a warning. ``names`` are the
-    organisation of each code in ``codes`` (one per row, as ``files``).
+    organisations of the codes ``order`` of the rows' ``codes`` (one per row, as ``files``).
     """
     renamed: dict[str, str] = {}
     for value in sorted({v for v in names if normalise(v) in _RESERVED_GROUPS}):
-        rows = np.isin(codes, [k for k, name in enumerate(names) if name == value])
+        rows = np.isin(codes, [order[k] for k, name in enumerate(names) if name == value])
         report.add(
-            ", ".join(dict.fromkeys(str(f) for f in files[rows])),
+            ", ".join(dict.fromkeys(str(f) for f in files.array[rows])),
             "reserverat gruppnamn",
             f"organisationen '{value}' heter som en grupp i rapporten och visas som '{value}{RESERVED_SUFFIX}'",
             kolumn="organisation",

@@ -1,0 +1,102 @@
+"""The tidy table's compact columns (categorical text, int32 numbers) sort, group and compare as object columns would."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from slutrapport.core.problems import ValidationReport
+from slutrapport.sources.readers.textfile import _all_full
+from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey.ingest import _cleaned
+from slutrapport.sources.survey.tidy import Coded, categorical, organisations
+from tests.conftest import write_csv
+
+TEXT = ["respondent", "organisation", "kod", "fraga", "svar", "status", "fil"]
+
+
+def _waves(tmp_path, mini_instrument):
+    rows = [
+        ["Soc", "B7", "Instämmer helt", "2", "Vet ej", "Bra"],
+        ["  AF ", "a10", "1", "", "5", ""],
+        ["af", "a2", "Instämmer delvis", "4", "3", "Mer  tid"],
+        ["", "", "2", "3", "", ""],
+        ["Övriga", "Z", "5", "5", "1", ""],
+        ["", "", "", "", "", ""],  # blank: left out
+        ["Reg", "x", "", "", "", ""],  # no answer: in the table, every answer blank
+    ]
+    first = write_csv(tmp_path / "w1.csv", rows)
+    second = write_csv(tmp_path / "w2.csv", [*reversed(rows[:5]), ["Soc", "a10", "4", "4", "4", ""]])
+    return read_waves([first, second], load_instrument(mini_instrument))
+
+
+def test_text_columns_are_categorical_and_numbers_small(tmp_path, mini_instrument):
+    tidy = _waves(tmp_path, mini_instrument).tidy
+    assert all(isinstance(tidy[c].dtype, pd.CategoricalDtype) for c in TEXT)
+    assert tidy["rad"].dtype == np.int32 and tidy["enkat_nr"].dtype == np.int32 and tidy["varde"].dtype == float
+    assert not (tidy["organisation"].value_counts() == 0).any()
+
+
+def test_categorical_columns_sort_group_and_compare_as_object_columns(tmp_path, mini_instrument):
+    tidy = _waves(tmp_path, mini_instrument).tidy
+    plain = tidy.astype({c: object for c in TEXT})
+    for column in TEXT:
+        assert list(tidy[column].cat.categories) == sorted(plain[column].dropna().unique())
+        assert tidy.sort_values(column, kind="stable").index.tolist() == plain.sort_values(column, kind="stable").index.tolist()
+        for sort in (True, False):
+            mine = tidy.groupby(column, sort=sort, observed=True).size()
+            theirs = plain.groupby(column, sort=sort).size()
+            assert [str(k) for k in mine.index] == [str(k) for k in theirs.index] and mine.tolist() == theirs.tolist()
+        value = plain[column].dropna().iloc[0]
+        assert ((tidy[column] == value) == (plain[column] == value)).all()
+        assert tidy[column].isna().tolist() == plain[column].isna().tolist()
+    assert tidy.loc[tidy["fraga"] == "f1", "svar"].tolist() == ["Bra", "Mer tid", "Mer tid", "Bra"]
+    assert sorted(tidy["organisation"].dropna().unique()) == ["Reg", "Soc", "af", "Övriga (organisation)"]  # af: more rows than AF
+
+
+def test_categorical_keeps_order_missing_values_and_only_values_rows_hold():
+    shared = np.array(["b", "a", None, "ö", "unused"], dtype=object)
+    made = categorical([Coded(np.array([0, 1, -1, 2, 3]), shared), Coded(np.array([0]), np.array(["c"], dtype=object)), Coded(np.array([1, 0]), shared)])
+    assert [None if pd.isna(v) else v for v in made] == ["b", "a", None, None, "ö", "c", "a", "b"]
+    assert list(made.categories) == ["a", "b", "c", "ö"]
+
+
+def test_organisations_unify_spellings_on_the_codes():
+    names = np.array(["Kommunen", "KOMMUNEN", "alla", "Regionen"], dtype=object)
+    tidy = pd.DataFrame({
+        "organisation": categorical([Coded(np.array([1, 0, 1, 2, -1, 3]), names)]),
+        "fil": pd.Categorical(["a.csv"] * 3 + ["b.csv"] * 3),
+    })  # fmt: skip
+    report = ValidationReport()
+    result = organisations(tidy, {"Region": "Regionen"}, report)
+    assert [None if pd.isna(v) else v for v in result] == ["KOMMUNEN", "KOMMUNEN", "KOMMUNEN", "alla (organisation)", None, "Regionen"]
+    assert list(result.categories) == ["KOMMUNEN", "Regionen", "alla (organisation)"]
+    assert [p.fil for p in report.problems] == ["b.csv"]
+
+
+@pytest.mark.parametrize("casefold", [False, True])
+def test_cleaning_distinct_texts_at_once_equals_cleaning_each(casefold):
+    pieces = ["", " ", "  ", "\t", "\n", "\u00a0", "a", "A", "ß", "Åsa", "b c", "\x00"]
+    rng = random.Random(7)
+    for _ in range(300):
+        texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 6))))
+        expected = [" ".join(t.split()) or None for t in texts]
+        expected = [t.casefold() if t else None for t in expected] if casefold else expected
+        assert _cleaned(np.array(texts, dtype=object), casefold=casefold).tolist() == expected, texts
+
+
+def test_records_are_known_full_from_their_separators_only_without_quotes():
+    assert _all_full(b"a,b,c\n1,2,\n", ",", 2, 3)
+    assert not _all_full(b"a,b,c\n1,2\n", ",", 2, 3)  # a short record
+    assert not _all_full(b'a,b,c\n"1,2",3\n', ",", 2, 3)  # quotes: counted field by field
+    assert not _all_full(b"a\n\n", ",", 2, 1)
+    assert _all_full("a;b\r\n1;\r\n", ";", 2, 2)
+
+
+def test_separators_inside_quoted_fields_do_not_count():
+    assert _all_full(b'a,b,c\n"x,y","",z\n"1\n2",3,\n', ",", 3, 3)
+    assert not _all_full(b'a,b,c\n"x,y",z\n', ",", 2, 3)  # short, though it has as many commas as a full record
+    assert not _all_full(b'a,b,c\nx"y,z,w\n', ",", 2, 3)  # a quote inside a field: counted by the csv module
