@@ -33,6 +33,7 @@ from slutrapport.analysis.change_shift import _shifts
 from slutrapport.analysis.changes import _all_pair_rows, _omnibus_rows, _pair_rows, _partial_rows, _wave_pairs
 from slutrapport.analysis.shift import hodges_lehmann_independent
 from slutrapport.analysis.suppression import ALL
+from tests.analysis.cellfactory import make_cell
 
 TOL = 1e-12
 WAVES = ["Enkät 1", "Enkät 2", "Enkät 3"]
@@ -55,7 +56,7 @@ def _values(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
 
 
 def _cell(values: np.ndarray, keys: list) -> _Cell:
-    return _Cell(values, values >= 4, np.array(keys, dtype=object))
+    return make_cell(values, values >= 4, keys)
 
 
 def _survey_cells(seed: int, linked_share: float, kinds: tuple[str, ...] = ("likert", "index", "constant", "normal")):

@@ -25,6 +25,7 @@ from slutrapport.analysis.cells import _Cell
 from slutrapport.analysis.composition import _standardised
 from slutrapport.analysis.trend import _fast_trend, _jonckheere_batch, _jonckheere_table, _mixed_batch, _moments, _ols_moments, _people, _table
 from slutrapport.analysis.trend_models import _jonckheere, _ols, _trend
+from tests.analysis.cellfactory import make_cell
 
 TOL = 1e-12
 
@@ -34,7 +35,7 @@ def _close(a: float, b: float) -> bool:
 
 
 def _cell(values: np.ndarray, keys: list[str | None]) -> _Cell:
-    return _Cell(np.asarray(values, dtype=float), np.asarray(values) >= 4, np.array(keys, dtype=object))
+    return make_cell(np.asarray(values, dtype=float), np.asarray(values) >= 4, keys)
 
 
 def _random_cells(rng: np.random.Generator, *, whole: bool, linked: float, waves: int = 3, people: int = 60) -> list[_Cell]:
