@@ -44,6 +44,7 @@ import pandas as pd
 from slutrapport.analysis.families import PRIMARY, TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
+from slutrapport.wording.rows import row_dicts
 
 __all__ = [
     "SIGNIFICANCE",
@@ -174,7 +175,7 @@ def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFr
     """One certain change. Direction and size come from the test's own data (linked people
     when paired); the levels quoted are those of all respondents, so both are named."""
     fran, till = ordinal["fran"], ordinal["till"]
-    level = {row["enkat"]: row for _, row in cells.iterrows()}
+    level = {row["enkat"]: row for row in row_dicts(cells)}
     mean_a, mean_b = _mean(level[fran]["medel"]), _mean(level[till]["medel"])
     share_a, share_b = format_percent(level[fran]["andel_positiva"]), format_percent(level[till]["andel_positiva"])
     span = f"från {wave_name(fran)} till {wave_name(till)}"
@@ -304,15 +305,18 @@ def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[fl
 
 def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, item: str) -> list[str]:
     rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
-    rows = rows[rows["fran"] != OMNIBUS]
-    ordinal = rows[rows["test"].isin(ORDINAL_TESTS)]
-    if ordinal.empty:
+    rows = row_dicts(rows[rows["fran"] != OMNIBUS])
+    ordinal = [row for row in rows if row["test"] in ORDINAL_TESTS]
+    if not ordinal:
         return []
+    shares: dict[tuple, dict] = {}  # (fran, till) → the first share test's row
+    for row in rows:
+        if row["test"] in SHARE_TESTS:
+            shares.setdefault((row["fran"], row["till"]), row)
     sentences = []
     uncertain = []
-    for _, row in ordinal.iterrows():
-        share = rows[rows["test"].isin(SHARE_TESTS) & (rows["fran"] == row["fran"]) & (rows["till"] == row["till"])]
-        share_row = share.iloc[0] if len(share) else None
+    for row in ordinal:
+        share_row = shares.get((row["fran"], row["till"]))
         if _certain(row["p_corr"]) or (share_row is not None and _certain(share_row["p_corr"])):
             sentences.append(_pair_sentence(row, share_row, cells))
         else:
@@ -329,20 +333,23 @@ def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, ite
 
 
 def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
-    cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] != ALL)]
+    cells = row_dicts(comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] != ALL)])
     sentences = []
     omnibus = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item) & (group_tests["grupp_a"] == OMNIBUS)]
-    tested = [w for w in waves if w in set(omnibus["enkat"])]
+    first: dict = {}  # wave → the first omnibus row's p_corr
+    for wave, p_corr in zip(omnibus["enkat"], omnibus["p_corr"], strict=True):
+        first.setdefault(wave, p_corr)
+    tested = [w for w in waves if w in first]
     differing = []
     for wave in tested:
-        row = omnibus[omnibus["enkat"] == wave].iloc[0]
-        if not _certain(row["p_corr"]):
+        p_corr = first[wave]
+        if not _certain(p_corr):
             continue
-        shown = cells[(cells["enkat"] == wave) & ~cells["undertryckt"].astype(bool)].dropna(subset=["medel"])
-        high = shown.loc[shown["medel"].idxmax()]
-        low = shown.loc[shown["medel"].idxmin()]
+        shown = [c for c in cells if c["enkat"] == wave and not bool(c["undertryckt"]) and not pd.isna(c["medel"])]
+        high = max(shown, key=lambda c: c["medel"])  # the first of equal highest, as idxmax
+        low = min(shown, key=lambda c: c["medel"])
         differing.append(
-            f"Vid {wave_name(wave)} skilde sig organisationerna åt (Holm-justerat {format_p(row['p_corr'])} inom "
+            f"Vid {wave_name(wave)} skilde sig organisationerna åt (Holm-justerat {format_p(p_corr)} inom "
             "enkätens jämförelser mellan organisationer): "
             f"högst låg {high['grupp']} ({_mean(high['medel'])}) och lägst {low['grupp']} ({_mean(low['medel'])})."
         )
@@ -352,16 +359,14 @@ def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: 
             f"Skillnaderna mellan organisationerna är inte statistiskt säkerställda vid {wave_list(tested)}."
         )
     for wave in waves:
-        at_wave = cells[cells["enkat"] == wave]
-        small = at_wave[~at_wave["undertryckt"].astype(bool) & (at_wave["n"].fillna(0) > 0) & (at_wave["n"].fillna(0) < SMALL_GROUP)]
-        if len(small):
-            names = join_words([f"{r['grupp']} (n = {int(r['n'])})" for _, r in small.iterrows()])
+        at_wave = [c for c in cells if c["enkat"] == wave]
+        small = [c for c in at_wave if not bool(c["undertryckt"]) and 0 < (0 if pd.isna(c["n"]) else c["n"]) < SMALL_GROUP]
+        if small:
+            names = join_words([f"{r['grupp']} (n = {int(r['n'])})" for r in small])
             sentences.append(f"Vid {wave_name(wave)} hade {names} få svar, så {'dess' if len(small) == 1 else 'deras'} resultat är osäkra.")
-        hidden = at_wave[at_wave["undertryckt"].astype(bool)]
-        if len(hidden):
-            sentences.append(
-                f"{join_words(list(hidden['grupp']))} visas inte vid {wave_name(wave)}, för att skydda svarande i små grupper."
-            )
+        hidden = [c["grupp"] for c in at_wave if bool(c["undertryckt"])]
+        if hidden:
+            sentences.append(f"{join_words(hidden)} visas inte vid {wave_name(wave)}, för att skydda svarande i små grupper.")
     return sentences
 
 
