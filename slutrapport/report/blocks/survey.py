@@ -48,6 +48,7 @@ from slutrapport.report.model import (
     for_appendix,
 )
 from slutrapport.sources.definitions import Scale
+from slutrapport.wording.rows import row_dicts
 from slutrapport.wording.scales import category_labels, scale_span
 from slutrapport.wording.survey import SIGNIFICANCE, change_direction, index_paragraph, survey_summary
 
@@ -107,10 +108,10 @@ def _wave_table(
             Column("95 % KI", SHARE_INTERVAL, wave),
             Column("n", COUNT, wave),
         ]
-    lookup = {(r[row_key], r["enkat"]): r for _, r in cells.iterrows()}
+    lookup = {(r[row_key], r["enkat"]): r for r in row_dicts(cells)}
     limits = {
         (niva, item, group, str(wave)): (low, high)
-        for niva, item, group, wave, low, high in intervals[["niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog"]].itertuples(index=False)
+        for niva, item, group, wave, low, high in zip(*(intervals[c] for c in ("niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog")), strict=True)
     }
     rows = []
     for key, label in row_labels:
@@ -182,15 +183,18 @@ def _distribution(results: SurveyResults, name: str, questions: list, scale: Sca
     dist = results.distribution[(results.distribution["grupp"] == ALL) & results.distribution["id"].isin([q.id for q in questions])]
     values = sorted(set(scale.values) | {int(v) for v in dist["varde"]})
     labels = category_labels(scale, values)
+    by_cell: dict[tuple, list] = {}  # (question, wave) → its (value, share, count) rows in table order
+    for item, wave, value, share, count in zip(*(dist[c] for c in ("id", "enkat", "varde", "andel", "antal")), strict=True):
+        by_cell.setdefault((item, wave), []).append((value, share, count))
     rows_chart, rows_table = [], []
     for question in questions:
         for wave in results.survey.waves:
-            cell = dist[(dist["id"] == question.id) & (dist["enkat"] == wave)]
-            if cell.empty:
+            cell = by_cell.get((question.id, wave))
+            if not cell:
                 continue
-            by_value = {int(v): float(s) for v, s in zip(cell["varde"], cell["andel"], strict=True)}
+            by_value = {int(v): float(s) for v, s, _ in cell}
             shares = [by_value.get(v, 0.0) for v in values]
-            n = int(cell["antal"].sum())
+            n = int(sum(c for _, _, c in cell))
             short = textwrap.shorten(question.text, 45, placeholder="…")
             rows_chart.append((f"{short} – {wave}", shares, n))
             rows_table.append([question.text, wave, *largest_remainder(shares), n])

@@ -341,12 +341,15 @@ def alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> 
     deleted = deleted[(deleted["index"] == index_id) & (deleted["grupp"] == ALL)]
     if deleted.empty:
         return None
+    first: dict[tuple, float] = {}  # (question, wave) → its first row's alpha without the question
+    for item, wave, value in zip(deleted["fraga"], deleted["enkat"], deleted["alfa_utan_fragan"], strict=True):
+        first.setdefault((item, wave), value)
     rows = []
     for question in results.survey.instrument.index_items(index_id):
         row: list = [question.text]
         for wave in waves:
-            cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
-            row.append(float(cell["alfa_utan_fragan"].iloc[0]) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
+            value = first.get((question.id, wave))
+            row.append(float(value) if value is not None and pd.notna(value) else None)
         rows.append(row)
     return Table(
         caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",
