@@ -436,14 +436,15 @@ def survey_blocks(results: SurveyResults) -> list:
     by_item = ItemRows(results)
     for index_id, name in instrument.indices.items():
         mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))])  # this index's rows only
+        own = by_item.results([index_id])  # without its questions, for the blocks of the index alone
         sub: list = [
-            Paragraphs(index_paragraph(index_id, waves, mine.comparison, mine.changes, mine.group_tests, mine.reliability)),
+            Paragraphs(index_paragraph(index_id, waves, own.comparison, own.changes, own.group_tests, own.reliability)),
             *composition_blocks(mine, "index", index_id),
             *for_appendix(
                 *index_blocks(mine, index_id),
                 *_distribution_blocks(mine, name, instrument.index_items(index_id)),
-                _changes_table(mine, "index", index_id, name),
-                pair_table(mine.group_tests, mine.comparison, "index", index_id, name),
+                _changes_table(own, "index", index_id, name),
+                pair_table(own.group_tests, own.comparison, "index", index_id, name),
                 alpha_if_deleted_table(mine, index_id, name),
             ),
         ]
