@@ -21,11 +21,14 @@ rest are. Only reshaping happens here.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from slutrapport.analysis.changes import ACROSS_ALL
 from slutrapport.core.swedish import format_number, wave_name
 from slutrapport.report.model import EFFECT, MEAN, PVALUE, TEXT, Column, Table
+from slutrapport.wording.rows import row_dicts
 from slutrapport.wording.survey import SIGNIFICANCE
 
 __all__ = ["MAX_PAIRS", "PAIRS_RULE", "pair_table"]
@@ -47,19 +50,21 @@ def pair_table(group_tests: pd.DataFrame, comparison: pd.DataFrame, niva: str, i
     tests = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item)]
     if tests.empty:
         return None
-    p_corr = pd.to_numeric(tests["p_corr"], errors="coerce")
-    omnibus = tests[(tests["grupp_a"] == ACROSS_ALL) & (p_corr < SIGNIFICANCE)]
-    differing = set(omnibus["enkat"].astype(str))
-    pairs = tests[(tests["grupp_a"] != ACROSS_ALL) & (p_corr < SIGNIFICANCE) & tests["enkat"].astype(str).isin(differing)]
-    if pairs.empty:
+    significant = (pd.to_numeric(tests["p_corr"], errors="coerce") < SIGNIFICANCE).tolist()
+    sizes = pd.to_numeric(tests["effekt"], errors="coerce").abs().tolist()
+    found = row_dicts(tests[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]])
+    records = [(r, size) for r, sure, size in zip(found, significant, sizes, strict=True) if sure]
+    differing = {str(r["enkat"]) for r, _ in records if r["grupp_a"] == ACROSS_ALL}
+    pairs = [(r, size) for r, size in records if r["grupp_a"] != ACROSS_ALL and str(r["enkat"]) in differing]
+    if not pairs:
         return None
-    order = pairs.assign(_size=pd.to_numeric(pairs["effekt"], errors="coerce").abs()).sort_values("_size", ascending=False, kind="stable")
-    shown = order.head(MAX_PAIRS)
+    # the largest |effect| first, equal ones and then those without an effect in table order (a stable sort)
+    shown = [r for r, _ in sorted(pairs, key=lambda pair: (math.isnan(pair[1]), 0.0 if math.isnan(pair[1]) else -pair[1]))[:MAX_PAIRS]]
     cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item)]
     means = {(g, str(w)): m for g, w, m in zip(cells["grupp"], cells["enkat"], cells["medel"], strict=True)}
     rows = [
-        [wave_name(str(r.enkat)), r.grupp_a, r.grupp_b, means.get((r.grupp_a, str(r.enkat))), means.get((r.grupp_b, str(r.enkat))), r.effekt, r.p_corr]
-        for r in shown.itertuples(index=False)
+        [wave_name(wave), r["grupp_a"], r["grupp_b"], means.get((r["grupp_a"], wave)), means.get((r["grupp_b"], wave)), r["effekt"], r["p_corr"]]
+        for r, wave in ((r, str(r["enkat"])) for r in shown)
     ]
     columns = [
         Column("Enkät", TEXT),
