@@ -143,13 +143,14 @@ def _mean(value: float) -> str:
     return format_number(value, 1)
 
 
-def _cells(comparison: pd.DataFrame, niva: str, item: str, group: str = ALL) -> pd.DataFrame:
-    return comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)]
+def _cells(comparison: pd.DataFrame, niva: str, item: str, group: str = ALL) -> list[dict]:
+    """The rows of one item and group (:func:`~slutrapport.wording.rows.row_dicts`)."""
+    return row_dicts(comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)])
 
 
-def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
-    shown = cells[~cells["undertryckt"].astype(bool) & (cells["n"].fillna(0) > 0)]
-    by_wave = {row["enkat"]: row for _, row in shown.iterrows()}
+def _level_sentence(cells: list[dict], waves: list[str]) -> str:
+    shown = [row for row in cells if not bool(row["undertryckt"]) and (0 if pd.isna(row["n"]) else row["n"]) > 0]
+    by_wave = {row["enkat"]: row for row in shown}
     present = [w for w in waves if w in by_wave]
     if not present:
         return "Resultatet för alla svarande är skyddat vid varje enkät och visas inte."
@@ -171,11 +172,11 @@ def _size(value: float, decimals: int = 1) -> str:
     return format_number(abs(value), decimals)
 
 
-def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFrame) -> str:
+def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: list[dict]) -> str:
     """One certain change. Direction and size come from the test's own data (linked people
     when paired); the levels quoted are those of all respondents, so both are named."""
     fran, till = ordinal["fran"], ordinal["till"]
-    level = {row["enkat"]: row for row in row_dicts(cells)}
+    level = {row["enkat"]: row for row in cells}
     mean_a, mean_b = _mean(level[fran]["medel"]), _mean(level[till]["medel"])
     share_a, share_b = format_percent(level[fran]["andel_positiva"]), format_percent(level[till]["andel_positiva"])
     span = f"från {wave_name(fran)} till {wave_name(till)}"
@@ -303,7 +304,7 @@ def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[fl
     )
 
 
-def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, item: str) -> list[str]:
+def _change_sentences(changes: pd.DataFrame, cells: list[dict], niva: str, item: str) -> list[str]:
     rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
     rows = row_dicts(rows[rows["fran"] != OMNIBUS])
     ordinal = [row for row in rows if row["test"] in ORDINAL_TESTS]
@@ -376,9 +377,9 @@ def _reliability_sentence(reliability: pd.DataFrame, item: str, waves: list[str]
         return None
     order = {w: i for i, w in enumerate(waves)}
     rows = rows.sort_values("enkat", key=lambda s: s.map(order))
-    low = rows[rows["alfa"].map(low_alpha)]
-    if len(low):
-        parts = join_words([f"{wave_name(r['enkat'])} ({alpha_text(r['alfa'])})" for _, r in low.iterrows()])
+    low = [(wave, alpha) for wave, alpha in zip(rows["enkat"], rows["alfa"], strict=True) if low_alpha(alpha)]
+    if low:
+        parts = join_words([f"{wave_name(wave)} ({alpha_text(alpha)})" for wave, alpha in low])
         return (
             f"Cronbachs alfa var under {format_number(LOW_ALPHA, 1)} vid {parts}: frågorna i indexet mäter inte "
             "tillräckligt samstämmigt, så indexet bör tolkas med försiktighet."

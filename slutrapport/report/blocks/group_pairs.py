@@ -50,10 +50,9 @@ def pair_table(group_tests: pd.DataFrame, comparison: pd.DataFrame, niva: str, i
     tests = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item)]
     if tests.empty:
         return None
-    significant = (pd.to_numeric(tests["p_corr"], errors="coerce") < SIGNIFICANCE).tolist()
-    sizes = pd.to_numeric(tests["effekt"], errors="coerce").abs().tolist()
-    found = row_dicts(tests[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]])
-    records = [(r, size) for r, sure, size in zip(found, significant, sizes, strict=True) if sure]
+    significant = tests[pd.to_numeric(tests["p_corr"], errors="coerce") < SIGNIFICANCE]
+    sizes = pd.to_numeric(significant["effekt"], errors="coerce").abs().tolist()
+    records = list(zip(row_dicts(significant[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]]), sizes, strict=True))
     differing = {str(r["enkat"]) for r, _ in records if r["grupp_a"] == ACROSS_ALL}
     pairs = [(r, size) for r, size in records if r["grupp_a"] != ACROSS_ALL and str(r["enkat"]) in differing]
     if not pairs:
