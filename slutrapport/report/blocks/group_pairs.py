@@ -21,8 +21,7 @@ rest are. Only reshaping happens here.
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.changes import ACROSS_ALL
@@ -51,14 +50,17 @@ def pair_table(group_tests: pd.DataFrame, comparison: pd.DataFrame, niva: str, i
     if tests.empty:
         return None
     significant = tests[pd.to_numeric(tests["p_corr"], errors="coerce") < SIGNIFICANCE]
-    sizes = pd.to_numeric(significant["effekt"], errors="coerce").abs().tolist()
-    records = list(zip(row_dicts(significant[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]]), sizes, strict=True))
-    differing = {str(r["enkat"]) for r, _ in records if r["grupp_a"] == ACROSS_ALL}
-    pairs = [(r, size) for r, size in records if r["grupp_a"] != ACROSS_ALL and str(r["enkat"]) in differing]
-    if not pairs:
+    waves = significant["enkat"].astype(str).tolist()
+    omnibus = [group == ACROSS_ALL for group in significant["grupp_a"]]
+    differing = {wave for wave, across in zip(waves, omnibus, strict=True) if across}
+    pairs = np.array([i for i, (wave, across) in enumerate(zip(waves, omnibus, strict=True)) if not across and wave in differing], dtype=np.intp)
+    if not len(pairs):
         return None
-    # the largest |effect| first, equal ones and then those without an effect in table order (a stable sort)
-    shown = [r for r, _ in sorted(pairs, key=lambda pair: (math.isnan(pair[1]), 0.0 if math.isnan(pair[1]) else -pair[1]))[:MAX_PAIRS]]
+    # the largest |effect| first, equal ones and then those without an effect in table order (a stable sort, as pandas')
+    sizes = pd.to_numeric(significant["effekt"], errors="coerce").abs().to_numpy(dtype=float, na_value=np.nan)[pairs]
+    missing = np.isnan(sizes)
+    order = np.lexsort((np.arange(len(pairs)), np.where(missing, 0.0, -sizes), missing))
+    shown = row_dicts(significant[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]].iloc[pairs[order[:MAX_PAIRS]]])
     cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item)]
     means = {(g, str(w)): m for g, w, m in zip(cells["grupp"], cells["enkat"], cells["medel"], strict=True)}
     rows = [
