@@ -219,7 +219,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
     if rows.empty:
         return None
     body = []
-    for _, row in rows.iterrows():
+    for row in row_dicts(rows):
         span = (
             "Alla enkäter" if row["fran"] == _ALL_WAVES
             else f"Trend {row['fran']} → {row['till']}, per enkät" if row["test"] in TREND_TESTS
