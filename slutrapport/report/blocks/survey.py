@@ -439,7 +439,7 @@ def survey_blocks(results: SurveyResults) -> list:
         own = by_item.results([index_id])  # without its questions, for the blocks of the index alone
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, own.comparison, own.changes, own.group_tests, own.reliability)),
-            *composition_blocks(mine, "index", index_id),
+            *composition_blocks(own, "index", index_id),
             *for_appendix(
                 *index_blocks(mine, index_id),
                 *_distribution_blocks(mine, name, instrument.index_items(index_id)),
