@@ -143,11 +143,6 @@ def _mean(value: float) -> str:
     return format_number(value, 1)
 
 
-def _cells(comparison: pd.DataFrame, niva: str, item: str, group: str = ALL) -> list[dict]:
-    """The rows of one item and group (:func:`~slutrapport.wording.rows.row_dicts`)."""
-    return row_dicts(comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)])
-
-
 def _level_sentence(cells: list[dict], waves: list[str]) -> str:
     shown = [row for row in cells if not bool(row["undertryckt"]) and (0 if pd.isna(row["n"]) else row["n"]) > 0]
     by_wave = {row["enkat"]: row for row in shown}
@@ -229,10 +224,15 @@ def trend_sentence(changes: pd.DataFrame, niva: str, item: str, waves: list[str]
     per wave (``diff_medel`` with ``diff_medel_lag``/``diff_medel_hog`` on a
     trend row) with its 95 % interval.
     """
-    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL) & changes["test"].isin(TREND_TESTS)]
-    if rows.empty or len(waves) < 3:
+    return _trend_sentence(row_dicts(changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]), waves)
+
+
+def _trend_sentence(changes: list[dict], waves: list[str]) -> str | None:
+    """:func:`trend_sentence` from the rows of one item for all respondents."""
+    rows = [row for row in changes if row["test"] in TREND_TESTS]
+    if not rows or len(waves) < 3:
         return None
-    row = rows.iloc[0]
+    row = rows[0]
     over = f"Över alla {_waves_word(len(waves))} enkäterna"
     slope, low, high = row["diff_medel"], row.get("diff_medel_lag", math.nan), row.get("diff_medel_hog", math.nan)
     size = ""
@@ -304,9 +304,8 @@ def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[fl
     )
 
 
-def _change_sentences(changes: pd.DataFrame, cells: list[dict], niva: str, item: str) -> list[str]:
-    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
-    rows = row_dicts(rows[rows["fran"] != OMNIBUS])
+def _change_sentences(changes: list[dict], cells: list[dict]) -> list[str]:
+    rows = [row for row in changes if row["fran"] != OMNIBUS]
     ordinal = [row for row in rows if row["test"] in ORDINAL_TESTS]
     if not ordinal:
         return []
@@ -333,8 +332,7 @@ def _change_sentences(changes: pd.DataFrame, cells: list[dict], niva: str, item:
     return sentences
 
 
-def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
-    cells = row_dicts(comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] != ALL)])
+def _group_sentences(cells: list[dict], group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
     sentences = []
     omnibus = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item) & (group_tests["grupp_a"] == OMNIBUS)]
     first: dict = {}  # wave → the first omnibus row's p_corr
@@ -398,13 +396,15 @@ def index_paragraph(
     reliability: pd.DataFrame,
 ) -> list[str]:
     """Sentences about one index: level per wave, changes, organisations, small groups, reliability."""
-    cells = _cells(comparison, "index", item)
+    rows = row_dicts(comparison[(comparison["niva"] == "index") & (comparison["id"] == item)])
+    cells = [row for row in rows if row["grupp"] == ALL]
+    own = row_dicts(changes[(changes["niva"] == "index") & (changes["id"] == item) & (changes["grupp"] == ALL)])
     sentences = [_level_sentence(cells, waves)]
-    sentences += _change_sentences(changes, cells, "index", item)
-    trend = trend_sentence(changes, "index", item, waves)
+    sentences += _change_sentences(own, cells)
+    trend = _trend_sentence(own, waves)
     if trend:
         sentences.append(trend)
-    sentences += _group_sentences(comparison, group_tests, "index", item, waves)
+    sentences += _group_sentences([row for row in rows if row["grupp"] != ALL], group_tests, "index", item, waves)
     reliability_text = _reliability_sentence(reliability, item, waves)
     if reliability_text:
         sentences.append(reliability_text)
