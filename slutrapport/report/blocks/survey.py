@@ -436,7 +436,8 @@ def survey_blocks(results: SurveyResults) -> list:
     by_item = ItemRows(results)
     for index_id, name in instrument.indices.items():
         mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))])  # this index's rows only
-        own = by_item.results([index_id])  # without its questions, for the blocks of the index alone
+        # without its questions, for the blocks of the index alone (which select the index's rows themselves)
+        own = by_item.results([index_id], ("comparison", "changes", "group_tests", "reliability"))
         sub: list = [
             Paragraphs(index_paragraph(index_id, waves, own.comparison, own.changes, own.group_tests, own.reliability)),
             *composition_blocks(own, "index", index_id),

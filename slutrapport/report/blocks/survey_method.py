@@ -308,16 +308,19 @@ def _reliability_table(results: SurveyResults) -> Table | None:
     columns = [Column("Index")]
     for wave in waves:
         columns += [Column("Alfa", COEFFICIENT, wave), Column("n", COUNT, wave)]
+    first: dict[tuple, tuple] = {}  # (index, wave) → its first row's alpha and n
+    for item, wave, value, n in zip(alpha["index"], alpha["enkat"], alpha["alfa"], alpha["n"], strict=True):
+        first.setdefault((item, wave), (value, n))
     rows = []
     for item, name in results.survey.instrument.indices.items():
         row: list = [name]
         for wave in waves:
-            cell = alpha[(alpha["index"] == item) & (alpha["enkat"] == wave)]
-            if cell.empty or pd.isna(cell["alfa"].iloc[0]):
+            cell = first.get((item, wave))
+            if cell is None or pd.isna(cell[0]):
                 row += [None, None]
                 continue
-            value = float(cell["alfa"].iloc[0])
-            row += [Typed(value, COEFFICIENT, "*") if low_alpha(value) else value, int(cell["n"].iloc[0])]
+            value = float(cell[0])
+            row += [Typed(value, COEFFICIENT, "*") if low_alpha(value) else value, int(cell[1])]
         rows.append(row)
     return Table(
         caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
