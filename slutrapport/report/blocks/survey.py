@@ -419,6 +419,10 @@ def _figures_to_appendix(blocks: list) -> list:
     return blocks
 
 
+#: The tables :func:`index_blocks`, :func:`_distribution_blocks` and :func:`alpha_if_deleted_table` read.
+_INDEX_TABLES = ("comparison", "intervals", "trends", "distribution", "reliability", "alpha_if_deleted")
+
+
 def survey_blocks(results: SurveyResults) -> list:
     """The staff-survey section: summary with the overview table, method, one subsection per index, the questions
     outside indices, the other question types (:func:`~.items.item_blocks`) and the free-text answers.
@@ -435,7 +439,8 @@ def survey_blocks(results: SurveyResults) -> list:
     ]
     by_item = ItemRows(results)
     for index_id, name in instrument.indices.items():
-        mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))])  # this index's rows only
+        # this index's and its questions' rows, in the tables the index's tables, charts and distributions read
+        mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))], _INDEX_TABLES)
         # without its questions, for the blocks of the index alone (which select the index's rows themselves)
         own = by_item.results([index_id], ("comparison", "changes", "group_tests", "reliability"))
         sub: list = [
