@@ -96,10 +96,11 @@ def _wave_table(
     caption: str,
     min_n: int,
     first: str,
+    limits: dict[tuple, tuple[float, float]] | None = None,
 ) -> Table:
     """Rows × waves with mean, share positive, its 95 % Wilson interval (``intervals``, the
     analysis' :func:`~slutrapport.analysis.intervals.mean_intervals` joined on niva, id, grupp
-    and enkat) and n per wave."""
+    and enkat; ``limits``, when given, is :func:`_share_limits` of ``intervals``) and n per wave."""
     columns = [Column(first, TEXT)]
     for wave in waves:
         columns += [
@@ -109,10 +110,7 @@ def _wave_table(
             Column("n", COUNT, wave),
         ]
     lookup = {(r[row_key], r["enkat"]): r for r in row_dicts(cells)}
-    limits = {
-        (niva, item, group, str(wave)): (low, high)
-        for niva, item, group, wave, low, high in zip(*(intervals[c] for c in ("niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog")), strict=True)
-    }
+    limits = _share_limits(intervals) if limits is None else limits
     rows = []
     for key, label in row_labels:
         row: list = [label]
@@ -128,6 +126,12 @@ def _wave_table(
     notes = [hidden_note(min_n)] if cells["undertryckt"].any() else []
     notes.append(_SHARE_INTERVAL_NOTE)
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
+
+
+def _share_limits(intervals: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
+    """(niva, id, grupp, enkat) → the Wilson interval of the share positive (the last row of a key wins)."""
+    columns = ("niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog")
+    return {(niva, item, group, str(wave)): (low, high) for niva, item, group, wave, low, high in zip(*(intervals[c] for c in columns), strict=True)}
 
 
 def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
@@ -358,10 +362,11 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
     group_rows = [(g, g) for g in groups if g in present]
     caption = f"{name}: indexvärde per grupp och enkät"
+    limits = _share_limits(results.intervals)
     return [
-        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp"),
+        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp", limits),
         _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id), caption),
-        _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
+        _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga", limits),
     ]
 
 
