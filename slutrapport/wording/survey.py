@@ -370,19 +370,20 @@ def _group_sentences(cells: list[dict], group_tests: pd.DataFrame, niva: str, it
 
 
 def _reliability_sentence(reliability: pd.DataFrame, item: str, waves: list[str]) -> str | None:
-    rows = reliability[(reliability["index"] == item) & (reliability["grupp"] == ALL)].dropna(subset=["alfa"])
-    if rows.empty:
+    rows = reliability[(reliability["index"] == item) & (reliability["grupp"] == ALL)]
+    found = [(wave, alpha) for wave, alpha in zip(rows["enkat"], rows["alfa"], strict=True) if not pd.isna(alpha)]
+    if not found:
         return None
     order = {w: i for i, w in enumerate(waves)}
-    rows = rows.sort_values("enkat", key=lambda s: s.map(order))
-    low = [(wave, alpha) for wave, alpha in zip(rows["enkat"], rows["alfa"], strict=True) if low_alpha(alpha)]
+    found.sort(key=lambda pair: (pair[0] not in order, order.get(pair[0], 0)))  # in wave order, other waves last (stable)
+    low = [(wave, alpha) for wave, alpha in found if low_alpha(alpha)]
     if low:
         parts = join_words([f"{wave_name(wave)} ({alpha_text(alpha)})" for wave, alpha in low])
         return (
             f"Cronbachs alfa var under {format_number(LOW_ALPHA, 1)} vid {parts}: frågorna i indexet mäter inte "
             "tillräckligt samstämmigt, så indexet bör tolkas med försiktighet."
         )
-    lo, hi = rows["alfa"].min(), rows["alfa"].max()
+    lo, hi = min(alpha for _, alpha in found), max(alpha for _, alpha in found)
     span = alpha_text(lo) if alpha_text(lo) == alpha_text(hi) else f"{alpha_text(lo)}–{alpha_text(hi)}"
     return f"Frågorna i indexet hänger väl ihop (Cronbachs alfa {span})."
 
