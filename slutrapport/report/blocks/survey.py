@@ -7,8 +7,10 @@ sentence from :mod:`slutrapport.wording.survey`.
 
 from __future__ import annotations
 
+import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.composition import STANDARDISED_GROUP
@@ -134,18 +136,31 @@ def _share_limits(intervals: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
     return {(niva, item, group, str(wave)): (low, high) for niva, item, group, wave, low, high in zip(*(intervals[c] for c in columns), strict=True)}
 
 
+def _with_limits(data: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with the interval of the mean (``low``, ``high``) of its group and wave: the left merge on grupp
+    and enkat, by a dict when every key of ``intervals`` is a plain text found once and the limits are float64
+    (else by the merge itself)."""
+    right = intervals[["grupp", "enkat", "medel_ci_lag", "medel_ci_hog"]].rename(columns={"medel_ci_lag": "low", "medel_ci_hog": "high"})
+    if right["low"].dtype != np.float64 or right["high"].dtype != np.float64:
+        return data.merge(right, on=["grupp", "enkat"], how="left")
+    limits: dict[tuple, tuple[float, float]] = {}
+    for key in zip(right["grupp"], right["enkat"], right["low"], right["high"], strict=True):
+        if not (isinstance(key[0], str) and isinstance(key[1], str)) or key[:2] in limits:
+            return data.merge(right, on=["grupp", "enkat"], how="left")
+        limits[key[:2]] = key[2:]
+    found = [limits.get(key, (math.nan, math.nan)) for key in zip(data["grupp"], data["enkat"], strict=True)]
+    low = np.array([pair[0] for pair in found], dtype=float)
+    high = np.array([pair[1] for pair in found], dtype=float)
+    return data.reset_index(drop=True).assign(low=low, high=high)
+
+
 def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
                  trend: pd.DataFrame | None = None, values_table: str | None = None) -> Chart:
     """The index per group and wave as lines (small multiples when there are more than
     :data:`~slutrapport.report.charting.MAX_SERIES`), "Alla" the reference; ``values_table`` is the
     caption of the table beside it."""
     shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
-    data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
-    data = data.merge(
-        intervals[["grupp", "enkat", "medel_ci_lag", "medel_ci_hog"]].rename(columns={"medel_ci_lag": "low", "medel_ci_hog": "high"}),
-        on=["grupp", "enkat"],
-        how="left",
-    )
+    data = _with_limits(shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"}), intervals)
     line = None
     if trend is not None and not trend.empty:
         line = trend[["enkat", "trend", "trend_lag", "trend_hog", "test"]].rename(
