@@ -44,6 +44,7 @@ import pandas as pd
 from slutrapport.analysis.families import PRIMARY, TREND_TESTS
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words, wave_list, wave_name
+from slutrapport.wording.rows import row_dicts
 
 __all__ = [
     "SIGNIFICANCE",
@@ -142,13 +143,9 @@ def _mean(value: float) -> str:
     return format_number(value, 1)
 
 
-def _cells(comparison: pd.DataFrame, niva: str, item: str, group: str = ALL) -> pd.DataFrame:
-    return comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] == group)]
-
-
-def _level_sentence(cells: pd.DataFrame, waves: list[str]) -> str:
-    shown = cells[~cells["undertryckt"].astype(bool) & (cells["n"].fillna(0) > 0)]
-    by_wave = {row["enkat"]: row for _, row in shown.iterrows()}
+def _level_sentence(cells: list[dict], waves: list[str]) -> str:
+    shown = [row for row in cells if not bool(row["undertryckt"]) and (0 if pd.isna(row["n"]) else row["n"]) > 0]
+    by_wave = {row["enkat"]: row for row in shown}
     present = [w for w in waves if w in by_wave]
     if not present:
         return "Resultatet för alla svarande är skyddat vid varje enkät och visas inte."
@@ -170,11 +167,11 @@ def _size(value: float, decimals: int = 1) -> str:
     return format_number(abs(value), decimals)
 
 
-def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: pd.DataFrame) -> str:
+def _pair_sentence(ordinal: pd.Series, share: pd.Series | None, cells: list[dict]) -> str:
     """One certain change. Direction and size come from the test's own data (linked people
     when paired); the levels quoted are those of all respondents, so both are named."""
     fran, till = ordinal["fran"], ordinal["till"]
-    level = {row["enkat"]: row for _, row in cells.iterrows()}
+    level = {row["enkat"]: row for row in cells}
     mean_a, mean_b = _mean(level[fran]["medel"]), _mean(level[till]["medel"])
     share_a, share_b = format_percent(level[fran]["andel_positiva"]), format_percent(level[till]["andel_positiva"])
     span = f"från {wave_name(fran)} till {wave_name(till)}"
@@ -227,10 +224,15 @@ def trend_sentence(changes: pd.DataFrame, niva: str, item: str, waves: list[str]
     per wave (``diff_medel`` with ``diff_medel_lag``/``diff_medel_hog`` on a
     trend row) with its 95 % interval.
     """
-    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL) & changes["test"].isin(TREND_TESTS)]
-    if rows.empty or len(waves) < 3:
+    return _trend_sentence(row_dicts(changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]), waves)
+
+
+def _trend_sentence(changes: list[dict], waves: list[str]) -> str | None:
+    """:func:`trend_sentence` from the rows of one item for all respondents."""
+    rows = [row for row in changes if row["test"] in TREND_TESTS]
+    if not rows or len(waves) < 3:
         return None
-    row = rows.iloc[0]
+    row = rows[0]
     over = f"Över alla {_waves_word(len(waves))} enkäterna"
     slope, low, high = row["diff_medel"], row.get("diff_medel_lag", math.nan), row.get("diff_medel_hog", math.nan)
     size = ""
@@ -302,17 +304,19 @@ def _spread_sentence(ordinal: pd.Series, span: str, people: str, means: tuple[fl
     )
 
 
-def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, item: str) -> list[str]:
-    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
-    rows = rows[rows["fran"] != OMNIBUS]
-    ordinal = rows[rows["test"].isin(ORDINAL_TESTS)]
-    if ordinal.empty:
+def _change_sentences(changes: list[dict], cells: list[dict]) -> list[str]:
+    rows = [row for row in changes if row["fran"] != OMNIBUS]
+    ordinal = [row for row in rows if row["test"] in ORDINAL_TESTS]
+    if not ordinal:
         return []
+    shares: dict[tuple, dict] = {}  # (fran, till) → the first share test's row
+    for row in rows:
+        if row["test"] in SHARE_TESTS:
+            shares.setdefault((row["fran"], row["till"]), row)
     sentences = []
     uncertain = []
-    for _, row in ordinal.iterrows():
-        share = rows[rows["test"].isin(SHARE_TESTS) & (rows["fran"] == row["fran"]) & (rows["till"] == row["till"])]
-        share_row = share.iloc[0] if len(share) else None
+    for row in ordinal:
+        share_row = shares.get((row["fran"], row["till"]))
         if _certain(row["p_corr"]) or (share_row is not None and _certain(share_row["p_corr"])):
             sentences.append(_pair_sentence(row, share_row, cells))
         else:
@@ -328,21 +332,23 @@ def _change_sentences(changes: pd.DataFrame, cells: pd.DataFrame, niva: str, ite
     return sentences
 
 
-def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
-    cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item) & (comparison["grupp"] != ALL)]
+def _group_sentences(cells: list[dict], group_tests: pd.DataFrame, niva: str, item: str, waves: list[str]) -> list[str]:
     sentences = []
     omnibus = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item) & (group_tests["grupp_a"] == OMNIBUS)]
-    tested = [w for w in waves if w in set(omnibus["enkat"])]
+    first: dict = {}  # wave → the first omnibus row's p_corr
+    for wave, p_corr in zip(omnibus["enkat"], omnibus["p_corr"], strict=True):
+        first.setdefault(wave, p_corr)
+    tested = [w for w in waves if w in first]
     differing = []
     for wave in tested:
-        row = omnibus[omnibus["enkat"] == wave].iloc[0]
-        if not _certain(row["p_corr"]):
+        p_corr = first[wave]
+        if not _certain(p_corr):
             continue
-        shown = cells[(cells["enkat"] == wave) & ~cells["undertryckt"].astype(bool)].dropna(subset=["medel"])
-        high = shown.loc[shown["medel"].idxmax()]
-        low = shown.loc[shown["medel"].idxmin()]
+        shown = [c for c in cells if c["enkat"] == wave and not bool(c["undertryckt"]) and not pd.isna(c["medel"])]
+        high = max(shown, key=lambda c: c["medel"])  # the first of equal highest, as idxmax
+        low = min(shown, key=lambda c: c["medel"])
         differing.append(
-            f"Vid {wave_name(wave)} skilde sig organisationerna åt (Holm-justerat {format_p(row['p_corr'])} inom "
+            f"Vid {wave_name(wave)} skilde sig organisationerna åt (Holm-justerat {format_p(p_corr)} inom "
             "enkätens jämförelser mellan organisationer): "
             f"högst låg {high['grupp']} ({_mean(high['medel'])}) och lägst {low['grupp']} ({_mean(low['medel'])})."
         )
@@ -352,33 +358,32 @@ def _group_sentences(comparison: pd.DataFrame, group_tests: pd.DataFrame, niva: 
             f"Skillnaderna mellan organisationerna är inte statistiskt säkerställda vid {wave_list(tested)}."
         )
     for wave in waves:
-        at_wave = cells[cells["enkat"] == wave]
-        small = at_wave[~at_wave["undertryckt"].astype(bool) & (at_wave["n"].fillna(0) > 0) & (at_wave["n"].fillna(0) < SMALL_GROUP)]
-        if len(small):
-            names = join_words([f"{r['grupp']} (n = {int(r['n'])})" for _, r in small.iterrows()])
+        at_wave = [c for c in cells if c["enkat"] == wave]
+        small = [c for c in at_wave if not bool(c["undertryckt"]) and 0 < (0 if pd.isna(c["n"]) else c["n"]) < SMALL_GROUP]
+        if small:
+            names = join_words([f"{r['grupp']} (n = {int(r['n'])})" for r in small])
             sentences.append(f"Vid {wave_name(wave)} hade {names} få svar, så {'dess' if len(small) == 1 else 'deras'} resultat är osäkra.")
-        hidden = at_wave[at_wave["undertryckt"].astype(bool)]
-        if len(hidden):
-            sentences.append(
-                f"{join_words(list(hidden['grupp']))} visas inte vid {wave_name(wave)}, för att skydda svarande i små grupper."
-            )
+        hidden = [c["grupp"] for c in at_wave if bool(c["undertryckt"])]
+        if hidden:
+            sentences.append(f"{join_words(hidden)} visas inte vid {wave_name(wave)}, för att skydda svarande i små grupper.")
     return sentences
 
 
 def _reliability_sentence(reliability: pd.DataFrame, item: str, waves: list[str]) -> str | None:
-    rows = reliability[(reliability["index"] == item) & (reliability["grupp"] == ALL)].dropna(subset=["alfa"])
-    if rows.empty:
+    rows = reliability[(reliability["index"] == item) & (reliability["grupp"] == ALL)]
+    found = [(wave, alpha) for wave, alpha in zip(rows["enkat"], rows["alfa"], strict=True) if not pd.isna(alpha)]
+    if not found:
         return None
     order = {w: i for i, w in enumerate(waves)}
-    rows = rows.sort_values("enkat", key=lambda s: s.map(order))
-    low = rows[rows["alfa"].map(low_alpha)]
-    if len(low):
-        parts = join_words([f"{wave_name(r['enkat'])} ({alpha_text(r['alfa'])})" for _, r in low.iterrows()])
+    found.sort(key=lambda pair: (pair[0] not in order, order.get(pair[0], 0)))  # in wave order, other waves last (stable)
+    low = [(wave, alpha) for wave, alpha in found if low_alpha(alpha)]
+    if low:
+        parts = join_words([f"{wave_name(wave)} ({alpha_text(alpha)})" for wave, alpha in low])
         return (
             f"Cronbachs alfa var under {format_number(LOW_ALPHA, 1)} vid {parts}: frågorna i indexet mäter inte "
             "tillräckligt samstämmigt, så indexet bör tolkas med försiktighet."
         )
-    lo, hi = rows["alfa"].min(), rows["alfa"].max()
+    lo, hi = min(alpha for _, alpha in found), max(alpha for _, alpha in found)
     span = alpha_text(lo) if alpha_text(lo) == alpha_text(hi) else f"{alpha_text(lo)}–{alpha_text(hi)}"
     return f"Frågorna i indexet hänger väl ihop (Cronbachs alfa {span})."
 
@@ -392,13 +397,15 @@ def index_paragraph(
     reliability: pd.DataFrame,
 ) -> list[str]:
     """Sentences about one index: level per wave, changes, organisations, small groups, reliability."""
-    cells = _cells(comparison, "index", item)
+    rows = row_dicts(comparison[(comparison["niva"] == "index") & (comparison["id"] == item)])
+    cells = [row for row in rows if row["grupp"] == ALL]
+    own = row_dicts(changes[(changes["niva"] == "index") & (changes["id"] == item) & (changes["grupp"] == ALL)])
     sentences = [_level_sentence(cells, waves)]
-    sentences += _change_sentences(changes, cells, "index", item)
-    trend = trend_sentence(changes, "index", item, waves)
+    sentences += _change_sentences(own, cells)
+    trend = _trend_sentence(own, waves)
     if trend:
         sentences.append(trend)
-    sentences += _group_sentences(comparison, group_tests, "index", item, waves)
+    sentences += _group_sentences([row for row in rows if row["grupp"] != ALL], group_tests, "index", item, waves)
     reliability_text = _reliability_sentence(reliability, item, waves)
     if reliability_text:
         sentences.append(reliability_text)

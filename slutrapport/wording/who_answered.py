@@ -16,6 +16,7 @@ from slutrapport.analysis.families import DECISION_LEVEL
 from slutrapport.analysis.response_rates import LOW_RESPONSE_RATE
 from slutrapport.analysis.suppression import ALL
 from slutrapport.core.swedish import format_number, format_p, format_percent, join_words
+from slutrapport.wording.rows import row_dicts
 
 __all__ = ["rate_note", "low_rate_sentences", "composition_warnings"]
 
@@ -57,6 +58,14 @@ def _mix_text(row: pd.Series) -> str:
 def composition_warnings(composition: pd.DataFrame, changes: pd.DataFrame, niva: str | None, item: str | None) -> list[str]:
     """One warning per pair of waves whose mix shifted; with ``niva``/``item`` the standardised change of that item."""
     texts = []
+    standardised = []  # the item's standardised changes, looked up per pair of waves below
+    if item is not None:
+        standardised = row_dicts(
+            changes[
+                (changes["grupp"] == STANDARDISED_GROUP) & (changes["niva"] == niva) & (changes["id"] == item)
+                & (changes["test"] == "standardiserat_medel")
+            ]
+        )  # fmt: skip
     for _, row in composition[composition["skifte"].astype(bool)].iterrows():
         fran, till = row["fran"], row["till"]
         text = (
@@ -64,12 +73,9 @@ def composition_warnings(composition: pd.DataFrame, changes: pd.DataFrame, niva:
             f"({_mix_text(row)}). Förändringen för Alla beror därför delvis på vilka som svarade."
         )
         if item is not None:
-            found = changes[
-                (changes["grupp"] == STANDARDISED_GROUP) & (changes["niva"] == niva) & (changes["id"] == item)
-                & (changes["fran"] == fran) & (changes["till"] == till) & (changes["test"] == "standardiserat_medel")
-            ]  # fmt: skip
-            if not found.empty and not pd.isna(found.iloc[0]["diff_medel"]):
-                std = found.iloc[0]
+            found = [change for change in standardised if change["fran"] == fran and change["till"] == till]
+            if found and not pd.isna(found[0]["diff_medel"]):
+                std = found[0]
                 certain = not pd.isna(std["p_corr"]) and float(std["p_corr"]) < DECISION_LEVEL
                 verdict = ("en säker ökning" if std["diff_medel"] > 0 else "en säker minskning") if certain else "ingen säker förändring"
                 sign = "+" if std["diff_medel"] > 0 else ""

@@ -40,3 +40,19 @@ def test_at_most_max_pairs_largest_effects_first_and_a_note_with_the_rest():
     sizes = [abs(row[5]) for row in table.rows]
     assert sizes == sorted(sizes, reverse=True)
     assert any("28 par skiljer sig åt" in note and "Data gruppskillnader" in note for note in table.notes)
+
+
+def test_pair_order_is_pandas_stable_sort_with_ties_and_missing_effects():
+    # Reference: the former implementation, pandas' stable descending sort of |effekt| (NaN last, ties in table order):
+    #   pairs.assign(_size=pairs["effekt"].abs()).sort_values("_size", ascending=False, kind="stable").head(MAX_PAIRS)
+    groups = [f"G{i:02d}" for i in range(7)]
+    effects = [0.2, -0.2, None, 0.5, -0.5, 0.0, -0.0, None, 0.2, 0.1, -0.3, 0.3]
+    rows = [("index", "x", "1", "alla", "", 0.3, 1e-6), ("index", "x", "2", "alla", "", 0.3, 0.5)]
+    pairs = [(a, b) for a in groups for b in groups if a < b]
+    rows += [("index", "x", str(1 + i % 2), a, b, effects[i % len(effects)], 0.001 if i % 5 else 0.2) for i, (a, b) in enumerate(pairs)]
+    tests = _tests(rows)
+    table = pair_table(tests, _comparison(groups), "index", "x", "X")
+    expected = tests[(tests["grupp_a"] != "alla") & (tests["p_corr"] < 0.05) & (tests["enkat"] == "1")]
+    expected = expected.assign(_size=expected["effekt"].abs()).sort_values("_size", ascending=False, kind="stable").head(MAX_PAIRS)
+    assert [row[1:3] for row in table.rows] == [[a, b] for a, b in zip(expected["grupp_a"], expected["grupp_b"], strict=True)]
+    assert expected["effekt"].isna().any() and expected["_size"].duplicated().any()  # the case covers ties and missing effects

@@ -21,11 +21,13 @@ rest are. Only reshaping happens here.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.changes import ACROSS_ALL
 from slutrapport.core.swedish import format_number, wave_name
 from slutrapport.report.model import EFFECT, MEAN, PVALUE, TEXT, Column, Table
+from slutrapport.wording.rows import row_dicts
 from slutrapport.wording.survey import SIGNIFICANCE
 
 __all__ = ["MAX_PAIRS", "PAIRS_RULE", "pair_table"]
@@ -47,19 +49,23 @@ def pair_table(group_tests: pd.DataFrame, comparison: pd.DataFrame, niva: str, i
     tests = group_tests[(group_tests["niva"] == niva) & (group_tests["id"] == item)]
     if tests.empty:
         return None
-    p_corr = pd.to_numeric(tests["p_corr"], errors="coerce")
-    omnibus = tests[(tests["grupp_a"] == ACROSS_ALL) & (p_corr < SIGNIFICANCE)]
-    differing = set(omnibus["enkat"].astype(str))
-    pairs = tests[(tests["grupp_a"] != ACROSS_ALL) & (p_corr < SIGNIFICANCE) & tests["enkat"].astype(str).isin(differing)]
-    if pairs.empty:
+    significant = tests[pd.to_numeric(tests["p_corr"], errors="coerce") < SIGNIFICANCE]
+    waves = significant["enkat"].astype(str).tolist()
+    omnibus = [group == ACROSS_ALL for group in significant["grupp_a"]]
+    differing = {wave for wave, across in zip(waves, omnibus, strict=True) if across}
+    pairs = np.array([i for i, (wave, across) in enumerate(zip(waves, omnibus, strict=True)) if not across and wave in differing], dtype=np.intp)
+    if not len(pairs):
         return None
-    order = pairs.assign(_size=pd.to_numeric(pairs["effekt"], errors="coerce").abs()).sort_values("_size", ascending=False, kind="stable")
-    shown = order.head(MAX_PAIRS)
+    # the largest |effect| first, equal ones and then those without an effect in table order (a stable sort, as pandas')
+    sizes = pd.to_numeric(significant["effekt"], errors="coerce").abs().to_numpy(dtype=float, na_value=np.nan)[pairs]
+    missing = np.isnan(sizes)
+    order = np.lexsort((np.arange(len(pairs)), np.where(missing, 0.0, -sizes), missing))
+    shown = row_dicts(significant[["enkat", "grupp_a", "grupp_b", "effekt", "p_corr"]].iloc[pairs[order[:MAX_PAIRS]]])
     cells = comparison[(comparison["niva"] == niva) & (comparison["id"] == item)]
     means = {(g, str(w)): m for g, w, m in zip(cells["grupp"], cells["enkat"], cells["medel"], strict=True)}
     rows = [
-        [wave_name(str(r.enkat)), r.grupp_a, r.grupp_b, means.get((r.grupp_a, str(r.enkat))), means.get((r.grupp_b, str(r.enkat))), r.effekt, r.p_corr]
-        for r in shown.itertuples(index=False)
+        [wave_name(wave), r["grupp_a"], r["grupp_b"], means.get((r["grupp_a"], wave)), means.get((r["grupp_b"], wave)), r["effekt"], r["p_corr"]]
+        for r, wave in ((r, str(r["enkat"])) for r in shown)
     ]
     columns = [
         Column("Enkät", TEXT),

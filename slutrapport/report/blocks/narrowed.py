@@ -40,10 +40,14 @@ class ItemRows:
             if isinstance(table, pd.DataFrame) and column in table.columns:
                 self._positions[name] = table.groupby(table[column].astype(object), sort=False).indices
 
-    def results(self, ids: list[str]) -> SurveyResults:
-        """``results`` with the per-item tables holding only the rows of ``ids``; the other tables as they are."""
+    def results(self, ids: list[str], tables: tuple[str, ...] | None = None) -> SurveyResults:
+        """``results`` with the per-item tables holding only the rows of ``ids``; the other tables as they are.
+        ``tables`` (names of :class:`SurveyResults` fields) cuts only those, for a caller that reads no others
+        (or selects its rows by id itself)."""
         cut = {}
         for name, positions in self._positions.items():
+            if tables is not None and name not in tables:
+                continue
             found = [positions[i] for i in dict.fromkeys(ids) if i in positions]
             rows = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.intp)
             cut[name] = getattr(self._results, name).take(rows)

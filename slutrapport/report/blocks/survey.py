@@ -7,8 +7,10 @@ sentence from :mod:`slutrapport.wording.survey`.
 
 from __future__ import annotations
 
+import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.analysis.composition import STANDARDISED_GROUP
@@ -48,6 +50,7 @@ from slutrapport.report.model import (
     for_appendix,
 )
 from slutrapport.sources.definitions import Scale
+from slutrapport.wording.rows import row_dicts
 from slutrapport.wording.scales import category_labels, scale_span
 from slutrapport.wording.survey import SIGNIFICANCE, change_direction, index_paragraph, survey_summary
 
@@ -95,10 +98,11 @@ def _wave_table(
     caption: str,
     min_n: int,
     first: str,
+    limits: dict[tuple, tuple[float, float]] | None = None,
 ) -> Table:
     """Rows × waves with mean, share positive, its 95 % Wilson interval (``intervals``, the
     analysis' :func:`~slutrapport.analysis.intervals.mean_intervals` joined on niva, id, grupp
-    and enkat) and n per wave."""
+    and enkat; ``limits``, when given, is :func:`_share_limits` of ``intervals``) and n per wave."""
     columns = [Column(first, TEXT)]
     for wave in waves:
         columns += [
@@ -107,11 +111,8 @@ def _wave_table(
             Column("95 % KI", SHARE_INTERVAL, wave),
             Column("n", COUNT, wave),
         ]
-    lookup = {(r[row_key], r["enkat"]): r for _, r in cells.iterrows()}
-    limits = {
-        (niva, item, group, str(wave)): (low, high)
-        for niva, item, group, wave, low, high in intervals[["niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog"]].itertuples(index=False)
-    }
+    lookup = {(r[row_key], r["enkat"]): r for r in row_dicts(cells)}
+    limits = _share_limits(intervals) if limits is None else limits
     rows = []
     for key, label in row_labels:
         row: list = [label]
@@ -129,18 +130,37 @@ def _wave_table(
     return Table(caption=caption, columns=columns, rows=rows, notes=notes)
 
 
+def _share_limits(intervals: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
+    """(niva, id, grupp, enkat) → the Wilson interval of the share positive (the last row of a key wins)."""
+    columns = ("niva", "id", "grupp", "enkat", "andel_ci_lag", "andel_ci_hog")
+    return {(niva, item, group, str(wave)): (low, high) for niva, item, group, wave, low, high in zip(*(intervals[c] for c in columns), strict=True)}
+
+
+def _with_limits(data: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with the interval of the mean (``low``, ``high``) of its group and wave: the left merge on grupp
+    and enkat, by a dict when every key of ``intervals`` is a plain text found once and the limits are float64
+    (else by the merge itself)."""
+    right = intervals[["grupp", "enkat", "medel_ci_lag", "medel_ci_hog"]].rename(columns={"medel_ci_lag": "low", "medel_ci_hog": "high"})
+    if right["low"].dtype != np.float64 or right["high"].dtype != np.float64:
+        return data.merge(right, on=["grupp", "enkat"], how="left")
+    limits: dict[tuple, tuple[float, float]] = {}
+    for key in zip(right["grupp"], right["enkat"], right["low"], right["high"], strict=True):
+        if not (isinstance(key[0], str) and isinstance(key[1], str)) or key[:2] in limits:
+            return data.merge(right, on=["grupp", "enkat"], how="left")
+        limits[key[:2]] = key[2:]
+    found = [limits.get(key, (math.nan, math.nan)) for key in zip(data["grupp"], data["enkat"], strict=True)]
+    low = np.array([pair[0] for pair in found], dtype=float)
+    high = np.array([pair[1] for pair in found], dtype=float)
+    return data.reset_index(drop=True).assign(low=low, high=high)
+
+
 def _trend_chart(cells: pd.DataFrame, intervals: pd.DataFrame, name: str, waves: list[str], y_min: float, y_max: float,
                  trend: pd.DataFrame | None = None, values_table: str | None = None) -> Chart:
     """The index per group and wave as lines (small multiples when there are more than
     :data:`~slutrapport.report.charting.MAX_SERIES`), "Alla" the reference; ``values_table`` is the
     caption of the table beside it."""
     shown = cells[~cells["undertryckt"].astype(bool) & cells["medel"].notna()]
-    data = shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"})
-    data = data.merge(
-        intervals[["grupp", "enkat", "medel_ci_lag", "medel_ci_hog"]].rename(columns={"medel_ci_lag": "low", "medel_ci_hog": "high"}),
-        on=["grupp", "enkat"],
-        how="left",
-    )
+    data = _with_limits(shown[["grupp", "enkat", "medel", "n"]].rename(columns={"medel": "value"}), intervals)
     line = None
     if trend is not None and not trend.empty:
         line = trend[["enkat", "trend", "trend_lag", "trend_hog", "test"]].rename(
@@ -182,15 +202,18 @@ def _distribution(results: SurveyResults, name: str, questions: list, scale: Sca
     dist = results.distribution[(results.distribution["grupp"] == ALL) & results.distribution["id"].isin([q.id for q in questions])]
     values = sorted(set(scale.values) | {int(v) for v in dist["varde"]})
     labels = category_labels(scale, values)
+    by_cell: dict[tuple, list] = {}  # (question, wave) → its (value, share, count) rows in table order
+    for item, wave, value, share, count in zip(*(dist[c] for c in ("id", "enkat", "varde", "andel", "antal")), strict=True):
+        by_cell.setdefault((item, wave), []).append((value, share, count))
     rows_chart, rows_table = [], []
     for question in questions:
         for wave in results.survey.waves:
-            cell = dist[(dist["id"] == question.id) & (dist["enkat"] == wave)]
-            if cell.empty:
+            cell = by_cell.get((question.id, wave))
+            if not cell:
                 continue
-            by_value = {int(v): float(s) for v, s in zip(cell["varde"], cell["andel"], strict=True)}
+            by_value = {int(v): float(s) for v, s, _ in cell}
             shares = [by_value.get(v, 0.0) for v in values]
-            n = int(cell["antal"].sum())
+            n = int(sum(c for _, _, c in cell))
             short = textwrap.shorten(question.text, 45, placeholder="…")
             rows_chart.append((f"{short} – {wave}", shares, n))
             rows_table.append([question.text, wave, *largest_remainder(shares), n])
@@ -215,7 +238,7 @@ def _changes_table(results: SurveyResults, niva: str, item: str, name: str) -> T
     if rows.empty:
         return None
     body = []
-    for _, row in rows.iterrows():
+    for row in row_dicts(rows):
         span = (
             "Alla enkäter" if row["fran"] == _ALL_WAVES
             else f"Trend {row['fran']} → {row['till']}, per enkät" if row["test"] in TREND_TESTS
@@ -354,10 +377,11 @@ def index_blocks(results: SurveyResults, index_id: str, organisation: str | None
     present = set(cells["grupp"])  # every group of the table has a row per index (analysis.describe's grid)
     group_rows = [(g, g) for g in groups if g in present]
     caption = f"{name}: indexvärde per grupp och enkät"
+    limits = _share_limits(results.intervals)
     return [
-        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp"),
+        _wave_table(cells, results.intervals, waves, "grupp", group_rows, caption, results.min_n, "Grupp", limits),
         _trend_chart(cells, intervals, name, waves, axis.min, axis.max, _index_trend(results, index_id), caption),
-        _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga"),
+        _wave_table(q_cells, results.intervals, waves, "id", q_rows, f"{name}: frågorna i indexet, {who}", results.min_n, "Fråga", limits),
     ]
 
 
@@ -415,6 +439,10 @@ def _figures_to_appendix(blocks: list) -> list:
     return blocks
 
 
+#: The tables :func:`index_blocks`, :func:`_distribution_blocks` and :func:`alpha_if_deleted_table` read.
+_INDEX_TABLES = ("comparison", "intervals", "trends", "distribution", "reliability", "alpha_if_deleted")
+
+
 def survey_blocks(results: SurveyResults) -> list:
     """The staff-survey section: summary with the overview table, method, one subsection per index, the questions
     outside indices, the other question types (:func:`~.items.item_blocks`) and the free-text answers.
@@ -431,15 +459,18 @@ def survey_blocks(results: SurveyResults) -> list:
     ]
     by_item = ItemRows(results)
     for index_id, name in instrument.indices.items():
-        mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))])  # this index's rows only
+        # this index's and its questions' rows, in the tables the index's tables, charts and distributions read
+        mine = by_item.results([index_id, *(q.id for q in instrument.index_items(index_id))], _INDEX_TABLES)
+        # without its questions, for the blocks of the index alone (which select the index's rows themselves)
+        own = by_item.results([index_id], ("comparison", "changes", "group_tests", "reliability"))
         sub: list = [
-            Paragraphs(index_paragraph(index_id, waves, mine.comparison, mine.changes, mine.group_tests, mine.reliability)),
-            *composition_blocks(mine, "index", index_id),
+            Paragraphs(index_paragraph(index_id, waves, own.comparison, own.changes, own.group_tests, own.reliability)),
+            *composition_blocks(own, "index", index_id),
             *for_appendix(
                 *index_blocks(mine, index_id),
                 *_distribution_blocks(mine, name, instrument.index_items(index_id)),
-                _changes_table(mine, "index", index_id, name),
-                pair_table(mine.group_tests, mine.comparison, "index", index_id, name),
+                _changes_table(own, "index", index_id, name),
+                pair_table(own.group_tests, own.comparison, "index", index_id, name),
                 alpha_if_deleted_table(mine, index_id, name),
             ),
         ]

@@ -308,16 +308,19 @@ def _reliability_table(results: SurveyResults) -> Table | None:
     columns = [Column("Index")]
     for wave in waves:
         columns += [Column("Alfa", COEFFICIENT, wave), Column("n", COUNT, wave)]
+    first: dict[tuple, tuple] = {}  # (index, wave) → its first row's alpha and n
+    for item, wave, value, n in zip(alpha["index"], alpha["enkat"], alpha["alfa"], alpha["n"], strict=True):
+        first.setdefault((item, wave), (value, n))
     rows = []
     for item, name in results.survey.instrument.indices.items():
         row: list = [name]
         for wave in waves:
-            cell = alpha[(alpha["index"] == item) & (alpha["enkat"] == wave)]
-            if cell.empty or pd.isna(cell["alfa"].iloc[0]):
+            cell = first.get((item, wave))
+            if cell is None or pd.isna(cell[0]):
                 row += [None, None]
                 continue
-            value = float(cell["alfa"].iloc[0])
-            row += [Typed(value, COEFFICIENT, "*") if low_alpha(value) else value, int(cell["n"].iloc[0])]
+            value = float(cell[0])
+            row += [Typed(value, COEFFICIENT, "*") if low_alpha(value) else value, int(cell[1])]
         rows.append(row)
     return Table(
         caption="Tillförlitlighet: Cronbachs alfa per index och enkät, alla svarande",
@@ -341,12 +344,15 @@ def alpha_if_deleted_table(results: SurveyResults, index_id: str, name: str) -> 
     deleted = deleted[(deleted["index"] == index_id) & (deleted["grupp"] == ALL)]
     if deleted.empty:
         return None
+    first: dict[tuple, float] = {}  # (question, wave) → its first row's alpha without the question
+    for item, wave, value in zip(deleted["fraga"], deleted["enkat"], deleted["alfa_utan_fragan"], strict=True):
+        first.setdefault((item, wave), value)
     rows = []
     for question in results.survey.instrument.index_items(index_id):
         row: list = [question.text]
         for wave in waves:
-            cell = deleted[(deleted["fraga"] == question.id) & (deleted["enkat"] == wave)]
-            row.append(float(cell["alfa_utan_fragan"].iloc[0]) if len(cell) and pd.notna(cell["alfa_utan_fragan"].iloc[0]) else None)
+            value = first.get((question.id, wave))
+            row.append(float(value) if value is not None and pd.notna(value) else None)
         rows.append(row)
     return Table(
         caption=f"{name}: Cronbachs alfa om frågan tas bort, alla svarande",

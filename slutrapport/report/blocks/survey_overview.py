@@ -18,6 +18,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.survey import SurveyResults
 from slutrapport.report.blocks.survey_method import hidden_note
 from slutrapport.report.model import MEAN, PROTECTED, SHARE, TEXT, Column, Table
+from slutrapport.wording.rows import row_dicts
 from slutrapport.wording.survey import SIGNIFICANCE, change_direction, spread_out
 
 __all__ = ["overview_table", "UP", "DOWN", "SPREAD", "NO_CHANGE"]
@@ -46,11 +47,10 @@ def _span(row: pd.Series) -> str:
     return f"{row['fran']} → {row['till']}"
 
 
-def _change_text(changes: pd.DataFrame, niva: str, item: str) -> str:
-    """``'▲ Enkät 1 → Enkät 3'``: every certain change of ``item`` for all respondents, or ``ingen``."""
-    rows = changes[(changes["niva"] == niva) & (changes["id"] == item) & (changes["grupp"] == ALL)]
+def _change_text(rows: list[dict]) -> str:
+    """``'▲ Enkät 1 → Enkät 3'``: every certain change in ``rows`` (one item's, for all respondents), or ``ingen``."""
     marks = []
-    for _, row in rows.iterrows():
+    for row in rows:
         if not _certain(row):
             continue
         symbol = SPREAD if spread_out(row) else UP if change_direction(row) > 0 else DOWN
@@ -80,13 +80,17 @@ def overview_table(results: SurveyResults) -> Table | None:
         return None
     table = results.comparison
     cells = table[(table["niva"] == niva) & (table["grupp"] == ALL)]
-    lookup = {(r["id"], str(r["enkat"])): r for _, r in cells.iterrows()}
+    lookup = {(r["id"], str(r["enkat"])): r for r in row_dicts(cells)}
     columns = [Column(first, TEXT)]
     for wave in waves:
         columns += [Column("Medel", MEAN, wave), Column("Andel positiva", SHARE, wave)]
     changes_column = len(waves) > 1
     if changes_column:
         columns.append(Column("Säkerställd förändring", TEXT))
+    changes: dict[str, list[dict]] = {}  # id → its changes for all respondents, in table order
+    if changes_column:
+        for change in row_dicts(results.changes[(results.changes["niva"] == niva) & (results.changes["grupp"] == ALL)]):
+            changes.setdefault(change["id"], []).append(change)
     rows = []
     for item, label in items:
         row: list = [label]
@@ -94,7 +98,7 @@ def overview_table(results: SurveyResults) -> Table | None:
             found = lookup.get((item, str(wave)))
             row += [_cell(found, "medel"), _cell(found, "andel_positiva")]
         if changes_column:
-            row.append(_change_text(results.changes, niva, item))
+            row.append(_change_text(changes.get(item, [])))
         rows.append(row)
     hidden = any(value is PROTECTED for row in rows for value in row)
     notes = ([hidden_note(results.min_n)] if hidden else []) + ([_LEGEND] if changes_column else [])
