@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.coded import _codes, _groups, _observations
+from slutrapport.analysis.coded import _bincount, _codes, _groups, _observations, _small
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__: list[str] = []  # helpers of the analysis folder only
@@ -56,11 +56,18 @@ def _value_counts(survey: SurveyData, min_n: int) -> _Counts:
         cell = obs.cell
         value_codes, uniques = pd.factorize(obs.value)  # missing values get -1 and are not counted (pandas' count)
         order = np.argsort(uniques)
-        rank = np.empty(len(uniques), dtype=np.int64)
+        size = cells * len(uniques)  # the bin ``size`` collects what is not counted
+        rank = np.zeros(len(uniques) + 1, dtype=_small(size + 1))
         rank[order] = np.arange(len(uniques))
-        keep = (value_codes >= 0) & (cell >= 0)
-        flat = cell[keep] * len(uniques) + rank[value_codes[keep]]
-        counts = np.bincount(flat, minlength=cells * len(uniques)).reshape(cells, len(uniques))
+        flat = rank[value_codes]  # built in place in a small integer type (millions of rows)
+        uncounted = (value_codes < 0) | (cell < 0)
+        del value_codes
+        cell_part = cell.astype(flat.dtype)
+        cell_part *= len(uniques)
+        flat += cell_part
+        del cell_part
+        flat[uncounted] = size
+        counts = _bincount(flat, size + 1)[:size].reshape(cells, len(uniques))
         if groups.by_organisation:  # Alla: every group of the item and wave together
             grid = counts.reshape(shape[0], shape[1], shape[2], len(uniques))
             grid[:, 0] = grid[:, 1:].sum(axis=1)

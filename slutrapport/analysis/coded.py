@@ -19,7 +19,9 @@ are counted with :func:`numpy.bincount` on the integer codes.
 
 Every array keeps the order the pandas tables had (the tidy table's rows,
 and the index scores in the order of their first answer), so sums, means
-and everything built from them are the same numbers as before. Cached in
+and everything built from them are the same numbers as before. The per-row
+codes are kept in the smallest integer type that holds them (a survey has
+millions of rows): widen them before arithmetic that may leave that range. Cached in
 ``survey.derived``; treat the arrays as read-only. Helpers of the analysis
 folder only.
 """
@@ -39,10 +41,33 @@ from slutrapport.sources.survey.instrument import Instrument, Question, Scale
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
+_BLOCK = 1 << 20  # rows per block of :func:`_bincount`
+
+
+def _small(count: int) -> type[np.signedinteger]:
+    """The smallest signed integer type that holds the codes -1..count-1 (large per-row code arrays stay small)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
 
 def _recode(codes: np.ndarray, mapping: list[int]) -> np.ndarray:
-    """``mapping[code]`` for every code; -1 (missing) stays -1."""
-    return np.append(np.asarray(mapping, dtype=np.int64), -1)[codes]
+    """``mapping[code]`` for every code; -1 (missing) stays -1 (in the smallest type that holds the mapping)."""
+    return np.append(np.asarray(mapping, dtype=_small(max(mapping, default=0) + 1)), -1)[codes]
+
+
+def _bincount(codes: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """:func:`numpy.bincount` of ``codes`` (all in ``0..size-1``) with ``minlength=size``, a block at a time.
+
+    numpy copies small integer codes to 64-bit ones before counting; by blocks that copy stays small.
+    The counts are the same; weighted sums are the same when each bin's partial sums are exact (whole numbers).
+    """
+    out = np.zeros(size, dtype=np.int64 if weights is None else np.float64)
+    for start in range(0, len(codes), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        out += np.bincount(codes[block], weights=None if weights is None else weights[block], minlength=size)
+    return out
 
 
 def _first_positions(codes: np.ndarray, size: int) -> np.ndarray:
@@ -68,10 +93,12 @@ class _Codes:
         self.question = _recode(codes, [question_of.get(u, -1) for u in uniques])
         codes, uniques = pd.factorize(tidy["status"])
         self.statuses = [str(u) for u in uniques]
-        self.status = codes
+        self.status = codes.astype(_small(len(uniques)))
         self.answered = self.status_is(ANSWERED)
-        self.person, people = pd.factorize(tidy["respondent"])
+        codes, people = pd.factorize(tidy["respondent"])
+        self.person = codes.astype(_small(len(people)))
         self.people = np.asarray(people, dtype=object)
+        del codes
         self.value = tidy["varde"].to_numpy(dtype=float)
         self.first_row = _first_positions(self.person, len(self.people))
         answered_rows = np.flatnonzero(self.answered)
@@ -80,7 +107,7 @@ class _Codes:
         #: people with an answer, in the order of their first answer (the order of ``reporting_groups``)
         self.answering = np.flatnonzero(self.first_answer >= 0)[np.argsort(self.first_answer[self.first_answer >= 0], kind="stable")]
         #: each respondent's wave, from the first row (any status)
-        self.person_wave = self.wave[self.first_row]
+        self.person_wave = self.wave[self.first_row].astype(np.int64)
 
     def status_is(self, status: str) -> np.ndarray:
         """Per row: whether the status is ``status``."""
@@ -177,51 +204,75 @@ def _observations(survey: SurveyData, min_n: int) -> _Observations:
 def _build_observations(survey: SurveyData, min_n: int) -> _Observations:
     instrument = survey.instrument
     codes = _codes(survey)
+    groups = _groups(survey, min_n)
     scale_questions = instrument.scale_questions
     indices = list(instrument.indices)
     items = [("index", i, name) for i, name in instrument.indices.items()]
     items += [("fraga", q.id, q.text) for q in scale_questions]
+    shape = (len(items), len(groups.names), len(codes.waves))
     position = {q.id: i for i, q in enumerate(instrument.questions)}
-    item_of = np.full(len(instrument.questions) + 1, -1, dtype=np.int64)
+    item_of = np.full(len(instrument.questions) + 1, -1, dtype=_small(len(items)))
     for i, question in enumerate(scale_questions):
         item_of[position[question.id]] = len(indices) + i
     rows = np.flatnonzero(codes.answered & (item_of[codes.question] >= 0))
-    item = item_of[codes.question[rows]]
-    value = codes.value[rows]
-    positive = _question_positive(instrument, scale_questions, item - len(indices), value)
     scores = _index_scores(survey, codes, indices)
+    answers = len(rows)
+    item = np.empty(answers + len(scores[0]), dtype=item_of.dtype)
+    item[:answers] = item_of[codes.question[rows]]
+    item[answers:] = scores[0]
+    value = _joined(codes.value, rows, scores[3])
+    positive = np.empty(len(item), dtype=bool)
+    positive[:answers] = _question_positive(instrument, scale_questions, item[:answers] - len(indices), value[:answers])
     distinct_codes, distinct = pd.factorize(scores[3])  # Scale.is_positive once per index and distinct score
     table = np.zeros((max(len(indices), 1), len(distinct) + 1), dtype=bool)
     for i, index_id in enumerate(indices):
         scale = instrument.index_scale(index_id)
         table[i, : len(distinct)] = [scale.is_positive(float(v)) for v in distinct]
-    index_positive = table[scores[0], distinct_codes]
-    person = np.concatenate([codes.person[rows], scores[1]])
-    item = np.concatenate([item, scores[0]])
-    wave = np.concatenate([codes.wave[rows], scores[2]])
-    groups = _groups(survey, min_n)
-    group = groups.group[person]
-    shape = (len(items), len(groups.names), len(codes.waves))
+    positive[answers:] = table[scores[0], distinct_codes]
+    del distinct_codes
+    person = _joined(codes.person, rows, scores[1])
+    wave = _joined(codes.wave, rows, scores[2])
+    del rows, scores
+    group = groups.group.astype(_small(len(groups.names)))[person]
     return _Observations(
         items=items,
         indices=len(indices),
         item=item,
         person=person,
         wave=wave,
-        value=np.concatenate([value, scores[3]]),
-        positive=np.concatenate([positive, index_positive]),
+        value=value,
+        positive=positive,
         group=group,
-        questions=len(rows),
+        questions=answers,
         cell=_cell_codes(item, group, wave, shape),
-        everyone=_cell_codes(item, np.zeros_like(group), wave, shape),
+        everyone=_cell_codes(item, 0, wave, shape),
         shape=shape,
     )
 
 
-def _cell_codes(item: np.ndarray, group: np.ndarray, wave: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """The cell of each observation; -1 outside the grid (a wave not among the survey's waves)."""
-    cell = (item * shape[1] + group) * shape[2] + wave
-    return np.where((wave >= 0) & (group >= 0), cell, -1)
+def _joined(source: np.ndarray, rows: np.ndarray, tail: np.ndarray) -> np.ndarray:
+    """``source[rows]`` followed by ``tail``, in ``source``'s type, written straight into one array (no temporaries)."""
+    out = np.empty(len(rows) + len(tail), dtype=source.dtype)
+    np.take(source, rows, out=out[: len(rows)], mode="clip")  # "clip": no buffered copy (the rows are valid)
+    out[len(rows) :] = tail
+    return out
+
+
+def _cell_codes(item: np.ndarray, group: np.ndarray | int, wave: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """The cell of each observation; -1 outside the grid (a wave not among the survey's waves).
+
+    Computed in place in the smallest integer type that holds every cell (valid codes never exceed the grid).
+    """
+    cell = item.astype(_small(shape[0] * shape[1] * shape[2]))
+    cell *= shape[1]
+    cell += group
+    cell *= shape[2]
+    cell += wave
+    outside = wave < 0
+    if not np.isscalar(group):
+        outside |= group < 0
+    cell[outside] = -1
+    return cell
 
 
 def _question_positive(instrument: Instrument, questions: list[Question], which: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -230,7 +281,8 @@ def _question_positive(instrument: Instrument, questions: list[Question], which:
     if whole is not None and np.array_equal(whole, value) and int(whole.max()) - int(whole.min()) < 10_000:
         low = int(whole.min())  # whole numbers in a small range: a table by value, without hashing
         uniques = np.arange(low, int(whole.max()) + 1, dtype=float)
-        value_codes = whole - low
+        whole -= low  # in place: the codes of the table's columns
+        value_codes = whole
     else:
         value_codes, uniques = pd.factorize(value)
     table = np.zeros((len(questions), len(uniques) + 1), dtype=bool)  # last column: a missing value
