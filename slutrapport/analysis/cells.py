@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slutrapport.analysis.coded import _codes, _groups, _link_codes, _observations
+from slutrapport.analysis.coded import _bincount, _codes, _groups, _link_codes, _observations
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["ACROSS_ALL", "FULLY", "PARTLY", "NOT_LINKED"]
@@ -112,10 +112,16 @@ class _Cells:
         passes = [obs.cell, obs.everyone] if groups.by_organisation else [obs.cell]
         size = shape[0] * shape[1] * shape[2]
         for cell in passes:
-            inside = np.flatnonzero(cell >= 0)  # a wave outside the survey's has no cell
-            order = inside[np.argsort(cell[inside].astype(np.uint16) if size < 2**16 else cell[inside], kind="stable")]
-            counts = np.bincount(cell[inside], minlength=size)
+            if (cell >= 0).all():
+                order = np.argsort(cell.astype(np.uint16) if size < 2**16 else cell, kind="stable")
+                counts = _bincount(cell, size)
+            else:  # a wave outside the survey's has no cell
+                inside = np.flatnonzero(cell >= 0)
+                order = inside[np.argsort(cell[inside].astype(np.uint16) if size < 2**16 else cell[inside], kind="stable")]
+                counts = np.bincount(cell[inside], minlength=size)
+                del inside
             values, positive, links = obs.value[order], obs.positive[order], person_link[order]
+            del order
             ends = np.cumsum(counts)
             for code in np.flatnonzero(counts):
                 start, end = ends[code] - counts[code], ends[code]

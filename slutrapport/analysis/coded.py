@@ -391,7 +391,7 @@ def _link_codes(survey: SurveyData) -> tuple[np.ndarray, np.ndarray]:
         texts = np.asarray(uniques, dtype=object)
         names = sorted(set(texts[np.unique(kod_codes[unique])]))
         rank = {name: i for i, name in enumerate(names)}
-        number = np.array([rank.get(t, -1) for t in texts] + [-1], dtype=np.int64)
-        link = np.where(unique, number[kod_codes], -1)
+        number = np.array([rank.get(t, -1) for t in texts] + [-1], dtype=_small(len(names)))
+        link = np.where(unique, number[kod_codes], number.dtype.type(-1))
         survey.derived[key] = (link, np.array([*names, None], dtype=object))
     return survey.derived[key]
