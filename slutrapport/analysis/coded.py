@@ -395,3 +395,16 @@ def _link_codes(survey: SurveyData) -> tuple[np.ndarray, np.ndarray]:
         link = np.where(unique, number[kod_codes], number.dtype.type(-1))
         survey.derived[key] = (link, np.array([*names, None], dtype=object))
     return survey.derived[key]
+
+
+def _first_cells(survey: SurveyData, min_n: int) -> dict[tuple[str, str, str], int]:
+    """(niva, id, enkat) → the first row of :func:`~.describe.observations` with it, in the order they first occur.
+
+    The same as reading the frame's columns, from the codes (without building the frame of millions of rows).
+    """
+    obs = _observations(survey, min_n)
+    waves = [*_codes(survey).waves, "nan"]  # a wave outside the survey's is "nan" in the frame
+    key = obs.item.astype(np.int64) * len(waves) + np.where(obs.wave >= 0, obs.wave, len(waves) - 1)
+    first = _first_positions(key, len(obs.items) * len(waves))
+    rows = np.sort(first[first >= 0])
+    return {(*obs.items[key[row] // len(waves)][:2], waves[key[row] % len(waves)]): int(row) for row in rows.tolist()}

@@ -206,3 +206,35 @@ def test_pairs_of_a_wave_are_every_combination_of_the_shown_groups(random_survey
         names = list(rows["grupp_a"][1:2]) + list(rows["grupp_b"][1:])
         groups = list(dict.fromkeys(names))
         assert list(zip(rows["grupp_a"][1:], rows["grupp_b"][1:], strict=True)) == list(combinations(groups, 2))
+
+
+def test_first_cells_are_the_first_rows_of_the_observations(random_survey):
+    from slutrapport.analysis.coded import _first_cells
+
+    obs = observations(random_survey, 5)
+    # reference: pandas drop_duplicates keeps the first row of each (niva, id, enkat), in the order they occur
+    first = obs[["niva", "id", "enkat"]].astype(str).drop_duplicates()
+    expected = {tuple(key): int(row) for row, key in zip(first.index, first.itertuples(index=False, name=None), strict=True)}
+    found = _first_cells(random_survey, 5)
+    assert list(found.items()) == list(expected.items())
+
+
+def test_small_codes_give_the_cells_and_counts_of_64_bit_ones(monkeypatch):
+    from slutrapport.analysis import coded
+
+    rng = np.random.default_rng(5)
+    shape = (40, 31, 3)
+    item = rng.integers(0, shape[0], 5000)
+    group = rng.integers(-1, shape[1], 5000)
+    wave = rng.integers(-1, shape[2], 5000)
+    wide = np.where((wave >= 0) & (group >= 0), (item * shape[1] + group) * shape[2] + wave, -1)  # the int64 formula
+    small = coded._cell_codes(item.astype(np.int8), group.astype(np.int8), wave.astype(np.int8), shape)
+    assert small.dtype == np.int16 and np.array_equal(small, wide)
+    everyone = coded._cell_codes(item.astype(np.int8), 0, wave.astype(np.int8), shape)
+    assert np.array_equal(everyone, np.where(wave >= 0, item * shape[1] * shape[2] + wave, -1))
+    monkeypatch.setattr(coded, "_BLOCK", 700)  # several blocks, the last one short
+    inside = small[small >= 0]
+    size = shape[0] * shape[1] * shape[2]
+    assert np.array_equal(coded._bincount(inside, size), np.bincount(inside, minlength=size))
+    weights = rng.integers(0, 2, len(inside)).astype(float)
+    assert np.array_equal(coded._bincount(inside, size, weights), np.bincount(inside, weights=weights, minlength=size))
