@@ -96,7 +96,9 @@ def _pandas_by_cell(cell: np.ndarray, values: np.ndarray, size: int, how: list[s
     keep = cell >= 0
     if not keep.any():
         return out
-    table = pd.Series(values[keep]).groupby(cell[keep]).agg(how)
+    if not keep.all():
+        values, cell = values[keep], cell[keep]
+    table = pd.Series(values, copy=False).groupby(cell).agg(how)  # as usual, no copies of the millions of values
     at = table.index.to_numpy()
     for name in how:
         out[name][at] = table[name].to_numpy(dtype=float)
@@ -115,8 +117,13 @@ def _scale_cells(survey: SurveyData, min_n: int) -> pd.DataFrame:
     n = counts.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         cell = obs.cell
-        rows = np.bincount(cell[cell >= 0], minlength=cells)
-        positive = np.bincount(cell[cell >= 0], weights=obs.positive[cell >= 0].astype(float), minlength=cells)
+        inside = cell >= 0
+        if inside.all():  # counted a block at a time, without full-length copies
+            rows, positive = _bincount(cell, cells), _bincount(cell, cells, obs.positive)
+        else:
+            rows = np.bincount(cell[inside], minlength=cells)
+            positive = np.bincount(cell[inside], weights=obs.positive[inside].astype(float), minlength=cells)
+        del inside
         everyone = obs.everyone
         if groups.by_organisation:
             grid = rows.reshape(shape)
