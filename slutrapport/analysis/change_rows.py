@@ -103,7 +103,7 @@ def _link_layer(
         within = np.arange(joined.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         keyed = joined >= 0
         own = np.full(size, -1, dtype=np.int64)
-        pos = np.full(size, -1, dtype=np.int64)
+        pos = np.full(size, -1, dtype=np.int32 if joined.size < 2**31 else np.int64)  # positions within a cell
         own[joined[keyed]] = local[keyed]
         pos[joined[keyed]] = within[keyed]
         if int((own >= 0).sum()) != int(keyed.sum()):  # a code twice in a cell or in two cells of the layer
