@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import special
 
-from slutrapport.analysis.change_rows import _Registry, _Rows, _segment_ids
+from slutrapport.analysis.change_rows import _chunks, _Registry, _Rows, _segment_ids
 from slutrapport.analysis.stattests import _cochrans_q, _finite, _Result
 
 __all__: list[str] = []  # helpers of the analysis folder only
@@ -124,6 +124,30 @@ def _friedman_batch(reg: _Registry, cells: np.ndarray, linked: list[list[np.ndar
         return out
     k = cells.shape[1]
     sizes = np.array([len(linked[j][0]) for j in chosen], dtype=np.int64)
+    parts = [_friedman_sums(reg, cells, linked, chosen[part], sizes[part]) for part in _chunks(sizes.tolist(), _FRIEDMAN_CHUNK)]
+    ties, varies, bad, sums = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    n = sizes.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = 1 - ties / (k * (k * k - 1) * n)
+        ssbn = np.sum(sums**2, axis=1)
+        q = (12.0 / (k * n * (k + 1)) * ssbn - 3 * n * (k + 1)) / c
+        p = special.chdtrc(float(k - 1), q)
+    for i, j in enumerate(chosen):
+        if bad[i]:
+            continue
+        if sizes[i] < 2 or not varies[i] or not math.isfinite(q[i]):
+            out[j] = _Result("friedman", measure="kendalls_w")
+        else:
+            out[j] = _Result("friedman", float(q[i]), _finite(p[i]), float(q[i]) / (sizes[i] * (k - 1)), "kendalls_w")
+    return out
+
+
+_FRIEDMAN_CHUNK = 1_000_000  # linked people ranked at once (a dozen arrays of this length)
+
+
+def _friedman_sums(reg: _Registry, cells: np.ndarray, linked: list[list[np.ndarray]], chosen: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per triple of ``chosen``: the tie term, whether any row varies, whether a value is NaN, and the rank sums per wave."""
+    k = cells.shape[1]
     ids = _segment_ids(sizes)
     columns = []
     for w in range(k):
@@ -148,17 +172,4 @@ def _friedman_batch(reg: _Registry, cells: np.ndarray, linked: list[list[np.ndar
     varies = np.bincount(ids, weights=~flat, minlength=chosen.size) > 0
     bad = np.bincount(ids, weights=nan, minlength=chosen.size) > 0
     sums = np.stack([np.bincount(ids, weights=ranks[w], minlength=chosen.size) for w in range(k)], axis=1)
-    n = sizes.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = 1 - ties / (k * (k * k - 1) * n)
-        ssbn = np.sum(sums**2, axis=1)
-        q = (12.0 / (k * n * (k + 1)) * ssbn - 3 * n * (k + 1)) / c
-        p = special.chdtrc(float(k - 1), q)
-    for i, j in enumerate(chosen):
-        if bad[i]:
-            continue
-        if sizes[i] < 2 or not varies[i] or not math.isfinite(q[i]):
-            out[j] = _Result("friedman", measure="kendalls_w")
-        else:
-            out[j] = _Result("friedman", float(q[i]), _finite(p[i]), float(q[i]) / (sizes[i] * (k - 1)), "kendalls_w")
-    return out
+    return ties, varies, bad, sums

@@ -8,7 +8,7 @@ dictionary of codes, then a dozen small numpy and scipy calls), which with
 This module does the same work for all of them together:
 
 - **Linking** (:func:`_link_all`): every cell's linking codes (``kod``,
-  :mod:`.cells`) become integers in the sorted order of the codes, once. Per
+  :mod:`.cells`) are integers in the sorted order of the codes. Per
   question or index and wave, each code's position in the ``Alla`` cell and
   in its group's cell is written into an array indexed by the code, so the
   people linked between waves are a comparison of two such arrays, in the
@@ -59,16 +59,6 @@ _SHARE_DIFFERENCE = "andelsskillnad"
 _Z975 = float(special.ndtri(0.975))  # stats.norm.ppf(0.975)
 
 
-def _key_codes(cells: list[_Cell]) -> list[np.ndarray]:
-    """Each cell's linking codes as integers ranked like the codes themselves (``sorted``); -1 where unlinkable."""
-    if not cells:
-        return []
-    keys = np.concatenate([cell.keys for cell in cells])
-    codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=True)
-    codes = codes.astype(np.int32 if len(uniques) < 2**31 - 1 else np.int64)
-    return np.split(codes, np.cumsum([len(cell) for cell in cells])[:-1])
-
-
 def _link_all(
     triples: list[tuple[str, str, str]], wave_cells: list[dict[str, _Cell]], comparisons: list[tuple[str, ...]], all_group: str
 ) -> dict[tuple[int, tuple[str, ...]], list[np.ndarray]] | None:
@@ -79,7 +69,7 @@ def _link_all(
     comparison at a time.
     """
     order = [(t, wave) for t, cells in enumerate(wave_cells) for wave in cells]
-    codes = dict(zip(order, _key_codes([wave_cells[t][wave] for t, wave in order]), strict=True))
+    codes = {(t, wave): wave_cells[t][wave].link for t, wave in order}  # numbered in the sorted order of the codes
     size = 1 + max((int(c.max()) for c in codes.values() if c.size), default=-1)
     by_item: dict[tuple[str, str], list[int]] = {}
     for t, (niva, item, _) in enumerate(triples):
@@ -113,7 +103,7 @@ def _link_layer(
         within = np.arange(joined.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         keyed = joined >= 0
         own = np.full(size, -1, dtype=np.int64)
-        pos = np.full(size, -1, dtype=np.int64)
+        pos = np.full(size, -1, dtype=np.int32 if joined.size < 2**31 else np.int64)  # positions within a cell
         own[joined[keyed]] = local[keyed]
         pos[joined[keyed]] = within[keyed]
         if int((own >= 0).sum()) != int(keyed.sum()):  # a code twice in a cell or in two cells of the layer
@@ -155,33 +145,52 @@ class _Registry:
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
         self.values = np.concatenate([c.values for c in self.cells]) if self.cells else np.empty(0)
         self.positive = np.concatenate([c.positive for c in self.cells]) if self.cells else np.empty(0, dtype=bool)
-        ids = _segment_ids(self.sizes)
-        self.mean, self.var = _means_and_variances(self.values, ids, self.sizes)
-        self.k = np.bincount(ids, weights=self.positive, minlength=self.sizes.size)
+        self.mean, self.var, self.k = np.empty(self.sizes.size), np.empty(self.sizes.size), np.empty(self.sizes.size)
+        for part, span, ids in self._parts():  # each cell's sums alone, in its order: the same numbers as all at once
+            self.mean[part], self.var[part] = _means_and_variances(self.values[span], ids, self.sizes[part])
+            self.k[part] = np.bincount(ids, weights=self.positive[span], minlength=part.stop - part.start)
         self._counts: tuple[np.ndarray, np.ndarray] | None = None
         self.grid = np.empty(0)  # the sorted values of the count table's columns
 
     def ids(self, cells: list[_Cell]) -> np.ndarray:
         return np.array([self.index[id(c)] for c in cells], dtype=np.int64)
 
+    def _parts(self) -> list[tuple[slice, slice, np.ndarray]]:
+        """Consecutive cells with at most :data:`_CHUNK` values together: (cells, their values, each value's cell within)."""
+        parts = []
+        for part in _chunks(self.sizes.tolist()):
+            sizes = self.sizes[part]
+            start = int(self.offsets[part.start]) if part.stop > part.start else 0
+            span = slice(start, start + int(sizes.sum()))
+            parts.append((part, span, _segment_ids(sizes).astype(np.int32 if sizes.size < 2**31 else np.int64)))
+        return parts
+
     def counts(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Cells × distinct values (sorted) counts and which cells hold a NaN; None when the table would be too large."""
         if self._counts is None:
-            values = self.values + 0.0  # -0.0 is 0.0, as np.unique sees it
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            rank = np.empty(uniques.size, dtype=np.int64)
-            rank[np.argsort(uniques, kind="stable")] = np.arange(uniques.size)
-            width = max(uniques.size, 1)
+            grid = self._distinct()
+            width = max(grid.size, 1)
             if self.sizes.size * width > _MAX_TABLE:
                 return None
-            ids = _segment_ids(self.sizes)
-            missing = codes < 0
-            nan_cells = np.bincount(ids[missing], minlength=self.sizes.size) > 0
-            keep = ~missing
-            table = np.bincount(ids[keep] * width + rank[codes[keep]], minlength=self.sizes.size * width)
-            self._counts = (table.reshape(self.sizes.size, width), nan_cells)
-            self.grid = np.sort(np.asarray(uniques, dtype=float))
+            table = np.zeros((self.sizes.size, width), dtype=np.int64)
+            nan_cells = np.zeros(self.sizes.size, dtype=bool)
+            for part, span, ids in self._parts():  # whole counts: the same in any order
+                values = self.values[span]
+                missing = np.isnan(values)
+                keep = ~missing
+                cells = part.stop - part.start
+                nan_cells[part] = np.bincount(ids[missing], minlength=cells) > 0
+                column = np.searchsorted(grid, values[keep])
+                table[part] = np.bincount(ids[keep].astype(np.int64) * width + column, minlength=cells * width).reshape(cells, width)
+            self._counts = (table, nan_cells)
+            self.grid = grid
         return self._counts
+
+    def _distinct(self) -> np.ndarray:
+        """The distinct values other than NaN, sorted (-0.0 as 0.0)."""
+        found = [pd.unique(self.values[span] + 0.0) for _, span, _ in self._parts()]
+        values = pd.unique(np.concatenate(found)) if found else np.empty(0)
+        return np.sort(np.asarray(values[~np.isnan(values)], dtype=float))
 
 
 _MAX_TABLE = 20_000_000  # cells × distinct values in one count table
@@ -258,14 +267,14 @@ def _t_ppf(q: float, df: np.ndarray) -> np.ndarray:
 _Rows = tuple[dict, list[_Result], dict]
 
 
-_CHUNK = 4_000_000  # linked pairs gathered at once (memory of a very large survey)
+_CHUNK = 1_000_000  # linked pairs gathered at once (memory of a very large survey)
 
 
-def _chunks(sizes: list[int]) -> list[slice]:
-    """Consecutive comparisons with at most :data:`_CHUNK` linked pairs together (at least one each)."""
-    parts, start, total = [], 0, 0
+def _chunks(sizes: list[int], limit: int | None = None) -> list[slice]:
+    """Consecutive comparisons with at most ``limit`` (:data:`_CHUNK`) linked pairs together (at least one each)."""
+    parts, start, total, limit = [], 0, 0, _CHUNK if limit is None else limit
     for j, size in enumerate(sizes):
-        if total and total + size > _CHUNK:
+        if total and total + size > limit:
             parts.append(slice(start, j))
             start, total = j, 0
         total += size

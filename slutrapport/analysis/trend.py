@@ -190,10 +190,20 @@ def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> 
     return person
 
 
-def _factorized(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(integer code of each key, -1 for None; the distinct keys) of the keys of several cells in a row."""
-    codes, uniques = pd.factorize(np.concatenate(keys) if keys else np.zeros(0, dtype=object))
-    return codes, np.asarray(uniques, dtype=object)
+def _factorized(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
+    """(integer code of each key, -1 for None; the distinct keys) of the keys of several cells in a row.
+
+    The same as ``pandas.factorize`` of the cells' keys, from their integer
+    links (one number per key): only the distinct keys are looked up as text.
+    """
+    if not cells:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object)
+    links = np.concatenate([cell.link for cell in cells])
+    linked = links >= 0
+    codes = np.full(len(links), -1, dtype=np.intp)
+    numbers, distinct = pd.factorize(links[linked])
+    codes[linked] = numbers
+    return codes, np.asarray(cells[0]._names[distinct], dtype=object)
 
 
 def _fast_trend(
@@ -211,7 +221,7 @@ def _fast_trend(
     """
     k = len(cells)
     sizes = [len(cell) for cell in cells]
-    codes, uniques, ordered = known if known is not None else (*_factorized([cell.keys for cell in cells]), True)
+    codes, uniques, ordered = known if known is not None else (*_factorized(cells), True)
     coded = codes >= 0
     if len(codes) * 4 < len(uniques):  # a group's few codes among the item's many: number them afresh
         used, codes_used = np.unique(codes[coded], return_inverse=True)
@@ -281,11 +291,8 @@ def _jonckheere_batch(pending: dict[tuple[str, str, str], tuple[list[_Cell], int
     cells = [cell for key in keys for cell in pending[key][0]]
     if not cells:
         return {}
-    values = np.concatenate([cell.values for cell in cells]).astype(float)
-    cell_of_row = np.repeat(np.arange(len(cells)), [len(cell) for cell in cells])
-    fit_of_row = cell_of_row // k
-    odd = (values != np.floor(values)) | (values < 0) | (values > _MAX_COUNTED)
-    whole = np.bincount(fit_of_row[odd], minlength=len(keys)) == 0
+    odd_cells = np.array([bool(((v != np.floor(v)) | (v < 0) | (v > _MAX_COUNTED)).any()) for v in (cell.values.astype(float) for cell in cells)])
+    whole = ~odd_cells.reshape(len(keys), k).any(axis=1)
     done: dict[tuple[str, str, str], _Trend] = {}
     for i in np.flatnonzero(~whole):
         wave_cells, n_linked = pending[keys[i]]
@@ -294,12 +301,14 @@ def _jonckheere_batch(pending: dict[tuple[str, str, str], tuple[list[_Cell], int
         done[keys[i]] = _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
     if not whole.any():
         return done
-    rows = whole[fit_of_row]
-    top = int(values[rows].max()) + 1
-    index = (np.cumsum(whole) - 1)[fit_of_row[rows]]
+    chosen = [cells[i * k + w] for i in np.flatnonzero(whole) for w in range(k)]  # one cell at a time: no survey-long arrays
+    top = max((int(cell.values.max()) for cell in chosen if len(cell)), default=-1) + 1
     n_fits = int(whole.sum())
-    flat = (index * top + values[rows].astype(np.int64)) * k + cell_of_row[rows] % k
-    table = np.bincount(flat, minlength=n_fits * top * k).reshape(n_fits, top, k).astype(float)
+    counted = np.zeros((n_fits * k, top), dtype=np.int64)
+    for c, cell in enumerate(chosen):
+        if len(cell):
+            counted[c] = np.bincount(cell.values.astype(np.int64), minlength=top)
+    table = counted.reshape(n_fits, k, top).transpose(0, 2, 1).astype(float, order="C")
     j, p, effect = _jonckheere_tables(table)
     slope, low, high, line = _ols_tables(table, positions)
     for f, i in enumerate(np.flatnonzero(whole)):
@@ -370,7 +379,7 @@ def _item_codes(cells: _Cells, niva: str, item: str, groups: list[str], waves: l
     the groups' values, otherwise none.
     """
     parts = [(group, wave, cell) for group in groups if group != ALL for wave in waves if (cell := cells.get(niva, item, group, wave)) is not None]
-    codes, uniques = _factorized([cell.keys for _, _, cell in parts])
+    codes, uniques = _factorized([cell for _, _, cell in parts])
     ends = np.cumsum([len(cell) for _, _, cell in parts])
     pieces = {(group, wave): codes[end - len(cell) : end] for (group, wave, cell), end in zip(parts, ends, strict=True)}
     found: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}

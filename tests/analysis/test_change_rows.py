@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from slutrapport.analysis import change_rows
+from slutrapport.analysis import change_omnibus, change_rows
 from slutrapport.analysis.cells import NOT_LINKED, PARTLY, _Cell, _linkage, _linked
 from slutrapport.analysis.change_omnibus import _chi2_waves_batch, _friedman_batch, _kruskal_batch
 from slutrapport.analysis.change_rows import _correlation, _independent_batch, _link_all, _Registry, _share_correlation
@@ -288,7 +288,8 @@ def test_a_few_linked_pairs_at_a_time_give_the_same_rows(monkeypatch, seed, link
     triples, plan = _survey_cells(seed, linked_share)
     pairs = _wave_pairs(WAVES)
     whole = _all_pair_rows(triples, plan, pairs, WAVES, 5)
-    monkeypatch.setattr(change_rows, "_CHUNK", 50)
+    monkeypatch.setattr(change_rows, "_CHUNK", 50)  # also the registry's sums and count table, cell block by block
+    monkeypatch.setattr(change_omnibus, "_FRIEDMAN_CHUNK", 50)
     assert change_rows._chunks([20, 20, 30, 80, 10]) == [slice(0, 2), slice(2, 3), slice(3, 4), slice(4, 5)]
     chunked = _all_pair_rows(triples, plan, pairs, WAVES, 5)
     assert whole.keys() == chunked.keys()
