@@ -65,8 +65,9 @@ import pandas as pd
 from scipy import special
 
 from slutrapport.analysis.cells import _cells
+from slutrapport.analysis.coded import _first_cells
 from slutrapport.analysis.counts import _pearson_chi2
-from slutrapport.analysis.describe import hidden_by_wave, observations, reporting_groups
+from slutrapport.analysis.describe import hidden_by_wave, reporting_groups
 from slutrapport.analysis.intervals import holm
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
@@ -256,20 +257,11 @@ def standardised_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: in
 
 
 def _first_rows(survey: SurveyData, min_n: int) -> dict[tuple[str, str, str], int]:
-    """(niva, id, enkat) → the row of :func:`~.describe.observations` where it first occurs (from the runs of equal rows)."""
+    """(niva, id, enkat) → the row of :func:`~.describe.observations` where it first occurs, from the survey's
+    codes (:func:`~.coded._first_cells`) without building that frame of one row per answer."""
     key = ("composition_first_rows", min_n)
     if key not in survey.derived:
-        obs = observations(survey, min_n)
-        columns = [obs[name].to_numpy(dtype=object) for name in ("niva", "id", "enkat")]
-        start = np.zeros(len(obs), dtype=bool)
-        start[:1] = True
-        for column in columns:
-            start[1:] |= column[1:] != column[:-1]
-        first: dict[tuple[str, str, str], int] = {}
-        runs = np.flatnonzero(start)
-        for row, triple in zip(runs.tolist(), zip(*(column[runs] for column in columns), strict=True), strict=True):
-            first.setdefault(triple, row)
-        survey.derived[key] = first
+        survey.derived[key] = _first_cells(survey, min_n)
     return survey.derived[key]
 
 
