@@ -76,7 +76,7 @@ from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups,
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.suppression import ALL
-from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
+from slutrapport.analysis.trend_models import _jonckheere, _jonckheere_result, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.analysis.trend_reml import _Model, _reml_batch
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -111,19 +111,7 @@ def _jonckheere_table(table: np.ndarray) -> _Result:
     for i in range(table.shape[1]):
         for later in range(i + 1, table.shape[1]):
             j += float((table[:, later] * (below[:, i] + 0.5 * table[:, i])).sum())
-    pairs = (total**2 - (sizes**2).sum()) / 2
-    ties = table.sum(axis=1)
-    n = total
-    variance = (
-        (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum() - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 72
-        + (sizes * (sizes - 1) * (sizes - 2)).sum() * (ties * (ties - 1) * (ties - 2)).sum() / (36 * n * (n - 1) * (n - 2))
-        + (sizes * (sizes - 1)).sum() * (ties * (ties - 1)).sum() / (8 * n * (n - 1))
-    ) if n > 2 else 0.0  # fmt: skip
-    effect = 2 * j / pairs - 1 if pairs else math.nan
-    if not variance > 0:
-        return _Result("jonckheere", j, math.nan, effect, "rangbiserial_ordnad")
-    z = (j - pairs / 2) / math.sqrt(variance)
-    return _Result("jonckheere", j, float(2 * special.ndtr(-abs(z))), effect, "rangbiserial_ordnad")
+    return _jonckheere_result(j, total, sizes, table.sum(axis=1))
 
 
 def _ols_moments(sizes: np.ndarray, sums: np.ndarray, squares: np.ndarray, positions: list[int]) -> tuple[float, float, float, list]:

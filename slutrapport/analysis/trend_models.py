@@ -56,9 +56,14 @@ def _jonckheere(samples: list[np.ndarray]) -> _Result:
             below = np.searchsorted(ordered, later, side="left")
             at_or_below = np.searchsorted(ordered, later, side="right")
             j += float(below.sum() + 0.5 * (at_or_below - below).sum())
-    pairs = (total**2 - (sizes**2).sum()) / 2
     _, ties = np.unique(np.concatenate(samples), return_counts=True)
-    ties = ties.astype(float)
+    return _jonckheere_result(j, total, sizes, ties.astype(float))
+
+
+def _jonckheere_result(j: float, total: float, sizes: np.ndarray, ties: np.ndarray) -> _Result:
+    """The two-sided test of the statistic ``j`` from the wave sizes and the tie counts (the normal approximation
+    with the tie-corrected variance)."""
+    pairs = (total**2 - (sizes**2).sum()) / 2
     n = total
     variance = (
         (n * (n - 1) * (2 * n + 5) - (sizes * (sizes - 1) * (2 * sizes + 5)).sum() - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 72
