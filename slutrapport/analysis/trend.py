@@ -76,7 +76,7 @@ from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups,
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.suppression import ALL
-from slutrapport.analysis.trend_models import _jonckheere, _jonckheere_result, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
+from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.analysis.trend_reml import _Model, _reml_batch
 from slutrapport.sources.survey.ingest import SurveyData
 
@@ -101,17 +101,11 @@ def _table(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _jonckheere_table(table: np.ndarray) -> _Result:
-    """:func:`~.trend_models._jonckheere` from the value × wave count table (the same sums, exact in floats)."""
-    sizes = table.sum(axis=0)
-    total = sizes.sum()
-    if table.shape[1] < 2 or (sizes == 0).any():
+    """:func:`~.trend_models._jonckheere` from the value × wave count table: :func:`_jonckheere_tables` of one table."""
+    if table.shape[1] < 2 or (table.sum(axis=0) == 0).any():
         return _Result("jonckheere", measure="rangbiserial_ordnad")
-    below = np.cumsum(table, axis=0) - table
-    j = 0.0
-    for i in range(table.shape[1]):
-        for later in range(i + 1, table.shape[1]):
-            j += float((table[:, later] * (below[:, i] + 0.5 * table[:, i])).sum())
-    return _jonckheere_result(j, total, sizes, table.sum(axis=1))
+    j, p, effect = (float(value[0]) for value in _jonckheere_tables(np.ascontiguousarray(table, dtype=float)[None]))
+    return _Result("jonckheere", j, p, effect, "rangbiserial_ordnad")
 
 
 def _ols_moments(sizes: np.ndarray, sums: np.ndarray, squares: np.ndarray, positions: list[int]) -> tuple[float, float, float, list]:
