@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -18,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from slutrapport.core.safetext import chart_text
+from slutrapport.render.chart_canvas import TextCachingCanvas
 from slutrapport.render.chart_style import AXIS, DPI, LABEL, NEUTRALS, PALETTE, REFERENCE, ROW_LABEL, TICK_TEXT, diverging_colours, is_dark, wrapped
 from slutrapport.render.formatting import format_number, format_value, largest_remainder
 from slutrapport.report.model import BarChart, DivergingChart, GroupedBarChart, StackedChart
@@ -27,7 +27,7 @@ __all__ = ["diverging_figure", "stacked_figure", "bars_figure", "grouped_figure"
 
 def _figure(width: float, height: float):
     fig = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(fig)  # its renderer measures the row labels (and keeps their sizes for the drawing)
+    TextCachingCanvas(fig)  # its renderer measures the row labels (and keeps their sizes for the drawing)
     return fig, fig.subplots()
 
 

@@ -133,10 +133,11 @@ def _png(fig) -> bytes:
     """The figure drawn by Agg as a PNG of at most 256 colours (a chart has flat colours and their
     antialiased edges: a quarter of the bytes of a full-colour PNG and quicker to write), its background
     exactly white; no timestamp or software in the file, its resolution in it."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    from slutrapport.render.chart_canvas import TextCachingCanvas
+
+    canvas = fig.canvas if isinstance(fig.canvas, TextCachingCanvas) else TextCachingCanvas(fig)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     image = image.quantize(256, method=Image.Quantize.FASTOCTREE)

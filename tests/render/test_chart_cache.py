@@ -78,4 +78,4 @@ def test_the_drawing_modules_are_imported_when_a_chart_is_drawn_and_seaborn_neve
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     before, after = json.loads(done.stdout.strip().splitlines()[-1])
     assert before == ["slutrapport.render.chart_style"]
-    assert after == ["slutrapport.render.chart_bars", "slutrapport.render.chart_lines", "slutrapport.render.chart_style"]
+    assert after == ["slutrapport.render.chart_bars", "slutrapport.render.chart_canvas", "slutrapport.render.chart_lines", "slutrapport.render.chart_style"]

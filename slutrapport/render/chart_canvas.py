@@ -1,0 +1,195 @@
+"""An Agg canvas whose renderer keeps the text it measured and drew for the next chart (matplotlib imported here).
+
+A report draws many charts with the same texts (the organisations' names,
+the waves, the scale's numbers, the n's), and drawing text is most of a
+chart's drawing: matplotlib 3.11 lays out and renders every glyph of every
+text anew, at its sub-pixel position, and keeps a text's size only for as
+long as one renderer lives. :class:`TextCachingCanvas` is a
+:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` whose renderer
+(:class:`TextCachingRenderer`) keeps, across figures and for the whole
+process (least recently used first out, at most :data:`TEXT_ENTRIES` of each):
+
+- a text's width, height and descent (``get_text_width_height_descent``),
+- a font's ascent, descent and line gap (``_get_font_height_metrics``, the
+  hook matplotlib's :class:`~matplotlib.text.Text` asks a renderer for),
+- the bitmap of a plain text (not mathtext): the whole line rendered at once
+  by FreeType (``FT2Font.set_text``, ``draw_glyphs_to_bitmap``,
+  ``get_image``) and put at a whole pixel with its colour by
+  ``draw_text_image``, as matplotlib up to 3.9 drew text. A text can land up
+  to half a pixel from where 3.11 would put it; nobody sees that at 110 dpi.
+
+Why it is safe: every key holds all that decides the result: the text, the
+font files that :func:`~matplotlib.font_manager.FontManager._find_fonts_by_props`
+chose (looked up once per renderer, inside the one ``rc_context`` of a
+chart's drawing), the size, the resolution, the angle, antialiasing and the
+hinting and kerning settings. Mathtext (``ismath``), TeX, a text with font
+features or a language of its own, and a matplotlib whose private font API
+differs (feature-detected: :data:`CAN_CACHE_BITMAPS`) all go matplotlib's own
+way. The caches are filled and read under :mod:`.charts`' drawing lock (one
+chart at a time), and a lock of their own besides.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager, get_font
+
+__all__ = ["TextCachingCanvas", "TextCachingRenderer", "TEXT_ENTRIES", "CAN_CACHE_BITMAPS", "forget_text"]
+
+#: The most entries each cache keeps (a text's bitmap is a few hundred bytes to a few kilobytes).
+TEXT_ENTRIES = 4096
+_sizes: OrderedDict[tuple, tuple[float, float, float]] = OrderedDict()
+_bitmaps: OrderedDict[tuple, tuple[np.ndarray, float, float, float]] = OrderedDict()
+_heights: OrderedDict[tuple, tuple[float, float, float] | tuple[None, None, None]] = OrderedDict()
+_lock = threading.Lock()
+_QUARTERS = {0: 0, 90: 1, 270: 3}  # angles whose text is a bitmap turned by whole quarters (exactly, by numpy)
+
+
+def _has_bitmap_api() -> bool:
+    """Whether this matplotlib's FT2Font still renders a whole line into one bitmap (its private API)."""
+    from matplotlib.ft2font import FT2Font
+
+    needed = ("set_text", "draw_glyphs_to_bitmap", "get_image", "get_bitmap_offset", "get_descent", "clear", "set_size")
+    return all(hasattr(FT2Font, name) for name in needed) and hasattr(RendererAgg, "_prepare_font")
+
+
+#: Whether plain text can be drawn from cached bitmaps (else every text is drawn by matplotlib's ``draw_text``).
+CAN_CACHE_BITMAPS = _has_bitmap_api()
+
+
+def forget_text() -> None:
+    """Empty the caches of text sizes and bitmaps."""
+    with _lock:
+        _sizes.clear()
+        _bitmaps.clear()
+        _heights.clear()
+
+
+def _get(cache: OrderedDict, key):
+    with _lock:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+def _put(cache: OrderedDict, key, value) -> None:
+    with _lock:
+        cache[key] = value
+        while len(cache) > TEXT_ENTRIES:
+            cache.popitem(last=False)
+
+
+class TextCachingRenderer(RendererAgg):
+    """Matplotlib's Agg renderer with text sizes and plain text's bitmaps kept across figures (see the module)."""
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._fonts: dict[tuple, tuple] = {}  # font properties → the font files chosen for them (this drawing)
+        self._settings = (
+            get_hinting_flag(), mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"],
+            mpl.rcParams["font.enable_last_resort"],
+        )  # fmt: skip
+
+    def _font_key(self, prop) -> tuple:
+        """What decides how ``prop`` draws a text: its font files, its size, this resolution and the hinting."""
+        wanted = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+                  prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())  # fmt: skip
+        key = self._fonts.get(wanted)
+        if key is None:
+            files = tuple(map(str, fontManager._find_fonts_by_props(prop)))
+            key = self._fonts[wanted] = (files, prop.get_size_in_points(), self.dpi, *self._settings)
+        return key
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath is not False:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, self._font_key(prop))
+        size = _get(_sizes, key)
+        if size is None:
+            size = super().get_text_width_height_descent(s, prop, ismath)
+            _put(_sizes, key, size)
+        return size
+
+    def _get_font_height_metrics(self, prop):
+        """A font's ascent, descent and line gap in pixels, as :meth:`matplotlib.text.Text._get_layout`
+        reads them from the font's tables (``(None, None, None)``: it measures them itself)."""
+        key = self._font_key(prop)
+        metrics = _get(_heights, key)
+        if metrics is None:
+            metrics = _font_height_metrics(prop, self.dpi)
+            _put(_heights, key, metrics)
+        return metrics
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        turns = _QUARTERS.get(angle % 360)  # a text across or up (or down) the page, not at a slant
+        if ismath or turns is None or not CAN_CACHE_BITMAPS or (mtext is not None and (_features(mtext) or _language(mtext))):
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        antialiased = bool(gc.get_antialiased())
+        key = (s, self._font_key(prop), antialiased)
+        entry = _get(_bitmaps, key)
+        if entry is None:
+            font = self._prepare_font(prop)
+            font.set_text(s, 0, flags=self._settings[0])  # angle 0: draw_text_image turns the bitmap
+            font.draw_glyphs_to_bitmap(antialiased=antialiased)
+            offset_x, offset_y = font.get_bitmap_offset()
+            entry = (np.array(font.get_image(), dtype=np.uint8), offset_x / 64, offset_y / 64, font.get_descent() / 64)
+            _put(_bitmaps, key, entry)
+        image, offset_x, offset_y, descent = entry
+        if not image.size:
+            return None
+        radians = math.radians(angle)
+        left = round(x + offset_x + descent * math.sin(radians))
+        bottom = round(y + offset_y + descent * math.cos(radians)) + 1
+        # the bitmap's bottom left corner at (left, bottom), y downwards, turned about it by ``angle``
+        if turns == 0:
+            self._renderer.draw_text_image(image, left, bottom, 0, gc)
+        elif turns == 1:
+            self._renderer.draw_text_image(np.rot90(image).copy(), left - image.shape[0], bottom, 0, gc)
+        else:
+            self._renderer.draw_text_image(np.rot90(image, -1).copy(), left, bottom + image.shape[1], 0, gc)
+        return None
+
+
+def _features(mtext):
+    getter = getattr(mtext, "get_fontfeatures", None)
+    return getter() if getter is not None else None
+
+
+def _language(mtext):
+    getter = getattr(mtext, "get_language", None)
+    return getter() if getter is not None else None
+
+
+def _font_height_metrics(prop, dpi: float):
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent")):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = prop.get_size_in_points() * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+class TextCachingCanvas(FigureCanvasAgg):
+    """A figure's Agg canvas drawing with a :class:`TextCachingRenderer` (the fonts it chose are looked up
+    anew for every drawing, under that drawing's settings)."""
+
+    def get_renderer(self):
+        width, height = self.get_width_height(physical=True)
+        key = (width, height, self.figure.dpi)
+        if self._lastKey != key or not isinstance(getattr(self, "renderer", None), TextCachingRenderer):
+            self.renderer = TextCachingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+    def draw(self):
+        self.get_renderer()._fonts.clear()
+        super().draw()
