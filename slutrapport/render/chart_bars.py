@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from slutrapport.core.safetext import chart_text
-from slutrapport.render.chart_canvas import TextCachingCanvas
+from slutrapport.render.chart_canvas import TextCachingCanvas, add_text
 from slutrapport.render.chart_style import AXIS, DPI, LABEL, NEUTRALS, PALETTE, REFERENCE, ROW_LABEL, TICK_TEXT, diverging_colours, is_dark, wrapped
 from slutrapport.render.formatting import format_number, format_value, largest_remainder
 from slutrapport.report.model import BarChart, DivergingChart, GroupedBarChart, StackedChart
@@ -64,9 +64,9 @@ def _horizontal_bars(fig, ax, chart, lefts: np.ndarray, colours: list[str], heig
     beside = offset_copy(ax.transData, fig=fig, x=-9.5, units="points")  # where a tick label would be
     under = offset_copy(ax.transData, fig=fig, y=-9.5, units="points")
     for row, label in enumerate(labels):
-        ax.text(low, row, label, ha="right", va="center", fontsize=8, color=TICK_TEXT, transform=beside)
+        add_text(ax, low, row, label, ha="right", va="center", fontsize=8, color=TICK_TEXT, transform=beside)
     for value, text in scale.items():
-        ax.text(value, rows - 0.5, text, ha="center", va="top", fontsize=8, color=TICK_TEXT, transform=under)
+        add_text(ax, value, rows - 0.5, text, ha="center", va="top", fontsize=8, color=TICK_TEXT, transform=under)
     ax.plot([low, high], [rows - 0.5, rows - 0.5], color=TICK_TEXT, linewidth=1.25, clip_on=False)  # the scale's line
     renderer = fig.canvas.get_renderer()
     font = FontProperties(size=8)
@@ -86,7 +86,7 @@ def _horizontal_bars(fig, ax, chart, lefts: np.ndarray, colours: list[str], heig
         for number, percent in enumerate(largest_remainder(row_shares)):
             if row_shares[number] >= 0.06:
                 colour = "white" if is_dark(colours[number]) else "black"
-                ax.text(lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center", fontsize=7.5, color=colour)
+                add_text(ax, lefts[row, number] + row_shares[number] / 2, row, str(percent), ha="center", va="center", fontsize=7.5, color=colour)
 
 
 def _diverging_lefts(chart: DivergingChart) -> np.ndarray:

@@ -39,11 +39,14 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
+from matplotlib.text import Text
 
-__all__ = ["TextCachingCanvas", "TextCachingRenderer", "TEXT_ENTRIES", "CAN_CACHE_BITMAPS", "forget_text"]
+__all__ = ["add_text", "TextCachingCanvas", "TextCachingRenderer", "TEXT_ENTRIES", "BITMAP_BYTES", "CAN_CACHE_BITMAPS", "forget_text"]
 
-#: The most entries each cache keeps (a text's bitmap is a few hundred bytes to a few kilobytes).
-TEXT_ENTRIES = 4096
+#: The most entries each cache keeps, and the most bytes of bitmaps (a text's bitmap is a few hundred bytes
+#: to a few kilobytes; the least recently used goes first).
+TEXT_ENTRIES, BITMAP_BYTES = 4096, 16_000_000
+_bitmap_bytes = 0
 _sizes: OrderedDict[tuple, tuple[float, float, float]] = OrderedDict()
 _bitmaps: OrderedDict[tuple, tuple[np.ndarray, float, float, float]] = OrderedDict()
 _heights: OrderedDict[tuple, tuple[float, float, float] | tuple[None, None, None]] = OrderedDict()
@@ -65,10 +68,12 @@ CAN_CACHE_BITMAPS = _has_bitmap_api()
 
 def forget_text() -> None:
     """Empty the caches of text sizes and bitmaps."""
+    global _bitmap_bytes
     with _lock:
         _sizes.clear()
         _bitmaps.clear()
         _heights.clear()
+        _bitmap_bytes = 0
 
 
 def _get(cache: OrderedDict, key):
@@ -80,10 +85,15 @@ def _get(cache: OrderedDict, key):
 
 
 def _put(cache: OrderedDict, key, value) -> None:
+    global _bitmap_bytes
     with _lock:
+        if cache is _bitmaps:
+            _bitmap_bytes += value[0].nbytes - (cache[key][0].nbytes if key in cache else 0)
         cache[key] = value
-        while len(cache) > TEXT_ENTRIES:
-            cache.popitem(last=False)
+        while len(cache) > TEXT_ENTRIES or (cache is _bitmaps and _bitmap_bytes > BITMAP_BYTES):
+            _, old = cache.popitem(last=False)
+            if cache is _bitmaps:
+                _bitmap_bytes -= old[0].nbytes
 
 
 class TextCachingRenderer(RendererAgg):
@@ -110,12 +120,29 @@ class TextCachingRenderer(RendererAgg):
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath is not False:
             return super().get_text_width_height_descent(s, prop, ismath)
-        key = (s, self._font_key(prop))
-        size = _get(_sizes, key)
+        font_key = self._font_key(prop)
+        size = _get(_sizes, (s, font_key))
         if size is None:
-            size = super().get_text_width_height_descent(s, prop, ismath)
-            _put(_sizes, key, size)
+            if CAN_CACHE_BITMAPS:  # the text is measured to be drawn: its bitmap too (laying a text out costs most)
+                size = self._shape(s, prop, font_key, bool(mpl.rcParams["text.antialiased"]))[0]
+            else:
+                size = super().get_text_width_height_descent(s, prop, ismath)
+                _put(_sizes, (s, font_key), size)
         return size
+
+    def _shape(self, s, prop, font_key, antialiased: bool):
+        """Lay ``s`` out once (as ``get_text_width_height_descent`` does) and keep its size and its bitmap."""
+        font = self._prepare_font(prop)
+        font.set_text(s, 0.0, flags=self._settings[0])  # angle 0: a turned text is its bitmap turned
+        width, height = font.get_width_height()
+        descent = font.get_descent()
+        size = (width / 64, height / 64, descent / 64)
+        font.draw_glyphs_to_bitmap(antialiased=antialiased)
+        offset_x, offset_y = font.get_bitmap_offset()
+        bitmap = (np.array(font.get_image(), dtype=np.uint8), offset_x / 64, offset_y / 64, descent / 64)
+        _put(_sizes, (s, font_key), size)
+        _put(_bitmaps, (s, font_key, antialiased), bitmap)
+        return size, bitmap
 
     def _get_font_height_metrics(self, prop):
         """A font's ascent, descent and line gap in pixels, as :meth:`matplotlib.text.Text._get_layout`
@@ -132,15 +159,10 @@ class TextCachingRenderer(RendererAgg):
         if ismath or turns is None or not CAN_CACHE_BITMAPS or (mtext is not None and (_features(mtext) or _language(mtext))):
             return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
         antialiased = bool(gc.get_antialiased())
-        key = (s, self._font_key(prop), antialiased)
-        entry = _get(_bitmaps, key)
+        font_key = self._font_key(prop)
+        entry = _get(_bitmaps, (s, font_key, antialiased))
         if entry is None:
-            font = self._prepare_font(prop)
-            font.set_text(s, 0, flags=self._settings[0])  # angle 0: draw_text_image turns the bitmap
-            font.draw_glyphs_to_bitmap(antialiased=antialiased)
-            offset_x, offset_y = font.get_bitmap_offset()
-            entry = (np.array(font.get_image(), dtype=np.uint8), offset_x / 64, offset_y / 64, font.get_descent() / 64)
-            _put(_bitmaps, key, entry)
+            entry = self._shape(s, prop, font_key, antialiased)[1]
         image, offset_x, offset_y, descent = entry
         if not image.size:
             return None
@@ -193,3 +215,17 @@ class TextCachingCanvas(FigureCanvasAgg):
     def draw(self):
         self.get_renderer()._fonts.clear()
         super().draw()
+
+
+def add_text(ax, x: float, y: float, s: str, **style) -> Text:
+    """``ax.text(x, y, s, **style)`` (data coordinates unless ``transform`` is given), never clipped, without
+    the clip path ``Axes.text`` gives every text and a text that is not clipped never uses (making that path
+    costs more than making the text)."""
+    style.setdefault("transform", ax.transData)
+    text = Text(x, y, s, clip_on=False, **style)
+    add = getattr(ax, "_add_text", None)  # Axes.text's own way in (private): no clip path
+    if add is None:
+        ax.add_artist(text)
+    else:
+        add(text)
+    return text

@@ -13,12 +13,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from slutrapport.core.safetext import chart_text, clean_text, shorten
+from slutrapport.render.chart_canvas import add_text as _text
 from slutrapport.render.chart_style import (
     AXIS,
     BAND,
@@ -196,63 +198,62 @@ def _small_multiples(chart: Chart, panels: list[list[str]]) -> Figure:
     # a wave's name in at most two lines as wide as a wave's room (7 points: about 0.055 inches a character)
     room = max(5, min(14, int((width - _LEFT - _RIGHT) / ((columns - 1) * step + waves) / 0.055)))
     wave_names = [wrapped(wave, room, 2) for wave in chart.waves]
-    rows_of = _rows_of(chart)
-    grid: list[list[tuple[float, float]]] = []
+    series = _series_of(chart)
+    grid: list[np.ndarray] = []
     greys: list[np.ndarray] = []
-    drawn: dict[str, dict[str, list]] = {colour: {"lines": [], "points": [], "bars": []} for colour in (PALETTE[0], REFERENCE)}
+    drawn: dict[str, dict[str, list]] = {colour: {"lines": [], "bars": []} for colour in (PALETTE[0], REFERENCE)}
     text = {"fontsize": 7, "color": TICK_TEXT}
     beside = offset_copy(ax.transData, fig=fig, x=-4, units="points")  # the values and "n" left of the first panel of a row
     label = offset_copy(ax.transData, fig=fig, x=-0.42, units="inches")  # the value axis's name left of them
+    y_label = chart_text(chart.y_label, AXIS)
+    tick_texts = [format_number(t, 1) for t in named]
+    offsets = np.arange(waves, dtype=float)
     lowest = {}  # column → the row of its lowest panel
     for number, panel in enumerate(panels):
         line, column = divmod(number, columns)
         lowest[column] = line
         start, shift = column * step, -line * pitch
-        positions = {wave: start + i for i, wave in enumerate(chart.waves)}
         left, right = start - 0.4, start + waves - 0.6
-        grid += [[(left, t + shift), (right, t + shift)] for t in ticks]
-        grid += [[(x, low + shift), (x, high + shift)] for x in positions.values()]
+        grid.append(np.array([[(left, t + shift), (right, t + shift)] for t in ticks] + [[(x, low + shift), (x, high + shift)] for x in start + offsets]))
         for group in panel[:-1]:
-            greys.append(_points(rows_of[group], positions, shift))
+            greys.append(series[group].points(start, shift))
         focus = panel[-1]
-        rows = rows_of[focus]
+        group = series[focus]
         into = drawn[REFERENCE if focus == chart.reference else PALETTE[0]]
-        points = _points(rows, positions, shift)
-        into["lines"].append(points)
-        into["points"].append(points)
-        if {"low", "high"} <= set(rows.columns):
-            into["bars"] += [(x, lo + shift, hi + shift) for x, lo, hi in zip(_xs(rows, positions), rows["low"], rows["high"], strict=True) if lo == lo]
+        into["lines"].append(group.points(start, shift))
+        if group.low is not None:
+            shown = ~np.isnan(group.low)
+            into["bars"].append(np.column_stack([start + group.wave[shown], group.low[shown] + shift, group.high[shown] + shift]))
         if _has_trend(chart) and focus == chart.trend_group:
-            _draw_trend(ax, chart, positions, shift)
-        ax.text(left, high + shift + 0.06 * unit, wrapped(shorten(clean_text(focus, single_line=True), 2 * LINE_LABEL), 26, 2),
-                fontsize=8.5, ha="left", va="bottom", color=REFERENCE)  # fmt: skip
-        for x, n in zip(_xs(rows, positions), rows["n"], strict=True):
+            _draw_trend(ax, chart, {wave: start + i for i, wave in enumerate(chart.waves)}, shift)
+        _text(ax, left, high + shift + 0.06 * unit, wrapped(shorten(clean_text(focus, single_line=True), 2 * LINE_LABEL), 26, 2),
+              fontsize=8.5, ha="left", va="bottom", color=REFERENCE)  # fmt: skip
+        for x, n in zip(start + group.wave, group.n, strict=True):
             if n == n:
-                ax.text(x, low + shift - 0.04 * unit, str(int(n)), ha="center", va="top", **text)
+                _text(ax, x, low + shift - 0.04 * unit, str(int(n)), ha="center", va="top", **text)
         if column == 0:
-            for t in named:
-                ax.text(left, t + shift, format_number(t, 1), ha="right", va="center", fontsize=7.5, color=TICK_TEXT, transform=beside)
-            ax.text(left, low + shift - 0.04 * unit, "n", ha="right", va="top", transform=beside, **text)
-            ax.text(left, (low + high) / 2 + shift, chart_text(chart.y_label, AXIS), rotation=90, ha="center", va="center",
-                    fontsize=8, color=TICK_TEXT, transform=label)  # fmt: skip
+            for t, tick in zip(named, tick_texts, strict=True):
+                _text(ax, left, t + shift, tick, ha="right", va="center", fontsize=7.5, color=TICK_TEXT, transform=beside)
+            _text(ax, left, low + shift - 0.04 * unit, "n", ha="right", va="top", transform=beside, **text)
+            _text(ax, left, (low + high) / 2 + shift, y_label, rotation=90, ha="center", va="center", fontsize=8, color=TICK_TEXT, transform=label)
     for column, line in lowest.items():
         for i, name in enumerate(wave_names):
-            ax.text(column * step + i, low - line * pitch - 0.22 * unit, name, ha="center", va="top", **text)
-    ax.add_collection(LineCollection(grid, colors=GRID, linewidths=0.8, zorder=0.5))
+            _text(ax, column * step + i, low - line * pitch - 0.22 * unit, name, ha="center", va="top", **text)
+    ax.add_collection(LineCollection(np.concatenate(grid), colors=GRID, linewidths=0.8, zorder=0.5))
     if greys:
         ax.add_collection(LineCollection(greys, colors=REFERENCE_GREY, linewidths=1.2, zorder=1.5))
     for colour, parts in drawn.items():
         if parts["lines"]:
             ax.add_collection(LineCollection(parts["lines"], colors=colour, linewidths=1.8, zorder=2))
-            every = np.concatenate(parts["points"])
+            every = np.concatenate(parts["lines"])
             ax.plot(every[:, 0], every[:, 1], linestyle="none", marker="o", markersize=5, color=colour, zorder=2.5)
         if parts["bars"]:
-            x, lo, hi = (np.array(v, dtype=float) for v in zip(*parts["bars"], strict=True))
-            caps = [[(a - 0.05, b), (a + 0.05, b)] for a, b in zip(np.concatenate([x, x]), np.concatenate([lo, hi]), strict=True)]
-            ax.add_collection(LineCollection([[(a, b), (a, c)] for a, b, c in zip(x, lo, hi, strict=True)] + caps, colors=colour, linewidths=1,
-                                             zorder=2))  # fmt: skip
+            x, lo, hi = np.concatenate(parts["bars"]).T
+            bars = np.stack([np.column_stack([x, lo]), np.column_stack([x, hi])], axis=1)  # each interval's line
+            caps = np.stack([np.column_stack([np.r_[x, x] - 0.05, np.r_[lo, hi]]), np.column_stack([np.r_[x, x] + 0.05, np.r_[lo, hi]])], axis=1)
+            ax.add_collection(LineCollection(np.concatenate([bars, caps]), colors=colour, linewidths=1, zorder=2))
     note = "En ruta per grupp; felstaplar: 95 % konfidensintervall för medelvärdet; n under varje enkät."
-    if chart.reference in rows_of:
+    if chart.reference in series:
         note += f" Grå linje: {chart.reference}, som jämförelse."
     if _has_trend(chart):
         note += f" Streckad linje: skattad trend för {chart.trend_group} med 95 % konfidensband."
@@ -260,12 +261,33 @@ def _small_multiples(chart: Chart, panels: list[list[str]]) -> Figure:
     return fig
 
 
-def _xs(rows, positions: dict[str, float]) -> list[float]:
-    return [positions[str(w)] for w in rows["enkat"]]
+class _Series:
+    """One group's values per wave as arrays (quicker to read than the chart's frame, panel after panel):
+    ``wave`` is each row's wave's place in ``chart.waves``; ``low`` and ``high`` are None without intervals."""
+
+    __slots__ = ("wave", "value", "n", "low", "high")
+
+    def __init__(self, wave, value, n, low, high) -> None:
+        self.wave, self.value, self.n, self.low, self.high = wave, value, n, low, high
+
+    def points(self, start: float, shift: float) -> np.ndarray:
+        """The (x, y) of the group's values in a panel starting at ``start``, ``shift`` added; a hidden value
+        (NaN) is left out."""
+        shown = ~np.isnan(self.value)
+        return np.column_stack([start + self.wave[shown], self.value[shown] + shift])
 
 
-def _points(rows, positions: dict[str, float], shift: float) -> np.ndarray:
-    """The (x, y) of a group's values in its panel; a hidden value (NaN) is left out."""
-    values = rows["value"].to_numpy(dtype=float)
-    points = np.column_stack([np.array(_xs(rows, positions), dtype=float), values + shift])
-    return points[~np.isnan(values)]
+def _series_of(chart: Chart) -> dict[str, _Series]:
+    data = chart.data
+    place = {wave: i for i, wave in enumerate(chart.waves)}
+    wave = np.array([place[str(w)] for w in data["enkat"]], dtype=float)
+    value = data["value"].to_numpy(dtype=float, na_value=np.nan)
+    n = data["n"].to_numpy(dtype=float, na_value=np.nan)
+    intervals = {"low", "high"} <= set(data.columns)
+    low = data["low"].to_numpy(dtype=float, na_value=np.nan) if intervals else None
+    high = data["high"].to_numpy(dtype=float, na_value=np.nan) if intervals else None
+    series = {}
+    for group, rows in pd.Series(range(len(data))).groupby(data["grupp"].to_numpy(), sort=False):
+        at = rows.to_numpy()
+        series[str(group)] = _Series(wave[at], value[at], n[at], None if low is None else low[at], None if high is None else high[at])
+    return series
