@@ -41,7 +41,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hi
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.text import Text
 
-__all__ = ["add_text", "TextCachingCanvas", "TextCachingRenderer", "TEXT_ENTRIES", "BITMAP_BYTES", "CAN_CACHE_BITMAPS", "forget_text"]
+__all__ = ["add_text", "LaidOutText", "TextCachingCanvas", "TextCachingRenderer", "TEXT_ENTRIES", "BITMAP_BYTES", "CAN_CACHE_BITMAPS", "forget_text"]
 
 #: The most entries each cache keeps, and the most bytes of bitmaps (a text's bitmap is a few hundred bytes
 #: to a few kilobytes; the least recently used goes first).
@@ -49,6 +49,7 @@ TEXT_ENTRIES, BITMAP_BYTES = 4096, 16_000_000
 _bitmap_bytes = 0
 _sizes: OrderedDict[tuple, tuple[float, float, float]] = OrderedDict()
 _bitmaps: OrderedDict[tuple, tuple[np.ndarray, float, float, float]] = OrderedDict()
+_layouts: OrderedDict[tuple, tuple] = OrderedDict()
 _heights: OrderedDict[tuple, tuple[float, float, float] | tuple[None, None, None]] = OrderedDict()
 _lock = threading.Lock()
 _QUARTERS = {0: 0, 90: 1, 270: 3}  # angles whose text is a bitmap turned by whole quarters (exactly, by numpy)
@@ -73,6 +74,7 @@ def forget_text() -> None:
         _sizes.clear()
         _bitmaps.clear()
         _heights.clear()
+        _layouts.clear()
         _bitmap_bytes = 0
 
 
@@ -218,14 +220,37 @@ class TextCachingCanvas(FigureCanvasAgg):
 
 
 def add_text(ax, x: float, y: float, s: str, **style) -> Text:
-    """``ax.text(x, y, s, **style)`` (data coordinates unless ``transform`` is given), never clipped, without
+    """``ax.text(x, y, s, **style)`` as a :class:`LaidOutText` (data coordinates unless ``transform`` is given), never clipped, without
     the clip path ``Axes.text`` gives every text and a text that is not clipped never uses (making that path
     costs more than making the text)."""
     style.setdefault("transform", ax.transData)
-    text = Text(x, y, s, clip_on=False, **style)
+    text = LaidOutText(x, y, s, clip_on=False, **style)
     add = getattr(ax, "_add_text", None)  # Axes.text's own way in (private): no clip path
     if add is None:
         ax.add_artist(text)
     else:
         add(text)
     return text
+
+
+class LaidOutText(Text):
+    """A :class:`~matplotlib.text.Text` whose layout (each line's size and place from the text's anchor, which
+    ``Text._get_layout`` works out for every drawing) is kept across figures when a
+    :class:`TextCachingRenderer` draws it. Matplotlib's own layout is kept, keyed by everything it reads: the
+    text, the font (as the renderer chose it), the size, the resolution, the turn, the alignments and the line
+    spacing; a wrapped or TeX text, or another renderer, is laid out by matplotlib each time."""
+
+    def _get_layout(self, renderer):
+        layout = super()._get_layout
+        if not isinstance(renderer, TextCachingRenderer) or self.get_wrap() or self.get_usetex():
+            return layout(renderer)
+        key = (
+            self.get_text(), renderer._font_key(self.get_fontproperties()), self.get_figure(root=True).dpi, self.get_rotation(),
+            self.get_rotation_mode(), self.get_horizontalalignment(), self.get_verticalalignment(), getattr(self, "_multialignment", None),
+            self.get_linespacing(), self.get_parse_math(), _features(self), _language(self),
+        )  # fmt: skip
+        found = _get(_layouts, key)
+        if found is None:
+            found = layout(renderer)
+            _put(_layouts, key, found)
+        return found

@@ -139,10 +139,10 @@ def _png(fig) -> bytes:
 
     canvas = fig.canvas if isinstance(fig.canvas, TextCachingCanvas) else TextCachingCanvas(fig)
     canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombytes("RGB", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBX")  # the opaque chart without alpha
     image = image.quantize(256, method=Image.Quantize.FASTOCTREE)
     palette = image.getpalette() or []
-    background = max(image.getcolors(256) or [(0, 0)])[1]  # the colour of most pixels: the white background
+    background = image.getpixel((0, 0))  # the corner's colour: the figure's white background (never drawn on)
     if all(c >= 248 for c in palette[3 * background : 3 * background + 3]):
         palette[3 * background : 3 * background + 3] = [255, 255, 255]
         image.putpalette(palette)

@@ -119,3 +119,29 @@ def test_mathtext_goes_matplotlibs_way(monkeypatch):
     fig.text(0.1, 0.5, "$x^2$")
     TextCachingCanvas(fig).draw()
     assert maths == ["$x^2$"]
+
+
+def test_a_laid_out_text_is_laid_out_once_and_where_matplotlib_puts_it(monkeypatch):
+    from matplotlib.text import Text
+
+    from slutrapport.render.chart_canvas import LaidOutText, add_text
+
+    chart_canvas.forget_text()
+    laid_out = []
+    own = Text._get_layout
+    monkeypatch.setattr(Text, "_get_layout", lambda self, renderer: laid_out.append(self.get_text()) or own(self, renderer))
+    extents = []
+    for _ in range(3):
+        fig = Figure(figsize=(3, 2), dpi=110)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.set_axis_off()
+        texts = [
+            add_text(ax, 0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7),
+            ax.text(0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7),
+        ]
+        canvas = TextCachingCanvas(fig)
+        canvas.draw()
+        assert isinstance(texts[0], LaidOutText) and texts[0] in ax.texts and not texts[0].get_clip_on()
+        extents.append([t.get_window_extent(canvas.get_renderer()).bounds for t in texts])
+    assert extents[0][0] == pytest.approx(extents[0][1]) and extents[0] == extents[1] == extents[2]
+    assert laid_out.count("Enkät 1\nn = 645") == 1 + 3 * 2  # the laid-out text once for all three figures; the plain one at every drawing and measuring
