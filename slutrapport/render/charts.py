@@ -133,19 +133,31 @@ def _png(fig) -> bytes:
     """The figure drawn by Agg as a PNG of at most 256 colours (a chart has flat colours and their
     antialiased edges: a quarter of the bytes of a full-colour PNG and quicker to write), its background
     exactly white; no timestamp or software in the file, its resolution in it."""
-    from PIL import Image
-
     from slutrapport.render.chart_canvas import TextCachingCanvas
 
     canvas = fig.canvas if isinstance(fig.canvas, TextCachingCanvas) else TextCachingCanvas(fig)
     canvas.draw()
-    image = Image.frombytes("RGB", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBX")  # the opaque chart without alpha
-    image = image.quantize(256, method=Image.Quantize.FASTOCTREE)
-    palette = image.getpalette() or []
-    background = image.getpixel((0, 0))  # the corner's colour: the figure's white background (never drawn on)
-    if all(c >= 248 for c in palette[3 * background : 3 * background + 3]):
-        palette[3 * background : 3 * background + 3] = [255, 255, 255]
-        image.putpalette(palette)
+    image = _palette_image(canvas.buffer_rgba(), canvas.get_width_height())
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=6, dpi=(fig.dpi, fig.dpi))
     return buffer.getvalue()
+
+
+def _palette_image(rgba, size: tuple[int, int]):
+    """The opaque RGBA pixels as an image of 256 colours: exact white (most of a chart) and 255 colours for
+    the rest, chosen by Pillow's fast octree from the pixels that are not white only (a tenth of a chart's
+    pixels: quicker than quantizing them all, and the white stays exactly white)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(rgba).reshape(-1).view(np.uint32)
+    drawn = np.flatnonzero(pixels != np.frombuffer(b"\xff\xff\xff\xff", dtype=np.uint32)[0])
+    indices = np.zeros(pixels.size, dtype=np.uint8)  # 0: white
+    palette = [255, 255, 255]
+    if drawn.size:
+        colours = Image.frombytes("RGB", (drawn.size, 1), pixels[drawn].tobytes(), "raw", "RGBX").quantize(255, method=Image.Quantize.FASTOCTREE)
+        indices[drawn] = np.frombuffer(colours.tobytes(), dtype=np.uint8) + 1
+        palette += (colours.getpalette() or [])[: 3 * 255]
+    image = Image.frombytes("P", size, indices.tobytes())
+    image.putpalette(palette)
+    return image
