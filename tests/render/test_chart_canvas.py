@@ -50,6 +50,7 @@ def test_the_caching_canvas_draws_what_matplotlib_draws():
     assert np.abs(_blurred(own) - _blurred(cached))[ink].mean() < 12
     assert np.abs(_blurred(own) - _blurred(np.full_like(own, 255)))[ink].mean() > 40
     assert np.array_equal(cached, again)
+    assert any(key[0] == "Org $A$ och $B$" for key in chart_canvas._bitmaps)  # dollars drawn as written, not as mathtext
 
 
 def _blurred(image: np.ndarray, size: int = 5) -> np.ndarray:
