@@ -9,6 +9,7 @@ import sys
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from slutrapport.render import charts
 from slutrapport.report.model import Chart, DivergingChart
@@ -79,3 +80,25 @@ def test_the_drawing_modules_are_imported_when_a_chart_is_drawn_and_seaborn_neve
     before, after = json.loads(done.stdout.strip().splitlines()[-1])
     assert before == ["slutrapport.render.chart_style"]
     assert after == ["slutrapport.render.chart_bars", "slutrapport.render.chart_canvas", "slutrapport.render.chart_lines", "slutrapport.render.chart_style"]
+
+
+def test_the_cycle_collector_is_paused_while_a_chart_is_drawn_and_as_before_afterwards(monkeypatch):
+    import gc
+
+    seen: list[bool] = []
+    real = charts._png
+    monkeypatch.setattr(charts, "_png", lambda fig: seen.append(gc.isenabled()) or real(fig))
+    charts.forget_drawings()
+    assert gc.isenabled()
+    charts.chart_png(_line("Pausad"))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        charts.chart_png(_line("Redan pausad"))
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()
+    monkeypatch.setattr(charts, "_png", lambda fig: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        charts.chart_png(_line("Fel"))
+    assert gc.isenabled()  # back on after a failed drawing
