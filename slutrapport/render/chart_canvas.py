@@ -2,31 +2,38 @@
 
 A report draws many charts with the same texts (the organisations' names,
 the waves, the scale's numbers, the n's), and drawing text is most of a
-chart's drawing: matplotlib 3.11 lays out and renders every glyph of every
-text anew, at its sub-pixel position, and keeps a text's size only for as
-long as one renderer lives. :class:`TextCachingCanvas` is a
+chart's drawing: matplotlib 3.11 lays out (FreeType loads and hints every
+glyph, about 50 µs a character) and renders every glyph of every text anew,
+at its sub-pixel position, and keeps a text's size only for as long as one
+renderer lives. :class:`TextCachingCanvas` is a
 :class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` whose renderer
 (:class:`TextCachingRenderer`) keeps, across figures and for the whole
-process (least recently used first out, at most :data:`TEXT_ENTRIES` of each):
+process (least recently used first out, at most :data:`TEXT_ENTRIES` of each,
+:data:`BITMAP_BYTES` of bitmaps):
 
 - a text's width, height and descent (``get_text_width_height_descent``),
 - a font's ascent, descent and line gap (``_get_font_height_metrics``, the
   hook matplotlib's :class:`~matplotlib.text.Text` asks a renderer for),
-- the bitmap of a plain text (not mathtext): the whole line rendered at once
-  by FreeType (``FT2Font.set_text``, ``draw_glyphs_to_bitmap``,
-  ``get_image``) and put at a whole pixel with its colour by
-  ``draw_text_image``, as matplotlib up to 3.9 drew text. A text can land up
-  to half a pixel from where 3.11 would put it; nobody sees that at 110 dpi.
+- the bitmap of a plain line of text (not mathtext), laid out once for its
+  size and its bitmap together: the whole line rendered at once by FreeType
+  (``FT2Font.set_text``, ``draw_glyphs_to_bitmap``, ``get_image``) and put
+  at a whole pixel with its colour by ``draw_text_image``, as matplotlib up
+  to 3.9 drew text (a text turned by a quarter is its bitmap turned by numpy,
+  exactly). A text can land up to half a pixel from where 3.11 puts it;
+  nobody sees that at 110 dpi.
+
+:class:`LaidOutText` (made by :func:`add_text`) keeps its layout across
+figures as well.
 
 Why it is safe: every key holds all that decides the result: the text, the
-font files that :func:`~matplotlib.font_manager.FontManager._find_fonts_by_props`
-chose (looked up once per renderer, inside the one ``rc_context`` of a
-chart's drawing), the size, the resolution, the angle, antialiasing and the
-hinting and kerning settings. Mathtext (``ismath``), TeX, a text with font
-features or a language of its own, and a matplotlib whose private font API
-differs (feature-detected: :data:`CAN_CACHE_BITMAPS`) all go matplotlib's own
-way. The caches are filled and read under :mod:`.charts`' drawing lock (one
-chart at a time), and a lock of their own besides.
+font files matplotlib chose for the font properties (looked up once per
+drawing, inside that drawing's ``rc_context``), the size, the resolution,
+the angle, antialiasing and the hinting and kerning settings. Mathtext
+(``ismath``), TeX, a text at a slant or with font features or a language of
+its own, and a matplotlib whose private font API differs (feature-detected:
+:data:`CAN_CACHE_BITMAPS`) all go matplotlib's own way. The caches are
+filled and read under :mod:`.charts`' drawing lock (one chart at a time), and
+a lock of their own besides.
 """
 
 from __future__ import annotations
@@ -104,10 +111,14 @@ class TextCachingRenderer(RendererAgg):
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
         self._fonts: dict[tuple, tuple] = {}  # font properties → the font files chosen for them (this drawing)
-        self._settings = (
-            get_hinting_flag(), mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"],
-            mpl.rcParams["font.enable_last_resort"],
-        )  # fmt: skip
+        self._settings: tuple = ()
+        self.settings_changed()
+
+    def settings_changed(self) -> None:
+        """Look the fonts and the text settings up anew (at the start of every drawing: they are matplotlib's
+        settings of that drawing)."""
+        self._fonts.clear()
+        self._settings = (get_hinting_flag(), mpl.rcParams["text.kerning_factor"], mpl.rcParams["font.enable_last_resort"])
 
     def _font_key(self, prop) -> tuple:
         """What decides how ``prop`` draws a text: its font files, its size, this resolution and the hinting."""
@@ -115,7 +126,7 @@ class TextCachingRenderer(RendererAgg):
                   prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())  # fmt: skip
         key = self._fonts.get(wanted)
         if key is None:
-            files = tuple(map(str, fontManager._find_fonts_by_props(prop)))
+            files = tuple(map(str, _font_files(prop)))
             key = self._fonts[wanted] = (files, prop.get_size_in_points(), self.dpi, *self._settings)
         return key
 
@@ -191,8 +202,14 @@ def _language(mtext):
     return getter() if getter is not None else None
 
 
+def _font_files(prop) -> list:
+    """The font files matplotlib draws ``prop`` with (its first choice and the fallbacks after it)."""
+    find = getattr(fontManager, "_find_fonts_by_props", None)  # private; findfont names the first file only
+    return find(prop) if find is not None else [fontManager.findfont(prop)]
+
+
 def _font_height_metrics(prop, dpi: float):
-    font = get_font(fontManager._find_fonts_by_props(prop))
+    font = get_font(_font_files(prop))
     for table_name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent")):
         table = font.get_sfnt_table(table_name)
         if table is None:
@@ -215,7 +232,7 @@ class TextCachingCanvas(FigureCanvasAgg):
         return self.renderer
 
     def draw(self):
-        self.get_renderer()._fonts.clear()
+        self.get_renderer().settings_changed()
         super().draw()
 
 

@@ -146,3 +146,17 @@ def test_a_laid_out_text_is_laid_out_once_and_where_matplotlib_puts_it(monkeypat
         extents.append([t.get_window_extent(canvas.get_renderer()).bounds for t in texts])
     assert extents[0][0] == pytest.approx(extents[0][1]) and extents[0] == extents[1] == extents[2]
     assert laid_out.count("Enkät 1\nn = 645") == 1 + 3 * 2  # the laid-out text once for all three figures; the plain one at every drawing and measuring
+
+
+def test_a_change_of_matplotlibs_text_settings_is_a_new_cache_entry():
+    chart_canvas.forget_text()
+    fig = Figure(figsize=(2, 1), dpi=110)
+    fig.text(0.1, 0.5, "Organisation 01")
+    canvas = TextCachingCanvas(fig)
+    images = []
+    for hinting in ("default", "no_hinting"):
+        with matplotlib.rc_context({"text.hinting": hinting}):
+            canvas.draw()  # the same canvas and renderer, drawn again under other settings
+            images.append(np.asarray(canvas.buffer_rgba()).copy())
+    assert len([key for key in chart_canvas._bitmaps if key[0] == "Organisation 01"]) == 2
+    assert not np.array_equal(images[0], images[1])
