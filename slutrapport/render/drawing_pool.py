@@ -165,7 +165,8 @@ class ChartDrawing:
 
             try:
                 self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-                self._warm = self._executor.submit(_warm_up)  # starts the process
+                with _interrupts_ignored():
+                    self._warm = self._executor.submit(_warm_up)  # starts the process
             except Exception:  # no semaphores (/dev/shm), no processes allowed, no interpreter to start: drawn here
                 self._broken = True
                 if self._executor is not None:
@@ -240,9 +241,10 @@ class ChartDrawing:
         if executor is None:
             return
         busy = (self._warm is not None and not self._warm.done()) or any(not job.done.is_set() for job in self._jobs.values())
+        workers = list((getattr(executor, "_processes", None) or {}).values())  # shutdown forgets them
         executor.shutdown(wait=False, cancel_futures=True)
-        if busy:  # e.g. still importing for a run that needed no worker: stop it rather than wait for it
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if busy:  # still importing for a run that needed no worker, or stopped by an error: not waited for
+            for process in workers:
                 process.terminate()
 
     def _feed(self) -> None:
@@ -282,8 +284,29 @@ class ChartDrawing:
             waiting.done.set()
 
 
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while the worker starts (in the main thread: elsewhere signals cannot be set), so the
+    worker starts with it ignored and never prints a traceback of its own; this process handles it and
+    ends the worker."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _warm_up() -> int:
-    """The worker's first task: import what drawing needs and draw a small text (loads the font)."""
+    """The worker's first task: import what drawing needs and draw a small text (loads the font); Ctrl-C is
+    left to the parent, which ends the worker (where the worker did not start with it ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import matplotlib.figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

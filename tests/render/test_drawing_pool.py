@@ -88,6 +88,15 @@ def test_charts_are_drawn_here_when_the_worker_dies(mini_instrument, waves, monk
         assert [chart_png(chart) for chart in charts] == expected
 
 
+def test_a_worker_still_starting_is_stopped_not_waited_for(monkeypatch):
+    monkeypatch.setenv(ENVIRONMENT, "2")
+    with drawing_ahead(early=True) as drawing:  # a run that handed it no chart (or was interrupted)
+        workers = list(drawing._executor._processes.values())
+    for worker in workers:
+        worker.join(timeout=30)
+    assert workers and all(worker.exitcode not in (0, None) for worker in workers)  # ended, not left to finish its imports
+
+
 def test_charts_are_drawn_here_when_no_process_can_start(mini_instrument, waves, monkeypatch):
     def refused(*_args, **_kwargs):
         raise OSError(38, "Function not implemented")  # as without /dev/shm
