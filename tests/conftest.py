@@ -25,6 +25,11 @@ from pathlib import Path
 
 import pytest
 
+#: A command draws many charts in a worker process (render/drawing_pool.py). The suite already runs on every core
+#: (pytest-xdist), where a worker would only add its start to each build, so it is off here unless asked for
+#: (``SLUTRAPPORT_PROCESSER=2 pytest …``); tests/render/test_drawing_pool.py turns it on itself.
+os.environ.setdefault("SLUTRAPPORT_PROCESSER", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data_samples"
 

@@ -174,7 +174,7 @@ class TextRepairs:
 
     characters: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
-    _texts: set[str] = field(default_factory=set, repr=False)
+    _texts: dict[str, None] = field(default_factory=dict, repr=False)  # in the order first repaired
     _more: bool = field(default=False, repr=False)
 
     def __bool__(self) -> bool:
@@ -185,13 +185,19 @@ class TextRepairs:
         """How many distinct texts were repaired."""
         return len(self._texts)
 
+    @property
+    def texts(self) -> list[str]:
+        """The distinct repaired texts in the order they were first repaired (:func:`clean_text` of each
+        notes them again in that order: how a chart drawn in another process reports its repairs)."""
+        return list(self._texts)
+
     def note(self, text: str, found: list[str]) -> None:
         if text in self._texts:
             return
         if len(self._texts) >= _DISTINCT:
             self._more = True
             return
-        self._texts.add(text)
+        self._texts[text] = None
         self.characters.update(found)
         if len(self.examples) < _EXAMPLES:
             self.examples.append(text)

@@ -27,6 +27,7 @@ from slutrapport.project.folder import Project, load_project
 from slutrapport.project.templates import DETAIL_LEVELS, word_reference
 from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
 from slutrapport.render.bundle import render_bundle
+from slutrapport.render.drawing_pool import charts_in_order, drawing_ahead
 from slutrapport.report.appendix import split_report
 from slutrapport.report.build import FILLED, project_report
 from slutrapport.report.comparison import comparison_report
@@ -122,17 +123,19 @@ def compare_files(
     """
     progress = progress_of(progress)
     _refuse_early(Path(out), COMPARE_FILES, force)
-    with reporting(progress):  # read_waves tells it each file
-        survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
-    progress(ANALYSING)
-    results = analyse_survey(survey, min_n)
-    report = comparison_report(results)
-    progress(WRITING)
-    with collect_repairs() as repairs:
-        outputs = _survey_outputs(results) | {
-            "jamforelse.xlsx": render_excel(report),
-            "jamforelse.html": encode_utf8(render_html(report)),
-        }
+    with drawing_ahead(wave_files) as drawing:  # a worker process draws the charts while this one writes
+        with reporting(progress):  # read_waves tells it each file
+            survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
+        progress(ANALYSING)
+        results = analyse_survey(survey, min_n)
+        report = comparison_report(results)
+        drawing.ahead(charts_in_order(report, pictures_only=True) + charts_in_order(report))  # the workbook's, then the HTML's
+        progress(WRITING)
+        with collect_repairs() as repairs:
+            outputs = _survey_outputs(results) | {
+                "jamforelse.xlsx": render_excel(report),
+                "jamforelse.html": encode_utf8(render_html(report)),
+            }
     return Outcome(_write(Path(out), outputs, force), survey.report.warnings() + repairs.warnings(str(out)))
 
 
@@ -175,24 +178,26 @@ def build_project(
     reference = word_reference_of(project)
     out = Path(out) if out else project.root / "rapport"
     _refuse_early(out, (*REPORT_FILES, PDF_FILE) if pdf else REPORT_FILES, force)
-    results = analyse_project(project, surveys=surveys, progress=progress)
-    report = project_report(project, results, draft=draft)
-    main, appendix = split_report(report, detail or project.template.detail)
-    progress(WRITING)
-    with collect_repairs() as repairs:
-        outputs = (
-            {
-                "rapport.html": encode_utf8(render_html(main)),
-                "rapport.xlsx": render_excel(report),
-                "rapport.docx": render_docx(main, reference),
-                "rapport.json": render_bundle(report),
-            }
-            | _survey_outputs(results.survey)
-            | {
-                "bilaga.html": encode_utf8(render_html(appendix)),
-                "bilaga.docx": render_docx(appendix, reference),
-            }
-        )
+    with drawing_ahead(early=len(project.waves) > 1) as drawing:  # a survey's comparison: many charts
+        results = analyse_project(project, surveys=surveys, progress=progress)
+        report = project_report(project, results, draft=draft)
+        main, appendix = split_report(report, detail or project.template.detail)
+        drawing.ahead(charts_in_order(main) + charts_in_order(report, pictures_only=True) + charts_in_order(appendix))
+        progress(WRITING)
+        with collect_repairs() as repairs:
+            outputs = (
+                {
+                    "rapport.html": encode_utf8(render_html(main)),
+                    "rapport.xlsx": render_excel(report),
+                    "rapport.docx": render_docx(main, reference),
+                    "rapport.json": render_bundle(report),
+                }
+                | _survey_outputs(results.survey)
+                | {
+                    "bilaga.html": encode_utf8(render_html(appendix)),
+                    "bilaga.docx": render_docx(appendix, reference),
+                }
+            )
     paths = _write(out, outputs, force)
     if pdf:
         paths.append(_write_pdf(out, outputs["rapport.html"], force))

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 
 from slutrapport.render.chart_style import NEUTRALS, PALETTE, diverging_colours, theme
+from slutrapport.render.drawing_pool import drawn_ahead
 from slutrapport.report.charting import alt_text
 from slutrapport.report.model import BarChart, Chart, DivergingChart, GroupedBarChart, StackedChart
 
@@ -56,7 +57,7 @@ def chart_png(chart: Chart | DivergingChart | StackedChart | BarChart | GroupedB
         key = _content_key(chart)
         png = _cached(key)
         if png is None:
-            png = _draw(chart)
+            png = drawn_ahead(chart) or _draw(chart)  # by the run's worker process, when it has one
             _remember(key, png)
         chart.png = png
     return chart.png
