@@ -50,12 +50,17 @@ class _Model:
     def __init__(self, x: np.ndarray, y: np.ndarray, person: np.ndarray) -> None:
         n = len(y)
         design = np.column_stack([np.ones(n), x])
-        sizes = np.bincount(person).astype(float)
+        counts = np.bincount(person)
+        sizes = counts.astype(float)
         self.n = n
         self.sums = np.column_stack([sizes, np.bincount(person, x)])
         self.sums_y = np.bincount(person, y)
-        self.xtx, self.xty, self.yty = design.T @ design, design.T @ y, float(y @ y)
-        self.distinct, self.size_of = np.unique(sizes, return_inverse=True)
+        self.xtx, self.xty, self.yty = _gram(design, x), design.T @ y, float(y @ y)
+        present = np.bincount(counts)  # np.unique(sizes, return_inverse=True) of whole numbers, by counting
+        distinct = np.flatnonzero(present)
+        number = np.zeros(len(present), dtype=np.intp)
+        number[distinct] = np.arange(len(distinct))
+        self.distinct, self.size_of = distinct.astype(float), number[counts]
         self.sums_x = np.ascontiguousarray(self.sums[:, 1])
 
     @classmethod
@@ -109,6 +114,15 @@ class _Model:
         if not (scale > 0 and np.isfinite(coef).all()):
             return None
         return coef, scale * np.linalg.inv(a), scale, gamma * scale
+
+
+def _gram(design: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``design.T @ design`` of the columns (1, x): from sums when ``x`` holds whole numbers whose sums are exact
+    (every order of summation gives the same bits), otherwise the product itself."""
+    if len(x) and float(np.abs(x).max()) ** 2 * len(x) < 2**53 and (x == np.floor(x)).all():  # every partial sum exact
+        sx, sxx = float(x.sum()), float(x @ x)
+        return np.array([[float(len(x)), sx], [sx, sxx]])
+    return design.T @ design
 
 
 def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, float] | None:
