@@ -16,8 +16,10 @@ criterion of every fit still searching together. In that evaluation the
 sums over people (BLAS products and numpy sums) are the same calls on the
 same arrays as :meth:`_Model.solve`, fit by fit; the 2 × 2 solves and
 log-determinants go to LAPACK as one stack (numpy's gufuncs call the same
-LAPACK routine per matrix), and the per-size factors are computed for all
-fits in one array (elementwise, so the same values).
+LAPACK routine per matrix), the 2-vector products of the residual sum of
+squares to BLAS as one stacked ``matmul`` (the same BLAS call per fit as
+``@``), and the per-size factors are computed for all fits in one array
+(elementwise, so the same values).
 """
 
 from __future__ import annotations
@@ -73,10 +75,10 @@ class _Model:
             return None
         return model
 
-    def weighted(self, factor: np.ndarray, scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(c per person, the person's sums times c) from the per-size ``factor`` c and ``scaled`` = size × c."""
+    def weighted(self, factor: np.ndarray, scaled: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(c per person, the person's sums times c) from the per-size ``factor`` c and ``scaled`` = size × c (into ``out``)."""
         c = factor[self.size_of]
-        weighted = np.empty_like(self.sums)  # sums * c[:, None]
+        weighted = np.empty_like(self.sums) if out is None else out  # sums * c[:, None]
         weighted[:, 0] = scaled[self.size_of]
         np.multiply(self.sums_x, c, out=weighted[:, 1])
         return c, weighted
@@ -168,11 +170,23 @@ def _reml_batch(models: list[_Model]) -> list[tuple[np.ndarray, np.ndarray, floa
 
 
 def _criteria(models: list[_Model]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """``criteria(which, roots)``: :meth:`_Model.criterion` of the models numbered ``which`` at ``roots``, the same values."""
+    """``criteria(which, roots)``: :meth:`_Model.criterion` of the models numbered ``which`` at ``roots``, the same values.
+
+    Per fit, the sums over its people (the BLAS products and numpy sums of
+    :meth:`_Model.solve` and :meth:`_Model.rss` on the same arrays); the 2 × 2
+    and 2-vector parts for all fits at once: elementwise operations, and
+    numpy's stacked ``matmul``, which makes the same BLAS call per fit as
+    ``@`` on one fit's vectors.
+    """
     width = max(len(model.distinct) for model in models)
     distinct = np.ones((len(models), width))
     for row, model in zip(distinct, models, strict=True):
         row[: len(model.distinct)] = model.distinct
+    xtx = np.stack([model.xtx for model in models])
+    xty = np.stack([model.xty for model in models])
+    yty = np.array([model.yty for model in models])
+    dof = [model.n - model.p for model in models]
+    scratch = np.empty((max(len(model.size_of) for model in models), 2))
 
     def criteria(which: np.ndarray, roots: np.ndarray) -> np.ndarray:
         gamma = roots * roots
@@ -180,27 +194,40 @@ def _criteria(models: list[_Model]) -> Callable[[np.ndarray, np.ndarray], np.nda
         factor = gamma[:, None] / (1 + sizes * gamma[:, None])
         scaled = sizes * factor
         logs = np.log1p(sizes * gamma[:, None])
-        a = np.empty((len(which), 2, 2))
-        b = np.empty((len(which), 2, 1))
+        products = np.empty((len(which), 2, 2))  # weighted.T @ sums
+        with_y = np.empty((len(which), 2))  # weighted.T @ sums_y
         weights = []
         for j, i in enumerate(which):
             model = models[i]
-            c, weighted = model.weighted(factor[j], scaled[j])
-            a[j] = model.xtx - weighted.T @ model.sums
-            b[j, :, 0] = model.xty - weighted.T @ model.sums_y
+            c, weighted = model.weighted(factor[j], scaled[j], scratch[: len(model.size_of)])
+            products[j] = weighted.T @ model.sums
+            with_y[j] = weighted.T @ model.sums_y
             weights.append(c)
-        coef = np.linalg.solve(a, b)[:, :, 0]
+        a = xtx[which] - products
+        coef = np.linalg.solve(a, (xty[which] - with_y)[:, :, None])[:, :, 0]
         logdet = np.linalg.slogdet(a)[1]
-        values = np.empty(len(which))
+        weighted_squares = np.empty(len(which))
+        log_sums = np.empty(len(which))
         for j, i in enumerate(which):
             model = models[i]
-            rss = model.rss(coef[j], weights[j])
-            n, p = model.n, model.p
-            if not rss > 0:
-                values[j] = math.inf
-                continue
-            values[j] = (n - p) * math.log(rss / (n - p)) + float(logs[j][model.size_of].sum()) + float(logdet[j])
-        return values
+            residual = model.sums @ coef[j]  # person_residual of _Model.rss, in place
+            np.subtract(model.sums_y, residual, out=residual)
+            np.square(residual, out=residual)
+            np.multiply(weights[j], residual, out=residual)
+            weighted_squares[j] = residual.sum()
+            log_sums[j] = logs[j][model.size_of].sum()
+        row = coef[:, None, :]
+        rss = (
+            yty[which]
+            - np.matmul(2 * row, xty[which][:, :, None])[:, 0, 0]
+            + np.matmul(np.matmul(row, xtx[which]), coef[:, :, None])[:, 0, 0]
+            - weighted_squares
+        )
+        values = [
+            dof[i] * math.log(value / dof[i]) + log_sum + log_det if value > 0 else math.inf
+            for i, value, log_sum, log_det in zip(which.tolist(), rss.tolist(), log_sums.tolist(), logdet.tolist(), strict=True)
+        ]
+        return np.array(values, dtype=float)
 
     return criteria
 
