@@ -218,7 +218,7 @@ def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, defer: bool
         y = np.concatenate([cell.values for cell in cells]).astype(float)
         x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
         if defer:
-            return _Model.of(x, y, None, person), n_linked
+            return _Model.of(x, y, None, person, _gram(sizes, positions)), n_linked
         fitted = _mixed(x, y, None, positions, person)
         if fitted is not None:
             return _Trend(fitted.result, fitted.slope, fitted.low, fitted.high, False, n_linked, fitted.line)
@@ -236,6 +236,16 @@ def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, defer: bool
     table, values = _table(cells)
     slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
     return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+
+
+def _gram(sizes: list[int], positions: list[int]) -> np.ndarray | None:
+    """XᵀX of the columns (1, x) with ``sizes[w]`` values at ``positions[w]``: exact whole-number sums, the
+    same numbers as the matrix product (:func:`~.trend_reml._gram`); None for positions that are not whole."""
+    if not all(float(pos).is_integer() for pos in positions):
+        return None
+    at = [int(pos) for pos in positions]
+    n, sx, sxx = sum(sizes), sum(size * pos for size, pos in zip(sizes, at, strict=True)), sum(size * pos * pos for size, pos in zip(sizes, at, strict=True))
+    return np.array([[n, sx], [sx, sxx]], dtype=float) if max(sxx, abs(sx), n) < 2**53 else None
 
 
 def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:

@@ -49,7 +49,7 @@ class _Model:
     __slots__ = ("n", "sums", "sums_x", "sums_y", "distinct", "size_of", "xtx", "xty", "yty")
     p = 2  # coefficients
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, person: np.ndarray) -> None:
+    def __init__(self, x: np.ndarray, y: np.ndarray, person: np.ndarray, gram: np.ndarray | None = None) -> None:
         n = len(y)
         design = np.column_stack([np.ones(n), x])
         counts = np.bincount(person)
@@ -57,7 +57,7 @@ class _Model:
         self.n = n
         self.sums = np.column_stack([sizes, np.bincount(person, x)])
         self.sums_y = np.bincount(person, y)
-        self.xtx, self.xty, self.yty = _gram(design, x), design.T @ y, float(y @ y)
+        self.xtx, self.xty, self.yty = _gram(design, x) if gram is None else gram, design.T @ y, float(y @ y)
         present = np.bincount(counts)  # np.unique(sizes, return_inverse=True) of whole numbers, by counting
         distinct = np.flatnonzero(present)
         number = np.zeros(len(present), dtype=np.intp)
@@ -66,20 +66,22 @@ class _Model:
         self.sums_x = np.ascontiguousarray(self.sums[:, 1])
 
     @classmethod
-    def of(cls, x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> _Model | None:
-        """The model of ``x``, ``y`` with people ``person`` (or the labels ``groups``); None when it cannot be fitted."""
+    def of(cls, x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None, gram: np.ndarray | None = None) -> _Model | None:
+        """The model of ``x``, ``y`` with people ``person`` (or the labels ``groups``); None when it cannot be fitted.
+
+        ``gram``: XᵀX of the columns (1, x) when already known exactly (:func:`_gram`)."""
         if person is None:
             _, person = np.unique(groups, return_inverse=True)
-        model = cls(x, y, person)
+        model = cls(x, y, person, gram)
         if model.n <= model.p or np.linalg.matrix_rank(model.xtx) < model.p:
             return None
         return model
 
-    def weighted(self, factor: np.ndarray, scaled: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(c per person, the person's sums times c) from the per-size ``factor`` c and ``scaled`` = size × c (into ``out``)."""
+    def weighted(self, factor: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(c per person, the person's sums times c) from the per-size ``factor`` c (into ``out``)."""
         c = factor[self.size_of]
         weighted = np.empty_like(self.sums) if out is None else out  # sums * c[:, None]
-        weighted[:, 0] = scaled[self.size_of]
+        np.multiply(self.sums[:, 0], c, out=weighted[:, 0])  # the person's size times c
         np.multiply(self.sums_x, c, out=weighted[:, 1])
         return c, weighted
 
@@ -91,7 +93,7 @@ class _Model:
     def solve(self, gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
         """(XᵀV⁻¹X up to σ², the coefficients, the residual sum of squares) at the ratio ``gamma``."""
         factor = gamma / (1 + self.distinct * gamma)
-        c, weighted = self.weighted(factor, self.distinct * factor)
+        c, weighted = self.weighted(factor)
         a = self.xtx - weighted.T @ self.sums
         coef = np.linalg.solve(a, self.xty - weighted.T @ self.sums_y)
         return a, coef, self.rss(coef, c)
@@ -192,14 +194,13 @@ def _criteria(models: list[_Model]) -> Callable[[np.ndarray, np.ndarray], np.nda
         gamma = roots * roots
         sizes = distinct[which]
         factor = gamma[:, None] / (1 + sizes * gamma[:, None])
-        scaled = sizes * factor
         logs = np.log1p(sizes * gamma[:, None])
         products = np.empty((len(which), 2, 2))  # weighted.T @ sums
         with_y = np.empty((len(which), 2))  # weighted.T @ sums_y
         weights = []
         for j, i in enumerate(which):
             model = models[i]
-            c, weighted = model.weighted(factor[j], scaled[j], scratch[: len(model.size_of)])
+            c, weighted = model.weighted(factor[j], scratch[: len(model.size_of)])
             products[j] = weighted.T @ model.sums
             with_y[j] = weighted.T @ model.sums_y
             weights.append(c)
