@@ -73,7 +73,7 @@ class _Model:
         if person is None:
             _, person = np.unique(groups, return_inverse=True)
         model = cls(x, y, person, gram)
-        if model.n <= model.p or np.linalg.matrix_rank(model.xtx) < model.p:
+        if model.n <= model.p or not (gram is not None and _full_rank(gram)) and np.linalg.matrix_rank(model.xtx) < model.p:
             return None
         return model
 
@@ -127,6 +127,18 @@ def _gram(design: np.ndarray, x: np.ndarray) -> np.ndarray:
         sx, sxx = float(x.sum()), float(x @ x)
         return np.array([[float(len(x)), sx], [sx, sxx]])
     return design.T @ design
+
+
+def _full_rank(gram: np.ndarray) -> bool:
+    """Whether ``np.linalg.matrix_rank`` of an exact whole-number XᵀX of (1, x) is surely 2, without the SVD.
+
+    The determinant n·Σx² − (Σx)² is then a whole number; at least 1 makes the
+    smaller eigenvalue at least 1 / λ_max with λ_max ≤ n + Σx², far above
+    matrix_rank's tolerance 2 · ε · λ_max while n + Σx² < 10⁶. False (ask
+    matrix_rank) otherwise.
+    """
+    n, sx, sxx = int(gram[0, 0]), int(gram[0, 1]), int(gram[1, 1])
+    return n + sxx < 10**6 and n * sxx - sx * sx >= 1
 
 
 def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, float] | None:
