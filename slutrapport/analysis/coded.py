@@ -78,6 +78,15 @@ def _first_positions(codes: np.ndarray, size: int) -> np.ndarray:
     return first
 
 
+def _labels(column: pd.Series) -> tuple[np.ndarray, object]:
+    """(a code per row, -1 where missing; the label of each code): a categorical column's own codes, else ``pandas.factorize``.
+
+    Only for keys whose meaning is read from the labels (the numbering may differ from factorize's)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    return pd.factorize(column)
+
+
 class _Codes:
     """The tidy table's keys as codes (see the module docstring)."""
 
@@ -85,13 +94,13 @@ class _Codes:
         tidy = survey.tidy
         self.waves = [str(w) for w in survey.waves]
         wave_of = {w: i for i, w in enumerate(self.waves)}
-        codes, uniques = pd.factorize(tidy["enkat"])
+        codes, uniques = _labels(tidy["enkat"])
         self.wave = _recode(codes, [wave_of.get(str(u), -1) for u in uniques])
         questions = survey.instrument.questions
         question_of = {q.id: i for i, q in enumerate(questions)}
-        codes, uniques = pd.factorize(tidy["fraga"])
+        codes, uniques = _labels(tidy["fraga"])
         self.question = _recode(codes, [question_of.get(u, -1) for u in uniques])
-        codes, uniques = pd.factorize(tidy["status"])
+        codes, uniques = _labels(tidy["status"])
         self.statuses = [str(u) for u in uniques]
         self.status = codes.astype(_small(len(uniques)))
         self.answered = self.status_is(ANSWERED)

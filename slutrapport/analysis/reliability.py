@@ -149,28 +149,50 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
     cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
-    matrices: dict[str, tuple[np.ndarray, dict]] = {}
+    matrices: dict[str, tuple[np.ndarray, dict, bool]] = {}
+    index_items: dict[str, list[str]] = {}
     answered: _Answered | None = None
     for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str), strict=True):
-        items = [q.id for q in instrument.index_items(index_id)]
+        if index_id not in index_items:
+            index_items[index_id] = [q.id for q in instrument.index_items(index_id)]
+        items = index_items[index_id]
         if len(items) < 2:
             continue
         if index_id not in matrices:
             answered = answered or _Answered(survey)
-            matrices[index_id] = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered))
-        values, positions = matrices[index_id]
+            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered))
+            matrices[index_id] = (values, positions, bool(np.array_equal(values, np.round(values))))
+        values, positions, whole = matrices[index_id]
         x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
         n = x.shape[0]
         if n < max(min_n, 2):
             continue
-        alpha_rows.append((index_id, wave, group, n, cronbach_alpha(x), len(items)))
-        if len(items) >= 3:
-            for item, value in zip(items, _alpha_if_deleted(x), strict=True):
-                deleted_rows.append((index_id, wave, group, item, value))
+        alpha, deleted = _alphas(x, whole, len(items) >= 3)
+        alpha_rows.append((index_id, wave, group, n, alpha, len(items)))
+        if deleted:
+            deleted_rows.extend((index_id, wave, group, item, value) for item, value in zip(items, deleted, strict=True))
     alpha = pd.DataFrame(alpha_rows, columns=RELIABILITY_COLUMNS)
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
+
+
+def _alphas(x: np.ndarray, whole: bool, deleted: bool) -> tuple[float, list[float]]:
+    """(:func:`cronbach_alpha` of ``x``, :func:`_alpha_if_deleted` of ``x`` when ``deleted``, else none) for n ≥ 2, k ≥ 2.
+
+    ``whole``: every value of ``x`` is known to be a whole number. The sum
+    score and the item variances are computed once for both, with the very
+    same numpy calls as the two functions make.
+    """
+    total, item_variances = x.sum(axis=1), x.var(axis=0, ddof=1)
+    k = x.shape[1]
+    total_variance = total.var(ddof=1)
+    alpha = math.nan if total_variance == 0 else float(k / (k - 1) * (1 - item_variances.sum() / total_variance))
+    if not deleted:
+        return alpha, []
+    if not (whole or np.array_equal(x, np.round(x))):
+        return alpha, _alpha_if_deleted(x)
+    return alpha, _deleted_from(item_variances, np.ascontiguousarray((total[:, None] - x).T).var(axis=1, ddof=1))
 
 
 def _alpha_if_deleted(x: np.ndarray) -> list[float]:
@@ -187,7 +209,12 @@ def _alpha_if_deleted(x: np.ndarray) -> list[float]:
         return [cronbach_alpha(np.delete(x, j, axis=1)) for j in range(k)]
     item_variances = x.var(axis=0, ddof=1)
     totals = np.ascontiguousarray((x.sum(axis=1)[:, None] - x).T)  # row j: the sum of the items but j
-    total_variances = totals.var(axis=1, ddof=1)
+    return _deleted_from(item_variances, totals.var(axis=1, ddof=1))
+
+
+def _deleted_from(item_variances: np.ndarray, total_variances: np.ndarray) -> list[float]:
+    """Alpha without each item from the item variances and the variances of the sums without each item."""
+    k = len(item_variances)
     out = []
     for j in range(k):
         if total_variances[j] == 0:

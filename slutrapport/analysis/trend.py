@@ -48,8 +48,8 @@ Computation
 -----------
 The models are defined per cell in :mod:`.trend_models` (:func:`~.trend_models._trend`).
 :func:`_trend_fits` gives the same numbers for hundreds of trends without
-per-value Python work: linking codes become integers once per question or
-index for all its groups (one ``pandas.factorize``); the Jonckheere–Terpstra
+per-value Python work: the people are the cells' linking numbers (which
+follow the sorted order of the codes, so no text is compared); the Jonckheere–Terpstra
 statistic and its tie terms come from value × wave count tables, and the
 least-squares line from the per-wave counts, sums and sums of squares
 (closed form instead of ``numpy.linalg.lstsq``), for all trends at once
@@ -72,10 +72,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from slutrapport.analysis.cells import _Cell, _Cells, _cells, _items_and_groups, _shown
+from slutrapport.analysis.cells import _Cell, _cells, _items_and_groups, _shown
 from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
-from slutrapport.analysis.suppression import ALL
 from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.analysis.trend_reml import _Model, _reml_batch
 from slutrapport.sources.survey.ingest import SurveyData
@@ -141,23 +140,20 @@ def _moments(cells: list[_Cell], table: np.ndarray, values: np.ndarray) -> tuple
     return sizes, sums, squares
 
 
-def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> np.ndarray | None:
+def _people(codes: np.ndarray, occurrences: np.ndarray, names: np.ndarray) -> np.ndarray | None:
     """The person of each value numbered as :func:`~.trend_models._trend` numbers them (``np.unique`` of its labels).
 
-    There a linked value's label is its code and any other value's label is
-    ``"\\0"`` followed by its position: those sort first, by the position's
-    decimal digits as text, then the codes as text. None when a code could
-    sort among the positions (empty, not text, or starting with ``"\\0"``).
+    ``codes`` number the linking codes in their sorted order (as the cells'
+    links do), ``names[c]`` the text of code ``c``. There a linked value's
+    label is its code and any other value's label is ``"\\0"`` followed by its
+    position: those sort first, by the position's decimal digits as text,
+    then the codes in their order. None when a code could sort among the
+    positions (empty, not text, or starting with ``"\\0"``).
     """
     linked = codes >= 0
     linked[linked] = occurrences[codes[linked]] >= 2
-    keys = np.flatnonzero(occurrences >= 2)
-    labels = uniques[keys]
-    try:  # text and anything else cannot be compared: a sort that succeeds with text first holds only text
-        order = np.argsort(labels, kind="stable")
-    except TypeError:
-        return None
-    if len(labels) and not (isinstance(labels[order[0]], str) and labels[order[0]] >= "\x01"):
+    keys = np.flatnonzero(occurrences >= 2)  # ascending: in the sorted order of their texts
+    if len(keys) and not (isinstance(names[keys[0]], str) and names[keys[0]] >= "\x01"):
         return None
     alone = np.flatnonzero(~linked)
     digits = np.ones(len(alone), dtype=np.int64)
@@ -166,76 +162,70 @@ def _people(codes: np.ndarray, occurrences: np.ndarray, uniques: np.ndarray) -> 
     padded = alone * 10 ** (digits.max(initial=1) - digits)
     person = np.empty(len(codes), dtype=np.intp)
     person[alone[np.lexsort((digits, padded))]] = np.arange(len(alone))
-    rank = np.empty(len(uniques), dtype=np.intp)
-    rank[keys[order]] = len(alone) + np.arange(len(keys))
+    rank = np.empty(len(occurrences), dtype=np.intp)
+    rank[keys] = len(alone) + np.arange(len(keys))
     person[linked] = rank[codes[linked]]
     return person
 
 
-def _factorized(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray]:
-    """(integer code of each key, -1 for None; the distinct keys) of the keys of several cells in a row.
+def _codes(cells: list[_Cell]) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """(each value's code, -1 when it cannot be linked; the linking number of each code, None when the code is it; the number of codes).
 
-    The same as ``pandas.factorize`` of the cells' keys, from their integer
-    links (one number per key): only the distinct keys are looked up as text.
+    The codes are the cells' linking numbers (the sorted order of the codes'
+    texts), numbered afresh in that order when the cells hold few of the
+    survey's codes.
     """
-    if not cells:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object)
-    links = np.concatenate([cell.link for cell in cells])
-    linked = links >= 0
-    codes = np.full(len(links), -1, dtype=np.intp)
-    numbers, distinct = pd.factorize(links[linked])
-    codes[linked] = numbers
-    return codes, np.asarray(cells[0]._names[distinct], dtype=object)
+    codes = np.concatenate([cell.link for cell in cells]).astype(np.intp)
+    space = len(cells[0]._names) - 1  # the names of the numbers, None last
+    if len(codes) * 4 >= space:
+        return codes, None, space
+    coded = codes >= 0
+    present = np.zeros(space, dtype=bool)
+    present[codes[coded]] = True
+    numbers = np.flatnonzero(present)
+    renumbered = np.empty(space, dtype=np.intp)
+    renumbered[numbers] = np.arange(len(numbers))
+    codes[coded] = renumbered[codes[coded]]
+    return codes, numbers, len(numbers)
 
 
-def _fast_trend(
-    cells: list[_Cell], positions: list[int], niva: str, known: tuple[np.ndarray, np.ndarray, bool] | None = None, defer: bool = False
-) -> _Trend | int | tuple[_Model | None, int]:
+def _fast_trend(cells: list[_Cell], positions: list[int], niva: str, defer: bool = False) -> _Trend | int | tuple[_Model | None, int]:
     """:func:`~.trend_models._trend` of one question or index and group, from integer codes and count tables.
 
-    ``known``: the cells' codes and distinct keys when already computed, and
-    whether the codes are in the cells' order (otherwise only wave by wave:
-    enough for the counts, and the cells' own codes are computed where the
-    order matters). With ``defer`` a Jonckheere–Terpstra trend is left for
+    With ``defer`` a Jonckheere–Terpstra trend is left for
     :func:`_jonckheere_batch` and only its number of linked people returned,
     and a mixed model for :func:`_mixed_batch`: (its model, the number of
     linked people).
     """
     k = len(cells)
     sizes = [len(cell) for cell in cells]
-    codes, uniques, ordered = known if known is not None else (*_factorized(cells), True)
+    codes, numbers, space = _codes(cells)
     coded = codes >= 0
-    if len(codes) * 4 < len(uniques):  # a group's few codes among the item's many: number them afresh
-        used, codes_used = np.unique(codes[coded], return_inverse=True)
-        codes = np.where(coded, 0, -1)
-        codes[coded] = codes_used
-        uniques = uniques[used]
     wave = np.repeat(np.arange(k), sizes)
-    per_cell = np.bincount(codes[coded] * k + wave[coded], minlength=len(uniques) * k)
+    per_cell = np.bincount(codes[coded] * k + wave[coded], minlength=space * k)
     if per_cell.size and per_cell.max() > 1:  # a code twice in one cell: the direct computation
         return _trend(cells, positions, niva)
-    occurrences = per_cell.reshape(len(uniques), k).sum(axis=1)
-    n_linked = int((occurrences >= 2).sum())
-    n_common = int((occurrences == k).sum())
-    needs_order = (niva == "index" and n_linked) or (niva != "index" and n_common >= 2 and all(n_common == size for size in sizes))
-    if needs_order and not ordered:
-        return _fast_trend(cells, positions, niva, defer=defer)
+    occurrences = per_cell[0::k].copy()
+    for w in range(1, k):
+        occurrences += per_cell[w::k]
+    n_linked = int(np.count_nonzero(occurrences >= 2))
+    n_common = int(np.count_nonzero(occurrences == k))
     if niva == "index" and n_linked:
-        person = _people(codes, occurrences, uniques)
+        names = cells[0]._names
+        person = _people(codes, occurrences, names[:-1] if numbers is None else names[numbers])
         if person is None:
             return _trend(cells, positions, niva)
         y = np.concatenate([cell.values for cell in cells]).astype(float)
         x = np.concatenate([np.full(len(cell), pos, dtype=float) for cell, pos in zip(cells, positions, strict=True)])
         if defer:
-            return _Model.of(x, y, None, person), n_linked
+            return _Model.of(x, y, None, person, _gram(sizes, positions)), n_linked
         fitted = _mixed(x, y, None, positions, person)
         if fitted is not None:
             return _Trend(fitted.result, fitted.slope, fitted.low, fitted.high, False, n_linked, fitted.line)
         return _Trend(_Result("trend_lmm", measure="lutning_sd"), n_linked=n_linked)
     if niva != "index" and n_common >= 2 and all(n_common == size for size in sizes):
-        common = np.flatnonzero(occurrences == k)
-        rank = np.empty(len(uniques), dtype=np.intp)
-        rank[common[np.argsort(uniques[common], kind="stable")]] = np.arange(n_common)
+        rank = np.empty(space, dtype=np.intp)
+        rank[np.flatnonzero(occurrences == k)] = np.arange(n_common)  # the people in the sorted order of their codes
         matrix = np.empty((n_common, k))
         for column, (cell, start) in enumerate(zip(cells, np.cumsum([0, *sizes[:-1]]), strict=True)):
             matrix[rank[codes[start : start + len(cell)]], column] = cell.values
@@ -246,6 +236,16 @@ def _fast_trend(
     table, values = _table(cells)
     slope, low, high, line = _ols_moments(*_moments(cells, table, values), positions)
     return _Trend(_jonckheere_table(table), slope, low, high, False, n_linked, line)
+
+
+def _gram(sizes: list[int], positions: list[int]) -> np.ndarray | None:
+    """XᵀX of the columns (1, x) with ``sizes[w]`` values at ``positions[w]``: exact whole-number sums, the
+    same numbers as the matrix product (:func:`~.trend_reml._gram`); None for positions that are not whole."""
+    if not all(float(pos).is_integer() for pos in positions):
+        return None
+    at = [int(pos) for pos in positions]
+    n, sx, sxx = sum(sizes), sum(size * pos for size, pos in zip(sizes, at, strict=True)), sum(size * pos * pos for size, pos in zip(sizes, at, strict=True))
+    return np.array([[n, sx], [sx, sxx]], dtype=float) if max(sxx, abs(sx), n) < 2**53 else None
 
 
 def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
@@ -353,28 +353,6 @@ def _ols_tables(table: np.ndarray, positions: list[int]) -> tuple[np.ndarray, np
     return slope, np.where(bad, np.nan, slope - half), np.where(bad, np.nan, slope + half), line
 
 
-def _item_codes(cells: _Cells, niva: str, item: str, groups: list[str], waves: list[str]) -> dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]]:
-    """The codes of every group's cells of one question or index, from one ``pandas.factorize``.
-
-    A group's codes are in its cells' order. ``Alla`` gets the codes of the
-    groups wave by wave (not in its cells' order) when its cells hold exactly
-    the groups' values, otherwise none.
-    """
-    parts = [(group, wave, cell) for group in groups if group != ALL for wave in waves if (cell := cells.get(niva, item, group, wave)) is not None]
-    codes, uniques = _factorized([cell for _, _, cell in parts])
-    ends = np.cumsum([len(cell) for _, _, cell in parts])
-    pieces = {(group, wave): codes[end - len(cell) : end] for (group, wave, cell), end in zip(parts, ends, strict=True)}
-    found: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
-    for group in dict.fromkeys(g for g, _, _ in parts):
-        if all((group, wave) in pieces for wave in waves):
-            found[(niva, item, group)] = (np.concatenate([pieces[(group, wave)] for wave in waves]), uniques, True)
-    everyone = [cells.get(niva, item, ALL, wave) for wave in waves]
-    by_wave = [[pieces[(g, w)] for g, w, _ in parts if w == wave] for wave in waves]
-    if all(cell is not None and len(cell) == sum(len(piece) for piece in pieces_) for cell, pieces_ in zip(everyone, by_wave, strict=True)):
-        found[(niva, item, ALL)] = (np.concatenate([piece for pieces_ in by_wave for piece in pieces_]), uniques, False)
-    return found
-
-
 def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], _Trend]:
     """Every trend of the survey by (niva, id, grupp), computed once per survey and ``min_n``."""
     key = ("trend_fits", min_n)
@@ -386,20 +364,13 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
         shown = _shown(comparison)
         cells = _cells(survey, min_n)
         keys = _items_and_groups(comparison)
-        groups: dict[tuple[str, str], list[str]] = {}
-        for niva, item, group in keys:
-            groups.setdefault((niva, item), []).append(group)
-        codes: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray, bool]] = {}
-        for (niva, item), names in groups.items():
-            if any(all((niva, item, g, w) in shown for w in waves) for g in names):
-                codes.update(_item_codes(cells, niva, item, names, waves))
         pending: dict[tuple[str, str, str], tuple[list[_Cell], int]] = {}
         mixed: dict[tuple[str, str, str], tuple[_Model | None, int]] = {}
         positions = list(range(len(waves)))
         for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
             if all(c is not None and len(c) > 0 and (niva, item, group, w) in shown for c, w in zip(wave_cells, waves, strict=True)):
-                fit = _fast_trend(wave_cells, positions, niva, codes.get((niva, item, group)), defer=True)
+                fit = _fast_trend(wave_cells, positions, niva, defer=True)
                 if isinstance(fit, _Trend):
                     fits[(niva, item, group)] = fit
                 elif isinstance(fit, tuple):

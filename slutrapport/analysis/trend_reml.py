@@ -16,8 +16,10 @@ criterion of every fit still searching together. In that evaluation the
 sums over people (BLAS products and numpy sums) are the same calls on the
 same arrays as :meth:`_Model.solve`, fit by fit; the 2 × 2 solves and
 log-determinants go to LAPACK as one stack (numpy's gufuncs call the same
-LAPACK routine per matrix), and the per-size factors are computed for all
-fits in one array (elementwise, so the same values).
+LAPACK routine per matrix), the 2-vector products of the residual sum of
+squares to BLAS as one stacked ``matmul`` (the same BLAS call per fit as
+``@``), and the per-size factors are computed for all fits in one array
+(elementwise, so the same values).
 """
 
 from __future__ import annotations
@@ -47,32 +49,39 @@ class _Model:
     __slots__ = ("n", "sums", "sums_x", "sums_y", "distinct", "size_of", "xtx", "xty", "yty")
     p = 2  # coefficients
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, person: np.ndarray) -> None:
+    def __init__(self, x: np.ndarray, y: np.ndarray, person: np.ndarray, gram: np.ndarray | None = None) -> None:
         n = len(y)
         design = np.column_stack([np.ones(n), x])
-        sizes = np.bincount(person).astype(float)
+        counts = np.bincount(person)
+        sizes = counts.astype(float)
         self.n = n
         self.sums = np.column_stack([sizes, np.bincount(person, x)])
         self.sums_y = np.bincount(person, y)
-        self.xtx, self.xty, self.yty = design.T @ design, design.T @ y, float(y @ y)
-        self.distinct, self.size_of = np.unique(sizes, return_inverse=True)
+        self.xtx, self.xty, self.yty = _gram(design, x) if gram is None else gram, design.T @ y, float(y @ y)
+        present = np.bincount(counts)  # np.unique(sizes, return_inverse=True) of whole numbers, by counting
+        distinct = np.flatnonzero(present)
+        number = np.zeros(len(present), dtype=np.intp)
+        number[distinct] = np.arange(len(distinct))
+        self.distinct, self.size_of = distinct.astype(float), number[counts]
         self.sums_x = np.ascontiguousarray(self.sums[:, 1])
 
     @classmethod
-    def of(cls, x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> _Model | None:
-        """The model of ``x``, ``y`` with people ``person`` (or the labels ``groups``); None when it cannot be fitted."""
+    def of(cls, x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None, gram: np.ndarray | None = None) -> _Model | None:
+        """The model of ``x``, ``y`` with people ``person`` (or the labels ``groups``); None when it cannot be fitted.
+
+        ``gram``: XᵀX of the columns (1, x) when already known exactly (:func:`_gram`)."""
         if person is None:
             _, person = np.unique(groups, return_inverse=True)
-        model = cls(x, y, person)
-        if model.n <= model.p or np.linalg.matrix_rank(model.xtx) < model.p:
+        model = cls(x, y, person, gram)
+        if model.n <= model.p or not (gram is not None and _full_rank(gram)) and np.linalg.matrix_rank(model.xtx) < model.p:
             return None
         return model
 
-    def weighted(self, factor: np.ndarray, scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(c per person, the person's sums times c) from the per-size ``factor`` c and ``scaled`` = size × c."""
+    def weighted(self, factor: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(c per person, the person's sums times c) from the per-size ``factor`` c (into ``out``)."""
         c = factor[self.size_of]
-        weighted = np.empty_like(self.sums)  # sums * c[:, None]
-        weighted[:, 0] = scaled[self.size_of]
+        weighted = np.empty_like(self.sums) if out is None else out  # sums * c[:, None]
+        np.multiply(self.sums[:, 0], c, out=weighted[:, 0])  # the person's size times c
         np.multiply(self.sums_x, c, out=weighted[:, 1])
         return c, weighted
 
@@ -84,7 +93,7 @@ class _Model:
     def solve(self, gamma: float) -> tuple[np.ndarray, np.ndarray, float]:
         """(XᵀV⁻¹X up to σ², the coefficients, the residual sum of squares) at the ratio ``gamma``."""
         factor = gamma / (1 + self.distinct * gamma)
-        c, weighted = self.weighted(factor, self.distinct * factor)
+        c, weighted = self.weighted(factor)
         a = self.xtx - weighted.T @ self.sums
         coef = np.linalg.solve(a, self.xty - weighted.T @ self.sums_y)
         return a, coef, self.rss(coef, c)
@@ -109,6 +118,27 @@ class _Model:
         if not (scale > 0 and np.isfinite(coef).all()):
             return None
         return coef, scale * np.linalg.inv(a), scale, gamma * scale
+
+
+def _gram(design: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``design.T @ design`` of the columns (1, x): from sums when ``x`` holds whole numbers whose sums are exact
+    (every order of summation gives the same bits), otherwise the product itself."""
+    if len(x) and float(np.abs(x).max()) ** 2 * len(x) < 2**53 and (x == np.floor(x)).all():  # every partial sum exact
+        sx, sxx = float(x.sum()), float(x @ x)
+        return np.array([[float(len(x)), sx], [sx, sxx]])
+    return design.T @ design
+
+
+def _full_rank(gram: np.ndarray) -> bool:
+    """Whether ``np.linalg.matrix_rank`` of an exact whole-number XᵀX of (1, x) is surely 2, without the SVD.
+
+    The determinant n·Σx² − (Σx)² is then a whole number; at least 1 makes the
+    smaller eigenvalue at least 1 / λ_max with λ_max ≤ n + Σx², far above
+    matrix_rank's tolerance 2 · ε · λ_max while n + Σx² < 10⁶. False (ask
+    matrix_rank) otherwise.
+    """
+    n, sx, sxx = int(gram[0, 0]), int(gram[0, 1]), int(gram[1, 1])
+    return n + sxx < 10**6 and n * sxx - sx * sx >= 1
 
 
 def _reml(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None, person: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, float] | None:
@@ -154,39 +184,63 @@ def _reml_batch(models: list[_Model]) -> list[tuple[np.ndarray, np.ndarray, floa
 
 
 def _criteria(models: list[_Model]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """``criteria(which, roots)``: :meth:`_Model.criterion` of the models numbered ``which`` at ``roots``, the same values."""
+    """``criteria(which, roots)``: :meth:`_Model.criterion` of the models numbered ``which`` at ``roots``, the same values.
+
+    Per fit, the sums over its people (the BLAS products and numpy sums of
+    :meth:`_Model.solve` and :meth:`_Model.rss` on the same arrays); the 2 × 2
+    and 2-vector parts for all fits at once: elementwise operations, and
+    numpy's stacked ``matmul``, which makes the same BLAS call per fit as
+    ``@`` on one fit's vectors.
+    """
     width = max(len(model.distinct) for model in models)
     distinct = np.ones((len(models), width))
     for row, model in zip(distinct, models, strict=True):
         row[: len(model.distinct)] = model.distinct
+    xtx = np.stack([model.xtx for model in models])
+    xty = np.stack([model.xty for model in models])
+    yty = np.array([model.yty for model in models])
+    dof = [model.n - model.p for model in models]
+    scratch = np.empty((max(len(model.size_of) for model in models), 2))
 
     def criteria(which: np.ndarray, roots: np.ndarray) -> np.ndarray:
         gamma = roots * roots
         sizes = distinct[which]
         factor = gamma[:, None] / (1 + sizes * gamma[:, None])
-        scaled = sizes * factor
         logs = np.log1p(sizes * gamma[:, None])
-        a = np.empty((len(which), 2, 2))
-        b = np.empty((len(which), 2, 1))
+        products = np.empty((len(which), 2, 2))  # weighted.T @ sums
+        with_y = np.empty((len(which), 2))  # weighted.T @ sums_y
         weights = []
         for j, i in enumerate(which):
             model = models[i]
-            c, weighted = model.weighted(factor[j], scaled[j])
-            a[j] = model.xtx - weighted.T @ model.sums
-            b[j, :, 0] = model.xty - weighted.T @ model.sums_y
+            c, weighted = model.weighted(factor[j], scratch[: len(model.size_of)])
+            products[j] = weighted.T @ model.sums
+            with_y[j] = weighted.T @ model.sums_y
             weights.append(c)
-        coef = np.linalg.solve(a, b)[:, :, 0]
+        a = xtx[which] - products
+        coef = np.linalg.solve(a, (xty[which] - with_y)[:, :, None])[:, :, 0]
         logdet = np.linalg.slogdet(a)[1]
-        values = np.empty(len(which))
+        weighted_squares = np.empty(len(which))
+        log_sums = np.empty(len(which))
         for j, i in enumerate(which):
             model = models[i]
-            rss = model.rss(coef[j], weights[j])
-            n, p = model.n, model.p
-            if not rss > 0:
-                values[j] = math.inf
-                continue
-            values[j] = (n - p) * math.log(rss / (n - p)) + float(logs[j][model.size_of].sum()) + float(logdet[j])
-        return values
+            residual = model.sums @ coef[j]  # person_residual of _Model.rss, in place
+            np.subtract(model.sums_y, residual, out=residual)
+            np.square(residual, out=residual)
+            np.multiply(weights[j], residual, out=residual)
+            weighted_squares[j] = residual.sum()
+            log_sums[j] = logs[j][model.size_of].sum()
+        row = coef[:, None, :]
+        rss = (
+            yty[which]
+            - np.matmul(2 * row, xty[which][:, :, None])[:, 0, 0]
+            + np.matmul(np.matmul(row, xtx[which]), coef[:, :, None])[:, 0, 0]
+            - weighted_squares
+        )
+        values = [
+            dof[i] * math.log(value / dof[i]) + log_sum + log_det if value > 0 else math.inf
+            for i, value, log_sum, log_det in zip(which.tolist(), rss.tolist(), log_sums.tolist(), logdet.tolist(), strict=True)
+        ]
+        return np.array(values, dtype=float)
 
     return criteria
 

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from slutrapport.analysis.trend_reml import _bounded_minima, _criteria, _Model, _reml, _reml_batch
+from slutrapport.analysis.trend_reml import _bounded_minima, _criteria, _full_rank, _Model, _reml, _reml_batch
 
 
 def _bits(value) -> bytes:
@@ -137,3 +137,30 @@ def test_batched_criterion_equals_the_models_own_at_any_ratio():
         part = which[rng.random(len(models)) < 0.5]  # only the searches still running
         with np.errstate(all="ignore"):
             assert _bits(criteria(part, np.full(len(part), root))) == _bits([models[i].criterion(root) for i in part])
+
+
+def test_model_sums_equal_the_matrix_products_and_np_unique_bit_for_bit():
+    rng = np.random.default_rng(22)
+    data = [_random_model_data(rng) for _ in range(40)]
+    data.append((rng.uniform(0, 3, size=50), rng.normal(size=50), rng.integers(0, 20, size=50)))  # positions that are not whole numbers
+    for x, y, person in data:
+        _, person = np.unique(person, return_inverse=True)
+        model = _Model(x, y, person)
+        design = np.column_stack([np.ones(len(x)), x])
+        # reference: the products and np.unique as written out, XᵀX = design.T @ design
+        assert _bits(model.xtx) == _bits(design.T @ design)
+        distinct, size_of = np.unique(np.bincount(person).astype(float), return_inverse=True)
+        assert _bits(model.distinct) == _bits(distinct) and np.array_equal(model.size_of, size_of)
+
+
+def test_full_rank_shortcut_agrees_with_matrix_rank():
+    rng = np.random.default_rng(23)
+    for _ in range(300):
+        waves = int(rng.integers(1, 5))
+        sizes = rng.integers(0, 400, size=waves) * (rng.random(waves) < 0.8)
+        x = np.repeat(np.arange(waves, dtype=float), sizes)
+        design = np.column_stack([np.ones(len(x)), x])
+        gram = design.T @ design
+        # reference: numpy.linalg.matrix_rank(XᵀX), 2 exactly when x takes two values or more
+        assert _full_rank(gram) == (np.linalg.matrix_rank(gram) == 2)
+        assert _full_rank(gram) == (len(x) > 0 and np.ptp(x) > 0)

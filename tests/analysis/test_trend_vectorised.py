@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats
@@ -94,7 +93,9 @@ def test_people_are_numbered_as_np_unique_numbers_their_labels():
         n = int(rng.integers(1, 3000))
         pool = [f"k{i}" for i in rng.integers(0, max(2, n // 2), size=n)]
         keys = np.array([key if rng.random() < 0.6 else None for key in pool], dtype=object)
-        codes, uniques = pd.factorize(keys)
+        uniques = sorted({key for key in keys if key is not None})  # codes numbered in the sorted order of their texts, as the cells' links
+        number = {key: i for i, key in enumerate(uniques)}
+        codes = np.array([number[key] if key is not None else -1 for key in keys], dtype=np.intp)
         occurrences = np.bincount(codes[codes >= 0], minlength=len(uniques))
         # reference: the labels of trend_models._trend and np.unique(labels, return_inverse=True)
         counts = {key: int(c) for key, c in zip(uniques, occurrences, strict=True)}
