@@ -15,22 +15,28 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import OutputError, ProjectError
+from slutrapport.core.lazy import lazy_function
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
 from slutrapport.core.safetext import collect_repairs, encode_utf8
-from slutrapport.render.csvfile import changes_csv, comparison_csv, reliability_csv
-from slutrapport.render.excel import render_excel
-from slutrapport.render.html import render_html
-from slutrapport.report.comparison import comparison_report
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
 from slutrapport.sources.survey.instrument import load_instrument
 
+# compare reads its files first: the statistics and the writers are imported when they are first called
+analyse_survey = lazy_function("slutrapport.analysis.survey", "analyse_survey")
+comparison_report = lazy_function("slutrapport.report.comparison", "comparison_report")
+comparison_csv = lazy_function("slutrapport.render.csvfile", "comparison_csv")
+changes_csv = lazy_function("slutrapport.render.csvfile", "changes_csv")
+reliability_csv = lazy_function("slutrapport.render.csvfile", "reliability_csv")
+render_excel = lazy_function("slutrapport.render.excel", "render_excel")
+render_html = lazy_function("slutrapport.render.html", "render_html")
+
 if TYPE_CHECKING:
     # The project report's readers and writers are imported by the functions that use them, not by ``compare``.
+    from slutrapport.analysis.survey import SurveyResults
     from slutrapport.pipeline.cache import SurveyCache
     from slutrapport.pipeline.status import InputStatus
     from slutrapport.project.folder import Project
