@@ -57,6 +57,7 @@ _Style = tuple[str, bool]
 #: distinct values' XML after the style attribute, their style (an index into the list, -1: none) and the styles
 _Tails = tuple[np.ndarray, np.ndarray, list[_Style]]
 _BLOCK = 4096  # rows written at a time (a few MB of XML: deflated while the next are written)
+_SAMPLE = 1024  # values looked at to tell a column of nearly all different numbers
 _EXACT_INTEGERS = 2**53  # integers a float holds exactly: beyond, "%.16g" of int and of float could differ
 #: sheet → its rows (bytes, or strings still being added to) and whether its part is deflated fast, until the workbook is saved
 _ROWS: WeakKeyDictionary[Any, tuple[bytes | Deflating | list[str], bool]] = WeakKeyDictionary()
@@ -147,12 +148,22 @@ def _pairs(values: np.ndarray, kind_codes: np.ndarray, kinds: int, missing: np.n
     missing), and the row each code first appears in."""
     present = np.flatnonzero(~missing)
     values = values[present]
+    if _mostly_distinct(values):  # each row its own pair: the same cells, without finding the few repeated
+        codes = np.full(len(missing), -1, dtype=np.intp)
+        codes[present] = np.arange(len(present))
+        return codes, present
     if kinds > 1:
         values = pd.factorize(values)[0].astype(np.int64) * kinds + kind_codes[present]
     codes = np.full(len(missing), -1, dtype=np.intp)
     codes[present] = pd.factorize(values)[0]
     first = np.unique(codes[present], return_index=True)[1]
     return codes, present[first]
+
+
+def _mostly_distinct(values: np.ndarray) -> bool:
+    """True for a long column whose first :data:`_SAMPLE` values are nearly all different (p-values, test
+    statistics): finding its distinct values costs more than formatting the few repeated ones again."""
+    return len(values) >= 4 * _SAMPLE and len(np.unique(values[:_SAMPLE])) >= 0.9 * _SAMPLE
 
 
 def _style_attributes(ws, columns: list[_Column]) -> list[np.ndarray]:
