@@ -121,7 +121,7 @@ def _column_texts(column: pd.Series) -> np.ndarray | None:
     if dtype.kind in "iu" or isinstance(dtype, pd.Int64Dtype):
         values = column.to_numpy(dtype=object, na_value=None)
         return np.array(["" if value is None else str(value) for value in values.tolist()], dtype=object)
-    if (dtype == object or isinstance(dtype, pd.StringDtype)) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+    if (dtype.kind == "O" or isinstance(dtype, pd.StringDtype)) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         return np.array([*_quoted(list(uniques)), ""], dtype=object)[codes]
     return None
