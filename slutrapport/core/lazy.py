@@ -9,7 +9,9 @@ computed from count tables with ``scipy.special``. A module that needs
 >>> stats = lazy_module("scipy.stats")
 
 and uses ``stats.mannwhitneyu`` as before; the import happens at the first
-attribute looked up.
+attribute looked up. :func:`lazy_function` is one function of a module,
+imported at its first call (``compare`` reads its files before it imports the
+statistics and the writers).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["lazy_module"]
+__all__ = ["lazy_module", "lazy_function"]
 
 
 class _LazyModule:
@@ -43,3 +45,18 @@ class _LazyModule:
 def lazy_module(name: str):
     """``name`` (e.g. ``"scipy.stats"``) as an object whose attributes are the module's, imported on first use."""
     return _LazyModule(name)
+
+
+def lazy_function(module: str, name: str):
+    """The function ``name`` of ``module``, imported at its first call (each call then goes to it)."""
+    found = None
+
+    def call(*args, **kwargs):
+        nonlocal found
+        if found is None:
+            found = getattr(importlib.import_module(module), name)
+        return found(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"{module}.{name}, imported at its first call."
+    return call

@@ -11,24 +11,25 @@ without the command line. The modules follow what they do:
 - :mod:`~slutrapport.pipeline.build`: the documents the commands write (``compare``, ``build``,
   ``check``, ``portfolio``, ``form``);
 - :mod:`~slutrapport.pipeline.demo`: the bundled sample project (``demo``).
+
+The names below are imported from their module when first asked for, so that
+``from slutrapport.pipeline import compare_files`` loads what ``compare`` uses
+and not the project report's readers and writers (issue 20: a command starts at once).
 """
 
 from __future__ import annotations
 
-from slutrapport.pipeline.build import CheckResult, Outcome, build_portfolio, build_project, check_project, compare_files, write_form
-from slutrapport.pipeline.cache import SurveyCache
-from slutrapport.pipeline.demo import build_demo, sample_project_dir
-from slutrapport.pipeline.read import (
-    budget_spec,
-    load_column_map,
-    parameter_file,
-    read_project_budget,
-    read_project_forms,
-    read_project_register,
-    read_project_survey,
-)
-from slutrapport.pipeline.results import analyse_project, project_results, survey_results
-from slutrapport.pipeline.validate import SOURCES, validate_files, validate_project, validate_source
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slutrapport.pipeline.build import CheckResult, Outcome, build_portfolio, build_project, check_project, compare_files, write_form
+    from slutrapport.pipeline.cache import SurveyCache
+    from slutrapport.pipeline.demo import build_demo, sample_project_dir
+    from slutrapport.pipeline.read import budget_spec, parameter_file, read_project_budget, read_project_forms, read_project_register, read_project_survey
+    from slutrapport.pipeline.results import analyse_project, project_results, survey_results
+    from slutrapport.pipeline.validate import SOURCES, validate_files, validate_project, validate_source
+    from slutrapport.sources.survey.columnmap import load_column_map
 
 __all__ = [
     "Outcome",
@@ -56,3 +57,29 @@ __all__ = [
     "budget_spec",
     "parameter_file",
 ]
+
+#: The module each public name comes from.
+_HOMES = {
+    "slutrapport.pipeline.build": ("Outcome", "CheckResult", "check_project", "compare_files", "build_project", "write_form", "build_portfolio"),
+    "slutrapport.pipeline.cache": ("SurveyCache",),
+    "slutrapport.pipeline.demo": ("build_demo", "sample_project_dir"),
+    "slutrapport.pipeline.read": ("read_project_survey", "read_project_forms", "read_project_register", "read_project_budget", "budget_spec", "parameter_file"),
+    "slutrapport.pipeline.results": ("analyse_project", "project_results", "survey_results"),
+    "slutrapport.pipeline.validate": ("validate_files", "validate_project", "validate_source", "SOURCES"),
+    "slutrapport.sources.survey.columnmap": ("load_column_map",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str):
+    """A public name, imported from its module at the first use (PEP 562)."""
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

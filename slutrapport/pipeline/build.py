@@ -11,33 +11,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from slutrapport.analysis.survey import SurveyResults, analyse_survey
 from slutrapport.core.errors import OutputError, ProjectError
+from slutrapport.core.lazy import lazy_function
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
 from slutrapport.core.safetext import collect_repairs, encode_utf8
-from slutrapport.pipeline.cache import SurveyCache
-from slutrapport.pipeline.results import analyse_project
-from slutrapport.pipeline.status import InputStatus, input_statuses
-from slutrapport.project.folder import Project, load_project
-from slutrapport.project.templates import DETAIL_LEVELS, word_reference
-from slutrapport.render import changes_csv, comparison_csv, reliability_csv, render_docx, render_excel, render_html
-from slutrapport.render.bundle import render_bundle
 from slutrapport.render.drawing_pool import charts_in_order, drawing_ahead
-from slutrapport.report.appendix import split_report
-from slutrapport.report.build import FILLED, project_report
-from slutrapport.report.comparison import comparison_report
-from slutrapport.report.model import Completeness
-from slutrapport.report.results import ProjectResults
-from slutrapport.sources.forms.definition import load_definition
-from slutrapport.sources.forms.excel_form import form_workbook, workbook_bytes
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
 from slutrapport.sources.survey.instrument import load_instrument
+
+# compare reads its files first: the statistics and the writers are imported when they are first called
+analyse_survey = lazy_function("slutrapport.analysis.survey", "analyse_survey")
+comparison_report = lazy_function("slutrapport.report.comparison", "comparison_report")
+comparison_csv = lazy_function("slutrapport.render.csvfile", "comparison_csv")
+changes_csv = lazy_function("slutrapport.render.csvfile", "changes_csv")
+reliability_csv = lazy_function("slutrapport.render.csvfile", "reliability_csv")
+render_excel = lazy_function("slutrapport.render.excel", "render_excel")
+render_html = lazy_function("slutrapport.render.html", "render_html")
+
+if TYPE_CHECKING:
+    # The project report's readers and writers are imported by the functions that use them, not by ``compare``.
+    from slutrapport.analysis.survey import SurveyResults
+    from slutrapport.pipeline.cache import SurveyCache
+    from slutrapport.pipeline.status import InputStatus
+    from slutrapport.project.folder import Project
+    from slutrapport.report.model import Completeness
+    from slutrapport.report.results import ProjectResults
 
 __all__ = [
     "Outcome",
@@ -72,6 +77,8 @@ class Outcome:
     @property
     def empty_required(self) -> list[Completeness]:
         """The required headings with neither text nor generated content (what ``check`` marks ✗)."""
+        from slutrapport.report.build import FILLED
+
         return [h for h in self.headings if h.required and h.status != FILLED]
 
 
@@ -169,6 +176,14 @@ def build_project(
     writes ``rapport.pdf`` from the report's HTML (:func:`_write_pdf`). ``rapport.docx`` takes the look of the Word
     document ``word_mall:`` names (:func:`word_reference_of`), and so does the appendix.
     """
+    from slutrapport.pipeline.results import analyse_project
+    from slutrapport.project.folder import load_project
+    from slutrapport.project.templates import DETAIL_LEVELS
+    from slutrapport.render.bundle import render_bundle
+    from slutrapport.render.docx import render_docx
+    from slutrapport.report.appendix import split_report
+    from slutrapport.report.build import project_report
+
     progress = progress_of(progress)
     if detail is not None and detail not in DETAIL_LEVELS:
         raise ProjectError(f"Detaljnivån '{detail}' finns inte: välj {' eller '.join(DETAIL_LEVELS)}.")
@@ -221,6 +236,9 @@ def _build_interim(
 ) -> Outcome:
     """The interim report of ``period``: ``delrapport-<period>.html``, ``.xlsx``, ``.docx`` and ``.json``."""
     from slutrapport.pipeline.interim import interim_names, interim_report, load_interim
+    from slutrapport.render.bundle import render_bundle
+    from slutrapport.render.docx import render_docx
+    from slutrapport.report.appendix import split_report
 
     project, notes = load_interim(root, period, template_dirs)
     names = interim_names(project.period)
@@ -250,6 +268,8 @@ PDF_FILE = "rapport.pdf"
 def word_reference_of(project: Project) -> Path | None:
     """The Word document whose look ``rapport.docx`` takes: the project's own ``word_mall:`` (a path from
     the project folder), else the template's (from the template's folder), else None (the program's look)."""
+    from slutrapport.project.templates import word_reference
+
     own = word_reference(project.data.get("word_mall"), project.root, f"projektfilen {project.path}")
     return own or project.template.word_reference
 
@@ -281,6 +301,8 @@ class CheckResult:
     @property
     def complete(self) -> bool:
         """True when every required heading has text or generated content."""
+        from slutrapport.report.build import FILLED
+
         return all(h.status == FILLED for h in self.headings if h.required)
 
 
@@ -292,6 +314,11 @@ def check_project(project_dir: Path, template_dirs: list[Path] | None = None, re
     :func:`~slutrapport.pipeline.results.project_results`) saves reading the data again.
     ``interim`` (``--delrapport PERIOD``) checks the interim report of that period instead.
     """
+    from slutrapport.pipeline.results import analyse_project
+    from slutrapport.pipeline.status import input_statuses
+    from slutrapport.project.folder import load_project
+    from slutrapport.report.build import project_report
+
     if interim is not None:
         from slutrapport.pipeline.interim import interim_report, load_interim
 
@@ -331,6 +358,9 @@ def write_form(out: Path, definition: str | Path | None = None, force: bool = Fa
 
     ``definition`` is a form definition file; None uses the built-in one.
     """
+    from slutrapport.sources.forms.definition import load_definition
+    from slutrapport.sources.forms.excel_form import form_workbook, workbook_bytes
+
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"Formuläret sparas som Excel-arbetsbok: ange ett filnamn som slutar på .xlsx, inte {out.name}.")

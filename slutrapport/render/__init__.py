@@ -1,12 +1,21 @@
-"""Renderers: the report model to HTML, Excel and CSV. No statistics are computed here."""
+"""Renderers: the report model to HTML, Excel and CSV. No statistics are computed here.
+
+The names below are imported from their module when first asked for, so that
+importing one renderer (``slutrapport.render.excel``) does not load the others
+(python-docx for Word, the bundle's JSON Schema).
+"""
 
 from __future__ import annotations
 
-from slutrapport.render.bundle import load_bundle, render_bundle
-from slutrapport.render.csvfile import changes_csv, comparison_csv, reliability_csv
-from slutrapport.render.docx import render_docx
-from slutrapport.render.excel import render_excel
-from slutrapport.render.html import render_html
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slutrapport.render.bundle import load_bundle, render_bundle
+    from slutrapport.render.csvfile import changes_csv, comparison_csv, reliability_csv
+    from slutrapport.render.docx import render_docx
+    from slutrapport.render.excel import render_excel
+    from slutrapport.render.html import render_html
 
 __all__ = [
     "comparison_csv",
@@ -18,3 +27,27 @@ __all__ = [
     "render_docx",
     "load_bundle",
 ]
+
+#: The module each public name comes from.
+_HOMES = {
+    "slutrapport.render.bundle": ("load_bundle", "render_bundle"),
+    "slutrapport.render.csvfile": ("changes_csv", "comparison_csv", "reliability_csv"),
+    "slutrapport.render.docx": ("render_docx",),
+    "slutrapport.render.excel": ("render_excel",),
+    "slutrapport.render.html": ("render_html",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str):
+    """A public name, imported from its module at the first use (PEP 562)."""
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

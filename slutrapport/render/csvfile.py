@@ -87,7 +87,57 @@ def contract_csv(table: pd.DataFrame, columns: list[str]) -> bytes:
             out[name] = pd.to_numeric(out[name]).astype("Int64")
         elif _is_boolean(out[name]):
             out[name] = out[name].map({True: "true", False: "false"})
-    return encode_utf8(out.to_csv(index=False, lineterminator="\n"))
+    text = _columns_csv(out)
+    return encode_utf8(text if text is not None else out.to_csv(index=False, lineterminator="\n"))
+
+
+def _columns_csv(table: pd.DataFrame) -> str | None:
+    """``table.to_csv(index=False, lineterminator="\\n")``, the same text, written a column at a time: a float as
+    pandas writes it (numpy's text of a float, which is Python's ``repr``), an integer as ``str``, a text quoted
+    by the csv module once per distinct text, a missing value empty. None for a table pandas must write (one
+    column, a column of other values than numbers and texts)."""
+    if len(table.columns) < 2:  # a lone empty field is quoted: pandas' writer knows when
+        return None
+    columns = [_column_texts(table[name]) for name in table.columns]
+    if any(column is None for column in columns) or not all(isinstance(name, str) for name in table.columns):
+        return None
+    header = ",".join(_quoted(list(table.columns))) + "\n"
+    pieces = np.empty((len(table), 2 * len(columns)), dtype=object)
+    for position, column in enumerate(columns):
+        pieces[:, 2 * position] = column
+    pieces[:, 1::2] = ","
+    pieces[:, -1] = "\n"
+    return header + "".join(pieces.ravel().tolist())
+
+
+def _column_texts(column: pd.Series) -> np.ndarray | None:
+    """Each value of a column as the CSV writes it, or None for a column ``_columns_csv`` does not write."""
+    dtype = column.dtype
+    if dtype.kind == "f" and dtype == np.float64:
+        values = column.to_numpy()
+        texts = np.array(list(map(repr, values.tolist())), dtype=object)
+        texts[np.isnan(values)] = ""
+        return texts
+    if dtype.kind in "iu" or isinstance(dtype, pd.Int64Dtype):
+        values = column.to_numpy(dtype=object, na_value=None)
+        return np.array(["" if value is None else str(value) for value in values.tolist()], dtype=object)
+    if (dtype.kind == "O" or isinstance(dtype, pd.StringDtype)) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return np.array([*_quoted(list(uniques)), ""], dtype=object)[codes]
+    return None
+
+
+def _quoted(texts: list[str]) -> list[str]:
+    """Each text as a field of the csv module's writer (pandas' own): quoted where it must be."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = []
+    for text in texts:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([text, ""])
+        fields.append(buffer.getvalue()[:-2])  # the field, without the empty one and the line's end
+    return fields
 
 
 def comparison_csv(table: pd.DataFrame) -> bytes:

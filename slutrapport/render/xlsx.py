@@ -41,7 +41,8 @@ from openpyxl.xml.functions import tostring
 
 from slutrapport.core.safetext import clean_text, shorten, starts_like_formula
 from slutrapport.render.formatting import format_value, property_text
-from slutrapport.render.xlsx_fast import data_rows, set_rows, spliced_rows
+from slutrapport.render.xlsx_fast import deflating_rows, set_rows, spliced_rows
+from slutrapport.render.xlsx_rows import RowWriter
 from slutrapport.render.zipwrite import zip_bytes
 from slutrapport.report.model import (
     COEFFICIENT,
@@ -182,6 +183,9 @@ class SheetWriter:
         self.ws = ws
         self.formats = formats
         self.row = 0  # rows written so far
+        self._rows = RowWriter(ws) if ws.parent.write_only else None  # a streamed sheet's rows as XML by hand
+        if self._rows is not None:
+            set_rows(ws, self._rows.rows, fast=False)
         ws.column_dimensions["A"].width = widths[0]
         for column in range(2, 30):
             ws.column_dimensions[get_column_letter(column)].width = widths[1]
@@ -195,7 +199,10 @@ class SheetWriter:
         return _styled(self.ws, self.value(value, kind), bold=bold, fill=fill, wrap=wrap)
 
     def append(self, cells: list) -> None:
-        self.ws.append(cells)
+        if self._rows is not None:
+            self._rows.append(cells)
+        else:
+            self.ws.append(cells)
         self.row += 1
 
     def blank(self, rows: int = 1) -> None:
@@ -316,7 +323,7 @@ def data_sheet(
     names = list(table.columns)
     by_row = {names.index(column): (names.index(key), measures) for column, (key, measures) in (row_kinds or {}).items() if {column, key} <= set(names)}
     if wb.write_only:  # the rows as XML a column at a time, put into the sheet when the workbook is saved
-        set_rows(ws, data_rows(ws, table, column_kinds, by_row, formats, cell_value))
+        set_rows(ws, deflating_rows(ws, table, column_kinds, by_row, formats, cell_value))  # deflated while the rest is written
     else:
         for record in table.itertuples(index=False, name=None):
             row = list(column_kinds)
@@ -344,8 +351,8 @@ def workbook_bytes(wb, title: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)  # openpyxl stamps 'modified' with the current time; pinned again below
     wb.properties.modified = _FIXED_TIME
-    sheets = spliced_rows(wb, zipfile.ZipFile(buffer))
-    return reproducible_zip(buffer.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())} | sheets, fast=sheets)
+    sheets, fast = spliced_rows(wb, zipfile.ZipFile(buffer))
+    return reproducible_zip(buffer.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())} | sheets, fast=fast)
 
 
 def reproducible_zip(data: bytes, replace: Mapping[str, bytes | Sequence[bytes]] | None = None, fast: Collection[str] = ()) -> bytes:

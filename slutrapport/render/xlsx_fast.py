@@ -45,9 +45,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import xmlfile
 from pandas.api.types import infer_dtype, is_object_dtype
 
+from slutrapport.render.zipwrite import Deflating
 from slutrapport.report.model import COUNT, PERCENT
 
-__all__ = ["data_rows", "set_rows", "spliced_rows"]
+__all__ = ["data_rows", "deflating_rows", "set_rows", "spliced_rows"]
 
 #: value → what to append for it (the signature of :func:`~slutrapport.render.xlsx.cell_value`)
 CellValue = Callable[[Any, Any, "str | None", Mapping[str, str]], Any]
@@ -55,8 +56,11 @@ CellValue = Callable[[Any, Any, "str | None", Mapping[str, str]], Any]
 _Style = tuple[str, bool]
 #: distinct values' XML after the style attribute, their style (an index into the list, -1: none) and the styles
 _Tails = tuple[np.ndarray, np.ndarray, list[_Style]]
+_BLOCK = 4096  # rows written at a time (a few MB of XML: deflated while the next are written)
+_SAMPLE = 1024  # values looked at to tell a column of nearly all different numbers
 _EXACT_INTEGERS = 2**53  # integers a float holds exactly: beyond, "%.16g" of int and of float could differ
-_ROWS: WeakKeyDictionary[Any, bytes] = WeakKeyDictionary()  # sheet → its data rows, until the workbook is saved
+#: sheet → its rows (bytes, or strings still being added to) and whether its part is deflated fast, until the workbook is saved
+_ROWS: WeakKeyDictionary[Any, tuple[bytes | Deflating | list[str], bool]] = WeakKeyDictionary()
 
 
 class _Column:
@@ -144,12 +148,22 @@ def _pairs(values: np.ndarray, kind_codes: np.ndarray, kinds: int, missing: np.n
     missing), and the row each code first appears in."""
     present = np.flatnonzero(~missing)
     values = values[present]
+    if _mostly_distinct(values):  # each row its own pair: the same cells, without finding the few repeated
+        codes = np.full(len(missing), -1, dtype=np.intp)
+        codes[present] = np.arange(len(present))
+        return codes, present
     if kinds > 1:
         values = pd.factorize(values)[0].astype(np.int64) * kinds + kind_codes[present]
     codes = np.full(len(missing), -1, dtype=np.intp)
     codes[present] = pd.factorize(values)[0]
     first = np.unique(codes[present], return_index=True)[1]
     return codes, present[first]
+
+
+def _mostly_distinct(values: np.ndarray) -> bool:
+    """True for a long column whose first :data:`_SAMPLE` values are nearly all different (p-values, test
+    statistics): finding its distinct values costs more than formatting the few repeated ones again."""
+    return len(values) >= 4 * _SAMPLE and len(np.unique(values[:_SAMPLE])) >= 0.9 * _SAMPLE
 
 
 def _style_attributes(ws, columns: list[_Column]) -> list[np.ndarray]:
@@ -182,42 +196,81 @@ def data_rows(
     """The ``<row>`` elements of ``table`` from ``first_row`` on, as openpyxl's write-only ``append`` of
     ``cell_value(ws, value, kind, formats)`` per cell writes them; ``kinds`` gives each column's kind and
     ``by_row`` column position → (position of the column naming the measure, measure → kind)."""
+    return b"".join(_row_blocks(ws, table, kinds, by_row, formats, cell_value, first_row))
+
+
+def deflating_rows(
+    ws,
+    table: pd.DataFrame,
+    kinds: Sequence[str | None],
+    by_row: Mapping[int, tuple[int, Mapping[Any, str]]],
+    formats: Mapping[str, str],
+    cell_value: CellValue,
+    level: int = 1,
+) -> Deflating:
+    """The rows of :func:`data_rows`, deflated (at ``level``) by other threads as they are written, while the
+    program goes on (see :class:`~slutrapport.render.zipwrite.Deflating`)."""
+    out = Deflating(level)
+    for block in _row_blocks(ws, table, kinds, by_row, formats, cell_value, 2):
+        out.write(block)
+    return out.close()
+
+
+def _row_blocks(ws, table, kinds, by_row, formats, cell_value, first_row: int):
+    """The rows of :func:`data_rows` in blocks of :data:`_BLOCK` rows (the styles are registered first)."""
     columns = []
     for position, kind in enumerate(kinds):
         kind_codes, row_kinds = _kinds(table, kind, by_row.get(position))
         columns.append(_column(table.iloc[:, position], kind_codes, row_kinds, formats, cell_value))
-    numbers = np.arange(first_row, first_row + len(table)).astype(str).astype(object)
-    # one row of pieces per table row, joined at once: <row r="N">, then per cell '<c r="B', 'N', '" s="3" t="n"><v>…'
-    pieces = np.empty((len(table), 2 + 3 * len(columns)), dtype=object)
-    pieces[:, 0] = '<row r="' + numbers + '">'
-    pieces[:, -1] = "</row>"
-    for position, (column, attributes) in enumerate(zip(columns, _style_attributes(ws, columns), strict=True)):
-        cell = column.tails != ""
-        present = np.append(cell, False)[column.codes]  # code -1: the last, no cell
-        start, number = 1 + 3 * position, 2 + 3 * position
-        pieces[:, start] = f'<c r="{get_column_letter(position + 1)}'
-        pieces[:, number] = numbers
-        if not present.all():
-            pieces[~present, start : number + 1] = ""
-        pieces[:, number + 1] = np.append(np.where(cell, '"' + attributes + column.tails, ""), "")[column.codes]
-    return "".join(pieces.ravel().tolist()).encode("ascii")
+    letters = [f'<c r="{get_column_letter(position + 1)}' for position in range(len(columns))]
+    # a cell's XML after its row number, per pair ('" s="3" t="n"><v>…'); the last: no cell
+    attributes = _style_attributes(ws, columns)
+    cells = [np.append(np.where(column.tails != "", '"' + style + column.tails, ""), "") for column, style in zip(columns, attributes, strict=True)]
+    for begin in range(0, len(table), _BLOCK):
+        end = min(begin + _BLOCK, len(table))
+        numbers = np.arange(first_row + begin, first_row + end).astype(str).astype(object)
+        # one row of pieces per table row, joined at once: <row r="N">, then per cell '<c r="B', 'N', '" s="3" t="n"><v>…'
+        pieces = np.empty((end - begin, 2 + 3 * len(columns)), dtype=object)
+        pieces[:, 0] = '<row r="' + numbers + '">'
+        pieces[:, -1] = "</row>"
+        for position, (column, xml) in enumerate(zip(columns, cells, strict=True)):
+            tails = xml[column.codes[begin:end]]
+            present = tails != ""
+            start, number = 1 + 3 * position, 2 + 3 * position
+            pieces[:, start] = letters[position]
+            pieces[:, number] = numbers
+            if not present.all():
+                pieces[~present, start : number + 1] = ""
+            pieces[:, number + 1] = tails
+        yield "".join(pieces.ravel().tolist()).encode("ascii")
 
 
-def set_rows(ws, rows: bytes) -> None:
-    """Keep ``rows`` (from :func:`data_rows`) to be put into ``ws`` when its workbook is saved."""
-    _ROWS[ws] = rows
+def set_rows(ws, rows: bytes | Deflating | list[str], fast: bool = True) -> None:
+    """Keep ``rows`` (from :func:`data_rows` or :func:`deflating_rows`, or a list of ASCII row strings that may still grow, a section
+    sheet's from :class:`~slutrapport.render.xlsx_rows.RowWriter`) to be put into ``ws`` when its workbook is
+    saved; ``fast``: its part is deflated at zlib's fastest level (a large data sheet)."""
+    _ROWS[ws] = (rows, fast)
 
 
-def spliced_rows(wb, archive: zipfile.ZipFile) -> dict[str, tuple[bytes, bytes, bytes]]:
+def spliced_rows(wb, archive: zipfile.ZipFile) -> tuple[dict[str, bytes | tuple[bytes, bytes | Deflating, bytes]], set[str]]:
     """The parts of the saved ``archive`` of ``wb`` whose sheets have rows kept: part name → the part in three
-    pieces to be joined, its rows between openpyxl's start (up to ``</sheetData>``) and end."""
-    parts = {}
+    pieces to be joined (a fast part; any other part joined), its rows between openpyxl's start (up to
+    ``</sheetData>``) and end; and the names of the parts to deflate fast."""
+    parts, fast = {}, set()
     for ws in wb.worksheets:
-        rows = _ROWS.pop(ws, None)
-        if rows is None:
+        kept = _ROWS.pop(ws, None)
+        if kept is None:
             continue
+        rows, quick = kept
+        if isinstance(rows, list):
+            rows = "".join(rows).encode("ascii")
+        elif isinstance(rows, Deflating) and not quick:
+            rows = b"".join(rows.close().views)
         name = ws.path[1:]
+        if quick:
+            fast.add(name)
         xml = archive.read(name).replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
         end = xml.index(b"</sheetData>")
-        parts[name] = (xml[:end], rows, xml[end:])
-    return parts
+        # a data sheet's pieces are deflated apart (faster); any other part whole, as openpyxl's own part was
+        parts[name] = (xml[:end], rows, xml[end:]) if quick else xml[:end] + rows + xml[end:]
+    return parts, fast

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from slutrapport.core.lazy import lazy_module
+from slutrapport.core.lazy import lazy_function, lazy_module
 
 
 def test_lazy_module_gives_the_module_attributes():
@@ -27,3 +27,18 @@ def test_lazy_module_imports_only_at_first_attribute():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_lazy_function_imports_its_module_at_the_first_call():
+    code = (
+        "import sys\n"
+        "from slutrapport.core.lazy import lazy_function\n"
+        "f = lazy_function('colorsys', 'rgb_to_hsv')\n"
+        "print('colorsys' in sys.modules)\n"
+        "print(f(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0))\n"
+        "print('colorsys' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]
+    assert lazy_function("math", "pow")(2.0, 3) == 8.0 and lazy_function("math", "pow").__name__ == "pow"
+    assert lazy_function("textwrap", "shorten")("a b c d", width=5, placeholder="…") == "a b…"

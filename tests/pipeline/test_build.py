@@ -9,6 +9,7 @@ import pytest
 from slutrapport.core.errors import OutputError
 from slutrapport.pipeline import build as build_module
 from slutrapport.pipeline import build_project, compare_files, sample_project_dir
+from slutrapport.pipeline import results as results_module
 from slutrapport.pipeline.build import COMPARE_FILES, REPORT_FILES
 from tests.conftest import SAMPLE_WAVES
 
@@ -31,7 +32,7 @@ def test_an_edited_report_is_refused_before_the_project_is_analysed(tmp_path, de
     out = tmp_path / "rapport"
     shutil.copytree(demo_dir, out, ignore=shutil.ignore_patterns("portfolj"))
     (out / "forandringar.csv").write_text("ändrad av användaren", encoding="utf-8")
-    monkeypatch.setattr(build_module, "analyse_project", _no_analysis)
+    monkeypatch.setattr(results_module, "analyse_project", _no_analysis)  # build_project imports it when it runs
     with pytest.raises(OutputError, match="forandringar.csv"):
         build_project(sample_project_dir(), out=out)
     assert (out / "forandringar.csv").read_text(encoding="utf-8") == "ändrad av användaren"

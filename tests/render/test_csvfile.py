@@ -129,3 +129,46 @@ def test_clean_columns_cleans_each_distinct_text_once_and_equals_cleaning_every_
         assert [type(v) for v in cleaned if v is not None and v == v] == [type(v) for v in expected if v is not None]
         assert [v for v in cleaned if v is not None and v == v] == [v for v in expected if v is not None]
     assert clean_columns(pd.DataFrame({"grupp": values}))["grupp"].iloc[0] == "'=SUM(A1)"
+
+
+# -- the column-at-a-time writer is pandas' to_csv, byte for byte -----------------------------------------------
+
+
+def _odd_frame(rows: int = 400, seed: int = 3) -> pd.DataFrame:
+    """Every kind of column a contract CSV holds, with the values that are hard to write."""
+    rng = np.random.default_rng(seed)
+    floats = rng.normal(0, 1, rows) * rng.choice([1e-300, 1e-7, 1e-5, 1e-4, 1, 37, 1e6, 1e15, 1e16, 1e17], rows)
+    floats[::7] = np.nan
+    floats[1:8] = [np.inf, -np.inf, -0.0, 0.0, 3.0, 0.1 + 0.2, 2.0**53 + 2]
+    bits = rng.integers(0, 2**63, rows, dtype=np.int64).view(np.float64)  # any double at all
+    texts = ["Organisation A", 'citat "så"', "komma, här", "rad\nrad", "", " mellanslag ", "'=1+1", "Åsa Öberg", "emoji 😀", "x;y"]
+    counts = pd.array([None if i % 11 == 0 else int(v) for i, v in enumerate(rng.integers(0, 10**6, rows))], dtype="Int64")
+    return pd.DataFrame(
+        {
+            "flyttal": floats,
+            "bitar": np.where(np.isfinite(bits), bits, 1.5),
+            "heltal": rng.integers(-(10**12), 10**12, rows),
+            "antal": counts,
+            "text": pd.Series([None if i % 5 == 0 else texts[i % len(texts)] for i in range(rows)], dtype=object),
+            "strang": pd.Series([pd.NA if i % 6 == 0 else texts[(i * 3) % len(texts)] for i in range(rows)], dtype="string"),
+            "sant": ["true" if i % 2 else "false" for i in range(rows)],
+            "tom": pd.Series([None] * rows, dtype=object),
+            'rubrik, "udda"': floats[::-1].copy(),
+        }
+    )
+
+
+def test_the_column_writer_writes_what_pandas_writes():
+    from slutrapport.render.csvfile import _columns_csv
+
+    frame = _odd_frame()
+    assert _columns_csv(frame) == frame.to_csv(index=False, lineterminator="\n")
+    assert _columns_csv(frame.iloc[:0]) == frame.iloc[:0].to_csv(index=False, lineterminator="\n")
+
+
+def test_the_column_writer_leaves_to_pandas_what_it_does_not_write():
+    from slutrapport.render.csvfile import _columns_csv
+
+    assert _columns_csv(pd.DataFrame({"a": [""]})) is None  # one column: a lone empty field is quoted
+    assert _columns_csv(pd.DataFrame({"a": [1.5], "b": pd.Series([True], dtype=object)})) is None  # not a text
+    assert _columns_csv(pd.DataFrame({"a": [1.5], "b": pd.to_datetime(["2025-01-01"])})) is None

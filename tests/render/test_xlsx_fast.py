@@ -125,6 +125,28 @@ def test_random_tables_with_measures_by_row_give_the_same_bytes(seed):
     assert [name for name in reference if reference[name] != fast[name]] == []
 
 
+def test_long_columns_of_nearly_all_different_numbers_give_the_same_bytes():
+    """Long columns of p-values and test statistics skip looking for repeated values (each row its own cell)
+    and are written in several blocks of rows; the bytes stay openpyxl's, also with repeats, missing values,
+    measures by row and a percent kind."""
+    rng = np.random.default_rng(11)
+    rows = 9000
+    p = rng.random(rows)
+    p[::13], p[5::17] = np.nan, 1.0  # missing and repeated values among the different ones
+    table = pd.DataFrame(
+        {
+            "p_unc": p,
+            "statistika": rng.normal(0, 1e4, rows),
+            "n": rng.integers(0, 10**6, rows).astype(float),
+            "matt": rng.choice(["andel", "antal"], rows),
+            "varde": rng.random(rows) * 100,
+        }
+    )
+    kinds = {"p_unc": PVALUE, "statistika": MEAN, "n": COUNT, "varde": PERCENT}
+    reference, fast = _both([(table, kinds, {"varde": ("matt", {"andel": SHARE, "antal": COUNT})})])
+    assert [name for name in reference if reference[name] != fast[name]] == []
+
+
 def test_empty_tables_and_empty_columns_give_the_same_bytes():
     tables = [pd.DataFrame(), pd.DataFrame({"a": [], "b": []}), pd.DataFrame({"n": [np.nan, np.nan], "t": [None, None], "x": [pd.NA, None]})]
     reference, fast = _both([(table, {"n": COUNT}, None) for table in tables])

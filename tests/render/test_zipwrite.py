@@ -56,3 +56,28 @@ def test_a_file_beyond_the_plain_format_is_written_with_zip64(monkeypatch):
     parts = _parts()[:2]
     with zipfile.ZipFile(io.BytesIO(zip_bytes(parts))) as archive:
         assert [archive.read(name) for name, _, _ in parts] == [content for _, content, _ in parts]
+
+
+def _deflating(data: bytes, level: int, block: int = 1000) -> zipwrite.Deflating:
+    out = zipwrite.Deflating(level)
+    for start in range(0, len(data), block):  # written in blocks that do not meet the pieces' ends
+        out.write(data[start : start + block])
+    return out.close()
+
+
+@pytest.mark.parametrize("level", [1, -1])
+def test_a_part_deflated_while_written_is_the_same_zip(level):
+    rows = _parts()[1][1]
+    head, tail = b"<worksheet><sheetData>", b"</sheetData></worksheet>"
+    expected = zip_bytes([("sheet.xml", (head, rows, tail), 1), ("tail.xml", b"x", -1)])
+    assert zip_bytes([("sheet.xml", (head, _deflating(rows, level), tail), 1), ("tail.xml", b"x", -1)]) == expected
+    # its part's last piece: finished, not flushed
+    assert zip_bytes([("sheet.xml", (head, _deflating(rows, 1)), 1)]) == zip_bytes([("sheet.xml", (head, rows), 1)])
+    assert zip_bytes([("sheet.xml", _deflating(b"", 1), 1)]) == zip_bytes([("sheet.xml", b"", 1)])
+
+
+def test_a_part_deflated_while_written_beyond_the_plain_format(monkeypatch):
+    monkeypatch.setattr(zipwrite, "_LIMIT", 100)
+    rows = _parts()[1][1]
+    with zipfile.ZipFile(io.BytesIO(zip_bytes([("sheet.xml", (b"<a>", _deflating(rows, 1), b"</a>"), 1)]))) as archive:
+        assert archive.read("sheet.xml") == b"<a>" + rows + b"</a>"
