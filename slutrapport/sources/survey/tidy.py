@@ -77,8 +77,8 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     by_object, objects = pd.factorize(pointers)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
         return pd.factorize(array)
-    # the first cell of each object: where the running maximum of the codes grows (codes come in order)
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(by_object), prepend=-1))
+    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
     by_value, distinct = pd.factorize(array[first])
     return by_value[by_object], distinct
 
