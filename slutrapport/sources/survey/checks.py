@@ -212,7 +212,7 @@ def _joined(parts: list[dict[str, Coded]]) -> tuple[int, dict[str, Coded]]:
         pieces = [part[column] if column in part else Coded(np.zeros(size, dtype=np.intp), blank) for part, size in zip(parts, sizes, strict=True)]
         offsets = np.cumsum([0] + [len(p.values) for p in pieces[:-1]])
         joined[column] = Coded(
-            np.concatenate([p.codes + offset for p, offset in zip(pieces, offsets, strict=True)]),
+            np.concatenate([p.codes.astype(np.intp) + offset for p, offset in zip(pieces, offsets, strict=True)]),
             np.concatenate([p.values for p in pieces]),
         )
     return sum(sizes), joined
@@ -252,7 +252,7 @@ _RENUMBER = 2**24
 def answer_keys(values: Coded) -> Coded:
     """Answers (free text, organisation) as comparable keys: normalised, blank as ""."""
     keys = np.array([normalise(u) if isinstance(u, str) else "" for u in values.values] + [""], dtype=object)
-    return Coded(np.where(values.codes < 0, len(values.values), values.codes), keys)
+    return Coded(np.where(values.codes < 0, len(values.values), values.codes.astype(np.intp)), keys)
 
 
 def scale_key(value: float | None, status: str, text: object) -> str:

@@ -62,7 +62,8 @@ class Coded:
 
 def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize`` of an object array (the codes, -1 where missing, and the distinct values in
-    order of first appearance), the same codes and values, faster when equal texts are mostly one object.
+    order of first appearance), the same codes (in the smallest integer type that holds them) and
+    values, faster when equal texts are mostly one object.
 
     pandas' CSV parser makes one text object per distinct text of a column and chunk of rows, so a
     column of 20,000 answers holds a few dozen objects. The cells are first told apart by object
@@ -71,16 +72,21 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     array = np.ascontiguousarray(array, dtype=object)
     if len(array) < _BY_OBJECT_MIN:
-        return pd.factorize(array)
+        return _small(*pd.factorize(array))
     # the array's cells are the objects' addresses; read as integers while ``array`` holds the objects
     pointers = np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
     by_object, objects = pd.factorize(pointers)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
-        return pd.factorize(array)
+        return _small(*pd.factorize(array))
     # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
     first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
     by_value, distinct = pd.factorize(array[first])
-    return by_value[by_object], distinct
+    return by_value.astype(_code_type(len(distinct)))[by_object], distinct
+
+
+def _small(codes: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes in the smallest integer type that holds them (a column of codes is held for each question)."""
+    return codes.astype(_code_type(len(distinct))), distinct
 
 
 #: Arrays shorter than this are factorized by value at once.
@@ -263,3 +269,4 @@ def _rename_reserved(names: list[str], order: np.ndarray, codes: np.ndarray, fil
         )
         renamed[value] = value + RESERVED_SUFFIX
     return renamed
+
