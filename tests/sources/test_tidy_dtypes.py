@@ -91,7 +91,7 @@ def test_factorize_by_object_equals_pandas_factorize():
             codes, distinct = factorize(array)
             expected_codes, expected = pd.factorize(array)
             assert codes.tolist() == expected_codes.tolist() and list(distinct) == list(expected), (size, variant)
-            assert codes.dtype == (np.int8 if len(expected) < 127 else np.int16)  # the smallest type that holds them
+            assert codes.dtype == expected_codes.dtype
 
 
 def test_organisations_unify_spellings_on_the_codes():

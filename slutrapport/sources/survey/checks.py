@@ -170,7 +170,7 @@ def check_same_rows(
         if (wave, column) not in known:
             coded = tables[wave][1][column]
             remap, distinct = pd.factorize(coded.values)  # the distinct texts' keys, each key once
-            known[wave, column] = remap[coded.codes], distinct
+            known[wave, column] = coded.lookup(remap), distinct
         return known[wave, column]
 
     for first, second in combinations(tables, 2):

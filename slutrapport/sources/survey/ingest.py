@@ -427,7 +427,7 @@ def _read_wave(
                 values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
             else:
                 values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
-            answered_any |= (status.values == ANSWERED)[status.codes]
+            answered_any |= status.lookup(status.values == ANSWERED)
         for name, piece in (
             ("respondent", respondents.take(keep)),
             ("organisation", org.take(keep)),

@@ -20,7 +20,7 @@ import pandas as pd
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 
-__all__ = ["Coded", "WaveRows", "factorize", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
+__all__ = ["Coded", "WaveRows", "factorize", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
 #: Group names the report gives to merged or total groups; an organisation may not be called so.
 _RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
@@ -51,19 +51,22 @@ class Coded:
             return self
         return Coded(self.codes[keep], self.values)
 
+    def lookup(self, table: np.ndarray) -> np.ndarray:
+        """Per row, ``table``'s entry for its code (``table`` has one entry per value and, last, one for code -1)."""
+        return table[self.codes.astype(np.intp, copy=False)]  # (numpy looks up by small integer types far slower)
+
     def isna(self) -> np.ndarray:
         """Per row: whether the value is missing."""
-        return np.append(pd.isna(self.values), True)[self.codes]
+        return self.lookup(np.append(pd.isna(self.values), True))
 
     def dense(self) -> np.ndarray:
         """Every row's value as an object array (missing as None)."""
-        return np.append(self.values, None)[self.codes]
+        return self.lookup(np.append(self.values, None))
 
 
 def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize`` of an object array (the codes, -1 where missing, and the distinct values in
-    order of first appearance), the same codes (in the smallest integer type that holds them) and
-    values, faster when equal texts are mostly one object.
+    order of first appearance), the same codes and values, faster when equal texts are mostly one object.
 
     pandas' CSV parser makes one text object per distinct text of a column and chunk of rows, so a
     column of 20,000 answers holds a few dozen objects. The cells are first told apart by object
@@ -72,21 +75,22 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     array = np.ascontiguousarray(array, dtype=object)
     if len(array) < _BY_OBJECT_MIN:
-        return _small(*pd.factorize(array))
+        return pd.factorize(array)
     # the array's cells are the objects' addresses; read as integers while ``array`` holds the objects
     pointers = np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
     by_object, objects = pd.factorize(pointers)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
-        return _small(*pd.factorize(array))
+        return pd.factorize(array)
     # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
     first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
     by_value, distinct = pd.factorize(array[first])
-    return by_value.astype(_code_type(len(distinct)))[by_object], distinct
+    return by_value[by_object], distinct
 
 
-def _small(codes: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes in the smallest integer type that holds them (a column of codes is held for each question)."""
-    return codes.astype(_code_type(len(distinct))), distinct
+def compact_codes(codes: np.ndarray, count: int) -> np.ndarray:
+    """Codes into ``count`` values (and -1) in the smallest integer type that holds them, as a column of
+    answers is kept (numpy looks up with :data:`numpy.intp` codes faster: see :meth:`Coded.lookup`)."""
+    return codes.astype(_code_type(count))
 
 
 #: Arrays shorter than this are factorized by value at once.
@@ -162,7 +166,7 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     found = categories.get_indexer(values).astype(dtype)  # every shared array's values at once
     bounds = np.cumsum([0] + [len(v) for v in shared])
     lookups = {id(v): np.append(found[start:end], -1).astype(dtype) for v, start, end in zip(shared, bounds[:-1], bounds[1:], strict=True)}
-    held = {id(v): np.zeros(len(v) + 1, dtype=bool) for v in shared}  # which values rows hold (the last: code -1)
+    held = {id(v): np.zeros(len(v), dtype=bool) for v in shared}  # which values rows hold
     whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
     recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
     mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped
@@ -172,12 +176,12 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
         key = id(piece.values)
         done = mapped.get((id(piece.codes), key))
         if done is None:
-            done = lookups[key][piece.codes]
+            done = piece.lookup(lookups[key])
             if recurring[id(piece.codes), key] > 1:
                 mapped[id(piece.codes), key] = done
-            if key not in whole:
-                held[key][piece.codes] = True
-                if held[key][:-1].all():
+            if key not in whole:  # (counted: faster than marking each row's value; code -1 counts first)
+                held[key] |= np.bincount(piece.codes.astype(np.intp) + 1, minlength=len(held[key]) + 1)[1:] > 0
+                if held[key].all():
                     whole.add(key)
         codes[start : start + len(piece)] = done
         start += len(piece)
@@ -185,7 +189,7 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
     used = np.zeros(len(categories) + 1, dtype=bool)
     for v in shared:
-        used[lookups[id(v)][:-1][held[id(v)][:-1]]] = True  # (-1, a missing value, is the last)
+        used[lookups[id(v)][:-1][held[id(v)]]] = True  # (-1, a missing value, is the last)
     return made if used[:-1].all() else made.remove_unused_categories()
 
 
