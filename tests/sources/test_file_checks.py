@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
@@ -13,7 +15,7 @@ from slutrapport.cli import cli
 from slutrapport.core.errors import ValidationError
 from slutrapport.sources.readers import ReadOptions
 from slutrapport.sources.survey import ingest, load_instrument, read_waves
-from slutrapport.sources.survey.checks import is_distinctive
+from slutrapport.sources.survey.checks import _row_counts, is_distinctive
 from tests.conftest import HEADER, write_csv
 
 #: SurveyMonkey's own columns in row 1; row 2 says "Response" under each question.
@@ -213,3 +215,26 @@ def test_qualtrics_response_ids_are_the_id_column():
 
     raw = read_raw(Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "qualtrics.csv")
     assert raw.id_column is not None and raw.columns[raw.id_column].replace(" ", "").lower() == "responseid"
+
+
+def test_rows_equal_in_two_waves_are_counted_alike_when_the_count_may_stop_early():
+    rng = np.random.default_rng(5)
+    for copied in (0.0, 0.5, 0.95, 1.0):
+        size = 3000
+        a = rng.integers(7, size=(40, size))
+        b = rng.integers(7, size=(40, size))
+        same = rng.random(size) < copied
+        b[:, same] = a[:, same]
+        keys = np.array([str(k) for k in range(7)], dtype=object)
+        columns = [((a[c], keys), (b[c], keys)) for c in range(40)]
+        full = _row_counts(columns, size)
+        equal = int(np.minimum(*full).sum())
+        rows = pd.Series([tuple(r) for r in a.T] + [tuple(r) for r in b.T]).factorize()[0]  # every row as one key
+        n = rows.max() + 1
+        assert equal == int(np.minimum(np.bincount(rows[:size], minlength=n), np.bincount(rows[size:], minlength=n)).sum())
+        for least in (1, equal, equal + 1, size):
+            stopped = _row_counts(iter(columns), size, least)
+            if equal < least:
+                assert stopped is None
+            else:
+                assert stopped is not None and all((x == y).all() for x, y in zip(stopped, full, strict=True))

@@ -12,7 +12,7 @@ from slutrapport.core.problems import ValidationReport
 from slutrapport.sources.readers.textfile import _all_full
 from slutrapport.sources.survey import load_instrument, read_waves
 from slutrapport.sources.survey.ingest import _cleaned
-from slutrapport.sources.survey.tidy import Coded, categorical, organisations
+from slutrapport.sources.survey.tidy import Coded, categorical, factorize, organisations
 from tests.conftest import write_csv
 
 TEXT = ["respondent", "organisation", "kod", "fraga", "svar", "status", "fil"]
@@ -62,6 +62,36 @@ def test_categorical_keeps_order_missing_values_and_only_values_rows_hold():
     made = categorical([Coded(np.array([0, 1, -1, 2, 3]), shared), Coded(np.array([0]), np.array(["c"], dtype=object)), Coded(np.array([1, 0]), shared)])
     assert [None if pd.isna(v) else v for v in made] == ["b", "a", None, None, "ö", "c", "a", "b"]
     assert list(made.categories) == ["a", "b", "c", "ö"]
+
+
+def test_categorical_maps_a_recurring_piece_as_each_piece_alone():
+    shared = np.array(["b", "a", "c"], dtype=object)
+    everyone = Coded(np.array([0, 1, 1, 2]), shared)
+    pieces = [everyone, everyone.take(slice(None)), everyone.take(np.array([True, False, False, True])), everyone]
+    assert everyone.take(slice(None)) is everyone
+    made = categorical(pieces)
+    alone = categorical([Coded(piece.codes.copy(), shared.copy()) for piece in pieces])
+    assert made.tolist() == alone.tolist() == ["b", "a", "a", "c"] * 2 + ["b", "c"] + ["b", "a", "a", "c"]
+    assert list(made.categories) == list(alone.categories) == ["a", "b", "c"]
+
+
+def test_factorize_by_object_equals_pandas_factorize():
+    rng = np.random.default_rng(3)
+    words = ["Instämmer helt", "Vet ej", "", "3", "a", "ä"]
+    for size in (0, 5, 2000, 30000):
+        for variant in range(4):
+            cells = [words[k] for k in rng.integers(len(words), size=size)]
+            if variant == 1:  # equal texts as distinct objects (as the parser makes them per chunk of rows)
+                cells = ["".join(list(c)) for c in cells]
+            elif variant == 2 and size:  # missing values: None and NaN
+                cells = [None if k == 0 else float("nan") if k == 1 else c for k, c in zip(rng.integers(8, size=size), cells, strict=True)]
+            elif variant == 3:  # every text its own
+                cells = [f"p{k}" for k in range(size)]
+            array = np.array(cells, dtype=object)
+            codes, distinct = factorize(array)
+            expected_codes, expected = pd.factorize(array)
+            assert codes.tolist() == expected_codes.tolist() and list(distinct) == list(expected), (size, variant)
+            assert codes.dtype == expected_codes.dtype
 
 
 def test_organisations_unify_spellings_on_the_codes():

@@ -131,14 +131,22 @@ def _weights(codec: str) -> np.ndarray:
 
 def guess_single_byte(raw: bytes) -> str:
     """The most likely of :data:`CANDIDATES` for bytes that are not UTF-8 (ties: the first)."""
-    sample = raw[:_SAMPLE]
-    counts = np.bincount(np.frombuffer(sample, dtype=np.uint8), minlength=256)
+    sample = np.frombuffer(raw, dtype=np.uint8, count=min(len(raw), _SAMPLE))
+    # only bytes from 0x80 weigh (below, the candidates are all ASCII), so only they are counted
+    counts = np.bincount(sample[sample >= 0x80], minlength=256)
     scores = {codec: int(counts @ _weights(codec)) for codec in CANDIDATES}
     best = max(scores.values())
     tied = [codec for codec in CANDIDATES if scores[codec] == best]
-    if len({sample.decode(codec, errors="replace") for codec in tied[:2]}) > 1:
-        tied = _ranked(sample, tied)
+    if len(tied) > 1 and any(_characters(tied[0])[byte] != _characters(tied[1])[byte] for byte in np.flatnonzero(counts)):
+        tied = _ranked(raw[:_SAMPLE], tied)  # the first two read the sample differently
     return tied[0]
+
+
+@cache
+def _characters(codec: str) -> tuple[str, ...]:
+    """What each byte 0x00–0xFF reads as in ``codec`` (one of the single-byte :data:`CANDIDATES`, which
+    read every byte by itself: two read a text alike when they read each of its bytes alike)."""
+    return tuple(bytes([byte]).decode(codec, errors="replace") for byte in range(256))
 
 
 def _ranked(sample: bytes, tied: list[str]) -> list[str]:

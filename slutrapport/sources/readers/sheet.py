@@ -48,6 +48,8 @@ class Sheet:
     #: Problems the loader found in single rows (a quoted field never closed), as
     #: :class:`~slutrapport.core.problems.Problem` objects for the raw table.
     problems: list = field(default_factory=list)
+    #: :meth:`cells` of the rows asked for so far (each format's detector asks for the same header rows).
+    _cells: dict[int, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -61,7 +63,9 @@ class Sheet:
         """Row ``row`` (0-based) as cleaned heading texts; blanks past the last row."""
         if row >= len(self.frame):
             return [""] * self.width
-        return [clean_heading(v) for v in self.frame.iloc[row].tolist()]
+        if row not in self._cells:
+            self._cells[row] = [clean_heading(v) for v in self.frame.iloc[row].tolist()]
+        return list(self._cells[row])
 
 
 def clean_heading(value: object) -> str:

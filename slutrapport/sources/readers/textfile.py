@@ -126,21 +126,29 @@ def _not_utf8(path: Path, data: bytes, bom: bool, limits: Limits) -> Sheet:
 
 
 def _from_text(path: Path, text: str, limits: Limits) -> Sheet:
-    """Parse decoded text (any encoding but the UTF-8 fast path)."""
+    """Parse decoded text (any encoding but the UTF-8 fast path).
+
+    The text is parsed as UTF-8 bytes (pandas would encode it so itself, a piece at a time), so that
+    its records are counted as a UTF-8 file's; text that has no UTF-8 form (a lone surrogate) is parsed as text.
+    """
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         _reject_nul(path.name, text.count("\n", 0, text.index("\x00")) + 1)
     sep, skip = _separator_line(text)
     text = text[skip:]
-    if not text.strip():
+    if not text or text.isspace():
         raise InputFileError(f"Filen {path.name} är tom.")
     sep = sep or sniff_separator(text)
     _check_width(path.name, text[:_SNIFF_CHARS], sep, limits)
     try:
-        frame = _read_csv(io.StringIO(text, newline=""), sep, limits)
+        body: str | bytes = text.encode("utf-8")
+    except UnicodeEncodeError:
+        body = text
+    try:
+        frame = _read_csv(io.BytesIO(body) if isinstance(body, bytes) else io.StringIO(text, newline=""), sep, limits)
     except _PARSER_ERRORS:
         return _finish(path, *_csv_module(text, sep, path.name, limits, 2 if skip else 1), limits, "Ã" in text)
-    return _finish(path, frame, _short_records(frame, lambda: text, sep, limits), None, limits, "Ã" in text)
+    return _finish(path, frame, _short_records(frame, lambda: body, sep, limits), None, limits, "Ã" in text)
 
 
 def _finish(
@@ -187,9 +195,8 @@ def _all_full(data: str | bytes, sep: str, records: int, width: int) -> bool:
     if isinstance(data, str):
         return '"' not in data and data.count(sep) == records * (width - 1)
     buf = np.frombuffer(data, dtype=np.uint8)
-    separators = int(np.count_nonzero(buf == ord(sep)))  # faster than bytes.count
-    if b'"' in data:
-        quotes = np.flatnonzero(buf == ord('"'))
+    separators, quotes = _separators_and_quotes(buf, ord(sep), b'"' in data)
+    if len(quotes):
         if not quotes_paired(buf, quotes, sep):
             return False
         if len(quotes) <= _QUOTED_ONE_BY_ONE:
@@ -202,6 +209,19 @@ def _all_full(data: str | bytes, sep: str, records: int, width: int) -> bool:
 
 #: Up to this many quotes the separators inside quoted fields are counted field by field.
 _QUOTED_ONE_BY_ONE = 20_000
+#: Bytes looked through at a time (a piece stays in the processor's cache while it is compared twice).
+_PIECE = 1 << 18
+
+
+def _separators_and_quotes(buf: np.ndarray, sep: int, quoted: bool) -> tuple[int, np.ndarray]:
+    """How many bytes of ``buf`` are ``sep`` (faster than ``bytes.count``), and where the quotes are (if ``quoted``)."""
+    separators, quotes = 0, []
+    for start in range(0, len(buf), _PIECE):
+        piece = buf[start : start + _PIECE]
+        separators += int(np.count_nonzero(piece == sep))
+        if quoted:
+            quotes.append(np.flatnonzero(piece == ord('"')) + start)
+    return separators, np.concatenate(quotes) if quotes else np.zeros(0, dtype=np.intp)
 
 
 def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:

@@ -170,7 +170,7 @@ def check_same_rows(
         if (wave, column) not in known:
             coded = tables[wave][1][column]
             remap, distinct = pd.factorize(coded.values)  # the distinct texts' keys, each key once
-            known[wave, column] = remap[coded.codes], distinct
+            known[wave, column] = coded.lookup(remap), distinct
         return known[wave, column]
 
     for first, second in combinations(tables, 2):
@@ -180,10 +180,13 @@ def check_same_rows(
         common = [c for c in a if c in b]
         if not [c for c in common if c != "organisation"]:
             continue
-        counts_a, counts_b = _row_counts([(factorized(first, c), factorized(second, c)) for c in common], size_a)
-        shared = np.minimum(counts_a, counts_b)
-        equal = int(shared.sum())
         larger = max(size_a, size_b)
+        least = max(SAME_ROWS_MIN, SAME_ROWS_SHARE * larger)  # fewer equal rows are no error
+        counted = _row_counts(((factorized(first, c), factorized(second, c)) for c in common), size_a, least)
+        if counted is None:
+            continue
+        shared = np.minimum(*counted)
+        equal = int(shared.sum())
         # Rows alike by chance (a small survey where most answer the same) are not the same file:
         # the shared rows must also differ among themselves.
         patterns = int((shared > 0).sum())
@@ -209,37 +212,47 @@ def _joined(parts: list[dict[str, Coded]]) -> tuple[int, dict[str, Coded]]:
         pieces = [part[column] if column in part else Coded(np.zeros(size, dtype=np.intp), blank) for part, size in zip(parts, sizes, strict=True)]
         offsets = np.cumsum([0] + [len(p.values) for p in pieces[:-1]])
         joined[column] = Coded(
-            np.concatenate([p.codes + offset for p, offset in zip(pieces, offsets, strict=True)]),
+            np.concatenate([p.codes.astype(np.intp) + offset for p, offset in zip(pieces, offsets, strict=True)]),
             np.concatenate([p.values for p in pieces]),
         )
     return sum(sizes), joined
 
 
-def _row_counts(columns: list[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]], size_a: int) -> tuple[np.ndarray, np.ndarray]:
-    """How often each distinct row (every column equal) occurs in wave a and in wave b, by one row numbering.
+def _row_counts(
+    columns: Iterable[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]], size_a: int, least: float = 0
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """How often each distinct row (every column equal) occurs in wave a and in wave b, by one row numbering;
+    ``None`` as soon as fewer than ``least`` rows of a can equal one of b.
 
     ``columns`` holds, per compared column, the factorized keys (codes, distinct keys) of a and of b.
-    The columns' codes are combined into one number per row as long as it fits in 62 bits, and
-    only then numbered anew.
+    The columns' codes are combined into one number per row as long as it stays below 2**24 (or
+    62 bits), then numbered anew; each time, the rows equal so far are counted, and as a column only
+    ever splits rows that were equal, their number never grows.
     """
     rows, size = None, 1  # the number of each distinct row over the columns so far, and the numbers' bound
     for (codes_a, keys_a), (codes_b, keys_b) in columns:
         joint = pd.factorize(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
         codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
         width = int(joint.max()) + 1 if len(joint) else 1
-        if rows is not None and size * width >= 2**62:
+        if rows is not None and (size >= _RENUMBER or size * width >= 2**62):
             rows = pd.factorize(rows)[0].astype(np.int64)
             size = int(rows.max()) + 1 if len(rows) else 1
+            if least and np.minimum(np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)).sum() < least:
+                return None
         rows, size = (codes, width) if rows is None else (rows * width + codes, size * width)
     rows = pd.factorize(rows)[0].astype(np.int64) if rows is not None else None
     size = int(rows.max()) + 1 if rows is not None and len(rows) else 0
     return np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)
 
 
+#: The rows are numbered anew (and the rows equal so far counted) once their numbers reach this bound.
+_RENUMBER = 2**24
+
+
 def answer_keys(values: Coded) -> Coded:
     """Answers (free text, organisation) as comparable keys: normalised, blank as ""."""
     keys = np.array([normalise(u) if isinstance(u, str) else "" for u in values.values] + [""], dtype=object)
-    return Coded(np.where(values.codes < 0, len(values.values), values.codes), keys)
+    return Coded(np.where(values.codes < 0, len(values.values), values.codes.astype(np.intp)), keys)
 
 
 def scale_key(value: float | None, status: str, text: object) -> str:

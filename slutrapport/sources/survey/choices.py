@@ -49,7 +49,7 @@ from slutrapport.sources.survey.answers import ANSWER_CHECK, ANSWERED, BLANK, MI
 from slutrapport.sources.survey.checks import scale_key
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, NUMBER, SINGLE, YES_NO_KIND, Instrument, Question
 from slutrapport.sources.survey.reshape import WaveTable
-from slutrapport.sources.survey.tidy import Coded
+from slutrapport.sources.survey.tidy import Coded, compact_codes
 
 __all__ = [
     "Parser", "QuestionParsers", "ColumnReader", "YesNoParser", "SingleChoiceParser", "MultipleParser", "OptionTicks",
@@ -311,6 +311,7 @@ class ColumnReader:
         written = np.array([u if r.answer is None else r.answer for r, u in zip(results, uniques, strict=True)], dtype=object)
         status = np.array([r.status for r in results], dtype=object)
         keys = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)
+        codes = compact_codes(codes, len(uniques))  # kept until the tidy table is built
         return values, Coded(codes, written), Coded(codes, status), Coded(codes, keys)
 
     def options(self, question: Question, columns: dict[int, int], parsers: QuestionParsers) -> tuple[np.ndarray, Coded, Coded, Coded]:

@@ -81,7 +81,7 @@ from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedge
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
-from slutrapport.sources.survey.tidy import Coded, WaveRows, organisations, tidy_frame
+from slutrapport.sources.survey.tidy import Coded, WaveRows, factorize, organisations, tidy_frame
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -182,9 +182,12 @@ def read_waves(
     if not report.valid:
         raise ValidationError(report)
     parts = [rows for wave in frames.values() for rows in wave]
-    tidy = tidy_frame(parts) if parts else pd.DataFrame(columns=TIDY_COLUMNS)
+    if parts:
+        tidy = tidy_frame(parts, labels)
+    else:
+        tidy = pd.DataFrame(columns=TIDY_COLUMNS)
+        tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
     tidy["organisation"] = organisations(tidy, instrument.organisation_aliases, report)
-    tidy["enkat"] = pd.Categorical.from_codes(tidy["enkat_nr"].to_numpy(dtype=int) - 1, categories=labels, ordered=True)
     return SurveyData(tidy=tidy[TIDY_COLUMNS], instrument=instrument, waves=labels, files=files, report=report)
 
 
@@ -360,7 +363,7 @@ def _read_wave(
         return None
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
-    factorized = {pos: pd.factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
+    factorized = {pos: factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
     cleaned = {pos: _cleaned(uniques) for pos, (_, uniques) in factorized.items()}  # each distinct text once
     for pos, (codes, _) in factorized.items():
         nonblank |= ~pd.isna(cleaned[pos])[codes]
@@ -424,7 +427,7 @@ def _read_wave(
                 values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
             else:
                 values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
-            answered_any |= (status.values == ANSWERED)[status.codes]
+            answered_any |= status.lookup(status.values == ANSWERED)
         for name, piece in (
             ("respondent", respondents.take(keep)),
             ("organisation", org.take(keep)),

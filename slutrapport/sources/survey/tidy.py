@@ -10,6 +10,8 @@ per distinct name.
 
 from __future__ import annotations
 
+import ctypes
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +20,7 @@ import pandas as pd
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 
-__all__ = ["Coded", "WaveRows", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
+__all__ = ["Coded", "WaveRows", "factorize", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
 #: Group names the report gives to merged or total groups; an organisation may not be called so.
 _RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
@@ -40,19 +42,59 @@ class Coded:
     @classmethod
     def of(cls, array: np.ndarray) -> Coded:
         """A per-row array (object) as codes and values."""
-        codes, uniques = pd.factorize(np.asarray(array, dtype=object))
+        codes, uniques = factorize(np.asarray(array, dtype=object))
         return cls(codes, np.asarray(uniques, dtype=object))
 
     def take(self, keep: np.ndarray | slice) -> Coded:
+        """The rows ``keep`` (every row, ``slice(None)``: this same column, so its pieces are known alike)."""
+        if isinstance(keep, slice) and keep == slice(None):
+            return self
         return Coded(self.codes[keep], self.values)
+
+    def lookup(self, table: np.ndarray) -> np.ndarray:
+        """Per row, ``table``'s entry for its code (``table`` has one entry per value and, last, one for code -1)."""
+        return table[self.codes.astype(np.intp, copy=False)]  # (numpy looks up by small integer types far slower)
 
     def isna(self) -> np.ndarray:
         """Per row: whether the value is missing."""
-        return np.append(pd.isna(self.values), True)[self.codes]
+        return self.lookup(np.append(pd.isna(self.values), True))
 
     def dense(self) -> np.ndarray:
         """Every row's value as an object array (missing as None)."""
-        return np.append(self.values, None)[self.codes]
+        return self.lookup(np.append(self.values, None))
+
+
+def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of an object array (the codes, -1 where missing, and the distinct values in
+    order of first appearance), the same codes and values, faster when equal texts are mostly one object.
+
+    pandas' CSV parser makes one text object per distinct text of a column and chunk of rows, so a
+    column of 20,000 answers holds a few dozen objects. The cells are first told apart by object
+    (their pointers, as integers: no text hashed or compared), then the few distinct objects by
+    value. Objects in order of first appearance give values in order of first appearance.
+    """
+    array = np.ascontiguousarray(array, dtype=object)
+    if len(array) < _BY_OBJECT_MIN:
+        return pd.factorize(array)
+    # the array's cells are the objects' addresses; read as integers while ``array`` holds the objects
+    pointers = np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
+    by_object, objects = pd.factorize(pointers)
+    if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
+        return pd.factorize(array)
+    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
+    by_value, distinct = pd.factorize(array[first])
+    return by_value[by_object], distinct
+
+
+def compact_codes(codes: np.ndarray, count: int) -> np.ndarray:
+    """Codes into ``count`` values (and -1) in the smallest integer type that holds them, as a column of
+    answers is kept (numpy looks up with :data:`numpy.intp` codes faster: see :meth:`Coded.lookup`)."""
+    return codes.astype(_code_type(count))
+
+
+#: Arrays shorter than this are factorized by value at once.
+_BY_OBJECT_MIN = 1024
 
 
 @dataclass
@@ -69,9 +111,10 @@ class WaveRows:
         return sum(len(piece) for piece in next(iter(self.columns.values()))) if self.columns else 0
 
 
-def tidy_frame(parts: list[WaveRows]) -> pd.DataFrame:
+def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.DataFrame:
     """Every wave's rows in one DataFrame: numbers as float (``varde``) and int32 (``rad``), text as
-    categorical columns (:func:`categorical`), ``enkat_nr`` (int32) and ``fil`` (categorical) per row.
+    categorical columns (:func:`categorical`), ``enkat_nr`` (int32) and ``fil`` (categorical) per row,
+    and with ``waves`` (the wave labels in order) ``enkat``, categorical in wave order.
 
     ``parts`` are emptied on the way (each column's pieces let go as soon as it is built).
     """
@@ -84,14 +127,27 @@ def tidy_frame(parts: list[WaveRows]) -> pd.DataFrame:
             part.columns[name] = []
         if name in _FLOAT or name in _INT:
             dtype = float if name in _FLOAT else np.int32
-            frame[name] = pd.Series(np.concatenate(pieces).astype(dtype, copy=False) if pieces else np.array([], dtype=dtype), copy=False)
+            joined = np.concatenate(pieces, dtype=dtype, casting="same_kind") if pieces else np.array([], dtype=dtype)  # (no copy in the pieces' type)
+            frame[name] = pd.Series(joined, copy=False)
         else:
             frame[name] = pd.Series(categorical(pieces), copy=False)
         del pieces
-    frame["enkat_nr"] = pd.Series(np.repeat(np.array([part.number for part in parts], dtype=np.int32), sizes), copy=False)
-    files = np.array([part.file for part in parts], dtype=object)
-    frame["fil"] = pd.Series(categorical([Coded(np.repeat(np.arange(len(parts)), sizes), files)]), copy=False)
+    numbers = np.array([part.number for part in parts], dtype=np.int32)
+    frame["enkat_nr"] = pd.Series(np.repeat(numbers, sizes), copy=False)
+    frame["fil"] = pd.Series(_per_part([part.file for part in parts], sizes), copy=False)
+    if waves is not None:
+        codes = np.repeat((numbers - 1).astype(_code_type(len(waves))), sizes)
+        frame["enkat"] = pd.Series(pd.Categorical.from_codes(codes, categories=waves, ordered=True), copy=False)
     return pd.DataFrame(frame, copy=False)
+
+
+def _per_part(names: list[str], sizes: list[int]) -> pd.Categorical:
+    """Each part's name (``names``, one per part) on each of its ``sizes`` rows, as :func:`categorical` makes it."""
+    held = sorted({name for name, size in zip(names, sizes, strict=True) if size})
+    dtype = _code_type(len(held))
+    position = {name: k for k, name in enumerate(held)}
+    codes = np.repeat(np.array([position.get(name, -1) for name in names], dtype=dtype), sizes)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(held, dtype="str")), validate=False)
 
 
 def categorical(pieces: list[Coded]) -> pd.Categorical:
@@ -99,7 +155,8 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     holds, sorted, so that it sorts and groups as the same values in an object column would
     (missing stays missing).
 
-    Pieces that share their ``values`` array (the same respondents for every question) are looked up once.
+    Pieces that share their ``values`` array (the same respondents for every question) are looked up
+    once; a piece that recurs (the same codes and values: every question's respondents) is mapped once.
     """
     shared = list({id(piece.values): piece.values for piece in pieces}.values())
     values = np.concatenate(shared) if shared else np.array([], dtype=object)
@@ -109,23 +166,30 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     found = categories.get_indexer(values).astype(dtype)  # every shared array's values at once
     bounds = np.cumsum([0] + [len(v) for v in shared])
     lookups = {id(v): np.append(found[start:end], -1).astype(dtype) for v, start, end in zip(shared, bounds[:-1], bounds[1:], strict=True)}
-    held = {id(v): np.zeros(len(v) + 1, dtype=bool) for v in shared}  # which values rows hold (the last: code -1)
+    held = {id(v): np.zeros(len(v), dtype=bool) for v in shared}  # which values rows hold
     whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
+    recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
+    mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped
     codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
     start = 0
     for piece in pieces:
         key = id(piece.values)
-        codes[start : start + len(piece)] = lookups[key][piece.codes]
+        done = mapped.get((id(piece.codes), key))
+        if done is None:
+            done = piece.lookup(lookups[key])
+            if recurring[id(piece.codes), key] > 1:
+                mapped[id(piece.codes), key] = done
+            if key not in whole:  # (counted: faster than marking each row's value; code -1 counts first)
+                held[key] |= np.bincount(piece.codes.astype(np.intp) + 1, minlength=len(held[key]) + 1)[1:] > 0
+                if held[key].all():
+                    whole.add(key)
+        codes[start : start + len(piece)] = done
         start += len(piece)
-        if key not in whole:
-            held[key][piece.codes] = True
-            if held[key][:-1].all():
-                whole.add(key)
     made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
     used = np.zeros(len(categories) + 1, dtype=bool)
     for v in shared:
-        used[lookups[id(v)][:-1][held[id(v)][:-1]]] = True  # (-1, a missing value, is the last)
+        used[lookups[id(v)][:-1][held[id(v)]]] = True  # (-1, a missing value, is the last)
     return made if used[:-1].all() else made.remove_unused_categories()
 
 
@@ -209,3 +273,4 @@ def _rename_reserved(names: list[str], order: np.ndarray, codes: np.ndarray, fil
         )
         renamed[value] = value + RESERVED_SUFFIX
     return renamed
+
