@@ -48,7 +48,6 @@ from scipy import special
 
 from slutrapport.analysis.cells import _Cell
 from slutrapport.analysis.change_shift import _shifts
-from slutrapport.analysis.coded import _small
 from slutrapport.analysis.counts import _mann_whitney_counts
 from slutrapport.analysis.intervals import newcombe_difference
 from slutrapport.analysis.stattests import _EXACT_LIMIT, _EXPECTED_MINIMUM, _RANK_BISERIAL, _finite, _Result
@@ -170,29 +169,24 @@ class _Registry:
         """Cells × distinct values (sorted) counts and which cells hold a NaN; None when the table would be too large."""
         if self._counts is None:
             parts = self._parts()
-            coded = [self._factorized(span) for _, span, _ in parts]  # each value's distinct value within its part
-            found = pd.unique(np.concatenate([uniques for _, uniques in coded]))  # the distinct values (NaN is none), sorted
-            grid = np.sort(np.asarray(found[~np.isnan(found)], dtype=float))
+            found = pd.unique(np.concatenate([pd.unique(self.values[span] + 0.0) for _, span, _ in parts]))  # -0.0 as 0.0
+            grid = np.sort(np.asarray(found[~np.isnan(found)], dtype=float))  # the distinct values other than NaN, sorted
             width = max(grid.size, 1)
             if self.sizes.size * width > _MAX_TABLE:
                 return None
             table = np.zeros((self.sizes.size, width), dtype=np.int64)
             nan_cells = np.zeros(self.sizes.size, dtype=bool)
-            for (part, _, ids), (codes, uniques) in zip(parts, coded, strict=True):  # whole counts: the same in any order
+            for part, span, ids in parts:  # whole counts: the same in any order
+                codes, uniques = pd.factorize(self.values[span] + 0.0)  # NaN: -1
                 missing = codes < 0
                 keep = ~missing
                 cells = part.stop - part.start
                 nan_cells[part] = np.bincount(ids[missing], minlength=cells) > 0
-                column = np.searchsorted(grid, uniques)[codes[keep]]  # the column of each value: its place in the sorted grid
+                column = np.searchsorted(grid, np.asarray(uniques, dtype=float))[codes[keep]]  # each value's place in the sorted grid
                 table[part] = np.bincount(ids[keep].astype(np.int64) * width + column, minlength=cells * width).reshape(cells, width)
             self._counts = (table, nan_cells)
             self.grid = grid
         return self._counts
-
-    def _factorized(self, span: slice) -> tuple[np.ndarray, np.ndarray]:
-        """(each value's number among the distinct values of ``span``, -1 for NaN; those distinct values), -0.0 as 0.0."""
-        codes, uniques = pd.factorize(self.values[span] + 0.0)
-        return codes.astype(_small(len(uniques))), np.asarray(uniques, dtype=float)
 
 
 _MAX_TABLE = 20_000_000  # cells × distinct values in one count table
