@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -106,6 +106,8 @@ class WaveRows:
     columns: dict[str, list[np.ndarray | Coded]]
     number: int
     file: str
+    #: Each question's id and its number of rows, in the order of the pieces: the column ``fraga``.
+    questions: list[tuple[str, int]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return sum(len(piece) for piece in next(iter(self.columns.values()))) if self.columns else 0
@@ -113,8 +115,9 @@ class WaveRows:
 
 def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.DataFrame:
     """Every wave's rows in one DataFrame: numbers as float (``varde``) and int32 (``rad``), text as
-    categorical columns (:func:`categorical`), ``enkat_nr`` (int32) and ``fil`` (categorical) per row,
-    and with ``waves`` (the wave labels in order) ``enkat``, categorical in wave order.
+    categorical columns (:func:`categorical`), ``enkat_nr`` (int32), ``fil`` and ``fraga`` (categorical,
+    from each part's file and questions), and with ``waves`` (the wave labels in order) ``enkat``,
+    categorical in wave order.
 
     ``parts`` are emptied on the way (each column's pieces let go as soon as it is built).
     """
@@ -134,15 +137,18 @@ def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.Data
         del pieces
     numbers = np.array([part.number for part in parts], dtype=np.int32)
     frame["enkat_nr"] = pd.Series(np.repeat(numbers, sizes), copy=False)
-    frame["fil"] = pd.Series(_per_part([part.file for part in parts], sizes), copy=False)
+    frame["fil"] = pd.Series(_repeated([part.file for part in parts], sizes), copy=False)
+    asked = [question for part in parts for question in part.questions]
+    frame["fraga"] = pd.Series(_repeated([q for q, _ in asked], [n for _, n in asked]), copy=False)
     if waves is not None:
         codes = np.repeat((numbers - 1).astype(_code_type(len(waves))), sizes)
         frame["enkat"] = pd.Series(pd.Categorical.from_codes(codes, categories=waves, ordered=True), copy=False)
     return pd.DataFrame(frame, copy=False)
 
 
-def _per_part(names: list[str], sizes: list[int]) -> pd.Categorical:
-    """Each part's name (``names``, one per part) on each of its ``sizes`` rows, as :func:`categorical` makes it."""
+def _repeated(names: list[str], sizes: list[int]) -> pd.Categorical:
+    """Each name on as many rows as its size, one after another (each wave's file on its rows, each
+    question on its answers), as :func:`categorical` makes it."""
     held = sorted({name for name, size in zip(names, sizes, strict=True) if size})
     dtype = _code_type(len(held))
     position = {name: k for k, name in enumerate(held)}
