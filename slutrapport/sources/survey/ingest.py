@@ -378,7 +378,7 @@ def _read_wave(
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
-    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object))
+    respondents = Coded(np.arange(len(rows)), rows)  # labelled "<wave>:<row>" in the tidy table
     org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
     kod = Coded(factorized[found["bg:kod"]][0][nonblank], _cleaned(factorized[found["bg:kod"]][1], casefold=True)) if "bg:kod" in found else _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
