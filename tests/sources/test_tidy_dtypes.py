@@ -12,7 +12,7 @@ from slutrapport.core.problems import ValidationReport
 from slutrapport.sources.readers.textfile import _all_full
 from slutrapport.sources.survey import load_instrument, read_waves
 from slutrapport.sources.survey.ingest import _cleaned
-from slutrapport.sources.survey.tidy import Coded, categorical, factorize, organisations
+from slutrapport.sources.survey.tidy import Coded, _respondents, categorical, factorize, organisations
 from tests.conftest import write_csv
 
 TEXT = ["respondent", "organisation", "kod", "fraga", "svar", "status", "fil"]
@@ -73,6 +73,25 @@ def test_categorical_maps_a_recurring_piece_as_each_piece_alone():
     alone = categorical([Coded(piece.codes.copy(), shared.copy()) for piece in pieces])
     assert made.tolist() == alone.tolist() == ["b", "a", "a", "c"] * 2 + ["b", "c"] + ["b", "a", "a", "c"]
     assert list(made.categories) == list(alone.categories) == ["a", "b", "c"]
+
+
+def test_respondent_labels_ordered_by_number_as_their_texts_sort():
+    rng = np.random.default_rng(9)
+    for case in range(60):
+        numbers, pieces = [], []
+        waves = rng.choice([1, 2, 3, 9, 10, 11, 12, 100], size=rng.integers(1, 4), replace=case % 3 == 0)  # sometimes one wave twice
+        for wave in waves.tolist():
+            rows = np.unique(rng.choice([0, 1, 2, 9, 10, 11, 12, 19, 99, 100, 101, 120, 1000, 1200, 99999, 100000], size=rng.integers(1, 12)))
+            everyone = Coded(np.arange(len(rows)), rows)
+            some = Coded(rng.integers(-1, len(rows), size=5), rows)  # a free-text question: some respondents (-1: none)
+            chosen = [everyone, some, everyone] if case % 4 else [some]  # without everyone some respondents are on no row
+            numbers += [wave] * len(chosen)
+            pieces += chosen
+        made = _respondents(numbers, pieces)
+        texts = [Coded(p.codes, np.array([f"{n}:{r}" for r in p.values.tolist()], dtype=object)) for n, p in zip(numbers, pieces, strict=True)]
+        expected = categorical(texts)
+        assert list(made.categories) == list(expected.categories) and made.categories.dtype == expected.categories.dtype
+        assert made.tolist() == expected.tolist() and made.codes.dtype == expected.codes.dtype
 
 
 def test_factorize_by_object_equals_pandas_factorize():

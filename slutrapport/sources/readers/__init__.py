@@ -192,7 +192,9 @@ def _load(path: Path, options: ReadOptions) -> tuple[str, list[Sheet], str | Non
             else:
                 check_file_size(path, size, limits)
                 limit = limits.max_uncompressed_bytes
-            data = handle.read(limit + 1)
+            data = handle.read(min(size, limit) + 1)  # (a buffer of the file's size: the limit's would be resized)
+            if len(data) > size:  # the file grew after its size was checked: read on, up to the limit
+                data += handle.read(limit + 1 - len(data))
         if len(data) > limit:  # the file grew after its size was checked
             (check_text_size if kind == _detect.CSV else check_file_size)(path, len(data), limits)
     except OSError as exc:

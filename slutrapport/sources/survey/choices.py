@@ -285,10 +285,13 @@ class ColumnReader:
     factorized: dict[int, tuple[np.ndarray, np.ndarray]]
     report: ValidationReport
 
+    def __post_init__(self) -> None:
+        self._every_row = bool(self.nonblank.all())  # every row read: a column's codes as they are
+
     def _results(self, pos: int, parser: Parser) -> tuple[np.ndarray, np.ndarray, list]:
         """The codes of the rows read, the distinct texts and their results; errors added to the report."""
         all_codes, uniques = self.factorized[pos]
-        codes = all_codes[self.nonblank]
+        codes = all_codes if self._every_row else all_codes[self.nonblank]
         results = [parser.parse(u) for u in uniques]
         raw = self.table.raw
         for k, result in enumerate(results):

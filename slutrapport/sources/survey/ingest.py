@@ -99,7 +99,7 @@ TIDY_COLUMNS = [
     "rad",
 ]
 FREETEXT_STATUS = FREETEXT  # the status of a free-text answer in the tidy table
-_PART_COLUMNS = ["respondent", "organisation", "kod", "fraga", "varde", "svar", "status", "rad"]
+_PART_COLUMNS = ["respondent", "organisation", "kod", "varde", "svar", "status", "rad"]
 _FREETEXT = np.array([FREETEXT_STATUS], dtype=object)
 
 
@@ -378,7 +378,7 @@ def _read_wave(
     if excluded.any():  # a respondent ID repeated: its later rows are listed in the warning and left out
         nonblank[np.flatnonzero(nonblank)[excluded]] = False
         data, rows = data[~excluded], rows[~excluded]
-    respondents = Coded(np.arange(len(rows)), np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object))
+    respondents = Coded(np.arange(len(rows)), rows)  # labelled "<wave>:<row>" in the tidy table
     org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
     kod = Coded(factorized[found["bg:kod"]][0][nonblank], _cleaned(factorized[found["bg:kod"]][1], casefold=True)) if "bg:kod" in found else _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
@@ -408,7 +408,7 @@ def _read_wave(
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
     keys: dict[str, Coded] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
-    asked: list[tuple[str, int]] = []  # each question and its number of rows, repeated once at the end (np.full is slow on objects)
+    asked: list[tuple[str, int]] = []  # each question and its number of rows: the column fraga
     reader = ColumnReader(table, data.index, nonblank, factorized, report)
     for question in instrument.questions:
         pos = found.get(f"q:{question.id}")
@@ -453,8 +453,7 @@ def _read_wave(
             "de ingår inte i resultaten",
             allvar=WARNING,
         )
-    parts["fraga"] = [Coded(np.repeat(np.arange(len(asked)), [n for _, n in asked]), np.array([q for q, _ in asked], dtype=object))]
-    return WaveRows(parts, number, raw.name), keys
+    return WaveRows(parts, number, raw.name, asked), keys
 
 
 def _nothing(count: int) -> Coded:

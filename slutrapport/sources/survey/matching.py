@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from slutrapport.core.errors import InputFileError
@@ -254,13 +254,16 @@ def target_of(raw: RawTable, pos: int, targets: dict[str, str]) -> str | None:
     a matrix heading.
     """
     names = [raw.columns[pos], *raw.alternatives.get(pos, [])]
-    keys = [normalise(n) for n in names]
-    for name in names:
-        cleaned = heading_keys(name)[1:]
-        plain = _plain(name)
-        whole = [k for k in cleaned if k in (plain, strip_numbering(plain))]
-        keys += whole + _split_keys(name) + [k for k in cleaned if k not in whole]
-    return next((targets[k] for k in keys if k in targets), None)
+
+    def keys() -> Iterator[str]:  # made as they are tried: most headings match as written
+        yield from (normalise(n) for n in names)
+        for name in names:
+            cleaned = heading_keys(name)[1:]
+            plain = _plain(name)
+            whole = [k for k in cleaned if k in (plain, strip_numbering(plain))]
+            yield from whole + _split_keys(name) + [k for k in cleaned if k not in whole]
+
+    return next((targets[k] for k in keys() if k in targets), None)
 
 
 def _alone_target(heading: str, targets: dict[str, str]) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,9 +103,11 @@ class WaveRows:
     question after another, numbers as arrays, text as :class:`Coded`, concatenated only in
     :func:`tidy_frame`), the wave's number and the file's name."""
 
-    columns: dict[str, list[np.ndarray | Coded]]
+    columns: dict[str, list[np.ndarray | Coded]]  # respondent: codes into the respondents' file rows
     number: int
     file: str
+    #: Each question's id and its number of rows, in the order of the pieces: the column ``fraga``.
+    questions: list[tuple[str, int]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return sum(len(piece) for piece in next(iter(self.columns.values()))) if self.columns else 0
@@ -113,8 +115,9 @@ class WaveRows:
 
 def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.DataFrame:
     """Every wave's rows in one DataFrame: numbers as float (``varde``) and int32 (``rad``), text as
-    categorical columns (:func:`categorical`), ``enkat_nr`` (int32) and ``fil`` (categorical) per row,
-    and with ``waves`` (the wave labels in order) ``enkat``, categorical in wave order.
+    categorical columns (:func:`categorical`), ``enkat_nr`` (int32), ``fil`` and ``fraga`` (categorical,
+    from each part's file and questions), and with ``waves`` (the wave labels in order) ``enkat``,
+    categorical in wave order.
 
     ``parts`` are emptied on the way (each column's pieces let go as soon as it is built).
     """
@@ -123,9 +126,12 @@ def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.Data
     frame = {}
     for name in names:
         pieces = [piece for part in parts for piece in part.columns[name]]
+        numbers = [part.number for part in parts for _ in part.columns[name]]
         for part in parts:  # each column's pieces are freed once it is whole: the rows are never held twice over
             part.columns[name] = []
-        if name in _FLOAT or name in _INT:
+        if name == "respondent":
+            frame[name] = pd.Series(_respondents(numbers, pieces), copy=False)
+        elif name in _FLOAT or name in _INT:
             dtype = float if name in _FLOAT else np.int32
             joined = np.concatenate(pieces, dtype=dtype, casting="same_kind") if pieces else np.array([], dtype=dtype)  # (no copy in the pieces' type)
             frame[name] = pd.Series(joined, copy=False)
@@ -134,15 +140,68 @@ def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.Data
         del pieces
     numbers = np.array([part.number for part in parts], dtype=np.int32)
     frame["enkat_nr"] = pd.Series(np.repeat(numbers, sizes), copy=False)
-    frame["fil"] = pd.Series(_per_part([part.file for part in parts], sizes), copy=False)
+    frame["fil"] = pd.Series(_repeated([part.file for part in parts], sizes), copy=False)
+    asked = [question for part in parts for question in part.questions]
+    frame["fraga"] = pd.Series(_repeated([q for q, _ in asked], [n for _, n in asked]), copy=False)
     if waves is not None:
         codes = np.repeat((numbers - 1).astype(_code_type(len(waves))), sizes)
         frame["enkat"] = pd.Series(pd.Categorical.from_codes(codes, categories=waves, ordered=True), copy=False)
     return pd.DataFrame(frame, copy=False)
 
 
-def _per_part(names: list[str], sizes: list[int]) -> pd.Categorical:
-    """Each part's name (``names``, one per part) on each of its ``sizes`` rows, as :func:`categorical` makes it."""
+def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
+    """The respondent column, labelled ``"<wave>:<row>"`` (the wave's number and the respondent's file
+    row: the pieces' values), as :func:`categorical` makes it of the labels.
+
+    When no two parts are of one wave and every respondent is on a row, the labels are distinct and
+    all categories: they are put in order by number, not by comparing texts (see :func:`_label_order`).
+    """
+    rows_of = {id(piece.values): (number, piece.values) for number, piece in zip(numbers, pieces, strict=True)}
+    labels = {key: np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object) for key, (number, rows) in rows_of.items()}
+    held = {key: np.zeros(len(rows), dtype=bool) for key, (_, rows) in rows_of.items()}
+    for piece in {(id(piece.codes), id(piece.values)): piece for piece in pieces}.values():  # (a wave's questions share them)
+        held[id(piece.values)][piece.codes[piece.codes >= 0]] = True  # (-1: no respondent)
+    waves = [number for number, _ in rows_of.values()]
+    if len(set(waves)) < len(waves) or not all(h.all() for h in held.values()):
+        return categorical([Coded(piece.codes, labels[id(piece.values)]) for piece in pieces])
+    order = _label_order(waves, [rows for _, rows in rows_of.values()])
+    categories = pd.Index(np.concatenate(list(labels.values()))[order], dtype="str")
+    dtype = _code_type(len(categories))
+    position = np.empty(len(order), dtype=dtype)
+    position[order] = np.arange(len(order), dtype=dtype)
+    bounds = np.cumsum([0] + [len(rows) for _, rows in rows_of.values()])
+    lookups = {key: np.append(position[start:end], -1).astype(dtype) for key, start, end in zip(rows_of, bounds[:-1], bounds[1:], strict=True)}
+    mapped: dict[tuple[int, int], np.ndarray] = {}
+    codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
+    start = 0
+    for piece in pieces:
+        key = (id(piece.codes), id(piece.values))
+        if key not in mapped:
+            mapped[key] = piece.lookup(lookups[id(piece.values)])
+        codes[start : start + len(piece)] = mapped[key]
+        start += len(piece)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+
+
+def _label_order(waves: list[int], rows: list[np.ndarray]) -> np.ndarray:
+    """The order in which the labels ``"<wave>:<row>"`` of every part's rows (one after another) sort as texts.
+
+    A label's wave part decides first (no ``"<n>:"`` begins another); then its row's digits as text:
+    a row written with fewer digits is as its digits followed by zeros, and before a longer row
+    written the same way ("12" < "120" < "125" < "13"). Rows are whole numbers from 0.
+    """
+    prefix = {wave: k for k, wave in enumerate(sorted(set(waves), key=lambda wave: f"{wave}:"))}
+    every = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    digits = np.searchsorted(10 ** np.arange(1, 19, dtype=np.int64), every, side="right") + 1
+    widest = int(digits.max()) if len(digits) else 1
+    padded = every * 10 ** (widest - digits)
+    ranks = np.repeat([prefix[wave] for wave in waves], [len(r) for r in rows])
+    return np.lexsort((digits, padded, ranks))
+
+
+def _repeated(names: list[str], sizes: list[int]) -> pd.Categorical:
+    """Each name on as many rows as its size, one after another (each wave's file on its rows, each
+    question on its answers), as :func:`categorical` makes it."""
     held = sorted({name for name, size in zip(names, sizes, strict=True) if size})
     dtype = _code_type(len(held))
     position = {name: k for k, name in enumerate(held)}
