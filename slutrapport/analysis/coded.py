@@ -54,7 +54,8 @@ def _small(count: int) -> type[np.signedinteger]:
 
 def _recode(codes: np.ndarray, mapping: list[int]) -> np.ndarray:
     """``mapping[code]`` for every code; -1 (missing) stays -1 (in the smallest type that holds the mapping)."""
-    return np.append(np.asarray(mapping, dtype=_small(max(mapping, default=0) + 1)), -1)[codes]
+    # not np.append(array, -1): NumPy 2 promotes that to int64, eight bytes per row instead of one
+    return np.asarray([*mapping, -1], dtype=_small(max(mapping, default=0) + 1))[codes]
 
 
 def _bincount(codes: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:

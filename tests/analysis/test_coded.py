@@ -17,7 +17,7 @@ from scipy import stats
 
 from slutrapport.analysis.cell_stats import _median
 from slutrapport.analysis.cells import _Cell, _cells, _linked
-from slutrapport.analysis.coded import _first_order, _link_codes
+from slutrapport.analysis.coded import _first_order, _link_codes, _recode
 from slutrapport.analysis.describe import _scale_table, answer_distribution, compare_waves, observations, response_summary
 from slutrapport.analysis.groups import group_differences
 from slutrapport.analysis.reliability import _alpha_if_deleted, cronbach_alpha
@@ -83,6 +83,16 @@ def test_median_from_counts_equals_pandas():
     # reference: pandas.Series(values).groupby(cell).median()
     expected = pd.Series(values[which]).groupby(cell).median().reindex(range(40)).to_numpy()
     np.testing.assert_allclose(_median(counts, values), expected, rtol=1e-12, atol=0, equal_nan=True)
+
+
+def test_recoded_codes_stay_in_the_smallest_type():
+    """A per-row code array of a few values takes one byte per row (NumPy 2 promotes ``np.append(int8, -1)``
+    to int64); the mapping and the missing code -1 are kept."""
+    codes = np.array([0, 1, -1, 2, 2, -1], dtype=np.intp)
+    recoded = _recode(codes, [2, 0, 1])
+    assert recoded.dtype == np.int8
+    assert recoded.tolist() == [2, 0, -1, 1, 1, -1]
+    assert _recode(codes, [0, 300, 1]).dtype == np.int16
 
 
 def test_first_order_equals_factorize():
