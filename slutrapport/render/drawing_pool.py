@@ -8,9 +8,10 @@ this process reads and analyses; :meth:`ChartDrawing.ahead` hands it the
 report's charts in the order the writers need them (the workbook's pictures
 first, then the rest as the HTML shows them). :func:`drawn_ahead`, called by
 :func:`~slutrapport.render.charts.chart_png`, gives a chart's drawing from the
-worker, waiting for it when the worker is drawing it; a chart the worker has
-not started yet is drawn here instead, so both cores draw until the last
-chart. The worker draws with the same code and settings, so the bytes are the
+worker. A chart a writer needs that the worker has not started is drawn here;
+one the worker is drawing is waited for, and while it would wait this process
+draws the chart the worker would draw last (keeping it, with its repaired
+texts, for its turn), so both cores draw until the last chart. The worker draws with the same code and settings, so the bytes are the
 same as drawn here, and the texts it repaired (:mod:`slutrapport.core.safetext`)
 are noted here again in the same order, when the chart is taken.
 
