@@ -249,7 +249,16 @@ class ChartDrawing:
                 process.terminate()
 
     def _feed(self) -> None:
-        """Keep :data:`_IN_FLIGHT` charts with the worker and put each drawing on its job (this thread's loop)."""
+        """Keep :data:`_IN_FLIGHT` charts with the worker and put each drawing on its job (this thread's loop).
+        None is handed over before the worker has started: until then this process draws every chart it needs."""
+        try:
+            self._warm.result()  # type: ignore[union-attr]
+        except BaseException:  # it could not start: every chart is drawn here
+            with self._lock:
+                self._broken = True
+                for job in self._waiting:
+                    job.done.set()
+            return
         sent: dict[Future, _Job] = {}
         while True:
             with self._lock:
