@@ -8,9 +8,10 @@ this process reads and analyses; :meth:`ChartDrawing.ahead` hands it the
 report's charts in the order the writers need them (the workbook's pictures
 first, then the rest as the HTML shows them). :func:`drawn_ahead`, called by
 :func:`~slutrapport.render.charts.chart_png`, gives a chart's drawing from the
-worker, waiting for it when the worker is drawing it; a chart the worker has
-not started yet is drawn here instead, so both cores draw until the last
-chart. The worker draws with the same code and settings, so the bytes are the
+worker. A chart a writer needs that the worker has not started is drawn here;
+one the worker is drawing is waited for, and while it would wait this process
+draws the chart the worker would draw last (keeping it, with its repaired
+texts, for its turn), so both cores draw until the last chart. The worker draws with the same code and settings, so the bytes are the
 same as drawn here, and the texts it repaired (:mod:`slutrapport.core.safetext`)
 are noted here again in the same order, when the chart is taken.
 
@@ -248,7 +249,16 @@ class ChartDrawing:
                 process.terminate()
 
     def _feed(self) -> None:
-        """Keep :data:`_IN_FLIGHT` charts with the worker and put each drawing on its job (this thread's loop)."""
+        """Keep :data:`_IN_FLIGHT` charts with the worker and put each drawing on its job (this thread's loop).
+        None is handed over before the worker has started: until then this process draws every chart it needs."""
+        try:
+            self._warm.result()  # type: ignore[union-attr]
+        except BaseException:  # it could not start: every chart is drawn here
+            with self._lock:
+                self._broken = True
+                for job in self._waiting:
+                    job.done.set()
+            return
         sent: dict[Future, _Job] = {}
         while True:
             with self._lock:

@@ -37,12 +37,28 @@ def waves(tmp_path: Path) -> list[Path]:
     return _waves(tmp_path)
 
 
+def _worker_ready_first(monkeypatch) -> None:
+    """Start the worker before the files are read and wait until it has started (a small survey is read and
+    analysed quicker than a worker starts, and this process draws every chart it needs until then)."""
+    monkeypatch.setattr(drawing_pool, "EARLY_BYTES", 0)
+    start = ChartDrawing.start
+
+    def started(self) -> bool:
+        ok = start(self)
+        if ok:
+            self._warm.result(timeout=120)
+        return ok
+
+    monkeypatch.setattr(ChartDrawing, "start", started)
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
 
 def test_compare_with_a_worker_writes_the_same_bytes_and_warnings_as_one_process(tmp_path, mini_instrument, waves, monkeypatch):
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 1)  # the small survey has fewer charts than a worker is started for
+    _worker_ready_first(monkeypatch)
     taken = []
     take = ChartDrawing.take
     monkeypatch.setattr(ChartDrawing, "take", lambda self, chart: taken.append(take(self, chart)) or taken[-1])
@@ -150,6 +166,7 @@ def test_build_with_a_worker_writes_the_same_report_as_the_demo_in_one_process(t
     from slutrapport.pipeline.build import REPORT_FILES
 
     monkeypatch.setenv(ENVIRONMENT, "2")  # the session's demo was built in one process (tests/conftest.py)
+    _worker_ready_first(monkeypatch)
     taken = []
     take = ChartDrawing.take
     monkeypatch.setattr(ChartDrawing, "take", lambda self, chart: taken.append(take(self, chart)) or taken[-1])
