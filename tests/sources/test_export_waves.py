@@ -124,6 +124,7 @@ def numbers_only():
         patch.setattr(build, "comparison_report", lambda results: None)
         patch.setattr(build, "render_excel", lambda report: b"")
         patch.setattr(build, "render_html", lambda report: "")
+        patch.setattr(build, "charts_in_order", lambda report, pictures_only=False: [])
         yield
 
 
