@@ -43,12 +43,13 @@ from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.safetext import clean_text, collect_repairs
 from slutrapport.report.model import CHARTS, Chart, Report, Subsection
 
-__all__ = ["ENVIRONMENT", "EARLY_BYTES", "MIN_CHARTS", "ChartDrawing", "drawing_ahead", "drawn_ahead", "processes", "charts_in_order"]
+__all__ = ["ENVIRONMENT", "EARLY_BYTES", "LATE_BYTES", "MIN_CHARTS", "ChartDrawing", "drawing_ahead", "drawn_ahead", "processes", "charts_in_order"]
 
 #: The environment variable with the most processes a run may use (``1``: no worker process).
 ENVIRONMENT = "SLUTRAPPORT_PROCESSER"
-#: Input files of at least this many bytes start the worker at once, before they are read.
-EARLY_BYTES = 4_000_000
+#: Input files of at least this many bytes start the worker at once, before they are read; from
+#: :data:`LATE_BYTES` on it starts only with the charts, so that its memory does not add to the analysis's peak.
+EARLY_BYTES, LATE_BYTES = 4_000_000, 200_000_000
 #: A report with fewer charts draws them here (a worker's start costs about as much as drawing a few).
 MIN_CHARTS = 8
 _IN_FLIGHT = 2  # charts handed to the worker at a time: it starts the next without waiting for this process
@@ -101,10 +102,10 @@ def drawing_ahead(inputs: Iterable[Path] = (), *, early: bool = False) -> Iterat
     """Within the ``with`` block, :func:`drawn_ahead` takes the charts :meth:`ChartDrawing.ahead` handed to a worker.
 
     The worker starts at once when ``early`` or when the ``inputs`` files are at least :data:`EARLY_BYTES`
-    together, else when charts are handed to it; it ends with the block.
+    together (and less than :data:`LATE_BYTES`), else when charts are handed to it; it ends with the block.
     """
     drawing = ChartDrawing(processes() > 1 and _may_start_processes())
-    if drawing.allowed and (early or _size(inputs) >= EARLY_BYTES):
+    if drawing.allowed and (early or EARLY_BYTES <= _size(inputs) < LATE_BYTES):
         drawing.start()
     token = _CURRENT.set(drawing)
     try:

@@ -133,6 +133,10 @@ def test_few_charts_or_one_process_start_no_worker(mini_instrument, waves, monke
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", len(charts_in_order(report)) + 1)
     with drawing_ahead(waves) as drawing:  # small files: not started before the reading either
         assert drawing.ahead(charts_in_order(report)) == 0 and drawing._executor is None
+    monkeypatch.setattr(drawing_pool, "EARLY_BYTES", 0)
+    monkeypatch.setattr(drawing_pool, "LATE_BYTES", 1)
+    with drawing_ahead(waves) as drawing:  # huge files: not started before the reading (its memory beside the analysis's)
+        assert drawing.allowed and drawing._executor is None
     monkeypatch.setenv(ENVIRONMENT, "1")
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 1)
     monkeypatch.setattr(drawing_pool, "EARLY_BYTES", 0)
