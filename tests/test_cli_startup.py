@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from slutrapport.sources import formats
 from slutrapport.sources.readers import FORMATS
 
@@ -56,3 +58,21 @@ def test_the_probe_would_see_a_heavy_import():
 
 def test_format_names_without_the_readers_equal_the_readers_own():
     assert formats.FORMATS == FORMATS
+
+
+def test_the_command_line_makes_full_collections_rarer(monkeypatch):
+    """``main`` lets Python's cycle collector walk every object after 1,000 younger collections instead of
+    10 (the library itself leaves the collector as it is); the younger thresholds are kept."""
+    import gc
+
+    from slutrapport import cli
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["slutrapport", "--help"])
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli.main()
+        assert stop.value.code == 0
+        assert gc.get_threshold() == (before[0], before[1], 1000)
+    finally:
+        gc.set_threshold(*before)
