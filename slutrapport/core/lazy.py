@@ -11,7 +11,9 @@ computed from count tables with ``scipy.special``. A module that needs
 and uses ``stats.mannwhitneyu`` as before; the import happens at the first
 attribute looked up. :func:`lazy_function` is one function of a module,
 imported at its first call (``compare`` reads its files before it imports the
-statistics and the writers).
+statistics and the writers). :func:`lazy_exports` gives a package the
+``__getattr__`` and ``__dir__`` of PEP 562 for names imported from their
+module when first asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["lazy_module", "lazy_function"]
+__all__ = ["lazy_module", "lazy_function", "lazy_exports"]
 
 
 class _LazyModule:
@@ -60,3 +62,22 @@ def lazy_function(module: str, name: str):
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{module}.{name}, imported at its first call."
     return call
+
+
+def lazy_exports(package: str, homes: dict[str, tuple[str, ...]], names: list[str]):
+    """A package's ``__getattr__`` and ``__dir__`` (PEP 562): each public name of ``homes`` (module → its
+    names) imported from its module when first asked for and kept in the package; ``names`` is ``__all__``."""
+    home_of = {name: module for module, found in homes.items() for name in found}
+    namespace = importlib.import_module(package).__dict__
+
+    def __getattr__(name: str):
+        home = home_of.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = namespace[name] = getattr(importlib.import_module(home), name)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(names))
+
+    return __getattr__, __dir__

@@ -19,8 +19,9 @@ and not the project report's readers and writers (issue 20: a command starts at 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from slutrapport.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from slutrapport.pipeline.build import CheckResult, Outcome, build_portfolio, build_project, check_project, compare_files, write_form
@@ -68,18 +69,4 @@ _HOMES = {
     "slutrapport.pipeline.validate": ("validate_files", "validate_project", "validate_source", "SOURCES"),
     "slutrapport.sources.survey.columnmap": ("load_column_map",),
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str):
-    """A public name, imported from its module at the first use (PEP 562)."""
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)

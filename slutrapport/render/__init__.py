@@ -7,8 +7,9 @@ importing one renderer (``slutrapport.render.excel``) does not load the others
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from slutrapport.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from slutrapport.render.bundle import load_bundle, render_bundle
@@ -36,18 +37,4 @@ _HOMES = {
     "slutrapport.render.excel": ("render_excel",),
     "slutrapport.render.html": ("render_html",),
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str):
-    """A public name, imported from its module at the first use (PEP 562)."""
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)
