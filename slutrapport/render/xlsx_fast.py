@@ -48,7 +48,7 @@ from pandas.api.types import infer_dtype, is_object_dtype
 from slutrapport.render.zipwrite import Deflating
 from slutrapport.report.model import COUNT, PERCENT
 
-__all__ = ["data_rows", "deflating_rows", "set_rows", "spliced_rows"]
+__all__ = ["deflating_rows", "set_rows", "spliced_rows"]
 
 #: value → what to append for it (the signature of :func:`~slutrapport.render.xlsx.cell_value`)
 CellValue = Callable[[Any, Any, "str | None", Mapping[str, str]], Any]
@@ -184,21 +184,6 @@ def _style_attributes(ws, columns: list[_Column]) -> list[np.ndarray]:
     return [np.array([ids.get(style, "") for style in column.style_list] + [""], dtype=object)[column.styles] for column in columns]
 
 
-def data_rows(
-    ws,
-    table: pd.DataFrame,
-    kinds: Sequence[str | None],
-    by_row: Mapping[int, tuple[int, Mapping[Any, str]]],
-    formats: Mapping[str, str],
-    cell_value: CellValue,
-    first_row: int = 2,
-) -> bytes:
-    """The ``<row>`` elements of ``table`` from ``first_row`` on, as openpyxl's write-only ``append`` of
-    ``cell_value(ws, value, kind, formats)`` per cell writes them; ``kinds`` gives each column's kind and
-    ``by_row`` column position → (position of the column naming the measure, measure → kind)."""
-    return b"".join(_row_blocks(ws, table, kinds, by_row, formats, cell_value, first_row))
-
-
 def deflating_rows(
     ws,
     table: pd.DataFrame,
@@ -208,8 +193,11 @@ def deflating_rows(
     cell_value: CellValue,
     level: int = 1,
 ) -> Deflating:
-    """The rows of :func:`data_rows`, deflated (at ``level``) by other threads as they are written, while the
-    program goes on (see :class:`~slutrapport.render.zipwrite.Deflating`)."""
+    """The ``<row>`` elements of ``table`` from the second row on, as openpyxl's write-only ``append`` of
+    ``cell_value(ws, value, kind, formats)`` per cell writes them, deflated (at ``level``) by other threads as
+    they are written while the program goes on (see :class:`~slutrapport.render.zipwrite.Deflating`);
+    ``kinds`` gives each column's kind and ``by_row`` column position → (position of the column naming the
+    measure, measure → kind)."""
     out = Deflating(level)
     for block in _row_blocks(ws, table, kinds, by_row, formats, cell_value, 2):
         out.write(block)
@@ -217,7 +205,7 @@ def deflating_rows(
 
 
 def _row_blocks(ws, table, kinds, by_row, formats, cell_value, first_row: int):
-    """The rows of :func:`data_rows` in blocks of :data:`_BLOCK` rows (the styles are registered first)."""
+    """The rows of :func:`deflating_rows` in blocks of :data:`_BLOCK` rows (the styles are registered first)."""
     columns = []
     for position, kind in enumerate(kinds):
         kind_codes, row_kinds = _kinds(table, kind, by_row.get(position))
@@ -245,8 +233,8 @@ def _row_blocks(ws, table, kinds, by_row, formats, cell_value, first_row: int):
         yield "".join(pieces.ravel().tolist()).encode("ascii")
 
 
-def set_rows(ws, rows: bytes | Deflating | list[str], fast: bool = True) -> None:
-    """Keep ``rows`` (from :func:`data_rows` or :func:`deflating_rows`, or a list of ASCII row strings that may still grow, a section
+def set_rows(ws, rows: Deflating | list[str], fast: bool = True) -> None:
+    """Keep ``rows`` (from :func:`deflating_rows`, or a list of ASCII row strings that may still grow, a section
     sheet's from :class:`~slutrapport.render.xlsx_rows.RowWriter`) to be put into ``ws`` when its workbook is
     saved; ``fast``: its part is deflated at zlib's fastest level (a large data sheet)."""
     _ROWS[ws] = (rows, fast)
