@@ -374,7 +374,6 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
     waves = [str(w) for w in survey.waves]
     shown = _shown(comparison)
     cells = _cells(survey, min_n)
-    trends = _trend_fits(survey, comparison, min_n)
     rows: list[dict[str, Any]] = []
 
     def emit(niva: str, item: str, group: str, fran: str, till: str, common: dict, results: list[_Result], shift: dict) -> None:
@@ -397,6 +396,7 @@ def wave_changes(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -
         plan.append(wave_cells)
     pairs = _wave_pairs(waves)
     computed = _all_pair_rows(triples, plan, pairs, waves, min_n)
+    trends = _trend_fits(survey, comparison, min_n)  # after the pairs: a worker process may be searching its mixed models
     for t, (niva, item, group) in enumerate(triples):
         wave_cells = plan[t]
         for fran, till in pairs:

@@ -15,8 +15,9 @@ from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, 
 from slutrapport.analysis.reliability import reliability
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_rates
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
-from slutrapport.analysis.trend import TREND_LINE_COLUMNS, trend_lines
+from slutrapport.analysis.trend import TREND_LINE_COLUMNS, start_trend_fits, trend_lines
 from slutrapport.analysis.typed import directions
+from slutrapport.core.worker import beside
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["SurveyResults", "analyse_survey"]
@@ -80,34 +81,42 @@ def analyse_survey(
     """Compute every table of the staff-survey section; ``invited`` (wave → organisation → count, checked by
     :func:`~slutrapport.sources.survey.invited.check_invited`) gives the response rates."""
     exact = compare_waves(survey, min_n, exact=True)
-    comparison = published_precision(exact, hidden_waves=hidden_waves(survey, min_n))
-    alpha, alpha_if_deleted = reliability(survey, comparison, min_n)
+    hidden = hidden_waves(survey, min_n)
+    comparison = published_precision(exact, hidden_waves=hidden)
+    # The run's worker process, when it has one ready, searches the trends' mixed models and computes the
+    # reliability (from the survey sent to it) while the tables that need no trend are computed here first.
+    start_trend_fits(survey, comparison, min_n)
+    reliable = beside(reliability, survey, comparison, min_n)
+    tables = {
+        "group_tests": group_differences(survey, comparison, min_n),
+        "intervals": mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
+        "distribution": answer_distribution(survey, comparison, min_n),
+        "summary": response_summary(survey),
+        "free_text": free_text(survey, min_n),
+        "shares": shares(survey, min_n),
+        "numeric": numeric_summary(survey, min_n),
+        "response_rates": response_rates(survey, invited, min_n),
+        "composition": composition_shifts(survey, min_n),
+    }
     changes, choice_tests, number_tests = exploratory_together(
         [wave_changes(survey, comparison, min_n), share_tests(survey, min_n), numeric_tests(survey, min_n)],
         survey.instrument.statistics.secondary,
     )
     choice_tests["riktning"] = directions(choice_tests)
     number_tests["riktning"] = directions(number_tests)
+    alpha, alpha_if_deleted = reliable()
     return SurveyResults(
         survey=survey,
         min_n=min_n,
         comparison=comparison,
-        changes=_published_changes(changes, hidden_waves(survey, min_n)),
-        group_tests=group_differences(survey, comparison, min_n),
-        intervals=mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
+        changes=_published_changes(changes, hidden),
         reliability=alpha,
         alpha_if_deleted=alpha_if_deleted,
-        distribution=answer_distribution(survey, comparison, min_n),
-        summary=response_summary(survey),
-        free_text=free_text(survey, min_n),
         wave_dates=wave_dates or {},
-        shares=shares(survey, min_n),
         share_tests=choice_tests,
-        numeric=numeric_summary(survey, min_n),
         numeric_tests=number_tests,
-        response_rates=response_rates(survey, invited, min_n),
-        composition=composition_shifts(survey, min_n),
         trends=trend_lines(survey, comparison, min_n),
+        **tables,
     )
 
 

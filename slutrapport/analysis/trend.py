@@ -67,6 +67,7 @@ repeat within a wave, or whose labels could sort differently, is computed by
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -77,9 +78,10 @@ from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.analysis.trend_reml import _Model, _reml_batch
+from slutrapport.core.worker import beside
 from slutrapport.sources.survey.ingest import SurveyData
 
-__all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "trend_lines"]
+__all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "start_trend_fits", "trend_lines"]
 
 #: The fitted line per wave (:func:`trend_lines`).
 TREND_LINE_COLUMNS = ["niva", "id", "grupp", "enkat", "test", "trend", "trend_lag", "trend_hog"]
@@ -248,10 +250,20 @@ def _gram(sizes: list[int], positions: list[int]) -> np.ndarray | None:
     return np.array([[n, sx], [sx, sxx]], dtype=float) if max(sxx, abs(sx), n) < 2**53 else None
 
 
-def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
-    """The mixed-model trends, all fitted at once (:func:`~.trend_reml._reml_batch`: the same numbers as one by one)."""
+def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> Callable[[], dict[tuple[str, str, str], _Trend]]:
+    """The mixed-model trends, all fitted at once (:func:`~.trend_reml._reml_batch`: the same numbers as one by one),
+    in the run's worker process when it has one (:func:`~slutrapport.core.worker.beside`): the function that gives them."""
     models = [model for model, _ in pending.values() if model is not None]
-    fitted = iter(_reml_batch(models))
+    searched = beside(_reml_batch, models) if models else list
+
+    def done() -> dict[tuple[str, str, str], _Trend]:
+        return _mixed_done(pending, iter(searched()), positions)
+
+    return done
+
+
+def _mixed_done(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], fitted: Iterator, positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
+    """The trends of :func:`_mixed_batch` from the searches' results (``fitted``, one per model in order)."""
     done: dict[tuple[str, str, str], _Trend] = {}
     for key, (model, n_linked) in pending.items():
         trend = _mixed_trend(next(fitted), positions) if model is not None else None
@@ -354,18 +366,32 @@ def _ols_tables(table: np.ndarray, positions: list[int]) -> tuple[np.ndarray, np
 
 
 def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], _Trend]:
-    """Every trend of the survey by (niva, id, grupp), computed once per survey and ``min_n``."""
+    """Every trend of the survey by (niva, id, grupp), computed once per survey and ``min_n``
+    (finishing what :func:`start_trend_fits` began)."""
+    key = ("trend_fits", min_n)
+    found = survey.derived.get(key)
+    if found is None:
+        start_trend_fits(survey, comparison, min_n)
+        found = survey.derived[key]
+    if callable(found):
+        found = survey.derived[key] = found()
+    return found
+
+
+def start_trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> None:
+    """Begin :func:`_trend_fits`: the mixed models' REML search goes to the run's worker process, when it
+    has one, while this process goes on (:func:`~slutrapport.analysis.survey.analyse_survey` calls this first)."""
     key = ("trend_fits", min_n)
     if key in survey.derived:
-        return survey.derived[key]
+        return
     waves = [str(w) for w in survey.waves]
     fits: dict[tuple[str, str, str], _Trend] = {}
+    mixed: dict[tuple[str, str, str], tuple[_Model | None, int]] = {}
     if len(waves) >= 3:
         shown = _shown(comparison)
         cells = _cells(survey, min_n)
         keys = _items_and_groups(comparison)
         pending: dict[tuple[str, str, str], tuple[list[_Cell], int]] = {}
-        mixed: dict[tuple[str, str, str], tuple[_Model | None, int]] = {}
         positions = list(range(len(waves)))
         for niva, item, group in keys:
             wave_cells = [cells.get(niva, item, group, wave) for wave in waves]
@@ -379,10 +405,16 @@ def _trend_fits(survey: SurveyData, comparison: pd.DataFrame, min_n: int) -> dic
                 else:
                     fits[(niva, item, group)] = _Trend(_Result("jonckheere"))  # its place in the order, filled below
                     pending[(niva, item, group)] = (wave_cells, fit)
+        searched = _mixed_batch(mixed, positions)  # in the worker process while the Jonckheere–Terpstra trends are computed here
         fits.update(_jonckheere_batch(pending, positions))
-        fits.update(_mixed_batch(mixed, positions))
+
+        def finish() -> dict[tuple[str, str, str], _Trend]:
+            fits.update(searched())
+            return fits
+
+        survey.derived[key] = finish
+        return
     survey.derived[key] = fits
-    return fits
 
 
 def trend_lines(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:

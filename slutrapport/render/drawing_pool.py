@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -39,14 +39,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.safetext import clean_text, collect_repairs
+from slutrapport.core.worker import ENVIRONMENT, PATIENCE, Worker, processes, run_with
 from slutrapport.report.model import CHARTS, Chart, Report, Subsection
 
 __all__ = ["ENVIRONMENT", "EARLY_BYTES", "LATE_BYTES", "MIN_CHARTS", "ChartDrawing", "drawing_ahead", "drawn_ahead", "processes", "charts_in_order"]
 
-#: The environment variable with the most processes a run may use (``1``: no worker process).
-ENVIRONMENT = "SLUTRAPPORT_PROCESSER"
 #: Input files of at least this many bytes start the worker at once, before they are read; from
 #: :data:`LATE_BYTES` on it starts only with the charts, so that its memory does not add to the analysis's peak.
 EARLY_BYTES, LATE_BYTES = 4_000_000, 200_000_000
@@ -55,22 +53,8 @@ MIN_CHARTS = 8
 _IN_FLIGHT = 2  # charts handed to the worker at a time: it starts the next without waiting for this process
 _GUESS, _IMPORT = 0.15, 0.4  # seconds: a chart in the worker before one is timed; importing matplotlib here
 _DRAWS_HERE = "slutrapport.render.chart_lines"  # imported once this process has drawn a chart
-_PATIENCE = 300.0  # seconds to wait for the worker's drawing of a chart before drawing it here
 
 _CURRENT: ContextVar[ChartDrawing | None] = ContextVar("slutrapport_chart_drawing", default=None)
-
-
-def processes() -> int:
-    """The most processes a run may use: ``SLUTRAPPORT_PROCESSER`` when set, else the cores this process may run on."""
-    value = os.environ.get(ENVIRONMENT, "").strip()
-    if not value:
-        try:
-            return len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):  # not on every platform
-            return os.cpu_count() or 1
-    if not value.isdigit() or int(value) < 1:
-        raise SlutrapportError(f"Miljövariabeln {ENVIRONMENT} ska vara ett heltal från 1 (1 = bara en process), inte '{value}'.")
-    return int(value)
 
 
 def charts_in_order(report: Report, *, pictures_only: bool = False) -> list[Any]:
@@ -104,12 +88,13 @@ def drawing_ahead(inputs: Iterable[Path] = (), *, early: bool = False) -> Iterat
     The worker starts at once when ``early`` or when the ``inputs`` files are at least :data:`EARLY_BYTES`
     together (and less than :data:`LATE_BYTES`), else when charts are handed to it; it ends with the block.
     """
-    drawing = ChartDrawing(processes() > 1 and _may_start_processes())
+    drawing = ChartDrawing(Worker(processes() > 1 and _may_start_processes(), _warm_up))
     if drawing.allowed and (early or EARLY_BYTES <= _size(inputs) < LATE_BYTES):
         drawing.start()
     token = _CURRENT.set(drawing)
     try:
-        yield drawing
+        with run_with(drawing.worker):  # the analysis may hand it work too (:func:`~slutrapport.core.worker.beside`)
+            yield drawing
     finally:
         _CURRENT.reset(token)
         drawing.close()
@@ -149,10 +134,9 @@ class _Job:
 class ChartDrawing:
     """One run's worker process and the charts handed to it (see the module docstring)."""
 
-    def __init__(self, allowed: bool) -> None:
-        self.allowed = allowed
-        self._executor: ProcessPoolExecutor | None = None
-        self._warm: Future | None = None
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.allowed = worker.allowed
         self._jobs: dict[int, _Job] = {}
         self._waiting: deque[_Job] = deque()
         self._lock = threading.Condition()
@@ -162,19 +146,7 @@ class ChartDrawing:
 
     def start(self) -> bool:
         """Start the worker (its imports and a first small drawing); False when it cannot start."""
-        if self._executor is None and not self._broken:
-            import multiprocessing
-
-            try:
-                self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-                with _interrupts_ignored():
-                    self._warm = self._executor.submit(_warm_up)  # starts the process
-            except Exception:  # no semaphores (/dev/shm), no processes allowed, no interpreter to start: drawn here
-                self._broken = True
-                if self._executor is not None:
-                    self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = None
-        return self._executor is not None
+        return not self._broken and self.worker.start()
 
     def ahead(self, charts: list[Any]) -> int:
         """Hand ``charts`` to the worker in the order the writers will need them (:func:`charts_in_order`),
@@ -215,7 +187,7 @@ class ChartDrawing:
                     break
                 spare.state = "ahead here"
             _draw_here(spare)
-        if not job.done.wait(_PATIENCE) or job.png is None:
+        if not job.done.wait(PATIENCE) or job.png is None:
             return None
         for text in job.texts:
             clean_text(text)  # noted in this process's collector, as drawing it now would have
@@ -239,21 +211,13 @@ class ChartDrawing:
                 job.done.set()
             self._waiting.clear()
             self._lock.notify_all()
-        executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        busy = (self._warm is not None and not self._warm.done()) or any(not job.done.is_set() for job in self._jobs.values())
-        workers = list((getattr(executor, "_processes", None) or {}).values())  # shutdown forgets them
-        executor.shutdown(wait=False, cancel_futures=True)
-        if busy:  # still importing for a run that needed no worker, or stopped by an error: not waited for
-            for process in workers:
-                process.terminate()
+        self.worker.close()  # a chart being drawn (a run stopped by an error) is not waited for
 
     def _feed(self) -> None:
         """Keep :data:`_IN_FLIGHT` charts with the worker and put each drawing on its job (this thread's loop).
         None is handed over before the worker has started: until then this process draws every chart it needs."""
         try:
-            self._warm.result()  # type: ignore[union-attr]
+            self.worker.warm.result()  # type: ignore[union-attr]
         except BaseException:  # it could not start: every chart is drawn here
             with self._lock:
                 self._broken = True
@@ -266,10 +230,7 @@ class ChartDrawing:
                 while len(sent) < _IN_FLIGHT and self._waiting and not (self._closed or self._broken):
                     job = self._waiting.popleft()
                     job.state = "sent"
-                    try:
-                        sent[self._executor.submit(_draw, job.chart)] = job  # type: ignore[union-attr]
-                    except Exception:  # the pool is shut down or broken: drawn here
-                        self._give_up(job)
+                    sent[self.worker.submit(_draw, job.chart)] = job  # fails when the pool is shut down or broken
                 if not sent:
                     if self._closed or self._broken:
                         return
@@ -293,23 +254,6 @@ class ChartDrawing:
         job.done.set()
         for waiting in list(self._waiting):
             waiting.done.set()
-
-
-@contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while the worker starts (in the main thread: elsewhere signals cannot be set), so the
-    worker starts with it ignored and never prints a traceback of its own; this process handles it and
-    ends the worker."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    import signal
-
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _warm_up() -> int:

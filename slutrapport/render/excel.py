@@ -190,9 +190,18 @@ def render_excel(report: Report) -> bytes:
 def _workbook(report: Report) -> bytes:
     wb = Workbook(write_only=True)  # streamed: rows are appended and written out, never held as cells
     used: set[str] = set()
+    sheets = []
     for section in report.sections:
         title = f"{section.number} {section.title}" if section.number else section.title
-        writer = _ReportSheet(wb.create_sheet(sheet_name(title, used)))
+        sheets.append((section, title, wb.create_sheet(sheet_name(title, used))))
+    # the data sheets (after the sections in the workbook) are written first: they need no chart, so a worker
+    # process draws the sections' pictures meanwhile (:mod:`~slutrapport.render.drawing_pool`)
+    tables = report.tables or ({"jamforelse": report.comparison} if report.comparison is not None else {})
+    for key, name in DATA_SHEETS.items():
+        if key in tables and tables[key] is not None:
+            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS | _TABLE_KINDS.get(key, {}), row_kinds=_ROW_KINDS.get(key))
+    for section, title, ws in sheets:
+        writer = _ReportSheet(ws)
         writer.title(title)
         if section.narrative:
             for paragraph in re.split(r"\n\s*\n", section.narrative):
@@ -201,8 +210,4 @@ def _workbook(report: Report) -> bytes:
             writer.text("Text saknas under den här rubriken.")
         writer.blank()
         writer.blocks(section.blocks)
-    tables = report.tables or ({"jamforelse": report.comparison} if report.comparison is not None else {})
-    for key, name in DATA_SHEETS.items():
-        if key in tables and tables[key] is not None:
-            data_sheet(wb, sheet_name(name, used), tables[key], _DATA_KINDS | _TABLE_KINDS.get(key, {}), row_kinds=_ROW_KINDS.get(key))
     return workbook_bytes(wb, report.title)

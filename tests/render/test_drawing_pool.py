@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from slutrapport.core import worker as worker_module
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.pipeline import compare_files
 from slutrapport.render import drawing_pool
@@ -47,7 +48,7 @@ def _worker_ready_first(monkeypatch) -> None:
     def started(self) -> bool:
         ok = start(self)
         if ok:
-            self._warm.result(timeout=120)
+            self.worker.warm.result(timeout=120)
         return ok
 
     monkeypatch.setattr(ChartDrawing, "start", started)
@@ -98,8 +99,8 @@ def test_charts_are_drawn_here_when_the_worker_dies(mini_instrument, waves, monk
     forget_drawings()
     with drawing_ahead() as drawing:
         assert drawing.start()
-        drawing._warm.result(timeout=120)
-        for process in drawing._executor._processes.values():
+        drawing.worker.warm.result(timeout=120)
+        for process in drawing.worker._executor._processes.values():
             process.kill()  # as if the system stopped it
         drawing.ahead(charts_in_order(report))
         assert [chart_png(chart) for chart in charts] == expected
@@ -108,7 +109,7 @@ def test_charts_are_drawn_here_when_the_worker_dies(mini_instrument, waves, monk
 def test_a_worker_still_starting_is_stopped_not_waited_for(monkeypatch):
     monkeypatch.setenv(ENVIRONMENT, "2")
     with drawing_ahead(early=True) as drawing:  # a run that handed it no chart (or was interrupted)
-        workers = list(drawing._executor._processes.values())
+        workers = list(drawing.worker._executor._processes.values())
     deadline = time.monotonic() + 30
     for worker in workers:
         worker.join(timeout=30)
@@ -124,7 +125,7 @@ def test_charts_are_drawn_here_when_no_process_can_start(mini_instrument, waves,
 
     monkeypatch.setenv(ENVIRONMENT, "2")
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 1)
-    monkeypatch.setattr(drawing_pool, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(worker_module, "ProcessPoolExecutor", refused)
     report = _report(mini_instrument, waves)
     forget_drawings()
     with drawing_ahead() as drawing:
@@ -137,16 +138,16 @@ def test_few_charts_or_one_process_start_no_worker(mini_instrument, waves, monke
     monkeypatch.setenv(ENVIRONMENT, "2")
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", len(charts_in_order(report)) + 1)
     with drawing_ahead(waves) as drawing:  # small files: not started before the reading either
-        assert drawing.ahead(charts_in_order(report)) == 0 and drawing._executor is None
+        assert drawing.ahead(charts_in_order(report)) == 0 and drawing.worker._executor is None
     monkeypatch.setattr(drawing_pool, "EARLY_BYTES", 0)
     monkeypatch.setattr(drawing_pool, "LATE_BYTES", 1)
     with drawing_ahead(waves) as drawing:  # huge files: not started before the reading (its memory beside the analysis's)
-        assert drawing.allowed and drawing._executor is None
+        assert drawing.allowed and drawing.worker._executor is None
     monkeypatch.setenv(ENVIRONMENT, "1")
     monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 1)
     monkeypatch.setattr(drawing_pool, "EARLY_BYTES", 0)
     with drawing_ahead(waves) as drawing:
-        assert not drawing.allowed and drawing.ahead(charts_in_order(report)) == 0 and drawing._executor is None
+        assert not drawing.allowed and drawing.ahead(charts_in_order(report)) == 0 and drawing.worker._executor is None
 
 
 def test_the_charts_in_document_order_and_the_workbook_pictures_among_them(mini_instrument, waves):

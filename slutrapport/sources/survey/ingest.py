@@ -115,6 +115,10 @@ class SurveyData:
     #: Tables derived from ``tidy`` (which is never modified), computed once and shared by the analyses.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        """Pickled (sent to a worker process) without ``derived``, which is computed again where needed."""
+        return self.__dict__ | {"derived": {}}
+
 
 def default_labels(count: int) -> list[str]:
     return [f"Enkät {i}" for i in range(1, count + 1)]

@@ -1,0 +1,190 @@
+"""One worker process per run, for the work that can run beside this process.
+
+A large survey's run keeps one core busy; a second core is idle while this
+process reads, analyses and writes. :class:`Worker` owns one worker process
+(the ``spawn`` start method, never ``fork``: the web page runs its work in
+threads) for a run: the charts are drawn there
+(:mod:`slutrapport.render.drawing_pool`, which starts it), and the analysis
+hands it work whose inputs are small to send (:func:`beside`: the trend
+models' REML search, :mod:`slutrapport.analysis.trend`). Work done there runs
+the same code on the same numbers, so its results are the same to the last
+bit; when the worker cannot start, dies or fails, the work is done here.
+
+The environment variable ``SLUTRAPPORT_PROCESSER`` sets how many processes a
+run may use (:func:`processes`): ``1`` does everything in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from slutrapport.core.errors import SlutrapportError
+
+__all__ = ["ENVIRONMENT", "PATIENCE", "Worker", "beside", "current_worker", "processes", "run_with"]
+
+#: The environment variable with the most processes a run may use (``1``: no worker process).
+ENVIRONMENT = "SLUTRAPPORT_PROCESSER"
+#: Seconds to wait for the worker's result of a piece of work before doing it here.
+PATIENCE = 300.0
+_POLL = 0.5  # seconds between looks at whether the worker was closed while its result is awaited
+
+T = TypeVar("T")
+_CURRENT: ContextVar[Worker | None] = ContextVar("slutrapport_worker", default=None)
+
+
+def processes() -> int:
+    """The most processes a run may use: ``SLUTRAPPORT_PROCESSER`` when set, else the cores this process may run on."""
+    value = os.environ.get(ENVIRONMENT, "").strip()
+    if not value:
+        try:
+            return len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # not on every platform
+            return os.cpu_count() or 1
+    if not value.isdigit() or int(value) < 1:
+        raise SlutrapportError(f"Miljövariabeln {ENVIRONMENT} ska vara ett heltal från 1 (1 = bara en process), inte '{value}'.")
+    return int(value)
+
+
+def current_worker() -> Worker | None:
+    """The worker of the run this code runs in (:func:`run_with`), None outside one."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def run_with(worker: Worker) -> Iterator[Worker]:
+    """Within the ``with`` block, :func:`current_worker` is ``worker`` (which the caller closes)."""
+    token = _CURRENT.set(worker)
+    try:
+        yield worker
+    finally:
+        _CURRENT.reset(token)
+
+
+def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """``function(*args)`` sent to the current run's worker when it has one :meth:`~Worker.ready`, else
+    nothing yet; returns the function that gives its result: the worker's, or computed here (then, or when
+    the worker failed, died, was closed or gave no answer within :data:`PATIENCE`). ``function`` must be a
+    module's function and ``args`` must pickle; a worker runs the same code, so the result is the same."""
+    worker = current_worker()
+    future = worker.submit(function, *args) if worker is not None and worker.ready() else None
+
+    def result() -> T:
+        if future is not None and worker is not None:
+            deadline = time.monotonic() + PATIENCE
+            while not future.done() and not worker.closed and time.monotonic() < deadline:
+                wait([future], timeout=_POLL)
+            if future.done():
+                try:
+                    return future.result()
+                except Exception:  # not sent (pickling), the worker died or failed: computed here, where an error is raised again
+                    pass
+        return function(*args)
+
+    return result
+
+
+class Worker:
+    """One run's worker process: started on :meth:`start` (its first task ``warm_up``, which imports what
+    it will need), given work by :meth:`submit`, ended by :meth:`close`."""
+
+    def __init__(self, allowed: bool, warm_up: Callable[[], Any] | None = None) -> None:
+        self.allowed = allowed
+        self.broken = self.closed = False
+        self.warm: Future | None = None
+        self._warm_up = warm_up or os.getpid
+        self._executor: ProcessPoolExecutor | None = None
+        self._futures: list[Future] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> bool:
+        """Start the process (running ``warm_up``) when allowed and not started; False when it cannot start."""
+        with self._lock:
+            if self._executor is None and self.allowed and not (self.broken or self.closed):
+                import multiprocessing
+
+                try:
+                    self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                    with _interrupts_ignored():
+                        self.warm = self._executor.submit(_first_task, os.getpid(), self._warm_up)  # starts the process
+                except Exception:  # no semaphores (/dev/shm), no processes allowed, no interpreter to start: done here
+                    self.broken = True
+                    if self._executor is not None:
+                        self._executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = None
+            return self._executor is not None
+
+    def ready(self) -> bool:
+        """Started, done with ``warm_up`` and not known to have failed: work handed to it now starts at once
+        (unless other work is queued)."""
+        warm = self.warm
+        return self._executor is not None and not self.broken and warm is not None and warm.done() and not warm.cancelled() and warm.exception() is None
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future:
+        """``function(*args)`` queued for the process (started if need be); a future that fails when the
+        process cannot start or the pool is shut down or broken."""
+        if not self.start():
+            return _failed(RuntimeError("no worker process"))
+        try:
+            future = self._executor.submit(function, *args)  # type: ignore[union-attr]
+        except Exception as error:  # shut down or broken
+            self.broken = True
+            return _failed(error)
+        self._futures.append(future)
+        return future
+
+    def close(self) -> None:
+        """End the process: work still running or queued (a run stopped by an error, or a start that was
+        not needed) is not waited for; the process is stopped."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        busy = any(not future.done() for future in (self.warm, *self._futures) if future is not None)
+        workers = list((getattr(executor, "_processes", None) or {}).values())  # shutdown forgets them
+        executor.shutdown(wait=False, cancel_futures=True)
+        if busy:
+            for process in workers:
+                process.terminate()
+
+
+def _first_task(parent: int, warm_up: Callable[[], Any]) -> Any:
+    """In the worker: watch the parent (a thread), then ``warm_up``."""
+    threading.Thread(target=_watch_parent, args=(parent,), name="slutrapport-parent", daemon=True).start()
+    return warm_up()
+
+
+def _watch_parent(parent: int) -> None:
+    """In the worker: end it when its parent has ended without ending it (killed, or ended by ``os._exit``),
+    so that no worker is left waiting for work that never comes."""
+    while os.getppid() == parent:
+        time.sleep(_POLL)
+    os._exit(1)
+
+
+def _failed(error: BaseException) -> Future:
+    future: Future = Future()
+    future.set_exception(error if isinstance(error, Exception) else CancelledError())
+    return future
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while the worker starts (in the main thread: elsewhere signals cannot be set), so the
+    worker starts with it ignored and never prints a traceback of its own; this process handles it and
+    ends the worker."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

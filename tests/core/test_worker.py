@@ -1,0 +1,138 @@
+"""The run's worker process (core/worker.py): work sent there gives what this process computes, bit for bit;
+a worker that failed or died leaves the work to this process; a worker whose parent died ends.
+
+Each test that starts a worker costs a Python start (about half a second of CPU), so there are few.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from slutrapport.analysis.survey import analyse_survey
+from slutrapport.core import worker as worker_module
+from slutrapport.core.worker import Worker, beside, current_worker, run_with
+from slutrapport.sources.survey.ingest import read_waves
+from slutrapport.sources.survey.instrument import load_instrument
+from tests.conftest import ROOT, write_csv
+
+NAMES = ["Org A", "Org B", "Org C"]
+
+
+def _linked_waves(folder: Path) -> list[Path]:
+    """Three waves where most people answer every time (linked by their code): the index trend is a mixed model."""
+    rng = random.Random(7)
+    paths = []
+    for wave in range(3):
+        rows = []
+        for i, name in enumerate(NAMES):
+            for j in range(12):
+                code = f"k-{i}-{j}" if j < 9 else f"k{wave}-{i}-{j}"
+                rows.append([name, code, rng.randint(1, 5), rng.randint(1, 5), rng.randint(1, 5), "Bra" if j == 0 else ""])
+        paths.append(write_csv(folder / f"enkat{wave + 1}.csv", rows))
+    return paths
+
+
+def _tables(results) -> dict[str, pd.DataFrame]:
+    return {f.name: getattr(results, f.name) for f in dataclasses.fields(results) if isinstance(getattr(results, f.name), pd.DataFrame)}
+
+
+def test_the_analysis_sent_to_a_worker_gives_the_same_tables_to_the_last_bit(tmp_path, mini_instrument, monkeypatch):
+    paths = _linked_waves(tmp_path)
+    instrument = load_instrument(mini_instrument)
+    here = _tables(analyse_survey(read_waves(paths, instrument), 5))
+    sent = []
+    submit = Worker.submit
+    monkeypatch.setattr(Worker, "submit", lambda self, function, *args: sent.append(function.__name__) or submit(self, function, *args))
+    worker = Worker(True)
+    try:
+        assert worker.start()
+        worker.warm.result(timeout=120)
+        with run_with(worker):
+            assert current_worker() is worker and worker.ready()
+            there = _tables(analyse_survey(read_waves(paths, instrument), 5))  # a new survey: nothing computed yet
+    finally:
+        worker.close()
+    assert {"_reml_batch", "reliability"} <= set(sent)
+    assert (here["trends"]["test"] == "trend_lmm").any()  # the mixed model was fitted, not skipped
+    assert here.keys() == there.keys()
+    for name, table in here.items():
+        pd.testing.assert_frame_equal(there[name], table, check_exact=True, obj=name)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_without_a_worker_or_after_it_died_the_work_is_done_here():
+    assert current_worker() is None
+    assert beside(_square, 7)() == 49  # no run: computed here
+    worker = Worker(True)
+    try:
+        assert worker.start()
+        worker.warm.result(timeout=120)
+        for process in worker._executor._processes.values():
+            process.kill()  # as if the system stopped it
+        with run_with(worker):
+            result = beside(_square, 8)
+        assert result() == 64
+    finally:
+        worker.close()
+    with run_with(worker):
+        assert not worker.ready() and beside(_square, 9)() == 81  # closed: computed here
+
+
+def test_a_worker_that_may_not_start_sends_nothing(monkeypatch):
+    def refused(*_args, **_kwargs):
+        raise OSError(38, "Function not implemented")  # as without /dev/shm
+
+    monkeypatch.setattr(worker_module, "ProcessPoolExecutor", refused)
+    worker = Worker(True)
+    assert not worker.start() and worker.broken and not worker.ready()
+    with run_with(worker):
+        assert beside(_square, 3)() == 9
+    assert not Worker(False).start()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a parent that dies without ending its children: POSIX")
+def test_a_worker_ends_when_its_parent_was_killed(tmp_path):
+    script = textwrap.dedent(
+        """
+        import os
+        from slutrapport.core.worker import Worker
+        if __name__ == "__main__":
+            worker = Worker(True)
+            worker.start()
+            worker.warm.result(timeout=120)
+            with open("pid.txt", "w") as handle:
+                handle.write(str(worker.submit(os.getpid).result(timeout=120)))
+            os._exit(0)  # no clean-up: the worker is not told to end
+        """
+    )
+    (tmp_path / "parent.py").write_text(script, encoding="utf-8")
+    env = os.environ | {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # no pipes: a worker left running would hold them open
+    subprocess.run([sys.executable, "parent.py"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, env=env, check=True)
+    pid = int((tmp_path / "pid.txt").read_text())
+    deadline = time.monotonic() + 30
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), "the worker outlived its parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))  # a zombie has ended
