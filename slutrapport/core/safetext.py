@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from slutrapport.core.problems import WARNING, Problem
 
@@ -48,6 +49,8 @@ __all__ = [
     "encode_utf8",
     "TextRepairs",
     "collect_repairs",
+    "with_repairs",
+    "note_repairs",
     "FORBIDDEN_CHARACTERS",
     "FORMULA_START",
     "starts_like_formula",
@@ -229,6 +232,7 @@ class TextRepairs:
 
 
 _CURRENT: ContextVar[TextRepairs | None] = ContextVar("slutrapport_text_repairs", default=None)
+T = TypeVar("T")
 
 
 @contextmanager
@@ -245,6 +249,20 @@ def collect_repairs() -> Iterator[TextRepairs]:
         yield repairs
     finally:
         _CURRENT.reset(token)
+
+
+def with_repairs(function: Callable[..., T], *args: Any) -> tuple[T, list[str]]:
+    """``function(*args)`` and the texts :func:`clean_text` repaired meanwhile (:attr:`TextRepairs.texts`):
+    for work done in another process, whose repairs :func:`note_repairs` notes in this one."""
+    with collect_repairs() as repairs:
+        result = function(*args)
+    return result, repairs.texts
+
+
+def note_repairs(texts: list[str]) -> None:
+    """Note ``texts`` (from :func:`with_repairs`) in the current collector, as repairing them here would."""
+    for text in texts:
+        clean_text(text)
 
 
 def _note(text: str, found: list[str]) -> None:

@@ -67,13 +67,14 @@ def run_with(worker: Worker) -> Iterator[Worker]:
         _CURRENT.reset(token)
 
 
-def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """``function(*args)`` sent to the current run's worker when it has one :meth:`~Worker.ready`, else
-    nothing yet; returns the function that gives its result: the worker's, or computed here (then, or when
-    the worker failed, died, was closed or gave no answer within :data:`PATIENCE`). ``function`` must be a
-    module's function and ``args`` must pickle; a worker runs the same code, so the result is the same."""
+def beside(function: Callable[..., T], *args: Any, send: bool = True) -> Callable[[], T]:
+    """``function(*args)`` sent to the current run's worker when it has one :meth:`~Worker.ready` (and
+    ``send``), else nothing yet; returns the function that gives its result: the worker's, or computed here
+    (then, or when the worker failed, died, was closed or gave no answer within :data:`PATIENCE`).
+    ``function`` must be a module's function and ``args`` must pickle; a worker runs the same code, so the
+    result is the same."""
     worker = current_worker()
-    future = worker.submit(function, *args) if worker is not None and worker.ready() else None
+    future = worker.submit(function, *args) if send and worker is not None and worker.ready() else None
 
     def result() -> T:
         if future is not None and worker is not None:

@@ -20,7 +20,8 @@ from slutrapport.core.lazy import lazy_function
 from slutrapport.core.outputs import OutputFolder
 from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
-from slutrapport.core.safetext import collect_repairs, encode_utf8
+from slutrapport.core.safetext import collect_repairs, encode_utf8, note_repairs, with_repairs
+from slutrapport.core.worker import beside
 from slutrapport.render.drawing_pool import charts_in_order, drawing_ahead
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
@@ -101,11 +102,11 @@ def _refuse_early(out: Path, names: tuple[str, ...], force: bool) -> None:
 
 def _survey_outputs(results: SurveyResults | None) -> dict[str, bytes]:
     empty = pd.DataFrame()
-    return {
-        "jamforelse.csv": comparison_csv(results.comparison if results else empty),
-        "forandringar.csv": changes_csv(results.changes if results else empty),
-        "reliabilitet.csv": reliability_csv(results.reliability if results else empty),
-    }
+    return _survey_csv(results.comparison, results.changes, results.reliability) if results else _survey_csv(empty, empty, empty)
+
+
+def _survey_csv(comparison: pd.DataFrame, changes: pd.DataFrame, reliability: pd.DataFrame) -> dict[str, bytes]:
+    return {"jamforelse.csv": comparison_csv(comparison), "forandringar.csv": changes_csv(changes), "reliabilitet.csv": reliability_csv(reliability)}
 
 
 def compare_files(
@@ -135,11 +136,15 @@ def compare_files(
             survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
         progress(ANALYSING)
         results = analyse_survey(survey, min_n)
+        # the CSV files are written by the run's worker process (when it has one ready) while the report is built here
+        csv_files = beside(with_repairs, _survey_csv, results.comparison, results.changes, results.reliability)
         report = comparison_report(results)
         drawing.ahead(charts_in_order(report, pictures_only=True) + charts_in_order(report))  # the workbook's, then the HTML's
         progress(WRITING)
         with collect_repairs() as repairs:
-            outputs = _survey_outputs(results) | {
+            written, repaired = csv_files()
+            note_repairs(repaired)  # first, as when they are written here
+            outputs = written | {
                 "jamforelse.xlsx": render_excel(report),
                 "jamforelse.html": encode_utf8(render_html(report)),
             }

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from slutrapport.analysis import survey as survey_module
 from slutrapport.analysis.survey import analyse_survey
 from slutrapport.core import worker as worker_module
 from slutrapport.core.worker import Worker, beside, current_worker, run_with
@@ -60,9 +61,13 @@ def test_the_analysis_sent_to_a_worker_gives_the_same_tables_to_the_last_bit(tmp
         with run_with(worker):
             assert current_worker() is worker and worker.ready()
             there = _tables(analyse_survey(read_waves(paths, instrument), 5))  # a new survey: nothing computed yet
+            assert {"_reml_batch", "reliability"} <= set(sent)
+            sent.clear()
+            monkeypatch.setattr(survey_module, "SEND_ROWS", 10)  # a survey too large to send: its reliability is computed here
+            analyse_survey(read_waves(paths, instrument), 5)
+            assert "_reml_batch" in sent and "reliability" not in sent
     finally:
         worker.close()
-    assert {"_reml_batch", "reliability"} <= set(sent)
     assert (here["trends"]["test"] == "trend_lmm").any()  # the mixed model was fitted, not skipped
     assert here.keys() == there.keys()
     for name, table in here.items():
@@ -76,6 +81,8 @@ def _square(x: int) -> int:
 def test_without_a_worker_or_after_it_died_the_work_is_done_here():
     assert current_worker() is None
     assert beside(_square, 7)() == 49  # no run: computed here
+    with run_with(Worker(True)) as idle:  # not started: not ready, so nothing is sent
+        assert beside(_square, 6)() == 36 and idle._executor is None
     worker = Worker(True)
     try:
         assert worker.start()

@@ -13,6 +13,7 @@ import pytest
 
 from slutrapport.core import worker as worker_module
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.worker import Worker
 from slutrapport.pipeline import compare_files
 from slutrapport.render import drawing_pool
 from slutrapport.render.charts import chart_png, forget_drawings
@@ -70,8 +71,12 @@ def test_compare_with_a_worker_writes_the_same_bytes_and_warnings_as_one_process
     assert not any(taken)  # no worker: every chart drawn here
     monkeypatch.setenv(ENVIRONMENT, "2")
     forget_drawings()  # drawn again, not taken from this process's cache
+    sent = []
+    submit = Worker.submit
+    monkeypatch.setattr(Worker, "submit", lambda self, function, *args: sent.append(function.__name__) or submit(self, function, *args))
     parallel = compare_files(mini_instrument, waves, LABELS, out=tmp_path / "två")
     assert any(png is not None for png in taken), "the worker drew no chart"
+    assert {"reliability", "with_repairs"} <= set(sent)  # the reliability and the CSV files too (no one linked: no mixed model)
     assert _files(tmp_path / "två") == _files(tmp_path / "en")
     # the texts the worker repaired are counted here (the warnings differ only in the output folder they name)
     assert [(w.kontroll, w.varde, w.meddelande) for w in parallel.warnings] == [(w.kontroll, w.varde, w.meddelande) for w in serial.warnings]
