@@ -8,7 +8,6 @@ and the options several commands share).
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from slutrapport import __version__, _click_sv
+from slutrapport._cli_process import command_line_process
 from slutrapport._cli_support import (
     DEBUG_ENV,
     ErrorGroup,
@@ -483,16 +483,9 @@ def portfolio(paths: tuple[Path, ...], out: Path, template_id: str | None, stric
 
 
 def main() -> None:
-    """Console-script entry point."""
-    _full_collections_rarer()
-    cli(prog_name="slutrapport")
-
-
-def _full_collections_rarer() -> None:
-    """Python's cycle collector walks every object after 1,000 younger collections instead of 10 (as mypy
-    raises its thresholds; full collections were 4 % of a large comparison); only the command line."""
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1000)
+    """Console-script entry point (its process's collector and ending: :mod:`slutrapport._cli_process`)."""
+    with command_line_process():
+        cli(prog_name="slutrapport")
 
 
 if __name__ == "__main__":  # pragma: no cover

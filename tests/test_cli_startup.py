@@ -10,6 +10,7 @@ commands import them when they run.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -63,12 +64,18 @@ def test_format_names_without_the_readers_equal_the_readers_own():
 def test_the_command_line_makes_full_collections_rarer(monkeypatch):
     """``main`` lets Python's cycle collector walk every object after 1,000 younger collections instead of
     10 (the library itself leaves the collector as it is); the younger thresholds are kept."""
+    import atexit
     import gc
 
     from slutrapport import cli
 
+    def ended(status):
+        raise SystemExit(status)  # instead of ending the test's own process
+
     before = gc.get_threshold()
     monkeypatch.setattr(sys, "argv", ["slutrapport", "--help"])
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: None)  # not the test process's own exit handlers
+    monkeypatch.setattr(os, "_exit", ended)
     try:
         with pytest.raises(SystemExit) as stop:
             cli.main()
@@ -76,3 +83,22 @@ def test_the_command_line_makes_full_collections_rarer(monkeypatch):
         assert gc.get_threshold() == (before[0], before[1], 1000)
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "stream", "text"),
+    [
+        (["--version"], 0, "stdout", "slutrapport"),
+        (["compare", "--instrument", "samverkan", "finns-inte.csv"], 1, "stderr", "Filen finns-inte.csv finns inte"),
+        (["validate", "--instrument", "samverkan", "finns-inte.csv"], 1, "stdout", "Filen finns-inte.csv finns inte"),
+        (["compare", "--rubrikrad", "x"], 1, "stderr", "Användning"),  # a usage error: 1, as every error here
+    ],
+)
+def test_the_console_script_ends_at_once_with_its_status_and_everything_printed(tmp_path, arguments, status, stream, text):
+    """``main`` ends its process with ``os._exit`` (no freeing of every object): the exit status and every
+    line printed are as from ``sys.exit``, and nothing more is printed (no leaked semaphore from multiprocessing)."""
+    code = "import sys; from slutrapport.cli import main; sys.argv = ['slutrapport', *sys.argv[1:]]; main()"
+    done = subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == status, done.stderr
+    assert text in getattr(done, stream)
+    assert "Traceback" not in done.stderr and "leaked" not in done.stderr
