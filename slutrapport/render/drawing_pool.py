@@ -2,9 +2,11 @@
 
 Drawing is most of the writing of a large comparison (two dozen matplotlib
 figures of thirty panels each), and one Python process draws on one core.
-:func:`drawing_ahead` starts one worker process (the ``spawn`` start method,
-never ``fork``: the web page runs its work in threads) whose imports run while
-this process reads and analyses; :meth:`ChartDrawing.ahead` hands it the
+:func:`drawing_ahead` starts the run's worker process
+(:class:`~slutrapport.core.worker.Worker`: the ``spawn`` start method, never
+``fork``, the web page runs its work in threads) whose imports run while this
+process reads, and which the analysis also sends work to within the ``with``
+block (:func:`~slutrapport.core.worker.beside`); :meth:`ChartDrawing.ahead` hands it the
 report's charts in the order the writers need them (the workbook's pictures
 first, then the rest as the HTML shows them). :func:`drawn_ahead`, called by
 :func:`~slutrapport.render.charts.chart_png`, gives a chart's drawing from the
