@@ -17,7 +17,10 @@ labels with about 3 % "Vet ej" and 2 % blank), then
   tidy table (``memory_usage(deep=True)``, bytes per row);
 - runs the whole command, ``slutrapport compare --instrument samverkan WAVES
   --out DIR``, in a child process (unless ``--no-compare``; given up after
-  ``--timeout`` seconds): its wall time (start-up included) and peak memory;
+  ``--timeout`` seconds): its wall time (start-up included), its peak memory
+  and its worker process's (``worker``: the largest of the child's own ended
+  children; the two peaks need not be at the same moment, so their sum is an
+  upper bound of the run's);
 
 and prints one row per size with the ratios to plain pandas (``read/pd``: CPU
 time of ``read_waves`` over CPU time of ``read_csv``, which a shared machine
@@ -66,19 +69,23 @@ def write_wave(path: Path, respondents: int, organisations: int, seed: int) -> N
     pd.DataFrame(columns).to_csv(path, index=False)
 
 
-#: The child: the command line, then its own peak resident memory (KiB on Linux) on the last line of stderr.
+#: The child: the command line, then its own peak resident memory and its worker process's (KiB on Linux,
+#: the largest of its ended children, once they are reaped) on the last line of stderr.
 _CHILD = """
-import resource, sys
+import multiprocessing, resource, sys
 from slutrapport.cli import cli
 try:
     cli(sys.argv[1:], prog_name="slutrapport", standalone_mode=False)
 finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    for child in multiprocessing.active_children():
+        child.join(30)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 """
 
 
-def run_compare(paths: list[Path], out: Path, timeout: float | None = None) -> tuple[float, float] | None:
-    """Wall seconds and peak resident memory (MiB) of ``slutrapport compare`` in a child process (``None``: timed out)."""
+def run_compare(paths: list[Path], out: Path, timeout: float | None = None) -> tuple[float, float, float] | None:
+    """Wall seconds, peak resident memory (MiB) and its worker process's peak (MiB, 0 without one) of
+    ``slutrapport compare`` in a child process (``None``: timed out)."""
     command = [sys.executable, "-c", _CHILD, "compare", "--instrument", "samverkan", *map(str, paths), "--out", str(out)]
     start = time.perf_counter()
     try:
@@ -88,7 +95,8 @@ def run_compare(paths: list[Path], out: Path, timeout: float | None = None) -> t
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"compare failed ({done.returncode}):\n{done.stderr}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    own, worker = done.stderr.strip().splitlines()[-1].split()
+    return seconds, int(own) / 1024, int(worker) / 1024
 
 
 #: The child that only reads: wall and CPU seconds of ``read_waves``, peak resident memory (KiB), tidy rows and bytes.
@@ -135,7 +143,7 @@ def main() -> None:
     sizes = ALL_SIZES if args.sizes == "all" else tuple(int(s) for s in args.sizes.split(",") if s.strip())
     print(f"{args.waves} waves × 41 columns × {args.organisations} organisations; read_waves and compare in child processes\n")
     print(f"{'per wave':>9} {'read_csv':>9} {'cpu':>6} {'read':>7} {'cpu':>6} {'read/pd':>7} {'peak MiB':>8} {'B/row':>6}"
-          f" {'compare':>9} {'peak MiB':>8} {'ratio':>7}")
+          f" {'compare':>9} {'peak MiB':>8} {'worker':>6} {'ratio':>7}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -151,8 +159,8 @@ def main() -> None:
             if compared is None:
                 line += f" {'(timed out)' if not args.no_compare else '-':>9}"
             else:
-                seconds, peak = compared
-                line += f" {seconds:>8.2f}s {peak:>8.0f} {seconds / plain:>6.1f}×"
+                seconds, peak, worker = compared
+                line += f" {seconds:>8.2f}s {peak:>8.0f} {worker:>6.0f} {seconds / plain:>6.1f}×"
         print(line, flush=True)
 
 
