@@ -17,14 +17,10 @@ from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
 from slutrapport.analysis.trend import TREND_LINE_COLUMNS, start_trend_fits, trend_lines
 from slutrapport.analysis.typed import directions
-from slutrapport.core.worker import beside
+from slutrapport.core.worker import SEND_BYTES, beside
 from slutrapport.sources.survey.ingest import SurveyData
 
-__all__ = ["SEND_ROWS", "SurveyResults", "analyse_survey"]
-
-#: A survey of at most this many rows (answers) is sent to the run's worker process to compute its reliability
-#: there (:func:`~slutrapport.core.worker.beside`): 3 waves × 20,000 people × 37 questions are 2.2 million.
-SEND_ROWS = 3_000_000
+__all__ = ["SurveyResults", "analyse_survey"]
 
 
 @dataclass
@@ -90,8 +86,7 @@ def analyse_survey(
     # The run's worker process, when it has one ready, searches the trends' mixed models and computes the
     # reliability (from the survey sent to it) while the tables that need no trend are computed here first.
     start_trend_fits(survey, comparison, min_n)
-    # a larger survey's copy costs more memory (here while it is sent, and there) than its time is worth
-    reliable = beside(reliability, survey, comparison, min_n, send=len(survey.tidy) <= SEND_ROWS)
+    reliable = beside(reliability, survey, comparison, min_n, send=int(survey.tidy.memory_usage(index=False).sum()) <= SEND_BYTES)
     tables = {
         "group_tests": group_differences(survey, comparison, min_n),
         "intervals": mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals

@@ -78,7 +78,7 @@ from slutrapport.analysis.families import TREND_TESTS
 from slutrapport.analysis.stattests import _Result
 from slutrapport.analysis.trend_models import _jonckheere, _mixed, _mixed_trend, _page, _person_slopes, _reml, _Trend, _trend, _with_band  # noqa: F401 (re-exported)
 from slutrapport.analysis.trend_reml import _Model, _reml_batch
-from slutrapport.core.worker import beside
+from slutrapport.core.worker import SEND_BYTES, beside
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["TREND_TESTS", "TREND_LINE_COLUMNS", "start_trend_fits", "trend_lines"]
@@ -252,21 +252,26 @@ def _gram(sizes: list[int], positions: list[int]) -> np.ndarray | None:
 
 def _mixed_batch(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], positions: list[int]) -> Callable[[], dict[tuple[str, str, str], _Trend]]:
     """The mixed-model trends, all fitted at once (:func:`~.trend_reml._reml_batch`: the same numbers as one by one),
-    in the run's worker process when it has one (:func:`~slutrapport.core.worker.beside`): the function that gives them."""
+    in the run's worker process when it has one (:func:`~slutrapport.core.worker.beside`): the function that gives
+    them. Only the worker's fallback keeps the models meanwhile."""
     models = [model for model, _ in pending.values() if model is not None]
-    searched = beside(_reml_batch, models) if models else list
+    size = sum(model.sums.nbytes + model.sums_y.nbytes + model.sums_x.nbytes + model.size_of.nbytes for model in models)
+    searched = beside(_reml_batch, models, send=size <= SEND_BYTES) if models else list
+    slots = [(key, model is not None, n_linked) for key, (model, n_linked) in pending.items()]
+    del models
 
     def done() -> dict[tuple[str, str, str], _Trend]:
-        return _mixed_done(pending, iter(searched()), positions)
+        return _mixed_done(slots, iter(searched()), positions)
 
     return done
 
 
-def _mixed_done(pending: dict[tuple[str, str, str], tuple[_Model | None, int]], fitted: Iterator, positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
-    """The trends of :func:`_mixed_batch` from the searches' results (``fitted``, one per model in order)."""
+def _mixed_done(slots: list[tuple[tuple[str, str, str], bool, int]], fitted: Iterator, positions: list[int]) -> dict[tuple[str, str, str], _Trend]:
+    """The trends of :func:`_mixed_batch` from the searches' results (``fitted``, one per model in order);
+    ``slots``: each trend's key, whether it has a model, and its number of linked people."""
     done: dict[tuple[str, str, str], _Trend] = {}
-    for key, (model, n_linked) in pending.items():
-        trend = _mixed_trend(next(fitted), positions) if model is not None else None
+    for key, has_model, n_linked in slots:
+        trend = _mixed_trend(next(fitted), positions) if has_model else None
         if trend is not None:
             done[key] = _Trend(trend.result, trend.slope, trend.low, trend.high, False, n_linked, trend.line)
         else:

@@ -63,7 +63,7 @@ def test_the_analysis_sent_to_a_worker_gives_the_same_tables_to_the_last_bit(tmp
             there = _tables(analyse_survey(read_waves(paths, instrument), 5))  # a new survey: nothing computed yet
             assert {"_reml_batch", "reliability"} <= set(sent)
             sent.clear()
-            monkeypatch.setattr(survey_module, "SEND_ROWS", 10)  # a survey too large to send: its reliability is computed here
+            monkeypatch.setattr(survey_module, "SEND_BYTES", 10)  # a survey too large to send: its reliability is computed here
             analyse_survey(read_waves(paths, instrument), 5)
             assert "_reml_batch" in sent and "reliability" not in sent
     finally:
