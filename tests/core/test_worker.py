@@ -81,6 +81,9 @@ def _square(x: int) -> int:
 def test_without_a_worker_or_after_it_died_the_work_is_done_here():
     assert current_worker() is None
     assert beside(_square, 7)() == 49  # no run: computed here
+    calls: list[int] = []
+    beside(calls.append, 1)
+    assert calls == [1]  # at once, not when its result is asked for: its inputs need not be kept
     with run_with(Worker(True)) as idle:  # not started: not ready, so nothing is sent
         assert beside(_square, 6)() == 36 and idle._executor is None
     worker = Worker(True)
