@@ -18,9 +18,9 @@ labels with about 3 % "Vet ej" and 2 % blank), then
 - runs the whole command, ``slutrapport compare --instrument samverkan WAVES
   --out DIR``, in a child process (unless ``--no-compare``; given up after
   ``--timeout`` seconds): its wall time (start-up included), its peak memory
-  and its worker process's (``worker``: the largest of the child's own ended
-  children; the two peaks need not be at the same moment, so their sum is an
-  upper bound of the run's);
+  and its worker process's (``worker``, MiB, read from ``/proc`` on Linux
+  just before the run ends the worker; the two peaks need not be at the same
+  moment, so their sum is an upper bound of the run's);
 
 and prints one row per size with the ratios to plain pandas (``read/pd``: CPU
 time of ``read_waves`` over CPU time of ``read_csv``, which a shared machine
@@ -69,17 +69,28 @@ def write_wave(path: Path, respondents: int, organisations: int, seed: int) -> N
     pd.DataFrame(columns).to_csv(path, index=False)
 
 
-#: The child: the command line, then its own peak resident memory and its worker process's (KiB on Linux,
-#: the largest of its ended children, once they are reaped) on the last line of stderr.
+#: The child: the command line, then its own peak resident memory and its worker process's (KiB; the worker's
+#: ``VmHWM`` read from /proc just before the run ends it, 0 without one or without /proc) on the last line of
+#: stderr. (Not RUSAGE_CHILDREN: a child forked late counts the parent's memory at the fork as its own.)
 _CHILD = """
-import multiprocessing, resource, sys
+import resource, sys
 from slutrapport.cli import cli
+from slutrapport.core import worker
+peak = [0]
+close = worker.Worker.close
+def measured(self):
+    for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                peak[0] = max([peak[0]] + [int(line.split()[1]) for line in status if line.startswith("VmHWM:")])
+        except OSError:
+            pass
+    close(self)
+worker.Worker.close = measured
 try:
     cli(sys.argv[1:], prog_name="slutrapport", standalone_mode=False)
 finally:
-    for child in multiprocessing.active_children():
-        child.join(30)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak[0], file=sys.stderr)
 """
 
 
