@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slutrapport.core.safetext import clean_text, collect_repairs
+from slutrapport.core.safetext import note_repairs, with_repairs
 from slutrapport.core.worker import ENVIRONMENT, PATIENCE, Worker, processes, run_with
 from slutrapport.report.model import CHARTS, Chart, Report, Subsection
 
@@ -191,8 +191,7 @@ class ChartDrawing:
             _draw_here(spare)
         if not job.done.wait(PATIENCE) or job.png is None:
             return None
-        for text in job.texts:
-            clean_text(text)  # noted in this process's collector, as drawing it now would have
+        note_repairs(job.texts)  # noted in this process's collector, as drawing it now would have
         return job.png
 
     def _worth_stealing(self) -> bool:
@@ -280,9 +279,8 @@ def _draw(chart: Any) -> tuple[bytes, list[str], float]:
     from slutrapport.render.charts import chart_png
 
     start = time.perf_counter()
-    with collect_repairs() as repairs:
-        png = chart_png(chart)
-    return png, repairs.texts, time.perf_counter() - start
+    png, texts = with_repairs(chart_png, chart)
+    return png, texts, time.perf_counter() - start
 
 
 def _draw_here(job: _Job) -> None:
@@ -290,8 +288,7 @@ def _draw_here(job: _Job) -> None:
     from slutrapport.render.charts import _draw as draw
 
     try:
-        with collect_repairs() as repairs:  # its own collector: the texts are noted at the chart's turn
-            job.png, job.texts = draw(job.chart), repairs.texts
+        job.png, job.texts = with_repairs(draw, job.chart)  # its own collector: the texts are noted at the chart's turn
     except Exception:  # drawn again at its turn, where the error is raised
         job.png = None
     job.done.set()
