@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from slutrapport.core.problems import ValidationReport
+from slutrapport.sources.readers import textfile
 from slutrapport.sources.readers.textfile import _all_full
 from slutrapport.sources.survey import load_instrument, read_waves
 from slutrapport.sources.survey.ingest import _cleaned
@@ -149,3 +150,21 @@ def test_separators_inside_quoted_fields_do_not_count():
     assert _all_full(b'a,b,c\n"x,y","",z\n"1\n2",3,\n', ",", 3, 3)
     assert not _all_full(b'a,b,c\n"x,y",z\n', ",", 2, 3)  # short, though it has as many commas as a full record
     assert not _all_full(b'a,b,c\nx"y,z,w\n', ",", 2, 3)  # a quote inside a field: counted by the csv module
+
+
+@pytest.mark.parametrize("bytes_per_field", [1, 10**9], ids=["field-by-field", "by-pieces"])
+def test_separators_inside_quotes_are_counted_alike_field_by_field_and_by_pieces(monkeypatch, bytes_per_field):
+    # the reference: a separator is inside quotes when an odd number of quotes comes before it
+    monkeypatch.setattr(textfile, "_BYTES_PER_FIELD", bytes_per_field)
+    monkeypatch.setattr(textfile, "_PIECE", 64)  # fields across pieces' ends
+    rng = random.Random(3)
+    for _ in range(200):
+        fields = [rng.choice(["x", "", '"a,b"', '"a""b,"', '",,\n,"', "yy,z"]) for _ in range(rng.randint(1, 60))]
+        data = ",".join(fields).encode()
+        buf = np.frombuffer(data, dtype=np.uint8)
+        quotes = np.flatnonzero(buf == ord('"'))
+        if len(quotes) % 2:
+            continue
+        commas = np.flatnonzero(buf == ord(","))
+        expected = int(np.count_nonzero(np.searchsorted(quotes, commas) % 2))
+        assert textfile._quoted_separators(data, buf, quotes, ",") == expected, data
