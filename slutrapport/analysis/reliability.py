@@ -30,7 +30,16 @@ from slutrapport.analysis.describe import INDEX, _mirror_sums
 from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
 
-__all__ = ["LOW_ALPHA", "RELIABILITY_COLUMNS", "ITEM_DELETED_COLUMNS", "cronbach_alpha", "reliability"]
+__all__ = [
+    "LOW_ALPHA",
+    "RELIABILITY_COLUMNS",
+    "ITEM_DELETED_COLUMNS",
+    "cronbach_alpha",
+    "part_rows",
+    "reliability",
+    "reliability_of_parts",
+    "reliability_parts",
+]
 
 LOW_ALPHA = 0.7  # alpha below this is commonly flagged as low internal consistency
 RELIABILITY_COLUMNS = ["index", "enkat", "grupp", "n", "alfa", "antal_fragor"]
@@ -144,14 +153,40 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
         - ``alfa_utan_fragan``: alpha of the other items on the same
           respondents
     """
-    instrument = survey.instrument
+    return _tables([_rows(survey, min_n, _cells(comparison))])
+
+
+def reliability_parts(comparison: pd.DataFrame) -> list[pd.DataFrame]:
+    """The cells :func:`reliability` reports, in parts (one run of an index's cells each): :func:`reliability_of_parts`
+    of :func:`part_rows` of each part, in order, is :func:`reliability`'s result."""
+    cells = _cells(comparison)
+    ids = cells["id"].to_numpy(dtype=object)
+    starts = [0, *(k for k in range(1, len(ids)) if ids[k] != ids[k - 1])]
+    return [cells.iloc[start:end] for start, end in zip(starts, [*starts[1:], len(ids)], strict=True)] if len(ids) else []
+
+
+def part_rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    """The rows of :func:`reliability`'s two tables for a part of its cells (:func:`reliability_parts`)."""
+    return _rows(survey, min_n, cells)
+
+
+def reliability_of_parts(rows: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`reliability`'s two tables from the rows of its parts, in order."""
+    return _tables(rows)
+
+
+def _cells(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison's shown index cells with respondents, in its order."""
     n_values = pd.to_numeric(comparison["n"], errors="coerce").fillna(0)
-    cells = comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
+    return comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
+
+
+def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    instrument = survey.instrument
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
     matrices: dict[str, tuple[np.ndarray, dict, bool]] = {}
     index_items: dict[str, list[str]] = {}
-    answered: _Answered | None = None
     for index_id, group, wave in zip(cells["id"], cells["grupp"], cells["enkat"].astype(str), strict=True):
         if index_id not in index_items:
             index_items[index_id] = [q.id for q in instrument.index_items(index_id)]
@@ -159,8 +194,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
         if len(items) < 2:
             continue
         if index_id not in matrices:
-            answered = answered or _Answered(survey)
-            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered))
+            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, _answered(survey)))
             matrices[index_id] = (values, positions, bool(np.array_equal(values, np.round(values))))
         values, positions, whole = matrices[index_id]
         x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
@@ -171,10 +205,22 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
         alpha_rows.append((index_id, wave, group, n, alpha, len(items)))
         if deleted:
             deleted_rows.extend((index_id, wave, group, item, value) for item, value in zip(items, deleted, strict=True))
-    alpha = pd.DataFrame(alpha_rows, columns=RELIABILITY_COLUMNS)
+    return alpha_rows, deleted_rows
+
+
+def _tables(parts: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    alpha = pd.DataFrame([row for rows, _ in parts for row in rows], columns=RELIABILITY_COLUMNS)
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
-    deleted = pd.DataFrame(deleted_rows, columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
+    deleted = pd.DataFrame([row for _, rows in parts for row in rows], columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
+
+
+def _answered(survey: SurveyData) -> _Answered:
+    """The answers to index items as codes, found once per survey (:class:`_Answered`)."""
+    key = ("reliability_answers",)
+    if key not in survey.derived:
+        survey.derived[key] = _Answered(survey)
+    return survey.derived[key]
 
 
 def _alphas(x: np.ndarray, whole: bool, deleted: bool) -> tuple[float, list[float]]:

@@ -12,12 +12,12 @@ from slutrapport.analysis.composition import COMPOSITION_COLUMNS, composition_sh
 from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, hidden_waves, response_summary
 from slutrapport.analysis.families import exploratory_together
 from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
-from slutrapport.analysis.reliability import reliability
+from slutrapport.analysis.reliability import part_rows, reliability_of_parts, reliability_parts
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_rates
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
 from slutrapport.analysis.trend import TREND_LINE_COLUMNS, start_trend_fits, trend_lines
 from slutrapport.analysis.typed import directions
-from slutrapport.core.worker import SEND_BYTES, beside
+from slutrapport.core.worker import SEND_BYTES, beside_parts
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = ["SurveyResults", "analyse_survey"]
@@ -84,9 +84,11 @@ def analyse_survey(
     hidden = hidden_waves(survey, min_n)
     comparison = published_precision(exact, hidden_waves=hidden)
     # The run's worker process, when it has one ready, searches the trends' mixed models and computes the
-    # reliability (from the survey sent to it) while the tables that need no trend are computed here first.
+    # reliability index by index (from the survey sent to it) while the tables that need no trend are computed
+    # here first; the indices it has not started when the reliability is needed are computed here.
     start_trend_fits(survey, comparison, min_n)
-    reliable = beside(reliability, survey, comparison, min_n, send=int(survey.tidy.memory_usage(index=False).sum()) <= SEND_BYTES)
+    send = int(survey.tidy.memory_usage(index=False).sum()) <= SEND_BYTES
+    reliable = beside_parts(part_rows, (survey, min_n), reliability_parts(comparison), send=send)
     tables = {
         "group_tests": group_differences(survey, comparison, min_n),
         "intervals": mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
@@ -104,7 +106,7 @@ def analyse_survey(
     )
     choice_tests["riktning"] = directions(choice_tests)
     number_tests["riktning"] = directions(number_tests)
-    alpha, alpha_if_deleted = reliable()
+    alpha, alpha_if_deleted = reliability_of_parts(reliable())
     return SurveyResults(
         survey=survey,
         min_n=min_n,

@@ -16,9 +16,13 @@ run may use (:func:`processes`): ``1`` does everything in this process.
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -27,7 +31,7 @@ from typing import Any, TypeVar
 
 from slutrapport.core.errors import SlutrapportError
 
-__all__ = ["ENVIRONMENT", "PATIENCE", "SEND_BYTES", "Worker", "beside", "current_worker", "processes", "run_with"]
+__all__ = ["ENVIRONMENT", "PATIENCE", "SEND_BYTES", "Worker", "beside", "beside_parts", "current_worker", "processes", "run_with"]
 
 #: The environment variable with the most processes a run may use (``1``: no worker process).
 ENVIRONMENT = "SLUTRAPPORT_PROCESSER"
@@ -41,6 +45,8 @@ SEND_BYTES = 150_000_000
 _POLL = 0.5  # seconds between looks at whether the worker was closed while its result is awaited
 
 T = TypeVar("T")
+_KEYS = itertools.count()  # of what :func:`beside_parts` keeps in the worker
+_KEPT: dict[int, tuple] = {}  # in the worker: the shared arguments of the parts of a :func:`beside_parts`
 _CURRENT: ContextVar[Worker | None] = ContextVar("slutrapport_worker", default=None)
 
 
@@ -83,19 +89,83 @@ def beside(function: Callable[..., T], *args: Any, send: bool = True) -> Callabl
         done = function(*args)
         return lambda: done
     future = worker.submit(function, *args)
+    return lambda: _awaited(worker, future, lambda: function(*args))
 
-    def result() -> T:
-        deadline = time.monotonic() + PATIENCE
-        while not future.done() and not worker.closed and time.monotonic() < deadline:
-            wait([future], timeout=_POLL)
-        if future.done():
-            try:
-                return future.result()
-            except Exception:  # not sent (pickling), the worker died or failed: computed here, where an error is raised again
-                pass
-        return function(*args)
 
-    return result
+def beside_parts(function: Callable[..., T], shared: tuple, parts: list[Any], *, send: bool = True) -> Callable[[], list[T]]:
+    """``[function(*shared, part) for part in parts]``, shared between the worker and this process: sent to
+    the current run's worker as in :func:`beside` (``shared`` pickled once, kept there while its parts are
+    done, one after another), else computed here at once; returns the function that gives the list.
+
+    When the list is asked for, this process does the parts the worker has not started yet, from the
+    last, while the worker does the first ones, so that neither waits for the other. Each part is done
+    once: whoever starts it first claims it (an empty file made with ``O_EXCL``, atomic between the two
+    processes; futures are not cancelled, which a pool that breaks afterwards does not survive in Python
+    3.11). A part the worker could not do (it failed, died or was closed) is done here. Each part is done
+    by the same code on the same numbers wherever it is done, so the list is the same.
+    """
+    worker = current_worker()
+    if not (send and parts and worker is not None and worker.ready()):
+        done = [function(*shared, part) for part in parts]
+        return lambda: done
+    claims = tempfile.mkdtemp(prefix="slutrapport-")
+    key = next(_KEYS)
+    worker.submit(_keep, key, shared)
+    futures = [worker.submit(_part, key, claims, k, function, part) for k, part in enumerate(parts)]
+    worker.submit(_forget, key)
+
+    def results() -> list[T]:
+        found: list[Any] = [None] * len(parts)
+        here = len(parts)  # the parts from here on are done in this process
+        try:
+            while here > 0 and _claim(claims, here - 1):  # not started there: done here, the last first
+                here -= 1
+                found[here] = function(*shared, parts[here])
+        finally:
+            shutil.rmtree(claims, ignore_errors=True)  # (a part the worker has not come to is then not its)
+        for k in range(here):  # the worker claimed these (it claims in order)
+            found[k] = _awaited(worker, futures[k], lambda k=k: function(*shared, parts[k]))
+        return found
+
+    weakref.finalize(results, shutil.rmtree, claims, True)  # never asked for (an error in between): no folder left
+    return results
+
+
+def _claim(claims: str, part: int) -> bool:
+    """Claim part ``part`` of a :func:`beside_parts` (in either process): False when the other has claimed it,
+    or the claims are gone (this process has done what the worker had not started)."""
+    try:
+        os.close(os.open(os.path.join(claims, str(part)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except OSError:
+        return False
+    return True
+
+
+def _awaited(worker: Worker, future: Future, here: Callable[[], T]) -> T:
+    """The worker's result of ``future``, or ``here()`` when it failed, died, was closed or took longer than :data:`PATIENCE`."""
+    deadline = time.monotonic() + PATIENCE
+    while not future.done() and not worker.closed and time.monotonic() < deadline:
+        wait([future], timeout=_POLL)
+    if future.done():
+        try:
+            return future.result()
+        except Exception:  # not sent (pickling), the worker died or failed: computed here, where an error is raised again
+            pass
+    return here()
+
+
+def _keep(key: int, shared: tuple) -> None:
+    """In the worker: keep the shared arguments of :func:`beside_parts`' parts until :func:`_forget`."""
+    _KEPT[key] = shared
+
+
+def _part(key: int, claims: str, k: int, function: Callable[..., T], part: Any) -> T | None:
+    """In the worker: part ``k`` of a :func:`beside_parts`, unless this process has claimed it (then None, not used)."""
+    return function(*_KEPT[key], part) if _claim(claims, k) else None
+
+
+def _forget(key: int) -> None:
+    _KEPT.pop(key, None)
 
 
 class Worker:

@@ -22,7 +22,8 @@ from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
 from slutrapport.core.safetext import collect_repairs, encode_utf8, note_repairs, with_repairs
 from slutrapport.core.worker import beside
-from slutrapport.render.drawing_pool import charts_in_order, drawing_ahead
+from slutrapport.render.drawing_pool import charts_in_blocks, charts_in_order, drawing_ahead
+from slutrapport.report.model import watching_blocks
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
 from slutrapport.sources.survey.instrument import load_instrument
@@ -138,7 +139,9 @@ def compare_files(
         results = analyse_survey(survey, min_n)
         # the CSV files are written by the run's worker process (when it has one ready) while the report is built here
         csv_files = beside(with_repairs, _survey_csv, results.comparison, results.changes, results.reliability)
-        report = comparison_report(results)
+        # the pictures among each index's blocks as soon as they are made (the workbook needs them first)
+        with watching_blocks(lambda blocks: drawing.early(charts_in_blocks(blocks, pictures_only=True))):
+            report = comparison_report(results)
         drawing.ahead(charts_in_order(report, pictures_only=True) + charts_in_order(report))  # the workbook's, then the HTML's
         progress(WRITING)
         with collect_repairs() as repairs:

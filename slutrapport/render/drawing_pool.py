@@ -28,6 +28,7 @@ run may use: ``1`` draws everything in the one process.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import threading
 import time
@@ -45,7 +46,18 @@ from slutrapport.core.safetext import note_repairs, with_repairs
 from slutrapport.core.worker import ENVIRONMENT, PATIENCE, Worker, processes, run_with
 from slutrapport.report.model import CHARTS, Chart, Report, Subsection
 
-__all__ = ["ENVIRONMENT", "EARLY_BYTES", "LATE_BYTES", "MIN_CHARTS", "ChartDrawing", "drawing_ahead", "drawn_ahead", "processes", "charts_in_order"]
+__all__ = [
+    "ENVIRONMENT",
+    "EARLY_BYTES",
+    "LATE_BYTES",
+    "MIN_CHARTS",
+    "ChartDrawing",
+    "drawing_ahead",
+    "drawn_ahead",
+    "processes",
+    "charts_in_blocks",
+    "charts_in_order",
+]
 
 #: Input files of at least this many bytes start the worker at once, before they are read; from
 #: :data:`LATE_BYTES` on it starts only with the charts, so that its memory does not add to the analysis's peak.
@@ -54,6 +66,7 @@ EARLY_BYTES, LATE_BYTES = 4_000_000, 200_000_000
 MIN_CHARTS = 8
 _IN_FLIGHT = 2  # charts handed to the worker at a time: it starts the next without waiting for this process
 _GUESS, _IMPORT = 0.15, 0.4  # seconds: a chart in the worker before one is timed; importing matplotlib here
+_PROTOCOL = 5  # pickle protocol of the charts handed over
 _DRAWS_HERE = "slutrapport.render.chart_lines"  # imported once this process has drawn a chart
 
 _CURRENT: ContextVar[ChartDrawing | None] = ContextVar("slutrapport_chart_drawing", default=None)
@@ -62,6 +75,12 @@ _CURRENT: ContextVar[ChartDrawing | None] = ContextVar("slutrapport_chart_drawin
 def charts_in_order(report: Report, *, pictures_only: bool = False) -> list[Any]:
     """The report's charts in document order, each once; ``pictures_only``: those the workbook shows as
     pictures (every chart but a line chart with data, which is a native Excel chart)."""
+    return charts_in_blocks([block for section in report.sections for block in section.blocks], pictures_only=pictures_only)
+
+
+def charts_in_blocks(blocks: list[Any], *, pictures_only: bool = False) -> list[Any]:
+    """The charts among ``blocks`` and their subsections, in order, each once (``pictures_only``: as
+    :func:`charts_in_order`)."""
     found: dict[int, Any] = {}
 
     def walk(blocks: list[Any]) -> None:
@@ -71,8 +90,7 @@ def charts_in_order(report: Report, *, pictures_only: bool = False) -> list[Any]
             elif isinstance(block, CHARTS) and not (pictures_only and isinstance(block, Chart) and not block.data.empty):
                 found.setdefault(id(block), block)
 
-    for section in report.sections:
-        walk(section.blocks)
+    walk(blocks)
     return list(found.values())
 
 
@@ -127,6 +145,7 @@ def _size(paths: Iterable[Path]) -> int:
 @dataclass(eq=False)
 class _Job:
     chart: Any
+    sent: bytes  # the chart as handed over (pickled): the worker draws this, and its drawing is the chart's only if unchanged
     state: str = "waiting"  # waiting → sent (to the worker) or taken (drawn here)
     done: threading.Event = field(default_factory=threading.Event)
     png: bytes | None = None
@@ -156,16 +175,30 @@ class ChartDrawing:
         unique = {id(chart): chart for chart in charts if chart.png is None and id(chart) not in self._jobs}
         if not self.allowed or self._closed or len(unique) < MIN_CHARTS or not self.start():
             return 0
+        return self._hand(unique.values())
+
+    def early(self, charts: list[Any]) -> int:
+        """Hand ``charts`` (a report being built: :func:`~slutrapport.report.model.watching_blocks`) to the
+        worker when it has been started already, however few; how many were handed. A chart changed after
+        it was handed is drawn again where it is needed (:meth:`take`)."""
+        unique = {id(chart): chart for chart in charts if chart.png is None and id(chart) not in self._jobs}
+        if not unique or not self.allowed or self._closed or self._broken or self.worker.warm is None or self.worker.broken:
+            return 0
+        return self._hand(unique.values())
+
+    def _hand(self, charts: Iterable[Any]) -> int:
+        handed = 0
         with self._lock:
-            for chart in unique.values():
-                job = _Job(chart)
+            for chart in charts:
+                job = _Job(chart, pickle.dumps(chart, protocol=_PROTOCOL))
                 self._jobs[id(chart)] = job
                 self._waiting.append(job)
+                handed += 1
             if self._feeder is None:
                 self._feeder = threading.Thread(target=self._feed, name="slutrapport-diagram", daemon=True)
                 self._feeder.start()
             self._lock.notify_all()
-        return len(unique)
+        return handed
 
     def take(self, chart: Any) -> bytes | None:
         """The drawing of ``chart`` made ahead (by the worker, or here while waiting for it), its repaired
@@ -189,8 +222,8 @@ class ChartDrawing:
                     break
                 spare.state = "ahead here"
             _draw_here(spare)
-        if not job.done.wait(PATIENCE) or job.png is None:
-            return None
+        if not job.done.wait(PATIENCE) or job.png is None or pickle.dumps(chart, protocol=_PROTOCOL) != job.sent:
+            return None  # (changed since it was handed over: drawn here as it is now)
         note_repairs(job.texts)  # noted in this process's collector, as drawing it now would have
         return job.png
 
@@ -231,7 +264,7 @@ class ChartDrawing:
                 while len(sent) < _IN_FLIGHT and self._waiting and not (self._closed or self._broken):
                     job = self._waiting.popleft()
                     job.state = "sent"
-                    sent[self.worker.submit(_draw, job.chart)] = job  # fails when the pool is shut down or broken
+                    sent[self.worker.submit(_draw, job.sent)] = job  # fails when the pool is shut down or broken
                 if not sent:
                     if self._closed or self._broken:
                         return
@@ -274,12 +307,12 @@ def _warm_up() -> int:
     return os.getpid()
 
 
-def _draw(chart: Any) -> tuple[bytes, list[str], float]:
-    """In the worker: the chart's PNG, the texts repaired while drawing it (in order) and the seconds it took."""
+def _draw(sent: bytes) -> tuple[bytes, list[str], float]:
+    """In the worker: the PNG of the chart ``sent`` (pickled), the texts repaired while drawing it (in order) and the seconds it took."""
     from slutrapport.render.charts import chart_png
 
     start = time.perf_counter()
-    png, texts = with_repairs(chart_png, chart)
+    png, texts = with_repairs(chart_png, pickle.loads(sent))
     return png, texts, time.perf_counter() - start
 
 

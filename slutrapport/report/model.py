@@ -14,12 +14,17 @@ here computes a statistic.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 __all__ = [
+    "blocks_made",
+    "watching_blocks",
     "Hidden",
     "PROTECTED",
     "Typed",
@@ -308,3 +313,26 @@ def for_appendix(*blocks: Any) -> list[Any]:
     for block in marked:
         block.appendix = True
     return marked
+
+
+_BLOCKS_MADE: ContextVar[Callable[[list[Any]], Any] | None] = ContextVar("slutrapport_blocks_made", default=None)
+
+
+@contextmanager
+def watching_blocks(listener: Callable[[list[Any]], Any]) -> Iterator[None]:
+    """Within the ``with`` block, ``listener`` is given the blocks a builder has finished (:func:`blocks_made`)
+    while it builds the rest: a run's writers start drawing the charts among them early."""
+    token = _BLOCKS_MADE.set(listener)
+    try:
+        yield
+    finally:
+        _BLOCKS_MADE.reset(token)
+
+
+def blocks_made(blocks: list[Any]) -> list[Any]:
+    """Tell the listener of :func:`watching_blocks`, if any, that ``blocks`` are done; returns them. A block
+    changed afterwards is still right in the output: whoever acts early must check it is unchanged."""
+    listener = _BLOCKS_MADE.get()
+    if listener is not None:
+        listener(blocks)
+    return blocks

@@ -12,7 +12,16 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.anova import anova_lm
 
 from slutrapport.analysis.describe import compare_waves
-from slutrapport.analysis.reliability import ITEM_DELETED_COLUMNS, LOW_ALPHA, RELIABILITY_COLUMNS, cronbach_alpha, reliability
+from slutrapport.analysis.reliability import (
+    ITEM_DELETED_COLUMNS,
+    LOW_ALPHA,
+    RELIABILITY_COLUMNS,
+    cronbach_alpha,
+    part_rows,
+    reliability,
+    reliability_of_parts,
+    reliability_parts,
+)
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.conftest import SAMPLES, write_csv
 
@@ -157,3 +166,9 @@ def test_sample_project_reliability():
     assert not hidden & set(zip(alpha["index"], alpha["enkat"], alpha["grupp"], strict=True))
     assert len(deleted) == 3 * len(alpha) + sum(alpha["index"] == "struktur")  # struktur has 4 items
     assert alpha["alfa"].median() > LOW_ALPHA  # the generator aims at 0.7-0.85
+    # index by index, as a worker process and this one share it, the same tables to the last bit
+    parts = reliability_parts(comparison)
+    assert [part["id"].iloc[0] for part in parts] == list(survey.instrument.indices)
+    from_parts = reliability_of_parts([part_rows(survey, 5, part) for part in reversed(parts)][::-1])
+    pd.testing.assert_frame_equal(from_parts[0], alpha, check_exact=True)
+    pd.testing.assert_frame_equal(from_parts[1], deleted, check_exact=True)

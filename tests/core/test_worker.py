@@ -21,7 +21,7 @@ import pytest
 from slutrapport.analysis import survey as survey_module
 from slutrapport.analysis.survey import analyse_survey
 from slutrapport.core import worker as worker_module
-from slutrapport.core.worker import Worker, beside, current_worker, run_with
+from slutrapport.core.worker import Worker, beside, beside_parts, current_worker, run_with
 from slutrapport.sources.survey.ingest import read_waves
 from slutrapport.sources.survey.instrument import load_instrument
 from tests.conftest import ROOT, write_csv
@@ -61,11 +61,11 @@ def test_the_analysis_sent_to_a_worker_gives_the_same_tables_to_the_last_bit(tmp
         with run_with(worker):
             assert current_worker() is worker and worker.ready()
             there = _tables(analyse_survey(read_waves(paths, instrument), 5))  # a new survey: nothing computed yet
-            assert {"_reml_batch", "reliability"} <= set(sent)
+            assert {"_reml_batch", "_keep", "_part", "_forget"} <= set(sent)  # the reliability: the survey kept there, its indices
             sent.clear()
             monkeypatch.setattr(survey_module, "SEND_BYTES", 10)  # a survey too large to send: its reliability is computed here
             analyse_survey(read_waves(paths, instrument), 5)
-            assert "_reml_batch" in sent and "reliability" not in sent
+            assert "_reml_batch" in sent and "_keep" not in sent and "_part" not in sent
     finally:
         worker.close()
     assert (here["trends"]["test"] == "trend_lmm").any()  # the mixed model was fitted, not skipped
@@ -99,6 +99,44 @@ def test_without_a_worker_or_after_it_died_the_work_is_done_here():
         worker.close()
     with run_with(worker):
         assert not worker.ready() and beside(_square, 9)() == 81  # closed: computed here
+
+
+def _slow_square(started: str, seconds: float, x: int) -> tuple[int, int]:
+    Path(started, str(x)).touch()  # (in whichever process does it)
+    time.sleep(seconds)
+    return x * x, os.getpid()
+
+
+def _kept() -> int:
+    return len(worker_module._KEPT)
+
+
+def test_parts_the_worker_has_not_started_are_done_here_from_the_last(tmp_path):
+    assert beside_parts(_square, (), [2, 3])() == [4, 9]  # no run: computed here
+    worker = Worker(True)
+    try:
+        assert worker.start()
+        there = worker.warm.result(timeout=120)
+        started = tmp_path / "started"
+        started.mkdir()
+        with run_with(worker):
+            result = beside_parts(_slow_square, (str(started), 0.5), list(range(8)))
+            deadline = time.monotonic() + 120
+            while not (started / "0").exists() and time.monotonic() < deadline:  # the worker has begun
+                time.sleep(0.01)
+            found = result()
+        assert [square for square, _ in found] == [x * x for x in range(8)]
+        done_by = [pid for _, pid in found]
+        assert done_by[0] == there and done_by[-1] == os.getpid()  # the first there, the last here (asked when it had begun)
+        split = done_by.index(os.getpid())
+        assert done_by[split:] == [os.getpid()] * (8 - split)  # here: a run of the last parts
+        assert worker.submit(_kept).result(timeout=120) == 0  # the shared arguments let go there
+        for process in worker._executor._processes.values():
+            process.kill()
+        with run_with(worker):
+            assert [square for square, _ in beside_parts(_slow_square, (str(started), 0), [4, 5])()] == [16, 25]  # died: here
+    finally:
+        worker.close()
 
 
 def test_a_worker_that_may_not_start_sends_nothing(monkeypatch):

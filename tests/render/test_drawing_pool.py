@@ -17,8 +17,8 @@ from slutrapport.core.worker import Worker
 from slutrapport.pipeline import compare_files
 from slutrapport.render import drawing_pool
 from slutrapport.render.charts import chart_png, forget_drawings
-from slutrapport.render.drawing_pool import ENVIRONMENT, ChartDrawing, charts_in_order, drawing_ahead, processes
-from slutrapport.report.model import Chart
+from slutrapport.render.drawing_pool import ENVIRONMENT, ChartDrawing, charts_in_blocks, charts_in_order, drawing_ahead, processes
+from slutrapport.report.model import Chart, watching_blocks
 from tests.conftest import write_csv
 
 NAMES = ["Org A", "Org $B$", "Org C", "Org D", "Org E", "Org F", "Org G", "Org H"]  # $: drawn literally, not as mathtext
@@ -76,7 +76,7 @@ def test_compare_with_a_worker_writes_the_same_bytes_and_warnings_as_one_process
     monkeypatch.setattr(Worker, "submit", lambda self, function, *args: sent.append(function.__name__) or submit(self, function, *args))
     parallel = compare_files(mini_instrument, waves, LABELS, out=tmp_path / "två")
     assert any(png is not None for png in taken), "the worker drew no chart"
-    assert {"reliability", "with_repairs"} <= set(sent)  # the reliability and the CSV files too (no one linked: no mixed model)
+    assert {"_keep", "_part", "with_repairs"} <= set(sent)  # the reliability and the CSV files too (no one linked: no mixed model)
     assert _files(tmp_path / "två") == _files(tmp_path / "en")
     # the texts the worker repaired are counted here (the warnings differ only in the output folder they name)
     assert [(w.kontroll, w.varde, w.meddelande) for w in parallel.warnings] == [(w.kontroll, w.varde, w.meddelande) for w in serial.warnings]
@@ -109,6 +109,29 @@ def test_charts_are_drawn_here_when_the_worker_dies(mini_instrument, waves, monk
             process.kill()  # as if the system stopped it
         drawing.ahead(charts_in_order(report))
         assert [chart_png(chart) for chart in charts] == expected
+
+
+def test_charts_handed_early_are_taken_only_if_unchanged(mini_instrument, waves, monkeypatch):
+    monkeypatch.setenv(ENVIRONMENT, "2")
+    made = []
+    with watching_blocks(made.append):
+        report = _report(mini_instrument, waves)
+    assert made and all(charts_in_blocks(blocks) for blocks in made)  # each index's blocks, with their charts
+    charts = charts_in_blocks(made[0])
+    forget_drawings()
+    with drawing_ahead() as drawing:
+        assert drawing.early(charts) == 0  # no worker started yet: none is started for a few charts
+        assert drawing.start()
+        drawing.worker.warm.result(timeout=120)
+        assert drawing.early(charts) == len(charts) >= 2
+        for job in drawing._jobs.values():
+            assert job.done.wait(120) and job.png is not None
+        first = charts[0].title
+        charts[0].title = "Ändrad efter att den lämnats"
+        assert drawing.take(charts[0]) is None  # changed since: drawn here as it is now
+        assert drawing.take(charts[1]) == chart_png(charts[1])  # unchanged: the worker's drawing
+    charts[0].title = first
+    assert charts_in_order(report)[: len(charts)] == charts
 
 
 def test_a_worker_still_starting_is_stopped_not_waited_for(monkeypatch):

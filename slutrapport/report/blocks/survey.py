@@ -47,6 +47,7 @@ from slutrapport.report.model import (
     Subsection,
     Table,
     TextList,
+    blocks_made,
     for_appendix,
 )
 from slutrapport.sources.definitions import Scale
@@ -474,7 +475,7 @@ def survey_blocks(results: SurveyResults) -> list:
                 alpha_if_deleted_table(mine, index_id, name),
             ),
         ]
-        blocks.append(Subsection(name, sub))
+        blocks.append(Subsection(name, blocks_made(sub)))
 
     blocks += for_appendix(*loose_blocks(results))
     blocks += _figures_to_appendix(item_blocks(results))  # yes/no, single and multiple choice, numbers
