@@ -105,10 +105,10 @@ def beside_parts(function: Callable[..., T], shared: tuple, parts: list[Any], *,
     by the same code on the same numbers wherever it is done, so the list is the same.
     """
     worker = current_worker()
-    if not (send and parts and worker is not None and worker.ready()):
+    claims = _claims() if send and parts and worker is not None and worker.ready() else None
+    if claims is None:
         done = [function(*shared, part) for part in parts]
         return lambda: done
-    claims = tempfile.mkdtemp(prefix="slutrapport-")
     key = next(_KEYS)
     worker.submit(_keep, key, shared)
     futures = [worker.submit(_part, key, claims, k, function, part) for k, part in enumerate(parts)]
@@ -129,6 +129,14 @@ def beside_parts(function: Callable[..., T], shared: tuple, parts: list[Any], *,
 
     weakref.finalize(results, shutil.rmtree, claims, True)  # never asked for (an error in between): no folder left
     return results
+
+
+def _claims() -> str | None:
+    """A new empty folder for the claims of a :func:`beside_parts`; None when none can be made (then all is done here)."""
+    try:
+        return tempfile.mkdtemp(prefix="slutrapport-")
+    except OSError:
+        return None
 
 
 def _claim(claims: str, part: int) -> bool:

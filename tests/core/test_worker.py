@@ -107,6 +107,14 @@ def _slow_square(started: str, seconds: float, x: int) -> tuple[int, int]:
     return x * x, os.getpid()
 
 
+def _no_folder(*_args, **_kwargs):
+    raise PermissionError(13, "Permission denied")
+
+
+def _not_sent(*_args):
+    raise AssertionError("sent to the worker")
+
+
 def _kept() -> int:
     return len(worker_module._KEPT)
 
@@ -131,6 +139,10 @@ def test_parts_the_worker_has_not_started_are_done_here_from_the_last(tmp_path):
         split = done_by.index(os.getpid())
         assert done_by[split:] == [os.getpid()] * (8 - split)  # here: a run of the last parts
         assert worker.submit(_kept).result(timeout=120) == 0  # the shared arguments let go there
+        with run_with(worker), pytest.MonkeyPatch.context() as patch:
+            patch.setattr(worker_module.tempfile, "mkdtemp", _no_folder)  # no folder for the claims: all done here
+            patch.setattr(Worker, "submit", _not_sent)
+            assert beside_parts(_slow_square, (str(started), 0), [6, 7])() == [(36, os.getpid()), (49, os.getpid())]
         for process in worker._executor._processes.values():
             process.kill()
         with run_with(worker):
