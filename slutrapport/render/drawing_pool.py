@@ -190,7 +190,10 @@ class ChartDrawing:
         handed = 0
         with self._lock:
             for chart in charts:
-                job = _Job(chart, pickle.dumps(chart, protocol=_PROTOCOL))
+                sent = _pickled(chart)
+                if sent is None:  # (drawn here)
+                    continue
+                job = _Job(chart, sent)
                 self._jobs[id(chart)] = job
                 self._waiting.append(job)
                 handed += 1
@@ -222,7 +225,7 @@ class ChartDrawing:
                     break
                 spare.state = "ahead here"
             _draw_here(spare)
-        if not job.done.wait(PATIENCE) or job.png is None or pickle.dumps(chart, protocol=_PROTOCOL) != job.sent:
+        if not job.done.wait(PATIENCE) or job.png is None or _pickled(chart) != job.sent:
             return None  # (changed since it was handed over: drawn here as it is now)
         note_repairs(job.texts)  # noted in this process's collector, as drawing it now would have
         return job.png
@@ -288,6 +291,14 @@ class ChartDrawing:
         job.done.set()
         for waiting in list(self._waiting):
             waiting.done.set()
+
+
+def _pickled(chart: Any) -> bytes | None:
+    """The chart as it is handed to the worker; None when it cannot be pickled."""
+    try:
+        return pickle.dumps(chart, protocol=_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def _warm_up() -> int:
