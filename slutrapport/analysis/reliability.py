@@ -20,7 +20,9 @@ than two items have no alpha.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -153,7 +155,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
         - ``alfa_utan_fragan``: alpha of the other items on the same
           respondents
     """
-    return _tables([_rows(survey, min_n, _cells(comparison))])
+    return _tables([_rows(survey, min_n, _cells(comparison), functools.cache(lambda: _Answered(survey)))])  # (found when first needed)
 
 
 def reliability_parts(comparison: pd.DataFrame) -> list[pd.DataFrame]:
@@ -166,12 +168,15 @@ def reliability_parts(comparison: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def part_rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
-    """The rows of :func:`reliability`'s two tables for a part of its cells (:func:`reliability_parts`)."""
-    return _rows(survey, min_n, cells)
+    """The rows of :func:`reliability`'s two tables for a part of its cells (:func:`reliability_parts`); the
+    answers to the index items are found once for all parts and kept on the survey until :func:`reliability_of_parts`."""
+    return _rows(survey, min_n, cells, lambda: _answered(survey))
 
 
-def reliability_of_parts(rows: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`reliability`'s two tables from the rows of its parts, in order."""
+def reliability_of_parts(rows: list[tuple[list[tuple], list[tuple]]], survey: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`reliability`'s two tables from the rows of its parts, in order; lets go of what :func:`part_rows`
+    kept on ``survey`` (a large survey's answers to every index item)."""
+    survey.derived.pop(_ANSWERS, None)
     return _tables(rows)
 
 
@@ -181,7 +186,7 @@ def _cells(comparison: pd.DataFrame) -> pd.DataFrame:
     return comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
 
 
-def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
+def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame, answered: Callable[[], _Answered]) -> tuple[list[tuple], list[tuple]]:
     instrument = survey.instrument
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
@@ -194,7 +199,7 @@ def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tup
         if len(items) < 2:
             continue
         if index_id not in matrices:
-            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, _answered(survey)))
+            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered()))
             matrices[index_id] = (values, positions, bool(np.array_equal(values, np.round(values))))
         values, positions, whole = matrices[index_id]
         x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
@@ -215,12 +220,14 @@ def _tables(parts: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame,
     return alpha, deleted
 
 
+_ANSWERS = ("reliability_answers",)  # the key of the answers :func:`part_rows` keeps on the survey
+
+
 def _answered(survey: SurveyData) -> _Answered:
-    """The answers to index items as codes, found once per survey (:class:`_Answered`)."""
-    key = ("reliability_answers",)
-    if key not in survey.derived:
-        survey.derived[key] = _Answered(survey)
-    return survey.derived[key]
+    """The answers to index items as codes, found once for the parts of a reliability (:class:`_Answered`)."""
+    if _ANSWERS not in survey.derived:
+        survey.derived[_ANSWERS] = _Answered(survey)
+    return survey.derived[_ANSWERS]
 
 
 def _alphas(x: np.ndarray, whole: bool, deleted: bool) -> tuple[float, list[float]]:

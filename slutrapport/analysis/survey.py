@@ -106,7 +106,7 @@ def analyse_survey(
     )
     choice_tests["riktning"] = directions(choice_tests)
     number_tests["riktning"] = directions(number_tests)
-    alpha, alpha_if_deleted = reliability_of_parts(reliable())
+    alpha, alpha_if_deleted = reliability_of_parts(reliable(), survey)
     return SurveyResults(
         survey=survey,
         min_n=min_n,

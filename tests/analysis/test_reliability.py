@@ -169,6 +169,7 @@ def test_sample_project_reliability():
     # index by index, as a worker process and this one share it, the same tables to the last bit
     parts = reliability_parts(comparison)
     assert [part["id"].iloc[0] for part in parts] == list(survey.instrument.indices)
-    from_parts = reliability_of_parts([part_rows(survey, 5, part) for part in reversed(parts)][::-1])
+    from_parts = reliability_of_parts([part_rows(survey, 5, part) for part in reversed(parts)][::-1], survey)
+    assert not any("reliability" in str(key) for key in survey.derived)  # the answers kept for the parts let go
     pd.testing.assert_frame_equal(from_parts[0], alpha, check_exact=True)
     pd.testing.assert_frame_equal(from_parts[1], deleted, check_exact=True)
