@@ -20,9 +20,7 @@ than two items have no alpha.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -33,6 +31,7 @@ from slutrapport.analysis.suppression import ALL
 from slutrapport.sources.survey.ingest import SurveyData
 
 __all__ = [
+    "AnswerCache",
     "LOW_ALPHA",
     "RELIABILITY_COLUMNS",
     "ITEM_DELETED_COLUMNS",
@@ -155,7 +154,7 @@ def reliability(survey: SurveyData, comparison: pd.DataFrame, min_n: int = 5) ->
         - ``alfa_utan_fragan``: alpha of the other items on the same
           respondents
     """
-    return _tables([_rows(survey, min_n, _cells(comparison), functools.cache(lambda: _Answered(survey)))])  # (found when first needed)
+    return _tables([part_rows(survey, min_n, AnswerCache(), _cells(comparison))])
 
 
 def reliability_parts(comparison: pd.DataFrame) -> list[pd.DataFrame]:
@@ -167,17 +166,32 @@ def reliability_parts(comparison: pd.DataFrame) -> list[pd.DataFrame]:
     return [cells.iloc[start:end] for start, end in zip(starts, [*starts[1:], len(ids)], strict=True)] if len(ids) else []
 
 
-def part_rows(survey: SurveyData, min_n: int, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
-    """The rows of :func:`reliability`'s two tables for a part of its cells (:func:`reliability_parts`); the
-    answers to the index items are found once for all parts and kept on the survey until :func:`reliability_of_parts`."""
-    return _rows(survey, min_n, cells, lambda: _answered(survey))
+def part_rows(survey: SurveyData, min_n: int, answers: AnswerCache, cells: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    """The rows of :func:`reliability`'s two tables for a part of its cells (:func:`reliability_parts`); the parts
+    of one reliability share one ``answers``."""
+    return _rows(survey, min_n, cells, answers)
 
 
-def reliability_of_parts(rows: list[tuple[list[tuple], list[tuple]]], survey: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`reliability`'s two tables from the rows of its parts, in order; lets go of what :func:`part_rows`
-    kept on ``survey`` (a large survey's answers to every index item)."""
-    survey.derived.pop(_ANSWERS, None)
+def reliability_of_parts(rows: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`reliability`'s two tables from the rows of its parts, in order."""
     return _tables(rows)
+
+
+class AnswerCache:
+    """The answers to the index items as codes (a large survey's millions), found when a part of a reliability
+    first needs them and kept for its other parts while this object lives; never pickled (a worker process
+    finds them again from the survey it was sent)."""
+
+    def __init__(self) -> None:
+        self._found: _Answered | None = None
+
+    def of(self, survey: SurveyData) -> _Answered:
+        if self._found is None:
+            self._found = _Answered(survey)
+        return self._found
+
+    def __getstate__(self) -> dict:
+        return {"_found": None}
 
 
 def _cells(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -186,7 +200,7 @@ def _cells(comparison: pd.DataFrame) -> pd.DataFrame:
     return comparison[(comparison["niva"] == INDEX) & ~comparison["undertryckt"].astype(bool) & (n_values > 0)]
 
 
-def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame, answered: Callable[[], _Answered]) -> tuple[list[tuple], list[tuple]]:
+def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame, answers: AnswerCache) -> tuple[list[tuple], list[tuple]]:
     instrument = survey.instrument
     alpha_rows: list[tuple] = []
     deleted_rows: list[tuple] = []
@@ -199,7 +213,7 @@ def _rows(survey: SurveyData, min_n: int, cells: pd.DataFrame, answered: Callabl
         if len(items) < 2:
             continue
         if index_id not in matrices:
-            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answered()))
+            values, positions = _cell_rows(survey, min_n, *_item_matrix(survey, index_id, answers.of(survey)))
             matrices[index_id] = (values, positions, bool(np.array_equal(values, np.round(values))))
         values, positions, whole = matrices[index_id]
         x = values[positions.get((wave, group), np.empty(0, dtype=np.intp))]
@@ -218,16 +232,6 @@ def _tables(parts: list[tuple[list[tuple], list[tuple]]]) -> tuple[pd.DataFrame,
     alpha = alpha.astype({"n": "int64", "antal_fragor": "int64", "alfa": "float64"})
     deleted = pd.DataFrame([row for _, rows in parts for row in rows], columns=ITEM_DELETED_COLUMNS).astype({"alfa_utan_fragan": "float64"})
     return alpha, deleted
-
-
-_ANSWERS = ("reliability_answers",)  # the key of the answers :func:`part_rows` keeps on the survey
-
-
-def _answered(survey: SurveyData) -> _Answered:
-    """The answers to index items as codes, found once for the parts of a reliability (:class:`_Answered`)."""
-    if _ANSWERS not in survey.derived:
-        survey.derived[_ANSWERS] = _Answered(survey)
-    return survey.derived[_ANSWERS]
 
 
 def _alphas(x: np.ndarray, whole: bool, deleted: bool) -> tuple[float, list[float]]:

@@ -12,7 +12,7 @@ from slutrapport.analysis.composition import COMPOSITION_COLUMNS, composition_sh
 from slutrapport.analysis.describe import answer_distribution, compare_waves, free_text, hidden_waves, response_summary
 from slutrapport.analysis.families import exploratory_together
 from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
-from slutrapport.analysis.reliability import part_rows, reliability_of_parts, reliability_parts
+from slutrapport.analysis.reliability import AnswerCache, part_rows, reliability_of_parts, reliability_parts
 from slutrapport.analysis.response_rates import RESPONSE_RATE_COLUMNS, response_rates
 from slutrapport.analysis.suppression import SHARE_DECIMALS, published_precision
 from slutrapport.analysis.trend import TREND_LINE_COLUMNS, start_trend_fits, trend_lines
@@ -88,7 +88,7 @@ def analyse_survey(
     # here first; the indices it has not started when the reliability is needed are computed here.
     start_trend_fits(survey, comparison, min_n)
     send = int(survey.tidy.memory_usage(index=False).sum()) <= SEND_BYTES
-    reliable = beside_parts(part_rows, (survey, min_n), reliability_parts(comparison), send=send)
+    reliable = beside_parts(part_rows, (survey, min_n, AnswerCache()), reliability_parts(comparison), send=send)
     tables = {
         "group_tests": group_differences(survey, comparison, min_n),
         "intervals": mean_intervals(exact, survey),  # from the exact values: error bars, the tables' Wilson intervals
@@ -106,7 +106,8 @@ def analyse_survey(
     )
     choice_tests["riktning"] = directions(choice_tests)
     number_tests["riktning"] = directions(number_tests)
-    alpha, alpha_if_deleted = reliability_of_parts(reliable(), survey)
+    alpha, alpha_if_deleted = reliability_of_parts(reliable())
+    del reliable  # (with the answers its parts shared)
     return SurveyResults(
         survey=survey,
         min_n=min_n,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from slutrapport.analysis.reliability import (
     ITEM_DELETED_COLUMNS,
     LOW_ALPHA,
     RELIABILITY_COLUMNS,
+    AnswerCache,
     cronbach_alpha,
     part_rows,
     reliability,
@@ -169,7 +171,8 @@ def test_sample_project_reliability():
     # index by index, as a worker process and this one share it, the same tables to the last bit
     parts = reliability_parts(comparison)
     assert [part["id"].iloc[0] for part in parts] == list(survey.instrument.indices)
-    from_parts = reliability_of_parts([part_rows(survey, 5, part) for part in reversed(parts)][::-1], survey)
-    assert not any("reliability" in str(key) for key in survey.derived)  # the answers kept for the parts let go
+    answers = AnswerCache()
+    from_parts = reliability_of_parts([part_rows(survey, 5, answers, part) for part in reversed(parts)][::-1])
+    assert pickle.loads(pickle.dumps(answers))._found is None and answers._found is not None  # not sent to a worker
     pd.testing.assert_frame_equal(from_parts[0], alpha, check_exact=True)
     pd.testing.assert_frame_equal(from_parts[1], deleted, check_exact=True)
