@@ -15,9 +15,11 @@ before it loads the library.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
+
+from slutrapport.core.scoped import within
 
 __all__ = ["Progress", "no_progress", "reporting", "progress_of", "reading_step", "ANALYSING", "WRITING", "COLLECTING"]
 
@@ -35,14 +37,9 @@ def no_progress(step: str) -> None:
     """The progress of work nobody watches: every step is dropped."""
 
 
-@contextmanager
-def reporting(progress: Progress) -> Iterator[Progress]:
+def reporting(progress: Progress) -> AbstractContextManager[Progress]:
     """Within the block, work not given a ``progress`` tells its steps to ``progress``."""
-    token = _CURRENT.set(progress)
-    try:
-        yield progress
-    finally:
-        _CURRENT.reset(token)
+    return within(_CURRENT, progress)
 
 
 def progress_of(progress: Progress | None = None) -> Progress:

@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from slutrapport.core.problems import WARNING, Problem
+from slutrapport.core.scoped import within
 
 __all__ = [
     "clean_text",
@@ -235,20 +236,14 @@ _CURRENT: ContextVar[TextRepairs | None] = ContextVar("slutrapport_text_repairs"
 T = TypeVar("T")
 
 
-@contextmanager
-def collect_repairs() -> Iterator[TextRepairs]:
+def collect_repairs() -> AbstractContextManager[TextRepairs]:
     """Collect what :func:`clean_text` repairs inside the ``with`` block (nested blocks collect their own)::
 
         with collect_repairs() as repairs:
             outputs = {"rapport.xlsx": render_excel(report), ...}
         warning = repairs.warning(str(out))
     """
-    repairs = TextRepairs()
-    token = _CURRENT.set(repairs)
-    try:
-        yield repairs
-    finally:
-        _CURRENT.reset(token)
+    return within(_CURRENT, TextRepairs())
 
 
 def with_repairs(function: Callable[..., T], *args: Any) -> tuple[T, list[str]]:

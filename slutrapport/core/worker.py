@@ -25,11 +25,12 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from slutrapport.core.errors import SlutrapportError
+from slutrapport.core.scoped import within
 
 __all__ = ["ENVIRONMENT", "PATIENCE", "SEND_BYTES", "Worker", "beside", "beside_parts", "current_worker", "processes", "run_with"]
 
@@ -68,14 +69,9 @@ def current_worker() -> Worker | None:
     return _CURRENT.get()
 
 
-@contextmanager
-def run_with(worker: Worker) -> Iterator[Worker]:
+def run_with(worker: Worker) -> AbstractContextManager[Worker]:
     """Within the ``with`` block, :func:`current_worker` is ``worker`` (which the caller closes)."""
-    token = _CURRENT.set(worker)
-    try:
-        yield worker
-    finally:
-        _CURRENT.reset(token)
+    return within(_CURRENT, worker)
 
 
 def beside(function: Callable[..., T], *args: Any, send: bool = True) -> Callable[[], T]:

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from slutrapport.core.safetext import note_repairs, with_repairs
+from slutrapport.core.scoped import within
 from slutrapport.core.worker import ENVIRONMENT, PATIENCE, Worker, processes, run_with
 from slutrapport.report.model import CHARTS, Chart, Report, Subsection
 
@@ -111,12 +112,10 @@ def drawing_ahead(inputs: Iterable[Path] = (), *, early: bool = False) -> Iterat
     drawing = ChartDrawing(Worker(processes() > 1 and _may_start_processes(), _warm_up))
     if drawing.allowed and (early or EARLY_BYTES <= _size(inputs) < LATE_BYTES):
         drawing.start()
-    token = _CURRENT.set(drawing)
     try:
-        with run_with(drawing.worker):  # the analysis may hand it work too (:func:`~slutrapport.core.worker.beside`)
+        with within(_CURRENT, drawing), run_with(drawing.worker):  # the analysis may hand it work too (:func:`~slutrapport.core.worker.beside`)
             yield drawing
     finally:
-        _CURRENT.reset(token)
         drawing.close()
 
 
@@ -172,21 +171,25 @@ class ChartDrawing:
     def ahead(self, charts: list[Any]) -> int:
         """Hand ``charts`` to the worker in the order the writers will need them (:func:`charts_in_order`),
         each once and only one not drawn yet, when there are at least :data:`MIN_CHARTS`; how many were handed."""
-        unique = {id(chart): chart for chart in charts if chart.png is None and id(chart) not in self._jobs}
+        unique = self._not_handed(charts)
         if not self.allowed or self._closed or len(unique) < MIN_CHARTS or not self.start():
             return 0
-        return self._hand(unique.values())
+        return self._hand(unique)
 
     def early(self, charts: list[Any]) -> int:
         """Hand ``charts`` (a report being built: :func:`~slutrapport.report.model.watching_blocks`) to the
         worker when it has been started already, however few; how many were handed. A chart changed after
         it was handed is drawn again where it is needed (:meth:`take`)."""
-        unique = {id(chart): chart for chart in charts if chart.png is None and id(chart) not in self._jobs}
+        unique = self._not_handed(charts)
         if not unique or not self.allowed or self._closed or self._broken or self.worker.warm is None or self.worker.broken:
             return 0
-        return self._hand(unique.values())
+        return self._hand(unique)
 
-    def _hand(self, charts: Iterable[Any]) -> int:
+    def _not_handed(self, charts: list[Any]) -> list[Any]:
+        """``charts`` not drawn and not handed over yet, each once."""
+        return list({id(chart): chart for chart in charts if chart.png is None and id(chart) not in self._jobs}.values())
+
+    def _hand(self, charts: list[Any]) -> int:
         handed = 0
         with self._lock:
             for chart in charts:

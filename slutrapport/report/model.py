@@ -14,13 +14,15 @@ here computes a statistic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from slutrapport.core.scoped import within
 
 __all__ = [
     "blocks_made",
@@ -318,15 +320,10 @@ def for_appendix(*blocks: Any) -> list[Any]:
 _BLOCKS_MADE: ContextVar[Callable[[list[Any]], Any] | None] = ContextVar("slutrapport_blocks_made", default=None)
 
 
-@contextmanager
-def watching_blocks(listener: Callable[[list[Any]], Any]) -> Iterator[None]:
+def watching_blocks(listener: Callable[[list[Any]], Any]) -> AbstractContextManager[Callable[[list[Any]], Any]]:
     """Within the ``with`` block, ``listener`` is given the blocks a builder has finished (:func:`blocks_made`)
     while it builds the rest: a run's writers start drawing the charts among them early."""
-    token = _BLOCKS_MADE.set(listener)
-    try:
-        yield
-    finally:
-        _BLOCKS_MADE.reset(token)
+    return within(_BLOCKS_MADE, listener)
 
 
 def blocks_made(blocks: list[Any]) -> list[Any]:
