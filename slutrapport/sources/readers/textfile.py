@@ -324,7 +324,7 @@ def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
         source,
         sep=sep,
         header=None,
-        dtype=str,
+        dtype=object,  # (str would check every text again for its StringArray)
         keep_default_na=False,
         na_filter=False,
         skip_blank_lines=False,
