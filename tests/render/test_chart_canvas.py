@@ -122,10 +122,10 @@ def test_mathtext_goes_matplotlibs_way(monkeypatch):
     assert maths == ["$x^2$"]
 
 
-def test_a_laid_out_text_is_laid_out_once_and_where_matplotlib_puts_it(monkeypatch):
+def test_a_run_of_texts_is_laid_out_once_and_where_matplotlib_puts_it(monkeypatch):
     from matplotlib.text import Text
 
-    from slutrapport.render.chart_canvas import LaidOutText, add_text
+    from slutrapport.render.chart_canvas import TextRun, add_text
 
     chart_canvas.forget_text()
     laid_out = []
@@ -136,16 +136,55 @@ def test_a_laid_out_text_is_laid_out_once_and_where_matplotlib_puts_it(monkeypat
         fig = Figure(figsize=(3, 2), dpi=110)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_axis_off()
-        texts = [
-            add_text(ax, 0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7),
-            ax.text(0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7),
-        ]
+        add_text(ax, 0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7)
+        plain = ax.text(0.5, 0.5, "Enkät 1\nn = 645", ha="center", va="top", fontsize=7)
         canvas = TextCachingCanvas(fig)
         canvas.draw()
-        assert isinstance(texts[0], LaidOutText) and texts[0] in ax.texts and not texts[0].get_clip_on()
-        extents.append([t.get_window_extent(canvas.get_renderer()).bounds for t in texts])
+        (run,) = [child for child in ax.get_children() if isinstance(child, TextRun)]
+        assert run.shown() == [("Enkät 1\nn = 645", False)] and not run.get_clip_on()
+        extents.append([t.get_window_extent(canvas.get_renderer()).bounds for t in (run, plain)])
     assert extents[0][0] == pytest.approx(extents[0][1]) and extents[0] == extents[1] == extents[2]
-    assert laid_out.count("Enkät 1\nn = 645") == 1 + 3 * 2  # the laid-out text once for all three figures; the plain one at every drawing and measuring
+    assert laid_out.count("Enkät 1\nn = 645") == 1 + 3 * 2  # the run's text once for all three figures; the plain one at every drawing and measuring
+
+
+def _texts_drawn(runs: bool, monkeypatch) -> np.ndarray:
+    """A panel of texts as a chart writes them (styles interleaved, turned, two lines, mathtext, empty, NaN, a
+    plain Text and a line between them), drawn with text runs or with a :class:`LaidOutText` per text."""
+    from matplotlib.transforms import offset_copy
+
+    from slutrapport.render.chart_canvas import add_text
+
+    if not runs:
+        monkeypatch.setattr(chart_canvas, "_RUN_STYLE", frozenset())
+    fig = Figure(figsize=(4, 3), dpi=110)
+    ax = fig.add_axes((0.15, 0.15, 0.8, 0.8))
+    ax.set_axis_off()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    beside = offset_copy(ax.transData, fig=fig, x=-4, units="points")
+    for number in range(12):
+        x, y = number % 4 * 2.5, number // 4 * 3
+        add_text(ax, x, y + 2, TEXTS[number % len(TEXTS)], ha="left", va="bottom", fontsize=8.5, color="#333333")
+        add_text(ax, x + 0.5, y, str(100 + number), ha="center", va="top", fontsize=7, color="#666666")
+        add_text(ax, x, y + 1, f"{number},5", ha="right", va="center", fontsize=7.5, transform=beside)
+        if number == 5:
+            ax.text(x, y + 1.5, "mellan", fontsize=9, color="red")  # at the texts' level: the texts after it are drawn after it
+            ax.plot([0, 10], [y + 1.2, y + 1.2], color="blue", linewidth=3)
+    add_text(ax, 0.2, 5, "Medelvärde", rotation=90, ha="center", va="center", fontsize=8)
+    add_text(ax, 3, 5, "$x^2$ och \\$5", ha="left", va="center", fontsize=8)
+    add_text(ax, 5, 5, "", ha="left", va="center", fontsize=8)
+    add_text(ax, float("nan"), 5, "syns inte", ha="left", va="center", fontsize=8)
+    with matplotlib.rc_context(theme("white")):
+        canvas = TextCachingCanvas(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_text_runs_draw_the_very_pixels_of_a_text_per_text(monkeypatch):
+    with_runs = _texts_drawn(True, monkeypatch)
+    one_by_one = _texts_drawn(False, monkeypatch)
+    assert (with_runs != 255).any()
+    np.testing.assert_array_equal(with_runs, one_by_one)
 
 
 def test_a_change_of_matplotlibs_text_settings_is_a_new_cache_entry():
@@ -160,3 +199,17 @@ def test_a_change_of_matplotlibs_text_settings_is_a_new_cache_entry():
             images.append(np.asarray(canvas.buffer_rgba()).copy())
     assert len([key for key in chart_canvas._bitmaps if key[0] == "Organisation 01"]) == 2
     assert not np.array_equal(images[0], images[1])
+
+
+def test_a_text_run_takes_a_colour_given_as_a_list():
+    from slutrapport.render.chart_canvas import TextRun, add_text
+
+    fig = Figure(figsize=(2, 1), dpi=110)
+    ax = fig.add_axes((0, 0, 1, 1))
+    add_text(ax, 0.1, 0.5, "a", color=[0.8, 0.1, 0.1])
+    add_text(ax, 0.5, 0.5, "b", color=[0.1, 0.1, 0.8])
+    TextCachingCanvas(fig).draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())
+    (run,) = [child for child in ax.get_children() if isinstance(child, TextRun)]
+    assert run.shown() == [("a", False), ("b", False)]
+    assert (pixels[..., 0] > pixels[..., 2] + 100).any() and (pixels[..., 2] > pixels[..., 0] + 100).any()  # each in its colour

@@ -20,6 +20,7 @@ from slutrapport.core.outputs import MANIFEST, OutputFolder, safe_path, write_by
 from slutrapport.core.safetext import FORBIDDEN_CHARACTERS, collect_repairs
 from slutrapport.render import charts as charts_module
 from slutrapport.render import comparison_csv, render_bundle, render_docx, render_excel, render_html
+from slutrapport.render.chart_canvas import TextRun
 from slutrapport.report.model import COUNT, MEAN, Chart, Column, DivergingChart, Paragraphs, Report, Section, Table, TextList
 from tests.conftest import write_csv
 
@@ -255,6 +256,8 @@ def _drawn_texts(chart, monkeypatch) -> list[tuple[str, bool]]:
         for text in fig.findobj(Text):
             if text.get_text():
                 seen.append(text._preprocess_math(text.get_text()))
+        for run in fig.findobj(TextRun):  # the texts a chart writes many of
+            seen.extend(run.shown())
         return png
 
     monkeypatch.setattr(charts_module, "_png", spy)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from slutrapport.pipeline.demo import sample_project_dir
 from slutrapport.pipeline.results import analyse_project
@@ -16,6 +17,7 @@ from slutrapport.portfolio import charts as forest_charts
 from slutrapport.portfolio.model import ForestChart, ForestRow
 from slutrapport.project.folder import load_project
 from slutrapport.render import charts
+from slutrapport.render.chart_canvas import TextRun
 from slutrapport.report.build import project_report
 from slutrapport.report.charting import MAX_SERIES, describe, line_panels, panel_series, series_count
 from slutrapport.report.model import CHARTS, BarChart, Chart, DivergingChart, GroupedBarChart, StackedChart, Subsection, Table
@@ -113,21 +115,25 @@ def test_small_multiples_draw_one_panel_per_group_with_its_n(monkeypatch):
     real = charts._png
 
     def spy(fig) -> bytes:
-        seen.extend(fig.axes[0].texts)
+        for child in fig.axes[0].get_children():  # the texts of the panels: text runs and any plain text, in order
+            if isinstance(child, TextRun):
+                seen.extend(child.texts())
+            elif isinstance(child, Text):
+                seen.append((*child.get_position(), child.get_text()))
         return real(fig)
 
     monkeypatch.setattr(charts, "_png", spy)
     charts.forget_drawings()
     assert charts.chart_png(_chart(12)).startswith(b"\x89PNG")
-    texts = [text.get_text() for text in seen]
+    texts = [text for _, _, text in seen if text]
     # one panel per group, named over it: Alla and eleven organisations in three rows of four
     assert [t for t in texts if t == "Alla" or t.startswith("Organisation")] == ["Alla"] + [f"Organisation {i}" for i in range(1, 12)]
     # the n of each wave under each panel (Alla's 20, Organisation 11's 31), in the order of the waves
     counts = [t for t in texts if t.isdigit()]
     assert len(counts) == 12 * 3 and counts[:3] == ["20", "20", "20"] and counts[-3:] == ["31", "31", "31"]
     x_of = {}
-    for text in seen:
-        x_of.setdefault(text.get_text(), []).append(text.get_position()[0])
+    for x, _, text in seen:
+        x_of.setdefault(text, []).append(x)
     assert [x_of["20"][i] for i in range(3)] == [0, 1, 2]  # under the waves of the first panel
     # the waves' names once under the lowest panel of each column, the value axis beside each row's first panel
     assert texts.count("Enkät 1") == 4 and texts.count("Medelvärde") == 3 and texts.count("n") == 3
@@ -145,6 +151,9 @@ def _colours(fig) -> set[str]:
             found |= {to_hex(c, keep_alpha=False) for c in [*collection.get_facecolors(), *collection.get_edgecolors()]}
         for text in ax.texts:
             found.add(to_hex(text.get_color()))
+        for run in ax.get_children():
+            if isinstance(run, TextRun):
+                found |= {to_hex(colour) for colour in run.colours()}
     return {colour.upper() for colour in found}
 
 
