@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -22,10 +23,26 @@ def normalise(text: object) -> str:
 
     >>> normalise("  Jag vet  vem jag ska kontakta? ")
     'jag vet vem jag ska kontakta'
+
+    Kept for the last :data:`_REMEMBERED` texts (by value and type: ``1`` and ``1.0`` are different
+    texts): a file's headings are normalised by every export format's detection and by the matching.
     """
+    try:
+        return _remembered(text)
+    except TypeError:  # a value that cannot be a key
+        return _normalise(text)
+
+
+_REMEMBERED = 1 << 14
+
+
+def _normalise(text: object) -> str:
     value = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
     value = _SPACE.sub(" ", value).strip().strip(_TRAILING).strip()
     return value.casefold()
+
+
+_remembered = functools.lru_cache(maxsize=_REMEMBERED, typed=True)(_normalise)
 
 
 def strip_html(text: object) -> str:

@@ -283,3 +283,19 @@ def test_codes_layout_is_named():
     two = two_row_header(sheet)
     assert two.kind == CODES and two.columns == ["Vilken organisation?", "Din personliga kod", "Hur nöjd är du?"]
     assert two.alternatives == {0: ["F1"], 1: ["F2"], 2: ["F3"]}
+
+
+@pytest.mark.parametrize("blank", [0, 1, 7, 8, 9, 39, 40, 41, 200])
+def test_blank_rows_above_the_header_are_left_out_however_many(tmp_path, blank):
+    from slutrapport.sources.readers.sheet import trimmed
+
+    rows = [["", " ", ""]] * blank + [["Organisation", "Fråga 1", ""], ["AF", "4", ""]]
+    sheet = trimmed(tmp_path / "fil.csv", pd.DataFrame(rows, dtype=object), "csv")
+    assert sheet.first_row == blank + 1 and sheet.frame.iloc[0].tolist() == ["Organisation", "Fråga 1"]
+
+
+def test_a_sheet_of_blank_rows_only_is_empty(tmp_path):
+    from slutrapport.sources.readers.sheet import trimmed
+
+    with pytest.raises(InputFileError, match="är tom"):
+        trimmed(tmp_path / "fil.csv", pd.DataFrame([["", " "]] * 50, dtype=object), "csv")

@@ -108,14 +108,21 @@ def frame_of(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame(padded, dtype=str)
 
 
+def _first_filled(frame: pd.DataFrame) -> int:
+    """The place of the first row with a cell that is not blank (``len(frame)`` when there is none), looked
+    for a few rows at a time (``itertuples`` makes a Series of every column first: most of reading a small file)."""
+    start, size = 0, 8
+    while start < len(frame):
+        for offset, row in enumerate(frame.iloc[start : start + size].to_numpy(dtype=object)):
+            if any(str(cell).strip() for cell in row):
+                return start + offset
+        start, size = start + size, size * 4
+    return len(frame)
+
+
 def trimmed(path: Path, frame: pd.DataFrame, kind: str, sheet: str | None = None) -> Sheet:
     """Drop leading blank rows and trailing blank columns; remember the first kept row."""
-    first = 0
-    values = frame.itertuples(index=False, name=None)
-    for row in values:
-        if any(str(cell).strip() for cell in row):
-            break
-        first += 1
+    first = _first_filled(frame)
     if first >= len(frame):
         if sheet is not None:
             raise InputFileError(f"Bladet '{sheet}' i filen {path.name} är tomt (det innehåller inga ifyllda rader).")
