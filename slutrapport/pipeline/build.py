@@ -22,7 +22,7 @@ from slutrapport.core.problems import Problem
 from slutrapport.core.progress import ANALYSING, WRITING, Progress, progress_of, reporting
 from slutrapport.core.safetext import collect_repairs, encode_utf8, note_repairs, with_repairs
 from slutrapport.core.worker import beside
-from slutrapport.render.drawing_pool import charts_in_blocks, charts_in_order, drawing_ahead
+from slutrapport.render.drawing_pool import charts_in_blocks, charts_in_order, drawing_ahead, worth_a_worker
 from slutrapport.report.model import watching_blocks
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.survey.ingest import read_waves
@@ -132,9 +132,12 @@ def compare_files(
     """
     progress = progress_of(progress)
     _refuse_early(Path(out), COMPARE_FILES, force)
-    with drawing_ahead(wave_files) as drawing:  # a worker process draws the charts while this one writes
+    definition = load_instrument(instrument)
+    # a worker process draws the charts while this one writes: started at once for large files, or when the
+    # report will have many charts (a line chart and a bar chart per index), so that its start is not waited for
+    with drawing_ahead(wave_files, early=worth_a_worker(2 * len(definition.indices))) as drawing:
         with reporting(progress):  # read_waves tells it each file
-            survey = read_waves(wave_files, load_instrument(instrument), labels, column_map, format, wave_column, options=options)
+            survey = read_waves(wave_files, definition, labels, column_map, format, wave_column, options=options)
         progress(ANALYSING)
         results = analyse_survey(survey, min_n)
         # the CSV files are written by the run's worker process (when it has one ready) while the report is built here

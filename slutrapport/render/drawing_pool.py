@@ -52,6 +52,7 @@ __all__ = [
     "EARLY_BYTES",
     "LATE_BYTES",
     "MIN_CHARTS",
+    "worth_a_worker",
     "ChartDrawing",
     "drawing_ahead",
     "drawn_ahead",
@@ -107,16 +108,23 @@ def drawing_ahead(inputs: Iterable[Path] = (), *, early: bool = False) -> Iterat
     """Within the ``with`` block, :func:`drawn_ahead` takes the charts :meth:`ChartDrawing.ahead` handed to a worker.
 
     The worker starts at once when ``early`` or when the ``inputs`` files are at least :data:`EARLY_BYTES`
-    together (and less than :data:`LATE_BYTES`), else when charts are handed to it; it ends with the block.
+    together, unless they are :data:`LATE_BYTES` or more (then its memory would add to the analysis's peak),
+    else when charts are handed to it; it ends with the block.
     """
     drawing = ChartDrawing(Worker(processes() > 1 and _may_start_processes(), _warm_up))
-    if drawing.allowed and (early or EARLY_BYTES <= _size(inputs) < LATE_BYTES):
+    size = _size(inputs)
+    if drawing.allowed and (early or size >= EARLY_BYTES) and size < LATE_BYTES:
         drawing.start()
     try:
         with within(_CURRENT, drawing), run_with(drawing.worker):  # the analysis may hand it work too (:func:`~slutrapport.core.worker.beside`)
             yield drawing
     finally:
         drawing.close()
+
+
+def worth_a_worker(charts: int) -> bool:
+    """Whether ``charts`` charts are worth a worker process's start (at least :data:`MIN_CHARTS`)."""
+    return charts >= MIN_CHARTS
 
 
 def _may_start_processes() -> bool:
@@ -172,7 +180,7 @@ class ChartDrawing:
         """Hand ``charts`` to the worker in the order the writers will need them (:func:`charts_in_order`),
         each once and only one not drawn yet, when there are at least :data:`MIN_CHARTS`; how many were handed."""
         unique = self._not_handed(charts)
-        if not self.allowed or self._closed or len(unique) < MIN_CHARTS or not self.start():
+        if not self.allowed or self._closed or not worth_a_worker(len(unique)) or not self.start():
             return 0
         return self._hand(unique)
 

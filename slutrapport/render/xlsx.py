@@ -184,6 +184,7 @@ class SheetWriter:
         self.formats = formats
         self.row = 0  # rows written so far
         self._rows = RowWriter(ws) if ws.parent.write_only else None  # a streamed sheet's rows as XML by hand
+        self._text_styles: dict[bool, int] = {}  # a wrapped line of text's style (bold or not), once it is registered
         if self._rows is not None:
             set_rows(ws, self._rows.rows, fast=False)
         ws.column_dimensions["A"].width = widths[0]
@@ -210,7 +211,22 @@ class SheetWriter:
             self.append([])
 
     def text(self, value: str, bold: bool = False) -> None:
-        """A line of text in column A, wrapped."""
+        """A line of text in column A, wrapped.
+
+        A plain text (most lines: a report's free-text answers are thousands) is written by
+        :meth:`~.xlsx_rows.RowWriter.text_row` with the style the first such line registered, the same row
+        as through a cell of its own; any other value goes through its cell."""
+        if self._rows is not None and type(value) is str:
+            plain = self.value(value)
+            style = self._text_styles.get(bold)
+            if type(plain) is str and plain and style is not None and self._rows.text_row(plain, style):
+                self.row += 1
+                return
+            cell = _styled(self.ws, plain, bold=bold, wrap=True)
+            self.append([cell])
+            if type(plain) is str and plain and style is None:
+                self._text_styles[bold] = cell.style_id  # registered by the row just written
+            return
         self.append([self.cell(value, bold=bold, wrap=True)])
 
     def title(self, value: str) -> None:

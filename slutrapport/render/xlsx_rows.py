@@ -61,6 +61,16 @@ class RowWriter:
         row = None if number in self.ws.row_dimensions else self._fast_row(values, number)
         self.rows.append(row if row is not None else self._openpyxl_row(values, number))
 
+    def text_row(self, value: str, style: int) -> bool:
+        """Write a row of one text cell in column A with the registered style ``style`` (``value`` as
+        :func:`~.xlsx.cell_value` gives a plain text: not empty); False when the row needs openpyxl's writer."""
+        number = len(self.rows) + 1
+        if number in self.ws.row_dimensions:
+            return False
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        self.rows.append(f'<row r="{number}"><c r="{self._letter(1)}{number}" s="{style}" t="inlineStr"><is><t{space}>{_text_xml(value)}</t></is></c></row>')
+        return True
+
     def _fast_row(self, values: list, number: int) -> str | None:
         """The row's XML, or None when a value needs openpyxl's own writer."""
         parts = [f'<row r="{number}">']

@@ -216,3 +216,29 @@ def test_build_with_a_worker_writes_the_same_report_as_the_demo_in_one_process(t
     assert any(png is not None for png in taken), "the worker drew no chart"
     for name in REPORT_FILES:
         assert (tmp_path / "rapport" / name).read_bytes() == (demo_dir / name).read_bytes(), name
+
+
+def test_compare_starts_its_worker_at_once_when_the_instrument_promises_many_charts(tmp_path, mini_instrument, waves, monkeypatch):
+    from slutrapport.pipeline import build
+
+    asked: list[bool] = []
+    real = build.drawing_ahead
+    monkeypatch.setattr(build, "drawing_ahead", lambda inputs, early=False: asked.append(early) or real(inputs, early=early))
+    compare_files(mini_instrument, waves, LABELS, out=tmp_path / "en")  # one index: two charts, drawn here
+    monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 2)
+    compare_files(mini_instrument, waves, LABELS, out=tmp_path / "två")  # as many as are worth a worker: started at once
+    assert asked == [False, True]
+
+
+def test_an_early_worker_waits_for_the_charts_when_the_files_are_huge(monkeypatch, tmp_path):
+    started: list[bool] = []
+    monkeypatch.setattr(ChartDrawing, "start", lambda self: started.append(True) or False)
+    monkeypatch.setattr(drawing_pool, "processes", lambda: 2)
+    big = tmp_path / "stor.csv"
+    big.write_bytes(b"x")
+    monkeypatch.setattr(drawing_pool, "LATE_BYTES", 1)  # the file counts as huge: its memory would add to the analysis's
+    with drawing_ahead([big], early=True):
+        pass
+    with drawing_ahead([], early=True):
+        pass
+    assert started == [True]  # only the one without huge files

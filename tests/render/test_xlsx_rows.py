@@ -87,12 +87,13 @@ def _report_blocks() -> list:
         [" Åsa & <Öberg> ", Typed(4, COUNT, "**"), Typed(float("nan"), MEAN, "*"), None, (0.1, 0.3)],
     ]
     table = Table("Tabell 1", columns, rows, notes=["+ en not som ser ut som en formel"])
-    return [Paragraphs(TEXTS[:10]), TextList("@lista", TEXTS[10:16]), Subsection("=rubrik", [table]), table]
+    return [Paragraphs(TEXTS[:10]), TextList("@lista", TEXTS[10:16]), Subsection("=rubrik", [table]), table, TextList("Alla texter", TEXTS), Paragraphs(TEXTS)]
 
 
 def _sheet_writer_book(fast: bool, monkeypatch) -> dict[str, bytes]:
     if not fast:
         monkeypatch.setattr(xlsx_rows.RowWriter, "_fast_row", lambda self, values, number: None)  # openpyxl's writer for every row
+        monkeypatch.setattr(xlsx_rows.RowWriter, "text_row", lambda self, value, style: False)  # (a line of text too)
     wb = Workbook(write_only=True)
     writer = SheetWriter(wb.create_sheet("Avsnitt"))
     writer.title("1 Rubrik")
@@ -101,7 +102,11 @@ def _sheet_writer_book(fast: bool, monkeypatch) -> dict[str, bytes]:
 
 
 def test_a_section_sheet_by_hand_is_the_one_openpyxl_writes(monkeypatch):
+    written = []
+    real = xlsx_rows.RowWriter.text_row
+    monkeypatch.setattr(xlsx_rows.RowWriter, "text_row", lambda self, value, style: written.append(value) or real(self, value, style))
     fast = _sheet_writer_book(True, monkeypatch)
+    assert "Åsa Öberg" in written and "x" * 32766 + "…" in written  # lines of text were written by text_row
     with monkeypatch.context() as patched:
         reference = _sheet_writer_book(False, patched)
     assert fast == reference
