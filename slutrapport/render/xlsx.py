@@ -216,18 +216,16 @@ class SheetWriter:
         A plain text (most lines: a report's free-text answers are thousands) is written by
         :meth:`~.xlsx_rows.RowWriter.text_row` with the style the first such line registered, the same row
         as through a cell of its own; any other value goes through its cell."""
-        if self._rows is not None and type(value) is str:
-            plain = self.value(value)
-            style = self._text_styles.get(bold)
-            if type(plain) is str and plain and style is not None and self._rows.text_row(plain, style):
-                self.row += 1
-                return
-            cell = _styled(self.ws, plain, bold=bold, wrap=True)
-            self.append([cell])
-            if type(plain) is str and plain and style is None:
-                self._text_styles[bold] = cell.style_id  # registered by the row just written
+        plain = self.value(value)
+        text = self._rows is not None and type(plain) is str and plain != ""
+        style = self._text_styles.get(bold) if text else None
+        if style is not None and self._rows.text_row(plain, style):
+            self.row += 1
             return
-        self.append([self.cell(value, bold=bold, wrap=True)])
+        cell = _styled(self.ws, plain, bold=bold, wrap=True)
+        self.append([cell])
+        if text and style is None:
+            self._text_styles[bold] = cell.style_id  # registered by the row just written
 
     def title(self, value: str) -> None:
         """The sheet's title (large bold text)."""

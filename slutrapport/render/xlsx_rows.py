@@ -42,6 +42,13 @@ def _text_xml(value: str) -> str:
     return escaped if escaped.isascii() else escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
+def _inline_text(value: str) -> str:
+    """A text cell's XML after its reference and style: an inline string, ``xml:space="preserve"`` where the text
+    has spaces at its ends."""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{_text_xml(value)}</t></is></c>'
+
+
 class RowWriter:
     """Writes the rows appended to one write-only sheet as XML strings (see the module's text)."""
 
@@ -67,8 +74,7 @@ class RowWriter:
         number = len(self.rows) + 1
         if number in self.ws.row_dimensions:
             return False
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        self.rows.append(f'<row r="{number}"><c r="{self._letter(1)}{number}" s="{style}" t="inlineStr"><is><t{space}>{_text_xml(value)}</t></is></c></row>')
+        self.rows.append(f'<row r="{number}"><c r="{self._letter(1)}{number}" s="{style}"{_inline_text(value)}</row>')
         return True
 
     def _fast_row(self, values: list, number: int) -> str | None:
@@ -101,8 +107,7 @@ class RowWriter:
                 return None
             if value == "":
                 return None
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            return f'{self._style(cell)} t="inlineStr"><is><t{space}>{_text_xml(value)}</t></is></c>'
+            return f"{self._style(cell)}{_inline_text(value)}"
         if kind is int or kind is float:
             if (data_type is not _PLAIN and data_type != "n") or value != value or value in (float("inf"), float("-inf")):
                 return None
