@@ -5,6 +5,8 @@ Each test that starts a worker costs a Python start with matplotlib (about a sec
 
 from __future__ import annotations
 
+import datetime
+import json
 import random
 import time
 from pathlib import Path
@@ -18,6 +20,7 @@ from slutrapport.pipeline import compare_files
 from slutrapport.render import drawing_pool
 from slutrapport.render.charts import chart_png, forget_drawings
 from slutrapport.render.drawing_pool import ENVIRONMENT, ChartDrawing, charts_in_blocks, charts_in_order, drawing_ahead, processes
+from slutrapport.report import build as report_build
 from slutrapport.report.model import Chart, watching_blocks
 from tests.conftest import write_csv
 
@@ -202,12 +205,24 @@ def test_the_number_of_processes_comes_from_the_environment_or_the_cores(monkeyp
     assert processes() >= 1
 
 
+class _Day:
+    """Stands in for :class:`datetime.date` where a report takes its day: ``today()`` is ``day``."""
+
+    def __init__(self, day: datetime.date) -> None:
+        self.day = day
+
+    def today(self) -> datetime.date:
+        return self.day
+
+
 def test_build_with_a_worker_writes_the_same_report_as_the_demo_in_one_process(tmp_path, demo_dir, monkeypatch):
     from slutrapport.pipeline import build_project, sample_project_dir
     from slutrapport.pipeline.build import REPORT_FILES
 
     monkeypatch.setenv(ENVIRONMENT, "2")  # the session's demo was built in one process (tests/conftest.py)
     _worker_ready_first(monkeypatch)
+    built = datetime.date.fromisoformat(json.loads((demo_dir / "rapport.json").read_text(encoding="utf-8"))["skapad"])
+    monkeypatch.setattr(report_build, "date", _Day(built))  # the demo's day, should the suite run past midnight
     taken = []
     take = ChartDrawing.take
     monkeypatch.setattr(ChartDrawing, "take", lambda self, chart: taken.append(take(self, chart)) or taken[-1])
