@@ -29,7 +29,7 @@ This module does the same work for all of them together:
 Rank statistics, counts and tie terms are whole or half numbers and come out
 exactly as before; means, variances and correlations are sums taken in
 another order than numpy's, equal to about 1e-15. Comparisons that need an
-exact test (small samples without ties, Fisher's test) and values the tables
+exact rank test (small samples without ties) and values the tables
 cannot hold (NaN) go through the one-at-a-time functions of :mod:`.changes`
 with the linked positions found here, so those numbers are the ones the
 functions give. Where numpy's own
@@ -48,7 +48,7 @@ from scipy import special
 
 from slutrapport.analysis.cells import _Cell
 from slutrapport.analysis.change_shift import _shifts
-from slutrapport.analysis.counts import _mann_whitney_counts
+from slutrapport.analysis.counts import _fisher_exact_many, _mann_whitney_counts
 from slutrapport.analysis.intervals import newcombe_difference
 from slutrapport.analysis.stattests import _EXACT_LIMIT, _EXPECTED_MINIMUM, _RANK_BISERIAL, _finite, _Result
 
@@ -407,7 +407,8 @@ def _independent_batch(
 
     Mann–Whitney from the count tables (:func:`~.counts._mann_whitney_counts`,
     exact tests by scipy one at a time as before), the share by chi-square
-    (Fisher's exact test one at a time), Welch's interval from the cells' sums
+    (Fisher's exact test where an expected count is small, all at once:
+    :func:`~.counts._fisher_exact_many`), Welch's interval from the cells' sums
     and the Hodges–Lehmann shift of the pairs of one question or index
     (``items``) together (:mod:`.change_shift`).
     """
@@ -426,7 +427,10 @@ def _independent_batch(
     chi2, chi2_p, fisher = _chi2_two_by_two(k1, n1, k2, n2)
     diff = reg.mean[c2] - reg.mean[c1]
     low, high = _welch_batch(n1, n2, diff, reg.var[c1], reg.var[c2])
-    alone = nan_cells[c1] | nan_cells[c2] | exact | fisher
+    alone = nan_cells[c1] | nan_cells[c2] | exact
+    odds, fisher_p = _fisher_exact_many(np.stack([k2, n2 - k2, k1, n1 - k1], axis=1)[fisher & ~alone])
+    small = np.full(len(c1), -1, dtype=np.intp)  # each comparison's row among the Fisher tests
+    small[fisher & ~alone] = np.arange(len(odds))
     hl_estimate, hl_low, hl_high, hl_done = _shifts(reg.grid, counts, c1, c2, np.asarray(items), ~alone)
     rows: list[_Rows] = []
     for j in range(len(c1)):
@@ -440,7 +444,9 @@ def _independent_batch(
         else:
             u_j = float(u[j])
             rank = _Result("mann_whitney", u_j, _finite(float(p[j])), 2 * u_j / (b * n) - 1, _RANK_BISERIAL)
-        if math.isnan(chi2[j]):
+        if small[j] >= 0:
+            positive = _Result("fisher", _finite(odds[small[j]]), _finite(fisher_p[small[j]]), share, _SHARE_DIFFERENCE)
+        elif math.isnan(chi2[j]):
             positive = _Result("chi2", measure=_SHARE_DIFFERENCE)
         else:
             positive = _Result("chi2", _finite(chi2[j]), _finite(chi2_p[j]), share, _SHARE_DIFFERENCE)

@@ -17,7 +17,10 @@ formulas, in the same order of operations, as scipy 1.17:
   chi-square with groups − 1 degrees of freedom);
 - :func:`_signed_rank_counts`: ``scipy.stats.wilcoxon(d, zero_method="wilcox",
   correction=True, method="asymptotic")`` from the counts of the non-zero
-  differences.
+  differences;
+- :func:`_fisher_exact_many`: ``scipy.stats.fisher_exact(table,
+  alternative="two-sided")`` of many 2×2 tables at once (scipy's steps, its
+  hypergeometric functions called on arrays).
 
 Values are compared exactly as scipy's ``rankdata`` compares them (equal
 floats tie); the callers decide, as before, when a sample is small enough for
@@ -30,7 +33,7 @@ These are helpers of the analysis folder.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
@@ -149,3 +152,95 @@ def _pearson_chi2(table: np.ndarray) -> tuple[float, float, np.ndarray] | None:
         return 0.0, 1.0, expected
     statistic = np.sum((observed - expected) ** 2 / expected)
     return float(statistic), float(special.chdtrc(np.float64(dof), statistic)), expected
+
+
+#: scipy's relative tolerance for a table as probable as the observed one (``fisher_exact``'s ``epsilon``).
+_FISHER_EPSILON = 1e-14
+
+
+def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The odds ratio and two-sided p of ``scipy.stats.fisher_exact(table)`` for each 2×2 table of ``tables``
+    (shape ``(m, 2, 2)``, counts), by scipy 1.17's steps on arrays.
+
+    The p is the observed table's tail plus the other tail's tables at most
+    ``1 + 1e-14`` times as probable, the other tail's end found by the same
+    binary search as scipy's; the hypergeometric ``pmf``, ``cdf`` and ``sf``
+    are ``scipy.stats.hypergeom``'s, called on arrays, so every number is the
+    one scipy's own call gives (``tests/analysis/test_counts.py``).
+    """
+    c = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
+    a, b, c_, d = c[:, 0, 0], c[:, 0, 1], c[:, 1, 0], c[:, 1, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        odds = np.where((c_ > 0) & (b > 0), a * d / (c_ * b), np.inf)
+    n1, n2, n = a + b, c_ + d, a + c_
+    total = n1 + n2
+    empty = (n1 == 0) | (n2 == 0) | (n == 0) | (b + d == 0)  # a row or column of zeros: p 1, odds ratio NaN
+    odds[empty] = np.nan
+    p = np.ones(len(c))
+    rows = np.flatnonzero(~empty)
+    if not len(rows):
+        return odds, p
+    a, n1, n, total = a[rows], n1[rows], n[rows], total[rows]
+    hypergeom = stats.hypergeom
+    mode = ((n + 1) * (n1 + 1) / (total + 2)).astype(np.int64)
+    exact = hypergeom.pmf(a, total, n1, n)
+    at_mode = hypergeom.pmf(mode, total, n1, n)
+    gamma = 1 + _FISHER_EPSILON
+    with np.errstate(divide="ignore", invalid="ignore"):
+        likeliest = np.abs(exact - at_mode) / np.maximum(exact, at_mode) <= _FISHER_EPSILON
+    result = np.ones(len(rows))
+    below = a < mode  # the observed table in the lower tail: the other tail runs from the mode up to n
+    for side in (~likeliest & below, ~likeliest & ~below):
+        k = np.flatnonzero(side)
+        if len(k):
+            result[k] = _fisher_tails(bool(below[k][0]), a[k], total[k], n1[k], n[k], mode[k], exact[k] * gamma)
+    p[rows] = np.minimum(result, 1.0)
+    return odds, p
+
+
+def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, drawn: np.ndarray, mode: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """``fisher_exact``'s two-sided p of tables whose observed count ``a`` is below the ``mode`` (``lower``) or
+    not: its own tail, plus the other tail's tables no likelier than ``limit`` (the observed table's pmf × gamma)."""
+    hypergeom = stats.hypergeom
+    tail = hypergeom.cdf(a, m, good, drawn) if lower else hypergeom.sf(a - 1, m, good, drawn)
+    end = drawn if lower else np.zeros(len(a), dtype=np.int64)  # the other tail's far end
+    s = np.flatnonzero(hypergeom.pmf(end, m, good, drawn) <= limit)  # else the far end alone is likelier: one tail
+    if not len(s):
+        return tail
+    m, good, drawn, mode = m[s], good[s], drawn[s], mode[s]
+    sign = -1.0 if lower else 1.0  # ascending towards the mode, as scipy searches
+
+    def pmf(x: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return sign * hypergeom.pmf(x, m[j], good[j], drawn[j])
+
+    bounds = (mode, drawn) if lower else (np.zeros(len(s), dtype=np.int64), mode)
+    guess = _binary_search_many(pmf, sign * limit[s], *bounds)
+    other = hypergeom.sf(guess, m, good, drawn) if lower else hypergeom.cdf(guess, m, good, drawn)
+    out = tail.copy()
+    out[s] = tail[s] + other
+    return out
+
+
+def _binary_search_many(f, target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """scipy's ``_binary_search_for_binom_tst(a, d, lo, hi)`` for many searches at once: per search ``i``, the
+    ``x`` between ``lo[i]`` and ``hi[i]`` with ``f(x) <= target[i] < f(x + 1)`` (``f`` ascending there);
+    ``f(x, j)`` gives the function's values at ``x`` for the searches ``j``."""
+    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+    found = np.zeros(len(lo), dtype=np.int64)
+    done = np.zeros(len(lo), dtype=bool)
+    while True:
+        j = np.flatnonzero(~done & (lo < hi))
+        if not len(j):
+            break
+        mid = lo[j] + (hi[j] - lo[j]) // 2
+        value = f(mid, j)
+        below, above = value < target[j], value > target[j]
+        lo[j[below]] = mid[below] + 1
+        hi[j[above]] = mid[above] - 1
+        hit = ~below & ~above  # equal (or NaN, as scipy's else branch)
+        found[j[hit]] = mid[hit]
+        done[j[hit]] = True
+    j = np.flatnonzero(~done)
+    if len(j):
+        found[j] = np.where(f(lo[j], j) <= target[j], lo[j], lo[j] - 1)
+    return found

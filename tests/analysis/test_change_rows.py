@@ -156,14 +156,12 @@ def test_independent_waves_equal_scipy(kind):
         return None
 
     rows = _independent_batch(reg, c1, c2, [0] * len(c1), np.zeros(len(c1)), unused, lambda j: {})
+    fisher_rows = 0
     for j, row in enumerate(rows):
         earlier, later = samples[c1[j]], samples[c2[j]]
         joined = np.concatenate([earlier, later])
-        if row is None:  # the exact test, Fisher's test or NaN values: one at a time, as before
-            exact = len(earlier) < 50 and len(later) < 50 and np.unique(joined).size == joined.size
-            table = np.array([[(later >= 4).sum(), (later < 4).sum()], [(earlier >= 4).sum(), (earlier < 4).sum()]])
-            fisher = 0 < table[:, 0].sum() < joined.size and (stats.contingency.expected_freq(table) < 5).any()
-            assert exact or fisher
+        if row is None:  # the exact rank test or NaN values: one at a time, as before
+            assert len(earlier) < 50 and len(later) < 50 and np.unique(joined).size == joined.size
             continue
         common, (rank, share), _ = row
         if np.unique(joined).size < 2:
@@ -174,7 +172,12 @@ def test_independent_waves_equal_scipy(kind):
             assert _close(rank.p, float(ref.pvalue))
             assert _close(rank.effect, 2 * float(ref.statistic) / (len(earlier) * len(later)) - 1)
         table = np.array([[(later >= 4).sum(), (later < 4).sum()], [(earlier >= 4).sum(), (earlier < 4).sum()]])
-        if 0 < table[:, 0].sum() < joined.size:
+        if 0 < table[:, 0].sum() < joined.size and (stats.contingency.expected_freq(table) < 5).any():
+            ref = stats.fisher_exact(table, alternative="two-sided")
+            odds = float(ref.statistic) if math.isfinite(ref.statistic) else math.nan
+            assert share.test == "fisher" and _close(share.statistic, odds) and share.p == float(ref.pvalue)
+            fisher_rows += 1
+        elif 0 < table[:, 0].sum() < joined.size:
             ref = stats.chi2_contingency(table, correction=False)
             assert share.test == "chi2" and _close(share.statistic, float(ref.statistic)) and _close(share.p, float(ref.pvalue))
         else:
@@ -184,6 +187,7 @@ def test_independent_waves_equal_scipy(kind):
             interval = stats.ttest_ind(later, earlier, equal_var=False).confidence_interval(0.95)
             assert _close(common["diff_medel_lag"], float(interval.low))
             assert _close(common["diff_medel_hog"], float(interval.high))
+    assert fisher_rows > 0 or kind == "constant"
 
 
 def test_exact_mann_whitney_stays_exact():

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from slutrapport.analysis.counts import _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2
+from slutrapport.analysis.counts import _fisher_exact_many, _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2
 from slutrapport.analysis.groups import _wave_rows
 from slutrapport.analysis.shift import hodges_lehmann_independent, hodges_lehmann_paired
 from slutrapport.analysis.stattests import _chi2_waves, _kruskal, _mann_whitney, _share_independent, _wilcoxon
@@ -131,6 +131,26 @@ def test_wilcoxon_equals_scipy(n, kind):
         exact = nonzero.size < 50 and nonzero.size == diff.size and np.unique(np.abs(nonzero)).size == nonzero.size
         ref = stats.wilcoxon(diff, zero_method="wilcox", correction=True, method="exact" if exact else "asymptotic")
         assert _close(got.statistic, float(ref.statistic)) and _close(got.p, float(ref.pvalue))
+
+
+@pytest.mark.parametrize("largest", [8, 60, 3000])
+def test_fisher_of_many_tables_equals_scipy_one_at_a_time(largest):
+    """Every odds ratio and p exactly as scipy's own call gives them: the same steps and the same hypergeometric
+    functions; tables of every shape, with zeros, empty rows and columns, the observed table the likeliest."""
+    rng = np.random.default_rng(largest)
+    tables = []
+    for _ in range(400):
+        n1, n2 = (int(v) for v in rng.integers(0, largest, 2))
+        tables.append([[int(rng.binomial(n2, rng.random())), 0], [int(rng.binomial(n1, rng.random())), 0]])
+        tables[-1][0][1], tables[-1][1][1] = n2 - tables[-1][0][0], n1 - tables[-1][1][0]
+    tables += [[[0, 0], [0, 0]], [[5, 0], [3, 0]], [[0, 5], [0, 3]], [[8, 2], [1, 5]]]
+    tables += [[[1, 1], [1, 1]], [[10, 10], [10, 10]], [[0, 1], [1, 0]], [[3, 0], [0, 3]]]
+    odds, p = _fisher_exact_many(np.array(tables))
+    for table, got_odds, got_p in zip(tables, odds, p, strict=True):
+        ref = stats.fisher_exact(table, alternative="two-sided")  # scipy: stats.fisher_exact(table)
+        assert got_p == float(ref.pvalue), table
+        assert got_odds == float(ref.statistic) or (math.isnan(got_odds) and math.isnan(ref.statistic)), table
+    assert ((p > 0) & (p < 0.05)).any() and (p == 1).any()  # both tails and the likeliest tables were met
 
 
 def test_chi_square_and_fisher_equal_scipy():
