@@ -33,7 +33,7 @@ These are helpers of the analysis folder.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
@@ -168,6 +168,8 @@ def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     are ``scipy.stats.hypergeom``'s, called on arrays, so every number is the
     one scipy's own call gives (``tests/analysis/test_counts.py``).
     """
+    from scipy import stats  # (here: the report's modules import this one and need no scipy.stats)
+
     c = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
     a, b, c_, d = c[:, 0, 0], c[:, 0, 1], c[:, 1, 0], c[:, 1, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -201,6 +203,8 @@ def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, drawn: np.ndarray, mode: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """``fisher_exact``'s two-sided p of tables whose observed count ``a`` is below the ``mode`` (``lower``) or
     not: its own tail, plus the other tail's tables no likelier than ``limit`` (the observed table's pmf × gamma)."""
+    from scipy import stats
+
     hypergeom = stats.hypergeom
     tail = hypergeom.cdf(a, m, good, drawn) if lower else hypergeom.sf(a - 1, m, good, drawn)
     end = drawn if lower else np.zeros(len(a), dtype=np.int64)  # the other tail's far end

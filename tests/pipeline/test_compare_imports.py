@@ -59,3 +59,17 @@ def test_the_probe_sees_what_compare_does_import():
         "slutrapport.pipeline.build",
         "slutrapport.sources.survey.ingest",
     ]
+
+
+_WRITERS_PROBE = """
+import json, sys
+import slutrapport.report.comparison, slutrapport.render.excel, slutrapport.render.html, slutrapport.render.bundle
+print(json.dumps("scipy.stats" in sys.modules))
+"""
+
+
+def test_the_report_and_its_writers_import_no_scipy_stats():
+    # scipy.stats takes most of a second to import; the report's blocks and writers (and the worker that
+    # draws its charts) use only the statistics' column names, such as analysis.composition's, not the tests
+    done = subprocess.run([sys.executable, "-c", _WRITERS_PROBE], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
