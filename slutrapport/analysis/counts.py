@@ -208,7 +208,7 @@ def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, d
     hypergeom = stats.hypergeom
     tail = hypergeom.cdf(a, m, good, drawn) if lower else hypergeom.sf(a - 1, m, good, drawn)
     end = drawn if lower else np.zeros(len(a), dtype=np.int64)  # the other tail's far end
-    s = np.flatnonzero(hypergeom.pmf(end, m, good, drawn) <= limit)  # else the far end alone is likelier: one tail
+    s = np.flatnonzero(~(hypergeom.pmf(end, m, good, drawn) > limit))  # else the far end alone is likelier: one tail
     if not len(s):
         return tail
     m, good, drawn, mode = m[s], good[s], drawn[s], mode[s]
