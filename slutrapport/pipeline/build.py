@@ -92,6 +92,9 @@ def _write(out: Path, outputs: dict[str, bytes], force: bool) -> list[Path]:
 
 #: Every file ``build`` and ``compare`` write (the survey CSV files are written even without a survey).
 SURVEY_FILES = ("jamforelse.csv", "forandringar.csv", "reliabilitet.csv")
+#: Answers (rows of the tidy table) from which ``compare`` has its worker write the CSV files: below, this
+#: process writes them itself (about 0.3 s; the worker, busy with the charts after them, would end later).
+CSV_BESIDE_ROWS = 1_000_000
 REPORT_FILES = ("rapport.html", "rapport.xlsx", "rapport.docx", "rapport.json", *SURVEY_FILES, "bilaga.html", "bilaga.docx")
 COMPARE_FILES = (*SURVEY_FILES, "jamforelse.xlsx", "jamforelse.html")
 
@@ -140,8 +143,9 @@ def compare_files(
             survey = read_waves(wave_files, definition, labels, column_map, format, wave_column, options=options)
         progress(ANALYSING)
         results = analyse_survey(survey, min_n)
-        # the CSV files are written by the run's worker process (when it has one ready) while the report is built here
-        csv_files = beside(with_repairs, _survey_csv, results.comparison, results.changes, results.reliability)
+        # a large survey's CSV files are written by the run's worker process (when it has one ready) while the
+        # report is built here; a smaller one's run ends waiting for the worker's charts, so they are written here
+        csv_files = beside(with_repairs, _survey_csv, results.comparison, results.changes, results.reliability, send=len(survey.tidy) >= CSV_BESIDE_ROWS)
         # the pictures among each index's blocks as soon as they are made (the workbook needs them first)
         with watching_blocks(lambda blocks: drawing.early(charts_in_blocks(blocks, pictures_only=True))):
             report = comparison_report(results)

@@ -16,6 +16,7 @@ import pytest
 from slutrapport.core import worker as worker_module
 from slutrapport.core.errors import SlutrapportError
 from slutrapport.core.worker import Worker
+from slutrapport.pipeline import build as pipeline_build
 from slutrapport.pipeline import compare_files
 from slutrapport.render import drawing_pool
 from slutrapport.render.charts import chart_png, forget_drawings
@@ -77,6 +78,7 @@ def test_compare_with_a_worker_writes_the_same_bytes_and_warnings_as_one_process
     sent = []
     submit = Worker.submit
     monkeypatch.setattr(Worker, "submit", lambda self, function, *args: sent.append(function.__name__) or submit(self, function, *args))
+    monkeypatch.setattr(pipeline_build, "CSV_BESIDE_ROWS", 1)  # the CSV files written there, as a large survey's
     parallel = compare_files(mini_instrument, waves, LABELS, out=tmp_path / "två")
     assert any(png is not None for png in taken), "the worker drew no chart"
     assert {"_keep", "_part", "with_repairs"} <= set(sent)  # the reliability and the CSV files too (no one linked: no mixed model)
@@ -84,6 +86,17 @@ def test_compare_with_a_worker_writes_the_same_bytes_and_warnings_as_one_process
     # the texts the worker repaired are counted here (the warnings differ only in the output folder they name)
     assert [(w.kontroll, w.varde, w.meddelande) for w in parallel.warnings] == [(w.kontroll, w.varde, w.meddelande) for w in serial.warnings]
     assert any(w.kontroll == "otillåtna tecken" and "vertikal tabb" in w.meddelande for w in serial.warnings)
+    monkeypatch.undo()  # a small survey's CSV files are written here, beside the worker drawing its charts
+    monkeypatch.setattr(drawing_pool, "MIN_CHARTS", 1)
+    _worker_ready_first(monkeypatch)
+    monkeypatch.setenv(ENVIRONMENT, "2")
+    monkeypatch.setattr(Worker, "submit", lambda self, function, *args: sent.append(function.__name__) or submit(self, function, *args))
+    sent.clear()
+    forget_drawings()
+    beside_charts = compare_files(mini_instrument, waves, LABELS, out=tmp_path / "tre")
+    assert "_draw" in sent and "with_repairs" not in sent
+    assert _files(tmp_path / "tre") == _files(tmp_path / "en")
+    assert [(w.kontroll, w.varde, w.meddelande) for w in beside_charts.warnings] == [(w.kontroll, w.varde, w.meddelande) for w in serial.warnings]
 
 
 def _report(mini_instrument: Path, waves: list[Path]):
