@@ -32,6 +32,8 @@ These are helpers of the analysis folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import special
 
@@ -225,7 +227,7 @@ def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, d
     return out
 
 
-def _binary_search_many(f, target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _binary_search_many(f: Callable[[np.ndarray, np.ndarray], np.ndarray], target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """scipy's ``_binary_search_for_binom_tst(a, d, lo, hi)`` for many searches at once: per search ``i``, the
     ``x`` between ``lo[i]`` and ``hi[i]`` with ``f(x) <= target[i] < f(x + 1)`` (``f`` ascending there);
     ``f(x, j)`` gives the function's values at ``x`` for the searches ``j``."""
