@@ -37,6 +37,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy import special
 
+from slutrapport.analysis.discrete import hypergeom
+
 __all__: list[str] = []  # helpers of the analysis folder only
 
 
@@ -167,11 +169,10 @@ def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The p is the observed table's tail plus the other tail's tables at most
     ``1 + 1e-14`` times as probable, the other tail's end found by the same
     binary search as scipy's; the hypergeometric ``pmf``, ``cdf`` and ``sf``
-    are ``scipy.stats.hypergeom``'s, called on arrays, so every number is the
-    one scipy's own call gives (``tests/analysis/test_counts.py``).
+    are ``scipy.stats.hypergeom``'s (:mod:`.discrete`: the same functions,
+    without importing ``scipy.stats``), called on arrays, so every number is
+    the one scipy's own call gives (``tests/analysis/test_counts.py``).
     """
-    from scipy import stats  # (here: the report's modules import this one and need no scipy.stats)
-
     c = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
     a, b, c_, d = c[:, 0, 0], c[:, 0, 1], c[:, 1, 0], c[:, 1, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -185,10 +186,9 @@ def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(rows):
         return odds, p
     a, n1, n, total = a[rows], n1[rows], n[rows], total[rows]
-    hypergeom = stats.hypergeom
     mode = ((n + 1) * (n1 + 1) / (total + 2)).astype(np.int64)
-    exact = hypergeom.pmf(a, total, n1, n)
-    at_mode = hypergeom.pmf(mode, total, n1, n)
+    exact = hypergeom("pmf", a, total, n1, n)
+    at_mode = hypergeom("pmf", mode, total, n1, n)
     gamma = 1 + _FISHER_EPSILON
     with np.errstate(divide="ignore", invalid="ignore"):
         likeliest = np.abs(exact - at_mode) / np.maximum(exact, at_mode) <= _FISHER_EPSILON
@@ -205,23 +205,20 @@ def _fisher_exact_many(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, drawn: np.ndarray, mode: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """``fisher_exact``'s two-sided p of tables whose observed count ``a`` is below the ``mode`` (``lower``) or
     not: its own tail, plus the other tail's tables no likelier than ``limit`` (the observed table's pmf × gamma)."""
-    from scipy import stats
-
-    hypergeom = stats.hypergeom
-    tail = hypergeom.cdf(a, m, good, drawn) if lower else hypergeom.sf(a - 1, m, good, drawn)
+    tail = hypergeom("cdf", a, m, good, drawn) if lower else hypergeom("sf", a - 1, m, good, drawn)
     end = drawn if lower else np.zeros(len(a), dtype=np.int64)  # the other tail's far end
-    s = np.flatnonzero(~(hypergeom.pmf(end, m, good, drawn) > limit))  # else the far end alone is likelier: one tail
+    s = np.flatnonzero(~(hypergeom("pmf", end, m, good, drawn) > limit))  # else the far end alone is likelier: one tail
     if not len(s):
         return tail
     m, good, drawn, mode = m[s], good[s], drawn[s], mode[s]
     sign = -1.0 if lower else 1.0  # ascending towards the mode, as scipy searches
 
     def pmf(x: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return sign * hypergeom.pmf(x, m[j], good[j], drawn[j])
+        return sign * hypergeom("pmf", x, m[j], good[j], drawn[j])
 
     bounds = (mode, drawn) if lower else (np.zeros(len(s), dtype=np.int64), mode)
     guess = _binary_search_many(pmf, sign * limit[s], *bounds)
-    other = hypergeom.sf(guess, m, good, drawn) if lower else hypergeom.cdf(guess, m, good, drawn)
+    other = hypergeom("sf", guess, m, good, drawn) if lower else hypergeom("cdf", guess, m, good, drawn)
     out = tail.copy()
     out[s] = tail[s] + other
     return out

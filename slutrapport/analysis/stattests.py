@@ -67,7 +67,8 @@ from typing import Any
 import numpy as np
 from scipy import special  # special.chdtrc(df, x) is stats.chi2.sf(x, df) to the bit
 
-from slutrapport.analysis.counts import _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2, _signed_rank_counts
+from slutrapport.analysis.counts import _fisher_exact_many, _grid_counts, _kruskal_counts, _mann_whitney_counts, _pearson_chi2, _signed_rank_counts
+from slutrapport.analysis.discrete import binomtest_p
 from slutrapport.core.lazy import lazy_module
 
 stats = lazy_module("scipy.stats")  # imported at the first exact or rarely used test
@@ -174,7 +175,7 @@ def _mcnemar(b: int, c: int, effect: float) -> _Result:
     if discordant == 0:
         return _Result("mcnemar", measure=_SHARE_DIFFERENCE)
     if discordant < _MCNEMAR_EXACT_LIMIT:
-        p = stats.binomtest(min(b, c), discordant, 0.5).pvalue
+        p = binomtest_p(min(b, c), discordant, 0.5)  # = stats.binomtest(min(b, c), discordant, 0.5).pvalue (.discrete)
         return _Result("mcnemar", float(min(b, c)), float(p), effect, _SHARE_DIFFERENCE)
     statistic = (abs(b - c) - 1) ** 2 / discordant
     return _Result("mcnemar", float(statistic), float(special.chdtrc(1, statistic)), effect, _SHARE_DIFFERENCE)
@@ -187,11 +188,9 @@ def _share_independent(k1: int, n1: int, k2: int, n2: int, effect: float) -> _Re
     if positives == 0 or positives == total:
         return _Result("chi2", measure=_SHARE_DIFFERENCE)
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
-    if (expected < 5).any():
-        res = _quiet(stats.fisher_exact, table.astype(int), alternative="two-sided")
-        if res is None:
-            return _Result("fisher", measure=_SHARE_DIFFERENCE)
-        return _Result("fisher", _finite(res.statistic), _finite(res.pvalue), effect, _SHARE_DIFFERENCE)
+    if (expected < 5).any():  # = stats.fisher_exact(table.astype(int), alternative="two-sided") (.counts)
+        odds, p = _fisher_exact_many(table.astype(int)[None])
+        return _Result("fisher", _finite(odds[0]), _finite(p[0]), effect, _SHARE_DIFFERENCE)
     pearson = _pearson_chi2(table)  # = stats.chi2_contingency(table, correction=False), see .counts
     if pearson is None:
         return _Result("chi2", measure=_SHARE_DIFFERENCE)
