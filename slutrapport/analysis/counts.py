@@ -32,12 +32,10 @@ These are helpers of the analysis folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from scipy import special
 
-from slutrapport.analysis.discrete import hypergeom
+from slutrapport.analysis.discrete import binary_search_many, hypergeom
 
 __all__: list[str] = []  # helpers of the analysis folder only
 
@@ -217,33 +215,8 @@ def _fisher_tails(lower: bool, a: np.ndarray, m: np.ndarray, good: np.ndarray, d
         return sign * hypergeom("pmf", x, m[j], good[j], drawn[j])
 
     bounds = (mode, drawn) if lower else (np.zeros(len(s), dtype=np.int64), mode)
-    guess = _binary_search_many(pmf, sign * limit[s], *bounds)
+    guess = binary_search_many(pmf, sign * limit[s], *bounds)
     other = hypergeom("sf", guess, m, good, drawn) if lower else hypergeom("cdf", guess, m, good, drawn)
     out = tail.copy()
     out[s] = tail[s] + other
     return out
-
-
-def _binary_search_many(f: Callable[[np.ndarray, np.ndarray], np.ndarray], target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """scipy's ``_binary_search_for_binom_tst(a, d, lo, hi)`` for many searches at once: per search ``i``, the
-    ``x`` between ``lo[i]`` and ``hi[i]`` with ``f(x) <= target[i] < f(x + 1)`` (``f`` ascending there);
-    ``f(x, j)`` gives the function's values at ``x`` for the searches ``j``."""
-    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
-    found = np.zeros(len(lo), dtype=np.int64)
-    done = np.zeros(len(lo), dtype=bool)
-    while True:
-        j = np.flatnonzero(~done & (lo < hi))
-        if not len(j):
-            break
-        mid = lo[j] + (hi[j] - lo[j]) // 2
-        value = f(mid, j)
-        below, above = value < target[j], value > target[j]
-        lo[j[below]] = mid[below] + 1
-        hi[j[above]] = mid[above] - 1
-        hit = ~below & ~above  # equal (or NaN, as scipy's else branch)
-        found[j[hit]] = mid[hit]
-        done[j[hit]] = True
-    j = np.flatnonzero(~done)
-    if len(j):
-        found[j] = np.where(f(lo[j], j) <= target[j], lo[j], lo[j] - 1)
-    return found

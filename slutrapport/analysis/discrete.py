@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__: list[str] = []  # helpers of the analysis folder only
+__all__: list[str] = []  # helpers of the analysis folder only (binary_search_many also for .counts)
 
 try:
     from scipy.special import _ufuncs as _scu
@@ -87,25 +87,41 @@ def binomtest_p(k: int, n: int, p: float) -> float:
     if k == p * n:
         return 1.0
     if k < p * n:
-        ix = _binary_search(lambda x: -pmf(x), -d * rerr, np.ceil(p * n), n)
+        ix = _search(lambda x: -pmf(x), -d * rerr, np.ceil(p * n), n)
         y = n - ix + int(d * rerr == pmf(ix))
         value = float(binom("cdf", k, n, p)) + float(binom("sf", n - y, n, p))
     else:
-        ix = _binary_search(pmf, d * rerr, 0, np.floor(p * n))
+        ix = _search(pmf, d * rerr, 0, np.floor(p * n))
         y = ix + 1
         value = float(binom("cdf", y - 1, n, p)) + float(binom("sf", k - 1, n, p))
     return min(1.0, value)
 
 
-def _binary_search(a: Callable[[float], float], d: float, lo: float, hi: float) -> float:
-    """scipy's ``_binary_search_for_binom_tst``: the ``i`` between ``lo`` and ``hi`` with ``a(i) <= d < a(i + 1)``."""
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        midval = a(mid)
-        if midval < d:
-            lo = mid + 1
-        elif midval > d:
-            hi = mid - 1
-        else:
-            return mid
-    return lo if a(lo) <= d else lo - 1
+def _search(a: Callable[[float], float], d: float, lo: float, hi: float) -> int:
+    """scipy's ``_binary_search_for_binom_tst(a, d, lo, hi)``: one search of :func:`binary_search_many`."""
+    return int(binary_search_many(lambda x, _: np.array([a(float(x[0]))]), np.array([d]), np.array([lo]), np.array([hi]))[0])
+
+
+def binary_search_many(f: Callable[[np.ndarray, np.ndarray], np.ndarray], target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """scipy's ``_binary_search_for_binom_tst(a, d, lo, hi)`` for many searches at once: per search ``i``, the
+    ``x`` between ``lo[i]`` and ``hi[i]`` with ``f(x) <= target[i] < f(x + 1)`` (``f`` ascending there);
+    ``f(x, j)`` gives the function's values at ``x`` for the searches ``j``."""
+    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+    found = np.zeros(len(lo), dtype=np.int64)
+    done = np.zeros(len(lo), dtype=bool)
+    while True:
+        j = np.flatnonzero(~done & (lo < hi))
+        if not len(j):
+            break
+        mid = lo[j] + (hi[j] - lo[j]) // 2
+        value = f(mid, j)
+        below, above = value < target[j], value > target[j]
+        lo[j[below]] = mid[below] + 1
+        hi[j[above]] = mid[above] - 1
+        hit = ~below & ~above  # equal (or NaN, as scipy's else branch)
+        found[j[hit]] = mid[hit]
+        done[j[hit]] = True
+    j = np.flatnonzero(~done)
+    if len(j):
+        found[j] = np.where(f(lo[j], j) <= target[j], lo[j], lo[j] - 1)
+    return found
