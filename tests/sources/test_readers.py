@@ -8,6 +8,7 @@ is compared with. The SPSS file is written here with ``pyreadstat.write_sav``.
 from __future__ import annotations
 
 import codecs
+import random
 import shutil
 import sys
 import zipfile
@@ -20,7 +21,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from slutrapport.core.errors import InputFileError, ValidationError
-from slutrapport.sources.readers import FORMATS, RawTable, detect_format, read_raw
+from slutrapport.sources.readers import FORMATS, RawTable, detect_format, read_raw, textfile
 from slutrapport.sources.readers.tabular import cell_text, sniff_separator
 from slutrapport.sources.survey import load_instrument, read_waves
 from tests.fixtures.exports import generate as gen
@@ -363,6 +364,38 @@ def _write_rows(path: Path, rows: list[list[str]], sep: str = ",", encoding: str
 )
 def test_separator_sniffing(text, sep):
     assert sniff_separator(text) == sep
+
+
+def _every_separator_tried(text: str, truncated: bool | None) -> str:
+    """The sniffing rule with every candidate split (the reference for the candidates left out)."""
+    from collections import Counter
+
+    sample = text[: textfile._SNIFF_CHARS]
+    truncated = len(text) > len(sample) if truncated is None else truncated
+    best, best_score = ",", None
+    for sep in textfile._SEPARATORS:
+        records = textfile._first_records(sample, sep)
+        records = records[:-1] if truncated and len(records) > 1 else records
+        widths = [len(r) for r in records if len(r) > 1 or (r and r[0].strip())]
+        if widths:
+            modal, count = Counter(widths).most_common(1)[0]
+            score = (modal > 1, count / len(widths), widths[0] == modal, modal)
+            if best_score is None or score > best_score:
+                best, best_score = sep, score
+    return best if best_score is not None and best_score[0] else ","
+
+
+def test_sniffing_leaves_out_only_separators_that_cannot_win_and_gives_the_records_it_split():
+    rng = random.Random(3)
+    pieces = [",", ";", "\t", '"', "a", "b", " ", "\n", "\r\n", "x,y", "1;2", '"q;x"']
+    for _ in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        for truncated in (None, True, False):
+            sep, records = textfile._sniffed(text, truncated)
+            assert sep == sniff_separator(text, truncated) == _every_separator_tried(text, truncated), (text, truncated)
+            assert records == textfile._first_records(text, sep)  # what the width check would split
+    long = "a,b\n" * 20_000  # longer than the sample: the width check splits the sample itself
+    assert textfile._sniffed(long) == (",", None)
 
 
 def test_excel_sep_line_leading_blank_rows_and_trailing_empty_columns(tmp_path, instrument):

@@ -11,9 +11,9 @@ import pytest
 from slutrapport.core.problems import ValidationReport
 from slutrapport.sources.readers import textfile
 from slutrapport.sources.readers.textfile import _all_full
-from slutrapport.sources.survey import load_instrument, read_waves
+from slutrapport.sources.survey import ingest, load_instrument, read_waves, tidy
 from slutrapport.sources.survey.ingest import _cleaned
-from slutrapport.sources.survey.tidy import Coded, _respondents, categorical, factorize, organisations
+from slutrapport.sources.survey.tidy import Coded, _respondents, categorical, factorize, factorize_keys, organisations
 from tests.conftest import write_csv
 
 TEXT = ["respondent", "organisation", "kod", "fraga", "svar", "status", "fil"]
@@ -112,6 +112,88 @@ def test_factorize_by_object_equals_pandas_factorize():
             expected_codes, expected = pd.factorize(array)
             assert codes.tolist() == expected_codes.tolist() and list(distinct) == list(expected), (size, variant)
             assert codes.dtype == expected_codes.dtype
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_factorize_of_any_values_equals_pandas_factorize(monkeypatch, tables):
+    """Numbers, booleans, None, NaN and pd.NA among texts, short and long: pandas' codes and values, by pandas'
+    hash tables and without them (``tables``: a pandas without them takes ``pandas.factorize``)."""
+    if not tables:
+        monkeypatch.setattr(tidy, "_POINTER_TABLE", None)
+    rng = random.Random(11)
+    pool = ["a", "b", "", " ", "Vet ej", None, float("nan"), pd.NA, 1, 1.0, True, "1", "ä"]
+    for _ in range(1500):
+        cells = [rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 3, 10, 500, 1023, 1024, 3000]))]
+        if rng.random() < 0.5:  # equal texts as distinct objects
+            cells = ["".join(list(c)) if isinstance(c, str) else c for c in cells]
+        if rng.random() < 0.2:  # nearly every text its own
+            cells = [f"x{rng.random()}" if rng.random() < 0.9 else c for c in cells]
+        array = np.array(cells, dtype=object)
+        expected_codes, expected = pd.factorize(array)
+        codes, distinct = factorize(array)
+        assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype, cells[:20]
+        assert [repr(v) for v in distinct] == [repr(v) for v in expected], cells[:20]
+
+
+def test_factorize_of_keys_equals_pandas_factorize():
+    rng = random.Random(4)
+    pool = ["a", "b", "", "Vet ej", "1", "ä", None, float("nan"), pd.NA, 1, 1.0, True]
+    for _ in range(3000):
+        size = rng.choice([0, 1, 2, 5, 50, 127, 128, 129, 600])
+        mixed = rng.random() < 0.3  # (a missing value or a number: pandas numbers the array)
+        array = np.array([rng.choice(pool if mixed else pool[:6]) for _ in range(size)], dtype=object)
+        integers = np.array([rng.randint(-3, 5) for _ in range(size)], dtype=np.int64)
+        for values in (array, integers):
+            codes, distinct = factorize_keys(values)
+            expected_codes, expected = pd.factorize(values)
+            assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype
+            assert [repr(v) for v in distinct] == [repr(v) for v in expected] and distinct.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("run_rows", [64, 1 << 18])
+def test_categorical_of_runs_of_pieces_equals_the_values_as_a_categorical(monkeypatch, run_rows):
+    """Small pieces mapped together, large ones alone (``run_rows`` small: most pieces are large), recurring
+    pieces, shared values, missing values and values no row holds: the categorical of the pieces' values."""
+    monkeypatch.setattr(tidy, "_RUN_ROWS", run_rows)
+    rng = np.random.default_rng(5)
+    words = ["a", "b", "c", "Ä", "", None, "b", float("nan")]
+    for _ in range(600):
+        shared = [np.array([words[k] for k in rng.integers(len(words), size=rng.integers(0, 6))], dtype=object) for _ in range(rng.integers(1, 5))]
+        made: list[Coded] = []
+        pieces = []
+        for _ in range(rng.integers(0, 8)):
+            if made and rng.random() < 0.3:
+                piece = made[rng.integers(len(made))]  # the same piece again (every question's respondents)
+            else:
+                values = shared[rng.integers(len(shared))]
+                size = rng.integers(0, 100)
+                codes = rng.integers(-1, len(values), size=size) if len(values) else np.full(size, -1)
+                piece = Coded(codes.astype([np.int8, np.int16, np.intp][rng.integers(3)]), values)
+                made.append(piece)
+            pieces.append(piece)
+        result = categorical(pieces)
+        dense = [v for piece in pieces for v in piece.dense().tolist()]
+        held = sorted({v for v in dense if not pd.isna(v)})
+        assert list(result.categories) == held
+        assert [None if pd.isna(v) else v for v in result] == [None if pd.isna(v) else v for v in dense]
+        assert result.codes.dtype == tidy._code_type(len(held)) or len(held) < len(set(v for p in pieces for v in p.values.tolist() if not pd.isna(v)))
+
+
+def test_a_column_is_read_without_a_series_and_as_the_series_holds_it():
+    frame = pd.DataFrame({0: pd.Series(["a", "b"], dtype=object), 1: pd.Series([1.5, None], dtype=object), 2: [1, 2], 3: pd.Series(["x", None], dtype="str")})
+    for pos in range(4):
+        assert ingest._column(frame, pos).tolist() == frame[pos].to_numpy(dtype=object).tolist()
+        assert ingest._column(frame, pos).dtype == object
+    assert np.shares_memory(ingest._column(frame, 0), frame._mgr.iget_values(0))  # the frame's own array: no copy
+
+
+    class Frame:  # a pandas without the manager: by the Series
+        columns = frame.columns
+
+        def __getitem__(self, pos):
+            return frame[pos]
+
+    assert ingest._column(Frame(), 1).tolist() == [1.5, None]
 
 
 def test_organisations_unify_spellings_on_the_codes():

@@ -81,8 +81,10 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
     body = raw[offset:] if offset else raw
     if not _VISIBLE.search(body):
         raise InputFileError(f"Filen {name} är tom.")
-    sep = sep or sniff_separator(head[skip:], truncated=len(raw) - start > _SNIFF_CHARS)
-    _check_width(name, head[skip:], sep, limits)
+    records = None
+    if not sep:
+        sep, records = _sniffed(head[skip:], truncated=len(raw) - start > _SNIFF_CHARS)
+    _check_width(name, head[skip:], sep, limits, records)
     first_line = 2 if skip else 1
     try:
         frame = _read_csv(io.BytesIO(body), sep, limits)
@@ -242,9 +244,10 @@ def _quoted_separators(data: bytes, buf: np.ndarray, quotes: np.ndarray, sep: st
     return int((counted[1::2] - counted[0::2]).sum())
 
 
-def _check_width(name: str, head: str, sep: str, limits: Limits) -> None:
-    """Refuse before parsing when one of the first records has more fields than the column limit."""
-    records = _first_records(head, sep)
+def _check_width(name: str, head: str, sep: str, limits: Limits, records: list[list[str]] | None = None) -> None:
+    """Refuse before parsing when one of the first records has more fields than the column limit
+    (``records``: the first records of ``head`` split by ``sep``, when already split)."""
+    records = _first_records(head, sep) if records is None else records
     _refuse_width(name, max(map(len, records), default=0), limits)
 
 
@@ -289,11 +292,20 @@ def sniff_separator(text: str, truncated: bool | None = None) -> str:
     ``truncated`` says whether ``text`` is only the beginning of the file (then its last,
     possibly cut-off record is ignored); by default, whether it is longer than the sample.
     """
+    return _sniffed(text, truncated)[0]
+
+
+def _sniffed(text: str, truncated: bool | None = None) -> tuple[str, list[list[str]] | None]:
+    """:func:`sniff_separator`'s separator and the first records of ``text`` split by it (``None``: not split
+    by it; when ``text`` is the sniffed sample itself, these are the records :func:`_check_width` looks at)."""
     sample = text[:_SNIFF_CHARS]
     truncated = len(text) > len(sample) if truncated is None else truncated
     best, best_score = ",", None
+    split: dict[str, list[list[str]]] = {}
     for sep in _SEPARATORS:
-        records = _first_records(sample, sep)
+        if best_score is not None and best_score[:3] == (True, 1.0, True) and sample.count(sep) + 1 <= best_score[3]:
+            continue  # it can split no record into more fields than the best does into all: it cannot win
+        records = split[sep] = _first_records(sample, sep)
         if truncated and len(records) > 1:
             records = records[:-1]  # the last one may be cut off
         widths = [len(r) for r in records if len(r) > 1 or (r and r[0].strip())]
@@ -303,7 +315,8 @@ def sniff_separator(text: str, truncated: bool | None = None) -> str:
         score = (modal > 1, count / len(widths), widths[0] == modal, modal)
         if best_score is None or score > best_score:
             best, best_score = sep, score
-    return best if best_score is not None and best_score[0] else ","
+    chosen = best if best_score is not None and best_score[0] else ","
+    return chosen, split.get(chosen) if len(text) <= _SNIFF_CHARS else None
 
 
 def _first_records(sample: str, sep: str) -> list[list[str]]:

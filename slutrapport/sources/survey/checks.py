@@ -32,7 +32,7 @@ from slutrapport.core.inputs import open_input_file
 from slutrapport.core.problems import INFO, WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable
-from slutrapport.sources.survey.tidy import Coded
+from slutrapport.sources.survey.tidy import Coded, factorize_keys
 
 __all__ = [
     "file_digest",
@@ -169,7 +169,7 @@ def check_same_rows(
     def factorized(wave: str, column: str) -> tuple[np.ndarray, np.ndarray]:  # each wave's column once, whatever the pairs
         if (wave, column) not in known:
             coded = tables[wave][1][column]
-            remap, distinct = pd.factorize(coded.values)  # the distinct texts' keys, each key once
+            remap, distinct = factorize_keys(coded.values)  # the distinct texts' keys, each key once
             known[wave, column] = coded.lookup(remap), distinct
         return known[wave, column]
 
@@ -231,16 +231,16 @@ def _row_counts(
     """
     rows, size = None, 1  # the number of each distinct row over the columns so far, and the numbers' bound
     for (codes_a, keys_a), (codes_b, keys_b) in columns:
-        joint = pd.factorize(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
+        joint = factorize_keys(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
         codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
         width = int(joint.max()) + 1 if len(joint) else 1
         if rows is not None and (size >= _RENUMBER or size * width >= 2**62):
-            rows = pd.factorize(rows)[0].astype(np.int64)
+            rows = factorize_keys(rows)[0].astype(np.int64)
             size = int(rows.max()) + 1 if len(rows) else 1
             if least and np.minimum(np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)).sum() < least:
                 return None
         rows, size = (codes, width) if rows is None else (rows * width + codes, size * width)
-    rows = pd.factorize(rows)[0].astype(np.int64) if rows is not None else None
+    rows = factorize_keys(rows)[0].astype(np.int64) if rows is not None else None
     size = int(rows.max()) + 1 if rows is not None and len(rows) else 0
     return np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)
 

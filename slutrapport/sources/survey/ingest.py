@@ -367,7 +367,7 @@ def _read_wave(
         return None
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
-    factorized = {pos: factorize(data[pos].to_numpy(dtype=object)) for pos in found.values()}
+    factorized = {pos: factorize(_column(data, pos)) for pos in found.values()}
     cleaned = {pos: _cleaned(uniques) for pos, (_, uniques) in factorized.items()}  # each distinct text once
     for pos, (codes, _) in factorized.items():
         nonblank |= ~pd.isna(cleaned[pos])[codes]
@@ -458,6 +458,22 @@ def _read_wave(
             allvar=WARNING,
         )
     return WaveRows(parts, number, raw.name, asked), keys
+
+
+def _column(data: pd.DataFrame, pos: int) -> np.ndarray:
+    """The cells of column ``pos`` (a label of ``data``'s integer columns) as an object array, not to be changed.
+
+    A reader's frame holds each column as its own array: pandas' own manager gives it without the Series
+    that ``data[pos]`` makes (which costs as much as factorizing a column of a thousand answers); where it
+    cannot (another pandas, a column of another type), the Series's array.
+    """
+    get = getattr(getattr(data, "_mgr", None), "iget_values", None)
+    if get is not None and data.columns.is_unique:
+        with contextlib.suppress(Exception):  # (a pandas whose manager differs: by the Series below)
+            values = get(data.columns.get_loc(pos))
+            if isinstance(values, np.ndarray) and values.dtype == object and values.shape == (len(data),):
+                return values
+    return data[pos].to_numpy(dtype=object)
 
 
 def _nothing(count: int) -> Coded:

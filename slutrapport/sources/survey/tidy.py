@@ -20,7 +20,7 @@ import pandas as pd
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
 
-__all__ = ["Coded", "WaveRows", "factorize", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
+__all__ = ["Coded", "WaveRows", "factorize", "factorize_keys", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
 #: Group names the report gives to merged or total groups; an organisation may not be called so.
 _RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
@@ -72,19 +72,77 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     column of 20,000 answers holds a few dozen objects. The cells are first told apart by object
     (their pointers, as integers: no text hashed or compared), then the few distinct objects by
     value. Objects in order of first appearance give values in order of first appearance.
+
+    Both steps call pandas' own hash tables, as ``pandas.factorize`` does, without its checks and
+    wrapping (which cost more than the hashing of a column of a thousand answers); where a pandas
+    lacks them (feature-detected), ``pandas.factorize`` is called instead.
     """
     array = np.ascontiguousarray(array, dtype=object)
+    if _POINTER_TABLE is None:
+        return _factorize_public(array)
+    objects, by_object = _POINTER_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
+        return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
+    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
+    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(array[first], na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    return by_value[by_object], distinct
+
+
+def factorize_keys(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of a short object array or of 64-bit integers (keys, row numbers): the same codes and
+    distinct values, without its checks and wrapping where they cost more than the hashing. A few texts are
+    numbered by a dictionary; integers by pandas' own hash table (as :func:`factorize`)."""
+    if array.dtype == np.int64 and _POINTER_TABLE is not None:
+        distinct, codes = _POINTER_TABLE(len(array)).factorize(array, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+        return codes, distinct
+    if array.dtype != object or len(array) > _FEW_KEYS:
+        return pd.factorize(array)
+    seen: dict[str, int] = {}
+    codes = []
+    for value in array.tolist():
+        if type(value) is not str:  # (missing values, numbers: as pandas numbers them)
+            return pd.factorize(array)
+        codes.append(seen.setdefault(value, len(seen)))
+    return np.array(codes, dtype=np.intp), np.array(list(seen), dtype=object)
+
+
+#: Object arrays up to this long are numbered by :func:`factorize_keys`'s dictionary.
+_FEW_KEYS = 128
+
+
+def _factorize_public(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`factorize` with ``pandas.factorize`` alone (a pandas without the hash tables :func:`factorize` calls)."""
     if len(array) < _BY_OBJECT_MIN:
         return pd.factorize(array)
-    # the array's cells are the objects' addresses; read as integers while ``array`` holds the objects
-    pointers = np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
-    by_object, objects = pd.factorize(pointers)
-    if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
+    by_object, objects = pd.factorize(_pointers(array))
+    if len(objects) > len(array) // 2:
         return pd.factorize(array)
-    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
     first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
     by_value, distinct = pd.factorize(array[first])
     return by_value[by_object], distinct
+
+
+def _pointers(array: np.ndarray) -> np.ndarray:
+    """The cells of a contiguous object array as the objects' addresses (integers), read while ``array`` holds them."""
+    if not len(array):
+        return np.zeros(0, dtype=np.int64)
+    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
+
+
+def _hash_tables() -> tuple[type | None, type | None]:
+    """pandas' hash tables of 64-bit integers and of objects, the ones ``pandas.factorize`` uses (``None``
+    when this pandas has none such, or pointers are not 64-bit)."""
+    try:
+        from pandas._libs.hashtable import Int64HashTable, PyObjectHashTable
+    except ImportError:  # pragma: no cover - an older or newer pandas
+        return None, None
+    if ctypes.sizeof(ctypes.c_ssize_t) != 8 or not hasattr(Int64HashTable, "factorize") or not hasattr(PyObjectHashTable, "factorize"):
+        return None, None  # pragma: no cover
+    return Int64HashTable, PyObjectHashTable
+
+
+_POINTER_TABLE, _VALUE_TABLE = _hash_tables()
 
 
 def compact_codes(codes: np.ndarray, count: int) -> np.ndarray:
@@ -215,40 +273,90 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     (missing stays missing).
 
     Pieces that share their ``values`` array (the same respondents for every question) are looked up
-    once; a piece that recurs (the same codes and values: every question's respondents) is mapped once.
+    once; a large piece that recurs (the same codes and values: every question's respondents) is
+    mapped once; small pieces one after another (every question's answers in a small survey) are
+    mapped together, up to :data:`_RUN_ROWS` rows at a time.
     """
     shared = list({id(piece.values): piece.values for piece in pieces}.values())
     values = np.concatenate(shared) if shared else np.array([], dtype=object)
     categories, found = _sorted_codes(values)  # every shared array's values at once
     dtype = _code_type(len(categories))
-    found = found.astype(dtype)
-    bounds = np.cumsum([0] + [len(v) for v in shared])
-    lookups = {id(v): np.append(found[start:end], -1).astype(dtype) for v, start, end in zip(shared, bounds[:-1], bounds[1:], strict=True)}
-    held = {id(v): np.zeros(len(v), dtype=bool) for v in shared}  # which values rows hold
+    found = np.append(found, -1).astype(dtype)  # the last: a missing value
+    offsets = dict(zip((id(v) for v in shared), np.cumsum([0] + [len(v) for v in shared]).tolist(), strict=False))
+    held = np.zeros(len(values) + 1, dtype=bool)  # which values rows hold (the last: missing)
     whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
     recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
     mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped
     codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
     start = 0
-    for piece in pieces:
-        key = id(piece.values)
-        done = mapped.get((id(piece.codes), key))
-        if done is None:
-            done = piece.lookup(lookups[key])
-            if recurring[id(piece.codes), key] > 1:
-                mapped[id(piece.codes), key] = done
-            if key not in whole:  # (counted: faster than marking each row's value; code -1 counts first)
-                held[key] |= np.bincount(piece.codes.astype(np.intp) + 1, minlength=len(held[key]) + 1)[1:] > 0
-                if held[key].all():
-                    whole.add(key)
-        codes[start : start + len(piece)] = done
-        start += len(piece)
+    for run in _runs_of_pieces(pieces):
+        size = sum(len(piece) for piece in run)
+        if len(run) > 1 or len(run[0]) < _RUN_ROWS // 2:  # small pieces: all at once, by their place among all values
+            distinct = list({(id(piece.codes), id(piece.values)): piece for piece in run}.values())  # (each mapped once)
+            at = np.concatenate([piece.codes for piece in distinct], dtype=np.intp)
+            missing = at < 0
+            at += np.repeat(np.array([offsets[id(piece.values)] for piece in distinct], dtype=np.intp), [len(piece) for piece in distinct])
+            at[missing] = len(values)
+            held |= np.bincount(at, minlength=len(held)) > 0
+            if len(distinct) == len(run):
+                codes[start : start + size] = found[at]
+            else:
+                done_at, place = found[at], 0
+                spans = {}
+                for piece in distinct:
+                    spans[id(piece.codes), id(piece.values)] = (place, place + len(piece))
+                    place += len(piece)
+                row = start
+                for piece in run:
+                    begin, end = spans[id(piece.codes), id(piece.values)]
+                    codes[row : row + len(piece)] = done_at[begin:end]
+                    row += len(piece)
+        else:
+            piece, key = run[0], id(run[0].values)
+            done = mapped.get((id(piece.codes), key))
+            if done is None:
+                done = piece.lookup(_lookup_table(found, offsets[key], len(piece.values)))
+                if recurring[id(piece.codes), key] > 1:
+                    mapped[id(piece.codes), key] = done
+                if key not in whole:  # (counted: faster than marking each row's value; code -1 counts first)
+                    part = held[offsets[key] : offsets[key] + len(piece.values)]
+                    part |= np.bincount(piece.codes.astype(np.intp) + 1, minlength=len(part) + 1)[1:] > 0
+                    if part.all():
+                        whole.add(key)
+            codes[start : start + size] = done
+        start += size
     made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
     used = np.zeros(len(categories) + 1, dtype=bool)
-    for v in shared:
-        used[lookups[id(v)][:-1][held[id(v)]]] = True  # (-1, a missing value, is the last)
+    used[found[:-1][held[:-1]]] = True  # (-1, a missing value, is the last)
     return made if used[:-1].all() else made.remove_unused_categories()
+
+
+#: Rows of small pieces :func:`categorical` maps at once (a piece of half as many or more is mapped alone).
+_RUN_ROWS = 1 << 18
+
+
+def _runs_of_pieces(pieces: list[Coded]) -> list[list[Coded]]:
+    """``pieces`` in order, cut into runs of small pieces of at most :data:`_RUN_ROWS` rows together (a
+    piece of half as many or more: a run by itself)."""
+    runs: list[list[Coded]] = []
+    rows = 0
+    for piece in pieces:
+        large = len(piece) >= _RUN_ROWS // 2
+        if not runs or large or rows + len(piece) > _RUN_ROWS:
+            runs.append([])
+            rows = 0
+        runs[-1].append(piece)
+        rows = _RUN_ROWS if large else rows + len(piece)  # (after a large piece the next starts a run)
+    return runs
+
+
+def _lookup_table(found: np.ndarray, offset: int, count: int) -> np.ndarray:
+    """The categories' codes of ``count`` values from ``offset`` among all values, and -1 last (for code -1)."""
+    table = np.empty(count + 1, dtype=found.dtype)
+    table[:count] = found[offset : offset + count]
+    table[count] = -1
+    return table
 
 
 def _runs(values: np.ndarray, sizes: list[int]) -> np.ndarray:
