@@ -78,6 +78,8 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lacks them (feature-detected), ``pandas.factorize`` is called instead.
     """
     array = np.ascontiguousarray(array, dtype=object)
+    if len(array) <= _FEW_KEYS:  # a few cells: numbered by value at once
+        return factorize_keys(array)
     if _POINTER_TABLE is None:
         return _factorize_public(array)
     objects, by_object = _POINTER_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
@@ -215,7 +217,7 @@ def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
     all categories: they are put in order by number, not by comparing texts (see :func:`_label_order`).
     """
     rows_of = {id(piece.values): (number, piece.values) for number, piece in zip(numbers, pieces, strict=True)}
-    labels = {key: np.array([f"{number}:{r}" for r in rows.tolist()], dtype=object) for key, (number, rows) in rows_of.items()}
+    labels = {key: _labels(number, rows) for key, (number, rows) in rows_of.items()}
     held = {key: np.zeros(len(rows), dtype=bool) for key, (_, rows) in rows_of.items()}
     for piece in {(id(piece.codes), id(piece.values)): piece for piece in pieces}.values():  # (a wave's questions share them)
         held[id(piece.values)][piece.codes[piece.codes >= 0]] = True  # (-1: no respondent)
@@ -239,6 +241,12 @@ def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
         codes[start : start + len(piece)] = mapped[key]
         start += len(piece)
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+
+
+def _labels(number: int, rows: np.ndarray) -> np.ndarray:
+    """The labels ``"<number>:<row>"`` of ``rows`` (whole numbers)."""
+    prefix = f"{number}:"
+    return np.array([prefix + row for row in map(str, rows.tolist())], dtype=object)
 
 
 def _label_order(waves: list[int], rows: list[np.ndarray]) -> np.ndarray:
