@@ -220,6 +220,13 @@ def test_cleaning_distinct_texts_at_once_equals_cleaning_each(casefold):
         assert _cleaned(np.array(texts, dtype=object), casefold=casefold).tolist() == expected, texts
 
 
+def test_the_other_spaces_are_every_character_python_takes_for_space_but_the_space():
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()} - {" "}
+    assert set(ingest._OTHER_SPACES) == every and len(ingest._OTHER_SPACES) == len(every)
+    assert all(ingest._needs_cleaning(f"a\x00b{space}c") for space in every)
+    assert not ingest._needs_cleaning("a b\x00Åsa\x00ß")
+
+
 def test_records_are_known_full_from_their_separators_only_without_quotes():
     assert _all_full(b"a,b,c\n1,2,\n", ",", 2, 3)
     assert not _all_full(b"a,b,c\n1,2\n", ",", 2, 3)  # a short record
