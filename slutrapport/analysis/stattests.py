@@ -258,20 +258,18 @@ def _options_by_wave(counts: np.ndarray) -> _Result:
     table = table[table.sum(axis=1) > 0]
     if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
         return _Result("chi2", measure="cramers_v")
-    pearson = _quiet(stats.chi2_contingency, table, correction=False)
+    pearson = _pearson_chi2(table)  # = stats.chi2_contingency(table, correction=False) (.counts)
     if pearson is None:
         return _Result("chi2", measure="cramers_v")
-    chi2 = float(pearson.statistic)
+    chi2, p, expected = pearson
     effect = math.sqrt(chi2 / (table.sum() * (min(table.shape) - 1)))
-    if (pearson.expected_freq >= _EXPECTED_MINIMUM).all():
-        return _Result("chi2", chi2, _finite(pearson.pvalue), effect, "cramers_v")
-    if table.shape == (2, 2):
-        res = _quiet(stats.fisher_exact, table, alternative="two-sided")
-        name = "fisher"
-    else:
-        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
-        res = _quiet(stats.fisher_exact, table, method=method)
-        name = "fisher_freeman_halton"
+    if (expected >= _EXPECTED_MINIMUM).all():
+        return _Result("chi2", chi2, _finite(p), effect, "cramers_v")
+    if table.shape == (2, 2):  # = stats.fisher_exact(table, alternative="two-sided") (.counts)
+        odds, p_fisher = _fisher_exact_many(table[None])
+        return _Result("fisher", _finite(odds[0]), _finite(p_fisher[0]), effect, "cramers_v")
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
+    res = _quiet(stats.fisher_exact, table, method=method)
     if res is None:
-        return _Result(name, effect=effect, measure="cramers_v")
-    return _Result(name, _finite(res.statistic), _finite(res.pvalue), effect, "cramers_v")
+        return _Result("fisher_freeman_halton", effect=effect, measure="cramers_v")
+    return _Result("fisher_freeman_halton", _finite(res.statistic), _finite(res.pvalue), effect, "cramers_v")
