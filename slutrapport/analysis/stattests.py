@@ -272,4 +272,5 @@ def _options_by_wave(counts: np.ndarray) -> _Result:
     res = _quiet(stats.fisher_exact, table, method=method)
     if res is None:
         return _Result("fisher_freeman_halton", effect=effect, measure="cramers_v")
-    return _Result("fisher_freeman_halton", _finite(res.statistic), _finite(res.pvalue), effect, "cramers_v")
+    # (scipy gives some tables' statistic and p as arrays of one number)
+    return _Result("fisher_freeman_halton", _finite(np.asarray(res.statistic).item()), _finite(np.asarray(res.pvalue).item()), effect, "cramers_v")

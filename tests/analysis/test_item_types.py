@@ -27,7 +27,7 @@ from slutrapport.analysis.describe import compare_waves, hidden_by_wave
 from slutrapport.analysis.families import EXPLORATORY, PRIMARY
 from slutrapport.analysis.numeric import NUMERIC_COLUMNS, NUMERIC_TEST_COLUMNS, numeric_summary, numeric_tests
 from slutrapport.analysis.shift import hodges_lehmann_independent
-from slutrapport.analysis.stattests import MONTE_CARLO_RESAMPLES, MONTE_CARLO_SEED
+from slutrapport.analysis.stattests import MONTE_CARLO_RESAMPLES, MONTE_CARLO_SEED, _options_by_wave
 from slutrapport.analysis.suppression import ALL, suppress
 from slutrapport.analysis.survey import analyse_survey
 from slutrapport.sources.survey import load_instrument
@@ -293,6 +293,18 @@ def test_single_choice_is_one_omnibus_test_as_scipy(mixed):
         assert row.p_unc == pytest.approx(reference.pvalue, rel=1e-9)
     assert {"chi2", "fisher_freeman_halton"} <= set(rows["test"])
     assert (MONTE_CARLO_RESAMPLES, MONTE_CARLO_SEED) == (9999, 21)  # the reference calls above quote these
+
+
+def test_fisher_freeman_halton_of_a_table_scipy_answers_with_arrays_is_its_one_number():
+    """scipy's Monte Carlo test gives this table's statistic and p as arrays of one number; they were
+    converted with float(), which numpy 2 refuses: the comparison stopped with a TypeError."""
+    table = np.array([[0, 1], [2, 0], [1, 0]])
+    # scipy: stats.fisher_exact(table, method=stats.MonteCarloMethod(n_resamples=9999, rng=np.random.default_rng(21)))
+    reference = stats.fisher_exact(table, method=stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=np.random.default_rng(MONTE_CARLO_SEED)))
+    assert np.shape(reference.statistic) == (1,)  # the case itself: else this test tests nothing
+    result = _options_by_wave(table)
+    assert result.test == "fisher_freeman_halton"
+    assert result.statistic == float(reference.statistic[0]) and result.p == float(reference.pvalue[0])
 
 
 def test_two_option_single_choice_with_small_counts_uses_fishers_exact_test():
