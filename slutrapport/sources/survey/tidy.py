@@ -80,9 +80,9 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     array = np.ascontiguousarray(array, dtype=object)
     if len(array) <= _FEW_KEYS:  # a few cells: numbered by value at once
         return factorize_keys(array)
-    if _POINTER_TABLE is None:
+    if _INT64_TABLE is None:
         return _factorize_public(array)
-    objects, by_object = _POINTER_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    objects, by_object = _INT64_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
         return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
     # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
@@ -95,8 +95,8 @@ def factorize_keys(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize`` of a short object array or of 64-bit integers (keys, row numbers): the same codes and
     distinct values, without its checks and wrapping where they cost more than the hashing. A few texts are
     numbered by a dictionary; integers by pandas' own hash table (as :func:`factorize`)."""
-    if array.dtype == np.int64 and _POINTER_TABLE is not None:
-        distinct, codes = _POINTER_TABLE(len(array)).factorize(array, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    if array.dtype == np.int64 and _INT64_TABLE is not None:
+        distinct, codes = _INT64_TABLE(len(array)).factorize(array, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
         return codes, distinct
     if array.dtype != object or len(array) > _FEW_KEYS:
         return pd.factorize(array)
@@ -144,7 +144,7 @@ def _hash_tables() -> tuple[type | None, type | None]:
     return Int64HashTable, PyObjectHashTable
 
 
-_POINTER_TABLE, _VALUE_TABLE = _hash_tables()
+_INT64_TABLE, _VALUE_TABLE = _hash_tables()
 
 
 def compact_codes(codes: np.ndarray, count: int) -> np.ndarray:
