@@ -8,10 +8,12 @@ is compared with. The SPSS file is written here with ``pyreadstat.write_sav``.
 from __future__ import annotations
 
 import codecs
+import io
 import random
 import shutil
 import sys
 import zipfile
+from collections import Counter
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -396,6 +398,38 @@ def test_sniffing_leaves_out_only_separators_that_cannot_win_and_gives_the_recor
             assert records == textfile._first_records(text, sep)  # what the width check would split
     long = "a,b\n" * 20_000  # longer than the sample: the width check splits the sample itself
     assert textfile._sniffed(long) == (",", None)
+
+
+def _public_read_csv(data: bytes, sep: str, rows: int) -> pd.DataFrame:
+    """The reference for ``textfile._read_csv``: the same parse through ``pandas.read_csv`` itself."""
+    return pd.read_csv(
+        io.BytesIO(data), sep=sep, header=None, dtype=object, keep_default_na=False, na_filter=False,
+        skip_blank_lines=False, engine="c", encoding="utf-8", nrows=rows,
+    )
+
+
+def test_the_parsers_columns_make_the_frame_pandas_read_csv_makes():
+    from slutrapport.sources.readers.options import Limits
+
+    rng = random.Random(11)
+    pieces = [",", ";", '"', "a", "Instämmer", " ", "\n", "\r\n", '"x,y"', '""', "1", "\t"]
+    outcomes = Counter()
+    for _ in range(1500):
+        data = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 120))).encode()
+        sep = rng.choice([",", ";", "\t"])
+        limits = Limits(max_rows=rng.choice([1, 3, 1_000_000]))
+        try:
+            expected = _public_read_csv(data, sep, limits.max_rows + 1)
+        except textfile._PARSER_ERRORS as exc:
+            with pytest.raises(type(exc)):
+                textfile._read_csv(io.BytesIO(data), sep, limits)
+            outcomes["refused"] += 1
+            continue
+        got = textfile._read_csv(io.BytesIO(data), sep, limits)
+        pd.testing.assert_frame_equal(got, expected, check_index_type=True, check_column_type=True)
+        assert list(got.dtypes) == [np.dtype(object)] * got.shape[1]
+        outcomes["read"] += 1
+    assert outcomes["read"] > 500 and outcomes["refused"] > 50  # both kinds were met
 
 
 def test_excel_sep_line_leading_blank_rows_and_trailing_empty_columns(tmp_path, instrument):
