@@ -360,10 +360,18 @@ def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
 
 def _frame_of_columns(index: pd.Index | None, columns: list, arrays: dict) -> pd.DataFrame:
     """The frame of the C parser engine's ``read`` (its index, None for rows numbered from 0; the column
-    labels; each column's array), as ``TextFileReader.read`` makes it: every column of type object."""
+    labels; each column's array): the same frame as ``TextFileReader.read`` makes, every column of type
+    object, but held as one block. A row (a header, a title row) is then one slice, not one cell taken
+    from each column's block, and the rows kept are taken from every column at once."""
+    rows = len(next(iter(arrays.values()))) if arrays else 0
     if index is None:
-        index = pd.RangeIndex(len(next(iter(arrays.values()))) if arrays else 0)
-    return pd.DataFrame(arrays, columns=columns, index=index, dtype=object, copy=False)
+        index = pd.RangeIndex(rows)
+    if list(arrays) != list(columns) or not all(isinstance(a, np.ndarray) and a.shape == (rows,) for a in arrays.values()):
+        return pd.DataFrame(arrays, columns=columns, index=index, dtype=object, copy=False)  # pragma: no cover - another pandas
+    block = np.empty((len(columns), rows), dtype=object)
+    for k, label in enumerate(columns):
+        block[k] = arrays.pop(label)  # (each column let go once it is in the block)
+    return pd.DataFrame(block.T, columns=columns, index=index, dtype=object, copy=False)
 
 
 def _csv_module(

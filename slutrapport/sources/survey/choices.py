@@ -275,6 +275,13 @@ class QuestionParsers:
         return self._ticks[label]
 
 
+def _listed(result: Parsed, text: object) -> tuple[float, object, str, str]:
+    """A distinct text's value (NaN: none), answer as the tidy table shows it, status and comparable key
+    (:func:`.checks.scale_key`), as :meth:`ColumnReader.parsed` lists them."""
+    value = np.nan if result.value is None else result.value
+    return value, text if result.answer is None else result.answer, result.status, scale_key(result.value, result.status, text)
+
+
 @dataclass
 class ColumnReader:
     """Reads a wave's answers question by question (for ingest): each distinct text parsed once, errors reported cell by cell."""
@@ -287,6 +294,9 @@ class ColumnReader:
 
     def __post_init__(self) -> None:
         self._every_row = bool(self.nonblank.all())  # every row read: a column's codes as they are
+        #: Per parser (by id: the parsers live as long as the read), each distinct text's value, answer,
+        #: status and key, as :meth:`parsed` lists them: the questions of one scale share their texts.
+        self._listed: dict[int, tuple[Parser, dict[object, tuple[float, object, str, str]]]] = {}  # (the parser held: its id stays its own)
 
     def _results(self, pos: int, parser: Parser) -> tuple[np.ndarray, np.ndarray, list]:
         """The codes of the rows read, the distinct texts and their results; errors added to the report."""
@@ -310,12 +320,12 @@ class ColumnReader:
     def parsed(self, pos: int, parser: Parser) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and comparable keys of a question in one column (the texts coded by the column's distinct texts)."""
         codes, uniques, results = self._results(pos, parser)
-        values = np.array([np.nan if r.value is None else r.value for r in results], dtype=float)[codes]
-        written = np.array([u if r.answer is None else r.answer for r, u in zip(results, uniques, strict=True)], dtype=object)
-        status = np.array([r.status for r in results], dtype=object)
-        keys = np.array([scale_key(r.value, r.status, u) for r, u in zip(results, uniques, strict=True)], dtype=object)
+        listed = self._listed.setdefault(id(parser), (parser, {}))[1]
+        rows = [listed.get(u) or listed.setdefault(u, _listed(r, u)) for r, u in zip(results, uniques, strict=True)]
+        numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
+        values = np.array(numbers, dtype=float)[codes]
         codes = compact_codes(codes, len(uniques))  # kept until the tidy table is built
-        return values, Coded(codes, written), Coded(codes, status), Coded(codes, keys)
+        return values, Coded(codes, np.array(written, dtype=object)), Coded(codes, np.array(status, dtype=object)), Coded(codes, np.array(keys, dtype=object))
 
     def options(self, question: Question, columns: dict[int, int], parsers: QuestionParsers) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and keys of a ``flerval`` question with one column per option (see the module)."""

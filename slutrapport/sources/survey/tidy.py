@@ -26,6 +26,8 @@ __all__ = ["Coded", "WaveRows", "factorize", "factorize_keys", "compact_codes", 
 _RESERVED_GROUPS = {"alla": "Alla", "övriga": "Övriga", "ej angiven": "Ej angiven"}
 RESERVED_SUFFIX = " (organisation)"
 _FLOAT, _INT = ("varde",), ("rad",)
+#: pandas' ``"str"`` type of the categories, looked up once (by its name, each Index looks it up among every type).
+_STR = pd.api.types.pandas_dtype("str")
 
 
 @dataclass(frozen=True)
@@ -183,30 +185,30 @@ def tidy_frame(parts: list[WaveRows], waves: list[str] | None = None) -> pd.Data
     """
     names = list(parts[0].columns)
     sizes = [len(part) for part in parts]
-    frame = {}
+    frame: dict[str, np.ndarray | pd.Categorical] = {}
     for name in names:
         pieces = [piece for part in parts for piece in part.columns[name]]
         numbers = [part.number for part in parts for _ in part.columns[name]]
         for part in parts:  # each column's pieces are freed once it is whole: the rows are never held twice over
             part.columns[name] = []
         if name == "respondent":
-            frame[name] = pd.Series(_respondents(numbers, pieces), copy=False)
+            frame[name] = _respondents(numbers, pieces)
         elif name in _FLOAT or name in _INT:
             dtype = float if name in _FLOAT else np.int32
             joined = np.concatenate(pieces, dtype=dtype, casting="same_kind") if pieces else np.array([], dtype=dtype)  # (no copy in the pieces' type)
-            frame[name] = pd.Series(joined, copy=False)
+            frame[name] = joined
         else:
-            frame[name] = pd.Series(categorical(pieces), copy=False)
+            frame[name] = categorical(pieces)
         del pieces
     numbers = np.array([part.number for part in parts], dtype=np.int32)
-    frame["enkat_nr"] = pd.Series(_runs(numbers, sizes), copy=False)
-    frame["fil"] = pd.Series(_repeated([part.file for part in parts], sizes), copy=False)
+    frame["enkat_nr"] = _runs(numbers, sizes)
+    frame["fil"] = _repeated([part.file for part in parts], sizes)
     asked = [question for part in parts for question in part.questions]
-    frame["fraga"] = pd.Series(_repeated([q for q, _ in asked], [n for _, n in asked]), copy=False)
+    frame["fraga"] = _repeated([q for q, _ in asked], [n for _, n in asked])
     if waves is not None:
         codes = _runs((numbers - 1).astype(_code_type(len(waves))), sizes)
-        frame["enkat"] = pd.Series(pd.Categorical.from_codes(codes, categories=waves, ordered=True), copy=False)
-    return pd.DataFrame(frame, copy=False)
+        frame["enkat"] = pd.Categorical.from_codes(codes, categories=waves, ordered=True)
+    return pd.DataFrame(frame, copy=False)  # (of arrays, not Series: no index of each to align)
 
 
 def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
@@ -225,21 +227,21 @@ def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
     if len(set(waves)) < len(waves) or not all(h.all() for h in held.values()):
         return categorical([Coded(piece.codes, labels[id(piece.values)]) for piece in pieces])
     order = _label_order(waves, [rows for _, rows in rows_of.values()])
-    categories = pd.Index(np.concatenate(list(labels.values()))[order], dtype="str")
+    categories = pd.Index(np.concatenate(list(labels.values()))[order], dtype=_STR)
     dtype = _code_type(len(categories))
     position = np.empty(len(order), dtype=dtype)
     position[order] = np.arange(len(order), dtype=dtype)
     bounds = np.cumsum([0] + [len(rows) for _, rows in rows_of.values()])
     lookups = {key: np.append(position[start:end], -1).astype(dtype) for key, start, end in zip(rows_of, bounds[:-1], bounds[1:], strict=True)}
     mapped: dict[tuple[int, int], np.ndarray] = {}
-    codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
+    codes = np.empty(sum(len(piece.codes) for piece in pieces), dtype=dtype)
     start = 0
     for piece in pieces:
         key = (id(piece.codes), id(piece.values))
         if key not in mapped:
             mapped[key] = piece.lookup(lookups[id(piece.values)])
-        codes[start : start + len(piece)] = mapped[key]
-        start += len(piece)
+        codes[start : start + len(piece.codes)] = mapped[key]
+        start += len(piece.codes)
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
@@ -272,7 +274,7 @@ def _repeated(names: list[str], sizes: list[int]) -> pd.Categorical:
     dtype = _code_type(len(held))
     position = {name: k for k, name in enumerate(held)}
     codes = _runs(np.array([position.get(name, -1) for name in names], dtype=dtype), sizes)
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(held, dtype="str")), validate=False)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(held, dtype=_STR)), validate=False)
 
 
 def categorical(pieces: list[Coded]) -> pd.Categorical:
@@ -295,15 +297,16 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
     recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
     mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped
-    codes = np.empty(sum(len(piece) for piece in pieces), dtype=dtype)
+    sizes = [len(piece.codes) for piece in pieces]  # (each piece's length once: a Coded's len() is a call)
+    codes = np.empty(sum(sizes), dtype=dtype)
     start = 0
-    for run in _runs_of_pieces(pieces):
-        size = sum(len(piece) for piece in run)
-        if len(run) > 1 or len(run[0]) < _RUN_ROWS // 2:  # small pieces: all at once, by their place among all values
+    for low, high in _runs_of_pieces(sizes):
+        run, size = pieces[low:high], sum(sizes[low:high])
+        if high - low > 1 or size < _RUN_ROWS // 2:  # small pieces: all at once, by their place among all values
             distinct = list({(id(piece.codes), id(piece.values)): piece for piece in run}.values())  # (each mapped once)
             at = np.concatenate([piece.codes for piece in distinct], dtype=np.intp)
             missing = at < 0
-            at += np.repeat(np.array([offsets[id(piece.values)] for piece in distinct], dtype=np.intp), [len(piece) for piece in distinct])
+            at += np.repeat(np.array([offsets[id(piece.values)] for piece in distinct], dtype=np.intp), [len(piece.codes) for piece in distinct])
             at[missing] = len(values)
             held |= np.bincount(at, minlength=len(held)) > 0
             if len(distinct) == len(run):
@@ -312,13 +315,13 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
                 done_at, place = found[at], 0
                 spans = {}
                 for piece in distinct:
-                    spans[id(piece.codes), id(piece.values)] = (place, place + len(piece))
-                    place += len(piece)
+                    spans[id(piece.codes), id(piece.values)] = (place, place + len(piece.codes))
+                    place += len(piece.codes)
                 row = start
                 for piece in run:
                     begin, end = spans[id(piece.codes), id(piece.values)]
-                    codes[row : row + len(piece)] = done_at[begin:end]
-                    row += len(piece)
+                    codes[row : row + end - begin] = done_at[begin:end]
+                    row += end - begin
         else:
             piece, key = run[0], id(run[0].values)
             done = mapped.get((id(piece.codes), key))
@@ -344,19 +347,18 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
 _RUN_ROWS = 1 << 18
 
 
-def _runs_of_pieces(pieces: list[Coded]) -> list[list[Coded]]:
-    """``pieces`` in order, cut into runs of small pieces of at most :data:`_RUN_ROWS` rows together (a
-    piece of half as many or more: a run by itself)."""
-    runs: list[list[Coded]] = []
+def _runs_of_pieces(sizes: list[int]) -> list[tuple[int, int]]:
+    """Pieces of ``sizes`` rows in order, cut into runs (from, to: places among the pieces) of small pieces of
+    at most :data:`_RUN_ROWS` rows together (a piece of half as many or more: a run by itself)."""
+    starts: list[int] = []
     rows = 0
-    for piece in pieces:
-        large = len(piece) >= _RUN_ROWS // 2
-        if not runs or large or rows + len(piece) > _RUN_ROWS:
-            runs.append([])
+    for k, size in enumerate(sizes):
+        large = size >= _RUN_ROWS // 2
+        if not starts or large or rows + size > _RUN_ROWS:
+            starts.append(k)
             rows = 0
-        runs[-1].append(piece)
-        rows = _RUN_ROWS if large else rows + len(piece)  # (after a large piece the next starts a run)
-    return runs
+        rows = _RUN_ROWS if large else rows + size  # (after a large piece the next starts a run)
+    return list(zip(starts, [*starts[1:], len(sizes)], strict=False))  # (no pieces: no runs)
 
 
 def _lookup_table(found: np.ndarray, offset: int, count: int) -> np.ndarray:
@@ -386,7 +388,7 @@ def _sorted_codes(values: np.ndarray) -> tuple[pd.Index, np.ndarray]:
     rank = np.empty(len(order) + 1, dtype=np.intp)
     rank[order] = np.arange(len(order), dtype=np.intp)
     rank[-1] = -1  # code -1: missing
-    return pd.Index(np.asarray(distinct, dtype=object)[order], dtype="str"), rank[codes]
+    return pd.Index(np.asarray(distinct, dtype=object)[order], dtype=_STR), rank[codes]
 
 
 def _code_type(count: int) -> type:
