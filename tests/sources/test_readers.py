@@ -408,9 +408,11 @@ def _public_read_csv(data: bytes, sep: str, rows: int) -> pd.DataFrame:
     )
 
 
-def test_the_parsers_columns_make_the_frame_pandas_read_csv_makes():
+@pytest.mark.parametrize("whole", [8 << 20, 0])  # parsed at once, a piece at a time
+def test_the_parsers_columns_make_the_frame_pandas_read_csv_makes(monkeypatch, whole):
     from slutrapport.sources.readers.options import Limits
 
+    monkeypatch.setattr(textfile, "_WHOLE_TEXT", whole)
     rng = random.Random(11)
     pieces = [",", ";", '"', "a", "Instämmer", " ", "\n", "\r\n", '"x,y"', '""', "1", "\t"]
     outcomes = Counter()
@@ -422,10 +424,10 @@ def test_the_parsers_columns_make_the_frame_pandas_read_csv_makes():
             expected = _public_read_csv(data, sep, limits.max_rows + 1)
         except textfile._PARSER_ERRORS as exc:
             with pytest.raises(type(exc)):
-                textfile._read_csv(io.BytesIO(data), sep, limits)
+                textfile._read_csv(io.BytesIO(data), sep, limits, len(data))
             outcomes["refused"] += 1
             continue
-        got = textfile._read_csv(io.BytesIO(data), sep, limits)
+        got = textfile._read_csv(io.BytesIO(data), sep, limits, len(data))
         pd.testing.assert_frame_equal(got, expected, check_index_type=True, check_column_type=True)
         assert list(got.dtypes) == [np.dtype(object)] * got.shape[1]
         outcomes["read"] += 1

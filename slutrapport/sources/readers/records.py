@@ -128,10 +128,11 @@ def quotes_paired(buf: np.ndarray, quotes: np.ndarray, sep: str) -> bool:
         return True
     size = len(buf)
     opening, closing = quotes[0::2], quotes[1::2]
-    allowed = np.array([ord(sep), _LF, _CR, _QUOTE], dtype=np.uint8)
-    before = buf[np.maximum(opening - 1, 0)]
-    after = buf[np.minimum(closing + 1, size - 1)]
-    return bool(((opening == 0) | np.isin(before, allowed)).all() and ((closing == size - 1) | np.isin(after, allowed)).all())
+    allowed = np.zeros(256, dtype=bool)  # by byte: may stand beside a quote that opens or ends a field
+    allowed[[ord(sep), _LF, _CR, _QUOTE]] = True
+    before = allowed[buf[np.maximum(opening - 1, 0)]]
+    after = allowed[buf[np.minimum(closing + 1, size - 1)]]
+    return bool(((opening == 0) | before).all() and ((closing == size - 1) | after).all())
 
 
 def read_records(

@@ -87,7 +87,7 @@ def load_csv(path: Path, raw: bytes, *, encoding: str | None = None, limits: Lim
     _check_width(name, head[skip:], sep, limits, records)
     first_line = 2 if skip else 1
     try:
-        frame = _read_csv(io.BytesIO(body), sep, limits)
+        frame = _read_csv(io.BytesIO(body), sep, limits, len(body))
     except UnicodeDecodeError:  # invalid UTF-8 after the sniffed part
         return _not_utf8(path, raw[start:], bool(start), limits)
     except _PARSER_ERRORS:
@@ -147,7 +147,7 @@ def _from_text(path: Path, text: str, limits: Limits) -> Sheet:
     except UnicodeEncodeError:
         body = text
     try:
-        frame = _read_csv(io.BytesIO(body) if isinstance(body, bytes) else io.StringIO(text, newline=""), sep, limits)
+        frame = _read_csv(io.BytesIO(body) if isinstance(body, bytes) else io.StringIO(text, newline=""), sep, limits, len(body))
     except _PARSER_ERRORS:
         return _finish(path, *_csv_module(text, sep, path.name, limits, 2 if skip else 1), limits, "Ã" in text)
     return _finish(path, frame, _short_records(frame, lambda: body, sep, limits), None, limits, "Ã" in text)
@@ -175,7 +175,7 @@ def _short_records(frame: pd.DataFrame, text: Callable[[], str | bytes], sep: st
     again (:func:`.records.field_counts`; ``None`` if they split differently). ``text`` gives the
     text, or the UTF-8 bytes pandas parsed.
     """
-    if frame.empty or not (frame[frame.columns[-1]] == "").any():
+    if frame.empty or not (frame.iloc[:, -1].to_numpy(dtype=object) == "").any():
         return None
     data = text()
     if len(frame) <= limits.max_rows and _all_full(data, sep, len(frame), frame.shape[1]):
@@ -229,7 +229,7 @@ def _quoted_separators(data: bytes, buf: np.ndarray, quotes: np.ndarray, sep: st
     of separators before it."""
     if len(quotes) // 2 <= len(buf) // _BYTES_PER_FIELD:
         mark = sep.encode()
-        return sum(data.count(mark, start, end) for start, end in zip(quotes[0::2].tolist(), quotes[1::2].tolist(), strict=True))
+        return sum(map(data.count, itertools.repeat(mark), quotes[0::2].tolist(), quotes[1::2].tolist()))
     before, ranks = 0, []
     bounds = np.searchsorted(quotes, np.arange(0, len(buf) + _PIECE, _PIECE))
     for k, start in enumerate(range(0, len(buf), _PIECE)):
@@ -327,16 +327,20 @@ def _first_records(sample: str, sep: str) -> list[list[str]]:
     return records
 
 
+#: Texts up to this many bytes are parsed at once (:func:`_read_csv`).
+_WHOLE_TEXT = 8 << 20
 _PARSER_ERRORS = (pd.errors.ParserError, ValueError, OverflowError, IndexError)
 
 
-def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
+def _read_csv(source: io.IOBase, sep: str, limits: Limits, size: int) -> pd.DataFrame:
     """pandas' C parser, everything as text, at most one record past the row limit;
     raises on ragged rows (more fields than row 1).
 
     The parser's columns are taken as it hands them over and made one frame at once, the same frame
     as ``pandas.read_csv`` makes (object columns numbered from 0, rows from 0) without the Series it
     wraps each column in first: for a file of a thousand answers those cost a third of the parse.
+    A text of ``size`` (bytes or characters) up to :data:`_WHOLE_TEXT` is parsed at once, a larger one
+    a piece at a time (pandas' ``low_memory``: the parser's records of a piece are held, not all).
     """
     reader = pd.read_csv(
         source,
@@ -348,6 +352,7 @@ def _read_csv(source: io.IOBase, sep: str, limits: Limits) -> pd.DataFrame:
         skip_blank_lines=False,
         engine="c",
         encoding="utf-8",
+        low_memory=size > _WHOLE_TEXT,
         iterator=True,
     )
     with reader:

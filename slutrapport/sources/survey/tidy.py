@@ -131,7 +131,7 @@ def _pointers(array: np.ndarray) -> np.ndarray:
     """The cells of a contiguous object array as the objects' addresses (integers), read while ``array`` holds them."""
     if not len(array):
         return np.zeros(0, dtype=np.int64)
-    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]))
+    return np.frombuffer((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]), dtype=np.int64)
 
 
 def _hash_tables() -> tuple[type | None, type | None]:
