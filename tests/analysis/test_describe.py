@@ -137,7 +137,8 @@ def test_sample_waves_match_a_direct_pandas_computation():
         ".csv": lambda p: pd.read_csv(p, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8")
         if "google" in p.name
         else pd.read_csv(p, sep=";", dtype=str, keep_default_na=False, encoding="cp1252"),
-        ".xlsx": lambda p: pd.read_excel(p, dtype=str).fillna(""),
+        # (the engine named: pandas warns that its default will change)
+        ".xlsx": lambda p: pd.read_excel(p, dtype=str, engine="openpyxl").fillna(""),
     }
     checked = 0
     for wave, path in zip(survey.waves, files, strict=True):

@@ -220,6 +220,28 @@ def test_cleaning_distinct_texts_at_once_equals_cleaning_each(casefold):
         assert _cleaned(np.array(texts, dtype=object), casefold=casefold).tolist() == expected, texts
 
 
+def test_columns_cleaned_with_shared_texts_equal_each_column_cleaned_alone(monkeypatch):
+    pieces = ["", " ", "  ", "\t", "\u00a0", "a", "Vet ej", "b c", "Åsa"]
+    others = [1, 1.0, True, 2.5]  # equal numbers of other types: never one key
+    rng = random.Random(8)
+    for few in (ingest._FEW_TEXTS, 2):
+        monkeypatch.setattr(ingest, "_FEW_TEXTS", few)
+        for _ in range(300):
+            factorized = {}
+            for pos in range(rng.randint(0, 6)):
+                texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 8))]
+                if rng.random() < 0.2:
+                    texts.append(rng.choice(others))
+                uniques = np.array(list(dict.fromkeys(texts)), dtype=object)
+                factorized[pos * 2] = (np.zeros(3, dtype=np.intp), uniques)
+            got = ingest._cleaned_columns(factorized)
+            assert list(got) == list(factorized)
+            for pos, (_, uniques) in factorized.items():
+                expected = _cleaned(uniques)
+                assert got[pos].dtype == object and got[pos].shape == expected.shape
+                assert [(type(v), v) for v in got[pos].tolist()] == [(type(v), v) for v in expected.tolist()]
+
+
 def test_the_other_spaces_are_every_character_python_takes_for_space_but_the_space():
     every = {chr(code) for code in range(0x110000) if chr(code).isspace()} - {" "}
     assert set(ingest._OTHER_SPACES) == every and len(ingest._OTHER_SPACES) == len(every)

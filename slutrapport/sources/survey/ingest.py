@@ -341,6 +341,27 @@ def _cleaned(uniques: np.ndarray, casefold: bool = False) -> np.ndarray:
     return cleaned
 
 
+def _cleaned_columns(factorized: dict[int, tuple[np.ndarray, np.ndarray]]) -> dict[int, np.ndarray]:
+    """:func:`_cleaned` of each column's distinct values. The questions of a scale share their few texts:
+    a column of at most :data:`_FEW_TEXTS` texts takes those already cleaned for another column."""
+    known: dict[str, str | None] = {}
+    cleaned = {}
+    for pos, (_, uniques) in factorized.items():
+        texts = uniques.tolist()
+        if len(texts) > _FEW_TEXTS or not all(type(text) is str for text in texts):  # (1 and 1.0 are one key)
+            cleaned[pos] = _cleaned(uniques)
+            continue
+        new = [text for text in texts if text not in known]
+        if new:
+            known.update(zip(new, _cleaned(np.array(new, dtype=object)).tolist(), strict=True))
+        cleaned[pos] = np.array([known[text] for text in texts], dtype=object)
+    return cleaned
+
+
+#: Columns with at most this many distinct texts are cleaned by :func:`_cleaned_columns`' shared texts.
+_FEW_TEXTS = 32
+
+
 def _needs_cleaning(joined: str) -> bool:
     """Whether a text of ``joined`` (texts joined by NUL) has a space at an end, two in a row, or other whitespace."""
     ends = joined.startswith(" ") or joined.endswith(" ") or " \x00" in joined or "\x00 " in joined
@@ -369,9 +390,9 @@ def _read_wave(
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
     factorized = {pos: factorize(_column(data, pos)) for pos in found.values()}
-    cleaned = {pos: _cleaned(uniques) for pos, (_, uniques) in factorized.items()}  # each distinct text once
+    cleaned = _cleaned_columns(factorized)  # each distinct text once
     for pos, (codes, _) in factorized.items():
-        nonblank |= ~pd.isna(cleaned[pos])[codes]
+        nonblank |= np.not_equal(cleaned[pos], None)[codes]  # (cleaned: texts, or None for a blank)
     ledger.unanswered_rows(table, data.index[~nonblank])
     data = data if nonblank.all() else data[nonblank]  # (a copy of every column)
     if data.empty:
