@@ -11,9 +11,12 @@ import pytest
 from slutrapport.core.problems import ValidationReport
 from slutrapport.sources.readers import textfile
 from slutrapport.sources.readers.textfile import _all_full
-from slutrapport.sources.survey import ingest, load_instrument, read_waves, tidy
-from slutrapport.sources.survey.ingest import _cleaned
-from slutrapport.sources.survey.tidy import Coded, _respondents, categorical, factorize, factorize_keys, organisations
+from slutrapport.sources.survey import codes as survey_codes
+from slutrapport.sources.survey import columns as survey_columns
+from slutrapport.sources.survey import load_instrument, read_waves, tidy
+from slutrapport.sources.survey.codes import factorize, factorize_keys
+from slutrapport.sources.survey.columns import clean_texts
+from slutrapport.sources.survey.tidy import Coded, _respondents, categorical, organisations
 from tests.conftest import write_csv
 
 TEXT = ["respondent", "organisation", "kod", "fraga", "svar", "status", "fil"]
@@ -119,7 +122,7 @@ def test_factorize_of_any_values_equals_pandas_factorize(monkeypatch, tables):
     """Numbers, booleans, None, NaN and pd.NA among texts, short and long: pandas' codes and values, by pandas'
     hash tables and without them (``tables``: a pandas without them takes ``pandas.factorize``)."""
     if not tables:
-        monkeypatch.setattr(tidy, "_INT64_TABLE", None)
+        monkeypatch.setattr(survey_codes, "_INT64_TABLE", None)
     rng = random.Random(11)
     pool = ["a", "b", "", " ", "Vet ej", None, float("nan"), pd.NA, 1, 1.0, True, "1", "ä"]
     for _ in range(1500):
@@ -182,9 +185,9 @@ def test_categorical_of_runs_of_pieces_equals_the_values_as_a_categorical(monkey
 def test_a_column_is_read_without_a_series_and_as_the_series_holds_it():
     frame = pd.DataFrame({0: pd.Series(["a", "b"], dtype=object), 1: pd.Series([1.5, None], dtype=object), 2: [1, 2], 3: pd.Series(["x", None], dtype="str")})
     for pos in range(4):
-        assert ingest._column(frame, pos).tolist() == frame[pos].to_numpy(dtype=object).tolist()
-        assert ingest._column(frame, pos).dtype == object
-    assert np.shares_memory(ingest._column(frame, 0), frame._mgr.iget_values(0))  # the frame's own array: no copy
+        assert survey_columns.column_cells(frame, pos).tolist() == frame[pos].to_numpy(dtype=object).tolist()
+        assert survey_columns.column_cells(frame, pos).dtype == object
+    assert np.shares_memory(survey_columns.column_cells(frame, 0), frame._mgr.iget_values(0))  # the frame's own array: no copy
 
 
     class Frame:  # a pandas without the manager: by the Series
@@ -193,7 +196,7 @@ def test_a_column_is_read_without_a_series_and_as_the_series_holds_it():
         def __getitem__(self, pos):
             return frame[pos]
 
-    assert ingest._column(Frame(), 1).tolist() == [1.5, None]
+    assert survey_columns.column_cells(Frame(), 1).tolist() == [1.5, None]
 
 
 def test_organisations_unify_spellings_on_the_codes():
@@ -217,15 +220,15 @@ def test_cleaning_distinct_texts_at_once_equals_cleaning_each(casefold):
         texts = list(dict.fromkeys("".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 6))))
         expected = [" ".join(t.split()) or None for t in texts]
         expected = [t.casefold() if t else None for t in expected] if casefold else expected
-        assert _cleaned(np.array(texts, dtype=object), casefold=casefold).tolist() == expected, texts
+        assert clean_texts(np.array(texts, dtype=object), casefold=casefold).tolist() == expected, texts
 
 
 def test_columns_cleaned_with_shared_texts_equal_each_column_cleaned_alone(monkeypatch):
     pieces = ["", " ", "  ", "\t", "\u00a0", "a", "Vet ej", "b c", "Åsa"]
     others = [1, 1.0, True, 2.5]  # equal numbers of other types: never one key
     rng = random.Random(8)
-    for few in (ingest._FEW_TEXTS, 2):
-        monkeypatch.setattr(ingest, "_FEW_TEXTS", few)
+    for few in (survey_columns._FEW_TEXTS, 2):
+        monkeypatch.setattr(survey_columns, "_FEW_TEXTS", few)
         for _ in range(300):
             factorized = {}
             for pos in range(rng.randint(0, 6)):
@@ -234,19 +237,19 @@ def test_columns_cleaned_with_shared_texts_equal_each_column_cleaned_alone(monke
                     texts.append(rng.choice(others))
                 uniques = np.array(list(dict.fromkeys(texts)), dtype=object)
                 factorized[pos * 2] = (np.zeros(3, dtype=np.intp), uniques)
-            got = ingest._cleaned_columns(factorized)
+            got = survey_columns.clean_columns(factorized)
             assert list(got) == list(factorized)
             for pos, (_, uniques) in factorized.items():
-                expected = _cleaned(uniques)
+                expected = clean_texts(uniques)
                 assert got[pos].dtype == object and got[pos].shape == expected.shape
                 assert [(type(v), v) for v in got[pos].tolist()] == [(type(v), v) for v in expected.tolist()]
 
 
 def test_the_other_spaces_are_every_character_python_takes_for_space_but_the_space():
     every = {chr(code) for code in range(0x110000) if chr(code).isspace()} - {" "}
-    assert set(ingest._OTHER_SPACES) == every and len(ingest._OTHER_SPACES) == len(every)
-    assert all(ingest._needs_cleaning(f"a\x00b{space}c") for space in every)
-    assert not ingest._needs_cleaning("a b\x00Åsa\x00ß")
+    assert set(survey_columns._OTHER_SPACES) == every and len(survey_columns._OTHER_SPACES) == len(every)
+    assert all(survey_columns._needs_cleaning(f"a\x00b{space}c") for space in every)
+    assert not survey_columns._needs_cleaning("a b\x00Åsa\x00ß")
 
 
 def test_records_are_known_full_from_their_separators_only_without_quotes():

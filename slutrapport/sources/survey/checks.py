@@ -32,7 +32,8 @@ from slutrapport.core.inputs import open_input_file
 from slutrapport.core.problems import INFO, WARNING, ValidationReport
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers import RawTable
-from slutrapport.sources.survey.tidy import Coded, factorize_keys
+from slutrapport.sources.survey.codes import factorize_keys
+from slutrapport.sources.survey.tidy import Coded
 
 __all__ = [
     "file_digest",

@@ -297,35 +297,51 @@ class ColumnReader:
         #: Per parser (by id: the parsers live as long as the read), each distinct text's value, answer,
         #: status and key, as :meth:`parsed` lists them: the questions of one scale share their texts.
         self._listed: dict[int, tuple[Parser, dict[object, tuple[float, object, str, str]]]] = {}  # (the parser held: its id stays its own)
+        #: Per parser and array of distinct texts (by id; both held), the texts' results and :meth:`parsed`'s
+        #: arrays of them: the columns of one scale's questions may share one array (:func:`.codes.factorize_together`).
+        self._parsed: dict[tuple[int, int], tuple[Parser, np.ndarray, list[Parsed], tuple[np.ndarray, ...] | None]] = {}
 
     def _results(self, pos: int, parser: Parser) -> tuple[np.ndarray, np.ndarray, list]:
-        """The codes of the rows read, the distinct texts and their results; errors added to the report."""
+        """The codes of the rows read, the distinct texts and their results; errors added to the report,
+        a column's wrong texts in the order they first appear in it."""
         all_codes, uniques = self.factorized[pos]
         codes = all_codes if self._every_row else all_codes[self.nonblank]
-        results = [parser.parse(u) for u in uniques]
+        key = (id(parser), id(uniques))
+        if key not in self._parsed:
+            self._parsed[key] = (parser, uniques, [parser.parse(u) for u in uniques], None)
+        results = self._parsed[key][2]
+        wrong = [k for k, result in enumerate(results) if result.error]
+        if len(wrong) > 1:  # (a column's own distinct texts come in that order; shared ones need not)
+            wrong = [k for k in wrong if (k == all_codes).any()]
+            wrong.sort(key=lambda k: int(np.argmax(all_codes == k)))
         raw = self.table.raw
-        for k, result in enumerate(results):
-            if result.error:
-                for i in self.index[codes == k]:
-                    self.report.add(
-                        raw.name,
-                        result.check or ANSWER_CHECK,
-                        result.error,
-                        rad=self.table.row_of(i, pos),
-                        kolumn=raw.columns[pos],
-                        varde=uniques[k],
-                    )
+        for k in wrong:
+            result = results[k]
+            for i in self.index[codes == k]:
+                self.report.add(
+                    raw.name,
+                    result.check or ANSWER_CHECK,
+                    result.error,
+                    rad=self.table.row_of(i, pos),
+                    kolumn=raw.columns[pos],
+                    varde=uniques[k],
+                )
         return codes, uniques, results
 
     def parsed(self, pos: int, parser: Parser) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and comparable keys of a question in one column (the texts coded by the column's distinct texts)."""
         codes, uniques, results = self._results(pos, parser)
-        listed = self._listed.setdefault(id(parser), (parser, {}))[1]
-        rows = [listed.get(u) or listed.setdefault(u, _listed(r, u)) for r, u in zip(results, uniques, strict=True)]
-        numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
-        values = np.array(numbers, dtype=float)[codes]
+        key = (id(parser), id(uniques))
+        listed = self._parsed[key][3]
+        if listed is None:  # the distinct texts' values, answers, statuses and keys, once for every column that shares them
+            known = self._listed.setdefault(id(parser), (parser, {}))[1]
+            rows = [known.get(u) or known.setdefault(u, _listed(r, u)) for r, u in zip(results, uniques, strict=True)]
+            numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
+            listed = (np.array(numbers, dtype=float), np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
+            self._parsed[key] = (*self._parsed[key][:3], listed)
+        values = listed[0][codes]
         codes = compact_codes(codes, len(uniques))  # kept until the tidy table is built
-        return values, Coded(codes, np.array(written, dtype=object)), Coded(codes, np.array(status, dtype=object)), Coded(codes, np.array(keys, dtype=object))
+        return values, Coded(codes, listed[1]), Coded(codes, listed[2]), Coded(codes, listed[3])
 
     def options(self, question: Question, columns: dict[int, int], parsers: QuestionParsers) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and keys of a ``flerval`` question with one column per option (see the module)."""

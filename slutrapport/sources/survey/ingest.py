@@ -76,11 +76,12 @@ from slutrapport.sources.survey.checks import (
     rows_text,
 )
 from slutrapport.sources.survey.choices import ColumnReader, QuestionParsers
+from slutrapport.sources.survey.columns import clean_columns, clean_texts, factorized_columns, scale_columns
 from slutrapport.sources.survey.counting import NO_ANSWER, REPEATED_ID, RowLedger, report_rows
 from slutrapport.sources.survey.instrument import FREETEXT, MULTIPLE, Instrument
 from slutrapport.sources.survey.matching import build_targets, match_columns, option_columns, sheet_score
 from slutrapport.sources.survey.reshape import WaveTable, find_wave_column, from_long, is_long, natural_key, split_waves
-from slutrapport.sources.survey.tidy import Coded, WaveRows, factorize, organisations, tidy_frame
+from slutrapport.sources.survey.tidy import Coded, WaveRows, organisations, tidy_frame
 
 __all__ = ["SurveyData", "read_waves", "default_labels", "TIDY_COLUMNS", "FREETEXT_STATUS"]
 
@@ -312,62 +313,6 @@ def _wave_labels(sources: list[WaveTable | None], labels: list[str] | None, file
     return labels
 
 
-#: Whitespace other than a space (which :func:`_cleaned` replaces): every character ``str.isspace`` (and ``str.split``)
-#: takes for space, as ``[^\S ]`` matches them, each looked for alone (faster than the pattern over a long text).
-_OTHER_SPACES = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
-                 *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")  # fmt: skip
-
-
-def _cleaned(uniques: np.ndarray, casefold: bool = False) -> np.ndarray:
-    """Distinct texts with inner whitespace collapsed and ends stripped; blank becomes None.
-    ``casefold`` (the personal codes) folds case too.
-
-    Texts that need no change (nearly all) are told at once by one search through them all joined;
-    otherwise each is cleaned by itself.
-    """
-    try:
-        joined = "\x00".join(uniques)
-    except TypeError:  # not all text
-        joined = None
-    if joined is None or joined.count("\x00") != len(uniques) - 1 or _needs_cleaning(joined):
-        texts = [" ".join(str(u).split()) for u in uniques]
-        texts = [t.casefold() for t in texts] if casefold else texts
-        cleaned = np.array(texts, dtype=object)
-        cleaned[np.array([not t for t in texts], dtype=bool)] = None
-        return cleaned
-    cleaned = np.array(joined.casefold().split("\x00") if casefold else uniques, dtype=object)  # casefold maps each character alone
-    if "\x00\x00" in joined or joined.startswith("\x00") or joined.endswith("\x00") or joined == "":
-        cleaned[list(uniques).index("")] = None  # the texts are distinct: one is blank
-    return cleaned
-
-
-def _cleaned_columns(factorized: dict[int, tuple[np.ndarray, np.ndarray]]) -> dict[int, np.ndarray]:
-    """:func:`_cleaned` of each column's distinct values. The questions of a scale share their few texts:
-    a column of at most :data:`_FEW_TEXTS` texts takes those already cleaned for another column."""
-    known: dict[str, str | None] = {}
-    cleaned = {}
-    for pos, (_, uniques) in factorized.items():
-        texts = uniques.tolist()
-        if len(texts) > _FEW_TEXTS or not all(type(text) is str for text in texts):  # (1 and 1.0 are one key)
-            cleaned[pos] = _cleaned(uniques)
-            continue
-        new = [text for text in texts if text not in known]
-        if new:
-            known.update(zip(new, _cleaned(np.array(new, dtype=object)).tolist(), strict=True))
-        cleaned[pos] = np.array([known[text] for text in texts], dtype=object)
-    return cleaned
-
-
-#: Columns with at most this many distinct texts are cleaned by :func:`_cleaned_columns`' shared texts.
-_FEW_TEXTS = 32
-
-
-def _needs_cleaning(joined: str) -> bool:
-    """Whether a text of ``joined`` (texts joined by NUL) has a space at an end, two in a row, or other whitespace."""
-    ends = joined.startswith(" ") or joined.endswith(" ") or " \x00" in joined or "\x00 " in joined
-    return ends or "  " in joined or any(space in joined for space in _OTHER_SPACES)
-
-
 def _read_wave(
     table: WaveTable,
     label: str,
@@ -389,8 +334,8 @@ def _read_wave(
         return None
     data = raw.data
     nonblank = np.zeros(len(data), dtype=bool)
-    factorized = {pos: factorize(_column(data, pos)) for pos in found.values()}
-    cleaned = _cleaned_columns(factorized)  # each distinct text once
+    factorized = factorized_columns(data, list(dict.fromkeys(found.values())), scale_columns(found, instrument, parsers))
+    cleaned = clean_columns(factorized)  # each distinct text once
     for pos, (codes, _) in factorized.items():
         nonblank |= np.not_equal(cleaned[pos], None)[codes]  # (cleaned: texts, or None for a blank)
     ledger.unanswered_rows(table, data.index[~nonblank])
@@ -406,7 +351,9 @@ def _read_wave(
         data, rows = data[~excluded], rows[~excluded]
     respondents = Coded(np.arange(len(rows)), rows)  # labelled "<wave>:<row>" in the tidy table
     org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
-    kod = Coded(factorized[found["bg:kod"]][0][nonblank], _cleaned(factorized[found["bg:kod"]][1], casefold=True)) if "bg:kod" in found else _nothing(len(rows))
+    kod = _nothing(len(rows))
+    if "bg:kod" in found:
+        kod = Coded(factorized[found["bg:kod"]][0][nonblank], clean_texts(factorized[found["bg:kod"]][1], casefold=True))
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna()]
         report.add(
@@ -480,22 +427,6 @@ def _read_wave(
             allvar=WARNING,
         )
     return WaveRows(parts, number, raw.name, asked), keys
-
-
-def _column(data: pd.DataFrame, pos: int) -> np.ndarray:
-    """The cells of column ``pos`` (a label of ``data``'s integer columns) as an object array, not to be changed.
-
-    A reader's frame holds each column as its own array: pandas' own manager gives it without the Series
-    that ``data[pos]`` makes (which costs as much as factorizing a column of a thousand answers); where it
-    cannot (another pandas, a column of another type), the Series's array.
-    """
-    get = getattr(getattr(data, "_mgr", None), "iget_values", None)
-    if get is not None and data.columns.is_unique:
-        with contextlib.suppress(Exception):  # (a pandas whose manager differs: by the Series below)
-            values = get(data.columns.get_loc(pos))
-            if isinstance(values, np.ndarray) and values.dtype == object and values.shape == (len(data),):
-                return values
-    return data[pos].to_numpy(dtype=object)
 
 
 def _nothing(count: int) -> Coded:

@@ -1,0 +1,134 @@
+"""Columns of cells numbered by their distinct values, as ``pandas.factorize`` numbers them, faster.
+
+The readers' cells are text objects, and pandas' CSV parser makes one object per
+distinct text of a column: :func:`factorize` tells a column's cells apart by
+object (their addresses: no text hashed or compared), then the few objects by
+value; :func:`factorize_together` does so for the columns of one scale's
+questions at once (they share their few texts, and a column alone costs more in
+calls than in hashing); :func:`factorize_keys` numbers short keys by a
+dictionary. All call pandas' own hash tables, the ones ``pandas.factorize``
+uses, where this pandas has them, and ``pandas.factorize`` where it has not.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["factorize", "factorize_together", "factorize_keys"]
+
+
+def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of an object array (the codes, -1 where missing, and the distinct values in
+    order of first appearance), the same codes and values, faster when equal texts are mostly one object.
+
+    pandas' CSV parser makes one text object per distinct text of a column and chunk of rows, so a
+    column of 20,000 answers holds a few dozen objects. The cells are first told apart by object
+    (their pointers, as integers: no text hashed or compared), then the few distinct objects by
+    value. Objects in order of first appearance give values in order of first appearance.
+
+    Both steps call pandas' own hash tables, as ``pandas.factorize`` does, without its checks and
+    wrapping (which cost more than the hashing of a column of a thousand answers); where a pandas
+    lacks them (feature-detected), ``pandas.factorize`` is called instead.
+    """
+    array = np.ascontiguousarray(array, dtype=object)
+    if len(array) <= _FEW_KEYS:  # a few cells: numbered by value at once
+        return factorize_keys(array)
+    if _INT64_TABLE is None:
+        return _factorize_public(array)
+    objects, by_object = _INT64_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
+        return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
+    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
+    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(array[first], na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    return by_value[by_object], distinct
+
+
+def factorize_together(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """The cells of ``columns`` (object arrays of one length) numbered by one list of distinct values: each
+    column's codes (-1 where missing) into those values, in order of first appearance over the columns one
+    after another; ``None`` unless every cell is text (``str``), or without pandas' hash tables.
+
+    As :func:`factorize` for each column, the cells are told apart by object first, then the few distinct
+    objects by value, but for all the columns at once: the questions of one scale share their few texts,
+    and each column alone costs more in calls than in hashing its cells. (Text only: equal numbers of
+    other types, 1 and 1.0, are one value to a hash table but not to a reader.)
+    """
+    if _INT64_TABLE is None or not columns:
+        return None
+    rows = len(columns[0])
+    if any(len(column) != rows for column in columns):
+        return None
+    columns = [np.ascontiguousarray(column, dtype=object) for column in columns]
+    pointers = np.concatenate([_pointers(column) for column in columns]) if rows else np.zeros(0, dtype=np.int64)
+    objects, by_object = _INT64_TABLE(min(len(pointers), 1024)).factorize(pointers, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects))).tolist()
+    representatives = np.array([columns[at // rows][at % rows] for at in first] + [None], dtype=object)[:-1]  # (a 1-d array)
+    if not all(type(value) is str for value in representatives.tolist()):
+        return None
+    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(representatives, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    codes = by_value[by_object]
+    return [codes[k * rows : (k + 1) * rows] for k in range(len(columns))], distinct
+
+
+def factorize_keys(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of a short object array or of 64-bit integers (keys, row numbers): the same codes and
+    distinct values, without its checks and wrapping where they cost more than the hashing. A few texts are
+    numbered by a dictionary; integers by pandas' own hash table (as :func:`factorize`)."""
+    if array.dtype == np.int64 and _INT64_TABLE is not None:
+        distinct, codes = _INT64_TABLE(len(array)).factorize(array, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+        return codes, distinct
+    if array.dtype != object or len(array) > _FEW_KEYS:
+        return pd.factorize(array)
+    seen: dict[str, int] = {}
+    codes = []
+    for value in array.tolist():
+        if type(value) is not str:  # (missing values, numbers: as pandas numbers them)
+            return pd.factorize(array)
+        codes.append(seen.setdefault(value, len(seen)))
+    return np.array(codes, dtype=np.intp), np.array(list(seen), dtype=object)
+
+
+#: Object arrays up to this long are numbered by :func:`factorize_keys`'s dictionary.
+_FEW_KEYS = 128
+
+
+def _factorize_public(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`factorize` with ``pandas.factorize`` alone (a pandas without the hash tables :func:`factorize` calls)."""
+    if len(array) < _BY_OBJECT_MIN:
+        return pd.factorize(array)
+    by_object, objects = pd.factorize(_pointers(array))
+    if len(objects) > len(array) // 2:
+        return pd.factorize(array)
+    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
+    by_value, distinct = pd.factorize(array[first])
+    return by_value[by_object], distinct
+
+
+def _pointers(array: np.ndarray) -> np.ndarray:
+    """The cells of a contiguous object array as the objects' addresses (integers), read while ``array`` holds them."""
+    if not len(array):
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]), dtype=np.int64)
+
+
+def _hash_tables() -> tuple[type | None, type | None]:
+    """pandas' hash tables of 64-bit integers and of objects, the ones ``pandas.factorize`` uses (``None``
+    when this pandas has none such, or pointers are not 64-bit)."""
+    try:
+        from pandas._libs.hashtable import Int64HashTable, PyObjectHashTable
+    except ImportError:  # pragma: no cover - an older or newer pandas
+        return None, None
+    if ctypes.sizeof(ctypes.c_ssize_t) != 8 or not hasattr(Int64HashTable, "factorize") or not hasattr(PyObjectHashTable, "factorize"):
+        return None, None  # pragma: no cover
+    return Int64HashTable, PyObjectHashTable
+
+
+_INT64_TABLE, _VALUE_TABLE = _hash_tables()
+
+
+#: Arrays shorter than this are factorized by value at once.
+_BY_OBJECT_MIN = 1024

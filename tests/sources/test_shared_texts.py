@@ -1,0 +1,107 @@
+"""The columns of one scale's questions numbered by one array of their texts (``codes.factorize_together``)
+give the same tidy table and the same validation report, in the same order, as each column numbered alone."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from slutrapport.core.errors import ValidationError
+from slutrapport.sources.survey import codes as survey_codes
+from slutrapport.sources.survey import columns as survey_columns
+from slutrapport.sources.survey import load_instrument, read_waves
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data_samples"
+INSTRUMENTS = ["samverkan", SAMPLES / "blandad.yaml", SAMPLES / "indikator.yaml"]
+JUNK = ["17", "kanske", " Instämmer helt ", "Instämmer  helt", "0", "6", "ja", "Nej", "x", "3,5", "\u00a0"]
+
+
+def _pool(instrument, junk: bool) -> list[str]:
+    """Answers to draw from: every scale's labels and values, missing answers, blanks and (``junk``) wrong ones."""
+    texts = ["", "", "Vet ej"]
+    for question in instrument.questions:
+        scale = instrument.scale_for(question)
+        if scale is not None:
+            texts += [label for label in scale.values.values() if label] + [str(v) for v in scale.values]
+    return sorted(set(texts)) + (JUNK if junk else [])
+
+
+def _write_wave(path: Path, instrument, rng: random.Random, rows: int, junk: bool) -> None:
+    pool = _pool(instrument, junk)
+    headings = [instrument.background["organisation"], instrument.background["kod"], *(q.text for q in instrument.questions)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headings)
+        for row in range(rows):
+            answers = []
+            for question in instrument.questions:
+                few = pool[: rng.randint(2, len(pool))] if rng.random() < 0.5 else pool  # (columns differ in what they hold)
+                answers.append(rng.choice(few) if question.kind != "fritext" else rng.choice(["", "Bra", "Bra"]))
+            writer.writerow([rng.choice(["AF", "Socialtjänsten", "Region"]), f"k{row}", *answers])
+
+
+def _outcome(paths, instrument):
+    try:
+        survey = read_waves(paths, instrument)
+    except ValidationError as exc:
+        return "fel", [str(p) for p in exc.report.problems]
+    return survey.tidy, [str(p) for p in survey.report.problems]
+
+
+def _alone(columns):
+    return None  # every column numbered alone (factorize_together declines)
+
+
+@pytest.mark.parametrize("instrument_name", INSTRUMENTS, ids=["samverkan", "blandad", "indikator"])
+@pytest.mark.parametrize("junk", [False, True], ids=["svar", "fel"])
+def test_scale_columns_numbered_together_read_as_each_alone(tmp_path, monkeypatch, instrument_name, junk):
+    instrument = load_instrument(instrument_name)
+    rng = random.Random(f"{instrument_name}{junk}")
+    for trial in range(4):
+        paths = []
+        for wave in range(rng.randint(1, 3)):
+            paths.append(tmp_path / f"t{trial}_enkat{wave + 1}.csv")
+            _write_wave(paths[-1], instrument, rng, rng.choice([3, 40, 300]), junk)
+        together = _outcome(paths, instrument)
+        with monkeypatch.context() as patched:
+            patched.setattr(survey_columns, "factorize_together", _alone)
+            alone = _outcome(paths, instrument)
+        assert together[1] == alone[1]  # the same problems, in the same order
+        if isinstance(alone[0], str):
+            assert together[0] == alone[0]
+            continue
+        pd.testing.assert_frame_equal(together[0], alone[0])
+        for column in ("organisation", "kod", "fraga", "svar", "status", "respondent", "fil", "enkat"):
+            assert together[0][column].cat.categories.equals(alone[0][column].cat.categories)
+            assert np.array_equal(together[0][column].cat.codes, alone[0][column].cat.codes)
+
+
+def test_factorize_together_numbers_as_pandas_factorize_of_the_columns_one_after_another():
+    rng = random.Random(5)
+    words = ["", "Instämmer helt", "Vet ej", "1", "2", "a", "b ", "Ja", "Nej", "Åsa"]
+    for _ in range(500):
+        rows = rng.choice([0, 1, 5, 129, 1000])
+        columns = []
+        for _ in range(rng.randint(1, 6)):
+            pick = rng.sample(words, rng.randint(1, len(words)))
+            # equal texts as one object (as the CSV parser makes them) or as several
+            cells = [rng.choice(pick) for _ in range(rows)]
+            columns.append(np.array([text if rng.random() < 0.7 else "".join([text, ""]) + "" for text in cells], dtype=object))
+        codes, distinct = survey_codes.factorize_together(columns)
+        every, expected = pd.factorize(np.concatenate(columns) if rows else np.array([], dtype=object))
+        assert distinct.tolist() == expected.tolist() and distinct.dtype == object
+        for k, column in enumerate(columns):
+            assert np.array_equal(codes[k], every[k * rows : (k + 1) * rows]) and codes[k].dtype == np.intp
+            assert distinct[codes[k]].tolist() == column.tolist()
+
+
+def test_factorize_together_declines_cells_other_than_text():
+    texts = np.array(["a", "b"] * 100, dtype=object)
+    assert survey_codes.factorize_together([texts, np.array([1, 1.0] * 100, dtype=object)]) is None  # 1 and 1.0 read apart
+    assert survey_codes.factorize_together([texts, np.array(["a", None] * 100, dtype=object)]) is None
+    assert survey_codes.factorize_together([texts, texts[:10]]) is None  # columns of different lengths
