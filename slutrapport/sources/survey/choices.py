@@ -311,9 +311,10 @@ class ColumnReader:
             self._parsed[key] = (parser, uniques, [parser.parse(u) for u in uniques], None)
         results = self._parsed[key][2]
         wrong = [k for k, result in enumerate(results) if result.error]
-        if len(wrong) > 1:  # (a column's own distinct texts come in that order; shared ones need not)
-            wrong = [k for k in wrong if (k == all_codes).any()]
-            wrong.sort(key=lambda k: int(np.argmax(all_codes == k)))
+        if len(wrong) > 1:  # in the order they first appear in the column (its own distinct texts come so; shared ones need not)
+            is_wrong = np.zeros(len(uniques) + 1, dtype=bool)  # (the last: code -1, missing)
+            is_wrong[wrong] = True
+            wrong = list(dict.fromkeys(all_codes[is_wrong[all_codes]].tolist()))
         raw = self.table.raw
         for k in wrong:
             result = results[k]
