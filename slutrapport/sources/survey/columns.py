@@ -117,9 +117,9 @@ def _needs_cleaning(joined: str) -> bool:
 def column_cells(data: pd.DataFrame, pos: int) -> np.ndarray:
     """The cells of column ``pos`` (a label of ``data``'s integer columns) as an object array, not to be changed.
 
-    A reader's frame holds each column as one array (of one block, for a CSV file): pandas' own manager gives
-    it without the Series that ``data[pos]`` makes (which costs as much as factorizing a column of a thousand answers); where it
-    cannot (another pandas, a column of another type), the Series's array.
+    A reader's frame holds each column as one array (a row of one block, for a CSV file): pandas' own manager
+    gives it without the Series that ``data[pos]`` makes (which costs as much as factorizing a column of a
+    thousand answers); where it cannot (another pandas, a column of another type), the Series's array.
     """
     get = getattr(getattr(data, "_mgr", None), "iget_values", None)
     if get is not None and data.columns.is_unique:
