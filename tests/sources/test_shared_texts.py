@@ -105,3 +105,29 @@ def test_factorize_together_declines_cells_other_than_text():
     assert survey_codes.factorize_together([texts, np.array([1, 1.0] * 100, dtype=object)]) is None  # 1 and 1.0 read apart
     assert survey_codes.factorize_together([texts, np.array(["a", None] * 100, dtype=object)]) is None
     assert survey_codes.factorize_together([texts, texts[:10]]) is None  # columns of different lengths
+
+
+def test_a_scales_texts_listed_once_keep_numbers_of_other_types_apart():
+    """Cells that are numbers (1, 1.0, True: equal as keys) are listed each as itself, not as an equal one seen before."""
+    from slutrapport.core.problems import ValidationReport
+    from slutrapport.sources.readers import RawTable
+    from slutrapport.sources.survey.choices import ColumnReader, QuestionParsers
+    from slutrapport.sources.survey.codes import factorize
+    from slutrapport.sources.survey.reshape import WaveTable
+
+    instrument = load_instrument("samverkan")
+    cells = {0: np.array([1, 2, "Vet ej"], dtype=object), 1: np.array([1.0, True, "Vet ej"], dtype=object)}
+    data = pd.DataFrame(cells, dtype=object)
+    raw = RawTable(path=Path("t.csv"), columns=["a", "b"], data=data)
+    parser = QuestionParsers(instrument).for_question(instrument.questions[0])
+
+    def read(positions):
+        factorized = {pos: factorize(cells[pos]) for pos in positions}
+        reader = ColumnReader(WaveTable(raw), data.index, np.ones(3, dtype=bool), factorized, ValidationReport())
+        return {pos: reader.parsed(pos, parser) for pos in positions}
+
+    both, alone = read([0, 1]), {pos: read([pos])[pos] for pos in (0, 1)}
+    for pos in (0, 1):
+        for got, expected in zip(both[pos][1:], alone[pos][1:], strict=True):
+            assert [(type(v), v) for v in got.dense().tolist()] == [(type(v), v) for v in expected.dense().tolist()]
+        assert np.array_equal(both[pos][0], alone[pos][0], equal_nan=True)

@@ -336,7 +336,10 @@ class ColumnReader:
         listed = self._parsed[key][3]
         if listed is None:  # the distinct texts' values, answers, statuses and keys, once for every column that shares them
             known = self._listed.setdefault(id(parser), (parser, {}))[1]
-            rows = [known.get(u) or known.setdefault(u, _listed(r, u)) for r, u in zip(results, uniques, strict=True)]
+            rows = [
+                (known.get(u) or known.setdefault(u, _listed(r, u))) if type(u) is str else _listed(r, u)  # (1 and 1.0: one key)
+                for r, u in zip(results, uniques, strict=True)
+            ]
             numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
             listed = (np.array(numbers, dtype=float), np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
             self._parsed[key] = (*self._parsed[key][:3], listed)
