@@ -254,3 +254,23 @@ def test_other_and_comment_columns_are_free_text_and_keep_their_content(tmp_path
     raw = read_raw(path, options=labels(EXPORTS / "limesurvey_koder.lss"))
     assert raw.columns[4:] == [gen.ORG_Q, f"{gen.ORG_Q} [Annat]", f"{gen.ORG_Q} [Kommentar]"]
     assert raw.data.iloc[0, 4:].tolist() == [tools.ORG_OPTIONS[0], "A1", "A2"]
+
+
+def test_answer_codes_replaced_by_distinct_cells_equal_replacing_each_cell():
+    import random
+
+    import pandas as pd
+
+    from slutrapport.sources.readers import limesurvey
+
+    rng = random.Random(6)
+    mapping = {"A1": "Instämmer helt", "A2": "Vet ej", "1": "Ja", "": "Tom kod"}
+    for _ in range(400):
+        cells = [rng.choice(["A1", " A1 ", "A2", "a1", "", " ", "1", "1.0", "A3", "Annat"]) for _ in range(rng.choice([0, 1, 7, 80]))]
+        column = pd.Series(cells, index=pd.RangeIndex(3, 3 + len(cells)), dtype=object)
+        stripped = column.str.strip()  # the reference: every cell stripped and looked up by itself
+        hits = stripped.isin(mapping.keys())
+        expected = column.where(~hits, stripped.map(mapping))
+        count, got = limesurvey._answers_replaced(column, mapping)
+        assert count == int(hits.sum())
+        assert got.tolist() == expected.tolist() and got.dtype == object and got.index.equals(column.index)

@@ -225,3 +225,33 @@ def test_expanded_ticks_are_merged_in_a_workbook_too(tmp_path, instrument, twin)
     raw = read_raw(path)
     assert raw.header_row == 4 and not raw.problems
     assert tidy_key(read_waves([path], instrument)) == twin
+
+
+def _merge_cell_by_cell(options, sub, data):
+    """The reference for ``surveymonkey._merge``: every cell stripped and looked at by itself."""
+    ticked = {i: [] for i in range(len(data))}
+    for pos in options:
+        for i in data.index[data[pos].str.strip() != ""]:
+            ticked[i].append(sub[pos])
+    merged = [labels[0] if len(labels) == 1 else "" for labels in ticked.values()]
+    return merged, {i: labels for i, labels in ticked.items() if len(labels) > 1}, sum(1 for labels in ticked.values() if labels)
+
+
+def test_merging_expanded_options_by_distinct_cells_equals_looking_at_each_cell():
+    import random
+
+    import pandas as pd
+
+    from slutrapport.sources.readers import surveymonkey
+
+    rng = random.Random(4)
+    for _ in range(400):
+        rows, width = rng.choice([0, 1, 5, 60]), rng.randint(2, 6)
+        sub = [f"Alternativ {k}" for k in range(width)]
+        cells = {pos: [rng.choice(["", "", " ", "\t", sub[pos], "1", "X", " x "]) for _ in range(rows)] for pos in range(width)}
+        data = pd.DataFrame(cells, dtype=object) if rows else pd.DataFrame({pos: pd.Series([], dtype=object) for pos in range(width)})
+        options = rng.sample(range(width), rng.randint(2, width))
+        merged, multi, answered = surveymonkey._merge(options, sub, data)
+        expected = _merge_cell_by_cell(options, sub, data)
+        assert merged.tolist() == expected[0] and merged.dtype == object and merged.index.equals(data.index)
+        assert multi == expected[1] and answered == expected[2]

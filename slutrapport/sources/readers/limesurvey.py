@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.text import normalise
 from slutrapport.sources.readers.labels import Codebook, QuestionLabels, read_labels
@@ -75,6 +78,20 @@ def _code_and_text(heading: str) -> tuple[str | None, str]:
     if _CODE.match(heading):
         return heading, heading
     return None, heading
+
+
+def _answers_replaced(column: pd.Series, mapping: dict[str, str]) -> tuple[int, pd.Series]:
+    """How many cells hold an answer code of ``mapping`` (spaces around it ignored), and the column with
+    those cells replaced by the code's text (every other cell as it was). Each distinct cell is looked up once."""
+    cells = column.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    keys = [u.strip() if isinstance(u, str) else None for u in uniques.tolist()]
+    hit = np.array([key is not None and key in mapping for key in keys] + [False], dtype=bool)  # (the last: code -1, missing)
+    texts = np.array([mapping[key] if key is not None and key in mapping else None for key in keys] + [None], dtype=object)
+    replaced = hit[codes]
+    out = cells.copy()
+    out[replaced] = texts[codes[replaced]]
+    return int(replaced.sum()), pd.Series(out, index=column.index, dtype=object)
 
 
 def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
@@ -161,11 +178,8 @@ def _apply_labels(table: RawTable, codebook: Codebook, coded: dict[int, tuple[Qu
         mapping = question.answers or _FIXED.get(question.type, {})
         if not mapping:
             continue
-        column = table.data[pos]
-        stripped = column.str.strip()
-        hits = stripped.isin(mapping.keys())
-        replaced += int(hits.sum())
-        table.data[pos] = column.where(~hits, stripped.map(mapping))
+        count, table.data[pos] = _answers_replaced(table.data[pos], mapping)
+        replaced += count
     language = f" (språk: {codebook.language})" if codebook.language else ""
     note = (
         f"etikettfilen {codebook.name} användes{language}: {len(coded)} kolumner fick frågetext och "

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from slutrapport.core.problems import ERROR, Problem
@@ -125,16 +126,14 @@ def build(sheet: Sheet, options: ReadOptions | None = None) -> RawTable:
         if other is not None and "(" not in sub[other] and not options_:
             other = None  # a bare "Övrigt" is free text only beside expanded options (else e.g. a matrix row)
         if options_:
-            merged, ticked = _merge(options_, sub, data)
-            multi = [i for i, labels in ticked.items() if len(labels) > 1]
-            answered = sum(1 for labels in ticked.values() if labels)
+            merged, multi, answered = _merge(options_, sub, data)
             if len(multi) >= 2 and len(multi) > answered * _MULTI_SHARE:
                 notes.append(f"frågan '{question}' har flera ikryssade alternativ på många rader och läses som en flervalsfråga")
                 options_ = []
             else:
                 columns.append(question)
                 series.append(merged)
-                problems += [_multiple(sheet.name, first_data_row + i, question, ticked[i]) for i in multi]
+                problems += [_multiple(sheet.name, first_data_row + i, question, labels) for i, labels in multi.items()]
         for pos in positions:
             if pos in options_:
                 continue
@@ -193,14 +192,23 @@ def _expanded(question: str, positions: list[int], sub: list[str], data: pd.Data
     return positions if ticked_any else []
 
 
-def _merge(options: list[int], sub: list[str], data: pd.DataFrame) -> tuple[pd.Series, dict[int, list[str]]]:
-    """One column holding the ticked option's label per row, and the labels ticked in each row."""
-    ticked: dict[int, list[str]] = {i: [] for i in range(len(data))}
-    for pos in options:
-        for i in data.index[data[pos].str.strip() != ""]:
-            ticked[i].append(sub[pos])
-    merged = pd.Series([labels[0] if len(labels) == 1 else "" for labels in ticked.values()], index=data.index, dtype=object)
-    return merged, ticked
+def _merge(options: list[int], sub: list[str], data: pd.DataFrame) -> tuple[pd.Series, dict[int, list[str]], int]:
+    """One column holding the ticked option's label per row (blank unless exactly one is ticked), the labels
+    ticked in each row with more than one (by row position), and how many rows have any ticked.
+
+    A cell is ticked when it is not blank (spaces only count as blank); each option's distinct cells are
+    looked at once, not cell by cell.
+    """
+    ticks = np.zeros((len(options), len(data)), dtype=bool)
+    for k, pos in enumerate(options):
+        codes, uniques = pd.factorize(data[pos].to_numpy(dtype=object))
+        filled = [not isinstance(u, str) or u.strip() != "" for u in uniques.tolist()]
+        ticks[k] = np.array([*filled, True], dtype=bool)[codes]  # (code -1, a missing cell, is not blank text)
+    count = ticks.sum(axis=0)
+    labels = np.array([sub[pos] for pos in options], dtype=object)
+    merged = np.where(count == 1, labels[ticks.argmax(axis=0)] if len(options) else "", "")
+    multi = {int(i): labels[ticks[:, i]].tolist() for i in np.flatnonzero(count > 1)}
+    return pd.Series(merged, index=data.index, dtype=object), multi, int((count > 0).sum())
 
 
 def _multiple(file: str, row: int, question: str, labels: list[str]) -> Problem:
