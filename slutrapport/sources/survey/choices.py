@@ -283,6 +283,17 @@ def _listed(result: Parsed, text: object) -> tuple[float, object, str, str]:
 
 
 @dataclass
+class _Texts:
+    """One parser's results for one array of distinct texts, and (once :meth:`ColumnReader.parsed` asks) their
+    values, answers, statuses and keys as arrays. The parser and the array are held, so their ids stay theirs."""
+
+    parser: Parser
+    uniques: np.ndarray
+    results: list[Parsed]
+    listed: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+@dataclass
 class ColumnReader:
     """Reads a wave's answers question by question (for ingest): each distinct text parsed once, errors reported cell by cell."""
 
@@ -294,30 +305,27 @@ class ColumnReader:
 
     def __post_init__(self) -> None:
         self._every_row = bool(self.nonblank.all())  # every row read: a column's codes as they are
-        #: Per parser (by id: the parsers live as long as the read), each distinct text's value, answer,
-        #: status and key, as :meth:`parsed` lists them: the questions of one scale share their texts.
-        self._listed: dict[int, tuple[Parser, dict[object, tuple[float, object, str, str]]]] = {}  # (the parser held: its id stays its own)
-        #: Per parser and array of distinct texts (by id; both held), the texts' results and :meth:`parsed`'s
-        #: arrays of them: the columns of one scale's questions may share one array (:func:`.codes.factorize_together`).
-        self._parsed: dict[tuple[int, int], tuple[Parser, np.ndarray, list[Parsed], tuple[np.ndarray, ...] | None]] = {}
+        #: By parser and array of distinct texts (ids): the columns of one scale's questions may share one
+        #: array (:func:`.codes.factorize_together`), whose texts are then parsed and listed once.
+        self._texts: dict[tuple[int, int], _Texts] = {}
 
-    def _results(self, pos: int, parser: Parser) -> tuple[np.ndarray, np.ndarray, list]:
-        """The codes of the rows read, the distinct texts and their results; errors added to the report,
-        a column's wrong texts in the order they first appear in it."""
+    def _results(self, pos: int, parser: Parser) -> tuple[np.ndarray, _Texts]:
+        """The codes of the rows read and the column's distinct texts with their results; errors added to the
+        report, a column's wrong texts in the order they first appear in it."""
         all_codes, uniques = self.factorized[pos]
         codes = all_codes if self._every_row else all_codes[self.nonblank]
         key = (id(parser), id(uniques))
-        if key not in self._parsed:
-            self._parsed[key] = (parser, uniques, [parser.parse(u) for u in uniques], None)
-        results = self._parsed[key][2]
-        wrong = [k for k, result in enumerate(results) if result.error]
+        if key not in self._texts:
+            self._texts[key] = _Texts(parser, uniques, [parser.parse(u) for u in uniques])
+        texts = self._texts[key]
+        wrong = [k for k, result in enumerate(texts.results) if result.error]
         if len(wrong) > 1:  # in the order they first appear in the column (its own distinct texts come so; shared ones need not)
             is_wrong = np.zeros(len(uniques) + 1, dtype=bool)  # (the last: code -1, missing)
             is_wrong[wrong] = True
             wrong = list(dict.fromkeys(all_codes[is_wrong[all_codes]].tolist()))
         raw = self.table.raw
         for k in wrong:
-            result = results[k]
+            result = texts.results[k]
             for i in self.index[codes == k]:
                 self.report.add(
                     raw.name,
@@ -327,32 +335,26 @@ class ColumnReader:
                     kolumn=raw.columns[pos],
                     varde=uniques[k],
                 )
-        return codes, uniques, results
+        return codes, texts
 
     def parsed(self, pos: int, parser: Parser) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and comparable keys of a question in one column (the texts coded by the column's distinct texts)."""
-        codes, uniques, results = self._results(pos, parser)
-        key = (id(parser), id(uniques))
-        listed = self._parsed[key][3]
-        if listed is None:  # the distinct texts' values, answers, statuses and keys, once for every column that shares them
-            known = self._listed.setdefault(id(parser), (parser, {}))[1]
-            rows = [
-                (known.get(u) or known.setdefault(u, _listed(r, u))) if type(u) is str else _listed(r, u)  # (1 and 1.0: one key)
-                for r, u in zip(results, uniques, strict=True)
-            ]
+        codes, texts = self._results(pos, parser)
+        if texts.listed is None:  # once for every column that shares the texts
+            rows = [_listed(r, u) for r, u in zip(texts.results, texts.uniques, strict=True)]
             numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
-            listed = (np.array(numbers, dtype=float), np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
-            self._parsed[key] = (*self._parsed[key][:3], listed)
-        values = listed[0][codes]
-        codes = compact_codes(codes, len(uniques))  # kept until the tidy table is built
-        return values, Coded(codes, listed[1]), Coded(codes, listed[2]), Coded(codes, listed[3])
+            texts.listed = (np.array(numbers, dtype=float), np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
+        numbers, written, status, keys = texts.listed
+        values = numbers[codes]
+        codes = compact_codes(codes, len(texts.uniques))  # kept until the tidy table is built
+        return values, Coded(codes, written), Coded(codes, status), Coded(codes, keys)
 
     def options(self, question: Question, columns: dict[int, int], parsers: QuestionParsers) -> tuple[np.ndarray, Coded, Coded, Coded]:
         """Values, answers, statuses and keys of a ``flerval`` question with one column per option (see the module)."""
         mask = np.zeros(len(self.index), dtype=np.int64)
         for position, pos in columns.items():
-            codes, _, results = self._results(pos, parsers.ticks(question.options[position]))
-            chosen = np.array([r.value == 1 for r in results], dtype=bool)[codes]
+            codes, texts = self._results(pos, parsers.ticks(question.options[position]))
+            chosen = np.array([r.value == 1 for r in texts.results], dtype=bool)[codes]
             mask |= chosen.astype(np.int64) << position
         masks, inverse = np.unique(mask, return_inverse=True)
         inverse = inverse.reshape(-1)

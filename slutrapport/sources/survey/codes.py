@@ -41,8 +41,7 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     objects, by_object = _INT64_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
         return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
-    # the first cell of each object: where the running maximum of the codes reaches it (codes come in order)
-    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
+    first = _first_cells(by_object, len(objects))
     distinct, by_value = _VALUE_TABLE(len(objects)).factorize(array[first], na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     return by_value[by_object], distinct
 
@@ -63,13 +62,12 @@ def factorize_together(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.
     if any(len(column) != rows for column in columns):
         return None
     columns = [np.ascontiguousarray(column, dtype=object) for column in columns]
-    pointers = np.concatenate([_pointers(column) for column in columns]) if rows else np.zeros(0, dtype=np.int64)
+    pointers = np.concatenate([_pointers(column) for column in columns])
     objects, by_object = _INT64_TABLE(min(len(pointers), 1024)).factorize(pointers, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
-    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects))).tolist()
-    representatives = np.array([columns[at // rows][at % rows] for at in first] + [None], dtype=object)[:-1]  # (a 1-d array)
-    if not all(type(value) is str for value in representatives.tolist()):
+    representatives = [columns[at // rows][at % rows] for at in _first_cells(by_object, len(objects)).tolist()]
+    if not all(type(value) is str for value in representatives):
         return None
-    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(representatives, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(np.array(representatives, dtype=object), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     codes = by_value[by_object]
     return [codes[k * rows : (k + 1) * rows] for k in range(len(columns))], distinct
 
@@ -103,9 +101,14 @@ def _factorize_public(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     by_object, objects = pd.factorize(_pointers(array))
     if len(objects) > len(array) // 2:
         return pd.factorize(array)
-    first = np.searchsorted(np.maximum.accumulate(by_object), np.arange(len(objects)))
-    by_value, distinct = pd.factorize(array[first])
+    by_value, distinct = pd.factorize(array[_first_cells(by_object, len(objects))])
     return by_value[by_object], distinct
+
+
+def _first_cells(by_object: np.ndarray, count: int) -> np.ndarray:
+    """The place of the first cell of each of ``count`` objects, from the cells' codes by object (numbered in order
+    of first appearance): where the running maximum of the codes reaches each."""
+    return np.searchsorted(np.maximum.accumulate(by_object), np.arange(count))
 
 
 def _pointers(array: np.ndarray) -> np.ndarray:

@@ -351,9 +351,10 @@ def _read_wave(
         data, rows = data[~excluded], rows[~excluded]
     respondents = Coded(np.arange(len(rows)), rows)  # labelled "<wave>:<row>" in the tidy table
     org = Coded(factorized[found["bg:organisation"]][0][nonblank], cleaned[found["bg:organisation"]]) if "bg:organisation" in found else _nothing(len(rows))
-    kod = _nothing(len(rows))
     if "bg:kod" in found:
         kod = Coded(factorized[found["bg:kod"]][0][nonblank], clean_texts(factorized[found["bg:kod"]][1], casefold=True))
+    else:
+        kod = _nothing(len(rows))
     if "bg:organisation" in found and org.isna().any():
         blank_rows = rows[org.isna()]
         report.add(
