@@ -53,7 +53,7 @@ def _outcome(paths, instrument):
     return survey.tidy, [str(p) for p in survey.report.problems]
 
 
-def _alone(columns):
+def _alone(cells):
     return None  # every column numbered alone (factorize_together declines)
 
 
@@ -92,7 +92,9 @@ def test_factorize_together_numbers_as_pandas_factorize_of_the_columns_one_after
             # equal texts as one object (as the CSV parser makes them) or as several
             cells = [rng.choice(pick) for _ in range(rows)]
             columns.append(np.array([text if rng.random() < 0.7 else "".join([text, ""]) + "" for text in cells], dtype=object))
-        codes, distinct = survey_codes.factorize_together(columns)
+        block = np.empty((len(columns) + 2, rows + 1), dtype=object)  # the columns as a frame's block holds them (a view: a heading row left out)
+        block[1:-1, 1:] = columns
+        codes, distinct = survey_codes.factorize_together(block[1:-1, 1:])
         every, expected = pd.factorize(np.concatenate(columns) if rows else np.array([], dtype=object))
         assert distinct.tolist() == expected.tolist() and distinct.dtype == object
         for k, column in enumerate(columns):
@@ -102,9 +104,9 @@ def test_factorize_together_numbers_as_pandas_factorize_of_the_columns_one_after
 
 def test_factorize_together_declines_cells_other_than_text():
     texts = np.array(["a", "b"] * 100, dtype=object)
-    assert survey_codes.factorize_together([texts, np.array([1, 1.0] * 100, dtype=object)]) is None  # 1 and 1.0 read apart
-    assert survey_codes.factorize_together([texts, np.array(["a", None] * 100, dtype=object)]) is None
-    assert survey_codes.factorize_together([texts, texts[:10]]) is None  # columns of different lengths
+    assert survey_codes.factorize_together(np.stack([texts, np.array([1, 1.0] * 100, dtype=object)])) is None  # 1 and 1.0 read apart
+    assert survey_codes.factorize_together(np.stack([texts, np.array(["a", None] * 100, dtype=object)])) is None
+    assert survey_codes.factorize_together(texts) is None  # not columns side by side
 
 
 def test_a_scales_texts_listed_once_keep_numbers_of_other_types_apart():
@@ -131,3 +133,23 @@ def test_a_scales_texts_listed_once_keep_numbers_of_other_types_apart():
         for got, expected in zip(both[pos][1:], alone[pos][1:], strict=True):
             assert [(type(v), v) for v in got.dense().tolist()] == [(type(v), v) for v in expected.dense().tolist()]
         assert np.array_equal(both[pos][0], alone[pos][0], equal_nan=True)
+
+
+def test_a_chunk_of_columns_is_their_cells_whether_side_by_side_or_apart():
+    """The columns of a scale as a view of a CSV frame's one block (a heading row left out), picked apart, or from a
+    frame of several blocks: the cells of each column."""
+    rng = np.random.default_rng(3)
+    block = np.array([[f"c{c}r{r % 3}" for r in range(8)] for c in range(6)], dtype=object)
+    one_block = pd.DataFrame(block.T, dtype=object, copy=False).iloc[1:]
+    several = pd.DataFrame({c: pd.Series(block[c], dtype=object) for c in range(6)}).iloc[1:]
+    several[6] = 1.5  # (a column of another type)
+    assert survey_columns._frame_cells(several) is None
+    for frame in (one_block, several):
+        cells = survey_columns._frame_cells(frame)
+        for _ in range(30):
+            chunk = sorted(rng.choice(6, size=rng.integers(2, 7), replace=False).tolist())
+            expected = np.stack([frame[c].to_numpy(dtype=object) for c in chunk])
+            got = survey_columns._chunk_cells(frame, cells, chunk)
+            assert got.shape == expected.shape and (got == expected).all()
+    cells = survey_columns._frame_cells(one_block)
+    assert np.shares_memory(survey_columns._chunk_cells(one_block, cells, [1, 2, 3]), block)  # side by side: no copy

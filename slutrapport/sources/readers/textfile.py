@@ -206,7 +206,7 @@ def _all_full(data: str | bytes, sep: str, records: int, width: int) -> bool:
 
 
 #: Bytes looked through at a time (a piece stays in the processor's cache while it is compared twice).
-_PIECE = 1 << 18
+_PIECE = 1 << 16
 #: Quoted fields are looked through one by one while there are fewer than one per this many bytes
 #: (a field costs about as much as counting the separators in a thousand bytes).
 _BYTES_PER_FIELD = 1000

@@ -12,8 +12,6 @@ uses, where this pandas has them, and ``pandas.factorize`` where it has not.
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 import pandas as pd
 
@@ -46,30 +44,28 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return by_value[by_object], distinct
 
 
-def factorize_together(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray] | None:
-    """The cells of ``columns`` (object arrays of one length) numbered by one list of distinct values: each
-    column's codes (-1 where missing) into those values, in order of first appearance over the columns one
-    after another; ``None`` unless every cell is text (``str``), or without pandas' hash tables.
+def factorize_together(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cells of a 2-D object array (one column per row, ``cells[k]``; any strides: a view of a frame's block)
+    numbered by one list of distinct values: the codes, of ``cells``' shape (-1 where missing), into those values,
+    in order of first appearance over the columns one after another; ``None`` unless every cell is text
+    (``str``), or without pandas' hash tables.
 
     As :func:`factorize` for each column, the cells are told apart by object first, then the few distinct
     objects by value, but for all the columns at once: the questions of one scale share their few texts,
     and each column alone costs more in calls than in hashing its cells. (Text only: equal numbers of
     other types, 1 and 1.0, are one value to a hash table but not to a reader.)
     """
-    if _INT64_TABLE is None or not columns:
+    if _INT64_TABLE is None or cells.ndim != 2 or cells.dtype != object:
         return None
-    rows = len(columns[0])
-    if any(len(column) != rows for column in columns):
-        return None
-    columns = [np.ascontiguousarray(column, dtype=object) for column in columns]
-    pointers = np.concatenate([_pointers(column) for column in columns])
+    pointers = _pointers(cells).reshape(-1)  # (a copy when the cells are a strided view)
     objects, by_object = _INT64_TABLE(min(len(pointers), 1024)).factorize(pointers, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
-    representatives = [columns[at // rows][at % rows] for at in _first_cells(by_object, len(objects)).tolist()]
-    if not all(type(value) is str for value in representatives):
+    first = _first_cells(by_object, len(objects))
+    rows = max(cells.shape[1], 1)
+    representatives = cells[first // rows, first % rows]
+    if not all(type(value) is str for value in representatives.tolist()):
         return None
-    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(np.array(representatives, dtype=object), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
-    codes = by_value[by_object]
-    return [codes[k * rows : (k + 1) * rows] for k in range(len(columns))], distinct
+    distinct, by_value = _VALUE_TABLE(len(objects)).factorize(representatives, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    return by_value[by_object].reshape(cells.shape), distinct
 
 
 def factorize_keys(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,10 +108,22 @@ def _first_cells(by_object: np.ndarray, count: int) -> np.ndarray:
 
 
 def _pointers(array: np.ndarray) -> np.ndarray:
-    """The cells of a contiguous object array as the objects' addresses (integers), read while ``array`` holds them."""
-    if not len(array):
-        return np.zeros(0, dtype=np.int64)
-    return np.frombuffer((ctypes.c_ssize_t * len(array)).from_address(array.__array_interface__["data"][0]), dtype=np.int64)
+    """The cells of an object array (any shape and strides) as the objects' addresses (integers), read in place:
+    a view of the same memory, which keeps ``array`` (and so its objects) while it lives."""
+    view = _Addresses()
+    view.cells = array
+    start = array.__array_interface__["data"][0]
+    view.__array_interface__ = {"data": (start, True), "shape": array.shape, "strides": array.strides, "typestr": _POINTER_TYPE.str, "version": 3}
+    return np.asarray(view)
+
+
+class _Addresses:
+    """An object array's memory seen as integers (numpy's array interface), holding the array."""
+
+    __slots__ = ("__array_interface__", "cells")
+
+
+_POINTER_TYPE = np.dtype(np.int64)
 
 
 def _hash_tables() -> tuple[type | None, type | None]:
@@ -125,7 +133,7 @@ def _hash_tables() -> tuple[type | None, type | None]:
         from pandas._libs.hashtable import Int64HashTable, PyObjectHashTable
     except ImportError:  # pragma: no cover - an older or newer pandas
         return None, None
-    if ctypes.sizeof(ctypes.c_ssize_t) != 8 or not hasattr(Int64HashTable, "factorize") or not hasattr(PyObjectHashTable, "factorize"):
+    if np.dtype(np.intp).itemsize != 8 or not hasattr(Int64HashTable, "factorize") or not hasattr(PyObjectHashTable, "factorize"):
         return None, None  # pragma: no cover
     return Int64HashTable, PyObjectHashTable
 

@@ -68,14 +68,34 @@ def factorized_columns(data: pd.DataFrame, positions: list[int], groups: list[li
     group (one scale's questions) numbered by one array of their texts, up to :data:`_TOGETHER_CELLS` cells
     at a time (:func:`.codes.factorize_together`: where a group cannot be, its columns each alone)."""
     found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    cells = _frame_cells(data)
     for group in groups:
         step = max(2, _TOGETHER_CELLS // max(len(data), 1))
         for start in range(0, len(group), step):
             chunk = group[start : start + step]
-            together = factorize_together([column_cells(data, pos) for pos in chunk]) if len(chunk) > 1 else None
+            together = factorize_together(_chunk_cells(data, cells, chunk)) if len(chunk) > 1 else None
             if together is not None:
                 found.update({pos: (codes, together[1]) for pos, codes in zip(chunk, together[0], strict=True)})
     return {pos: found[pos] if pos in found else factorize(column_cells(data, pos)) for pos in positions}
+
+
+def _frame_cells(data: pd.DataFrame) -> np.ndarray | None:
+    """A reader's frame's cells as one 2-D object array, a column per row (a view of the frame's one block: a CSV
+    file's), or ``None`` when the frame is held otherwise (several blocks, columns of other types, repeated labels)."""
+    blocks = getattr(getattr(data, "_mgr", None), "blocks", ())
+    if len(blocks) != 1 or getattr(blocks[0], "dtype", None) != np.dtype(object) or not data.columns.is_unique or data.empty:
+        return None
+    cells = data.to_numpy(dtype=object, copy=False).T
+    return cells if cells.shape == (data.shape[1], data.shape[0]) else None
+
+
+def _chunk_cells(data: pd.DataFrame, cells: np.ndarray | None, chunk: list[int]) -> np.ndarray:
+    """The cells of the columns ``chunk`` (labels of ``data``) as a 2-D object array, a column per row: a view of
+    ``cells`` (:func:`_frame_cells`) when they lie side by side, else their cells copied into one array."""
+    if cells is not None:
+        at = [data.columns.get_loc(pos) for pos in chunk]  # (unique labels: places; faster than get_indexer for a few)
+        return cells[at[0] : at[-1] + 1] if at == list(range(at[0], at[0] + len(at))) else cells[at]
+    return np.stack([column_cells(data, pos) for pos in chunk])
 
 
 #: Cells of one scale's columns numbered together at most (more: in pieces of this many).

@@ -196,82 +196,55 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     (missing stays missing).
 
     Pieces that share their ``values`` array (the same respondents for every question) are looked up
-    once; a large piece that recurs (the same codes and values: every question's respondents) is
-    mapped once; small pieces one after another (every question's answers in a small survey) are
-    mapped together, up to :data:`_RUN_ROWS` rows at a time.
+    once, and each piece's codes are mapped straight into the column's (no temporary array of all
+    rows); a piece that recurs (the same codes and values: every question's respondents) is mapped once.
     """
     shared = list({id(piece.values): piece.values for piece in pieces}.values())
     values = np.concatenate(shared) if shared else np.array([], dtype=object)
     categories, found = _sorted_codes(values)  # every shared array's values at once
     dtype = _code_type(len(categories))
-    found = np.append(found, -1).astype(dtype)  # the last: a missing value
-    offsets = dict(zip((id(v) for v in shared), np.cumsum([0] + [len(v) for v in shared]).tolist(), strict=False))
-    held = np.zeros(len(values) + 1, dtype=bool)  # which values rows hold (the last: missing)
-    whole: set[int] = set()  # shared arrays whose every value a row holds (no need to look again)
+    found = found.astype(dtype)
+    offsets = np.cumsum([0] + [len(v) for v in shared]).tolist()
+    tables = {id(v): _lookup_table(found, offset, len(v)) for v, offset in zip(shared, offsets, strict=False)}
     recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
-    mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped
+    mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped (their place in the column)
     sizes = [len(piece.codes) for piece in pieces]  # (each piece's length once: a Coded's len() is a call)
     codes = np.empty(sum(sizes), dtype=dtype)
+    spans: list[list[int]] = []  # the rows mapped (not copied), as spans from, to
     start = 0
-    for low, high in _runs_of_pieces(sizes):
-        run, size = pieces[low:high], sum(sizes[low:high])
-        if high - low > 1 or size < _RUN_ROWS // 2:  # small pieces: all at once, by their place among all values
-            distinct = list({(id(piece.codes), id(piece.values)): piece for piece in run}.values())  # (each mapped once)
-            at = np.concatenate([piece.codes for piece in distinct], dtype=np.intp)
-            missing = at < 0
-            at += np.repeat(np.array([offsets[id(piece.values)] for piece in distinct], dtype=np.intp), [len(piece.codes) for piece in distinct])
-            at[missing] = len(values)
-            held |= np.bincount(at, minlength=len(held)) > 0
-            if len(distinct) == len(run):
-                codes[start : start + size] = found[at]
+    for piece, size in zip(pieces, sizes, strict=True):
+        key = (id(piece.codes), id(piece.values))
+        out = codes[start : start + size]
+        done = mapped.get(key)
+        if done is not None:
+            out[...] = done
+        else:  # (code -1, missing, wraps to the table's last entry: -1)
+            np.take(tables[key[1]], piece.codes, out=out, mode="wrap")
+            if recurring[key] > 1:
+                mapped[key] = out
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = start + size
             else:
-                done_at, place = found[at], 0
-                spans = {}
-                for piece in distinct:
-                    spans[id(piece.codes), id(piece.values)] = (place, place + len(piece.codes))
-                    place += len(piece.codes)
-                row = start
-                for piece in run:
-                    begin, end = spans[id(piece.codes), id(piece.values)]
-                    codes[row : row + end - begin] = done_at[begin:end]
-                    row += end - begin
-        else:
-            piece, key = run[0], id(run[0].values)
-            done = mapped.get((id(piece.codes), key))
-            if done is None:
-                done = piece.lookup(_lookup_table(found, offsets[key], len(piece.values)))
-                if recurring[id(piece.codes), key] > 1:
-                    mapped[id(piece.codes), key] = done
-                if key not in whole:  # (counted: faster than marking each row's value; code -1 counts first)
-                    part = held[offsets[key] : offsets[key] + len(piece.values)]
-                    part |= np.bincount(piece.codes.astype(np.intp) + 1, minlength=len(part) + 1)[1:] > 0
-                    if part.all():
-                        whole.add(key)
-            codes[start : start + size] = done
+                spans.append([start, start + size])
         start += size
     made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
-    used = np.zeros(len(categories) + 1, dtype=bool)
-    used[found[:-1][held[:-1]]] = True  # (-1, a missing value, is the last)
-    return made if used[:-1].all() else made.remove_unused_categories()
+    return made if _held(codes, len(categories), spans).all() else made.remove_unused_categories()
 
 
-#: Rows of small pieces :func:`categorical` maps at once (a piece of half as many or more is mapped alone).
-_RUN_ROWS = 1 << 18
+def _held(codes: np.ndarray, count: int, spans: list[list[int]]) -> np.ndarray:
+    """Which of ``count`` categories some code (-1: missing) in the ``spans`` of rows names: a few categories
+    each looked for, more counted (:func:`_code_counts`)."""
+    if count <= _FEW_CATEGORIES:
+        return np.array([any((codes[a:b] == k).any() for a, b in spans) for k in range(count)], dtype=bool)
+    held = np.zeros(count, dtype=bool)
+    for low, high in spans:
+        held |= _code_counts(codes[low:high], count) > 0
+    return held
 
 
-def _runs_of_pieces(sizes: list[int]) -> list[tuple[int, int]]:
-    """Pieces of ``sizes`` rows in order, cut into runs (from, to: places among the pieces) of small pieces of
-    at most :data:`_RUN_ROWS` rows together (a piece of half as many or more: a run by itself)."""
-    starts: list[int] = []
-    rows = 0
-    for k, size in enumerate(sizes):
-        large = size >= _RUN_ROWS // 2
-        if not starts or large or rows + size > _RUN_ROWS:
-            starts.append(k)
-            rows = 0
-        rows = _RUN_ROWS if large else rows + size  # (after a large piece the next starts a run)
-    return list(zip(starts, [*starts[1:], len(sizes)], strict=False))  # (no pieces: no runs)
+#: Categories up to this many :func:`_held` looks for one by one (a look costs a twenty-fifth of a count).
+_FEW_CATEGORIES = 24
 
 
 def _lookup_table(found: np.ndarray, offset: int, count: int) -> np.ndarray:
@@ -346,16 +319,21 @@ def organisations(tidy: pd.DataFrame, aliases: dict[str, str], report: Validatio
 
 
 def _code_counts(codes: np.ndarray, count: int) -> np.ndarray:
-    """The rows of each of ``count`` categories (codes -1 left out), a million rows at a time."""
+    """The rows of each of ``count`` categories (codes -1 left out), :data:`_COUNTED_ROWS` rows at a time (the
+    codes widened for counting stay few: memory used again, not new)."""
     counts = np.zeros(count + 1, dtype=np.int64)
-    for start in range(0, len(codes), 1 << 20):
-        counts += np.bincount(codes[start : start + (1 << 20)].astype(np.intp) + 1, minlength=count + 1)
+    for start in range(0, len(codes), _COUNTED_ROWS):
+        counts += np.bincount(np.add(codes[start : start + _COUNTED_ROWS], 1, dtype=np.intp), minlength=count + 1)
     return counts[1:]
+
+
+#: Codes :func:`_code_counts` counts at a time.
+_COUNTED_ROWS = 1 << 13
 
 
 def _first_seen(codes: np.ndarray, count: int) -> np.ndarray:
     """The first ``count`` distinct codes (not -1) in order of first appearance, looked for in ever longer beginnings."""
-    size = 1 << 16
+    size = _COUNTED_ROWS
     while True:
         seen = pd.unique(codes[:size])
         seen = seen[seen >= 0]
