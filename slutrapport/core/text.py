@@ -55,5 +55,9 @@ def strip_html(text: object) -> str:
     >>> normalise(strip_html("<p>Jag&nbsp;vet <b>vem</b><br/>jag ska kontakta &amp; fr<i>å</i>ga</p>"))
     'jag vet vem jag ska kontakta & fråga'
     """
-    value = _TAG.sub(lambda m: " " if m.group(2).casefold() in _BLOCK_TAGS else "", str(text))
-    return html.unescape(value).translate(_INVISIBLE)
+    value = str(text)
+    if "<" in value:
+        value = _TAG.sub(lambda m: " " if m.group(2).casefold() in _BLOCK_TAGS else "", value)
+    value = html.unescape(value)
+    # (translating looks up every character: only a text that has one of them)
+    return value.translate(_INVISIBLE) if "\u200b" in value or "\u00ad" in value or "\ufeff" in value else value

@@ -153,3 +153,19 @@ def test_a_chunk_of_columns_is_their_cells_whether_side_by_side_or_apart():
             assert got.shape == expected.shape and (got == expected).all()
     cells = survey_columns._frame_cells(one_block)
     assert np.shares_memory(survey_columns._chunk_cells(one_block, cells, [1, 2, 3]), block)  # side by side: no copy
+
+
+def test_a_sheets_heading_cells_and_keys_are_the_rows_cleaned_and_normalised_however_the_frame_is_held(tmp_path):
+    from slutrapport.core.text import normalise
+    from slutrapport.sources.readers.sheet import Sheet, clean_heading
+
+    rows = [["Organisation ", "Fråga\u00a0ett?", "\ufeffKod"], ["a", "Instämmer  helt", ""], ["b", "2", "x"]]
+    one_block = pd.DataFrame(np.array(rows, dtype=object), dtype=object)
+    several = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in range(3)})
+    several[3] = [1.5, 2.0, None]  # (a column of another type: the frame is not one block of texts)
+    for frame in (one_block, several):
+        sheet = Sheet(tmp_path / "x.csv", frame, 1, "csv")
+        for row in range(4):
+            expected = [clean_heading(v) for v in frame.iloc[row].tolist()] if row < 3 else [""] * frame.shape[1]
+            assert sheet.cells(row) == expected and sheet.cells(row) == expected  # (asked twice: kept)
+            assert sheet.keys(row) == [normalise(c) for c in expected]

@@ -284,3 +284,13 @@ def test_separators_inside_quotes_are_counted_alike_field_by_field_and_by_pieces
         commas = np.flatnonzero(buf == ord(","))
         expected = int(np.count_nonzero(np.searchsorted(quotes, commas) % 2))
         assert textfile._quoted_separators(data, buf, quotes, ",") == expected, data
+
+
+def test_respondent_labels_are_the_wave_and_row_written_as_text():
+    rng = np.random.default_rng(11)
+    for _ in range(400):
+        rows = rng.integers(0, 10 ** int(rng.integers(1, 13)), size=int(rng.integers(0, 40))).astype([np.int64, np.intp][int(rng.integers(2))])
+        rows[: rng.integers(0, 3)] = 0
+        number = int(rng.integers(1, 120))
+        labels = tidy._labels(number, rows)
+        assert labels.dtype == object and labels.tolist() == [f"{number}:{row}" for row in rows.tolist()]

@@ -50,7 +50,7 @@ _PER_QUESTION = re.compile(r"^(?:points|poäng|feedback)\s*[-–—]\s*\S", re.I
 
 def matches(sheet: Sheet) -> bool:
     """The headings include ``ID`` and ``Start time``/``Starttid``."""
-    headings = {normalise(c) for c in sheet.cells(0)}
+    headings = set(sheet.keys(0))
     return "id" in headings and bool(_MARKERS & headings)
 
 

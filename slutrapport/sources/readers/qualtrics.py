@@ -60,12 +60,12 @@ _IMPORT_ID = re.compile(r'^\{\s*"importid"\s*:', re.IGNORECASE)
 def matches(sheet: Sheet) -> bool:
     """Row 1 has ``ResponseId`` and two typical tags, or row 3 has ``{"ImportId": …}`` cells,
     or (legacy) row 1 starts ``V1`` and row 2 has ``ResponseID``."""
-    tags = [normalise(c) for c in sheet.cells(0)]
+    tags = sheet.keys(0)
     if "responseid" in tags and len(_TYPICAL & set(tags)) >= 2:
         return True
     if _has_import_ids(sheet):
         return True
-    return bool(tags) and tags[0] == "v1" and "responseid" in {normalise(c) for c in sheet.cells(1)}
+    return bool(tags) and tags[0] == "v1" and "responseid" in sheet.keys(1)
 
 
 def _has_import_ids(sheet: Sheet) -> bool:
@@ -76,8 +76,8 @@ def header_rows(sheet: Sheet) -> int:
     """3 with the ImportId row, 2 when row 2 holds question texts, else 1 (tags only)."""
     if _has_import_ids(sheet):
         return 3
-    tags = [normalise(c) for c in sheet.cells(0)]
-    labels = {normalise(c) for c in sheet.cells(1)}
+    tags = sheet.keys(0)
+    labels = set(sheet.keys(1))
     if (tags[:1] == ["v1"] and "responseid" in labels) or _LABELS & labels:
         return 2
     if len(sheet.frame) > 1 and not (set(tags) & META):

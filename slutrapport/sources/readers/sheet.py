@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from slutrapport.core.errors import InputFileError
+from slutrapport.core.text import normalise
 
-__all__ = ["Sheet", "cell_text", "clean_heading", "frame_of", "trimmed", "CSV", "XLSX", "XLS", "ODS", "XLSB", "WORKBOOKS"]
+__all__ = ["Sheet", "cell_text", "clean_heading", "frame_block", "frame_of", "trimmed", "CSV", "XLSX", "XLS", "ODS", "XLSB", "WORKBOOKS"]
 
 #: Container kinds (:attr:`Sheet.kind`): a text file and the workbooks python-calamine reads.
 CSV, XLSX, XLS, ODS, XLSB = "csv", "xlsx", "xls", "ods", "xlsb"
@@ -50,6 +51,8 @@ class Sheet:
     problems: list = field(default_factory=list)
     #: :meth:`cells` of the rows asked for so far (each format's detector asks for the same header rows).
     _cells: dict[int, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: :meth:`keys` of the rows asked for so far.
+    _keys: dict[int, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -64,8 +67,26 @@ class Sheet:
         if row >= len(self.frame):
             return [""] * self.width
         if row not in self._cells:
-            self._cells[row] = [clean_heading(v) for v in self.frame.iloc[row].tolist()]
+            block = frame_block(self.frame)  # (a row of the one block: no Series made)
+            values = block[row].tolist() if block is not None else self.frame.iloc[row].tolist()
+            self._cells[row] = [clean_heading(v) for v in values]
         return list(self._cells[row])
+
+    def keys(self, row: int) -> list[str]:
+        """:meth:`cells` normalised (:func:`~slutrapport.core.text.normalise`), as the formats' detectors compare them."""
+        if row not in self._keys:
+            self._keys[row] = [normalise(c) for c in self.cells(row)]
+        return list(self._keys[row])
+
+
+def frame_block(frame: pd.DataFrame) -> np.ndarray | None:
+    """A frame's cells as one 2-D object array (rows × columns), a view of its one block of texts (a CSV file's
+    frame), or ``None`` when the frame is held otherwise (several blocks, cells of another type, repeated labels)."""
+    blocks = getattr(getattr(frame, "_mgr", None), "blocks", ())
+    if len(blocks) != 1 or getattr(blocks[0], "dtype", None) != np.dtype(object) or not frame.columns.is_unique:
+        return None
+    cells = frame.to_numpy(dtype=object, copy=False)
+    return cells if cells.shape == frame.shape else None
 
 
 def clean_heading(value: object) -> str:

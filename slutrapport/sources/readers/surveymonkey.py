@@ -81,7 +81,7 @@ _MULTI_SHARE = 1 / 3
 
 def matches(sheet: Sheet) -> bool:
     """Row 1 starts with ``Respondent ID``/``Respondent-ID`` and has ``Collector ID``/``Insamlar-ID``."""
-    first = [normalise(c) for c in sheet.cells(0)]
+    first = sheet.keys(0)
     return bool(first) and first[0] in _RESPONDENT and bool(_COLLECTOR & set(first))
 
 

@@ -46,6 +46,8 @@ _SEPARATORS = (",", ";", "\t")
 _SNIFF_CHARS = 65536
 _SNIFF_RECORDS = 50
 _VISIBLE = re.compile(rb"\S")
+#: A line's end as the csv module reads one (``newline=""``).
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _UTF8_A_TILDE = "Ã".encode()  # every mojibake pattern starts with it
 
 
@@ -320,6 +322,12 @@ def _sniffed(text: str, truncated: bool | None = None) -> tuple[str, list[list[s
 
 
 def _first_records(sample: str, sep: str) -> list[list[str]]:
+    """The first :data:`_SNIFF_RECORDS` records of ``sample`` as the csv module splits them (records cut off by a
+    problem: those before it). Text without quotes (or NUL) is split by its line ends and separators at once."""
+    if '"' not in sample and "\x00" not in sample:  # (every line a record, every separator a field's end)
+        lines = _LINE_END.split(sample, _SNIFF_RECORDS)
+        lines = lines[:_SNIFF_RECORDS] if len(lines) > _SNIFF_RECORDS else lines[:-1] if lines[-1] == "" else lines
+        return [line.split(sep) if line else [] for line in lines]
     records: list[list[str]] = []
     reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
     with contextlib.suppress(csv.Error):  # keep what was read before the problem

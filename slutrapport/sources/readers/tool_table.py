@@ -36,7 +36,7 @@ _DASH = re.compile(r"\s[-–—]\s")
 
 def headings(sheet: Sheet, rows: int = 1) -> set[str]:
     """Normalised non-blank headings of the first ``rows`` rows."""
-    return {normalise(c) for r in range(rows) for c in sheet.cells(r) if c}
+    return {k for r in range(rows) for c, k in zip(sheet.cells(r), sheet.keys(r), strict=True) if c}
 
 
 def meta_positions(cells: list[str], meta: Collection[str]) -> set[int]:

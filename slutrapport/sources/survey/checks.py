@@ -228,16 +228,20 @@ def _row_counts(
     ``columns`` holds, per compared column, the factorized keys (codes, distinct keys) of a and of b.
     The columns' codes are combined into one number per row as long as it stays below 2**24 (or
     62 bits), then numbered anew; each time, the rows equal so far are counted, and as a column only
-    ever splits rows that were equal, their number never grows.
+    ever splits rows that were equal, their number never grows. With ``least``, the first count comes
+    as soon as the numbers could tell every row apart (two waves' rows are then mostly apart).
     """
     rows, size = None, 1  # the number of each distinct row over the columns so far, and the numbers' bound
+    renumber = _RENUMBER
     for (codes_a, keys_a), (codes_b, keys_b) in columns:
         joint = factorize_keys(np.concatenate([keys_a, keys_b]))[0]  # the keys of both waves in one numbering
         codes = np.concatenate([joint[: len(keys_a)][codes_a], joint[len(keys_a) :][codes_b]]).astype(np.int64)
         width = int(joint.max()) + 1 if len(joint) else 1
-        if rows is not None and (size >= _RENUMBER or size * width >= 2**62):
+        if rows is None and least:  # first counted once the rows may all differ (different waves seldom get further)
+            renumber = min(_RENUMBER, max(len(codes), 2))
+        if rows is not None and (size >= renumber or size * width >= 2**62):
             rows = factorize_keys(rows)[0].astype(np.int64)
-            size = int(rows.max()) + 1 if len(rows) else 1
+            size, renumber = (int(rows.max()) + 1 if len(rows) else 1), _RENUMBER
             if least and np.minimum(np.bincount(rows[:size_a], minlength=size), np.bincount(rows[size_a:], minlength=size)).sum() < least:
                 return None
         rows, size = (codes, width) if rows is None else (rows * width + codes, size * width)

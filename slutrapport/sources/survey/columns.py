@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from slutrapport.sources.readers.sheet import frame_block
 from slutrapport.sources.survey.choices import QuestionParsers
 from slutrapport.sources.survey.codes import factorize, factorize_together
 from slutrapport.sources.survey.instrument import FREETEXT, Instrument
@@ -81,12 +82,9 @@ def factorized_columns(data: pd.DataFrame, positions: list[int], groups: list[li
 
 def _frame_cells(data: pd.DataFrame) -> np.ndarray | None:
     """A reader's frame's cells as one 2-D object array, a column per row (a view of the frame's one block: a CSV
-    file's), or ``None`` when the frame is held otherwise (several blocks, columns of other types, repeated labels)."""
-    blocks = getattr(getattr(data, "_mgr", None), "blocks", ())
-    if len(blocks) != 1 or getattr(blocks[0], "dtype", None) != np.dtype(object) or not data.columns.is_unique or data.empty:
-        return None
-    cells = data.to_numpy(dtype=object, copy=False).T
-    return cells if cells.shape == (data.shape[1], data.shape[0]) else None
+    file's, see :func:`.readers.sheet.frame_block`), or ``None`` when the frame is held otherwise or empty."""
+    block = frame_block(data) if not data.empty else None
+    return block.T if block is not None else None
 
 
 def _chunk_cells(data: pd.DataFrame, cells: np.ndarray | None, chunk: list[int]) -> np.ndarray:

@@ -150,7 +150,8 @@ def build_targets(instrument: Instrument, column_map: dict[str, str]) -> dict[st
         targets[normalise(text)] = target
     cleaned: dict[str, set[str]] = {}
     for _, text, target in named:
-        for key in {_plain(text), strip_numbering(_plain(text))}:
+        plain = _plain(text)
+        for key in {plain, strip_numbering(plain)}:
             cleaned.setdefault(key, set()).add(target)
     for key, found in cleaned.items():
         if key and key not in targets and len(found) == 1:

@@ -159,9 +159,26 @@ def _respondents(numbers: list[int], pieces: list[Coded]) -> pd.Categorical:
 
 
 def _labels(number: int, rows: np.ndarray) -> np.ndarray:
-    """The labels ``"<number>:<row>"`` of ``rows`` (whole numbers)."""
-    prefix = f"{number}:"
-    return np.array([prefix + row for row in map(str, rows.tolist())], dtype=object)
+    """The labels ``"<number>:<row>"`` of ``rows`` (whole numbers from 0), as texts.
+
+    Written at once, not row by row (a text of each number costs more than the rest): every label as a line of
+    ASCII bytes, its row's digits right-aligned in one width with spaces before them, and the spaces then deleted
+    from the lines together before they are split.
+    """
+    if not len(rows):
+        return np.array([], dtype=object)
+    values = rows.astype(np.int64, copy=False)
+    width = len(str(int(values.max())))
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    digits = (values[:, None] // powers % 10 + ord("0")).astype(np.uint8)
+    digits[values[:, None] < powers] = ord(" ")  # (before the number's first digit)
+    digits[:, -1] = values % 10 + ord("0")  # (0 is written "0")
+    prefix = np.frombuffer(f"{number}:".encode(), dtype=np.uint8)
+    lines = np.empty((len(values), len(prefix) + width + 1), dtype=np.uint8)
+    lines[:, : len(prefix)] = prefix
+    lines[:, len(prefix) : -1] = digits
+    lines[:, -1] = ord("\n")
+    return np.array(lines.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1], dtype=object)
 
 
 def _label_order(waves: list[int], rows: list[np.ndarray]) -> np.ndarray:
