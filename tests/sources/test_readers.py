@@ -574,18 +574,27 @@ def test_damaged_sav_that_crashes_the_c_reader_gives_a_swedish_error():
         read_raw(path)
 
 
-def test_the_first_records_of_text_without_quotes_are_split_as_the_csv_module_splits_them(monkeypatch):
+def test_the_first_records_are_split_as_the_csv_module_splits_them(monkeypatch):
+    import contextlib
     import csv
     import io
     import itertools
 
     def by_csv_module(sample: str, sep: str) -> list[list[str]]:
-        return list(itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), textfile._SNIFF_RECORDS))
+        records: list[list[str]] = []
+        with contextlib.suppress(csv.Error):
+            records.extend(itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), textfile._SNIFF_RECORDS))
+        return records
 
     monkeypatch.setattr(textfile, "_SNIFF_RECORDS", 7)  # (samples longer than the records read, too)
     rng = random.Random(8)
     pieces = [",", ";", "\t", "a", "Åsa", " ", "\n", "\r\n", "\r", "\n\n", "1,5", "x;y", "\u2028", "\x0c", "\x85"]
-    for _ in range(6000):
+    for _ in range(6000):  # without quotes: split by line ends and separators
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for sep in textfile._SEPARATORS:
+            assert textfile._first_records(text, sep) == by_csv_module(text, sep), (text, sep)
+    pieces += ['"', '""', '"a,b"', '"x\ny"', '"\r"', "\x00"]
+    for _ in range(6000):  # with quotes (fields over several lines) or NUL: by the csv module, line by line
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for sep in textfile._SEPARATORS:
             assert textfile._first_records(text, sep) == by_csv_module(text, sep), (text, sep)

@@ -153,11 +153,12 @@ def test_factorize_of_keys_equals_pandas_factorize():
             assert [repr(v) for v in distinct] == [repr(v) for v in expected] and distinct.dtype == expected.dtype
 
 
-@pytest.mark.parametrize(("held_rows", "few"), [(16, 0), (1 << 14, 0), (1 << 14, 24)])
-def test_categorical_of_pieces_equals_the_values_as_a_categorical(monkeypatch, held_rows, few):
-    """Recurring pieces, shared values, missing values and values no row holds, with the categories held counted
-    in many pieces (``held_rows`` small), at once, or looked for one by one (``few``): the categorical of the
-    pieces' values."""
+@pytest.mark.parametrize(("run_rows", "held_rows", "few"), [(64, 16, 0), (64, 1 << 14, 24), (1 << 14, 16, 0), (1 << 14, 1 << 14, 0), (1 << 14, 1 << 14, 24)])
+def test_categorical_of_pieces_equals_the_values_as_a_categorical(monkeypatch, run_rows, held_rows, few):
+    """Small pieces mapped together, large ones alone (``run_rows`` small: most pieces are large), recurring
+    pieces, shared values, missing values and values no row holds, with the categories held counted in many
+    pieces (``held_rows`` small), at once, or looked for one by one (``few``): the categorical of the pieces' values."""
+    monkeypatch.setattr(tidy, "_RUN_ROWS", run_rows)
     monkeypatch.setattr(tidy, "_COUNTED_ROWS", held_rows)
     monkeypatch.setattr(tidy, "_FEW_CATEGORIES", few)
     rng = np.random.default_rng(5)

@@ -48,6 +48,8 @@ _SNIFF_RECORDS = 50
 _VISIBLE = re.compile(rb"\S")
 #: A line's end as the csv module reads one (``newline=""``).
 _LINE_END = re.compile(r"\r\n|\r|\n")
+#: A line with its end (the last may have none).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _UTF8_A_TILDE = "Ã".encode()  # every mojibake pattern starts with it
 
 
@@ -329,7 +331,8 @@ def _first_records(sample: str, sep: str) -> list[list[str]]:
         lines = lines[:_SNIFF_RECORDS] if len(lines) > _SNIFF_RECORDS else lines[:-1] if lines[-1] == "" else lines
         return [line.split(sep) if line else [] for line in lines]
     records: list[list[str]] = []
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+    lines = (match.group() for match in _LINE.finditer(sample))  # (as io.StringIO(sample, newline="") gives them, read as asked)
+    reader = csv.reader(lines, delimiter=sep)
     with contextlib.suppress(csv.Error):  # keep what was read before the problem
         records.extend(itertools.islice(reader, _SNIFF_RECORDS))
     return records

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -234,6 +234,7 @@ class QuestionParsers:
         self._scales: dict[int, tuple[Scale, AnswerParser]] = {}
         self._made: dict[tuple, Parser] = {}
         self._ticks: dict[str, OptionTicks] = {}
+        self._of_question: dict[int, tuple[Question, Parser]] = {}
 
     def answers(self, scale: Scale) -> AnswerParser:
         """The :class:`~.answers.AnswerParser` of a scale, shared by every question on it."""
@@ -244,6 +245,12 @@ class QuestionParsers:
 
     def for_question(self, question: Question) -> Parser:
         """The parser of a question (not of free text, nor of a ``flerval`` question's option columns)."""
+        known = self._of_question.get(id(question))
+        if known is None:
+            known = self._of_question[id(question)] = (question, self._made_for(question))  # (the question held: its id stays its own)
+        return known[1]
+
+    def _made_for(self, question: Question) -> Parser:
         if question.kind == FREETEXT:
             raise ValueError(f"fritextfrågan {question.id} tolkas inte")
         if question.kind == NUMBER:
@@ -291,6 +298,11 @@ class _Texts:
     uniques: np.ndarray
     results: list[Parsed]
     listed: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: The places of the texts the parser found wrong.
+    wrong: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.wrong = [k for k, result in enumerate(self.results) if result.error]
 
 
 @dataclass
@@ -318,7 +330,7 @@ class ColumnReader:
         if key not in self._texts:
             self._texts[key] = _Texts(parser, uniques, [parser.parse(u) for u in uniques])
         texts = self._texts[key]
-        wrong = [k for k, result in enumerate(texts.results) if result.error]
+        wrong = texts.wrong
         if len(wrong) > 1:  # in the order they first appear in the column (its own distinct texts come so; shared ones need not)
             is_wrong = np.zeros(len(uniques) + 1, dtype=bool)  # (the last: code -1, missing)
             is_wrong[wrong] = True

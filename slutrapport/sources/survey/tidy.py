@@ -213,40 +213,67 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     (missing stays missing).
 
     Pieces that share their ``values`` array (the same respondents for every question) are looked up
-    once, and each piece's codes are mapped straight into the column's (no temporary array of all
-    rows); a piece that recurs (the same codes and values: every question's respondents) is mapped once.
+    once. Small pieces one after another (every question's answers in a small survey) are mapped
+    together, up to :data:`_RUN_ROWS` rows at a time (few calls, and temporaries that stay small); a
+    larger piece is mapped straight into its place in the column, and one that recurs (the same codes
+    and values: every question's respondents) only once.
     """
     shared = list({id(piece.values): piece.values for piece in pieces}.values())
     values = np.concatenate(shared) if shared else np.array([], dtype=object)
     categories, found = _sorted_codes(values)  # every shared array's values at once
     dtype = _code_type(len(categories))
-    found = found.astype(dtype)
-    offsets = np.cumsum([0] + [len(v) for v in shared]).tolist()
-    tables = {id(v): _lookup_table(found, offset, len(v)) for v, offset in zip(shared, offsets, strict=False)}
+    found = np.append(found, -1).astype(dtype)  # (the last: a missing value)
+    offsets = dict(zip((id(v) for v in shared), np.cumsum([0] + [len(v) for v in shared]).tolist(), strict=False))
     recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
     mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped (their place in the column)
     sizes = [len(piece.codes) for piece in pieces]  # (each piece's length once: a Coded's len() is a call)
     codes = np.empty(sum(sizes), dtype=dtype)
     spans: list[list[int]] = []  # the rows mapped (not copied), as spans from, to
     start = 0
-    for piece, size in zip(pieces, sizes, strict=True):
-        key = (id(piece.codes), id(piece.values))
+    for low, high in _runs_of_pieces(sizes):
+        size = sum(sizes[low:high])
         out = codes[start : start + size]
-        done = mapped.get(key)
-        if done is not None:
-            out[...] = done
+        key = (id(pieces[low].codes), id(pieces[low].values))
+        if high - low > 1:  # small pieces: all at once, by their place among all values
+            at = np.concatenate([piece.codes for piece in pieces[low:high]], dtype=np.intp)
+            missing = at < 0
+            at += np.repeat(np.array([offsets[id(piece.values)] for piece in pieces[low:high]], dtype=np.intp), sizes[low:high])
+            at[missing] = len(values)
+            np.take(found, at, out=out)
+        elif key in mapped:
+            out[...] = mapped[key]
+            start += size
+            continue
         else:  # (code -1, missing, wraps to the table's last entry: -1)
-            np.take(tables[key[1]], piece.codes, out=out, mode="wrap")
+            np.take(_lookup_table(found, offsets[key[1]], len(pieces[low].values)), pieces[low].codes, out=out, mode="wrap")
             if recurring[key] > 1:
                 mapped[key] = out
-            if spans and spans[-1][1] == start:
-                spans[-1][1] = start + size
-            else:
-                spans.append([start, start + size])
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = start + size
+        else:
+            spans.append([start, start + size])
         start += size
     made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
     return made if _held(codes, len(categories), spans).all() else made.remove_unused_categories()
+
+
+#: Rows of small pieces :func:`categorical` maps at once (a piece of half as many or more is mapped alone).
+_RUN_ROWS = 1 << 14
+
+
+def _runs_of_pieces(sizes: list[int]) -> list[tuple[int, int]]:
+    """Pieces of ``sizes`` rows in order, cut into runs (from, to: places among the pieces) of small pieces of
+    at most :data:`_RUN_ROWS` rows together (a piece of half as many or more: a run by itself)."""
+    starts: list[int] = []
+    rows = 0
+    for k, size in enumerate(sizes):
+        large = size >= _RUN_ROWS // 2
+        if not starts or large or rows + size > _RUN_ROWS:
+            starts.append(k)
+            rows = 0
+        rows = _RUN_ROWS if large else rows + size  # (after a large piece the next starts a run)
+    return list(zip(starts, [*starts[1:], len(sizes)], strict=False))  # (no pieces: no runs)
 
 
 def _held(codes: np.ndarray, count: int, spans: list[list[int]]) -> np.ndarray:
