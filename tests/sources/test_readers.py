@@ -593,8 +593,28 @@ def test_the_first_records_are_split_as_the_csv_module_splits_them(monkeypatch):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for sep in textfile._SEPARATORS:
             assert textfile._first_records(text, sep) == by_csv_module(text, sep), (text, sep)
-    pieces += ['"', '""', '"a,b"', '"x\ny"', '"\r"', "\x00"]
+    pieces += ['"', '""', '"a,b"', '"x\ny"', '"\r"', "\x00", 'a"b', '"a"b', '""""', '"\r\n"']
     for _ in range(6000):  # with quotes (fields over several lines) or NUL: by the csv module, line by line
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for sep in textfile._SEPARATORS:
             assert textfile._first_records(text, sep) == by_csv_module(text, sep), (text, sep)
+
+
+def test_the_first_records_with_one_kind_of_line_end_are_split_as_the_csv_module_splits_them(monkeypatch):
+    import contextlib
+    import csv
+    import io
+    import itertools
+
+    monkeypatch.setattr(textfile, "_SNIFF_RECORDS", 7)
+    rng = random.Random(9)
+    pieces = [",", ";", "a", "Åsa", " ", "1,5", '"', '"a,b"', '"x\ny"', '"\r\n"', 'a"b', "\u2028", "\x85"]
+    for _ in range(4000):
+        end = rng.choice(["\n", "\r\n", "\r"])
+        text = end.join("".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 12)))
+        text += end if rng.random() < 0.5 else ""
+        for sep in (",", ";"):
+            expected: list[list[str]] = []
+            with contextlib.suppress(csv.Error):
+                expected.extend(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 7))
+            assert textfile._first_records(text, sep) == expected, (text, sep)

@@ -24,7 +24,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -46,8 +46,6 @@ _SEPARATORS = (",", ";", "\t")
 _SNIFF_CHARS = 65536
 _SNIFF_RECORDS = 50
 _VISIBLE = re.compile(rb"\S")
-#: A line's end as the csv module reads one (``newline=""``).
-_LINE_END = re.compile(r"\r\n|\r|\n")
 #: A line with its end (the last may have none).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _UTF8_A_TILDE = "Ã".encode()  # every mojibake pattern starts with it
@@ -325,17 +323,37 @@ def _sniffed(text: str, truncated: bool | None = None) -> tuple[str, list[list[s
 
 def _first_records(sample: str, sep: str) -> list[list[str]]:
     """The first :data:`_SNIFF_RECORDS` records of ``sample`` as the csv module splits them (records cut off by a
-    problem: those before it). Text without quotes (or NUL) is split by its line ends and separators at once."""
-    if '"' not in sample and "\x00" not in sample:  # (every line a record, every separator a field's end)
-        lines = _LINE_END.split(sample, _SNIFF_RECORDS)
-        lines = lines[:_SNIFF_RECORDS] if len(lines) > _SNIFF_RECORDS else lines[:-1] if lines[-1] == "" else lines
-        return [line.split(sep) if line else [] for line in lines]
+    problem: those before it): a line without a quote (or NUL) split by the separator, a record with quotes read
+    by the csv module, which takes the lines its quoted fields go on to."""
     records: list[list[str]] = []
-    lines = (match.group() for match in _LINE.finditer(sample))  # (as io.StringIO(sample, newline="") gives them, read as asked)
-    reader = csv.reader(lines, delimiter=sep)
+    lines = _lines(sample)
     with contextlib.suppress(csv.Error):  # keep what was read before the problem
-        records.extend(itertools.islice(reader, _SNIFF_RECORDS))
+        for text, line in lines:  # (each starts a record)
+            if len(records) == _SNIFF_RECORDS:
+                break
+            if '"' in text or "\x00" in text:
+                records.append(next(csv.reader(itertools.chain((line,), (rest for _, rest in lines)), delimiter=sep)))
+            else:
+                records.append(text.split(sep) if text else [])
     return records
+
+
+def _lines(sample: str) -> Iterator[tuple[str, str]]:
+    """Each line of ``sample`` without and with its end, as ``io.StringIO(sample, newline="")`` gives them (a line
+    ends at "\r\n", "\r" or "\n"): split at once when every end is one of a kind ("\n", or "\r\n")."""
+    if "\r" not in sample:
+        parts, end = sample.split("\n"), "\n"
+    elif sample.count("\r") == sample.count("\r\n") == sample.count("\n"):
+        parts, end = sample.split("\r\n"), "\r\n"
+    else:
+        for match in _LINE.finditer(sample):
+            line = match.group()
+            yield line.rstrip("\r\n"), line
+        return
+    for part in parts[:-1]:
+        yield part, part + end
+    if parts[-1]:
+        yield parts[-1], parts[-1]
 
 
 #: Texts up to this many bytes are parsed at once (:func:`_read_csv`).

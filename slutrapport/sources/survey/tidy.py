@@ -224,38 +224,53 @@ def categorical(pieces: list[Coded]) -> pd.Categorical:
     dtype = _code_type(len(categories))
     found = np.append(found, -1).astype(dtype)  # (the last: a missing value)
     offsets = dict(zip((id(v) for v in shared), np.cumsum([0] + [len(v) for v in shared]).tolist(), strict=False))
-    recurring = Counter((id(piece.codes), id(piece.values)) for piece in pieces)
+    keys = [(id(piece.codes), id(piece.values)) for piece in pieces]
+    recurring = Counter(keys)
     mapped: dict[tuple[int, int], np.ndarray] = {}  # the recurring pieces' codes, mapped (their place in the column)
     sizes = [len(piece.codes) for piece in pieces]  # (each piece's length once: a Coded's len() is a call)
     codes = np.empty(sum(sizes), dtype=dtype)
-    spans: list[list[int]] = []  # the rows mapped (not copied), as spans from, to
     start = 0
     for low, high in _runs_of_pieces(sizes):
         size = sum(sizes[low:high])
         out = codes[start : start + size]
-        key = (id(pieces[low].codes), id(pieces[low].values))
+        key = keys[low]
         if high - low > 1:  # small pieces: all at once, by their place among all values
-            at = np.concatenate([piece.codes for piece in pieces[low:high]], dtype=np.intp)
+            run = pieces[low:high]
+            at = np.concatenate([piece.codes for piece in run], dtype=np.intp)
             missing = at < 0
-            at += np.repeat(np.array([offsets[id(piece.values)] for piece in pieces[low:high]], dtype=np.intp), sizes[low:high])
+            starts = [offsets[id(piece.values)] for piece in run]
+            at += starts[0] if len(set(starts)) == 1 else np.repeat(np.array(starts, dtype=np.intp), sizes[low:high])
             at[missing] = len(values)
             np.take(found, at, out=out)
         elif key in mapped:
             out[...] = mapped[key]
-            start += size
-            continue
         else:  # (code -1, missing, wraps to the table's last entry: -1)
             np.take(_lookup_table(found, offsets[key[1]], len(pieces[low].values)), pieces[low].codes, out=out, mode="wrap")
             if recurring[key] > 1:
                 mapped[key] = out
-        if spans and spans[-1][1] == start:
-            spans[-1][1] = start + size
-        else:
-            spans.append([start, start + size])
         start += size
     made = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
     # a value no row holds (a row left out held it) is no category: a categorical's counts list every category
-    return made if _held(codes, len(categories), spans).all() else made.remove_unused_categories()
+    return made if _held(codes, len(categories), _first_spans(keys, sizes, len(recurring))).all() else made.remove_unused_categories()
+
+
+def _first_spans(keys: list[tuple[int, int]], sizes: list[int], distinct: int) -> list[list[int]]:
+    """The rows of the pieces (``keys``, ``sizes``; ``distinct`` keys in all) each the first of its key, as spans from,
+    to: a recurring piece's rows hold no category its first rows do not."""
+    if distinct == len(keys):
+        return [[0, sum(sizes)]]
+    spans: list[list[int]] = []
+    seen: set[tuple[int, int]] = set()
+    start = 0
+    for key, size in zip(keys, sizes, strict=True):
+        if key not in seen:
+            seen.add(key)
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = start + size
+            else:
+                spans.append([start, start + size])
+        start += size
+    return spans
 
 
 #: Rows of small pieces :func:`categorical` maps at once (a piece of half as many or more is mapped alone).
