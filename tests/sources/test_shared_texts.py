@@ -169,3 +169,22 @@ def test_a_sheets_heading_cells_and_keys_are_the_rows_cleaned_and_normalised_how
             expected = [clean_heading(v) for v in frame.iloc[row].tolist()] if row < 3 else [""] * frame.shape[1]
             assert sheet.cells(row) == expected and sheet.cells(row) == expected  # (asked twice: kept)
             assert sheet.keys(row) == [normalise(c) for c in expected]
+
+
+def test_a_missing_cell_code_reads_as_no_value_not_as_the_last_text():
+    """Code -1 (a missing cell: no reader makes one today) is no value and no answer, not the last distinct text's."""
+    from slutrapport.core.problems import ValidationReport
+    from slutrapport.sources.survey.choices import ColumnReader, QuestionParsers
+
+    instrument = load_instrument("samverkan")
+    parsers = QuestionParsers(instrument)
+    question = instrument.scale_questions[0]
+    uniques = np.array(["Instämmer helt", "Instämmer inte alls"], dtype=object)
+    codes = np.array([0, -1, 1, -1], dtype=np.intp)
+    from types import SimpleNamespace
+
+    table = SimpleNamespace(raw=SimpleNamespace(name="x.csv", columns=[question.text]))  # (no wrong answer is reported)
+    reader = ColumnReader(table, pd.RangeIndex(4), np.ones(4, dtype=bool), {0: (codes, uniques)}, ValidationReport())
+    values, answers, status, _ = reader.parsed(0, parsers.for_question(question))
+    assert np.isnan(values[[1, 3]]).all() and not np.isnan(values[[0, 2]]).any()
+    assert answers.isna().tolist() == [False, True, False, True] and status.isna().tolist() == [False, True, False, True]

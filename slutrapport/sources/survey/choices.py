@@ -292,7 +292,8 @@ def _listed(result: Parsed, text: object) -> tuple[float, object, str, str]:
 @dataclass
 class _Texts:
     """One parser's results for one array of distinct texts, and (once :meth:`ColumnReader.parsed` asks) their
-    values, answers, statuses and keys as arrays. The parser and the array are held, so their ids stay theirs."""
+    values (one more, NaN, last: for code -1), answers, statuses and keys as arrays. The parser and the array are held,
+    so their ids stay theirs."""
 
     parser: Parser
     uniques: np.ndarray
@@ -355,7 +356,8 @@ class ColumnReader:
         if texts.listed is None:  # once for every column that shares the texts
             rows = [_listed(r, u) for r, u in zip(texts.results, texts.uniques, strict=True)]
             numbers, written, status, keys = zip(*rows, strict=True) if rows else ((), (), (), ())
-            texts.listed = (np.array(numbers, dtype=float), np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
+            numbers = np.array([*numbers, np.nan], dtype=float)  # (the last: code -1, a missing cell)
+            texts.listed = (numbers, np.array(written, dtype=object), np.array(status, dtype=object), np.array(keys, dtype=object))
         numbers, written, status, keys = texts.listed
         values = numbers[codes]
         codes = compact_codes(codes, len(texts.uniques))  # kept until the tidy table is built

@@ -382,6 +382,7 @@ def _read_wave(
     # Every row's answers as comparable keys, for the check of the same answers given for two waves.
     keys: dict[str, Coded] = {"organisation": answer_keys(org)} if "bg:organisation" in found else {}
     answered_any = np.zeros(len(data), dtype=bool)
+    answered_of: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by statuses (id): which are answers, and code -1 none
     asked: list[tuple[str, int]] = []  # each question and its number of rows: the column fraga
     reader = ColumnReader(table, data.index, nonblank, factorized, report)
     for question in instrument.questions:
@@ -401,7 +402,10 @@ def _read_wave(
                 values, answers, status, keys[question.id] = reader.options(question, by_option, parsers)
             else:
                 values, answers, status, keys[question.id] = reader.parsed(pos, parsers.for_question(question))
-            answered_any |= status.lookup(status.values == ANSWERED)
+            answered = answered_of.get(id(status.values))  # (the questions of a scale share their statuses)
+            if answered is None:
+                answered = answered_of[id(status.values)] = (status.values, np.append(status.values == ANSWERED, False))
+            answered_any |= status.lookup(answered[1])
         for name, piece in (
             ("respondent", respondents.take(keep)),
             ("organisation", org.take(keep)),
