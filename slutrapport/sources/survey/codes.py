@@ -38,7 +38,8 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _factorize_public(array)
     objects, by_object = _INT64_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
-        return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
+        distinct, codes = _VALUE_TABLE(len(array)).factorize(array, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+        return codes, distinct
     first = _first_cells(by_object, len(objects))
     distinct, by_value = _VALUE_TABLE(len(objects)).factorize(array[first], na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     return by_value[by_object], distinct
