@@ -178,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = ALL_SIZES if args.sizes == "all" else tuple(int(s) for s in args.sizes.split(",") if s.strip())
     print(f"{args.waves} waves × 41 columns × {args.organisations} organisations; read_csv, read_waves and compare in child processes\n")
-    print(f"{'per wave':>9} {'read_csv':>9} {'cpu':>6} {'read':>7} {'cpu':>6} {'read/pd':>7} {'peak MiB':>8} {'B/row':>6}"
+    print(f"{'per wave':>9} {'read_csv':>9} {'cpu':>7} {'read':>7} {'cpu':>7} {'read/pd':>7} {'peak MiB':>8} {'B/row':>6}"
           f" {'compare':>9} {'peak MiB':>8} {'worker':>6} {'ratio':>7}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +188,7 @@ def main() -> None:
                 write_wave(path, size, args.organisations, seed=wave)
             plain, plain_cpu = run_pandas(paths, args.repeat)
             wall, cpu, read_peak, rows, size_bytes = run_read(paths, args.repeat)
-            line = (f"{size:>9} {plain:>8.2f}s {plain_cpu:>5.2f}s {wall:>6.2f}s {cpu:>5.2f}s {cpu / plain_cpu:>6.1f}× {read_peak:>8.0f}"
+            line = (f"{size:>9} {plain:>8.2f}s {plain_cpu:>6.3f}s {wall:>6.2f}s {cpu:>6.3f}s {cpu / plain_cpu:>6.2f}× {read_peak:>8.0f}"
                     f" {size_bytes / max(rows, 1):>6.1f}")
             compared = None if args.no_compare else run_compare(paths, folder / "out", args.timeout)
             if compared is None:

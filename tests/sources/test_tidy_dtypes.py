@@ -123,6 +123,7 @@ def test_factorize_of_any_values_equals_pandas_factorize(monkeypatch, tables):
     hash tables and without them (``tables``: a pandas without them takes ``pandas.factorize``)."""
     if not tables:
         monkeypatch.setattr(survey_codes, "_INT64_TABLE", None)
+        monkeypatch.setattr(survey_codes, "_VALUE_TABLE", None)
     rng = random.Random(11)
     pool = ["a", "b", "", " ", "Vet ej", None, float("nan"), pd.NA, 1, 1.0, True, "1", "ä"]
     for _ in range(1500):
@@ -133,9 +134,10 @@ def test_factorize_of_any_values_equals_pandas_factorize(monkeypatch, tables):
             cells = [f"x{rng.random()}" if rng.random() < 0.9 else c for c in cells]
         array = np.array(cells, dtype=object)
         expected_codes, expected = pd.factorize(array)
-        codes, distinct = factorize(array)
-        assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype, cells[:20]
-        assert [repr(v) for v in distinct] == [repr(v) for v in expected], cells[:20]
+        for numbered in (factorize, survey_codes.factorize_values):
+            codes, distinct = numbered(array)
+            assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype, cells[:20]
+            assert [repr(v) for v in distinct] == [repr(v) for v in expected], cells[:20]
 
 
 def test_factorize_of_keys_equals_pandas_factorize():

@@ -18,7 +18,7 @@ import pandas as pd
 
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.sources.survey.codes import factorize
+from slutrapport.sources.survey.codes import factorize, factorize_values
 
 __all__ = ["Coded", "WaveRows", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
@@ -327,7 +327,7 @@ def _runs(values: np.ndarray, sizes: list[int]) -> np.ndarray:
 def _sorted_codes(values: np.ndarray) -> tuple[pd.Index, np.ndarray]:
     """The distinct values of an object array, sorted (missing left out), and each value's position among them (-1:
     missing): hashed once, and only the distinct values sorted (by Python's ``sorted``, faster than numpy's on texts)."""
-    codes, distinct = factorize(values)
+    codes, distinct = factorize_values(values)  # (a column's shared values: mostly distinct)
     listed = distinct.tolist()
     order = np.array(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.intp)
     rank = np.empty(len(order) + 1, dtype=np.intp)
