@@ -134,10 +134,9 @@ def test_factorize_of_any_values_equals_pandas_factorize(monkeypatch, tables):
             cells = [f"x{rng.random()}" if rng.random() < 0.9 else c for c in cells]
         array = np.array(cells, dtype=object)
         expected_codes, expected = pd.factorize(array)
-        for numbered in (factorize, survey_codes.factorize_values):
-            codes, distinct = numbered(array)
-            assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype, cells[:20]
-            assert [repr(v) for v in distinct] == [repr(v) for v in expected], cells[:20]
+        codes, distinct = factorize(array)
+        assert codes.tolist() == expected_codes.tolist() and codes.dtype == expected_codes.dtype, cells[:20]
+        assert [repr(v) for v in distinct] == [repr(v) for v in expected], cells[:20]
 
 
 def test_factorize_of_keys_equals_pandas_factorize():
@@ -155,7 +154,10 @@ def test_factorize_of_keys_equals_pandas_factorize():
             assert [repr(v) for v in distinct] == [repr(v) for v in expected] and distinct.dtype == expected.dtype
 
 
-@pytest.mark.parametrize(("run_rows", "held_rows", "few"), [(64, 16, 0), (64, 1 << 14, 24), (1 << 14, 16, 0), (1 << 14, 1 << 14, 0), (1 << 14, 1 << 14, 24)])
+@pytest.mark.parametrize(
+    ("run_rows", "held_rows", "few"),
+    [(64, 16, 0), (64, 16, 24), (64, 1 << 14, 24), (1 << 14, 16, 0), (1 << 14, 16, 24), (1 << 14, 1 << 14, 0), (1 << 14, 1 << 14, 24)],
+)
 def test_categorical_of_pieces_equals_the_values_as_a_categorical(monkeypatch, run_rows, held_rows, few):
     """Small pieces mapped together, large ones alone (``run_rows`` small: most pieces are large), recurring
     pieces, shared values, missing values and values no row holds, with the categories held counted in many
@@ -289,7 +291,9 @@ def test_separators_inside_quotes_are_counted_alike_field_by_field_and_by_pieces
         assert textfile._quoted_separators(data, buf, quotes, ",") == expected, data
 
 
-def test_respondent_labels_are_the_wave_and_row_written_as_text():
+@pytest.mark.parametrize("label_rows", [7, 1 << 14])
+def test_respondent_labels_are_the_wave_and_row_written_as_text(monkeypatch, label_rows):
+    monkeypatch.setattr(tidy, "_LABEL_ROWS", label_rows)
     rng = np.random.default_rng(11)
     for _ in range(400):
         rows = rng.integers(0, 10 ** int(rng.integers(1, 13)), size=int(rng.integers(0, 40))).astype([np.int64, np.intp][int(rng.integers(2))])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["factorize", "factorize_together", "factorize_values", "factorize_keys"]
+__all__ = ["factorize", "factorize_together", "factorize_keys"]
 
 
 def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +38,7 @@ def factorize(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _factorize_public(array)
     objects, by_object = _INT64_TABLE(len(array)).factorize(_pointers(array), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     if len(objects) > len(array) // 2:  # (nearly) every cell its own object: by value at once
-        return factorize_values(array)
+        return pd.factorize(array)  # (its table of texts hashes new texts faster than the table of objects)
     first = _first_cells(by_object, len(objects))
     distinct, by_value = _VALUE_TABLE(len(objects)).factorize(array[first], na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     return by_value[by_object], distinct
@@ -66,15 +66,6 @@ def factorize_together(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | Non
         return None
     distinct, by_value = _VALUE_TABLE(len(objects)).factorize(representatives, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     return by_value[by_object].reshape(cells.shape), distinct
-
-
-def factorize_values(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pandas.factorize`` of an object array by value at once (for values mostly distinct objects, such as a
-    column's distinct texts): the same codes and values, by pandas' hash table without its checks and wrapping."""
-    if _VALUE_TABLE is None:
-        return pd.factorize(array)
-    distinct, codes = _VALUE_TABLE(len(array)).factorize(np.asarray(array, dtype=object), na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
-    return codes, distinct
 
 
 def factorize_keys(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from slutrapport.core.problems import WARNING, ValidationReport
 from slutrapport.core.text import normalise
-from slutrapport.sources.survey.codes import factorize, factorize_values
+from slutrapport.sources.survey.codes import factorize
 
 __all__ = ["Coded", "WaveRows", "compact_codes", "tidy_frame", "categorical", "organisations", "RESERVED_SUFFIX"]
 
@@ -163,22 +163,30 @@ def _labels(number: int, rows: np.ndarray) -> np.ndarray:
 
     Written at once, not row by row (a text of each number costs more than the rest): every label as a line of
     ASCII bytes, its row's digits right-aligned in one width with spaces before them, and the spaces then deleted
-    from the lines together before they are split.
+    from the lines together before they are split (:data:`_LABEL_ROWS` rows at a time: the digits stay few).
     """
     if not len(rows):
         return np.array([], dtype=object)
     values = rows.astype(np.int64, copy=False)
     width = len(str(int(values.max())))
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    digits = (values[:, None] // powers % 10 + ord("0")).astype(np.uint8)
-    digits[values[:, None] < powers] = ord(" ")  # (before the number's first digit)
-    digits[:, -1] = values % 10 + ord("0")  # (0 is written "0")
     prefix = np.frombuffer(f"{number}:".encode(), dtype=np.uint8)
-    lines = np.empty((len(values), len(prefix) + width + 1), dtype=np.uint8)
-    lines[:, : len(prefix)] = prefix
-    lines[:, len(prefix) : -1] = digits
-    lines[:, -1] = ord("\n")
-    return np.array(lines.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1], dtype=object)
+    written = []
+    for start in range(0, len(values), _LABEL_ROWS):
+        part = values[start : start + _LABEL_ROWS]
+        digits = (part[:, None] // powers % 10 + ord("0")).astype(np.uint8)
+        digits[part[:, None] < powers] = ord(" ")  # (before the number's first digit)
+        digits[:, -1] = part % 10 + ord("0")  # (0 is written "0")
+        lines = np.empty((len(part), len(prefix) + width + 1), dtype=np.uint8)
+        lines[:, : len(prefix)] = prefix
+        lines[:, len(prefix) : -1] = digits
+        lines[:, -1] = ord("\n")
+        written.append(lines.tobytes().translate(None, b" "))
+    return np.array(b"".join(written).decode("ascii").split("\n")[:-1], dtype=object)
+
+
+#: Rows :func:`_labels` writes at a time.
+_LABEL_ROWS = 1 << 14
 
 
 def _label_order(waves: list[int], rows: list[np.ndarray]) -> np.ndarray:
@@ -292,14 +300,24 @@ def _runs_of_pieces(sizes: list[int]) -> list[tuple[int, int]]:
 
 
 def _held(codes: np.ndarray, count: int, spans: list[list[int]]) -> np.ndarray:
-    """Which of ``count`` categories some code (-1: missing) in the ``spans`` of rows names: a few categories
-    each looked for, more counted (:func:`_code_counts`)."""
+    """Which of ``count`` categories some code (-1: missing) in the ``spans`` of rows names, looked through
+    :data:`_COUNTED_ROWS` codes at a time: a few categories each looked for until all are found (mostly in the
+    first codes), more marked code by code (the marks, not the categories, cost: a column of many)."""
     if count <= _FEW_CATEGORIES:
-        return np.array([any((codes[a:b] == k).any() for a, b in spans) for k in range(count)], dtype=bool)
-    held = np.zeros(count, dtype=bool)
+        held = np.zeros(count, dtype=bool)
+        for low, high in spans:
+            for start in range(low, high, _COUNTED_ROWS):
+                chunk = codes[start : min(start + _COUNTED_ROWS, high)]
+                for k in np.flatnonzero(~held).tolist():
+                    held[k] = (chunk == k).any()
+                if held.all():
+                    return held
+        return held
+    marked = np.zeros(count + 1, dtype=bool)  # (the first: missing)
     for low, high in spans:
-        held |= _code_counts(codes[low:high], count) > 0
-    return held
+        for start in range(low, high, _COUNTED_ROWS):
+            marked[codes[start : min(start + _COUNTED_ROWS, high)] + 1] = True  # (codes stay below their type's largest)
+    return marked[1:]
 
 
 #: Categories up to this many :func:`_held` looks for one by one (a look costs a twenty-fifth of a count).
@@ -327,7 +345,7 @@ def _runs(values: np.ndarray, sizes: list[int]) -> np.ndarray:
 def _sorted_codes(values: np.ndarray) -> tuple[pd.Index, np.ndarray]:
     """The distinct values of an object array, sorted (missing left out), and each value's position among them (-1:
     missing): hashed once, and only the distinct values sorted (by Python's ``sorted``, faster than numpy's on texts)."""
-    codes, distinct = factorize_values(values)  # (a column's shared values: mostly distinct)
+    codes, distinct = pd.factorize(values)  # (mostly distinct texts: its table of texts hashes them fastest)
     listed = distinct.tolist()
     order = np.array(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.intp)
     rank = np.empty(len(order) + 1, dtype=np.intp)
