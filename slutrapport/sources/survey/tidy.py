@@ -320,7 +320,7 @@ def _held(codes: np.ndarray, count: int, spans: list[list[int]]) -> np.ndarray:
     return marked[1:]
 
 
-#: Categories up to this many :func:`_held` looks for one by one (a look costs a twenty-fifth of a count).
+#: Categories up to this many :func:`_held` looks for one by one (each look one comparison of the codes; more are marked).
 _FEW_CATEGORIES = 24
 
 
@@ -404,7 +404,7 @@ def _code_counts(codes: np.ndarray, count: int) -> np.ndarray:
     return counts[1:]
 
 
-#: Codes :func:`_code_counts` counts at a time.
+#: Codes :func:`_code_counts` counts and :func:`_held` looks through at a time.
 _COUNTED_ROWS = 1 << 13
 
 
