@@ -15,7 +15,6 @@ least two and at least half of the other columns.
 
 from __future__ import annotations
 
-from slutrapport.core.text import normalise
 from slutrapport.sources.readers.options import ReadOptions
 from slutrapport.sources.readers.raw import RawTable
 from slutrapport.sources.readers.tabular import Sheet
@@ -38,11 +37,10 @@ META = IDS | _MARKS | CONTACT_COLUMNS | {
 
 def matches(sheet: Sheet) -> bool:
     """One of ``Respondent``, ``Inskickad``/``Submitted``, ``Datum``/``Date`` and mostly numbered headings."""
-    cells = [c for c in sheet.cells(0) if c]
-    keys = {normalise(c) for c in cells}
-    if not _MARKS & keys:
+    named = [(c, k) for c, k in zip(sheet.cells(0), sheet.keys(0), strict=True) if c]
+    if not _MARKS & {k for _, k in named}:
         return False
-    others = [c for c in cells if normalise(c) not in META]
+    others = [c for c, k in named if k not in META]
     count = sum(numbered(c) is not None for c in others)
     return count >= 2 and count >= len(others) / 2
 

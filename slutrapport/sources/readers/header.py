@@ -26,7 +26,7 @@ from dataclasses import replace
 from slutrapport.core.errors import InputFileError
 from slutrapport.core.problems import WARNING, Problem
 from slutrapport.core.text import normalise
-from slutrapport.sources.readers.tabular import Sheet, clean_heading
+from slutrapport.sources.readers.tabular import Sheet
 from slutrapport.sources.readers.two_row import MATRIX, looks_like_data, two_row_header
 
 __all__ = ["locate", "MAX_TITLE_ROWS"]
@@ -104,7 +104,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _filled(sheet: Sheet, row: int) -> list[str]:
-    return [t for t in (clean_heading(v) for v in sheet.frame.iloc[row].tolist()) if t]
+    return [t for t in sheet.cells(row) if t]
 
 
 def _title_rows(sheet: Sheet) -> int:
